@@ -1,0 +1,57 @@
+//! Server functions the UI calls, one module per area of the product. Thin: each resolves
+//! the signed-in user and the store from context, then calls the shared service function
+//! (also used by the `/api/v1` JSON routes), which authorises and audits.
+
+pub mod desk;
+#[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
+pub mod store;
+
+#[cfg(feature = "ssr")]
+pub use ssr::*;
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use std::sync::Arc;
+
+    use leptos::prelude::use_context;
+
+    use super::store::Store;
+    use crate::domain::access::Principal;
+    use crate::error::AppError;
+
+    /// Facts about the request the server's middleware puts in its extensions.
+    #[derive(Clone, Debug, Default)]
+    pub struct RequestMeta {
+        pub ip: String,
+    }
+
+    /// The store, provided as context by the server for every page and server function.
+    pub fn store() -> Result<Arc<dyn Store>, AppError> {
+        use_context::<Arc<dyn Store>>().ok_or(AppError::Internal)
+    }
+
+    /// The signed-in user (put in the request's extensions by the server's session middleware).
+    pub async fn principal() -> Result<Principal, AppError> {
+        match leptos_axum::extract::<axum::Extension<Principal>>().await {
+            Ok(axum::Extension(p)) => Ok(p),
+            Err(_) => Err(AppError::NotSignedIn),
+        }
+    }
+
+    pub async fn request_meta() -> RequestMeta {
+        leptos_axum::extract::<axum::Extension<RequestMeta>>().await.map(|e| e.0).unwrap_or_default()
+    }
+
+    /// Store, user and request facts in one call.
+    pub async fn context() -> Result<(Arc<dyn Store>, Principal, RequestMeta), AppError> {
+        let store = store()?;
+        let who = principal().await.inspect_err(|_| {
+            if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
+                resp.set_status(axum::http::StatusCode::UNAUTHORIZED);
+            }
+        })?;
+        Ok((store, who, request_meta().await))
+    }
+}

@@ -1,0 +1,67 @@
+//! The HTML shell and the route table.
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+
+use crate::pages::{
+    layout::Layout, my_work::MyWorkPage, not_found::NotFound, property::PropertyPage, search::SearchPage,
+    sign_in::SignInPage, tenancy::TenancyPage,
+};
+
+/// The document around the app. Only the server renders it; the browser hydrates `<body>`.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    provide_request_nonce();
+    view! {
+        <!DOCTYPE html>
+        <html lang="en-GB">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light" />
+                <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The server's middleware chooses a nonce per request (it also writes the CSP header);
+/// the hydration script carries it so the policy needs no 'unsafe-inline'.
+#[cfg(feature = "ssr")]
+fn provide_request_nonce() {
+    if let Some(parts) = use_context::<axum::http::request::Parts>() {
+        if let Some(nonce) = parts.extensions.get::<CspNonce>() {
+            provide_context(leptos::nonce::Nonce::from_value(nonce.0.clone()));
+        }
+    }
+}
+
+/// The per-request CSP nonce, set by the server's security-headers middleware.
+#[cfg(feature = "ssr")]
+#[derive(Clone, Debug)]
+pub struct CspNonce(pub String);
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="hearth" href="/pkg/hearth.css" />
+        <Title formatter=|page: String| if page.is_empty() { "Hearth".to_string() } else { format!("{page} – Hearth") } />
+        <Router>
+            <Routes fallback=NotFound>
+                <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async />
+                <Route path=path!("/") view=|| view! { <Layout><MyWorkPage /></Layout> } ssr=SsrMode::Async />
+                <Route path=path!("/search") view=|| view! { <Layout><SearchPage /></Layout> } ssr=SsrMode::Async />
+                <Route path=path!("/tenancies/:reference") view=|| view! { <Layout><TenancyPage /></Layout> } ssr=SsrMode::Async />
+                <Route path=path!("/properties/:reference") view=|| view! { <Layout><PropertyPage /></Layout> } ssr=SsrMode::Async />
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,50 @@
+//! Widgets shared by pages.
+
+use leptos::prelude::*;
+
+use crate::domain::clock::ClockStatus;
+use crate::error::AppError;
+
+/// On time / due soon / overdue, in words and colour (colour is never the only cue).
+#[component]
+pub fn ClockBadge(status: Option<ClockStatus>) -> impl IntoView {
+    status.map(|s| view! { <span class=format!("badge {}", s.css_class())>{s.label()}</span> })
+}
+
+/// An error the user can act on.
+#[component]
+pub fn ErrorPanel(error: AppError) -> impl IntoView {
+    let title = match &error {
+        AppError::Forbidden(_) => "You cannot open this record",
+        AppError::NotFound(_) => "Not found",
+        AppError::NotSignedIn => "Signed out",
+        _ => "There is a problem",
+    };
+    #[cfg(feature = "ssr")]
+    if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
+        resp.set_status(axum::http::StatusCode::from_u16(error.status()).unwrap_or(axum::http::StatusCode::BAD_REQUEST));
+    }
+    let signed_out = matches!(error, AppError::NotSignedIn);
+    view! {
+        <div class="error-summary" role="alert" tabindex="-1">
+            <h2>{title}</h2>
+            <p>{error.to_string()}</p>
+            {signed_out.then(|| view! { <p><a href="/sign-in">"Sign in"</a></p> })}
+        </div>
+    }
+}
+
+/// A labelled value in a summary list.
+#[component]
+pub fn Field(label: &'static str, children: Children) -> impl IntoView {
+    view! {
+        <div class="field">
+            <dt>{label}</dt>
+            <dd>{children()}</dd>
+        </div>
+    }
+}
+
+pub fn loading() -> impl IntoView {
+    view! { <p class="loading" aria-live="polite">"Loading…"</p> }
+}

@@ -1,0 +1,170 @@
+//! Who may see what: the object-level authorisation rules, as pure functions.
+//! The server calls these for every record it returns; the tests below enumerate them.
+
+use serde::{Deserialize, Serialize};
+
+use super::Role;
+
+/// The signed-in user as the rules see them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Principal {
+    pub user_id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub area_team_id: Option<i64>,
+    pub area_team: Option<String>,
+    pub agency_id: Option<i64>,
+    pub agency: Option<String>,
+}
+
+/// Where a housing record (property, tenancy, case) sits and who holds it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RecordScope {
+    pub area_team_id: i64,
+    pub owner_id: Option<i64>,
+    /// Need-to-know (domestic abuse / MARAC, MAPPA, safeguarding).
+    pub restricted: bool,
+    /// The user is named on the record's access list.
+    pub granted: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Denial {
+    NotSignedIn,
+    /// The role never sees housing records (partner users, administrators).
+    WrongRole,
+    /// A record of another area team.
+    OtherArea,
+    /// A need-to-know record the user is not named on.
+    NeedToKnow,
+}
+
+impl Denial {
+    pub fn message(self) -> &'static str {
+        match self {
+            Denial::NotSignedIn => "Sign in to continue.",
+            Denial::WrongRole => "Your role does not give access to housing records.",
+            Denial::OtherArea => "This record belongs to another area team. Ask its Team Leader if you need access.",
+            Denial::NeedToKnow => "This record is restricted to named officers. Your attempt has been recorded.",
+        }
+    }
+    pub fn code(self) -> &'static str {
+        match self {
+            Denial::NotSignedIn => "not_signed_in",
+            Denial::WrongRole => "wrong_role",
+            Denial::OtherArea => "other_area",
+            Denial::NeedToKnow => "need_to_know",
+        }
+    }
+}
+
+/// Roles that work across every area team (specialist teams).
+fn council_wide(role: Role) -> bool {
+    matches!(role, Role::AsbOfficer | Role::Legal)
+}
+
+/// May `who` see housing records at all (search, tenancy and property pages)?
+pub fn can_use_housing_records(who: &Principal) -> Result<(), Denial> {
+    match who.role {
+        Role::Partner | Role::Admin => Err(Denial::WrongRole),
+        _ => Ok(()),
+    }
+}
+
+/// May `who` see this property, tenancy or case?
+///
+/// - partner users and administrators: never (partners see only referrals shared with their agency);
+/// - restricted records: the owner, the owning area's Team Leader, and people named on the record;
+/// - otherwise: Team Leaders and HMOs within their own area team, anyone for a record they own,
+///   and the council-wide specialist teams (ASB / Community Safety Hub, Legal).
+pub fn can_view_record(who: &Principal, record: &RecordScope) -> Result<(), Denial> {
+    can_use_housing_records(who)?;
+    let owns = record.owner_id == Some(who.user_id);
+    let same_area = who.area_team_id == Some(record.area_team_id);
+    if record.restricted {
+        let team_leader = who.role == Role::TeamLeader && same_area;
+        return if owns || team_leader || record.granted { Ok(()) } else { Err(Denial::NeedToKnow) };
+    }
+    if owns || record.granted || same_area || council_wide(who.role) {
+        Ok(())
+    } else {
+        Err(Denial::OtherArea)
+    }
+}
+
+/// The area teams whose records `who` may find by search; `None` means every area.
+pub fn searchable_area(who: &Principal) -> Result<Option<i64>, Denial> {
+    can_use_housing_records(who)?;
+    if council_wide(who.role) { Ok(None) } else { Ok(Some(who.area_team_id.ok_or(Denial::OtherArea)?)) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(id: i64, role: Role, area: Option<i64>) -> Principal {
+        Principal {
+            user_id: id,
+            username: format!("u{id}"),
+            display_name: format!("User {id}"),
+            role,
+            area_team_id: area,
+            area_team: None,
+            agency_id: if role == Role::Partner { Some(1) } else { None },
+            agency: None,
+        }
+    }
+
+    /// Every role × (own area, other area) × (owner or not) × (restricted or not) × (granted or not).
+    #[test]
+    fn exhaustive_record_access_table() {
+        let mut checked = 0;
+        for &role in Role::ALL {
+            for same_area in [true, false] {
+                for owns in [true, false] {
+                    for restricted in [true, false] {
+                        for granted in [true, false] {
+                            let who = user(7, role, Some(1));
+                            let rec = RecordScope {
+                                area_team_id: if same_area { 1 } else { 2 },
+                                owner_id: Some(if owns { 7 } else { 99 }),
+                                restricted,
+                                granted,
+                            };
+                            let got = can_view_record(&who, &rec);
+                            let expected = if matches!(role, Role::Partner | Role::Admin) {
+                                Err(Denial::WrongRole)
+                            } else if restricted {
+                                if owns || granted || (role == Role::TeamLeader && same_area) { Ok(()) } else { Err(Denial::NeedToKnow) }
+                            } else if owns || granted || same_area || matches!(role, Role::AsbOfficer | Role::Legal) {
+                                Ok(())
+                            } else {
+                                Err(Denial::OtherArea)
+                            };
+                            assert_eq!(got, expected, "{role:?} same_area={same_area} owns={owns} restricted={restricted} granted={granted}");
+                            checked += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(checked, Role::ALL.len() * 16);
+    }
+
+    #[test]
+    fn specialists_search_everywhere_officers_their_area() {
+        assert_eq!(searchable_area(&user(1, Role::Legal, None)), Ok(None));
+        assert_eq!(searchable_area(&user(1, Role::CommunityHmo, Some(3))), Ok(Some(3)));
+        assert_eq!(searchable_area(&user(1, Role::Partner, None)), Err(Denial::WrongRole));
+        assert_eq!(searchable_area(&user(1, Role::Admin, None)), Err(Denial::WrongRole));
+        assert_eq!(searchable_area(&user(1, Role::CommunityHmo, None)), Err(Denial::OtherArea));
+    }
+
+    #[test]
+    fn restricted_records_exclude_the_other_area_team_leader() {
+        let tl_other = user(5, Role::TeamLeader, Some(2));
+        let rec = RecordScope { area_team_id: 1, owner_id: Some(9), restricted: true, granted: false };
+        assert_eq!(can_view_record(&tl_other, &rec), Err(Denial::NeedToKnow));
+    }
+}

@@ -1,0 +1,325 @@
+//! The closed vocabularies of the housing domain. Each is stored as its
+//! snake_case code (`as_str`) and shown to people with `label`.
+
+use serde::{Deserialize, Serialize};
+
+/// Declares a string-coded enum with its stored code and its human label.
+macro_rules! code_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal : $label:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            /// The code stored in the database and sent over the wire.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $code),+ }
+            }
+            /// What a person reads.
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label),+ }
+            }
+            pub fn parse(code: &str) -> Option<Self> {
+                match code { $($code => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.label())
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, String> {
+                Self::parse(s).ok_or_else(|| format!("unknown {}: {s:?}", stringify!($name)))
+            }
+        }
+    };
+}
+
+code_enum!(
+    /// What a signed-in user is. Officers' roles are the three HMO roles of the York model.
+    Role {
+        IntroductoryHmo = "introductory_hmo": "Introductory Tenancy HMO",
+        CommunityHmo = "community_hmo": "Community HMO",
+        SustainableHmo = "sustainable_hmo": "Sustainable Tenancy HMO",
+        TeamLeader = "team_leader": "Team Leader",
+        AsbOfficer = "asb_officer": "ASB / Community Safety Hub",
+        Legal = "legal": "Legal",
+        Partner = "partner": "Partner agency",
+        Admin = "admin": "Administrator",
+    }
+);
+
+impl Role {
+    /// Housing Management Officers in one of the three HMO roles.
+    pub fn is_hmo(self) -> bool {
+        matches!(self, Role::IntroductoryHmo | Role::CommunityHmo | Role::SustainableHmo)
+    }
+    /// Council staff (everyone but partner-agency users).
+    pub fn is_council_staff(self) -> bool {
+        !matches!(self, Role::Partner)
+    }
+}
+
+code_enum!(
+    Tenure {
+        Introductory = "introductory": "Introductory",
+        ExtendedIntroductory = "extended_introductory": "Extended introductory",
+        Secure = "secure": "Secure",
+        NonSecure = "non_secure": "Non-secure (temporary)",
+        Leasehold = "leasehold": "Leasehold",
+    }
+);
+
+code_enum!(
+    TenancyStatus {
+        Active = "active": "Active",
+        Ended = "ended": "Ended",
+    }
+);
+
+code_enum!(
+    PropertyType {
+        House = "house": "House",
+        Bungalow = "bungalow": "Bungalow",
+        Flat = "flat": "Flat",
+        Maisonette = "maisonette": "Maisonette",
+        Bedsit = "bedsit": "Bedsit",
+    }
+);
+
+code_enum!(
+    Relationship {
+        Tenant = "tenant": "Tenant",
+        JointTenant = "joint_tenant": "Joint tenant",
+        Partner = "partner": "Partner",
+        Child = "child": "Child",
+        Parent = "parent": "Parent",
+        OtherRelative = "other_relative": "Other relative",
+        Lodger = "lodger": "Lodger",
+        Carer = "carer": "Overnight carer",
+    }
+);
+
+code_enum!(
+    AlertKind {
+        Vulnerability = "vulnerability": "Vulnerability",
+        RiskToStaff = "risk_to_staff": "Risk to staff",
+        Disability = "disability": "Disability / adaptations",
+        Interpreter = "interpreter": "Interpreter needed",
+        Safeguarding = "safeguarding": "Safeguarding",
+    }
+);
+
+code_enum!(
+    CaseKind {
+        Asb = "asb": "Anti-social behaviour",
+        Arrears = "arrears": "Rent arrears",
+        NeighbourDispute = "neighbour_dispute": "Neighbour issue",
+        Sustainment = "sustainment": "Tenancy sustainment",
+        IntroductoryReview = "introductory_review": "Introductory tenancy review",
+        Vulnerability = "vulnerability": "Vulnerability",
+        DomesticAbuse = "domestic_abuse": "Domestic abuse (MARAC)",
+        Safeguarding = "safeguarding": "Safeguarding",
+        TenancyFraud = "tenancy_fraud": "Tenancy fraud / subletting",
+        Disrepair = "disrepair": "Disrepair",
+    }
+);
+
+impl CaseKind {
+    /// Kinds that are need-to-know even inside the council.
+    pub fn is_restricted(self) -> bool {
+        matches!(self, CaseKind::DomesticAbuse | CaseKind::Safeguarding)
+    }
+}
+
+code_enum!(
+    CaseStatus {
+        Open = "open": "Open",
+        Closed = "closed": "Closed",
+    }
+);
+
+code_enum!(
+    TransferKind {
+        Allocation = "allocation": "Allocated",
+        SecureHandover = "secure_handover": "Made secure: to Community HMO",
+        ReferralToSustainable = "referral_to_sustainable": "Referred to Sustainable Tenancy HMO",
+        HandBack = "hand_back": "Handed back to Community HMO",
+        EscalationLegal = "escalation_legal": "Escalated to Legal",
+        EscalationHub = "escalation_hub": "Escalated to Community Safety Hub",
+        Cover = "cover": "Covered during absence",
+        CoverReturn = "cover_return": "Returned after cover",
+        PatchChange = "patch_change": "Patch change",
+        Reassignment = "reassignment": "Reassigned",
+    }
+);
+
+code_enum!(
+    TransferStatus {
+        Proposed = "proposed": "Proposed",
+        Approved = "approved": "Approved",
+        Declined = "declined": "Declined",
+        Completed = "completed": "Completed",
+    }
+);
+
+code_enum!(
+    VisitType {
+        SignUp = "sign_up": "Sign-up",
+        SettlingIn = "settling_in": "Settling-in visit",
+        HomeCheck = "home_check": "Annual home check",
+        OccupancyCheck = "occupancy_check": "Tenancy occupancy check",
+        Vulnerability = "vulnerability": "Vulnerability visit",
+        PreTermination = "pre_termination": "Pre-termination",
+        RightToBuy = "right_to_buy": "Right to buy",
+        MutualExchange = "mutual_exchange": "Mutual exchange",
+        Asb = "asb": "ASB visit",
+        Arrears = "arrears": "Arrears visit",
+        NoAccessFollowUp = "no_access_follow_up": "No-access follow-up",
+    }
+);
+
+code_enum!(
+    VisitOutcome {
+        Scheduled = "scheduled": "Scheduled",
+        Completed = "completed": "Completed",
+        NoAccess = "no_access": "No access",
+        Cancelled = "cancelled": "Cancelled",
+    }
+);
+
+code_enum!(
+    FindingKind {
+        Safeguarding = "safeguarding": "Safeguarding concern",
+        Disrepair = "disrepair": "Disrepair",
+        UnderOccupation = "under_occupation": "Under-occupation",
+        Overcrowding = "overcrowding": "Overcrowding",
+        FireRisk = "fire_risk": "Fire risk",
+        UnauthorisedAlteration = "unauthorised_alteration": "Unauthorised alteration",
+        Subletting = "subletting": "Signs of subletting",
+        Abandonment = "abandonment": "Signs of abandonment",
+        Vulnerability = "vulnerability": "Vulnerability",
+    }
+);
+
+code_enum!(
+    AgencyKind {
+        AdultSocialCare = "adult_social_care": "Adult Social Care",
+        Police = "police": "Police",
+        MentalHealth = "mental_health": "Mental Health",
+        Mediation = "mediation": "Mediation",
+        ChildrensServices = "childrens_services": "Children's Services",
+        Fire = "fire": "Fire and Rescue",
+        DrugIntervention = "drug_intervention": "Drug intervention tenancy sustainment",
+        FinancialInclusion = "financial_inclusion": "Financial inclusion",
+        Marac = "marac": "MARAC",
+    }
+);
+
+code_enum!(
+    ReferralCategory {
+        Support = "support": "Support needs",
+        MentalHealth = "mental_health": "Mental health",
+        Asb = "asb": "Anti-social behaviour",
+        Crime = "crime": "Crime",
+        Mediation = "mediation": "Mediation",
+        Financial = "financial": "Money and benefits",
+        FireSafety = "fire_safety": "Fire safety",
+        Substance = "substance": "Drug or alcohol use",
+        Marac = "marac": "MARAC (domestic abuse)",
+        Mappa = "mappa": "MAPPA",
+        Safeguarding = "safeguarding": "Safeguarding",
+    }
+);
+
+impl ReferralCategory {
+    /// Need-to-know categories: only the referrer, their Team Leader and named people see them.
+    pub fn is_restricted(self) -> bool {
+        matches!(self, ReferralCategory::Marac | ReferralCategory::Mappa | ReferralCategory::Safeguarding)
+    }
+}
+
+code_enum!(
+    ReferralStatus {
+        Draft = "draft": "Draft",
+        Sent = "sent": "Sent",
+        Accepted = "accepted": "Accepted",
+        Declined = "declined": "Declined",
+        InProgress = "in_progress": "In progress",
+        Closed = "closed": "Closed",
+    }
+);
+
+code_enum!(
+    Urgency {
+        Emergency = "emergency": "Emergency (same day)",
+        Urgent = "urgent": "Urgent (2 working days)",
+        Standard = "standard": "Standard (10 working days)",
+    }
+);
+
+code_enum!(
+    LawfulBasis {
+        Consent = "consent": "Consent",
+        LegalDuty = "legal_duty": "Legal duty",
+        VitalInterests = "vital_interests": "Vital interests",
+    }
+);
+
+code_enum!(
+    RentTransactionKind {
+        Charge = "charge": "Rent charge",
+        Payment = "payment": "Payment",
+        UniversalCredit = "universal_credit": "Universal Credit payment",
+        Adjustment = "adjustment": "Adjustment",
+    }
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip_for_every_variant() {
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.as_str()), Some(*r));
+        }
+        for t in Tenure::ALL {
+            assert_eq!(t.as_str().parse::<Tenure>(), Ok(*t));
+        }
+        for k in CaseKind::ALL {
+            assert_eq!(CaseKind::parse(k.as_str()), Some(*k));
+        }
+        for s in ReferralStatus::ALL {
+            assert_eq!(ReferralStatus::parse(s.as_str()), Some(*s));
+        }
+    }
+
+    #[test]
+    fn serde_uses_the_stored_code() {
+        assert_eq!(serde_json::to_string(&Role::TeamLeader).unwrap(), "\"team_leader\"");
+        assert_eq!(serde_json::to_string(&Tenure::ExtendedIntroductory).unwrap(), "\"extended_introductory\"");
+    }
+
+    #[test]
+    fn unknown_codes_are_errors() {
+        assert!(Role::parse("superuser").is_none());
+        assert!("Secure".parse::<Tenure>().is_err());
+    }
+
+    #[test]
+    fn restricted_categories() {
+        assert!(ReferralCategory::Marac.is_restricted());
+        assert!(ReferralCategory::Mappa.is_restricted());
+        assert!(ReferralCategory::Safeguarding.is_restricted());
+        assert!(!ReferralCategory::Support.is_restricted());
+        assert!(CaseKind::DomesticAbuse.is_restricted());
+        assert!(!CaseKind::Asb.is_restricted());
+    }
+}

@@ -1,0 +1,255 @@
+//! Types that cross the wire between server and browser: defined once, used by both.
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::clock::ClockStatus;
+use crate::domain::{CaseKind, Pence, Role, Tenure};
+
+#[cfg(feature = "ssr")]
+use utoipa::ToSchema;
+
+/// The signed-in user, as the page header shows them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct SessionUser {
+    pub username: String,
+    pub display_name: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = String))]
+    pub role: Role,
+    pub area_team: Option<String>,
+    pub agency: Option<String>,
+}
+
+/// A tenancy in a list (caseload, search).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct TenancyRow {
+    pub reference: String,
+    pub property_reference: String,
+    pub address: String,
+    pub postcode: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = String))]
+    pub tenure: Tenure,
+    pub tenants: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
+    pub balance: Pence,
+    pub start_date: String,
+    /// End of the introductory trial, for introductory tenancies.
+    pub trial_ends_on: Option<String>,
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>))]
+    pub clock: Option<ClockStatus>,
+}
+
+/// A case in a list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct CaseRow {
+    pub reference: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = String))]
+    pub kind: CaseKind,
+    pub title: String,
+    pub status: String,
+    pub tenancy_reference: Option<String>,
+    pub address: String,
+    pub opened_at: String,
+    pub due_at: Option<String>,
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>))]
+    pub clock: Option<ClockStatus>,
+    pub restricted: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct Count {
+    pub label: String,
+    pub count: i64,
+}
+
+/// The officer's caseload: what they own, with counts by kind.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct MyWork {
+    pub user: SessionUser,
+    pub counts: Vec<Count>,
+    pub tenancies: Vec<TenancyRow>,
+    pub tenancies_total: i64,
+    pub cases: Vec<CaseRow>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum HitKind {
+    Tenancy,
+    Property,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct SearchHit {
+    pub kind: HitKind,
+    pub reference: String,
+    pub title: String,
+    pub detail: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct SearchResults {
+    pub query: String,
+    pub hits: Vec<SearchHit>,
+    /// More matched than were returned.
+    pub truncated: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct Member {
+    pub name: String,
+    pub relationship: String,
+    pub date_of_birth: String,
+    pub age: u32,
+    pub is_tenant: bool,
+    pub phone: String,
+    pub email: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct AlertView {
+    pub kind: String,
+    pub description: String,
+    pub since: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct OwnerView {
+    pub name: String,
+    pub role: String,
+}
+
+/// One change of owner, kept for ever.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct TransferView {
+    pub at: String,
+    pub kind: String,
+    pub from: Option<String>,
+    pub to: String,
+    pub reason: String,
+    pub by: Option<String>,
+    pub approved_by: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct KeyDate {
+    pub label: String,
+    pub date: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>))]
+    pub clock: Option<ClockStatus>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct RentView {
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
+    pub balance: Pence,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
+    pub weekly_rent: Pence,
+    pub universal_credit: bool,
+    pub recent: Vec<RentLine>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct RentLine {
+    pub posted_on: String,
+    pub kind: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
+    pub amount: Pence,
+    pub description: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct VisitView {
+    pub date: String,
+    pub visit_type: String,
+    pub outcome: String,
+    pub officer: Option<String>,
+    pub findings: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct TenancyDetail {
+    pub reference: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = String))]
+    pub tenure: Tenure,
+    pub status: String,
+    pub version: i64,
+    pub property_reference: String,
+    pub address: String,
+    pub postcode: String,
+    pub patch: String,
+    pub area_team: String,
+    pub bedrooms: i64,
+    pub occupation: String,
+    pub key_dates: Vec<KeyDate>,
+    pub members: Vec<Member>,
+    pub rent: Option<RentView>,
+    pub alerts: Vec<AlertView>,
+    pub owner: Option<OwnerView>,
+    pub history: Vec<TransferView>,
+    pub cases: Vec<CaseRow>,
+    pub visits: Vec<VisitView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct PastTenancy {
+    pub reference: String,
+    pub tenure: String,
+    pub tenants: String,
+    pub start_date: String,
+    pub end_date: Option<String>,
+    pub status: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct PropertyDetail {
+    pub reference: String,
+    pub address: String,
+    pub postcode: String,
+    pub property_type: String,
+    pub bedrooms: i64,
+    pub block: Option<String>,
+    pub storeys: Option<i64>,
+    pub floor: Option<i64>,
+    pub estate: Option<String>,
+    pub ward: String,
+    pub area_team: String,
+    pub patch: String,
+    pub patch_officer: Option<String>,
+    pub independent_living: bool,
+    pub latitude: f64,
+    pub longitude: f64,
+    pub tenancies: Vec<PastTenancy>,
+}
+
+/// A patch and its workload, for the API.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct PatchSummary {
+    pub id: i64,
+    pub name: String,
+    pub area_team: String,
+    pub officer: Option<String>,
+    pub homes: i64,
+    pub introductory: i64,
+    pub arrears_over_threshold: i64,
+    pub challenging: bool,
+}

@@ -1,0 +1,46 @@
+//! The frame around every signed-in page: header, navigation, sign-out.
+
+use leptos::prelude::*;
+
+use crate::api::desk::whoami;
+
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    let user = Resource::new(|| (), |_| whoami());
+    view! {
+        <a class="skip-link" href="#main">"Skip to main content"</a>
+        <header class="site-header">
+            <div class="container header-inner">
+                <a class="brand" href="/">
+                    <img src="/favicon.svg" alt="" width="28" height="28" />
+                    <span>"Hearth"</span>
+                </a>
+                <nav aria-label="Main">
+                    <a href="/">"My work"</a>
+                    <a href="/search">"Search"</a>
+                </nav>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        user.await.ok().flatten().map(|u| view! {
+                            <div class="who">
+                                <span class="who-name" data-testid="signed-in-as">{u.display_name}</span>
+                                <span class="who-role">
+                                    {u.role.label()}
+                                    {u.area_team.map(|a| format!(" · {a}"))}
+                                    {u.agency.map(|a| format!(" · {a}"))}
+                                </span>
+                                <form method="post" action="/auth/sign-out" class="inline">
+                                    <button type="submit" class="link-button">"Sign out"</button>
+                                </form>
+                            </div>
+                        })
+                    })}
+                </Suspense>
+            </div>
+        </header>
+        <main id="main" class="container">{children()}</main>
+        <footer class="site-footer container">
+            <p>"Hearth housing management · Contains OS data © Crown copyright and database right 2014 · Bank holidays: GOV.UK, OGL v3.0"</p>
+        </footer>
+    }
+}

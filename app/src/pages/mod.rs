@@ -1,0 +1,9 @@
+//! One module per area of the product.
+
+pub mod layout;
+pub mod my_work;
+pub mod not_found;
+pub mod property;
+pub mod search;
+pub mod sign_in;
+pub mod tenancy;

@@ -1,0 +1,87 @@
+//! *My work*: the signed-in officer's caseload, most urgent first.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::desk::get_my_work;
+use crate::components::{ClockBadge, ErrorPanel, loading};
+
+#[component]
+pub fn MyWorkPage() -> impl IntoView {
+    let work = Resource::new(|| (), |_| get_my_work());
+    view! {
+        <Title text="My work" />
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                match work.await {
+                    Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
+                    Ok(w) => {
+                        let shown = w.tenancies.len() as i64;
+                        let total = w.tenancies_total;
+                        view! {
+                            <h1>"My work"</h1>
+                            <p class="lede">{format!("{}, {}", w.user.display_name, w.user.role.label())}{w.user.area_team.map(|a| format!(", {a} team"))}</p>
+                            <ul class="counts" data-testid="counts">
+                                {w.counts.into_iter().map(|c| view! {
+                                    <li><span class="count">{c.count}</span><span class="count-label">{c.label}</span></li>
+                                }).collect_view()}
+                            </ul>
+                            <section aria-labelledby="cases-h">
+                                <h2 id="cases-h">"Open cases"</h2>
+                                {if w.cases.is_empty() {
+                                    view! { <p class="muted">"No open cases."</p> }.into_any()
+                                } else {
+                                    view! {
+                                        <div class="table-wrap">
+                                        <table class="data">
+                                            <thead><tr><th scope="col">"Case"</th><th scope="col">"Kind"</th><th scope="col">"Address"</th><th scope="col">"Due"</th><th scope="col">"Clock"</th></tr></thead>
+                                            <tbody>
+                                                {w.cases.into_iter().map(|c| view! {
+                                                    <tr>
+                                                        <td>
+                                                            {match c.tenancy_reference.clone() {
+                                                                Some(t) => view! { <a href=format!("/tenancies/{t}")>{c.title.clone()}</a> }.into_any(),
+                                                                None => view! { <span>{c.title.clone()}</span> }.into_any(),
+                                                            }}
+                                                            <div class="muted small">{c.reference}</div>
+                                                        </td>
+                                                        <td>{c.kind.label()}</td>
+                                                        <td>{c.address}</td>
+                                                        <td>{c.due_at.map(|d| d.chars().take(10).collect::<String>())}</td>
+                                                        <td><ClockBadge status=c.clock /></td>
+                                                    </tr>
+                                                }).collect_view()}
+                                            </tbody>
+                                        </table>
+                                        </div>
+                                    }.into_any()
+                                }}
+                            </section>
+                            <section aria-labelledby="ten-h">
+                                <h2 id="ten-h">"Tenancies I manage"</h2>
+                                {(total > shown).then(|| view! { <p class="muted">{format!("Showing the {shown} most urgent of {total}. Use Search to find any tenancy.")}</p> })}
+                                <div class="table-wrap">
+                                <table class="data" data-testid="caseload">
+                                    <thead><tr><th scope="col">"Tenancy"</th><th scope="col">"Tenants"</th><th scope="col">"Address"</th><th scope="col">"Tenure"</th><th scope="col" class="num">"Balance"</th><th scope="col">"Review due"</th></tr></thead>
+                                    <tbody>
+                                        {w.tenancies.into_iter().map(|t| view! {
+                                            <tr>
+                                                <td><a href=format!("/tenancies/{}", t.reference)>{t.reference.clone()}</a></td>
+                                                <td>{t.tenants}</td>
+                                                <td>{t.address}", "{t.postcode}</td>
+                                                <td>{t.tenure.label()}</td>
+                                                <td class="num" class:arrears={t.balance.0 > 0}>{t.balance.pounds()}</td>
+                                                <td>{t.trial_ends_on}" "<ClockBadge status=t.clock /></td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                                </div>
+                            </section>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}

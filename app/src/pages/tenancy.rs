@@ -1,0 +1,143 @@
+//! The tenancy page: household, tenure and key dates, rent, alerts, owner and ownership history.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::desk::tenancy;
+use crate::components::{ClockBadge, ErrorPanel, Field, loading};
+
+#[component]
+pub fn TenancyPage() -> impl IntoView {
+    let params = use_params_map();
+    let data = Resource::new(move || params.read().get("reference").unwrap_or_default(), tenancy);
+    view! {
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => view! { <Title text="Tenancy" /><ErrorPanel error=e /> }.into_any(),
+                    Ok(t) => view! {
+                        <Title text=format!("Tenancy {}", t.reference) />
+                        <p class="crumbs"><a href=format!("/properties/{}", t.property_reference)>{t.property_reference.clone()}</a>" › Tenancy"</p>
+                        <h1 data-testid="tenancy-heading">{t.address.clone()}", "{t.postcode.clone()}</h1>
+                        <p class="lede">
+                            <span class="tag">{t.tenure.label()}</span>" "
+                            {format!("Tenancy {} · {} · {} team · {}", t.reference, t.patch, t.area_team, t.status)}
+                        </p>
+                        {(!t.alerts.is_empty()).then(|| view! {
+                            <div class="alerts" role="note" aria-label="Alerts">
+                                {t.alerts.iter().map(|a| view! { <p class="alert"><strong>{a.kind.clone()}": "</strong>{a.description.clone()}<span class="muted small">{format!(" since {}", a.since)}</span></p> }).collect_view()}
+                            </div>
+                        })}
+                        <div class="grid">
+                            <section class="card" aria-labelledby="owner-h">
+                                <h2 id="owner-h">"Managed by"</h2>
+                                {match t.owner.clone() {
+                                    Some(o) => view! { <p data-testid="owner"><strong>{o.name}</strong><br />{o.role}</p> }.into_any(),
+                                    None => view! { <p>"No owner"</p> }.into_any(),
+                                }}
+                                <h3>"Key dates"</h3>
+                                <dl class="summary">
+                                    {t.key_dates.iter().map(|k| view! {
+                                        <div class="field"><dt>{k.label.clone()}</dt><dd>{k.date.clone()}" "<ClockBadge status=k.clock /></dd></div>
+                                    }).collect_view()}
+                                </dl>
+                            </section>
+                            <section class="card" aria-labelledby="rent-h">
+                                <h2 id="rent-h">"Rent"</h2>
+                                {match t.rent.clone() {
+                                    None => view! { <p>"No rent account."</p> }.into_any(),
+                                    Some(r) => view! {
+                                        <p class="balance" class:arrears={r.balance.0 > 0} data-testid="balance">{r.balance.balance_label()}</p>
+                                        <dl class="summary">
+                                            <Field label="Weekly rent">{r.weekly_rent.pounds()}</Field>
+                                            <Field label="Universal Credit">{if r.universal_credit { "Yes" } else { "No" }}</Field>
+                                        </dl>
+                                        <details>
+                                            <summary>"Recent transactions"</summary>
+                                            <table class="data compact">
+                                                <thead><tr><th scope="col">"Date"</th><th scope="col">"Item"</th><th scope="col" class="num">"Amount"</th></tr></thead>
+                                                <tbody>
+                                                    {r.recent.into_iter().map(|l| view! { <tr><td>{l.posted_on}</td><td>{l.kind}</td><td class="num">{l.amount.pounds()}</td></tr> }).collect_view()}
+                                                </tbody>
+                                            </table>
+                                        </details>
+                                    }.into_any(),
+                                }}
+                            </section>
+                        </div>
+                        <section aria-labelledby="house-h">
+                            <h2 id="house-h">"Household"</h2>
+                            <p class="muted">{format!("{} bedroom{} · {}", t.bedrooms, if t.bedrooms == 1 { "" } else { "s" }, t.occupation)}</p>
+                            <div class="table-wrap">
+                            <table class="data" data-testid="household">
+                                <thead><tr><th scope="col">"Name"</th><th scope="col">"Relationship"</th><th scope="col">"Date of birth"</th><th scope="col">"Age"</th><th scope="col">"Contact"</th></tr></thead>
+                                <tbody>
+                                    {t.members.iter().map(|m| view! {
+                                        <tr>
+                                            <td>{m.name.clone()}{m.is_tenant.then(|| view! { " " <span class="tag">"Tenant"</span> })}</td>
+                                            <td>{m.relationship.clone()}</td>
+                                            <td>{m.date_of_birth.clone()}</td>
+                                            <td>{m.age}</td>
+                                            <td>{m.phone.clone()}" "{m.email.clone()}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                            </div>
+                        </section>
+                        <section aria-labelledby="cases-h">
+                            <h2 id="cases-h">"Cases"</h2>
+                            {if t.cases.is_empty() { view! { <p class="muted">"No cases."</p> }.into_any() } else { view! {
+                                <div class="table-wrap">
+                                <table class="data">
+                                    <thead><tr><th scope="col">"Case"</th><th scope="col">"Kind"</th><th scope="col">"Status"</th><th scope="col">"Opened"</th><th scope="col">"Due"</th></tr></thead>
+                                    <tbody>
+                                        {t.cases.iter().map(|c| view! {
+                                            <tr class:restricted=c.restricted>
+                                                <td>{c.title.clone()}<div class="muted small">{c.reference.clone()}</div></td>
+                                                <td>{(!c.restricted || c.status != "restricted").then(|| c.kind.label())}</td>
+                                                <td>{c.status.clone()}</td>
+                                                <td>{c.opened_at.chars().take(10).collect::<String>()}</td>
+                                                <td>{c.due_at.clone().map(|d| d.chars().take(10).collect::<String>())}" "<ClockBadge status=c.clock /></td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                                </div>
+                            }.into_any() }}
+                        </section>
+                        <section aria-labelledby="hist-h">
+                            <h2 id="hist-h">"Ownership history"</h2>
+                            <ol class="timeline" data-testid="history">
+                                {t.history.iter().map(|h| view! {
+                                    <li>
+                                        <span class="when">{h.at.chars().take(10).collect::<String>()}</span>
+                                        <strong>{h.kind.clone()}</strong>": "
+                                        {h.from.clone().map(|f| format!("{f} → "))}{h.to.clone()}
+                                        <div class="muted small">{h.reason.clone()}{h.by.clone().map(|b| format!(" · by {b}"))}{h.approved_by.clone().map(|a| format!(" · approved by {a}"))}</div>
+                                    </li>
+                                }).collect_view()}
+                            </ol>
+                        </section>
+                        <section aria-labelledby="visits-h">
+                            <h2 id="visits-h">"Visits"</h2>
+                            {if t.visits.is_empty() { view! { <p class="muted">"No visits recorded."</p> }.into_any() } else { view! {
+                                <div class="table-wrap">
+                                <table class="data">
+                                    <thead><tr><th scope="col">"Date"</th><th scope="col">"Visit"</th><th scope="col">"Outcome"</th><th scope="col">"Officer"</th><th scope="col">"Findings"</th></tr></thead>
+                                    <tbody>
+                                        {t.visits.iter().map(|v| view! {
+                                            <tr><td>{v.date.clone()}</td><td>{v.visit_type.clone()}</td><td>{v.outcome.clone()}</td><td>{v.officer.clone()}</td><td>{v.findings.join(", ")}</td></tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                                </div>
+                            }.into_any() }}
+                        </section>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

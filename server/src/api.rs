@@ -1,0 +1,164 @@
+//! The JSON API for integrations at `/api/v1`, documented by the OpenAPI document at
+//! `/api/v1/openapi.json` (generated from these handlers by utoipa). Handlers are thin:
+//! they call the same services as the pages, so authorisation and audit are identical.
+
+use app::api::RequestMeta;
+use app::api::service;
+use app::domain::access::Principal;
+use app::error::AppError;
+use app::model::*;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Json, Router};
+use serde::{Deserialize, Serialize};
+use utoipa::OpenApi;
+
+use crate::state::AppState;
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub error: String,
+    pub message: String,
+}
+
+pub fn error_response(status: StatusCode, code: &str, message: &str) -> Response {
+    (status, Json(ErrorBody { error: code.into(), message: message.into() })).into_response()
+}
+
+pub fn app_error(e: AppError) -> Response {
+    error_response(StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), e.code(), &e.to_string())
+}
+
+fn reply<T: Serialize>(r: Result<T, AppError>) -> Response {
+    match r {
+        Ok(v) => Json(v).into_response(),
+        Err(e) => app_error(e),
+    }
+}
+
+fn signed_in(p: Option<Extension<Principal>>) -> Result<Principal, AppError> {
+    p.map(|e| e.0).ok_or(AppError::NotSignedIn)
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Health {
+    pub status: &'static str,
+    pub database: &'static str,
+    pub version: &'static str,
+}
+
+/// Liveness and which database is in use.
+#[utoipa::path(get, path = "/api/v1/health", tag = "meta", responses((status = 200, body = Health), (status = 503, body = Health)))]
+pub async fn health(State(state): State<AppState>) -> Response {
+    let ok = sqlx::query::<sqlx::Any>("SELECT 1").execute(&state.db.pool).await.is_ok();
+    let body = Health { status: if ok { "ok" } else { "unavailable" }, database: state.db.backend.name(), version: env!("CARGO_PKG_VERSION") };
+    (if ok { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE }, Json(body)).into_response()
+}
+
+/// The signed-in user.
+#[utoipa::path(get, path = "/api/v1/me", tag = "auth", security(("bearer" = [])), responses((status = 200, body = SessionUser), (status = 401, body = ErrorBody)))]
+pub async fn me(p: Option<Extension<Principal>>) -> Response {
+    reply(signed_in(p).map(|who| SessionUser { username: who.username, display_name: who.display_name, role: who.role, area_team: who.area_team, agency: who.agency }))
+}
+
+/// The caller's caseload.
+#[utoipa::path(get, path = "/api/v1/my-work", tag = "desk", security(("bearer" = [])), responses((status = 200, body = MyWork), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn my_work(State(state): State<AppState>, p: Option<Extension<Principal>>) -> Response {
+    let who = match signed_in(p) {
+        Ok(w) => w,
+        Err(e) => return app_error(e),
+    };
+    reply(service::my_work(&*state.store, &who).await)
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct SearchQuery {
+    /// Address, postcode, tenant name, or property or tenancy reference.
+    pub q: String,
+}
+
+/// Search tenancies and properties the caller may see.
+#[utoipa::path(get, path = "/api/v1/search", tag = "desk", params(SearchQuery), security(("bearer" = [])), responses((status = 200, body = SearchResults), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub async fn search(State(state): State<AppState>, p: Option<Extension<Principal>>, q: Result<Query<SearchQuery>, axum::extract::rejection::QueryRejection>) -> Response {
+    let who = match signed_in(p) {
+        Ok(w) => w,
+        Err(e) => return app_error(e),
+    };
+    let Ok(Query(q)) = q else { return error_response(StatusCode::BAD_REQUEST, "invalid", "Give the search text as ?q=...") };
+    reply(service::search(&*state.store, &who, &q.q).await)
+}
+
+/// One tenancy: household, tenure and key dates, rent, alerts, owner and history.
+#[utoipa::path(get, path = "/api/v1/tenancies/{reference}", tag = "records", params(("reference" = String, Path, description = "Tenancy reference, e.g. TEN0001234")), security(("bearer" = [])),
+    responses((status = 200, body = TenancyDetail), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn tenancy(State(state): State<AppState>, p: Option<Extension<Principal>>, Extension(meta): Extension<RequestMeta>, Path(reference): Path<String>) -> Response {
+    let who = match signed_in(p) {
+        Ok(w) => w,
+        Err(e) => return app_error(e),
+    };
+    reply(service::tenancy(&*state.store, &who, &reference, &meta.ip).await)
+}
+
+/// One property: details, block, patch and officer, tenancy history.
+#[utoipa::path(get, path = "/api/v1/properties/{reference}", tag = "records", params(("reference" = String, Path, description = "Property reference, e.g. PR000123")), security(("bearer" = [])),
+    responses((status = 200, body = PropertyDetail), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn property(State(state): State<AppState>, p: Option<Extension<Principal>>, Extension(meta): Extension<RequestMeta>, Path(reference): Path<String>) -> Response {
+    let who = match signed_in(p) {
+        Ok(w) => w,
+        Err(e) => return app_error(e),
+    };
+    reply(service::property(&*state.store, &who, &reference, &meta.ip).await)
+}
+
+/// Patches the caller may see, with homes and workload counts.
+#[utoipa::path(get, path = "/api/v1/patches", tag = "records", security(("bearer" = [])), responses((status = 200, body = Vec<PatchSummary>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn patches(State(state): State<AppState>, p: Option<Extension<Principal>>) -> Response {
+    let who = match signed_in(p) {
+        Ok(w) => w,
+        Err(e) => return app_error(e),
+    };
+    reply(service::patches(&*state.store, &who).await)
+}
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Hearth API", description = "Housing management for council landlords: integrations, partner systems and scripts."),
+    paths(health, crate::auth::signin::api_token, me, my_work, search, tenancy, property, patches),
+    components(schemas(ErrorBody, Health)),
+    modifiers(&BearerAuth)
+)]
+pub struct ApiDoc;
+
+pub async fn openapi() -> Response {
+    Json(ApiDoc::openapi()).into_response()
+}
+
+pub async fn not_found() -> Response {
+    error_response(StatusCode::NOT_FOUND, "not_found", "No such API route. See /api/v1/openapi.json.")
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/health", get(health))
+        .route("/openapi.json", get(openapi))
+        .route("/auth/token", post(crate::auth::signin::api_token))
+        .route("/me", get(me))
+        .route("/my-work", get(my_work))
+        .route("/search", get(search))
+        .route("/tenancies/{reference}", get(tenancy))
+        .route("/properties/{reference}", get(property))
+        .route("/patches", get(patches))
+        .fallback(not_found)
+}

@@ -1,0 +1,171 @@
+//! Sign-in, sessions, roles and the checks every request passes through.
+//!
+//! - Passwords: argon2id (`password`).
+//! - Browser sessions: tower-sessions on Hearth's own database, id rotated at sign-in,
+//!   expiring after `SESSION_IDLE_MINUTES` of inactivity.
+//! - API clients: bearer tokens (`tokens`), stored as SHA-256 hashes.
+//! - Every request gets `Extension<Principal>` when signed in, and `Extension<RequestMeta>`.
+//! - CSRF: state-changing requests must come from our own origin (Origin/Referer check),
+//!   cookies are SameSite=Lax; bearer-token requests carry no ambient credentials.
+//! - Sign-in attempts are rate-limited per client IP and per account (`limits`).
+
+pub mod headers;
+pub mod limits;
+pub mod password;
+pub mod signin;
+pub mod tokens;
+
+use std::net::SocketAddr;
+
+use app::api::RequestMeta;
+use app::domain::Role;
+use app::domain::access::Principal;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use sqlx::{Any, Row};
+use tower_sessions::Session;
+
+use crate::db::Db;
+use crate::state::AppState;
+
+pub const SESSION_USER_KEY: &str = "user_id";
+pub const SESSION_IDLE_MINUTES: i64 = 30;
+
+/// Loads an active user as a `Principal`.
+pub async fn load_principal(db: &Db, user_id: i64) -> Option<Principal> {
+    let row = sqlx::query::<Any>(
+        "SELECT u.id, u.username, u.display_name, u.role, u.area_team_id, a.name AS area_team, u.agency_id, g.name AS agency \
+         FROM users u LEFT JOIN area_teams a ON a.id = u.area_team_id LEFT JOIN agencies g ON g.id = u.agency_id \
+         WHERE u.id = $1 AND u.active = 1",
+    )
+    .bind(user_id)
+    .fetch_optional(&db.pool)
+    .await
+    .inspect_err(|e| tracing::error!(error = %e, "loading user"))
+    .ok()??;
+    Some(Principal {
+        user_id: row.try_get("id").ok()?,
+        username: row.try_get("username").ok()?,
+        display_name: row.try_get("display_name").ok()?,
+        role: Role::parse(&row.try_get::<String, _>("role").ok()?)?,
+        area_team_id: row.try_get("area_team_id").ok()?,
+        area_team: row.try_get("area_team").ok()?,
+        agency_id: row.try_get("agency_id").ok()?,
+        agency: row.try_get("agency").ok()?,
+    })
+}
+
+/// The client's address: the socket peer (Hearth expects to be reached directly or
+/// through a proxy that overwrites X-Forwarded-For when `HEARTH_TRUST_PROXY=1`).
+pub fn client_ip(req: &Request, trust_proxy: bool) -> String {
+    if trust_proxy {
+        if let Some(ip) = req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok()).and_then(|v| v.split(',').next()) {
+            return ip.trim().to_string();
+        }
+    }
+    req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_else(|| "unknown".into())
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
+}
+
+/// Resolves who is calling (session cookie or bearer token) into request extensions.
+pub async fn resolve_principal(State(state): State<AppState>, session: Session, mut req: Request, next: Next) -> Response {
+    let ip = client_ip(&req, state.config.trust_proxy);
+    req.extensions_mut().insert(RequestMeta { ip });
+    let principal = if let Some(token) = bearer(req.headers()) {
+        match tokens::principal_for_token(&state.db, token).await {
+            Some(p) => Some(p),
+            None => {
+                return crate::api::error_response(StatusCode::UNAUTHORIZED, "not_signed_in", "The API token is missing, expired or revoked.");
+            }
+        }
+    } else {
+        match session.get::<i64>(SESSION_USER_KEY).await {
+            Ok(Some(id)) => load_principal(&state.db, id).await,
+            _ => None,
+        }
+    };
+    if let Some(p) = principal {
+        req.extensions_mut().insert(p);
+    }
+    next.run(req).await
+}
+
+/// Page requests from someone not signed in go to the sign-in page, remembering where they were going.
+pub async fn require_sign_in_for_pages(req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    let public = path == "/sign-in"
+        || path.starts_with("/auth/")
+        || path.starts_with("/api/")
+        || path.starts_with("/fn/")
+        || path.starts_with("/pkg/")
+        || path.contains('.');
+    if req.method() == Method::GET && !public && req.extensions().get::<Principal>().is_none() {
+        let next_path = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
+        return Redirect::to(&format!("/sign-in?next={}", signin::form_encode(next_path))).into_response();
+    }
+    next.run(req).await
+}
+
+/// Refuses state-changing requests that do not come from Hearth's own pages.
+pub async fn csrf_guard(req: Request, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    let headers = req.headers();
+    // Token clients send no cookies, so a forged cross-site request carries no credentials.
+    if bearer(headers).is_some() && headers.get(header::COOKIE).is_none() {
+        return next.run(req).await;
+    }
+    if same_origin(headers) {
+        return next.run(req).await;
+    }
+    // Public, credential-free JSON endpoints (API sign-in) are not CSRF targets either.
+    if req.uri().path() == "/api/v1/auth/token" && headers.get(header::COOKIE).is_none() {
+        return next.run(req).await;
+    }
+    tracing::warn!(path = %req.uri().path(), "refused a cross-site state-changing request");
+    (StatusCode::FORBIDDEN, "Cross-site request refused: submit the form from Hearth itself.").into_response()
+}
+
+/// Origin (or, failing that, Referer) names this host.
+pub fn same_origin(headers: &HeaderMap) -> bool {
+    let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else { return false };
+    let source = headers.get(header::ORIGIN).or_else(|| headers.get(header::REFERER)).and_then(|v| v.to_str().ok());
+    match source {
+        Some(src) => {
+            let rest = src.strip_prefix("https://").or_else(|| src.strip_prefix("http://")).unwrap_or("");
+            let src_host = rest.split('/').next().unwrap_or("");
+            src_host.eq_ignore_ascii_case(host)
+        }
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, HeaderValue::from_str(v).unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn same_origin_checks_origin_then_referer() {
+        assert!(same_origin(&headers(&[("host", "127.0.0.1:3000"), ("origin", "http://127.0.0.1:3000")])));
+        assert!(same_origin(&headers(&[("host", "127.0.0.1:3000"), ("referer", "http://127.0.0.1:3000/search?q=x")])));
+        assert!(!same_origin(&headers(&[("host", "127.0.0.1:3000"), ("origin", "http://evil.example")])));
+        assert!(!same_origin(&headers(&[("host", "127.0.0.1:3000"), ("origin", "http://127.0.0.1:3000.evil.example")])));
+        assert!(!same_origin(&headers(&[("host", "127.0.0.1:3000")])));
+        assert!(!same_origin(&headers(&[("origin", "http://127.0.0.1:3000")])));
+    }
+}

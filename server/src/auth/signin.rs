@@ -1,0 +1,162 @@
+//! Sign-in and sign-out for the browser (HTML forms that work without JavaScript)
+//! and the token endpoint for API clients.
+
+use app::api::RequestMeta;
+use app::api::store::AuditEntry;
+use app::error::AppError;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Form, Json};
+use serde::{Deserialize, Serialize};
+use sqlx::{Any, Row};
+use tower_sessions::Session;
+
+use super::password::{dummy_hash, verify_password};
+use super::{SESSION_USER_KEY, tokens};
+use crate::state::AppState;
+
+#[derive(Deserialize)]
+pub struct SignInForm {
+    #[serde(default)]
+    pub username: String,
+    #[serde(default)]
+    pub password: String,
+    #[serde(default)]
+    pub next: String,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct TokenRequest {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct TokenResponse {
+    pub token: String,
+    pub token_type: &'static str,
+    pub expires_at: String,
+}
+
+/// Minimal `application/x-www-form-urlencoded` encoding for redirect query strings.
+pub fn form_encode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// Only local paths: never an open redirect.
+fn safe_next(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") { next } else { "/" }
+}
+
+/// Checks the credentials (rate-limited, constant work for unknown users) and audits the attempt.
+pub async fn authenticate(state: &AppState, ip: &str, username: &str, password: &str) -> Result<i64, AppError> {
+    let username = username.trim();
+    if username.is_empty() || password.is_empty() {
+        return Err(AppError::Invalid("Enter your username and password.".into()));
+    }
+    if username.len() > 100 || password.len() > 1000 {
+        return Err(AppError::Invalid("The username or password is too long.".into()));
+    }
+    let audit = |outcome: &str, user_id: Option<i64>| AuditEntry {
+        user_id,
+        username: username.to_lowercase(),
+        action: "sign_in".into(),
+        subject_type: "user".into(),
+        subject_id: user_id,
+        outcome: outcome.into(),
+        ip: ip.into(),
+        ..Default::default()
+    };
+    if !state.limiter.attempt(ip, username) {
+        state.store.audit(audit("denied:rate_limited", None)).await?;
+        return Err(AppError::RateLimited);
+    }
+    let row = sqlx::query::<Any>("SELECT id, password_hash, active FROM users WHERE username = $1")
+        .bind(username.to_lowercase())
+        .fetch_optional(&state.db.pool)
+        .await
+        .map_err(crate::store::internal)?;
+    let (id, hash, active) = match &row {
+        Some(r) => (r.try_get::<i64, _>("id").ok(), r.try_get::<String, _>("password_hash").unwrap_or_default(), r.try_get::<i64, _>("active").unwrap_or(0) == 1),
+        None => (None, dummy_hash().to_string(), false),
+    };
+    let pw = password.to_string();
+    let ok = tokio::task::spawn_blocking(move || verify_password(&pw, &hash)).await.unwrap_or(false);
+    match (ok && active, id) {
+        (true, Some(id)) => {
+            state.store.audit(audit("allowed", Some(id))).await?;
+            Ok(id)
+        }
+        _ => {
+            state.store.audit(audit("denied:bad_credentials", id)).await?;
+            Err(AppError::Invalid("The username or password is not right. Check them and try again.".into()))
+        }
+    }
+}
+
+pub async fn sign_in(State(state): State<AppState>, Extension(meta): Extension<RequestMeta>, session: Session, Form(form): Form<SignInForm>) -> Response {
+    let next = safe_next(&form.next).to_string();
+    match authenticate(&state, &meta.ip, &form.username, &form.password).await {
+        Ok(user_id) => {
+            // A new session id at every sign-in (no session fixation).
+            if session.cycle_id().await.is_err() || session.insert(SESSION_USER_KEY, user_id).await.is_err() {
+                return Redirect::to("/sign-in?error=Could%20not%20start%20your%20session.%20Try%20again.").into_response();
+            }
+            Redirect::to(&next).into_response()
+        }
+        Err(e) => Redirect::to(&format!(
+            "/sign-in?error={}&username={}&next={}",
+            form_encode(&e.to_string()),
+            form_encode(form.username.trim()),
+            form_encode(&next)
+        ))
+        .into_response(),
+    }
+}
+
+pub async fn sign_out(session: Session) -> Response {
+    let _ = session.flush().await;
+    Redirect::to("/sign-in").into_response()
+}
+
+/// Exchange a username and password for a bearer token (12 hours).
+#[utoipa::path(post, path = "/api/v1/auth/token", tag = "auth", request_body = TokenRequest,
+    responses((status = 200, body = TokenResponse), (status = 400, description = "Bad credentials"), (status = 429, description = "Too many attempts")))]
+pub async fn api_token(State(state): State<AppState>, Extension(meta): Extension<RequestMeta>, body: Result<Json<TokenRequest>, axum::extract::rejection::JsonRejection>) -> Response {
+    let Json(req) = match body {
+        Ok(b) => b,
+        Err(e) => return crate::api::error_response(axum::http::StatusCode::BAD_REQUEST, "invalid", &e.body_text()),
+    };
+    match authenticate(&state, &meta.ip, &req.username, &req.password).await {
+        Ok(user_id) => match tokens::issue(&state.db, user_id, "api sign-in").await {
+            Ok((token, expires_at)) => Json(TokenResponse { token, token_type: "Bearer", expires_at }).into_response(),
+            Err(e) => crate::api::app_error(crate::store::internal(e)),
+        },
+        Err(e) => crate::api::app_error(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_is_always_local() {
+        assert_eq!(safe_next("/tenancies/TEN1"), "/tenancies/TEN1");
+        assert_eq!(safe_next("//evil.example"), "/");
+        assert_eq!(safe_next("https://evil.example"), "/");
+        assert_eq!(safe_next("/\\evil"), "/");
+    }
+
+    #[test]
+    fn form_encoding() {
+        assert_eq!(form_encode("a b&c=/d"), "a%20b%26c%3D/d");
+    }
+}

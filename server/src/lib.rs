@@ -1,0 +1,9 @@
+//! Hearth's server: configuration, storage, authentication, the HTTP router and the CLI.
+
+pub mod api;
+pub mod auth;
+pub mod db;
+pub mod routes;
+pub mod seed;
+pub mod state;
+pub mod store;

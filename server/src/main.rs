@@ -1,0 +1,113 @@
+//! `hearth`: the server binary. `hearth serve [--demo]` serves the app; `hearth seed` builds
+//! a demo council. Configuration comes from the environment (see README and .env.sample).
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+use leptos::prelude::*;
+use server::auth::limits::LimitConfig;
+use server::db::{DEFAULT_URL, Db};
+use server::seed::{SeedOptions, seed};
+use server::state::Config;
+use server::{routes, seed as seeding};
+
+#[derive(Parser)]
+#[command(name = "hearth", about = "Hearth housing management", version)]
+struct Cli {
+    /// Database URL: sqlite://path/to/file.db (default) or postgres://user@host/db.
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_URL, global = true)]
+    database_url: String,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web app and the API.
+    Serve {
+        /// Seed the demo council first if the database is empty.
+        #[arg(long)]
+        demo: bool,
+        /// Address to listen on (default: LEPTOS_SITE_ADDR or 127.0.0.1:3000).
+        #[arg(long, env = "HEARTH_ADDR")]
+        addr: Option<SocketAddr>,
+    },
+    /// Build a deterministic demo council in an empty database and print the demo accounts.
+    Seed {
+        /// Number of homes (7,400 is York-sized; 60,000 the largest councils).
+        #[arg(long, default_value_t = 7400)]
+        homes: usize,
+        /// Random seed: the same seed gives the same council.
+        #[arg(long, default_value_t = 2023)]
+        seed: u64,
+    },
+}
+
+fn print_accounts(report: &seeding::SeedReport) {
+    println!(
+        "Seeded {} homes, {} tenancies, {} patches, {} officers, {} cases, {} referrals, {} visits in {:.1}s.",
+        report.homes, report.tenancies, report.patches, report.officers, report.cases, report.referrals, report.visits,
+        report.elapsed.as_secs_f64()
+    );
+    println!("\nDemo accounts (password for all: {}):", seeding::DEMO_PASSWORD);
+    for a in &report.accounts {
+        println!("  {:<18} {:<28} {}", a.username, a.role.label(), a.note);
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()))
+        .init();
+    let cli = Cli::parse();
+    let db = Db::open(&cli.database_url).await?;
+    match cli.command.unwrap_or(Command::Serve { demo: false, addr: None }) {
+        Command::Seed { homes, seed: s } => {
+            if !seeding::is_empty(&db).await? {
+                anyhow::bail!("the database already holds a council; use an empty database (delete data/hearth.db or point DATABASE_URL elsewhere)");
+            }
+            let opts = SeedOptions { homes, seed: s, progress: true, today: app::api::service::today() };
+            let report = seed(&db, &opts).await?;
+            print_accounts(&report);
+        }
+        Command::Serve { demo, addr } => {
+            if demo && seeding::is_empty(&db).await? {
+                tracing::info!("empty database: seeding the demo council");
+                let opts = SeedOptions { progress: true, today: app::api::service::today(), ..Default::default() };
+                let report = seed(&db, &opts).await?;
+                print_accounts(&report);
+            }
+            let mut leptos_options = match get_configuration(None) {
+                Ok(conf) => conf.leptos_options,
+                Err(_) => LeptosOptions::builder().output_name("hearth").site_root("target/site").site_pkg_dir("pkg").build(),
+            };
+            if let Some(addr) = addr {
+                leptos_options.site_addr = addr;
+            }
+            let addr = leptos_options.site_addr;
+            let state = routes::app_state(db.clone(), leptos_options, Config::from_env(), LimitConfig::default());
+            // Housekeeping: expired sessions and idle rate-limit keys.
+            let sessions = server::store::SqlSessionStore::new(db.clone());
+            let limiter = state.limiter.clone();
+            tokio::spawn(async move {
+                let mut tick = tokio::time::interval(Duration::from_secs(600));
+                loop {
+                    tick.tick().await;
+                    let _ = sessions.delete_expired().await;
+                    limiter.tidy();
+                }
+            });
+            let app = routes::router(state);
+            let listener = tokio::net::TcpListener::bind(addr).await?;
+            tracing::info!("Hearth is listening on http://{addr} ({} database)", db.backend.name());
+            axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+                .with_graceful_shutdown(async {
+                    let _ = tokio::signal::ctrl_c().await;
+                })
+                .await?;
+        }
+    }
+    Ok(())
+}

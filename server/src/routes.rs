@@ -1,0 +1,58 @@
+//! Builds the whole Router: pages and server functions (Leptos), the JSON API, sign-in,
+//! static files, and the middleware every request passes through. Testable with `oneshot`.
+
+use std::sync::Arc;
+
+use app::api::store::Store;
+use app::app::{App, shell};
+use axum::Router;
+use axum::routing::post;
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+use crate::auth::limits::{LimitConfig, SignInLimiter};
+use crate::auth::{self, SESSION_IDLE_MINUTES};
+use crate::db::Db;
+use crate::state::{AppState, Config};
+use crate::store::{SqlSessionStore, SqlStore};
+
+/// Request bodies larger than this are refused with 413.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+pub fn app_state(db: Db, leptos_options: LeptosOptions, config: Config, limits: LimitConfig) -> AppState {
+    let store: Arc<dyn Store> = Arc::new(SqlStore::new(db.clone()));
+    AppState { leptos_options, db, store, limiter: Arc::new(SignInLimiter::new(limits)), config }
+}
+
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let sessions = SessionManagerLayer::new(SqlSessionStore::new(state.db.clone()))
+        .with_name("hearth_session")
+        .with_same_site(SameSite::Lax)
+        .with_http_only(true)
+        .with_secure(state.config.secure_cookies)
+        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(SESSION_IDLE_MINUTES)));
+    let store = state.store.clone();
+    let context = move || provide_context(store.clone());
+    Router::new()
+        .route("/auth/sign-in", post(auth::signin::sign_in))
+        .route("/auth/sign-out", post(auth::signin::sign_out))
+        .nest("/api/v1", crate::api::router())
+        .leptos_routes_with_context(&state, routes, context.clone(), {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(axum::middleware::from_fn(auth::require_sign_in_for_pages))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::resolve_principal))
+        .layer(sessions)
+        .layer(axum::middleware::from_fn(auth::csrf_guard))
+        .layer(axum::middleware::from_fn(auth::headers::security_headers))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(CompressionLayer::new())
+        .with_state(state)
+}

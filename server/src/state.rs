@@ -1,0 +1,34 @@
+//! What every handler can reach.
+
+use std::sync::Arc;
+
+use app::api::store::Store;
+use axum::extract::FromRef;
+use leptos::prelude::LeptosOptions;
+
+use crate::auth::limits::SignInLimiter;
+use crate::db::Db;
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Trust X-Forwarded-For (only behind a proxy that overwrites it).
+    pub trust_proxy: bool,
+    /// Set the Secure flag on cookies (when served over HTTPS).
+    pub secure_cookies: bool,
+}
+
+impl Config {
+    pub fn from_env() -> Config {
+        let flag = |k: &str| std::env::var(k).map(|v| v == "1" || v.eq_ignore_ascii_case("true")).unwrap_or(false);
+        Config { trust_proxy: flag("HEARTH_TRUST_PROXY"), secure_cookies: flag("HEARTH_SECURE_COOKIES") }
+    }
+}
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: Db,
+    pub store: Arc<dyn Store>,
+    pub limiter: Arc<SignInLimiter>,
+    pub config: Config,
+}

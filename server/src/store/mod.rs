@@ -1,0 +1,587 @@
+//! sqlx storage behind the `Store` trait the services use. Portable SQL through sqlx `Any`:
+//! `$n` placeholders, ISO text dates, BIGINT/INTEGER numbers, `CAST(SUM(..) AS BIGINT)`.
+
+mod sessions;
+
+use std::collections::HashMap;
+
+use app::api::store::{AuditEntry, Caseload, PropertyRecord, Store, TenancyRecord};
+use app::domain::access::RecordScope;
+use app::domain::occupancy::{Occupant, age_on};
+use app::domain::{CaseKind, Pence, Relationship, Role, Tenure};
+use app::error::AppError;
+use app::model::*;
+use async_trait::async_trait;
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row};
+
+pub use sessions::SqlSessionStore;
+
+use crate::db::Db;
+
+/// Arrears worth an officer's attention (the Leeds £150 focus); configurable later.
+pub const ARREARS_THRESHOLD_PENCE: i64 = 15_000;
+
+#[derive(Clone, Debug)]
+pub struct SqlStore {
+    pub db: Db,
+}
+
+/// Logs a database error and returns the generic error the user sees.
+pub fn internal(e: sqlx::Error) -> AppError {
+    tracing::error!(error = %e, "database error");
+    AppError::Internal
+}
+
+pub fn now_rfc3339() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// `$start, $start+1, …` placeholders for an IN list.
+pub fn placeholders(start: usize, n: usize) -> String {
+    (start..start + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
+fn s(row: &AnyRow, col: &str) -> String {
+    row.try_get::<String, _>(col).unwrap_or_default()
+}
+fn os(row: &AnyRow, col: &str) -> Option<String> {
+    row.try_get::<Option<String>, _>(col).ok().flatten()
+}
+fn i(row: &AnyRow, col: &str) -> i64 {
+    row.try_get::<i64, _>(col).unwrap_or_default()
+}
+fn oi(row: &AnyRow, col: &str) -> Option<i64> {
+    row.try_get::<Option<i64>, _>(col).ok().flatten()
+}
+
+fn role_label(code: &str) -> String {
+    Role::parse(code).map(|r| r.label().to_string()).unwrap_or_else(|| code.to_string())
+}
+
+fn case_row(r: &AnyRow) -> (CaseRow, RecordScope) {
+    let row = CaseRow {
+        reference: s(r, "reference"),
+        kind: CaseKind::parse(&s(r, "kind")).unwrap_or(CaseKind::Vulnerability),
+        title: s(r, "title"),
+        status: s(r, "status"),
+        tenancy_reference: os(r, "tenancy_reference"),
+        address: match (os(r, "address_line1"), os(r, "postcode")) {
+            (Some(a), Some(p)) => format!("{a}, {p}"),
+            _ => String::new(),
+        },
+        opened_at: s(r, "opened_at"),
+        due_at: os(r, "due_at"),
+        clock: None,
+        restricted: i(r, "restricted") != 0,
+    };
+    let scope = RecordScope {
+        area_team_id: i(r, "area_team_id"),
+        owner_id: oi(r, "owner_id"),
+        restricted: row.restricted,
+        granted: i(r, "granted") != 0,
+    };
+    (row, scope)
+}
+
+const CASE_COLUMNS: &str = "c.id, c.reference, c.kind, c.title, c.status, c.opened_at, c.due_at, c.restricted, \
+     c.area_team_id, c.owner_id, t.reference AS tenancy_reference, p.address_line1, p.postcode";
+
+impl SqlStore {
+    pub fn new(db: Db) -> Self {
+        SqlStore { db }
+    }
+
+    /// "First Last" of each tenancy's tenants, joined with " and ".
+    async fn tenant_names(&self, tenancy_ids: &[i64]) -> Result<HashMap<i64, String>, AppError> {
+        let mut names: HashMap<i64, Vec<String>> = HashMap::new();
+        for chunk in tenancy_ids.chunks(500) {
+            let sql = format!(
+                "SELECT tenancy_id, first_name, last_name FROM household_members \
+                 WHERE is_tenant = 1 AND tenancy_id IN ({}) ORDER BY tenancy_id, id",
+                placeholders(1, chunk.len())
+            );
+            let mut q = sqlx::query::<Any>(&sql);
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            for r in q.fetch_all(&self.db.pool).await.map_err(internal)? {
+                names.entry(i(&r, "tenancy_id")).or_default().push(format!("{} {}", s(&r, "first_name"), s(&r, "last_name")));
+            }
+        }
+        Ok(names.into_iter().map(|(k, v)| (k, v.join(" and "))).collect())
+    }
+
+    async fn search_tenancies(&self, area: Option<i64>, terms: &[String], limit: i64) -> Result<Vec<SearchHit>, AppError> {
+        let mut sql = String::from(
+            "SELECT t.id, t.reference, t.tenure, p.address_line1, p.postcode FROM tenancies t \
+             JOIN properties p ON p.id = t.property_id WHERE t.status = 'active'",
+        );
+        let mut n = 0;
+        if area.is_some() {
+            n += 1;
+            sql.push_str(&format!(" AND p.area_team_id = ${n}"));
+        }
+        for _ in terms {
+            n += 1;
+            sql.push_str(&format!(" AND t.search_text LIKE ${n} ESCAPE '\\'"));
+        }
+        n += 1;
+        sql.push_str(&format!(" ORDER BY p.postcode, p.address_line1 LIMIT ${n}"));
+        let mut q = sqlx::query::<Any>(&sql);
+        if let Some(a) = area {
+            q = q.bind(a);
+        }
+        for t in terms {
+            q = q.bind(app::domain::search::like_pattern(t));
+        }
+        let rows = q.bind(limit).fetch_all(&self.db.pool).await.map_err(internal)?;
+        let ids: Vec<i64> = rows.iter().map(|r| i(r, "id")).collect();
+        let names = self.tenant_names(&ids).await?;
+        Ok(rows
+            .iter()
+            .map(|r| SearchHit {
+                kind: HitKind::Tenancy,
+                reference: s(r, "reference"),
+                title: format!("{}, {}", s(r, "address_line1"), s(r, "postcode")),
+                detail: format!(
+                    "{} · {}",
+                    names.get(&i(r, "id")).cloned().unwrap_or_default(),
+                    Tenure::parse(&s(r, "tenure")).map(|t| t.label()).unwrap_or_default()
+                ),
+            })
+            .collect())
+    }
+
+    async fn search_properties(&self, area: Option<i64>, terms: &[String], limit: i64) -> Result<Vec<SearchHit>, AppError> {
+        let mut sql = String::from("SELECT p.reference, p.address_line1, p.postcode, p.property_type, p.bedrooms FROM properties p WHERE 1 = 1");
+        let mut n = 0;
+        if area.is_some() {
+            n += 1;
+            sql.push_str(&format!(" AND p.area_team_id = ${n}"));
+        }
+        for _ in terms {
+            n += 1;
+            sql.push_str(&format!(" AND p.search_text LIKE ${n} ESCAPE '\\'"));
+        }
+        n += 1;
+        sql.push_str(&format!(" ORDER BY p.postcode, p.address_line1 LIMIT ${n}"));
+        let mut q = sqlx::query::<Any>(&sql);
+        if let Some(a) = area {
+            q = q.bind(a);
+        }
+        for t in terms {
+            q = q.bind(app::domain::search::like_pattern(t));
+        }
+        let rows = q.bind(limit).fetch_all(&self.db.pool).await.map_err(internal)?;
+        Ok(rows
+            .iter()
+            .map(|r| SearchHit {
+                kind: HitKind::Property,
+                reference: s(r, "reference"),
+                title: format!("{}, {}", s(r, "address_line1"), s(r, "postcode")),
+                detail: format!("{} · {} bedroom(s)", s(r, "property_type"), i(r, "bedrooms")),
+            })
+            .collect())
+    }
+}
+
+#[async_trait]
+impl Store for SqlStore {
+    fn backend(&self) -> &'static str {
+        self.db.backend.name()
+    }
+
+    async fn caseload(&self, user_id: i64, limit: i64) -> Result<Caseload, AppError> {
+        let pool = &self.db.pool;
+        let totals = sqlx::query::<Any>(
+            "SELECT COUNT(*) AS total, \
+               CAST(COALESCE(SUM(CASE WHEN t.tenure IN ('introductory', 'extended_introductory') THEN 1 ELSE 0 END), 0) AS BIGINT) AS intro, \
+               CAST(COALESCE(SUM(CASE WHEN r.balance_pence > $2 THEN 1 ELSE 0 END), 0) AS BIGINT) AS arrears \
+             FROM tenancies t LEFT JOIN rent_accounts r ON r.tenancy_id = t.id \
+             WHERE t.owner_id = $1 AND t.status = 'active'",
+        )
+        .bind(user_id)
+        .bind(ARREARS_THRESHOLD_PENCE)
+        .fetch_one(pool)
+        .await
+        .map_err(internal)?;
+        let rows = sqlx::query::<Any>(
+            "SELECT t.id, t.reference, t.tenure, t.start_date, t.trial_ends_on, p.reference AS property_reference, \
+               p.address_line1, p.postcode, COALESCE(r.balance_pence, 0) AS balance \
+             FROM tenancies t JOIN properties p ON p.id = t.property_id LEFT JOIN rent_accounts r ON r.tenancy_id = t.id \
+             WHERE t.owner_id = $1 AND t.status = 'active' \
+             ORDER BY CASE WHEN t.trial_ends_on IS NULL THEN 1 ELSE 0 END, t.trial_ends_on, COALESCE(r.balance_pence, 0) DESC, t.reference \
+             LIMIT $2",
+        )
+        .bind(user_id)
+        .bind(limit)
+        .fetch_all(pool)
+        .await
+        .map_err(internal)?;
+        let ids: Vec<i64> = rows.iter().map(|r| i(r, "id")).collect();
+        let names = self.tenant_names(&ids).await?;
+        let tenancies = rows
+            .iter()
+            .map(|r| TenancyRow {
+                reference: s(r, "reference"),
+                property_reference: s(r, "property_reference"),
+                address: s(r, "address_line1"),
+                postcode: s(r, "postcode"),
+                tenure: Tenure::parse(&s(r, "tenure")).unwrap_or(Tenure::Secure),
+                tenants: names.get(&i(r, "id")).cloned().unwrap_or_default(),
+                balance: Pence(i(r, "balance")),
+                start_date: s(r, "start_date"),
+                trial_ends_on: os(r, "trial_ends_on"),
+                clock: None,
+            })
+            .collect();
+        let case_sql = format!(
+            "SELECT {CASE_COLUMNS}, 1 AS granted FROM cases c LEFT JOIN tenancies t ON t.id = c.tenancy_id \
+             LEFT JOIN properties p ON p.id = COALESCE(c.property_id, t.property_id) \
+             WHERE c.owner_id = $1 AND c.status = 'open' ORDER BY c.due_at, c.reference LIMIT 500"
+        );
+        let cases = sqlx::query::<Any>(&case_sql).bind(user_id).fetch_all(pool).await.map_err(internal)?.iter().map(case_row).collect();
+        Ok(Caseload {
+            tenancies,
+            tenancies_total: i(&totals, "total"),
+            introductory_total: i(&totals, "intro"),
+            arrears_total: i(&totals, "arrears"),
+            cases,
+        })
+    }
+
+    async fn search(&self, area_team_id: Option<i64>, terms: &[String], limit: i64) -> Result<Vec<SearchHit>, AppError> {
+        let mut hits = self.search_tenancies(area_team_id, terms, limit).await?;
+        if (hits.len() as i64) < limit {
+            let more = self.search_properties(area_team_id, terms, limit - hits.len() as i64).await?;
+            hits.extend(more);
+        }
+        Ok(hits)
+    }
+
+    async fn tenancy(&self, reference: &str, viewer_id: i64) -> Result<Option<TenancyRecord>, AppError> {
+        let pool = &self.db.pool;
+        let Some(t) = sqlx::query::<Any>(
+            "SELECT t.id, t.reference, t.tenure, t.status, t.start_date, t.end_date, t.trial_ends_on, \
+               t.extension_notice_served_on, t.owner_id, t.owner_role, t.version, \
+               p.reference AS property_reference, p.address_line1, p.address_line2, p.town, p.postcode, p.bedrooms, \
+               p.area_team_id, pa.name AS patch, a.name AS area_team, u.display_name AS owner_name \
+             FROM tenancies t JOIN properties p ON p.id = t.property_id JOIN patches pa ON pa.id = p.patch_id \
+             JOIN area_teams a ON a.id = p.area_team_id LEFT JOIN users u ON u.id = t.owner_id \
+             WHERE t.reference = $1",
+        )
+        .bind(reference)
+        .fetch_optional(pool)
+        .await
+        .map_err(internal)?
+        else {
+            return Ok(None);
+        };
+        let id = i(&t, "id");
+        let today = app::api::service::today();
+
+        let member_rows = sqlx::query::<Any>(
+            "SELECT first_name, last_name, date_of_birth, sex, relationship, is_tenant, phone, email \
+             FROM household_members WHERE tenancy_id = $1 AND left_on IS NULL ORDER BY is_tenant DESC, date_of_birth",
+        )
+        .bind(id)
+        .fetch_all(pool)
+        .await
+        .map_err(internal)?;
+        let mut members = Vec::new();
+        let mut occupants = Vec::new();
+        for m in &member_rows {
+            let dob: chrono::NaiveDate = s(m, "date_of_birth").parse().unwrap_or(today);
+            let rel = Relationship::parse(&s(m, "relationship"));
+            members.push(Member {
+                name: format!("{} {}", s(m, "first_name"), s(m, "last_name")),
+                relationship: rel.map(|r| r.label().to_string()).unwrap_or_else(|| s(m, "relationship")),
+                date_of_birth: dob.format("%-d %b %Y").to_string(),
+                age: age_on(dob, today),
+                is_tenant: i(m, "is_tenant") != 0,
+                phone: s(m, "phone"),
+                email: s(m, "email"),
+            });
+            occupants.push(Occupant {
+                date_of_birth: dob,
+                sex: s(m, "sex").chars().next().unwrap_or('F'),
+                in_couple: matches!(rel, Some(Relationship::Tenant | Relationship::JointTenant | Relationship::Partner)),
+                overnight_carer: rel == Some(Relationship::Carer),
+            });
+        }
+        // Only a tenant with a partner or joint tenant forms a couple.
+        if occupants.iter().filter(|o| o.in_couple).count() < 2 {
+            for o in &mut occupants {
+                o.in_couple = false;
+            }
+        }
+
+        let rent = match sqlx::query::<Any>("SELECT id, weekly_rent_pence, balance_pence, universal_credit FROM rent_accounts WHERE tenancy_id = $1")
+            .bind(id)
+            .fetch_optional(pool)
+            .await
+            .map_err(internal)?
+        {
+            None => None,
+            Some(r) => {
+                let lines = sqlx::query::<Any>(
+                    "SELECT posted_on, kind, amount_pence, description FROM rent_transactions WHERE account_id = $1 \
+                     ORDER BY posted_on DESC, id DESC LIMIT 12",
+                )
+                .bind(i(&r, "id"))
+                .fetch_all(pool)
+                .await
+                .map_err(internal)?;
+                Some(RentView {
+                    balance: Pence(i(&r, "balance_pence")),
+                    weekly_rent: Pence(i(&r, "weekly_rent_pence")),
+                    universal_credit: i(&r, "universal_credit") != 0,
+                    recent: lines
+                        .iter()
+                        .map(|l| RentLine {
+                            posted_on: s(l, "posted_on"),
+                            kind: app::domain::RentTransactionKind::parse(&s(l, "kind")).map(|k| k.label().to_string()).unwrap_or_else(|| s(l, "kind")),
+                            amount: Pence(i(l, "amount_pence")),
+                            description: s(l, "description"),
+                        })
+                        .collect(),
+                })
+            }
+        };
+
+        let alerts = sqlx::query::<Any>(
+            "SELECT kind, description, created_at FROM alerts WHERE (tenancy_id = $1 OR property_id = (SELECT property_id FROM tenancies WHERE id = $1)) \
+             AND (ends_on IS NULL OR ends_on >= $2) ORDER BY created_at",
+        )
+        .bind(id)
+        .bind(today.to_string())
+        .fetch_all(pool)
+        .await
+        .map_err(internal)?
+        .iter()
+        .map(|a| AlertView {
+            kind: app::domain::AlertKind::parse(&s(a, "kind")).map(|k| k.label().to_string()).unwrap_or_else(|| s(a, "kind")),
+            description: s(a, "description"),
+            since: s(a, "created_at").chars().take(10).collect(),
+        })
+        .collect();
+
+        let history = sqlx::query::<Any>(
+            "SELECT tr.kind, tr.status, tr.reason, tr.requested_at, tr.decided_at, tr.effective_at, tr.from_role, tr.to_role, \
+               f.display_name AS from_name, t2.display_name AS to_name, rb.display_name AS by_name, ab.display_name AS approved_name \
+             FROM transfers tr LEFT JOIN users f ON f.id = tr.from_user_id LEFT JOIN users t2 ON t2.id = tr.to_user_id \
+             LEFT JOIN users rb ON rb.id = tr.requested_by LEFT JOIN users ab ON ab.id = tr.approved_by \
+             WHERE tr.subject_type = 'tenancy' AND tr.subject_id = $1 ORDER BY COALESCE(tr.effective_at, tr.requested_at) DESC, tr.id DESC",
+        )
+        .bind(id)
+        .fetch_all(pool)
+        .await
+        .map_err(internal)?
+        .iter()
+        .map(|h| TransferView {
+            at: os(h, "effective_at").unwrap_or_else(|| s(h, "requested_at")),
+            kind: app::domain::TransferKind::parse(&s(h, "kind")).map(|k| k.label().to_string()).unwrap_or_else(|| s(h, "kind")),
+            from: os(h, "from_name").map(|n| format!("{n} ({})", role_label(&os(h, "from_role").unwrap_or_default()))),
+            to: format!("{} ({})", os(h, "to_name").unwrap_or_else(|| "Unassigned".into()), role_label(&s(h, "to_role"))),
+            reason: s(h, "reason"),
+            by: os(h, "by_name"),
+            approved_by: os(h, "approved_name"),
+        })
+        .collect();
+
+        let case_sql = format!(
+            "SELECT {CASE_COLUMNS}, \
+               CASE WHEN EXISTS (SELECT 1 FROM access_grants g WHERE g.subject_type = 'case' AND g.subject_id = c.id AND g.user_id = $2) THEN 1 ELSE 0 END AS granted \
+             FROM cases c LEFT JOIN tenancies t ON t.id = c.tenancy_id LEFT JOIN properties p ON p.id = COALESCE(c.property_id, t.property_id) \
+             WHERE c.tenancy_id = $1 ORDER BY c.status DESC, c.opened_at DESC"
+        );
+        let cases = sqlx::query::<Any>(&case_sql).bind(id).bind(viewer_id).fetch_all(pool).await.map_err(internal)?.iter().map(case_row).collect();
+
+        let visit_rows = sqlx::query::<Any>(
+            "SELECT v.id, v.visit_type, v.scheduled_for, v.completed_at, v.outcome, u.display_name AS officer \
+             FROM visits v LEFT JOIN users u ON u.id = v.officer_id WHERE v.tenancy_id = $1 ORDER BY v.scheduled_for DESC LIMIT 20",
+        )
+        .bind(id)
+        .fetch_all(pool)
+        .await
+        .map_err(internal)?;
+        let visit_ids: Vec<i64> = visit_rows.iter().map(|v| i(v, "id")).collect();
+        let mut findings: HashMap<i64, Vec<String>> = HashMap::new();
+        if !visit_ids.is_empty() {
+            let sql = format!("SELECT visit_id, kind FROM visit_findings WHERE visit_id IN ({}) ORDER BY id", placeholders(1, visit_ids.len()));
+            let mut q = sqlx::query::<Any>(&sql);
+            for v in &visit_ids {
+                q = q.bind(*v);
+            }
+            for f in q.fetch_all(pool).await.map_err(internal)? {
+                let kind = s(&f, "kind");
+                findings
+                    .entry(i(&f, "visit_id"))
+                    .or_default()
+                    .push(app::domain::FindingKind::parse(&kind).map(|k| k.label().to_string()).unwrap_or(kind));
+            }
+        }
+        let visits = visit_rows
+            .iter()
+            .map(|v| VisitView {
+                date: os(v, "completed_at").unwrap_or_else(|| s(v, "scheduled_for")).chars().take(10).collect(),
+                visit_type: app::domain::VisitType::parse(&s(v, "visit_type")).map(|k| k.label().to_string()).unwrap_or_else(|| s(v, "visit_type")),
+                outcome: app::domain::VisitOutcome::parse(&s(v, "outcome")).map(|k| k.label().to_string()).unwrap_or_else(|| s(v, "outcome")),
+                officer: os(v, "officer"),
+                findings: findings.remove(&i(v, "id")).unwrap_or_default(),
+            })
+            .collect();
+
+        let address = [s(&t, "address_line1"), s(&t, "address_line2"), s(&t, "town")].into_iter().filter(|x| !x.is_empty()).collect::<Vec<_>>().join(", ");
+        let detail = TenancyDetail {
+            reference: s(&t, "reference"),
+            tenure: Tenure::parse(&s(&t, "tenure")).unwrap_or(Tenure::Secure),
+            status: s(&t, "status"),
+            version: i(&t, "version"),
+            property_reference: s(&t, "property_reference"),
+            address,
+            postcode: s(&t, "postcode"),
+            patch: s(&t, "patch"),
+            area_team: s(&t, "area_team"),
+            bedrooms: i(&t, "bedrooms"),
+            occupation: String::new(),
+            key_dates: vec![],
+            members,
+            rent,
+            alerts,
+            owner: os(&t, "owner_name").map(|name| OwnerView { name, role: role_label(&s(&t, "owner_role")) }),
+            history,
+            cases: vec![],
+            visits,
+        };
+        Ok(Some(TenancyRecord {
+            id,
+            scope: RecordScope { area_team_id: i(&t, "area_team_id"), owner_id: oi(&t, "owner_id"), restricted: false, granted: false },
+            detail,
+            occupants,
+            start_date: s(&t, "start_date"),
+            trial_ends_on: os(&t, "trial_ends_on"),
+            extension_notice_served_on: os(&t, "extension_notice_served_on"),
+            cases,
+        }))
+    }
+
+    async fn property(&self, reference: &str) -> Result<Option<PropertyRecord>, AppError> {
+        let pool = &self.db.pool;
+        let Some(p) = sqlx::query::<Any>(
+            "SELECT p.id, p.reference, p.address_line1, p.address_line2, p.town, p.postcode, p.property_type, p.bedrooms, \
+               p.floor, p.independent_living, p.latitude, p.longitude, p.area_team_id, \
+               b.name AS block, b.storeys, e.name AS estate, w.name AS ward, a.name AS area_team, pa.name AS patch, \
+               pa.officer_id, u.display_name AS patch_officer \
+             FROM properties p JOIN wards w ON w.id = p.ward_id JOIN area_teams a ON a.id = p.area_team_id \
+             JOIN patches pa ON pa.id = p.patch_id LEFT JOIN users u ON u.id = pa.officer_id \
+             LEFT JOIN blocks b ON b.id = p.block_id LEFT JOIN estates e ON e.id = p.estate_id \
+             WHERE p.reference = $1",
+        )
+        .bind(reference)
+        .fetch_optional(pool)
+        .await
+        .map_err(internal)?
+        else {
+            return Ok(None);
+        };
+        let id = i(&p, "id");
+        let rows = sqlx::query::<Any>("SELECT id, reference, tenure, start_date, end_date, status FROM tenancies WHERE property_id = $1 ORDER BY start_date DESC")
+            .bind(id)
+            .fetch_all(pool)
+            .await
+            .map_err(internal)?;
+        let ids: Vec<i64> = rows.iter().map(|r| i(r, "id")).collect();
+        let names = self.tenant_names(&ids).await?;
+        let address = [s(&p, "address_line1"), s(&p, "address_line2"), s(&p, "town")].into_iter().filter(|x| !x.is_empty()).collect::<Vec<_>>().join(", ");
+        let detail = PropertyDetail {
+            reference: s(&p, "reference"),
+            address,
+            postcode: s(&p, "postcode"),
+            property_type: app::domain::PropertyType::parse(&s(&p, "property_type")).map(|t| t.label().to_string()).unwrap_or_else(|| s(&p, "property_type")),
+            bedrooms: i(&p, "bedrooms"),
+            block: os(&p, "block"),
+            storeys: oi(&p, "storeys"),
+            floor: oi(&p, "floor"),
+            estate: os(&p, "estate"),
+            ward: s(&p, "ward"),
+            area_team: s(&p, "area_team"),
+            patch: s(&p, "patch"),
+            patch_officer: os(&p, "patch_officer"),
+            independent_living: i(&p, "independent_living") != 0,
+            latitude: p.try_get::<f64, _>("latitude").unwrap_or_default(),
+            longitude: p.try_get::<f64, _>("longitude").unwrap_or_default(),
+            tenancies: rows
+                .iter()
+                .map(|r| PastTenancy {
+                    reference: s(r, "reference"),
+                    tenure: Tenure::parse(&s(r, "tenure")).map(|t| t.label().to_string()).unwrap_or_default(),
+                    tenants: names.get(&i(r, "id")).cloned().unwrap_or_default(),
+                    start_date: s(r, "start_date"),
+                    end_date: os(r, "end_date"),
+                    status: s(r, "status"),
+                })
+                .collect(),
+        };
+        Ok(Some(PropertyRecord {
+            id,
+            scope: RecordScope { area_team_id: i(&p, "area_team_id"), owner_id: oi(&p, "officer_id"), restricted: false, granted: false },
+            detail,
+        }))
+    }
+
+    async fn patches(&self, area_team_id: Option<i64>) -> Result<Vec<PatchSummary>, AppError> {
+        let filter = if area_team_id.is_some() { "WHERE pa.area_team_id = $2" } else { "" };
+        let sql = format!(
+            "SELECT pa.id, pa.name, pa.challenging, a.name AS area_team, u.display_name AS officer, \
+               (SELECT COUNT(*) FROM properties p WHERE p.patch_id = pa.id) AS homes, \
+               (SELECT COUNT(*) FROM tenancies t JOIN properties p ON p.id = t.property_id WHERE p.patch_id = pa.id \
+                  AND t.status = 'active' AND t.tenure IN ('introductory', 'extended_introductory')) AS introductory, \
+               (SELECT COUNT(*) FROM rent_accounts r JOIN tenancies t ON t.id = r.tenancy_id JOIN properties p ON p.id = t.property_id \
+                  WHERE p.patch_id = pa.id AND t.status = 'active' AND r.balance_pence > $1) AS arrears \
+             FROM patches pa JOIN area_teams a ON a.id = pa.area_team_id LEFT JOIN users u ON u.id = pa.officer_id \
+             {filter} ORDER BY pa.name"
+        );
+        let mut q = sqlx::query::<Any>(&sql).bind(ARREARS_THRESHOLD_PENCE);
+        if let Some(a) = area_team_id {
+            q = q.bind(a);
+        }
+        Ok(q.fetch_all(&self.db.pool)
+            .await
+            .map_err(internal)?
+            .iter()
+            .map(|r| PatchSummary {
+                id: i(r, "id"),
+                name: s(r, "name"),
+                area_team: s(r, "area_team"),
+                officer: os(r, "officer"),
+                homes: i(r, "homes"),
+                introductory: i(r, "introductory"),
+                arrears_over_threshold: i(r, "arrears"),
+                challenging: i(r, "challenging") != 0,
+            })
+            .collect())
+    }
+
+    async fn audit(&self, e: AuditEntry) -> Result<(), AppError> {
+        sqlx::query::<Any>(
+            "INSERT INTO audit_log (at, user_id, username, action, subject_type, subject_id, outcome, reason, detail, ip) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(now_rfc3339())
+        .bind(e.user_id)
+        .bind(e.username)
+        .bind(e.action)
+        .bind(e.subject_type)
+        .bind(e.subject_id)
+        .bind(e.outcome)
+        .bind(e.reason)
+        .bind(e.detail)
+        .bind(e.ip)
+        .execute(&self.db.pool)
+        .await
+        .map_err(internal)?;
+        Ok(())
+    }
+}
