@@ -59,7 +59,7 @@ fn print_accounts(report: &seeding::SeedReport) {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()))
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=error".into()))
         .init();
     let cli = Cli::parse();
     let db = Db::open(&cli.database_url).await?;

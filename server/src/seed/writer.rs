@@ -1,0 +1,89 @@
+//! Batched multi-row INSERTs for the seed: rows are buffered per table in first-seen order
+//! (so foreign keys are satisfied) and written in one transaction per flush.
+
+use sqlx::Any;
+
+use crate::db::Db;
+
+/// A value to bind. `N` is NULL, typed from the column name (ids are integers, the rest text).
+#[derive(Clone, Debug)]
+pub enum V {
+    I(i64),
+    F(f64),
+    S(String),
+    N,
+}
+
+impl V {
+    pub fn s(x: &str) -> V {
+        V::S(x.to_string())
+    }
+}
+
+fn null_is_integer(column: &str) -> bool {
+    column == "id" || column.ends_with("_id") || matches!(column, "floor" | "storeys" | "approved_by" | "requested_by" | "created_by" | "granted_by")
+}
+
+/// Binds stay under both engines' limits (SQLite 32,766; PostgreSQL 65,535).
+const MAX_BINDS: usize = 30_000;
+
+pub struct Writer<'a> {
+    db: &'a Db,
+    groups: Vec<(String, Vec<String>, Vec<Vec<V>>)>,
+}
+
+impl<'a> Writer<'a> {
+    pub fn new(db: &'a Db) -> Self {
+        Writer { db, groups: Vec::new() }
+    }
+
+    pub fn row(&mut self, table: &str, columns: &[&str], values: Vec<V>) {
+        debug_assert_eq!(columns.len(), values.len(), "{table}");
+        if let Some(g) = self.groups.iter_mut().find(|g| g.0 == table && g.1.len() == columns.len() && g.1.iter().zip(columns).all(|(a, b)| a == b)) {
+            g.2.push(values);
+        } else {
+            self.groups.push((table.to_string(), columns.iter().map(|c| c.to_string()).collect(), vec![values]));
+        }
+    }
+
+    pub async fn flush(&mut self) -> anyhow::Result<()> {
+        let mut tx = self.db.pool.begin().await?;
+        for (table, columns, rows) in self.groups.drain(..) {
+            let per_chunk = (MAX_BINDS / columns.len()).max(1);
+            for chunk in rows.chunks(per_chunk) {
+                let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
+                let mut n = 0;
+                for (r, _) in chunk.iter().enumerate() {
+                    if r > 0 {
+                        sql.push_str(", ");
+                    }
+                    sql.push('(');
+                    for c in 0..columns.len() {
+                        if c > 0 {
+                            sql.push_str(", ");
+                        }
+                        n += 1;
+                        sql.push('$');
+                        sql.push_str(&n.to_string());
+                    }
+                    sql.push(')');
+                }
+                let mut q = sqlx::query::<Any>(&sql);
+                for row in chunk {
+                    for (v, col) in row.iter().zip(&columns) {
+                        q = match v {
+                            V::I(i) => q.bind(*i),
+                            V::F(f) => q.bind(*f),
+                            V::S(s) => q.bind(s.clone()),
+                            V::N if null_is_integer(col) => q.bind(None::<i64>),
+                            V::N => q.bind(None::<String>),
+                        };
+                    }
+                }
+                q.execute(&mut *tx).await.map_err(|e| anyhow::anyhow!("inserting into {table}: {e}"))?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}

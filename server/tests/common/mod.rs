@@ -1,0 +1,165 @@
+//! Shared test harness: a fresh, seeded database per test on SQLite (always) or
+//! PostgreSQL (when HEARTH_TEST_POSTGRES names a server), and a router over it.
+#![allow(dead_code)]
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, Response, header};
+use http_body_util::BodyExt;
+use leptos::prelude::LeptosOptions;
+use server::auth::limits::LimitConfig;
+use server::db::Db;
+use server::seed::{SeedOptions, seed};
+use server::state::{AppState, Config};
+use tower::ServiceExt;
+
+pub const PASSWORD: &str = server::seed::DEMO_PASSWORD;
+pub const HOMES: usize = 900;
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// The engines this run tests: SQLite always, PostgreSQL when configured.
+pub fn engines() -> Vec<Engine> {
+    let mut v = vec![Engine::Sqlite];
+    if std::env::var("HEARTH_TEST_POSTGRES").is_ok() {
+        v.push(Engine::Postgres);
+    }
+    v
+}
+
+/// A fresh empty (migrated) database of the given engine.
+pub async fn fresh_db(engine: Engine) -> Db {
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let tag = format!("{}_{}_{}", std::process::id(), n, chrono::Utc::now().timestamp_micros());
+    match engine {
+        Engine::Sqlite => {
+            let dir = std::env::temp_dir().join("hearth-tests");
+            std::fs::create_dir_all(&dir).unwrap();
+            let path = dir.join(format!("t{tag}.db"));
+            Db::open(&format!("sqlite://{}", path.display())).await.expect("open sqlite")
+        }
+        Engine::Postgres => {
+            let base = std::env::var("HEARTH_TEST_POSTGRES").unwrap();
+            let schema = format!("hearth_t{tag}");
+            let admin = Db::connect(&base).await.expect("connect postgres");
+            sqlx::query::<sqlx::Any>(&format!("CREATE SCHEMA {schema}")).execute(&admin.pool).await.unwrap();
+            admin.pool.close().await;
+            let sep = if base.contains('?') { '&' } else { '?' };
+            Db::open(&format!("{base}{sep}options=-c%20search_path%3D{schema}")).await.expect("open postgres schema")
+        }
+    }
+}
+
+/// A fresh database holding a small seeded council.
+pub async fn seeded_db(engine: Engine) -> Db {
+    let db = fresh_db(engine).await;
+    let opts = SeedOptions { homes: HOMES, ..Default::default() };
+    seed(&db, &opts).await.expect("seed");
+    db
+}
+
+pub fn state(db: Db, limits: LimitConfig) -> AppState {
+    let options = LeptosOptions::builder().output_name("hearth").site_root("target/site").site_pkg_dir("pkg").build();
+    server::routes::app_state(db, options, Config { trust_proxy: true, secure_cookies: false }, limits)
+}
+
+pub fn generous_limits() -> LimitConfig {
+    LimitConfig { ip_burst: 10_000, ip_period: std::time::Duration::from_millis(1), account_burst: 10_000, account_period: std::time::Duration::from_millis(1) }
+}
+
+pub struct TestApp {
+    pub router: Router,
+    pub db: Db,
+}
+
+pub const HOST: &str = "hearth.test";
+
+impl TestApp {
+    pub async fn new(engine: Engine) -> TestApp {
+        let db = seeded_db(engine).await;
+        TestApp { router: server::routes::router(state(db.clone(), generous_limits())), db }
+    }
+
+    pub async fn send(&self, req: Request<Body>) -> Response<Body> {
+        self.router.clone().oneshot(req).await.unwrap()
+    }
+
+    pub async fn get(&self, path: &str, cookie: Option<&str>) -> Response<Body> {
+        let mut b = Request::get(path).header(header::HOST, HOST);
+        if let Some(c) = cookie {
+            b = b.header(header::COOKIE, c);
+        }
+        self.send(b.body(Body::empty()).unwrap()).await
+    }
+
+    pub async fn get_bearer(&self, path: &str, token: &str) -> Response<Body> {
+        self.send(Request::get(path).header(header::HOST, HOST).header(header::AUTHORIZATION, format!("Bearer {token}")).body(Body::empty()).unwrap()).await
+    }
+
+    /// Signs in through the HTML form; returns the session cookie.
+    pub async fn sign_in(&self, username: &str, password: &str) -> Option<String> {
+        let body = format!("username={username}&password={password}&next=/");
+        let res = self
+            .send(
+                Request::post("/auth/sign-in")
+                    .header(header::HOST, HOST)
+                    .header(header::ORIGIN, format!("http://{HOST}"))
+                    .header("x-forwarded-for", "192.0.2.10")
+                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .body(Body::from(body))
+                    .unwrap(),
+            )
+            .await;
+        let location = res.headers().get(header::LOCATION)?.to_str().ok()?.to_string();
+        if location.starts_with("/sign-in") {
+            return None;
+        }
+        let cookie = res.headers().get(header::SET_COOKIE)?.to_str().ok()?;
+        Some(cookie.split(';').next()?.to_string())
+    }
+
+    /// Signs in through the API; returns a bearer token.
+    pub async fn token(&self, username: &str, password: &str) -> Option<String> {
+        let res = self
+            .send(
+                Request::post("/api/v1/auth/token")
+                    .header(header::HOST, HOST)
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .body(Body::from(serde_json::json!({"username": username, "password": password}).to_string()))
+                    .unwrap(),
+            )
+            .await;
+        if !res.status().is_success() {
+            return None;
+        }
+        let v = body_json(res).await;
+        v["token"].as_str().map(str::to_string)
+    }
+}
+
+pub async fn body_text(res: Response<Body>) -> String {
+    String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap()
+}
+
+pub async fn body_json(res: Response<Body>) -> serde_json::Value {
+    serde_json::from_str(&body_text(res).await).unwrap_or(serde_json::Value::Null)
+}
+
+/// One value from the database (first column of the first row) as i64.
+pub async fn scalar(db: &Db, sql: &str) -> i64 {
+    use sqlx::Row;
+    sqlx::query::<sqlx::Any>(sql).fetch_one(&db.pool).await.unwrap().try_get::<i64, _>(0).unwrap()
+}
+
+pub async fn text(db: &Db, sql: &str) -> String {
+    use sqlx::Row;
+    sqlx::query::<sqlx::Any>(sql).fetch_one(&db.pool).await.unwrap().try_get::<String, _>(0).unwrap()
+}

@@ -1,0 +1,114 @@
+//! Storage tests: migrations, the seeded council's invariants, the store's queries and the
+//! session store, run against real SQLite and (when configured) PostgreSQL.
+
+mod common;
+
+use app::api::store::{AuditEntry, Store};
+use common::*;
+use server::store::{SqlSessionStore, SqlStore};
+use tower_sessions::SessionStore;
+use tower_sessions::session::{Id, Record};
+
+#[tokio::test]
+async fn migrations_are_idempotent_and_create_the_whole_model() {
+    for engine in engines() {
+        let db = fresh_db(engine).await;
+        db.migrate().await.expect("running migrations twice is a no-op");
+        for table in [
+            "area_teams", "wards", "estates", "blocks", "properties", "patches", "users", "tenancies", "household_members",
+            "rent_accounts", "rent_transactions", "alerts", "cases", "transfers", "covers", "visits", "visit_findings",
+            "agencies", "referrals", "referral_messages", "feedback_links", "feedback_responses", "audit_log", "sessions", "api_tokens",
+        ] {
+            assert_eq!(scalar(&db, &format!("SELECT COUNT(*) FROM {table}")).await, 0, "{table} exists and is empty");
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_seeded_council_is_consistent() {
+    for engine in engines() {
+        let db = seeded_db(engine).await;
+        assert_eq!(scalar(&db, "SELECT COUNT(*) FROM properties").await, HOMES as i64);
+        assert_eq!(scalar(&db, "SELECT COUNT(*) FROM area_teams").await, 3);
+        // Every property sits in a patch of its own area team.
+        assert_eq!(scalar(&db, "SELECT COUNT(*) FROM properties p JOIN patches pa ON pa.id = p.patch_id WHERE pa.area_team_id <> p.area_team_id").await, 0);
+        // At most one active tenancy per home; every active tenancy has an owner and a rent account.
+        assert_eq!(scalar(&db, "SELECT COUNT(*) FROM (SELECT property_id FROM tenancies WHERE status = 'active' GROUP BY property_id HAVING COUNT(*) > 1) x").await, 0);
+        assert_eq!(scalar(&db, "SELECT COUNT(*) FROM tenancies WHERE status = 'active' AND owner_id IS NULL").await, 0);
+        assert_eq!(scalar(&db, "SELECT COUNT(*) FROM tenancies t LEFT JOIN rent_accounts r ON r.tenancy_id = t.id WHERE t.status = 'active' AND r.id IS NULL").await, 0);
+        // Introductory tenancies are owned by Introductory HMOs; secure ones by Community HMOs.
+        assert_eq!(scalar(&db, "SELECT COUNT(*) FROM tenancies WHERE status = 'active' AND tenure IN ('introductory','extended_introductory') AND owner_role <> 'introductory_hmo'").await, 0);
+        // Real York postcodes.
+        assert_eq!(scalar(&db, "SELECT COUNT(*) FROM properties WHERE postcode NOT LIKE 'YO%'").await, 0);
+        // Dates of birth, not ages; every household has a tenant.
+        assert_eq!(scalar(&db, "SELECT COUNT(*) FROM tenancies t WHERE NOT EXISTS (SELECT 1 FROM household_members m WHERE m.tenancy_id = t.id AND m.is_tenant = 1)").await, 0);
+        assert!(scalar(&db, "SELECT COUNT(*) FROM rent_accounts WHERE balance_pence > 15000").await > 0, "an arrears tail");
+        assert!(scalar(&db, "SELECT COUNT(*) FROM cases WHERE restricted = 1").await > 0);
+        assert!(scalar(&db, "SELECT COUNT(*) FROM referrals").await > 0);
+        assert!(scalar(&db, "SELECT COUNT(*) FROM bank_holidays WHERE holiday_on = '2026-12-28'").await == 1);
+    }
+}
+
+#[tokio::test]
+async fn store_queries_answer_on_both_engines() {
+    for engine in engines() {
+        let db = seeded_db(engine).await;
+        let store = SqlStore::new(db.clone());
+        assert_eq!(store.backend(), if engine == Engine::Sqlite { "sqlite" } else { "postgres" });
+        let officer = scalar(&db, "SELECT id FROM users WHERE username = 'chmo.east1'").await;
+        let load = store.caseload(officer, 50).await.unwrap();
+        assert!(load.tenancies_total > 0 && load.tenancies.len() <= 50);
+        assert!(load.tenancies.iter().all(|t| !t.tenants.is_empty()));
+
+        let reference = text(&db, "SELECT reference FROM tenancies WHERE status = 'active' ORDER BY id LIMIT 1").await;
+        let rec = store.tenancy(&reference, officer).await.unwrap().expect("found");
+        assert_eq!(rec.detail.reference, reference);
+        assert!(!rec.detail.members.is_empty() && !rec.detail.history.is_empty());
+        assert!(store.tenancy("TEN-NOPE", officer).await.unwrap().is_none());
+
+        let property = text(&db, "SELECT reference FROM properties ORDER BY id LIMIT 1").await;
+        let p = store.property(&property).await.unwrap().expect("found");
+        assert!(!p.detail.tenancies.is_empty());
+
+        // Search: a postcode with or without its space, and a tenant's surname.
+        let postcode = text(&db, "SELECT p.postcode FROM properties p JOIN tenancies t ON t.property_id = p.id WHERE t.status = 'active' ORDER BY p.id LIMIT 1").await;
+        for q in [postcode.to_lowercase(), postcode.to_lowercase().replace(' ', "")] {
+            let terms = app::domain::search::terms(&q);
+            let hits = store.search(None, &terms, 25).await.unwrap();
+            assert!(hits.iter().any(|h| h.title.contains(&postcode)), "{q}");
+        }
+        let hits = store.search(None, &["zzzzqqq".to_string()], 25).await.unwrap();
+        assert!(hits.is_empty());
+        // LIKE wildcards typed by a user match literally.
+        assert!(store.search(None, &["%".to_string()], 25).await.unwrap().is_empty());
+
+        let patches = store.patches(None).await.unwrap();
+        assert_eq!(patches.iter().map(|p| p.homes).sum::<i64>(), HOMES as i64);
+
+        store.audit(AuditEntry { username: "tester".into(), action: "test".into(), subject_type: "none".into(), outcome: "allowed".into(), ..Default::default() }).await.unwrap();
+        assert_eq!(scalar(&db, "SELECT COUNT(*) FROM audit_log WHERE username = 'tester'").await, 1);
+    }
+}
+
+#[tokio::test]
+async fn session_store_round_trips_and_expires() {
+    for engine in engines() {
+        let db = fresh_db(engine).await;
+        let store = SqlSessionStore::new(db.clone());
+        let mut record = Record { id: Id::default(), data: Default::default(), expiry_date: time::OffsetDateTime::now_utc() + time::Duration::minutes(5) };
+        record.data.insert("user_id".into(), serde_json::json!(42));
+        store.create(&mut record).await.unwrap();
+        let loaded = store.load(&record.id).await.unwrap().expect("loaded");
+        assert_eq!(loaded.data["user_id"], 42);
+        record.data.insert("user_id".into(), serde_json::json!(43));
+        store.save(&record).await.unwrap();
+        assert_eq!(store.load(&record.id).await.unwrap().unwrap().data["user_id"], 43);
+        store.delete(&record.id).await.unwrap();
+        assert!(store.load(&record.id).await.unwrap().is_none());
+        // Expired sessions are not loaded and are swept.
+        let mut old = Record { id: Id::default(), data: Default::default(), expiry_date: time::OffsetDateTime::now_utc() - time::Duration::minutes(1) };
+        store.create(&mut old).await.unwrap();
+        assert!(store.load(&old.id).await.unwrap().is_none());
+        assert_eq!(store.delete_expired().await.unwrap(), 1);
+    }
+}
