@@ -6,11 +6,11 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use leptos::prelude::*;
-use server::auth::limits::LimitConfig;
-use server::db::{DEFAULT_URL, Db};
-use server::seed::{SeedOptions, seed};
-use server::state::Config;
-use server::{routes, seed as seeding};
+use hearth::auth::limits::LimitConfig;
+use hearth::db::{DEFAULT_URL, Db};
+use hearth::seed::{SeedOptions, seed};
+use hearth::state::Config;
+use hearth::{routes, seed as seeding};
 
 #[derive(Parser)]
 #[command(name = "hearth", about = "Hearth housing management", version)]
@@ -89,7 +89,7 @@ async fn main() -> anyhow::Result<()> {
             let addr = leptos_options.site_addr;
             let state = routes::app_state(db.clone(), leptos_options, Config::from_env(), LimitConfig::default());
             // Housekeeping: expired sessions and idle rate-limit keys.
-            let sessions = server::store::SqlSessionStore::new(db.clone());
+            let sessions = hearth::store::SqlSessionStore::new(db.clone());
             let limiter = state.limiter.clone();
             tokio::spawn(async move {
                 let mut tick = tokio::time::interval(Duration::from_secs(600));

@@ -8,7 +8,7 @@ use axum::http::{Request, StatusCode, header};
 use common::*;
 
 /// A tenancy of the given area team (by name) with a tenant, as (reference, postcode, tenant surname).
-async fn tenancy_in(db: &server::db::Db, area: &str) -> (String, String, String) {
+async fn tenancy_in(db: &hearth::db::Db, area: &str) -> (String, String, String) {
     use sqlx::Row;
     let row = sqlx::query::<sqlx::Any>(
         "SELECT t.reference, p.postcode, m.last_name FROM tenancies t JOIN properties p ON p.id = t.property_id \
@@ -127,8 +127,8 @@ async fn sessions_rotate_and_end_at_sign_out() {
 #[tokio::test]
 async fn sign_in_is_rate_limited_per_account() {
     let db = seeded_db(Engine::Sqlite).await;
-    let limits = server::auth::limits::LimitConfig { ip_burst: 100, ip_period: std::time::Duration::from_secs(60), account_burst: 3, account_period: std::time::Duration::from_secs(60) };
-    let app = TestApp { router: server::routes::router(state(db.clone(), limits)), db };
+    let limits = hearth::auth::limits::LimitConfig { ip_burst: 100, ip_period: std::time::Duration::from_secs(60), account_burst: 3, account_period: std::time::Duration::from_secs(60) };
+    let app = TestApp { router: hearth::routes::router(state(db.clone(), limits)), db };
     for _ in 0..3 {
         assert!(app.sign_in("tl.east", "guess").await.is_none());
     }
@@ -217,7 +217,7 @@ async fn restricted_cases_are_hidden_from_officers_not_named_on_them() {
         .expect("the demo council has restricted cases");
         let (title, reference, area, owner): (String, String, i64, Option<i64>) = (row.get(0), row.get(1), row.get(2), row.get(3));
         let other = sqlx::query::<sqlx::Any>(
-            "SELECT username FROM users WHERE area_team_id = $1 AND role = 'community_hmo' AND id <> $2 \
+            "SELECT username FROM users WHERE area_team_id = $1 AND role IN ('community_hmo', 'introductory_hmo', 'sustainable_hmo') AND id <> $2 \
              AND id NOT IN (SELECT user_id FROM access_grants) ORDER BY id LIMIT 1",
         )
         .bind(area)

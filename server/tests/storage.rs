@@ -5,7 +5,7 @@ mod common;
 
 use app::api::store::{AuditEntry, Store};
 use common::*;
-use server::store::{SqlSessionStore, SqlStore};
+use hearth::store::{SqlSessionStore, SqlStore};
 use tower_sessions::SessionStore;
 use tower_sessions::session::{Id, Record};
 

@@ -132,7 +132,7 @@ pub async fn sign_out(session: Session) -> Response {
 pub async fn api_token(State(state): State<AppState>, Extension(meta): Extension<RequestMeta>, body: Result<Json<TokenRequest>, axum::extract::rejection::JsonRejection>) -> Response {
     let Json(req) = match body {
         Ok(b) => b,
-        Err(e) => return crate::api::error_response(axum::http::StatusCode::BAD_REQUEST, "invalid", &e.body_text()),
+        Err(e) => return crate::api::error_response(e.status(), if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE { "too_large" } else { "invalid" }, &e.body_text()),
     };
     match authenticate(&state, &meta.ip, &req.username, &req.password).await {
         Ok(user_id) => match tokens::issue(&state.db, user_id, "api sign-in").await {

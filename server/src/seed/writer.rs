@@ -24,8 +24,15 @@ fn null_is_integer(column: &str) -> bool {
     column == "id" || column.ends_with("_id") || matches!(column, "floor" | "storeys" | "approved_by" | "requested_by" | "created_by" | "granted_by")
 }
 
-/// Binds stay under both engines' limits (SQLite 32,766; PostgreSQL 65,535).
-const MAX_BINDS: usize = 30_000;
+/// Binds per statement: SQLite resolves `$n` names by a linear search, so very long statements cost O(n²).
+const MAX_BINDS: usize = 2_000;
+
+/// Tables in foreign-key order.
+const TABLE_ORDER: &[&str] = &[
+    "bank_holidays", "settings", "area_teams", "wards", "agencies", "users", "estates", "blocks", "patches", "properties",
+    "tenancies", "household_members", "rent_accounts", "rent_transactions", "alerts", "cases", "access_grants", "transfers",
+    "visits", "visit_findings", "referrals", "referral_messages", "feedback_links", "feedback_responses",
+];
 
 pub struct Writer<'a> {
     db: &'a Db,
@@ -48,6 +55,9 @@ impl<'a> Writer<'a> {
 
     pub async fn flush(&mut self) -> anyhow::Result<()> {
         let mut tx = self.db.pool.begin().await?;
+        // Parents before children, whatever order the rows were produced in.
+        let rank = |t: &str| TABLE_ORDER.iter().position(|x| *x == t).unwrap_or(TABLE_ORDER.len());
+        self.groups.sort_by_key(|g| rank(&g.0));
         for (table, columns, rows) in self.groups.drain(..) {
             let per_chunk = (MAX_BINDS / columns.len()).max(1);
             for chunk in rows.chunks(per_chunk) {

@@ -9,13 +9,13 @@ use axum::body::Body;
 use axum::http::{Request, Response, header};
 use http_body_util::BodyExt;
 use leptos::prelude::LeptosOptions;
-use server::auth::limits::LimitConfig;
-use server::db::Db;
-use server::seed::{SeedOptions, seed};
-use server::state::{AppState, Config};
+use hearth::auth::limits::LimitConfig;
+use hearth::db::Db;
+use hearth::seed::{SeedOptions, seed};
+use hearth::state::{AppState, Config};
 use tower::ServiceExt;
 
-pub const PASSWORD: &str = server::seed::DEMO_PASSWORD;
+pub const PASSWORD: &str = hearth::seed::DEMO_PASSWORD;
 pub const HOMES: usize = 900;
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
@@ -68,7 +68,7 @@ pub async fn seeded_db(engine: Engine) -> Db {
 
 pub fn state(db: Db, limits: LimitConfig) -> AppState {
     let options = LeptosOptions::builder().output_name("hearth").site_root("target/site").site_pkg_dir("pkg").build();
-    server::routes::app_state(db, options, Config { trust_proxy: true, secure_cookies: false }, limits)
+    hearth::routes::app_state(db, options, Config { trust_proxy: true, secure_cookies: false }, limits)
 }
 
 pub fn generous_limits() -> LimitConfig {
@@ -85,7 +85,7 @@ pub const HOST: &str = "hearth.test";
 impl TestApp {
     pub async fn new(engine: Engine) -> TestApp {
         let db = seeded_db(engine).await;
-        TestApp { router: server::routes::router(state(db.clone(), generous_limits())), db }
+        TestApp { router: hearth::routes::router(state(db.clone(), generous_limits())), db }
     }
 
     pub async fn send(&self, req: Request<Body>) -> Response<Body> {

@@ -1,0 +1,28 @@
+// Screenshots for the README and review: node shots.mjs http://127.0.0.1:3107 ../docs/screenshots
+import { chromium } from '@playwright/test';
+const [base, dir] = [process.argv[2], process.argv[3]];
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+async function shoot(user, path, file, viewport = { width: 1280, height: 900 }) {
+  const page = await browser.newPage({ viewport });
+  await page.goto(`${base}/sign-in`);
+  await page.getByLabel('Username').fill(user);
+  await page.getByLabel('Password').fill('hearth-demo-2026');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/$/);
+  if (typeof path === 'function') await path(page); else await page.goto(`${base}${path}`);
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: `${dir}/${file}`, fullPage: false });
+  await page.close();
+}
+await shoot('chmo.east1', '/', 'my-work.png');
+await shoot('ihmo.east1', '/', 'my-work-introductory.png');
+await shoot('chmo.east1', async (page) => {
+  const ref = await page.getByTestId('caseload').locator('tbody tr a').first().innerText();
+  await page.goto(`${base}/tenancies/${ref}`);
+}, 'tenancy.png');
+await shoot('chmo.east1', async (page) => {
+  const ref = await page.getByTestId('caseload').locator('tbody tr a').nth(3).innerText();
+  await page.goto(`${base}/tenancies/${ref}`);
+}, 'tenancy-phone.png', { width: 390, height: 844 });
+await shoot('chmo.east1', '/search?q=yo31', 'search.png');
+await browser.close();

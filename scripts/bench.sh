@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Prints the foundation's figures: WASM size, seed times, server memory and tenancy-page times
+# on the 60,000-home council. `--cold` also times a cold release build (cargo clean first).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PWD/end2end/node_modules/.bin:$PATH"
+scripts/setup.sh
+out=$(mktemp -d)
+if [[ "${1:-}" == "--cold" ]]; then
+  cargo clean
+  start=$(date +%s); cargo leptos build --release >/dev/null 2>&1; end=$(date +%s)
+  echo "cold release build (cargo leptos build --release): $((end - start)) s"
+else
+  cargo leptos build --release >/dev/null 2>&1
+fi
+wasm=target/site/pkg/hearth.wasm
+node -e "const fs=require('fs'),z=require('zlib');const b=fs.readFileSync('$wasm');
+console.log('WASM: '+(b.length/1024).toFixed(0)+' KiB raw, '+(z.gzipSync(b,{level:9}).length/1024).toFixed(0)+' KiB gzip, '+
+(z.brotliCompressSync(b,{params:{[z.constants.BROTLI_PARAM_QUALITY]:11}}).length/1024).toFixed(0)+' KiB brotli')"
+for homes in 7400 60000; do
+  s=$(date +%s.%N)
+  DATABASE_URL="sqlite://$out/c$homes.db" target/release/hearth seed --homes $homes > "$out/seed$homes.log" 2>&1
+  e=$(date +%s.%N)
+  echo "seed $homes homes (SQLite): $(echo "$e - $s" | awk '{printf "%.1f", $1 - $3}') s"
+done
+export LEPTOS_OUTPUT_NAME=hearth LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_SITE_ADDR=127.0.0.1:3200
+DATABASE_URL="sqlite://$out/c60000.db" target/release/hearth serve > "$out/server.log" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null' EXIT
+for _ in $(seq 1 60); do curl -sf http://127.0.0.1:3200/api/v1/health >/dev/null && break; sleep 0.5; done
+node bench/desk.mjs http://127.0.0.1:3200 400
+echo "server RSS after the run (60,000 homes): $(awk '/VmRSS/ {printf "%.0f MiB", $2/1024}' /proc/$pid/status)"
