@@ -38,8 +38,15 @@ fn reply<T: Serialize>(r: Result<T, AppError>) -> Response {
     }
 }
 
-fn signed_in(p: Option<Extension<Principal>>) -> Result<Principal, AppError> {
-    p.map(|e| e.0).ok_or(AppError::NotSignedIn)
+/// The signed-in caller; a request without one is answered 401 in JSON before the handler runs.
+pub struct SignedIn(pub Principal);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for SignedIn {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        parts.extensions.get::<Principal>().cloned().map(SignedIn).ok_or_else(|| app_error(AppError::NotSignedIn))
+    }
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -59,17 +66,13 @@ pub async fn health(State(state): State<AppState>) -> Response {
 
 /// The signed-in user.
 #[utoipa::path(get, path = "/api/v1/me", tag = "auth", security(("bearer" = [])), responses((status = 200, body = SessionUser), (status = 401, body = ErrorBody)))]
-pub async fn me(p: Option<Extension<Principal>>) -> Response {
-    reply(signed_in(p).map(|who| SessionUser { username: who.username, display_name: who.display_name, role: who.role, area_team: who.area_team, agency: who.agency }))
+pub async fn me(SignedIn(who): SignedIn) -> Response {
+    Json(SessionUser { username: who.username, display_name: who.display_name, role: who.role, area_team: who.area_team, agency: who.agency }).into_response()
 }
 
 /// The caller's caseload.
 #[utoipa::path(get, path = "/api/v1/my-work", tag = "desk", security(("bearer" = [])), responses((status = 200, body = MyWork), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn my_work(State(state): State<AppState>, p: Option<Extension<Principal>>) -> Response {
-    let who = match signed_in(p) {
-        Ok(w) => w,
-        Err(e) => return app_error(e),
-    };
+pub async fn my_work(State(state): State<AppState>, SignedIn(who): SignedIn) -> Response {
     reply(service::my_work(&*state.store, &who).await)
 }
 
@@ -81,11 +84,7 @@ pub struct SearchQuery {
 
 /// Search tenancies and properties the caller may see.
 #[utoipa::path(get, path = "/api/v1/search", tag = "desk", params(SearchQuery), security(("bearer" = [])), responses((status = 200, body = SearchResults), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
-pub async fn search(State(state): State<AppState>, p: Option<Extension<Principal>>, q: Result<Query<SearchQuery>, axum::extract::rejection::QueryRejection>) -> Response {
-    let who = match signed_in(p) {
-        Ok(w) => w,
-        Err(e) => return app_error(e),
-    };
+pub async fn search(State(state): State<AppState>, SignedIn(who): SignedIn, q: Result<Query<SearchQuery>, axum::extract::rejection::QueryRejection>) -> Response {
     let Ok(Query(q)) = q else { return error_response(StatusCode::BAD_REQUEST, "invalid", "Give the search text as ?q=...") };
     reply(service::search(&*state.store, &who, &q.q).await)
 }
@@ -93,32 +92,20 @@ pub async fn search(State(state): State<AppState>, p: Option<Extension<Principal
 /// One tenancy: household, tenure and key dates, rent, alerts, owner and history.
 #[utoipa::path(get, path = "/api/v1/tenancies/{reference}", tag = "records", params(("reference" = String, Path, description = "Tenancy reference, e.g. TEN0001234")), security(("bearer" = [])),
     responses((status = 200, body = TenancyDetail), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn tenancy(State(state): State<AppState>, p: Option<Extension<Principal>>, Extension(meta): Extension<RequestMeta>, Path(reference): Path<String>) -> Response {
-    let who = match signed_in(p) {
-        Ok(w) => w,
-        Err(e) => return app_error(e),
-    };
+pub async fn tenancy(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, Path(reference): Path<String>) -> Response {
     reply(service::tenancy(&*state.store, &who, &reference, &meta.ip).await)
 }
 
 /// One property: details, block, patch and officer, tenancy history.
 #[utoipa::path(get, path = "/api/v1/properties/{reference}", tag = "records", params(("reference" = String, Path, description = "Property reference, e.g. PR000123")), security(("bearer" = [])),
     responses((status = 200, body = PropertyDetail), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn property(State(state): State<AppState>, p: Option<Extension<Principal>>, Extension(meta): Extension<RequestMeta>, Path(reference): Path<String>) -> Response {
-    let who = match signed_in(p) {
-        Ok(w) => w,
-        Err(e) => return app_error(e),
-    };
+pub async fn property(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, Path(reference): Path<String>) -> Response {
     reply(service::property(&*state.store, &who, &reference, &meta.ip).await)
 }
 
 /// Patches the caller may see, with homes and workload counts.
 #[utoipa::path(get, path = "/api/v1/patches", tag = "records", security(("bearer" = [])), responses((status = 200, body = Vec<PatchSummary>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn patches(State(state): State<AppState>, p: Option<Extension<Principal>>) -> Response {
-    let who = match signed_in(p) {
-        Ok(w) => w,
-        Err(e) => return app_error(e),
-    };
+pub async fn patches(State(state): State<AppState>, SignedIn(who): SignedIn) -> Response {
     reply(service::patches(&*state.store, &who).await)
 }
 

@@ -276,12 +276,16 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
     let mut homes: Vec<Home> = Vec::with_capacity(opts.homes);
     let mut block_id = 0i64;
     let mut estates: BTreeMap<(usize, String), i64> = BTreeMap::new();
-    let mut street_of: Vec<String> = Vec::new();
     let mut prop_rows: Vec<Vec<V>> = Vec::new();
     let mut extra: Vec<(Option<i64>, Option<i64>, Option<i64>, i64, String)> = Vec::new(); // block, floor, estate, independent, type
     for (pi, p) in points.iter().enumerate() {
-        let street = format!("{} {}", STREET_FIRST.choose(&mut rng).copied().unwrap_or("Tang Hall"), STREET_LAST.choose(&mut rng).copied().unwrap_or("Lane"));
-        street_of.push(street.clone());
+        // Streets often take their name from the neighbourhood they are in.
+        let ward_word = match ward_ids[&p.ward_code].1.split([' ', '&', ',']).next().unwrap_or("York") {
+            "Rural" => "Poppleton".to_string(),
+            w => w.to_string(),
+        };
+        let first = if rng.random_bool(0.35) { ward_word } else { STREET_FIRST.choose(&mut rng).copied().unwrap_or("Tang Hall").to_string() };
+        let street = format!("{first} {}", STREET_LAST.choose(&mut rng).copied().unwrap_or("Lane"));
         let area = ward_area.get(&p.ward_code).copied().unwrap_or(0);
         let (ward_id, ward_name) = ward_ids[&p.ward_code].clone();
         let sector = p.postcode[..p.postcode.len() - 2].to_string();
@@ -297,8 +301,12 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
         let storeys = if is_block { rng.random_range(3..=if tall { 16 } else { 6 }) } else { 0 };
         let this_block = if is_block {
             block_id += 1;
-            let name = BLOCK_NAMES[(block_id as usize) % BLOCK_NAMES.len()];
-            let name = if block_id as usize >= BLOCK_NAMES.len() { format!("{name} {}", block_id as usize / BLOCK_NAMES.len() + 1) } else { name.to_string() };
+            let name = if (block_id as usize) <= BLOCK_NAMES.len() {
+                BLOCK_NAMES[block_id as usize - 1].to_string()
+            } else {
+                let kind = if storeys >= 10 { "Tower" } else { *["House", "Court", "Lodge"].choose(&mut rng).unwrap_or(&"House") };
+                format!("{} {kind}", STREET_FIRST.choose(&mut rng).copied().unwrap_or("Foss"))
+            };
             w.row("blocks", &["id", "name", "estate_id", "storeys", "postcode"], vec![V::I(block_id), V::S(name.clone()), V::I(estate), V::I(storeys), V::S(p.postcode.clone())]);
             Some((block_id, name))
         } else {

@@ -112,11 +112,9 @@ impl SqlStore {
         Ok(names.into_iter().map(|(k, v)| (k, v.join(" and "))).collect())
     }
 
-    async fn search_tenancies(&self, area: Option<i64>, terms: &[String], limit: i64) -> Result<Vec<SearchHit>, AppError> {
-        let mut sql = String::from(
-            "SELECT t.id, t.reference, t.tenure, p.address_line1, p.postcode FROM tenancies t \
-             JOIN properties p ON p.id = t.property_id WHERE t.status = 'active'",
-        );
+    /// `base` plus the area filter, one LIKE per term on `text_column`, an order and a limit.
+    fn filtered(base: &str, text_column: &str, area: Option<i64>, terms: &[String]) -> String {
+        let mut sql = base.to_string();
         let mut n = 0;
         if area.is_some() {
             n += 1;
@@ -124,18 +122,32 @@ impl SqlStore {
         }
         for _ in terms {
             n += 1;
-            sql.push_str(&format!(" AND t.search_text LIKE ${n} ESCAPE '\\'"));
+            sql.push_str(&format!(" AND {text_column} LIKE ${n} ESCAPE '\\'"));
         }
-        n += 1;
-        sql.push_str(&format!(" ORDER BY p.postcode, p.address_line1 LIMIT ${n}"));
-        let mut q = sqlx::query::<Any>(&sql);
+        sql.push_str(&format!(" ORDER BY p.postcode, p.address_line1 LIMIT ${}", n + 1));
+        sql
+    }
+
+    async fn fetch_filtered(&self, sql: &str, area: Option<i64>, terms: &[String], limit: i64) -> Result<Vec<AnyRow>, AppError> {
+        let mut q = sqlx::query::<Any>(sql);
         if let Some(a) = area {
             q = q.bind(a);
         }
         for t in terms {
             q = q.bind(app::domain::search::like_pattern(t));
         }
-        let rows = q.bind(limit).fetch_all(&self.db.pool).await.map_err(internal)?;
+        q.bind(limit).fetch_all(&self.db.pool).await.map_err(internal)
+    }
+
+    async fn search_tenancies(&self, area: Option<i64>, terms: &[String], limit: i64) -> Result<Vec<SearchHit>, AppError> {
+        let sql = Self::filtered(
+            "SELECT t.id, t.reference, t.tenure, p.address_line1, p.postcode FROM tenancies t \
+             JOIN properties p ON p.id = t.property_id WHERE t.status = 'active'",
+            "t.search_text",
+            area,
+            terms,
+        );
+        let rows = self.fetch_filtered(&sql, area, terms, limit).await?;
         let ids: Vec<i64> = rows.iter().map(|r| i(r, "id")).collect();
         let names = self.tenant_names(&ids).await?;
         Ok(rows
@@ -154,26 +166,13 @@ impl SqlStore {
     }
 
     async fn search_properties(&self, area: Option<i64>, terms: &[String], limit: i64) -> Result<Vec<SearchHit>, AppError> {
-        let mut sql = String::from("SELECT p.reference, p.address_line1, p.postcode, p.property_type, p.bedrooms FROM properties p WHERE 1 = 1");
-        let mut n = 0;
-        if area.is_some() {
-            n += 1;
-            sql.push_str(&format!(" AND p.area_team_id = ${n}"));
-        }
-        for _ in terms {
-            n += 1;
-            sql.push_str(&format!(" AND p.search_text LIKE ${n} ESCAPE '\\'"));
-        }
-        n += 1;
-        sql.push_str(&format!(" ORDER BY p.postcode, p.address_line1 LIMIT ${n}"));
-        let mut q = sqlx::query::<Any>(&sql);
-        if let Some(a) = area {
-            q = q.bind(a);
-        }
-        for t in terms {
-            q = q.bind(app::domain::search::like_pattern(t));
-        }
-        let rows = q.bind(limit).fetch_all(&self.db.pool).await.map_err(internal)?;
+        let sql = Self::filtered(
+            "SELECT p.reference, p.address_line1, p.postcode, p.property_type, p.bedrooms FROM properties p WHERE 1 = 1",
+            "p.search_text",
+            area,
+            terms,
+        );
+        let rows = self.fetch_filtered(&sql, area, terms, limit).await?;
         Ok(rows
             .iter()
             .map(|r| SearchHit {
