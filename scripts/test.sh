@@ -34,11 +34,22 @@ else
   echo "==> PostgreSQL not reachable: running the SQLite tier only (set HEARTH_TEST_POSTGRES to include it)"
 fi
 
+# Each storage/router test makes its own schema (PostgreSQL) or file (SQLite); clear earlier runs' leftovers.
+drop_test_schemas() {
+  [[ -n "${HEARTH_TEST_POSTGRES:-}" ]] || return 0
+  psql "$HEARTH_TEST_POSTGRES" -qAt -c "SELECT 'DROP SCHEMA ' || nspname || ' CASCADE;' FROM pg_namespace WHERE nspname LIKE 'hearth\_t%'" 2>/dev/null \
+    | psql "$HEARTH_TEST_POSTGRES" -q >/dev/null 2>&1 || true
+}
+drop_test_schemas
+rm -rf "${TMPDIR:-/tmp}/hearth-tests"
+
 echo "==> Tier 1-2: cargo test (domain, storage, router)"
 cargo test --workspace --no-fail-fast 2>&1 | tee "$logs/cargo.log"
 read -r p f < <(tally_cargo "$logs/cargo.log")
 passed=$((passed + p)); failed=$((failed + f))
 if ! grep -q '^test result:' "$logs/cargo.log" || grep -qE '^error(\[|:)' "$logs/cargo.log"; then failed=$((failed + 1)); echo "cargo test did not build or run"; fi
+drop_test_schemas
+rm -rf "${TMPDIR:-/tmp}/hearth-tests"
 
 echo "==> Building the release site (cargo leptos build --release)"
 if ! cargo leptos build --release 2>&1 | tail -n 20; then

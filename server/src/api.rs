@@ -109,6 +109,57 @@ pub async fn patches(State(state): State<AppState>, SignedIn(who): SignedIn) -> 
     reply(service::patches(&*state.store, &who).await)
 }
 
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct WorkingDaysQuery {
+    /// Start date, YYYY-MM-DD.
+    pub from: Option<String>,
+    /// Count this many working days strictly after `from` (0 to 3,650).
+    pub add: Option<String>,
+    /// Or count the working days after `from` up to and including `to` (YYYY-MM-DD).
+    pub to: Option<String>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct WorkingDate {
+    pub date: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct WorkingDayCount {
+    pub working_days: u32,
+}
+
+fn parse_date(field: &str, value: Option<&str>) -> Result<chrono::NaiveDate, AppError> {
+    let value = value.ok_or_else(|| AppError::Invalid(format!("Give {field} as a date, YYYY-MM-DD.")))?;
+    chrono::NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").map_err(|_| AppError::Invalid(format!("{field}={value:?} is not a date in the form YYYY-MM-DD.")))
+}
+
+/// The council's working-day calendar (England and Wales bank holidays plus any the council
+/// has added), so partner systems compute the same due dates as Hearth. Public.
+#[utoipa::path(get, path = "/api/v1/calendar/working-days", tag = "calendar", params(WorkingDaysQuery),
+    responses((status = 200, description = "`{\"date\"}` for ?add=, `{\"working_days\"}` for ?to=", body = WorkingDate), (status = 400, body = ErrorBody)))]
+pub async fn working_days(State(state): State<AppState>, q: Result<Query<WorkingDaysQuery>, axum::extract::rejection::QueryRejection>) -> Response {
+    let Ok(Query(q)) = q else { return error_response(StatusCode::BAD_REQUEST, "invalid", "Give ?from=YYYY-MM-DD and either &add=N or &to=YYYY-MM-DD.") };
+    let result = async {
+        let from = parse_date("from", q.from.as_deref())?;
+        let calendar = crate::store::calendar(&state.db).await?;
+        match (q.add.as_deref(), q.to.as_deref()) {
+            (Some(add), None) => {
+                let n: u32 = add.trim().parse().ok().filter(|n| *n <= 3650).ok_or_else(|| AppError::Invalid(format!("add={add:?} must be a whole number of working days from 0 to 3650.")))?;
+                Ok(Json(WorkingDate { date: calendar.add_working_days(from, n).to_string() }).into_response())
+            }
+            (None, Some(_)) => {
+                let to = parse_date("to", q.to.as_deref())?;
+                let n = calendar.working_days_between(from, to).map_err(|e| AppError::Invalid(e.to_string()))?;
+                Ok(Json(WorkingDayCount { working_days: n }).into_response())
+            }
+            _ => Err(AppError::Invalid("Give exactly one of add=N or to=YYYY-MM-DD.".into())),
+        }
+    }
+    .await;
+    result.unwrap_or_else(app_error)
+}
+
 struct BearerAuth;
 
 impl utoipa::Modify for BearerAuth {
@@ -122,7 +173,7 @@ impl utoipa::Modify for BearerAuth {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Hearth API", description = "Housing management for council landlords: integrations, partner systems and scripts."),
-    paths(health, crate::auth::signin::api_token, me, my_work, search, tenancy, property, patches),
+    paths(health, crate::auth::signin::api_token, me, my_work, search, tenancy, property, patches, working_days),
     components(schemas(ErrorBody, Health)),
     modifiers(&BearerAuth)
 )]
@@ -147,5 +198,6 @@ pub fn router() -> Router<AppState> {
         .route("/tenancies/{reference}", get(tenancy))
         .route("/properties/{reference}", get(property))
         .route("/patches", get(patches))
+        .route("/calendar/working-days", get(working_days))
         .fallback(not_found)
 }

@@ -308,3 +308,26 @@ async fn audit_log_is_append_only() {
         assert_eq!(scalar(&db, "SELECT COUNT(*) FROM audit_log").await, 1);
     }
 }
+
+#[tokio::test]
+async fn the_working_day_calendar_is_public_and_strict() {
+    let app = TestApp::new(Engine::Sqlite).await;
+    let get = |q: &'static str| {
+        let app = &app;
+        async move {
+            let res = app.get(&format!("/api/v1/calendar/working-days?{q}"), None).await;
+            (res.status(), body_json(res).await)
+        }
+    };
+    // Christmas 2026: Friday 25th, Monday 28th (Boxing Day substitute) are holidays.
+    assert_eq!(get("from=2026-12-24&add=1").await.1["date"], "2026-12-29");
+    assert_eq!(get("from=2026-12-24&add=0").await.1["date"], "2026-12-24");
+    assert_eq!(get("from=2022-09-16&add=1").await.1["date"], "2022-09-20", "the State Funeral");
+    assert_eq!(get("from=2026-12-24&to=2027-01-04").await.1["working_days"], 4);
+    assert_eq!(get("from=2026-11-20&to=2026-11-23").await.1["working_days"], 1, "Friday to Monday");
+    for bad in ["from=2026-13-01&add=1", "from=2026-12-01&add=-1", "from=2026-12-01&add=x", "from=2026-12-01", "add=3", "from=2026-12-01&add=1&to=2026-12-09", "from=2026-12-09&to=2026-12-01"] {
+        let (status, body) = get(bad).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
+        assert!(!body["message"].as_str().unwrap().is_empty(), "{bad}");
+    }
+}

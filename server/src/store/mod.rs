@@ -22,6 +22,14 @@ use crate::db::Db;
 /// Arrears worth an officer's attention (the Leeds £150 focus); configurable later.
 pub const ARREARS_THRESHOLD_PENCE: i64 = 15_000;
 
+/// The working-day calendar: the England and Wales bank holidays Hearth ships, plus any
+/// dates an administrator has added to `bank_holidays` (later years, one-off holidays).
+pub async fn calendar(db: &Db) -> Result<app::domain::clock::WorkingCalendar, AppError> {
+    let rows = sqlx::query::<Any>("SELECT holiday_on, name FROM bank_holidays").fetch_all(&db.pool).await.map_err(internal)?;
+    let extra = rows.iter().filter_map(|r| Some((s(r, "holiday_on").parse::<chrono::NaiveDate>().ok()?, s(r, "name"))));
+    Ok(app::domain::clock::WorkingCalendar::england_and_wales().with_extra_holidays(extra))
+}
+
 #[derive(Clone, Debug)]
 pub struct SqlStore {
     pub db: Db,
