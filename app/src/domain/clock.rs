@@ -1216,7 +1216,10 @@ mod tests {
         // The window counts working days: on Friday 2026-04-03 (Good Friday) a clock due
         // Tuesday 7 April is 1 working day away (Easter Monday skipped).
         let due = utc("2026-04-07 16:00:00");
-        assert_eq!(status(due, utc("2026-04-02 12:00:00"), 1, cal), ClockStatus::OnTime);
+        // From Wednesday 1 April the next working day is Thursday 2nd: not yet due soon.
+        assert_eq!(status(due, utc("2026-04-01 12:00:00"), 1, cal), ClockStatus::OnTime);
+        // From Thursday 2nd the next working day is already Tuesday 7th (Good Friday and Easter Monday).
+        assert_eq!(status(due, utc("2026-04-02 12:00:00"), 1, cal), ClockStatus::DueSoon);
         assert_eq!(status(due, utc("2026-04-03 12:00:00"), 1, cal), ClockStatus::DueSoon);
         // Checked over a whole clock's life: statuses only ever escalate.
         let due = Deadline::WorkingDays(10).due(utc("2026-12-18 10:00:00"), cal);

@@ -7,6 +7,7 @@ pub mod money;
 pub mod occupancy;
 pub mod access;
 pub mod search;
+pub mod workflow;
 
 pub use codes::*;
 pub use money::Pence;

@@ -1,0 +1,324 @@
+//! Case and tenancy transfers between HMO roles as one state machine: which moves each role
+//! may make in each state. Pure and exhaustively tested; the server enforces it and the UI
+//! offers only the moves it permits.
+
+use serde::{Deserialize, Serialize};
+
+use super::Role;
+
+/// The workflows that move a tenancy or case between roles.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Flow {
+    /// Introductory HMO proposes secure / extend / possession; the Team Leader decides.
+    IntroductoryReview,
+    /// Community HMO refers a case to the Sustainable Tenancy HMO through the Team Leader.
+    ReferralToSustainable,
+    /// Sustainable Tenancy HMO hands a case back; the Community HMO acknowledges.
+    HandBack,
+    /// Any officer escalates to Legal or the Community Safety Hub; they close it.
+    Escalation,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FlowState {
+    /// Waiting for a decision.
+    Proposed,
+    /// Returned to the proposer to change and propose again.
+    SentBack,
+    /// Decided and carried out.
+    Completed,
+    /// Refused with reasons.
+    Declined,
+    /// Taken back by the proposer before a decision.
+    Withdrawn,
+}
+
+impl FlowState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FlowState::Proposed => "proposed",
+            FlowState::SentBack => "sent_back",
+            FlowState::Completed => "completed",
+            FlowState::Declined => "declined",
+            FlowState::Withdrawn => "withdrawn",
+        }
+    }
+    pub fn parse(s: &str) -> Option<FlowState> {
+        [FlowState::Proposed, FlowState::SentBack, FlowState::Completed, FlowState::Declined, FlowState::Withdrawn].into_iter().find(|f| f.as_str() == s)
+    }
+    /// Still needs someone's action.
+    pub fn is_open(self) -> bool {
+        matches!(self, FlowState::Proposed | FlowState::SentBack)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Move {
+    Propose,
+    Approve,
+    SendBack,
+    Decline,
+    Withdraw,
+    /// The receiving side takes it on (hand-back acknowledged, escalation concluded).
+    Acknowledge,
+}
+
+impl Move {
+    pub const ALL: [Move; 6] = [Move::Propose, Move::Approve, Move::SendBack, Move::Decline, Move::Withdraw, Move::Acknowledge];
+    pub fn label(self) -> &'static str {
+        match self {
+            Move::Propose => "Propose",
+            Move::Approve => "Approve",
+            Move::SendBack => "Send back",
+            Move::Decline => "Decline",
+            Move::Withdraw => "Withdraw",
+            Move::Acknowledge => "Acknowledge",
+        }
+    }
+}
+
+/// Who is acting, relative to the item.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Actor {
+    pub role: Role,
+    /// Owns the tenancy or case now (or covers for its owner).
+    pub owns: bool,
+    /// Made the open proposal.
+    pub proposed: bool,
+    /// Works in the item's area team.
+    pub same_area: bool,
+    /// Is the Community HMO of the item's patch (for hand-backs).
+    pub patch_officer: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Refusal {
+    /// Nothing in this state accepts that move.
+    NotInThisState,
+    /// The move exists here but not for this person.
+    NotYours,
+}
+
+impl Refusal {
+    pub fn message(self, flow: Flow, state: Option<FlowState>, mv: Move) -> String {
+        let state = state.map(|s| s.as_str().replace('_', " ")).unwrap_or_else(|| "not started".into());
+        match self {
+            Refusal::NotInThisState => format!("\u{201c}{}\u{201d} is not possible: the {} is {state}.", mv.label(), flow_label(flow)),
+            Refusal::NotYours => format!("Your role cannot \u{201c}{}\u{201d} this {} now.", mv.label().to_lowercase(), flow_label(flow)),
+        }
+    }
+}
+
+pub fn flow_label(flow: Flow) -> &'static str {
+    match flow {
+        Flow::IntroductoryReview => "introductory tenancy review",
+        Flow::ReferralToSustainable => "referral to the Sustainable Tenancy HMO",
+        Flow::HandBack => "hand-back to the Community HMO",
+        Flow::Escalation => "escalation",
+    }
+}
+
+/// The table: the state a move leads to, if `actor` may make it from `state` (None: not started).
+pub fn next(flow: Flow, state: Option<FlowState>, mv: Move, a: Actor) -> Result<FlowState, Refusal> {
+    use FlowState::*;
+    use Move::*;
+    let team_leader = a.role == Role::TeamLeader && a.same_area;
+    let (to, allowed) = match (flow, state, mv) {
+        // Introductory review: the owning Introductory HMO proposes; the area's Team Leader decides.
+        (Flow::IntroductoryReview, None | Some(SentBack), Propose) => (Proposed, a.role == Role::IntroductoryHmo && a.owns),
+        (Flow::IntroductoryReview, Some(Proposed), Approve) => (Completed, team_leader),
+        (Flow::IntroductoryReview, Some(Proposed), SendBack) => (SentBack, team_leader),
+        (Flow::IntroductoryReview, Some(Proposed | SentBack), Withdraw) => (Withdrawn, a.proposed),
+        // Referral to the Sustainable Tenancy HMO: the owning Community HMO refers; the Team Leader accepts or declines.
+        (Flow::ReferralToSustainable, None | Some(SentBack), Propose) => (Proposed, a.role == Role::CommunityHmo && a.owns),
+        (Flow::ReferralToSustainable, Some(Proposed), Approve) => (Completed, team_leader),
+        (Flow::ReferralToSustainable, Some(Proposed), SendBack) => (SentBack, team_leader),
+        (Flow::ReferralToSustainable, Some(Proposed), Decline) => (Declined, team_leader),
+        (Flow::ReferralToSustainable, Some(Proposed | SentBack), Withdraw) => (Withdrawn, a.proposed),
+        // Hand-back: the owning Sustainable Tenancy HMO proposes; the patch's Community HMO acknowledges.
+        (Flow::HandBack, None | Some(SentBack), Propose) => (Proposed, a.role == Role::SustainableHmo && a.owns),
+        (Flow::HandBack, Some(Proposed), Acknowledge) => (Completed, (a.role == Role::CommunityHmo && a.patch_officer) || team_leader),
+        (Flow::HandBack, Some(Proposed), SendBack) => (SentBack, a.role == Role::CommunityHmo && a.patch_officer),
+        (Flow::HandBack, Some(Proposed | SentBack), Withdraw) => (Withdrawn, a.proposed),
+        // Escalation: any housing officer who owns it, or the Team Leader, escalates; Legal / the Hub conclude.
+        (Flow::Escalation, None, Propose) => (Proposed, (a.role.is_hmo() && a.owns) || team_leader),
+        (Flow::Escalation, Some(Proposed), Acknowledge) => (Completed, matches!(a.role, Role::Legal | Role::AsbOfficer)),
+        (Flow::Escalation, Some(Proposed), Withdraw) => (Withdrawn, a.proposed || team_leader),
+        _ => return Err(Refusal::NotInThisState),
+    };
+    if allowed { Ok(to) } else { Err(Refusal::NotYours) }
+}
+
+/// The moves `actor` may make now: what the UI offers.
+pub fn available(flow: Flow, state: Option<FlowState>, actor: Actor) -> Vec<Move> {
+    Move::ALL.into_iter().filter(|m| next(flow, state, *m, actor).is_ok()).collect()
+}
+
+/// What an introductory review proposes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewOutcome {
+    MakeSecure,
+    Extend,
+    SeekPossession,
+}
+
+impl ReviewOutcome {
+    pub const ALL: [ReviewOutcome; 3] = [ReviewOutcome::MakeSecure, ReviewOutcome::Extend, ReviewOutcome::SeekPossession];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReviewOutcome::MakeSecure => "make_secure",
+            ReviewOutcome::Extend => "extend",
+            ReviewOutcome::SeekPossession => "seek_possession",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            ReviewOutcome::MakeSecure => "Make secure",
+            ReviewOutcome::Extend => "Extend by 6 months",
+            ReviewOutcome::SeekPossession => "Seek possession",
+        }
+    }
+    pub fn parse(s: &str) -> Option<ReviewOutcome> {
+        Self::ALL.into_iter().find(|o| o.as_str() == s)
+    }
+}
+
+/// Whether an introductory tenancy may be extended: once only, and only with a reason.
+pub fn may_extend(tenure: super::Tenure, reason: Option<&str>) -> Result<(), &'static str> {
+    match tenure {
+        super::Tenure::ExtendedIntroductory => Err("This tenancy has already been extended once; it cannot be extended again."),
+        super::Tenure::Introductory => match reason {
+            Some("arrears" | "nuisance" | "property_condition" | "other") => Ok(()),
+            _ => Err("Choose the reason for the extension: arrears, nuisance, property condition or other."),
+        },
+        _ => Err("Only an introductory tenancy can be extended."),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use FlowState::*;
+
+    const FLOWS: [Flow; 4] = [Flow::IntroductoryReview, Flow::ReferralToSustainable, Flow::HandBack, Flow::Escalation];
+    const STATES: [Option<FlowState>; 6] = [None, Some(Proposed), Some(SentBack), Some(Completed), Some(Declined), Some(Withdrawn)];
+
+    fn actors() -> Vec<Actor> {
+        let mut v = Vec::new();
+        for &role in Role::ALL {
+            for bits in 0..16u8 {
+                v.push(Actor { role, owns: bits & 1 != 0, proposed: bits & 2 != 0, same_area: bits & 4 != 0, patch_officer: bits & 8 != 0 });
+            }
+        }
+        v
+    }
+
+    /// The expected table, written out independently of `next`'s match.
+    fn expected(flow: Flow, state: Option<FlowState>, mv: Move, a: Actor) -> Result<FlowState, Refusal> {
+        let tl = a.role == Role::TeamLeader && a.same_area;
+        let rule: Option<(FlowState, bool)> = match flow {
+            Flow::IntroductoryReview => match (state, mv) {
+                (None | Some(SentBack), Move::Propose) => Some((Proposed, a.role == Role::IntroductoryHmo && a.owns)),
+                (Some(Proposed), Move::Approve) => Some((Completed, tl)),
+                (Some(Proposed), Move::SendBack) => Some((SentBack, tl)),
+                (Some(Proposed | SentBack), Move::Withdraw) => Some((Withdrawn, a.proposed)),
+                _ => None,
+            },
+            Flow::ReferralToSustainable => match (state, mv) {
+                (None | Some(SentBack), Move::Propose) => Some((Proposed, a.role == Role::CommunityHmo && a.owns)),
+                (Some(Proposed), Move::Approve) => Some((Completed, tl)),
+                (Some(Proposed), Move::SendBack) => Some((SentBack, tl)),
+                (Some(Proposed), Move::Decline) => Some((Declined, tl)),
+                (Some(Proposed | SentBack), Move::Withdraw) => Some((Withdrawn, a.proposed)),
+                _ => None,
+            },
+            Flow::HandBack => match (state, mv) {
+                (None | Some(SentBack), Move::Propose) => Some((Proposed, a.role == Role::SustainableHmo && a.owns)),
+                (Some(Proposed), Move::Acknowledge) => Some((Completed, (a.role == Role::CommunityHmo && a.patch_officer) || tl)),
+                (Some(Proposed), Move::SendBack) => Some((SentBack, a.role == Role::CommunityHmo && a.patch_officer)),
+                (Some(Proposed | SentBack), Move::Withdraw) => Some((Withdrawn, a.proposed)),
+                _ => None,
+            },
+            Flow::Escalation => match (state, mv) {
+                (None, Move::Propose) => Some((Proposed, (a.role.is_hmo() && a.owns) || tl)),
+                (Some(Proposed), Move::Acknowledge) => Some((Completed, matches!(a.role, Role::Legal | Role::AsbOfficer))),
+                (Some(Proposed), Move::Withdraw) => Some((Withdrawn, a.proposed || tl)),
+                _ => None,
+            },
+        };
+        match rule {
+            None => Err(Refusal::NotInThisState),
+            Some((to, true)) => Ok(to),
+            Some((_, false)) => Err(Refusal::NotYours),
+        }
+    }
+
+    #[test]
+    fn every_flow_state_move_and_actor() {
+        let mut checked = 0;
+        for flow in FLOWS {
+            for state in STATES {
+                for mv in Move::ALL {
+                    for a in actors() {
+                        assert_eq!(next(flow, state, mv, a), expected(flow, state, mv, a), "{flow:?} {state:?} {mv:?} {a:?}");
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert_eq!(checked, 4 * 6 * 6 * Role::ALL.len() * 16);
+    }
+
+    #[test]
+    fn finished_items_accept_no_moves() {
+        for flow in FLOWS {
+            for state in [Completed, Declined, Withdrawn] {
+                for a in actors() {
+                    assert!(available(flow, Some(state), a).is_empty());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn partners_and_administrators_never_move_anything() {
+        for flow in FLOWS {
+            for state in STATES {
+                for a in actors().into_iter().filter(|a| matches!(a.role, Role::Partner | Role::Admin)) {
+                    assert!(available(flow, state, a).iter().all(|m| *m == Move::Withdraw), "{flow:?} {state:?} {a:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_team_leader_of_another_area_cannot_decide() {
+        let other_tl = Actor { role: Role::TeamLeader, owns: false, proposed: false, same_area: false, patch_officer: false };
+        assert_eq!(next(Flow::IntroductoryReview, Some(Proposed), Move::Approve, other_tl), Err(Refusal::NotYours));
+        let tl = Actor { same_area: true, ..other_tl };
+        assert_eq!(next(Flow::IntroductoryReview, Some(Proposed), Move::Approve, tl), Ok(Completed));
+        assert_eq!(available(Flow::ReferralToSustainable, Some(Proposed), tl), vec![Move::Approve, Move::SendBack, Move::Decline]);
+    }
+
+    #[test]
+    fn refusals_explain_themselves() {
+        let msg = Refusal::NotInThisState.message(Flow::IntroductoryReview, Some(Completed), Move::Approve);
+        assert!(msg.contains("Approve") && msg.contains("completed"), "{msg}");
+        let msg = Refusal::NotYours.message(Flow::HandBack, Some(Proposed), Move::Acknowledge);
+        assert!(msg.contains("acknowledge"), "{msg}");
+    }
+
+    #[test]
+    fn extensions_happen_once_with_a_reason() {
+        use super::super::Tenure;
+        assert!(may_extend(Tenure::Introductory, Some("arrears")).is_ok());
+        assert!(may_extend(Tenure::Introductory, None).is_err());
+        assert!(may_extend(Tenure::Introductory, Some("because")).is_err());
+        assert!(may_extend(Tenure::ExtendedIntroductory, Some("arrears")).unwrap_err().contains("already been extended"));
+        assert!(may_extend(Tenure::Secure, Some("arrears")).is_err());
+    }
+}
