@@ -253,3 +253,47 @@ pub struct PatchSummary {
     pub arrears_over_threshold: i64,
     pub challenging: bool,
 }
+
+/// A proposal or decision moving a tenancy or case between roles.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct WorkflowView {
+    pub id: i64,
+    #[cfg_attr(feature = "ssr", schema(value_type = String))]
+    pub flow: crate::domain::workflow::Flow,
+    pub state: String,
+    pub outcome: String,
+    pub outcome_label: String,
+    pub reason: String,
+    /// Flow-specific detail (an extension's reason code).
+    pub detail: String,
+    pub subject_reference: String,
+    pub address: String,
+    pub proposed_by: String,
+    pub proposed_at: String,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<String>,
+    pub decision_note: String,
+    pub effective_on: Option<String>,
+    pub due_on: Option<String>,
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>))]
+    pub clock: Option<ClockStatus>,
+    pub version: i64,
+}
+
+/// The introductory review as the tenancy page shows it, with the moves the viewer may make.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct ReviewPanel {
+    pub tenancy_reference: String,
+    pub tenancy_version: i64,
+    #[cfg_attr(feature = "ssr", schema(value_type = String))]
+    pub tenure: Tenure,
+    pub trial_ends_on: Option<String>,
+    pub notice_last_day: Option<String>,
+    pub notice_served_on: Option<String>,
+    pub history: Vec<WorkflowView>,
+    pub open: Option<WorkflowView>,
+    #[cfg_attr(feature = "ssr", schema(value_type = Vec<String>))]
+    pub moves: Vec<crate::domain::workflow::Move>,
+}

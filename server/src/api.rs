@@ -109,6 +109,79 @@ pub async fn patches(State(state): State<AppState>, SignedIn(who): SignedIn) -> 
     reply(service::patches(&*state.store, &who).await)
 }
 
+/// Body JSON that failed to parse gets a 400 (or 413) with the parser's words.
+fn json_body<T>(body: Result<Json<T>, axum::extract::rejection::JsonRejection>) -> Result<T, Response> {
+    body.map(|Json(b)| b).map_err(|e| error_response(e.status(), "invalid", &e.body_text()))
+}
+
+/// The introductory review of a tenancy: dates, clock, proposals and the moves the caller may make.
+#[utoipa::path(get, path = "/api/v1/tenancies/{reference}/review", tag = "transfers", params(("reference" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, body = ReviewPanel), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn review(State(state): State<AppState>, SignedIn(who): SignedIn, Path(reference): Path<String>) -> Response {
+    reply(service::review_panel(&*state.store, &who, &reference).await)
+}
+
+/// The Introductory HMO proposes the review's outcome (make secure, extend, seek possession).
+#[utoipa::path(post, path = "/api/v1/tenancies/{reference}/review", tag = "transfers", params(("reference" = String, Path)), request_body = service::ReviewProposal, security(("bearer" = [])),
+    responses((status = 200, body = ReviewPanel), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn propose_review(
+    State(state): State<AppState>,
+    SignedIn(who): SignedIn,
+    Extension(meta): Extension<RequestMeta>,
+    Path(reference): Path<String>,
+    body: Result<Json<service::ReviewProposal>, axum::extract::rejection::JsonRejection>,
+) -> Response {
+    match json_body(body) {
+        Ok(p) => reply(service::propose_review(&*state.store, &who, &reference, p, &meta.ip).await),
+        Err(r) => r,
+    }
+}
+
+/// Decide an open proposal: approve, send_back, decline, withdraw or acknowledge. Illegal moves get 403 or 409.
+#[utoipa::path(post, path = "/api/v1/workflow/{id}/decision", tag = "transfers", params(("id" = i64, Path)), request_body = service::ItemDecision, security(("bearer" = [])),
+    responses((status = 200, body = WorkflowView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn decide(
+    State(state): State<AppState>,
+    SignedIn(who): SignedIn,
+    Extension(meta): Extension<RequestMeta>,
+    Path(id): Path<i64>,
+    body: Result<Json<service::ItemDecision>, axum::extract::rejection::JsonRejection>,
+) -> Response {
+    match json_body(body) {
+        Ok(d) => reply(service::decide_item(&*state.store, &who, id, d, &meta.ip).await),
+        Err(r) => r,
+    }
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct NoticeServed {
+    pub version: i64,
+    /// YYYY-MM-DD
+    pub served_on: String,
+}
+
+/// Record the day a notice of extension was served.
+#[utoipa::path(post, path = "/api/v1/tenancies/{reference}/extension-notice", tag = "transfers", params(("reference" = String, Path)), request_body = NoticeServed, security(("bearer" = [])),
+    responses((status = 200, body = ReviewPanel), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn extension_notice(
+    State(state): State<AppState>,
+    SignedIn(who): SignedIn,
+    Extension(meta): Extension<RequestMeta>,
+    Path(reference): Path<String>,
+    body: Result<Json<NoticeServed>, axum::extract::rejection::JsonRejection>,
+) -> Response {
+    match json_body(body) {
+        Ok(n) => reply(service::record_notice(&*state.store, &who, &reference, n.version, &n.served_on, &meta.ip).await),
+        Err(r) => r,
+    }
+}
+
+/// Open proposals in the caller's area, most urgent first (the Team Leader's approvals queue).
+#[utoipa::path(get, path = "/api/v1/approvals", tag = "transfers", security(("bearer" = [])), responses((status = 200, body = Vec<WorkflowView>), (status = 403, body = ErrorBody)))]
+pub async fn approvals(State(state): State<AppState>, SignedIn(who): SignedIn) -> Response {
+    reply(service::approvals(&*state.store, &who).await)
+}
+
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct WorkingDaysQuery {
     /// Start date, YYYY-MM-DD.
@@ -173,7 +246,7 @@ impl utoipa::Modify for BearerAuth {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Hearth API", description = "Housing management for council landlords: integrations, partner systems and scripts."),
-    paths(health, crate::auth::signin::api_token, me, my_work, search, tenancy, property, patches, working_days),
+    paths(health, crate::auth::signin::api_token, me, my_work, search, tenancy, property, patches, working_days, review, propose_review, decide, extension_notice, approvals),
     components(schemas(ErrorBody, Health)),
     modifiers(&BearerAuth)
 )]
@@ -199,5 +272,9 @@ pub fn router() -> Router<AppState> {
         .route("/properties/{reference}", get(property))
         .route("/patches", get(patches))
         .route("/calendar/working-days", get(working_days))
+        .route("/tenancies/{reference}/review", get(review).post(propose_review))
+        .route("/tenancies/{reference}/extension-notice", post(extension_notice))
+        .route("/workflow/{id}/decision", post(decide))
+        .route("/approvals", get(approvals))
         .fallback(not_found)
 }

@@ -3,6 +3,7 @@
 //! (also used by the `/api/v1` JSON routes), which authorises and audits.
 
 pub mod desk;
+pub mod reviews;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]

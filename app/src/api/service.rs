@@ -204,3 +204,210 @@ pub async fn patches(store: &dyn Store, who: &Principal) -> Result<Vec<PatchSumm
     let area = searchable_area(who)?;
     store.patches(area).await
 }
+
+// ---------------------------------------------------------------------------------------
+// Introductory tenancy reviews (issue: case transfers between roles)
+// ---------------------------------------------------------------------------------------
+
+use crate::api::store::{Decision, Proposal, ReviewEffect, ReviewRecord};
+use crate::domain::workflow::{self, Actor, Flow, FlowState, Move, ReviewOutcome};
+
+/// What an officer submits to propose the outcome of an introductory review.
+#[derive(Clone, Debug, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
+pub struct ReviewProposal {
+    /// The tenancy's version as the officer saw it (stale versions are refused).
+    pub version: i64,
+    /// make_secure, extend or seek_possession.
+    pub outcome: String,
+    /// For an extension: arrears, nuisance, property_condition or other.
+    #[serde(default)]
+    pub extension_reason: Option<String>,
+    /// The officer's summary of the review.
+    pub reason: String,
+}
+
+/// A decision on an open proposal.
+#[derive(Clone, Debug, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
+pub struct ItemDecision {
+    pub version: i64,
+    /// approve, send_back, decline, withdraw or acknowledge.
+    #[schema(value_type = String)]
+    pub action: Move,
+    #[serde(default)]
+    pub note: String,
+}
+
+fn actor(who: &Principal, rec: &ReviewRecord) -> Actor {
+    Actor {
+        role: who.role,
+        owns: rec.scope.owner_id == Some(who.user_id),
+        proposed: rec.open_proposer_id == Some(who.user_id),
+        same_area: who.area_team_id == Some(rec.scope.area_team_id),
+        patch_officer: rec.patch_officer_id == Some(who.user_id),
+    }
+}
+
+fn open_state(rec: &ReviewRecord) -> Option<(FlowState, &WorkflowView)> {
+    rec.items.iter().find_map(|w| FlowState::parse(&w.state).filter(|s| s.is_open()).map(|s| (s, w)))
+}
+
+async fn load_review(store: &dyn Store, who: &Principal, reference: &str) -> Result<ReviewRecord, AppError> {
+    let reference = reference.trim().to_uppercase();
+    let rec = store.review_record(&reference).await?.ok_or_else(|| AppError::NotFound(format!("Tenancy {reference}")))?;
+    can_view_record(who, &rec.scope)?;
+    Ok(rec)
+}
+
+fn panel(who: &Principal, rec: ReviewRecord) -> ReviewPanel {
+    let today = today();
+    let a = actor(who, &rec);
+    let open = open_state(&rec);
+    let is_intro = matches!(rec.tenure, Tenure::Introductory | Tenure::ExtendedIntroductory);
+    let moves = if is_intro { workflow::available(Flow::IntroductoryReview, open.map(|o| o.0), a) } else { vec![] };
+    let notice_last_day = match (rec.tenure, rec.trial_ends_on.as_deref().and_then(|d| d.parse::<NaiveDate>().ok())) {
+        (Tenure::Introductory, Some(end)) => Some(clock::extension_notice_last_day(end).to_string()),
+        _ => None,
+    };
+    let mut items = rec.items.clone();
+    for w in &mut items {
+        if FlowState::parse(&w.state).is_some_and(|s| s.is_open()) {
+            w.due_on = rec.trial_ends_on.clone();
+            w.clock = rec.trial_ends_on.as_deref().and_then(|d| date_clock(d, today));
+        }
+    }
+    let open = items.iter().find(|w| FlowState::parse(&w.state).is_some_and(|s| s.is_open())).cloned();
+    ReviewPanel {
+        tenancy_reference: rec.reference,
+        tenancy_version: rec.version,
+        tenure: rec.tenure,
+        trial_ends_on: rec.trial_ends_on,
+        notice_last_day,
+        notice_served_on: rec.notice_served_on,
+        history: items,
+        open,
+        moves,
+    }
+}
+
+pub async fn review_panel(store: &dyn Store, who: &Principal, reference: &str) -> Result<ReviewPanel, AppError> {
+    let rec = load_review(store, who, reference).await?;
+    Ok(panel(who, rec))
+}
+
+/// The Introductory HMO proposes the outcome of the 12-month review.
+pub async fn propose_review(store: &dyn Store, who: &Principal, reference: &str, p: ReviewProposal, ip: &str) -> Result<ReviewPanel, AppError> {
+    let rec = load_review(store, who, reference).await?;
+    let outcome = ReviewOutcome::parse(p.outcome.trim()).ok_or_else(|| AppError::Invalid("Choose an outcome: make secure, extend by 6 months, or seek possession.".into()))?;
+    let reason = p.reason.trim();
+    if reason.len() < 10 {
+        return Err(AppError::Invalid("Summarise the review in a sentence or two (at least 10 characters).".into()));
+    }
+    if reason.len() > 4000 {
+        return Err(AppError::Invalid("The summary is too long (4,000 characters at most).".into()));
+    }
+    if outcome == ReviewOutcome::Extend {
+        workflow::may_extend(rec.tenure, p.extension_reason.as_deref()).map_err(|e| AppError::Invalid(e.into()))?;
+    } else if !matches!(rec.tenure, Tenure::Introductory | Tenure::ExtendedIntroductory) {
+        return Err(AppError::Invalid("Only an introductory tenancy has a review.".into()));
+    }
+    if p.version != rec.version {
+        return Err(AppError::Conflict("This tenancy has changed since you opened it. Reload the page to see the latest, then try again; nothing you entered was saved.".into()));
+    }
+    let open = open_state(&rec);
+    workflow::next(Flow::IntroductoryReview, open.map(|o| o.0), Move::Propose, actor(who, &rec)).map_err(|r| match r {
+        workflow::Refusal::NotInThisState => AppError::Conflict(r.message(Flow::IntroductoryReview, open.map(|o| o.0), Move::Propose)),
+        workflow::Refusal::NotYours => AppError::Forbidden(r.message(Flow::IntroductoryReview, open.map(|o| o.0), Move::Propose)),
+    })?;
+    let id = store
+        .propose(Proposal {
+            flow: Flow::IntroductoryReview,
+            subject_type: "tenancy",
+            subject_id: rec.tenancy_id,
+            subject_version: p.version,
+            area_team_id: rec.scope.area_team_id,
+            outcome: outcome.as_str().into(),
+            reason: reason.into(),
+            detail: p.extension_reason.clone().unwrap_or_default(),
+            proposed_by: who.user_id,
+            due_on: rec.trial_ends_on.clone(),
+            reopen: open.map(|(_, w)| (w.id, w.version)),
+        })
+        .await?;
+    audit(store, who, ip, "propose_review", "workflow_item", Some(id), Ok(()), format!("{} {}", rec.reference, outcome.as_str())).await?;
+    review_panel(store, who, &rec.reference).await
+}
+
+/// A decision on an open proposal: approve, send back, decline, withdraw or acknowledge.
+pub async fn decide_item(store: &dyn Store, who: &Principal, item_id: i64, d: ItemDecision, ip: &str) -> Result<WorkflowView, AppError> {
+    let (item, _subject, _area, _proposer) = store.workflow_item(item_id).await?.ok_or_else(|| AppError::NotFound(format!("Proposal {item_id}")))?;
+    if item.flow != Flow::IntroductoryReview {
+        return Err(AppError::Invalid("Only introductory reviews can be decided here so far.".into()));
+    }
+    let rec = load_review(store, who, &item.subject_reference).await?;
+    let state = FlowState::parse(&item.state);
+    let to = workflow::next(item.flow, state, d.action, actor(who, &rec)).map_err(|r| match r {
+        workflow::Refusal::NotInThisState => AppError::Conflict(r.message(item.flow, state, d.action)),
+        workflow::Refusal::NotYours => AppError::Forbidden(r.message(item.flow, state, d.action)),
+    })?;
+    if d.action == Move::SendBack && d.note.trim().len() < 5 {
+        return Err(AppError::Invalid("Say why you are sending it back, so the officer knows what to change.".into()));
+    }
+    if d.note.len() > 4000 {
+        return Err(AppError::Invalid("The note is too long (4,000 characters at most).".into()));
+    }
+    let today = today();
+    let effect = if to == FlowState::Completed {
+        let start: NaiveDate = rec.start_date.parse().map_err(|_| AppError::Internal)?;
+        Some(match ReviewOutcome::parse(&item.outcome) {
+            Some(ReviewOutcome::MakeSecure) => {
+                let new_owner = rec.patch_officer_id.ok_or_else(|| AppError::Conflict("The property's patch has no Community HMO to take the tenancy over. Assign one (or cover) first.".into()))?;
+                // Secure from the anniversary (or today, if that has passed).
+                let anniversary = rec.trial_ends_on.as_deref().and_then(|d| d.parse::<NaiveDate>().ok()).unwrap_or(today);
+                ReviewEffect::MakeSecure { new_owner, effective_on: anniversary.max(today).to_string() }
+            }
+            Some(ReviewOutcome::Extend) => {
+                workflow::may_extend(rec.tenure, Some(item.detail.as_str())).map_err(|e| AppError::Conflict(e.into()))?;
+                ReviewEffect::Extend { trial_ends_on: clock::trial_end(start, true).to_string(), reason: item.detail.clone() }
+            }
+            Some(ReviewOutcome::SeekPossession) | None => ReviewEffect::SeekPossession,
+        })
+    } else {
+        None
+    };
+    store
+        .decide(Decision { item_id, item_version: d.version, new_state: to, decided_by: who.user_id, note: d.note.trim().into(), effect }, &today.to_string())
+        .await?;
+    audit(store, who, ip, "decide_review", "workflow_item", Some(item_id), Ok(()), format!("{:?} -> {}", d.action, to.as_str())).await?;
+    let (view, ..) = store.workflow_item(item_id).await?.ok_or(AppError::Internal)?;
+    Ok(view)
+}
+
+/// The Team Leader's approvals queue: open proposals in their area, most urgent first.
+pub async fn approvals(store: &dyn Store, who: &Principal) -> Result<Vec<WorkflowView>, AppError> {
+    let area = searchable_area(who)?;
+    let today = today();
+    let mut items = store.open_items(area).await?;
+    for w in &mut items {
+        w.clock = w.due_on.as_deref().and_then(|d| date_clock(d, today));
+    }
+    items.sort_by(|a, b| (urgency(a.clock), &a.due_on).cmp(&(urgency(b.clock), &b.due_on)));
+    Ok(items)
+}
+
+/// Records the day the notice of extension was served.
+pub async fn record_notice(store: &dyn Store, who: &Principal, reference: &str, version: i64, served_on: &str, ip: &str) -> Result<ReviewPanel, AppError> {
+    let rec = load_review(store, who, reference).await?;
+    if rec.tenure != Tenure::ExtendedIntroductory {
+        return Err(AppError::Invalid("A notice of extension is recorded once the extension is approved.".into()));
+    }
+    if !(rec.scope.owner_id == Some(who.user_id) || (who.role == crate::domain::Role::TeamLeader && who.area_team_id == Some(rec.scope.area_team_id))) {
+        return Err(AppError::Forbidden("Only the tenancy's officer or their Team Leader can record the notice.".into()));
+    }
+    let served: NaiveDate = served_on.trim().parse().map_err(|_| AppError::Invalid(format!("{served_on:?} is not a date (YYYY-MM-DD).")))?;
+    if served > today() {
+        return Err(AppError::Invalid("The notice cannot be served in the future.".into()));
+    }
+    store.record_notice_served(rec.tenancy_id, version, &served.to_string(), who.user_id).await?;
+    audit(store, who, ip, "record_extension_notice", "tenancy", Some(rec.tenancy_id), Ok(()), served.to_string()).await?;
+    review_panel(store, who, &rec.reference).await
+}

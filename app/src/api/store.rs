@@ -53,6 +53,58 @@ pub struct AuditEntry {
     pub ip: String,
 }
 
+/// A tenancy as the introductory review sees it.
+#[derive(Clone, Debug)]
+pub struct ReviewRecord {
+    pub tenancy_id: i64,
+    pub reference: String,
+    pub scope: RecordScope,
+    pub tenure: crate::domain::Tenure,
+    pub start_date: String,
+    pub trial_ends_on: Option<String>,
+    pub notice_served_on: Option<String>,
+    pub version: i64,
+    /// The Community HMO of the property's patch (who takes over when it becomes secure).
+    pub patch_officer_id: Option<i64>,
+    /// Review items, newest first; the open one (if any) carries its proposer.
+    pub items: Vec<WorkflowView>,
+    pub open_proposer_id: Option<i64>,
+}
+
+/// A new or renewed proposal (`reopen`: the sent-back item and its version).
+#[derive(Clone, Debug)]
+pub struct Proposal {
+    pub flow: crate::domain::workflow::Flow,
+    pub subject_type: &'static str,
+    pub subject_id: i64,
+    pub subject_version: i64,
+    pub area_team_id: i64,
+    pub outcome: String,
+    pub reason: String,
+    pub detail: String,
+    pub proposed_by: i64,
+    pub due_on: Option<String>,
+    pub reopen: Option<(i64, i64)>,
+}
+
+/// What approving an introductory review does to the tenancy.
+#[derive(Clone, Debug)]
+pub enum ReviewEffect {
+    MakeSecure { new_owner: i64, effective_on: String },
+    Extend { trial_ends_on: String, reason: String },
+    SeekPossession,
+}
+
+#[derive(Clone, Debug)]
+pub struct Decision {
+    pub item_id: i64,
+    pub item_version: i64,
+    pub new_state: crate::domain::workflow::FlowState,
+    pub decided_by: i64,
+    pub note: String,
+    pub effect: Option<ReviewEffect>,
+}
+
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
     /// Which database is behind the store ("sqlite" or "postgres").
@@ -64,4 +116,16 @@ pub trait Store: Send + Sync + 'static {
     async fn property(&self, reference: &str) -> Result<Option<PropertyRecord>, AppError>;
     async fn patches(&self, area_team_id: Option<i64>) -> Result<Vec<PatchSummary>, AppError>;
     async fn audit(&self, entry: AuditEntry) -> Result<(), AppError>;
+
+    async fn review_record(&self, tenancy_reference: &str) -> Result<Option<ReviewRecord>, AppError>;
+    /// Opens (or re-opens) a proposal; a stale `subject_version` or item version is a Conflict.
+    async fn propose(&self, proposal: Proposal) -> Result<i64, AppError>;
+    /// Decides an open item and applies its effect; a stale item version is a Conflict.
+    async fn decide(&self, decision: Decision, today: &str) -> Result<(), AppError>;
+    async fn record_notice_served(&self, tenancy_id: i64, version: i64, served_on: &str, by: i64) -> Result<(), AppError>;
+    /// Open items (proposed or sent back) for an area team (None: every area).
+    async fn open_items(&self, area_team_id: Option<i64>) -> Result<Vec<WorkflowView>, AppError>;
+    async fn workflow_item(&self, id: i64) -> Result<Option<(WorkflowView, i64, i64, i64)>, AppError>;
+    /// Applies approved changes whose effective date has come; returns how many.
+    async fn apply_due_changes(&self, today: &str) -> Result<u64, AppError>;
 }

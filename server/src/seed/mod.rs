@@ -437,7 +437,10 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
             continue;
         }
         let roll: f64 = rng.random();
-        let (tenure, start) = if roll < 0.095 {
+        let (tenure, start) = if roll < 0.01 {
+            // Past the anniversary with no decision recorded: the review clock is overdue.
+            (Tenure::Introductory, today - Days::days(rng.random_range(367..385)))
+        } else if roll < 0.095 {
             (Tenure::Introductory, today - Days::days(rng.random_range(5..360)))
         } else if roll < 0.11 {
             (Tenure::ExtendedIntroductory, today - Days::days(rng.random_range(370..540)))

@@ -2,10 +2,11 @@
 //! `$n` placeholders, ISO text dates, BIGINT/INTEGER numbers, `CAST(SUM(..) AS BIGINT)`.
 
 mod sessions;
+mod workflow;
 
 use std::collections::HashMap;
 
-use app::api::store::{AuditEntry, Caseload, PropertyRecord, Store, TenancyRecord};
+use app::api::store::{AuditEntry, Caseload, Decision, PropertyRecord, Proposal, ReviewRecord, Store, TenancyRecord};
 use app::domain::access::RecordScope;
 use app::domain::occupancy::{Occupant, age_on};
 use app::domain::{CaseKind, Pence, Relationship, Role, Tenure};
@@ -590,5 +591,27 @@ impl Store for SqlStore {
         .await
         .map_err(internal)?;
         Ok(())
+    }
+
+    async fn review_record(&self, tenancy_reference: &str) -> Result<Option<ReviewRecord>, AppError> {
+        workflow::review_record(&self.db, tenancy_reference).await
+    }
+    async fn propose(&self, proposal: Proposal) -> Result<i64, AppError> {
+        workflow::propose(&self.db, proposal).await
+    }
+    async fn decide(&self, decision: Decision, today: &str) -> Result<(), AppError> {
+        workflow::decide(&self.db, decision, today).await
+    }
+    async fn record_notice_served(&self, tenancy_id: i64, version: i64, served_on: &str, _by: i64) -> Result<(), AppError> {
+        workflow::record_notice_served(&self.db, tenancy_id, version, served_on).await
+    }
+    async fn open_items(&self, area_team_id: Option<i64>) -> Result<Vec<WorkflowView>, AppError> {
+        workflow::open_items(&self.db, area_team_id).await
+    }
+    async fn workflow_item(&self, id: i64) -> Result<Option<(WorkflowView, i64, i64, i64)>, AppError> {
+        workflow::workflow_item(&self.db, id).await
+    }
+    async fn apply_due_changes(&self, today: &str) -> Result<u64, AppError> {
+        workflow::apply_due_changes(&self.db, today).await
     }
 }

@@ -1,0 +1,38 @@
+//! Introductory tenancy reviews and the Team Leader's approvals queue.
+
+use leptos::prelude::*;
+
+use crate::domain::workflow::Move;
+use crate::error::AppError;
+use crate::model::*;
+
+#[server(prefix = "/fn", endpoint = "review_panel")]
+pub async fn get_review_panel(reference: String) -> Result<ReviewPanel, AppError> {
+    let (store, who, _) = super::context().await?;
+    super::service::review_panel(&*store, &who, &reference).await
+}
+
+#[server(prefix = "/fn", endpoint = "propose_review")]
+pub async fn propose_review(reference: String, version: i64, outcome: String, extension_reason: Option<String>, reason: String) -> Result<ReviewPanel, AppError> {
+    let (store, who, meta) = super::context().await?;
+    let extension_reason = extension_reason.filter(|r| !r.is_empty());
+    super::service::propose_review(&*store, &who, &reference, super::service::ReviewProposal { version, outcome, extension_reason, reason }, &meta.ip).await
+}
+
+#[server(prefix = "/fn", endpoint = "decide_item")]
+pub async fn decide_item(item_id: i64, version: i64, action: Move, note: Option<String>) -> Result<WorkflowView, AppError> {
+    let (store, who, meta) = super::context().await?;
+    super::service::decide_item(&*store, &who, item_id, super::service::ItemDecision { version, action, note: note.unwrap_or_default() }, &meta.ip).await
+}
+
+#[server(prefix = "/fn", endpoint = "record_notice")]
+pub async fn record_notice(reference: String, version: i64, served_on: String) -> Result<ReviewPanel, AppError> {
+    let (store, who, meta) = super::context().await?;
+    super::service::record_notice(&*store, &who, &reference, version, &served_on, &meta.ip).await
+}
+
+#[server(prefix = "/fn", endpoint = "approvals")]
+pub async fn get_approvals() -> Result<Vec<WorkflowView>, AppError> {
+    let (store, who, _) = super::context().await?;
+    super::service::approvals(&*store, &who).await
+}

@@ -1,0 +1,333 @@
+//! Storage for workflow items (proposals and decisions) and the changes they make.
+//! Every write is a transaction with an optimistic version check: a stale write fails
+//! with a Conflict and changes nothing.
+
+use app::api::store::{Decision, Proposal, ReviewEffect, ReviewRecord};
+use app::domain::access::RecordScope;
+use app::domain::workflow::{Flow, FlowState, ReviewOutcome};
+use app::domain::{Role, Tenure};
+use app::error::AppError;
+use app::model::WorkflowView;
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row};
+
+use super::{i, internal, now_rfc3339, oi, os, s};
+use crate::db::Db;
+
+fn conflict(what: &str) -> AppError {
+    AppError::Conflict(format!("{what} has changed since you opened it. Reload the page to see the latest, then try again; nothing you entered was saved."))
+}
+
+fn flow_code(f: Flow) -> &'static str {
+    match f {
+        Flow::IntroductoryReview => "introductory_review",
+        Flow::ReferralToSustainable => "referral_to_sustainable",
+        Flow::HandBack => "hand_back",
+        Flow::Escalation => "escalation",
+    }
+}
+
+fn flow_of(code: &str) -> Flow {
+    match code {
+        "referral_to_sustainable" => Flow::ReferralToSustainable,
+        "hand_back" => Flow::HandBack,
+        "escalation" => Flow::Escalation,
+        _ => Flow::IntroductoryReview,
+    }
+}
+
+const ITEM_COLUMNS: &str = "w.id, w.flow, w.state, w.outcome, w.reason, w.detail, w.proposed_at, w.decided_at, w.decision_note, w.effective_on, \
+     w.due_at, w.version, w.subject_id, w.area_team_id, w.proposed_by, pu.display_name AS proposer, du.display_name AS decider, \
+     t.reference AS subject_reference, p.address_line1, p.postcode";
+const ITEM_JOINS: &str = "FROM workflow_items w JOIN users pu ON pu.id = w.proposed_by LEFT JOIN users du ON du.id = w.decided_by \
+     LEFT JOIN tenancies t ON w.subject_type = 'tenancy' AND t.id = w.subject_id LEFT JOIN properties p ON p.id = t.property_id";
+
+fn item_view(r: &AnyRow) -> WorkflowView {
+    let outcome = s(r, "outcome");
+    WorkflowView {
+        id: i(r, "id"),
+        flow: flow_of(&s(r, "flow")),
+        state: s(r, "state"),
+        outcome_label: ReviewOutcome::parse(&outcome).map(|o| o.label().to_string()).unwrap_or_else(|| outcome.replace('_', " ")),
+        outcome,
+        reason: s(r, "reason"),
+        detail: s(r, "detail"),
+        subject_reference: os(r, "subject_reference").unwrap_or_default(),
+        address: match (os(r, "address_line1"), os(r, "postcode")) {
+            (Some(a), Some(p)) => format!("{a}, {p}"),
+            _ => String::new(),
+        },
+        proposed_by: s(r, "proposer"),
+        proposed_at: s(r, "proposed_at"),
+        decided_by: os(r, "decider"),
+        decided_at: os(r, "decided_at"),
+        decision_note: s(r, "decision_note"),
+        effective_on: os(r, "effective_on"),
+        due_on: os(r, "due_at"),
+        clock: None,
+        version: i(r, "version"),
+    }
+}
+
+pub async fn review_record(db: &Db, reference: &str) -> Result<Option<ReviewRecord>, AppError> {
+    let Some(t) = sqlx::query::<Any>(
+        "SELECT t.id, t.reference, t.tenure, t.start_date, t.trial_ends_on, t.extension_notice_served_on, t.version, t.owner_id, \
+           p.area_team_id, pa.officer_id AS patch_officer_id \
+         FROM tenancies t JOIN properties p ON p.id = t.property_id JOIN patches pa ON pa.id = p.patch_id WHERE t.reference = $1",
+    )
+    .bind(reference)
+    .fetch_optional(&db.pool)
+    .await
+    .map_err(internal)?
+    else {
+        return Ok(None);
+    };
+    let id = i(&t, "id");
+    let rows = sqlx::query::<Any>(&format!(
+        "SELECT {ITEM_COLUMNS} {ITEM_JOINS} WHERE w.subject_type = 'tenancy' AND w.subject_id = $1 AND w.flow = 'introductory_review' ORDER BY w.id DESC"
+    ))
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await
+    .map_err(internal)?;
+    let open_proposer_id = rows.iter().find(|r| FlowState::parse(&s(r, "state")).is_some_and(|st| st.is_open())).map(|r| i(r, "proposed_by"));
+    Ok(Some(ReviewRecord {
+        tenancy_id: id,
+        reference: s(&t, "reference"),
+        scope: RecordScope { area_team_id: i(&t, "area_team_id"), owner_id: oi(&t, "owner_id"), restricted: false, granted: false },
+        tenure: Tenure::parse(&s(&t, "tenure")).unwrap_or(Tenure::Secure),
+        start_date: s(&t, "start_date"),
+        trial_ends_on: os(&t, "trial_ends_on"),
+        notice_served_on: os(&t, "extension_notice_served_on"),
+        version: i(&t, "version"),
+        patch_officer_id: oi(&t, "patch_officer_id"),
+        items: rows.iter().map(item_view).collect(),
+        open_proposer_id,
+    }))
+}
+
+/// Bumps a tenancy's version if it is still `version`; false when someone got there first.
+async fn bump_tenancy(tx: &mut sqlx::Transaction<'_, Any>, id: i64, version: i64) -> Result<bool, AppError> {
+    let done = sqlx::query::<Any>("UPDATE tenancies SET version = version + 1 WHERE id = $1 AND version = $2")
+        .bind(id)
+        .bind(version)
+        .execute(&mut **tx)
+        .await
+        .map_err(internal)?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn propose(db: &Db, p: Proposal) -> Result<i64, AppError> {
+    let mut tx = db.pool.begin().await.map_err(internal)?;
+    if !bump_tenancy(&mut tx, p.subject_id, p.subject_version).await? {
+        return Err(conflict("This tenancy"));
+    }
+    let now = now_rfc3339();
+    let id = if let Some((item, version)) = p.reopen {
+        let done = sqlx::query::<Any>(
+            "UPDATE workflow_items SET state = 'proposed', outcome = $1, reason = $2, detail = $3, proposed_by = $4, proposed_at = $5, \
+               decided_by = NULL, decided_at = NULL, version = version + 1 WHERE id = $6 AND version = $7 AND state = 'sent_back'",
+        )
+        .bind(p.outcome)
+        .bind(p.reason)
+        .bind(p.detail)
+        .bind(p.proposed_by)
+        .bind(now)
+        .bind(item)
+        .bind(version)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+        if done.rows_affected() != 1 {
+            return Err(conflict("This review"));
+        }
+        item
+    } else {
+        let open: i64 = sqlx::query::<Any>("SELECT COUNT(*) FROM workflow_items WHERE subject_type = $1 AND subject_id = $2 AND flow = $3 AND state IN ('proposed', 'sent_back')")
+            .bind(p.subject_type)
+            .bind(p.subject_id)
+            .bind(flow_code(p.flow))
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(internal)?
+            .try_get(0)
+            .map_err(internal)?;
+        if open > 0 {
+            return Err(AppError::Conflict("There is already an open proposal for this tenancy. Reload the page to see it.".into()));
+        }
+        let row = sqlx::query::<Any>(
+            "INSERT INTO workflow_items (flow, subject_type, subject_id, state, outcome, reason, detail, area_team_id, proposed_by, proposed_at, due_at, version) \
+             VALUES ($1, $2, $3, 'proposed', $4, $5, $6, $7, $8, $9, $10, 1) RETURNING id",
+        )
+        .bind(flow_code(p.flow))
+        .bind(p.subject_type)
+        .bind(p.subject_id)
+        .bind(p.outcome)
+        .bind(p.reason)
+        .bind(p.detail)
+        .bind(p.area_team_id)
+        .bind(p.proposed_by)
+        .bind(now)
+        .bind(p.due_on)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(internal)?;
+        i(&row, "id")
+    };
+    tx.commit().await.map_err(internal)?;
+    Ok(id)
+}
+
+pub async fn decide(db: &Db, d: Decision, today: &str) -> Result<(), AppError> {
+    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let effective_on = match &d.effect {
+        Some(ReviewEffect::MakeSecure { effective_on, .. }) => Some(effective_on.clone()),
+        Some(_) => Some(today.to_string()),
+        None => None,
+    };
+    let done = sqlx::query::<Any>(
+        "UPDATE workflow_items SET state = $1, decided_by = $2, decided_at = $3, decision_note = $4, effective_on = $5, version = version + 1 \
+         WHERE id = $6 AND version = $7 AND state = 'proposed'",
+    )
+    .bind(d.new_state.as_str())
+    .bind(d.decided_by)
+    .bind(now_rfc3339())
+    .bind(d.note.clone())
+    .bind(effective_on)
+    .bind(d.item_id)
+    .bind(d.item_version)
+    .execute(&mut *tx)
+    .await
+    .map_err(internal)?;
+    if done.rows_affected() != 1 {
+        return Err(conflict("This proposal"));
+    }
+    if let Some(effect) = &d.effect {
+        let item = sqlx::query::<Any>("SELECT subject_id, proposed_by, area_team_id FROM workflow_items WHERE id = $1")
+            .bind(d.item_id)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(internal)?;
+        let tenancy = i(&item, "subject_id");
+        match effect {
+            ReviewEffect::Extend { trial_ends_on, reason } => {
+                sqlx::query::<Any>("UPDATE tenancies SET tenure = 'extended_introductory', trial_ends_on = $1, extension_reason = $2, version = version + 1 WHERE id = $3")
+                    .bind(trial_ends_on.clone())
+                    .bind(reason.clone())
+                    .bind(tenancy)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(internal)?;
+                sqlx::query::<Any>("UPDATE workflow_items SET applied_at = $1 WHERE id = $2").bind(now_rfc3339()).bind(d.item_id).execute(&mut *tx).await.map_err(internal)?;
+            }
+            ReviewEffect::SeekPossession => {
+                sqlx::query::<Any>(
+                    "INSERT INTO workflow_items (flow, subject_type, subject_id, state, outcome, reason, area_team_id, proposed_by, proposed_at, version) \
+                     VALUES ('escalation', 'tenancy', $1, 'proposed', 'legal', $2, $3, $4, $5, 1)",
+                )
+                .bind(tenancy)
+                .bind(format!("Introductory review: seek possession. {}", d.note))
+                .bind(i(&item, "area_team_id"))
+                .bind(d.decided_by)
+                .bind(now_rfc3339())
+                .execute(&mut *tx)
+                .await
+                .map_err(internal)?;
+                sqlx::query::<Any>("UPDATE workflow_items SET applied_at = $1 WHERE id = $2").bind(now_rfc3339()).bind(d.item_id).execute(&mut *tx).await.map_err(internal)?;
+            }
+            // The change itself happens on the effective date (apply_due_changes), to the patch's officer then.
+            ReviewEffect::MakeSecure { .. } => {}
+        }
+    }
+    tx.commit().await.map_err(internal)?;
+    apply_due_changes(db, today).await?;
+    Ok(())
+}
+
+/// Makes approved "make secure" decisions real once their effective date has come:
+/// tenure becomes secure and ownership moves to the patch's Community HMO, with history.
+pub async fn apply_due_changes(db: &Db, today: &str) -> Result<u64, AppError> {
+    let due = sqlx::query::<Any>(
+        "SELECT w.id, w.subject_id, w.effective_on, pa.officer_id FROM workflow_items w \
+         JOIN tenancies t ON t.id = w.subject_id JOIN properties p ON p.id = t.property_id JOIN patches pa ON pa.id = p.patch_id \
+         WHERE w.flow = 'introductory_review' AND w.state = 'completed' AND w.outcome = 'make_secure' AND w.applied_at IS NULL AND w.effective_on <= $1",
+    )
+    .bind(today)
+    .fetch_all(&db.pool)
+    .await
+    .map_err(internal)?;
+    let mut applied = 0;
+    for item in due {
+        let mut tx = db.pool.begin().await.map_err(internal)?;
+        // Claim the item first, so two servers never apply it twice.
+        let claimed = sqlx::query::<Any>("UPDATE workflow_items SET applied_at = $1 WHERE id = $2 AND applied_at IS NULL")
+            .bind(now_rfc3339())
+            .bind(i(&item, "id"))
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
+        if claimed.rows_affected() != 1 {
+            continue;
+        }
+        let tenancy = i(&item, "subject_id");
+        let Some(new_owner) = oi(&item, "officer_id") else {
+            tracing::warn!(item = i(&item, "id"), "made secure, but the patch has no Community HMO yet");
+            continue;
+        };
+        let old = sqlx::query::<Any>("SELECT owner_id, owner_role FROM tenancies WHERE id = $1").bind(tenancy).fetch_one(&mut *tx).await.map_err(internal)?;
+        sqlx::query::<Any>("UPDATE tenancies SET tenure = 'secure', owner_id = $1, owner_role = $2, version = version + 1 WHERE id = $3")
+            .bind(new_owner)
+            .bind(Role::CommunityHmo.as_str())
+            .bind(tenancy)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
+        let effective = format!("{}T00:00:00Z", s(&item, "effective_on"));
+        sqlx::query::<Any>(
+            "INSERT INTO transfers (subject_type, subject_id, kind, status, from_user_id, from_role, to_user_id, to_role, reason, requested_by, approved_by, requested_at, decided_at, effective_at) \
+             SELECT 'tenancy', $1, 'secure_handover', 'completed', $2, $3, $4, 'community_hmo', 'Introductory review: made secure', w.proposed_by, w.decided_by, w.proposed_at, w.decided_at, $5 \
+             FROM workflow_items w WHERE w.id = $6",
+        )
+        .bind(tenancy)
+        .bind(oi(&old, "owner_id"))
+        .bind(os(&old, "owner_role"))
+        .bind(new_owner)
+        .bind(effective)
+        .bind(i(&item, "id"))
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+        tx.commit().await.map_err(internal)?;
+        applied += 1;
+    }
+    Ok(applied)
+}
+
+pub async fn record_notice_served(db: &Db, tenancy_id: i64, version: i64, served_on: &str) -> Result<(), AppError> {
+    let done = sqlx::query::<Any>("UPDATE tenancies SET extension_notice_served_on = $1, version = version + 1 WHERE id = $2 AND version = $3")
+        .bind(served_on)
+        .bind(tenancy_id)
+        .bind(version)
+        .execute(&db.pool)
+        .await
+        .map_err(internal)?;
+    if done.rows_affected() != 1 {
+        return Err(conflict("This tenancy"));
+    }
+    Ok(())
+}
+
+pub async fn open_items(db: &Db, area_team_id: Option<i64>) -> Result<Vec<WorkflowView>, AppError> {
+    let filter = if area_team_id.is_some() { "AND w.area_team_id = $1" } else { "" };
+    let sql = format!("SELECT {ITEM_COLUMNS} {ITEM_JOINS} WHERE w.state IN ('proposed', 'sent_back') {filter} ORDER BY w.due_at, w.id");
+    let mut q = sqlx::query::<Any>(&sql);
+    if let Some(a) = area_team_id {
+        q = q.bind(a);
+    }
+    Ok(q.fetch_all(&db.pool).await.map_err(internal)?.iter().map(item_view).collect())
+}
+
+pub async fn workflow_item(db: &Db, id: i64) -> Result<Option<(WorkflowView, i64, i64, i64)>, AppError> {
+    let row = sqlx::query::<Any>(&format!("SELECT {ITEM_COLUMNS} {ITEM_JOINS} WHERE w.id = $1")).bind(id).fetch_optional(&db.pool).await.map_err(internal)?;
+    Ok(row.map(|r| (item_view(&r), i(&r, "subject_id"), i(&r, "area_team_id"), i(&r, "proposed_by"))))
+}

@@ -1,0 +1,226 @@
+//! Introductory tenancy reviews through the API: the state machine enforced, stale versions
+//! refused, decisions applied with history, and concurrent decisions resolved to exactly one.
+
+mod common;
+
+use app::api::store::Store;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use common::*;
+use serde_json::{Value, json};
+use sqlx::Row;
+
+async fn post_json(app: &TestApp, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
+    let res = app
+        .send(
+            Request::post(path)
+                .header(header::HOST, HOST)
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_string()))
+                .unwrap(),
+        )
+        .await;
+    let status = res.status();
+    (status, body_json(res).await)
+}
+
+/// An introductory (not extended) tenancy owned by `ihmo` with its trial end.
+async fn introductory_of(app: &TestApp, ihmo: &str, future: bool) -> (String, String) {
+    let cmp = if future { ">" } else { "<=" };
+    let row = sqlx::query::<sqlx::Any>(&format!(
+        "SELECT t.reference, t.trial_ends_on FROM tenancies t JOIN users u ON u.id = t.owner_id \
+         WHERE u.username = $1 AND t.tenure = 'introductory' AND t.status = 'active' AND t.trial_ends_on {cmp} '2026-11-22' ORDER BY t.trial_ends_on LIMIT 1"
+    ))
+    .bind(ihmo)
+    .fetch_one(&app.db.pool)
+    .await
+    .expect("an introductory tenancy");
+    (row.get(0), row.get(1))
+}
+
+#[tokio::test]
+async fn make_secure_moves_the_tenancy_to_the_patch_officer_with_history() {
+    for engine in engines() {
+        let app = TestApp::new(engine).await;
+        let ihmo = app.token("ihmo.east1", PASSWORD).await.unwrap();
+        let tl = app.token("tl.east", PASSWORD).await.unwrap();
+        let (reference, _) = introductory_of(&app, "ihmo.east1", true).await;
+        let panel = body_json(app.get_bearer(&format!("/api/v1/tenancies/{reference}/review"), &ihmo).await).await;
+        assert_eq!(panel["moves"], json!(["propose"]));
+        let version = panel["tenancy_version"].as_i64().unwrap();
+
+        // Bad input explains itself.
+        let (s, v) = post_json(&app, &format!("/api/v1/tenancies/{reference}/review"), &ihmo, json!({"version": version, "outcome": "promote", "reason": "All good over the year"})).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+        let (s, _) = post_json(&app, &format!("/api/v1/tenancies/{reference}/review"), &ihmo, json!({"version": version, "outcome": "make_secure", "reason": "ok"})).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST);
+        // Only the owning Introductory HMO proposes.
+        let (s, _) = post_json(&app, &format!("/api/v1/tenancies/{reference}/review"), &tl, json!({"version": version, "outcome": "make_secure", "reason": "Rent paid, no complaints, settled in well"})).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+
+        let (s, v) = post_json(&app, &format!("/api/v1/tenancies/{reference}/review"), &ihmo, json!({"version": version, "outcome": "make_secure", "reason": "Rent paid, no complaints, settled in well"})).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v["open"]["state"], "proposed");
+        let item = v["open"]["id"].as_i64().unwrap();
+        let item_version = v["open"]["version"].as_i64().unwrap();
+        // The same proposal on the stale version is refused, and nothing changes.
+        let (s, v2) = post_json(&app, &format!("/api/v1/tenancies/{reference}/review"), &ihmo, json!({"version": version, "outcome": "extend", "extension_reason": "arrears", "reason": "Second thoughts about the arrears"})).await;
+        assert_eq!(s, StatusCode::CONFLICT, "{v2}");
+        assert!(v2["message"].as_str().unwrap().contains("changed since you opened it"));
+
+        // The Team Leader's queue shows it; another area's Team Leader cannot decide it.
+        let queue = body_json(app.get_bearer("/api/v1/approvals", &tl).await).await;
+        assert!(queue.as_array().unwrap().iter().any(|w| w["id"] == item));
+        let west = app.token("tl.west", PASSWORD).await.unwrap();
+        let (s, _) = post_json(&app, &format!("/api/v1/workflow/{item}/decision"), &west, json!({"version": item_version, "action": "approve"})).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        // The proposer cannot approve their own proposal.
+        let (s, _) = post_json(&app, &format!("/api/v1/workflow/{item}/decision"), &ihmo, json!({"version": item_version, "action": "approve"})).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let (s, _) = post_json(&app, &format!("/api/v1/workflow/{item}/decision"), &tl, json!({"version": item_version + 5, "action": "approve"})).await;
+        assert_eq!(s, StatusCode::CONFLICT);
+        let (s, v) = post_json(&app, &format!("/api/v1/workflow/{item}/decision"), &tl, json!({"version": item_version, "action": "approve", "note": "Agreed"})).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v["state"], "completed");
+        // Deciding again is a clear 409.
+        let (s, v) = post_json(&app, &format!("/api/v1/workflow/{item}/decision"), &tl, json!({"version": item_version + 1, "action": "approve"})).await;
+        assert_eq!(s, StatusCode::CONFLICT, "{v}");
+
+        // The trial ends in the future: still introductory until the anniversary.
+        let tenure = text(&app.db, &format!("SELECT tenure FROM tenancies WHERE reference = '{reference}'")).await;
+        assert_eq!(tenure, "introductory");
+        let applied = app_store(&app).apply_due_changes("2099-01-01").await.unwrap();
+        assert!(applied >= 1);
+        let row = sqlx::query::<sqlx::Any>(
+            "SELECT t.tenure, t.owner_role, u.username, pu.username FROM tenancies t JOIN users u ON u.id = t.owner_id \
+             JOIN properties p ON p.id = t.property_id JOIN patches pa ON pa.id = p.patch_id JOIN users pu ON pu.id = pa.officer_id WHERE t.reference = $1",
+        )
+        .bind(&reference)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+        assert_eq!(row.get::<String, _>(0), "secure");
+        assert_eq!(row.get::<String, _>(1), "community_hmo");
+        assert_eq!(row.get::<String, _>(2), row.get::<String, _>(3), "owned by the patch's Community HMO");
+        let t = body_json(app.get_bearer(&format!("/api/v1/tenancies/{reference}"), &tl).await).await;
+        let latest = &t["history"][0];
+        assert_eq!(latest["kind"], "Made secure: to Community HMO");
+        assert!(latest["approved_by"].is_string() && latest["by"].is_string());
+        // Applying again changes nothing.
+        assert_eq!(app_store(&app).apply_due_changes("2099-01-01").await.unwrap(), 0);
+    }
+}
+
+fn app_store(app: &TestApp) -> hearth::store::SqlStore {
+    hearth::store::SqlStore::new(app.db.clone())
+}
+
+#[tokio::test]
+async fn extension_once_with_reason_then_notice_and_send_back_loop() {
+    let app = TestApp::new(Engine::Sqlite).await;
+    let ihmo = app.token("ihmo.east1", PASSWORD).await.unwrap();
+    let tl = app.token("tl.east", PASSWORD).await.unwrap();
+    let (reference, _) = introductory_of(&app, "ihmo.east1", true).await;
+    let path = format!("/api/v1/tenancies/{reference}/review");
+    let v = body_json(app.get_bearer(&path, &ihmo).await).await;
+    let version = v["tenancy_version"].as_i64().unwrap();
+    assert!(v["notice_last_day"].is_string(), "the last day to serve a notice is computed");
+
+    let (s, v) = post_json(&app, &path, &ihmo, json!({"version": version, "outcome": "extend", "reason": "Arrears have grown since sign-up"})).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "an extension needs its reason: {v}");
+    let (s, v) = post_json(&app, &path, &ihmo, json!({"version": version, "outcome": "extend", "extension_reason": "arrears", "reason": "Arrears have grown since sign-up"})).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (item, iv) = (v["open"]["id"].as_i64().unwrap(), v["open"]["version"].as_i64().unwrap());
+    // Sending back needs a reason; then the officer proposes again on the same item.
+    let (s, _) = post_json(&app, &format!("/api/v1/workflow/{item}/decision"), &tl, json!({"version": iv, "action": "send_back"})).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    let (s, v) = post_json(&app, &format!("/api/v1/workflow/{item}/decision"), &tl, json!({"version": iv, "action": "send_back", "note": "Attach the arrears history first"})).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["state"], "sent_back");
+    let v = body_json(app.get_bearer(&path, &ihmo).await).await;
+    assert_eq!(v["moves"], json!(["propose", "withdraw"]));
+    let (s, v) = post_json(&app, &path, &ihmo, json!({"version": v["tenancy_version"], "outcome": "extend", "extension_reason": "arrears", "reason": "Arrears history attached: 9 weeks missed"})).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["open"]["id"].as_i64().unwrap(), item, "the same item, proposed again");
+    let (s, v) = post_json(&app, &format!("/api/v1/workflow/{item}/decision"), &tl, json!({"version": v["open"]["version"], "action": "approve"})).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+
+    let row = sqlx::query::<sqlx::Any>("SELECT tenure, trial_ends_on, start_date, extension_reason FROM tenancies WHERE reference = $1").bind(&reference).fetch_one(&app.db.pool).await.unwrap();
+    assert_eq!(row.get::<String, _>(0), "extended_introductory");
+    let start: chrono::NaiveDate = row.get::<String, _>(2).parse().unwrap();
+    assert_eq!(row.get::<String, _>(1), app::domain::clock::trial_end(start, true).to_string(), "18 months from the start");
+    assert_eq!(row.get::<String, _>(3), "arrears");
+
+    // Once only.
+    let v = body_json(app.get_bearer(&path, &ihmo).await).await;
+    let (s, v) = post_json(&app, &path, &ihmo, json!({"version": v["tenancy_version"], "outcome": "extend", "extension_reason": "nuisance", "reason": "Further complaints from neighbours"})).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(v["message"].as_str().unwrap().contains("already been extended"));
+
+    // The notice of extension: not in the future, and recorded.
+    let v = body_json(app.get_bearer(&path, &ihmo).await).await;
+    let notice = format!("/api/v1/tenancies/{reference}/extension-notice");
+    let (s, _) = post_json(&app, &notice, &ihmo, json!({"version": v["tenancy_version"], "served_on": "2099-01-01"})).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    let today = app::api::service::today().to_string();
+    let (s, v) = post_json(&app, &notice, &ihmo, json!({"version": v["tenancy_version"], "served_on": today})).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["notice_served_on"], today.as_str());
+    assert!(scalar(&app.db, "SELECT COUNT(*) FROM audit_log WHERE action IN ('propose_review', 'decide_review', 'record_extension_notice')").await >= 5);
+}
+
+/// Many Team Leader decisions at once on one proposal: exactly one lands.
+#[tokio::test]
+async fn concurrent_decisions_resolve_to_exactly_one() {
+    for engine in engines() {
+        let app = TestApp::new(engine).await;
+        // An introductory tenancy past its anniversary with no decision, its officer and their Team Leader.
+        let row = sqlx::query::<sqlx::Any>(
+            "SELECT t.reference, u.username, tl.username FROM tenancies t JOIN users u ON u.id = t.owner_id \
+             JOIN users tl ON tl.area_team_id = u.area_team_id AND tl.role = 'team_leader' \
+             WHERE t.tenure = 'introductory' AND t.status = 'active' AND t.trial_ends_on <= $1 ORDER BY t.id LIMIT 1",
+        )
+        .bind(app::api::service::today().to_string())
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("the demo council has overdue introductory reviews");
+        let (reference, officer, leader): (String, String, String) = (row.get(0), row.get(1), row.get(2));
+        let ihmo = app.token(&officer, PASSWORD).await.unwrap();
+        let tl = app.token(&leader, PASSWORD).await.unwrap();
+        let path = format!("/api/v1/tenancies/{reference}/review");
+        let v = body_json(app.get_bearer(&path, &ihmo).await).await;
+        let (s, v) = post_json(&app, &path, &ihmo, json!({"version": v["tenancy_version"], "outcome": "make_secure", "reason": "Review overdue: rent clear, no issues"})).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        let (item, iv) = (v["open"]["id"].as_i64().unwrap(), v["open"]["version"].as_i64().unwrap());
+        let mut tasks = Vec::new();
+        for k in 0..40 {
+            let (router, tl) = (app.router.clone(), tl.clone());
+            let action = if k % 2 == 0 { "approve" } else { "send_back" };
+            tasks.push(tokio::spawn(async move {
+                use tower::ServiceExt;
+                let req = Request::post(format!("/api/v1/workflow/{item}/decision"))
+                    .header(header::HOST, HOST)
+                    .header(header::AUTHORIZATION, format!("Bearer {tl}"))
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .body(Body::from(json!({"version": iv, "action": action, "note": "Decided in a hurry"}).to_string()))
+                    .unwrap();
+                router.oneshot(req).await.unwrap().status()
+            }));
+        }
+        let mut ok = 0;
+        let mut conflicts = 0;
+        for t in tasks {
+            match t.await.unwrap() {
+                StatusCode::OK => ok += 1,
+                StatusCode::CONFLICT => conflicts += 1,
+                other => panic!("unexpected {other}"),
+            }
+        }
+        assert_eq!((ok, conflicts), (1, 39), "{engine:?}");
+        // The trial had ended: if approved, it applied at once, exactly once.
+        let handovers = scalar(&app.db, &format!("SELECT COUNT(*) FROM transfers tr JOIN tenancies t ON t.id = tr.subject_id AND tr.subject_type = 'tenancy' WHERE t.reference = '{reference}' AND tr.kind = 'secure_handover'")).await;
+        let state = text(&app.db, &format!("SELECT state FROM workflow_items WHERE id = {item}")).await;
+        assert_eq!(handovers, if state == "completed" { 1 } else { 0 }, "{state}");
+    }
+}
