@@ -47,7 +47,7 @@ echo "==> Tier 1-2: cargo test (domain, storage, router)"
 cargo test --workspace --no-fail-fast 2>&1 | tee "$logs/cargo.log"
 read -r p f < <(tally_cargo "$logs/cargo.log")
 passed=$((passed + p)); failed=$((failed + f))
-if ! grep -q '^test result:' "$logs/cargo.log" || grep -qE '^error(\[|:)' "$logs/cargo.log"; then failed=$((failed + 1)); echo "cargo test did not build or run"; fi
+if ! grep -q '^test result:' "$logs/cargo.log" || grep -qE '^error(\[E[0-9]+\]|: could not compile)' "$logs/cargo.log"; then failed=$((failed + 1)); echo "cargo test did not build or run"; fi
 drop_test_schemas
 rm -rf "${TMPDIR:-/tmp}/hearth-tests"
 

@@ -6,6 +6,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use crate::pages::{
+    approvals::ApprovalsPage,
     layout::Layout, my_work::MyWorkPage, not_found::NotFound, property::PropertyPage, search::SearchPage,
     sign_in::SignInPage, tenancy::TenancyPage,
 };
@@ -58,6 +59,7 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFound>
                 <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async />
                 <Route path=path!("/") view=|| view! { <Layout><MyWorkPage /></Layout> } ssr=SsrMode::Async />
+                <Route path=path!("/approvals") view=|| view! { <Layout><ApprovalsPage /></Layout> } ssr=SsrMode::Async />
                 <Route path=path!("/search") view=|| view! { <Layout><SearchPage /></Layout> } ssr=SsrMode::Async />
                 <Route path=path!("/tenancies/:reference") view=|| view! { <Layout><TenancyPage /></Layout> } ssr=SsrMode::Async />
                 <Route path=path!("/properties/:reference") view=|| view! { <Layout><PropertyPage /></Layout> } ssr=SsrMode::Async />

@@ -290,10 +290,16 @@ pub struct ReviewPanel {
     #[cfg_attr(feature = "ssr", schema(value_type = String))]
     pub tenure: Tenure,
     pub trial_ends_on: Option<String>,
+    /// The review clock: the decision is due by the end of the trial period.
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>))]
+    pub trial_clock: Option<ClockStatus>,
     pub notice_last_day: Option<String>,
     pub notice_served_on: Option<String>,
     pub history: Vec<WorkflowView>,
     pub open: Option<WorkflowView>,
     #[cfg_attr(feature = "ssr", schema(value_type = Vec<String>))]
     pub moves: Vec<crate::domain::workflow::Move>,
+    /// The outcomes that may be proposed now (see `domain::workflow::allowed_outcomes`).
+    #[cfg_attr(feature = "ssr", schema(value_type = Vec<String>))]
+    pub outcomes: Vec<crate::domain::workflow::ReviewOutcome>,
 }

@@ -1,6 +1,6 @@
 // The officer's desk: sign in as each role, find a tenancy by postcode, open it.
 import { test, expect } from '@playwright/test';
-import { PASSWORD, signIn, hydrated, collectErrors } from './helpers.mjs';
+import { signIn, hydrated, collectErrors, apiAuth } from './helpers.mjs';
 
 const roles = [
   { user: 'chmo.east1', sees: 'Community HMO', desk: true },
@@ -72,8 +72,7 @@ test('an officer finds a tenancy by postcode and opens it', async ({ page }, tes
 
 test("an officer opening another area's record is refused", async ({ page, request }) => {
   // A West tenancy, found by the West Team Leader through the API.
-  const tok = await (await request.post('/api/v1/auth/token', { data: { username: 'chmo.west1', password: PASSWORD } })).json();
-  const work = await (await request.get('/api/v1/my-work', { headers: { Authorization: `Bearer ${tok.token}` } })).json();
+  const work = await (await request.get('/api/v1/my-work', await apiAuth(request, 'chmo.west1'))).json();
   const westRef = work.tenancies[0].reference;
   await signIn(page, 'chmo.east1');
   const res = await page.goto(`/tenancies/${westRef}`);

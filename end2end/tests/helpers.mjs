@@ -22,3 +22,14 @@ export function collectErrors(page) {
   page.on('pageerror', (err) => errors.push(String(err)));
   return errors;
 }
+
+const tokens = new Map();
+/** Bearer-token headers for `username`, signing in through the API once per run (sign-in is rate-limited). */
+export async function apiAuth(request, username) {
+  if (!tokens.has(username)) {
+    const res = await request.post('/api/v1/auth/token', { data: { username, password: PASSWORD } });
+    if (!res.ok()) throw new Error(`API sign-in for ${username}: ${res.status()} ${await res.text()}`);
+    tokens.set(username, (await res.json()).token);
+  }
+  return { headers: { Authorization: `Bearer ${tokens.get(username)}` } };
+}

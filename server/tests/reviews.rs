@@ -27,12 +27,15 @@ async fn post_json(app: &TestApp, path: &str, token: &str, body: Value) -> (Stat
 
 /// An introductory (not extended) tenancy owned by `ihmo` with its trial end.
 async fn introductory_of(app: &TestApp, ihmo: &str, future: bool) -> (String, String) {
+    // "future": far enough ahead that an extension's notice can still be served (8 weeks and more).
+    let cutoff = app::api::service::today() + chrono::Duration::days(if future { 70 } else { 0 });
     let cmp = if future { ">" } else { "<=" };
     let row = sqlx::query::<sqlx::Any>(&format!(
         "SELECT t.reference, t.trial_ends_on FROM tenancies t JOIN users u ON u.id = t.owner_id \
-         WHERE u.username = $1 AND t.tenure = 'introductory' AND t.status = 'active' AND t.trial_ends_on {cmp} '2026-11-22' ORDER BY t.trial_ends_on LIMIT 1"
+         WHERE u.username = $1 AND t.tenure = 'introductory' AND t.status = 'active' AND t.trial_ends_on {cmp} $2 ORDER BY t.trial_ends_on LIMIT 1"
     ))
     .bind(ihmo)
+    .bind(cutoff.to_string())
     .fetch_one(&app.db.pool)
     .await
     .expect("an introductory tenancy");

@@ -138,6 +138,6 @@ async fn the_demo_council_is_deterministic() {
     assert_eq!(fa, fb);
     // A different seed gives a different council.
     let c = fresh_db(Engine::Sqlite).await;
-    hearth::seed::seed(&c, &hearth::seed::SeedOptions { homes: HOMES, seed: 7, ..Default::default() }).await.unwrap();
+    hearth::seed::seed(&c, &hearth::seed::SeedOptions { homes: HOMES, seed: 7, today: app::api::service::today(), ..Default::default() }).await.unwrap();
     assert_ne!(fingerprint(&c).await, fa);
 }

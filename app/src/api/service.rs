@@ -276,16 +276,24 @@ fn panel(who: &Principal, rec: ReviewRecord) -> ReviewPanel {
         }
     }
     let open = items.iter().find(|w| FlowState::parse(&w.state).is_some_and(|s| s.is_open())).cloned();
+    let outcomes = if moves.contains(&Move::Propose) {
+        workflow::allowed_outcomes(rec.tenure, rec.trial_ends_on.as_deref().and_then(|d| d.parse::<NaiveDate>().ok()), today)
+    } else {
+        vec![]
+    };
+    let trial_clock = if is_intro { rec.trial_ends_on.as_deref().and_then(|d| date_clock(d, today)) } else { None };
     ReviewPanel {
         tenancy_reference: rec.reference,
         tenancy_version: rec.version,
         tenure: rec.tenure,
+        trial_clock,
         trial_ends_on: rec.trial_ends_on,
         notice_last_day,
         notice_served_on: rec.notice_served_on,
         history: items,
         open,
         moves,
+        outcomes,
     }
 }
 
@@ -305,10 +313,10 @@ pub async fn propose_review(store: &dyn Store, who: &Principal, reference: &str,
     if reason.len() > 4000 {
         return Err(AppError::Invalid("The summary is too long (4,000 characters at most).".into()));
     }
+    let trial_end = rec.trial_ends_on.as_deref().and_then(|d| d.parse::<NaiveDate>().ok());
+    workflow::check_outcome(outcome, rec.tenure, trial_end, today()).map_err(AppError::Invalid)?;
     if outcome == ReviewOutcome::Extend {
         workflow::may_extend(rec.tenure, p.extension_reason.as_deref()).map_err(|e| AppError::Invalid(e.into()))?;
-    } else if !matches!(rec.tenure, Tenure::Introductory | Tenure::ExtendedIntroductory) {
-        return Err(AppError::Invalid("Only an introductory tenancy has a review.".into()));
     }
     if p.version != rec.version {
         return Err(AppError::Conflict("This tenancy has changed since you opened it. Reload the page to see the latest, then try again; nothing you entered was saved.".into()));

@@ -187,6 +187,47 @@ impl ReviewOutcome {
     }
 }
 
+/// The outcomes an introductory review may still propose on `today`.
+///
+/// - After the trial period has ended with no decision the tenancy is secure by law: only
+///   "make secure" remains, to record it.
+/// - An extension needs its notice to reach the tenant at least 8 weeks before the trial ends,
+///   so it is offered only up to that last day, and only once.
+pub fn allowed_outcomes(tenure: super::Tenure, trial_ends_on: Option<chrono::NaiveDate>, today: chrono::NaiveDate) -> Vec<ReviewOutcome> {
+    use super::Tenure;
+    let Some(end) = trial_ends_on else { return vec![] };
+    if !matches!(tenure, Tenure::Introductory | Tenure::ExtendedIntroductory) {
+        return vec![];
+    }
+    if today >= end {
+        return vec![ReviewOutcome::MakeSecure];
+    }
+    let mut v = vec![ReviewOutcome::MakeSecure];
+    if tenure == Tenure::Introductory && today <= super::clock::extension_notice_last_day(end) {
+        v.push(ReviewOutcome::Extend);
+    }
+    v.push(ReviewOutcome::SeekPossession);
+    v
+}
+
+/// Why `outcome` cannot be proposed today, in words for the officer.
+pub fn check_outcome(outcome: ReviewOutcome, tenure: super::Tenure, trial_ends_on: Option<chrono::NaiveDate>, today: chrono::NaiveDate) -> Result<(), String> {
+    if allowed_outcomes(tenure, trial_ends_on, today).contains(&outcome) {
+        return Ok(());
+    }
+    let Some(end) = trial_ends_on else { return Err("Only an introductory tenancy has a review.".into()) };
+    if today >= end {
+        return Err(format!("The trial period ended on {end} without a decision, so the tenancy is now secure by law. Propose \u{201c}Make secure\u{201d} to record it."));
+    }
+    if outcome == ReviewOutcome::Extend && tenure == super::Tenure::ExtendedIntroductory {
+        return Err("This tenancy has already been extended once; it cannot be extended again.".into());
+    }
+    Err(format!(
+        "Too late to extend: the notice of extension had to reach the tenant by {}, eight weeks before the trial ends on {end}.",
+        super::clock::extension_notice_last_day(end)
+    ))
+}
+
 /// Whether an introductory tenancy may be extended: once only, and only with a reason.
 pub fn may_extend(tenure: super::Tenure, reason: Option<&str>) -> Result<(), &'static str> {
     match tenure {
@@ -310,6 +351,25 @@ mod tests {
         assert!(msg.contains("Approve") && msg.contains("completed"), "{msg}");
         let msg = Refusal::NotYours.message(Flow::HandBack, Some(Proposed), Move::Acknowledge);
         assert!(msg.contains("acknowledge"), "{msg}");
+    }
+
+    #[test]
+    fn outcomes_follow_the_trial_dates() {
+        use super::super::Tenure;
+        use ReviewOutcome::*;
+        let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+        let end = Some(d("2027-03-01"));
+        // Notice must reach the tenant 8 weeks before: by 2027-01-04.
+        assert_eq!(allowed_outcomes(Tenure::Introductory, end, d("2027-01-04")), vec![MakeSecure, Extend, SeekPossession]);
+        assert_eq!(allowed_outcomes(Tenure::Introductory, end, d("2027-01-05")), vec![MakeSecure, SeekPossession]);
+        assert_eq!(allowed_outcomes(Tenure::ExtendedIntroductory, end, d("2026-12-01")), vec![MakeSecure, SeekPossession]);
+        assert_eq!(allowed_outcomes(Tenure::Introductory, end, d("2027-03-01")), vec![MakeSecure], "secure by law from the anniversary");
+        assert_eq!(allowed_outcomes(Tenure::Secure, end, d("2026-12-01")), vec![]);
+        assert_eq!(allowed_outcomes(Tenure::Introductory, None, d("2026-12-01")), vec![]);
+        assert!(check_outcome(Extend, Tenure::Introductory, end, d("2027-02-01")).unwrap_err().contains("Too late to extend"));
+        assert!(check_outcome(SeekPossession, Tenure::Introductory, end, d("2027-03-02")).unwrap_err().contains("secure by law"));
+        assert!(check_outcome(Extend, Tenure::ExtendedIntroductory, end, d("2026-12-01")).unwrap_err().contains("already been extended"));
+        assert!(check_outcome(MakeSecure, Tenure::Introductory, end, d("2027-05-01")).is_ok());
     }
 
     #[test]

@@ -18,6 +18,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <nav aria-label="Main">
                     <a href="/">"My work"</a>
                     <a href="/search">"Search"</a>
+                    <a href="/approvals">"Approvals"</a>
                 </nav>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {

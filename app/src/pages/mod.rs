@@ -1,9 +1,11 @@
 //! One module per area of the product.
 
+pub mod approvals;
 pub mod layout;
 pub mod my_work;
 pub mod not_found;
 pub mod property;
+pub mod review;
 pub mod search;
 pub mod sign_in;
 pub mod tenancy;

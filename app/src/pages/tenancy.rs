@@ -66,6 +66,7 @@ pub fn TenancyPage() -> impl IntoView {
                                 }}
                             </section>
                         </div>
+                        <crate::pages::review::ReviewSection reference=t.reference.clone() />
                         <section aria-labelledby="house-h">
                             <h2 id="house-h">"Household"</h2>
                             <p class="muted">{format!("{} bedroom{} · {}", t.bedrooms, if t.bedrooms == 1 { "" } else { "s" }, t.occupation)}</p>

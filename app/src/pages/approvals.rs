@@ -1,0 +1,61 @@
+//! The approvals queue: open proposals in the user's area, most urgent first.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::reviews::get_approvals;
+use crate::components::{ClockBadge, ErrorPanel, loading};
+
+#[component]
+pub fn ApprovalsPage() -> impl IntoView {
+    let items = Resource::new(|| (), |_| get_approvals());
+    view! {
+        <Title text="Approvals" />
+        <h1>"Approvals"</h1>
+        <p class="lede">"Open proposals in your area, most urgent first: introductory reviews waiting for a Team Leader's decision, and those sent back to their officer."</p>
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                match items.await {
+                    Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
+                    Ok(list) if list.is_empty() => view! { <p class="muted" data-testid="no-approvals">"Nothing is waiting for a decision."</p> }.into_any(),
+                    Ok(list) => {
+                        let (waiting, returned): (Vec<_>, Vec<_>) = list.into_iter().partition(|w| w.state == "proposed");
+                        view! {
+                        <h2>{format!("Waiting for a decision ({})", waiting.len())}</h2>
+                        <ApprovalTable items=waiting testid="approvals" />
+                        <h2>{format!("Sent back to officers ({})", returned.len())}</h2>
+                        <ApprovalTable items=returned testid="sent-back" />
+                    }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ApprovalTable(items: Vec<crate::model::WorkflowView>, testid: &'static str) -> impl IntoView {
+    if items.is_empty() {
+        return view! { <p class="muted">"None."</p> }.into_any();
+    }
+    let list = items;
+    view! {
+                        <div class="table-wrap">
+                        <table class="data" data-testid=testid>
+                            <thead><tr><th scope="col">"Tenancy"</th><th scope="col">"Proposal"</th><th scope="col">"By"</th><th scope="col">"State"</th><th scope="col">"Decide by"</th></tr></thead>
+                            <tbody>
+                                {list.into_iter().map(|w| view! {
+                                    <tr>
+                                        <td><a href=format!("/tenancies/{}", w.subject_reference)>{w.address.clone()}</a><div class="muted small">{w.subject_reference.clone()}</div></td>
+                                        <td><strong>{w.outcome_label.clone()}</strong><div class="muted small">{w.reason.clone()}</div></td>
+                                        <td>{w.proposed_by.clone()}<div class="muted small">{w.proposed_at.chars().take(10).collect::<String>()}</div></td>
+                                        <td>{w.state.replace('_', " ")}</td>
+                                        <td>{w.due_on.clone()}" "<ClockBadge status=w.clock /></td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                        </div>
+    }
+    .into_any()
+}

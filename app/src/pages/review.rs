@@ -1,0 +1,157 @@
+//! The introductory review on the tenancy page: its dates and clocks, the open proposal, and
+//! exactly the moves the signed-in person may make (from `domain::workflow`).
+
+use leptos::prelude::*;
+
+use crate::api::reviews::{DecideItem, ProposeReview, RecordNotice, get_review_panel};
+use crate::components::ClockBadge;
+use crate::domain::workflow::{Move, ReviewOutcome};
+use crate::domain::Tenure;
+use crate::error::AppError;
+
+fn action_error<T: Clone + Send + Sync + 'static>(value: Option<Result<T, AppError>>) -> Option<String> {
+    match value {
+        Some(Err(e)) => Some(e.to_string()),
+        _ => None,
+    }
+}
+
+#[component]
+pub fn ReviewSection(reference: String) -> impl IntoView {
+    let propose = ServerAction::<ProposeReview>::new();
+    let decide = ServerAction::<DecideItem>::new();
+    let notice = ServerAction::<RecordNotice>::new();
+    let reference_key = reference.clone();
+    let panel = Resource::new(
+        move || (reference_key.clone(), propose.version().get(), decide.version().get(), notice.version().get()),
+        |(r, ..)| get_review_panel(r),
+    );
+    let errors = move || action_error(propose.value().get()).or_else(|| action_error(decide.value().get())).or_else(|| action_error(notice.value().get()));
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let Ok(p) = panel.await else { return ().into_any() };
+                if !matches!(p.tenure, Tenure::Introductory | Tenure::ExtendedIntroductory) && p.history.is_empty() {
+                    return ().into_any();
+                }
+                let can = |m: Move| p.moves.contains(&m);
+                let (can_propose, can_decide, can_withdraw) = (can(Move::Propose), can(Move::Approve), can(Move::Withdraw));
+                let open = p.open.clone();
+                let reference = p.tenancy_reference.clone();
+                let version = p.tenancy_version.to_string();
+                let (propose_reference, propose_version) = (reference.clone(), version.clone());
+                let outcomes = p.outcomes.clone();
+                let can_extend = outcomes.contains(&ReviewOutcome::Extend);
+                view! {
+                    <section class="card review" aria-labelledby="review-h" data-testid="review">
+                        <h2 id="review-h">"Introductory review"</h2>
+                        <dl class="summary">
+                            <div class="field"><dt>"Trial period ends"</dt><dd>{p.trial_ends_on.clone().unwrap_or_else(|| "—".into())}" "<ClockBadge status=p.trial_clock /></dd></div>
+                            {p.notice_last_day.clone().map(|d| view! { <div class="field"><dt>"Last day to serve a notice of extension"</dt><dd>{d}</dd></div> })}
+                            {p.notice_served_on.clone().map(|d| view! { <div class="field"><dt>"Notice of extension served"</dt><dd data-testid="notice-served">{d}</dd></div> })}
+                        </dl>
+                        {open.clone().map(|o| view! {
+                            <div class="proposal" data-testid="open-proposal">
+                                <p><span class="tag">{o.state.replace('_', " ")}</span>" "<strong>{o.outcome_label.clone()}</strong>{format!(" — proposed by {} on {}", o.proposed_by, o.proposed_at.chars().take(10).collect::<String>())}</p>
+                                <p class="muted">{o.reason.clone()}</p>
+                                {(!o.decision_note.is_empty()).then(|| view! { <p><strong>"Team Leader: "</strong>{o.decision_note.clone()}</p> })}
+                            </div>
+                        })}
+                        {errors().map(|e| view! { <div class="error-summary" role="alert" data-testid="review-error"><p>{e}</p></div> })}
+                        {if can_propose { Some(view! {
+                            <ActionForm action=propose attr:class="stack" attr:data-testid="propose-form">
+                                <input type="hidden" name="reference" value=propose_reference />
+                                <input type="hidden" name="version" value=propose_version />
+                                <fieldset>
+                                    <legend>"Propose the outcome"</legend>
+                                    <div class="radios">
+                                        {outcomes.iter().map(|o| view! {
+                                            <label><input type="radio" name="outcome" value=o.as_str() required />" "{o.label()}</label>
+                                        }).collect_view()}
+                                    </div>
+                                    {(!outcomes.contains(&ReviewOutcome::Extend)).then(|| view! {
+                                        <p class="muted small">"Extension is no longer possible: the notice had to reach the tenant eight weeks before the trial ends, and a tenancy is extended once at most."</p>
+                                    })}
+                                </fieldset>
+                                <div class="form-group" class:hidden=!can_extend>
+                                    <label for="extension_reason">"Reason for an extension"</label>
+                                    <select id="extension_reason" name="extension_reason">
+                                        <option value="">"Not extending"</option>
+                                        <option value="arrears">"Rent arrears"</option>
+                                        <option value="nuisance">"Nuisance or anti-social behaviour"</option>
+                                        <option value="property_condition">"Property condition"</option>
+                                        <option value="other">"Other"</option>
+                                    </select>
+                                </div>
+                                <div class="form-group">
+                                    <label for="review-reason">"Summary of the review"</label>
+                                    <textarea id="review-reason" name="reason" rows="3" required minlength="10" maxlength="4000"></textarea>
+                                </div>
+                                <button type="submit" class="button">"Send to Team Leader"</button>
+                            </ActionForm>
+                        }) } else { None }}
+                        {match (can_decide, open.clone()) {
+                            (true, Some(o)) => view! {
+                                <div class="decide">
+                                    <ActionForm action=decide attr:class="stack" attr:data-testid="approve-form">
+                                        <input type="hidden" name="item_id" value=o.id.to_string() />
+                                        <input type="hidden" name="version" value=o.version.to_string() />
+                                        <input type="hidden" name="action" value="approve" />
+                                        <button type="submit" class="button">{format!("Approve: {}", o.outcome_label)}</button>
+                                    </ActionForm>
+                                    <ActionForm action=decide attr:class="stack" attr:data-testid="send-back-form">
+                                        <input type="hidden" name="item_id" value=o.id.to_string() />
+                                        <input type="hidden" name="version" value=o.version.to_string() />
+                                        <input type="hidden" name="action" value="send_back" />
+                                        <div class="form-group">
+                                            <label for="send-back-note">"Or send it back, saying what to change"</label>
+                                            <textarea id="send-back-note" name="note" rows="2" required minlength="5"></textarea>
+                                        </div>
+                                        <button type="submit" class="button secondary">"Send back"</button>
+                                    </ActionForm>
+                                </div>
+                            }.into_any(),
+                            _ => ().into_any(),
+                        }}
+                        {match (can_withdraw, open.clone()) {
+                            (true, Some(o)) => view! {
+                                <ActionForm action=decide>
+                                    <input type="hidden" name="item_id" value=o.id.to_string() />
+                                    <input type="hidden" name="version" value=o.version.to_string() />
+                                    <input type="hidden" name="action" value="withdraw" />
+                                    <button type="submit" class="link-like">"Withdraw this proposal"</button>
+                                </ActionForm>
+                            }.into_any(),
+                            _ => ().into_any(),
+                        }}
+                        {(p.tenure == Tenure::ExtendedIntroductory && p.notice_served_on.is_none()).then(|| view! {
+                            <ActionForm action=notice attr:class="stack">
+                                <input type="hidden" name="reference" value=reference.clone() />
+                                <input type="hidden" name="version" value=version.clone() />
+                                <div class="form-group">
+                                    <label for="served_on">"Notice of extension served on"</label>
+                                    <input id="served_on" name="served_on" type="date" required />
+                                </div>
+                                <button type="submit" class="button">"Record notice"</button>
+                            </ActionForm>
+                        })}
+                        {(!p.history.is_empty()).then(|| view! {
+                            <details>
+                                <summary>"Review history"</summary>
+                                <ol class="timeline">
+                                    {p.history.iter().map(|w| view! {
+                                        <li>
+                                            <span class="when">{w.proposed_at.chars().take(10).collect::<String>()}</span>
+                                            <strong>{w.outcome_label.clone()}</strong>{format!(" · {}", w.state.replace('_', " "))}
+                                            <div class="muted small">{format!("Proposed by {}", w.proposed_by)}{w.decided_by.clone().map(|d| format!(" · decided by {d}"))}{w.effective_on.clone().map(|d| format!(" · effective {d}"))}</div>
+                                        </li>
+                                    }).collect_view()}
+                                </ol>
+                            </details>
+                        })}
+                    </section>
+                }.into_any()
+            })}
+        </Transition>
+    }
+}

@@ -1,0 +1,87 @@
+// Case transfers between roles: the introductory review, proposed by the Introductory HMO
+// and approved by the Team Leader; the tenancy moves to the patch's Community HMO with history.
+import { test, expect } from '@playwright/test';
+import { signIn, hydrated, collectErrors, apiAuth as api } from './helpers.mjs';
+
+/** An East introductory tenancy past its anniversary with nothing proposed yet, and its officer. */
+async function overdueReview(request) {
+  for (const officer of ['ihmo.east1', 'ihmo.east2', 'ihmo.east3']) {
+    const auth = await api(request, officer);
+    const work = await (await request.get('/api/v1/my-work', auth)).json();
+    for (const t of work.tenancies.filter((t) => t.clock === 'overdue')) {
+      const review = await (await request.get(`/api/v1/tenancies/${t.reference}/review`, auth)).json();
+      if (!review.open && review.moves.includes('propose')) return { officer, reference: t.reference };
+    }
+  }
+  throw new Error('no overdue introductory review left in East');
+}
+
+test('introductory → secure: proposed, approved, owner moves to the patch Community HMO', async ({ page, request }, testInfo) => {
+  const errors = collectErrors(page);
+  const { officer, reference } = await overdueReview(request);
+
+  await signIn(page, officer);
+  await page.goto(`/tenancies/${reference}`);
+  await hydrated(page, testInfo);
+  const review = page.getByTestId('review');
+  await expect(review).toContainText('Introductory review');
+  await expect(review.locator('.badge')).toContainText('Overdue');
+  const form = page.getByTestId('propose-form');
+  await form.getByLabel('Make secure').check();
+  await form.getByLabel('Summary of the review').fill('Rent clear all year, no complaints, settled in well.');
+  await form.getByRole('button', { name: 'Send to Team Leader' }).click();
+  await expect(page.getByTestId('open-proposal')).toContainText('Make secure');
+  await expect(page.getByTestId('propose-form')).toHaveCount(0);
+
+  await signIn(page, 'tl.east');
+  await page.goto('/approvals');
+  const row = page.getByTestId('approvals').locator('tr', { hasText: reference });
+  await expect(row).toContainText('Make secure');
+  await row.getByRole('link').click();
+  await expect(page.getByTestId('tenancy-heading')).toBeVisible();
+  await hydrated(page, testInfo);
+  await page.getByTestId('approve-form').getByRole('button').click();
+  // The anniversary has passed, so the change is immediate: reload to see the tenancy as it now is.
+  await expect(page.getByTestId('open-proposal')).toHaveCount(0);
+  await page.goto(`/tenancies/${reference}`);
+  await expect(page.locator('.lede .tag').first()).toHaveText(/secure/i);
+  await expect(page.getByTestId('owner')).toContainText('Community HMO');
+  await expect(page.getByTestId('history').locator('li').first()).toContainText('Made secure');
+  expect(errors).toEqual([]);
+});
+
+test('past the anniversary only "make secure" is offered', async ({ page, request }, testInfo) => {
+  const { officer, reference } = await overdueReview(request);
+  const auth = await api(request, officer);
+  const panel = await (await request.get(`/api/v1/tenancies/${reference}/review`, auth)).json();
+  expect(panel.outcomes).toEqual(['make_secure']);
+  const res = await request.post(`/api/v1/tenancies/${reference}/review`, { ...auth, data: { version: panel.tenancy_version, outcome: 'extend', extension_reason: 'arrears', reason: 'Nine weeks of arrears since sign-up' } });
+  expect(res.status()).toBe(400);
+  expect((await res.json()).message).toContain('secure by law');
+  await signIn(page, officer);
+  await page.goto(`/tenancies/${reference}`);
+  await hydrated(page, testInfo);
+  await expect(page.getByTestId('propose-form').getByRole('radio')).toHaveCount(1);
+});
+
+test('a Team Leader sends a proposal back with a reason, and another area cannot decide it', async ({ page, request }, testInfo) => {
+  const { officer, reference } = await overdueReview(request);
+  const auth = await api(request, officer);
+  const panel = await (await request.get(`/api/v1/tenancies/${reference}/review`, auth)).json();
+  const res = await request.post(`/api/v1/tenancies/${reference}/review`, { ...auth, data: { version: panel.tenancy_version, outcome: 'make_secure', reason: 'Past the anniversary: record it as secure' } });
+  expect(res.status()).toBe(200);
+  const item = (await res.json()).open;
+  // West's Team Leader is refused through the API.
+  const west = await api(request, 'tl.west');
+  const refused = await request.post(`/api/v1/workflow/${item.id}/decision`, { ...west, data: { version: item.version, action: 'approve' } });
+  expect(refused.status()).toBe(403);
+
+  await signIn(page, 'tl.east');
+  await page.goto(`/tenancies/${reference}`);
+  await hydrated(page, testInfo);
+  const back = page.getByTestId('send-back-form');
+  await back.getByLabel(/send it back/).fill('Attach the arrears history and the payment plan.');
+  await back.getByRole('button', { name: 'Send back' }).click();
+  await expect(page.getByTestId('open-proposal')).toContainText('sent back');
+  await expect(page.getByTestId('open-proposal')).toContainText('Attach the arrears history');
+});
