@@ -88,13 +88,20 @@ async fn main() -> anyhow::Result<()> {
             }
             let addr = leptos_options.site_addr;
             let state = routes::app_state(db.clone(), leptos_options, Config::from_env(), LimitConfig::default());
-            // Housekeeping: expired sessions and idle rate-limit keys.
+            // Housekeeping, at start and every ten minutes: approved changes whose effective date has
+            // come (tenancies made secure on their anniversary), expired sessions, idle rate-limit keys.
             let sessions = hearth::store::SqlSessionStore::new(db.clone());
             let limiter = state.limiter.clone();
+            let store = state.store.clone();
             tokio::spawn(async move {
                 let mut tick = tokio::time::interval(Duration::from_secs(600));
                 loop {
                     tick.tick().await;
+                    match store.apply_due_changes(&app::api::service::today().to_string()).await {
+                        Ok(0) => {}
+                        Ok(n) => tracing::info!("applied {n} approved change(s) that fell due"),
+                        Err(e) => tracing::error!(error = %e, "applying due changes"),
+                    }
                     let _ = sessions.delete_expired().await;
                     limiter.tidy();
                 }
