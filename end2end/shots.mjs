@@ -25,4 +25,5 @@ await shoot('chmo.east1', async (page) => {
   await page.goto(`${base}/tenancies/${ref}`);
 }, 'tenancy-phone.png', { width: 390, height: 844 });
 await shoot('chmo.east1', '/search?q=yo31', 'search.png');
+await shoot('tl.east', '/', 'team-leader.png');
 await browser.close();

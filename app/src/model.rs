@@ -70,10 +70,22 @@ pub struct Count {
 #[cfg_attr(feature = "ssr", derive(ToSchema))]
 pub struct MyWork {
     pub user: SessionUser,
+    /// The loudest items first: introductory reviews past or near their anniversary, decisions waiting.
+    pub alarms: Vec<Alarm>,
     pub counts: Vec<Count>,
     pub tenancies: Vec<TenancyRow>,
     pub tenancies_total: i64,
     pub cases: Vec<CaseRow>,
+}
+
+/// Something that must not be missed, with where to act on it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct Alarm {
+    #[cfg_attr(feature = "ssr", schema(value_type = String))]
+    pub level: ClockStatus,
+    pub text: String,
+    pub href: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

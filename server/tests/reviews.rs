@@ -227,3 +227,40 @@ async fn concurrent_decisions_resolve_to_exactly_one() {
         assert_eq!(handovers, if state == "completed" { 1 } else { 0 }, "{state}");
     }
 }
+
+/// A tenancy past its anniversary without a decision is the loudest item on My work,
+/// for its Introductory HMO and for the Team Leader, and goes quiet once a review is proposed.
+#[tokio::test]
+async fn missed_anniversaries_are_the_loudest_item() {
+    for engine in engines() {
+        let app = TestApp::new(engine).await;
+        let row = sqlx::query::<sqlx::Any>(
+            "SELECT t.reference, u.username, tl.username, u.id FROM tenancies t JOIN users u ON u.id = t.owner_id \
+             JOIN users tl ON tl.area_team_id = u.area_team_id AND tl.role = 'team_leader' \
+             WHERE t.tenure = 'introductory' AND t.status = 'active' AND t.trial_ends_on < $1 ORDER BY t.id LIMIT 1",
+        )
+        .bind(app::api::service::today().to_string())
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+        let (reference, officer, leader, officer_id): (String, String, String, i64) = (row.get(0), row.get(1), row.get(2), row.get(3));
+        let ihmo = app.token(&officer, PASSWORD).await.unwrap();
+        let work = body_json(app.get_bearer("/api/v1/my-work", &ihmo).await).await;
+        assert_eq!(work["alarms"][0]["level"], "overdue", "{}", work["alarms"]);
+        assert!(work["alarms"][0]["text"].as_str().unwrap().contains("anniversary"));
+        let tl = app.token(&leader, PASSWORD).await.unwrap();
+        let work = body_json(app.get_bearer("/api/v1/my-work", &tl).await).await;
+        assert_eq!(work["alarms"][0]["level"], "overdue");
+
+        let today = app::api::service::today().to_string();
+        let (before, _) = app_store(&app).reviews_due(Some(officer_id), None, &today, "2999-01-01").await.unwrap();
+        let v = body_json(app.get_bearer(&format!("/api/v1/tenancies/{reference}/review"), &ihmo).await).await;
+        let (s, _) = post_json(&app, &format!("/api/v1/tenancies/{reference}/review"), &ihmo, json!({"version": v["tenancy_version"], "outcome": "make_secure", "reason": "Recording the secure tenancy now"})).await;
+        assert_eq!(s, StatusCode::OK);
+        let (after, _) = app_store(&app).reviews_due(Some(officer_id), None, &today, "2999-01-01").await.unwrap();
+        assert_eq!(after, before - 1);
+        // The Team Leader now has a decision waiting.
+        let work = body_json(app.get_bearer("/api/v1/my-work", &tl).await).await;
+        assert!(work["alarms"].as_array().unwrap().iter().any(|a| a["href"] == "/approvals"));
+    }
+}

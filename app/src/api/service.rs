@@ -73,7 +73,54 @@ pub async fn my_work(store: &dyn Store, who: &Principal) -> Result<MyWork, AppEr
     let overdue = tenancies.iter().filter(|t| t.clock == Some(ClockStatus::Overdue)).count()
         + cases.iter().filter(|c| c.clock == Some(ClockStatus::Overdue)).count();
     counts.push(Count { label: "Overdue".into(), count: overdue as i64 });
-    Ok(MyWork { user: session_user(who), counts, tenancies, tenancies_total: load.tenancies_total, cases })
+    let alarms = alarms(store, who, today).await?;
+    Ok(MyWork { user: session_user(who), alarms, counts, tenancies, tenancies_total: load.tenancies_total, cases })
+}
+
+/// Weeks ahead that an introductory review's anniversary starts to sound.
+pub const REVIEW_WARNING_DAYS: i64 = 42;
+
+/// The loud items: introductory reviews at or past their anniversary with no decision
+/// (by law they become secure), and, for Team Leaders, proposals waiting for them.
+async fn alarms(store: &dyn Store, who: &Principal, today: NaiveDate) -> Result<Vec<Alarm>, AppError> {
+    use crate::domain::Role;
+    let until = (today + chrono::Duration::days(REVIEW_WARNING_DAYS)).to_string();
+    let scope = match who.role {
+        Role::IntroductoryHmo => Some((Some(who.user_id), None)),
+        Role::TeamLeader => Some((None, who.area_team_id)),
+        _ => None,
+    };
+    let mut alarms = Vec::new();
+    if let Some((owner, area)) = scope {
+        let (overdue, due) = store.reviews_due(owner, area, &today.to_string(), &until).await?;
+        let whose = if owner.is_some() { "Your" } else { "The area's" };
+        if overdue > 0 {
+            alarms.push(Alarm {
+                level: ClockStatus::Overdue,
+                text: format!("{whose} {overdue} introductory tenanc{} passed the 12-month anniversary with no decision: by law they are now secure. Record the reviews now.", if overdue == 1 { "y has" } else { "ies have" }),
+                href: "/#ten-h".into(),
+            });
+        }
+        if due > overdue {
+            let n = due - overdue;
+            alarms.push(Alarm {
+                level: ClockStatus::DueSoon,
+                text: format!("{whose} {n} introductory review{} fall{} due in the next {} weeks with no decision yet.", if n == 1 { "" } else { "s" }, if n == 1 { "s" } else { "" }, REVIEW_WARNING_DAYS / 7),
+                href: "/#ten-h".into(),
+            });
+        }
+    }
+    if who.role == Role::TeamLeader {
+        let waiting = store.open_items(who.area_team_id).await?.into_iter().filter(|w| w.state == "proposed").count();
+        if waiting > 0 {
+            alarms.push(Alarm {
+                level: ClockStatus::DueSoon,
+                text: format!("{waiting} proposal{} waiting for your decision.", if waiting == 1 { " is" } else { "s are" }),
+                href: "/approvals".into(),
+            });
+        }
+    }
+    Ok(alarms)
 }
 
 fn urgency(c: Option<ClockStatus>) -> u8 {

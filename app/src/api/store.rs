@@ -110,6 +110,9 @@ pub trait Store: Send + Sync + 'static {
     /// Which database is behind the store ("sqlite" or "postgres").
     fn backend(&self) -> &'static str;
     async fn caseload(&self, user_id: i64, limit: i64) -> Result<Caseload, AppError>;
+    /// Introductory tenancies whose trial ends on or before `until`, with no open or approved
+    /// decision, for one owner or one area: (ended before `today`, ending by `until`).
+    async fn reviews_due(&self, owner_id: Option<i64>, area_team_id: Option<i64>, today: &str, until: &str) -> Result<(i64, i64), AppError>;
     /// Tenancies and properties whose search text holds every term, within an area (None: all).
     async fn search(&self, area_team_id: Option<i64>, terms: &[String], limit: i64) -> Result<Vec<SearchHit>, AppError>;
     async fn tenancy(&self, reference: &str, viewer_id: i64) -> Result<Option<TenancyRecord>, AppError>;

@@ -21,6 +21,13 @@ pub fn MyWorkPage() -> impl IntoView {
                         view! {
                             <h1>"My work"</h1>
                             <p class="lede">{format!("{}, {}", w.user.display_name, w.user.role.label())}{w.user.area_team.map(|a| format!(", {a} team"))}</p>
+                            {(!w.alarms.is_empty()).then(|| view! {
+                                <div class="alarms" role="alert" data-testid="alarms">
+                                    {w.alarms.iter().map(|a| view! {
+                                        <p class=format!("alarm {}", a.level.css_class())><a href=a.href.clone()>{a.text.clone()}</a></p>
+                                    }).collect_view()}
+                                </div>
+                            })}
                             <ul class="counts" data-testid="counts">
                                 {w.counts.into_iter().map(|c| view! {
                                     <li><span class="count">{c.count}</span><span class="count-label">{c.label}</span></li>

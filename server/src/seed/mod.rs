@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use app::domain::*;
-use chrono::{Datelike, Duration as Days, Months, NaiveDate};
+use chrono::{Datelike, Duration as Days, NaiveDate};
 use rand::seq::{IndexedRandom, SliceRandom};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -643,9 +643,7 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
         } else if r < 0.043 {
             cases.push((CaseKind::Asb, chmo, Role::AsbOfficer, "Evidence review", "Escalated to the Community Safety Hub: drug dealing reported".into()));
         }
-        if t.tenure == Tenure::Introductory && (t.start + Months::new(12) - today).num_days() < 70 {
-            cases.push((CaseKind::IntroductoryReview, t.owner, Role::IntroductoryHmo, "Review due", "Twelve-month introductory tenancy review".into()));
-        }
+        // Introductory reviews are not cases: the tenancy's trial clock and its workflow items carry them.
         for (kind, owner, role, stage, title) in cases {
             case_id += 1;
             let opened = today - Days::days(rng.random_range(3..200));

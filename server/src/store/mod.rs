@@ -259,6 +259,23 @@ impl Store for SqlStore {
         })
     }
 
+    async fn reviews_due(&self, owner_id: Option<i64>, area_team_id: Option<i64>, today: &str, until: &str) -> Result<(i64, i64), AppError> {
+        let (filter, id) = match (owner_id, area_team_id) {
+            (Some(o), _) => ("t.owner_id = $3", o),
+            (None, Some(a)) => ("p.area_team_id = $3", a),
+            (None, None) => ("$3 = $3", 0),
+        };
+        let sql = format!(
+            "SELECT CAST(COALESCE(SUM(CASE WHEN t.trial_ends_on < $1 THEN 1 ELSE 0 END), 0) AS BIGINT) AS overdue, COUNT(*) AS due \
+             FROM tenancies t JOIN properties p ON p.id = t.property_id \
+             WHERE t.status = 'active' AND t.tenure IN ('introductory', 'extended_introductory') AND t.trial_ends_on <= $2 AND {filter} \
+             AND NOT EXISTS (SELECT 1 FROM workflow_items w WHERE w.subject_type = 'tenancy' AND w.subject_id = t.id \
+                 AND w.flow = 'introductory_review' AND (w.state IN ('proposed', 'sent_back') OR (w.state = 'completed' AND w.applied_at IS NULL)))"
+        );
+        let row = sqlx::query::<Any>(&sql).bind(today).bind(until).bind(id).fetch_one(&self.db.pool).await.map_err(internal)?;
+        Ok((i(&row, "overdue"), i(&row, "due")))
+    }
+
     async fn search(&self, area_team_id: Option<i64>, terms: &[String], limit: i64) -> Result<Vec<SearchHit>, AppError> {
         let mut hits = self.search_tenancies(area_team_id, terms, limit).await?;
         if (hits.len() as i64) < limit {
