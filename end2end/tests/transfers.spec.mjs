@@ -85,3 +85,14 @@ test('a Team Leader sends a proposal back with a reason, and another area cannot
   await expect(page.getByTestId('open-proposal')).toContainText('sent back');
   await expect(page.getByTestId('open-proposal')).toContainText('Attach the arrears history');
 });
+
+test("the Team Leader's desk sounds missed anniversaries and leads to them", async ({ page }, testInfo) => {
+  await signIn(page, 'tl.east');
+  const alarm = page.getByTestId('alarms').locator('.clock-overdue');
+  await expect(alarm).toContainText('passed the 12-month anniversary');
+  await hydrated(page, testInfo);
+  await alarm.getByRole('link').click();
+  await expect(page).toHaveURL(/\/approvals#due$/);
+  const rows = page.getByTestId('reviews-due').locator('tbody tr');
+  await expect(rows.first()).toContainText('Overdue');
+});

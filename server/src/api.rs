@@ -182,6 +182,12 @@ pub async fn approvals(State(state): State<AppState>, SignedIn(who): SignedIn) -
     reply(service::approvals(&*state.store, &who).await)
 }
 
+/// Introductory tenancies in the caller's area reaching their anniversary within six weeks (or past it) with no decision.
+#[utoipa::path(get, path = "/api/v1/reviews-due", tag = "transfers", security(("bearer" = [])), responses((status = 200, body = Vec<TenancyRow>), (status = 403, body = ErrorBody)))]
+pub async fn reviews_due(State(state): State<AppState>, SignedIn(who): SignedIn) -> Response {
+    reply(service::reviews_due(&*state.store, &who).await)
+}
+
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct WorkingDaysQuery {
     /// Start date, YYYY-MM-DD.
@@ -246,7 +252,7 @@ impl utoipa::Modify for BearerAuth {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Hearth API", description = "Housing management for council landlords: integrations, partner systems and scripts."),
-    paths(health, crate::auth::signin::api_token, me, my_work, search, tenancy, property, patches, working_days, review, propose_review, decide, extension_notice, approvals),
+    paths(health, crate::auth::signin::api_token, me, my_work, search, tenancy, property, patches, working_days, review, propose_review, decide, extension_notice, approvals, reviews_due),
     components(schemas(ErrorBody, Health)),
     modifiers(&BearerAuth)
 )]
@@ -276,5 +282,6 @@ pub fn router() -> Router<AppState> {
         .route("/tenancies/{reference}/extension-notice", post(extension_notice))
         .route("/workflow/{id}/decision", post(decide))
         .route("/approvals", get(approvals))
+        .route("/reviews-due", get(reviews_due))
         .fallback(not_found)
 }

@@ -251,6 +251,11 @@ async fn missed_anniversaries_are_the_loudest_item() {
         let tl = app.token(&leader, PASSWORD).await.unwrap();
         let work = body_json(app.get_bearer("/api/v1/my-work", &tl).await).await;
         assert_eq!(work["alarms"][0]["level"], "overdue");
+        assert_eq!(work["alarms"][0]["href"], "/approvals#due");
+        let due = body_json(app.get_bearer("/api/v1/reviews-due", &tl).await).await;
+        let due = due.as_array().unwrap();
+        assert!(due.iter().any(|t| t["reference"] == reference.as_str()));
+        assert_eq!(due[0]["clock"], "overdue", "soonest (most overdue) first");
 
         let today = app::api::service::today().to_string();
         let (before, _) = app_store(&app).reviews_due(Some(officer_id), None, &today, "2999-01-01").await.unwrap();

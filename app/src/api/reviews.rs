@@ -36,3 +36,9 @@ pub async fn get_approvals() -> Result<Vec<WorkflowView>, AppError> {
     let (store, who, _) = super::context().await?;
     super::service::approvals(&*store, &who).await
 }
+
+#[server(prefix = "/fn", endpoint = "reviews_due")]
+pub async fn get_reviews_due() -> Result<Vec<TenancyRow>, AppError> {
+    let (store, who, _) = super::context().await?;
+    super::service::reviews_due(&*store, &who).await
+}

@@ -98,7 +98,7 @@ async fn alarms(store: &dyn Store, who: &Principal, today: NaiveDate) -> Result<
             alarms.push(Alarm {
                 level: ClockStatus::Overdue,
                 text: format!("{whose} {overdue} introductory tenanc{} passed the 12-month anniversary with no decision: by law they are now secure. Record the reviews now.", if overdue == 1 { "y has" } else { "ies have" }),
-                href: "/#ten-h".into(),
+                href: if owner.is_some() { "/#ten-h".into() } else { "/approvals#due".into() },
             });
         }
         if due > overdue {
@@ -106,7 +106,7 @@ async fn alarms(store: &dyn Store, who: &Principal, today: NaiveDate) -> Result<
             alarms.push(Alarm {
                 level: ClockStatus::DueSoon,
                 text: format!("{whose} {n} introductory review{} fall{} due in the next {} weeks with no decision yet.", if n == 1 { "" } else { "s" }, if n == 1 { "s" } else { "" }, REVIEW_WARNING_DAYS / 7),
-                href: "/#ten-h".into(),
+                href: if owner.is_some() { "/#ten-h".into() } else { "/approvals#due".into() },
             });
         }
     }
@@ -447,6 +447,19 @@ pub async fn approvals(store: &dyn Store, who: &Principal) -> Result<Vec<Workflo
     }
     items.sort_by(|a, b| (urgency(a.clock), &a.due_on).cmp(&(urgency(b.clock), &b.due_on)));
     Ok(items)
+}
+
+/// Introductory tenancies in the user's area that reach (or passed) their anniversary within the
+/// warning window with no decision, soonest first: the Team Leader's view of what is coming.
+pub async fn reviews_due(store: &dyn Store, who: &Principal) -> Result<Vec<TenancyRow>, AppError> {
+    let area = searchable_area(who)?.or(who.area_team_id).ok_or_else(|| AppError::Forbidden("Reviews are listed per area team.".into()))?;
+    let today = today();
+    let until = (today + chrono::Duration::days(REVIEW_WARNING_DAYS)).to_string();
+    let mut rows = store.reviews_due_list(area, &until, 500).await?;
+    for t in &mut rows {
+        t.clock = t.trial_ends_on.as_deref().and_then(|d| date_clock(d, today));
+    }
+    Ok(rows)
 }
 
 /// Records the day the notice of extension was served.

@@ -112,6 +112,8 @@ pub trait Store: Send + Sync + 'static {
     async fn caseload(&self, user_id: i64, limit: i64) -> Result<Caseload, AppError>;
     /// Introductory tenancies whose trial ends on or before `until`, with no open or approved
     /// decision, for one owner or one area: (ended before `today`, ending by `until`).
+    /// The introductory tenancies behind `reviews_due` for an area, soonest first.
+    async fn reviews_due_list(&self, area_team_id: i64, until: &str, limit: i64) -> Result<Vec<TenancyRow>, AppError>;
     async fn reviews_due(&self, owner_id: Option<i64>, area_team_id: Option<i64>, today: &str, until: &str) -> Result<(i64, i64), AppError>;
     /// Tenancies and properties whose search text holds every term, within an area (None: all).
     async fn search(&self, area_team_id: Option<i64>, terms: &[String], limit: i64) -> Result<Vec<SearchHit>, AppError>;

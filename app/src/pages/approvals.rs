@@ -3,16 +3,44 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::reviews::get_approvals;
+use crate::api::reviews::{get_approvals, get_reviews_due};
 use crate::components::{ClockBadge, ErrorPanel, loading};
 
 #[component]
 pub fn ApprovalsPage() -> impl IntoView {
     let items = Resource::new(|| (), |_| get_approvals());
+    let due = Resource::new(|| (), |_| get_reviews_due());
     view! {
         <Title text="Approvals" />
         <h1>"Approvals"</h1>
         <p class="lede">"Open proposals in your area, most urgent first: introductory reviews waiting for a Team Leader's decision, and those sent back to their officer."</p>
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                match due.await {
+                    Err(_) => ().into_any(),
+                    Ok(rows) => view! {
+                        <h2 id="due">{format!("Introductory reviews due, no decision yet ({})", rows.len())}</h2>
+                        {if rows.is_empty() { view! { <p class="muted">"None in the next six weeks."</p> }.into_any() } else { view! {
+                            <div class="table-wrap">
+                            <table class="data" data-testid="reviews-due">
+                                <thead><tr><th scope="col">"Tenancy"</th><th scope="col">"Tenants"</th><th scope="col">"Tenure"</th><th scope="col">"Trial ends"</th></tr></thead>
+                                <tbody>
+                                    {rows.into_iter().map(|t| view! {
+                                        <tr>
+                                            <td><a href=format!("/tenancies/{}", t.reference)>{format!("{}, {}", t.address, t.postcode)}</a><div class="muted small">{t.reference.clone()}</div></td>
+                                            <td>{t.tenants.clone()}</td>
+                                            <td>{t.tenure.label()}</td>
+                                            <td>{t.trial_ends_on.clone()}" "<ClockBadge status=t.clock /></td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                            </div>
+                        }.into_any() }}
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 match items.await {

@@ -67,7 +67,8 @@ pub fn MyWorkPage() -> impl IntoView {
                             <section aria-labelledby="ten-h">
                                 <h2 id="ten-h">"Tenancies I manage"</h2>
                                 {(total > shown).then(|| view! { <p class="muted">{format!("Showing the {shown} most urgent of {total}. Use Search to find any tenancy.")}</p> })}
-                                <div class="table-wrap">
+                                {(total == 0).then(|| view! { <p class="muted">"You manage no tenancies directly."</p> })}
+                                <div class="table-wrap" class:hidden={total == 0}>
                                 <table class="data" data-testid="caseload">
                                     <thead><tr><th scope="col">"Tenancy"</th><th scope="col">"Tenants"</th><th scope="col">"Address"</th><th scope="col">"Tenure"</th><th scope="col" class="num">"Balance"</th><th scope="col">"Review due"</th></tr></thead>
                                     <tbody>

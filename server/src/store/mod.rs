@@ -93,6 +93,25 @@ fn case_row(r: &AnyRow) -> (CaseRow, RecordScope) {
     (row, scope)
 }
 
+/// No introductory review is open or approved-but-pending for tenancy `t`.
+const NO_DECISION: &str = "NOT EXISTS (SELECT 1 FROM workflow_items w WHERE w.subject_type = 'tenancy' AND w.subject_id = t.id \
+     AND w.flow = 'introductory_review' AND (w.state IN ('proposed', 'sent_back') OR (w.state = 'completed' AND w.applied_at IS NULL)))";
+
+fn tenancy_row(r: &AnyRow, names: &HashMap<i64, String>) -> TenancyRow {
+    TenancyRow {
+        reference: s(r, "reference"),
+        property_reference: s(r, "property_reference"),
+        address: s(r, "address_line1"),
+        postcode: s(r, "postcode"),
+        tenure: Tenure::parse(&s(r, "tenure")).unwrap_or(Tenure::Secure),
+        tenants: names.get(&i(r, "id")).cloned().unwrap_or_default(),
+        balance: Pence(i(r, "balance")),
+        start_date: s(r, "start_date"),
+        trial_ends_on: os(r, "trial_ends_on"),
+        clock: None,
+    }
+}
+
 const CASE_COLUMNS: &str = "c.id, c.reference, c.kind, c.title, c.status, c.opened_at, c.due_at, c.restricted, \
      c.area_team_id, c.owner_id, t.reference AS tenancy_reference, p.address_line1, p.postcode";
 
@@ -229,21 +248,7 @@ impl Store for SqlStore {
         .map_err(internal)?;
         let ids: Vec<i64> = rows.iter().map(|r| i(r, "id")).collect();
         let names = self.tenant_names(&ids).await?;
-        let tenancies = rows
-            .iter()
-            .map(|r| TenancyRow {
-                reference: s(r, "reference"),
-                property_reference: s(r, "property_reference"),
-                address: s(r, "address_line1"),
-                postcode: s(r, "postcode"),
-                tenure: Tenure::parse(&s(r, "tenure")).unwrap_or(Tenure::Secure),
-                tenants: names.get(&i(r, "id")).cloned().unwrap_or_default(),
-                balance: Pence(i(r, "balance")),
-                start_date: s(r, "start_date"),
-                trial_ends_on: os(r, "trial_ends_on"),
-                clock: None,
-            })
-            .collect();
+        let tenancies = rows.iter().map(|r| tenancy_row(r, &names)).collect();
         let case_sql = format!(
             "SELECT {CASE_COLUMNS}, 1 AS granted FROM cases c LEFT JOIN tenancies t ON t.id = c.tenancy_id \
              LEFT JOIN properties p ON p.id = COALESCE(c.property_id, t.property_id) \
@@ -259,6 +264,25 @@ impl Store for SqlStore {
         })
     }
 
+    async fn reviews_due_list(&self, area_team_id: i64, until: &str, limit: i64) -> Result<Vec<TenancyRow>, AppError> {
+        let rows = sqlx::query::<Any>(&format!(
+            "SELECT t.id, t.reference, t.tenure, t.start_date, t.trial_ends_on, p.reference AS property_reference, \
+               p.address_line1, p.postcode, COALESCE(r.balance_pence, 0) AS balance \
+             FROM tenancies t JOIN properties p ON p.id = t.property_id LEFT JOIN rent_accounts r ON r.tenancy_id = t.id \
+             WHERE t.status = 'active' AND t.tenure IN ('introductory', 'extended_introductory') AND t.trial_ends_on <= $1 \
+               AND p.area_team_id = $2 AND {NO_DECISION} ORDER BY t.trial_ends_on, t.reference LIMIT $3"
+        ))
+        .bind(until)
+        .bind(area_team_id)
+        .bind(limit)
+        .fetch_all(&self.db.pool)
+        .await
+        .map_err(internal)?;
+        let ids: Vec<i64> = rows.iter().map(|r| i(r, "id")).collect();
+        let names = self.tenant_names(&ids).await?;
+        Ok(rows.iter().map(|r| tenancy_row(r, &names)).collect())
+    }
+
     async fn reviews_due(&self, owner_id: Option<i64>, area_team_id: Option<i64>, today: &str, until: &str) -> Result<(i64, i64), AppError> {
         let (filter, id) = match (owner_id, area_team_id) {
             (Some(o), _) => ("t.owner_id = $3", o),
@@ -269,8 +293,7 @@ impl Store for SqlStore {
             "SELECT CAST(COALESCE(SUM(CASE WHEN t.trial_ends_on < $1 THEN 1 ELSE 0 END), 0) AS BIGINT) AS overdue, COUNT(*) AS due \
              FROM tenancies t JOIN properties p ON p.id = t.property_id \
              WHERE t.status = 'active' AND t.tenure IN ('introductory', 'extended_introductory') AND t.trial_ends_on <= $2 AND {filter} \
-             AND NOT EXISTS (SELECT 1 FROM workflow_items w WHERE w.subject_type = 'tenancy' AND w.subject_id = t.id \
-                 AND w.flow = 'introductory_review' AND (w.state IN ('proposed', 'sent_back') OR (w.state = 'completed' AND w.applied_at IS NULL)))"
+             AND {NO_DECISION}"
         );
         let row = sqlx::query::<Any>(&sql).bind(today).bind(until).bind(id).fetch_one(&self.db.pool).await.map_err(internal)?;
         Ok((i(&row, "overdue"), i(&row, "due")))
