@@ -282,6 +282,9 @@ pub struct WorkflowView {
     pub subject_reference: String,
     pub address: String,
     pub proposed_by: String,
+    /// Server-side only: who proposed it (for the "withdraw" rule).
+    #[serde(skip)]
+    pub proposer_id: i64,
     pub proposed_at: String,
     pub decided_by: Option<String>,
     pub decided_at: Option<String>,
@@ -291,6 +294,9 @@ pub struct WorkflowView {
     #[cfg_attr(feature = "ssr", schema(value_type = Option<String>))]
     pub clock: Option<ClockStatus>,
     pub version: i64,
+    /// The moves the viewer may make on this item now.
+    #[cfg_attr(feature = "ssr", schema(value_type = Vec<String>))]
+    pub actions: Vec<crate::domain::workflow::Move>,
 }
 
 /// The introductory review as the tenancy page shows it, with the moves the viewer may make.
@@ -311,6 +317,10 @@ pub struct ReviewPanel {
     pub open: Option<WorkflowView>,
     #[cfg_attr(feature = "ssr", schema(value_type = Vec<String>))]
     pub moves: Vec<crate::domain::workflow::Move>,
+    /// Escalations to Legal or the Community Safety Hub (each with the viewer's actions), newest first.
+    pub escalations: Vec<WorkflowView>,
+    /// The viewer may escalate this tenancy now.
+    pub can_escalate: bool,
     /// The outcomes that may be proposed now (see `domain::workflow::allowed_outcomes`).
     #[cfg_attr(feature = "ssr", schema(value_type = Vec<String>))]
     pub outcomes: Vec<crate::domain::workflow::ReviewOutcome>,

@@ -96,3 +96,37 @@ test("the Team Leader's desk sounds missed anniversaries and leads to them", asy
   const rows = page.getByTestId('reviews-due').locator('tbody tr');
   await expect(rows.first()).toContainText('Overdue');
 });
+
+test('escalation to the Community Safety Hub: the Hub concludes it, the owner keeps sight', async ({ page, request }, testInfo) => {
+  const auth = await api(request, 'chmo.east1');
+  const work = await (await request.get('/api/v1/my-work', auth)).json();
+  let reference;
+  for (const t of work.tenancies) {
+    const panel = await (await request.get(`/api/v1/tenancies/${t.reference}/review`, auth)).json();
+    if (panel.can_escalate && panel.escalations.length === 0) { reference = t.reference; break; }
+  }
+  expect(reference).toBeTruthy();
+
+  await signIn(page, 'chmo.east1');
+  await page.goto(`/tenancies/${reference}`);
+  await hydrated(page, testInfo);
+  const form = page.getByTestId('escalate-form');
+  await form.getByLabel('Escalate to').selectOption('evidence_review');
+  await form.getByLabel('Reason').fill('Repeated drug-related visitors reported by four neighbours.');
+  await form.getByRole('button', { name: 'Escalate' }).click();
+  await expect(page.getByTestId('escalation').first()).toContainText('Community Safety Hub: evidence review');
+  await expect(page.getByTestId('escalate-form')).toHaveCount(0);
+
+  await signIn(page, 'asb.hub');
+  await page.goto('/approvals');
+  await page.getByTestId('approvals').locator('tr', { hasText: reference }).getByRole('link').click();
+  await hydrated(page, testInfo);
+  const conclude = page.getByTestId('conclude-form');
+  await conclude.getByLabel('Outcome').fill('Evidence reviewed with the police; closure order application started.');
+  await conclude.getByRole('button', { name: 'Conclude' }).click();
+  await expect(page.getByTestId('escalation').first()).toContainText('Concluded by');
+
+  await signIn(page, 'chmo.east1');
+  await page.goto(`/tenancies/${reference}`);
+  await expect(page.getByTestId('escalation').first()).toContainText('closure order application started');
+});

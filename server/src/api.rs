@@ -182,6 +182,22 @@ pub async fn approvals(State(state): State<AppState>, SignedIn(who): SignedIn) -
     reply(service::approvals(&*state.store, &who).await)
 }
 
+/// Escalate a tenancy to Legal (notice, possession) or the Community Safety Hub (evidence review, injunction).
+#[utoipa::path(post, path = "/api/v1/tenancies/{reference}/escalations", tag = "transfers", params(("reference" = String, Path)), request_body = service::EscalationRequest, security(("bearer" = [])),
+    responses((status = 200, body = ReviewPanel), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn escalate(
+    State(state): State<AppState>,
+    SignedIn(who): SignedIn,
+    Extension(meta): Extension<RequestMeta>,
+    Path(reference): Path<String>,
+    body: Result<Json<service::EscalationRequest>, axum::extract::rejection::JsonRejection>,
+) -> Response {
+    match json_body(body) {
+        Ok(e) => reply(service::escalate(&*state.store, &who, &reference, e, &meta.ip).await),
+        Err(r) => r,
+    }
+}
+
 /// Introductory tenancies in the caller's area reaching their anniversary within six weeks (or past it) with no decision.
 #[utoipa::path(get, path = "/api/v1/reviews-due", tag = "transfers", security(("bearer" = [])), responses((status = 200, body = Vec<TenancyRow>), (status = 403, body = ErrorBody)))]
 pub async fn reviews_due(State(state): State<AppState>, SignedIn(who): SignedIn) -> Response {
@@ -252,7 +268,7 @@ impl utoipa::Modify for BearerAuth {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Hearth API", description = "Housing management for council landlords: integrations, partner systems and scripts."),
-    paths(health, crate::auth::signin::api_token, me, my_work, search, tenancy, property, patches, working_days, review, propose_review, decide, extension_notice, approvals, reviews_due),
+    paths(health, crate::auth::signin::api_token, me, my_work, search, tenancy, property, patches, working_days, review, propose_review, decide, extension_notice, approvals, reviews_due, escalate),
     components(schemas(ErrorBody, Health)),
     modifiers(&BearerAuth)
 )]
@@ -283,5 +299,6 @@ pub fn router() -> Router<AppState> {
         .route("/workflow/{id}/decision", post(decide))
         .route("/approvals", get(approvals))
         .route("/reviews-due", get(reviews_due))
+        .route("/tenancies/{reference}/escalations", post(escalate))
         .fallback(not_found)
 }

@@ -269,3 +269,59 @@ async fn missed_anniversaries_are_the_loudest_item() {
         assert!(work["alarms"].as_array().unwrap().iter().any(|a| a["href"] == "/approvals"));
     }
 }
+
+/// Escalation to Legal: the owner escalates with a reason, the right team concludes it with an
+/// outcome, and the owner keeps sight of it; others are refused.
+#[tokio::test]
+async fn escalation_to_legal_is_concluded_by_legal_and_stays_in_sight() {
+    for engine in engines() {
+        let app = TestApp::new(engine).await;
+        let chmo = app.token("chmo.east1", PASSWORD).await.unwrap();
+        let work = body_json(app.get_bearer("/api/v1/my-work", &chmo).await).await;
+        let reference = work["tenancies"][0]["reference"].as_str().unwrap().to_string();
+        let review_path = format!("/api/v1/tenancies/{reference}/review");
+        let esc_path = format!("/api/v1/tenancies/{reference}/escalations");
+        let panel = body_json(app.get_bearer(&review_path, &chmo).await).await;
+        assert_eq!(panel["can_escalate"], true);
+        let version = panel["tenancy_version"].clone();
+
+        let (s, _) = post_json(&app, &esc_path, &chmo, json!({"version": version, "purpose": "eviction", "reason": "Serious arrears, no contact"})).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST);
+        let west = app.token("chmo.west1", PASSWORD).await.unwrap();
+        let (s, _) = post_json(&app, &esc_path, &west, json!({"version": version, "purpose": "notice", "reason": "Serious arrears, no contact"})).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "another area's officer");
+        let (s, v) = post_json(&app, &esc_path, &chmo, json!({"version": version, "purpose": "notice", "reason": "Serious arrears, no contact for 8 weeks"})).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v["can_escalate"], false, "one open escalation at a time");
+        let item = v["escalations"][0].clone();
+        assert_eq!(item["outcome_label"], "Legal: serve a notice");
+        let (s, _) = post_json(&app, &esc_path, &chmo, json!({"version": v["tenancy_version"], "purpose": "possession", "reason": "Serious arrears, no contact for 8 weeks"})).await;
+        assert_eq!(s, StatusCode::CONFLICT);
+
+        // Legal sees it in their queue; the Hub cannot conclude a Legal escalation; the owner cannot either.
+        let legal = app.token("legal", PASSWORD).await.unwrap();
+        let queue = body_json(app.get_bearer("/api/v1/approvals", &legal).await).await;
+        assert!(queue.as_array().unwrap().iter().any(|w| w["id"] == item["id"]));
+        assert!(queue.as_array().unwrap().iter().all(|w| w["flow"] == "escalation"));
+        let hub = app.token("asb.hub", PASSWORD).await.unwrap();
+        let decision = format!("/api/v1/workflow/{}/decision", item["id"]);
+        let (s, _) = post_json(&app, &decision, &hub, json!({"version": item["version"], "action": "acknowledge", "note": "Done"})).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let (s, _) = post_json(&app, &decision, &chmo, json!({"version": item["version"], "action": "acknowledge", "note": "Done"})).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let (s, _) = post_json(&app, &decision, &legal, json!({"version": item["version"], "action": "acknowledge"})).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "an outcome is recorded");
+        let (s, v) = post_json(&app, &decision, &legal, json!({"version": item["version"], "action": "acknowledge", "note": "Notice of seeking possession served"})).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v["state"], "completed");
+
+        // The owner still sees it, concluded, and may escalate again.
+        let panel = body_json(app.get_bearer(&review_path, &chmo).await).await;
+        assert_eq!(panel["escalations"][0]["state"], "completed");
+        assert_eq!(panel["escalations"][0]["decision_note"], "Notice of seeking possession served");
+        assert_eq!(panel["can_escalate"], true);
+        // A partner user sees nothing of it.
+        let partner = app.token("partner.police", PASSWORD).await.unwrap();
+        assert_eq!(app.get_bearer(&review_path, &partner).await.status(), StatusCode::FORBIDDEN);
+    }
+}

@@ -42,3 +42,9 @@ pub async fn get_reviews_due() -> Result<Vec<TenancyRow>, AppError> {
     let (store, who, _) = super::context().await?;
     super::service::reviews_due(&*store, &who).await
 }
+
+#[server(prefix = "/fn", endpoint = "escalate")]
+pub async fn escalate_tenancy(reference: String, version: i64, purpose: String, reason: String) -> Result<ReviewPanel, AppError> {
+    let (store, who, meta) = super::context().await?;
+    super::service::escalate(&*store, &who, &reference, super::service::EscalationRequest { version, purpose, reason }, &meta.ip).await
+}

@@ -328,6 +328,17 @@ fn panel(who: &Principal, rec: ReviewRecord) -> ReviewPanel {
     } else {
         vec![]
     };
+    let has_open_escalation = rec.escalations.iter().any(|w| w.state == "proposed");
+    let can_escalate = !has_open_escalation && workflow::next(Flow::Escalation, None, Move::Propose, Actor { proposed: false, ..a }).is_ok();
+    let escalations = rec
+        .escalations
+        .iter()
+        .cloned()
+        .map(|mut w| {
+            w.actions = escalation_actions(who, &rec, &w);
+            w
+        })
+        .collect();
     let trial_clock = if is_intro { rec.trial_ends_on.as_deref().and_then(|d| date_clock(d, today)) } else { None };
     ReviewPanel {
         tenancy_reference: rec.reference,
@@ -340,8 +351,61 @@ fn panel(who: &Principal, rec: ReviewRecord) -> ReviewPanel {
         history: items,
         open,
         moves,
+        escalations,
+        can_escalate,
         outcomes,
     }
+}
+
+/// What `who` may do with one escalation: conclude it (its target team) or withdraw it.
+fn escalation_actions(who: &Principal, rec: &ReviewRecord, w: &WorkflowView) -> Vec<Move> {
+    let Some(state) = FlowState::parse(&w.state) else { return vec![] };
+    let a = Actor { proposed: w.proposer_id == who.user_id, ..actor(who, rec) };
+    workflow::available(Flow::Escalation, Some(state), a)
+        .into_iter()
+        .filter(|m| *m != Move::Acknowledge || workflow::EscalationPurpose::target_role(&w.outcome) == Some(who.role))
+        .collect()
+}
+
+/// What an officer submits to escalate a tenancy.
+#[derive(Clone, Debug, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
+pub struct EscalationRequest {
+    pub version: i64,
+    /// notice, possession (Legal), evidence_review or injunction (Community Safety Hub).
+    pub purpose: String,
+    pub reason: String,
+}
+
+/// Escalates a tenancy to Legal or the Community Safety Hub; the owner keeps it and sees the escalation.
+pub async fn escalate(store: &dyn Store, who: &Principal, reference: &str, e: EscalationRequest, ip: &str) -> Result<ReviewPanel, AppError> {
+    let rec = load_review(store, who, reference).await?;
+    let purpose = workflow::EscalationPurpose::parse(e.purpose.trim())
+        .ok_or_else(|| AppError::Invalid("Choose what the escalation is for: a notice or possession (Legal), an evidence review or an injunction (Community Safety Hub).".into()))?;
+    let reason = e.reason.trim();
+    if reason.len() < 10 || reason.len() > 4000 {
+        return Err(AppError::Invalid("Give the reason for escalating in a sentence or more (10 to 4,000 characters).".into()));
+    }
+    if e.version != rec.version {
+        return Err(AppError::Conflict("This tenancy has changed since you opened it. Reload the page to see the latest, then try again; nothing you entered was saved.".into()));
+    }
+    workflow::next(Flow::Escalation, None, Move::Propose, actor(who, &rec)).map_err(|r| AppError::Forbidden(r.message(Flow::Escalation, None, Move::Propose)))?;
+    let id = store
+        .propose(Proposal {
+            flow: Flow::Escalation,
+            subject_type: "tenancy",
+            subject_id: rec.tenancy_id,
+            subject_version: e.version,
+            area_team_id: rec.scope.area_team_id,
+            outcome: purpose.target().into(),
+            reason: reason.into(),
+            detail: purpose.as_str().into(),
+            proposed_by: who.user_id,
+            due_on: None,
+            reopen: None,
+        })
+        .await?;
+    audit(store, who, ip, "escalate", "workflow_item", Some(id), Ok(()), format!("{} {}", rec.reference, purpose.as_str())).await?;
+    review_panel(store, who, &rec.reference).await
 }
 
 pub async fn review_panel(store: &dyn Store, who: &Principal, reference: &str) -> Result<ReviewPanel, AppError> {
@@ -395,11 +459,29 @@ pub async fn propose_review(store: &dyn Store, who: &Principal, reference: &str,
 /// A decision on an open proposal: approve, send back, decline, withdraw or acknowledge.
 pub async fn decide_item(store: &dyn Store, who: &Principal, item_id: i64, d: ItemDecision, ip: &str) -> Result<WorkflowView, AppError> {
     let (item, _subject, _area, _proposer) = store.workflow_item(item_id).await?.ok_or_else(|| AppError::NotFound(format!("Proposal {item_id}")))?;
-    if item.flow != Flow::IntroductoryReview {
-        return Err(AppError::Invalid("Only introductory reviews can be decided here so far.".into()));
+    if !matches!(item.flow, Flow::IntroductoryReview | Flow::Escalation) {
+        return Err(AppError::Invalid("Only introductory reviews and escalations can be decided here so far.".into()));
     }
     let rec = load_review(store, who, &item.subject_reference).await?;
     let state = FlowState::parse(&item.state);
+    if item.flow == Flow::Escalation {
+        let allowed = escalation_actions(who, &rec, &item);
+        if !allowed.contains(&d.action) {
+            let refusal = match workflow::next(item.flow, state, d.action, actor(who, &rec)) {
+                Err(workflow::Refusal::NotInThisState) => AppError::Conflict(workflow::Refusal::NotInThisState.message(item.flow, state, d.action)),
+                _ => AppError::Forbidden(workflow::Refusal::NotYours.message(item.flow, state, d.action)),
+            };
+            return Err(refusal);
+        }
+        let to = workflow::next(item.flow, state, d.action, Actor { proposed: item.proposer_id == who.user_id, ..actor(who, &rec) }).map_err(|r| AppError::Forbidden(r.message(item.flow, state, d.action)))?;
+        if d.action == Move::Acknowledge && d.note.trim().len() < 5 {
+            return Err(AppError::Invalid("Record the outcome of the escalation (what was done) before concluding it.".into()));
+        }
+        store.decide(Decision { item_id, item_version: d.version, new_state: to, decided_by: who.user_id, note: d.note.trim().into(), effect: None }, &today().to_string()).await?;
+        audit(store, who, ip, "decide_escalation", "workflow_item", Some(item_id), Ok(()), format!("{:?} -> {}", d.action, to.as_str())).await?;
+        let (view, ..) = store.workflow_item(item_id).await?.ok_or(AppError::Internal)?;
+        return Ok(view);
+    }
     let to = workflow::next(item.flow, state, d.action, actor(who, &rec)).map_err(|r| match r {
         workflow::Refusal::NotInThisState => AppError::Conflict(r.message(item.flow, state, d.action)),
         workflow::Refusal::NotYours => AppError::Forbidden(r.message(item.flow, state, d.action)),
@@ -442,6 +524,9 @@ pub async fn approvals(store: &dyn Store, who: &Principal) -> Result<Vec<Workflo
     let area = searchable_area(who)?;
     let today = today();
     let mut items = store.open_items(area).await?;
+    if matches!(who.role, crate::domain::Role::Legal | crate::domain::Role::AsbOfficer) {
+        items.retain(|w| w.flow == Flow::Escalation && workflow::EscalationPurpose::target_role(&w.outcome) == Some(who.role));
+    }
     for w in &mut items {
         w.clock = w.due_on.as_deref().and_then(|d| date_clock(d, today));
     }

@@ -69,6 +69,8 @@ pub struct ReviewRecord {
     /// Review items, newest first; the open one (if any) carries its proposer.
     pub items: Vec<WorkflowView>,
     pub open_proposer_id: Option<i64>,
+    /// Escalations of this tenancy to Legal or the Community Safety Hub, newest first.
+    pub escalations: Vec<WorkflowView>,
 }
 
 /// A new or renewed proposal (`reopen`: the sent-back item and its version).

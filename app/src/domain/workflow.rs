@@ -228,6 +228,58 @@ pub fn check_outcome(outcome: ReviewOutcome, tenure: super::Tenure, trial_ends_o
     ))
 }
 
+/// Where an escalation goes, and what for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EscalationPurpose {
+    /// Legal: a notice (notice of seeking possession, notice to quit).
+    Notice,
+    /// Legal: possession proceedings.
+    Possession,
+    /// Community Safety Hub: review of the evidence.
+    EvidenceReview,
+    /// Community Safety Hub: an injunction.
+    Injunction,
+}
+
+impl EscalationPurpose {
+    pub const ALL: [EscalationPurpose; 4] = [EscalationPurpose::Notice, EscalationPurpose::Possession, EscalationPurpose::EvidenceReview, EscalationPurpose::Injunction];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EscalationPurpose::Notice => "notice",
+            EscalationPurpose::Possession => "possession",
+            EscalationPurpose::EvidenceReview => "evidence_review",
+            EscalationPurpose::Injunction => "injunction",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            EscalationPurpose::Notice => "Legal: serve a notice",
+            EscalationPurpose::Possession => "Legal: seek possession",
+            EscalationPurpose::EvidenceReview => "Community Safety Hub: evidence review",
+            EscalationPurpose::Injunction => "Community Safety Hub: injunction",
+        }
+    }
+    /// The team that takes it on: "legal" or "hub".
+    pub fn target(self) -> &'static str {
+        match self {
+            EscalationPurpose::Notice | EscalationPurpose::Possession => "legal",
+            EscalationPurpose::EvidenceReview | EscalationPurpose::Injunction => "hub",
+        }
+    }
+    /// The role that concludes escalations to `target`.
+    pub fn target_role(target: &str) -> Option<Role> {
+        match target {
+            "legal" => Some(Role::Legal),
+            "hub" => Some(Role::AsbOfficer),
+            _ => None,
+        }
+    }
+}
+
 /// Whether an introductory tenancy may be extended: once only, and only with a reason.
 pub fn may_extend(tenure: super::Tenure, reason: Option<&str>) -> Result<(), &'static str> {
     match tenure {
@@ -351,6 +403,18 @@ mod tests {
         assert!(msg.contains("Approve") && msg.contains("completed"), "{msg}");
         let msg = Refusal::NotYours.message(Flow::HandBack, Some(Proposed), Move::Acknowledge);
         assert!(msg.contains("acknowledge"), "{msg}");
+    }
+
+    #[test]
+    fn escalations_go_to_the_right_team() {
+        for p in EscalationPurpose::ALL {
+            assert_eq!(EscalationPurpose::parse(p.as_str()), Some(p));
+            let role = EscalationPurpose::target_role(p.target()).unwrap();
+            assert!(matches!(role, Role::Legal | Role::AsbOfficer));
+        }
+        assert_eq!(EscalationPurpose::Possession.target(), "legal");
+        assert_eq!(EscalationPurpose::Injunction.target(), "hub");
+        assert_eq!(EscalationPurpose::target_role("police"), None);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::api::reviews::{DecideItem, ProposeReview, RecordNotice, get_review_panel};
+use crate::api::reviews::{DecideItem, EscalateTenancy, ProposeReview, RecordNotice, get_review_panel};
 use crate::components::ClockBadge;
 use crate::domain::workflow::{Move, ReviewOutcome};
 use crate::domain::Tenure;
@@ -21,18 +21,25 @@ pub fn ReviewSection(reference: String) -> impl IntoView {
     let propose = ServerAction::<ProposeReview>::new();
     let decide = ServerAction::<DecideItem>::new();
     let notice = ServerAction::<RecordNotice>::new();
+    let escalate = ServerAction::<EscalateTenancy>::new();
     let reference_key = reference.clone();
     let panel = Resource::new(
-        move || (reference_key.clone(), propose.version().get(), decide.version().get(), notice.version().get()),
+        move || (reference_key.clone(), propose.version().get(), decide.version().get(), notice.version().get(), escalate.version().get()),
         |(r, ..)| get_review_panel(r),
     );
-    let errors = move || action_error(propose.value().get()).or_else(|| action_error(decide.value().get())).or_else(|| action_error(notice.value().get()));
+    let errors = move || {
+        action_error(propose.value().get())
+            .or_else(|| action_error(decide.value().get()))
+            .or_else(|| action_error(notice.value().get()))
+            .or_else(|| action_error(escalate.value().get()))
+    };
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 let Ok(p) = panel.await else { return ().into_any() };
+                let escalations = view! { <Escalations panel=p.clone() escalate=escalate decide=decide /> };
                 if !matches!(p.tenure, Tenure::Introductory | Tenure::ExtendedIntroductory) && p.history.is_empty() {
-                    return ().into_any();
+                    return view! { {errors().map(|e| view! { <div class="error-summary" role="alert" data-testid="review-error"><p>{e}</p></div> })} {escalations} }.into_any();
                 }
                 let can = |m: Move| p.moves.contains(&m);
                 let (can_propose, can_decide, can_withdraw) = (can(Move::Propose), can(Move::Approve), can(Move::Withdraw));
@@ -150,8 +157,76 @@ pub fn ReviewSection(reference: String) -> impl IntoView {
                             </details>
                         })}
                     </section>
+                    {escalations}
                 }.into_any()
             })}
         </Transition>
     }
+}
+
+/// Escalations to Legal or the Community Safety Hub: listed for everyone who may see the tenancy
+/// (the owner keeps sight of them), with the form and the conclude/withdraw buttons each viewer may use.
+#[component]
+fn Escalations(panel: crate::model::ReviewPanel, escalate: ServerAction<EscalateTenancy>, decide: ServerAction<DecideItem>) -> impl IntoView {
+    use crate::domain::workflow::EscalationPurpose;
+    if panel.escalations.is_empty() && !panel.can_escalate {
+        return ().into_any();
+    }
+    let (reference, version) = (panel.tenancy_reference.clone(), panel.tenancy_version.to_string());
+    view! {
+        <section class="card review" aria-labelledby="esc-h" data-testid="escalations">
+            <h2 id="esc-h">"Escalations"</h2>
+            {panel.escalations.iter().map(|w| {
+                let w = w.clone();
+                let (conclude, withdraw) = (w.actions.contains(&Move::Acknowledge), w.actions.contains(&Move::Withdraw));
+                let (id, v) = (w.id.to_string(), w.version.to_string());
+                let (id2, v2) = (id.clone(), v.clone());
+                view! {
+                    <div class="proposal" data-testid="escalation">
+                        <p><span class="tag">{if w.state == "proposed" { "open".to_string() } else { w.state.replace('_', " ") }}</span>" "<strong>{w.outcome_label.clone()}</strong>{format!(" — by {} on {}", w.proposed_by, w.proposed_at.chars().take(10).collect::<String>())}</p>
+                        <p class="muted">{w.reason.clone()}</p>
+                        {w.decided_by.clone().map(|d| view! { <p><strong>{format!("Concluded by {d}: ")}</strong>{w.decision_note.clone()}</p> })}
+                        {conclude.then(|| view! {
+                            <ActionForm action=decide attr:class="stack" attr:data-testid="conclude-form">
+                                <input type="hidden" name="item_id" value=id.clone() />
+                                <input type="hidden" name="version" value=v.clone() />
+                                <input type="hidden" name="action" value="acknowledge" />
+                                <div class="form-group">
+                                    <label for=format!("outcome-{id}")>"Outcome"</label>
+                                    <textarea id=format!("outcome-{id}") name="note" rows="2" required minlength="5"></textarea>
+                                </div>
+                                <button type="submit" class="button">"Conclude"</button>
+                            </ActionForm>
+                        })}
+                        {withdraw.then(|| view! {
+                            <ActionForm action=decide>
+                                <input type="hidden" name="item_id" value=id2.clone() />
+                                <input type="hidden" name="version" value=v2.clone() />
+                                <input type="hidden" name="action" value="withdraw" />
+                                <button type="submit" class="link-like">"Withdraw this escalation"</button>
+                            </ActionForm>
+                        })}
+                    </div>
+                }
+            }).collect_view()}
+            {panel.can_escalate.then(|| view! {
+                <ActionForm action=escalate attr:class="stack" attr:data-testid="escalate-form">
+                    <input type="hidden" name="reference" value=reference.clone() />
+                    <input type="hidden" name="version" value=version.clone() />
+                    <div class="form-group">
+                        <label for="purpose">"Escalate to"</label>
+                        <select id="purpose" name="purpose" required>
+                            {EscalationPurpose::ALL.into_iter().map(|p| view! { <option value=p.as_str()>{p.label()}</option> }).collect_view()}
+                        </select>
+                    </div>
+                    <div class="form-group">
+                        <label for="esc-reason">"Reason"</label>
+                        <textarea id="esc-reason" name="reason" rows="2" required minlength="10" maxlength="4000"></textarea>
+                    </div>
+                    <button type="submit" class="button secondary">"Escalate"</button>
+                </ActionForm>
+            })}
+        </section>
+    }
+    .into_any()
 }

@@ -48,7 +48,11 @@ fn item_view(r: &AnyRow) -> WorkflowView {
         id: i(r, "id"),
         flow: flow_of(&s(r, "flow")),
         state: s(r, "state"),
-        outcome_label: ReviewOutcome::parse(&outcome).map(|o| o.label().to_string()).unwrap_or_else(|| outcome.replace('_', " ")),
+        outcome_label: match (s(r, "flow").as_str(), app::domain::workflow::EscalationPurpose::parse(&s(r, "detail"))) {
+            ("escalation", Some(p)) => p.label().to_string(),
+            ("escalation", None) if outcome == "legal" => "Legal".to_string(),
+            _ => ReviewOutcome::parse(&outcome).map(|o| o.label().to_string()).unwrap_or_else(|| outcome.replace('_', " ")),
+        },
         outcome,
         reason: s(r, "reason"),
         detail: s(r, "detail"),
@@ -58,6 +62,7 @@ fn item_view(r: &AnyRow) -> WorkflowView {
             _ => String::new(),
         },
         proposed_by: s(r, "proposer"),
+        proposer_id: i(r, "proposed_by"),
         proposed_at: s(r, "proposed_at"),
         decided_by: os(r, "decider"),
         decided_at: os(r, "decided_at"),
@@ -66,6 +71,7 @@ fn item_view(r: &AnyRow) -> WorkflowView {
         due_on: os(r, "due_at"),
         clock: None,
         version: i(r, "version"),
+        actions: vec![],
     }
 }
 
@@ -84,12 +90,13 @@ pub async fn review_record(db: &Db, reference: &str) -> Result<Option<ReviewReco
     };
     let id = i(&t, "id");
     let rows = sqlx::query::<Any>(&format!(
-        "SELECT {ITEM_COLUMNS} {ITEM_JOINS} WHERE w.subject_type = 'tenancy' AND w.subject_id = $1 AND w.flow = 'introductory_review' ORDER BY w.id DESC"
+        "SELECT {ITEM_COLUMNS} {ITEM_JOINS} WHERE w.subject_type = 'tenancy' AND w.subject_id = $1 AND w.flow IN ('introductory_review', 'escalation') ORDER BY w.id DESC"
     ))
     .bind(id)
     .fetch_all(&db.pool)
     .await
     .map_err(internal)?;
+    let (escalations, rows): (Vec<AnyRow>, Vec<AnyRow>) = rows.into_iter().partition(|r| s(r, "flow") == "escalation");
     let open_proposer_id = rows.iter().find(|r| FlowState::parse(&s(r, "state")).is_some_and(|st| st.is_open())).map(|r| i(r, "proposed_by"));
     Ok(Some(ReviewRecord {
         tenancy_id: id,
@@ -103,6 +110,7 @@ pub async fn review_record(db: &Db, reference: &str) -> Result<Option<ReviewReco
         patch_officer_id: oi(&t, "patch_officer_id"),
         items: rows.iter().map(item_view).collect(),
         open_proposer_id,
+        escalations: escalations.iter().map(item_view).collect(),
     }))
 }
 
