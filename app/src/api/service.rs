@@ -67,7 +67,7 @@ pub async fn my_work(store: &dyn Store, who: &Principal) -> Result<MyWork, AppEr
     let mut counts = vec![
         Count { label: "Tenancies".into(), count: load.tenancies_total },
         Count { label: "Introductory tenancies".into(), count: load.introductory_total },
-        Count { label: "Arrears over £150".into(), count: load.arrears_total },
+        Count { label: format!("Arrears over {}", crate::domain::money::ARREARS_THRESHOLD.pounds().trim_end_matches(".00")), count: load.arrears_total },
         Count { label: "Open cases".into(), count: cases.len() as i64 },
     ];
     let overdue = tenancies.iter().filter(|t| t.clock == Some(ClockStatus::Overdue)).count()

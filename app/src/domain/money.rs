@@ -54,6 +54,9 @@ impl Pence {
     }
 }
 
+/// Arrears worth an officer's attention: the Leeds income focus on balances over £150.
+pub const ARREARS_THRESHOLD: Pence = Pence(15_000);
+
 /// Arrears bands used on worklists and maps (thresholds from the Leeds income focus on £150+).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -20,8 +20,8 @@ pub use sessions::SqlSessionStore;
 
 use crate::db::Db;
 
-/// Arrears worth an officer's attention (the Leeds £150 focus); configurable later.
-pub const ARREARS_THRESHOLD_PENCE: i64 = 15_000;
+/// Arrears worth an officer's attention (the domain rule, in pence for binding).
+pub const ARREARS_THRESHOLD_PENCE: i64 = app::domain::money::ARREARS_THRESHOLD.0;
 
 /// The working-day calendar: the England and Wales bank holidays Hearth ships, plus any
 /// dates an administrator has added to `bank_holidays` (later years, one-off holidays).
