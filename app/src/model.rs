@@ -76,6 +76,10 @@ pub struct MyWork {
     pub tenancies: Vec<TenancyRow>,
     pub tenancies_total: i64,
     pub cases: Vec<CaseRow>,
+    /// Proposals waiting for this officer: hand-backs to acknowledge, proposals sent back.
+    pub waiting: Vec<WorkflowView>,
+    /// Cover periods this officer gives or receives (current, coming, or ended in the last fortnight).
+    pub covers: Vec<CoverView>,
 }
 
 /// Something that must not be missed, with where to act on it.
@@ -273,6 +277,8 @@ pub struct WorkflowView {
     pub id: i64,
     #[cfg_attr(feature = "ssr", schema(value_type = String))]
     pub flow: crate::domain::workflow::Flow,
+    /// "tenancy" or "case": where `subject_reference` leads.
+    pub subject_type: String,
     pub state: String,
     pub outcome: String,
     pub outcome_label: String,
@@ -324,4 +330,121 @@ pub struct ReviewPanel {
     /// The outcomes that may be proposed now (see `domain::workflow::allowed_outcomes`).
     #[cfg_attr(feature = "ssr", schema(value_type = Vec<String>))]
     pub outcomes: Vec<crate::domain::workflow::ReviewOutcome>,
+}
+
+impl WorkflowView {
+    /// The page of the tenancy or case the item moves.
+    pub fn subject_href(&self) -> String {
+        if self.subject_type == "case" { format!("/cases/{}", self.subject_reference) } else { format!("/tenancies/{}", self.subject_reference) }
+    }
+}
+
+/// One action of a case's plan.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct PlanActionView {
+    pub id: i64,
+    pub description: String,
+    /// officer, tenant or agency.
+    pub owner_kind: String,
+    pub owner_label: String,
+    pub due_on: String,
+    /// open, done or dropped.
+    pub status: String,
+    pub status_label: String,
+    pub note: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>))]
+    pub clock: Option<ClockStatus>,
+    pub version: i64,
+}
+
+/// A housing officer a Team Leader can choose, with their open workload.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct OfficerOption {
+    pub id: i64,
+    pub name: String,
+    pub role: String,
+    pub open_cases: i64,
+    pub tenancies: i64,
+}
+
+/// A case as its page shows it: the case, its plan, its moves between roles and its history.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct CaseDetail {
+    pub reference: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = String))]
+    pub kind: CaseKind,
+    pub title: String,
+    pub summary: String,
+    pub status: String,
+    pub restricted: bool,
+    pub tenancy_reference: Option<String>,
+    pub address: String,
+    pub area_team: String,
+    pub patch: Option<String>,
+    pub owner: Option<OwnerView>,
+    pub opened_at: String,
+    pub due_at: Option<String>,
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>))]
+    pub clock: Option<ClockStatus>,
+    pub version: i64,
+    pub plan_agreed_on: Option<String>,
+    pub next_review_on: Option<String>,
+    pub actions: Vec<PlanActionView>,
+    /// Referrals, hand-backs and escalations, newest first, each with the moves the viewer may make.
+    pub workflow: Vec<WorkflowView>,
+    pub history: Vec<TransferView>,
+    pub can_refer: bool,
+    pub can_hand_back: bool,
+    pub can_edit_plan: bool,
+    /// For a Team Leader accepting a referral: the area's Sustainable Tenancy HMOs.
+    pub sustainable_officers: Vec<OfficerOption>,
+}
+
+/// A cover period, as the Team Leader and both officers see it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct CoverView {
+    pub id: i64,
+    pub absent: String,
+    pub absent_id: i64,
+    pub cover: String,
+    pub cover_id: i64,
+    pub starts_on: String,
+    pub ends_on: String,
+    pub reason: String,
+    pub set_by: Option<String>,
+    #[cfg_attr(feature = "ssr", schema(value_type = String))]
+    pub state: crate::domain::cover::CoverState,
+    /// What the cover officer proposed or decided on the absent officer's work during the period.
+    pub actions_taken: i64,
+}
+
+/// The Team Leader's area view: officers and their load, cover, open moves and plans.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct TeamView {
+    pub area_team: String,
+    pub officers: Vec<OfficerOption>,
+    pub covers: Vec<CoverView>,
+    /// Cases worked by the Sustainable Tenancy HMOs, next review first.
+    pub plans: Vec<PlanRow>,
+}
+
+/// A case with a plan, in the Team Leader's list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct PlanRow {
+    pub case_reference: String,
+    pub title: String,
+    pub owner: String,
+    pub plan_agreed_on: Option<String>,
+    pub next_review_on: Option<String>,
+    pub due_at: Option<String>,
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>))]
+    pub clock: Option<ClockStatus>,
+    pub open_actions: i64,
+    pub overdue_actions: i64,
 }

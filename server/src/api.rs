@@ -3,7 +3,7 @@
 //! they call the same services as the pages, so authorisation and audit are identical.
 
 use app::api::RequestMeta;
-use app::api::service;
+use app::api::{casework, service};
 use app::domain::access::Principal;
 use app::error::AppError;
 use app::model::*;
@@ -109,9 +109,18 @@ pub async fn patches(State(state): State<AppState>, SignedIn(who): SignedIn) -> 
     reply(service::patches(&*state.store, &who).await)
 }
 
-/// Body JSON that failed to parse gets a 400 (or 413) with the parser's words.
-fn json_body<T>(body: Result<Json<T>, axum::extract::rejection::JsonRejection>) -> Result<T, Response> {
-    body.map(|Json(b)| b).map_err(|e| error_response(e.status(), "invalid", &e.body_text()))
+/// A JSON body; one that fails to parse gets our JSON 400 (or 413) with the parser's words.
+pub struct JsonIn<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<S> for JsonIn<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(JsonIn(v)),
+            Err(e) => Err(error_response(e.status(), "invalid", &e.body_text())),
+        }
+    }
 }
 
 /// The introductory review of a tenancy: dates, clock, proposals and the moves the caller may make.
@@ -129,12 +138,9 @@ pub async fn propose_review(
     SignedIn(who): SignedIn,
     Extension(meta): Extension<RequestMeta>,
     Path(reference): Path<String>,
-    body: Result<Json<service::ReviewProposal>, axum::extract::rejection::JsonRejection>,
+    JsonIn(p): JsonIn<service::ReviewProposal>,
 ) -> Response {
-    match json_body(body) {
-        Ok(p) => reply(service::propose_review(&*state.store, &who, &reference, p, &meta.ip).await),
-        Err(r) => r,
-    }
+    reply(service::propose_review(&*state.store, &who, &reference, p, &meta.ip).await)
 }
 
 /// Decide an open proposal: approve, send_back, decline, withdraw or acknowledge. Illegal moves get 403 or 409.
@@ -145,12 +151,9 @@ pub async fn decide(
     SignedIn(who): SignedIn,
     Extension(meta): Extension<RequestMeta>,
     Path(id): Path<i64>,
-    body: Result<Json<service::ItemDecision>, axum::extract::rejection::JsonRejection>,
+    JsonIn(d): JsonIn<service::ItemDecision>,
 ) -> Response {
-    match json_body(body) {
-        Ok(d) => reply(service::decide_item(&*state.store, &who, id, d, &meta.ip).await),
-        Err(r) => r,
-    }
+    reply(service::decide_item(&*state.store, &who, id, d, &meta.ip).await)
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -168,12 +171,9 @@ pub async fn extension_notice(
     SignedIn(who): SignedIn,
     Extension(meta): Extension<RequestMeta>,
     Path(reference): Path<String>,
-    body: Result<Json<NoticeServed>, axum::extract::rejection::JsonRejection>,
+    JsonIn(n): JsonIn<NoticeServed>,
 ) -> Response {
-    match json_body(body) {
-        Ok(n) => reply(service::record_notice(&*state.store, &who, &reference, n.version, &n.served_on, &meta.ip).await),
-        Err(r) => r,
-    }
+    reply(service::record_notice(&*state.store, &who, &reference, n.version, &n.served_on, &meta.ip).await)
 }
 
 /// Open proposals in the caller's area, most urgent first (the Team Leader's approvals queue).
@@ -190,12 +190,9 @@ pub async fn escalate(
     SignedIn(who): SignedIn,
     Extension(meta): Extension<RequestMeta>,
     Path(reference): Path<String>,
-    body: Result<Json<service::EscalationRequest>, axum::extract::rejection::JsonRejection>,
+    JsonIn(e): JsonIn<service::EscalationRequest>,
 ) -> Response {
-    match json_body(body) {
-        Ok(e) => reply(service::escalate(&*state.store, &who, &reference, e, &meta.ip).await),
-        Err(r) => r,
-    }
+    reply(service::escalate(&*state.store, &who, &reference, e, &meta.ip).await)
 }
 
 /// Introductory tenancies in the caller's area reaching their anniversary within six weeks (or past it) with no decision.
@@ -255,6 +252,68 @@ pub async fn working_days(State(state): State<AppState>, q: Result<Query<Working
     result.unwrap_or_else(app_error)
 }
 
+/// A case: its clock, plan, moves between roles (with the caller's permitted moves) and history.
+#[utoipa::path(get, path = "/api/v1/cases/{reference}", tag = "transfers", params(("reference" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, body = CaseDetail), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn case(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, Path(reference): Path<String>) -> Response {
+    reply(casework::case_detail(&*state.store, &who, &reference, &meta.ip).await)
+}
+
+/// The Community HMO refers a case to the Sustainable Tenancy HMO (the Team Leader decides through /workflow/{id}/decision with `assign_to`).
+#[utoipa::path(post, path = "/api/v1/cases/{reference}/referral", tag = "transfers", params(("reference" = String, Path)), request_body = casework::CaseReferral, security(("bearer" = [])),
+    responses((status = 200, body = CaseDetail), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn refer_case(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, Path(reference): Path<String>, JsonIn(r): JsonIn<casework::CaseReferral>) -> Response {
+    reply(casework::refer_case(&*state.store, &who, &reference, r, &meta.ip).await)
+}
+
+/// The Sustainable Tenancy HMO proposes handing the case back (the Community HMO acknowledges).
+#[utoipa::path(post, path = "/api/v1/cases/{reference}/hand-back", tag = "transfers", params(("reference" = String, Path)), request_body = casework::HandBackRequest, security(("bearer" = [])),
+    responses((status = 200, body = CaseDetail), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn hand_back(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, Path(reference): Path<String>, JsonIn(h): JsonIn<casework::HandBackRequest>) -> Response {
+    reply(casework::hand_back(&*state.store, &who, &reference, h, &meta.ip).await)
+}
+
+/// Record the plan's agreement with the tenant and its next review date (the case's clock).
+#[utoipa::path(put, path = "/api/v1/cases/{reference}/plan", tag = "plans", params(("reference" = String, Path)), request_body = casework::PlanDates, security(("bearer" = [])),
+    responses((status = 200, body = CaseDetail), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn set_plan(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, Path(reference): Path<String>, JsonIn(p): JsonIn<casework::PlanDates>) -> Response {
+    reply(casework::set_plan(&*state.store, &who, &reference, p, &meta.ip).await)
+}
+
+/// Add an action to the case's plan (owner: officer, tenant or agency; due date).
+#[utoipa::path(post, path = "/api/v1/cases/{reference}/actions", tag = "plans", params(("reference" = String, Path)), request_body = casework::PlanActionRequest, security(("bearer" = [])),
+    responses((status = 200, body = CaseDetail), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn add_action(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, Path(reference): Path<String>, JsonIn(a): JsonIn<casework::PlanActionRequest>) -> Response {
+    reply(casework::add_action(&*state.store, &who, &reference, a, &meta.ip).await)
+}
+
+/// Mark a plan action done, no longer needed, or open again (versioned).
+#[utoipa::path(post, path = "/api/v1/plan-actions/{id}", tag = "plans", params(("id" = i64, Path)), request_body = casework::PlanActionUpdate, security(("bearer" = [])),
+    responses((status = 200, body = CaseDetail), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn update_action(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, Path(id): Path<i64>, JsonIn(u): JsonIn<casework::PlanActionUpdate>) -> Response {
+    reply(casework::update_action(&*state.store, &who, id, u, &meta.ip).await)
+}
+
+/// The Team Leader's area: officers and their load, cover periods, and plans by clock.
+#[utoipa::path(get, path = "/api/v1/team", tag = "cover", security(("bearer" = [])), responses((status = 200, body = TeamView), (status = 403, body = ErrorBody)))]
+pub async fn team(State(state): State<AppState>, SignedIn(who): SignedIn) -> Response {
+    reply(casework::team(&*state.store, &who).await)
+}
+
+/// Set cover for an absent officer for a dated period; work routes to the cover officer and returns after the last day.
+#[utoipa::path(post, path = "/api/v1/covers", tag = "cover", request_body = casework::CoverRequest, security(("bearer" = [])),
+    responses((status = 200, body = TeamView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn create_cover(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, JsonIn(c): JsonIn<casework::CoverRequest>) -> Response {
+    reply(casework::create_cover(&*state.store, &who, c, &meta.ip).await)
+}
+
+/// End a cover period today (or cancel one that has not started).
+#[utoipa::path(post, path = "/api/v1/covers/{id}/end", tag = "cover", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = TeamView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn end_cover(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, Path(id): Path<i64>) -> Response {
+    reply(casework::end_cover(&*state.store, &who, id, &meta.ip).await)
+}
+
 struct BearerAuth;
 
 impl utoipa::Modify for BearerAuth {
@@ -268,7 +327,7 @@ impl utoipa::Modify for BearerAuth {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Hearth API", description = "Housing management for council landlords: integrations, partner systems and scripts."),
-    paths(health, crate::auth::signin::api_token, me, my_work, search, tenancy, property, patches, working_days, review, propose_review, decide, extension_notice, approvals, reviews_due, escalate),
+    paths(health, crate::auth::signin::api_token, me, my_work, search, tenancy, property, patches, working_days, review, propose_review, decide, extension_notice, approvals, reviews_due, escalate, case, refer_case, hand_back, set_plan, add_action, update_action, team, create_cover, end_cover),
     components(schemas(ErrorBody, Health)),
     modifiers(&BearerAuth)
 )]
@@ -300,5 +359,14 @@ pub fn router() -> Router<AppState> {
         .route("/approvals", get(approvals))
         .route("/reviews-due", get(reviews_due))
         .route("/tenancies/{reference}/escalations", post(escalate))
+        .route("/cases/{reference}", get(case))
+        .route("/cases/{reference}/referral", post(refer_case))
+        .route("/cases/{reference}/hand-back", post(hand_back))
+        .route("/cases/{reference}/plan", axum::routing::put(set_plan))
+        .route("/cases/{reference}/actions", post(add_action))
+        .route("/plan-actions/{id}", post(update_action))
+        .route("/team", get(team))
+        .route("/covers", post(create_cover))
+        .route("/covers/{id}/end", post(end_cover))
         .fallback(not_found)
 }

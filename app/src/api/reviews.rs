@@ -20,9 +20,9 @@ pub async fn propose_review(reference: String, version: i64, outcome: String, ex
 }
 
 #[server(prefix = "/fn", endpoint = "decide_item")]
-pub async fn decide_item(item_id: i64, version: i64, action: Move, note: Option<String>) -> Result<WorkflowView, AppError> {
+pub async fn decide_item(item_id: i64, version: i64, action: Move, note: Option<String>, assign_to: Option<i64>) -> Result<WorkflowView, AppError> {
     let (store, who, meta) = super::context().await?;
-    super::service::decide_item(&*store, &who, item_id, super::service::ItemDecision { version, action, note: note.unwrap_or_default() }, &meta.ip).await
+    super::service::decide_item(&*store, &who, item_id, super::service::ItemDecision { version, action, note: note.unwrap_or_default(), assign_to }, &meta.ip).await
 }
 
 #[server(prefix = "/fn", endpoint = "record_notice")]

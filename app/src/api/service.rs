@@ -40,14 +40,16 @@ pub fn date_clock(due: &str, today: NaiveDate) -> Option<ClockStatus> {
     Some(clock::status(due_at, now, DUE_SOON_WORKING_DAYS, cal))
 }
 
-fn instant_clock(due: &str, today: NaiveDate) -> Option<ClockStatus> {
+pub(crate) fn instant_clock(due: &str, today: NaiveDate) -> Option<ClockStatus> {
     date_clock(due.get(..10)?, today)
 }
 
 pub async fn my_work(store: &dyn Store, who: &Principal) -> Result<MyWork, AppError> {
     crate::domain::access::can_use_housing_records(who)?;
     let today = today();
-    let load = store.caseload(who.user_id, CASELOAD_PAGE).await?;
+    let mut owners = vec![who.user_id];
+    owners.extend(&who.covering);
+    let load = store.caseload(&owners, CASELOAD_PAGE).await?;
     let mut tenancies = load.tenancies;
     for t in &mut tenancies {
         t.clock = t.trial_ends_on.as_deref().and_then(|d| date_clock(d, today));
@@ -73,8 +75,23 @@ pub async fn my_work(store: &dyn Store, who: &Principal) -> Result<MyWork, AppEr
     let overdue = tenancies.iter().filter(|t| t.clock == Some(ClockStatus::Overdue)).count()
         + cases.iter().filter(|c| c.clock == Some(ClockStatus::Overdue)).count();
     counts.push(Count { label: "Overdue".into(), count: overdue as i64 });
-    let alarms = alarms(store, who, today).await?;
-    Ok(MyWork { user: session_user(who), alarms, counts, tenancies, tenancies_total: load.tenancies_total, cases })
+    let mut alarms = alarms(store, who, today).await?;
+    let mut waiting = store.waiting_for(&owners).await?;
+    for w in &mut waiting {
+        w.clock = w.due_on.as_deref().and_then(|d| instant_clock(d, today));
+    }
+    waiting.sort_by(|a, b| (urgency(a.clock), &a.due_on).cmp(&(urgency(b.clock), &b.due_on)));
+    let hand_backs = waiting.iter().filter(|w| w.flow == Flow::HandBack).count();
+    if hand_backs > 0 {
+        alarms.push(Alarm {
+            level: waiting.iter().filter(|w| w.flow == Flow::HandBack).filter_map(|w| w.clock).min_by_key(|c| urgency(Some(*c))).unwrap_or(ClockStatus::DueSoon),
+            text: format!("{hand_backs} case{} handed back to you by the Sustainable Tenancy HMO: acknowledge {}.", if hand_backs == 1 { " is" } else { "s are" }, if hand_backs == 1 { "it" } else { "them" }),
+            href: "#waiting-h".into(),
+        });
+    }
+    let since = (today - chrono::Duration::days(14)).to_string();
+    let covers = store.covers(None, Some(who.user_id), &since).await?;
+    Ok(MyWork { user: session_user(who), alarms, counts, tenancies, tenancies_total: load.tenancies_total, cases, waiting, covers })
 }
 
 /// Weeks ahead that an introductory review's anniversary starts to sound.
@@ -123,7 +140,7 @@ async fn alarms(store: &dyn Store, who: &Principal, today: NaiveDate) -> Result<
     Ok(alarms)
 }
 
-fn urgency(c: Option<ClockStatus>) -> u8 {
+pub(crate) fn urgency(c: Option<ClockStatus>) -> u8 {
     match c {
         Some(ClockStatus::Overdue) => 0,
         Some(ClockStatus::DueSoon) => 1,
@@ -144,7 +161,7 @@ pub async fn search(store: &dyn Store, who: &Principal, query: &str) -> Result<S
     Ok(SearchResults { query: q, hits, truncated })
 }
 
-async fn audit(store: &dyn Store, who: &Principal, ip: &str, action: &str, subject_type: &str, subject_id: Option<i64>, outcome: Result<(), Denial>, detail: String) -> Result<(), AppError> {
+pub(crate) async fn audit(store: &dyn Store, who: &Principal, ip: &str, action: &str, subject_type: &str, subject_id: Option<i64>, outcome: Result<(), Denial>, detail: String) -> Result<(), AppError> {
     store
         .audit(AuditEntry {
             user_id: Some(who.user_id),
@@ -164,7 +181,7 @@ async fn audit(store: &dyn Store, who: &Principal, ip: &str, action: &str, subje
 }
 
 /// Views of records outside the user's own caseload are audited; refusals always are.
-fn worth_auditing(who: &Principal, scope: &RecordScope, outcome: Result<(), Denial>) -> bool {
+pub(crate) fn worth_auditing(who: &Principal, scope: &RecordScope, outcome: Result<(), Denial>) -> bool {
     outcome.is_err() || scope.restricted || who.area_team_id != Some(scope.area_team_id)
 }
 
@@ -282,16 +299,13 @@ pub struct ItemDecision {
     pub action: Move,
     #[serde(default)]
     pub note: String,
+    /// Accepting a referral: the Sustainable Tenancy HMO (user id) who takes the case.
+    #[serde(default)]
+    pub assign_to: Option<i64>,
 }
 
 fn actor(who: &Principal, rec: &ReviewRecord) -> Actor {
-    Actor {
-        role: who.role,
-        owns: rec.scope.owner_id == Some(who.user_id),
-        proposed: rec.open_proposer_id == Some(who.user_id),
-        same_area: who.area_team_id == Some(rec.scope.area_team_id),
-        patch_officer: rec.patch_officer_id == Some(who.user_id),
-    }
+    actor_for(who, &rec.scope, rec.patch_officer_id, rec.open_proposer_id)
 }
 
 fn open_state(rec: &ReviewRecord) -> Option<(FlowState, &WorkflowView)> {
@@ -335,7 +349,7 @@ fn panel(who: &Principal, rec: ReviewRecord) -> ReviewPanel {
         .iter()
         .cloned()
         .map(|mut w| {
-            w.actions = escalation_actions(who, &rec, &w);
+            w.actions = item_moves(who, actor_for(who, &rec.scope, rec.patch_officer_id, Some(w.proposer_id)), &w);
             w
         })
         .collect();
@@ -357,15 +371,6 @@ fn panel(who: &Principal, rec: ReviewRecord) -> ReviewPanel {
     }
 }
 
-/// What `who` may do with one escalation: conclude it (its target team) or withdraw it.
-fn escalation_actions(who: &Principal, rec: &ReviewRecord, w: &WorkflowView) -> Vec<Move> {
-    let Some(state) = FlowState::parse(&w.state) else { return vec![] };
-    let a = Actor { proposed: w.proposer_id == who.user_id, ..actor(who, rec) };
-    workflow::available(Flow::Escalation, Some(state), a)
-        .into_iter()
-        .filter(|m| *m != Move::Acknowledge || workflow::EscalationPurpose::target_role(&w.outcome) == Some(who.role))
-        .collect()
-}
 
 /// What an officer submits to escalate a tenancy.
 #[derive(Clone, Debug, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
@@ -400,7 +405,7 @@ pub async fn escalate(store: &dyn Store, who: &Principal, reference: &str, e: Es
             reason: reason.into(),
             detail: purpose.as_str().into(),
             proposed_by: who.user_id,
-            due_on: None,
+            due_on: Some(crate::domain::sustain::due_after(today(), crate::domain::sustain::ESCALATION_RESPONSE_WORKING_DAYS, WorkingCalendar::england_and_wales()).to_string()),
             reopen: None,
         })
         .await?;
@@ -456,67 +461,134 @@ pub async fn propose_review(store: &dyn Store, who: &Principal, reference: &str,
     review_panel(store, who, &rec.reference).await
 }
 
-/// A decision on an open proposal: approve, send back, decline, withdraw or acknowledge.
+/// The tenancy or case a workflow item moves, as the rules need it.
+pub(crate) enum Subject {
+    Tenancy(ReviewRecord),
+    Case(crate::api::store::CaseRecord),
+}
+
+impl Subject {
+    pub(crate) async fn load(store: &dyn Store, who: &Principal, item: &WorkflowView) -> Result<Subject, AppError> {
+        if item.subject_type == "case" {
+            Ok(Subject::Case(super::casework::load_case(store, who, &item.subject_reference).await?))
+        } else {
+            Ok(Subject::Tenancy(load_review(store, who, &item.subject_reference).await?))
+        }
+    }
+    fn scope(&self) -> &RecordScope {
+        match self {
+            Subject::Tenancy(r) => &r.scope,
+            Subject::Case(c) => &c.scope,
+        }
+    }
+    fn patch_officer_id(&self) -> Option<i64> {
+        match self {
+            Subject::Tenancy(r) => r.patch_officer_id,
+            Subject::Case(c) => c.patch_officer_id,
+        }
+    }
+}
+
+/// Who `who` is relative to a record (and to one item on it, when `proposer` is given).
+pub(crate) fn actor_for(who: &Principal, scope: &RecordScope, patch_officer_id: Option<i64>, proposer: Option<i64>) -> Actor {
+    Actor {
+        role: who.role,
+        owns: who.acts_for(scope.owner_id),
+        proposed: proposer.is_some_and(|p| p == who.user_id),
+        same_area: who.area_team_id == Some(scope.area_team_id),
+        patch_officer: who.acts_for(patch_officer_id),
+    }
+}
+
+/// The moves `who` may make on one item: the state machine's table, with escalations
+/// concluded only by the team they were sent to.
+pub(crate) fn item_moves(who: &Principal, a: Actor, w: &WorkflowView) -> Vec<Move> {
+    let Some(state) = FlowState::parse(&w.state) else { return vec![] };
+    workflow::available(w.flow, Some(state), a)
+        .into_iter()
+        .filter(|m| w.flow != Flow::Escalation || *m != Move::Acknowledge || workflow::EscalationPurpose::target_role(&w.outcome) == Some(who.role))
+        .collect()
+}
+
+/// Refuses a move the table does not allow: 409 when the item's state has moved on, 403 when
+/// the move exists but not for this person.
+pub(crate) fn refuse(flow: Flow, state: Option<FlowState>, mv: Move, a: Actor) -> AppError {
+    match workflow::next(flow, state, mv, a) {
+        Err(workflow::Refusal::NotInThisState) => AppError::Conflict(workflow::Refusal::NotInThisState.message(flow, state, mv)),
+        _ => AppError::Forbidden(workflow::Refusal::NotYours.message(flow, state, mv)),
+    }
+}
+
+/// A decision on an open proposal, for every flow: approve, send back, decline, withdraw or acknowledge.
 pub async fn decide_item(store: &dyn Store, who: &Principal, item_id: i64, d: ItemDecision, ip: &str) -> Result<WorkflowView, AppError> {
-    let (item, _subject, _area, _proposer) = store.workflow_item(item_id).await?.ok_or_else(|| AppError::NotFound(format!("Proposal {item_id}")))?;
-    if !matches!(item.flow, Flow::IntroductoryReview | Flow::Escalation) {
-        return Err(AppError::Invalid("Only introductory reviews and escalations can be decided here so far.".into()));
-    }
-    let rec = load_review(store, who, &item.subject_reference).await?;
+    let (item, ..) = store.workflow_item(item_id).await?.ok_or_else(|| AppError::NotFound(format!("Proposal {item_id}")))?;
+    let subject = Subject::load(store, who, &item).await?;
     let state = FlowState::parse(&item.state);
-    if item.flow == Flow::Escalation {
-        let allowed = escalation_actions(who, &rec, &item);
-        if !allowed.contains(&d.action) {
-            let refusal = match workflow::next(item.flow, state, d.action, actor(who, &rec)) {
-                Err(workflow::Refusal::NotInThisState) => AppError::Conflict(workflow::Refusal::NotInThisState.message(item.flow, state, d.action)),
-                _ => AppError::Forbidden(workflow::Refusal::NotYours.message(item.flow, state, d.action)),
-            };
-            return Err(refusal);
-        }
-        let to = workflow::next(item.flow, state, d.action, Actor { proposed: item.proposer_id == who.user_id, ..actor(who, &rec) }).map_err(|r| AppError::Forbidden(r.message(item.flow, state, d.action)))?;
-        if d.action == Move::Acknowledge && d.note.trim().len() < 5 {
-            return Err(AppError::Invalid("Record the outcome of the escalation (what was done) before concluding it.".into()));
-        }
-        store.decide(Decision { item_id, item_version: d.version, new_state: to, decided_by: who.user_id, note: d.note.trim().into(), effect: None }, &today().to_string()).await?;
-        audit(store, who, ip, "decide_escalation", "workflow_item", Some(item_id), Ok(()), format!("{:?} -> {}", d.action, to.as_str())).await?;
-        let (view, ..) = store.workflow_item(item_id).await?.ok_or(AppError::Internal)?;
-        return Ok(view);
+    let a = actor_for(who, subject.scope(), subject.patch_officer_id(), Some(item.proposer_id));
+    if !item_moves(who, a, &item).contains(&d.action) {
+        return Err(refuse(item.flow, state, d.action, a));
     }
-    let to = workflow::next(item.flow, state, d.action, actor(who, &rec)).map_err(|r| match r {
-        workflow::Refusal::NotInThisState => AppError::Conflict(r.message(item.flow, state, d.action)),
-        workflow::Refusal::NotYours => AppError::Forbidden(r.message(item.flow, state, d.action)),
-    })?;
-    if d.action == Move::SendBack && d.note.trim().len() < 5 {
-        return Err(AppError::Invalid("Say why you are sending it back, so the officer knows what to change.".into()));
-    }
-    if d.note.len() > 4000 {
+    let to = workflow::next(item.flow, state, d.action, a).map_err(|r| AppError::Forbidden(r.message(item.flow, state, d.action)))?;
+    let note = d.note.trim();
+    if note.chars().count() > 4000 {
         return Err(AppError::Invalid("The note is too long (4,000 characters at most).".into()));
     }
+    match (item.flow, d.action) {
+        (_, Move::SendBack) if note.chars().count() < 5 => return Err(AppError::Invalid("Say why you are sending it back, so the officer knows what to change.".into())),
+        (_, Move::Decline) if note.chars().count() < 5 => return Err(AppError::Invalid("Give the reasons for declining, so the Community HMO knows what to do next.".into())),
+        (Flow::Escalation, Move::Acknowledge) if note.chars().count() < 5 => {
+            return Err(AppError::Invalid("Record the outcome of the escalation (what was done) before concluding it.".into()));
+        }
+        _ => {}
+    }
     let today = today();
-    let effect = if to == FlowState::Completed {
-        let start: NaiveDate = rec.start_date.parse().map_err(|_| AppError::Internal)?;
-        Some(match ReviewOutcome::parse(&item.outcome) {
-            Some(ReviewOutcome::MakeSecure) => {
-                let new_owner = rec.patch_officer_id.ok_or_else(|| AppError::Conflict("The property's patch has no Community HMO to take the tenancy over. Assign one (or cover) first.".into()))?;
-                // Secure from the anniversary (or today, if that has passed).
-                let anniversary = rec.trial_ends_on.as_deref().and_then(|d| d.parse::<NaiveDate>().ok()).unwrap_or(today);
-                ReviewEffect::MakeSecure { new_owner, effective_on: anniversary.max(today).to_string() }
-            }
-            Some(ReviewOutcome::Extend) => {
-                workflow::may_extend(rec.tenure, Some(item.detail.as_str())).map_err(|e| AppError::Conflict(e.into()))?;
-                ReviewEffect::Extend { trial_ends_on: clock::trial_end(start, true).to_string(), reason: item.detail.clone() }
-            }
-            Some(ReviewOutcome::SeekPossession) | None => ReviewEffect::SeekPossession,
-        })
-    } else {
-        None
+    let effect = if to == FlowState::Completed { completion_effect(store, &subject, &item, &d, today).await? } else { None };
+    store.decide(Decision { item_id, item_version: d.version, new_state: to, decided_by: who.user_id, note: note.into(), effect }, &today.to_string()).await?;
+    let action = match item.flow {
+        Flow::IntroductoryReview => "decide_review",
+        Flow::ReferralToSustainable => "decide_referral",
+        Flow::HandBack => "decide_hand_back",
+        Flow::Escalation => "decide_escalation",
     };
-    store
-        .decide(Decision { item_id, item_version: d.version, new_state: to, decided_by: who.user_id, note: d.note.trim().into(), effect }, &today.to_string())
-        .await?;
-    audit(store, who, ip, "decide_review", "workflow_item", Some(item_id), Ok(()), format!("{:?} -> {}", d.action, to.as_str())).await?;
+    audit(store, who, ip, action, "workflow_item", Some(item_id), Ok(()), format!("{} {:?} -> {}", item.subject_reference, d.action, to.as_str())).await?;
     let (view, ..) = store.workflow_item(item_id).await?.ok_or(AppError::Internal)?;
     Ok(view)
+}
+
+/// What completing an item does to its tenancy or case.
+async fn completion_effect(store: &dyn Store, subject: &Subject, item: &WorkflowView, d: &ItemDecision, today: NaiveDate) -> Result<Option<ReviewEffect>, AppError> {
+    Ok(match (item.flow, subject) {
+        (Flow::IntroductoryReview, Subject::Tenancy(rec)) => {
+            let start: NaiveDate = rec.start_date.parse().map_err(|_| AppError::Internal)?;
+            Some(match ReviewOutcome::parse(&item.outcome) {
+                Some(ReviewOutcome::MakeSecure) => {
+                    let new_owner = rec.patch_officer_id.ok_or_else(|| AppError::Conflict("The property's patch has no Community HMO to take the tenancy over. Assign one (or cover) first.".into()))?;
+                    // Secure from the anniversary (or today, if that has passed).
+                    let anniversary = rec.trial_ends_on.as_deref().and_then(|d| d.parse::<NaiveDate>().ok()).unwrap_or(today);
+                    ReviewEffect::MakeSecure { new_owner, effective_on: anniversary.max(today).to_string() }
+                }
+                Some(ReviewOutcome::Extend) => {
+                    workflow::may_extend(rec.tenure, Some(item.detail.as_str())).map_err(|e| AppError::Conflict(e.into()))?;
+                    ReviewEffect::Extend { trial_ends_on: clock::trial_end(start, true).to_string(), reason: item.detail.clone() }
+                }
+                Some(ReviewOutcome::SeekPossession) | None => ReviewEffect::SeekPossession,
+            })
+        }
+        (Flow::ReferralToSustainable, Subject::Case(case)) => {
+            let chosen = d.assign_to.ok_or_else(|| AppError::Invalid("Choose the Sustainable Tenancy HMO who will work the case.".into()))?;
+            let officers = store.officers(case.scope.area_team_id, Some(crate::domain::Role::SustainableHmo)).await?;
+            if !officers.iter().any(|o| o.id == chosen) {
+                return Err(AppError::Invalid("Choose a Sustainable Tenancy HMO from the case's area team.".into()));
+            }
+            let plan_due_on = crate::domain::sustain::due_after(today, crate::domain::sustain::PLAN_AGREEMENT_WORKING_DAYS, WorkingCalendar::england_and_wales());
+            Some(ReviewEffect::AcceptReferral { new_owner: chosen, plan_due_on: plan_due_on.to_string() })
+        }
+        (Flow::HandBack, Subject::Case(case)) => {
+            let new_owner = case.patch_officer_id.ok_or_else(|| AppError::Conflict("The case's patch has no Community HMO to hand it back to. Assign one first.".into()))?;
+            Some(ReviewEffect::HandBack { new_owner })
+        }
+        _ => None,
+    })
 }
 
 /// The Team Leader's approvals queue: open proposals in their area, most urgent first.
@@ -553,7 +625,7 @@ pub async fn record_notice(store: &dyn Store, who: &Principal, reference: &str, 
     if rec.tenure != Tenure::ExtendedIntroductory {
         return Err(AppError::Invalid("A notice of extension is recorded once the extension is approved.".into()));
     }
-    if !(rec.scope.owner_id == Some(who.user_id) || (who.role == crate::domain::Role::TeamLeader && who.area_team_id == Some(rec.scope.area_team_id))) {
+    if !(who.acts_for(rec.scope.owner_id) || (who.role == crate::domain::Role::TeamLeader && who.area_team_id == Some(rec.scope.area_team_id))) {
         return Err(AppError::Forbidden("Only the tenancy's officer or their Team Leader can record the notice.".into()));
     }
     let served: NaiveDate = served_on.trim().parse().map_err(|_| AppError::Invalid(format!("{served_on:?} is not a date (YYYY-MM-DD).")))?;

@@ -89,12 +89,49 @@ pub struct Proposal {
     pub reopen: Option<(i64, i64)>,
 }
 
-/// What approving an introductory review does to the tenancy.
+/// What a decision does to its tenancy or case, besides closing the item.
 #[derive(Clone, Debug)]
 pub enum ReviewEffect {
     MakeSecure { new_owner: i64, effective_on: String },
     Extend { trial_ends_on: String, reason: String },
     SeekPossession,
+    /// The case moves to a Sustainable Tenancy HMO, who must agree a plan by `plan_due_on`.
+    AcceptReferral { new_owner: i64, plan_due_on: String },
+    /// The case moves back to the Community HMO of its patch.
+    HandBack { new_owner: i64 },
+}
+
+/// A case as the workflow rules and its page see it.
+#[derive(Clone, Debug)]
+pub struct CaseRecord {
+    pub id: i64,
+    pub scope: RecordScope,
+    pub version: i64,
+    /// The Community HMO of the case's patch (who a hand-back returns to).
+    pub patch_officer_id: Option<i64>,
+    pub detail: CaseDetail,
+}
+
+/// A new action in a case's plan.
+#[derive(Clone, Debug)]
+pub struct NewPlanAction {
+    pub case_id: i64,
+    pub description: String,
+    pub owner_kind: String,
+    pub owner_name: String,
+    pub due_on: String,
+    pub created_by: i64,
+}
+
+/// A new cover period (checked by `domain::cover` first).
+#[derive(Clone, Debug)]
+pub struct NewCover {
+    pub absent_user_id: i64,
+    pub cover_user_id: i64,
+    pub starts_on: String,
+    pub ends_on: String,
+    pub reason: String,
+    pub created_by: i64,
 }
 
 #[derive(Clone, Debug)]
@@ -111,7 +148,8 @@ pub struct Decision {
 pub trait Store: Send + Sync + 'static {
     /// Which database is behind the store ("sqlite" or "postgres").
     fn backend(&self) -> &'static str;
-    async fn caseload(&self, user_id: i64, limit: i64) -> Result<Caseload, AppError>;
+    /// Tenancies and cases owned by any of `owner_ids` (the officer, and whoever they cover for today).
+    async fn caseload(&self, owner_ids: &[i64], limit: i64) -> Result<Caseload, AppError>;
     /// Introductory tenancies whose trial ends on or before `until`, with no open or approved
     /// decision, for one owner or one area: (ended before `today`, ending by `until`).
     /// The introductory tenancies behind `reviews_due` for an area, soonest first.
@@ -135,4 +173,29 @@ pub trait Store: Send + Sync + 'static {
     async fn workflow_item(&self, id: i64) -> Result<Option<(WorkflowView, i64, i64, i64)>, AppError>;
     /// Applies approved changes whose effective date has come; returns how many.
     async fn apply_due_changes(&self, today: &str) -> Result<u64, AppError>;
+    /// Open items waiting for one of `user_ids`: their proposals sent back, hand-backs to their patch.
+    async fn waiting_for(&self, user_ids: &[i64]) -> Result<Vec<WorkflowView>, AppError>;
+
+    async fn case_record(&self, reference: &str, viewer_id: i64) -> Result<Option<CaseRecord>, AppError>;
+    /// Active housing officers of an area in one role (None: every HMO role and Team Leaders), with their load.
+    async fn officers(&self, area_team_id: i64, role: Option<crate::domain::Role>) -> Result<Vec<OfficerOption>, AppError>;
+    async fn add_plan_action(&self, action: NewPlanAction) -> Result<i64, AppError>;
+    /// Sets an action's status; a stale version is a Conflict. Returns the action's case id.
+    async fn update_plan_action(&self, action_id: i64, version: i64, status: &str, note: &str, by: i64) -> Result<i64, AppError>;
+    /// The reference of the case an action belongs to.
+    async fn plan_action_case(&self, action_id: i64) -> Result<Option<String>, AppError>;
+    /// Records the plan's agreement and next review (the case's clock); stale case versions conflict.
+    async fn set_plan(&self, case_id: i64, version: i64, agreed_on: &str, next_review_on: &str) -> Result<(), AppError>;
+    /// Cases with a Sustainable Tenancy HMO owner in an area, with their plan's state.
+    async fn plans(&self, area_team_id: i64, today: &str) -> Result<Vec<PlanRow>, AppError>;
+
+    /// Stores a cover period; one that overlaps another for the same officer is a Conflict.
+    async fn create_cover(&self, cover: NewCover) -> Result<i64, AppError>;
+    /// Ends a cover period on `last_day` (if it has not ended already).
+    async fn end_cover(&self, cover_id: i64, last_day: &str) -> Result<(), AppError>;
+    /// Cover periods in an area (or for one user, as absent or cover) current, coming, or ended since `since`.
+    async fn covers(&self, area_team_id: Option<i64>, user_id: Option<i64>, since: &str) -> Result<Vec<CoverView>, AppError>;
+    async fn cover(&self, cover_id: i64) -> Result<Option<(CoverView, i64)>, AppError>;
+    /// A user's id, role and area, for rules about people named in a request.
+    async fn user_facts(&self, user_id: i64) -> Result<Option<crate::domain::cover::CoverParty>, AppError>;
 }

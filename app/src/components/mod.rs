@@ -48,3 +48,26 @@ pub fn Field(label: &'static str, children: Children) -> impl IntoView {
 pub fn loading() -> impl IntoView {
     view! { <p class="loading" aria-live="polite">"Loading…"</p> }
 }
+
+/// The refusal of the last form sent on this page, as an error summary the screen reader announces.
+#[component]
+pub fn ActionError(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    move || error.get().map(|e| view! { <div class="error-summary" role="alert" data-testid="form-error"><p>{e.to_string()}</p></div> })
+}
+
+/// Counts an action's successful completions: a page keyed on it reloads after a change that
+/// landed, and not after a refusal, so the refused form keeps what the user typed.
+pub fn succeeded<S>(action: ServerAction<S>) -> Memo<usize>
+where
+    S: leptos::server_fn::ServerFn + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+    S::Error: Clone + Send + Sync + 'static,
+{
+    Memo::new(move |prev: Option<&usize>| {
+        let version = action.version().get();
+        match action.value().get() {
+            Some(Ok(_)) => version,
+            _ => prev.copied().unwrap_or(0),
+        }
+    })
+}

@@ -16,6 +16,16 @@ pub struct Principal {
     pub area_team: Option<String>,
     pub agency_id: Option<i64>,
     pub agency: Option<String>,
+    /// Officers this user covers for today (their work routes here while the cover lasts).
+    #[serde(default)]
+    pub covering: Vec<i64>,
+}
+
+impl Principal {
+    /// Holds the record: owns it, or covers today for the officer who does.
+    pub fn acts_for(&self, owner_id: Option<i64>) -> bool {
+        owner_id.is_some_and(|o| o == self.user_id || self.covering.contains(&o))
+    }
 }
 
 /// Where a housing record (property, tenancy, case) sits and who holds it.
@@ -75,12 +85,13 @@ pub fn can_use_housing_records(who: &Principal) -> Result<(), Denial> {
 /// May `who` see this property, tenancy or case?
 ///
 /// - partner users and administrators: never (partners see only referrals shared with their agency);
-/// - restricted records: the owner, the owning area's Team Leader, and people named on the record;
+/// - restricted records: the owner (or whoever covers for them today), the owning area's Team Leader,
+///   and people named on the record;
 /// - otherwise: Team Leaders and HMOs within their own area team, anyone for a record they own,
 ///   and the council-wide specialist teams (ASB / Community Safety Hub, Legal).
 pub fn can_view_record(who: &Principal, record: &RecordScope) -> Result<(), Denial> {
     can_use_housing_records(who)?;
-    let owns = record.owner_id == Some(who.user_id);
+    let owns = who.acts_for(record.owner_id);
     let same_area = who.area_team_id == Some(record.area_team_id);
     if record.restricted {
         let team_leader = who.role == Role::TeamLeader && same_area;
@@ -113,6 +124,7 @@ mod tests {
             area_team: None,
             agency_id: if role == Role::Partner { Some(1) } else { None },
             agency: None,
+            covering: vec![],
         }
     }
 
@@ -159,6 +171,20 @@ mod tests {
         assert_eq!(searchable_area(&user(1, Role::Partner, None)), Err(Denial::WrongRole));
         assert_eq!(searchable_area(&user(1, Role::Admin, None)), Err(Denial::WrongRole));
         assert_eq!(searchable_area(&user(1, Role::CommunityHmo, None)), Err(Denial::OtherArea));
+    }
+
+    /// Cover gives the cover officer the absent owner's access, restricted records included, and
+    /// nothing more: other officers' restricted records stay closed.
+    #[test]
+    fn cover_officer_acts_for_the_absent_owner_only() {
+        let mut cover = user(7, Role::CommunityHmo, Some(2));
+        let rec = RecordScope { area_team_id: 1, owner_id: Some(9), restricted: true, granted: false };
+        assert_eq!(can_view_record(&cover, &rec), Err(Denial::NeedToKnow));
+        cover.covering = vec![9];
+        assert_eq!(can_view_record(&cover, &rec), Ok(()));
+        assert!(cover.acts_for(Some(9)) && cover.acts_for(Some(7)) && !cover.acts_for(Some(8)) && !cover.acts_for(None));
+        let other = RecordScope { owner_id: Some(8), ..rec };
+        assert_eq!(can_view_record(&cover, &other), Err(Denial::NeedToKnow));
     }
 
     #[test]

@@ -40,6 +40,7 @@ macro_rules! code_enum {
         }
     };
 }
+pub(crate) use code_enum;
 
 code_enum!(
     /// What a signed-in user is. Officers' roles are the three HMO roles of the York model.

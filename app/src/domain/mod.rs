@@ -7,6 +7,8 @@ pub mod money;
 pub mod occupancy;
 pub mod access;
 pub mod search;
+pub mod sustain;
+pub mod cover;
 pub mod workflow;
 
 pub use codes::*;

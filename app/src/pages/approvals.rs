@@ -13,7 +13,7 @@ pub fn ApprovalsPage() -> impl IntoView {
     view! {
         <Title text="Approvals" />
         <h1>"Approvals"</h1>
-        <p class="lede">"Open proposals in your area, most urgent first: introductory reviews waiting for a Team Leader's decision, and those sent back to their officer."</p>
+        <p class="lede">"Open proposals in your area, most urgent first: introductory reviews, referrals to the Sustainable Tenancy HMO, hand-backs and escalations waiting for a decision, and those sent back to their officer."</p>
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 match due.await {
@@ -70,11 +70,11 @@ fn ApprovalTable(items: Vec<crate::model::WorkflowView>, testid: &'static str) -
     view! {
                         <div class="table-wrap">
                         <table class="data" data-testid=testid>
-                            <thead><tr><th scope="col">"Tenancy"</th><th scope="col">"Proposal"</th><th scope="col">"By"</th><th scope="col">"State"</th><th scope="col">"Decide by"</th></tr></thead>
+                            <thead><tr><th scope="col">"Tenancy or case"</th><th scope="col">"Proposal"</th><th scope="col">"By"</th><th scope="col">"State"</th><th scope="col">"Decide by"</th></tr></thead>
                             <tbody>
                                 {list.into_iter().map(|w| view! {
                                     <tr>
-                                        <td><a href=format!("/tenancies/{}", w.subject_reference)>{w.address.clone()}</a><div class="muted small">{w.subject_reference.clone()}</div></td>
+                                        <td><a href=w.subject_href()>{w.address.clone()}</a><div class="muted small">{w.subject_reference.clone()}</div></td>
                                         <td><strong>{w.outcome_label.clone()}</strong><div class="muted small">{w.reason.clone()}</div></td>
                                         <td>{w.proposed_by.clone()}<div class="muted small">{w.proposed_at.chars().take(10).collect::<String>()}</div></td>
                                         <td>{w.state.replace('_', " ")}</td>

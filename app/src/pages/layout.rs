@@ -19,6 +19,11 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <a href="/">"My work"</a>
                     <a href="/search">"Search"</a>
                     <a href="/approvals">"Approvals"</a>
+                    <Suspense fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            user.await.ok().flatten().filter(|u| u.role == crate::domain::Role::TeamLeader).map(|_| view! { <a href="/team">"Team"</a> })
+                        })}
+                    </Suspense>
                 </nav>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {

@@ -1,6 +1,7 @@
 //! One module per area of the product.
 
 pub mod approvals;
+pub mod case;
 pub mod layout;
 pub mod my_work;
 pub mod not_found;
@@ -8,4 +9,5 @@ pub mod property;
 pub mod review;
 pub mod search;
 pub mod sign_in;
+pub mod team;
 pub mod tenancy;

@@ -5,6 +5,7 @@ use leptos_meta::Title;
 
 use crate::api::desk::get_my_work;
 use crate::components::{ClockBadge, ErrorPanel, loading};
+use crate::domain::cover::CoverState;
 
 #[component]
 pub fn MyWorkPage() -> impl IntoView {
@@ -33,6 +34,42 @@ pub fn MyWorkPage() -> impl IntoView {
                                     <li><span class="count">{c.count}</span><span class="count-label">{c.label}</span></li>
                                 }).collect_view()}
                             </ul>
+                            {(!w.covers.is_empty()).then(|| view! {
+                                <div class="notice" data-testid="my-covers">
+                                    {w.covers.iter().map(|c| {
+                                        let me_absent = c.absent == w.user.display_name;
+                                        let text = match (me_absent, c.state) {
+                                            (false, CoverState::Active) => format!("You are covering for {} until {} ({}): their tenancies and cases are listed here with yours.", c.absent, c.ends_on, c.reason),
+                                            (false, CoverState::Upcoming) => format!("You will cover for {} from {} to {} ({}).", c.absent, c.starts_on, c.ends_on, c.reason),
+                                            (false, CoverState::Ended) => format!("Your cover for {} ended on {}: {} proposal{} or decision{} made in cover.", c.absent, c.ends_on, c.actions_taken, if c.actions_taken == 1 { "" } else { "s" }, if c.actions_taken == 1 { "" } else { "s" }),
+                                            (true, CoverState::Active) => format!("{} is covering your work until {} ({}).", c.cover, c.ends_on, c.reason),
+                                            (true, CoverState::Upcoming) => format!("{} will cover your work from {} to {} ({}).", c.cover, c.starts_on, c.ends_on, c.reason),
+                                            (true, CoverState::Ended) => format!("{} covered your work from {} to {}: {} proposal{} or decision{} made on your tenancies and cases. Your work is back with you.", c.cover, c.starts_on, c.ends_on, c.actions_taken, if c.actions_taken == 1 { "" } else { "s" }, if c.actions_taken == 1 { "" } else { "s" }),
+                                        };
+                                        view! { <p>{text}</p> }
+                                    }).collect_view()}
+                                </div>
+                            })}
+                            {(!w.waiting.is_empty()).then(|| view! {
+                                <section aria-labelledby="waiting-h">
+                                    <h2 id="waiting-h">{format!("Waiting for you ({})", w.waiting.len())}</h2>
+                                    <div class="table-wrap">
+                                    <table class="data" data-testid="waiting">
+                                        <thead><tr><th scope="col">"Tenancy or case"</th><th scope="col">"What"</th><th scope="col">"From"</th><th scope="col">"Due"</th></tr></thead>
+                                        <tbody>
+                                            {w.waiting.iter().map(|i| view! {
+                                                <tr>
+                                                    <td><a href=i.subject_href()>{i.address.clone()}</a><div class="muted small">{i.subject_reference.clone()}</div></td>
+                                                    <td><strong>{if i.state == "sent_back" { format!("Sent back: {}", i.outcome_label) } else { i.outcome_label.clone() }}</strong><div class="muted small">{if i.state == "sent_back" { i.decision_note.clone() } else { i.reason.clone() }}</div></td>
+                                                    <td>{i.decided_by.clone().filter(|_| i.state == "sent_back").unwrap_or_else(|| i.proposed_by.clone())}</td>
+                                                    <td>{i.due_on.clone().map(|d| d.chars().take(10).collect::<String>())}" "<ClockBadge status=i.clock /></td>
+                                                </tr>
+                                            }).collect_view()}
+                                        </tbody>
+                                    </table>
+                                    </div>
+                                </section>
+                            })}
                             <section aria-labelledby="cases-h">
                                 <h2 id="cases-h">"Open cases"</h2>
                                 {if w.cases.is_empty() {
@@ -46,10 +83,7 @@ pub fn MyWorkPage() -> impl IntoView {
                                                 {w.cases.into_iter().map(|c| view! {
                                                     <tr>
                                                         <td>
-                                                            {match c.tenancy_reference.clone() {
-                                                                Some(t) => view! { <a href=format!("/tenancies/{t}")>{c.title.clone()}</a> }.into_any(),
-                                                                None => view! { <span>{c.title.clone()}</span> }.into_any(),
-                                                            }}
+                                                            <a href=format!("/cases/{}", c.reference)>{c.title.clone()}</a>
                                                             <div class="muted small">{c.reference}</div>
                                                         </td>
                                                         <td>{c.kind.label()}</td>

@@ -4,16 +4,13 @@
 use leptos::prelude::*;
 
 use crate::api::reviews::{DecideItem, EscalateTenancy, ProposeReview, RecordNotice, get_review_panel};
-use crate::components::ClockBadge;
+use crate::components::{ActionError, ClockBadge, succeeded};
 use crate::domain::workflow::{Move, ReviewOutcome};
 use crate::domain::Tenure;
 use crate::error::AppError;
 
-fn action_error<T: Clone + Send + Sync + 'static>(value: Option<Result<T, AppError>>) -> Option<String> {
-    match value {
-        Some(Err(e)) => Some(e.to_string()),
-        _ => None,
-    }
+fn action_error<T>(value: Option<Result<T, AppError>>) -> Option<AppError> {
+    value.and_then(|r| r.err())
 }
 
 #[component]
@@ -23,10 +20,9 @@ pub fn ReviewSection(reference: String) -> impl IntoView {
     let notice = ServerAction::<RecordNotice>::new();
     let escalate = ServerAction::<EscalateTenancy>::new();
     let reference_key = reference.clone();
-    let panel = Resource::new(
-        move || (reference_key.clone(), propose.version().get(), decide.version().get(), notice.version().get(), escalate.version().get()),
-        |(r, ..)| get_review_panel(r),
-    );
+    // Reload after a change that landed only: a refused form keeps what was typed.
+    let landed = [succeeded(propose), succeeded(decide), succeeded(notice), succeeded(escalate)];
+    let panel = Resource::new(move || (reference_key.clone(), landed.iter().map(|m| m.get()).collect::<Vec<_>>()), |(r, _)| get_review_panel(r));
     let errors = move || {
         action_error(propose.value().get())
             .or_else(|| action_error(decide.value().get()))
@@ -39,7 +35,7 @@ pub fn ReviewSection(reference: String) -> impl IntoView {
                 let Ok(p) = panel.await else { return ().into_any() };
                 let escalations = view! { <Escalations panel=p.clone() escalate=escalate decide=decide /> };
                 if !matches!(p.tenure, Tenure::Introductory | Tenure::ExtendedIntroductory) && p.history.is_empty() {
-                    return view! { {errors().map(|e| view! { <div class="error-summary" role="alert" data-testid="review-error"><p>{e}</p></div> })} {escalations} }.into_any();
+                    return view! { <ActionError error=Signal::derive(errors) /> {escalations} }.into_any();
                 }
                 let can = |m: Move| p.moves.contains(&m);
                 let (can_propose, can_decide, can_withdraw) = (can(Move::Propose), can(Move::Approve), can(Move::Withdraw));
@@ -64,7 +60,7 @@ pub fn ReviewSection(reference: String) -> impl IntoView {
                                 {(!o.decision_note.is_empty()).then(|| view! { <p><strong>"Team Leader: "</strong>{o.decision_note.clone()}</p> })}
                             </div>
                         })}
-                        {errors().map(|e| view! { <div class="error-summary" role="alert" data-testid="review-error"><p>{e}</p></div> })}
+                        <ActionError error=Signal::derive(errors) />
                         {if can_propose { Some(view! {
                             <ActionForm action=propose attr:class="stack" attr:data-testid="propose-form">
                                 <input type="hidden" name="reference" value=propose_reference />

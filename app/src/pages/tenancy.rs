@@ -96,7 +96,7 @@ pub fn TenancyPage() -> impl IntoView {
                                     <tbody>
                                         {t.cases.iter().map(|c| view! {
                                             <tr class:restricted=c.restricted>
-                                                <td>{c.title.clone()}<div class="muted small">{c.reference.clone()}</div></td>
+                                                <td>{if c.status == "restricted" { view! { <span>{c.title.clone()}</span> }.into_any() } else { view! { <a href=format!("/cases/{}", c.reference)>{c.title.clone()}</a> }.into_any() }}<div class="muted small">{c.reference.clone()}</div></td>
                                                 <td>{(!c.restricted || c.status != "restricted").then(|| c.kind.label())}</td>
                                                 <td>{c.status.clone()}</td>
                                                 <td>{c.opened_at.chars().take(10).collect::<String>()}</td>

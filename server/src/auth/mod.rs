@@ -45,6 +45,17 @@ pub async fn load_principal(db: &Db, user_id: i64) -> Option<Principal> {
     .await
     .inspect_err(|e| tracing::error!(error = %e, "loading user"))
     .ok()??;
+    let today = app::api::service::today().to_string();
+    let covering = sqlx::query::<Any>("SELECT absent_user_id FROM covers WHERE cover_user_id = $1 AND starts_on <= $2 AND ends_on >= $2")
+        .bind(user_id)
+        .bind(today)
+        .fetch_all(&db.pool)
+        .await
+        .inspect_err(|e| tracing::error!(error = %e, "loading covers"))
+        .ok()?
+        .iter()
+        .filter_map(|r| r.try_get::<i64, _>(0).ok())
+        .collect();
     Some(Principal {
         user_id: row.try_get("id").ok()?,
         username: row.try_get("username").ok()?,
@@ -54,6 +65,7 @@ pub async fn load_principal(db: &Db, user_id: i64) -> Option<Principal> {
         area_team: row.try_get("area_team").ok()?,
         agency_id: row.try_get("agency_id").ok()?,
         agency: row.try_get("agency").ok()?,
+        covering,
     })
 }
 

@@ -621,7 +621,25 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
     bar.inc(1);
     bar.set_message("cases");
     let mut case_id = 0i64;
-    let cols_c = ["id", "reference", "kind", "tenancy_id", "property_id", "title", "summary", "status", "stage", "restricted", "owner_id", "owner_role", "area_team_id", "opened_at", "due_at", "closed_at", "version"];
+    let cols_c = [
+        "id", "reference", "kind", "tenancy_id", "property_id", "title", "summary", "status", "stage", "restricted", "owner_id", "owner_role", "area_team_id", "opened_at", "due_at",
+        "closed_at", "version", "plan_agreed_on", "next_review_on",
+    ];
+    let cols_pa = ["case_id", "description", "owner_kind", "owner_name", "due_on", "status", "note", "created_by", "created_at", "version"];
+    let cols_w = ["flow", "subject_type", "subject_id", "state", "outcome", "reason", "detail", "area_team_id", "proposed_by", "proposed_at", "due_at", "version"];
+    let calendar = app::domain::clock::WorkingCalendar::england_and_wales();
+    // Per area: plans and referrals seeded so far (the first ones are made late or nearly due,
+    // so every area's Team Leader sees both kinds of clock whatever the size of the council).
+    let mut plans_in_area = [0usize; 3];
+    let mut referrals_in_area = [0usize; 3];
+    const PLAN_ACTIONS: [(&str, &str, &str); 6] = [
+        ("Set up a repayment plan and a Universal Credit managed payment", "officer", ""),
+        ("Attend the money advice appointment", "tenant", ""),
+        ("Needs assessment and care package review", "agency", "Adult Social Care"),
+        ("Declutter the hallway and kitchen with support", "tenant", ""),
+        ("Mediation session with the neighbours at number 12", "agency", "Mediation service"),
+        ("Fire safety home visit", "agency", "Fire and rescue"),
+    ];
     for t in &active {
         let area = homes[t.home].area;
         let chmo = chmo_of_patch[&homes[t.home].patch];
@@ -634,7 +652,7 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
             cases.push((CaseKind::Asb, chmo, Role::CommunityHmo, "Investigation", "Noise and verbal abuse reported by neighbours".into()));
         } else if r < 0.03 {
             cases.push((CaseKind::NeighbourDispute, chmo, Role::CommunityHmo, "Mediation offered", "Boundary and parking dispute with neighbour".into()));
-        } else if r < 0.038 {
+        } else if r < 0.038 || (r > 0.9 && plans_in_area[area] < 3) {
             let st = *sthmos[area].choose(&mut rng).expect("sthmo");
             cases.push((CaseKind::Sustainment, st, Role::SustainableHmo, "Action plan", "Tenancy at risk: hoarding, arrears and isolation".into()));
         } else if r < 0.041 {
@@ -647,7 +665,7 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
         for (kind, owner, role, stage, title) in cases {
             case_id += 1;
             let opened = today - Days::days(rng.random_range(3..200));
-            let closed = kind != CaseKind::IntroductoryReview && rng.random_bool(0.3);
+            let closed = kind != CaseKind::IntroductoryReview && rng.random_bool(0.3) && !(role == Role::SustainableHmo && plans_in_area[area] < 3);
             let due = if kind == CaseKind::IntroductoryReview {
                 app::domain::clock::trial_end(t.start, false)
             } else {
@@ -655,6 +673,64 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
             };
             let owner = if role == Role::AsbOfficer { users.iter().find(|u| u.1 == Role::AsbOfficer).map(|u| u.0).unwrap_or(owner) } else { owner };
             let restricted = kind.is_restricted();
+            // Sustainment cases carry a plan agreed with the tenant: actions, some done, some late,
+            // and a review date that is the case's clock (some reviews overdue, some due soon).
+            let mut due = due;
+            let (mut agreed, mut review) = (V::N, V::N);
+            if role == Role::SustainableHmo && !closed {
+                let agreed_on = (opened + Days::days(7)).min(today);
+                let offset = match plans_in_area[area] {
+                    0 => -3,
+                    1 => 2,
+                    _ => rng.random_range(-10..28),
+                };
+                plans_in_area[area] += 1;
+                let review_on = today + Days::days(offset);
+                due = review_on;
+                (agreed, review) = (date(agreed_on), date(review_on));
+                for k in 0..rng.random_range(2..5usize) {
+                    let (text, kind, name) = PLAN_ACTIONS[(case_id as usize + k) % PLAN_ACTIONS.len()];
+                    let due_on = agreed_on + Days::days(rng.random_range(7..70));
+                    let status = if due_on < today && rng.random_bool(0.6) { "done" } else { "open" };
+                    w.row(
+                        "plan_actions",
+                        &cols_pa,
+                        vec![V::I(case_id), V::s(text), V::s(kind), V::s(name), date(due_on), V::s(status), V::S(String::new()), V::I(owner), instant(agreed_on, 11), V::I(1)],
+                    );
+                }
+                // About one in eight plans is met and proposed for hand-back, waiting for the Community HMO.
+                if rng.random_bool(0.12) {
+                    let proposed = today - Days::days(rng.random_range(0..9));
+                    w.row(
+                        "workflow_items",
+                        &cols_w,
+                        vec![
+                            V::s("hand_back"), V::s("case"), V::I(case_id), V::s("proposed"), V::s("community_hmo"),
+                            V::s("Plan met: rent account up to date, support in place, no reports for eight weeks"), V::S(String::new()), V::I(area as i64 + 1), V::I(owner),
+                            instant(proposed, 10), instant(app::domain::sustain::due_after(proposed, app::domain::sustain::HAND_BACK_WORKING_DAYS, calendar), 23), V::I(1),
+                        ],
+                    );
+                }
+            }
+            // Some ASB and neighbour cases are waiting for the Team Leader's decision on a referral.
+            if role == Role::CommunityHmo && !closed && matches!(kind, CaseKind::Asb | CaseKind::NeighbourDispute) && (referrals_in_area[area] == 0 || rng.random_bool(0.2)) {
+                let proposed = today - Days::days(if referrals_in_area[area] == 0 { 10 } else { rng.random_range(0..10) });
+                referrals_in_area[area] += 1;
+                let text = app::domain::sustain::ReferralText {
+                    concerns: format!("{title}; the household is struggling to sustain the tenancy"),
+                    risks: "Loss of the tenancy; escalating conflict with neighbours".into(),
+                    tried: "Warning letters, two home visits, mediation offered".into(),
+                };
+                w.row(
+                    "workflow_items",
+                    &cols_w,
+                    vec![
+                        V::s("referral_to_sustainable"), V::s("case"), V::I(case_id), V::s("proposed"), V::s("sustainable_hmo"), V::S(text.concerns.clone()), V::S(text.to_detail()),
+                        V::I(area as i64 + 1), V::I(owner), instant(proposed, 10),
+                        instant(app::domain::sustain::due_after(proposed, app::domain::sustain::REFERRAL_DECISION_WORKING_DAYS, calendar), 23), V::I(1),
+                    ],
+                );
+            }
             w.row(
                 "cases",
                 &cols_c,
@@ -662,6 +738,7 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
                     V::I(case_id), V::S(format!("CAS{:06}", case_id + 200_000)), V::s(kind.as_str()), V::I(t.id), V::I(homes[t.home].id), V::S(title), V::S(String::new()),
                     V::s(if closed { "closed" } else { "open" }), V::s(stage), V::I(restricted as i64), V::I(owner), V::s(role.as_str()), V::I(area as i64 + 1),
                     instant(opened, 10), if closed { V::N } else { instant(due, 17) }, if closed { instant(opened + Days::days(rng.random_range(5..60)), 16) } else { V::N }, V::I(1),
+                    agreed, review,
                 ],
             );
             transfer_id += 1;
@@ -781,7 +858,7 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
         for table in [
             "area_teams", "wards", "agencies", "users", "estates", "blocks", "patches", "properties", "tenancies", "household_members",
             "rent_accounts", "rent_transactions", "alerts", "cases", "access_grants", "transfers", "visits", "visit_findings", "referrals",
-            "referral_messages", "feedback_links", "feedback_responses",
+            "referral_messages", "feedback_links", "feedback_responses", "plan_actions", "workflow_items",
         ] {
             sqlx::query::<sqlx::Any>(&format!("SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)"))
                 .execute(&db.pool)

@@ -1,12 +1,13 @@
 //! sqlx storage behind the `Store` trait the services use. Portable SQL through sqlx `Any`:
 //! `$n` placeholders, ISO text dates, BIGINT/INTEGER numbers, `CAST(SUM(..) AS BIGINT)`.
 
+mod cases;
 mod sessions;
 mod workflow;
 
 use std::collections::HashMap;
 
-use app::api::store::{AuditEntry, Caseload, Decision, PropertyRecord, Proposal, ReviewRecord, Store, TenancyRecord};
+use app::api::store::{AuditEntry, CaseRecord, Caseload, Decision, NewCover, NewPlanAction, PropertyRecord, Proposal, ReviewRecord, Store, TenancyRecord};
 use app::domain::access::RecordScope;
 use app::domain::occupancy::{Occupant, age_on};
 use app::domain::{CaseKind, Pence, Relationship, Role, Tenure};
@@ -44,6 +45,14 @@ pub fn internal(e: sqlx::Error) -> AppError {
 
 pub fn now_rfc3339() -> String {
     chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// Binds each id in turn (after `placeholders`).
+pub fn bind_ids<'q>(mut q: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>, ids: &[i64]) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
+    for id in ids {
+        q = q.bind(*id);
+    }
+    q
 }
 
 /// `$start, $start+1, …` placeholders for an IN list.
@@ -219,42 +228,48 @@ impl Store for SqlStore {
         self.db.backend.name()
     }
 
-    async fn caseload(&self, user_id: i64, limit: i64) -> Result<Caseload, AppError> {
+    async fn caseload(&self, owner_ids: &[i64], limit: i64) -> Result<Caseload, AppError> {
         let pool = &self.db.pool;
-        let totals = sqlx::query::<Any>(
+        if owner_ids.is_empty() {
+            return Ok(Caseload::default());
+        }
+        // $1 and $2 are fixed; the owners follow.
+        let owners = placeholders(3, owner_ids.len());
+        let totals_sql = format!(
             "SELECT COUNT(*) AS total, \
                CAST(COALESCE(SUM(CASE WHEN t.tenure IN ('introductory', 'extended_introductory') THEN 1 ELSE 0 END), 0) AS BIGINT) AS intro, \
                CAST(COALESCE(SUM(CASE WHEN r.balance_pence > $2 THEN 1 ELSE 0 END), 0) AS BIGINT) AS arrears \
              FROM tenancies t LEFT JOIN rent_accounts r ON r.tenancy_id = t.id \
-             WHERE t.owner_id = $1 AND t.status = 'active'",
-        )
-        .bind(user_id)
-        .bind(ARREARS_THRESHOLD_PENCE)
-        .fetch_one(pool)
-        .await
-        .map_err(internal)?;
-        let rows = sqlx::query::<Any>(
+             WHERE t.owner_id IN ({owners}) AND t.status = $1"
+        );
+        let totals = bind_ids(sqlx::query::<Any>(&totals_sql).bind("active").bind(ARREARS_THRESHOLD_PENCE), owner_ids)
+            .fetch_one(pool)
+            .await
+            .map_err(internal)?;
+        let rows_sql = format!(
             "SELECT t.id, t.reference, t.tenure, t.start_date, t.trial_ends_on, p.reference AS property_reference, \
                p.address_line1, p.postcode, COALESCE(r.balance_pence, 0) AS balance \
              FROM tenancies t JOIN properties p ON p.id = t.property_id LEFT JOIN rent_accounts r ON r.tenancy_id = t.id \
-             WHERE t.owner_id = $1 AND t.status = 'active' \
+             WHERE t.owner_id IN ({owners}) AND t.status = $1 \
              ORDER BY CASE WHEN t.trial_ends_on IS NULL THEN 1 ELSE 0 END, t.trial_ends_on, COALESCE(r.balance_pence, 0) DESC, t.reference \
-             LIMIT $2",
-        )
-        .bind(user_id)
-        .bind(limit)
-        .fetch_all(pool)
-        .await
-        .map_err(internal)?;
+             LIMIT $2"
+        );
+        let rows = bind_ids(sqlx::query::<Any>(&rows_sql).bind("active").bind(limit), owner_ids).fetch_all(pool).await.map_err(internal)?;
         let ids: Vec<i64> = rows.iter().map(|r| i(r, "id")).collect();
         let names = self.tenant_names(&ids).await?;
         let tenancies = rows.iter().map(|r| tenancy_row(r, &names)).collect();
         let case_sql = format!(
             "SELECT {CASE_COLUMNS}, 1 AS granted FROM cases c LEFT JOIN tenancies t ON t.id = c.tenancy_id \
              LEFT JOIN properties p ON p.id = COALESCE(c.property_id, t.property_id) \
-             WHERE c.owner_id = $1 AND c.status = 'open' ORDER BY c.due_at, c.reference LIMIT 500"
+             WHERE c.owner_id IN ({owners}) AND c.status = $1 ORDER BY c.due_at, c.reference LIMIT $2"
         );
-        let cases = sqlx::query::<Any>(&case_sql).bind(user_id).fetch_all(pool).await.map_err(internal)?.iter().map(case_row).collect();
+        let cases = bind_ids(sqlx::query::<Any>(&case_sql).bind("open").bind(500_i64), owner_ids)
+            .fetch_all(pool)
+            .await
+            .map_err(internal)?
+            .iter()
+            .map(case_row)
+            .collect();
         Ok(Caseload {
             tenancies,
             tenancies_total: i(&totals, "total"),
@@ -415,28 +430,7 @@ impl Store for SqlStore {
         })
         .collect();
 
-        let history = sqlx::query::<Any>(
-            "SELECT tr.kind, tr.status, tr.reason, tr.requested_at, tr.decided_at, tr.effective_at, tr.from_role, tr.to_role, \
-               f.display_name AS from_name, t2.display_name AS to_name, rb.display_name AS by_name, ab.display_name AS approved_name \
-             FROM transfers tr LEFT JOIN users f ON f.id = tr.from_user_id LEFT JOIN users t2 ON t2.id = tr.to_user_id \
-             LEFT JOIN users rb ON rb.id = tr.requested_by LEFT JOIN users ab ON ab.id = tr.approved_by \
-             WHERE tr.subject_type = 'tenancy' AND tr.subject_id = $1 ORDER BY COALESCE(tr.effective_at, tr.requested_at) DESC, tr.id DESC",
-        )
-        .bind(id)
-        .fetch_all(pool)
-        .await
-        .map_err(internal)?
-        .iter()
-        .map(|h| TransferView {
-            at: os(h, "effective_at").unwrap_or_else(|| s(h, "requested_at")),
-            kind: app::domain::TransferKind::parse(&s(h, "kind")).map(|k| k.label().to_string()).unwrap_or_else(|| s(h, "kind")),
-            from: os(h, "from_name").map(|n| format!("{n} ({})", role_label(&os(h, "from_role").unwrap_or_default()))),
-            to: format!("{} ({})", os(h, "to_name").unwrap_or_else(|| "Unassigned".into()), role_label(&s(h, "to_role"))),
-            reason: s(h, "reason"),
-            by: os(h, "by_name"),
-            approved_by: os(h, "approved_name"),
-        })
-        .collect();
+        let history = cases::transfer_history(&self.db, "tenancy", id).await?;
 
         let case_sql = format!(
             "SELECT {CASE_COLUMNS}, \
@@ -653,5 +647,45 @@ impl Store for SqlStore {
     }
     async fn apply_due_changes(&self, today: &str) -> Result<u64, AppError> {
         workflow::apply_due_changes(&self.db, today).await
+    }
+
+    async fn waiting_for(&self, user_ids: &[i64]) -> Result<Vec<WorkflowView>, AppError> {
+        workflow::waiting_for(&self.db, user_ids).await
+    }
+    async fn case_record(&self, reference: &str, viewer_id: i64) -> Result<Option<CaseRecord>, AppError> {
+        cases::case_record(&self.db, reference, viewer_id).await
+    }
+    async fn officers(&self, area_team_id: i64, role: Option<Role>) -> Result<Vec<OfficerOption>, AppError> {
+        cases::officers(&self.db, area_team_id, role).await
+    }
+    async fn add_plan_action(&self, action: NewPlanAction) -> Result<i64, AppError> {
+        cases::add_plan_action(&self.db, action).await
+    }
+    async fn update_plan_action(&self, action_id: i64, version: i64, status: &str, note: &str, by: i64) -> Result<i64, AppError> {
+        cases::update_plan_action(&self.db, action_id, version, status, note, by).await
+    }
+    async fn plan_action_case(&self, action_id: i64) -> Result<Option<String>, AppError> {
+        cases::plan_action_case(&self.db, action_id).await
+    }
+    async fn set_plan(&self, case_id: i64, version: i64, agreed_on: &str, next_review_on: &str) -> Result<(), AppError> {
+        cases::set_plan(&self.db, case_id, version, agreed_on, next_review_on).await
+    }
+    async fn plans(&self, area_team_id: i64, today: &str) -> Result<Vec<PlanRow>, AppError> {
+        cases::plans(&self.db, area_team_id, today).await
+    }
+    async fn create_cover(&self, cover: NewCover) -> Result<i64, AppError> {
+        cases::create_cover(&self.db, cover).await
+    }
+    async fn end_cover(&self, cover_id: i64, last_day: &str) -> Result<(), AppError> {
+        cases::end_cover(&self.db, cover_id, last_day).await
+    }
+    async fn covers(&self, area_team_id: Option<i64>, user_id: Option<i64>, since: &str) -> Result<Vec<CoverView>, AppError> {
+        cases::covers(&self.db, area_team_id, user_id, since).await
+    }
+    async fn cover(&self, cover_id: i64) -> Result<Option<(CoverView, i64)>, AppError> {
+        cases::cover(&self.db, cover_id).await
+    }
+    async fn user_facts(&self, user_id: i64) -> Result<Option<app::domain::cover::CoverParty>, AppError> {
+        cases::user_facts(&self.db, user_id).await
     }
 }

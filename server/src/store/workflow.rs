@@ -37,20 +37,26 @@ fn flow_of(code: &str) -> Flow {
 }
 
 const ITEM_COLUMNS: &str = "w.id, w.flow, w.state, w.outcome, w.reason, w.detail, w.proposed_at, w.decided_at, w.decision_note, w.effective_on, \
-     w.due_at, w.version, w.subject_id, w.area_team_id, w.proposed_by, pu.display_name AS proposer, du.display_name AS decider, \
-     t.reference AS subject_reference, p.address_line1, p.postcode";
+     w.due_at, w.version, w.subject_type, w.subject_id, w.area_team_id, w.proposed_by, pu.display_name AS proposer, du.display_name AS decider, \
+     CASE WHEN w.subject_type = 'case' THEN c.reference ELSE t.reference END AS subject_reference, p.address_line1, p.postcode";
+/// Items are about a tenancy or a case; either way the address is the property's.
 const ITEM_JOINS: &str = "FROM workflow_items w JOIN users pu ON pu.id = w.proposed_by LEFT JOIN users du ON du.id = w.decided_by \
-     LEFT JOIN tenancies t ON w.subject_type = 'tenancy' AND t.id = w.subject_id LEFT JOIN properties p ON p.id = t.property_id";
+     LEFT JOIN cases c ON w.subject_type = 'case' AND c.id = w.subject_id \
+     LEFT JOIN tenancies t ON t.id = CASE WHEN w.subject_type = 'case' THEN c.tenancy_id ELSE w.subject_id END \
+     LEFT JOIN properties p ON p.id = COALESCE(c.property_id, t.property_id)";
 
 fn item_view(r: &AnyRow) -> WorkflowView {
     let outcome = s(r, "outcome");
     WorkflowView {
         id: i(r, "id"),
         flow: flow_of(&s(r, "flow")),
+        subject_type: s(r, "subject_type"),
         state: s(r, "state"),
         outcome_label: match (s(r, "flow").as_str(), app::domain::workflow::EscalationPurpose::parse(&s(r, "detail"))) {
             ("escalation", Some(p)) => p.label().to_string(),
             ("escalation", None) if outcome == "legal" => "Legal".to_string(),
+            ("referral_to_sustainable", _) => "Referral to the Sustainable Tenancy HMO".to_string(),
+            ("hand_back", _) => "Hand-back to the Community HMO".to_string(),
             _ => ReviewOutcome::parse(&outcome).map(|o| o.label().to_string()).unwrap_or_else(|| outcome.replace('_', " ")),
         },
         outcome,
@@ -114,9 +120,10 @@ pub async fn review_record(db: &Db, reference: &str) -> Result<Option<ReviewReco
     }))
 }
 
-/// Bumps a tenancy's version if it is still `version`; false when someone got there first.
-async fn bump_tenancy(tx: &mut sqlx::Transaction<'_, Any>, id: i64, version: i64) -> Result<bool, AppError> {
-    let done = sqlx::query::<Any>("UPDATE tenancies SET version = version + 1 WHERE id = $1 AND version = $2")
+/// Bumps a tenancy's or case's version if it is still `version`; false when someone got there first.
+async fn bump_subject(tx: &mut sqlx::Transaction<'_, Any>, subject_type: &str, id: i64, version: i64) -> Result<bool, AppError> {
+    let table = if subject_type == "case" { "cases" } else { "tenancies" };
+    let done = sqlx::query::<Any>(&format!("UPDATE {table} SET version = version + 1 WHERE id = $1 AND version = $2"))
         .bind(id)
         .bind(version)
         .execute(&mut **tx)
@@ -127,8 +134,9 @@ async fn bump_tenancy(tx: &mut sqlx::Transaction<'_, Any>, id: i64, version: i64
 
 pub async fn propose(db: &Db, p: Proposal) -> Result<i64, AppError> {
     let mut tx = db.pool.begin().await.map_err(internal)?;
-    if !bump_tenancy(&mut tx, p.subject_id, p.subject_version).await? {
-        return Err(conflict("This tenancy"));
+    let what = if p.subject_type == "case" { "case" } else { "tenancy" };
+    if !bump_subject(&mut tx, p.subject_type, p.subject_id, p.subject_version).await? {
+        return Err(conflict(&format!("This {what}")));
     }
     let now = now_rfc3339();
     let id = if let Some((item, version)) = p.reopen {
@@ -161,7 +169,7 @@ pub async fn propose(db: &Db, p: Proposal) -> Result<i64, AppError> {
             .try_get(0)
             .map_err(internal)?;
         if open > 0 {
-            return Err(AppError::Conflict("There is already an open proposal for this tenancy. Reload the page to see it.".into()));
+            return Err(AppError::Conflict(format!("There is already an open proposal for this {what}. Reload the page to see it.")));
         }
         let row = sqlx::query::<Any>(
             "INSERT INTO workflow_items (flow, subject_type, subject_id, state, outcome, reason, detail, area_team_id, proposed_by, proposed_at, due_at, version) \
@@ -245,10 +253,59 @@ pub async fn decide(db: &Db, d: Decision, today: &str) -> Result<(), AppError> {
             }
             // The change itself happens on the effective date (apply_due_changes), to the patch's officer then.
             ReviewEffect::MakeSecure { .. } => {}
+            ReviewEffect::AcceptReferral { new_owner, plan_due_on } => {
+                move_case(&mut tx, d.item_id, *new_owner, Role::SustainableHmo, "referral_to_sustainable", Some(plan_due_on)).await?;
+            }
+            ReviewEffect::HandBack { new_owner } => {
+                move_case(&mut tx, d.item_id, *new_owner, Role::CommunityHmo, "hand_back", None).await?;
+            }
         }
     }
     tx.commit().await.map_err(internal)?;
     apply_due_changes(db, today).await?;
+    Ok(())
+}
+
+/// Moves the item's case to `new_owner`, with a line of history carrying the proposal's reason
+/// and who proposed and approved it. The case's clock becomes `due_on` (or is cleared).
+async fn move_case(tx: &mut sqlx::Transaction<'_, Any>, item_id: i64, new_owner: i64, role: Role, kind: &str, due_on: Option<&str>) -> Result<(), AppError> {
+    let item = sqlx::query::<Any>("SELECT subject_id, reason, proposed_by, proposed_at, decided_by, decided_at, decision_note FROM workflow_items WHERE id = $1")
+        .bind(item_id)
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(internal)?;
+    let case_id = i(&item, "subject_id");
+    let old = sqlx::query::<Any>("SELECT owner_id, owner_role FROM cases WHERE id = $1").bind(case_id).fetch_one(&mut **tx).await.map_err(internal)?;
+    let due_at = due_on.map(|d| format!("{d}T23:59:59Z"));
+    sqlx::query::<Any>("UPDATE cases SET owner_id = $1, owner_role = $2, due_at = $3, version = version + 1 WHERE id = $4")
+        .bind(new_owner)
+        .bind(role.as_str())
+        .bind(due_at)
+        .bind(case_id)
+        .execute(&mut **tx)
+        .await
+        .map_err(internal)?;
+    let note = s(&item, "decision_note");
+    let reason = if note.is_empty() { s(&item, "reason") } else { format!("{} (decision: {note})", s(&item, "reason")) };
+    sqlx::query::<Any>(
+        "INSERT INTO transfers (subject_type, subject_id, kind, status, from_user_id, from_role, to_user_id, to_role, reason, requested_by, approved_by, requested_at, decided_at, effective_at) \
+         VALUES ('case', $1, $2, 'completed', $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
+    )
+    .bind(case_id)
+    .bind(kind)
+    .bind(oi(&old, "owner_id"))
+    .bind(os(&old, "owner_role"))
+    .bind(new_owner)
+    .bind(role.as_str())
+    .bind(reason)
+    .bind(i(&item, "proposed_by"))
+    .bind(oi(&item, "decided_by"))
+    .bind(s(&item, "proposed_at"))
+    .bind(os(&item, "decided_at"))
+    .execute(&mut **tx)
+    .await
+    .map_err(internal)?;
+    sqlx::query::<Any>("UPDATE workflow_items SET applied_at = $1 WHERE id = $2").bind(now_rfc3339()).bind(item_id).execute(&mut **tx).await.map_err(internal)?;
     Ok(())
 }
 
@@ -338,4 +395,26 @@ pub async fn open_items(db: &Db, area_team_id: Option<i64>) -> Result<Vec<Workfl
 pub async fn workflow_item(db: &Db, id: i64) -> Result<Option<(WorkflowView, i64, i64, i64)>, AppError> {
     let row = sqlx::query::<Any>(&format!("SELECT {ITEM_COLUMNS} {ITEM_JOINS} WHERE w.id = $1")).bind(id).fetch_optional(&db.pool).await.map_err(internal)?;
     Ok(row.map(|r| (item_view(&r), i(&r, "subject_id"), i(&r, "area_team_id"), i(&r, "proposed_by"))))
+}
+
+/// Open items waiting for one of `user_ids`: their own proposals sent back to them, and
+/// hand-backs of cases on the patches they look after.
+pub async fn waiting_for(db: &Db, user_ids: &[i64]) -> Result<Vec<WorkflowView>, AppError> {
+    if user_ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let ids = super::placeholders(1, user_ids.len());
+    let sql = format!(
+        "SELECT {ITEM_COLUMNS} {ITEM_JOINS} LEFT JOIN patches pa ON pa.id = p.patch_id \
+         WHERE (w.state = 'sent_back' AND w.proposed_by IN ({ids})) \
+            OR (w.flow = 'hand_back' AND w.state = 'proposed' AND pa.officer_id IN ({ids})) \
+         ORDER BY w.due_at, w.id"
+    );
+    Ok(super::bind_ids(sqlx::query::<Any>(&sql), user_ids).fetch_all(&db.pool).await.map_err(internal)?.iter().map(item_view).collect())
+}
+
+/// Workflow items about one case, newest first.
+pub async fn case_items(db: &Db, case_id: i64) -> Result<Vec<WorkflowView>, AppError> {
+    let sql = format!("SELECT {ITEM_COLUMNS} {ITEM_JOINS} WHERE w.subject_type = 'case' AND w.subject_id = $1 ORDER BY w.id DESC");
+    Ok(sqlx::query::<Any>(&sql).bind(case_id).fetch_all(&db.pool).await.map_err(internal)?.iter().map(item_view).collect())
 }

@@ -101,6 +101,30 @@ impl TestApp {
         self.send(b.body(Body::empty()).unwrap()).await
     }
 
+    /// A JSON request with a bearer token; the status and the JSON answer.
+    pub async fn json(&self, method: &str, path: &str, token: &str, body: serde_json::Value) -> (axum::http::StatusCode, serde_json::Value) {
+        let res = self
+            .send(
+                Request::builder()
+                    .method(method)
+                    .uri(path)
+                    .header(header::HOST, HOST)
+                    .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .body(Body::from(body.to_string()))
+                    .unwrap(),
+            )
+            .await;
+        let status = res.status();
+        (status, body_json(res).await)
+    }
+
+    pub async fn get_json(&self, path: &str, token: &str) -> (axum::http::StatusCode, serde_json::Value) {
+        let res = self.get_bearer(path, token).await;
+        let status = res.status();
+        (status, body_json(res).await)
+    }
+
     pub async fn get_bearer(&self, path: &str, token: &str) -> Response<Body> {
         self.send(Request::get(path).header(header::HOST, HOST).header(header::AUTHORIZATION, format!("Bearer {token}")).body(Body::empty()).unwrap()).await
     }

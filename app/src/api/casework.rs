@@ -1,0 +1,329 @@
+//! Cases worked between roles: the case page, referral to the Sustainable Tenancy HMO, the
+//! action plan, hand-back; and the Team Leader's team view with cover. Shared by the server
+//! functions and `/api/v1`; every rule comes from `domain` (workflow, sustain, cover, access).
+
+use chrono::NaiveDate;
+
+use super::service::{actor_for, audit, date_clock, instant_clock, item_moves, refuse, today, urgency, worth_auditing};
+use super::store::{CaseRecord, NewCover, NewPlanAction, Proposal, Store};
+use crate::domain::access::{Principal, can_view_record};
+use crate::domain::clock::WorkingCalendar;
+use crate::domain::cover;
+use crate::domain::sustain::{self, ActionStatus, NewAction, ReferralText};
+use crate::domain::workflow::{self, Flow, FlowState, Move};
+use crate::domain::Role;
+use crate::error::AppError;
+use crate::model::*;
+
+const STALE: &str = "This case has changed since you opened it. Reload the page to see the latest, then try again; nothing you entered was saved.";
+
+/// Loads a case the user may see (refusals are audited by `case_detail`).
+pub(crate) async fn load_case(store: &dyn Store, who: &Principal, reference: &str) -> Result<CaseRecord, AppError> {
+    crate::domain::access::can_use_housing_records(who)?;
+    let reference = reference.trim().to_uppercase();
+    let rec = store.case_record(&reference, who.user_id).await?.ok_or_else(|| AppError::NotFound(format!("Case {reference}")))?;
+    can_view_record(who, &rec.scope)?;
+    Ok(rec)
+}
+
+/// The open item of one flow on a case, if any.
+fn open_item(rec: &CaseRecord, flow: Flow) -> Option<&WorkflowView> {
+    rec.detail.workflow.iter().find(|w| w.flow == flow && FlowState::parse(&w.state).is_some_and(|s| s.is_open()))
+}
+
+fn state_of(w: Option<&WorkflowView>) -> Option<FlowState> {
+    w.and_then(|w| FlowState::parse(&w.state))
+}
+
+/// May `who` change the plan? The Sustainable Tenancy HMO who holds the case (or covers), or the area's Team Leader.
+fn may_edit_plan(who: &Principal, rec: &CaseRecord) -> bool {
+    let holder = who.acts_for(rec.scope.owner_id) && who.role == Role::SustainableHmo;
+    let team_leader = who.role == Role::TeamLeader && who.area_team_id == Some(rec.scope.area_team_id);
+    rec.detail.status == "open" && (holder || (team_leader && rec.detail.owner.as_ref().is_some_and(|o| o.role == Role::SustainableHmo.label())))
+}
+
+/// The case page: the case, its clock, its plan with each action's clock, its moves between
+/// roles with the viewer's permitted moves, and its history. Views of restricted cases, of other
+/// areas' cases, and refusals are audited.
+pub async fn case_detail(store: &dyn Store, who: &Principal, reference: &str, ip: &str) -> Result<CaseDetail, AppError> {
+    crate::domain::access::can_use_housing_records(who)?;
+    let reference = reference.trim().to_uppercase();
+    let Some(rec) = store.case_record(&reference, who.user_id).await? else {
+        return Err(AppError::NotFound(format!("Case {reference}")));
+    };
+    let outcome = can_view_record(who, &rec.scope);
+    if worth_auditing(who, &rec.scope, outcome) {
+        audit(store, who, ip, "view_case", "case", Some(rec.id), outcome, reference.clone()).await?;
+    }
+    outcome?;
+    Ok(present(store, who, rec).await?)
+}
+
+async fn present(store: &dyn Store, who: &Principal, rec: CaseRecord) -> Result<CaseDetail, AppError> {
+    let today = today();
+    let base = actor_for(who, &rec.scope, rec.patch_officer_id, None);
+    let open = rec.detail.status == "open";
+    let can_refer = open && workflow::next(Flow::ReferralToSustainable, state_of(open_item(&rec, Flow::ReferralToSustainable)), Move::Propose, base).is_ok();
+    let open_actions = rec.detail.actions.iter().filter(|a| a.status == "open").count();
+    let can_hand_back = open && workflow::next(Flow::HandBack, state_of(open_item(&rec, Flow::HandBack)), Move::Propose, base).is_ok();
+    let can_edit_plan = may_edit_plan(who, &rec);
+    let mut d = rec.detail.clone();
+    d.can_refer = can_refer;
+    d.can_hand_back = can_hand_back && open_actions == 0;
+    d.can_edit_plan = can_edit_plan;
+    d.clock = if open { d.due_at.as_deref().and_then(|x| instant_clock(x, today)) } else { None };
+    for a in &mut d.actions {
+        a.clock = if a.status == "open" { date_clock(&a.due_on, today) } else { None };
+    }
+    for w in &mut d.workflow {
+        w.actions = item_moves(who, actor_for(who, &rec.scope, rec.patch_officer_id, Some(w.proposer_id)), w);
+        w.clock = if FlowState::parse(&w.state).is_some_and(|s| s.is_open()) { w.due_on.as_deref().and_then(|x| instant_clock(x, today)) } else { None };
+    }
+    let deciding_referral = d.workflow.iter().any(|w| w.flow == Flow::ReferralToSustainable && w.actions.contains(&Move::Approve));
+    if deciding_referral {
+        d.sustainable_officers = store.officers(rec.scope.area_team_id, Some(Role::SustainableHmo)).await?;
+    }
+    Ok(d)
+}
+
+/// What the Community HMO sends to refer a case to the Sustainable Tenancy HMO.
+#[derive(Clone, Debug, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
+pub struct CaseReferral {
+    /// The case's version as the officer saw it.
+    pub version: i64,
+    pub concerns: String,
+    pub risks: String,
+    /// What has been tried so far.
+    pub tried: String,
+}
+
+fn working_day_due(days: u32) -> String {
+    sustain::due_after(today(), days, WorkingCalendar::england_and_wales()).to_string()
+}
+
+pub async fn refer_case(store: &dyn Store, who: &Principal, reference: &str, r: CaseReferral, ip: &str) -> Result<CaseDetail, AppError> {
+    let rec = load_case(store, who, reference).await?;
+    let text = ReferralText { concerns: r.concerns.trim().into(), risks: r.risks.trim().into(), tried: r.tried.trim().into() };
+    text.validate().map_err(AppError::Invalid)?;
+    if rec.detail.status != "open" {
+        return Err(AppError::Conflict("This case is closed; only open cases are referred.".into()));
+    }
+    if r.version != rec.version {
+        return Err(AppError::Conflict(STALE.into()));
+    }
+    let open = open_item(&rec, Flow::ReferralToSustainable);
+    let state = state_of(open);
+    let a = actor_for(who, &rec.scope, rec.patch_officer_id, open.map(|w| w.proposer_id));
+    workflow::next(Flow::ReferralToSustainable, state, Move::Propose, a).map_err(|_| refuse(Flow::ReferralToSustainable, state, Move::Propose, a))?;
+    let id = store
+        .propose(Proposal {
+            flow: Flow::ReferralToSustainable,
+            subject_type: "case",
+            subject_id: rec.id,
+            subject_version: r.version,
+            area_team_id: rec.scope.area_team_id,
+            outcome: "sustainable_hmo".into(),
+            reason: text.concerns.clone(),
+            detail: text.to_detail(),
+            proposed_by: who.user_id,
+            due_on: Some(working_day_due(sustain::REFERRAL_DECISION_WORKING_DAYS)),
+            reopen: open.map(|w| (w.id, w.version)),
+        })
+        .await?;
+    audit(store, who, ip, "refer_to_sustainable", "workflow_item", Some(id), Ok(()), rec.detail.reference.clone()).await?;
+    let rec = load_case(store, who, &rec.detail.reference).await?;
+    present(store, who, rec).await
+}
+
+/// What the Sustainable Tenancy HMO sends to hand a case back.
+#[derive(Clone, Debug, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
+pub struct HandBackRequest {
+    pub version: i64,
+    /// What the plan achieved and what the Community HMO should watch for.
+    pub summary: String,
+}
+
+pub async fn hand_back(store: &dyn Store, who: &Principal, reference: &str, h: HandBackRequest, ip: &str) -> Result<CaseDetail, AppError> {
+    let rec = load_case(store, who, reference).await?;
+    let open_actions = rec.detail.actions.iter().filter(|a| a.status == "open").count();
+    sustain::check_hand_back(&h.summary, open_actions).map_err(AppError::Invalid)?;
+    if h.version != rec.version {
+        return Err(AppError::Conflict(STALE.into()));
+    }
+    let open = open_item(&rec, Flow::HandBack);
+    let state = state_of(open);
+    let a = actor_for(who, &rec.scope, rec.patch_officer_id, open.map(|w| w.proposer_id));
+    workflow::next(Flow::HandBack, state, Move::Propose, a).map_err(|_| refuse(Flow::HandBack, state, Move::Propose, a))?;
+    let id = store
+        .propose(Proposal {
+            flow: Flow::HandBack,
+            subject_type: "case",
+            subject_id: rec.id,
+            subject_version: h.version,
+            area_team_id: rec.scope.area_team_id,
+            outcome: "community_hmo".into(),
+            reason: h.summary.trim().into(),
+            detail: String::new(),
+            proposed_by: who.user_id,
+            due_on: Some(working_day_due(sustain::HAND_BACK_WORKING_DAYS)),
+            reopen: open.map(|w| (w.id, w.version)),
+        })
+        .await?;
+    audit(store, who, ip, "propose_hand_back", "workflow_item", Some(id), Ok(()), rec.detail.reference.clone()).await?;
+    let rec = load_case(store, who, &rec.detail.reference).await?;
+    present(store, who, rec).await
+}
+
+/// A new action for the case's plan.
+#[derive(Clone, Debug, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
+pub struct PlanActionRequest {
+    pub description: String,
+    /// officer, tenant or agency.
+    pub owner: String,
+    /// The officer's or agency's name (not needed for the tenant).
+    #[serde(default)]
+    pub owner_name: String,
+    /// YYYY-MM-DD.
+    pub due_on: String,
+}
+
+fn plan_guard(who: &Principal, rec: &CaseRecord) -> Result<(), AppError> {
+    if may_edit_plan(who, rec) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden("Only the Sustainable Tenancy HMO working this case, or their Team Leader, can change its plan.".into()))
+    }
+}
+
+pub async fn add_action(store: &dyn Store, who: &Principal, reference: &str, a: PlanActionRequest, ip: &str) -> Result<CaseDetail, AppError> {
+    let rec = load_case(store, who, reference).await?;
+    let (owner, due) = sustain::check_action(&NewAction { description: &a.description, owner: &a.owner, owner_name: &a.owner_name, due_on: &a.due_on }, today())
+        .map_err(AppError::Invalid)?;
+    plan_guard(who, &rec)?;
+    let id = store
+        .add_plan_action(NewPlanAction {
+            case_id: rec.id,
+            description: a.description.trim().into(),
+            owner_kind: owner.as_str().into(),
+            owner_name: a.owner_name.trim().into(),
+            due_on: due.to_string(),
+            created_by: who.user_id,
+        })
+        .await?;
+    audit(store, who, ip, "add_plan_action", "case", Some(rec.id), Ok(()), format!("action {id}")).await?;
+    let rec = load_case(store, who, &rec.detail.reference).await?;
+    present(store, who, rec).await
+}
+
+/// Marks an action done or no longer needed (or open again).
+#[derive(Clone, Debug, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
+pub struct PlanActionUpdate {
+    pub version: i64,
+    /// open, done or dropped.
+    pub status: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+pub async fn update_action(store: &dyn Store, who: &Principal, action_id: i64, u: PlanActionUpdate, ip: &str) -> Result<CaseDetail, AppError> {
+    let reference = store.plan_action_case(action_id).await?.ok_or_else(|| AppError::NotFound(format!("Action {action_id}")))?;
+    let rec = load_case(store, who, &reference).await?;
+    let status = ActionStatus::parse(u.status.trim()).ok_or_else(|| AppError::Invalid("Choose open, done or no longer needed.".into()))?;
+    if u.note.chars().count() > 1000 {
+        return Err(AppError::Invalid("The note is too long (1,000 characters at most).".into()));
+    }
+    plan_guard(who, &rec)?;
+    store.update_plan_action(action_id, u.version, status.as_str(), u.note.trim(), who.user_id).await?;
+    audit(store, who, ip, "update_plan_action", "case", Some(rec.id), Ok(()), format!("action {action_id} -> {}", status.as_str())).await?;
+    let rec = load_case(store, who, &reference).await?;
+    present(store, who, rec).await
+}
+
+/// The plan's agreement with the tenant and its next review.
+#[derive(Clone, Debug, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
+pub struct PlanDates {
+    pub version: i64,
+    pub agreed_on: String,
+    pub next_review_on: String,
+}
+
+pub async fn set_plan(store: &dyn Store, who: &Principal, reference: &str, p: PlanDates, ip: &str) -> Result<CaseDetail, AppError> {
+    let rec = load_case(store, who, reference).await?;
+    let (agreed, review) = sustain::check_plan_dates(&p.agreed_on, &p.next_review_on, today()).map_err(AppError::Invalid)?;
+    plan_guard(who, &rec)?;
+    if p.version != rec.version {
+        return Err(AppError::Conflict(STALE.into()));
+    }
+    store.set_plan(rec.id, p.version, &agreed.to_string(), &review.to_string()).await?;
+    audit(store, who, ip, "set_plan", "case", Some(rec.id), Ok(()), format!("agreed {agreed}, review {review}")).await?;
+    let rec = load_case(store, who, &rec.detail.reference).await?;
+    present(store, who, rec).await
+}
+
+// ---------------------------------------------------------------------------------------
+// The Team Leader's team view and cover
+// ---------------------------------------------------------------------------------------
+
+fn team_leader_area(who: &Principal) -> Result<i64, AppError> {
+    match (who.role, who.area_team_id) {
+        (Role::TeamLeader, Some(a)) => Ok(a),
+        _ => Err(AppError::Forbidden("The team view and cover are for Team Leaders.".into())),
+    }
+}
+
+pub async fn team(store: &dyn Store, who: &Principal) -> Result<TeamView, AppError> {
+    let area = team_leader_area(who)?;
+    let today = today();
+    let since = (today - chrono::Duration::days(14)).to_string();
+    let mut plans = store.plans(area, &today.to_string()).await?;
+    for p in &mut plans {
+        p.clock = p.due_at.as_deref().and_then(|d| instant_clock(d, today));
+    }
+    plans.sort_by(|a, b| (urgency(a.clock), &a.due_at).cmp(&(urgency(b.clock), &b.due_at)));
+    Ok(TeamView {
+        area_team: who.area_team.clone().unwrap_or_default(),
+        officers: store.officers(area, None).await?,
+        covers: store.covers(Some(area), None, &since).await?,
+        plans,
+    })
+}
+
+/// A Team Leader sets cover for an absent officer.
+#[derive(Clone, Debug, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
+pub struct CoverRequest {
+    pub absent_id: i64,
+    pub cover_id: i64,
+    /// First day of cover, YYYY-MM-DD.
+    pub starts_on: String,
+    /// Last day of cover, YYYY-MM-DD; work returns the day after.
+    pub ends_on: String,
+    pub reason: String,
+}
+
+pub async fn create_cover(store: &dyn Store, who: &Principal, c: CoverRequest, ip: &str) -> Result<TeamView, AppError> {
+    let area = team_leader_area(who)?;
+    let absent = store.user_facts(c.absent_id).await?.ok_or_else(|| AppError::Invalid("Choose the absent officer.".into()))?;
+    let cover_party = store.user_facts(c.cover_id).await?.ok_or_else(|| AppError::Invalid("Choose the cover officer.".into()))?;
+    let (start, end) = cover::check(absent, cover_party, area, &c.starts_on, &c.ends_on, &c.reason, today()).map_err(AppError::Invalid)?;
+    let id = store
+        .create_cover(NewCover { absent_user_id: c.absent_id, cover_user_id: c.cover_id, starts_on: start.to_string(), ends_on: end.to_string(), reason: c.reason.trim().into(), created_by: who.user_id })
+        .await?;
+    audit(store, who, ip, "set_cover", "cover", Some(id), Ok(()), format!("{} covered by {} {start}..{end}", c.absent_id, c.cover_id)).await?;
+    team(store, who).await
+}
+
+/// Ends cover early: today becomes its last day (or it is cancelled, if it has not started).
+pub async fn end_cover(store: &dyn Store, who: &Principal, cover_id: i64, ip: &str) -> Result<TeamView, AppError> {
+    let area = team_leader_area(who)?;
+    let (c, cover_area) = store.cover(cover_id).await?.ok_or_else(|| AppError::NotFound(format!("Cover {cover_id}")))?;
+    if cover_area != area {
+        return Err(AppError::Forbidden("That cover belongs to another area team.".into()));
+    }
+    let today = today();
+    let start: NaiveDate = c.starts_on.parse().map_err(|_| AppError::Internal)?;
+    // Not started: the period ends the day before it begins, so it never applies.
+    let last_day = if start > today { start - chrono::Duration::days(1) } else { today };
+    store.end_cover(cover_id, &last_day.to_string()).await?;
+    audit(store, who, ip, "end_cover", "cover", Some(cover_id), Ok(()), format!("last day {last_day}")).await?;
+    team(store, who).await
+}
