@@ -307,7 +307,7 @@ pub async fn create_cover(State(state): State<AppState>, SignedIn(who): SignedIn
     reply(casework::create_cover(&*state.store, &who, c, &meta.ip).await)
 }
 
-/// End a cover period today (or cancel one that has not started).
+/// End cover now (the work returns to the officer at once), or cancel a period that has not started.
 #[utoipa::path(post, path = "/api/v1/covers/{id}/end", tag = "cover", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 200, body = TeamView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn end_cover(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, Path(id): Path<i64>) -> Response {

@@ -173,17 +173,32 @@ async fn referral_accept_plan_hand_back_acknowledge() {
     }
 }
 
+/// A case of chmo.east1's referred to the Sustainable Tenancy HMO, with the tokens of its officer and Team Leader.
+struct Referred {
+    chmo: String,
+    tl: String,
+    reference: String,
+    path: String,
+    item: Value,
+}
+
+async fn referred(app: &TestApp) -> Referred {
+    let chmo = app.token("chmo.east1", PASSWORD).await.unwrap();
+    let tl = app.token("tl.east", PASSWORD).await.unwrap();
+    let reference = case_of(app, "chmo.east1").await;
+    let path = format!("/api/v1/cases/{reference}");
+    let (_, case) = app.get_json(&path, &chmo).await;
+    let (s, case) = app.json("POST", &format!("{path}/referral"), &chmo, with_version(referral(), &case["version"])).await;
+    assert_eq!(s, StatusCode::OK, "{case}");
+    let item = open_item(&case, "referral_to_sustainable").clone();
+    Referred { chmo, tl, reference, path, item }
+}
+
 #[tokio::test]
 async fn referral_declined_with_reasons_stays_with_the_community_hmo() {
     for engine in engines() {
         let app = TestApp::new(engine).await;
-        let chmo = app.token("chmo.east1", PASSWORD).await.unwrap();
-        let tl = app.token("tl.east", PASSWORD).await.unwrap();
-        let reference = case_of(&app, "chmo.east1").await;
-        let path = format!("/api/v1/cases/{reference}");
-        let (_, case) = app.get_json(&path, &chmo).await;
-        let (_, case) = app.json("POST", &format!("{path}/referral"), &chmo, with_version(referral(), &case["version"])).await;
-        let item = open_item(&case, "referral_to_sustainable").clone();
+        let Referred { chmo, tl, path, item, .. } = referred(&app).await;
         let decision = format!("/api/v1/workflow/{}/decision", item["id"]);
         let (s, v) = app.json("POST", &decision, &tl, json!({"version": item["version"], "action": "decline"})).await;
         assert_eq!(s, StatusCode::BAD_REQUEST, "a decline needs reasons");
@@ -204,13 +219,7 @@ async fn referral_declined_with_reasons_stays_with_the_community_hmo() {
 async fn simultaneous_decisions_on_one_referral_one_wins() {
     for engine in engines() {
         let app = TestApp::new(engine).await;
-        let chmo = app.token("chmo.east1", PASSWORD).await.unwrap();
-        let tl = app.token("tl.east", PASSWORD).await.unwrap();
-        let reference = case_of(&app, "chmo.east1").await;
-        let path = format!("/api/v1/cases/{reference}");
-        let (_, case) = app.get_json(&path, &chmo).await;
-        let (_, case) = app.json("POST", &format!("{path}/referral"), &chmo, with_version(referral(), &case["version"])).await;
-        let item = open_item(&case, "referral_to_sustainable").clone();
+        let Referred { tl, reference, path, item, .. } = referred(&app).await;
         let officers = [user_id(&app, "sthmo.east1").await, user_id(&app, "sthmo.east2").await];
         let decision = format!("/api/v1/workflow/{}/decision", item["id"]);
         let calls = (0..20).map(|n| {

@@ -7,23 +7,8 @@ use app::api::store::Store;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use common::*;
-use serde_json::{Value, json};
+use serde_json::json;
 use sqlx::Row;
-
-async fn post_json(app: &TestApp, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
-    let res = app
-        .send(
-            Request::post(path)
-                .header(header::HOST, HOST)
-                .header(header::AUTHORIZATION, format!("Bearer {token}"))
-                .header(header::CONTENT_TYPE, "application/json")
-                .body(Body::from(body.to_string()))
-                .unwrap(),
-        )
-        .await;
-    let status = res.status();
-    (status, body_json(res).await)
-}
 
 /// An introductory (not extended) tenancy owned by `ihmo` with its trial end.
 async fn introductory_of(app: &TestApp, ihmo: &str, future: bool) -> (String, String) {
@@ -54,21 +39,21 @@ async fn make_secure_moves_the_tenancy_to_the_patch_officer_with_history() {
         let version = panel["tenancy_version"].as_i64().unwrap();
 
         // Bad input explains itself.
-        let (s, v) = post_json(&app, &format!("/api/v1/tenancies/{reference}/review"), &ihmo, json!({"version": version, "outcome": "promote", "reason": "All good over the year"})).await;
+        let (s, v) = app.json("POST", &format!("/api/v1/tenancies/{reference}/review"), &ihmo, json!({"version": version, "outcome": "promote", "reason": "All good over the year"})).await;
         assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
-        let (s, _) = post_json(&app, &format!("/api/v1/tenancies/{reference}/review"), &ihmo, json!({"version": version, "outcome": "make_secure", "reason": "ok"})).await;
+        let (s, _) = app.json("POST", &format!("/api/v1/tenancies/{reference}/review"), &ihmo, json!({"version": version, "outcome": "make_secure", "reason": "ok"})).await;
         assert_eq!(s, StatusCode::BAD_REQUEST);
         // Only the owning Introductory HMO proposes.
-        let (s, _) = post_json(&app, &format!("/api/v1/tenancies/{reference}/review"), &tl, json!({"version": version, "outcome": "make_secure", "reason": "Rent paid, no complaints, settled in well"})).await;
+        let (s, _) = app.json("POST", &format!("/api/v1/tenancies/{reference}/review"), &tl, json!({"version": version, "outcome": "make_secure", "reason": "Rent paid, no complaints, settled in well"})).await;
         assert_eq!(s, StatusCode::FORBIDDEN);
 
-        let (s, v) = post_json(&app, &format!("/api/v1/tenancies/{reference}/review"), &ihmo, json!({"version": version, "outcome": "make_secure", "reason": "Rent paid, no complaints, settled in well"})).await;
+        let (s, v) = app.json("POST", &format!("/api/v1/tenancies/{reference}/review"), &ihmo, json!({"version": version, "outcome": "make_secure", "reason": "Rent paid, no complaints, settled in well"})).await;
         assert_eq!(s, StatusCode::OK, "{v}");
         assert_eq!(v["open"]["state"], "proposed");
         let item = v["open"]["id"].as_i64().unwrap();
         let item_version = v["open"]["version"].as_i64().unwrap();
         // The same proposal on the stale version is refused, and nothing changes.
-        let (s, v2) = post_json(&app, &format!("/api/v1/tenancies/{reference}/review"), &ihmo, json!({"version": version, "outcome": "extend", "extension_reason": "arrears", "reason": "Second thoughts about the arrears"})).await;
+        let (s, v2) = app.json("POST", &format!("/api/v1/tenancies/{reference}/review"), &ihmo, json!({"version": version, "outcome": "extend", "extension_reason": "arrears", "reason": "Second thoughts about the arrears"})).await;
         assert_eq!(s, StatusCode::CONFLICT, "{v2}");
         assert!(v2["message"].as_str().unwrap().contains("changed since you opened it"));
 
@@ -76,18 +61,18 @@ async fn make_secure_moves_the_tenancy_to_the_patch_officer_with_history() {
         let queue = body_json(app.get_bearer("/api/v1/approvals", &tl).await).await;
         assert!(queue.as_array().unwrap().iter().any(|w| w["id"] == item));
         let west = app.token("tl.west", PASSWORD).await.unwrap();
-        let (s, _) = post_json(&app, &format!("/api/v1/workflow/{item}/decision"), &west, json!({"version": item_version, "action": "approve"})).await;
+        let (s, _) = app.json("POST", &format!("/api/v1/workflow/{item}/decision"), &west, json!({"version": item_version, "action": "approve"})).await;
         assert_eq!(s, StatusCode::FORBIDDEN);
         // The proposer cannot approve their own proposal.
-        let (s, _) = post_json(&app, &format!("/api/v1/workflow/{item}/decision"), &ihmo, json!({"version": item_version, "action": "approve"})).await;
+        let (s, _) = app.json("POST", &format!("/api/v1/workflow/{item}/decision"), &ihmo, json!({"version": item_version, "action": "approve"})).await;
         assert_eq!(s, StatusCode::FORBIDDEN);
-        let (s, _) = post_json(&app, &format!("/api/v1/workflow/{item}/decision"), &tl, json!({"version": item_version + 5, "action": "approve"})).await;
+        let (s, _) = app.json("POST", &format!("/api/v1/workflow/{item}/decision"), &tl, json!({"version": item_version + 5, "action": "approve"})).await;
         assert_eq!(s, StatusCode::CONFLICT);
-        let (s, v) = post_json(&app, &format!("/api/v1/workflow/{item}/decision"), &tl, json!({"version": item_version, "action": "approve", "note": "Agreed"})).await;
+        let (s, v) = app.json("POST", &format!("/api/v1/workflow/{item}/decision"), &tl, json!({"version": item_version, "action": "approve", "note": "Agreed"})).await;
         assert_eq!(s, StatusCode::OK, "{v}");
         assert_eq!(v["state"], "completed");
         // Deciding again is a clear 409.
-        let (s, v) = post_json(&app, &format!("/api/v1/workflow/{item}/decision"), &tl, json!({"version": item_version + 1, "action": "approve"})).await;
+        let (s, v) = app.json("POST", &format!("/api/v1/workflow/{item}/decision"), &tl, json!({"version": item_version + 1, "action": "approve"})).await;
         assert_eq!(s, StatusCode::CONFLICT, "{v}");
 
         // The trial ends in the future: still introductory until the anniversary.
@@ -130,23 +115,23 @@ async fn extension_once_with_reason_then_notice_and_send_back_loop() {
     let version = v["tenancy_version"].as_i64().unwrap();
     assert!(v["notice_last_day"].is_string(), "the last day to serve a notice is computed");
 
-    let (s, v) = post_json(&app, &path, &ihmo, json!({"version": version, "outcome": "extend", "reason": "Arrears have grown since sign-up"})).await;
+    let (s, v) = app.json("POST", &path, &ihmo, json!({"version": version, "outcome": "extend", "reason": "Arrears have grown since sign-up"})).await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "an extension needs its reason: {v}");
-    let (s, v) = post_json(&app, &path, &ihmo, json!({"version": version, "outcome": "extend", "extension_reason": "arrears", "reason": "Arrears have grown since sign-up"})).await;
+    let (s, v) = app.json("POST", &path, &ihmo, json!({"version": version, "outcome": "extend", "extension_reason": "arrears", "reason": "Arrears have grown since sign-up"})).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     let (item, iv) = (v["open"]["id"].as_i64().unwrap(), v["open"]["version"].as_i64().unwrap());
     // Sending back needs a reason; then the officer proposes again on the same item.
-    let (s, _) = post_json(&app, &format!("/api/v1/workflow/{item}/decision"), &tl, json!({"version": iv, "action": "send_back"})).await;
+    let (s, _) = app.json("POST", &format!("/api/v1/workflow/{item}/decision"), &tl, json!({"version": iv, "action": "send_back"})).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
-    let (s, v) = post_json(&app, &format!("/api/v1/workflow/{item}/decision"), &tl, json!({"version": iv, "action": "send_back", "note": "Attach the arrears history first"})).await;
+    let (s, v) = app.json("POST", &format!("/api/v1/workflow/{item}/decision"), &tl, json!({"version": iv, "action": "send_back", "note": "Attach the arrears history first"})).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["state"], "sent_back");
     let v = body_json(app.get_bearer(&path, &ihmo).await).await;
     assert_eq!(v["moves"], json!(["propose", "withdraw"]));
-    let (s, v) = post_json(&app, &path, &ihmo, json!({"version": v["tenancy_version"], "outcome": "extend", "extension_reason": "arrears", "reason": "Arrears history attached: 9 weeks missed"})).await;
+    let (s, v) = app.json("POST", &path, &ihmo, json!({"version": v["tenancy_version"], "outcome": "extend", "extension_reason": "arrears", "reason": "Arrears history attached: 9 weeks missed"})).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["open"]["id"].as_i64().unwrap(), item, "the same item, proposed again");
-    let (s, v) = post_json(&app, &format!("/api/v1/workflow/{item}/decision"), &tl, json!({"version": v["open"]["version"], "action": "approve"})).await;
+    let (s, v) = app.json("POST", &format!("/api/v1/workflow/{item}/decision"), &tl, json!({"version": v["open"]["version"], "action": "approve"})).await;
     assert_eq!(s, StatusCode::OK, "{v}");
 
     let row = sqlx::query::<sqlx::Any>("SELECT tenure, trial_ends_on, start_date, extension_reason FROM tenancies WHERE reference = $1").bind(&reference).fetch_one(&app.db.pool).await.unwrap();
@@ -157,17 +142,17 @@ async fn extension_once_with_reason_then_notice_and_send_back_loop() {
 
     // Once only.
     let v = body_json(app.get_bearer(&path, &ihmo).await).await;
-    let (s, v) = post_json(&app, &path, &ihmo, json!({"version": v["tenancy_version"], "outcome": "extend", "extension_reason": "nuisance", "reason": "Further complaints from neighbours"})).await;
+    let (s, v) = app.json("POST", &path, &ihmo, json!({"version": v["tenancy_version"], "outcome": "extend", "extension_reason": "nuisance", "reason": "Further complaints from neighbours"})).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert!(v["message"].as_str().unwrap().contains("already been extended"));
 
     // The notice of extension: not in the future, and recorded.
     let v = body_json(app.get_bearer(&path, &ihmo).await).await;
     let notice = format!("/api/v1/tenancies/{reference}/extension-notice");
-    let (s, _) = post_json(&app, &notice, &ihmo, json!({"version": v["tenancy_version"], "served_on": "2099-01-01"})).await;
+    let (s, _) = app.json("POST", &notice, &ihmo, json!({"version": v["tenancy_version"], "served_on": "2099-01-01"})).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     let today = app::api::service::today().to_string();
-    let (s, v) = post_json(&app, &notice, &ihmo, json!({"version": v["tenancy_version"], "served_on": today})).await;
+    let (s, v) = app.json("POST", &notice, &ihmo, json!({"version": v["tenancy_version"], "served_on": today})).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["notice_served_on"], today.as_str());
     assert!(scalar(&app.db, "SELECT COUNT(*) FROM audit_log WHERE action IN ('propose_review', 'decide_review', 'record_extension_notice')").await >= 5);
@@ -193,7 +178,7 @@ async fn concurrent_decisions_resolve_to_exactly_one() {
         let tl = app.token(&leader, PASSWORD).await.unwrap();
         let path = format!("/api/v1/tenancies/{reference}/review");
         let v = body_json(app.get_bearer(&path, &ihmo).await).await;
-        let (s, v) = post_json(&app, &path, &ihmo, json!({"version": v["tenancy_version"], "outcome": "make_secure", "reason": "Review overdue: rent clear, no issues"})).await;
+        let (s, v) = app.json("POST", &path, &ihmo, json!({"version": v["tenancy_version"], "outcome": "make_secure", "reason": "Review overdue: rent clear, no issues"})).await;
         assert_eq!(s, StatusCode::OK, "{v}");
         let (item, iv) = (v["open"]["id"].as_i64().unwrap(), v["open"]["version"].as_i64().unwrap());
         let mut tasks = Vec::new();
@@ -260,7 +245,7 @@ async fn missed_anniversaries_are_the_loudest_item() {
         let today = app::api::service::today().to_string();
         let (before, _) = app_store(&app).reviews_due(Some(officer_id), None, &today, "2999-01-01").await.unwrap();
         let v = body_json(app.get_bearer(&format!("/api/v1/tenancies/{reference}/review"), &ihmo).await).await;
-        let (s, _) = post_json(&app, &format!("/api/v1/tenancies/{reference}/review"), &ihmo, json!({"version": v["tenancy_version"], "outcome": "make_secure", "reason": "Recording the secure tenancy now"})).await;
+        let (s, _) = app.json("POST", &format!("/api/v1/tenancies/{reference}/review"), &ihmo, json!({"version": v["tenancy_version"], "outcome": "make_secure", "reason": "Recording the secure tenancy now"})).await;
         assert_eq!(s, StatusCode::OK);
         let (after, _) = app_store(&app).reviews_due(Some(officer_id), None, &today, "2999-01-01").await.unwrap();
         assert_eq!(after, before - 1);
@@ -285,17 +270,17 @@ async fn escalation_to_legal_is_concluded_by_legal_and_stays_in_sight() {
         assert_eq!(panel["can_escalate"], true);
         let version = panel["tenancy_version"].clone();
 
-        let (s, _) = post_json(&app, &esc_path, &chmo, json!({"version": version, "purpose": "eviction", "reason": "Serious arrears, no contact"})).await;
+        let (s, _) = app.json("POST", &esc_path, &chmo, json!({"version": version, "purpose": "eviction", "reason": "Serious arrears, no contact"})).await;
         assert_eq!(s, StatusCode::BAD_REQUEST);
         let west = app.token("chmo.west1", PASSWORD).await.unwrap();
-        let (s, _) = post_json(&app, &esc_path, &west, json!({"version": version, "purpose": "notice", "reason": "Serious arrears, no contact"})).await;
+        let (s, _) = app.json("POST", &esc_path, &west, json!({"version": version, "purpose": "notice", "reason": "Serious arrears, no contact"})).await;
         assert_eq!(s, StatusCode::FORBIDDEN, "another area's officer");
-        let (s, v) = post_json(&app, &esc_path, &chmo, json!({"version": version, "purpose": "notice", "reason": "Serious arrears, no contact for 8 weeks"})).await;
+        let (s, v) = app.json("POST", &esc_path, &chmo, json!({"version": version, "purpose": "notice", "reason": "Serious arrears, no contact for 8 weeks"})).await;
         assert_eq!(s, StatusCode::OK, "{v}");
         assert_eq!(v["can_escalate"], false, "one open escalation at a time");
         let item = v["escalations"][0].clone();
         assert_eq!(item["outcome_label"], "Legal: serve a notice");
-        let (s, _) = post_json(&app, &esc_path, &chmo, json!({"version": v["tenancy_version"], "purpose": "possession", "reason": "Serious arrears, no contact for 8 weeks"})).await;
+        let (s, _) = app.json("POST", &esc_path, &chmo, json!({"version": v["tenancy_version"], "purpose": "possession", "reason": "Serious arrears, no contact for 8 weeks"})).await;
         assert_eq!(s, StatusCode::CONFLICT);
 
         // Legal sees it in their queue; the Hub cannot conclude a Legal escalation; the owner cannot either.
@@ -305,13 +290,13 @@ async fn escalation_to_legal_is_concluded_by_legal_and_stays_in_sight() {
         assert!(queue.as_array().unwrap().iter().all(|w| w["flow"] == "escalation"));
         let hub = app.token("asb.hub", PASSWORD).await.unwrap();
         let decision = format!("/api/v1/workflow/{}/decision", item["id"]);
-        let (s, _) = post_json(&app, &decision, &hub, json!({"version": item["version"], "action": "acknowledge", "note": "Done"})).await;
+        let (s, _) = app.json("POST", &decision, &hub, json!({"version": item["version"], "action": "acknowledge", "note": "Done"})).await;
         assert_eq!(s, StatusCode::FORBIDDEN);
-        let (s, _) = post_json(&app, &decision, &chmo, json!({"version": item["version"], "action": "acknowledge", "note": "Done"})).await;
+        let (s, _) = app.json("POST", &decision, &chmo, json!({"version": item["version"], "action": "acknowledge", "note": "Done"})).await;
         assert_eq!(s, StatusCode::FORBIDDEN);
-        let (s, _) = post_json(&app, &decision, &legal, json!({"version": item["version"], "action": "acknowledge"})).await;
+        let (s, _) = app.json("POST", &decision, &legal, json!({"version": item["version"], "action": "acknowledge"})).await;
         assert_eq!(s, StatusCode::BAD_REQUEST, "an outcome is recorded");
-        let (s, v) = post_json(&app, &decision, &legal, json!({"version": item["version"], "action": "acknowledge", "note": "Notice of seeking possession served"})).await;
+        let (s, v) = app.json("POST", &decision, &legal, json!({"version": item["version"], "action": "acknowledge", "note": "Notice of seeking possession served"})).await;
         assert_eq!(s, StatusCode::OK, "{v}");
         assert_eq!(v["state"], "completed");
 

@@ -56,7 +56,7 @@ pub async fn case_detail(store: &dyn Store, who: &Principal, reference: &str, ip
         audit(store, who, ip, "view_case", "case", Some(rec.id), outcome, reference.clone()).await?;
     }
     outcome?;
-    Ok(present(store, who, rec).await?)
+    present(store, who, rec).await
 }
 
 async fn present(store: &dyn Store, who: &Principal, rec: CaseRecord) -> Result<CaseDetail, AppError> {
@@ -108,29 +108,47 @@ pub async fn refer_case(store: &dyn Store, who: &Principal, reference: &str, r: 
     if rec.detail.status != "open" {
         return Err(AppError::Conflict("This case is closed; only open cases are referred.".into()));
     }
-    if r.version != rec.version {
+    let due = working_day_due(sustain::REFERRAL_DECISION_WORKING_DAYS);
+    let step = CaseStep { flow: Flow::ReferralToSustainable, version: r.version, outcome: "sustainable_hmo", reason: text.concerns.clone(), detail: text.to_detail(), due_on: due };
+    propose_on_case(store, who, rec, step, "refer_to_sustainable", ip).await
+}
+
+/// A proposal about a case: a referral or a hand-back.
+struct CaseStep {
+    flow: Flow,
+    version: i64,
+    outcome: &'static str,
+    reason: String,
+    detail: String,
+    due_on: String,
+}
+
+/// Proposes `step` on the case if the state machine lets `who` (a stale version is a conflict),
+/// audits it, and returns the case as it now is.
+async fn propose_on_case(store: &dyn Store, who: &Principal, rec: CaseRecord, step: CaseStep, action: &str, ip: &str) -> Result<CaseDetail, AppError> {
+    if step.version != rec.version {
         return Err(AppError::Conflict(STALE.into()));
     }
-    let open = open_item(&rec, Flow::ReferralToSustainable);
+    let open = open_item(&rec, step.flow);
     let state = state_of(open);
     let a = actor_for(who, &rec.scope, rec.patch_officer_id, open.map(|w| w.proposer_id));
-    workflow::next(Flow::ReferralToSustainable, state, Move::Propose, a).map_err(|_| refuse(Flow::ReferralToSustainable, state, Move::Propose, a))?;
+    workflow::next(step.flow, state, Move::Propose, a).map_err(|_| refuse(step.flow, state, Move::Propose, a))?;
     let id = store
         .propose(Proposal {
-            flow: Flow::ReferralToSustainable,
+            flow: step.flow,
             subject_type: "case",
             subject_id: rec.id,
-            subject_version: r.version,
+            subject_version: step.version,
             area_team_id: rec.scope.area_team_id,
-            outcome: "sustainable_hmo".into(),
-            reason: text.concerns.clone(),
-            detail: text.to_detail(),
+            outcome: step.outcome.into(),
+            reason: step.reason,
+            detail: step.detail,
             proposed_by: who.user_id,
-            due_on: Some(working_day_due(sustain::REFERRAL_DECISION_WORKING_DAYS)),
+            due_on: Some(step.due_on),
             reopen: open.map(|w| (w.id, w.version)),
         })
         .await?;
-    audit(store, who, ip, "refer_to_sustainable", "workflow_item", Some(id), Ok(()), rec.detail.reference.clone()).await?;
+    audit(store, who, ip, action, "workflow_item", Some(id), Ok(()), rec.detail.reference.clone()).await?;
     let rec = load_case(store, who, &rec.detail.reference).await?;
     present(store, who, rec).await
 }
@@ -147,31 +165,15 @@ pub async fn hand_back(store: &dyn Store, who: &Principal, reference: &str, h: H
     let rec = load_case(store, who, reference).await?;
     let open_actions = rec.detail.actions.iter().filter(|a| a.status == "open").count();
     sustain::check_hand_back(&h.summary, open_actions).map_err(AppError::Invalid)?;
-    if h.version != rec.version {
-        return Err(AppError::Conflict(STALE.into()));
-    }
-    let open = open_item(&rec, Flow::HandBack);
-    let state = state_of(open);
-    let a = actor_for(who, &rec.scope, rec.patch_officer_id, open.map(|w| w.proposer_id));
-    workflow::next(Flow::HandBack, state, Move::Propose, a).map_err(|_| refuse(Flow::HandBack, state, Move::Propose, a))?;
-    let id = store
-        .propose(Proposal {
-            flow: Flow::HandBack,
-            subject_type: "case",
-            subject_id: rec.id,
-            subject_version: h.version,
-            area_team_id: rec.scope.area_team_id,
-            outcome: "community_hmo".into(),
-            reason: h.summary.trim().into(),
-            detail: String::new(),
-            proposed_by: who.user_id,
-            due_on: Some(working_day_due(sustain::HAND_BACK_WORKING_DAYS)),
-            reopen: open.map(|w| (w.id, w.version)),
-        })
-        .await?;
-    audit(store, who, ip, "propose_hand_back", "workflow_item", Some(id), Ok(()), rec.detail.reference.clone()).await?;
-    let rec = load_case(store, who, &rec.detail.reference).await?;
-    present(store, who, rec).await
+    let step = CaseStep {
+        flow: Flow::HandBack,
+        version: h.version,
+        outcome: "community_hmo",
+        reason: h.summary.trim().into(),
+        detail: String::new(),
+        due_on: working_day_due(sustain::HAND_BACK_WORKING_DAYS),
+    };
+    propose_on_case(store, who, rec, step, "propose_hand_back", ip).await
 }
 
 /// A new action for the case's plan.
@@ -312,17 +314,16 @@ pub async fn create_cover(store: &dyn Store, who: &Principal, c: CoverRequest, i
     team(store, who).await
 }
 
-/// Ends cover early: today becomes its last day (or it is cancelled, if it has not started).
+/// Ends cover now: the work returns to the officer at once (yesterday becomes the last day), or
+/// a period that has not started is cancelled (it ends the day before it begins, so never applies).
 pub async fn end_cover(store: &dyn Store, who: &Principal, cover_id: i64, ip: &str) -> Result<TeamView, AppError> {
     let area = team_leader_area(who)?;
     let (c, cover_area) = store.cover(cover_id).await?.ok_or_else(|| AppError::NotFound(format!("Cover {cover_id}")))?;
     if cover_area != area {
         return Err(AppError::Forbidden("That cover belongs to another area team.".into()));
     }
-    let today = today();
     let start: NaiveDate = c.starts_on.parse().map_err(|_| AppError::Internal)?;
-    // Not started: the period ends the day before it begins, so it never applies.
-    let last_day = if start > today { start - chrono::Duration::days(1) } else { today };
+    let last_day = start.max(today()) - chrono::Duration::days(1);
     store.end_cover(cover_id, &last_day.to_string()).await?;
     audit(store, who, ip, "end_cover", "cover", Some(cover_id), Ok(()), format!("last day {last_day}")).await?;
     team(store, who).await

@@ -461,7 +461,8 @@ pub async fn propose_review(store: &dyn Store, who: &Principal, reference: &str,
     review_panel(store, who, &rec.reference).await
 }
 
-/// The tenancy or case a workflow item moves, as the rules need it.
+/// The tenancy or case a workflow item moves, as the rules need it (one per request: size is no concern).
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum Subject {
     Tenancy(ReviewRecord),
     Case(crate::api::store::CaseRecord),

@@ -29,7 +29,7 @@ impl CoverState {
 }
 
 /// Where a cover period stands on `today` (both dates inclusive).
-/// A period whose last day is before its first was cancelled before it began: ended.
+/// A period whose last day is before its first was cancelled, or ended on its first day: ended.
 pub fn state(starts_on: NaiveDate, ends_on: NaiveDate, today: NaiveDate) -> CoverState {
     if ends_on < starts_on {
         CoverState::Ended

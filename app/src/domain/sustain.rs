@@ -191,7 +191,7 @@ mod tests {
         let cal = WorkingCalendar::england_and_wales();
         // Friday 18 Dec 2026 + 5 working days: 21-24 Dec, then Christmas (Fri 25) and Boxing Day's
         // substitute (Mon 28) are skipped, so the fifth is Tuesday 29 Dec.
-        assert_eq!(due_after(d("2026-12-18"), REFERRAL_DECISION_WORKING_DAYS, &cal), d("2026-12-29"));
-        assert_eq!(due_after(d("2026-11-20"), PLAN_AGREEMENT_WORKING_DAYS, &cal), d("2026-12-04"));
+        assert_eq!(due_after(d("2026-12-18"), REFERRAL_DECISION_WORKING_DAYS, cal), d("2026-12-29"));
+        assert_eq!(due_after(d("2026-11-20"), PLAN_AGREEMENT_WORKING_DAYS, cal), d("2026-12-04"));
     }
 }

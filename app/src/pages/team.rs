@@ -47,7 +47,7 @@ pub fn TeamPage() -> impl IntoView {
                                                     <td>{(c.state != CoverState::Ended).then(|| view! {
                                                         <ActionForm action=end attr:class="inline">
                                                             <input type="hidden" name="cover_id" value=c.id.to_string() />
-                                                            <button type="submit" class="link-like" aria-label=format!("End cover for {}", c.absent)>{if c.state == CoverState::Upcoming { "Cancel" } else { "End today" }}</button>
+                                                            <button type="submit" class="link-like" aria-label=format!("End cover for {}", c.absent)>{if c.state == CoverState::Upcoming { "Cancel" } else { "End cover now" }}</button>
                                                         </ActionForm>
                                                     })}</td>
                                                 </tr>
