@@ -399,6 +399,7 @@ pub struct CaseDetail {
     pub can_refer: bool,
     pub can_hand_back: bool,
     pub can_edit_plan: bool,
+    pub can_escalate: bool,
     /// For a Team Leader accepting a referral: the area's Sustainable Tenancy HMOs.
     pub sustainable_officers: Vec<OfficerOption>,
 }

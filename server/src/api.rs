@@ -266,6 +266,13 @@ pub async fn refer_case(State(state): State<AppState>, SignedIn(who): SignedIn, 
     reply(casework::refer_case(&*state.store, &who, &reference, r, &meta.ip).await)
 }
 
+/// Escalate a case to Legal (notice, possession) or the Community Safety Hub (evidence review, injunction).
+#[utoipa::path(post, path = "/api/v1/cases/{reference}/escalations", tag = "transfers", params(("reference" = String, Path)), request_body = service::EscalationRequest, security(("bearer" = [])),
+    responses((status = 200, body = CaseDetail), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn escalate_case(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, Path(reference): Path<String>, JsonIn(e): JsonIn<service::EscalationRequest>) -> Response {
+    reply(casework::escalate_case(&*state.store, &who, &reference, e, &meta.ip).await)
+}
+
 /// The Sustainable Tenancy HMO proposes handing the case back (the Community HMO acknowledges).
 #[utoipa::path(post, path = "/api/v1/cases/{reference}/hand-back", tag = "transfers", params(("reference" = String, Path)), request_body = casework::HandBackRequest, security(("bearer" = [])),
     responses((status = 200, body = CaseDetail), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
@@ -327,7 +334,7 @@ impl utoipa::Modify for BearerAuth {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Hearth API", description = "Housing management for council landlords: integrations, partner systems and scripts."),
-    paths(health, crate::auth::signin::api_token, me, my_work, search, tenancy, property, patches, working_days, review, propose_review, decide, extension_notice, approvals, reviews_due, escalate, case, refer_case, hand_back, set_plan, add_action, update_action, team, create_cover, end_cover),
+    paths(health, crate::auth::signin::api_token, me, my_work, search, tenancy, property, patches, working_days, review, propose_review, decide, extension_notice, approvals, reviews_due, escalate, case, refer_case, escalate_case, hand_back, set_plan, add_action, update_action, team, create_cover, end_cover),
     components(schemas(ErrorBody, Health)),
     modifiers(&BearerAuth)
 )]
@@ -362,6 +369,7 @@ pub fn router() -> Router<AppState> {
         .route("/cases/{reference}", get(case))
         .route("/cases/{reference}/referral", post(refer_case))
         .route("/cases/{reference}/hand-back", post(hand_back))
+        .route("/cases/{reference}/escalations", post(escalate_case))
         .route("/cases/{reference}/plan", axum::routing::put(set_plan))
         .route("/cases/{reference}/actions", post(add_action))
         .route("/plan-actions/{id}", post(update_action))

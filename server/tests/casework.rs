@@ -338,3 +338,34 @@ async fn the_seeded_council_has_real_work_between_roles() {
     let chmo = app.token("chmo.east1", PASSWORD).await.unwrap();
     assert_eq!(app.get_json("/api/v1/team", &chmo).await.0, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn a_case_is_escalated_to_the_hub_and_concluded_by_it_in_the_holders_sight() {
+    for engine in engines() {
+        let app = TestApp::new(engine).await;
+        let chmo = app.token("chmo.east1", PASSWORD).await.unwrap();
+        let reference = case_of(&app, "chmo.east1").await;
+        let path = format!("/api/v1/cases/{reference}");
+        let (_, case) = app.get_json(&path, &chmo).await;
+        assert_eq!(case["can_escalate"], true);
+        let body = json!({"version": case["version"], "purpose": "injunction", "reason": "Threats and criminal damage continue despite warnings"});
+        let (s, v) = app.json("POST", &format!("{path}/escalations"), &chmo, json!({"version": case["version"], "purpose": "eviction", "reason": "Threats continue"})).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+        let (s, case) = app.json("POST", &format!("{path}/escalations"), &chmo, body.clone()).await;
+        assert_eq!(s, StatusCode::OK, "{case}");
+        let item = open_item(&case, "escalation").clone();
+        assert_eq!(case["can_escalate"], false, "one open escalation at a time");
+        let (s, _) = app.json("POST", &format!("{path}/escalations"), &chmo, with_version(body, &case["version"])).await;
+        assert_eq!(s, StatusCode::CONFLICT);
+        // Legal cannot conclude the Hub's escalation; the Hub can, with its outcome.
+        let legal = app.token("legal", PASSWORD).await.unwrap();
+        let decision = format!("/api/v1/workflow/{}/decision", item["id"]);
+        assert_eq!(app.json("POST", &decision, &legal, json!({"version": item["version"], "action": "acknowledge", "note": "Done"})).await.0, StatusCode::FORBIDDEN);
+        let hub = app.token("asb.hub", PASSWORD).await.unwrap();
+        let (s, v) = app.json("POST", &decision, &hub, json!({"version": item["version"], "action": "acknowledge", "note": "Injunction granted on 3 December"})).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        let (_, case) = app.get_json(&path, &chmo).await;
+        assert_eq!(case["owner"]["role"], "Community HMO", "the holder keeps the case");
+        assert_eq!(case["workflow"][0]["decision_note"], "Injunction granted on 3 December");
+    }
+}

@@ -59,3 +59,9 @@ pub async fn end_cover(cover_id: i64) -> Result<TeamView, AppError> {
     let (store, who, meta) = super::context().await?;
     super::casework::end_cover(&*store, &who, cover_id, &meta.ip).await
 }
+
+#[server(prefix = "/fn", endpoint = "escalate_case")]
+pub async fn escalate_case(reference: String, version: i64, purpose: String, reason: String) -> Result<CaseDetail, AppError> {
+    let (store, who, meta) = super::context().await?;
+    super::casework::escalate_case(&*store, &who, &reference, super::service::EscalationRequest { version, purpose, reason }, &meta.ip).await
+}

@@ -67,10 +67,12 @@ async fn present(store: &dyn Store, who: &Principal, rec: CaseRecord) -> Result<
     let open_actions = rec.detail.actions.iter().filter(|a| a.status == "open").count();
     let can_hand_back = open && workflow::next(Flow::HandBack, state_of(open_item(&rec, Flow::HandBack)), Move::Propose, base).is_ok();
     let can_edit_plan = may_edit_plan(who, &rec);
+    let can_escalate = open && workflow::next(Flow::Escalation, state_of(open_item(&rec, Flow::Escalation)), Move::Propose, base).is_ok();
     let mut d = rec.detail.clone();
     d.can_refer = can_refer;
     d.can_hand_back = can_hand_back && open_actions == 0;
     d.can_edit_plan = can_edit_plan;
+    d.can_escalate = can_escalate;
     d.clock = if open { d.due_at.as_deref().and_then(|x| instant_clock(x, today)) } else { None };
     for a in &mut d.actions {
         a.clock = if a.status == "open" { date_clock(&a.due_on, today) } else { None };
@@ -151,6 +153,22 @@ async fn propose_on_case(store: &dyn Store, who: &Principal, rec: CaseRecord, st
     audit(store, who, ip, action, "workflow_item", Some(id), Ok(()), rec.detail.reference.clone()).await?;
     let rec = load_case(store, who, &rec.detail.reference).await?;
     present(store, who, rec).await
+}
+
+/// Escalates a case to Legal or the Community Safety Hub; the holder keeps it and sees the escalation.
+pub async fn escalate_case(store: &dyn Store, who: &Principal, reference: &str, e: super::service::EscalationRequest, ip: &str) -> Result<CaseDetail, AppError> {
+    let rec = load_case(store, who, reference).await?;
+    let purpose = workflow::EscalationPurpose::parse(e.purpose.trim()).ok_or_else(|| AppError::Invalid(super::service::ESCALATION_PURPOSE_HELP.into()))?;
+    super::service::check_escalation_reason(&e.reason)?;
+    let step = CaseStep {
+        flow: Flow::Escalation,
+        version: e.version,
+        outcome: purpose.target(),
+        reason: e.reason.trim().into(),
+        detail: purpose.as_str().into(),
+        due_on: working_day_due(sustain::ESCALATION_RESPONSE_WORKING_DAYS),
+    };
+    propose_on_case(store, who, rec, step, "escalate", ip).await
 }
 
 /// What the Sustainable Tenancy HMO sends to hand a case back.

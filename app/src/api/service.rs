@@ -381,15 +381,23 @@ pub struct EscalationRequest {
     pub reason: String,
 }
 
+pub(crate) const ESCALATION_PURPOSE_HELP: &str =
+    "Choose what the escalation is for: a notice or possession (Legal), an evidence review or an injunction (Community Safety Hub).";
+
+pub(crate) fn check_escalation_reason(reason: &str) -> Result<(), AppError> {
+    let n = reason.trim().chars().count();
+    if !(10..=4000).contains(&n) {
+        return Err(AppError::Invalid("Give the reason for escalating in a sentence or more (10 to 4,000 characters).".into()));
+    }
+    Ok(())
+}
+
 /// Escalates a tenancy to Legal or the Community Safety Hub; the owner keeps it and sees the escalation.
 pub async fn escalate(store: &dyn Store, who: &Principal, reference: &str, e: EscalationRequest, ip: &str) -> Result<ReviewPanel, AppError> {
     let rec = load_review(store, who, reference).await?;
-    let purpose = workflow::EscalationPurpose::parse(e.purpose.trim())
-        .ok_or_else(|| AppError::Invalid("Choose what the escalation is for: a notice or possession (Legal), an evidence review or an injunction (Community Safety Hub).".into()))?;
+    let purpose = workflow::EscalationPurpose::parse(e.purpose.trim()).ok_or_else(|| AppError::Invalid(ESCALATION_PURPOSE_HELP.into()))?;
+    check_escalation_reason(&e.reason)?;
     let reason = e.reason.trim();
-    if reason.len() < 10 || reason.len() > 4000 {
-        return Err(AppError::Invalid("Give the reason for escalating in a sentence or more (10 to 4,000 characters).".into()));
-    }
     if e.version != rec.version {
         return Err(AppError::Conflict("This tenancy has changed since you opened it. Reload the page to see the latest, then try again; nothing you entered was saved.".into()));
     }

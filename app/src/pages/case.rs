@@ -6,12 +6,12 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::cases::{AddPlanAction, HandBackCase, ReferCase, SetPlanDates, UpdatePlanAction, get_case};
+use crate::api::cases::{AddPlanAction, EscalateCase, HandBackCase, ReferCase, SetPlanDates, UpdatePlanAction, get_case};
 use crate::api::reviews::DecideItem;
 use crate::components::{ActionError, ClockBadge, ErrorPanel, Field, loading, succeeded};
 use crate::domain::Role;
 use crate::domain::sustain::{ActionOwner, ReferralText};
-use crate::domain::workflow::{Flow, Move};
+use crate::domain::workflow::{EscalationPurpose, Flow, Move};
 use crate::model::{CaseDetail, WorkflowView};
 
 #[component]
@@ -23,8 +23,9 @@ pub fn CasePage() -> impl IntoView {
     let add = ServerAction::<AddPlanAction>::new();
     let update = ServerAction::<UpdatePlanAction>::new();
     let plan = ServerAction::<SetPlanDates>::new();
+    let escalate = ServerAction::<EscalateCase>::new();
     // Reload after a successful change only: a refused form keeps what was typed.
-    let landed = [succeeded(refer), succeeded(decide), succeeded(hand_back), succeeded(add), succeeded(update), succeeded(plan)];
+    let landed = [succeeded(refer), succeeded(decide), succeeded(hand_back), succeeded(add), succeeded(update), succeeded(plan), succeeded(escalate)];
     let data = Resource::new(
         move || (params.read().get("reference").unwrap_or_default(), landed.iter().map(|m| m.get()).collect::<Vec<_>>()),
         |(r, _)| get_case(r),
@@ -32,7 +33,7 @@ pub fn CasePage() -> impl IntoView {
     let error = move || {
         [refer.value().get().and_then(|r| r.err()), decide.value().get().and_then(|r| r.err()), hand_back.value().get().and_then(|r| r.err())]
             .into_iter()
-            .chain([add.value().get().and_then(|r| r.err()), update.value().get().and_then(|r| r.err()), plan.value().get().and_then(|r| r.err())])
+            .chain([add.value().get().and_then(|r| r.err()), update.value().get().and_then(|r| r.err()), plan.value().get().and_then(|r| r.err()), escalate.value().get().and_then(|r| r.err())])
             .flatten()
             .next()
     };
@@ -68,7 +69,7 @@ pub fn CasePage() -> impl IntoView {
                                 </dl>
                                 {(!c.summary.is_empty()).then(|| view! { <p class="muted">{c.summary.clone()}</p> })}
                             </section>
-                            <Moves case=c.clone() refer=refer decide=decide hand_back=hand_back />
+                            <Moves case=c.clone() refer=refer decide=decide hand_back=hand_back escalate=escalate />
                         </div>
                         <Plan case=c.clone() add=add update=update plan=plan />
                         <section class="card" aria-labelledby="hist-h">
@@ -115,12 +116,13 @@ fn MoveForm(item: WorkflowView, mv: Move, decide: ServerAction<DecideItem>, labe
 
 /// Referrals, hand-backs and escalations of the case, and the forms to start them.
 #[component]
-fn Moves(case: CaseDetail, refer: ServerAction<ReferCase>, decide: ServerAction<DecideItem>, hand_back: ServerAction<HandBackCase>) -> impl IntoView {
+fn Moves(case: CaseDetail, refer: ServerAction<ReferCase>, decide: ServerAction<DecideItem>, hand_back: ServerAction<HandBackCase>, escalate: ServerAction<EscalateCase>) -> impl IntoView {
     let officers = case.sustainable_officers.clone();
     let open_actions = case.actions.iter().filter(|a| a.status == "open").count();
     let holder_is_sthmo = case.owner.as_ref().is_some_and(|o| o.role == Role::SustainableHmo.label());
     let (reference, version) = (case.reference.clone(), case.version.to_string());
     let (reference2, version2) = (reference.clone(), version.clone());
+    let (reference3, version3) = (reference.clone(), version.clone());
     view! {
         <section class="card" aria-labelledby="moves-h" data-testid="moves">
             <h2 id="moves-h">"Between roles"</h2>
@@ -191,6 +193,23 @@ fn Moves(case: CaseDetail, refer: ServerAction<ReferCase>, decide: ServerAction<
                     <div class="form-group"><label for="summary">"Summary: what the plan achieved, what to watch for"</label><textarea id="summary" name="summary" rows="3" required minlength="20" maxlength="4000"></textarea></div>
                     <button type="submit" class="button">"Propose hand-back"</button>
                 </ActionForm>
+            })}
+            {case.can_escalate.then(|| view! {
+                <details>
+                    <summary>"Escalate to Legal or the Community Safety Hub"</summary>
+                    <ActionForm action=escalate attr:class="stack" attr:data-testid="escalate-case-form">
+                        <input type="hidden" name="reference" value=reference3.clone() />
+                        <input type="hidden" name="version" value=version3.clone() />
+                        <div class="form-group">
+                            <label for="case-purpose">"Escalate to"</label>
+                            <select id="case-purpose" name="purpose" required>
+                                {EscalationPurpose::ALL.into_iter().map(|p| view! { <option value=p.as_str()>{p.label()}</option> }).collect_view()}
+                            </select>
+                        </div>
+                        <div class="form-group"><label for="case-esc-reason">"Reason"</label><textarea id="case-esc-reason" name="reason" rows="2" required minlength="10" maxlength="4000"></textarea></div>
+                        <button type="submit" class="button secondary">"Escalate"</button>
+                    </ActionForm>
+                </details>
             })}
             {(holder_is_sthmo && case.can_edit_plan && !case.can_hand_back && open_actions > 0).then(|| view! {
                 <p class="muted small">{format!("To hand the case back, first mark the {open_actions} open action{} done or no longer needed.", if open_actions == 1 { "" } else { "s" })}</p>
@@ -263,7 +282,7 @@ fn Plan(case: CaseDetail, add: ServerAction<AddPlanAction>, update: ServerAction
                                 {ActionOwner::ALL.iter().map(|o| view! { <option value=o.as_str()>{o.label()}</option> }).collect_view()}
                             </select>
                         </div>
-                        <div class="form-group"><label for="action-owner-name">"Name of officer or agency (not needed for the tenant)"</label><input id="action-owner-name" name="owner_name" maxlength="200" /></div>
+                        <div class="form-group"><label for="action-owner-name">"Name of officer or agency (not needed for the tenant)"</label><input id="action-owner-name" type="text" name="owner_name" maxlength="200" /></div>
                         <div class="form-group"><label for="action-due">"Due"</label><input id="action-due" name="due_on" type="date" required /></div>
                         <button type="submit" class="button">"Add action"</button>
                     </ActionForm>

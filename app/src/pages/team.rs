@@ -79,7 +79,7 @@ pub fn TeamPage() -> impl IntoView {
                                         <div class="form-group"><label for="starts">"First day"</label><input id="starts" name="starts_on" type="date" required /></div>
                                         <div class="form-group"><label for="ends">"Last day"</label><input id="ends" name="ends_on" type="date" required /></div>
                                     </div>
-                                    <div class="form-group"><label for="cover-reason">"Reason"</label><input id="cover-reason" name="reason" required maxlength="500" placeholder="Annual leave" /></div>
+                                    <div class="form-group"><label for="cover-reason">"Reason"</label><input id="cover-reason" type="text" name="reason" required maxlength="500" placeholder="Annual leave" /></div>
                                     <button type="submit" class="button">"Set cover"</button>
                                 </ActionForm>
                             </section>

@@ -123,6 +123,7 @@ pub async fn case_record(db: &Db, reference: &str, viewer_id: i64) -> Result<Opt
         can_refer: false,
         can_hand_back: false,
         can_edit_plan: false,
+        can_escalate: false,
         sustainable_officers: vec![],
     };
     Ok(Some(CaseRecord {
