@@ -26,4 +26,14 @@ await shoot('chmo.east1', async (page) => {
 }, 'tenancy-phone.png', { width: 390, height: 844 });
 await shoot('chmo.east1', '/search?q=yo31', 'search.png');
 await shoot('tl.east', '/', 'team-leader.png');
+await shoot('tl.east', '/team', 'team.png');
+await shoot('sthmo.east1', async (page) => {
+  const ref = await page.locator('table.data a[href^="/cases/"]').first().getAttribute('href');
+  await page.goto(`${base}${ref}`);
+}, 'case-plan.png');
+await shoot('tl.east', async (page) => {
+  await page.goto(`${base}/approvals`);
+  const ref = await page.getByTestId('approvals').locator('a[href^="/cases/"]').first().getAttribute('href');
+  await page.goto(`${base}${ref}`);
+}, 'case-referral.png');
 await browser.close();

@@ -415,6 +415,8 @@ pub struct CoverView {
     pub cover_id: i64,
     pub starts_on: String,
     pub ends_on: String,
+    /// The day a Team Leader ended it early or called it off.
+    pub ended_on: Option<String>,
     pub reason: String,
     pub set_by: Option<String>,
     #[cfg_attr(feature = "ssr", schema(value_type = String))]

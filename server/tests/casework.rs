@@ -320,7 +320,21 @@ async fn cover_routes_work_to_the_cover_officer_and_returns_after_the_last_day()
         assert_eq!(app.json("POST", &format!("/api/v1/covers/{}/end", upcoming["id"]), &west, json!({})).await.0, StatusCode::FORBIDDEN);
         let (s, team) = app.json("POST", &format!("/api/v1/covers/{}/end", upcoming["id"]), &tl, json!({})).await;
         assert_eq!(s, StatusCode::OK);
-        assert!(team["covers"].as_array().unwrap().iter().all(|c| c["state"] != "upcoming"), "{team}");
+        assert!(team["covers"].as_array().unwrap().iter().any(|c| c["id"] == upcoming["id"] && c["state"] == "cancelled"), "{team}");
+
+        // Cover ended early by the Team Leader: the work returns at once.
+        let now = json!({"absent_id": absent_id, "cover_id": cover_id, "starts_on": today.to_string(), "ends_on": (today + chrono::Duration::days(2)).to_string(), "reason": "Sick leave"});
+        let (s, team) = app.json("POST", "/api/v1/covers", &tl, now).await;
+        assert_eq!(s, StatusCode::OK, "{team}");
+        let active = team["covers"].as_array().unwrap().iter().find(|c| c["state"] == "active").unwrap().clone();
+        let (_, during) = app.get_json("/api/v1/my-work", &cover_token).await;
+        assert!(during["tenancies_total"].as_i64() > before["tenancies_total"].as_i64());
+        let (s, team) = app.json("POST", &format!("/api/v1/covers/{}/end", active["id"]), &tl, json!({})).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(team["covers"].as_array().unwrap().iter().any(|c| c["id"] == active["id"] && c["state"] == "ended" && c["ended_on"] == today.to_string().as_str()), "{team}");
+        let (_, after) = app.get_json("/api/v1/my-work", &cover_token).await;
+        assert_eq!(after["tenancies_total"], before["tenancies_total"]);
+        assert_eq!(app.json("POST", &format!("/api/v1/covers/{}/end", active["id"]), &tl, json!({})).await.0, StatusCode::CONFLICT, "already ended");
     }
 }
 
@@ -334,7 +348,7 @@ async fn the_seeded_council_has_real_work_between_roles() {
     assert!(!plans.is_empty(), "{team}");
     assert!(plans.iter().any(|p| p["clock"] == "overdue") && plans.iter().any(|p| p["clock"] == "due_soon"), "{plans:?}");
     let (_, queue) = app.get_json("/api/v1/approvals", &tl).await;
-    assert!(queue.as_array().unwrap().iter().any(|w| w["flow"] == "referral_to_sustainable"), "{queue}");
+    assert!(queue.as_array().unwrap().iter().any(|w| w["flow"] == "referral_to_sustainable" && !w["clock"].is_null()), "every open step shows its clock: {queue}");
     let chmo = app.token("chmo.east1", PASSWORD).await.unwrap();
     assert_eq!(app.get_json("/api/v1/team", &chmo).await.0, StatusCode::FORBIDDEN);
 }

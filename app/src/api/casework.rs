@@ -2,7 +2,6 @@
 //! action plan, hand-back; and the Team Leader's team view with cover. Shared by the server
 //! functions and `/api/v1`; every rule comes from `domain` (workflow, sustain, cover, access).
 
-use chrono::NaiveDate;
 
 use super::service::{actor_for, audit, date_clock, instant_clock, item_moves, refuse, today, urgency, worth_auditing};
 use super::store::{CaseRecord, NewCover, NewPlanAction, Proposal, Store};
@@ -332,17 +331,17 @@ pub async fn create_cover(store: &dyn Store, who: &Principal, c: CoverRequest, i
     team(store, who).await
 }
 
-/// Ends cover now: the work returns to the officer at once (yesterday becomes the last day), or
-/// a period that has not started is cancelled (it ends the day before it begins, so never applies).
+/// Ends cover now: the work returns to the officer at once; a period that has not begun is called off.
 pub async fn end_cover(store: &dyn Store, who: &Principal, cover_id: i64, ip: &str) -> Result<TeamView, AppError> {
     let area = team_leader_area(who)?;
     let (c, cover_area) = store.cover(cover_id).await?.ok_or_else(|| AppError::NotFound(format!("Cover {cover_id}")))?;
     if cover_area != area {
         return Err(AppError::Forbidden("That cover belongs to another area team.".into()));
     }
-    let start: NaiveDate = c.starts_on.parse().map_err(|_| AppError::Internal)?;
-    let last_day = start.max(today()) - chrono::Duration::days(1);
-    store.end_cover(cover_id, &last_day.to_string()).await?;
-    audit(store, who, ip, "end_cover", "cover", Some(cover_id), Ok(()), format!("last day {last_day}")).await?;
+    if matches!(c.state, cover::CoverState::Ended | cover::CoverState::Cancelled) {
+        return Err(AppError::Conflict("That cover has already ended.".into()));
+    }
+    store.end_cover(cover_id).await?;
+    audit(store, who, ip, "end_cover", "cover", Some(cover_id), Ok(()), format!("{} covering {}", c.cover, c.absent)).await?;
     team(store, who).await
 }

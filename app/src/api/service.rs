@@ -609,7 +609,7 @@ pub async fn approvals(store: &dyn Store, who: &Principal) -> Result<Vec<Workflo
         items.retain(|w| w.flow == Flow::Escalation && workflow::EscalationPurpose::target_role(&w.outcome) == Some(who.role));
     }
     for w in &mut items {
-        w.clock = w.due_on.as_deref().and_then(|d| date_clock(d, today));
+        w.clock = w.due_on.as_deref().and_then(|d| instant_clock(d, today));
     }
     items.sort_by(|a, b| (urgency(a.clock), &a.due_on).cmp(&(urgency(b.clock), &b.due_on)));
     Ok(items)

@@ -191,8 +191,8 @@ pub trait Store: Send + Sync + 'static {
 
     /// Stores a cover period; one that overlaps another for the same officer is a Conflict.
     async fn create_cover(&self, cover: NewCover) -> Result<i64, AppError>;
-    /// Ends a cover period on `last_day` (if it has not ended already).
-    async fn end_cover(&self, cover_id: i64, last_day: &str) -> Result<(), AppError>;
+    /// Ends a cover period now (if it has not ended already): it stops applying at once.
+    async fn end_cover(&self, cover_id: i64) -> Result<(), AppError>;
     /// Cover periods in an area (or for one user, as absent or cover) current, coming, or ended since `since`.
     async fn covers(&self, area_team_id: Option<i64>, user_id: Option<i64>, since: &str) -> Result<Vec<CoverView>, AppError>;
     async fn cover(&self, cover_id: i64) -> Result<Option<(CoverView, i64)>, AppError>;

@@ -16,6 +16,8 @@ pub enum CoverState {
     Upcoming,
     Active,
     Ended,
+    /// Called off before it began.
+    Cancelled,
 }
 
 impl CoverState {
@@ -24,15 +26,16 @@ impl CoverState {
             CoverState::Upcoming => "Starts soon",
             CoverState::Active => "Covering now",
             CoverState::Ended => "Ended",
+            CoverState::Cancelled => "Cancelled",
         }
     }
 }
 
-/// Where a cover period stands on `today` (both dates inclusive).
-/// A period whose last day is before its first was cancelled, or ended on its first day: ended.
-pub fn state(starts_on: NaiveDate, ends_on: NaiveDate, today: NaiveDate) -> CoverState {
-    if ends_on < starts_on {
-        CoverState::Ended
+/// Where a cover period stands on `today` (both dates inclusive). `ended_on`: the day a Team
+/// Leader ended it early (before it began: cancelled).
+pub fn state(starts_on: NaiveDate, ends_on: NaiveDate, ended_on: Option<NaiveDate>, today: NaiveDate) -> CoverState {
+    if let Some(ended) = ended_on {
+        if ended < starts_on { CoverState::Cancelled } else { CoverState::Ended }
     } else if today < starts_on {
         CoverState::Upcoming
     } else if today <= ends_on {
@@ -103,11 +106,12 @@ mod tests {
     #[test]
     fn states_are_inclusive_of_both_days() {
         let (s, e) = (d("2026-11-23"), d("2026-11-27"));
-        assert_eq!(state(s, e, d("2026-11-22")), CoverState::Upcoming);
-        assert_eq!(state(s, e, s), CoverState::Active);
-        assert_eq!(state(s, e, e), CoverState::Active);
-        assert_eq!(state(s, e, d("2026-11-28")), CoverState::Ended);
-        assert_eq!(state(s, d("2026-11-22"), d("2026-11-20")), CoverState::Ended, "cancelled before it began");
+        assert_eq!(state(s, e, None, d("2026-11-22")), CoverState::Upcoming);
+        assert_eq!(state(s, e, None, s), CoverState::Active);
+        assert_eq!(state(s, e, None, e), CoverState::Active);
+        assert_eq!(state(s, e, None, d("2026-11-28")), CoverState::Ended);
+        assert_eq!(state(s, e, Some(s), s), CoverState::Ended, "ended early on its first day");
+        assert_eq!(state(s, e, Some(d("2026-11-20")), d("2026-11-20")), CoverState::Cancelled, "called off before it began");
     }
 
     #[test]

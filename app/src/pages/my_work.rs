@@ -36,15 +36,15 @@ pub fn MyWorkPage() -> impl IntoView {
                             </ul>
                             {(!w.covers.is_empty()).then(|| view! {
                                 <div class="notice" data-testid="my-covers">
-                                    {w.covers.iter().map(|c| {
+                                    {w.covers.iter().filter(|c| c.state != CoverState::Cancelled).map(|c| {
                                         let me_absent = c.absent == w.user.display_name;
                                         let text = match (me_absent, c.state) {
                                             (false, CoverState::Active) => format!("You are covering for {} until {} ({}): their tenancies and cases are listed here with yours.", c.absent, c.ends_on, c.reason),
                                             (false, CoverState::Upcoming) => format!("You will cover for {} from {} to {} ({}).", c.absent, c.starts_on, c.ends_on, c.reason),
-                                            (false, CoverState::Ended) => format!("Your cover for {} ended on {}: {} proposal{} or decision{} made in cover.", c.absent, c.ends_on, c.actions_taken, if c.actions_taken == 1 { "" } else { "s" }, if c.actions_taken == 1 { "" } else { "s" }),
+                                            (false, _) => format!("Your cover for {} ended on {}: {} proposal{} or decision{} made in cover.", c.absent, c.ended_on.clone().unwrap_or_else(|| c.ends_on.clone()), c.actions_taken, if c.actions_taken == 1 { "" } else { "s" }, if c.actions_taken == 1 { "" } else { "s" }),
                                             (true, CoverState::Active) => format!("{} is covering your work until {} ({}).", c.cover, c.ends_on, c.reason),
                                             (true, CoverState::Upcoming) => format!("{} will cover your work from {} to {} ({}).", c.cover, c.starts_on, c.ends_on, c.reason),
-                                            (true, CoverState::Ended) => format!("{} covered your work from {} to {}: {} proposal{} or decision{} made on your tenancies and cases. Your work is back with you.", c.cover, c.starts_on, c.ends_on, c.actions_taken, if c.actions_taken == 1 { "" } else { "s" }, if c.actions_taken == 1 { "" } else { "s" }),
+                                            (true, _) => format!("{} covered your work from {} to {}: {} proposal{} or decision{} made on your tenancies and cases. Your work is back with you.", c.cover, c.starts_on, c.ended_on.clone().unwrap_or_else(|| c.ends_on.clone()), c.actions_taken, if c.actions_taken == 1 { "" } else { "s" }, if c.actions_taken == 1 { "" } else { "s" }),
                                         };
                                         view! { <p>{text}</p> }
                                     }).collect_view()}

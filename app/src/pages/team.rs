@@ -41,10 +41,10 @@ pub fn TeamPage() -> impl IntoView {
                                                     <td>{c.absent.clone()}<div class="muted small">{c.reason.clone()}</div></td>
                                                     <td>{c.cover.clone()}</td>
                                                     <td>{c.starts_on.clone()}</td>
-                                                    <td>{c.ends_on.clone()}</td>
+                                                    <td>{c.ended_on.clone().map(|d| format!("{d} (ended early)")).unwrap_or_else(|| c.ends_on.clone())}</td>
                                                     <td><span class=format!("tag cover-{:?}", c.state).to_lowercase()>{c.state.label()}</span></td>
                                                     <td>{c.actions_taken}</td>
-                                                    <td>{(c.state != CoverState::Ended).then(|| view! {
+                                                    <td>{matches!(c.state, CoverState::Active | CoverState::Upcoming).then(|| view! {
                                                         <ActionForm action=end attr:class="inline">
                                                             <input type="hidden" name="cover_id" value=c.id.to_string() />
                                                             <button type="submit" class="link-like" aria-label=format!("End cover for {}", c.absent)>{if c.state == CoverState::Upcoming { "Cancel" } else { "End cover now" }}</button>

@@ -21,5 +21,7 @@ CREATE INDEX plan_actions_case ON plan_actions(case_id, status);
 ALTER TABLE cases ADD COLUMN plan_agreed_on TEXT;
 ALTER TABLE cases ADD COLUMN next_review_on TEXT;
 
+-- A Team Leader may end cover early (or call it off): the work returns at once.
+ALTER TABLE covers ADD COLUMN ended_at TEXT;
 CREATE INDEX covers_cover ON covers(cover_user_id, starts_on, ends_on);
 CREATE INDEX covers_absent ON covers(absent_user_id, starts_on, ends_on);

@@ -46,7 +46,7 @@ pub async fn load_principal(db: &Db, user_id: i64) -> Option<Principal> {
     .inspect_err(|e| tracing::error!(error = %e, "loading user"))
     .ok()??;
     let today = app::api::service::today().to_string();
-    let covering = sqlx::query::<Any>("SELECT absent_user_id FROM covers WHERE cover_user_id = $1 AND starts_on <= $2 AND ends_on >= $2")
+    let covering = sqlx::query::<Any>("SELECT absent_user_id FROM covers WHERE cover_user_id = $1 AND starts_on <= $2 AND ends_on >= $2 AND ended_at IS NULL")
         .bind(user_id)
         .bind(today)
         .fetch_all(&db.pool)

@@ -258,7 +258,7 @@ pub async fn create_cover(db: &Db, c: NewCover) -> Result<i64, AppError> {
     // the single writer on SQLite), then look for overlaps.
     sqlx::query::<Any>("UPDATE users SET active = active WHERE id = $1").bind(c.absent_user_id).execute(&mut *tx).await.map_err(internal)?;
     let overlapping: i64 = sqlx::query::<Any>(
-        "SELECT COUNT(*) FROM covers WHERE (absent_user_id = $1 OR cover_user_id = $1 OR absent_user_id = $2) AND starts_on <= $4 AND ends_on >= $3",
+        "SELECT COUNT(*) FROM covers WHERE (absent_user_id = $1 OR cover_user_id = $1 OR absent_user_id = $2) AND starts_on <= $4 AND ends_on >= $3 AND ended_at IS NULL",
     )
     .bind(c.absent_user_id)
     .bind(c.cover_user_id)
@@ -291,9 +291,9 @@ pub async fn create_cover(db: &Db, c: NewCover) -> Result<i64, AppError> {
     Ok(i(&row, "id"))
 }
 
-pub async fn end_cover(db: &Db, cover_id: i64, last_day: &str) -> Result<(), AppError> {
-    sqlx::query::<Any>("UPDATE covers SET ends_on = $1 WHERE id = $2 AND ends_on > $1")
-        .bind(last_day)
+pub async fn end_cover(db: &Db, cover_id: i64) -> Result<(), AppError> {
+    sqlx::query::<Any>("UPDATE covers SET ended_at = $1 WHERE id = $2 AND ended_at IS NULL")
+        .bind(now_rfc3339())
         .bind(cover_id)
         .execute(&db.pool)
         .await
@@ -301,7 +301,7 @@ pub async fn end_cover(db: &Db, cover_id: i64, last_day: &str) -> Result<(), App
     Ok(())
 }
 
-const COVER_SELECT: &str = "SELECT cv.id, cv.absent_user_id, cv.cover_user_id, cv.starts_on, cv.ends_on, cv.reason, \
+const COVER_SELECT: &str = "SELECT cv.id, cv.absent_user_id, cv.cover_user_id, cv.starts_on, cv.ends_on, cv.ended_at, cv.reason, \
        au.display_name AS absent, cu.display_name AS cover, sb.display_name AS set_by, au.area_team_id, \
        (SELECT COUNT(*) FROM workflow_items w WHERE \
           ((w.proposed_by = cv.cover_user_id AND w.proposed_at >= cv.starts_on AND w.proposed_at < cv.ends_on || 'T24') \
@@ -312,8 +312,10 @@ const COVER_SELECT: &str = "SELECT cv.id, cv.absent_user_id, cv.cover_user_id, c
 
 fn cover_view(r: &AnyRow, today: chrono::NaiveDate) -> CoverView {
     let (start, end) = (s(r, "starts_on"), s(r, "ends_on"));
+    // Stored as an instant; the London day it fell on is what counts.
+    let ended_on = os(r, "ended_at").and_then(|t| t.parse::<chrono::DateTime<chrono::Utc>>().ok()).map(|t| app::domain::clock::to_london(t).date_naive());
     let state = match (start.parse(), end.parse()) {
-        (Ok(a), Ok(b)) => app::domain::cover::state(a, b, today),
+        (Ok(a), Ok(b)) => app::domain::cover::state(a, b, ended_on, today),
         _ => CoverState::Ended,
     };
     CoverView {
@@ -324,6 +326,7 @@ fn cover_view(r: &AnyRow, today: chrono::NaiveDate) -> CoverView {
         cover_id: i(r, "cover_user_id"),
         starts_on: start,
         ends_on: end,
+        ended_on: ended_on.map(|d| d.to_string()),
         reason: s(r, "reason"),
         set_by: os(r, "set_by"),
         state,
@@ -334,7 +337,7 @@ fn cover_view(r: &AnyRow, today: chrono::NaiveDate) -> CoverView {
 pub async fn covers(db: &Db, area_team_id: Option<i64>, user_id: Option<i64>, since: &str) -> Result<Vec<CoverView>, AppError> {
     let today = app::api::service::today();
     let sql = format!(
-        "{COVER_SELECT} WHERE cv.ends_on >= $1 AND ($2 = 0 OR au.area_team_id = $2) AND ($3 = 0 OR cv.absent_user_id = $3 OR cv.cover_user_id = $3) \
+        "{COVER_SELECT} WHERE (cv.ends_on >= $1 OR cv.ended_at >= $1) AND ($2 = 0 OR au.area_team_id = $2) AND ($3 = 0 OR cv.absent_user_id = $3 OR cv.cover_user_id = $3) \
          ORDER BY cv.starts_on, cv.id"
     );
     let rows = sqlx::query::<Any>(&sql).bind(since).bind(area_team_id.unwrap_or(0)).bind(user_id.unwrap_or(0)).fetch_all(&db.pool).await.map_err(internal)?;

@@ -676,8 +676,8 @@ impl Store for SqlStore {
     async fn create_cover(&self, cover: NewCover) -> Result<i64, AppError> {
         cases::create_cover(&self.db, cover).await
     }
-    async fn end_cover(&self, cover_id: i64, last_day: &str) -> Result<(), AppError> {
-        cases::end_cover(&self.db, cover_id, last_day).await
+    async fn end_cover(&self, cover_id: i64) -> Result<(), AppError> {
+        cases::end_cover(&self.db, cover_id).await
     }
     async fn covers(&self, area_team_id: Option<i64>, user_id: Option<i64>, since: &str) -> Result<Vec<CoverView>, AppError> {
         cases::covers(&self.db, area_team_id, user_id, since).await
