@@ -337,6 +337,44 @@ impl WorkflowView {
     pub fn subject_href(&self) -> String {
         if self.subject_type == "case" { format!("/cases/{}", self.subject_reference) } else { format!("/tenancies/{}", self.subject_reference) }
     }
+
+    /// What is waiting, as the person it waits for reads it, with the note under it.
+    pub fn waiting_summary(&self) -> (String, String) {
+        if self.state == "sent_back" {
+            (format!("Sent back: {}", self.outcome_label), self.decision_note.clone())
+        } else {
+            (self.outcome_label.clone(), self.reason.clone())
+        }
+    }
+
+    /// Who the waiting item came from: whoever sent it back, or whoever proposed it.
+    pub fn waiting_from(&self) -> String {
+        self.decided_by.clone().filter(|_| self.state == "sent_back").unwrap_or_else(|| self.proposed_by.clone())
+    }
+}
+
+impl CoverView {
+    /// The cover period as one of its two officers reads it on *My work*; nothing for a cancelled one.
+    pub fn notice_for(&self, viewer: &str) -> Option<String> {
+        use crate::domain::cover::CoverState;
+        let plural = if self.actions_taken == 1 { "" } else { "s" };
+        let ended = self.ended_on.clone().unwrap_or_else(|| self.ends_on.clone());
+        let me_absent = self.absent == viewer;
+        Some(match (me_absent, self.state) {
+            (_, CoverState::Cancelled) => return None,
+            (false, CoverState::Active) => format!("You are covering for {} until {} ({}): their tenancies and cases are listed here with yours.", self.absent, self.ends_on, self.reason),
+            (false, CoverState::Upcoming) => format!("You will cover for {} from {} to {} ({}).", self.absent, self.starts_on, self.ends_on, self.reason),
+            (false, CoverState::Ended) => format!("Your cover for {} ended on {ended}: {} proposal{plural} or decision{plural} made in cover.", self.absent, self.actions_taken),
+            (true, CoverState::Active) => format!("{} is covering your work until {} ({}).", self.cover, self.ends_on, self.reason),
+            (true, CoverState::Upcoming) => format!("{} will cover your work from {} to {} ({}).", self.cover, self.starts_on, self.ends_on, self.reason),
+            (true, CoverState::Ended) => format!("{} covered your work from {} to {ended}: {} proposal{plural} or decision{plural} made on your tenancies and cases. Your work is back with you.", self.cover, self.starts_on, self.actions_taken),
+        })
+    }
+}
+
+/// The first ten characters of a stored timestamp: its date.
+pub fn date_part(s: &str) -> String {
+    s.chars().take(10).collect()
 }
 
 /// One action of a case's plan.

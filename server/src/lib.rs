@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod bench_plain;
 pub mod db;
 pub mod routes;
 pub mod seed;

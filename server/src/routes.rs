@@ -6,7 +6,7 @@ use std::sync::Arc;
 use app::api::store::Store;
 use app::app::{App, shell};
 use axum::Router;
-use axum::routing::post;
+use axum::routing::{get, post};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower_http::compression::CompressionLayer;
@@ -38,7 +38,11 @@ pub fn router(state: AppState) -> Router {
         .with_expiry(Expiry::OnInactivity(time::Duration::minutes(SESSION_IDLE_MINUTES)));
     let store = state.store.clone();
     let context = move || provide_context(store.clone());
-    Router::new()
+    let mut router = Router::new();
+    if state.config.bench_routes {
+        router = router.route("/bench/plain/my-work", get(crate::bench_plain::my_work));
+    }
+    router
         .route("/auth/sign-in", post(auth::signin::sign_in))
         .route("/auth/sign-out", post(auth::signin::sign_out))
         .nest("/api/v1", crate::api::router())

@@ -15,12 +15,14 @@ pub struct Config {
     pub trust_proxy: bool,
     /// Set the Secure flag on cookies (when served over HTTPS).
     pub secure_cookies: bool,
+    /// Serve `/bench/plain/my-work`, the plain-Axum baseline the worklist benchmark compares with.
+    pub bench_routes: bool,
 }
 
 impl Config {
     pub fn from_env() -> Config {
         let flag = |k: &str| std::env::var(k).map(|v| v == "1" || v.eq_ignore_ascii_case("true")).unwrap_or(false);
-        Config { trust_proxy: flag("HEARTH_TRUST_PROXY"), secure_cookies: flag("HEARTH_SECURE_COOKIES") }
+        Config { trust_proxy: flag("HEARTH_TRUST_PROXY"), secure_cookies: flag("HEARTH_SECURE_COOKIES"), bench_routes: flag("HEARTH_BENCH_ROUTES") }
     }
 }
 

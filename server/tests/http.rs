@@ -331,3 +331,36 @@ async fn the_working_day_calendar_is_public_and_strict() {
         assert!(!body["message"].as_str().unwrap().is_empty(), "{bad}");
     }
 }
+
+/// The worklist benchmark's baseline must write what the page writes: the same links to the
+/// same tenancies and cases in the same order, the same clocks and the same counts.
+#[tokio::test]
+async fn the_plain_worklist_baseline_writes_the_same_rows_as_the_page() {
+    fn rows(html: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for part in html.split("href=\"").skip(1) {
+            let link = &part[..part.find('"').unwrap_or(0)];
+            if link.starts_with("/tenancies/") || link.starts_with("/cases/") || (link.starts_with('#') && link != "#main") {
+                out.push(link.to_string());
+            }
+        }
+        out.push(format!("badges:{}", html.matches("<span class=\"badge ").count()));
+        out.push(format!("counts:{}", html.matches("<span class=\"count\">").count()));
+        out
+    }
+    for engine in engines() {
+        let app = TestApp::new(engine).await;
+        for user in ["chmo.east1", "tl.east", "ihmo.west1", "sthmo.central1"] {
+            let cookie = app.sign_in(user, PASSWORD).await.unwrap();
+            let page = body_text(app.get("/", Some(&cookie)).await).await;
+            let plain = app.get("/bench/plain/my-work", Some(&cookie)).await;
+            assert_eq!(plain.status(), StatusCode::OK);
+            let plain = body_text(plain).await;
+            let (a, b) = (rows(&page), rows(&plain));
+            assert!(a.iter().any(|r| r.starts_with("counts:") && r != "counts:0"), "{user}: the page rendered its counts");
+            assert_eq!(a, b, "{user}: the baseline writes the page's rows");
+        }
+        let res = app.get("/bench/plain/my-work", None).await;
+        assert_ne!(res.status(), StatusCode::OK, "the baseline needs a signed-in officer too");
+    }
+}

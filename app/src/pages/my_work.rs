@@ -5,7 +5,7 @@ use leptos_meta::Title;
 
 use crate::api::desk::get_my_work;
 use crate::components::{ClockBadge, ErrorPanel, loading};
-use crate::domain::cover::CoverState;
+use crate::model::date_part;
 
 #[component]
 pub fn MyWorkPage() -> impl IntoView {
@@ -36,18 +36,7 @@ pub fn MyWorkPage() -> impl IntoView {
                             </ul>
                             {(!w.covers.is_empty()).then(|| view! {
                                 <div class="notice" data-testid="my-covers">
-                                    {w.covers.iter().filter(|c| c.state != CoverState::Cancelled).map(|c| {
-                                        let me_absent = c.absent == w.user.display_name;
-                                        let text = match (me_absent, c.state) {
-                                            (false, CoverState::Active) => format!("You are covering for {} until {} ({}): their tenancies and cases are listed here with yours.", c.absent, c.ends_on, c.reason),
-                                            (false, CoverState::Upcoming) => format!("You will cover for {} from {} to {} ({}).", c.absent, c.starts_on, c.ends_on, c.reason),
-                                            (false, _) => format!("Your cover for {} ended on {}: {} proposal{} or decision{} made in cover.", c.absent, c.ended_on.clone().unwrap_or_else(|| c.ends_on.clone()), c.actions_taken, if c.actions_taken == 1 { "" } else { "s" }, if c.actions_taken == 1 { "" } else { "s" }),
-                                            (true, CoverState::Active) => format!("{} is covering your work until {} ({}).", c.cover, c.ends_on, c.reason),
-                                            (true, CoverState::Upcoming) => format!("{} will cover your work from {} to {} ({}).", c.cover, c.starts_on, c.ends_on, c.reason),
-                                            (true, _) => format!("{} covered your work from {} to {}: {} proposal{} or decision{} made on your tenancies and cases. Your work is back with you.", c.cover, c.starts_on, c.ended_on.clone().unwrap_or_else(|| c.ends_on.clone()), c.actions_taken, if c.actions_taken == 1 { "" } else { "s" }, if c.actions_taken == 1 { "" } else { "s" }),
-                                        };
-                                        view! { <p>{text}</p> }
-                                    }).collect_view()}
+                                    {w.covers.iter().filter_map(|c| c.notice_for(&w.user.display_name)).map(|text| view! { <p>{text}</p> }).collect_view()}
                                 </div>
                             })}
                             {(!w.waiting.is_empty()).then(|| view! {
@@ -57,13 +46,16 @@ pub fn MyWorkPage() -> impl IntoView {
                                     <table class="data" data-testid="waiting">
                                         <thead><tr><th scope="col">"Tenancy or case"</th><th scope="col">"What"</th><th scope="col">"From"</th><th scope="col">"Due"</th></tr></thead>
                                         <tbody>
-                                            {w.waiting.iter().map(|i| view! {
-                                                <tr>
-                                                    <td><a href=i.subject_href()>{i.address.clone()}</a><div class="muted small">{i.subject_reference.clone()}</div></td>
-                                                    <td><strong>{if i.state == "sent_back" { format!("Sent back: {}", i.outcome_label) } else { i.outcome_label.clone() }}</strong><div class="muted small">{if i.state == "sent_back" { i.decision_note.clone() } else { i.reason.clone() }}</div></td>
-                                                    <td>{i.decided_by.clone().filter(|_| i.state == "sent_back").unwrap_or_else(|| i.proposed_by.clone())}</td>
-                                                    <td>{i.due_on.clone().map(|d| d.chars().take(10).collect::<String>())}" "<ClockBadge status=i.clock /></td>
-                                                </tr>
+                                            {w.waiting.iter().map(|i| {
+                                                let (what, note) = i.waiting_summary();
+                                                view! {
+                                                    <tr>
+                                                        <td><a href=i.subject_href()>{i.address.clone()}</a><div class="muted small">{i.subject_reference.clone()}</div></td>
+                                                        <td><strong>{what}</strong><div class="muted small">{note}</div></td>
+                                                        <td>{i.waiting_from()}</td>
+                                                        <td>{i.due_on.as_deref().map(date_part)}" "<ClockBadge status=i.clock /></td>
+                                                    </tr>
+                                                }
                                             }).collect_view()}
                                         </tbody>
                                     </table>
@@ -88,7 +80,7 @@ pub fn MyWorkPage() -> impl IntoView {
                                                         </td>
                                                         <td>{c.kind.label()}</td>
                                                         <td>{c.address}</td>
-                                                        <td>{c.due_at.map(|d| d.chars().take(10).collect::<String>())}</td>
+                                                        <td>{c.due_at.as_deref().map(date_part)}</td>
                                                         <td><ClockBadge status=c.clock /></td>
                                                     </tr>
                                                 }).collect_view()}

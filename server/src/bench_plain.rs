@@ -1,0 +1,140 @@
+//! The worklist benchmark's baseline: a plain Axum handler that runs the same service call as
+//! the *My work* page (`service::my_work`, so the same queries) and writes the same rows as
+//! HTML with `write!`, no framework. Served only when `HEARTH_BENCH_ROUTES=1`, behind the same
+//! sessions and sign-in middleware as the page, so `bench/worklist.mjs` compares like with like.
+
+use std::fmt::Write;
+
+use app::domain::access::Principal;
+use app::domain::clock::ClockStatus;
+use app::model::{MyWork, date_part};
+use axum::Extension;
+use axum::extract::State;
+use axum::response::{Html, IntoResponse, Response};
+use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
+
+use crate::state::AppState;
+
+pub async fn my_work(State(state): State<AppState>, who: Option<Extension<Principal>>) -> Response {
+    let Some(Extension(who)) = who else {
+        return axum::http::StatusCode::UNAUTHORIZED.into_response();
+    };
+    match app::api::service::my_work(&*state.store, &who).await {
+        Ok(w) => Html(render(&w)).into_response(),
+        Err(e) => (axum::http::StatusCode::from_u16(e.status()).unwrap_or(axum::http::StatusCode::BAD_REQUEST), e.to_string()).into_response(),
+    }
+}
+
+fn badge(out: &mut String, clock: Option<ClockStatus>) {
+    if let Some(s) = clock {
+        let _ = write!(out, r#"<span class="badge {}">{}</span>"#, s.css_class(), s.label());
+    }
+}
+
+/// The page body: the same sections, rows and cells as `pages::my_work`.
+pub fn render(w: &MyWork) -> String {
+    let mut o = String::with_capacity(64 * 1024);
+    o.push_str(r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>My work</title></head><body><main>"#);
+    let _ = write!(o, "<h1>My work</h1><p class=\"lede\">{}, {}", text(&w.user.display_name), w.user.role.label());
+    if let Some(a) = &w.user.area_team {
+        let _ = write!(o, ", {} team", text(a));
+    }
+    o.push_str("</p>");
+    if !w.alarms.is_empty() {
+        o.push_str(r#"<div class="alarms" role="alert" data-testid="alarms">"#);
+        for a in &w.alarms {
+            let _ = write!(o, r#"<p class="alarm {}"><a href="{}">{}</a></p>"#, a.level.css_class(), attr(&a.href), text(&a.text));
+        }
+        o.push_str("</div>");
+    }
+    o.push_str(r#"<ul class="counts" data-testid="counts">"#);
+    for c in &w.counts {
+        let _ = write!(o, r#"<li><span class="count">{}</span><span class="count-label">{}</span></li>"#, c.count, text(&c.label));
+    }
+    o.push_str("</ul>");
+    if !w.covers.is_empty() {
+        o.push_str(r#"<div class="notice" data-testid="my-covers">"#);
+        for n in w.covers.iter().filter_map(|c| c.notice_for(&w.user.display_name)) {
+            let _ = write!(o, "<p>{}</p>", text(&n));
+        }
+        o.push_str("</div>");
+    }
+    if !w.waiting.is_empty() {
+        let _ = write!(
+            o,
+            r#"<section aria-labelledby="waiting-h"><h2 id="waiting-h">Waiting for you ({})</h2><div class="table-wrap"><table class="data" data-testid="waiting"><thead><tr><th scope="col">Tenancy or case</th><th scope="col">What</th><th scope="col">From</th><th scope="col">Due</th></tr></thead><tbody>"#,
+            w.waiting.len()
+        );
+        for i in &w.waiting {
+            let (what, note) = i.waiting_summary();
+            let _ = write!(
+                o,
+                r#"<tr><td><a href="{}">{}</a><div class="muted small">{}</div></td><td><strong>{}</strong><div class="muted small">{}</div></td><td>{}</td><td>{} "#,
+                attr(&i.subject_href()),
+                text(&i.address),
+                text(&i.subject_reference),
+                text(&what),
+                text(&note),
+                text(&i.waiting_from()),
+                i.due_on.as_deref().map(date_part).unwrap_or_default()
+            );
+            badge(&mut o, i.clock);
+            o.push_str("</td></tr>");
+        }
+        o.push_str("</tbody></table></div></section>");
+    }
+    o.push_str(r#"<section aria-labelledby="cases-h"><h2 id="cases-h">Open cases</h2>"#);
+    if w.cases.is_empty() {
+        o.push_str(r#"<p class="muted">No open cases.</p>"#);
+    } else {
+        o.push_str(r#"<div class="table-wrap"><table class="data"><thead><tr><th scope="col">Case</th><th scope="col">Kind</th><th scope="col">Address</th><th scope="col">Due</th><th scope="col">Clock</th></tr></thead><tbody>"#);
+        for c in &w.cases {
+            let _ = write!(
+                o,
+                r#"<tr><td><a href="/cases/{}">{}</a><div class="muted small">{}</div></td><td>{}</td><td>{}</td><td>{}</td><td>"#,
+                attr(&c.reference),
+                text(&c.title),
+                text(&c.reference),
+                c.kind.label(),
+                text(&c.address),
+                c.due_at.as_deref().map(date_part).unwrap_or_default()
+            );
+            badge(&mut o, c.clock);
+            o.push_str("</td></tr>");
+        }
+        o.push_str("</tbody></table></div>");
+    }
+    o.push_str("</section>");
+    let (shown, total) = (w.tenancies.len() as i64, w.tenancies_total);
+    o.push_str(r#"<section aria-labelledby="ten-h"><h2 id="ten-h">Tenancies I manage</h2>"#);
+    if total > shown {
+        let _ = write!(o, r#"<p class="muted">Showing the {shown} most urgent of {total}. Use Search to find any tenancy.</p>"#);
+    }
+    if total == 0 {
+        o.push_str(r#"<p class="muted">You manage no tenancies directly.</p>"#);
+    }
+    let _ = write!(
+        o,
+        r#"<div class="table-wrap{}"><table class="data" data-testid="caseload"><thead><tr><th scope="col">Tenancy</th><th scope="col">Tenants</th><th scope="col">Address</th><th scope="col">Tenure</th><th scope="col" class="num">Balance</th><th scope="col">Review due</th></tr></thead><tbody>"#,
+        if total == 0 { " hidden" } else { "" }
+    );
+    for t in &w.tenancies {
+        let _ = write!(
+            o,
+            r#"<tr><td><a href="/tenancies/{}">{}</a></td><td>{}</td><td>{}, {}</td><td>{}</td><td class="num{}">{}</td><td>{} "#,
+            attr(&t.reference),
+            text(&t.reference),
+            text(&t.tenants),
+            text(&t.address),
+            text(&t.postcode),
+            t.tenure.label(),
+            if t.balance.0 > 0 { " arrears" } else { "" },
+            t.balance.pounds(),
+            t.trial_ends_on.as_deref().map(text).unwrap_or_default()
+        );
+        badge(&mut o, t.clock);
+        o.push_str("</td></tr>");
+    }
+    o.push_str("</tbody></table></div></section></main></body></html>");
+    o
+}
