@@ -8,6 +8,8 @@ pub mod occupancy;
 pub mod access;
 pub mod search;
 pub mod sustain;
+pub mod tsm;
+pub mod feedback;
 pub mod cover;
 pub mod workflow;
 

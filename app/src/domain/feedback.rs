@@ -1,0 +1,411 @@
+//! Feedback from tenants and partner agencies: the questions (the Regulator's TSM wording where
+//! it fits), what a valid answer is, and how answers add up to satisfaction figures.
+//! Pure: the public form, the API and the results page all use these rules.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::tsm::{Answers, Tenths};
+
+/// The longest free-text answer we keep (characters); longer is refused, not cut.
+pub const MAX_COMMENT_CHARS: usize = 2000;
+pub const MAX_NAME_CHARS: usize = 100;
+pub const MAX_CONTACT_CHARS: usize = 200;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scale {
+    /// Very satisfied … very dissatisfied.
+    Satisfaction,
+    /// Strongly agree … strongly disagree (TP08).
+    Agreement,
+}
+
+impl Scale {
+    /// The five answers, best first, as stored codes.
+    pub fn codes(self) -> [&'static str; 5] {
+        match self {
+            Scale::Satisfaction => ["very_satisfied", "fairly_satisfied", "neither", "fairly_dissatisfied", "very_dissatisfied"],
+            Scale::Agreement => ["strongly_agree", "agree", "neither", "disagree", "strongly_disagree"],
+        }
+    }
+    pub fn labels(self) -> [&'static str; 5] {
+        match self {
+            Scale::Satisfaction => ["Very satisfied", "Fairly satisfied", "Neither satisfied nor dissatisfied", "Fairly dissatisfied", "Very dissatisfied"],
+            Scale::Agreement => ["Strongly agree", "Agree", "Neither agree nor disagree", "Disagree", "Strongly disagree"],
+        }
+    }
+    /// 1 (best) … 5, or 0 for "don't know / not applicable".
+    pub fn position(self, code: &str) -> Option<u8> {
+        if code == DONT_KNOW {
+            return Some(0);
+        }
+        self.codes().iter().position(|c| *c == code).map(|i| i as u8 + 1)
+    }
+}
+
+pub const DONT_KNOW: &str = "dont_know";
+
+/// Who the form is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Audience {
+    Tenant,
+    Partner,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Question {
+    /// The key in stored answers and form fields: the TSM code (`TP01`) or our own (`HMO1`).
+    pub key: &'static str,
+    /// Whether it counts towards a Tenant Satisfaction Measure.
+    pub tsm: bool,
+    pub text: &'static str,
+    pub hint: &'static str,
+    pub scale: Scale,
+    /// Offer "Don't know / not applicable" (the Regulator records it for TP05–TP08, TP11, TP12).
+    pub dont_know: bool,
+}
+
+const fn q(key: &'static str, tsm: bool, text: &'static str, hint: &'static str, scale: Scale, dont_know: bool) -> Question {
+    Question { key, tsm, text, hint, scale, dont_know }
+}
+
+/// The tenant form: TP01, TP06, TP07, TP08 and TP12 in the Regulator's words (with "the
+/// council" for "[your landlord]"), then the officer.
+pub const TENANT_QUESTIONS: [Question; 6] = [
+    q("TP01", true, "Taking everything into account, how satisfied or dissatisfied are you with the service provided by the council?", "", Scale::Satisfaction, false),
+    q("TP06", true, "How satisfied or dissatisfied are you that the council listens to your views and acts upon them?", "", Scale::Satisfaction, true),
+    q("TP07", true, "How satisfied or dissatisfied are you that the council keeps you informed about things that matter to you?", "", Scale::Satisfaction, true),
+    q("TP08", true, "To what extent do you agree or disagree with the following: \u{201c}the council treats me fairly and with respect\u{201d}?", "", Scale::Agreement, true),
+    q("TP12", true, "How satisfied or dissatisfied are you with the council's approach to handling anti-social behaviour?", "Choose \u{201c}Don't know or not applicable\u{201d} if you have not needed it.", Scale::Satisfaction, true),
+    q("HMO1", false, "How satisfied or dissatisfied are you with the help from your housing officer?", "The officer who looks after your home or your case.", Scale::Satisfaction, true),
+];
+
+/// The partner form: how the Housing Management Officers' new roles work for an agency.
+pub const PARTNER_QUESTIONS: [Question; 3] = [
+    q("PA1", false, "How satisfied or dissatisfied are you with how the council's housing officers work with your agency?", "", Scale::Satisfaction, false),
+    q("PA2", false, "To what extent do you agree or disagree: \u{201c}it is clear which housing officer to contact about a tenant\u{201d}?", "Since the Introductory, Community and Sustainable Tenancy roles began.", Scale::Agreement, true),
+    q("PA3", false, "To what extent do you agree or disagree: \u{201c}housing officers respond to our referrals within the agreed time\u{201d}?", "", Scale::Agreement, true),
+];
+
+pub fn questions(audience: Audience) -> &'static [Question] {
+    match audience {
+        Audience::Tenant => &TENANT_QUESTIONS,
+        Audience::Partner => &PARTNER_QUESTIONS,
+    }
+}
+
+/// Every question either form asks, for results.
+pub fn all_questions() -> impl Iterator<Item = &'static Question> {
+    TENANT_QUESTIONS.iter().chain(PARTNER_QUESTIONS.iter())
+}
+
+pub fn question(key: &str) -> Option<&'static Question> {
+    all_questions().find(|q| q.key == key)
+}
+
+/// A form as it arrived: field name → what was typed or chosen. Kept whole so a refused
+/// form is shown again exactly as the person left it.
+pub type Fields = BTreeMap<String, String>;
+
+/// A valid submission, ready to store.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Submission {
+    /// Question key → answer code.
+    pub answers: BTreeMap<String, String>,
+    pub comment: String,
+    /// Present only when the person asked for a reply.
+    pub contact_name: Option<String>,
+    pub contact_detail: Option<String>,
+    pub idempotency_key: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+/// Why a submission was not taken. `Bot` is answered like success so a bot learns nothing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    Invalid(Vec<FieldError>),
+    Bot,
+}
+
+/// The hidden field people never see or fill in; bots fill in everything.
+pub const HONEYPOT: &str = "website";
+
+fn err(field: &str, message: impl Into<String>) -> FieldError {
+    FieldError { field: field.into(), message: message.into() }
+}
+
+/// Checks a form. Every problem is reported at once, against its field, in words a tenant reads.
+pub fn validate(audience: Audience, f: &Fields) -> Result<Submission, Refusal> {
+    let get = |k: &str| f.get(k).map(|s| s.trim()).unwrap_or("");
+    if !get(HONEYPOT).is_empty() {
+        return Err(Refusal::Bot);
+    }
+    let mut errors = Vec::new();
+    let mut answers = BTreeMap::new();
+    for q in questions(audience) {
+        let a = get(q.key);
+        if a.is_empty() {
+            continue;
+        }
+        match q.scale.position(a) {
+            Some(0) if !q.dont_know => errors.push(err(q.key, "Choose one of the answers given")),
+            Some(_) => {
+                answers.insert(q.key.to_string(), a.to_string());
+            }
+            None => errors.push(err(q.key, "Choose one of the answers given")),
+        }
+    }
+    let comment = f.get("comment").map(|s| s.trim().to_string()).unwrap_or_default();
+    let comment_len = comment.chars().count();
+    if comment_len > MAX_COMMENT_CHARS {
+        errors.push(err("comment", format!("Your comments must be {MAX_COMMENT_CHARS} characters or fewer: you have {comment_len}")));
+    }
+    if answers.is_empty() && comment.is_empty() && errors.is_empty() {
+        errors.push(err(questions(audience)[0].key, "Answer at least one question or write a comment"));
+    }
+    let wants_reply = get("reply") == "yes";
+    let (mut contact_name, mut contact_detail) = (None, None);
+    if wants_reply {
+        let name = get("contact_name");
+        let detail = get("contact_detail");
+        if name.is_empty() {
+            errors.push(err("contact_name", "Enter your name, or choose not to be contacted"));
+        } else if name.chars().count() > MAX_NAME_CHARS {
+            errors.push(err("contact_name", format!("Your name must be {MAX_NAME_CHARS} characters or fewer")));
+        }
+        if detail.is_empty() {
+            errors.push(err("contact_detail", "Enter an email address or phone number, or choose not to be contacted"));
+        } else if detail.chars().count() > MAX_CONTACT_CHARS {
+            errors.push(err("contact_detail", format!("Your email address or phone number must be {MAX_CONTACT_CHARS} characters or fewer")));
+        } else if !looks_like_contact(detail) {
+            errors.push(err("contact_detail", "Enter an email address like name@example.com or a phone number like 01904 551550"));
+        }
+        contact_name = Some(name.to_string());
+        contact_detail = Some(detail.to_string());
+    } else if !matches!(get("reply"), "" | "no") {
+        errors.push(err("reply", "Choose whether you would like a reply"));
+    }
+    let key = get("idempotency_key");
+    if key.len() < 16 || key.len() > 64 || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+        errors.push(err("idempotency_key", "This form has expired: reload the page and try again"));
+    }
+    if !errors.is_empty() {
+        return Err(Refusal::Invalid(errors));
+    }
+    Ok(Submission { answers, comment, contact_name, contact_detail, idempotency_key: key.to_string() })
+}
+
+/// An email address (something@something.something) or a UK-style phone number (10–13 digits).
+pub fn looks_like_contact(s: &str) -> bool {
+    if let Some((user, domain)) = s.split_once('@') {
+        return !user.is_empty() && !s.contains(char::is_whitespace) && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.');
+    }
+    let digits = s.chars().filter(char::is_ascii_digit).count();
+    s.chars().all(|c| c.is_ascii_digit() || " +()-".contains(c)) && (10..=13).contains(&digits)
+}
+
+/// One stored response as results read it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ResponseFacts {
+    /// `YYYY-MM`.
+    pub month: String,
+    pub role: Option<String>,
+    pub area: Option<String>,
+    pub patch: Option<String>,
+    pub officer: Option<String>,
+    pub answers: BTreeMap<String, String>,
+}
+
+/// Satisfaction for one measure in one group.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Figure {
+    pub measure: String,
+    pub percent: Option<Tenths>,
+    /// Substantive answers (the base); "don't know" is not in it.
+    pub base: i64,
+    pub satisfied: i64,
+    pub dont_know: i64,
+}
+
+/// The figures for one group (the whole council, an area, a patch, an officer or a month).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GroupFigures {
+    pub group: String,
+    pub responses: i64,
+    pub figures: Vec<Figure>,
+}
+
+/// How to group responses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GroupBy {
+    All,
+    Role,
+    Area,
+    Patch,
+    Officer,
+    Month,
+}
+
+impl GroupBy {
+    pub const ALL: [GroupBy; 6] = [GroupBy::All, GroupBy::Role, GroupBy::Area, GroupBy::Patch, GroupBy::Officer, GroupBy::Month];
+    pub fn label(self) -> &'static str {
+        match self {
+            GroupBy::All => "Whole council",
+            GroupBy::Role => "HMO role",
+            GroupBy::Area => "Area team",
+            GroupBy::Patch => "Patch",
+            GroupBy::Officer => "Officer",
+            GroupBy::Month => "Month",
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GroupBy::All => "all",
+            GroupBy::Role => "role",
+            GroupBy::Area => "area",
+            GroupBy::Patch => "patch",
+            GroupBy::Officer => "officer",
+            GroupBy::Month => "month",
+        }
+    }
+    pub fn parse(s: &str) -> Option<GroupBy> {
+        GroupBy::ALL.into_iter().find(|g| g.as_str() == s)
+    }
+    fn key(self, r: &ResponseFacts) -> String {
+        let or_none = |v: &Option<String>| v.clone().unwrap_or_else(|| "Not recorded".into());
+        match self {
+            GroupBy::All => "All responses".into(),
+            GroupBy::Role => r.role.as_deref().and_then(crate::domain::Role::parse).map(|x| x.label().to_string()).unwrap_or_else(|| or_none(&r.role)),
+            GroupBy::Area => or_none(&r.area),
+            GroupBy::Patch => or_none(&r.patch),
+            GroupBy::Officer => or_none(&r.officer),
+            GroupBy::Month => r.month.clone(),
+        }
+    }
+}
+
+/// Adds up responses per group and measure with the Regulator's arithmetic. Groups come out
+/// in order (months oldest first); measures in question order.
+pub fn figures(responses: &[ResponseFacts], by: GroupBy, measures: &[&str]) -> Vec<GroupFigures> {
+    let mut groups: BTreeMap<String, (i64, BTreeMap<&str, Answers>)> = BTreeMap::new();
+    for r in responses {
+        let g = groups.entry(by.key(r)).or_default();
+        g.0 += 1;
+        for m in measures {
+            let Some(code) = r.answers.get(*m) else { continue };
+            let Some(q) = question(m) else { continue };
+            if let Some(pos) = q.scale.position(code) {
+                g.1.entry(m).or_default().add(pos);
+            }
+        }
+    }
+    let whole = |t: super::tsm::Tally| t.0 / super::tsm::Tally::ONE.0;
+    groups
+        .into_iter()
+        .map(|(group, (responses, per))| GroupFigures {
+            group,
+            responses,
+            figures: measures
+                .iter()
+                .map(|m| {
+                    let a = per.get(m).copied().unwrap_or_default();
+                    Figure { measure: m.to_string(), percent: a.percent(), base: whole(a.base()), satisfied: whole(a.satisfied()), dont_know: whole(a.dont_know) }
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(pairs: &[(&str, &str)]) -> Fields {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+    const KEY: (&str, &str) = ("idempotency_key", "0123456789abcdef-key");
+
+    #[test]
+    fn a_tenant_answers_some_questions() {
+        let s = validate(Audience::Tenant, &fields(&[("TP01", "fairly_satisfied"), ("TP08", "strongly_agree"), ("TP12", DONT_KNOW), ("comment", "  Thanks  "), KEY])).unwrap();
+        assert_eq!(s.answers.len(), 3);
+        assert_eq!(s.comment, "Thanks");
+        assert_eq!((s.contact_name, s.contact_detail), (None, None), "anonymous unless a reply is asked for");
+    }
+
+    #[test]
+    fn wrong_answers_are_explained_field_by_field() {
+        let e = match validate(Audience::Tenant, &fields(&[("TP01", DONT_KNOW), ("TP08", "very_satisfied"), ("TP06", "<script>"), ("reply", "yes"), ("contact_detail", "not a contact"), KEY])) {
+            Err(Refusal::Invalid(e)) => e,
+            other => panic!("{other:?}"),
+        };
+        let fields: Vec<&str> = e.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["TP01", "TP06", "TP08", "contact_name", "contact_detail"], "TP01 has no don't-know; TP08 is an agreement scale");
+    }
+
+    #[test]
+    fn empty_long_and_expired_forms_are_refused() {
+        assert!(matches!(validate(Audience::Tenant, &fields(&[KEY])), Err(Refusal::Invalid(e)) if e[0].message.contains("at least one")));
+        let long = "x".repeat(MAX_COMMENT_CHARS + 1);
+        assert!(matches!(validate(Audience::Tenant, &fields(&[("comment", &long), KEY])), Err(Refusal::Invalid(e)) if e[0].field == "comment" && e[0].message.contains("2001")));
+        assert!(matches!(validate(Audience::Tenant, &fields(&[("TP01", "fairly_satisfied"), ("idempotency_key", "short")])), Err(Refusal::Invalid(e)) if e[0].field == "idempotency_key"));
+        // Characters, not bytes: 2,000 Welsh letters with accents are fine.
+        assert!(validate(Audience::Tenant, &fields(&[("comment", &"ŵ".repeat(MAX_COMMENT_CHARS)), KEY])).is_ok());
+    }
+
+    #[test]
+    fn the_honeypot_catches_bots() {
+        assert_eq!(validate(Audience::Tenant, &fields(&[("TP01", "fairly_satisfied"), (HONEYPOT, "http://spam"), KEY])), Err(Refusal::Bot));
+    }
+
+    #[test]
+    fn contact_details_for_a_reply() {
+        let s = validate(Audience::Tenant, &fields(&[("TP01", "very_satisfied"), ("reply", "yes"), ("contact_name", "Ann"), ("contact_detail", "01904 551550"), KEY])).unwrap();
+        assert_eq!(s.contact_detail.as_deref(), Some("01904 551550"));
+        for ok in ["ann@example.org", "+44 1904 551550", "07700 900123"] {
+            assert!(looks_like_contact(ok), "{ok}");
+        }
+        for bad in ["ann@", "@x.org", "ann@x", "12345", "call me", "ann @x.org"] {
+            assert!(!looks_like_contact(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn partner_questions_are_their_own() {
+        assert!(validate(Audience::Partner, &fields(&[("PA1", "fairly_satisfied"), KEY])).is_ok());
+        assert!(matches!(validate(Audience::Partner, &fields(&[("TP01", "fairly_satisfied"), KEY])), Err(Refusal::Invalid(_))), "tenant questions are not on it");
+    }
+
+    #[test]
+    fn figures_follow_the_regulator() {
+        let r = |month: &str, area: &str, tp01: &str| ResponseFacts {
+            month: month.into(),
+            role: Some("community_hmo".into()),
+            area: Some(area.into()),
+            patch: None,
+            officer: None,
+            answers: [("TP01".to_string(), tp01.to_string())].into(),
+        };
+        let rs = vec![r("2026-10", "East", "very_satisfied"), r("2026-10", "East", "fairly_dissatisfied"), r("2026-11", "West", "fairly_satisfied"), r("2026-11", "West", DONT_KNOW), r("2026-11", "East", "neither")];
+        let all = figures(&rs, GroupBy::All, &["TP01", "TP06"]);
+        assert_eq!(all[0].responses, 5);
+        assert_eq!(all[0].figures[0].base, 4, "don't know is outside the base");
+        assert_eq!(all[0].figures[0].percent, Some(Tenths(500)));
+        assert_eq!(all[0].figures[1].percent, None, "nobody answered TP06");
+        let months = figures(&rs, GroupBy::Month, &["TP01"]);
+        assert_eq!(months.iter().map(|g| (g.group.as_str(), g.figures[0].percent)).collect::<Vec<_>>(), [("2026-10", Some(Tenths(500))), ("2026-11", Some(Tenths(500)))]);
+        let areas = figures(&rs, GroupBy::Area, &["TP01"]);
+        assert_eq!(areas[0].group, "East");
+        assert_eq!(areas[0].figures[0].percent, Some(Tenths(333)));
+        assert_eq!(figures(&rs, GroupBy::Role, &["TP01"])[0].group, "Community HMO");
+    }
+}
