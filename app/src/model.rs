@@ -489,3 +489,78 @@ pub struct PlanRow {
     pub open_actions: i64,
     pub overdue_actions: i64,
 }
+
+/// A tenant's or partner's comment, for managers to read and act on.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct FeedbackComment {
+    pub id: i64,
+    pub submitted_at: String,
+    pub audience: String,
+    pub area: Option<String>,
+    pub patch: Option<String>,
+    pub officer: Option<String>,
+    pub comment: String,
+    /// Their overall answer (TP01 or PA1), as words.
+    pub overall: Option<String>,
+    /// Only when they asked for a reply.
+    pub contact_name: Option<String>,
+    pub contact_detail: Option<String>,
+}
+
+/// A public feedback link (officer, patch, visit or partner agency) with its QR code.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct FeedbackLinkView {
+    pub id: i64,
+    pub token: String,
+    /// `/feedback/<token>`: the short link printed on cards and letters.
+    pub path: String,
+    pub scope_type: String,
+    pub label: String,
+    pub created_at: String,
+    pub responses: i64,
+    pub active: bool,
+    /// The link as a QR code (SVG markup Hearth generated).
+    pub qr_svg: String,
+}
+
+/// One measure of the council ranked among all councils in the Regulator's data.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct BenchmarkRow {
+    pub measure: String,
+    pub name: String,
+    /// The council's published survey figure (tenths of a percent) and its rank (1 = best).
+    pub survey_tenths: Option<i64>,
+    pub survey_rank: Option<i64>,
+    /// What Hearth's own responses give, ranked where it would fall among the councils.
+    pub in_app_tenths: Option<i64>,
+    pub in_app_base: i64,
+    pub in_app_rank: Option<i64>,
+    pub councils: i64,
+    pub median_tenths: Option<i64>,
+}
+
+/// The feedback results page: figures by the chosen grouping, the monthly trend, comments,
+/// links and the peer benchmark.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct FeedbackResults {
+    #[cfg_attr(feature = "ssr", schema(value_type = String))]
+    pub by: crate::domain::feedback::GroupBy,
+    pub since: String,
+    pub measures: Vec<String>,
+    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    pub overall: Vec<crate::domain::feedback::GroupFigures>,
+    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    pub groups: Vec<crate::domain::feedback::GroupFigures>,
+    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    pub months: Vec<crate::domain::feedback::GroupFigures>,
+    pub comments: Vec<FeedbackComment>,
+    pub links: Vec<FeedbackLinkView>,
+    pub benchmark_year: Option<String>,
+    pub landlord_code: String,
+    pub benchmark: Vec<BenchmarkRow>,
+    pub can_manage_links: bool,
+}

@@ -4,6 +4,7 @@ pub mod api;
 pub mod auth;
 pub mod bench_plain;
 pub mod db;
+pub mod feedback;
 pub mod routes;
 pub mod seed;
 pub mod state;

@@ -92,6 +92,7 @@ async fn main() -> anyhow::Result<()> {
             // come (tenancies made secure on their anniversary), expired sessions, idle rate-limit keys.
             let sessions = hearth::store::SqlSessionStore::new(db.clone());
             let limiter = state.limiter.clone();
+            let feedback_limiter = state.feedback_limiter.clone();
             let store = state.store.clone();
             tokio::spawn(async move {
                 let mut tick = tokio::time::interval(Duration::from_secs(600));
@@ -104,6 +105,7 @@ async fn main() -> anyhow::Result<()> {
                     }
                     let _ = sessions.delete_expired().await;
                     limiter.tidy();
+                    feedback_limiter.tidy();
                 }
             });
             let app = routes::router(state);

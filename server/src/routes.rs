@@ -10,7 +10,6 @@ use axum::routing::{get, post};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower_http::compression::CompressionLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
@@ -22,10 +21,31 @@ use crate::store::{SqlSessionStore, SqlStore};
 
 /// Request bodies larger than this are refused with 413.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// Except the Regulator's TSM dataset an administrator imports (about 330 KB a year).
+pub const MAX_IMPORT_BYTES: usize = 8 * 1024 * 1024;
+
+/// Caps every request body: 64 KiB, or 8 MiB for the dataset import. A declared length over
+/// the cap is refused at once; a body that grows past it fails in its extractor with 413.
+async fn body_limit(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let limit = if req.uri().path() == "/api/v1/benchmarks/tsm" { MAX_IMPORT_BYTES } else { MAX_BODY_BYTES };
+    let declared = req.headers().get(axum::http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return crate::api::error_response(axum::http::StatusCode::PAYLOAD_TOO_LARGE, "too_large", &format!("The request is larger than {} KiB.", limit / 1024)).into_response();
+    }
+    next.run(req.map(|b| axum::body::Body::new(http_body_util::Limited::new(b, limit)))).await
+}
 
 pub fn app_state(db: Db, leptos_options: LeptosOptions, config: Config, limits: LimitConfig) -> AppState {
     let store: Arc<dyn Store> = Arc::new(SqlStore::new(db.clone()));
-    AppState { leptos_options, db, store, limiter: Arc::new(SignInLimiter::new(limits)), config }
+    AppState {
+        leptos_options,
+        db,
+        store,
+        limiter: Arc::new(SignInLimiter::new(limits)),
+        feedback_limiter: Arc::new(crate::feedback::FeedbackLimiter::new(crate::feedback::FeedbackLimits::default())),
+        config,
+    }
 }
 
 pub fn router(state: AppState) -> Router {
@@ -45,6 +65,8 @@ pub fn router(state: AppState) -> Router {
     router
         .route("/auth/sign-in", post(auth::signin::sign_in))
         .route("/auth/sign-out", post(auth::signin::sign_out))
+        .route("/feedback/{token}", get(crate::feedback::show).post(crate::feedback::submit))
+        .route("/feedback/{token}/thanks", get(crate::feedback::thanks))
         .nest("/api/v1", crate::api::router())
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();
@@ -56,7 +78,7 @@ pub fn router(state: AppState) -> Router {
         .layer(sessions)
         .layer(axum::middleware::from_fn(auth::csrf_guard))
         .layer(axum::middleware::from_fn(auth::headers::security_headers))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(body_limit))
         .layer(CompressionLayer::new())
         .with_state(state)
 }

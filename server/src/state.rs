@@ -32,5 +32,6 @@ pub struct AppState {
     pub db: Db,
     pub store: Arc<dyn Store>,
     pub limiter: Arc<SignInLimiter>,
+    pub feedback_limiter: Arc<crate::feedback::FeedbackLimiter>,
     pub config: Config,
 }

@@ -6,6 +6,7 @@ pub mod cases;
 #[cfg(feature = "ssr")]
 pub mod casework;
 pub mod desk;
+pub mod feedback;
 pub mod reviews;
 #[cfg(feature = "ssr")]
 pub mod service;

@@ -198,4 +198,16 @@ pub trait Store: Send + Sync + 'static {
     async fn cover(&self, cover_id: i64) -> Result<Option<(CoverView, i64)>, AppError>;
     /// A user's id, role and area, for rules about people named in a request.
     async fn user_facts(&self, user_id: i64) -> Result<Option<crate::domain::cover::CoverParty>, AppError>;
+
+    /// Feedback responses since a date (`YYYY-MM-DD`), for one area or all.
+    async fn feedback_facts(&self, since: &str, scope: crate::domain::feedback::ResultsScope) -> Result<Vec<crate::domain::feedback::ResponseFacts>, AppError>;
+    /// The latest comments since a date containing some words (empty: any).
+    async fn feedback_comments(&self, since: &str, scope: crate::domain::feedback::ResultsScope, contains: &str, limit: i64) -> Result<Vec<FeedbackComment>, AppError>;
+    /// Feedback links made by one user (None: every link).
+    async fn feedback_links(&self, created_by: Option<i64>) -> Result<Vec<FeedbackLinkView>, AppError>;
+    /// Makes a link with a fresh unguessable token; returns its id.
+    async fn create_feedback_link(&self, scope_type: &str, scope_id: i64, label: &str, by: i64) -> Result<i64, AppError>;
+    /// A year's imported TSM peer data, and the years imported (latest first).
+    async fn tsm_benchmark(&self, year: &str) -> Result<Vec<crate::domain::tsm::LandlordResults>, AppError>;
+    async fn tsm_years(&self) -> Result<Vec<String>, AppError>;
 }

@@ -325,6 +325,37 @@ pub fn figures(responses: &[ResponseFacts], by: GroupBy, measures: &[&str]) -> V
         .collect()
 }
 
+/// Whose feedback someone may read: everything (administrators), their area (Team Leaders),
+/// or responses about themselves (Housing Management Officers).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ResultsScope {
+    pub area_team_id: Option<i64>,
+    pub officer_id: Option<i64>,
+}
+
+pub fn results_scope(who: &super::access::Principal) -> Result<ResultsScope, String> {
+    use super::Role;
+    match who.role {
+        Role::Admin => Ok(ResultsScope { area_team_id: None, officer_id: None }),
+        Role::TeamLeader => who.area_team_id.map(|a| ResultsScope { area_team_id: Some(a), officer_id: None }).ok_or_else(|| "A Team Leader without an area team sees no feedback.".into()),
+        r if r.is_hmo() => Ok(ResultsScope { area_team_id: None, officer_id: Some(who.user_id) }),
+        _ => Err("Feedback results are for housing officers, Team Leaders and administrators.".into()),
+    }
+}
+
+/// What a feedback link may point at, for the person making it: officers make their own
+/// link; Team Leaders make links for their area's patches and officers.
+pub fn may_create_link(who: &super::access::Principal, scope_type: &str, target_area: Option<i64>, target_user: Option<i64>) -> Result<(), String> {
+    use super::Role;
+    match (scope_type, who.role) {
+        ("officer", r) if r.is_hmo() && target_user == Some(who.user_id) => Ok(()),
+        ("officer" | "patch", Role::TeamLeader) if target_area.is_some() && target_area == who.area_team_id => Ok(()),
+        ("officer", _) => Err("You can make a feedback link for yourself; a Team Leader can make one for an officer in their team.".into()),
+        ("patch", _) => Err("Only the area's Team Leader makes links for its patches.".into()),
+        _ => Err(format!("Unknown kind of link {scope_type:?}: choose officer or patch.")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -407,5 +438,36 @@ mod tests {
         assert_eq!(areas[0].group, "East");
         assert_eq!(areas[0].figures[0].percent, Some(Tenths(333)));
         assert_eq!(figures(&rs, GroupBy::Role, &["TP01"])[0].group, "Community HMO");
+    }
+
+    fn who(role: crate::domain::Role, id: i64, area: Option<i64>) -> crate::domain::access::Principal {
+        crate::domain::access::Principal { user_id: id, username: "u".into(), display_name: "U".into(), role, area_team_id: area, area_team: None, agency_id: None, agency: None, covering: vec![] }
+    }
+
+    #[test]
+    fn who_reads_which_feedback() {
+        use crate::domain::Role::*;
+        assert_eq!(results_scope(&who(Admin, 1, None)), Ok(ResultsScope { area_team_id: None, officer_id: None }));
+        assert_eq!(results_scope(&who(TeamLeader, 2, Some(3))), Ok(ResultsScope { area_team_id: Some(3), officer_id: None }));
+        assert!(results_scope(&who(TeamLeader, 2, None)).is_err());
+        for r in [IntroductoryHmo, CommunityHmo, SustainableHmo] {
+            assert_eq!(results_scope(&who(r, 7, Some(1))), Ok(ResultsScope { area_team_id: None, officer_id: Some(7) }), "{r:?}: only about themselves");
+        }
+        for r in [Partner, AsbOfficer, Legal] {
+            assert!(results_scope(&who(r, 9, Some(1))).is_err(), "{r:?}");
+        }
+    }
+
+    #[test]
+    fn who_makes_which_links() {
+        use crate::domain::Role::*;
+        assert!(may_create_link(&who(CommunityHmo, 7, Some(1)), "officer", Some(1), Some(7)).is_ok());
+        assert!(may_create_link(&who(CommunityHmo, 7, Some(1)), "officer", Some(1), Some(8)).is_err(), "not for a colleague");
+        assert!(may_create_link(&who(CommunityHmo, 7, Some(1)), "patch", Some(1), None).is_err());
+        assert!(may_create_link(&who(TeamLeader, 2, Some(1)), "patch", Some(1), None).is_ok());
+        assert!(may_create_link(&who(TeamLeader, 2, Some(1)), "officer", Some(1), Some(8)).is_ok());
+        assert!(may_create_link(&who(TeamLeader, 2, Some(1)), "patch", Some(2), None).is_err(), "not another area's patch");
+        assert!(may_create_link(&who(Partner, 5, None), "officer", None, Some(5)).is_err());
+        assert!(may_create_link(&who(Admin, 1, None), "visit", None, None).is_err());
     }
 }

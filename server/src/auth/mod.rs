@@ -112,6 +112,7 @@ pub async fn require_sign_in_for_pages(req: Request, next: Next) -> Response {
     let path = req.uri().path();
     let public = path == "/sign-in"
         || path.starts_with("/auth/")
+        || path.starts_with("/feedback/")
         || path.starts_with("/api/")
         || path.starts_with("/fn/")
         || path.starts_with("/pkg/")

@@ -252,7 +252,7 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
         );
         add_user(&mut w, &mut rng, user.to_string(), Role::Partner, None, Some(id), &format!("{}: only referrals shared with them", kind.label()), true);
     }
-    add_user(&mut w, &mut rng, "admin".into(), Role::Admin, None, None, "users, agencies, configuration; no casework", true);
+    let admin_id = add_user(&mut w, &mut rng, "admin".into(), Role::Admin, None, None, "users, agencies, configuration; no casework", true);
     add_user(&mut w, &mut rng, "asb.hub".into(), Role::AsbOfficer, None, None, "Community Safety Hub: escalated ASB cases, council-wide", true);
     let legal_id = add_user(&mut w, &mut rng, "legal".into(), Role::Legal, None, None, "Legal: notices and possession, council-wide", true);
     let _ = legal_id;
@@ -825,7 +825,7 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
     for (pid, _, _, _) in patches.iter().take(12) {
         let token: String = (0..22).map(|_| *alphabet.choose(&mut rng).expect("char")).collect();
         let id = link_ids.len() as i64 + 1;
-        w.row("feedback_links", &["id", "token", "scope_type", "scope_id", "created_by", "created_at", "active"], vec![V::I(id), V::S(token), V::s("patch"), V::I(*pid), V::I(chmo_of_patch[pid]), instant(today - Days::days(365), 9), V::I(1)]);
+        w.row("feedback_links", &["id", "token", "scope_type", "scope_id", "created_by", "created_at", "active", "label"], vec![V::I(id), V::S(token), V::s("patch"), V::I(*pid), V::I(chmo_of_patch[pid]), instant(today - Days::days(365), 9), V::I(1), V::S(format!("Patch {}", patches[(*pid - 1) as usize].2))]);
         link_ids.push((id, *pid));
     }
     let pick = |rng: &mut ChaCha8Rng| {
@@ -843,7 +843,16 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
     for k in 0..(opts.homes / 25).clamp(100, 2000) {
         let (link, pid) = link_ids[k % link_ids.len()];
         let area = patches[(pid - 1) as usize].1;
-        let answers = serde_json::json!({"TP01": pick(&mut rng), "TP06": pick(&mut rng), "TP07": pick(&mut rng), "TP08": pick(&mut rng)});
+        // TP08 is an agreement scale: the same spread, in its own words.
+        let agree = |a: &'static str| -> &'static str { match a {
+            "very_satisfied" => "strongly_agree",
+            "fairly_satisfied" => "agree",
+            "fairly_dissatisfied" => "disagree",
+            "very_dissatisfied" => "strongly_disagree",
+            other => other,
+        } };
+        let tp08 = agree(pick(&mut rng));
+        let answers = serde_json::json!({"TP01": pick(&mut rng), "TP06": pick(&mut rng), "TP07": pick(&mut rng), "TP08": tp08, "HMO1": pick(&mut rng)});
         let day = today - Days::days(rng.random_range(0..365));
         w.row(
             "feedback_responses",
@@ -852,6 +861,10 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
         );
     }
     w.flush().await?;
+
+    // The Regulator's 2023/24 perception results, so the demo shows the council among its peers.
+    let tsm = app::domain::tsm::import_csv(include_str!("../../data/tsm/rsh_tsm_2024_lcra_perception.csv")).map_err(anyhow::Error::msg)?;
+    crate::store::feedback::import_tsm(db, "2023-24", &tsm, admin_id, &crate::store::now_rfc3339()).await.map_err(|e| anyhow::anyhow!("importing TSM data: {e}"))?;
 
     // PostgreSQL identity columns continue after the ids the seed chose.
     if db.backend == Backend::Postgres {

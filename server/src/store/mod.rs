@@ -2,6 +2,7 @@
 //! `$n` placeholders, ISO text dates, BIGINT/INTEGER numbers, `CAST(SUM(..) AS BIGINT)`.
 
 mod cases;
+pub mod feedback;
 mod sessions;
 mod workflow;
 
@@ -687,5 +688,23 @@ impl Store for SqlStore {
     }
     async fn user_facts(&self, user_id: i64) -> Result<Option<app::domain::cover::CoverParty>, AppError> {
         cases::user_facts(&self.db, user_id).await
+    }
+    async fn feedback_facts(&self, since: &str, scope: app::domain::feedback::ResultsScope) -> Result<Vec<app::domain::feedback::ResponseFacts>, AppError> {
+        feedback::facts(&self.db, since, scope).await
+    }
+    async fn feedback_comments(&self, since: &str, scope: app::domain::feedback::ResultsScope, contains: &str, limit: i64) -> Result<Vec<FeedbackComment>, AppError> {
+        feedback::comments(&self.db, since, scope, contains, limit).await
+    }
+    async fn feedback_links(&self, created_by: Option<i64>) -> Result<Vec<FeedbackLinkView>, AppError> {
+        feedback::links(&self.db, created_by).await
+    }
+    async fn create_feedback_link(&self, scope_type: &str, scope_id: i64, label: &str, by: i64) -> Result<i64, AppError> {
+        feedback::create_link(&self.db, &feedback::new_token(), scope_type, scope_id, label, by, &now_rfc3339()).await
+    }
+    async fn tsm_benchmark(&self, year: &str) -> Result<Vec<app::domain::tsm::LandlordResults>, AppError> {
+        feedback::benchmark(&self.db, year).await
+    }
+    async fn tsm_years(&self) -> Result<Vec<String>, AppError> {
+        feedback::benchmark_years(&self.db).await
     }
 }

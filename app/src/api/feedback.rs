@@ -1,0 +1,153 @@
+//! Feedback results for officers and managers, feedback links with their QR codes, and the
+//! TSM peer benchmark. The public forms themselves are served by the server without WASM
+//! (`server/src/feedback.rs`) so they load fast on any phone and work with JavaScript off.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::model::*;
+
+#[server(prefix = "/fn", endpoint = "feedback_results")]
+pub async fn get_feedback_results(by: String, months: i64, contains: String) -> Result<FeedbackResults, AppError> {
+    let (store, who, meta) = super::context().await?;
+    svc::results(&*store, &who, &by, months, &contains, &meta.ip).await
+}
+
+#[server(prefix = "/fn", endpoint = "create_feedback_link")]
+pub async fn create_feedback_link(scope_type: String, scope_id: i64, label: String) -> Result<FeedbackLinkView, AppError> {
+    let (store, who, meta) = super::context().await?;
+    svc::create_link(&*store, &who, &scope_type, scope_id, &label, &meta.ip).await
+}
+
+#[cfg(feature = "ssr")]
+pub mod svc {
+    use crate::api::service::today;
+    use crate::api::store::{AuditEntry, Store};
+    use crate::domain::access::Principal;
+    use crate::domain::feedback::{self, GroupBy, TENANT_QUESTIONS};
+    use crate::domain::tsm;
+    use crate::error::AppError;
+    use crate::model::*;
+
+    /// The landlord code of this council in the Regulator's data (City of York Council by default).
+    pub fn landlord_code() -> String {
+        std::env::var("HEARTH_LANDLORD_CODE").unwrap_or_else(|_| "00FF".into())
+    }
+
+    /// A link as a QR code: SVG Hearth draws itself (no third-party service sees the link).
+    pub fn qr_svg(url: &str) -> String {
+        match qrcode::QrCode::new(url.as_bytes()) {
+            Ok(code) => code.render::<qrcode::render::svg::Color>().min_dimensions(160, 160).quiet_zone(true).build(),
+            Err(_) => String::new(),
+        }
+    }
+
+    /// The public address links are printed with (`HEARTH_PUBLIC_URL`, else a relative path).
+    pub fn public_url(path: &str) -> String {
+        format!("{}{path}", std::env::var("HEARTH_PUBLIC_URL").unwrap_or_default().trim_end_matches('/'))
+    }
+
+    fn with_qr(mut l: FeedbackLinkView) -> FeedbackLinkView {
+        l.qr_svg = qr_svg(&public_url(&l.path));
+        l
+    }
+
+    pub async fn results(store: &dyn Store, who: &Principal, by: &str, months: i64, contains: &str, ip: &str) -> Result<FeedbackResults, AppError> {
+        let scope = feedback::results_scope(who).map_err(AppError::Forbidden)?;
+        let by = GroupBy::parse(by).unwrap_or(GroupBy::Area);
+        let months = months.clamp(1, 36);
+        let today = today();
+        let since = (today - chrono::Months::new(months as u32)).to_string();
+        let facts = store.feedback_facts(&since, scope).await?;
+        let measures: Vec<&str> = TENANT_QUESTIONS.iter().map(|q| q.key).collect();
+        let comments = store.feedback_comments(&since, scope, contains, 200).await?;
+        // Comments may name people: reading them is audited, like any personal record.
+        store
+            .audit(AuditEntry {
+                user_id: Some(who.user_id),
+                username: who.username.clone(),
+                action: "feedback.comments.view".into(),
+                subject_type: "feedback".into(),
+                subject_id: None,
+                outcome: "allowed".into(),
+                reason: String::new(),
+                detail: format!("{} comments since {since}", comments.len()),
+                ip: ip.to_string(),
+            })
+            .await?;
+        let links = store.feedback_links(if who.role == crate::domain::Role::Admin { None } else { Some(who.user_id) }).await?.into_iter().map(with_qr).collect();
+        let overall = feedback::figures(&facts, GroupBy::All, &measures);
+        let years = store.tsm_years().await?;
+        let benchmark_year = years.first().cloned();
+        let benchmark = match &benchmark_year {
+            Some(y) => benchmark_rows(&store.tsm_benchmark(y).await?, &landlord_code(), overall.first()),
+            None => vec![],
+        };
+        Ok(FeedbackResults {
+            by,
+            since,
+            measures: measures.iter().map(|m| m.to_string()).collect(),
+            groups: feedback::figures(&facts, by, &measures),
+            months: feedback::figures(&facts, GroupBy::Month, &measures),
+            overall,
+            comments,
+            links,
+            benchmark_year,
+            landlord_code: landlord_code(),
+            benchmark,
+            can_manage_links: who.role.is_hmo() || who.role == crate::domain::Role::TeamLeader,
+        })
+    }
+
+    /// Ranks the council among councils (landlord type LA) for each measure it asks in-app:
+    /// its survey figure as published, and where its in-app figure would fall.
+    pub fn benchmark_rows(all: &[tsm::LandlordResults], council: &str, in_app: Option<&feedback::GroupFigures>) -> Vec<BenchmarkRow> {
+        let councils: Vec<&tsm::LandlordResults> = all.iter().filter(|l| l.landlord_type == "LA").collect();
+        tsm::MEASURES
+            .iter()
+            .map(|m| {
+                let mut values: Vec<i64> = councils.iter().filter_map(|l| l.measures.iter().find(|x| x.measure == *m)?.percent.map(|p| p.0)).collect();
+                values.sort_unstable_by(|a, b| b.cmp(a));
+                let rank = |v: i64| values.iter().filter(|x| **x > v).count() as i64 + 1;
+                let survey = councils.iter().find(|l| l.code == council).and_then(|l| l.measures.iter().find(|x| x.measure == *m)?.percent.map(|p| p.0));
+                let app = in_app.and_then(|g| g.figures.iter().find(|f| f.measure == *m));
+                let in_app_tenths = app.and_then(|f| f.percent.map(|p| p.0));
+                BenchmarkRow {
+                    measure: m.to_string(),
+                    name: tsm::measure_name(m).to_string(),
+                    survey_tenths: survey,
+                    survey_rank: survey.map(rank),
+                    in_app_tenths,
+                    in_app_base: app.map(|f| f.base).unwrap_or(0),
+                    in_app_rank: in_app_tenths.map(rank),
+                    councils: values.len() as i64,
+                    median_tenths: (!values.is_empty()).then(|| values[values.len() / 2]),
+                }
+            })
+            .collect()
+    }
+
+    pub async fn create_link(store: &dyn Store, who: &Principal, scope_type: &str, scope_id: i64, label: &str, _ip: &str) -> Result<FeedbackLinkView, AppError> {
+        let label = label.trim();
+        if label.chars().count() > 120 {
+            return Err(AppError::Invalid("The label must be 120 characters or fewer.".into()));
+        }
+        let (target_area, target_user, default_label) = match scope_type {
+            "officer" => {
+                let f = store.user_facts(scope_id).await?.ok_or_else(|| AppError::NotFound("No such officer.".into()))?;
+                (f.area_team_id, Some(f.user_id), if scope_id == who.user_id { format!("{} ({})", who.display_name, who.role.label()) } else { format!("Officer {scope_id}") })
+            }
+            "patch" => {
+                let p = store.patches(who.area_team_id).await?.into_iter().find(|p| p.id == scope_id);
+                let p = p.ok_or_else(|| AppError::Forbidden("Only the area's Team Leader makes links for its patches.".into()))?;
+                (who.area_team_id, None, format!("Patch {}", p.name))
+            }
+            _ => (None, None, String::new()),
+        };
+        feedback::may_create_link(who, scope_type, target_area, target_user).map_err(AppError::Forbidden)?;
+        let label = if label.is_empty() { default_label } else { label.to_string() };
+        let id = store.create_feedback_link(scope_type, scope_id, &label, who.user_id).await?;
+        let link = store.feedback_links(Some(who.user_id)).await?.into_iter().find(|l| l.id == id).ok_or(AppError::Internal)?;
+        Ok(with_qr(link))
+    }
+}
