@@ -6,7 +6,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use crate::pages::{
-    approvals::ApprovalsPage, case::CasePage, team::TeamPage,
+    approvals::ApprovalsPage, case::CasePage, satisfaction::SatisfactionPage, team::TeamPage,
     layout::Layout, my_work::MyWorkPage, not_found::NotFound, property::PropertyPage, search::SearchPage,
     sign_in::SignInPage, tenancy::TenancyPage,
 };
@@ -64,6 +64,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/tenancies/:reference") view=|| view! { <Layout><TenancyPage /></Layout> } ssr=SsrMode::Async />
                 <Route path=path!("/cases/:reference") view=|| view! { <Layout><CasePage /></Layout> } ssr=SsrMode::Async />
                 <Route path=path!("/team") view=|| view! { <Layout><TeamPage /></Layout> } ssr=SsrMode::Async />
+                <Route path=path!("/satisfaction") view=|| view! { <Layout><SatisfactionPage /></Layout> } ssr=SsrMode::Async />
                 <Route path=path!("/properties/:reference") view=|| view! { <Layout><PropertyPage /></Layout> } ssr=SsrMode::Async />
             </Routes>
         </Router>

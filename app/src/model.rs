@@ -553,6 +553,9 @@ pub struct FeedbackResults {
     pub measures: Vec<String>,
     #[cfg_attr(feature = "ssr", schema(value_type = Object))]
     pub overall: Vec<crate::domain::feedback::GroupFigures>,
+    /// What partner agencies said about working with the housing officers (their own questions).
+    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    pub partners: Vec<crate::domain::feedback::GroupFigures>,
     #[cfg_attr(feature = "ssr", schema(value_type = Object))]
     pub groups: Vec<crate::domain::feedback::GroupFigures>,
     #[cfg_attr(feature = "ssr", schema(value_type = Object))]
@@ -563,4 +566,6 @@ pub struct FeedbackResults {
     pub landlord_code: String,
     pub benchmark: Vec<BenchmarkRow>,
     pub can_manage_links: bool,
+    /// Patches a Team Leader can make links for: (id, name).
+    pub patches: Vec<(i64, String)>,
 }

@@ -58,7 +58,9 @@ pub mod svc {
         let months = months.clamp(1, 36);
         let today = today();
         let since = (today - chrono::Months::new(months as u32)).to_string();
-        let facts = store.feedback_facts(&since, scope).await?;
+        let facts = store.feedback_facts(&since, scope, feedback::Audience::Tenant).await?;
+        let partner_facts = store.feedback_facts(&since, scope, feedback::Audience::Partner).await?;
+        let partner_measures: Vec<&str> = feedback::PARTNER_QUESTIONS.iter().map(|q| q.key).collect();
         let measures: Vec<&str> = TENANT_QUESTIONS.iter().map(|q| q.key).collect();
         let comments = store.feedback_comments(&since, scope, contains, 200).await?;
         // Comments may name people: reading them is audited, like any personal record.
@@ -90,12 +92,14 @@ pub mod svc {
             groups: feedback::figures(&facts, by, &measures),
             months: feedback::figures(&facts, GroupBy::Month, &measures),
             overall,
+            partners: feedback::figures(&partner_facts, GroupBy::All, &partner_measures),
             comments,
             links,
             benchmark_year,
             landlord_code: landlord_code(),
             benchmark,
             can_manage_links: who.role.is_hmo() || who.role == crate::domain::Role::TeamLeader,
+            patches: if who.role == crate::domain::Role::TeamLeader { store.patches(who.area_team_id).await?.into_iter().map(|p| (p.id, p.name)).collect() } else { vec![] },
         })
     }
 
@@ -129,6 +133,8 @@ pub mod svc {
 
     pub async fn create_link(store: &dyn Store, who: &Principal, scope_type: &str, scope_id: i64, label: &str, _ip: &str) -> Result<FeedbackLinkView, AppError> {
         let label = label.trim();
+        // 0 means "me": the officer's own link.
+        let scope_id = if scope_type == "officer" && scope_id == 0 { who.user_id } else { scope_id };
         if label.chars().count() > 120 {
             return Err(AppError::Invalid("The label must be 120 characters or fewer.".into()));
         }

@@ -200,7 +200,7 @@ pub trait Store: Send + Sync + 'static {
     async fn user_facts(&self, user_id: i64) -> Result<Option<crate::domain::cover::CoverParty>, AppError>;
 
     /// Feedback responses since a date (`YYYY-MM-DD`), for one area or all.
-    async fn feedback_facts(&self, since: &str, scope: crate::domain::feedback::ResultsScope) -> Result<Vec<crate::domain::feedback::ResponseFacts>, AppError>;
+    async fn feedback_facts(&self, since: &str, scope: crate::domain::feedback::ResultsScope, audience: crate::domain::feedback::Audience) -> Result<Vec<crate::domain::feedback::ResponseFacts>, AppError>;
     /// The latest comments since a date containing some words (empty: any).
     async fn feedback_comments(&self, since: &str, scope: crate::domain::feedback::ResultsScope, contains: &str, limit: i64) -> Result<Vec<FeedbackComment>, AppError>;
     /// Feedback links made by one user (None: every link).

@@ -21,7 +21,13 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <a href="/approvals">"Approvals"</a>
                     <Suspense fallback=|| ()>
                         {move || Suspend::new(async move {
-                            user.await.ok().flatten().filter(|u| u.role == crate::domain::Role::TeamLeader).map(|_| view! { <a href="/team">"Team"</a> })
+                            user.await.ok().flatten().map(|u| {
+                                use crate::domain::Role;
+                                view! {
+                                    {(u.role == Role::TeamLeader).then(|| view! { <a href="/team">"Team"</a> })}
+                                    {(u.role == Role::TeamLeader || u.role == Role::Admin || u.role.is_hmo()).then(|| view! { <a href="/satisfaction">"Satisfaction"</a> })}
+                                }
+                            })
                         })}
                     </Suspense>
                 </nav>

@@ -7,6 +7,7 @@ pub mod my_work;
 pub mod not_found;
 pub mod property;
 pub mod review;
+pub mod satisfaction;
 pub mod search;
 pub mod sign_in;
 pub mod team;

@@ -828,6 +828,14 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
         w.row("feedback_links", &["id", "token", "scope_type", "scope_id", "created_by", "created_at", "active", "label"], vec![V::I(id), V::S(token), V::s("patch"), V::I(*pid), V::I(chmo_of_patch[pid]), instant(today - Days::days(365), 9), V::I(1), V::S(format!("Patch {}", patches[(*pid - 1) as usize].2))]);
         link_ids.push((id, *pid));
     }
+    // One link per partner agency, for the partner form (sent to the agency's referrals team).
+    let mut partner_links = Vec::new();
+    for (i, (_, name, _)) in agency_defs.iter().enumerate() {
+        let token: String = (0..22).map(|_| *alphabet.choose(&mut rng).expect("char")).collect();
+        let id = (link_ids.len() + partner_links.len()) as i64 + 1;
+        w.row("feedback_links", &["id", "token", "scope_type", "scope_id", "created_by", "created_at", "active", "label"], vec![V::I(id), V::S(token), V::s("partner"), V::I(i as i64 + 1), V::I(admin_id), instant(today - Days::days(200), 9), V::I(1), V::S(format!("Partner feedback: {name}"))]);
+        partner_links.push((id, i as i64 + 1));
+    }
     let pick = |rng: &mut ChaCha8Rng| {
         let total: u32 = weights.iter().sum();
         let mut x = rng.random_range(0..total);
@@ -858,6 +866,19 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
             "feedback_responses",
             &["id", "link_id", "respondent_kind", "officer_id", "officer_role", "patch_id", "area_team_id", "agency_id", "submitted_at", "answers", "comment", "contact_name", "contact_detail", "idempotency_key"],
             vec![V::I(k as i64 + 1), V::I(link), V::s("tenant"), V::I(chmo_of_patch[&pid]), V::s("community_hmo"), V::I(pid), V::I(area as i64 + 1), V::N, instant(day, rng.random_range(8..21)), V::S(answers.to_string()), V::s(comments.choose(&mut rng).copied().unwrap_or("")), V::N, V::N, V::S(format!("seed-{}-{k}", opts.seed))],
+        );
+    }
+    let tenant_responses = (opts.homes / 25).clamp(100, 2000);
+    let partner_comments = ["Much clearer who to call since the Sustainable Tenancy role started.", "", "Referrals often arrive without the risk information we need."];
+    for k in 0..30 {
+        let (link, agency) = partner_links[k % partner_links.len()];
+        let agree_pick = |rng: &mut ChaCha8Rng| ["strongly_agree", "agree", "agree", "neither", "disagree", "dont_know"][rng.random_range(0..6)];
+        let answers = serde_json::json!({"PA1": pick(&mut rng), "PA2": agree_pick(&mut rng), "PA3": agree_pick(&mut rng)});
+        let day = today - Days::days(rng.random_range(0..200));
+        w.row(
+            "feedback_responses",
+            &["id", "link_id", "respondent_kind", "officer_id", "officer_role", "patch_id", "area_team_id", "agency_id", "submitted_at", "answers", "comment", "contact_name", "contact_detail", "idempotency_key"],
+            vec![V::I((tenant_responses + k) as i64 + 1), V::I(link), V::s("partner"), V::N, V::N, V::N, V::N, V::I(agency), instant(day, rng.random_range(8..18)), V::S(answers.to_string()), V::s(partner_comments.choose(&mut rng).copied().unwrap_or("")), V::N, V::N, V::S(format!("seed-{}-p{k}", opts.seed))],
         );
     }
     w.flush().await?;

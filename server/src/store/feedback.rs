@@ -86,14 +86,18 @@ pub async fn link(db: &Db, token: &str) -> Result<Option<LinkTarget>, AppError> 
     Ok(Some(t))
 }
 
+fn audience_code(a: Audience) -> &'static str {
+    match a {
+        Audience::Tenant => "tenant",
+        Audience::Partner => "partner",
+    }
+}
+
 /// Stores a response once: a second submission with the same idempotency key (a double press,
 /// a network retry) changes nothing. Returns whether this call stored it.
 pub async fn save(db: &Db, t: &LinkTarget, sub: &Submission, language: &str, submitted_at: &str) -> Result<bool, AppError> {
     let answers = serde_json::to_string(&sub.answers).map_err(|_| AppError::Internal)?;
-    let audience = match t.audience {
-        Audience::Tenant => "tenant",
-        Audience::Partner => "partner",
-    };
+    let audience = audience_code(t.audience);
     let done = sqlx::query::<Any>(
         "INSERT INTO feedback_responses (link_id, respondent_kind, officer_id, officer_role, patch_id, area_team_id, agency_id, submitted_at, answers, comment, \
          contact_name, contact_detail, idempotency_key, language, wants_reply) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
@@ -129,11 +133,12 @@ fn answers(r: &sqlx::any::AnyRow) -> BTreeMap<String, String> {
 }
 
 /// Responses since a date (`YYYY-MM-DD`), optionally for one area, as the figures read them.
-pub async fn facts(db: &Db, since: &str, scope: ResultsScope) -> Result<Vec<ResponseFacts>, AppError> {
-    let rows = sqlx::query::<Any>(&format!("{RESPONSE_SELECT} WHERE r.submitted_at >= $1 AND ($2 = 0 OR r.area_team_id = $2) AND ($3 = 0 OR r.officer_id = $3) ORDER BY r.submitted_at"))
+pub async fn facts(db: &Db, since: &str, scope: ResultsScope, audience: Audience) -> Result<Vec<ResponseFacts>, AppError> {
+    let rows = sqlx::query::<Any>(&format!("{RESPONSE_SELECT} WHERE r.submitted_at >= $1 AND ($2 = 0 OR r.area_team_id = $2) AND ($3 = 0 OR r.officer_id = $3) AND r.respondent_kind = $4 ORDER BY r.submitted_at"))
         .bind(since)
         .bind(scope.area_team_id.unwrap_or(0))
         .bind(scope.officer_id.unwrap_or(0))
+        .bind(audience_code(audience))
         .fetch_all(&db.pool)
         .await
         .map_err(internal)?;

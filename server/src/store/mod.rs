@@ -689,8 +689,8 @@ impl Store for SqlStore {
     async fn user_facts(&self, user_id: i64) -> Result<Option<app::domain::cover::CoverParty>, AppError> {
         cases::user_facts(&self.db, user_id).await
     }
-    async fn feedback_facts(&self, since: &str, scope: app::domain::feedback::ResultsScope) -> Result<Vec<app::domain::feedback::ResponseFacts>, AppError> {
-        feedback::facts(&self.db, since, scope).await
+    async fn feedback_facts(&self, since: &str, scope: app::domain::feedback::ResultsScope, audience: app::domain::feedback::Audience) -> Result<Vec<app::domain::feedback::ResponseFacts>, AppError> {
+        feedback::facts(&self.db, since, scope, audience).await
     }
     async fn feedback_comments(&self, since: &str, scope: app::domain::feedback::ResultsScope, contains: &str, limit: i64) -> Result<Vec<FeedbackComment>, AppError> {
         feedback::comments(&self.db, since, scope, contains, limit).await

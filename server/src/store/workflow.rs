@@ -406,8 +406,8 @@ pub async fn waiting_for(db: &Db, user_ids: &[i64]) -> Result<Vec<WorkflowView>,
     let ids = super::placeholders(1, user_ids.len());
     let sql = format!(
         "SELECT {ITEM_COLUMNS} {ITEM_JOINS} LEFT JOIN patches pa ON pa.id = p.patch_id \
-         WHERE (w.state = 'sent_back' AND w.proposed_by IN ({ids})) \
-            OR (w.flow = 'hand_back' AND w.state = 'proposed' AND pa.officer_id IN ({ids})) \
+         WHERE w.state IN ('sent_back', 'proposed') AND ((w.state = 'sent_back' AND w.proposed_by IN ({ids})) \
+            OR (w.flow = 'hand_back' AND w.state = 'proposed' AND pa.officer_id IN ({ids}))) \
          ORDER BY w.due_at, w.id"
     );
     Ok(super::bind_ids(sqlx::query::<Any>(&sql), user_ids).fetch_all(&db.pool).await.map_err(internal)?.iter().map(item_view).collect())

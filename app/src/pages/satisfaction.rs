@@ -1,0 +1,280 @@
+//! Satisfaction: what tenants and partners say through Hearth's feedback links, with the
+//! Regulator's arithmetic, charts, comments, the council among its peers, and the links (with
+//! QR codes) officers hand out. The filters are a plain GET form, so the page works without
+//! JavaScript and every view has an address that can be shared.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::feedback::{CreateFeedbackLink, get_feedback_results};
+use crate::components::{ActionError, ErrorPanel, loading, succeeded};
+use crate::domain::feedback::{GroupBy, GroupFigures, question};
+use crate::domain::tsm::Tenths;
+
+fn pct(t: Option<Tenths>) -> String {
+    t.map(|t| format!("{}%", t.display())).unwrap_or_else(|| "–".into())
+}
+
+fn tenths(t: Option<i64>) -> String {
+    pct(t.map(Tenths))
+}
+
+fn short(measure: &str) -> String {
+    match measure {
+        "TP01" => "Overall".into(),
+        "TP06" => "Listens and acts".into(),
+        "TP07" => "Keeps informed".into(),
+        "TP08" => "Fair and respectful".into(),
+        "TP12" => "ASB handling".into(),
+        "HMO1" => "Housing officer".into(),
+        m => m.to_string(),
+    }
+}
+
+/// Horizontal bars, one per group, for one measure: the value is written beside each bar, so
+/// the chart never relies on colour or length alone.
+#[component]
+fn BarChart(groups: Vec<GroupFigures>, measure: String, title: String) -> impl IntoView {
+    let rows: Vec<(String, Option<Tenths>, i64)> = groups
+        .iter()
+        .map(|g| {
+            let f = g.figures.iter().find(|f| f.measure == measure);
+            (g.group.clone(), f.and_then(|f| f.percent), f.map(|f| f.base).unwrap_or(0))
+        })
+        .collect();
+    let row_h = 28;
+    let h = (rows.len() as i32 * row_h + 10).max(40);
+    view! {
+        <figure class="chart">
+            <figcaption>{title.clone()}</figcaption>
+            <svg viewBox=format!("0 0 640 {h}") role="img" aria-label=title class="bars" preserveAspectRatio="xMinYMin meet">
+                {rows.into_iter().enumerate().map(|(i, (label, p, n))| {
+                    let y = i as i32 * row_h + 5;
+                    let w = p.map(|p| (p.0 as f64 / 1000.0 * 360.0).round() as i32).unwrap_or(0);
+                    view! {
+                        <g>
+                            <text x="0" y=y + 18 class="bar-label">{label.chars().take(28).collect::<String>()}</text>
+                            <rect x="200" y=y + 4 width="360" height="18" class="bar-track" />
+                            <rect x="200" y=y + 4 width=w height="18" class="bar-fill" />
+                            <text x=208 + w.min(300) y=y + 18 class="bar-value">{format!("{} (n={n})", pct(p))}</text>
+                        </g>
+                    }
+                }).collect_view()}
+            </svg>
+        </figure>
+    }
+}
+
+/// Columns for each month, oldest first, with the value above each column.
+#[component]
+fn TrendChart(months: Vec<GroupFigures>, measure: String, title: String) -> impl IntoView {
+    let n = months.len().max(1) as i32;
+    let col = (600 / n).clamp(20, 60);
+    let width = col * n + 40;
+    view! {
+        <figure class="chart">
+            <figcaption>{title.clone()}</figcaption>
+            <svg viewBox=format!("0 0 {width} 220") role="img" aria-label=title class="trend" preserveAspectRatio="xMinYMin meet">
+                <line x1="30" y1="180" x2=width y2="180" class="axis" />
+                <text x="0" y="34" class="tick">"100%"</text>
+                <text x="8" y="184" class="tick">"0%"</text>
+                {months.into_iter().enumerate().map(|(i, g)| {
+                    let p = g.figures.iter().find(|f| f.measure == measure).and_then(|f| f.percent);
+                    let hgt = p.map(|p| (p.0 as f64 / 1000.0 * 150.0).round() as i32).unwrap_or(0);
+                    let x = 36 + i as i32 * col;
+                    view! {
+                        <g>
+                            <rect x=x y=180 - hgt width=col - 8 height=hgt class="bar-fill" />
+                            <text x=x y=174 - hgt class="col-value">{p.map(|p| format!("{}", p.0 / 10)).unwrap_or_default()}</text>
+                            <text x=x y="198" class="tick">{g.group.get(5..7).unwrap_or("").to_string()}</text>
+                            <text x=x y="212" class="tick">{(i == 0 || g.group.ends_with("-01")).then(|| g.group.get(..4).unwrap_or("").to_string())}</text>
+                        </g>
+                    }
+                }).collect_view()}
+            </svg>
+        </figure>
+    }
+}
+
+#[component]
+pub fn SatisfactionPage() -> impl IntoView {
+    let query = use_query_map();
+    let create = ServerAction::<CreateFeedbackLink>::new();
+    let made = succeeded(create);
+    let params = move || {
+        let q = query.get();
+        (q.get("by").unwrap_or_else(|| "area".into()), q.get("months").and_then(|m| m.parse::<i64>().ok()).unwrap_or(12), q.get("q").unwrap_or_default())
+    };
+    let results = Resource::new(move || (params(), made.get()), |((by, months, q), _)| get_feedback_results(by, months, q));
+    view! {
+        <Title text="Satisfaction" />
+        <h1>"Satisfaction"</h1>
+        <p class="lede">"What tenants and partners tell us through Hearth's feedback links. Satisfied = very or fairly satisfied (strongly agree or agree) out of everyone who gave an answer; \u{201c}don't know\u{201d} is left out; rounded half-up to one decimal place, as the Regulator of Social Housing calculates Tenant Satisfaction Measures."</p>
+        <form method="get" action="/satisfaction" class="filters" data-testid="satisfaction-filters">
+            <label>"Group by "
+                <select name="by">
+                    {GroupBy::ALL.into_iter().map(|g| view! { <option value=g.as_str() selected=move || params().0 == g.as_str()>{g.label()}</option> }).collect_view()}
+                </select>
+            </label>
+            <label>"Period "
+                <select name="months">
+                    {[3i64, 6, 12, 24].into_iter().map(|m| view! { <option value=m.to_string() selected=move || params().1 == m>{format!("Last {m} months")}</option> }).collect_view()}
+                </select>
+            </label>
+            <label>"Comments containing "<input type="search" name="q" value=move || params().2 /></label>
+            <button type="submit">"Show"</button>
+        </form>
+        <Transition fallback=loading>
+            {move || Suspend::new(async move {
+                match results.await {
+                    Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
+                    Ok(r) => {
+                        let measures = r.measures.clone();
+                        let overall = r.overall.first().cloned();
+                        let total = overall.as_ref().map(|o| o.responses).unwrap_or(0);
+                        let by_label = r.by.label();
+                        let csv = format!("/api/v1/feedback/results.csv?by={}&months={}", r.by.as_str(), params().1);
+                        view! {
+                            <p data-testid="response-count">{format!("{total} responses since {}.", r.since)}" "<a href=csv download>"Download these figures (CSV)"</a></p>
+                            <section aria-labelledby="overall-h">
+                                <h2 id="overall-h">"Overall"</h2>
+                                <ul class="counts" data-testid="overall">
+                                    {overall.map(|o| o.figures.into_iter().map(|f| view! {
+                                        <li>
+                                            <span class="count">{pct(f.percent)}</span>
+                                            <span class="count-label">{short(&f.measure)}" ("{f.measure.clone()}")"</span>
+                                            <span class="muted small">{format!("{} of {} answers", f.satisfied, f.base)}</span>
+                                        </li>
+                                    }).collect_view())}
+                                </ul>
+                            </section>
+                            <div class="charts">
+                                <BarChart groups=r.groups.clone() measure="TP01".into() title=format!("Overall satisfaction (TP01) by {}", by_label.to_lowercase()) />
+                                <TrendChart months=r.months.clone() measure="TP01".into() title="Overall satisfaction (TP01) by month, %".into() />
+                            </div>
+                            <section aria-labelledby="groups-h">
+                                <h2 id="groups-h">{format!("By {}", by_label.to_lowercase())}</h2>
+                                <div class="table-wrap">
+                                <table class="data" data-testid="figures">
+                                    <thead><tr><th scope="col">{by_label}</th><th scope="col" class="num">"Responses"</th>
+                                        {measures.iter().map(|m| view! { <th scope="col" class="num" title=question(m).map(|q| q.text).unwrap_or("")>{short(m)}<div class="muted small">{m.clone()}</div></th> }).collect_view()}
+                                    </tr></thead>
+                                    <tbody>
+                                        {r.groups.iter().map(|g| view! {
+                                            <tr>
+                                                <th scope="row">{g.group.clone()}</th>
+                                                <td class="num">{g.responses}</td>
+                                                {g.figures.iter().map(|f| view! { <td class="num">{pct(f.percent)}<div class="muted small">{format!("n={}", f.base)}</div></td> }).collect_view()}
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                                </div>
+                            </section>
+                            {r.partners.first().cloned().map(|p| view! {
+                                <section aria-labelledby="partners-h">
+                                    <h2 id="partners-h">{format!("Partner agencies ({} responses)", p.responses)}</h2>
+                                    <div class="table-wrap">
+                                    <table class="data" data-testid="partner-figures">
+                                        <thead><tr><th scope="col">"Question"</th><th scope="col" class="num">"Satisfied or agree"</th><th scope="col" class="num">"Answers"</th></tr></thead>
+                                        <tbody>
+                                            {p.figures.into_iter().map(|f| view! {
+                                                <tr><th scope="row">{question(&f.measure).map(|q| q.text).unwrap_or("")}</th><td class="num">{pct(f.percent)}</td><td class="num">{f.base}</td></tr>
+                                            }).collect_view()}
+                                        </tbody>
+                                    </table>
+                                    </div>
+                                </section>
+                            })}
+                            {(!r.benchmark.is_empty()).then(|| view! {
+                                <section aria-labelledby="bench-h">
+                                    <h2 id="bench-h">{format!("Among councils ({} Tenant Satisfaction Measures)", r.benchmark_year.clone().unwrap_or_default())}</h2>
+                                    <p class="muted">"The council's own survey figure as the Regulator published it, and where Hearth's in-app figure would rank, among every council landlord, recomputed from their response counts. Rank 1 is the most satisfied."</p>
+                                    <div class="table-wrap">
+                                    <table class="data" data-testid="benchmark">
+                                        <thead><tr><th scope="col">"Measure"</th><th scope="col" class="num">"Survey"</th><th scope="col" class="num">"Rank"</th><th scope="col" class="num">"In Hearth"</th><th scope="col" class="num">"Would rank"</th><th scope="col" class="num">"Median council"</th></tr></thead>
+                                        <tbody>
+                                            {r.benchmark.iter().filter(|b| b.survey_tenths.is_some() || b.in_app_tenths.is_some()).map(|b| view! {
+                                                <tr>
+                                                    <th scope="row">{b.measure.clone()}<div class="muted small">{b.name.clone()}</div></th>
+                                                    <td class="num">{tenths(b.survey_tenths)}</td>
+                                                    <td class="num">{b.survey_rank.map(|k| format!("{k} of {}", b.councils))}</td>
+                                                    <td class="num">{tenths(b.in_app_tenths)}<div class="muted small">{(b.in_app_base > 0).then(|| format!("n={}", b.in_app_base))}</div></td>
+                                                    <td class="num">{b.in_app_rank.map(|k| format!("{k} of {}", b.councils))}</td>
+                                                    <td class="num">{tenths(b.median_tenths)}</td>
+                                                </tr>
+                                            }).collect_view()}
+                                        </tbody>
+                                    </table>
+                                    </div>
+                                </section>
+                            })}
+                            <section aria-labelledby="comments-h">
+                                <h2 id="comments-h">{format!("Comments ({})", r.comments.len())}</h2>
+                                {if r.comments.is_empty() { view! { <p class="muted">"No comments match."</p> }.into_any() } else { view! {
+                                    <ul class="comments" data-testid="comments">
+                                        {r.comments.into_iter().map(|c| view! {
+                                            <li class="card">
+                                                <p class="comment-text">{c.comment}</p>
+                                                <p class="muted small">
+                                                    {c.submitted_at.chars().take(10).collect::<String>()}
+                                                    {c.overall.map(|o| format!(" · overall: {o}"))}
+                                                    {c.patch.map(|p| format!(" · {p}"))}
+                                                    {c.officer.map(|o| format!(" · about {o}"))}
+                                                    {(c.audience == "partner").then_some(" · partner agency")}
+                                                </p>
+                                                {c.contact_detail.map(|d| view! { <p class="small"><strong>"Asked for a reply: "</strong>{c.contact_name.unwrap_or_default()}", "{d}</p> })}
+                                            </li>
+                                        }).collect_view()}
+                                    </ul>
+                                }.into_any() }}
+                            </section>
+                            <section aria-labelledby="links-h">
+                                <h2 id="links-h">"Feedback links"</h2>
+                                <p class="muted">"Print a link or its QR code on a card, a letter or a noticeboard. A link says only which officer or patch the feedback is about; it carries nothing about the tenant and cannot be guessed."</p>
+                                {r.can_manage_links.then(|| view! {
+                                    <ActionError error=Signal::derive(move || create.value().get().and_then(|r| r.err())) />
+                                    <div class="link-forms">
+                                        <ActionForm action=create attr:class="stack card" attr:data-testid="link-form">
+                                            <h3>"A link for feedback about my work"</h3>
+                                            <input type="hidden" name="scope_type" value="officer" />
+                                            <input type="hidden" name="scope_id" value="0" />
+                                            <label>"Label (optional) "<input type="text" name="label" maxlength="120" /></label>
+                                            <button type="submit">"Make my link"</button>
+                                        </ActionForm>
+                                        {(!r.patches.is_empty()).then(|| view! {
+                                            <ActionForm action=create attr:class="stack card" attr:data-testid="patch-link-form">
+                                                <h3>"A link for a patch"</h3>
+                                                <input type="hidden" name="scope_type" value="patch" />
+                                                <label>"Patch "
+                                                    <select name="scope_id">
+                                                        {r.patches.iter().map(|(id, name)| view! { <option value=id.to_string()>{name.clone()}</option> }).collect_view()}
+                                                    </select>
+                                                </label>
+                                                <label>"Label (optional) "<input type="text" name="label" maxlength="120" /></label>
+                                                <button type="submit">"Make patch link"</button>
+                                            </ActionForm>
+                                        })}
+                                    </div>
+                                })}
+                                <ul class="links" data-testid="links">
+                                    {r.links.into_iter().map(|l| view! {
+                                        <li class="card link-card">
+                                            <div class="qr" inner_html=l.qr_svg></div>
+                                            <div>
+                                                <p><strong>{l.label.clone()}</strong></p>
+                                                <p><a href=l.path.clone()>{l.path.clone()}</a></p>
+                                                <p class="muted small">{format!("{} responses · made {}{}", l.responses, l.created_at.chars().take(10).collect::<String>(), if l.active { "" } else { " · withdrawn" })}</p>
+                                            </div>
+                                        </li>
+                                    }).collect_view()}
+                                </ul>
+                            </section>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Transition>
+    }
+}

@@ -1,0 +1,100 @@
+// Tenant feedback: a tenant opens a link on a phone-sized screen and answers (once with
+// JavaScript off, once with it on: the two projects); each lands exactly once; axe-core finds
+// no WCAG 2.2 AA violations on any form page; a manager sees the responses in the figures.
+import { test, expect } from '@playwright/test';
+import { createRequire } from 'node:module';
+import { signIn, apiAuth } from './helpers.mjs';
+
+const axeSource = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const phone = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true };
+
+async function linkPath(request) {
+  const res = await request.get('/api/v1/feedback/results?by=all&months=12', await apiAuth(request, 'admin'));
+  expect(res.ok()).toBeTruthy();
+  const links = (await res.json()).links;
+  expect(links.length).toBeGreaterThan(0);
+  return links[0].path;
+}
+
+async function total(request) {
+  const res = await request.get('/api/v1/feedback/results?by=all&months=12', await apiAuth(request, 'admin'));
+  return (await res.json()).overall[0].responses;
+}
+
+/** Runs axe-core (WCAG 2.0/2.1/2.2 A and AA rules) in a page; returns the violations. */
+async function axe(page) {
+  await page.addScriptTag({ path: axeSource });
+  return page.evaluate(async () => {
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
+    return r.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  });
+}
+
+test('a tenant answers on a phone; a mistake keeps what they typed; it lands once', async ({ browser, request }, testInfo) => {
+  const js = testInfo.project.use.javaScriptEnabled !== false;
+  const path = await linkPath(request);
+  const before = await total(request);
+  const context = await browser.newContext({ ...phone, javaScriptEnabled: js, baseURL: testInfo.project.use.baseURL });
+  const page = await context.newPage();
+  await page.goto(path);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Tell us about your housing service');
+  // Nothing sideways on a small phone.
+  expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBeTruthy();
+  const comment = `Lift broken again <b>${js ? 'with' : 'without'} JavaScript</b> & nobody came`;
+  await page.getByRole('group', { name: /Taking everything into account/ }).getByLabel('Fairly satisfied').check();
+  await page.getByRole('group', { name: /fairly and with respect/ }).getByLabel('Agree', { exact: true }).check();
+  await page.getByLabel('Anything else you would like to tell us?').fill(comment);
+  // Asks for a reply but gives no way to reach them: explained, nothing lost.
+  await page.getByLabel('Yes, contact me').check();
+  await page.getByRole('button', { name: 'Send feedback' }).click();
+  await expect(page.getByRole('heading', { name: 'There is a problem' })).toBeVisible();
+  await expect(page.locator('.fb-error-summary')).toContainText('Enter your name');
+  await expect(page.getByLabel('Anything else you would like to tell us?')).toHaveValue(comment);
+  await expect(page.getByRole('group', { name: /Taking everything into account/ }).getByLabel('Fairly satisfied')).toBeChecked();
+  await page.getByLabel('Your name').fill('Ann Tenant');
+  await page.getByLabel('Email address or phone number').fill('ann@example.org');
+  // A double press sends the same idempotency key twice: one response.
+  await page.getByRole('button', { name: 'Send feedback' }).dblclick();
+  await expect(page.getByRole('heading', { name: 'Thank you for your feedback' })).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath(`feedback-phone-${js ? 'js' : 'nojs'}.png`), fullPage: true });
+  expect(await total(request)).toBe(before + 1);
+  await context.close();
+});
+
+test('every feedback page passes axe-core with no violations', async ({ browser, request }, testInfo) => {
+  test.skip(testInfo.project.use.javaScriptEnabled === false, 'axe runs in the page; the pages are the same server HTML with JavaScript off');
+  const path = await linkPath(request);
+  const context = await browser.newContext({ ...phone, bypassCSP: true, baseURL: testInfo.project.use.baseURL });
+  const page = await context.newPage();
+  await page.goto(path);
+  expect(await axe(page)).toEqual([]);
+  await page.getByLabel('Yes, contact me').check();
+  await page.getByLabel('Email address or phone number').fill('not a contact');
+  await page.getByRole('button', { name: 'Send feedback' }).click();
+  await expect(page.getByRole('heading', { name: 'There is a problem' })).toBeVisible();
+  expect(await axe(page)).toEqual([]);
+  await page.getByLabel('No, keep my feedback anonymous').check();
+  await page.getByRole('group', { name: /Taking everything into account/ }).getByLabel('Very satisfied').check();
+  await page.getByRole('button', { name: 'Send feedback' }).click();
+  await expect(page.getByRole('heading', { name: 'Thank you for your feedback' })).toBeVisible();
+  expect(await axe(page)).toEqual([]);
+  await page.goto('/feedback/NotARealLinkAtAll00000');
+  expect(await axe(page)).toEqual([]);
+  await context.close();
+});
+
+test('a manager sees the responses in the figures, charts and comments', async ({ page, request }) => {
+  const before = await total(request);
+  await signIn(page, 'admin');
+  await page.goto('/satisfaction?by=area&months=12');
+  await expect(page.getByRole('heading', { name: 'Satisfaction', level: 1 })).toBeVisible();
+  await expect(page.getByTestId('response-count')).toContainText(`${before} responses`);
+  await expect(page.getByRole('img', { name: /Overall satisfaction \(TP01\) by area team/ })).toBeVisible();
+  await expect(page.getByRole('img', { name: /by month/ })).toBeVisible();
+  await expect(page.getByTestId('figures').locator('tbody tr')).toHaveCount(3);
+  await expect(page.getByTestId('benchmark')).toContainText('of 158');
+  // The comment typed on the phone is there, as text.
+  await page.goto('/satisfaction?by=month&months=12&q=lift+broken');
+  await expect(page.getByTestId('comments')).toContainText('<b>');
+  await expect(page.getByTestId('comments')).toContainText('nobody came');
+});
