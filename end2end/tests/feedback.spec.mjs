@@ -8,10 +8,10 @@ import { signIn, apiAuth } from './helpers.mjs';
 const axeSource = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const phone = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true };
 
-async function linkPath(request) {
+async function linkPath(request, scope = 'patch') {
   const res = await request.get('/api/v1/feedback/results?by=all&months=12', await apiAuth(request, 'admin'));
   expect(res.ok()).toBeTruthy();
-  const links = (await res.json()).links;
+  const links = (await res.json()).links.filter((l) => l.scope_type === scope);
   expect(links.length).toBeGreaterThan(0);
   return links[0].path;
 }
@@ -80,6 +80,10 @@ test('every feedback page passes axe-core with no violations', async ({ browser,
   expect(await axe(page)).toEqual([]);
   await page.goto('/feedback/NotARealLinkAtAll00000');
   expect(await axe(page)).toEqual([]);
+  // The partner agencies' form too.
+  await page.goto(await linkPath(request, 'partner'));
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText("Working with the council's housing officers");
+  expect(await axe(page)).toEqual([]);
   await context.close();
 });
 
@@ -91,7 +95,8 @@ test('a manager sees the responses in the figures, charts and comments', async (
   await expect(page.getByTestId('response-count')).toContainText(`${before} responses`);
   await expect(page.getByRole('img', { name: /Overall satisfaction \(TP01\) by area team/ })).toBeVisible();
   await expect(page.getByRole('img', { name: /by month/ })).toBeVisible();
-  await expect(page.getByTestId('figures').locator('tbody tr')).toHaveCount(3);
+  await expect(page.getByTestId('figures').locator('tbody tr')).toHaveCount(3); // East, West, Central
+  await expect(page.getByTestId('partner-figures')).toBeVisible();
   await expect(page.getByTestId('benchmark')).toContainText('of 158');
   // The comment typed on the phone is there, as text.
   await page.goto('/satisfaction?by=month&months=12&q=lift+broken');

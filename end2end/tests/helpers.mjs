@@ -2,12 +2,20 @@ import { expect } from '@playwright/test';
 
 export const PASSWORD = 'hearth-demo-2026';
 
-/** Signs in through the form, as a person would. */
+/** Signs in through the form, as a person would. The suite signs in from one address many times a
+ * minute; when a sign-in limit (per address: 30, then one every 2 seconds; per account: 10, then one
+ * every 6 seconds) says "wait", it waits as a person would, and tries again. */
 export async function signIn(page, username, password = PASSWORD) {
-  await page.goto('/sign-in');
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  for (let attempt = 0; ; attempt++) {
+    await page.goto('/sign-in');
+    await page.getByLabel('Username').fill(username);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForLoadState();
+    const limited = await page.getByText('Too many attempts').isVisible().catch(() => false);
+    if (!limited || attempt >= 3) return;
+    await page.waitForTimeout(7_000);
+  }
 }
 
 /** Waits until the WASM has hydrated the page (when JavaScript is on). */
@@ -27,7 +35,12 @@ const tokens = new Map();
 /** Bearer-token headers for `username`, signing in through the API once per run (sign-in is rate-limited). */
 export async function apiAuth(request, username) {
   if (!tokens.has(username)) {
-    const res = await request.post('/api/v1/auth/token', { data: { username, password: PASSWORD } });
+    let res = await request.post('/api/v1/auth/token', { data: { username, password: PASSWORD } });
+    // The suite signs in from one address far faster than people do: when the limit says wait, wait.
+    for (let attempt = 0; res.status() === 429 && attempt < 5; attempt++) {
+      await new Promise((r) => setTimeout(r, 7_000));
+      res = await request.post('/api/v1/auth/token', { data: { username, password: PASSWORD } });
+    }
     if (!res.ok()) throw new Error(`API sign-in for ${username}: ${res.status()} ${await res.text()}`);
     tokens.set(username, (await res.json()).token);
   }

@@ -822,7 +822,8 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
     let weights = [32u32, 34, 12, 9, 8, 5];
     let alphabet: Vec<char> = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".chars().collect();
     let mut link_ids = Vec::new();
-    for (pid, _, _, _) in patches.iter().take(12) {
+    // A dozen patch links spread over every area team (patches are listed area by area).
+    for (pid, _, _, _) in patches.iter().step_by((patches.len() / 12).max(1)).take(12) {
         let token: String = (0..22).map(|_| *alphabet.choose(&mut rng).expect("char")).collect();
         let id = link_ids.len() as i64 + 1;
         w.row("feedback_links", &["id", "token", "scope_type", "scope_id", "created_by", "created_at", "active", "label"], vec![V::I(id), V::S(token), V::s("patch"), V::I(*pid), V::I(chmo_of_patch[pid]), instant(today - Days::days(365), 9), V::I(1), V::S(format!("Patch {}", patches[(*pid - 1) as usize].2))]);
