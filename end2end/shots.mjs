@@ -36,4 +36,20 @@ await shoot('tl.east', async (page) => {
   const ref = await page.getByTestId('approvals').locator('a[href^="/cases/"]').first().getAttribute('href');
   await page.goto(`${base}${ref}`);
 }, 'case-referral.png');
+await shoot('tl.east', '/satisfaction?by=area&months=12', 'satisfaction.png', { width: 1280, height: 1400 });
+// The public feedback form, as a tenant sees it on a phone (no sign-in), and a mistake explained.
+{
+  const tok = await (await fetch(`${base}/api/v1/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'hearth-demo-2026' }) })).json();
+  const res = await (await fetch(`${base}/api/v1/feedback/results?by=all`, { headers: { Authorization: `Bearer ${tok.token}` } })).json();
+  const link = res.links.find((l) => l.scope_type === 'patch');
+  const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, javaScriptEnabled: false });
+  await page.goto(`${base}${link.path}`);
+  await page.screenshot({ path: `${dir}/feedback-phone.png`, fullPage: false });
+  await page.getByLabel('Yes, contact me').check();
+  await page.getByRole('button', { name: 'Send feedback' }).click();
+  await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: `${dir}/feedback-phone-error.png`, fullPage: false });
+  await page.close();
+}
 await browser.close();

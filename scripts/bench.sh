@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Prints the foundation's figures: WASM size, seed times, server memory and tenancy-page times
-# on the 60,000-home council, and the worklist (My work) under load beside a plain Axum handler. `--cold` also times a cold release build (cargo clean first).
+# on the 60,000-home council, the worklist (My work) under load beside a plain Axum handler, and the
+# public feedback form under a flood from one address. `--cold` also times a cold release build (cargo clean first).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PWD/end2end/node_modules/.bin:$PATH"
@@ -24,10 +25,11 @@ for homes in 7400 60000; do
   echo "seed $homes homes (SQLite): $(echo "$e - $s" | awk '{printf "%.1f", $1 - $3}') s"
 done
 export LEPTOS_OUTPUT_NAME=hearth LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_SITE_ADDR=127.0.0.1:3200
-HEARTH_BENCH_ROUTES=1 DATABASE_URL="sqlite://$out/c60000.db" target/release/hearth serve > "$out/server.log" 2>&1 &
+HEARTH_BENCH_ROUTES=1 HEARTH_TRUST_PROXY=1 DATABASE_URL="sqlite://$out/c60000.db" target/release/hearth serve > "$out/server.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null' EXIT
 for _ in $(seq 1 60); do curl -sf http://127.0.0.1:3200/api/v1/health >/dev/null && break; sleep 0.5; done
 node bench/desk.mjs http://127.0.0.1:3200 400
 node bench/worklist.mjs http://127.0.0.1:3200 10
+node bench/flood.mjs http://127.0.0.1:3200 10
 echo "server RSS after the run (60,000 homes): $(awk '/VmRSS/ {printf "%.0f MiB", $2/1024}' /proc/$pid/status)"

@@ -304,5 +304,6 @@ pub fn form_page(token: &str, link: &LinkTarget, fields: &Fields, errors: &[Fiel
 <p>You can ask to see or delete what you gave us by contacting the council's data protection officer.</p></div></details>"#,
     );
     o.push_str(r#"<button type="submit" class="fb-button" data-prevent-double-click="true">Send feedback</button></form>"#);
-    page(title, &o)
+    // GOV.UK pattern: the title says so too, so screen-reader users hear it first.
+    if errors.is_empty() && banner.is_none() { page(title, &o) } else { page(&format!("Error: {title}"), &o) }
 }

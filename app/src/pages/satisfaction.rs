@@ -144,7 +144,7 @@ pub fn SatisfactionPage() -> impl IntoView {
                                         <li>
                                             <span class="count">{pct(f.percent)}</span>
                                             <span class="count-label">{short(&f.measure)}" ("{f.measure.clone()}")"</span>
-                                            <span class="muted small">{format!("{} of {} answers", f.satisfied, f.base)}</span>
+                                            <span class="muted small count-note">{format!("{} of {} answers", f.satisfied, f.base)}</span>
                                         </li>
                                     }).collect_view())}
                                 </ul>

@@ -861,7 +861,11 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
             other => other,
         } };
         let tp08 = agree(pick(&mut rng));
-        let answers = serde_json::json!({"TP01": pick(&mut rng), "TP06": pick(&mut rng), "TP07": pick(&mut rng), "TP08": tp08, "HMO1": pick(&mut rng)});
+        let mut answers = serde_json::json!({"TP01": pick(&mut rng), "TP06": pick(&mut rng), "TP07": pick(&mut rng), "TP08": tp08, "HMO1": pick(&mut rng)});
+        // About one tenant in five has had anti-social behaviour handled (TP12); the rest skip it or say not applicable.
+        if rng.random_range(0..5) == 0 {
+            answers["TP12"] = serde_json::Value::from(pick(&mut rng));
+        }
         let day = today - Days::days(rng.random_range(0..365));
         w.row(
             "feedback_responses",
