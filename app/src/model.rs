@@ -506,6 +506,8 @@ pub struct FeedbackComment {
     /// Only when they asked for a reply.
     pub contact_name: Option<String>,
     pub contact_detail: Option<String>,
+    /// The case opened from it, if any.
+    pub case_reference: Option<String>,
 }
 
 /// A public feedback link (officer, patch, visit or partner agency) with its QR code.
@@ -566,6 +568,8 @@ pub struct FeedbackResults {
     pub landlord_code: String,
     pub benchmark: Vec<BenchmarkRow>,
     pub can_manage_links: bool,
+    /// Whether this user may turn comments into cases.
+    pub can_open_cases: bool,
     /// Patches a Team Leader can make links for: (id, name).
     pub patches: Vec<(i64, String)>,
 }

@@ -103,3 +103,18 @@ test('a manager sees the responses in the figures, charts and comments', async (
   await expect(page.getByTestId('comments')).toContainText('<b>');
   await expect(page.getByTestId('comments')).toContainText('nobody came');
 });
+
+test("a Team Leader turns a tenant's comment into a complaint case in one step", async ({ page }) => {
+  await signIn(page, 'tl.east');
+  await page.goto('/satisfaction?by=area&months=12');
+  const comments = page.getByTestId('comments');
+  await expect(comments).toBeVisible();
+  const before = await comments.getByText('Case opened:').count();
+  const form = page.getByTestId('comment-case').first();
+  await form.locator('select[name="kind"]').selectOption('complaint');
+  await form.getByRole('button', { name: 'Open a case' }).click();
+  await expect(comments.getByText('Case opened:')).toHaveCount(before + 1);
+  const link = comments.locator('a[href^="/cases/CAS"]').first();
+  await link.click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Complaint from tenant feedback');
+});

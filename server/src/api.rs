@@ -445,6 +445,24 @@ pub async fn feedback_results_csv(State(state): State<AppState>, SignedIn(who): 
     ([(axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"), (axum::http::header::CONTENT_DISPOSITION, "attachment; filename=\"hearth-satisfaction.csv\"")], body).into_response()
 }
 
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct CommentCaseRequest {
+    /// complaint, safeguarding, asb, disrepair or vulnerability.
+    pub kind: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct CaseOpened {
+    pub reference: String,
+}
+
+/// Turn a tenant's comment into a case in one step (the officer it is about, or their Team Leader).
+#[utoipa::path(post, path = "/api/v1/feedback/responses/{id}/case", tag = "feedback", params(("id" = i64, Path)), request_body = CommentCaseRequest, security(("bearer" = [])),
+    responses((status = 200, body = CaseOpened), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn case_from_comment(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, Path(id): Path<i64>, JsonIn(r): JsonIn<CommentCaseRequest>) -> Response {
+    reply(app::api::feedback::svc::case_from_comment(&*state.store, &who, id, &r.kind, &meta.ip).await.map(|reference| CaseOpened { reference }))
+}
+
 /// The Team Leader's area: officers and their load, cover periods, and plans by clock.
 #[utoipa::path(get, path = "/api/v1/team", tag = "cover", security(("bearer" = [])), responses((status = 200, body = TeamView), (status = 403, body = ErrorBody)))]
 pub async fn team(State(state): State<AppState>, SignedIn(who): SignedIn) -> Response {
@@ -478,7 +496,7 @@ impl utoipa::Modify for BearerAuth {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Hearth API", description = "Housing management for council landlords: integrations, partner systems and scripts."),
-    paths(health, crate::auth::signin::api_token, me, my_work, search, tenancy, property, patches, working_days, review, propose_review, decide, extension_notice, approvals, reviews_due, escalate, case, refer_case, escalate_case, hand_back, set_plan, add_action, update_action, team, create_cover, end_cover, import_tsm, get_tsm, feedback_results, feedback_results_csv),
+    paths(health, crate::auth::signin::api_token, me, my_work, search, tenancy, property, patches, working_days, review, propose_review, decide, extension_notice, approvals, reviews_due, escalate, case, refer_case, escalate_case, hand_back, set_plan, add_action, update_action, team, create_cover, end_cover, import_tsm, get_tsm, feedback_results, feedback_results_csv, case_from_comment),
     components(schemas(ErrorBody, Health)),
     modifiers(&BearerAuth)
 )]
@@ -523,5 +541,6 @@ pub fn router() -> Router<AppState> {
         .route("/benchmarks/tsm", get(get_tsm).post(import_tsm))
         .route("/feedback/results", get(feedback_results))
         .route("/feedback/results.csv", get(feedback_results_csv))
+        .route("/feedback/responses/{id}/case", post(case_from_comment))
         .fallback(not_found)
 }

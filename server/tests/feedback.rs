@@ -240,3 +240,49 @@ async fn satisfaction_figures_respect_who_may_read_them() {
         assert!(scalar(&app.db, "SELECT COUNT(*) FROM audit_log WHERE action = 'feedback.comments.view' AND username = 'tl.east'").await >= 1);
     }
 }
+
+#[tokio::test]
+async fn a_comment_becomes_a_case_once_by_the_right_people() {
+    for engine in engines() {
+        let app = TestApp::new(engine).await;
+        // A commented response about an East patch, and who it is about.
+        let id = scalar(&app.db, "SELECT MIN(r.id) FROM feedback_responses r JOIN area_teams a ON a.id = r.area_team_id WHERE a.name = 'East' AND r.comment <> '' AND r.respondent_kind = 'tenant'").await;
+        let officer = text(&app.db, &format!("SELECT u.username FROM feedback_responses r JOIN users u ON u.id = r.officer_id WHERE r.id = {id}")).await;
+        let path = format!("/api/v1/feedback/responses/{id}/case");
+        let kind = |k: &str| serde_json::json!({ "kind": k });
+        // Another area's Team Leader cannot see it; an administrator does no casework; a wrong kind is explained.
+        let west = app.token("tl.west", PASSWORD).await.unwrap();
+        assert_eq!(app.json("POST", &path, &west, kind("complaint")).await.0, StatusCode::NOT_FOUND);
+        let admin = app.token("admin", PASSWORD).await.unwrap();
+        assert_eq!(app.json("POST", &path, &admin, kind("complaint")).await.0, StatusCode::FORBIDDEN);
+        let tl = app.token("tl.east", PASSWORD).await.unwrap();
+        let (status, v) = app.json("POST", &path, &tl, kind("arrears")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(v["message"].as_str().unwrap().contains("complaint"));
+        // The East Team Leader opens a complaint: owned by the officer it is about, with its clock.
+        let (status, v) = app.json("POST", &path, &tl, kind("complaint")).await;
+        assert_eq!(status, StatusCode::OK, "{v}");
+        let reference = v["reference"].as_str().unwrap().to_string();
+        let row = text(&app.db, &format!("SELECT c.kind || '|' || u.username || '|' || c.restricted || '|' || c.status FROM cases c JOIN users u ON u.id = c.owner_id WHERE c.reference = '{reference}'")).await;
+        assert_eq!(row, format!("complaint|{officer}|0|open"));
+        let due = text(&app.db, &format!("SELECT due_at FROM cases WHERE reference = '{reference}'")).await;
+        let expected = app::domain::clock::WorkingCalendar::england_and_wales().add_working_days(app::api::service::today(), 10);
+        assert!(due.starts_with(&expected.to_string()), "10 working days to respond: {due}");
+        // Once only: again, or by the officer, is a clear conflict.
+        let (status, v) = app.json("POST", &path, &tl, kind("safeguarding")).await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        assert!(v["message"].as_str().unwrap().contains(&reference));
+        // The comment shows its case; the officer sees the case on My work.
+        let (_, res) = app.get_json("/api/v1/feedback/results?by=area", &tl).await;
+        assert!(res["comments"].as_array().unwrap().iter().any(|c| c["id"] == id && c["case_reference"] == reference.as_str()));
+        let owner = app.token(&officer, PASSWORD).await.unwrap();
+        let (_, work) = app.get_json("/api/v1/my-work", &owner).await;
+        assert!(work["cases"].as_array().unwrap().iter().any(|c| c["reference"] == reference.as_str()), "on the officer's list");
+        assert!(scalar(&app.db, &format!("SELECT COUNT(*) FROM audit_log WHERE action = 'feedback.case.open' AND subject_id = {id}")).await == 1);
+        // A safeguarding concern is need-to-know.
+        let other = scalar(&app.db, &format!("SELECT MIN(r.id) FROM feedback_responses r JOIN area_teams a ON a.id = r.area_team_id WHERE a.name = 'East' AND r.comment <> '' AND r.id > {id} AND r.respondent_kind = 'tenant'")).await;
+        let (status, v) = app.json("POST", &format!("/api/v1/feedback/responses/{other}/case"), &tl, kind("safeguarding")).await;
+        assert_eq!(status, StatusCode::OK, "{v}");
+        assert_eq!(scalar(&app.db, &format!("SELECT restricted FROM cases WHERE reference = '{}'", v["reference"].as_str().unwrap())).await, 1);
+    }
+}

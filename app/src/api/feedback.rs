@@ -19,6 +19,12 @@ pub async fn create_feedback_link(scope_type: String, scope_id: i64, label: Stri
     svc::create_link(&*store, &who, &scope_type, scope_id, &label, &meta.ip).await
 }
 
+#[server(prefix = "/fn", endpoint = "case_from_comment")]
+pub async fn case_from_comment(response_id: i64, kind: String) -> Result<String, AppError> {
+    let (store, who, meta) = super::context().await?;
+    svc::case_from_comment(&*store, &who, response_id, &kind, &meta.ip).await
+}
+
 #[cfg(feature = "ssr")]
 pub mod svc {
     use crate::api::service::today;
@@ -99,6 +105,7 @@ pub mod svc {
             landlord_code: landlord_code(),
             benchmark,
             can_manage_links: who.role.is_hmo() || who.role == crate::domain::Role::TeamLeader,
+            can_open_cases: feedback::case_scope(who).is_ok(),
             patches: if who.role == crate::domain::Role::TeamLeader { store.patches(who.area_team_id).await?.into_iter().map(|p| (p.id, p.name)).collect() } else { vec![] },
         })
     }
@@ -155,5 +162,28 @@ pub mod svc {
         let id = store.create_feedback_link(scope_type, scope_id, &label, who.user_id).await?;
         let link = store.feedback_links(Some(who.user_id)).await?.into_iter().find(|l| l.id == id).ok_or(AppError::Internal)?;
         Ok(with_qr(link))
+    }
+
+    /// Turns a comment into a case in one step (a complaint, a safeguarding concern, casework),
+    /// with its clock; audited.
+    pub async fn case_from_comment(store: &dyn Store, who: &Principal, response_id: i64, kind: &str, ip: &str) -> Result<String, AppError> {
+        let scope = feedback::case_scope(who).map_err(AppError::Forbidden)?;
+        let (kind, days) = feedback::comment_case(kind).map_err(AppError::Invalid)?;
+        let due_on = crate::domain::sustain::due_after(today(), days, crate::domain::clock::WorkingCalendar::england_and_wales()).to_string();
+        let reference = store.case_from_feedback(crate::api::store::NewFeedbackCase { response_id, scope, kind, due_on, by: who.user_id, by_role: who.role }).await?;
+        store
+            .audit(AuditEntry {
+                user_id: Some(who.user_id),
+                username: who.username.clone(),
+                action: "feedback.case.open".into(),
+                subject_type: "feedback_response".into(),
+                subject_id: Some(response_id),
+                outcome: "allowed".into(),
+                reason: String::new(),
+                detail: format!("{} {reference}", kind.as_str()),
+                ip: ip.to_string(),
+            })
+            .await?;
+        Ok(reference)
     }
 }

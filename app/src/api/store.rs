@@ -210,4 +210,20 @@ pub trait Store: Send + Sync + 'static {
     /// A year's imported TSM peer data, and the years imported (latest first).
     async fn tsm_benchmark(&self, year: &str) -> Result<Vec<crate::domain::tsm::LandlordResults>, AppError>;
     async fn tsm_years(&self) -> Result<Vec<String>, AppError>;
+    /// Opens a case from a feedback response within `scope` (area and/or officer): the case is
+    /// owned by the officer the response is about (else `by`), in the response's area. A response
+    /// outside the scope is NotFound; one already turned into a case is a Conflict. Returns the reference.
+    async fn case_from_feedback(&self, c: NewFeedbackCase) -> Result<String, AppError>;
+}
+
+/// A case opened from a tenant's comment.
+#[derive(Clone, Debug)]
+pub struct NewFeedbackCase {
+    pub response_id: i64,
+    pub scope: crate::domain::feedback::ResultsScope,
+    pub kind: crate::domain::CaseKind,
+    /// Working days to act (the case's clock).
+    pub due_on: String,
+    pub by: i64,
+    pub by_role: crate::domain::Role,
 }

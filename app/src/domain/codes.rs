@@ -129,6 +129,7 @@ code_enum!(
         Safeguarding = "safeguarding": "Safeguarding",
         TenancyFraud = "tenancy_fraud": "Tenancy fraud / subletting",
         Disrepair = "disrepair": "Disrepair",
+        Complaint = "complaint": "Complaint",
     }
 );
 

@@ -356,6 +356,43 @@ pub fn may_create_link(who: &super::access::Principal, scope_type: &str, target_
     }
 }
 
+/// What a comment can become in one step, with the working days the council has to act:
+/// a complaint (Complaint Handling Code: respond at stage 1 within 10 working days), a
+/// safeguarding concern (next working day; need-to-know), or housing casework.
+pub const COMMENT_CASES: [(super::CaseKind, u32); 5] = [
+    (super::CaseKind::Complaint, 10),
+    (super::CaseKind::Safeguarding, 1),
+    (super::CaseKind::Asb, 5),
+    (super::CaseKind::Disrepair, 10),
+    (super::CaseKind::Vulnerability, 5),
+];
+
+/// The kind and timescale for a comment turned into a case, if that kind is offered.
+pub fn comment_case(kind: &str) -> Result<(super::CaseKind, u32), String> {
+    COMMENT_CASES
+        .iter()
+        .find(|(k, _)| k.as_str() == kind)
+        .copied()
+        .ok_or_else(|| format!("Choose what the comment needs: {}.", COMMENT_CASES.iter().map(|(k, _)| k.label().to_lowercase()).collect::<Vec<_>>().join(", ")))
+}
+
+/// Who may open a case from a comment: the Team Leader of the comment's area, or the officer it
+/// is about. Administrators and others do no casework.
+pub fn case_scope(who: &super::access::Principal) -> Result<ResultsScope, String> {
+    use super::Role;
+    match who.role {
+        Role::TeamLeader | Role::IntroductoryHmo | Role::CommunityHmo | Role::SustainableHmo => results_scope(who),
+        _ => Err("Cases are opened by the officer the comment is about or their Team Leader.".into()),
+    }
+}
+
+/// The case's title from the comment: its first words, on one line.
+pub fn case_title(kind: super::CaseKind, comment: &str) -> String {
+    let words: String = comment.split_whitespace().collect::<Vec<_>>().join(" ");
+    let short: String = words.chars().take(60).collect();
+    format!("{} from tenant feedback: {}{}", kind.label(), short, if words.chars().count() > 60 { "…" } else { "" })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -469,5 +506,20 @@ mod tests {
         assert!(may_create_link(&who(TeamLeader, 2, Some(1)), "patch", Some(2), None).is_err(), "not another area's patch");
         assert!(may_create_link(&who(Partner, 5, None), "officer", None, Some(5)).is_err());
         assert!(may_create_link(&who(Admin, 1, None), "visit", None, None).is_err());
+    }
+
+    #[test]
+    fn comments_become_cases_with_their_clocks() {
+        use crate::domain::{CaseKind, Role::*};
+        assert_eq!(comment_case("complaint"), Ok((CaseKind::Complaint, 10)));
+        assert_eq!(comment_case("safeguarding").map(|(k, d)| (k.is_restricted(), d)), Ok((true, 1)), "need-to-know, next working day");
+        assert!(comment_case("arrears").unwrap_err().contains("complaint"), "only the kinds offered");
+        assert!(case_scope(&who(Admin, 1, None)).is_err(), "administrators do no casework");
+        assert_eq!(case_scope(&who(TeamLeader, 2, Some(3))), Ok(ResultsScope { area_team_id: Some(3), officer_id: None }));
+        assert_eq!(case_scope(&who(CommunityHmo, 7, Some(3))), Ok(ResultsScope { area_team_id: None, officer_id: Some(7) }));
+        assert!(case_scope(&who(Legal, 8, None)).is_err());
+        let t = case_title(CaseKind::Complaint, "Nobody  came\nabout the leak in my kitchen ceiling for three weeks and the damp is spreading now");
+        assert!(t.starts_with("Complaint from tenant feedback: Nobody came about the leak"), "{t}");
+        assert!(t.ends_with('…'));
     }
 }

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::feedback::{CreateFeedbackLink, get_feedback_results};
+use crate::api::feedback::{CaseFromComment, CreateFeedbackLink, get_feedback_results};
 use crate::components::{ActionError, ErrorPanel, loading, succeeded};
 use crate::domain::feedback::{GroupBy, GroupFigures, question};
 use crate::domain::tsm::Tenths;
@@ -101,12 +101,14 @@ fn TrendChart(months: Vec<GroupFigures>, measure: String, title: String) -> impl
 pub fn SatisfactionPage() -> impl IntoView {
     let query = use_query_map();
     let create = ServerAction::<CreateFeedbackLink>::new();
+    let open_case = ServerAction::<CaseFromComment>::new();
     let made = succeeded(create);
+    let opened = succeeded(open_case);
     let params = move || {
         let q = query.get();
         (q.get("by").unwrap_or_else(|| "area".into()), q.get("months").and_then(|m| m.parse::<i64>().ok()).unwrap_or(12), q.get("q").unwrap_or_default())
     };
-    let results = Resource::new(move || (params(), made.get()), |((by, months, q), _)| get_feedback_results(by, months, q));
+    let results = Resource::new(move || (params(), made.get(), opened.get()), |((by, months, q), _, _)| get_feedback_results(by, months, q));
     view! {
         <Title text="Satisfaction" />
         <h1>"Satisfaction"</h1>
@@ -134,6 +136,7 @@ pub fn SatisfactionPage() -> impl IntoView {
                         let overall = r.overall.first().cloned();
                         let total = overall.as_ref().map(|o| o.responses).unwrap_or(0);
                         let by_label = r.by.label();
+                        let can_open = r.can_open_cases;
                         let csv = format!("/api/v1/feedback/results.csv?by={}&months={}", r.by.as_str(), params().1);
                         view! {
                             <p data-testid="response-count">{format!("{total} responses since {}.", r.since)}" "<a href=csv download>"Download these figures (CSV)"</a></p>
@@ -212,6 +215,8 @@ pub fn SatisfactionPage() -> impl IntoView {
                             })}
                             <section aria-labelledby="comments-h">
                                 <h2 id="comments-h">{format!("Comments ({})", r.comments.len())}</h2>
+                                <ActionError error=Signal::derive(move || open_case.value().get().and_then(|r| r.err())) />
+                                {move || open_case.value().get().and_then(|r| r.ok()).map(|r| view! { <p class="notice" role="status" data-testid="case-opened">"Case "<a href=format!("/cases/{r}")>{r.clone()}</a>" opened from the comment."</p> })}
                                 {if r.comments.is_empty() { view! { <p class="muted">"No comments match."</p> }.into_any() } else { view! {
                                     <ul class="comments" data-testid="comments">
                                         {r.comments.into_iter().map(|c| view! {
@@ -225,6 +230,21 @@ pub fn SatisfactionPage() -> impl IntoView {
                                                     {(c.audience == "partner").then_some(" · partner agency")}
                                                 </p>
                                                 {c.contact_detail.map(|d| view! { <p class="small"><strong>"Asked for a reply: "</strong>{c.contact_name.unwrap_or_default()}", "{d}</p> })}
+                                                {match c.case_reference {
+                                                    Some(r) => Some(view! { <p class="small">"Case opened: "<a href=format!("/cases/{r}")>{r.clone()}</a></p> }.into_any()),
+                                                    None if can_open && c.audience == "tenant" => Some(view! {
+                                                        <ActionForm action=open_case attr:class="inline-form" attr:data-testid="comment-case">
+                                                            <input type="hidden" name="response_id" value=c.id.to_string() />
+                                                            <label>"Needs "
+                                                                <select name="kind" aria-label=format!("What comment {} needs", c.id)>
+                                                                    {crate::domain::feedback::COMMENT_CASES.iter().map(|(k, _)| view! { <option value=k.as_str()>{k.label()}</option> }).collect_view()}
+                                                                </select>
+                                                            </label>
+                                                            <button type="submit">"Open a case"</button>
+                                                        </ActionForm>
+                                                    }.into_any()),
+                                                    None => None,
+                                                }}
                                             </li>
                                         }).collect_view()}
                                     </ul>

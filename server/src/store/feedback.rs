@@ -125,8 +125,8 @@ pub async fn save(db: &Db, t: &LinkTarget, sub: &Submission, language: &str, sub
 }
 
 const RESPONSE_SELECT: &str = "SELECT r.id, r.submitted_at, r.respondent_kind, r.officer_role, r.answers, r.comment, r.contact_name, r.contact_detail, \
-     a.name AS area, p.name AS patch, u.display_name AS officer FROM feedback_responses r LEFT JOIN area_teams a ON a.id = r.area_team_id \
-     LEFT JOIN patches p ON p.id = r.patch_id LEFT JOIN users u ON u.id = r.officer_id";
+     a.name AS area, p.name AS patch, u.display_name AS officer, cs.reference AS case_reference FROM feedback_responses r LEFT JOIN area_teams a ON a.id = r.area_team_id \
+     LEFT JOIN patches p ON p.id = r.patch_id LEFT JOIN users u ON u.id = r.officer_id LEFT JOIN cases cs ON cs.id = r.case_id";
 
 fn answers(r: &sqlx::any::AnyRow) -> BTreeMap<String, String> {
     serde_json::from_str(&s(r, "answers")).unwrap_or_default()
@@ -190,6 +190,7 @@ pub async fn comments(db: &Db, since: &str, scope: ResultsScope, contains: &str,
                 overall,
                 contact_name: os(r, "contact_name"),
                 contact_detail: os(r, "contact_detail"),
+                case_reference: os(r, "case_reference"),
             }
         })
         .collect())
@@ -316,3 +317,69 @@ pub async fn benchmark_years(db: &Db) -> Result<Vec<String>, AppError> {
     Ok(rows.iter().map(|r| s(r, "year")).collect())
 }
 
+
+/// See `Store::case_from_feedback`. One transaction: the response is claimed with
+/// `case_id IS NULL`, so of two officers acting at once exactly one opens the case.
+pub async fn case_from_feedback(db: &Db, c: app::api::store::NewFeedbackCase, at: &str) -> Result<String, AppError> {
+    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let Some(r) = sqlx::query::<Any>(
+        "SELECT r.id, r.comment, r.contact_name, r.contact_detail, r.area_team_id, r.officer_id, u.role AS officer_role, u.active AS officer_active, c.reference AS case_reference \
+         FROM feedback_responses r LEFT JOIN users u ON u.id = r.officer_id LEFT JOIN cases c ON c.id = r.case_id \
+         WHERE r.id = $1 AND ($2 = 0 OR r.area_team_id = $2) AND ($3 = 0 OR r.officer_id = $3)",
+    )
+    .bind(c.response_id)
+    .bind(c.scope.area_team_id.unwrap_or(0))
+    .bind(c.scope.officer_id.unwrap_or(0))
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(internal)?
+    else {
+        return Err(AppError::NotFound("No such comment among those you can act on.".into()));
+    };
+    if let Some(existing) = os(&r, "case_reference") {
+        return Err(AppError::Conflict(format!("This comment is already case {existing}.")));
+    }
+    let Some(area) = oi(&r, "area_team_id") else {
+        return Err(AppError::Invalid("This comment is not about an area team's work (a partner agency's); raise it with the agency instead.".into()));
+    };
+    let comment = s(&r, "comment");
+    if comment.trim().is_empty() {
+        return Err(AppError::Invalid("Only a comment with words in it can become a case.".into()));
+    }
+    // The officer the feedback is about holds the case, if still active; otherwise whoever opens it.
+    let (owner, owner_role) = match (oi(&r, "officer_id"), os(&r, "officer_role"), i(&r, "officer_active")) {
+        (Some(o), Some(role), 1) => (o, role),
+        _ => (c.by, c.by_role.as_str().to_string()),
+    };
+    let mut summary = format!("From tenant feedback (response {}):\n\n{}", c.response_id, comment.trim());
+    if let (Some(n), Some(d)) = (os(&r, "contact_name"), os(&r, "contact_detail")) {
+        summary.push_str(&format!("\n\nThe tenant asked for a reply: {n}, {d}."));
+    }
+    let placeholder = format!("NEW-{}", new_token());
+    let case = sqlx::query::<Any>(
+        "INSERT INTO cases (reference, kind, title, summary, status, restricted, owner_id, owner_role, area_team_id, opened_at, due_at) \
+         VALUES ($1, $2, $3, $4, 'open', $5, $6, $7, $8, $9, $10) RETURNING id",
+    )
+    .bind(placeholder)
+    .bind(c.kind.as_str())
+    .bind(app::domain::feedback::case_title(c.kind, &comment))
+    .bind(summary)
+    .bind(i64::from(c.kind.is_restricted()))
+    .bind(owner)
+    .bind(owner_role)
+    .bind(area)
+    .bind(at)
+    .bind(format!("{}T17:00:00Z", c.due_on))
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(internal)?;
+    let id = i(&case, "id");
+    let reference = format!("CAS{:06}", id + 200_000);
+    sqlx::query::<Any>("UPDATE cases SET reference = $1 WHERE id = $2").bind(reference.clone()).bind(id).execute(&mut *tx).await.map_err(internal)?;
+    let claimed = sqlx::query::<Any>("UPDATE feedback_responses SET case_id = $1 WHERE id = $2 AND case_id IS NULL").bind(id).bind(c.response_id).execute(&mut *tx).await.map_err(internal)?;
+    if claimed.rows_affected() != 1 {
+        return Err(AppError::Conflict("Someone has just opened a case from this comment; reload to see it.".into()));
+    }
+    tx.commit().await.map_err(internal)?;
+    Ok(reference)
+}

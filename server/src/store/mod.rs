@@ -8,7 +8,7 @@ mod workflow;
 
 use std::collections::HashMap;
 
-use app::api::store::{AuditEntry, CaseRecord, Caseload, Decision, NewCover, NewPlanAction, PropertyRecord, Proposal, ReviewRecord, Store, TenancyRecord};
+use app::api::store::{AuditEntry, CaseRecord, NewFeedbackCase, Caseload, Decision, NewCover, NewPlanAction, PropertyRecord, Proposal, ReviewRecord, Store, TenancyRecord};
 use app::domain::access::RecordScope;
 use app::domain::occupancy::{Occupant, age_on};
 use app::domain::{CaseKind, Pence, Relationship, Role, Tenure};
@@ -706,5 +706,8 @@ impl Store for SqlStore {
     }
     async fn tsm_years(&self) -> Result<Vec<String>, AppError> {
         feedback::benchmark_years(&self.db).await
+    }
+    async fn case_from_feedback(&self, c: NewFeedbackCase) -> Result<String, AppError> {
+        feedback::case_from_feedback(&self.db, c, &now_rfc3339()).await
     }
 }
