@@ -53,6 +53,7 @@ impl From<crate::domain::access::Denial> for AppError {
     fn from(d: crate::domain::access::Denial) -> Self {
         match d {
             crate::domain::access::Denial::NotSignedIn => AppError::NotSignedIn,
+            crate::domain::access::Denial::NotShared => AppError::NotFound("This referral".into()),
             other => AppError::Forbidden(other.message().to_string()),
         }
     }

@@ -80,6 +80,9 @@ pub struct MyWork {
     pub waiting: Vec<WorkflowView>,
     /// Cover periods this officer gives or receives (current, coming, or ended in the last fortnight).
     pub covers: Vec<CoverView>,
+    /// Referrals this officer made with a reply from the agency waiting, or the agency's answer overdue.
+    #[serde(default)]
+    pub referrals: Vec<ReferralRow>,
 }
 
 /// Something that must not be missed, with where to act on it.
@@ -572,4 +575,147 @@ pub struct FeedbackResults {
     pub can_open_cases: bool,
     /// Patches a Team Leader can make links for: (id, name).
     pub patches: Vec<(i64, String)>,
+}
+
+// --- Referrals to partner agencies -----------------------------------------------------------
+
+use crate::domain::referral::{ReferralMove, SharedFacts, SharedField};
+use crate::domain::{AgencyKind, LawfulBasis, ReferralCategory, ReferralStatus, Urgency};
+
+/// A referral in a list (My work, the area's referrals, an agency's referrals).
+/// For agency users `tenancy_reference` is always empty and `about` comes from the shared snapshot.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct ReferralRow {
+    pub reference: String,
+    pub agency: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = String))]
+    pub category: ReferralCategory,
+    #[cfg_attr(feature = "ssr", schema(value_type = String))]
+    pub status: ReferralStatus,
+    #[cfg_attr(feature = "ssr", schema(value_type = String))]
+    pub urgency: Urgency,
+    pub restricted: bool,
+    pub tenancy_reference: Option<String>,
+    /// Who or where it is about, as far as the viewer may know.
+    pub about: String,
+    pub referrer: String,
+    pub created_at: String,
+    pub sent_at: Option<String>,
+    /// When the agency's answer falls due (while it is awaited).
+    pub due_at: Option<String>,
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>))]
+    pub clock: Option<ClockStatus>,
+    /// The other side wrote last: a reply is waiting for the viewer's side.
+    pub reply_waiting: bool,
+    pub last_message_at: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct AgencyOption {
+    pub id: i64,
+    pub name: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = String))]
+    pub kind: AgencyKind,
+}
+
+/// The referrals a user may see, filtered.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct ReferralList {
+    pub viewer_is_agency: bool,
+    /// The agency's name (agency users) or the area team's (officers).
+    pub heading: String,
+    pub rows: Vec<ReferralRow>,
+    /// Agencies to filter by (council side only).
+    pub agencies: Vec<AgencyOption>,
+    pub overdue: i64,
+    pub replies_waiting: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct ReferralMessageView {
+    pub author: String,
+    /// "council" or "agency".
+    pub side: String,
+    pub body: String,
+    pub at: String,
+}
+
+/// One referral as its viewer may see it. Agency users get the shared snapshot, the thread and the
+/// officer to contact; the council-only fields are empty for them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct ReferralDetail {
+    pub reference: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = String))]
+    pub status: ReferralStatus,
+    pub agency: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = String))]
+    pub category: ReferralCategory,
+    #[cfg_attr(feature = "ssr", schema(value_type = String))]
+    pub urgency: Urgency,
+    pub reason: String,
+    pub restricted: bool,
+    /// What the agency receives (for a draft: what it would receive if sent now).
+    pub shared: SharedFacts,
+    #[cfg_attr(feature = "ssr", schema(value_type = Vec<String>))]
+    pub shared_fields: Vec<SharedField>,
+    #[cfg_attr(feature = "ssr", schema(value_type = String))]
+    pub lawful_basis: LawfulBasis,
+    pub consent_given_on: Option<String>,
+    pub basis_detail: String,
+    pub contact_name: String,
+    pub contact_detail: String,
+    pub referrer: String,
+    pub created_at: String,
+    pub sent_at: Option<String>,
+    pub responded_at: Option<String>,
+    pub due_at: Option<String>,
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>))]
+    pub clock: Option<ClockStatus>,
+    pub closed_at: Option<String>,
+    pub decline_reason: Option<String>,
+    pub outcome: Option<String>,
+    pub messages: Vec<ReferralMessageView>,
+    pub version: i64,
+    pub viewer_is_agency: bool,
+    /// The moves the viewer may make now.
+    #[cfg_attr(feature = "ssr", schema(value_type = Vec<String>))]
+    pub moves: Vec<ReferralMove>,
+    pub can_post: bool,
+    /// Council side only.
+    pub tenancy_reference: Option<String>,
+    pub case_reference: Option<String>,
+    pub area_team: Option<String>,
+    /// People named on a restricted referral (council side only).
+    pub named: Vec<String>,
+    pub can_name: bool,
+}
+
+/// A referral page: a restricted referral first asks the viewer why they are opening it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct ReferralPage {
+    pub reference: String,
+    pub needs_reason: bool,
+    pub detail: Option<ReferralDetail>,
+}
+
+/// What the "refer to a partner agency" form starts from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct ReferralStart {
+    pub tenancy_reference: String,
+    pub address: String,
+    pub agencies: Vec<AgencyOption>,
+    /// The fields ticked by default for the chosen agency and category.
+    #[cfg_attr(feature = "ssr", schema(value_type = Vec<String>))]
+    pub default_fields: Vec<SharedField>,
+    /// Everything that could be shared, so the officer sees exactly what each tick sends.
+    pub preview: SharedFacts,
+    pub contact_name: String,
+    pub contact_detail: String,
 }

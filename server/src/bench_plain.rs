@@ -83,6 +83,28 @@ pub fn render(w: &MyWork) -> String {
         }
         o.push_str("</tbody></table></div></section>");
     }
+    if !w.referrals.is_empty() {
+        let _ = write!(
+            o,
+            r#"<section aria-labelledby="refs-h" data-testid="my-referrals"><h2 id="refs-h">Referrals needing you ({})</h2><div class="table-wrap"><table class="data" data-testid="referral-table"><thead><tr><th scope="col">Referral</th><th scope="col">Home</th><th scope="col">Agency</th><th scope="col">Category</th><th scope="col">State</th><th scope="col">Answer due</th></tr></thead><tbody>"#,
+            w.referrals.len()
+        );
+        for r in &w.referrals {
+            let _ = write!(o, r#"<tr><td><a href="/referrals/{}">{}</a>"#, attr(&r.reference), text(&r.reference));
+            if r.reply_waiting {
+                o.push_str(r#" <span class="tag reply" data-testid="reply-waiting">Reply waiting</span>"#);
+            }
+            let _ = write!(o, "</td><td>{}</td><td>{}</td><td>{}", text(&r.about), text(&r.agency), r.category.label());
+            if r.restricted {
+                o.push_str(r#" <span class="tag restricted">Restricted</span>"#);
+            }
+            let due = r.due_at.as_deref().filter(|_| r.status == app::domain::ReferralStatus::Sent).map(date_part).unwrap_or_else(|| "—".into());
+            let _ = write!(o, r#"<div class="muted small">{}</div></td><td><span class="tag status-{}">{}</span></td><td>{} "#, r.urgency.label(), r.status.as_str(), r.status.label(), due);
+            badge(&mut o, r.clock);
+            o.push_str("</td></tr>");
+        }
+        o.push_str("</tbody></table></div></section>");
+    }
     o.push_str(r#"<section aria-labelledby="cases-h"><h2 id="cases-h">Open cases</h2>"#);
     if w.cases.is_empty() {
         o.push_str(r#"<p class="muted">No open cases.</p>"#);

@@ -8,6 +8,9 @@ pub mod casework;
 pub mod desk;
 pub mod feedback;
 pub mod reviews;
+pub mod referrals;
+#[cfg(feature = "ssr")]
+pub mod referral_service;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]

@@ -91,7 +91,8 @@ pub async fn my_work(store: &dyn Store, who: &Principal) -> Result<MyWork, AppEr
     }
     let since = (today - chrono::Duration::days(14)).to_string();
     let covers = store.covers(None, Some(who.user_id), &since).await?;
-    Ok(MyWork { user: session_user(who), alarms, counts, tenancies, tenancies_total: load.tenancies_total, cases, waiting, covers })
+    let referrals = super::referral_service::waiting_for_officer(store, who).await?;
+    Ok(MyWork { user: session_user(who), alarms, counts, tenancies, tenancies_total: load.tenancies_total, cases, waiting, covers, referrals })
 }
 
 /// Weeks ahead that an introductory review's anniversary starts to sound.

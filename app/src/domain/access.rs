@@ -48,6 +48,9 @@ pub enum Denial {
     OtherArea,
     /// A need-to-know record the user is not named on.
     NeedToKnow,
+    /// A referral that was not shared with the partner user's agency (answered as "not found",
+    /// so a partner cannot even learn that it exists).
+    NotShared,
 }
 
 impl Denial {
@@ -57,6 +60,7 @@ impl Denial {
             Denial::WrongRole => "Your role does not give access to housing records.",
             Denial::OtherArea => "This record belongs to another area team. Ask its Team Leader if you need access.",
             Denial::NeedToKnow => "This record is restricted to named officers. Your attempt has been recorded.",
+            Denial::NotShared => "This referral was not found.",
         }
     }
     pub fn code(self) -> &'static str {
@@ -65,6 +69,7 @@ impl Denial {
             Denial::WrongRole => "wrong_role",
             Denial::OtherArea => "other_area",
             Denial::NeedToKnow => "need_to_know",
+            Denial::NotShared => "not_shared",
         }
     }
 }

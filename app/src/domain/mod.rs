@@ -12,6 +12,7 @@ pub mod tsm;
 pub mod feedback;
 pub mod cover;
 pub mod workflow;
+pub mod referral;
 
 pub use codes::*;
 pub use money::Pence;

@@ -16,14 +16,19 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <span>"Hearth"</span>
                 </a>
                 <nav aria-label="Main">
-                    <a href="/">"My work"</a>
-                    <a href="/search">"Search"</a>
-                    <a href="/approvals">"Approvals"</a>
                     <Suspense fallback=|| ()>
                         {move || Suspend::new(async move {
                             user.await.ok().flatten().map(|u| {
                                 use crate::domain::Role;
+                                // Partner-agency users have one place in Hearth: their referrals.
+                                let staff = u.role != Role::Partner;
                                 view! {
+                                    {staff.then(|| view! {
+                                        <a href="/">"My work"</a>
+                                        <a href="/search">"Search"</a>
+                                        <a href="/approvals">"Approvals"</a>
+                                    })}
+                                    {(u.role != Role::Admin).then(|| view! { <a href="/referrals">"Referrals"</a> })}
                                     {(u.role == Role::TeamLeader).then(|| view! { <a href="/team">"Team"</a> })}
                                     {(u.role == Role::TeamLeader || u.role == Role::Admin || u.role.is_hmo()).then(|| view! { <a href="/satisfaction">"Satisfaction"</a> })}
                                 }

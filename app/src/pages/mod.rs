@@ -6,6 +6,7 @@ pub mod layout;
 pub mod my_work;
 pub mod not_found;
 pub mod property;
+pub mod referrals;
 pub mod review;
 pub mod satisfaction;
 pub mod search;

@@ -62,6 +62,12 @@ pub fn MyWorkPage() -> impl IntoView {
                                     </div>
                                 </section>
                             })}
+                            {(!w.referrals.is_empty()).then(|| view! {
+                                <section aria-labelledby="refs-h" data-testid="my-referrals">
+                                    <h2 id="refs-h">{format!("Referrals needing you ({})", w.referrals.len())}</h2>
+                                    <crate::pages::referrals::ReferralTable rows=w.referrals.clone() />
+                                </section>
+                            })}
                             <section aria-labelledby="cases-h">
                                 <h2 id="cases-h">"Open cases"</h2>
                                 {if w.cases.is_empty() {

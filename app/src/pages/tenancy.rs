@@ -108,6 +108,7 @@ pub fn TenancyPage() -> impl IntoView {
                                 </div>
                             }.into_any() }}
                         </section>
+                        <TenancyReferrals reference=t.reference.clone() />
                         <section aria-labelledby="hist-h">
                             <h2 id="hist-h">"Ownership history"</h2>
                             <ol class="timeline" data-testid="history">
@@ -140,5 +141,27 @@ pub fn TenancyPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// The tenancy's referrals to partner agencies (restricted ones only for those who may see them),
+/// and the way to make one.
+#[component]
+fn TenancyReferrals(reference: String) -> impl IntoView {
+    let r = reference.clone();
+    let data = Resource::new(move || r.clone(), |r| crate::api::referrals::get_referrals(None, None, None, Some(r)));
+    view! {
+        <section aria-labelledby="refs-h" data-testid="tenancy-referrals">
+            <h2 id="refs-h">"Referrals to partner agencies"</h2>
+            <p><a class="button secondary" href=format!("/tenancies/{reference}/refer") data-testid="refer-link">"Refer to a partner agency"</a></p>
+            <Suspense fallback=loading>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(list) => view! { <crate::pages::referrals::ReferralTable rows=list.rows /> }.into_any(),
+                        Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
     }
 }

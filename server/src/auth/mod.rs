@@ -121,6 +121,11 @@ pub async fn require_sign_in_for_pages(req: Request, next: Next) -> Response {
         let next_path = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
         return Redirect::to(&format!("/sign-in?next={}", signin::form_encode(next_path))).into_response();
     }
+    // Partner-agency users have one place in Hearth: their agency's referrals.
+    let partner = req.extensions().get::<Principal>().is_some_and(|p| p.role == app::domain::Role::Partner);
+    if req.method() == Method::GET && !public && partner && path != "/referrals" && !path.starts_with("/referrals/") {
+        return Redirect::to("/referrals").into_response();
+    }
     next.run(req).await
 }
 

@@ -16,21 +16,31 @@ pub fn hash_token(token: &str) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Creates a token for `user_id`; returns the secret (never stored) and its expiry.
+/// Creates a token for `user_id` (sign-in tokens: 12 hours); returns the secret (never stored) and its expiry.
 pub async fn issue(db: &Db, user_id: i64, name: &str) -> Result<(String, String), sqlx::Error> {
+    let (_, token, expires) = issue_until(db, user_id, name, chrono::Utc::now() + chrono::Duration::hours(TOKEN_HOURS)).await?;
+    Ok((token, expires))
+}
+
+/// An integration token issued by an administrator, lasting `days`; returns its id, the secret and its expiry.
+pub async fn issue_for_days(db: &Db, user_id: i64, name: &str, days: i64) -> Result<(i64, String, String), sqlx::Error> {
+    issue_until(db, user_id, name, chrono::Utc::now() + chrono::Duration::days(days)).await
+}
+
+async fn issue_until(db: &Db, user_id: i64, name: &str, until: chrono::DateTime<chrono::Utc>) -> Result<(i64, String, String), sqlx::Error> {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     let token = format!("hth_{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes));
-    let expires = (chrono::Utc::now() + chrono::Duration::hours(TOKEN_HOURS)).format("%Y-%m-%dT%H:%M:%SZ").to_string();
-    sqlx::query::<Any>("INSERT INTO api_tokens (token_hash, user_id, name, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+    let expires = until.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let row = sqlx::query::<Any>("INSERT INTO api_tokens (token_hash, user_id, name, created_at, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
         .bind(hash_token(&token))
         .bind(user_id)
         .bind(name.to_string())
         .bind(now_rfc3339())
         .bind(expires.clone())
-        .execute(&db.pool)
+        .fetch_one(&db.pool)
         .await?;
-    Ok((token, expires))
+    Ok((row.try_get("id")?, token, expires))
 }
 
 pub async fn principal_for_token(db: &Db, token: &str) -> Option<Principal> {

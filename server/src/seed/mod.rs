@@ -406,6 +406,8 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
         start: NaiveDate,
         owner: i64,
         balance: i64,
+        /// What a referral about this tenancy could share (alerts are added with the referral).
+        facts: app::domain::referral::TenantFacts,
     }
     let mut active: Vec<Active> = Vec::new();
     let weeks_of_rent = if opts.homes > 20_000 { 4 } else { 12 };
@@ -499,7 +501,8 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
             people.push((person_name(&mut rng, 'F'), adult_dob(&mut rng, 25, 55), 'F', Relationship::Carer, false));
         }
         let mut tenant_names = Vec::new();
-        for (first, dob, sex, rel, is_tenant) in &people {
+        let mut facts = app::domain::referral::TenantFacts { address: format!("{}, {}", homes[hi].address, homes[hi].postcode), tenure: tenure.label().to_string(), ..Default::default() };
+        for (pi, (first, dob, sex, rel, is_tenant)) in people.iter().enumerate() {
             member_id += 1;
             let last = if *rel == Relationship::Carer { SURNAMES.choose(&mut rng).copied().unwrap_or("Smith").to_string() } else { surname.clone() };
             if *is_tenant {
@@ -507,6 +510,15 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
             }
             let phone = if *is_tenant { format!("07{:03} {:06}", rng.random_range(700..999), rng.random_range(0..999_999)) } else { String::new() };
             let email = if *is_tenant && rng.random_bool(0.6) { format!("{}.{}@example.com", first.to_lowercase(), last.to_lowercase().replace('\'', "")) } else { String::new() };
+            if pi == 0 {
+                facts.name = format!("{first} {last}");
+                facts.phone = phone.clone();
+                facts.email = email.clone();
+                facts.date_of_birth = dob.to_string();
+            } else {
+                let age = app::domain::occupancy::age_on(*dob, today);
+                facts.household.push(app::domain::referral::SharedPerson { name: format!("{first} {last}"), relationship: rel.label().to_string(), age });
+            }
             w.row("household_members", &cols_m, vec![V::I(member_id), V::I(tid), V::S(first.clone()), V::S(last), date(*dob), V::S(sex.to_string()), V::s(rel.as_str()), V::I(*is_tenant as i64), V::S(phone), V::S(email), date(start.max(*dob))]);
         }
         let search = app::domain::search::index_text(&[&reference, &tenant_names.join(" "), &homes[hi].address, "York"], &homes[hi].postcode);
@@ -557,7 +569,7 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
                 w.row("rent_transactions", &["id", "account_id", "posted_on", "kind", "amount_pence", "description"], vec![V::I(txn_id), V::I(tid), date(day + Days::days(rng.random_range(0..5))), V::s(kind.as_str()), V::I(-paid), V::s(if uc { "UC housing costs" } else { "Payment, thank you" })]);
             }
         }
-        active.push(Active { id: tid, home: hi, tenure, start, owner, balance });
+        active.push(Active { id: tid, home: hi, tenure, start, owner, balance, facts: app::domain::referral::TenantFacts { rent_balance: Some(Pence(balance)), ..facts } });
     }
     w.flush().await?;
     report.tenancies = active.len();
@@ -766,8 +778,7 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
         let t = &active[rng.random_range(0..active.len())];
         let area = homes[t.home].area;
         let agency = (k % agency_defs.len()) as i64 + 1;
-        let (kind, _, partner_user) = agency_defs[(agency - 1) as usize];
-        let _ = partner_user;
+        let (kind, _, _) = agency_defs[(agency - 1) as usize];
         let category = match kind {
             AgencyKind::AdultSocialCare => ReferralCategory::Support,
             AgencyKind::Police => ReferralCategory::Crime,
@@ -792,27 +803,45 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
         let due = sent.map(|s| cal.add_working_days(s, due_days));
         referral_id += 1;
         let responded = matches!(status, ReferralStatus::Accepted | ReferralStatus::Declined | ReferralStatus::InProgress | ReferralStatus::Closed).then(|| sent.unwrap_or(created) + Days::days(rng.random_range(0..4)));
+        let fields = app::domain::referral::default_fields(kind, category);
+        let codes: Vec<&str> = fields.iter().map(|f| f.as_str()).collect();
+        let snapshot = if sent.is_some() { serde_json::to_string(&app::domain::referral::share(&t.facts, &fields))? } else { "{}".to_string() };
         w.row(
             "referrals",
-            &["id", "reference", "tenancy_id", "case_id", "agency_id", "category", "reason", "urgency", "shared_fields", "lawful_basis", "consent_given_on", "consent_how", "contact_name", "contact_detail", "status", "decline_reason", "outcome", "restricted", "created_by", "area_team_id", "created_at", "sent_at", "responded_at", "due_at", "closed_at", "version"],
+            &["id", "reference", "tenancy_id", "case_id", "agency_id", "category", "reason", "urgency", "shared_fields", "lawful_basis", "consent_given_on", "consent_how", "contact_name", "contact_detail", "status", "decline_reason", "outcome", "restricted", "created_by", "area_team_id", "created_at", "sent_at", "responded_at", "due_at", "closed_at", "version", "shared_data", "basis_detail"],
             vec![
                 V::I(referral_id), V::S(format!("REF{:06}", referral_id + 300_000)), V::I(t.id), V::N, V::I(agency), V::s(category.as_str()),
-                V::S(format!("{} support needed to sustain the tenancy", category.label())), V::s(urgency.as_str()),
-                V::s(r#"["name","address","phone","household","reason","alerts"]"#),
+                V::S(referral_reason(category)), V::s(urgency.as_str()),
+                V::S(serde_json::to_string(&codes)?),
                 V::s(if category.is_restricted() { LawfulBasis::VitalInterests.as_str() } else { LawfulBasis::Consent.as_str() }),
-                if category.is_restricted() { V::N } else { date(created) }, if category.is_restricted() { V::N } else { V::s("verbal, at home visit") },
+                if category.is_restricted() { V::N } else { date(created) }, if category.is_restricted() { V::N } else { V::s("Verbally, at a home visit") },
                 V::S(users.iter().find(|u| u.0 == t.owner).map(|u| u.3.clone()).unwrap_or_default()), V::s("01904 551550"),
                 V::s(status.as_str()), if status == ReferralStatus::Declined { V::s("Does not meet eligibility criteria; signposted to community support") } else { V::N },
                 if status == ReferralStatus::Closed { V::s("Support package in place; tenancy stable") } else { V::N },
                 V::I(category.is_restricted() as i64), V::I(t.owner), V::I(area as i64 + 1), instant(created, 10),
                 sent.map(|s| instant(s, 10)).unwrap_or(V::N), responded.map(|d| instant(d, 14)).unwrap_or(V::N), due.map(|d| instant(d, 17)).unwrap_or(V::N),
                 if status == ReferralStatus::Closed { instant(today - Days::days(1), 12) } else { V::N }, V::I(1),
+                V::S(snapshot),
+                if category.is_restricted() { V::s("Serious risk of harm: MARAC / safeguarding threshold met (risk assessment on file)") } else { V::s("") },
             ],
         );
-        if responded.is_some() {
+        let agency_user = users.iter().filter(|u| u.1 == Role::Partner).nth((agency - 1) as usize).map(|u| u.0).unwrap_or(t.owner);
+        let cols_msg = ["id", "referral_id", "author_id", "body", "created_at", "side"];
+        if let Some(answered) = responded {
             message_id += 1;
-            let agency_user = users.iter().filter(|u| u.1 == Role::Partner).nth((agency - 1) as usize).map(|u| u.0).unwrap_or(t.owner);
-            w.row("referral_messages", &["id", "referral_id", "author_id", "body", "created_at"], vec![V::I(message_id), V::I(referral_id), V::I(agency_user), V::s("Thank you for the referral. We have allocated a worker who will make contact this week."), instant(responded.unwrap_or(today), 15)]);
+            let body = if status == ReferralStatus::Declined { "Declined: does not meet eligibility criteria; signposted to community support." } else { "Accepted. We have allocated a worker who will make contact this week." };
+            w.row("referral_messages", &cols_msg, vec![V::I(message_id), V::I(referral_id), V::I(agency_user), V::s(body), instant(answered, 15), V::s("agency")]);
+            // Some accepted referrals have a question from the agency that the officer has not yet answered.
+            if matches!(status, ReferralStatus::Accepted | ReferralStatus::InProgress) && k % 3 == 0 {
+                message_id += 1;
+                w.row("referral_messages", &cols_msg, vec![V::I(message_id), V::I(referral_id), V::I(agency_user), V::s("Could you confirm the best time to visit, and whether anyone else should be present?"), instant(answered + Days::days(1), 11), V::s("agency")]);
+            }
+        }
+        // Restricted referrals name the area's ASB / Community Safety Hub lead, who needs to know.
+        if category.is_restricted() && k % 2 == 0 {
+            if let Some(asb) = users.iter().find(|u| u.1 == Role::AsbOfficer) {
+                w.row("access_grants", &["subject_type", "subject_id", "user_id", "granted_by", "granted_at"], vec![V::s("referral"), V::I(referral_id), V::I(asb.0), V::I(t.owner), instant(created, 11)]);
+            }
         }
     }
     report.referrals = referral_id as usize;
@@ -929,4 +958,22 @@ mod tests {
         assert_eq!(p.len(), 5071);
         assert!(p.iter().all(|x| x.postcode.starts_with("YO")));
     }
+}
+
+/// Why a demo referral was made, by category.
+fn referral_reason(category: ReferralCategory) -> String {
+    match category {
+        ReferralCategory::Support => "Tenant struggling with daily living since a fall; needs a care assessment to sustain the tenancy.",
+        ReferralCategory::MentalHealth => "Deteriorating mental health reported by neighbours and seen at the home visit; not engaging with the GP.",
+        ReferralCategory::Asb => "Repeated noise and harassment reports; diary sheets and witness statements gathered.",
+        ReferralCategory::Crime => "Suspected drug dealing from the property reported by several neighbours; evidence log attached to the case.",
+        ReferralCategory::Mediation => "Long-running dispute with the neighbours over noise and parking; both households willing to try mediation.",
+        ReferralCategory::Financial => "Rent arrears growing since moving to Universal Credit; tenant asked for help with budgeting and benefits.",
+        ReferralCategory::FireSafety => "Hoarding seen at the home visit: blocked escape routes and no working smoke alarm.",
+        ReferralCategory::Substance => "Alcohol use putting the tenancy at risk; tenant agrees to support.",
+        ReferralCategory::Marac => "High-risk domestic abuse disclosed (DASH score 16); safety planning needed.",
+        ReferralCategory::Mappa => "Tenant subject to MAPPA management; housing information for the risk panel.",
+        ReferralCategory::Safeguarding => "Safeguarding concern about a child in the household seen at the home visit.",
+    }
+    .to_string()
 }

@@ -3,6 +3,7 @@
 
 mod cases;
 pub mod feedback;
+pub mod referrals;
 mod sessions;
 mod workflow;
 
@@ -709,5 +710,29 @@ impl Store for SqlStore {
     }
     async fn case_from_feedback(&self, c: NewFeedbackCase) -> Result<String, AppError> {
         feedback::case_from_feedback(&self.db, c, &now_rfc3339()).await
+    }
+    async fn referral_record(&self, reference: &str, viewer_id: i64) -> Result<Option<app::api::store::ReferralRecord>, AppError> {
+        referrals::referral_record(&self.db, reference, viewer_id).await
+    }
+    async fn referral_list(&self, filter: &app::api::store::ReferralFilter, viewer_id: i64) -> Result<Vec<app::api::store::ReferralListed>, AppError> {
+        referrals::referral_list(&self.db, filter, viewer_id).await
+    }
+    async fn create_referral(&self, r: app::api::store::NewReferral) -> Result<String, AppError> {
+        referrals::create_referral(&self.db, r).await
+    }
+    async fn change_referral(&self, c: app::api::store::ReferralChange) -> Result<(), AppError> {
+        referrals::change_referral(&self.db, c).await
+    }
+    async fn post_referral_message(&self, referral_id: i64, author_id: i64, side: app::domain::referral::Side, body: &str) -> Result<(), AppError> {
+        referrals::post_message(&self.db, referral_id, author_id, side, body).await
+    }
+    async fn grant_referral(&self, referral_id: i64, user_id: i64, by: i64) -> Result<(), AppError> {
+        referrals::grant(&self.db, referral_id, user_id, by).await
+    }
+    async fn agencies(&self) -> Result<Vec<AgencyOption>, AppError> {
+        referrals::agencies(&self.db).await
+    }
+    async fn user_id_by_username(&self, username: &str) -> Result<Option<i64>, AppError> {
+        referrals::user_id_by_username(&self.db, username).await
     }
 }

@@ -17,6 +17,9 @@ use utoipa::OpenApi;
 
 use crate::state::AppState;
 
+pub mod admin;
+pub mod referrals;
+
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {
     pub error: String,
@@ -31,7 +34,7 @@ pub fn app_error(e: AppError) -> Response {
     error_response(StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), e.code(), &e.to_string())
 }
 
-fn reply<T: Serialize>(r: Result<T, AppError>) -> Response {
+pub(crate) fn reply<T: Serialize>(r: Result<T, AppError>) -> Response {
     match r {
         Ok(v) => Json(v).into_response(),
         Err(e) => app_error(e),
@@ -496,7 +499,9 @@ impl utoipa::Modify for BearerAuth {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Hearth API", description = "Housing management for council landlords: integrations, partner systems and scripts."),
-    paths(health, crate::auth::signin::api_token, me, my_work, search, tenancy, property, patches, working_days, review, propose_review, decide, extension_notice, approvals, reviews_due, escalate, case, refer_case, escalate_case, hand_back, set_plan, add_action, update_action, team, create_cover, end_cover, import_tsm, get_tsm, feedback_results, feedback_results_csv, case_from_comment),
+    paths(health, crate::auth::signin::api_token, me, my_work, search, tenancy, property, patches, working_days, review, propose_review, decide, extension_notice, approvals, reviews_due, escalate, case, refer_case, escalate_case, hand_back, set_plan, add_action, update_action, team, create_cover, end_cover, import_tsm, get_tsm, feedback_results, feedback_results_csv, case_from_comment,
+        referrals::list, referrals::one, referrals::create, referrals::act, referrals::message, referrals::name,
+        admin::agencies, admin::create_agency, admin::create_agency_user, admin::tokens, admin::issue_token, admin::revoke_token, admin::audit_trail),
     components(schemas(ErrorBody, Health)),
     modifiers(&BearerAuth)
 )]
@@ -542,5 +547,15 @@ pub fn router() -> Router<AppState> {
         .route("/feedback/results", get(feedback_results))
         .route("/feedback/results.csv", get(feedback_results_csv))
         .route("/feedback/responses/{id}/case", post(case_from_comment))
+        .route("/referrals", get(referrals::list).post(referrals::create))
+        .route("/referrals/{reference}", get(referrals::one))
+        .route("/referrals/{reference}/moves", post(referrals::act))
+        .route("/referrals/{reference}/messages", post(referrals::message))
+        .route("/referrals/{reference}/access", post(referrals::name))
+        .route("/admin/agencies", get(admin::agencies).post(admin::create_agency))
+        .route("/admin/agencies/{id}/users", post(admin::create_agency_user))
+        .route("/admin/tokens", get(admin::tokens).post(admin::issue_token))
+        .route("/admin/tokens/{id}", axum::routing::delete(admin::revoke_token))
+        .route("/admin/audit", get(admin::audit_trail))
         .fallback(not_found)
 }

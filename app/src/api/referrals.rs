@@ -1,0 +1,99 @@
+//! Referrals to partner agencies: the server functions behind the referral pages (both sides).
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::model::*;
+
+#[server(prefix = "/fn", endpoint = "referrals")]
+pub async fn get_referrals(agency: Option<i64>, status: Option<String>, mine: Option<bool>, tenancy: Option<String>) -> Result<ReferralList, AppError> {
+    let (store, who, meta) = super::context().await?;
+    let p = super::referral_service::ListParams { agency, status, mine, tenancy };
+    super::referral_service::list(&*store, &who, &p, &meta.ip).await
+}
+
+#[server(prefix = "/fn", endpoint = "referral")]
+pub async fn get_referral(reference: String, reason: Option<String>) -> Result<ReferralPage, AppError> {
+    let (store, who, meta) = super::context().await?;
+    super::referral_service::page(&*store, &who, &reference, reason.as_deref(), &meta.ip).await
+}
+
+#[server(prefix = "/fn", endpoint = "referral_start")]
+pub async fn get_referral_start(tenancy: String, agency: Option<i64>, category: Option<String>) -> Result<ReferralStart, AppError> {
+    let (store, who, meta) = super::context().await?;
+    super::referral_service::start(&*store, &who, &tenancy, agency, category.as_deref(), &meta.ip).await
+}
+
+/// Makes a referral. Each shareable field is its own checkbox (`share_<field>`), so the form
+/// posts the same with JavaScript on or off.
+#[server(prefix = "/fn", endpoint = "make_referral")]
+#[allow(clippy::too_many_arguments)]
+pub async fn make_referral(
+    tenancy: String,
+    agency_id: i64,
+    category: String,
+    urgency: String,
+    reason: String,
+    lawful_basis: Option<String>,
+    consent_given_on: Option<String>,
+    basis_detail: Option<String>,
+    contact_name: String,
+    contact_detail: String,
+    share_name: Option<String>,
+    share_address: Option<String>,
+    share_contact: Option<String>,
+    share_date_of_birth: Option<String>,
+    share_household: Option<String>,
+    share_alerts: Option<String>,
+    share_rent: Option<String>,
+    share_tenure: Option<String>,
+    send: Option<String>,
+) -> Result<String, AppError> {
+    let (store, who, meta) = super::context().await?;
+    let ticks = [
+        ("name", share_name),
+        ("address", share_address),
+        ("contact", share_contact),
+        ("date_of_birth", share_date_of_birth),
+        ("household", share_household),
+        ("alerts", share_alerts),
+        ("rent", share_rent),
+        ("tenure", share_tenure),
+    ];
+    let fields = ticks.into_iter().filter(|(_, v)| v.is_some()).map(|(k, _)| k.to_string()).collect();
+    let r = super::referral_service::NewReferralRequest {
+        agency_id,
+        category,
+        urgency,
+        reason,
+        fields,
+        lawful_basis: lawful_basis.unwrap_or_default(),
+        consent_given_on: consent_given_on.unwrap_or_default(),
+        basis_detail: basis_detail.unwrap_or_default(),
+        contact_name,
+        contact_detail,
+        send: send.as_deref() == Some("send"),
+    };
+    let reference = super::referral_service::create(&*store, &who, &tenancy, r, &meta.ip).await?;
+    leptos_axum::redirect(&format!("/referrals/{reference}"));
+    Ok(reference)
+}
+
+#[server(prefix = "/fn", endpoint = "move_referral")]
+pub async fn move_referral(reference: String, version: i64, action: String, text: Option<String>) -> Result<ReferralDetail, AppError> {
+    let (store, who, meta) = super::context().await?;
+    let m = super::referral_service::ReferralMoveRequest { version, action, text: text.unwrap_or_default() };
+    super::referral_service::act(&*store, &who, &reference, m, &meta.ip).await
+}
+
+#[server(prefix = "/fn", endpoint = "referral_message")]
+pub async fn post_referral_message(reference: String, body: String) -> Result<ReferralDetail, AppError> {
+    let (store, who, meta) = super::context().await?;
+    super::referral_service::post(&*store, &who, &reference, &body, &meta.ip).await
+}
+
+#[server(prefix = "/fn", endpoint = "referral_name")]
+pub async fn name_on_referral(reference: String, username: String) -> Result<ReferralDetail, AppError> {
+    let (store, who, meta) = super::context().await?;
+    super::referral_service::name_person(&*store, &who, &reference, &username, &meta.ip).await
+}

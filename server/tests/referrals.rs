@@ -1,0 +1,453 @@
+//! Referrals to partner agencies through the real router and a seeded database (SQLite, and
+//! PostgreSQL when HEARTH_TEST_POSTGRES is set): the lifecycle, need-to-know referrals with audited
+//! views, agency tokens, and a randomised probe that no request returns what it should not.
+
+mod common;
+
+use std::collections::{HashMap, HashSet};
+
+use axum::http::StatusCode;
+use common::*;
+use rand::seq::IndexedRandom;
+use rand::{Rng, SeedableRng};
+use serde_json::{Value, json};
+
+async fn agency_id(db: &hearth::db::Db, kind: &str) -> i64 {
+    scalar(db, &format!("SELECT id FROM agencies WHERE kind = '{kind}' ORDER BY id LIMIT 1")).await
+}
+
+async fn tenancy_of(db: &hearth::db::Db, username: &str) -> String {
+    text(db, &format!("SELECT t.reference FROM tenancies t JOIN users u ON u.id = t.owner_id WHERE u.username = '{username}' AND t.status = 'active' ORDER BY t.id LIMIT 1")).await
+}
+
+fn yesterday() -> String {
+    (chrono::Utc::now().date_naive() - chrono::Days::new(1)).to_string()
+}
+
+fn referral(tenancy: &str, agency: i64, category: &str, fields: &[&str], send: bool) -> Value {
+    let restricted = matches!(category, "marac" | "mappa" | "safeguarding");
+    json!({
+        "tenancy": tenancy, "agency_id": agency, "category": category, "urgency": "standard",
+        "reason": "Needs an assessment to keep the tenancy going", "fields": fields,
+        "lawful_basis": if restricted { "vital_interests" } else { "consent" },
+        "consent_given_on": if restricted { String::new() } else { yesterday() },
+        "basis_detail": if restricted { "Risk of serious harm" } else { "Verbally, at a home visit" },
+        "contact_name": "Sam Officer", "contact_detail": "01904 551550", "send": send
+    })
+}
+
+async fn tok(app: &TestApp, user: &str) -> String {
+    app.token(user, PASSWORD).await.unwrap_or_else(|| panic!("token for {user}"))
+}
+
+#[tokio::test]
+async fn an_officer_refers_and_the_agency_sees_only_what_was_shared() {
+    for engine in engines() {
+        let app = TestApp::new(engine).await;
+        let officer = tok(&app, "chmo.east1").await;
+        let asc = tok(&app, "partner.asc").await;
+        let police = tok(&app, "partner.police").await;
+        let tenancy = tenancy_of(&app.db, "chmo.east1").await;
+        let asc_id = agency_id(&app.db, "adult_social_care").await;
+
+        // Bad input is explained and nothing is saved.
+        let before = scalar(&app.db, "SELECT COUNT(*) FROM referrals").await;
+        let mut bad = referral(&tenancy, asc_id, "support", &["name"], true);
+        bad["consent_given_on"] = json!("");
+        let (s, v) = app.json("POST", "/api/v1/referrals", &officer, bad).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+        assert!(v["message"].as_str().unwrap().contains("date consent was given"), "{v}");
+        let (s, v) = app.json("POST", "/api/v1/referrals", &officer, referral(&tenancy, asc_id, "support", &["name", "national_insurance"], true)).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST);
+        assert!(v["message"].as_str().unwrap().contains("national_insurance"));
+        assert_eq!(scalar(&app.db, "SELECT COUNT(*) FROM referrals").await, before);
+
+        // Sent, sharing the name and address only.
+        let (s, v) = app.json("POST", "/api/v1/referrals", &officer, referral(&tenancy, asc_id, "support", &["name", "address"], true)).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        let d = &v["detail"];
+        let reference = d["reference"].as_str().unwrap().to_string();
+        assert_eq!(d["status"], "sent");
+        assert!(d["due_at"].as_str().is_some(), "the agency's response clock runs");
+        assert_eq!(d["tenancy_reference"], tenancy.as_str());
+
+        // The agency: the referral in its list, the shared fields only, nothing of the tenancy.
+        let (s, list) = app.get_json("/api/v1/referrals", &asc).await;
+        assert_eq!(s, StatusCode::OK);
+        let row = list["rows"].as_array().unwrap().iter().find(|r| r["reference"] == reference.as_str()).expect("listed for the agency").clone();
+        assert!(row["tenancy_reference"].is_null());
+        let (s, p) = app.get_json(&format!("/api/v1/referrals/{reference}"), &asc).await;
+        assert_eq!(s, StatusCode::OK, "{p}");
+        let shared = p["detail"]["shared"].as_object().unwrap();
+        let keys: HashSet<&str> = shared.keys().map(String::as_str).collect();
+        assert_eq!(keys, HashSet::from(["name", "address"]), "only the ticked fields");
+        let raw = p.to_string();
+        assert!(!raw.contains(&tenancy), "no tenancy reference reaches the agency");
+        let dob = text(&app.db, &format!("SELECT m.date_of_birth FROM household_members m JOIN tenancies t ON t.id = m.tenancy_id WHERE t.reference = '{tenancy}' ORDER BY m.id LIMIT 1")).await;
+        assert!(!raw.contains(&dob), "the date of birth was not shared");
+        assert!(p["detail"]["area_team"].is_null() && p["detail"]["named"].as_array().unwrap().is_empty());
+        // Every view by an agency user is audited.
+        assert!(scalar(&app.db, &format!("SELECT COUNT(*) FROM audit_log a JOIN users u ON u.id = a.user_id WHERE u.username = 'partner.asc' AND a.action = 'view_referral' AND a.outcome = 'allowed' AND a.detail = '{reference}'")).await >= 1);
+
+        // The police see nothing of it: not in their list, 404 on the guessed reference, and
+        // officer-only routes refuse their token.
+        let (_, plist) = app.get_json("/api/v1/referrals", &police).await;
+        assert!(!plist.to_string().contains(&reference));
+        let (s, v) = app.get_json(&format!("/api/v1/referrals/{reference}"), &police).await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
+        for path in [format!("/api/v1/tenancies/{tenancy}"), "/api/v1/my-work".into(), "/api/v1/search?q=york".into(), "/api/v1/patches".into(), "/api/v1/approvals".into()] {
+            let (s, _) = app.get_json(&path, &police).await;
+            assert_eq!(s, StatusCode::FORBIDDEN, "{path}");
+        }
+        let (s, _) = app.json("POST", &format!("/api/v1/referrals/{reference}/moves"), &police, json!({"version": 1, "move": "accept"})).await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "nor can they move it");
+
+        // Each side makes only its own moves; stale versions and wrong states are 409.
+        let version = p["detail"]["version"].as_i64().unwrap();
+        let (s, _) = app.json("POST", &format!("/api/v1/referrals/{reference}/moves"), &officer, json!({"version": version, "move": "accept"})).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "the council does not accept its own referral");
+        let (s, _) = app.json("POST", &format!("/api/v1/referrals/{reference}/moves"), &asc, json!({"version": version, "move": "withdraw", "text": "x"})).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let (s, _) = app.json("POST", &format!("/api/v1/referrals/{reference}/moves"), &asc, json!({"version": version - 1, "move": "accept"})).await;
+        assert_eq!(s, StatusCode::CONFLICT, "stale version");
+        let (s, v) = app.json("POST", &format!("/api/v1/referrals/{reference}/moves"), &asc, json!({"version": version, "move": "accept"})).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v["status"], "accepted");
+        let (s, _) = app.json("POST", &format!("/api/v1/referrals/{reference}/moves"), &asc, json!({"version": version + 1, "move": "decline", "text": "no"})).await;
+        assert_eq!(s, StatusCode::CONFLICT, "accepted referrals cannot be declined");
+        let (s, v) = app.json("POST", &format!("/api/v1/referrals/{reference}/messages"), &asc, json!({"body": "Assessment booked for Tuesday."})).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+
+        // The officer sees the update, and My work shows a reply waiting.
+        let (_, mine) = app.get_json(&format!("/api/v1/referrals/{reference}"), &officer).await;
+        assert!(mine["detail"]["messages"].as_array().unwrap().iter().any(|m| m["side"] == "agency" && m["body"] == "Assessment booked for Tuesday."));
+        let (_, work) = app.get_json("/api/v1/my-work", &officer).await;
+        assert!(work["referrals"].as_array().unwrap().iter().any(|r| r["reference"] == reference.as_str() && r["reply_waiting"] == true), "{}", work["referrals"]);
+        let (s, _) = app.json("POST", &format!("/api/v1/referrals/{reference}/messages"), &officer, json!({"body": "Thank you, Tuesday suits."})).await;
+        assert_eq!(s, StatusCode::OK);
+        let (_, work) = app.get_json("/api/v1/my-work", &officer).await;
+        assert!(!work["referrals"].as_array().unwrap().iter().any(|r| r["reference"] == reference.as_str()), "answered: no longer waiting");
+
+        // Drafts never reach the agency.
+        let (s, v) = app.json("POST", "/api/v1/referrals", &officer, referral(&tenancy, asc_id, "support", &["name"], false)).await;
+        assert_eq!(s, StatusCode::OK);
+        let draft = v["detail"]["reference"].as_str().unwrap().to_string();
+        assert_eq!(v["detail"]["status"], "draft");
+        let (s, _) = app.get_json(&format!("/api/v1/referrals/{draft}"), &asc).await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        let v = app.get_json(&format!("/api/v1/referrals/{draft}"), &officer).await.1;
+        let (s, v) = app.json("POST", &format!("/api/v1/referrals/{draft}/moves"), &officer, json!({"version": v["detail"]["version"], "move": "send"})).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        let (s, _) = app.get_json(&format!("/api/v1/referrals/{draft}"), &asc).await;
+        assert_eq!(s, StatusCode::OK, "sent: now the agency sees it");
+    }
+}
+
+#[tokio::test]
+async fn restricted_referrals_are_need_to_know_and_every_view_is_audited() {
+    for engine in engines() {
+        let app = TestApp::new(engine).await;
+        let referrer = tok(&app, "chmo.east1").await;
+        let tenancy = tenancy_of(&app.db, "chmo.east1").await;
+        let marac = agency_id(&app.db, "marac").await;
+        let (s, v) = app.json("POST", "/api/v1/referrals", &referrer, referral(&tenancy, marac, "marac", &["name", "address", "household"], true)).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        let reference = v["detail"]["reference"].as_str().unwrap().to_string();
+        assert_eq!(v["detail"]["restricted"], true);
+        let id = scalar(&app.db, &format!("SELECT id FROM referrals WHERE reference = '{reference}'")).await;
+
+        // A colleague in the same team, another area's Team Leader and the ASB team: refused, and audited.
+        for user in ["ihmo.east1", "tl.west", "asb.hub"] {
+            let t = tok(&app, user).await;
+            let (s, v) = app.get_json(&format!("/api/v1/referrals/{reference}?reason=curious"), &t).await;
+            assert_eq!(s, StatusCode::FORBIDDEN, "{user}: {v}");
+            let (_, list) = app.get_json("/api/v1/referrals", &t).await;
+            assert!(!list.to_string().contains(&reference), "{user} does not see it listed");
+        }
+        let denied = scalar(&app.db, &format!("SELECT COUNT(*) FROM audit_log WHERE subject_type = 'referral' AND subject_id = {id} AND outcome LIKE 'denied:%'")).await;
+        assert_eq!(denied, 3);
+
+        // The referrer's Team Leader must say why; the view is audited with the reason.
+        let tl = tok(&app, "tl.east").await;
+        let (s, p) = app.get_json(&format!("/api/v1/referrals/{reference}"), &tl).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(p["needs_reason"], true);
+        assert!(p["detail"].is_null(), "nothing before a reason");
+        let (s, p) = app.get_json(&format!("/api/v1/referrals/{reference}?reason=Supervision%20of%20the%20MARAC%20case"), &tl).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(p["detail"]["reason"], "Needs an assessment to keep the tenancy going");
+        let audited = text(&app.db, &format!("SELECT reason FROM audit_log WHERE subject_type = 'referral' AND subject_id = {id} AND action = 'view_referral' AND outcome = 'allowed' AND username = 'tl.east'")).await;
+        assert_eq!(audited, "Supervision of the MARAC case");
+        // The administrator's access report shows it; officers cannot read the report.
+        let admin = tok(&app, "admin").await;
+        let (s, trail) = app.get_json(&format!("/api/v1/admin/audit?subject_type=referral&reference={reference}"), &admin).await;
+        assert_eq!(s, StatusCode::OK, "{trail}");
+        assert!(trail.as_array().unwrap().iter().any(|r| r["username"] == "tl.east" && r["reason"] == "Supervision of the MARAC case"));
+        assert!(trail.as_array().unwrap().iter().filter(|r| r["outcome"].as_str().unwrap().starts_with("denied")).count() == 3);
+        let (s, _) = app.get_json(&format!("/api/v1/admin/audit?subject_type=referral&reference={reference}"), &tl).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+
+        // Naming a colleague lets them see it (with a reason), but not act on it.
+        let (s, v) = app.json("POST", &format!("/api/v1/referrals/{reference}/access"), &referrer, json!({"username": "ihmo.east1"})).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        let named = tok(&app, "ihmo.east1").await;
+        let (s, p) = app.get_json(&format!("/api/v1/referrals/{reference}?reason=Covering%20the%20visit"), &named).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(p["detail"]["moves"].as_array().unwrap().is_empty());
+        let (s, _) = app.json("POST", &format!("/api/v1/referrals/{reference}/messages"), &named, json!({"body": "hello"})).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        // Agency users cannot be named; the MARAC coordinator also gives a reason.
+        let (s, _) = app.json("POST", &format!("/api/v1/referrals/{reference}/access"), &referrer, json!({"username": "partner.police"})).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST);
+        let coordinator = tok(&app, "partner.marac").await;
+        let (_, p) = app.get_json(&format!("/api/v1/referrals/{reference}"), &coordinator).await;
+        assert_eq!(p["needs_reason"], true);
+        let changes = scalar(&app.db, &format!("SELECT COUNT(*) FROM audit_log WHERE subject_type = 'referral' AND subject_id = {id} AND action IN ('send_referral', 'referral_name_person')")).await;
+        assert_eq!(changes, 2, "making it and naming someone are audited");
+    }
+}
+
+#[tokio::test]
+async fn administrators_register_agencies_and_issue_tokens_that_reach_only_their_agency() {
+    let app = TestApp::new(Engine::Sqlite).await;
+    let admin = tok(&app, "admin").await;
+    let officer = tok(&app, "chmo.east1").await;
+    let (s, _) = app.json("POST", "/api/v1/admin/agencies", &officer, json!({"name": "X", "kind": "police"})).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "officers do not manage agencies");
+    let (s, v) = app.json("POST", "/api/v1/admin/agencies", &admin, json!({"name": "Age UK York", "kind": "charity"})).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(v["message"].as_str().unwrap().contains("adult_social_care"), "lists the kinds");
+    let (s, v) = app.json("POST", "/api/v1/admin/agencies", &admin, json!({"name": "Age UK York", "kind": "adult_social_care", "team": "Hospital discharge"})).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let id = v.as_array().unwrap().iter().find(|a| a["name"] == "Age UK York").unwrap()["id"].as_i64().unwrap();
+    let (s, v) = app.json("POST", &format!("/api/v1/admin/agencies/{id}/users"), &admin, json!({"username": "ageuk.1", "display_name": "Pat", "password": "short"})).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(v["message"].as_str().unwrap().contains("12 characters"));
+    let (s, _) = app.json("POST", &format!("/api/v1/admin/agencies/{id}/users"), &admin, json!({"username": "ageuk.1", "display_name": "Pat Jones", "password": "a long passphrase"})).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(app.sign_in("ageuk.1", "a long passphrase").await.is_some(), "the new agency user signs in");
+    // A referral to the new agency, and a token for its system.
+    let tenancy = tenancy_of(&app.db, "chmo.east1").await;
+    let (_, v) = app.json("POST", "/api/v1/referrals", &officer, referral(&tenancy, id, "support", &["name"], true)).await;
+    let reference = v["detail"]["reference"].as_str().unwrap().to_string();
+    let (s, _) = app.json("POST", "/api/v1/admin/tokens", &admin, json!({"username": "chmo.east1", "name": "x", "days": 30})).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "integration tokens are for agency users");
+    let (s, v) = app.json("POST", "/api/v1/admin/tokens", &admin, json!({"username": "ageuk.1", "name": "Case system", "days": 400})).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+    let (s, v) = app.json("POST", "/api/v1/admin/tokens", &admin, json!({"username": "ageuk.1", "name": "Case system", "days": 90})).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let token = v["token"].as_str().unwrap().to_string();
+    let token_id = v["id"].as_i64().unwrap();
+    let (s, list) = app.get_json("/api/v1/referrals", &token).await;
+    assert_eq!(s, StatusCode::OK);
+    let refs: Vec<&str> = list["rows"].as_array().unwrap().iter().map(|r| r["reference"].as_str().unwrap()).collect();
+    assert_eq!(refs, vec![reference.as_str()], "exactly the agency's one referral");
+    let (s, _) = app.get_json("/api/v1/my-work", &token).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "a partner token on an officer route");
+    let (s, _) = app.json("POST", &format!("/api/v1/referrals/{reference}/moves"), &token, json!({"version": 1, "move": "accept"})).await;
+    assert_eq!(s, StatusCode::OK, "the agency's system accepts through the API");
+    let (s, _) = app.json("DELETE", &format!("/api/v1/admin/tokens/{token_id}"), &admin, json!({})).await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, _) = app.get_json("/api/v1/referrals", &token).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED, "revoked: refused at once");
+    // The OpenAPI document describes the referral and admin routes.
+    let (_, doc) = app.get_json("/api/v1/openapi.json", &admin).await;
+    for path in ["/api/v1/referrals", "/api/v1/referrals/{reference}/moves", "/api/v1/admin/tokens"] {
+        assert!(doc["paths"].get(path).is_some(), "{path} documented");
+    }
+}
+
+/// Who may see a referral, restated independently of `domain::referral` (the oracle the probe
+/// checks the server against).
+struct Facts {
+    agency: i64,
+    draft: bool,
+    area: i64,
+    referrer: i64,
+    restricted: bool,
+    named: HashSet<i64>,
+    fields: Vec<&'static str>,
+}
+
+#[derive(Clone)]
+struct User {
+    id: i64,
+    name: String,
+    role: String,
+    area: Option<i64>,
+    agency: Option<i64>,
+    token: String,
+}
+
+fn oracle(u: &User, r: &Facts) -> bool {
+    match u.role.as_str() {
+        "partner" => u.agency == Some(r.agency) && !r.draft,
+        "admin" => false,
+        role => {
+            let owns = u.id == r.referrer;
+            let named = r.named.contains(&u.id);
+            if r.restricted {
+                owns || named || (role == "team_leader" && u.area == Some(r.area))
+            } else {
+                owns || named || u.area == Some(r.area) || matches!(role, "asb_officer" | "legal")
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn no_request_returns_a_referral_it_should_not() {
+    let app = TestApp::new(Engine::Sqlite).await;
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(2026);
+    let admin = tok(&app, "admin").await;
+    const FIELDS: [&str; 8] = ["name", "address", "contact", "date_of_birth", "household", "alerts", "rent", "tenure"];
+    const CATEGORIES: [&str; 6] = ["support", "crime", "financial", "marac", "safeguarding", "mappa"];
+
+    // Random agencies, each with random users, beside the demo's nine.
+    for a in 0..6 {
+        let kind = ["police", "adult_social_care", "mental_health", "fire", "marac", "mediation"][a];
+        let (s, v) = app.json("POST", "/api/v1/admin/agencies", &admin, json!({"name": format!("Probe agency {a}"), "kind": kind})).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        let id = v.as_array().unwrap().iter().find(|x| x["name"] == format!("Probe agency {a}").as_str()).unwrap()["id"].as_i64().unwrap();
+        for n in 0..rng.random_range(1..=3) {
+            let (s, _) = app.json("POST", &format!("/api/v1/admin/agencies/{id}/users"), &admin, json!({"username": format!("probe{a}.{n}"), "display_name": format!("Probe {a}.{n}"), "password": "probe passphrase 1"})).await;
+            assert_eq!(s, StatusCode::OK);
+        }
+    }
+    // Everyone who can sign in: officers of every role, every agency's users, the administrator.
+    let rows = sqlx::query::<sqlx::Any>("SELECT id, username, role, area_team_id, agency_id FROM users WHERE active = 1 ORDER BY id").fetch_all(&app.db.pool).await.unwrap();
+    let mut users = Vec::new();
+    for r in &rows {
+        use sqlx::Row;
+        let name: String = r.get("username");
+        let password = if name.starts_with("probe") { "probe passphrase 1" } else { PASSWORD };
+        let Some(token) = app.token(&name, password).await else { continue };
+        users.push(User { id: r.get("id"), name, role: r.get("role"), area: r.get("area_team_id"), agency: r.get("agency_id"), token });
+    }
+    let officers: Vec<User> = users.iter().filter(|u| matches!(u.role.as_str(), "community_hmo" | "introductory_hmo" | "sustainable_hmo" | "team_leader")).cloned().collect();
+    let agencies: Vec<i64> = sqlx::query_scalar::<sqlx::Any, i64>("SELECT id FROM agencies").fetch_all(&app.db.pool).await.unwrap();
+
+    // Random referrals by random officers about tenancies they hold, to random agencies, in random states.
+    let mut facts: HashMap<String, Facts> = HashMap::new();
+    for _ in 0..60 {
+        let by = officers.choose(&mut rng).unwrap();
+        let tenancy = sqlx::query_scalar::<sqlx::Any, String>(&format!("SELECT t.reference FROM tenancies t JOIN properties p ON p.id = t.property_id WHERE t.status = 'active' AND p.area_team_id = {} ORDER BY t.id LIMIT 1 OFFSET {}", by.area.unwrap(), rng.random_range(0..50)))
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+        let agency = *agencies.choose(&mut rng).unwrap();
+        let category = *CATEGORIES.choose(&mut rng).unwrap();
+        let fields: Vec<&'static str> = FIELDS.iter().copied().filter(|_| rng.random_bool(0.5)).collect();
+        let fields = if fields.is_empty() { vec!["address"] } else { fields };
+        let send = rng.random_bool(0.8);
+        let (s, v) = app.json("POST", "/api/v1/referrals", &by.token, referral(&tenancy, agency, category, &fields, send)).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        let reference = v["detail"]["reference"].as_str().unwrap().to_string();
+        let restricted = v["detail"]["restricted"] == true;
+        let area = sqlx::query_scalar::<sqlx::Any, i64>(&format!("SELECT area_team_id FROM referrals WHERE reference = '{reference}'")).fetch_one(&app.db.pool).await.unwrap();
+        let mut named = HashSet::new();
+        if restricted && rng.random_bool(0.3) {
+            let who = officers.choose(&mut rng).unwrap();
+            let (s, _) = app.json("POST", &format!("/api/v1/referrals/{reference}/access"), &by.token, json!({"username": who.name})).await;
+            assert_eq!(s, StatusCode::OK);
+            named.insert(who.id);
+        }
+        facts.insert(reference, Facts { agency, draft: !send, area, referrer: by.id, restricted, named, fields });
+    }
+
+    let mut probes = 0usize;
+    let mut leaks = Vec::new();
+    for u in &users {
+        // Lists: only referrals the oracle allows, and for agencies only their own, sent.
+        let (s, list) = app.get_json("/api/v1/referrals", &u.token).await;
+        probes += 1;
+        if s == StatusCode::OK {
+            for row in list["rows"].as_array().unwrap() {
+                let r = row["reference"].as_str().unwrap();
+                if let Some(f) = facts.get(r) {
+                    if !oracle(u, f) {
+                        leaks.push(format!("{} listed {r}", u.name));
+                    }
+                }
+                if u.role == "partner" && !row["tenancy_reference"].is_null() {
+                    leaks.push(format!("{} got a tenancy reference in the list", u.name));
+                }
+            }
+        } else if u.role != "admin" {
+            leaks.push(format!("{}: list answered {s}", u.name));
+        }
+        // Every referral by its reference, with a reason; and each action route.
+        for (reference, f) in &facts {
+            let allowed = oracle(u, f);
+            let (s, v) = app.get_json(&format!("/api/v1/referrals/{reference}?reason=probe%20check"), &u.token).await;
+            probes += 1;
+            match (allowed, s) {
+                (true, StatusCode::OK) => {
+                    if u.role == "partner" {
+                        let shared: HashSet<String> = v["detail"]["shared"].as_object().unwrap().keys().cloned().collect();
+                        let allowed_keys: HashSet<String> = f.fields.iter().flat_map(|k| match *k {
+                            "contact" => vec!["phone".to_string(), "email".to_string()],
+                            "rent" => vec!["rent_balance".to_string()],
+                            other => vec![other.to_string()],
+                        }).collect();
+                        if !shared.is_subset(&allowed_keys) || !v["detail"]["tenancy_reference"].is_null() || !v["detail"]["named"].as_array().unwrap().is_empty() {
+                            leaks.push(format!("{} saw unshared fields of {reference}: {shared:?}", u.name));
+                        }
+                    }
+                }
+                (false, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND) => {
+                    if v.to_string().contains("Needs an assessment") {
+                        leaks.push(format!("{} refused {reference} but got its text", u.name));
+                    }
+                    if u.role == "partner" && s != StatusCode::NOT_FOUND {
+                        leaks.push(format!("{} learned that {reference} exists ({s})", u.name));
+                    }
+                }
+                (a, s) => leaks.push(format!("{} {reference}: allowed={a} but {s}", u.name)),
+            }
+            if !allowed {
+                for (path, body) in [("messages", json!({"body": "probe"})), ("moves", json!({"version": 1, "move": "accept"})), ("access", json!({"username": u.name}))] {
+                    let (s, _) = app.json("POST", &format!("/api/v1/referrals/{reference}/{path}"), &u.token, body).await;
+                    probes += 1;
+                    if s.is_success() {
+                        leaks.push(format!("{} changed {reference} via {path}", u.name));
+                    }
+                }
+            }
+        }
+        // Partner tokens on officer-only routes: refused, never data.
+        if u.role == "partner" {
+            for path in ["/api/v1/my-work", "/api/v1/search?q=road", "/api/v1/patches", "/api/v1/approvals", "/api/v1/reviews-due", "/api/v1/team", "/api/v1/feedback/results", "/api/v1/feedback/results.csv", "/api/v1/admin/agencies", "/api/v1/admin/tokens"] {
+                let res = app.get_bearer(path, &u.token).await;
+                probes += 1;
+                if res.status().is_success() {
+                    leaks.push(format!("{} reached {path}", u.name));
+                }
+            }
+        }
+    }
+    // Pages, as a signed-in agency user typing references into the address bar: the page shows
+    // only their own agency's referrals, and any other page sends them back to their referrals.
+    for u in users.iter().filter(|u| u.role == "partner").take(6) {
+        let password = if u.name.starts_with("probe") { "probe passphrase 1" } else { PASSWORD };
+        let cookie = app.sign_in(&u.name, password).await.expect("partner signs in");
+        for (reference, f) in &facts {
+            let res = app.get(&format!("/referrals/{reference}?reason=probe%20check"), Some(&cookie)).await;
+            probes += 1;
+            let html = body_text(res).await;
+            if html.contains("Needs an assessment") != oracle(u, f) {
+                leaks.push(format!("{} page for {reference} wrong", u.name));
+            }
+        }
+        for path in ["/", "/search?q=road", "/team", "/satisfaction"] {
+            let res = app.get(path, Some(&cookie)).await;
+            probes += 1;
+            if res.headers().get("location").and_then(|l| l.to_str().ok()) != Some("/referrals") {
+                leaks.push(format!("{} was not sent back from {path}", u.name));
+            }
+        }
+    }
+    println!("referral authorisation probes: {probes} over {} users, {} agencies and {} referrals; leaks: {}", users.len(), agencies.len(), facts.len(), leaks.len());
+    assert!(leaks.is_empty(), "{} leaks, first: {:?}", leaks.len(), &leaks[..leaks.len().min(10)]);
+    assert!(probes > 5_000, "{probes}");
+}
