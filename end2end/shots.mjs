@@ -8,7 +8,7 @@ async function shoot(user, path, file, viewport = { width: 1280, height: 900 }) 
   await page.getByLabel('Username').fill(user);
   await page.getByLabel('Password').fill('hearth-demo-2026');
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/$/);
+  await page.waitForURL((u) => !u.pathname.startsWith('/sign-in') && !u.pathname.startsWith('/auth'));
   if (typeof path === 'function') await path(page); else await page.goto(`${base}${path}`);
   await page.waitForTimeout(400);
   await page.screenshot({ path: `${dir}/${file}`, fullPage: false });
@@ -37,6 +37,17 @@ await shoot('tl.east', async (page) => {
   await page.goto(`${base}${ref}`);
 }, 'case-referral.png');
 await shoot('tl.east', '/satisfaction?by=area&months=12', 'satisfaction.png', { width: 1280, height: 1400 });
+// Referrals to partner agencies: the Team Leader's view, the agency's view, the officer's form.
+await shoot('tl.east', '/referrals', 'referrals-team-leader.png', { width: 1280, height: 1200 });
+await shoot('partner.asc', '/referrals', 'referrals-partner.png');
+await shoot('partner.asc', async (page) => {
+  const href = await page.getByTestId('referral-table').locator('a[href^="/referrals/"]').first().getAttribute('href');
+  await page.goto(`${base}${href}`);
+}, 'referral-partner.png', { width: 1280, height: 1100 });
+await shoot('chmo.east1', async (page) => {
+  const ref = await page.getByTestId('caseload').locator('tbody tr a').first().innerText();
+  await page.goto(`${base}/tenancies/${ref}/refer?agency=1&category=support`);
+}, 'referral-form.png', { width: 1280, height: 1500 });
 // The public feedback form, as a tenant sees it on a phone (no sign-in), and a mistake explained.
 {
   const tok = await (await fetch(`${base}/api/v1/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'hearth-demo-2026' }) })).json();

@@ -718,4 +718,8 @@ pub struct ReferralStart {
     pub preview: SharedFacts,
     pub contact_name: String,
     pub contact_detail: String,
+    /// The case the referral is made from, if any.
+    pub case_reference: Option<String>,
+    /// What the referral starts from (a visit finding, a case, a plan action): the reason's first words.
+    pub about: String,
 }

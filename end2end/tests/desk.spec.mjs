@@ -17,12 +17,16 @@ for (const r of roles) {
   test(`${r.user} signs in and sees only what the role may`, async ({ page }, testInfo) => {
     const errors = collectErrors(page);
     await signIn(page, r.user);
-    await expect(page).toHaveURL(/\/$/);
+    // Partner-agency users land on their agency's referrals: Hearth has nothing else for them.
+    await expect(page).toHaveURL(r.user.startsWith('partner.') ? /\/referrals$/ : /\/$/);
     await expect(page.getByTestId('signed-in-as')).toBeVisible();
     await expect(page.locator('.who-role')).toContainText(r.sees);
     if (r.desk) {
       await expect(page.getByRole('heading', { name: 'My work' })).toBeVisible();
       await expect(page.getByTestId('counts')).toBeVisible();
+    } else if (r.user.startsWith('partner.')) {
+      await expect(page.getByTestId('referrals-heading')).toContainText('Adult Social Care');
+      await expect(page.getByRole('navigation', { name: 'Main' })).not.toContainText('My work');
     } else {
       await expect(page.getByRole('alert')).toContainText('does not give access');
     }

@@ -84,7 +84,9 @@ test('an officer refers to Adult Social Care; the agency sees only what was shar
   await expect(page.getByTestId('referral-thread')).toContainText('Assessment visit booked for Tuesday');
   await expect(page.getByTestId('referral-thread')).toContainText('Adult Social Care');
 
-  // The police: not in their list, nothing by guessed URL, nothing by API.
+  expect(errors).toEqual([]);
+
+  // The police: not in their list, nothing by guessed URL (answered 404), nothing by API.
   await signIn(page, 'partner.police');
   await expect(page.getByTestId('referrals-heading')).toContainText('North Yorkshire Police');
   await expect(page.locator('main')).not.toContainText(reference);
@@ -96,7 +98,6 @@ test('an officer refers to Adult Social Care; the agency sees only what was shar
   expect(await police.text()).not.toContain(reason);
   const search = await request.get('/api/v1/search?q=york', await api(request, 'partner.police'));
   expect(search.status()).toBe(403);
-  expect(errors).toEqual([]);
 });
 
 test('a MARAC referral is invisible to other officers; the Team Leader says why, and the view is recorded', async ({ page, request }, testInfo) => {

@@ -451,3 +451,28 @@ async fn no_request_returns_a_referral_it_should_not() {
     assert!(leaks.is_empty(), "{} leaks, first: {:?}", leaks.len(), &leaks[..leaks.len().min(10)]);
     assert!(probes > 5_000, "{probes}");
 }
+
+#[tokio::test]
+async fn a_referral_made_from_a_case_keeps_the_case() {
+    let app = TestApp::new(Engine::Sqlite).await;
+    let officer = tok(&app, "chmo.east1").await;
+    let pick = "FROM cases c JOIN tenancies t ON t.id = c.tenancy_id JOIN users u ON u.id = c.owner_id WHERE u.username = 'chmo.east1' AND c.restricted = 0 AND c.status = 'open' ORDER BY c.id LIMIT 1";
+    let case = text(&app.db, &format!("SELECT c.reference {pick}")).await;
+    let tenancy = text(&app.db, &format!("SELECT t.reference {pick}")).await;
+    let other = text(&app.db, &format!("SELECT t.reference FROM tenancies t JOIN users u ON u.id = t.owner_id WHERE u.username = 'chmo.east1' AND t.reference <> '{tenancy}' ORDER BY t.id LIMIT 1")).await;
+    let asc = agency_id(&app.db, "adult_social_care").await;
+    let mut body = referral(&other, asc, "support", &["name"], true);
+    body["case"] = json!(case);
+    let (s, v) = app.json("POST", "/api/v1/referrals", &officer, body).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "a case of another tenancy: {v}");
+    assert!(v["message"].as_str().unwrap().contains("is not about tenancy"));
+    let mut body = referral(&tenancy, asc, "support", &["name"], true);
+    body["case"] = json!(case);
+    let (s, v) = app.json("POST", "/api/v1/referrals", &officer, body).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["detail"]["case_reference"], case.as_str());
+    // The agency never learns the council's case reference.
+    let reference = v["detail"]["reference"].as_str().unwrap().to_string();
+    let (_, p) = app.get_json(&format!("/api/v1/referrals/{reference}"), &tok(&app, "partner.asc").await).await;
+    assert!(!p.to_string().contains(&case));
+}

@@ -189,8 +189,14 @@ fn tenant_facts(t: &TenancyDetail) -> TenantFacts {
 
 /// The referral form's starting point for a tenancy: agencies, the default fields for the chosen
 /// agency and category, and a preview of everything that could be shared.
-pub async fn start(store: &dyn Store, who: &Principal, tenancy: &str, agency_id: Option<i64>, category: Option<&str>, ip: &str) -> Result<ReferralStart, AppError> {
+#[allow(clippy::too_many_arguments)]
+pub async fn start(store: &dyn Store, who: &Principal, tenancy: &str, agency_id: Option<i64>, category: Option<&str>, case: Option<&str>, about: Option<&str>, ip: &str) -> Result<ReferralStart, AppError> {
     let rec = viewable_tenancy(store, who, tenancy, ip).await?;
+    let case = match case.map(str::trim).filter(|c| !c.is_empty()) {
+        Some(c) => Some(case_of_tenancy(store, who, c, &rec).await?),
+        None => None,
+    };
+    let about = about.map(str::trim).filter(|a| !a.is_empty()).map(|a| a.chars().take(500).collect()).or_else(|| case.as_ref().map(|c| format!("Case {}: {}", c.1, c.2))).unwrap_or_default();
     let agencies = store.agencies().await?;
     let kind = agency_id.and_then(|id| agencies.iter().find(|a| a.id == id)).map(|a| a.kind).unwrap_or(AgencyKind::AdultSocialCare);
     let category = category.and_then(ReferralCategory::parse).unwrap_or(ReferralCategory::Support);
@@ -202,7 +208,18 @@ pub async fn start(store: &dyn Store, who: &Principal, tenancy: &str, agency_id:
         preview: referral::share(&tenant_facts(&rec.detail), crate::domain::referral::SharedField::ALL),
         contact_name: who.display_name.clone(),
         contact_detail: String::new(),
+        case_reference: case.map(|c| c.1),
+        about,
     })
+}
+
+/// A case the user may see that belongs to the tenancy being referred: (id, reference, title).
+async fn case_of_tenancy(store: &dyn Store, who: &Principal, case: &str, tenancy: &TenancyRecord) -> Result<(i64, String, String), AppError> {
+    let c = super::casework::load_case(store, who, case).await?;
+    if c.detail.tenancy_reference.as_deref() != Some(tenancy.detail.reference.as_str()) {
+        return Err(AppError::Invalid(format!("Case {} is not about tenancy {}.", c.detail.reference, tenancy.detail.reference)));
+    }
+    Ok((c.id, c.detail.reference, c.detail.title))
 }
 
 /// What an officer sends to make a referral.
@@ -229,6 +246,9 @@ pub struct NewReferralRequest {
     /// Send now (true) or keep as a draft (false).
     #[serde(default)]
     pub send: bool,
+    /// The case it is made from (a case of the same tenancy), if any.
+    #[serde(default)]
+    pub case: Option<String>,
 }
 
 /// Sending: the snapshot of the ticked fields, the instant and the response clock.
@@ -242,6 +262,10 @@ fn sending(facts: &TenantFacts, fields: &[referral::SharedField], urgency: Urgen
 /// Makes a referral from a tenancy (a draft, or sent at once). Returns its reference.
 pub async fn create(store: &dyn Store, who: &Principal, tenancy: &str, r: NewReferralRequest, ip: &str) -> Result<String, AppError> {
     let rec = viewable_tenancy(store, who, tenancy, ip).await?;
+    let case_id = match r.case.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        Some(c) => Some(case_of_tenancy(store, who, c, &rec).await?.0),
+        None => None,
+    };
     let agencies = store.agencies().await?;
     let agency = agencies.iter().find(|a| a.id == r.agency_id).ok_or_else(|| AppError::Invalid("Choose an agency from the list.".into()))?;
     let category = ReferralCategory::parse(r.category.trim()).ok_or_else(|| AppError::Invalid("Choose a category from the list.".into()))?;
@@ -261,7 +285,7 @@ pub async fn create(store: &dyn Store, who: &Principal, tenancy: &str, r: NewRef
     let consent = basis == LawfulBasis::Consent;
     let new = NewReferral {
         tenancy_id: rec.id,
-        case_id: None,
+        case_id,
         agency_id: agency.id,
         category,
         urgency,
@@ -309,55 +333,29 @@ fn rec_reference(reference: &str) -> String {
 async fn present(store: &dyn Store, who: &Principal, rec: ReferralRecord, viewer: Viewer) -> Result<ReferralDetail, AppError> {
     let status = rec.scope.status;
     let side = referral::side_of(viewer);
-    let moves = side.map(|s| referral::available(status, s)).unwrap_or_default();
     let agency = viewer == Viewer::Agency;
+    let restricted = rec.scope.record.restricted;
+    let mut d = rec.detail;
     // A draft has no snapshot yet: the council sees what would be shared if it were sent now.
-    let shared = if status == ReferralStatus::Draft && !agency {
-        match rec.tenancy_reference.as_deref() {
-            Some(t) => match store.tenancy(t, who.user_id).await? {
-                Some(tr) => referral::share(&tenant_facts(&tr.detail), &rec.shared_fields),
-                None => SharedFacts::default(),
-            },
+    if status == ReferralStatus::Draft && !agency {
+        d.shared = match d.tenancy_reference.as_deref() {
+            Some(t) => store.tenancy(t, who.user_id).await?.map(|tr| referral::share(&tenant_facts(&tr.detail), &d.shared_fields)).unwrap_or_default(),
             None => SharedFacts::default(),
-        }
-    } else {
-        rec.shared.clone()
-    };
-    Ok(ReferralDetail {
-        reference: rec.reference.clone(),
-        status,
-        agency: rec.agency.clone(),
-        category: rec.category,
-        urgency: rec.urgency,
-        reason: rec.reason.clone(),
-        restricted: rec.scope.record.restricted,
-        shared,
-        shared_fields: rec.shared_fields.clone(),
-        lawful_basis: rec.lawful_basis,
-        consent_given_on: rec.consent_given_on.clone(),
-        basis_detail: if rec.lawful_basis == LawfulBasis::Consent { rec.consent_how.clone().unwrap_or_default() } else { rec.basis_detail.clone() },
-        contact_name: rec.contact_name.clone(),
-        contact_detail: rec.contact_detail.clone(),
-        referrer: rec.referrer.clone(),
-        created_at: rec.created_at.clone(),
-        sent_at: rec.sent_at.clone(),
-        responded_at: rec.responded_at.clone(),
-        due_at: rec.due_at.clone(),
-        clock: listed_clock(status, rec.due_at.as_deref()),
-        closed_at: rec.closed_at.clone(),
-        decline_reason: rec.decline_reason.clone(),
-        outcome: rec.outcome.clone(),
-        messages: rec.messages.clone(),
-        version: rec.version,
-        viewer_is_agency: agency,
-        moves,
-        can_post: side.is_some() && referral::thread_open(status),
-        tenancy_reference: if agency { None } else { rec.tenancy_reference.clone() },
-        case_reference: if agency { None } else { rec.case_reference.clone() },
-        area_team: if agency { None } else { Some(rec.area_team.clone()) },
-        named: if agency { vec![] } else { rec.named.clone() },
-        can_name: side == Some(Side::Council) && rec.scope.record.restricted && (status == ReferralStatus::Draft || referral::thread_open(status)),
-    })
+        };
+    }
+    d.clock = listed_clock(status, d.due_at.as_deref());
+    d.viewer_is_agency = agency;
+    d.moves = side.map(|s| referral::available(status, s)).unwrap_or_default();
+    d.can_post = side.is_some() && referral::thread_open(status);
+    d.can_name = side == Some(Side::Council) && restricted && (status == ReferralStatus::Draft || referral::thread_open(status));
+    if agency {
+        // What the council keeps to itself.
+        d.tenancy_reference = None;
+        d.case_reference = None;
+        d.area_team = None;
+        d.named = vec![];
+    }
+    Ok(d)
 }
 
 /// A move of a referral's state by either side.
@@ -389,24 +387,21 @@ pub async fn act(store: &dyn Store, who: &Principal, reference: &str, m: Referra
     }
     let to = referral::next(rec.scope.status, mv, side).map_err(AppError::Conflict)?;
     referral::check_move_text(mv, &m.text).map_err(AppError::Invalid)?;
-    if m.version != rec.version {
+    if m.version != rec.detail.version {
         return Err(AppError::Conflict(STALE.into()));
     }
     let sent = if mv == ReferralMove::Send {
-        let t = rec.tenancy_reference.as_deref().ok_or(AppError::Internal)?;
+        let t = rec.detail.tenancy_reference.as_deref().ok_or(AppError::Internal)?;
         let tr = store.tenancy(t, who.user_id).await?.ok_or(AppError::Internal)?;
-        Some(sending(&tenant_facts(&tr.detail), &rec.shared_fields, rec.urgency)?)
+        Some(sending(&tenant_facts(&tr.detail), &rec.detail.shared_fields, rec.detail.urgency)?)
     } else {
         None
     };
     let text = m.text.trim().to_string();
-    let note = match (mv, text.is_empty()) {
-        (_, true) => format!("{}.", mv.label()),
-        (_, false) => format!("{}: {text}", mv.label()),
-    };
-    store.change_referral(ReferralChange { id: rec.id, version: rec.version, from: rec.scope.status, to, by: who.user_id, side, text, sent, note }).await?;
-    audit(store, who, ip, &format!("referral_{}", mv.as_str()), rec.id, Ok(()), "", format!("{} {} -> {}", rec.reference, rec.scope.status.as_str(), to.as_str())).await?;
-    let (rec, viewer) = load(store, who, &rec.reference, ip).await?;
+    let note = if text.is_empty() { format!("{}.", mv.done()) } else { format!("{}: {text}", mv.done()) };
+    store.change_referral(ReferralChange { id: rec.id, version: rec.detail.version, from: rec.scope.status, to, by: who.user_id, side, text, sent, note }).await?;
+    audit(store, who, ip, &format!("referral_{}", mv.as_str()), rec.id, Ok(()), "", format!("{} {} -> {}", rec.detail.reference, rec.scope.status.as_str(), to.as_str())).await?;
+    let (rec, viewer) = load(store, who, &rec.detail.reference, ip).await?;
     present(store, who, rec, viewer).await
 }
 
@@ -421,8 +416,8 @@ pub async fn post(store: &dyn Store, who: &Principal, reference: &str, body: &st
     }
     referral::check_message(body).map_err(AppError::Invalid)?;
     store.post_referral_message(rec.id, who.user_id, side, body.trim()).await?;
-    audit(store, who, ip, "referral_message", rec.id, Ok(()), "", rec.reference.clone()).await?;
-    let (rec, viewer) = load(store, who, &rec.reference, ip).await?;
+    audit(store, who, ip, "referral_message", rec.id, Ok(()), "", rec.detail.reference.clone()).await?;
+    let (rec, viewer) = load(store, who, &rec.detail.reference, ip).await?;
     present(store, who, rec, viewer).await
 }
 
@@ -438,8 +433,8 @@ pub async fn name_person(store: &dyn Store, who: &Principal, reference: &str, us
         return Err(AppError::Invalid("Only council officers can be named; the agency already sees what was shared with it.".into()));
     }
     store.grant_referral(rec.id, user_id, who.user_id).await?;
-    audit(store, who, ip, "referral_name_person", rec.id, Ok(()), "", format!("{} named {}", rec.reference, username.trim())).await?;
-    let (rec, viewer) = load(store, who, &rec.reference, ip).await?;
+    audit(store, who, ip, "referral_name_person", rec.id, Ok(()), "", format!("{} named {}", rec.detail.reference, username.trim())).await?;
+    let (rec, viewer) = load(store, who, &rec.detail.reference, ip).await?;
     present(store, who, rec, viewer).await
 }
 

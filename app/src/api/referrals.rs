@@ -19,9 +19,9 @@ pub async fn get_referral(reference: String, reason: Option<String>) -> Result<R
 }
 
 #[server(prefix = "/fn", endpoint = "referral_start")]
-pub async fn get_referral_start(tenancy: String, agency: Option<i64>, category: Option<String>) -> Result<ReferralStart, AppError> {
+pub async fn get_referral_start(tenancy: String, agency: Option<i64>, category: Option<String>, case: Option<String>, about: Option<String>) -> Result<ReferralStart, AppError> {
     let (store, who, meta) = super::context().await?;
-    super::referral_service::start(&*store, &who, &tenancy, agency, category.as_deref(), &meta.ip).await
+    super::referral_service::start(&*store, &who, &tenancy, agency, category.as_deref(), case.as_deref(), about.as_deref(), &meta.ip).await
 }
 
 /// Makes a referral. Each shareable field is its own checkbox (`share_<field>`), so the form
@@ -47,6 +47,7 @@ pub async fn make_referral(
     share_alerts: Option<String>,
     share_rent: Option<String>,
     share_tenure: Option<String>,
+    case_reference: Option<String>,
     send: Option<String>,
 ) -> Result<String, AppError> {
     let (store, who, meta) = super::context().await?;
@@ -73,6 +74,7 @@ pub async fn make_referral(
         contact_name,
         contact_detail,
         send: send.as_deref() == Some("send"),
+        case: case_reference,
     };
     let reference = super::referral_service::create(&*store, &who, &tenancy, r, &meta.ip).await?;
     leptos_axum::redirect(&format!("/referrals/{reference}"));

@@ -232,39 +232,13 @@ pub trait Store: Send + Sync + 'static {
     async fn user_id_by_username(&self, username: &str) -> Result<Option<i64>, AppError>;
 }
 
-/// A referral as stored, with its scope for the access rule.
+/// A referral as stored, with its scope for the access rule. The service fills the viewer's fields
+/// (moves, clock, what they may do) and blanks the council-only ones for agency users.
 #[derive(Clone, Debug)]
 pub struct ReferralRecord {
     pub id: i64,
-    pub reference: String,
     pub scope: crate::domain::referral::ReferralScope,
-    pub version: i64,
-    pub agency: String,
-    pub category: crate::domain::ReferralCategory,
-    pub urgency: crate::domain::Urgency,
-    pub reason: String,
-    pub shared_fields: Vec<crate::domain::referral::SharedField>,
-    /// The snapshot sent to the agency (empty for a draft).
-    pub shared: crate::domain::referral::SharedFacts,
-    pub lawful_basis: crate::domain::LawfulBasis,
-    pub consent_given_on: Option<String>,
-    pub consent_how: Option<String>,
-    pub basis_detail: String,
-    pub contact_name: String,
-    pub contact_detail: String,
-    pub referrer: String,
-    pub created_at: String,
-    pub sent_at: Option<String>,
-    pub responded_at: Option<String>,
-    pub due_at: Option<String>,
-    pub closed_at: Option<String>,
-    pub decline_reason: Option<String>,
-    pub outcome: Option<String>,
-    pub tenancy_reference: Option<String>,
-    pub case_reference: Option<String>,
-    pub area_team: String,
-    pub named: Vec<String>,
-    pub messages: Vec<ReferralMessageView>,
+    pub detail: ReferralDetail,
 }
 
 /// Which referrals to list. Every filter that is set must match.

@@ -168,6 +168,20 @@ pub fn parse_fields<'a>(codes: impl IntoIterator<Item = &'a str>) -> Result<Vec<
     Ok(out)
 }
 
+impl ReferralMove {
+    /// How the move reads on the referral's thread, afterwards.
+    pub fn done(self) -> &'static str {
+        match self {
+            ReferralMove::Send => "Sent to the agency",
+            ReferralMove::Withdraw => "Withdrawn by the council",
+            ReferralMove::Accept => "Accepted",
+            ReferralMove::Decline => "Declined",
+            ReferralMove::Start => "Work started",
+            ReferralMove::Close => "Closed",
+        }
+    }
+}
+
 /// The moves that need words, and what the words are called.
 pub fn move_text(mv: ReferralMove) -> Option<&'static str> {
     match mv {

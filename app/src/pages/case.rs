@@ -71,6 +71,9 @@ pub fn CasePage() -> impl IntoView {
                             </section>
                             <Moves case=c.clone() refer=refer decide=decide hand_back=hand_back escalate=escalate />
                         </div>
+                        {c.tenancy_reference.clone().filter(|_| c.status == "open").map(|t| view! {
+                            <p><a class="button secondary" data-testid="case-refer-link" href=format!("/tenancies/{t}/refer?case={}", c.reference)>"Refer to a partner agency"</a></p>
+                        })}
                         <Plan case=c.clone() add=add update=update plan=plan />
                         <section class="card" aria-labelledby="hist-h">
                             <h2 id="hist-h">"History"</h2>
@@ -248,7 +251,12 @@ fn Plan(case: CaseDetail, add: ServerAction<AddPlanAction>, update: ServerAction
                             view! {
                                 <tr>
                                     <td>{a.description.clone()}{(!a.note.is_empty()).then(|| view! { <div class="muted small">{a.note.clone()}</div> })}</td>
-                                    <td>{a.owner_label.clone()}</td>
+                                    <td>
+                                        {a.owner_label.clone()}
+                                        {(a.owner_kind == "agency" && a.status == "open").then(|| case.tenancy_reference.clone()).flatten().map(|t| view! {
+                                            <div class="small"><a href=format!("/tenancies/{t}/refer?case={}&about={}", case.reference, crate::pages::tenancy::urlencode(&format!("Plan action: {}", a.description)))>"Refer to the agency"</a></div>
+                                        })}
+                                    </td>
                                     <td>{a.due_on.clone()}" "<ClockBadge status=a.clock /></td>
                                     <td>{a.status_label.clone()}</td>
                                     {edit.then(|| {

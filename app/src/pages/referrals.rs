@@ -71,12 +71,47 @@ pub fn ReferralsPage() -> impl IntoView {
                                 })}
                                 <button type="submit" class="button secondary">"Show"</button>
                             </form>
+                            {(!agency_side && !list.rows.is_empty()).then(|| view! { <ByAgency rows=list.rows.clone() /> })}
                             <ReferralTable rows=list.rows agency_side=agency_side />
                         }.into_any()
                     }
                 }
             })}
         </Transition>
+    }
+}
+
+/// The listed referrals counted by agency and state, with answers overdue: the Team Leader's view.
+#[component]
+fn ByAgency(rows: Vec<ReferralRow>) -> impl IntoView {
+    let mut agencies: Vec<String> = rows.iter().map(|r| r.agency.clone()).collect();
+    agencies.sort();
+    agencies.dedup();
+    let states = [ReferralStatus::Draft, ReferralStatus::Sent, ReferralStatus::Accepted, ReferralStatus::InProgress, ReferralStatus::Declined, ReferralStatus::Closed];
+    let count = |a: &str, s: ReferralStatus| rows.iter().filter(|r| r.agency == a && r.status == s).count();
+    let overdue = |a: &str| rows.iter().filter(|r| r.agency == a && r.clock == Some(crate::domain::clock::ClockStatus::Overdue)).count();
+    view! {
+        <details class="card" open>
+            <summary><strong>"By agency and state"</strong></summary>
+            <div class="table-wrap">
+                <table class="data compact" data-testid="by-agency">
+                    <thead><tr><th scope="col">"Agency"</th>{states.iter().map(|s| view! { <th scope="col" class="num">{s.label()}</th> }).collect_view()}<th scope="col" class="num">"Answer overdue"</th></tr></thead>
+                    <tbody>
+                        {agencies.iter().map(|a| {
+                            let late = overdue(a);
+                            let class = if late > 0 { "num clock-overdue" } else { "num" };
+                            view! {
+                                <tr>
+                                    <th scope="row">{a.clone()}</th>
+                                    {states.iter().map(|s| view! { <td class="num">{count(a, *s)}</td> }).collect_view()}
+                                    <td class=class>{late}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </details>
     }
 }
 
@@ -310,7 +345,11 @@ pub fn NewReferralPage() -> impl IntoView {
         let q = query.read();
         (q.get("agency").and_then(|a| a.parse::<i64>().ok()), q.get("category").filter(|c| ReferralCategory::parse(c).is_some()))
     };
-    let data = Resource::new(move || (params.read().get("reference").unwrap_or_default(), chosen()), |(t, (a, c))| get_referral_start(t, a, c));
+    let origin = move || {
+        let q = query.read();
+        (q.get("case").filter(|c| !c.is_empty()), q.get("about").filter(|a| !a.is_empty()))
+    };
+    let data = Resource::new(move || (params.read().get("reference").unwrap_or_default(), chosen(), origin()), |(t, (a, c), (case, about))| get_referral_start(t, a, c, case, about));
     view! {
         <Title text="Refer to a partner agency" />
         <Transition fallback=loading>
@@ -324,7 +363,10 @@ pub fn NewReferralPage() -> impl IntoView {
                             <p class="crumbs"><a href=format!("/tenancies/{tenancy}")>{format!("Tenancy {tenancy}")}</a>" › Refer"</p>
                             <h1 data-testid="new-referral-heading">"Refer to a partner agency"</h1>
                             <p class="lede">{s.address.clone()}</p>
+                            {s.case_reference.clone().map(|c| view! { <p class="notice">{format!("From case {c}. ")}<a href=format!("/cases/{c}")>"Back to the case"</a></p> })}
                             <form method="get" action=format!("/tenancies/{tenancy}/refer") class="card filters" data-testid="choose-agency">
+                                {s.case_reference.clone().map(|c| view! { <input type="hidden" name="case" value=c /> })}
+                                {(!s.about.is_empty()).then(|| view! { <input type="hidden" name="about" value=s.about.clone() /> })}
                                 <div class="form-group">
                                     <label for="r-agency">"Agency"</label>
                                     <select id="r-agency" name="agency" required>
@@ -374,6 +416,7 @@ fn ReferralForm(start: crate::model::ReferralStart, a: i64, c: String, make: Ser
             <input type="hidden" name="tenancy" value=start.tenancy_reference.clone() />
             <input type="hidden" name="agency_id" value=a.to_string() />
             <input type="hidden" name="category" value=c.clone() />
+            {start.case_reference.clone().map(|c| view! { <input type="hidden" name="case_reference" value=c /> })}
             {restricted.then(|| view! { <p class="notice" role="note">"This category is restricted: only you, your Team Leader and people you name will see the referral inside the council."</p> })}
             <fieldset class="form-group">
                 <legend>"How urgent is it?"</legend>
@@ -386,7 +429,7 @@ fn ReferralForm(start: crate::model::ReferralStart, a: i64, c: String, make: Ser
             </fieldset>
             <div class="form-group">
                 <label for="r-reason">"Why are you referring?"</label>
-                <textarea id="r-reason" name="reason" rows="4" required minlength="10" maxlength="4000"></textarea>
+                <textarea id="r-reason" name="reason" rows="4" required minlength="10" maxlength="4000">{start.about.clone()}</textarea>
             </div>
             <fieldset class="form-group" data-testid="share-fields">
                 <legend>"What to share with the agency"</legend>

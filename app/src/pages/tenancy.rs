@@ -130,7 +130,11 @@ pub fn TenancyPage() -> impl IntoView {
                                     <thead><tr><th scope="col">"Date"</th><th scope="col">"Visit"</th><th scope="col">"Outcome"</th><th scope="col">"Officer"</th><th scope="col">"Findings"</th></tr></thead>
                                     <tbody>
                                         {t.visits.iter().map(|v| view! {
-                                            <tr><td>{v.date.clone()}</td><td>{v.visit_type.clone()}</td><td>{v.outcome.clone()}</td><td>{v.officer.clone()}</td><td>{v.findings.join(", ")}</td></tr>
+                                            <tr><td>{v.date.clone()}</td><td>{v.visit_type.clone()}</td><td>{v.outcome.clone()}</td><td>{v.officer.clone()}</td>
+                                                <td>{v.findings.iter().map(|f| {
+                                                    let about = format!("Found at the {} on {}: {f}", v.visit_type.to_lowercase(), v.date);
+                                                    view! { <div>{f.clone()}" · "<a class="small" href=format!("/tenancies/{}/refer?about={}", t.reference, urlencode(&about)) aria-label=format!("Refer to a partner agency: {f}")>"Refer"</a></div> }
+                                                }).collect_view()}</td></tr>
                                         }).collect_view()}
                                     </tbody>
                                 </table>
@@ -164,4 +168,14 @@ fn TenancyReferrals(reference: String) -> impl IntoView {
             </Suspense>
         </section>
     }
+}
+
+/// Percent-encodes a query value (for links that carry text, such as a finding).
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }

@@ -164,37 +164,44 @@ pub async fn referral_record(db: &Db, reference: &str, viewer_id: i64) -> Result
         .map(|g| s(g, "display_name"))
         .collect();
     let l = listed(&r);
-    Ok(Some(ReferralRecord {
-        id,
-        reference: l.row.reference.clone(),
-        scope: l.scope,
-        version: i(&r, "version"),
-        agency: l.row.agency.clone(),
-        category: l.row.category,
-        urgency: l.row.urgency,
+    let basis = LawfulBasis::parse(&s(&r, "lawful_basis")).unwrap_or(LawfulBasis::Consent);
+    let row = l.row;
+    let detail = ReferralDetail {
+        reference: row.reference,
+        status: row.status,
+        agency: row.agency,
+        category: row.category,
+        urgency: row.urgency,
         reason: s(&r, "reason"),
-        shared_fields: fields(&r),
+        restricted: row.restricted,
         shared: l.shared,
-        lawful_basis: LawfulBasis::parse(&s(&r, "lawful_basis")).unwrap_or(LawfulBasis::Consent),
+        shared_fields: fields(&r),
+        lawful_basis: basis,
         consent_given_on: os(&r, "consent_given_on"),
-        consent_how: os(&r, "consent_how"),
-        basis_detail: s(&r, "basis_detail"),
+        basis_detail: if basis == LawfulBasis::Consent { os(&r, "consent_how").unwrap_or_default() } else { s(&r, "basis_detail") },
         contact_name: s(&r, "contact_name"),
         contact_detail: s(&r, "contact_detail"),
-        referrer: l.row.referrer.clone(),
-        created_at: l.row.created_at.clone(),
-        sent_at: l.row.sent_at.clone(),
+        referrer: row.referrer,
+        created_at: row.created_at,
+        sent_at: row.sent_at,
         responded_at: os(&r, "responded_at"),
-        due_at: l.row.due_at.clone(),
+        due_at: row.due_at,
+        clock: None,
         closed_at: os(&r, "closed_at"),
         decline_reason: os(&r, "decline_reason"),
         outcome: os(&r, "outcome"),
-        tenancy_reference: l.row.tenancy_reference.clone(),
-        case_reference: os(&r, "case_reference"),
-        area_team: s(&r, "area_team"),
-        named,
         messages,
-    }))
+        version: i(&r, "version"),
+        viewer_is_agency: false,
+        moves: vec![],
+        can_post: false,
+        tenancy_reference: row.tenancy_reference,
+        case_reference: os(&r, "case_reference"),
+        area_team: Some(s(&r, "area_team")),
+        named,
+        can_name: false,
+    };
+    Ok(Some(ReferralRecord { id, scope: l.scope, detail }))
 }
 
 pub async fn create_referral(db: &Db, r: NewReferral) -> Result<String, AppError> {
