@@ -13,6 +13,7 @@ pub mod feedback;
 pub mod cover;
 pub mod workflow;
 pub mod referral;
+pub mod patchmap;
 
 pub use codes::*;
 pub use money::Pence;
