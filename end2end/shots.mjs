@@ -61,6 +61,8 @@ await shoot('chmo.east1', async (page) => {
   await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
   await page.waitForTimeout(300);
   await page.screenshot({ path: `${dir}/feedback-phone-error.png`, fullPage: false });
+  await page.goto(`${base}${link.path}?lang=cy`);
+  await page.screenshot({ path: `${dir}/feedback-phone-welsh.png`, fullPage: false });
   await page.close();
 }
 await browser.close();

@@ -194,6 +194,13 @@ pub struct RentLine {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(ToSchema))]
 pub struct VisitView {
+    #[serde(default)]
+    pub id: i64,
+    #[serde(default)]
+    pub officer_id: Option<i64>,
+    /// The viewer may make a feedback link for this visit (its officer, or their Team Leader).
+    #[serde(default)]
+    pub can_link: bool,
     pub date: String,
     pub visit_type: String,
     pub outcome: String,

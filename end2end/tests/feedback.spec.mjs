@@ -3,7 +3,7 @@
 // no WCAG 2.2 AA violations on any form page; a manager sees the responses in the figures.
 import { test, expect } from '@playwright/test';
 import { createRequire } from 'node:module';
-import { signIn, apiAuth } from './helpers.mjs';
+import { signIn, apiAuth, hydrated } from './helpers.mjs';
 
 const axeSource = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const phone = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true };
@@ -14,6 +14,19 @@ async function linkPath(request, scope = 'patch') {
   const links = (await res.json()).links.filter((l) => l.scope_type === scope);
   expect(links.length).toBeGreaterThan(0);
   return links[0].path;
+}
+
+/** Presses the form's send button. The suite sends far more feedback from one address than
+ * tenants do: when the per-address limit answers "wait a minute" (keeping the answers), it waits
+ * as a person would and presses again. */
+async function send(page, name) {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await page.getByRole('button', { name }).click();
+    await page.waitForLoadState();
+    const busy = page.getByRole('alert').filter({ hasText: /Wait a minute|Arhoswch funud/ });
+    if (!(await busy.isVisible().catch(() => false))) return;
+    await page.waitForTimeout(31_000);
+  }
 }
 
 async function total(request) {
@@ -85,6 +98,74 @@ test('every feedback page passes axe-core with no violations', async ({ browser,
   await expect(page.getByRole('heading', { level: 1 })).toHaveText("Working with the council's housing officers");
   expect(await axe(page)).toEqual([]);
   await context.close();
+});
+
+test('a tenant switches the form to Welsh on a phone, answers, and it lands once; axe-core finds nothing', async ({ browser, request }, testInfo) => {
+  test.setTimeout(180_000);
+  const path = await linkPath(request);
+  const context = await browser.newContext({ ...phone, bypassCSP: true, baseURL: testInfo.project.use.baseURL, javaScriptEnabled: testInfo.project.use.javaScriptEnabled });
+  const page = await context.newPage();
+  const before = await total(request);
+  await page.goto(path);
+  // Welsh is configured (config/languages/cy.json): the switch is at the top of the form.
+  await page.getByRole('navigation', { name: 'Language' }).getByRole('link', { name: 'Cymraeg' }).click();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'cy');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Dywedwch wrthym am eich gwasanaeth tai');
+  if (testInfo.project.use.javaScriptEnabled) expect(await axe(page)).toEqual([]);
+  // A mistake is explained in Welsh, and what was typed stays.
+  await page.getByLabel('Hoffwn, cysylltwch â mi').check();
+  await page.getByLabel('Oes unrhyw beth arall').fill(`Gwasanaeth da iawn (${testInfo.project.name})`);
+  await send(page, 'Anfon adborth');
+  await expect(page.getByRole('heading', { name: 'Mae problem' })).toBeVisible();
+  await expect(page.getByLabel('Oes unrhyw beth arall')).toHaveValue(`Gwasanaeth da iawn (${testInfo.project.name})`);
+  if (testInfo.project.use.javaScriptEnabled) expect(await axe(page)).toEqual([]);
+  await page.getByLabel('Na, cadwch fy adborth yn ddienw').check();
+  await page.getByRole('group', { name: /A chymryd popeth i ystyriaeth/ }).getByLabel('Bodlon iawn').check();
+  await send(page, 'Anfon adborth');
+  await expect(page.getByRole('heading', { name: 'Diolch am eich adborth' })).toBeVisible();
+  if (testInfo.project.use.javaScriptEnabled) expect(await axe(page)).toEqual([]);
+  expect(await total(request)).toBe(before + 1);
+  await context.close();
+});
+
+test('an officer makes a feedback link for a visit; the tenant answers through it', async ({ page, browser, request }, testInfo) => {
+  test.setTimeout(120_000);
+  const auth = await apiAuth(request, 'chmo.east1');
+  const work = await (await request.get('/api/v1/my-work', auth)).json();
+  let found = null;
+  for (const t of work.tenancies.slice(0, 40)) {
+    const d = await (await request.get(`/api/v1/tenancies/${t.reference}`, auth)).json();
+    const v = d.visits.find((x) => x.can_link);
+    if (v) { found = { tenancy: t.reference, visit: v }; break; }
+  }
+  expect(found, 'a visit made by chmo.east1').not.toBeNull();
+  await signIn(page, 'chmo.east1');
+  await page.goto(`/tenancies/${found.tenancy}`);
+  await hydrated(page, testInfo);
+  await page.getByRole('button', { name: `Make a feedback link for the visit on ${found.visit.date}` }).click();
+  let path;
+  if (testInfo.project.use.javaScriptEnabled) {
+    const card = page.getByTestId('visit-link');
+    await expect(card.locator('svg')).toBeVisible();
+    path = await card.getByRole('link').getAttribute('href');
+  } else {
+    // Without JavaScript the page reloads; the officer's links are listed on the Satisfaction page.
+    await page.goto('/satisfaction');
+    const row = page.getByTestId('links').locator('li', { hasText: found.visit.date }).first();
+    path = await row.getByRole('link').getAttribute('href');
+  }
+  expect(path).toMatch(/^\/feedback\/[A-Za-z0-9]{22}$/);
+  // The tenant answers through the visit's link, signed out, on a phone.
+  const context = await browser.newContext({ ...phone, baseURL: testInfo.project.use.baseURL, javaScriptEnabled: testInfo.project.use.javaScriptEnabled });
+  const tenant = await context.newPage();
+  await tenant.goto(path);
+  await expect(tenant.getByRole('heading', { level: 1 })).toHaveText('Tell us about your housing service');
+  await tenant.getByRole('group', { name: /help from your housing officer/ }).getByLabel('Very satisfied').check();
+  await send(tenant, 'Send feedback');
+  await expect(tenant.getByRole('heading', { name: 'Thank you for your feedback' })).toBeVisible();
+  await context.close();
+  const links = (await (await request.get('/api/v1/feedback/results?by=all&months=12', auth)).json()).links;
+  expect(links.find((l) => l.path === path).responses).toBe(1);
 });
 
 test('a manager sees the responses in the figures, charts and comments', async ({ page, request }) => {

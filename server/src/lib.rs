@@ -5,6 +5,7 @@ pub mod auth;
 pub mod bench_plain;
 pub mod db;
 pub mod feedback;
+pub mod languages;
 pub mod routes;
 pub mod seed;
 pub mod state;

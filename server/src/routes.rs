@@ -38,12 +38,18 @@ async fn body_limit(req: axum::extract::Request, next: axum::middleware::Next) -
 
 pub fn app_state(db: Db, leptos_options: LeptosOptions, config: Config, limits: LimitConfig) -> AppState {
     let store: Arc<dyn Store> = Arc::new(SqlStore::new(db.clone()));
+    let (languages, problems) = crate::languages::Languages::load(&config.languages_dir);
+    for p in problems {
+        tracing::warn!("feedback language not loaded: {p}");
+    }
+    tracing::info!(languages = ?languages.all().iter().map(|l| l.code.as_str()).collect::<Vec<_>>(), "feedback form languages");
     AppState {
         leptos_options,
         db,
         store,
         limiter: Arc::new(SignInLimiter::new(limits)),
         feedback_limiter: Arc::new(crate::feedback::FeedbackLimiter::new(crate::feedback::FeedbackLimits::default())),
+        languages: Arc::new(languages),
         config,
     }
 }

@@ -17,12 +17,19 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Serve `/bench/plain/my-work`, the plain-Axum baseline the worklist benchmark compares with.
     pub bench_routes: bool,
+    /// The folder of the feedback forms' extra languages (`<code>.json` files).
+    pub languages_dir: std::path::PathBuf,
 }
 
 impl Config {
     pub fn from_env() -> Config {
         let flag = |k: &str| std::env::var(k).map(|v| v == "1" || v.eq_ignore_ascii_case("true")).unwrap_or(false);
-        Config { trust_proxy: flag("HEARTH_TRUST_PROXY"), secure_cookies: flag("HEARTH_SECURE_COOKIES"), bench_routes: flag("HEARTH_BENCH_ROUTES") }
+        Config {
+            trust_proxy: flag("HEARTH_TRUST_PROXY"),
+            secure_cookies: flag("HEARTH_SECURE_COOKIES"),
+            bench_routes: flag("HEARTH_BENCH_ROUTES"),
+            languages_dir: std::env::var("HEARTH_LANGUAGES").unwrap_or_else(|_| "config/languages".into()).into(),
+        }
     }
 }
 
@@ -33,5 +40,7 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub limiter: Arc<SignInLimiter>,
     pub feedback_limiter: Arc<crate::feedback::FeedbackLimiter>,
+    /// The feedback forms' languages: English, and those configured in `config.languages_dir`.
+    pub languages: Arc<crate::languages::Languages>,
     pub config: Config,
 }

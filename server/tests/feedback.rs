@@ -286,3 +286,33 @@ async fn a_comment_becomes_a_case_once_by_the_right_people() {
         assert_eq!(scalar(&app.db, &format!("SELECT restricted FROM cases WHERE reference = '{}'", v["reference"].as_str().unwrap())).await, 1);
     }
 }
+
+#[tokio::test]
+async fn the_form_speaks_welsh_by_configuration_and_keeps_the_language() {
+    let app = TestApp::new(Engine::Sqlite).await;
+    let token = token_of(&app.db, 3).await;
+    // By the link's language, or by the browser's.
+    let page = body_text(app.get(&format!("/feedback/{token}?lang=cy"), None).await).await;
+    assert!(page.contains(r#"<html lang="cy">"#));
+    assert!(page.contains("A chymryd popeth i ystyriaeth"), "TP01 in Welsh");
+    assert!(page.contains(r#"hreflang="en""#) || page.contains(r#"lang="en" hreflang"#), "a link back to English");
+    let res = app.send(Request::get(format!("/feedback/{token}")).header(header::HOST, HOST).header(header::ACCEPT_LANGUAGE, "cy-GB, en;q=0.5").body(Body::empty()).unwrap()).await;
+    assert!(body_text(res).await.contains("Anfon adborth"));
+    let english = body_text(app.get(&format!("/feedback/{token}"), None).await).await;
+    assert!(english.contains(r#"<html lang="en">"#) && english.contains("Send feedback"));
+    // A mistake is explained in Welsh and keeps what was typed, in Welsh.
+    let key = page.split("name=\"idempotency_key\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let res = post_form(&app, &token, "203.0.113.77", &[("lang", "cy"), ("TP01", "very_satisfied"), ("reply", "yes"), ("comment", "Diolch yn fawr"), ("idempotency_key", &key)]).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let again = body_text(res).await;
+    assert!(again.contains("Rhowch eich enw"), "the error in Welsh");
+    assert!(again.contains("Diolch yn fawr"));
+    assert!(again.contains(r#"<html lang="cy">"#));
+    // Sent: stored once, with its language; thanks in Welsh.
+    let res = post_form(&app, &token, "203.0.113.77", &[("lang", "cy"), ("TP01", "very_satisfied"), ("reply", "no"), ("idempotency_key", &key)]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.headers()[header::LOCATION], format!("/feedback/{token}/thanks?lang=cy"));
+    assert_eq!(text(&app.db, "SELECT language FROM feedback_responses ORDER BY id DESC LIMIT 1").await, "cy");
+    let thanks = body_text(app.get(&format!("/feedback/{token}/thanks?lang=cy"), None).await).await;
+    assert!(thanks.contains("Diolch am eich adborth"));
+}

@@ -155,6 +155,10 @@ pub mod svc {
                 let p = p.ok_or_else(|| AppError::Forbidden("Only the area's Team Leader makes links for its patches.".into()))?;
                 (who.area_team_id, None, format!("Patch {}", p.name))
             }
+            "visit" => {
+                let (officer, area, label) = store.visit_scope(scope_id).await?.ok_or_else(|| AppError::NotFound(format!("Visit {scope_id}")))?;
+                (Some(area), officer, label)
+            }
             _ => (None, None, String::new()),
         };
         feedback::may_create_link(who, scope_type, target_area, target_user).map_err(AppError::Forbidden)?;

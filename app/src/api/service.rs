@@ -199,6 +199,9 @@ pub async fn tenancy(store: &dyn Store, who: &Principal, reference: &str, ip: &s
     outcome?;
     let today = today();
     let mut detail = rec.detail;
+    for v in &mut detail.visits {
+        v.can_link = crate::domain::feedback::may_create_link(who, "visit", Some(rec.scope.area_team_id), v.officer_id).is_ok();
+    }
     let on = today;
     detail.occupation = occupancy::occupation(detail.bedrooms.max(0) as u32, &rec.occupants, on).label();
     detail.key_dates = key_dates(&detail, &rec.start_date, rec.trial_ends_on.as_deref(), rec.extension_notice_served_on.as_deref(), today);

@@ -230,6 +230,8 @@ pub trait Store: Send + Sync + 'static {
     async fn agencies(&self) -> Result<Vec<AgencyOption>, AppError>;
     /// An active user's id by username.
     async fn user_id_by_username(&self, username: &str) -> Result<Option<i64>, AppError>;
+    /// A visit's officer, the home's area team and a label for its feedback link.
+    async fn visit_scope(&self, visit_id: i64) -> Result<Option<(Option<i64>, i64, String)>, AppError>;
 }
 
 /// A referral as stored, with its scope for the access rule. The service fills the viewer's fields

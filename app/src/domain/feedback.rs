@@ -125,6 +125,8 @@ pub struct Submission {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
     pub field: String,
+    /// A stable code (`choose_answer`, `comment_too_long`...): translations of the form key on it.
+    pub code: String,
     pub message: String,
 }
 
@@ -138,8 +140,8 @@ pub enum Refusal {
 /// The hidden field people never see or fill in; bots fill in everything.
 pub const HONEYPOT: &str = "website";
 
-fn err(field: &str, message: impl Into<String>) -> FieldError {
-    FieldError { field: field.into(), message: message.into() }
+fn err(field: &str, code: &str, message: impl Into<String>) -> FieldError {
+    FieldError { field: field.into(), code: code.into(), message: message.into() }
 }
 
 /// Checks a form. Every problem is reported at once, against its field, in words a tenant reads.
@@ -156,20 +158,20 @@ pub fn validate(audience: Audience, f: &Fields) -> Result<Submission, Refusal> {
             continue;
         }
         match q.scale.position(a) {
-            Some(0) if !q.dont_know => errors.push(err(q.key, "Choose one of the answers given")),
+            Some(0) if !q.dont_know => errors.push(err(q.key, "choose_answer", "Choose one of the answers given")),
             Some(_) => {
                 answers.insert(q.key.to_string(), a.to_string());
             }
-            None => errors.push(err(q.key, "Choose one of the answers given")),
+            None => errors.push(err(q.key, "choose_answer", "Choose one of the answers given")),
         }
     }
     let comment = f.get("comment").map(|s| s.trim().to_string()).unwrap_or_default();
     let comment_len = comment.chars().count();
     if comment_len > MAX_COMMENT_CHARS {
-        errors.push(err("comment", format!("Your comments must be {MAX_COMMENT_CHARS} characters or fewer: you have {comment_len}")));
+        errors.push(err("comment", "comment_too_long", format!("Your comments must be {MAX_COMMENT_CHARS} characters or fewer: you have {comment_len}")));
     }
     if answers.is_empty() && comment.is_empty() && errors.is_empty() {
-        errors.push(err(questions(audience)[0].key, "Answer at least one question or write a comment"));
+        errors.push(err(questions(audience)[0].key, "answer_something", "Answer at least one question or write a comment"));
     }
     let wants_reply = get("reply") == "yes";
     let (mut contact_name, mut contact_detail) = (None, None);
@@ -177,25 +179,25 @@ pub fn validate(audience: Audience, f: &Fields) -> Result<Submission, Refusal> {
         let name = get("contact_name");
         let detail = get("contact_detail");
         if name.is_empty() {
-            errors.push(err("contact_name", "Enter your name, or choose not to be contacted"));
+            errors.push(err("contact_name", "name_missing", "Enter your name, or choose not to be contacted"));
         } else if name.chars().count() > MAX_NAME_CHARS {
-            errors.push(err("contact_name", format!("Your name must be {MAX_NAME_CHARS} characters or fewer")));
+            errors.push(err("contact_name", "name_too_long", format!("Your name must be {MAX_NAME_CHARS} characters or fewer")));
         }
         if detail.is_empty() {
-            errors.push(err("contact_detail", "Enter an email address or phone number, or choose not to be contacted"));
+            errors.push(err("contact_detail", "contact_missing", "Enter an email address or phone number, or choose not to be contacted"));
         } else if detail.chars().count() > MAX_CONTACT_CHARS {
-            errors.push(err("contact_detail", format!("Your email address or phone number must be {MAX_CONTACT_CHARS} characters or fewer")));
+            errors.push(err("contact_detail", "contact_too_long", format!("Your email address or phone number must be {MAX_CONTACT_CHARS} characters or fewer")));
         } else if !looks_like_contact(detail) {
-            errors.push(err("contact_detail", "Enter an email address like name@example.com or a phone number like 01904 551550"));
+            errors.push(err("contact_detail", "contact_invalid", "Enter an email address like name@example.com or a phone number like 01904 551550"));
         }
         contact_name = Some(name.to_string());
         contact_detail = Some(detail.to_string());
     } else if !matches!(get("reply"), "" | "no") {
-        errors.push(err("reply", "Choose whether you would like a reply"));
+        errors.push(err("reply", "reply_missing", "Choose whether you would like a reply"));
     }
     let key = get("idempotency_key");
     if key.len() < 16 || key.len() > 64 || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
-        errors.push(err("idempotency_key", "This form has expired: reload the page and try again"));
+        errors.push(err("idempotency_key", "expired", "This form has expired: reload the page and try again"));
     }
     if !errors.is_empty() {
         return Err(Refusal::Invalid(errors));
@@ -350,9 +352,12 @@ pub fn may_create_link(who: &super::access::Principal, scope_type: &str, target_
     match (scope_type, who.role) {
         ("officer", r) if r.is_hmo() && target_user == Some(who.user_id) => Ok(()),
         ("officer" | "patch", Role::TeamLeader) if target_area.is_some() && target_area == who.area_team_id => Ok(()),
+        ("visit", r) if r.is_hmo() && target_user == Some(who.user_id) => Ok(()),
+        ("visit", Role::TeamLeader) if target_area.is_some() && target_area == who.area_team_id => Ok(()),
         ("officer", _) => Err("You can make a feedback link for yourself; a Team Leader can make one for an officer in their team.".into()),
         ("patch", _) => Err("Only the area's Team Leader makes links for its patches.".into()),
-        _ => Err(format!("Unknown kind of link {scope_type:?}: choose officer or patch.")),
+        ("visit", _) => Err("Only the officer who made the visit, or their Team Leader, makes a feedback link for it.".into()),
+        _ => Err(format!("Unknown kind of link {scope_type:?}: choose officer, patch or visit.")),
     }
 }
 
@@ -506,6 +511,12 @@ mod tests {
         assert!(may_create_link(&who(TeamLeader, 2, Some(1)), "patch", Some(2), None).is_err(), "not another area's patch");
         assert!(may_create_link(&who(Partner, 5, None), "officer", None, Some(5)).is_err());
         assert!(may_create_link(&who(Admin, 1, None), "visit", None, None).is_err());
+        // A visit: its officer, or the area's Team Leader; not a colleague, not another area.
+        assert!(may_create_link(&who(CommunityHmo, 7, Some(1)), "visit", Some(1), Some(7)).is_ok());
+        assert!(may_create_link(&who(CommunityHmo, 7, Some(1)), "visit", Some(1), Some(8)).is_err());
+        assert!(may_create_link(&who(TeamLeader, 2, Some(1)), "visit", Some(1), Some(8)).is_ok());
+        assert!(may_create_link(&who(TeamLeader, 2, Some(1)), "visit", Some(2), Some(8)).is_err());
+        assert!(may_create_link(&who(CommunityHmo, 7, Some(1)), "case", Some(1), Some(7)).unwrap_err().contains("officer, patch or visit"));
     }
 
     #[test]

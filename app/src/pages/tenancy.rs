@@ -11,6 +11,7 @@ use crate::components::{ClockBadge, ErrorPanel, Field, loading};
 pub fn TenancyPage() -> impl IntoView {
     let params = use_params_map();
     let data = Resource::new(move || params.read().get("reference").unwrap_or_default(), tenancy);
+    let link = ServerAction::<crate::api::feedback::CreateFeedbackLink>::new();
     view! {
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
@@ -124,17 +125,34 @@ pub fn TenancyPage() -> impl IntoView {
                         </section>
                         <section aria-labelledby="visits-h">
                             <h2 id="visits-h">"Visits"</h2>
+                            {move || link.value().get().map(|r| match r {
+                                Ok(l) => view! {
+                                    <div class="card link-card" data-testid="visit-link" role="status">
+                                        <p><strong>{l.label.clone()}</strong>": the tenant's feedback link for this visit is "<a href=l.path.clone()>{l.path.clone()}</a>". It is also listed on the Satisfaction page."</p>
+                                        <div class="qr" inner_html=l.qr_svg></div>
+                                    </div>
+                                }.into_any(),
+                                Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
+                            })}
                             {if t.visits.is_empty() { view! { <p class="muted">"No visits recorded."</p> }.into_any() } else { view! {
                                 <div class="table-wrap">
                                 <table class="data">
-                                    <thead><tr><th scope="col">"Date"</th><th scope="col">"Visit"</th><th scope="col">"Outcome"</th><th scope="col">"Officer"</th><th scope="col">"Findings"</th></tr></thead>
+                                    <thead><tr><th scope="col">"Date"</th><th scope="col">"Visit"</th><th scope="col">"Outcome"</th><th scope="col">"Officer"</th><th scope="col">"Findings"</th><th scope="col">"Tenant feedback"</th></tr></thead>
                                     <tbody>
                                         {t.visits.iter().map(|v| view! {
                                             <tr><td>{v.date.clone()}</td><td>{v.visit_type.clone()}</td><td>{v.outcome.clone()}</td><td>{v.officer.clone()}</td>
                                                 <td>{v.findings.iter().map(|f| {
                                                     let about = format!("Found at the {} on {}: {f}", v.visit_type.to_lowercase(), v.date);
                                                     view! { <div>{f.clone()}" · "<a class="small" href=format!("/tenancies/{}/refer?about={}", t.reference, urlencode(&about)) aria-label=format!("Refer to a partner agency: {f}")>"Refer"</a></div> }
-                                                }).collect_view()}</td></tr>
+                                                }).collect_view()}</td>
+                                                <td>{v.can_link.then(|| (v.id.to_string(), format!("Make a feedback link for the visit on {}", v.date))).map(|(id, label)| view! {
+                                                    <ActionForm action=link attr:class="inline">
+                                                        <input type="hidden" name="scope_type" value="visit" />
+                                                        <input type="hidden" name="scope_id" value=id />
+                                                        <input type="hidden" name="label" value="" />
+                                                        <button type="submit" class="link-like" aria-label=label>"Make link"</button>
+                                                    </ActionForm>
+                                                })}</td></tr>
                                         }).collect_view()}
                                     </tbody>
                                 </table>

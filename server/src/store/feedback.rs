@@ -383,3 +383,19 @@ pub async fn case_from_feedback(db: &Db, c: app::api::store::NewFeedbackCase, at
     tx.commit().await.map_err(internal)?;
     Ok(reference)
 }
+
+/// A visit as a feedback link needs it: its officer, the home's area team, and a label.
+pub async fn visit_scope(db: &Db, visit_id: i64) -> Result<Option<(Option<i64>, i64, String)>, AppError> {
+    let row = sqlx::query::<Any>(
+        "SELECT v.officer_id, v.visit_type, COALESCE(v.completed_at, v.scheduled_for) AS at, pr.area_team_id, pr.address_line1 \
+         FROM visits v JOIN properties pr ON pr.id = v.property_id WHERE v.id = $1",
+    )
+    .bind(visit_id)
+    .fetch_optional(&db.pool)
+    .await
+    .map_err(internal)?;
+    Ok(row.map(|r| {
+        let kind = app::domain::VisitType::parse(&s(&r, "visit_type")).map(|k| k.label().to_string()).unwrap_or_default();
+        (oi(&r, "officer_id"), i(&r, "area_team_id"), format!("{kind}, {}, {}", s(&r, "address_line1"), s(&r, "at").chars().take(10).collect::<String>()))
+    }))
+}

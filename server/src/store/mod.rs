@@ -443,7 +443,7 @@ impl Store for SqlStore {
         let cases = sqlx::query::<Any>(&case_sql).bind(id).bind(viewer_id).fetch_all(pool).await.map_err(internal)?.iter().map(case_row).collect();
 
         let visit_rows = sqlx::query::<Any>(
-            "SELECT v.id, v.visit_type, v.scheduled_for, v.completed_at, v.outcome, u.display_name AS officer \
+            "SELECT v.id, v.officer_id, v.visit_type, v.scheduled_for, v.completed_at, v.outcome, u.display_name AS officer \
              FROM visits v LEFT JOIN users u ON u.id = v.officer_id WHERE v.tenancy_id = $1 ORDER BY v.scheduled_for DESC LIMIT 20",
         )
         .bind(id)
@@ -469,6 +469,9 @@ impl Store for SqlStore {
         let visits = visit_rows
             .iter()
             .map(|v| VisitView {
+                id: i(v, "id"),
+                officer_id: oi(v, "officer_id"),
+                can_link: false,
                 date: os(v, "completed_at").unwrap_or_else(|| s(v, "scheduled_for")).chars().take(10).collect(),
                 visit_type: app::domain::VisitType::parse(&s(v, "visit_type")).map(|k| k.label().to_string()).unwrap_or_else(|| s(v, "visit_type")),
                 outcome: app::domain::VisitOutcome::parse(&s(v, "outcome")).map(|k| k.label().to_string()).unwrap_or_else(|| s(v, "outcome")),
@@ -734,5 +737,8 @@ impl Store for SqlStore {
     }
     async fn user_id_by_username(&self, username: &str) -> Result<Option<i64>, AppError> {
         referrals::user_id_by_username(&self.db, username).await
+    }
+    async fn visit_scope(&self, visit_id: i64) -> Result<Option<(Option<i64>, i64, String)>, AppError> {
+        feedback::visit_scope(&self.db, visit_id).await
     }
 }
