@@ -48,6 +48,7 @@ await shoot('chmo.east1', async (page) => {
   const ref = await page.getByTestId('caseload').locator('tbody tr a').first().innerText();
   await page.goto(`${base}/tenancies/${ref}/refer?agency=1&category=support`);
 }, 'referral-form.png', { width: 1280, height: 1500 });
+await shoot('admin', '/admin', 'admin.png', { width: 1280, height: 1300 });
 // The public feedback form, as a tenant sees it on a phone (no sign-in), and a mistake explained.
 {
   const tok = await (await fetch(`${base}/api/v1/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'hearth-demo-2026' }) })).json();

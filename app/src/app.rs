@@ -67,6 +67,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/satisfaction") view=|| view! { <Layout><SatisfactionPage /></Layout> } ssr=SsrMode::Async />
                 <Route path=path!("/properties/:reference") view=|| view! { <Layout><PropertyPage /></Layout> } ssr=SsrMode::Async />
                 <Route path=path!("/tenancies/:reference/refer") view=|| view! { <Layout><crate::pages::referrals::NewReferralPage /></Layout> } ssr=SsrMode::Async />
+                <Route path=path!("/admin") view=|| view! { <Layout><crate::pages::admin::AdminPage /></Layout> } ssr=SsrMode::Async />
                 <Route path=path!("/referrals") view=|| view! { <Layout><crate::pages::referrals::ReferralsPage /></Layout> } ssr=SsrMode::Async />
                 <Route path=path!("/referrals/:reference") view=|| view! { <Layout><crate::pages::referrals::ReferralPage /></Layout> } ssr=SsrMode::Async />
             </Routes>

@@ -730,3 +730,69 @@ pub struct ReferralStart {
     /// What the referral starts from (a visit finding, a case, a plan action): the reason's first words.
     pub about: String,
 }
+
+// --- Administration: partner agencies, their users and integration tokens ---------------------
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct AgencyUser {
+    pub username: String,
+    pub display_name: String,
+    pub active: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct AgencyAdmin {
+    pub id: i64,
+    pub name: String,
+    /// adult_social_care, police, mental_health, mediation, childrens_services, fire, drug_intervention, financial_inclusion, marac.
+    pub kind: String,
+    pub team: String,
+    pub contact_email: String,
+    pub contact_phone: String,
+    pub active: bool,
+    pub users: Vec<AgencyUser>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct TokenView {
+    pub id: i64,
+    pub username: String,
+    pub agency: Option<String>,
+    pub name: String,
+    pub created_at: String,
+    pub expires_at: String,
+    pub revoked_at: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct IssuedToken {
+    pub id: i64,
+    /// Shown once: only its hash is kept.
+    pub token: String,
+    pub expires_at: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct AuditRow {
+    pub at: String,
+    pub username: String,
+    pub action: String,
+    /// allowed, or denied:<why>.
+    pub outcome: String,
+    /// The reason the viewer gave (restricted records).
+    pub reason: String,
+    pub detail: String,
+}
+
+/// The administrator's page: agencies with their users, and integration tokens.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct AdminView {
+    pub agencies: Vec<AgencyAdmin>,
+    pub tokens: Vec<TokenView>,
+}

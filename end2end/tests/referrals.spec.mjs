@@ -138,3 +138,46 @@ test('a MARAC referral is invisible to other officers; the Team Leader says why,
   expect(trail.some((r) => r.username === 'tl.east' && r.action === 'view_referral' && r.reason === why)).toBe(true);
   expect(trail.some((r) => r.username === 'ihmo.east1' && r.outcome === 'denied:need_to_know')).toBe(true);
 });
+
+test('an administrator registers an agency and its user, who signs in to an empty referral list; a token is shown once and revoked', async ({ page }, testInfo) => {
+  const tag = `${testInfo.project.name}-${Date.now() % 100000}`;
+  const agency = `Age UK York (${tag})`;
+  const username = `ageuk.${tag}`.toLowerCase();
+  await signIn(page, 'admin');
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Administration' }).click();
+  await expect(page.getByRole('heading', { name: 'Administration', level: 1 })).toBeVisible();
+  await hydrated(page, testInfo);
+  const form = page.getByTestId('agency-form');
+  await form.getByLabel('Name').fill(agency);
+  await form.getByLabel('Kind').selectOption('adult_social_care');
+  await form.getByLabel('Team').fill('Hospital discharge');
+  await form.getByRole('button', { name: 'Register agency' }).click();
+  await expect(page.getByTestId('agencies')).toContainText(agency);
+  const user = page.getByTestId('agency-user-form');
+  await user.getByLabel('Agency').selectOption({ label: agency });
+  await user.getByLabel('Username').fill(username);
+  await user.getByLabel('Their name').fill('Pat Jones');
+  await user.getByLabel('First password').fill('a long passphrase 2026');
+  await user.getByRole('button', { name: 'Add user' }).click();
+  await expect(page.getByTestId('agencies').locator('tr', { hasText: agency })).toContainText(username);
+
+  if (testInfo.project.use.javaScriptEnabled) {
+    // The token appears once, on the page that issued it.
+    const token = page.getByTestId('token-form');
+    await token.getByLabel('Acts as').selectOption(username);
+    await token.getByLabel('For').fill(`Case system ${tag}`);
+    await token.getByRole('button', { name: 'Issue token' }).click();
+    const secret = (await page.getByTestId('new-token').locator('code').innerText()).trim();
+    expect(secret).toMatch(/^hth_/);
+    const res = await page.request.get('/api/v1/referrals', { headers: { Authorization: `Bearer ${secret}` } });
+    expect(res.status()).toBe(200);
+    await page.getByRole('button', { name: `Revoke the token for Case system ${tag}` }).click();
+    await expect(page.getByTestId('tokens').locator('tr', { hasText: `Case system ${tag}` })).toContainText('Revoked');
+    expect((await page.request.get('/api/v1/referrals', { headers: { Authorization: `Bearer ${secret}` } })).status()).toBe(401);
+  }
+
+  // The new user signs in and sees their agency's (empty) list, and nothing else of Hearth.
+  await signIn(page, username, 'a long passphrase 2026');
+  await expect(page.getByTestId('referrals-heading')).toContainText(agency);
+  await expect(page.getByTestId('no-referrals')).toBeVisible();
+});

@@ -219,7 +219,7 @@ async fn administrators_register_agencies_and_issue_tokens_that_reach_only_their
     assert!(v["message"].as_str().unwrap().contains("adult_social_care"), "lists the kinds");
     let (s, v) = app.json("POST", "/api/v1/admin/agencies", &admin, json!({"name": "Age UK York", "kind": "adult_social_care", "team": "Hospital discharge"})).await;
     assert_eq!(s, StatusCode::OK, "{v}");
-    let id = v.as_array().unwrap().iter().find(|a| a["name"] == "Age UK York").unwrap()["id"].as_i64().unwrap();
+    let id = v["agencies"].as_array().unwrap().iter().find(|a| a["name"] == "Age UK York").unwrap()["id"].as_i64().unwrap();
     let (s, v) = app.json("POST", &format!("/api/v1/admin/agencies/{id}/users"), &admin, json!({"username": "ageuk.1", "display_name": "Pat", "password": "short"})).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert!(v["message"].as_str().unwrap().contains("12 characters"));
@@ -308,7 +308,7 @@ async fn no_request_returns_a_referral_it_should_not() {
         let kind = ["police", "adult_social_care", "mental_health", "fire", "marac", "mediation"][a];
         let (s, v) = app.json("POST", "/api/v1/admin/agencies", &admin, json!({"name": format!("Probe agency {a}"), "kind": kind})).await;
         assert_eq!(s, StatusCode::OK, "{v}");
-        let id = v.as_array().unwrap().iter().find(|x| x["name"] == format!("Probe agency {a}").as_str()).unwrap()["id"].as_i64().unwrap();
+        let id = v["agencies"].as_array().unwrap().iter().find(|x| x["name"] == format!("Probe agency {a}").as_str()).unwrap()["id"].as_i64().unwrap();
         for n in 0..rng.random_range(1..=3) {
             let (s, _) = app.json("POST", &format!("/api/v1/admin/agencies/{id}/users"), &admin, json!({"username": format!("probe{a}.{n}"), "display_name": format!("Probe {a}.{n}"), "password": "probe passphrase 1"})).await;
             assert_eq!(s, StatusCode::OK);

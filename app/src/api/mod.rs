@@ -2,6 +2,9 @@
 //! the signed-in user and the store from context, then calls the shared service function
 //! (also used by the `/api/v1` JSON routes), which authorises and audits.
 
+pub mod admin;
+#[cfg(feature = "ssr")]
+pub mod admin_service;
 pub mod cases;
 #[cfg(feature = "ssr")]
 pub mod casework;

@@ -21,7 +21,8 @@ pub fn Layout(children: Children) -> impl IntoView {
                             user.await.ok().flatten().map(|u| {
                                 use crate::domain::Role;
                                 // Partner-agency users have one place in Hearth: their referrals.
-                                let staff = u.role != Role::Partner;
+                                // Administrators run the system and do no casework.
+                                let staff = u.role != Role::Partner && u.role != Role::Admin;
                                 view! {
                                     {staff.then(|| view! {
                                         <a href="/">"My work"</a>
@@ -30,6 +31,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                                     })}
                                     {(u.role != Role::Admin).then(|| view! { <a href="/referrals">"Referrals"</a> })}
                                     {(u.role == Role::TeamLeader).then(|| view! { <a href="/team">"Team"</a> })}
+                                    {(u.role == Role::Admin).then(|| view! { <a href="/admin">"Administration"</a> })}
                                     {(u.role == Role::TeamLeader || u.role == Role::Admin || u.role.is_hmo()).then(|| view! { <a href="/satisfaction">"Satisfaction"</a> })}
                                 }
                             })

@@ -1,5 +1,6 @@
 //! One module per area of the product.
 
+pub mod admin;
 pub mod approvals;
 pub mod case;
 pub mod layout;

@@ -1,6 +1,7 @@
 //! sqlx storage behind the `Store` trait the services use. Portable SQL through sqlx `Any`:
 //! `$n` placeholders, ISO text dates, BIGINT/INTEGER numbers, `CAST(SUM(..) AS BIGINT)`.
 
+mod admin;
 mod cases;
 pub mod feedback;
 pub mod referrals;
@@ -740,5 +741,26 @@ impl Store for SqlStore {
     }
     async fn visit_scope(&self, visit_id: i64) -> Result<Option<(Option<i64>, i64, String)>, AppError> {
         feedback::visit_scope(&self.db, visit_id).await
+    }
+    async fn agencies_admin(&self) -> Result<Vec<AgencyAdmin>, AppError> {
+        admin::agencies(&self.db).await
+    }
+    async fn create_agency(&self, a: app::api::store::NewAgency) -> Result<i64, AppError> {
+        admin::create_agency(&self.db, a).await
+    }
+    async fn create_agency_user(&self, u: app::api::store::NewAgencyUser) -> Result<i64, AppError> {
+        admin::create_agency_user(&self.db, u).await
+    }
+    async fn api_tokens(&self) -> Result<Vec<TokenView>, AppError> {
+        admin::tokens(&self.db).await
+    }
+    async fn issue_token(&self, user_id: i64, name: &str, days: i64) -> Result<IssuedToken, AppError> {
+        admin::issue_token(&self.db, user_id, name, days).await
+    }
+    async fn revoke_token(&self, id: i64) -> Result<bool, AppError> {
+        admin::revoke_token(&self.db, id).await
+    }
+    async fn audit_trail(&self, subject_type: &str, reference: &str) -> Result<Option<(i64, Vec<AuditRow>)>, AppError> {
+        admin::audit_trail(&self.db, subject_type, reference).await
     }
 }
