@@ -115,22 +115,28 @@ pub fn searchable_area(who: &Principal) -> Result<Option<i64>, Denial> {
     if council_wide(who.role) { Ok(None) } else { Ok(Some(who.area_team_id.ok_or(Denial::OtherArea)?)) }
 }
 
+/// A user for the domain's tests: `u<id>`, in a role, an area and an agency.
+#[cfg(test)]
+pub(crate) fn test_principal(id: i64, role: Role, area: Option<i64>, agency: Option<i64>) -> Principal {
+    Principal {
+        user_id: id,
+        username: format!("u{id}"),
+        display_name: format!("User {id}"),
+        role,
+        area_team_id: area,
+        area_team: None,
+        agency_id: agency,
+        agency: None,
+        covering: vec![],
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn user(id: i64, role: Role, area: Option<i64>) -> Principal {
-        Principal {
-            user_id: id,
-            username: format!("u{id}"),
-            display_name: format!("User {id}"),
-            role,
-            area_team_id: area,
-            area_team: None,
-            agency_id: if role == Role::Partner { Some(1) } else { None },
-            agency: None,
-            covering: vec![],
-        }
+        test_principal(id, role, area, if role == Role::Partner { Some(1) } else { None })
     }
 
     /// Every role × (own area, other area) × (owner or not) × (restricted or not) × (granted or not).

@@ -389,17 +389,7 @@ mod tests {
     use super::*;
 
     fn principal(id: i64, role: Role, area: Option<i64>, agency: Option<i64>) -> Principal {
-        Principal {
-            user_id: id,
-            username: format!("u{id}"),
-            display_name: format!("User {id}"),
-            role,
-            area_team_id: area,
-            area_team: None,
-            agency_id: agency,
-            agency: None,
-            covering: vec![],
-        }
+        crate::domain::access::test_principal(id, role, area, agency)
     }
 
     fn scope(agency: i64, status: ReferralStatus, area: i64, referrer: i64, restricted: bool, granted: bool) -> ReferralScope {
