@@ -439,7 +439,26 @@ async fn no_request_returns_a_referral_it_should_not() {
                 leaks.push(format!("{} page for {reference} wrong", u.name));
             }
         }
-        for path in ["/", "/search?q=road", "/team", "/satisfaction"] {
+        // The server functions behind the pages, called directly with the session.
+        for (reference, f) in &facts {
+            let res = app
+                .send(
+                    axum::http::Request::post("/fn/referral")
+                        .header(axum::http::header::HOST, HOST)
+                        .header(axum::http::header::ORIGIN, format!("http://{HOST}"))
+                        .header(axum::http::header::COOKIE, &cookie)
+                        .header(axum::http::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                        .body(axum::body::Body::from(format!("reference={reference}&reason=probe+check")))
+                        .unwrap(),
+                )
+                .await;
+            probes += 1;
+            let body = body_text(res).await;
+            if body.contains("Needs an assessment") != oracle(u, f) {
+                leaks.push(format!("{} server function for {reference} wrong", u.name));
+            }
+        }
+        for path in ["/", "/search?q=road", "/team", "/satisfaction", "/admin"] {
             let res = app.get(path, Some(&cookie)).await;
             probes += 1;
             if res.headers().get("location").and_then(|l| l.to_str().ok()) != Some("/referrals") {
