@@ -315,7 +315,7 @@ pub async fn create(store: &dyn Store, who: &Principal, tenancy: &str, r: NewRef
 pub async fn page(store: &dyn Store, who: &Principal, reference: &str, reason: Option<&str>, ip: &str) -> Result<ReferralPage, AppError> {
     let (rec, viewer) = load(store, who, reference, ip).await?;
     let reason = reason.map(str::trim).unwrap_or_default();
-    let reference = rec_reference(reference);
+    let reference = rec.detail.reference.clone();
     if referral::view_needs_reason(&rec.scope) && reason.chars().count() < 5 {
         return Ok(ReferralPage { reference, needs_reason: true, detail: None });
     }
@@ -324,10 +324,6 @@ pub async fn page(store: &dyn Store, who: &Principal, reference: &str, reason: O
         audit(store, who, ip, "view_referral", rec.id, Ok(()), reason, reference.clone()).await?;
     }
     Ok(ReferralPage { reference, needs_reason: false, detail: Some(present(store, who, rec, viewer).await?) })
-}
-
-fn rec_reference(reference: &str) -> String {
-    reference.trim().to_uppercase()
 }
 
 async fn present(store: &dyn Store, who: &Principal, rec: ReferralRecord, viewer: Viewer) -> Result<ReferralDetail, AppError> {

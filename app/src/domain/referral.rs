@@ -223,8 +223,11 @@ pub fn available(status: ReferralStatus, side: Side) -> Vec<ReferralMove> {
 
 /// May a message be posted? Both sides, from sending until the referral is declined or closed.
 pub fn thread_open(status: ReferralStatus) -> bool {
-    matches!(status, ReferralStatus::Sent | ReferralStatus::Accepted | ReferralStatus::InProgress)
+    OPEN.contains(&status)
 }
+
+/// The states in which a referral is live: sent and awaiting an answer, or being worked.
+pub const OPEN: [ReferralStatus; 3] = [ReferralStatus::Sent, ReferralStatus::Accepted, ReferralStatus::InProgress];
 
 /// How long an agency has to accept or decline.
 pub fn response_deadline(urgency: Urgency) -> Deadline {

@@ -101,7 +101,8 @@ pub async fn referral_list(db: &Db, f: &ReferralFilter, viewer_id: i64) -> Resul
         binds.extend(ids.iter().map(|x| BindVal::I(*x)));
     }
     if f.open_only {
-        conds.push("r.status IN ('sent', 'accepted', 'in_progress')".into());
+        // The live states, as the domain defines them.
+        conds.push(format!("r.status IN ({})", referral::OPEN.iter().map(|st| format!("'{}'", st.as_str())).collect::<Vec<_>>().join(", ")));
     }
     if f.exclude_drafts {
         conds.push("r.status <> 'draft'".into());
