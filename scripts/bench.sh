@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Prints the foundation's figures: WASM size, seed times, server memory and tenancy-page times
 # on the 60,000-home council, the worklist (My work) under load beside a plain Axum handler, and the
-# public feedback form under a flood from one address. `--cold` also times a cold release build (cargo clean first).
+# public feedback form under a flood from one address, and the patch map (data size, balance time,
+# render and frame times beside Leaflet, a 5,000-home lasso). `--cold` also times a cold release build (cargo clean first).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PWD/end2end/node_modules/.bin:$PATH"
@@ -32,4 +33,6 @@ for _ in $(seq 1 60); do curl -sf http://127.0.0.1:3200/api/v1/health >/dev/null
 node bench/desk.mjs http://127.0.0.1:3200 400
 node bench/worklist.mjs http://127.0.0.1:3200 10
 node bench/flood.mjs http://127.0.0.1:3200 10
+node bench/mapdata.mjs http://127.0.0.1:3200
+node bench/map.mjs http://127.0.0.1:3200
 echo "server RSS after the run (60,000 homes): $(awk '/VmRSS/ {printf "%.0f MiB", $2/1024}' /proc/$pid/status)"

@@ -63,6 +63,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/search") view=|| view! { <Layout><SearchPage /></Layout> } ssr=SsrMode::Async />
                 <Route path=path!("/tenancies/:reference") view=|| view! { <Layout><TenancyPage /></Layout> } ssr=SsrMode::Async />
                 <Route path=path!("/cases/:reference") view=|| view! { <Layout><CasePage /></Layout> } ssr=SsrMode::Async />
+                <Route path=path!("/map") view=|| view! { <Layout><crate::pages::map::MapPage /></Layout> } ssr=SsrMode::Async />
                 <Route path=path!("/team") view=|| view! { <Layout><TeamPage /></Layout> } ssr=SsrMode::Async />
                 <Route path=path!("/satisfaction") view=|| view! { <Layout><SatisfactionPage /></Layout> } ssr=SsrMode::Async />
                 <Route path=path!("/properties/:reference") view=|| view! { <Layout><PropertyPage /></Layout> } ssr=SsrMode::Async />

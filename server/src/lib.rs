@@ -1,4 +1,5 @@
 //! Hearth's server: configuration, storage, authentication, the HTTP router and the CLI.
+#![recursion_limit = "256"]
 
 pub mod api;
 pub mod auth;

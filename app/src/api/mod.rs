@@ -10,6 +10,9 @@ pub mod cases;
 pub mod casework;
 pub mod desk;
 pub mod feedback;
+pub mod map;
+#[cfg(feature = "ssr")]
+pub mod map_service;
 pub mod reviews;
 pub mod referrals;
 #[cfg(feature = "ssr")]

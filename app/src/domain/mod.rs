@@ -14,6 +14,7 @@ pub mod cover;
 pub mod workflow;
 pub mod referral;
 pub mod patchmap;
+pub mod mapdata;
 
 pub use codes::*;
 pub use money::Pence;

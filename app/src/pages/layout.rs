@@ -28,6 +28,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                                         <a href="/">"My work"</a>
                                         <a href="/search">"Search"</a>
                                         <a href="/approvals">"Approvals"</a>
+                                        <a href="/map">"Map"</a>
                                     })}
                                     {(u.role != Role::Admin).then(|| view! { <a href="/referrals">"Referrals"</a> })}
                                     {(u.role == Role::TeamLeader).then(|| view! { <a href="/team">"Team"</a> })}

@@ -18,6 +18,7 @@ use utoipa::OpenApi;
 use crate::state::AppState;
 
 pub mod admin;
+pub mod map;
 pub mod referrals;
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -501,7 +502,8 @@ impl utoipa::Modify for BearerAuth {
     info(title = "Hearth API", description = "Housing management for council landlords: integrations, partner systems and scripts."),
     paths(health, crate::auth::signin::api_token, me, my_work, search, tenancy, property, patches, working_days, review, propose_review, decide, extension_notice, approvals, reviews_due, escalate, case, refer_case, escalate_case, hand_back, set_plan, add_action, update_action, team, create_cover, end_cover, import_tsm, get_tsm, feedback_results, feedback_results_csv, case_from_comment,
         referrals::list, referrals::one, referrals::create, referrals::act, referrals::message, referrals::name,
-        admin::agencies, admin::create_agency, admin::create_agency_user, admin::tokens, admin::issue_token, admin::revoke_token, admin::audit_trail),
+        admin::agencies, admin::create_agency, admin::create_agency_user, admin::tokens, admin::issue_token, admin::revoke_token, admin::audit_trail,
+        map::data, map::changes, map::save, map::balance, map::weights, map::set_weights),
     components(schemas(ErrorBody, Health)),
     modifiers(&BearerAuth)
 )]
@@ -557,5 +559,9 @@ pub fn router() -> Router<AppState> {
         .route("/admin/tokens", get(admin::tokens).post(admin::issue_token))
         .route("/admin/tokens/{id}", axum::routing::delete(admin::revoke_token))
         .route("/admin/audit", get(admin::audit_trail))
+        .route("/admin/workload-weights", get(map::weights).put(map::set_weights))
+        .route("/map", get(map::data))
+        .route("/map/changes", get(map::changes).post(map::save))
+        .route("/map/balance", post(map::balance))
         .fallback(not_found)
 }

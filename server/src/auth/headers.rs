@@ -9,10 +9,25 @@ use axum::response::Response;
 use base64::Engine;
 use rand::RngCore;
 
+/// The council's tile server origin (`HEARTH_TILE_URL`), allowed as an image source when configured.
+fn tile_origin() -> &'static str {
+    static ORIGIN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    ORIGIN.get_or_init(|| {
+        app::api::map_service::tile_url()
+            .and_then(|u| {
+                let (scheme, rest) = u.split_once("://")?;
+                let host = rest.split('/').next()?;
+                Some(format!(" {scheme}://{host}"))
+            })
+            .unwrap_or_default()
+    })
+}
+
 pub fn content_security_policy(nonce: &str) -> String {
+    let tiles = tile_origin();
     format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
-         img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; \
+         img-src 'self' data:{tiles}; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; \
          form-action 'self'; frame-ancestors 'none'"
     )
 }

@@ -915,6 +915,17 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
             vec![V::I((tenant_responses + k) as i64 + 1), V::I(link), V::s("partner"), V::N, V::N, V::N, V::N, V::I(agency), instant(day, rng.random_range(8..18)), V::S(answers.to_string()), V::s(partner_comments.choose(&mut rng).copied().unwrap_or("")), V::N, V::N, V::S(format!("seed-{}-p{k}", opts.seed))],
         );
     }
+    // A second Team Leader for East (a deputy who shares the patch work), with her own random
+    // stream so adding her changes nothing else in the demo council.
+    let deputy_id = users.iter().map(|u| u.0).max().unwrap_or(0) + 1;
+    let mut deputy_rng = ChaCha8Rng::seed_from_u64(opts.seed ^ 0x7e57);
+    let deputy = format!("{} {}", person_name(&mut deputy_rng, 'F'), SURNAMES.choose(&mut deputy_rng).copied().unwrap_or("Smith"));
+    w.row(
+        "users",
+        &["id", "username", "display_name", "email", "password_hash", "role", "area_team_id", "agency_id", "active", "created_at"],
+        vec![V::I(deputy_id), V::s("tl.east2"), V::S(deputy.clone()), V::s("tl.east2@hearth.example"), V::S(hash.clone()), V::s(Role::TeamLeader.as_str()), V::I(1), V::N, V::I(1), V::s("2022-04-01T09:00:00Z")],
+    );
+    accounts.push(DemoAccount { username: "tl.east2".into(), password: DEMO_PASSWORD.into(), role: Role::TeamLeader, display_name: deputy, area: Some(AREAS[0].to_string()), note: "deputy Team Leader, East: reshapes patches too".into() });
     w.flush().await?;
 
     // The Regulator's 2023/24 perception results, so the demo shows the council among its peers.

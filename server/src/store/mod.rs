@@ -5,6 +5,7 @@ mod admin;
 mod cases;
 pub mod feedback;
 pub mod referrals;
+mod patchmap;
 mod sessions;
 mod workflow;
 
@@ -756,6 +757,31 @@ impl Store for SqlStore {
     }
     async fn issue_token(&self, user_id: i64, name: &str, days: i64) -> Result<IssuedToken, AppError> {
         admin::issue_token(&self.db, user_id, name, days).await
+    }
+    async fn map_source(&self, area_team_id: i64, today: &str) -> Result<app::api::store::MapSource, AppError> {
+        patchmap::map_source(&self.db, area_team_id, today).await
+    }
+    async fn workload_weights(&self) -> Result<app::domain::mapdata::WorkloadWeights, AppError> {
+        patchmap::workload_weights(&self.db).await
+    }
+    async fn set_workload_weights(&self, w: &app::domain::mapdata::WorkloadWeights) -> Result<(), AppError> {
+        patchmap::set_workload_weights(&self.db, w).await
+    }
+    async fn home_card(&self, property_id: i64) -> Result<Option<(app::domain::mapdata::HomeCard, i64)>, AppError> {
+        let Some((mut card, area, tenancy)) = patchmap::home_card(&self.db, property_id).await? else { return Ok(None) };
+        if let Some(t) = tenancy {
+            card.tenant = self.tenant_names(&[t]).await?.remove(&t);
+        }
+        Ok(Some((card, area)))
+    }
+    async fn home_rows(&self, area_team_id: i64, ids: &[i64]) -> Result<Vec<app::domain::mapdata::HomeRow>, AppError> {
+        patchmap::home_rows(&self.db, area_team_id, ids).await
+    }
+    async fn apply_patch_change(&self, c: &app::domain::mapdata::PatchChangeRequest, by: i64) -> Result<app::domain::mapdata::SavedPatchChange, AppError> {
+        patchmap::apply_patch_change(&self.db, c, by).await
+    }
+    async fn patch_changes_since(&self, area_team_id: i64, since: i64, today: &str) -> Result<app::domain::mapdata::PatchChangesSince, AppError> {
+        patchmap::changes_since(&self.db, area_team_id, since, today).await
     }
     async fn revoke_token(&self, id: i64) -> Result<bool, AppError> {
         admin::revoke_token(&self.db, id).await

@@ -1,0 +1,406 @@
+//! Storage for the patch map: an area's homes with the facts behind the map's flags, patch
+//! changes (versioned, with history), and the workload-weights setting.
+
+use std::collections::{HashMap, HashSet};
+
+use app::api::store::{MapHomeRow, MapSource};
+use app::domain::mapdata::{PatchChangesSince, SavedPatchChange, HomeCard, HomeFacts, HomeMove, HomeRow, MapPatch, PatchChangeRequest, WorkloadWeights, touched_patches};
+use app::domain::{Pence, Role, Tenure};
+use app::error::AppError;
+use sqlx::{Any, Row};
+
+use super::{i, internal, now_rfc3339, oi, os, placeholders, s};
+use crate::db::Db;
+
+const WEIGHTS_KEY: &str = "workload_weights";
+
+fn f(row: &sqlx::any::AnyRow, col: &str) -> f64 {
+    row.try_get::<f64, _>(col).unwrap_or(0.0)
+}
+
+/// Property ids of the area with something open, from a query taking ($1 area, $2 today).
+async fn id_set(db: &Db, sql: &str, area: i64, today: &str) -> Result<HashSet<i64>, AppError> {
+    Ok(sqlx::query::<Any>(sql).bind(area).bind(today).fetch_all(&db.pool).await.map_err(internal)?.iter().map(|r| i(r, "pid")).collect())
+}
+
+pub async fn patches(db: &Db, area: i64, today: &str) -> Result<Vec<MapPatch>, AppError> {
+    let covers: HashMap<i64, String> = sqlx::query::<Any>(
+        "SELECT c.absent_user_id, u.display_name FROM covers c JOIN users u ON u.id = c.cover_user_id \
+         WHERE c.starts_on <= $1 AND c.ends_on >= $1 AND c.ended_at IS NULL ORDER BY c.id",
+    )
+    .bind(today)
+    .fetch_all(&db.pool)
+    .await
+    .map_err(internal)?
+    .iter()
+    .map(|r| (i(r, "absent_user_id"), s(r, "display_name")))
+    .collect();
+    Ok(sqlx::query::<Any>(
+        "SELECT pa.id, pa.name, pa.officer_id, u.display_name, pa.version, pa.challenging FROM patches pa \
+         LEFT JOIN users u ON u.id = pa.officer_id WHERE ($1 = 0 OR pa.area_team_id = $1) ORDER BY pa.area_team_id, pa.name",
+    )
+    .bind(area)
+    .fetch_all(&db.pool)
+    .await
+    .map_err(internal)?
+    .iter()
+    .map(|r| {
+        let officer_id = oi(r, "officer_id");
+        MapPatch {
+            id: i(r, "id"),
+            name: s(r, "name"),
+            officer_id,
+            officer: os(r, "display_name"),
+            cover: officer_id.and_then(|o| covers.get(&o).cloned()),
+            version: i(r, "version"),
+            challenging: i(r, "challenging") != 0,
+        }
+    })
+    .collect())
+}
+
+async fn latest_change(db: &Db, area: i64) -> Result<i64, AppError> {
+    let r = sqlx::query::<Any>("SELECT COALESCE(MAX(id), 0) AS c FROM patch_changes WHERE ($1 = 0 OR area_team_id = $1)").bind(area).fetch_one(&db.pool).await.map_err(internal)?;
+    Ok(i(&r, "c"))
+}
+
+pub async fn map_source(db: &Db, area: i64, today: &str) -> Result<MapSource, AppError> {
+    // Area 0 is the whole council (council-wide teams' view).
+    let name = if area == 0 {
+        "All areas".to_string()
+    } else {
+        let name = sqlx::query::<Any>("SELECT name FROM area_teams WHERE id = $1").bind(area).fetch_optional(&db.pool).await.map_err(internal)?;
+        let Some(name) = name else { return Err(AppError::NotFound("That area team".into())) };
+        s(&name, "name")
+    };
+    let overdue = id_set(
+        db,
+        "SELECT DISTINCT v.property_id AS pid FROM visits v JOIN properties p ON p.id = v.property_id \
+         WHERE ($1 = 0 OR p.area_team_id = $1) AND v.completed_at IS NULL AND v.scheduled_for < $2",
+        area,
+        today,
+    )
+    .await?;
+    let vulnerable = id_set(
+        db,
+        "SELECT DISTINCT t.property_id AS pid FROM alerts a JOIN tenancies t ON t.id = a.tenancy_id JOIN properties p ON p.id = t.property_id \
+         WHERE ($1 = 0 OR p.area_team_id = $1) AND t.status = 'active' AND a.kind = 'vulnerability' AND (a.ends_on IS NULL OR a.ends_on >= $2)",
+        area,
+        today,
+    )
+    .await?;
+    // Open cases that are not need-to-know: restricted cases never show on the map.
+    let mut asb = HashSet::new();
+    let mut sustain = HashSet::new();
+    for r in sqlx::query::<Any>(
+        "SELECT COALESCE(c.property_id, t.property_id) AS pid, c.kind FROM cases c LEFT JOIN tenancies t ON t.id = c.tenancy_id \
+         WHERE ($1 = 0 OR c.area_team_id = $1) AND c.status = 'open' AND c.restricted = 0",
+    )
+    .bind(area)
+    .fetch_all(&db.pool)
+    .await
+    .map_err(internal)?
+    {
+        let Some(pid) = oi(&r, "pid") else { continue };
+        match s(&r, "kind").as_str() {
+            "asb" | "neighbour_dispute" => {
+                asb.insert(pid);
+            }
+            "sustainment" | "vulnerability" => {
+                sustain.insert(pid);
+            }
+            _ => {}
+        }
+    }
+    let homes = sqlx::query::<Any>(
+        "SELECT p.id, p.latitude, p.longitude, p.patch_id, p.address_line1, p.estate_id, t.tenure, r.balance_pence \
+         FROM properties p LEFT JOIN tenancies t ON t.property_id = p.id AND t.status = 'active' \
+         LEFT JOIN rent_accounts r ON r.tenancy_id = t.id WHERE ($1 = 0 OR p.area_team_id = $1) ORDER BY p.id",
+    )
+    .bind(area)
+    .fetch_all(&db.pool)
+    .await
+    .map_err(internal)?;
+    let mut rows: Vec<MapHomeRow> = Vec::with_capacity(homes.len());
+    for r in &homes {
+        let id = i(r, "id");
+        if rows.last().is_some_and(|h| h.id == id) {
+            continue; // two active tenancies would be a data error; the map shows the home once
+        }
+        rows.push(MapHomeRow {
+            id,
+            lat: f(r, "latitude"),
+            lon: f(r, "longitude"),
+            patch_id: i(r, "patch_id"),
+            line1: s(r, "address_line1"),
+            estate_id: oi(r, "estate_id"),
+            facts: HomeFacts {
+                tenure: os(r, "tenure").and_then(|t| t.parse::<Tenure>().ok()),
+                balance_pence: oi(r, "balance_pence").unwrap_or(0),
+                visit_overdue: overdue.contains(&id),
+                asb_case: asb.contains(&id),
+                sustain_case: sustain.contains(&id),
+                vulnerable: vulnerable.contains(&id),
+            },
+        });
+    }
+    let wards = sqlx::query::<Any>("SELECT name, geojson FROM wards WHERE id IN (SELECT DISTINCT ward_id FROM properties WHERE ($1 = 0 OR area_team_id = $1)) ORDER BY name")
+        .bind(area)
+        .fetch_all(&db.pool)
+        .await
+        .map_err(internal)?
+        .iter()
+        .map(|r| (s(r, "name"), s(r, "geojson")))
+        .collect();
+    let estates = sqlx::query::<Any>("SELECT id, name FROM estates WHERE ($1 = 0 OR area_team_id = $1) ORDER BY id")
+        .bind(area)
+        .fetch_all(&db.pool)
+        .await
+        .map_err(internal)?
+        .iter()
+        .map(|r| (i(r, "id"), s(r, "name")))
+        .collect();
+    Ok(MapSource { area: name, change: latest_change(db, area).await?, homes: rows, patches: patches(db, area, today).await?, wards, estates })
+}
+
+pub async fn workload_weights(db: &Db) -> Result<WorkloadWeights, AppError> {
+    let r = sqlx::query::<Any>("SELECT value FROM settings WHERE key = $1").bind(WEIGHTS_KEY).fetch_optional(&db.pool).await.map_err(internal)?;
+    Ok(r.and_then(|r| serde_json::from_str(&s(&r, "value")).ok()).unwrap_or_default())
+}
+
+pub async fn set_workload_weights(db: &Db, w: &WorkloadWeights) -> Result<(), AppError> {
+    let json = serde_json::to_string(w).map_err(|e| { tracing::error!("workload weights: {e}"); AppError::Internal })?;
+    let mut tx = db.pool.begin().await.map_err(internal)?;
+    sqlx::query::<Any>("DELETE FROM settings WHERE key = $1").bind(WEIGHTS_KEY).execute(&mut *tx).await.map_err(internal)?;
+    sqlx::query::<Any>("INSERT INTO settings (key, value) VALUES ($1, $2)").bind(WEIGHTS_KEY).bind(json).execute(&mut *tx).await.map_err(internal)?;
+    tx.commit().await.map_err(internal)
+}
+
+/// The card of one home; `names` gives tenant names by tenancy id.
+pub async fn home_card(db: &Db, property_id: i64) -> Result<Option<(HomeCard, i64, Option<i64>)>, AppError> {
+    let r = sqlx::query::<Any>(
+        "SELECT p.id, p.reference, p.address_line1, p.postcode, p.area_team_id, pa.name AS patch, u.display_name AS officer, \
+           t.id AS tid, t.reference AS tref, t.tenure, ow.display_name AS owner, r.balance_pence \
+         FROM properties p JOIN patches pa ON pa.id = p.patch_id LEFT JOIN users u ON u.id = pa.officer_id \
+         LEFT JOIN tenancies t ON t.property_id = p.id AND t.status = 'active' LEFT JOIN users ow ON ow.id = t.owner_id \
+         LEFT JOIN rent_accounts r ON r.tenancy_id = t.id WHERE p.id = $1",
+    )
+    .bind(property_id)
+    .fetch_optional(&db.pool)
+    .await
+    .map_err(internal)?;
+    Ok(r.map(|r| {
+        let card = HomeCard {
+            property_id: i(&r, "id"),
+            property_reference: s(&r, "reference"),
+            address: s(&r, "address_line1"),
+            postcode: s(&r, "postcode"),
+            patch: s(&r, "patch"),
+            officer: os(&r, "officer"),
+            tenancy_reference: os(&r, "tref"),
+            tenure: os(&r, "tenure").and_then(|t| t.parse::<Tenure>().ok()).map(|t| t.label().to_string()),
+            tenant: None,
+            tenancy_owner: os(&r, "owner"),
+            balance: oi(&r, "balance_pence").map(|b| Pence(b).pounds()),
+        };
+        (card, i(&r, "area_team_id"), oi(&r, "tid"))
+    }))
+}
+
+pub async fn home_rows(db: &Db, area: i64, ids: &[i64]) -> Result<Vec<HomeRow>, AppError> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(500) {
+        let sql = format!("SELECT id, address_line1, postcode FROM properties WHERE ($1 = 0 OR area_team_id = $1) AND id IN ({}) ORDER BY id", placeholders(2, chunk.len()));
+        let mut q = sqlx::query::<Any>(&sql).bind(area);
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        for r in q.fetch_all(&db.pool).await.map_err(internal)? {
+            out.push(HomeRow { property_id: i(&r, "id"), address: s(&r, "address_line1"), postcode: s(&r, "postcode") });
+        }
+    }
+    Ok(out)
+}
+
+fn stale(name: &str, last: Option<(String, String, String)>) -> AppError {
+    let by = match last {
+        Some((who, at, reason)) => format!(" {who} saved a change to it at {} UTC (\"{reason}\")", at.get(..16).unwrap_or(&at).replace('T', " ")),
+        None => String::new(),
+    };
+    AppError::Conflict(format!(
+        "Patch \"{name}\" has changed since you loaded the map:{by}. Nothing was saved and your draft is kept: reload the map's data to see their change, then move the homes again and save."
+    ))
+}
+
+/// Saves a patch change in one transaction. Every patch a home leaves or joins must still be at
+/// the version the Team Leader saw; each such patch's version is bumped with a guarded UPDATE, so
+/// of two concurrent saves on the same patches exactly one wins.
+pub async fn apply_patch_change(db: &Db, c: &PatchChangeRequest, by: i64) -> Result<SavedPatchChange, AppError> {
+    let now = now_rfc3339();
+    let mut tx = db.pool.begin().await.map_err(internal)?;
+    // Write first: SQLite takes its write lock now rather than failing to upgrade a read lock
+    // later, and PostgreSQL queues concurrent changes to one area behind this row lock.
+    sqlx::query::<Any>("UPDATE area_teams SET name = name WHERE id = $1").bind(c.area_team_id).execute(&mut *tx).await.map_err(internal)?;
+    let patches: HashMap<i64, (String, i64, Option<i64>)> = sqlx::query::<Any>("SELECT id, name, version, officer_id FROM patches WHERE area_team_id = $1")
+        .bind(c.area_team_id)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(internal)?
+        .iter()
+        .map(|r| (i(r, "id"), (s(r, "name"), i(r, "version"), oi(r, "officer_id"))))
+        .collect();
+    if let Some(m) = c.moves.iter().find(|m| !patches.contains_key(&m.to_patch)) {
+        return Err(AppError::Invalid(format!("Patch {} is not one of this area's patches.", m.to_patch)));
+    }
+    // Where each moved home is today.
+    let mut from: HashMap<i64, i64> = HashMap::with_capacity(c.moves.len());
+    let ids: Vec<i64> = c.moves.iter().map(|m| m.property_id).collect();
+    for chunk in ids.chunks(500) {
+        let sql = format!("SELECT id, patch_id FROM properties WHERE area_team_id = $1 AND id IN ({})", placeholders(2, chunk.len()));
+        let mut q = sqlx::query::<Any>(&sql).bind(c.area_team_id);
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        for r in q.fetch_all(&mut *tx).await.map_err(internal)? {
+            from.insert(i(&r, "id"), i(&r, "patch_id"));
+        }
+    }
+    if let Some(m) = c.moves.iter().find(|m| !from.contains_key(&m.property_id)) {
+        return Err(AppError::Invalid(format!("Home {} is not in this area.", m.property_id)));
+    }
+    let seen: HashMap<i64, i64> = c.versions.iter().map(|v| (v.patch_id, v.version)).collect();
+    for p in touched_patches(&c.moves, |pid| from.get(&pid).copied()) {
+        let (name, _, _) = &patches[&p];
+        let Some(expected) = seen.get(&p) else {
+            return Err(AppError::Invalid(format!("The change does not say which version of patch \"{name}\" it was made on.")));
+        };
+        let bumped = sqlx::query::<Any>("UPDATE patches SET version = version + 1 WHERE id = $1 AND version = $2")
+            .bind(p)
+            .bind(*expected)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
+        if bumped.rows_affected() != 1 {
+            drop(tx);
+            let last = sqlx::query::<Any>(
+                "SELECT u.display_name, pc.made_at, pc.reason FROM patch_changes pc JOIN users u ON u.id = pc.made_by \
+                 WHERE pc.id = (SELECT MAX(change_id) FROM patch_change_homes WHERE from_patch_id = $1 OR to_patch_id = $1)",
+            )
+            .bind(p)
+            .fetch_optional(&db.pool)
+            .await
+            .map_err(internal)?
+            .map(|r| (s(&r, "display_name"), s(&r, "made_at"), s(&r, "reason")));
+            return Err(stale(name, last));
+        }
+    }
+    let moves: Vec<&HomeMove> = c.moves.iter().filter(|m| from[&m.property_id] != m.to_patch).collect();
+    let change = sqlx::query::<Any>(
+        "INSERT INTO patch_changes (area_team_id, reason, homes_moved, tenancies_moved, made_by, made_at) VALUES ($1, $2, $3, 0, $4, $5) RETURNING id",
+    )
+    .bind(c.area_team_id)
+    .bind(c.reason.trim())
+    .bind(moves.len() as i64)
+    .bind(by)
+    .bind(&now)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(internal)?;
+    let change_id = i(&change, "id");
+    for m in &moves {
+        sqlx::query::<Any>("UPDATE properties SET patch_id = $1, version = version + 1 WHERE id = $2").bind(m.to_patch).bind(m.property_id).execute(&mut *tx).await.map_err(internal)?;
+        sqlx::query::<Any>("INSERT INTO patch_change_homes (change_id, property_id, from_patch_id, to_patch_id) VALUES ($1, $2, $3, $4)")
+            .bind(change_id)
+            .bind(m.property_id)
+            .bind(from[&m.property_id])
+            .bind(m.to_patch)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
+    }
+    // Tenancies held by the Community HMO of the patch they leave, and their open cases held by
+    // that officer, follow the home to the new patch's officer, with a transfer on their history.
+    let to_of: HashMap<i64, i64> = moves.iter().map(|m| (m.property_id, m.to_patch)).collect();
+    let moved_ids: Vec<i64> = moves.iter().map(|m| m.property_id).collect();
+    let reason = format!("Patch change: {}", c.reason.trim());
+    let (mut tenancies_moved, mut cases_moved) = (0i64, 0i64);
+    for chunk in moved_ids.chunks(500) {
+        let sql = format!(
+            "SELECT t.id, t.property_id, t.owner_id FROM tenancies t WHERE t.status = 'active' AND t.owner_role = $1 AND t.property_id IN ({})",
+            placeholders(2, chunk.len())
+        );
+        let mut q = sqlx::query::<Any>(&sql).bind(Role::CommunityHmo.as_str());
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        for t in q.fetch_all(&mut *tx).await.map_err(internal)? {
+            let pid = i(&t, "property_id");
+            let old_owner = oi(&t, "owner_id");
+            let old_patch_officer = patches[&from[&pid]].2;
+            let Some(new_owner) = patches[&to_of[&pid]].2 else { continue };
+            if old_owner != old_patch_officer || old_owner == Some(new_owner) {
+                continue; // held by someone other than the patch's officer: theirs to pass on
+            }
+            let tid = i(&t, "id");
+            sqlx::query::<Any>("UPDATE tenancies SET owner_id = $1, version = version + 1 WHERE id = $2").bind(new_owner).bind(tid).execute(&mut *tx).await.map_err(internal)?;
+            transfer(&mut tx, "tenancy", tid, old_owner, new_owner, &reason, by, &now).await?;
+            tenancies_moved += 1;
+            let cases = sqlx::query::<Any>("SELECT id FROM cases WHERE tenancy_id = $1 AND status = 'open' AND owner_id = $2 AND owner_role = $3")
+                .bind(tid)
+                .bind(old_owner)
+                .bind(Role::CommunityHmo.as_str())
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(internal)?;
+            for cr in cases {
+                let cid = i(&cr, "id");
+                sqlx::query::<Any>("UPDATE cases SET owner_id = $1, version = version + 1 WHERE id = $2").bind(new_owner).bind(cid).execute(&mut *tx).await.map_err(internal)?;
+                transfer(&mut tx, "case", cid, old_owner, new_owner, &reason, by, &now).await?;
+                cases_moved += 1;
+            }
+        }
+    }
+    sqlx::query::<Any>("UPDATE patch_changes SET tenancies_moved = $1 WHERE id = $2").bind(tenancies_moved).bind(change_id).execute(&mut *tx).await.map_err(internal)?;
+    tx.commit().await.map_err(internal)?;
+    Ok(SavedPatchChange { change_id, homes_moved: moves.len() as i64, tenancies_moved, cases_moved })
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn transfer(tx: &mut sqlx::Transaction<'_, Any>, subject: &str, id: i64, from: Option<i64>, to: i64, reason: &str, by: i64, now: &str) -> Result<(), AppError> {
+    sqlx::query::<Any>(
+        "INSERT INTO transfers (subject_type, subject_id, kind, status, from_user_id, from_role, to_user_id, to_role, reason, requested_by, approved_by, requested_at, decided_at, effective_at) \
+         VALUES ($1, $2, 'patch_change', 'completed', $3, $4, $5, $4, $6, $7, $7, $8, $8, $8)",
+    )
+    .bind(subject)
+    .bind(id)
+    .bind(from)
+    .bind(Role::CommunityHmo.as_str())
+    .bind(to)
+    .bind(reason)
+    .bind(by)
+    .bind(now)
+    .execute(&mut **tx)
+    .await
+    .map_err(internal)?;
+    Ok(())
+}
+
+pub async fn changes_since(db: &Db, area: i64, since: i64, today: &str) -> Result<PatchChangesSince, AppError> {
+    // The latest move of each home after `since` wins.
+    let rows = sqlx::query::<Any>(
+        "SELECT h.property_id, h.to_patch_id FROM patch_change_homes h JOIN patch_changes pc ON pc.id = h.change_id \
+         WHERE ($1 = 0 OR pc.area_team_id = $1) AND pc.id > $2 ORDER BY pc.id",
+    )
+    .bind(area)
+    .bind(since)
+    .fetch_all(&db.pool)
+    .await
+    .map_err(internal)?;
+    let mut last: HashMap<i64, i64> = HashMap::new();
+    for r in &rows {
+        last.insert(i(r, "property_id"), i(r, "to_patch_id"));
+    }
+    let mut moves: Vec<HomeMove> = last.into_iter().map(|(property_id, to_patch)| HomeMove { property_id, to_patch }).collect();
+    moves.sort_by_key(|m| m.property_id);
+    Ok(PatchChangesSince { change: latest_change(db, area).await?, moves, patches: patches(db, area, today).await? })
+}
