@@ -3,12 +3,12 @@
 // panning and zooming (p50/p95), the same homes drawn by Leaflet (canvas renderer, circle markers)
 // in the same browser as the peer baseline, and a 5,000-home lasso with the totals on screen.
 // Usage: node bench/map.mjs http://127.0.0.1:3200
-import { chromium } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const base = process.argv[2] || 'http://127.0.0.1:3200';
 const require = createRequire(new URL('../end2end/package.json', import.meta.url));
+const { chromium } = require('@playwright/test');
 const leafletJs = readFileSync(require.resolve('leaflet/dist/leaflet.js'), 'utf8');
 const leafletCss = readFileSync(require.resolve('leaflet/dist/leaflet.css'), 'utf8');
 const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(p / 100 * s.length))]; };
@@ -44,16 +44,36 @@ const hearth = await page.evaluate(() => {
   m.frame(cx, cy, mpp);
   return { points: m.points, first: m.firstRenderMs, cpu, view: [cx, cy, mpp] };
 });
-// Frame pacing: one redraw per animation frame for two seconds, as while dragging.
+// Frame pacing as a person drags or pinches: one redraw per animation frame (the base layer moved
+// or scaled from its cache, points drawn afresh), for 120 frames of panning and 120 of zooming.
 const paced = await page.evaluate(() => new Promise((done) => {
   const m = window.__hearthMap;
   const [cx, cy, mpp] = m.view();
-  const deltas = [];
+  const out = { pan: [], zoom: [], panCpu: [], zoomCpu: [] };
   let last = performance.now(), k = 0;
   const step = (now) => {
-    deltas.push(now - last); last = now;
-    m.frame(cx + 20 * k, cy - 10 * k, mpp * 0.6); k++;
-    if (k < 120) requestAnimationFrame(step); else { m.frame(cx, cy, mpp); done(deltas.slice(2)); }
+    const phase = k < 120 ? 'pan' : 'zoom';
+    if (k > 1 && k !== 120) out[phase].push(now - last);
+    last = now;
+    const ms = phase === 'pan' ? m.pan(cx + 20 * k, cy - 10 * k, mpp * 0.6) : m.pan(cx, cy, mpp * 0.6 * Math.pow(0.99, k - 120));
+    out[phase + 'Cpu'].push(ms);
+    k++;
+    if (k < 240) requestAnimationFrame(step); else { m.frame(cx, cy, mpp); done(out); }
+  };
+  requestAnimationFrame(step);
+}));
+// Full redraws when the view rests (the base layer rendered afresh at the new zoom), paced.
+const settled = await page.evaluate(() => new Promise((done) => {
+  const m = window.__hearthMap;
+  const [cx, cy, mpp] = m.view();
+  const d = [];
+  let last = performance.now(), k = 0;
+  const step = (now) => {
+    if (k > 1) d.push(now - last);
+    last = now;
+    m.frame(cx + 15 * k, cy, mpp * (0.5 + 0.004 * k));
+    k++;
+    if (k < 60) requestAnimationFrame(step); else { m.frame(cx, cy, mpp); done(d); }
   };
   requestAnimationFrame(step);
 }));
@@ -118,6 +138,9 @@ const leaflet = await lp.evaluate(({ ll, views0, lat0 }) => {
 const hp50 = pct(hearth.cpu, 50), hp95 = pct(hearth.cpu, 95), lp50 = pct(leaflet.cpu, 50), lp95 = pct(leaflet.cpu, 95);
 console.log(`map: ${hearth.points} homes; page load to ready ${loadMs} ms; first render after data ${f1(hearth.first)} ms (Leaflet ${f1(leaflet.first)} ms for ${leaflet.points})`);
 console.log(`map frame (full redraw per view, 240 views): Hearth p50 ${f1(hp50)} ms, p95 ${f1(hp95)} ms; Leaflet p50 ${f1(lp50)} ms, p95 ${f1(lp95)} ms; Hearth faster by ${f1(lp50 / hp50)}x (p50), ${f1(lp95 / hp95)}x (p95)`);
-console.log(`map frame pacing (redraw every animation frame): p50 ${f1(pct(paced, 50))} ms, p95 ${f1(pct(paced, 95))} ms, ${f1(1000 / (paced.reduce((a, b) => a + b, 0) / paced.length))} frames/s`);
+const fps = (xs) => (1000 / (xs.reduce((a, b) => a + b, 0) / xs.length)).toFixed(0);
+console.log(`map dragging (cached base, 120 frames): frame interval p50 ${f1(pct(paced.pan, 50))} ms, p95 ${f1(pct(paced.pan, 95))} ms, ${fps(paced.pan)} frames/s; script per frame p50 ${f1(pct(paced.panCpu, 50))} ms`);
+console.log(`map pinch-zooming (scaled base, 120 frames): frame interval p50 ${f1(pct(paced.zoom, 50))} ms, p95 ${f1(pct(paced.zoom, 95))} ms, ${fps(paced.zoom)} frames/s; script per frame p50 ${f1(pct(paced.zoomCpu, 50))} ms`);
+console.log(`map full redraw every frame (base re-rendered, 60 frames): interval p50 ${f1(pct(settled, 50))} ms, p95 ${f1(pct(settled, 95))} ms, ${fps(settled)} frames/s`);
 console.log(`map lasso of ${lasso[0].count} homes: selection + totals ${f1(pct(lasso.map((l) => l.hook), 50))} ms, on screen ${f1(pct(lasso.map((l) => l.screen), 50))} ms (median of 5; worst ${f1(Math.max(...lasso.map((l) => l.screen)))} ms)`);
 await browser.close();

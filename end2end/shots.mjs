@@ -2,7 +2,7 @@
 import { chromium } from '@playwright/test';
 const [base, dir] = [process.argv[2], process.argv[3]];
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
-async function shoot(user, path, file, viewport = { width: 1280, height: 900 }) {
+let shoot = async function (user, path, file, viewport = { width: 1280, height: 900 }) {
   const page = await browser.newPage({ viewport });
   await page.goto(`${base}/sign-in`);
   await page.getByLabel('Username').fill(user);
@@ -13,7 +13,10 @@ async function shoot(user, path, file, viewport = { width: 1280, height: 900 }) 
   await page.waitForTimeout(400);
   await page.screenshot({ path: `${dir}/${file}`, fullPage: false });
   await page.close();
-}
+};
+const only = process.env.SHOTS; // e.g. SHOTS=map: only the files whose names start with it
+const shootAll = shoot;
+shoot = (user, path, file, viewport) => (only && !file.startsWith(only) ? Promise.resolve() : shootAll(user, path, file, viewport));
 await shoot('chmo.east1', '/', 'my-work.png');
 await shoot('ihmo.east1', '/', 'my-work-introductory.png');
 await shoot('chmo.east1', async (page) => {
@@ -66,4 +69,32 @@ await shoot('admin', '/admin', 'admin.png', { width: 1280, height: 1300 });
   await page.screenshot({ path: `${dir}/feedback-phone-welsh.png`, fullPage: false });
   await page.close();
 }
+// The patch map in each colour mode (zoomed in so the shapes show), the whole council, the table and a phone.
+const openMap = async (page, query = '') => {
+  await page.goto(`${base}/map${query}`);
+  await page.waitForFunction(() => window.__hearthMap && window.__hearthMap.ready);
+};
+const zoomIn = (page, factor) => page.evaluate((f) => { const [cx, cy, mpp] = window.__hearthMap.view(); window.__hearthMap.frame(cx - 600, cy + 300, mpp * f); }, factor);
+for (const mode of ['patch', 'workload', 'arrears', 'visits', 'tenure', 'cases']) {
+  await shoot('tl.east', async (page) => {
+    await openMap(page);
+    await page.getByTestId('colour-mode').selectOption(mode);
+    await zoomIn(page, mode === 'patch' ? 1 : 0.45);
+  }, `map-${mode}.png`, { width: 1400, height: 1000 });
+}
+await shoot('asb.hub', async (page) => { await openMap(page, '?area=0'); }, 'map-council.png', { width: 1400, height: 1000 });
+await shoot('tl.west', async (page) => {
+  await openMap(page);
+  await page.getByTestId('tolerance').fill('3');
+  await page.getByTestId('suggest').click();
+  await page.getByTestId('proposal').waitFor();
+  await page.getByTestId('show-proposal').click();
+}, 'map-balance.png', { width: 1400, height: 1000 });
+await shoot('tl.east', async (page) => {
+  await openMap(page);
+  await page.getByTestId('table-tab').click();
+  await page.getByTestId('table-street').fill('Hull Road');
+  await page.getByTestId('table-select-all').click();
+}, 'map-table.png', { width: 1400, height: 1000 });
+await shoot('tl.east', async (page) => { await openMap(page); }, 'map-phone.png', { width: 390, height: 844 });
 await browser.close();

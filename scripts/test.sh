@@ -50,6 +50,8 @@ passed=$((passed + p)); failed=$((failed + f))
 if ! grep -q '^test result:' "$logs/cargo.log" || grep -qE '^error(\[E[0-9]+\]|: could not compile)' "$logs/cargo.log"; then failed=$((failed + 1)); echo "cargo test did not build or run"; fi
 drop_test_schemas
 rm -rf "${TMPDIR:-/tmp}/hearth-tests"
+# On CI the debug build is not needed again: free its disk before the release build.
+[[ "${CI:-}" == "true" ]] && rm -rf target/debug
 
 echo "==> Building the release site (cargo leptos build --release)"
 if ! cargo leptos build --release 2>&1 | tail -n 20; then

@@ -19,7 +19,11 @@ fn cell_for(extent: f64) -> f64 {
     (extent / 220.0).clamp(35.0, 120.0)
 }
 /// Territories reach this many cells from the nearest home, so a patch's clusters join into one region.
-const REACH: u32 = 12;
+const REACH: u32 = 10;
+
+type TerritoryKey = (i64, i64, usize, Option<i64>);
+/// The last territories drawn for each area, by (area, latest change, homes, last home id).
+static TERRITORIES: std::sync::LazyLock<std::sync::Mutex<HashMap<i64, (TerritoryKey, Vec<Territory>)>>> = std::sync::LazyLock::new(Default::default);
 
 /// Which area's map `who` may open (`requested`, or their own); 0 is the whole council, for the
 /// council-wide teams.
@@ -66,7 +70,10 @@ impl Prepared {
         let homes = self.pm_homes(assignment);
         patchmap::territories(&homes, &[], self.cell, REACH)
             .into_iter()
-            .map(|(patch, rings)| Territory { patch, rings: rings.iter().map(|r| smooth_ring(r, 2).iter().flat_map(|(x, y)| [x.round() as i32, y.round() as i32]).collect()).collect() })
+            .map(|(patch, rings)| Territory {
+                patch,
+                rings: rings.iter().map(|r| encode_ring(&smooth_ring(&simplify_ring(r, self.cell * 0.6), 1))).filter(|r| r.len() >= 6).collect(),
+            })
             .collect()
     }
     fn base(&self) -> Vec<u16> {
@@ -114,8 +121,9 @@ fn ward_outlines(p: &Projection, wards: &[(String, String)]) -> Vec<Outline> {
                 Some((x.round() as i32, y.round() as i32))
             })
             .collect();
-        let thin = thin_ring(&pts, 12);
-        (thin.len() >= 3).then(|| flatten(&thin))
+        let ring: Vec<(f64, f64)> = pts.iter().map(|&(x, y)| (x as f64, y as f64)).collect();
+        let simple = simplify_ring(&ring, 8.0);
+        (simple.len() >= 3).then(|| encode_ring(&simple))
     }
     wards
         .iter()
@@ -143,7 +151,8 @@ fn estate_outlines(src: &MapSource, homes: &[MapHome]) -> Vec<Outline> {
         .iter()
         .filter_map(|(id, name)| {
             let hull = convex_hull(by_estate.get(id)?);
-            (hull.len() >= 3).then(|| Outline { name: name.clone(), rings: vec![flatten(&hull)] })
+            let ring: Vec<(f64, f64)> = hull.iter().map(|&(x, y)| (x as f64, y as f64)).collect();
+            (hull.len() >= 3).then(|| Outline { name: name.clone(), rings: vec![encode_ring(&ring)] })
         })
         .collect()
 }
@@ -151,7 +160,19 @@ fn estate_outlines(src: &MapSource, homes: &[MapHome]) -> Vec<Outline> {
 pub async fn map_data(store: &dyn Store, who: &Principal, area: Option<i64>) -> Result<MapData, AppError> {
     let area = map_area(who, area)?;
     let p = prepare(store, area).await?;
-    let territories = p.territories(&p.base());
+    // Today's territories change only with a patch change (or new homes): keep the last ones per area.
+    let key = (area, p.src.change, p.homes.len(), p.homes.last().map(|h| h.id));
+    let cached = TERRITORIES.lock().ok().and_then(|c| c.get(&area).filter(|(k, _)| *k == key).map(|(_, t)| t.clone()));
+    let territories = match cached {
+        Some(t) => t,
+        None => {
+            let t = p.territories(&p.base());
+            if let Ok(mut c) = TERRITORIES.lock() {
+                c.insert(area, (key, t.clone()));
+            }
+            t
+        }
+    };
     Ok(MapData {
         area_team_id: area,
         area: p.src.area.clone(),

@@ -320,7 +320,7 @@ pub struct MapPatch {
     pub challenging: bool,
 }
 
-/// A named outline (ward or estate): rings of x, y metres, flattened.
+/// A named outline (ward or estate): rings of x, y metres, delta-encoded ([`encode_ring`]).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Outline {
@@ -328,7 +328,7 @@ pub struct Outline {
     pub rings: Vec<Vec<i32>>,
 }
 
-/// A patch's territory: rings of x, y metres, flattened (outer rings anticlockwise).
+/// A patch's territory: rings of x, y metres, delta-encoded ([`encode_ring`]; outer rings anticlockwise).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Territory {
@@ -883,15 +883,86 @@ pub fn convex_hull(points: &[(i32, i32)]) -> Vec<(i32, i32)> {
     lower
 }
 
-/// Drops points closer than `min_m` metres to the previous kept point (ring thinning for outlines).
-pub fn thin_ring(ring: &[(i32, i32)], min_m: i32) -> Vec<(i32, i32)> {
-    let mut out: Vec<(i32, i32)> = Vec::with_capacity(ring.len());
-    for &p in ring {
-        if out.last().is_none_or(|q: &(i32, i32)| (p.0 - q.0).abs().max((p.1 - q.1).abs()) >= min_m) {
-            out.push(p);
+/// Douglas–Peucker simplification of a closed ring (first point not repeated in the output):
+/// keeps the points that stray more than `tol` metres from the simplified outline.
+pub fn simplify_ring(ring: &[(f64, f64)], tol: f64) -> Vec<(f64, f64)> {
+    let mut r: Vec<(f64, f64)> = ring.to_vec();
+    if r.len() > 1 && r.first() == r.last() {
+        r.pop();
+    }
+    let n = r.len();
+    if n < 4 {
+        return r;
+    }
+    // Split at the point farthest from the first, and simplify both halves as open lines.
+    let far = (1..n).max_by(|&a, &b| dist2(r[0], r[a]).total_cmp(&dist2(r[0], r[b]))).unwrap_or(n / 2);
+    let mut keep = vec![false; n + 1];
+    keep[0] = true;
+    keep[far] = true;
+    keep[n] = true;
+    let closed: Vec<(f64, f64)> = r.iter().copied().chain(std::iter::once(r[0])).collect();
+    let mut stack = vec![(0usize, far), (far, n)];
+    while let Some((a, b)) = stack.pop() {
+        if b <= a + 1 {
+            continue;
+        }
+        let (mut worst, mut at) = (0.0f64, 0usize);
+        for i in a + 1..b {
+            let d = seg_dist2(closed[i], closed[a], closed[b]);
+            if d > worst {
+                worst = d;
+                at = i;
+            }
+        }
+        if worst > tol * tol {
+            keep[at] = true;
+            stack.push((a, at));
+            stack.push((at, b));
         }
     }
+    (0..n).filter(|&i| keep[i]).map(|i| r[i]).collect()
+}
+
+fn dist2(a: (f64, f64), b: (f64, f64)) -> f64 {
+    (a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)
+}
+
+fn seg_dist2(p: (f64, f64), a: (f64, f64), b: (f64, f64)) -> f64 {
+    let l = dist2(a, b);
+    if l == 0.0 {
+        return dist2(p, a);
+    }
+    let t = (((p.0 - a.0) * (b.0 - a.0) + (p.1 - a.1) * (b.1 - a.1)) / l).clamp(0.0, 1.0);
+    dist2(p, (a.0 + t * (b.0 - a.0), a.1 + t * (b.1 - a.1)))
+}
+
+/// A ring as delta-encoded integers: x0, y0, then each point's change from the one before.
+pub fn encode_ring(ring: &[(f64, f64)]) -> Vec<i32> {
+    let mut out = Vec::with_capacity(ring.len() * 2);
+    let (mut px, mut py) = (0i32, 0i32);
+    for &(x, y) in ring {
+        let (x, y) = (x.round() as i32, y.round() as i32);
+        if !out.is_empty() && x == px && y == py {
+            continue;
+        }
+        out.push(x - px);
+        out.push(y - py);
+        px = x;
+        py = y;
+    }
     out
+}
+
+pub fn decode_ring(v: &[i32]) -> Vec<(f64, f64)> {
+    let (mut x, mut y) = (0i32, 0i32);
+    v.chunks(2)
+        .filter(|c| c.len() == 2)
+        .map(|c| {
+            x += c[0];
+            y += c[1];
+            (x as f64, y as f64)
+        })
+        .collect()
 }
 
 /// Chaikin corner cutting: rounds a traced staircase boundary into a smooth outline. Each pass
@@ -918,9 +989,6 @@ pub fn smooth_ring(ring: &[(f64, f64)], passes: u32) -> Vec<(f64, f64)> {
     r
 }
 
-pub fn flatten(ring: &[(i32, i32)]) -> Vec<i32> {
-    ring.iter().flat_map(|p| [p.0, p.1]).collect()
-}
 
 #[cfg(test)]
 mod tests {
@@ -1096,12 +1164,10 @@ mod tests {
     }
 
     #[test]
-    fn hulls_and_thinning() {
+    fn hulls_simplifying_smoothing_and_ring_encoding() {
         let pts = [(0, 0), (10, 0), (5, 5), (10, 10), (0, 10), (5, 5)];
         assert_eq!(convex_hull(&pts), vec![(0, 0), (10, 0), (10, 10), (0, 10)]);
         assert_eq!(convex_hull(&[(1, 1), (1, 1)]), vec![(1, 1)]);
-        assert_eq!(thin_ring(&[(0, 0), (1, 1), (5, 0), (6, 0), (20, 0)], 5), vec![(0, 0), (5, 0), (20, 0)]);
-        assert_eq!(flatten(&[(1, 2), (3, 4)]), vec![1, 2, 3, 4]);
         let square = [(0.0, 0.0), (4.0, 0.0), (4.0, 4.0), (0.0, 4.0), (0.0, 0.0)];
         let once = smooth_ring(&square, 1);
         assert_eq!(once.len(), 8, "closing point dropped, two points per edge");
@@ -1111,5 +1177,13 @@ mod tests {
         let other = smooth_ring(&[(4.0, 0.0), (0.0, 0.0), (0.0, -4.0), (4.0, -4.0)], 1);
         assert!(other.contains(&(1.0, 0.0)) && other.contains(&(3.0, 0.0)));
         assert_eq!(smooth_ring(&square, 2).len(), 16);
+        // A staircase simplifies to its diagonal; a square keeps its corners.
+        let stairs: Vec<(f64, f64)> = (0..10).flat_map(|i| [(i as f64, i as f64), (i as f64 + 1.0, i as f64)]).chain([(10.0, 10.0), (0.0, 10.0)]).collect();
+        let simple = simplify_ring(&stairs, 1.0);
+        assert!(simple.len() <= 5, "{simple:?}");
+        assert_eq!(simplify_ring(&square, 0.5).len(), 4);
+        let enc = encode_ring(&[(100.2, -50.0), (103.0, -48.0), (103.0, -48.0), (90.0, -60.0)]);
+        assert_eq!(enc, vec![100, -50, 3, 2, -13, -12]);
+        assert_eq!(decode_ring(&enc), vec![(100.0, -50.0), (103.0, -48.0), (90.0, -60.0)]);
     }
 }

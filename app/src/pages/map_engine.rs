@@ -77,13 +77,19 @@ impl Territories {
             .iter()
             .filter_map(|t| {
                 let idx = patches.iter().position(|p| p.id == t.patch)? as u16;
-                let rings: Vec<Vec<(f64, f64)>> = t.rings.iter().map(|r| r.chunks(2).map(|c| (c[0] as f64, c[1] as f64)).collect()).collect();
+                let rings: Vec<Vec<(f64, f64)>> = t.rings.iter().map(|r| decode_ring(r)).collect();
                 // Label at the centroid of the largest ring.
                 let best = rings.iter().max_by(|a, b| ring_area(a).abs().total_cmp(&ring_area(b).abs()))?;
                 let label = centroid(best);
                 Some((idx, rings, label))
             })
-            .collect();
+            .collect::<Vec<_>>();
+        // Largest first, so their labels win where labels would overlap.
+        let mut shapes = shapes;
+        shapes.sort_by(|a, b| {
+            let area = |r: &Vec<Vec<(f64, f64)>>| r.iter().map(|x| ring_area(x)).sum::<f64>();
+            area(&b.1).total_cmp(&area(&a.1))
+        });
         Territories { shapes }
     }
 }
@@ -129,8 +135,9 @@ pub struct Engine {
     pub selected_count: usize,
     /// A balance suggestion's patch per home, drawn instead of the draft while shown.
     pub proposal: Option<Vec<u16>>,
-    pub wards: Vec<Outline>,
-    pub estates: Vec<Outline>,
+    /// Ward and estate outlines: rings in metres.
+    pub wards: Vec<Vec<Vec<(f64, f64)>>>,
+    pub estates: Vec<Vec<Vec<(f64, f64)>>>,
     pub territories: Territories,
     pub change: i64,
     pub view: View,
@@ -140,6 +147,8 @@ pub struct Engine {
     pub mode: ColourMode,
     pub lasso: Vec<(f64, f64)>,
     pub hover: Option<u32>,
+    /// Bumped whenever the base layer (territories, tints, tiles) must be drawn again.
+    pub base_gen: u64,
     pub buf: Vec<u32>,
     glyphs: Vec<Vec<Vec<(i32, i32)>>>,
 }
@@ -169,8 +178,8 @@ impl Engine {
             selected: vec![false; n],
             selected_count: 0,
             proposal: None,
-            wards: d.wards.clone(),
-            estates: d.estates.clone(),
+            wards: d.wards.iter().map(|o| o.rings.iter().map(|r| decode_ring(r)).collect()).collect(),
+            estates: d.estates.iter().map(|o| o.rings.iter().map(|r| decode_ring(r)).collect()).collect(),
             territories: Territories::new(&d.territories, &d.patches),
             change: d.change,
             view: View { cx: 0.0, cy: 0.0, mpp: 10.0 },
@@ -180,6 +189,7 @@ impl Engine {
             mode: ColourMode::Patch,
             lasso: Vec::new(),
             hover: None,
+            base_gen: 0,
             buf: Vec::new(),
             glyphs,
         };
@@ -228,7 +238,8 @@ impl Engine {
         self.proposal.as_deref().unwrap_or(&self.now)
     }
 
-    fn colour_shape(&self, i: usize) -> (u32, usize) {
+    /// (colour, glyph) per patch index (patch mode) or per legend category (other modes).
+    fn palette(&self) -> Vec<(u32, usize)> {
         let shape_ix = |s: Shape| match s {
             Shape::Dot => 0,
             Shape::Square => 1,
@@ -238,16 +249,15 @@ impl Engine {
             Shape::Ring => 5,
         };
         match self.mode {
-            ColourMode::Patch => {
-                let p = self.shown()[i] as usize;
-                (rgba(patch_colour(p)), shape_ix(patch_shape(p)))
-            }
-            m => {
-                let l = legend(m);
-                let c = category(m, self.flags[i], &self.weights);
-                let item = &l[c.min(l.len() - 1)];
-                (rgba(item.colour), shape_ix(item.shape))
-            }
+            ColourMode::Patch => (0..self.patches.len().max(1)).map(|p| (rgba(patch_colour(p)), shape_ix(patch_shape(p)))).collect(),
+            m => legend(m).iter().map(|item| (rgba(item.colour), shape_ix(item.shape))).collect(),
+        }
+    }
+
+    fn slot(&self, i: usize) -> usize {
+        match self.mode {
+            ColourMode::Patch => self.shown()[i] as usize,
+            m => category(m, self.flags[i], &self.weights),
         }
     }
 
@@ -263,8 +273,8 @@ impl Engine {
         let (ox, oy) = (self.width * self.dpr / 2.0, self.height * self.dpr / 2.0);
         let outline = rgba("#111827");
         let ring_r = (r + (1.0 * self.dpr).round() as i32 + 1).min(14);
-        // Precomputed colours per category (or patch) keep the loop tight.
-        let cs: Vec<(u32, usize)> = (0..self.xs.len()).map(|i| self.colour_shape(i)).collect();
+        let palette = self.palette();
+        let cs: Vec<(u32, usize)> = (0..self.xs.len()).map(|i| palette.get(self.slot(i)).copied().unwrap_or((outline, 0))).collect();
         let stamp = |buf: &mut Vec<u32>, px: i32, py: i32, g: &[(i32, i32)], c: u32| {
             if px < -16 || py < -16 || px >= w + 16 || py >= h + 16 {
                 return;
@@ -277,16 +287,23 @@ impl Engine {
             }
         };
         let mut buf = std::mem::take(&mut self.buf);
-        // Unselected first, selected on top with a dark ring.
-        for pass in 0..2 {
+        // Ordinary homes first, then those with something to see (arrears, cases...), then the
+        // selection on top with a dark ring.
+        let plain = |i: usize| self.mode != ColourMode::Patch && self.slot(i) == 0;
+        for pass in 0..3 {
             for i in 0..self.xs.len() {
-                if self.selected[i] != (pass == 1) {
+                let draw = match pass {
+                    0 => !self.selected[i] && (self.mode == ColourMode::Patch || plain(i)),
+                    1 => !self.selected[i] && self.mode != ColourMode::Patch && !plain(i),
+                    _ => self.selected[i],
+                };
+                if !draw {
                     continue;
                 }
                 let px = ((self.xs[i] as f64 - self.view.cx) * k + ox).round() as i32;
                 let py = (oy - (self.ys[i] as f64 - self.view.cy) * k).round() as i32;
                 let (c, s) = cs[i];
-                if pass == 1 {
+                if pass == 2 {
                     stamp(&mut buf, px, py, &self.glyphs[0][ring_r as usize], outline);
                 }
                 stamp(&mut buf, px, py, &self.glyphs[s][r as usize], c);
@@ -433,7 +450,7 @@ mod tests {
             homes: PackedHomes::pack(&homes, (0..10).map(|s| format!("Street {s}")).collect()),
             wards: vec![],
             estates: vec![],
-            territories: vec![Territory { patch: 9, rings: vec![vec![100, 0, 180, 0, 180, 180, 100, 180, 100, 0]] }],
+            territories: vec![Territory { patch: 9, rings: vec![encode_ring(&[(100.0, 0.0), (180.0, 0.0), (180.0, 180.0), (100.0, 180.0)])] }],
             tile_url: None,
         }
     }
