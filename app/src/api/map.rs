@@ -40,5 +40,5 @@ pub async fn save_patch_change(change: PatchChangeRequest) -> Result<crate::doma
 #[server(prefix = "/fn", endpoint = "map_changes")]
 pub async fn get_changes_since(area: i64, since: i64) -> Result<crate::domain::mapdata::PatchChangesSince, AppError> {
     let (store, who, _) = super::context().await?;
-    super::map_service::changes_since(&*store, &who, area, since).await
+    super::map_service::changes_since(&*store, &who, Some(area), since).await
 }

@@ -305,8 +305,8 @@ pub async fn save_change(store: &dyn Store, who: &Principal, c: &PatchChangeRequ
     Ok(saved)
 }
 
-pub async fn changes_since(store: &dyn Store, who: &Principal, area: i64, since: i64) -> Result<PatchChangesSince, AppError> {
-    let area = map_area(who, Some(area))?;
+pub async fn changes_since(store: &dyn Store, who: &Principal, area: Option<i64>, since: i64) -> Result<PatchChangesSince, AppError> {
+    let area = map_area(who, area)?;
     store.patch_changes_since(area, since, &today().to_string()).await
 }
 

@@ -66,6 +66,25 @@ pub const ASB_CASE: u16 = 1 << 5;
 pub const SUSTAIN_CASE: u16 = 1 << 6;
 pub const VULNERABLE: u16 = 1 << 7;
 
+/// The map flag an open (not need-to-know) case sets on its home, if any: ASB and neighbour
+/// cases are ASB; sustainment and vulnerability cases are worked with the Sustainable Tenancy HMO.
+pub fn case_flag(kind: super::CaseKind) -> u16 {
+    use super::CaseKind as K;
+    match kind {
+        K::Asb | K::NeighbourDispute => ASB_CASE,
+        K::Sustainment | K::Vulnerability => SUSTAIN_CASE,
+        _ => 0,
+    }
+}
+
+/// When a home moves patch, its tenancy follows to the new patch's officer only if the old
+/// patch's officer holds it (someone else holding it passes it on themselves) and the new patch
+/// has an officer who is not already the holder. Returns the new holder.
+pub fn follows_home(holder: Option<i64>, old_officer: Option<i64>, new_officer: Option<i64>) -> Option<i64> {
+    let new = new_officer?;
+    (holder.is_some() && holder == old_officer && holder != Some(new)).then_some(new)
+}
+
 /// What the server knows of one home, before it becomes flags.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct HomeFacts {
@@ -1003,6 +1022,21 @@ mod tests {
         assert!(f & VISIT_OVERDUE != 0 && f & SUSTAIN_CASE != 0 && f & VULNERABLE != 0 && f & ASB_CASE == 0);
         assert_eq!(tenure_of(HomeFacts::default().flags()), MapTenure::Empty);
         assert_eq!(tenure_of(HomeFacts { tenure: Some(Tenure::Leasehold), ..Default::default() }.flags()), MapTenure::Secure);
+    }
+
+    #[test]
+    fn case_flags_and_who_follows_a_moved_home() {
+        use crate::domain::CaseKind;
+        assert_eq!(case_flag(CaseKind::Asb), ASB_CASE);
+        assert_eq!(case_flag(CaseKind::NeighbourDispute), ASB_CASE);
+        assert_eq!(case_flag(CaseKind::Sustainment), SUSTAIN_CASE);
+        assert_eq!(case_flag(CaseKind::Vulnerability), SUSTAIN_CASE);
+        assert_eq!(case_flag(CaseKind::Arrears), 0);
+        assert_eq!(follows_home(Some(1), Some(1), Some(2)), Some(2));
+        assert_eq!(follows_home(Some(3), Some(1), Some(2)), None, "held by someone else");
+        assert_eq!(follows_home(Some(2), Some(1), Some(2)), None);
+        assert_eq!(follows_home(Some(1), Some(1), None), None, "the new patch has no officer");
+        assert_eq!(follows_home(None, None, Some(2)), None);
     }
 
     #[test]

@@ -154,9 +154,7 @@ fn draw_base(e: &Engine, bctx: &web_sys::CanvasRenderingContext2d) {
         ctx.close_path();
     };
     // Patch territories: a tint per patch (or by load in workload mode), outlined.
-    let shown_totals = totals(&e.flags, e.shown(), e.patches.len(), &e.weights);
-    let officers = e.patches.iter().filter(|p| p.officer_id.is_some()).count().max(1);
-    let band = Band::new(shown_totals.iter().map(|t| t.weight).sum(), officers, 10);
+    let (shown_totals, band) = e.shown_band();
     for (idx, rings, _) in &e.territories.shapes {
         bctx.begin_path();
         for r in rings {
@@ -258,9 +256,7 @@ fn paint(e: &mut Engine, base: &web_sys::HtmlCanvasElement, points: &web_sys::Ht
         let _ = bctx.draw_image_with_html_canvas_element_and_dw_and_dh(&c.canvas, sx * dpr, sy * dpr, (c.width + 2.0 * c.margin) * k * dpr, (c.height + 2.0 * c.margin) * k * dpr);
         (k - 1.0).abs() > 1e-9
     });
-    let shown_totals = totals(&e.flags, e.shown(), e.patches.len(), &e.weights);
-    let officers = e.patches.iter().filter(|p| p.officer_id.is_some()).count().max(1);
-    let band = Band::new(shown_totals.iter().map(|t| t.weight).sum(), officers, 10);
+    let (shown_totals, band) = e.shown_band();
     // Points.
     e.rasterise();
     let bytes: &[u8] = unsafe { std::slice::from_raw_parts(e.buf.as_ptr() as *const u8, e.buf.len() * 4) };
@@ -541,7 +537,7 @@ pub fn MapPage() -> impl IntoView {
                                 redraw();
                             })));
                         }
-                        officers.set(d.patches.iter().filter(|p| p.officer_id.is_some()).count().max(1));
+                        officers.set(e.officers());
                         meta.set(Some((d.area_team_id, d.area.clone(), d.can_reshape, d.change)));
                         engine.set_value(Some(e));
                         let size = stage_ref.get_untracked().map(|s| s.get_bounding_client_rect()).map(|r| (r.width().max(50.0), r.height().max(50.0)));

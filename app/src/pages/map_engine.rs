@@ -240,14 +240,8 @@ impl Engine {
 
     /// (colour, glyph) per patch index (patch mode) or per legend category (other modes).
     fn palette(&self) -> Vec<(u32, usize)> {
-        let shape_ix = |s: Shape| match s {
-            Shape::Dot => 0,
-            Shape::Square => 1,
-            Shape::Triangle => 2,
-            Shape::Diamond => 3,
-            Shape::Cross => 4,
-            Shape::Ring => 5,
-        };
+        // Glyphs are built in `Shape`'s declaration order, so a shape's discriminant is its index.
+        let shape_ix = |s: Shape| s as usize;
         match self.mode {
             ColourMode::Patch => (0..self.patches.len().max(1)).map(|p| (rgba(patch_colour(p)), shape_ix(patch_shape(p)))).collect(),
             m => legend(m).iter().map(|item| (rgba(item.colour), shape_ix(item.shape))).collect(),
@@ -386,6 +380,18 @@ impl Engine {
             }
         }
         c.into_iter().enumerate().filter(|(_, n)| *n > 0).map(|(p, n)| (p as u16, n)).collect()
+    }
+
+    /// Patches with an officer: how many share the workload (at least one).
+    pub fn officers(&self) -> usize {
+        self.patches.iter().filter(|p| p.officer_id.is_some()).count().max(1)
+    }
+
+    /// Totals of the patches as drawn (draft or shown proposal) and the ±10% band they are read against.
+    pub fn shown_band(&self) -> (Vec<PatchTotals>, Band) {
+        let t = totals(&self.flags, self.shown(), self.patches.len(), &self.weights);
+        let band = Band::new(t.iter().map(|x| x.weight).sum(), self.officers(), 10);
+        (t, band)
     }
 
     pub fn draft_totals(&self) -> Vec<PatchTotals> {

@@ -51,11 +51,7 @@ pub struct SinceQuery {
 #[utoipa::path(get, path = "/api/v1/map/changes", tag = "patch map", params(SinceQuery), security(("bearer" = [])),
     responses((status = 200, body = PatchChangesSince), (status = 403, body = ErrorBody)))]
 pub async fn changes(State(state): State<AppState>, SignedIn(who): SignedIn, Query(q): Query<SinceQuery>) -> Response {
-    let area = match svc::map_area(&who, q.area) {
-        Ok(a) => a,
-        Err(e) => return app_error(e),
-    };
-    reply(svc::changes_since(&*state.store, &who, area, q.since).await)
+    reply(svc::changes_since(&*state.store, &who, q.area, q.since).await)
 }
 
 /// Moves homes between an area's patches (Team Leaders of the area). Every patch a home leaves

@@ -4,8 +4,10 @@
 use std::collections::{HashMap, HashSet};
 
 use app::api::store::{MapHomeRow, MapSource};
-use app::domain::mapdata::{PatchChangesSince, SavedPatchChange, HomeCard, HomeFacts, HomeMove, HomeRow, MapPatch, PatchChangeRequest, WorkloadWeights, touched_patches};
-use app::domain::{Pence, Role, Tenure};
+use app::domain::mapdata::{
+    ASB_CASE, HomeCard, HomeFacts, HomeMove, HomeRow, MapPatch, PatchChangeRequest, PatchChangesSince, SUSTAIN_CASE, SavedPatchChange, WorkloadWeights, case_flag, follows_home, touched_patches,
+};
+use app::domain::{CaseKind, Pence, Role, Tenure};
 use app::error::AppError;
 use sqlx::{Any, Row};
 
@@ -102,11 +104,11 @@ pub async fn map_source(db: &Db, area: i64, today: &str) -> Result<MapSource, Ap
     .map_err(internal)?
     {
         let Some(pid) = oi(&r, "pid") else { continue };
-        match s(&r, "kind").as_str() {
-            "asb" | "neighbour_dispute" => {
+        match CaseKind::parse(&s(&r, "kind")).map(case_flag) {
+            Some(ASB_CASE) => {
                 asb.insert(pid);
             }
-            "sustainment" | "vulnerability" => {
+            Some(SUSTAIN_CASE) => {
                 sustain.insert(pid);
             }
             _ => {}
@@ -336,11 +338,7 @@ pub async fn apply_patch_change(db: &Db, c: &PatchChangeRequest, by: i64) -> Res
         for t in q.fetch_all(&mut *tx).await.map_err(internal)? {
             let pid = i(&t, "property_id");
             let old_owner = oi(&t, "owner_id");
-            let old_patch_officer = patches[&from[&pid]].2;
-            let Some(new_owner) = patches[&to_of[&pid]].2 else { continue };
-            if old_owner != old_patch_officer || old_owner == Some(new_owner) {
-                continue; // held by someone other than the patch's officer: theirs to pass on
-            }
+            let Some(new_owner) = follows_home(old_owner, patches[&from[&pid]].2, patches[&to_of[&pid]].2) else { continue };
             let tid = i(&t, "id");
             sqlx::query::<Any>("UPDATE tenancies SET owner_id = $1, version = version + 1 WHERE id = $2").bind(new_owner).bind(tid).execute(&mut *tx).await.map_err(internal)?;
             transfer(&mut tx, "tenancy", tid, old_owner, new_owner, &reason, by, &now).await?;
