@@ -61,7 +61,9 @@ pub fn router(state: AppState) -> Router {
         .with_same_site(SameSite::Lax)
         .with_http_only(true)
         .with_secure(state.config.secure_cookies)
-        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(SESSION_IDLE_MINUTES)));
+        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(SESSION_IDLE_MINUTES)))
+        // Every signed-in request slides the expiry on; the store writes it at most once a minute.
+        .with_always_save(true);
     let store = state.store.clone();
     let context = move || provide_context(store.clone());
     let mut router = Router::new();

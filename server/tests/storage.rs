@@ -113,6 +113,49 @@ async fn session_store_round_trips_and_expires() {
     }
 }
 
+/// The idle expiry slides on as the officer works, written at most once a minute; a save never
+/// brings back a session that was deleted (signed out) meanwhile.
+#[tokio::test]
+async fn session_expiry_slides_without_a_write_per_request() {
+    for engine in engines() {
+        let db = fresh_db(engine).await;
+        let store = SqlSessionStore::new(db.clone());
+        let now = time::OffsetDateTime::now_utc();
+        let mut record = Record { id: Id::default(), data: Default::default(), expiry_date: now + time::Duration::minutes(30) };
+        record.data.insert("user_id".into(), serde_json::json!(7));
+        store.create(&mut record).await.unwrap();
+        let stored = |db: hearth::db::Db, id: Id| async move {
+            sqlx::query_scalar::<sqlx::Any, String>("SELECT expires_at FROM sessions WHERE id = $1").bind(id.to_string()).fetch_one(&db.pool).await.unwrap()
+        };
+        let first = stored(db.clone(), record.id).await;
+        // A request 20 seconds later: unchanged data, expiry moved less than the interval, no write.
+        let mut later = store.load(&record.id).await.unwrap().unwrap();
+        later.expiry_date = now + time::Duration::minutes(30) + time::Duration::seconds(20);
+        store.save(&later).await.unwrap();
+        assert_eq!(stored(db.clone(), record.id).await, first, "no write for a 20-second slide");
+        // Two minutes later: the expiry is written.
+        later.expiry_date = now + time::Duration::minutes(32);
+        store.save(&later).await.unwrap();
+        assert!(stored(db.clone(), record.id).await > first, "the expiry slid on");
+        // Changed data is always written.
+        later.data.insert("user_id".into(), serde_json::json!(8));
+        store.save(&later).await.unwrap();
+        assert_eq!(store.load(&record.id).await.unwrap().unwrap().data["user_id"], 8);
+        // Signed out elsewhere, then a concurrent request saves: the session stays gone.
+        store.delete(&record.id).await.unwrap();
+        later.expiry_date = now + time::Duration::minutes(40);
+        store.save(&later).await.unwrap();
+        assert!(store.load(&record.id).await.unwrap().is_none(), "a save does not resurrect a deleted session");
+        // A second process's store (no memory of this session) deleting it is respected too.
+        let mut other = Record { id: Id::default(), data: later.data.clone(), expiry_date: now + time::Duration::minutes(30) };
+        store.create(&mut other).await.unwrap();
+        SqlSessionStore::new(db.clone()).delete(&other.id).await.unwrap();
+        other.expiry_date = now + time::Duration::minutes(35);
+        store.save(&other).await.unwrap();
+        assert!(store.load(&other.id).await.unwrap().is_none());
+    }
+}
+
 /// The same seed gives the same council: a checksum over references, names and balances.
 #[tokio::test]
 async fn the_demo_council_is_deterministic() {

@@ -33,29 +33,25 @@ use crate::state::AppState;
 pub const SESSION_USER_KEY: &str = "user_id";
 pub const SESSION_IDLE_MINUTES: i64 = 30;
 
-/// Loads an active user as a `Principal`.
+/// Loads an active user as a `Principal`, with the absent officers they cover today, in one query
+/// (it runs on every signed-in request): one row per cover, or one row with no cover.
 pub async fn load_principal(db: &Db, user_id: i64) -> Option<Principal> {
-    let row = sqlx::query::<Any>(
-        "SELECT u.id, u.username, u.display_name, u.role, u.area_team_id, a.name AS area_team, u.agency_id, g.name AS agency \
+    let today = app::api::service::today().to_string();
+    let rows = sqlx::query::<Any>(
+        "SELECT u.id, u.username, u.display_name, u.role, u.area_team_id, a.name AS area_team, u.agency_id, g.name AS agency, \
+           c.absent_user_id \
          FROM users u LEFT JOIN area_teams a ON a.id = u.area_team_id LEFT JOIN agencies g ON g.id = u.agency_id \
-         WHERE u.id = $1 AND u.active = 1",
+           LEFT JOIN covers c ON c.cover_user_id = u.id AND c.starts_on <= $2 AND c.ends_on >= $2 AND c.ended_at IS NULL \
+         WHERE u.id = $1 AND u.active = 1 ORDER BY c.absent_user_id",
     )
     .bind(user_id)
-    .fetch_optional(&db.pool)
+    .bind(today)
+    .fetch_all(&db.pool)
     .await
     .inspect_err(|e| tracing::error!(error = %e, "loading user"))
-    .ok()??;
-    let today = app::api::service::today().to_string();
-    let covering = sqlx::query::<Any>("SELECT absent_user_id FROM covers WHERE cover_user_id = $1 AND starts_on <= $2 AND ends_on >= $2 AND ended_at IS NULL")
-        .bind(user_id)
-        .bind(today)
-        .fetch_all(&db.pool)
-        .await
-        .inspect_err(|e| tracing::error!(error = %e, "loading covers"))
-        .ok()?
-        .iter()
-        .filter_map(|r| r.try_get::<i64, _>(0).ok())
-        .collect();
+    .ok()?;
+    let row = rows.first()?;
+    let covering = rows.iter().filter_map(|r| r.try_get::<Option<i64>, _>("absent_user_id").ok().flatten()).collect();
     Some(Principal {
         user_id: row.try_get("id").ok()?,
         username: row.try_get("username").ok()?,
