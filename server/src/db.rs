@@ -68,12 +68,13 @@ impl Db {
             Backend::Sqlite => sqlite_url_creating_folder(url)?,
             Backend::Postgres => url.to_string(),
         };
-        let options = AnyPoolOptions::new()
-            .acquire_timeout(Duration::from_secs(10))
-            .max_connections(match backend {
-                Backend::Sqlite => 8,
-                Backend::Postgres => 16,
-            });
+        // SQLite runs each connection on its own thread: more than a few only adds switching
+        // on a small machine. `HEARTH_DB_CONNECTIONS` overrides the default for a bigger one.
+        let connections = std::env::var("HEARTH_DB_CONNECTIONS").ok().and_then(|v| v.parse::<u32>().ok()).filter(|n| *n > 0);
+        let options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(10)).max_connections(connections.unwrap_or(match backend {
+            Backend::Sqlite => 8,
+            Backend::Postgres => 16,
+        }));
         let options = if backend == Backend::Sqlite {
             options.after_connect(|conn, _meta| {
                 Box::pin(async move {

@@ -292,6 +292,31 @@ async fn my_work_lists_the_officers_own_caseload() {
         let rows = intro["tenancies"].as_array().unwrap();
         assert!(!rows.is_empty() && rows.iter().all(|t| t["tenure"] == "introductory" || t["tenure"] == "extended_introductory"));
         assert!(rows.iter().all(|t| t["clock"].is_string()), "every introductory tenancy carries its review clock");
+        // Every row names its tenants, as the household records them.
+        let officer_rows = v["tenancies"].as_array().unwrap();
+        assert!(officer_rows.iter().all(|t| !t["tenants"].as_str().unwrap().is_empty()), "each tenancy names its tenants");
+        let first = &officer_rows[0];
+        let named = scalar(
+            &app.db,
+            &format!(
+                "SELECT COUNT(*) FROM household_members h JOIN tenancies t ON t.id = h.tenancy_id WHERE t.reference = '{}' AND h.is_tenant = 1",
+                first["reference"].as_str().unwrap()
+            ),
+        )
+        .await;
+        assert_eq!(first["tenants"].as_str().unwrap().split(" and ").count() as i64, named);
+        let arrears = scalar(&app.db, "SELECT COUNT(*) FROM tenancies t JOIN users u ON u.id = t.owner_id JOIN rent_accounts r ON r.tenancy_id = t.id WHERE u.username = 'chmo.east1' AND t.status = 'active' AND r.balance_pence > 15000").await;
+        assert_eq!(v["counts"][2]["count"], arrears);
+        // The Team Leader's alarm counts exactly the proposals their approvals queue shows waiting.
+        let tl = app.token("tl.east", PASSWORD).await.unwrap();
+        let queue = body_json(app.get_bearer("/api/v1/approvals", &tl).await).await;
+        let waiting = queue.as_array().unwrap().iter().filter(|w| w["state"] == "proposed").count();
+        let work = body_json(app.get_bearer("/api/v1/my-work", &tl).await).await;
+        let alarm = work["alarms"].as_array().unwrap().iter().find_map(|a| a["text"].as_str().filter(|t| t.contains("waiting for your decision")).map(str::to_string));
+        match waiting {
+            0 => assert!(alarm.is_none()),
+            n => assert!(alarm.unwrap().starts_with(&format!("{n} proposal")), "{n} waiting"),
+        }
     }
 }
 

@@ -128,8 +128,8 @@ async fn alarms(store: &dyn Store, who: &Principal, today: NaiveDate) -> Result<
             });
         }
     }
-    if who.role == Role::TeamLeader {
-        let waiting = store.open_items(who.area_team_id).await?.into_iter().filter(|w| w.state == "proposed").count();
+    if let (Role::TeamLeader, Some(area)) = (who.role, who.area_team_id) {
+        let waiting = store.proposals_waiting(area).await?;
         if waiting > 0 {
             alarms.push(Alarm {
                 level: ClockStatus::DueSoon,

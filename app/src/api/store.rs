@@ -170,6 +170,8 @@ pub trait Store: Send + Sync + 'static {
     async fn record_notice_served(&self, tenancy_id: i64, version: i64, served_on: &str, by: i64) -> Result<(), AppError>;
     /// Open items (proposed or sent back) for an area team (None: every area).
     async fn open_items(&self, area_team_id: Option<i64>) -> Result<Vec<WorkflowView>, AppError>;
+    /// How many proposals wait for a decision in an area team: the count `open_items` would list as proposed.
+    async fn proposals_waiting(&self, area_team_id: i64) -> Result<i64, AppError>;
     async fn workflow_item(&self, id: i64) -> Result<Option<(WorkflowView, i64, i64, i64)>, AppError>;
     /// Applies approved changes whose effective date has come; returns how many.
     async fn apply_due_changes(&self, today: &str) -> Result<u64, AppError>;

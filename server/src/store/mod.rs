@@ -59,6 +59,19 @@ pub fn bind_ids<'q>(mut q: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'
     q
 }
 
+/// An aggregate that folds the rows of a query into one JSON array of objects (`fields` are
+/// key and SQL expression), ordered by `order`, spelled for the engine. A page of many rows then
+/// crosses from the database to Hearth as one value instead of one message per row, which on
+/// SQLite is most of a list's cost. Empty gives `[]`.
+pub fn json_rows(backend: crate::db::Backend, fields: &[(&str, &str)], order: &str) -> String {
+    let (agg, obj) = match backend {
+        crate::db::Backend::Sqlite => ("json_group_array", "json_object"),
+        crate::db::Backend::Postgres => ("json_agg", "json_build_object"),
+    };
+    let pairs = fields.iter().map(|(k, v)| format!("'{k}', {v}")).collect::<Vec<_>>().join(", ");
+    format!("COALESCE(CAST({agg}({obj}({pairs}) ORDER BY {order}) AS TEXT), '[]')")
+}
+
 /// `$start, $start+1, …` placeholders for an IN list.
 pub fn placeholders(start: usize, n: usize) -> String {
     (start..start + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
@@ -237,35 +250,55 @@ impl Store for SqlStore {
         if owner_ids.is_empty() {
             return Ok(Caseload::default());
         }
-        // $1 and $2 are fixed; the owners follow.
-        let owners = placeholders(3, owner_ids.len());
-        let totals_sql = format!(
-            "SELECT COUNT(*) AS total, \
-               CAST(COALESCE(SUM(CASE WHEN t.tenure IN ('introductory', 'extended_introductory') THEN 1 ELSE 0 END), 0) AS BIGINT) AS intro, \
-               CAST(COALESCE(SUM(CASE WHEN r.balance_pence > $2 THEN 1 ELSE 0 END), 0) AS BIGINT) AS arrears \
-             FROM tenancies t LEFT JOIN rent_accounts r ON r.tenancy_id = t.id \
-             WHERE t.owner_id IN ({owners}) AND t.status = $1"
+        // $1 to $3 are fixed; the owners follow.
+        let owners = placeholders(4, owner_ids.len());
+        // The page of rows, each with its tenants' names, and the caseload's totals, in one
+        // statement returning one row: window totals are taken over every matching row before
+        // the LIMIT applies, and the page arrives as one JSON array in `TenancyRow`'s shape.
+        let rows = json_rows(
+            self.db.backend,
+            &[
+                ("reference", "x.reference"),
+                ("property_reference", "x.property_reference"),
+                ("address", "x.address_line1"),
+                ("postcode", "x.postcode"),
+                ("tenure", "x.tenure"),
+                ("tenants", "COALESCE(x.tenants, '')"),
+                ("balance", "x.balance"),
+                ("start_date", "x.start_date"),
+                ("trial_ends_on", "x.trial_ends_on"),
+                ("clock", "NULL"),
+            ],
+            "x.rn",
         );
-        let totals = bind_ids(sqlx::query::<Any>(&totals_sql).bind("active").bind(ARREARS_THRESHOLD_PENCE), owner_ids)
+        let sql = format!(
+            "SELECT {rows} AS rows, COALESCE(MAX(x.total), 0) AS total, COALESCE(MAX(x.intro), 0) AS intro, COALESCE(MAX(x.arrears), 0) AS arrears \
+             FROM (SELECT t.reference, t.tenure, t.start_date, t.trial_ends_on, p.reference AS property_reference, \
+                 p.address_line1, p.postcode, COALESCE(r.balance_pence, 0) AS balance, \
+                 (SELECT string_agg(h.first_name || ' ' || h.last_name, ' and ' ORDER BY h.id) FROM household_members h \
+                    WHERE h.tenancy_id = t.id AND h.is_tenant = 1) AS tenants, \
+                 ROW_NUMBER() OVER (ORDER BY CASE WHEN t.trial_ends_on IS NULL THEN 1 ELSE 0 END, t.trial_ends_on, COALESCE(r.balance_pence, 0) DESC, t.reference) AS rn, \
+                 CAST(COUNT(*) OVER () AS BIGINT) AS total, \
+                 CAST(SUM(CASE WHEN t.tenure IN ('introductory', 'extended_introductory') THEN 1 ELSE 0 END) OVER () AS BIGINT) AS intro, \
+                 CAST(SUM(CASE WHEN r.balance_pence > $3 THEN 1 ELSE 0 END) OVER () AS BIGINT) AS arrears \
+               FROM tenancies t JOIN properties p ON p.id = t.property_id LEFT JOIN rent_accounts r ON r.tenancy_id = t.id \
+               WHERE t.owner_id IN ({owners}) AND t.status = $1 \
+               ORDER BY rn LIMIT $2) x"
+        );
+        let page = bind_ids(sqlx::query::<Any>(&sql).bind("active").bind(limit).bind(ARREARS_THRESHOLD_PENCE), owner_ids)
             .fetch_one(pool)
             .await
             .map_err(internal)?;
-        let rows_sql = format!(
-            "SELECT t.id, t.reference, t.tenure, t.start_date, t.trial_ends_on, p.reference AS property_reference, \
-               p.address_line1, p.postcode, COALESCE(r.balance_pence, 0) AS balance \
-             FROM tenancies t JOIN properties p ON p.id = t.property_id LEFT JOIN rent_accounts r ON r.tenancy_id = t.id \
-             WHERE t.owner_id IN ({owners}) AND t.status = $1 \
-             ORDER BY CASE WHEN t.trial_ends_on IS NULL THEN 1 ELSE 0 END, t.trial_ends_on, COALESCE(r.balance_pence, 0) DESC, t.reference \
-             LIMIT $2"
-        );
-        let rows = bind_ids(sqlx::query::<Any>(&rows_sql).bind("active").bind(limit), owner_ids).fetch_all(pool).await.map_err(internal)?;
-        let ids: Vec<i64> = rows.iter().map(|r| i(r, "id")).collect();
-        let names = self.tenant_names(&ids).await?;
-        let tenancies = rows.iter().map(|r| tenancy_row(r, &names)).collect();
+        let tenancies: Vec<TenancyRow> = serde_json::from_str(&s(&page, "rows")).map_err(|e| {
+            tracing::error!(error = %e, "decoding the caseload page");
+            AppError::Internal
+        })?;
+        let total = |col: &str| i(&page, col);
+        let case_owners = placeholders(3, owner_ids.len());
         let case_sql = format!(
             "SELECT {CASE_COLUMNS}, 1 AS granted FROM cases c LEFT JOIN tenancies t ON t.id = c.tenancy_id \
              LEFT JOIN properties p ON p.id = COALESCE(c.property_id, t.property_id) \
-             WHERE c.owner_id IN ({owners}) AND c.status = $1 ORDER BY c.due_at, c.reference LIMIT $2"
+             WHERE c.owner_id IN ({case_owners}) AND c.status = $1 ORDER BY c.due_at, c.reference LIMIT $2"
         );
         let cases = bind_ids(sqlx::query::<Any>(&case_sql).bind("open").bind(500_i64), owner_ids)
             .fetch_all(pool)
@@ -276,9 +309,9 @@ impl Store for SqlStore {
             .collect();
         Ok(Caseload {
             tenancies,
-            tenancies_total: i(&totals, "total"),
-            introductory_total: i(&totals, "intro"),
-            arrears_total: i(&totals, "arrears"),
+            tenancies_total: total("total"),
+            introductory_total: total("intro"),
+            arrears_total: total("arrears"),
             cases,
         })
     }
@@ -648,6 +681,9 @@ impl Store for SqlStore {
     }
     async fn open_items(&self, area_team_id: Option<i64>) -> Result<Vec<WorkflowView>, AppError> {
         workflow::open_items(&self.db, area_team_id).await
+    }
+    async fn proposals_waiting(&self, area_team_id: i64) -> Result<i64, AppError> {
+        workflow::proposals_waiting(&self.db, area_team_id).await
     }
     async fn workflow_item(&self, id: i64) -> Result<Option<(WorkflowView, i64, i64, i64)>, AppError> {
         workflow::workflow_item(&self.db, id).await

@@ -392,6 +392,14 @@ pub async fn open_items(db: &Db, area_team_id: Option<i64>) -> Result<Vec<Workfl
     Ok(q.fetch_all(&db.pool).await.map_err(internal)?.iter().map(item_view).collect())
 }
 
+pub async fn proposals_waiting(db: &Db, area_team_id: i64) -> Result<i64, AppError> {
+    sqlx::query_scalar::<Any, i64>("SELECT COUNT(*) FROM workflow_items WHERE state = 'proposed' AND area_team_id = $1")
+        .bind(area_team_id)
+        .fetch_one(&db.pool)
+        .await
+        .map_err(internal)
+}
+
 pub async fn workflow_item(db: &Db, id: i64) -> Result<Option<(WorkflowView, i64, i64, i64)>, AppError> {
     let row = sqlx::query::<Any>(&format!("SELECT {ITEM_COLUMNS} {ITEM_JOINS} WHERE w.id = $1")).bind(id).fetch_optional(&db.pool).await.map_err(internal)?;
     Ok(row.map(|r| (item_view(&r), i(&r, "subject_id"), i(&r, "area_team_id"), i(&r, "proposed_by"))))
@@ -403,14 +411,19 @@ pub async fn waiting_for(db: &Db, user_ids: &[i64]) -> Result<Vec<WorkflowView>,
     if user_ids.is_empty() {
         return Ok(vec![]);
     }
-    let ids = super::placeholders(1, user_ids.len());
+    // Two selective halves (each starts from the small set of items in one state and flow)
+    // rather than one OR that would join every open item first.
+    let sent_back = super::placeholders(1, user_ids.len());
+    let handed = super::placeholders(1 + user_ids.len(), user_ids.len());
     let sql = format!(
-        "SELECT {ITEM_COLUMNS} {ITEM_JOINS} LEFT JOIN patches pa ON pa.id = p.patch_id \
-         WHERE w.state IN ('sent_back', 'proposed') AND ((w.state = 'sent_back' AND w.proposed_by IN ({ids})) \
-            OR (w.flow = 'hand_back' AND w.state = 'proposed' AND pa.officer_id IN ({ids}))) \
-         ORDER BY w.due_at, w.id"
+        "SELECT * FROM (SELECT {ITEM_COLUMNS} {ITEM_JOINS} WHERE w.state = 'sent_back' AND w.proposed_by IN ({sent_back}) \
+         UNION ALL \
+         SELECT {ITEM_COLUMNS} {ITEM_JOINS} JOIN patches pa ON pa.id = p.patch_id \
+           WHERE w.state = 'proposed' AND w.flow = 'hand_back' AND pa.officer_id IN ({handed})) x \
+         ORDER BY x.due_at, x.id"
     );
-    Ok(super::bind_ids(sqlx::query::<Any>(&sql), user_ids).fetch_all(&db.pool).await.map_err(internal)?.iter().map(item_view).collect())
+    let query = super::bind_ids(super::bind_ids(sqlx::query::<Any>(&sql), user_ids), user_ids);
+    Ok(query.fetch_all(&db.pool).await.map_err(internal)?.iter().map(item_view).collect())
 }
 
 /// Workflow items about one case, newest first.
