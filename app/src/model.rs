@@ -8,6 +8,11 @@ use crate::domain::{CaseKind, Pence, Role, Tenure};
 #[cfg(feature = "ssr")]
 use utoipa::ToSchema;
 
+/// How many tenancies *My work* lists by default: the most urgent.
+pub const CASELOAD_PAGE: i64 = 50;
+/// The most *My work* lists when the officer asks for their whole caseload.
+pub const CASELOAD_ALL: i64 = 2_000;
+
 /// The signed-in user, as the page header shows them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(ToSchema))]

@@ -49,6 +49,12 @@ test('an officer finds a tenancy by postcode and opens it', async ({ page }, tes
   const address = await firstRow.locator('td').nth(2).innerText();
   const postcode = address.split(',').pop().trim();
   expect(postcode).toMatch(/^YO\d{1,2} \d[A-Z]{2}$/);
+  // The most urgent first; the whole caseload one link away.
+  const shown = await page.getByTestId('caseload').locator('tbody tr').count();
+  expect(shown).toBe(50);
+  await page.getByTestId('show-all').click();
+  await expect(page.getByTestId('caseload').locator('tbody tr')).not.toHaveCount(50);
+  expect(await page.getByTestId('caseload').locator('tbody tr').count()).toBeGreaterThan(shown);
   await page.goto('/search');
   await hydrated(page, testInfo);
   if (testInfo.project.use.javaScriptEnabled === false) {

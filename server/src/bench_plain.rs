@@ -19,7 +19,7 @@ pub async fn my_work(State(state): State<AppState>, who: Option<Extension<Princi
     let Some(Extension(who)) = who else {
         return axum::http::StatusCode::UNAUTHORIZED.into_response();
     };
-    match app::api::service::my_work(&*state.store, &who).await {
+    match app::api::service::my_work(&*state.store, &who, false).await {
         Ok(w) => Html(render(&w)).into_response(),
         Err(e) => (axum::http::StatusCode::from_u16(e.status()).unwrap_or(axum::http::StatusCode::BAD_REQUEST), e.to_string()).into_response(),
     }
@@ -130,7 +130,7 @@ pub fn render(w: &MyWork) -> String {
     let (shown, total) = (w.tenancies.len() as i64, w.tenancies_total);
     o.push_str(r#"<section aria-labelledby="ten-h"><h2 id="ten-h">Tenancies I manage</h2>"#);
     if total > shown {
-        let _ = write!(o, r#"<p class="muted">Showing the {shown} most urgent of {total}. Use Search to find any tenancy.</p>"#);
+        let _ = write!(o, r#"<p class="muted">Showing the {shown} most urgent of {total}. <a href="/?all=1#ten-h">Show all {total}</a></p>"#);
     }
     if total == 0 {
         o.push_str(r#"<p class="muted">You manage no tenancies directly.</p>"#);

@@ -288,6 +288,12 @@ async fn my_work_lists_the_officers_own_caseload() {
         assert!(owned > 100, "a Community HMO manages a patch");
         assert_eq!(v["tenancies_total"], owned);
         assert_eq!(v["counts"][0]["count"], owned);
+        // The most urgent page by default; the whole caseload on request; nonsense is refused.
+        assert_eq!(v["tenancies"].as_array().unwrap().len() as i64, owned.min(app::model::CASELOAD_PAGE));
+        let whole = body_json(app.get_bearer("/api/v1/my-work?all=true", &token).await).await;
+        assert_eq!(whole["tenancies"].as_array().unwrap().len() as i64, owned);
+        assert_eq!(whole["tenancies"][0], v["tenancies"][0], "the same order, longer");
+        assert_eq!(app.get_bearer("/api/v1/my-work?all=maybe", &token).await.status(), StatusCode::BAD_REQUEST);
         let intro = body_json(app.get_bearer("/api/v1/my-work", &app.token("ihmo.east1", PASSWORD).await.unwrap()).await).await;
         let rows = intro["tenancies"].as_array().unwrap();
         assert!(!rows.is_empty() && rows.iter().all(|t| t["tenure"] == "introductory" || t["tenure"] == "extended_introductory"));

@@ -17,9 +17,9 @@ pub async fn whoami() -> Result<Option<SessionUser>, AppError> {
 }
 
 #[server(prefix = "/fn", endpoint = "my_work")]
-pub async fn get_my_work() -> Result<MyWork, AppError> {
+pub async fn get_my_work(all: bool) -> Result<MyWork, AppError> {
     let (store, who, _) = super::context().await?;
-    super::service::my_work(&*store, &who).await
+    super::service::my_work(&*store, &who, all).await
 }
 
 #[server(prefix = "/fn", endpoint = "search")]

@@ -15,7 +15,7 @@ use crate::model::*;
 /// Items due within this many working days show as "due soon".
 pub const DUE_SOON_WORKING_DAYS: u32 = 10;
 /// Rows of the caseload listed on *My work*.
-pub const CASELOAD_PAGE: i64 = 200;
+pub use crate::model::{CASELOAD_ALL, CASELOAD_PAGE};
 
 pub fn today() -> NaiveDate {
     clock::to_london(Utc::now()).date_naive()
@@ -44,12 +44,14 @@ pub(crate) fn instant_clock(due: &str, today: NaiveDate) -> Option<ClockStatus> 
     date_clock(due.get(..10)?, today)
 }
 
-pub async fn my_work(store: &dyn Store, who: &Principal) -> Result<MyWork, AppError> {
+/// The officer's worklist: alarms, counts, what waits for them, open cases, and the most urgent
+/// tenancies they manage (`all`: every one of them, up to `CASELOAD_ALL`).
+pub async fn my_work(store: &dyn Store, who: &Principal, all: bool) -> Result<MyWork, AppError> {
     crate::domain::access::can_use_housing_records(who)?;
     let today = today();
     let mut owners = vec![who.user_id];
     owners.extend(&who.covering);
-    let load = store.caseload(&owners, CASELOAD_PAGE).await?;
+    let load = store.caseload(&owners, if all { CASELOAD_ALL } else { CASELOAD_PAGE }).await?;
     let mut tenancies = load.tenancies;
     for t in &mut tenancies {
         t.clock = t.trial_ends_on.as_deref().and_then(|d| date_clock(d, today));

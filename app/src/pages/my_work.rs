@@ -9,7 +9,10 @@ use crate::model::date_part;
 
 #[component]
 pub fn MyWorkPage() -> impl IntoView {
-    let work = Resource::new(|| (), |_| get_my_work());
+    // `?all=1` lists every tenancy the officer manages; by default the most urgent.
+    let query = leptos_router::hooks::use_query_map();
+    let all = move || query.with(|q| q.get("all").is_some_and(|v| v == "1" || v == "true"));
+    let work = Resource::new(all, get_my_work);
     view! {
         <Title text="My work" />
         <Suspense fallback=loading>
@@ -98,7 +101,12 @@ pub fn MyWorkPage() -> impl IntoView {
                             </section>
                             <section aria-labelledby="ten-h">
                                 <h2 id="ten-h">"Tenancies I manage"</h2>
-                                {(total > shown).then(|| view! { <p class="muted">{format!("Showing the {shown} most urgent of {total}. Use Search to find any tenancy.")}</p> })}
+                                {(total > shown).then(|| view! {
+                                    <p class="muted">{format!("Showing the {shown} most urgent of {total}. ")}<a href="/?all=1#ten-h" data-testid="show-all">{format!("Show all {total}")}</a></p>
+                                })}
+                                {(all() && shown > crate::model::CASELOAD_PAGE).then(|| view! {
+                                    <p class="muted"><a href="/#ten-h">"Show the most urgent only"</a></p>
+                                })}
                                 {(total == 0).then(|| view! { <p class="muted">"You manage no tenancies directly."</p> })}
                                 <div class="table-wrap" class:hidden={total == 0}>
                                 <table class="data" data-testid="caseload">

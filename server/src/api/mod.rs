@@ -74,10 +74,18 @@ pub async fn me(SignedIn(who): SignedIn) -> Response {
     Json(SessionUser { username: who.username, display_name: who.display_name, role: who.role, area_team: who.area_team, agency: who.agency }).into_response()
 }
 
-/// The caller's caseload.
-#[utoipa::path(get, path = "/api/v1/my-work", tag = "desk", security(("bearer" = [])), responses((status = 200, body = MyWork), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn my_work(State(state): State<AppState>, SignedIn(who): SignedIn) -> Response {
-    reply(service::my_work(&*state.store, &who).await)
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct MyWorkQuery {
+    /// `true` lists every tenancy the caller manages; by default the 50 most urgent.
+    #[serde(default)]
+    pub all: bool,
+}
+
+/// The caller's worklist: alarms, counts, items waiting for them, open cases and tenancies, most urgent first.
+#[utoipa::path(get, path = "/api/v1/my-work", tag = "desk", params(MyWorkQuery), security(("bearer" = [])), responses((status = 200, body = MyWork), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn my_work(State(state): State<AppState>, SignedIn(who): SignedIn, q: Result<Query<MyWorkQuery>, axum::extract::rejection::QueryRejection>) -> Response {
+    let Ok(Query(q)) = q else { return error_response(StatusCode::BAD_REQUEST, "invalid", "Give ?all=true for every tenancy, or nothing for the most urgent.") };
+    reply(service::my_work(&*state.store, &who, q.all).await)
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

@@ -263,7 +263,12 @@ impl Store for SqlStore {
                 ("address", "x.address_line1"),
                 ("postcode", "x.postcode"),
                 ("tenure", "x.tenure"),
-                ("tenants", "COALESCE(x.tenants, '')"),
+                // Named only for the rows on the page, after the LIMIT.
+                (
+                    "tenants",
+                    "COALESCE((SELECT string_agg(h.first_name || ' ' || h.last_name, ' and ' ORDER BY h.id) FROM household_members h \
+                       WHERE h.tenancy_id = x.id AND h.is_tenant = 1), '')",
+                ),
                 ("balance", "x.balance"),
                 ("start_date", "x.start_date"),
                 ("trial_ends_on", "x.trial_ends_on"),
@@ -273,10 +278,8 @@ impl Store for SqlStore {
         );
         let sql = format!(
             "SELECT {rows} AS rows, COALESCE(MAX(x.total), 0) AS total, COALESCE(MAX(x.intro), 0) AS intro, COALESCE(MAX(x.arrears), 0) AS arrears \
-             FROM (SELECT t.reference, t.tenure, t.start_date, t.trial_ends_on, p.reference AS property_reference, \
+             FROM (SELECT t.id, t.reference, t.tenure, t.start_date, t.trial_ends_on, p.reference AS property_reference, \
                  p.address_line1, p.postcode, COALESCE(r.balance_pence, 0) AS balance, \
-                 (SELECT string_agg(h.first_name || ' ' || h.last_name, ' and ' ORDER BY h.id) FROM household_members h \
-                    WHERE h.tenancy_id = t.id AND h.is_tenant = 1) AS tenants, \
                  ROW_NUMBER() OVER (ORDER BY CASE WHEN t.trial_ends_on IS NULL THEN 1 ELSE 0 END, t.trial_ends_on, COALESCE(r.balance_pence, 0) DESC, t.reference) AS rn, \
                  CAST(COUNT(*) OVER () AS BIGINT) AS total, \
                  CAST(SUM(CASE WHEN t.tenure IN ('introductory', 'extended_introductory') THEN 1 ELSE 0 END) OVER () AS BIGINT) AS intro, \
