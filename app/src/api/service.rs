@@ -14,8 +14,6 @@ use crate::model::*;
 
 /// Items due within this many working days show as "due soon".
 pub const DUE_SOON_WORKING_DAYS: u32 = 10;
-/// Rows of the caseload listed on *My work*.
-pub use crate::model::{CASELOAD_ALL, CASELOAD_PAGE};
 
 pub fn today() -> NaiveDate {
     clock::to_london(Utc::now()).date_naive()
