@@ -12,6 +12,12 @@ use hearth::seed::{SeedOptions, seed};
 use hearth::state::Config;
 use hearth::{routes, seed as seeding};
 
+// A request builds and drops many small strings and a few large buffers from several threads;
+// mimalloc's per-thread heaps serve that with less locking and consolidation than glibc's malloc
+// (measured by bench/worklist.mjs: see docs/ARCHITECTURE.md, "What a page costs").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "hearth", about = "Hearth housing management", version)]
 struct Cli {
