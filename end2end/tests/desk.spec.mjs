@@ -53,7 +53,7 @@ test('an officer finds a tenancy by postcode and opens it', async ({ page }, tes
   const shown = await page.getByTestId('caseload').locator('tbody tr').count();
   expect(shown).toBe(50);
   await page.getByTestId('show-all').click();
-  // With JavaScript the list reloads in place (briefly empty while it loads), without it the page reloads.
+  // With JavaScript the list reloads in place (the 50 rows stay until the rest arrive), without it the page reloads.
   await expect.poll(() => page.getByTestId('caseload').locator('tbody tr').count()).toBeGreaterThan(shown);
   await expect(page.getByRole('link', { name: 'Show the most urgent only' })).toBeVisible();
   await page.goto('/search');

@@ -15,7 +15,7 @@ pub fn MyWorkPage() -> impl IntoView {
     let work = Resource::new(all, get_my_work);
     view! {
         <Title text="My work" />
-        <Suspense fallback=loading>
+        <Transition fallback=loading>
             {move || Suspend::new(async move {
                 match work.await {
                     Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
@@ -130,6 +130,6 @@ pub fn MyWorkPage() -> impl IntoView {
                     }
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
