@@ -32,12 +32,17 @@ async function check(path, cookie) {
   return body.length;
 }
 
+// The client runs on the same machine: `client` is the share of one core it used meanwhile,
+// which the server did not have.
 function run(path, cookie, connections, duration = seconds) {
   return new Promise((resolve, reject) => {
+    const cpu = process.cpuUsage();
     autocannon({ url: base + path, connections, duration, headers: { cookie } }, (err, r) => {
       if (err) return reject(err);
       if (r.non2xx || r.errors || r.timeouts) return reject(new Error(`${path}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts`));
-      resolve({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, n: r.requests.total });
+      const used = process.cpuUsage(cpu);
+      const client = (used.user + used.system) / 1e6 / duration;
+      resolve({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, n: r.requests.total, client });
     });
   });
 }
@@ -57,7 +62,8 @@ for (const user of users) {
     console.log(
       `  concurrency ${String(c).padStart(2)}: Leptos page ${fmt(page.rps)} req/s, p50 ${fmt(page.p50)} ms, p99 ${fmt(page.p99)} ms | ` +
         `plain Axum ${fmt(plain.rps)} req/s, p50 ${fmt(plain.p50)} ms, p99 ${fmt(plain.p99)} ms | ` +
-        `ratio ${(plain.rps / page.rps).toFixed(2)}x throughput, ${(page.p99 / Math.max(plain.p99, 0.01)).toFixed(2)}x p99`,
+        `ratio ${(plain.rps / page.rps).toFixed(2)}x throughput, ${(page.p99 / Math.max(plain.p99, 0.01)).toFixed(2)}x p99 | ` +
+        `client ${(page.client * 100).toFixed(0)}%/${(plain.client * 100).toFixed(0)}% of a core`,
     );
   }
 }
