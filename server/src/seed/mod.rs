@@ -76,6 +76,8 @@ struct Point {
 }
 
 const AREAS: [&str; 3] = ["East", "West", "Central"];
+/// Introductory tenancies per area seeded past their anniversary with no decision recorded.
+const MISSED_REVIEWS_PER_AREA: usize = 12;
 const CENTRE: (f64, f64) = (53.9600, -1.0873);
 
 fn load_points() -> anyhow::Result<Vec<Point>> {
@@ -410,6 +412,8 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
         facts: app::domain::referral::TenantFacts,
     }
     let mut active: Vec<Active> = Vec::new();
+    // A few missed reviews per area show the alarm; a council of any size has a handful, not hundreds.
+    let mut missed_reviews_left = [MISSED_REVIEWS_PER_AREA; AREAS.len()];
     let weeks_of_rent = if opts.homes > 20_000 { 4 } else { 12 };
     let cols_t = ["id", "reference", "property_id", "tenure", "status", "start_date", "end_date", "trial_ends_on", "extension_reason", "extension_notice_served_on", "owner_id", "owner_role", "search_text", "version", "created_at"];
     let cols_m = ["id", "tenancy_id", "first_name", "last_name", "date_of_birth", "sex", "relationship", "is_tenant", "phone", "email", "joined_on"];
@@ -439,8 +443,9 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
             continue;
         }
         let roll: f64 = rng.random();
-        let (tenure, start) = if roll < 0.01 {
+        let (tenure, start) = if roll < 0.01 && missed_reviews_left[area] > 0 {
             // Past the anniversary with no decision recorded: the review clock is overdue.
+            missed_reviews_left[area] -= 1;
             (Tenure::Introductory, today - Days::days(rng.random_range(367..385)))
         } else if roll < 0.095 {
             (Tenure::Introductory, today - Days::days(rng.random_range(5..360)))
