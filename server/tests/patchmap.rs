@@ -235,3 +235,30 @@ async fn workload_weights_are_configuration_for_administrators() {
     let (_, map) = app.get_json("/api/v1/map", &tl).await;
     assert_eq!(map["weights"], heavier, "the map weighs with the configured weights");
 }
+
+/// The map page holds no thread-bound value past its response. Under a multi-threaded runtime a
+/// page's reactive owner may be dropped on another worker than the one that rendered it; a
+/// browser-only value stored on the server then panicked mid-response, and the officer got an
+/// empty reply (about one map request in eight under load).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_map_page_renders_whichever_thread_finishes_it() {
+    use tower::ServiceExt;
+    // Rendering does not depend on the engine.
+    let app = TestApp::new(Engine::Sqlite).await;
+    let cookie = app.sign_in("tl.east", PW).await.expect("signed in");
+    let tasks: Vec<_> = (0..96)
+        .map(|_| {
+            let (router, cookie) = (app.router.clone(), cookie.clone());
+            tokio::spawn(async move {
+                let req = axum::http::Request::get("/map").header(header::HOST, HOST).header(header::COOKIE, cookie).body(Body::empty()).unwrap();
+                let res = router.oneshot(req).await.unwrap();
+                assert_eq!(res.status(), StatusCode::OK);
+                body_text(res).await
+            })
+        })
+        .collect();
+    for task in tasks {
+        let page = task.await.expect("the page rendered without a panic");
+        assert!(page.contains("</html>"), "a whole page");
+    }
+}

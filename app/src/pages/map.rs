@@ -326,7 +326,7 @@ async fn fetch_map(area: Option<i64>) -> Result<MapData, AppError> {
 }
 
 /// Exposes the map to tests and the bench script as `window.__hearthMap`.
-fn expose_hooks(engine: StoredValue<Option<Engine>, LocalStorage>, draw: Arc<dyn Fn(bool) -> bool + Send + Sync>, refresh: Arc<dyn Fn() + Send + Sync>, first_ms: f64) {
+fn expose_hooks(engine: StoredValue<Option<Engine>>, draw: Arc<dyn Fn(bool) -> bool + Send + Sync>, refresh: Arc<dyn Fn() + Send + Sync>, first_ms: f64) {
     use leptos::wasm_bindgen::closure::Closure;
     let Some(win) = web_sys::window() else { return };
     let hooks = js_sys::Object::new();
@@ -414,7 +414,7 @@ fn expose_hooks(engine: StoredValue<Option<Engine>, LocalStorage>, draw: Arc<dyn
 
 #[component]
 pub fn MapPage() -> impl IntoView {
-    let engine: StoredValue<Option<Engine>, LocalStorage> = StoredValue::new_local(None);
+    let engine: StoredValue<Option<Engine>> = StoredValue::new(None);
     let meta = RwSignal::new(None::<(i64, String, bool, i64)>); // area, name, can_reshape, change
     let summary = RwSignal::new(Summary::default());
     // Narrow views of the summary: a new selection redraws neither the legend nor the patch panel.
@@ -1256,7 +1256,7 @@ const PAGE: usize = 25;
 
 /// The map's keyboard equivalent: filter homes, tick them, move them (the same draft).
 #[component]
-fn HomeTable(engine: StoredValue<Option<Engine>, LocalStorage>, summary: RwSignal<Summary>, meta: RwSignal<Option<(i64, String, bool, i64)>>, refresh: Arc<dyn Fn() + Send + Sync>) -> impl IntoView {
+fn HomeTable(engine: StoredValue<Option<Engine>>, summary: RwSignal<Summary>, meta: RwSignal<Option<(i64, String, bool, i64)>>, refresh: Arc<dyn Fn() + Send + Sync>) -> impl IntoView {
     let street = RwSignal::new(String::new());
     let patch = RwSignal::new(String::new());
     let only_selected = RwSignal::new(false);
