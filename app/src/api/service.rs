@@ -238,7 +238,7 @@ pub async fn tenancy(store: &dyn Store, who: &Principal, reference: &str, ip: &s
 
 fn key_dates(detail: &TenancyDetail, start: &str, trial_ends_on: Option<&str>, notice_served: Option<&str>, today: NaiveDate) -> Vec<KeyDate> {
     let mut dates = vec![KeyDate { label: "Tenancy start".into(), date: start.into(), clock: None }];
-    let introductory = matches!(detail.tenure, Tenure::Introductory | Tenure::ExtendedIntroductory);
+    let introductory = detail.tenure.is_introductory();
     if let (true, Some(end)) = (introductory, trial_ends_on) {
         if detail.tenure == Tenure::Introductory {
             if let Ok(end_date) = end.parse::<NaiveDate>() {
@@ -327,7 +327,7 @@ fn panel(who: &Principal, rec: ReviewRecord) -> ReviewPanel {
     let today = today();
     let a = actor(who, &rec);
     let open = open_state(&rec);
-    let is_intro = matches!(rec.tenure, Tenure::Introductory | Tenure::ExtendedIntroductory);
+    let is_intro = rec.tenure.is_introductory();
     let moves = if is_intro { workflow::available(Flow::IntroductoryReview, open.map(|o| o.0), a) } else { vec![] };
     let notice_last_day = match (rec.tenure, rec.trial_ends_on.as_deref().and_then(|d| d.parse::<NaiveDate>().ok())) {
         (Tenure::Introductory, Some(end)) => Some(clock::extension_notice_last_day(end).to_string()),

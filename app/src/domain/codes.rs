@@ -77,6 +77,13 @@ code_enum!(
     }
 );
 
+impl Tenure {
+    /// Introductory (trial) tenancies, extended or not: they carry a review clock.
+    pub fn is_introductory(self) -> bool {
+        matches!(self, Tenure::Introductory | Tenure::ExtendedIntroductory)
+    }
+}
+
 code_enum!(
     TenancyStatus {
         Active = "active": "Active",
@@ -286,6 +293,12 @@ code_enum!(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_two_trial_tenures_are_introductory() {
+        let on_trial: Vec<Tenure> = Tenure::ALL.iter().copied().filter(|t| t.is_introductory()).collect();
+        assert_eq!(on_trial, vec![Tenure::Introductory, Tenure::ExtendedIntroductory]);
+    }
 
     #[test]
     fn codes_round_trip_for_every_variant() {

@@ -196,7 +196,7 @@ impl ReviewOutcome {
 pub fn allowed_outcomes(tenure: super::Tenure, trial_ends_on: Option<chrono::NaiveDate>, today: chrono::NaiveDate) -> Vec<ReviewOutcome> {
     use super::Tenure;
     let Some(end) = trial_ends_on else { return vec![] };
-    if !matches!(tenure, Tenure::Introductory | Tenure::ExtendedIntroductory) {
+    if !tenure.is_introductory() {
         return vec![];
     }
     if today >= end {

@@ -34,7 +34,7 @@ pub fn ReviewSection(reference: String) -> impl IntoView {
             {move || Suspend::new(async move {
                 let Ok(p) = panel.await else { return ().into_any() };
                 let escalations = view! { <Escalations panel=p.clone() escalate=escalate decide=decide /> };
-                if !matches!(p.tenure, Tenure::Introductory | Tenure::ExtendedIntroductory) && p.history.is_empty() {
+                if !p.tenure.is_introductory() && p.history.is_empty() {
                     return view! { <ActionError error=Signal::derive(errors) /> {escalations} }.into_any();
                 }
                 let can = |m: Move| p.moves.contains(&m);

@@ -460,7 +460,7 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
         tenancy_id += 1;
         let tid = tenancy_id;
         let reference = format!("TEN{:07}", tid + 1_000_000);
-        let introductory = matches!(tenure, Tenure::Introductory | Tenure::ExtendedIntroductory);
+        let introductory = tenure.is_introductory();
         let owner = if introductory { *ihmos[area].choose(&mut rng).expect("ihmo") } else { chmo };
         let owner_role = if introductory { Role::IntroductoryHmo } else { Role::CommunityHmo };
         let trial_end = introductory.then(|| app::domain::clock::trial_end(start, tenure == Tenure::ExtendedIntroductory));
@@ -613,7 +613,7 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
                 w.row("visit_findings", &["id", "visit_id", "kind", "detail", "due_at", "actioned_at"], vec![V::I(finding_id), V::I(visit_id), V::s(kind.as_str()), V::s("Recorded at visit"), instant(on + Days::days(2), 17), if actioned { instant(on + Days::days(1), 15) } else { V::N }]);
             }
         };
-        if matches!(t.tenure, Tenure::Introductory | Tenure::ExtendedIntroductory) {
+        if t.tenure.is_introductory() {
             visit(&mut w, &mut rng, VisitType::SignUp, t.start, t.owner);
             if (today - t.start).num_days() > 42 {
                 let on = t.start + Days::days(rng.random_range(28..42));

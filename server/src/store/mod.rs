@@ -72,6 +72,15 @@ pub fn json_rows(backend: crate::db::Backend, fields: &[(&str, &str)], order: &s
     format!("COALESCE(CAST({agg}({obj}({pairs}) ORDER BY {order}) AS TEXT), '[]')")
 }
 
+/// The introductory tenures (`Tenure::is_introductory`) as an SQL list, for `t.tenure IN (...)`.
+static INTRODUCTORY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    Tenure::ALL.iter().filter(|t| t.is_introductory()).map(|t| format!("'{}'", t.as_str())).collect::<Vec<_>>().join(", ")
+});
+
+/// A tenancy's tenants as "First Last", joined with " and " in the order they joined the record:
+/// an aggregate over `household_members h` rows (callers filter to `h.is_tenant = 1`).
+const TENANT_NAMES: &str = "string_agg(h.first_name || ' ' || h.last_name, ' and ' ORDER BY h.id)";
+
 /// `$start, $start+1, …` placeholders for an IN list.
 pub fn placeholders(start: usize, n: usize) -> String {
     (start..start + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
@@ -146,24 +155,20 @@ impl SqlStore {
         SqlStore { db }
     }
 
-    /// "First Last" of each tenancy's tenants, joined with " and ".
+    /// Each tenancy's tenants (`TENANT_NAMES`), by tenancy id.
     async fn tenant_names(&self, tenancy_ids: &[i64]) -> Result<HashMap<i64, String>, AppError> {
-        let mut names: HashMap<i64, Vec<String>> = HashMap::new();
+        let mut names = HashMap::new();
         for chunk in tenancy_ids.chunks(500) {
             let sql = format!(
-                "SELECT tenancy_id, first_name, last_name FROM household_members \
-                 WHERE is_tenant = 1 AND tenancy_id IN ({}) ORDER BY tenancy_id, id",
+                "SELECT h.tenancy_id, {TENANT_NAMES} AS names FROM household_members h \
+                 WHERE h.is_tenant = 1 AND h.tenancy_id IN ({}) GROUP BY h.tenancy_id",
                 placeholders(1, chunk.len())
             );
-            let mut q = sqlx::query::<Any>(&sql);
-            for id in chunk {
-                q = q.bind(*id);
-            }
-            for r in q.fetch_all(&self.db.pool).await.map_err(internal)? {
-                names.entry(i(&r, "tenancy_id")).or_default().push(format!("{} {}", s(&r, "first_name"), s(&r, "last_name")));
+            for r in bind_ids(sqlx::query::<Any>(&sql), chunk).fetch_all(&self.db.pool).await.map_err(internal)? {
+                names.insert(i(&r, "tenancy_id"), s(&r, "names"));
             }
         }
-        Ok(names.into_iter().map(|(k, v)| (k, v.join(" and "))).collect())
+        Ok(names)
     }
 
     /// `base` plus the area filter, one LIKE per term on `text_column`, an order and a limit.
@@ -268,8 +273,7 @@ impl Store for SqlStore {
                 // Named only for the rows on the page, after the LIMIT.
                 (
                     "tenants",
-                    "COALESCE((SELECT string_agg(h.first_name || ' ' || h.last_name, ' and ' ORDER BY h.id) FROM household_members h \
-                       WHERE h.tenancy_id = x.id AND h.is_tenant = 1), '')",
+                    &format!("COALESCE((SELECT {TENANT_NAMES} FROM household_members h WHERE h.tenancy_id = x.id AND h.is_tenant = 1), '')"),
                 ),
                 ("balance", "x.balance"),
                 ("start_date", "x.start_date"),
@@ -286,10 +290,10 @@ impl Store for SqlStore {
                  WHERE t.owner_id IN ({owners}) AND t.status = $1 \
                  ORDER BY undated, t.trial_ends_on, balance DESC, t.reference LIMIT $2) x) AS rows, \
                CAST(COUNT(*) AS BIGINT) AS total, \
-               CAST(COALESCE(SUM(CASE WHEN t.tenure IN ('introductory', 'extended_introductory') THEN 1 ELSE 0 END), 0) AS BIGINT) AS intro, \
+               CAST(COALESCE(SUM(CASE WHEN t.tenure IN ({intro}) THEN 1 ELSE 0 END), 0) AS BIGINT) AS intro, \
                CAST(COALESCE(SUM(CASE WHEN r.balance_pence > $3 THEN 1 ELSE 0 END), 0) AS BIGINT) AS arrears \
              FROM tenancies t LEFT JOIN rent_accounts r ON r.tenancy_id = t.id \
-             WHERE t.owner_id IN ({owners}) AND t.status = $1"
+             WHERE t.owner_id IN ({owners}) AND t.status = $1", intro = INTRODUCTORY.as_str()
         );
         let page = bind_ids(sqlx::query::<Any>(&sql).bind("active").bind(limit).bind(ARREARS_THRESHOLD_PENCE), owner_ids)
             .fetch_one(pool)
@@ -299,7 +303,6 @@ impl Store for SqlStore {
             tracing::error!(error = %e, "decoding the caseload page");
             AppError::Internal
         })?;
-        let total = |col: &str| i(&page, col);
         let case_owners = placeholders(3, owner_ids.len());
         let case_sql = format!(
             "SELECT {CASE_COLUMNS}, 1 AS granted FROM cases c LEFT JOIN tenancies t ON t.id = c.tenancy_id \
@@ -315,9 +318,9 @@ impl Store for SqlStore {
             .collect();
         Ok(Caseload {
             tenancies,
-            tenancies_total: total("total"),
-            introductory_total: total("intro"),
-            arrears_total: total("arrears"),
+            tenancies_total: i(&page, "total"),
+            introductory_total: i(&page, "intro"),
+            arrears_total: i(&page, "arrears"),
             cases,
         })
     }
@@ -327,8 +330,8 @@ impl Store for SqlStore {
             "SELECT t.id, t.reference, t.tenure, t.start_date, t.trial_ends_on, p.reference AS property_reference, \
                p.address_line1, p.postcode, COALESCE(r.balance_pence, 0) AS balance \
              FROM tenancies t JOIN properties p ON p.id = t.property_id LEFT JOIN rent_accounts r ON r.tenancy_id = t.id \
-             WHERE t.status = 'active' AND t.tenure IN ('introductory', 'extended_introductory') AND t.trial_ends_on <= $1 \
-               AND p.area_team_id = $2 AND {NO_DECISION} ORDER BY t.trial_ends_on, t.reference LIMIT $3"
+             WHERE t.status = 'active' AND t.tenure IN ({intro}) AND t.trial_ends_on <= $1 \
+               AND p.area_team_id = $2 AND {NO_DECISION} ORDER BY t.trial_ends_on, t.reference LIMIT $3", intro = INTRODUCTORY.as_str()
         ))
         .bind(until)
         .bind(area_team_id)
@@ -350,8 +353,8 @@ impl Store for SqlStore {
         let sql = format!(
             "SELECT CAST(COALESCE(SUM(CASE WHEN t.trial_ends_on < $1 THEN 1 ELSE 0 END), 0) AS BIGINT) AS overdue, COUNT(*) AS due \
              FROM tenancies t JOIN properties p ON p.id = t.property_id \
-             WHERE t.status = 'active' AND t.tenure IN ('introductory', 'extended_introductory') AND t.trial_ends_on <= $2 AND {filter} \
-             AND {NO_DECISION}"
+             WHERE t.status = 'active' AND t.tenure IN ({intro}) AND t.trial_ends_on <= $2 AND {filter} \
+             AND {NO_DECISION}", intro = INTRODUCTORY.as_str()
         );
         let row = sqlx::query::<Any>(&sql).bind(today).bind(until).bind(id).fetch_one(&self.db.pool).await.map_err(internal)?;
         Ok((i(&row, "overdue"), i(&row, "due")))
@@ -625,11 +628,11 @@ impl Store for SqlStore {
             "SELECT pa.id, pa.name, pa.challenging, a.name AS area_team, u.display_name AS officer, \
                (SELECT COUNT(*) FROM properties p WHERE p.patch_id = pa.id) AS homes, \
                (SELECT COUNT(*) FROM tenancies t JOIN properties p ON p.id = t.property_id WHERE p.patch_id = pa.id \
-                  AND t.status = 'active' AND t.tenure IN ('introductory', 'extended_introductory')) AS introductory, \
+                  AND t.status = 'active' AND t.tenure IN ({intro})) AS introductory, \
                (SELECT COUNT(*) FROM rent_accounts r JOIN tenancies t ON t.id = r.tenancy_id JOIN properties p ON p.id = t.property_id \
                   WHERE p.patch_id = pa.id AND t.status = 'active' AND r.balance_pence > $1) AS arrears \
              FROM patches pa JOIN area_teams a ON a.id = pa.area_team_id LEFT JOIN users u ON u.id = pa.officer_id \
-             {filter} ORDER BY pa.name"
+             {filter} ORDER BY pa.name", intro = INTRODUCTORY.as_str()
         );
         let mut q = sqlx::query::<Any>(&sql).bind(ARREARS_THRESHOLD_PENCE);
         if let Some(a) = area_team_id {
