@@ -76,7 +76,10 @@ impl Db {
             Backend::Postgres => 16,
         }));
         let options = if backend == Backend::Sqlite {
-            options.after_connect(|conn, _meta| {
+            // An embedded connection cannot be dropped by a network or a restarted server, so
+            // sqlx's ping before every acquire (a round trip to the connection's thread, as
+            // costly as a small query) buys nothing here. PostgreSQL keeps it.
+            options.test_before_acquire(false).after_connect(|conn, _meta| {
                 Box::pin(async move {
                     conn.execute(
                         "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \

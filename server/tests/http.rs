@@ -306,6 +306,13 @@ async fn my_work_lists_the_officers_own_caseload() {
         .await;
         assert!(arrears > 0, "the demo patch has arrears");
         assert_eq!(v["counts"][2]["count"], arrears);
+        // Every open case the officer owns is listed, with its home, and counted.
+        let open_cases = scalar(&app.db, "SELECT COUNT(*) FROM cases c JOIN users u ON u.id = c.owner_id WHERE u.username = 'chmo.east1' AND c.status = 'open'").await;
+        let cases = v["cases"].as_array().unwrap();
+        assert!(open_cases > 0, "the demo patch has open cases");
+        assert_eq!(cases.len() as i64, open_cases);
+        assert_eq!(v["counts"][3]["count"], open_cases);
+        assert!(cases.iter().all(|c| c["address"].as_str().is_some_and(|a| a.contains(", ")) && c["kind"].is_string()), "{cases:?}");
         assert_eq!(app.get_bearer("/api/v1/my-work?all=maybe", &token).await.status(), StatusCode::BAD_REQUEST);
         let intro = body_json(app.get_bearer("/api/v1/my-work", &app.token("ihmo.east1", PASSWORD).await.unwrap()).await).await;
         let rows = intro["tenancies"].as_array().unwrap();

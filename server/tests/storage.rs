@@ -56,7 +56,10 @@ async fn store_queries_answer_on_both_engines() {
         let store = SqlStore::new(db.clone());
         assert_eq!(store.backend(), if engine == Engine::Sqlite { "sqlite" } else { "postgres" });
         let officer = scalar(&db, "SELECT id FROM users WHERE username = 'chmo.east1'").await;
-        let load = store.caseload(&[officer], 50).await.unwrap();
+        let query = app::api::store::WorkQuery { owners: vec![officer], viewer_id: officer, limit: 50, ..Default::default() };
+        let lists = store.work_lists(&query).await.unwrap();
+        assert_eq!((lists.reviews_due, lists.proposals_waiting), ((0, 0), 0), "counts not asked for are not counted");
+        let load = lists.caseload;
         assert!(load.tenancies_total > 0 && load.tenancies.len() <= 50);
         assert!(load.tenancies.iter().all(|t| !t.tenants.is_empty()));
 

@@ -133,14 +133,17 @@ pub async fn list(store: &dyn Store, who: &Principal, p: &ListParams, ip: &str) 
     Ok(ReferralList { viewer_is_agency: agency_side, heading, rows, agencies, overdue, replies_waiting })
 }
 
-/// The referrals waiting for an officer: replies from agencies and answers overdue (My work).
-pub async fn waiting_for_officer(store: &dyn Store, who: &Principal) -> Result<Vec<ReferralRow>, AppError> {
-    can_use_housing_records(who)?;
-    let mut ids = vec![who.user_id];
-    ids.extend(&who.covering);
-    let filter = ReferralFilter { created_by: Some(ids), open_only: true, limit: LIST_LIMIT, ..Default::default() };
+/// The referrals *My work* looks through for an officer: the open ones they, or the officers
+/// they cover, made.
+pub fn officer_filter(owners: &[i64]) -> ReferralFilter {
+    ReferralFilter { created_by: Some(owners.to_vec()), open_only: true, limit: LIST_LIMIT, ..Default::default() }
+}
+
+/// The referrals waiting for an officer (My work): of those `officer_filter` lists, the ones
+/// they may see with a reply from the agency or an answer overdue.
+pub fn waiting_for_officer(who: &Principal, listed: Vec<ReferralListed>) -> Vec<ReferralRow> {
     let mut out = Vec::new();
-    for l in store.referral_list(&filter, who.user_id).await? {
+    for l in listed {
         if referral::can_view(who, &l.scope).is_err() {
             continue;
         }
@@ -151,7 +154,7 @@ pub async fn waiting_for_officer(store: &dyn Store, who: &Principal) -> Result<V
             out.push(row);
         }
     }
-    Ok(out)
+    out
 }
 
 async fn viewable_tenancy(store: &dyn Store, who: &Principal, reference: &str, ip: &str) -> Result<TenancyRecord, AppError> {

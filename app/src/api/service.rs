@@ -3,7 +3,7 @@
 
 use chrono::{NaiveDate, Utc};
 
-use super::store::{AuditEntry, Store};
+use super::store::{AuditEntry, ReviewCount, Store, WorkQuery};
 use crate::domain::access::{Denial, Principal, RecordScope, can_view_record, searchable_area};
 use crate::domain::clock::{self, ClockStatus, WorkingCalendar};
 use crate::domain::occupancy;
@@ -45,11 +45,32 @@ pub(crate) fn instant_clock(due: &str, today: NaiveDate) -> Option<ClockStatus> 
 /// The officer's worklist: alarms, counts, what waits for them, open cases, and the most urgent
 /// tenancies they manage (`all`: every one of them, up to `CASELOAD_ALL`).
 pub async fn my_work(store: &dyn Store, who: &Principal, all: bool) -> Result<MyWork, AppError> {
+    use crate::domain::Role;
     crate::domain::access::can_use_housing_records(who)?;
     let today = today();
     let mut owners = vec![who.user_id];
     owners.extend(&who.covering);
-    let load = store.caseload(&owners, if all { CASELOAD_ALL } else { CASELOAD_PAGE }).await?;
+    let reviews = match who.role {
+        Role::IntroductoryHmo => Some((Some(who.user_id), None)),
+        Role::TeamLeader => Some((None, who.area_team_id)),
+        _ => None,
+    };
+    let query = WorkQuery {
+        referrals: super::referral_service::officer_filter(&owners),
+        owners,
+        viewer_id: who.user_id,
+        limit: if all { CASELOAD_ALL } else { CASELOAD_PAGE },
+        reviews: reviews.map(|(owner_id, area_team_id)| ReviewCount {
+            owner_id,
+            area_team_id,
+            today: today.to_string(),
+            until: (today + chrono::Duration::days(REVIEW_WARNING_DAYS)).to_string(),
+        }),
+        proposals_area: if who.role == Role::TeamLeader { who.area_team_id } else { None },
+        covers_since: (today - chrono::Duration::days(14)).to_string(),
+    };
+    let lists = store.work_lists(&query).await?;
+    let load = lists.caseload;
     let mut tenancies = load.tenancies;
     for t in &mut tenancies {
         t.clock = t.trial_ends_on.as_deref().and_then(|d| date_clock(d, today));
@@ -75,8 +96,8 @@ pub async fn my_work(store: &dyn Store, who: &Principal, all: bool) -> Result<My
     let overdue = tenancies.iter().filter(|t| t.clock == Some(ClockStatus::Overdue)).count()
         + cases.iter().filter(|c| c.clock == Some(ClockStatus::Overdue)).count();
     counts.push(Count { label: "Overdue".into(), count: overdue as i64 });
-    let mut alarms = alarms(store, who, today).await?;
-    let mut waiting = store.waiting_for(&owners).await?;
+    let mut alarms = alarms(query.reviews.as_ref().map(|r| (r.owner_id.is_some(), lists.reviews_due)), lists.proposals_waiting);
+    let mut waiting = lists.waiting;
     for w in &mut waiting {
         w.clock = w.due_on.as_deref().and_then(|d| instant_clock(d, today));
     }
@@ -89,34 +110,26 @@ pub async fn my_work(store: &dyn Store, who: &Principal, all: bool) -> Result<My
             href: "#waiting-h".into(),
         });
     }
-    let since = (today - chrono::Duration::days(14)).to_string();
-    let covers = store.covers(None, Some(who.user_id), &since).await?;
-    let referrals = super::referral_service::waiting_for_officer(store, who).await?;
-    Ok(MyWork { user: session_user(who), alarms, counts, tenancies, tenancies_total: load.tenancies_total, cases, waiting, covers, referrals })
+    let referrals = super::referral_service::waiting_for_officer(who, lists.referrals);
+    Ok(MyWork { user: session_user(who), alarms, counts, tenancies, tenancies_total: load.tenancies_total, cases, waiting, covers: lists.covers, referrals })
 }
 
 /// Weeks ahead that an introductory review's anniversary starts to sound.
 pub const REVIEW_WARNING_DAYS: i64 = 42;
 
-/// The loud items: introductory reviews at or past their anniversary with no decision
-/// (by law they become secure), and, for Team Leaders, proposals waiting for them.
-async fn alarms(store: &dyn Store, who: &Principal, today: NaiveDate) -> Result<Vec<Alarm>, AppError> {
-    use crate::domain::Role;
-    let until = (today + chrono::Duration::days(REVIEW_WARNING_DAYS)).to_string();
-    let scope = match who.role {
-        Role::IntroductoryHmo => Some((Some(who.user_id), None)),
-        Role::TeamLeader => Some((None, who.area_team_id)),
-        _ => None,
-    };
+/// The loud items: introductory reviews at or past their anniversary with no decision (by law
+/// they become secure), and, for Team Leaders, proposals waiting for them. `reviews` is whether
+/// the count is the officer's own (rather than the area's) and the count (overdue, due).
+fn alarms(reviews: Option<(bool, (i64, i64))>, proposals_waiting: i64) -> Vec<Alarm> {
     let mut alarms = Vec::new();
-    if let Some((owner, area)) = scope {
-        let (overdue, due) = store.reviews_due(owner, area, &today.to_string(), &until).await?;
-        let whose = if owner.is_some() { "Your" } else { "The area's" };
+    if let Some((own, (overdue, due))) = reviews {
+        let whose = if own { "Your" } else { "The area's" };
+        let href = if own { "/#ten-h" } else { "/approvals#due" };
         if overdue > 0 {
             alarms.push(Alarm {
                 level: ClockStatus::Overdue,
                 text: format!("{whose} {overdue} introductory tenanc{} passed the 12-month anniversary with no decision: by law they are now secure. Record the reviews now.", if overdue == 1 { "y has" } else { "ies have" }),
-                href: if owner.is_some() { "/#ten-h".into() } else { "/approvals#due".into() },
+                href: href.into(),
             });
         }
         if due > overdue {
@@ -124,21 +137,18 @@ async fn alarms(store: &dyn Store, who: &Principal, today: NaiveDate) -> Result<
             alarms.push(Alarm {
                 level: ClockStatus::DueSoon,
                 text: format!("{whose} {n} introductory review{} fall{} due in the next {} weeks with no decision yet.", if n == 1 { "" } else { "s" }, if n == 1 { "s" } else { "" }, REVIEW_WARNING_DAYS / 7),
-                href: if owner.is_some() { "/#ten-h".into() } else { "/approvals#due".into() },
+                href: href.into(),
             });
         }
     }
-    if let (Role::TeamLeader, Some(area)) = (who.role, who.area_team_id) {
-        let waiting = store.proposals_waiting(area).await?;
-        if waiting > 0 {
-            alarms.push(Alarm {
-                level: ClockStatus::DueSoon,
-                text: format!("{waiting} proposal{} waiting for your decision.", if waiting == 1 { " is" } else { "s are" }),
-                href: "/approvals".into(),
-            });
-        }
+    if proposals_waiting > 0 {
+        alarms.push(Alarm {
+            level: ClockStatus::DueSoon,
+            text: format!("{proposals_waiting} proposal{} waiting for your decision.", if proposals_waiting == 1 { " is" } else { "s are" }),
+            href: "/approvals".into(),
+        });
     }
-    Ok(alarms)
+    alarms
 }
 
 pub(crate) fn urgency(c: Option<ClockStatus>) -> u8 {

@@ -29,6 +29,51 @@ pub struct PropertyRecord {
     pub detail: PropertyDetail,
 }
 
+/// Everything *My work* reads, asked of the store in one call: the SQL store answers it on
+/// one connection, since on SQLite every acquire and release of a pooled connection is a round
+/// trip to the connection's thread.
+#[derive(Clone, Debug, Default)]
+pub struct WorkQuery {
+    /// The officer and the absent officers they cover today: whose tenancies, cases and items.
+    pub owners: Vec<i64>,
+    /// The officer themselves: their covers and their referrals' unread replies.
+    pub viewer_id: i64,
+    /// Caseload rows wanted; the totals always count the whole caseload.
+    pub limit: i64,
+    /// Introductory reviews to count, if the role has them.
+    pub reviews: Option<ReviewCount>,
+    /// The area whose proposals wait for this Team Leader's decision, if any.
+    pub proposals_area: Option<i64>,
+    /// Covers that started, or ended on or after this date (ISO).
+    pub covers_since: String,
+    pub referrals: ReferralFilter,
+}
+
+/// Which introductory reviews to count: one officer's (`owner_id`) or an area's.
+#[derive(Clone, Debug, Default)]
+pub struct ReviewCount {
+    pub owner_id: Option<i64>,
+    pub area_team_id: Option<i64>,
+    /// Trials ending before this date (ISO) are past their anniversary. Counted: trials ending on
+    /// or before `until` with no open or approved decision.
+    pub today: String,
+    /// Trials ending on or before this date (ISO) are counted as due.
+    pub until: String,
+}
+
+/// The store's answer to a `WorkQuery`, before the service derives clocks and order.
+#[derive(Clone, Debug, Default)]
+pub struct WorkLists {
+    pub caseload: Caseload,
+    /// (past the anniversary, due by `until`) with no decision; (0, 0) when not asked.
+    pub reviews_due: (i64, i64),
+    pub proposals_waiting: i64,
+    /// Open items waiting for one of the owners: their proposals sent back, hand-backs to their patch.
+    pub waiting: Vec<WorkflowView>,
+    pub covers: Vec<CoverView>,
+    pub referrals: Vec<ReferralListed>,
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Caseload {
     pub tenancies: Vec<TenancyRow>,
@@ -148,13 +193,12 @@ pub struct Decision {
 pub trait Store: Send + Sync + 'static {
     /// Which database is behind the store ("sqlite" or "postgres").
     fn backend(&self) -> &'static str;
-    /// Tenancies and cases owned by any of `owner_ids` (the officer, and whoever they cover for today).
-    async fn caseload(&self, owner_ids: &[i64], limit: i64) -> Result<Caseload, AppError>;
-    /// Introductory tenancies whose trial ends on or before `until`, with no open or approved
-    /// decision, for one owner or one area: (ended before `today`, ending by `until`).
-    /// The introductory tenancies behind `reviews_due` for an area, soonest first.
+    /// What *My work* lists: the caseload (tenancies and cases owned by any of the owners), the
+    /// review and proposal counts, items waiting, covers and referrals, in one call.
+    async fn work_lists(&self, query: &WorkQuery) -> Result<WorkLists, AppError>;
+    /// The introductory tenancies an area's review count (`WorkQuery::reviews`) counts: trials
+    /// ending on or before `until` with no open or approved decision, soonest first.
     async fn reviews_due_list(&self, area_team_id: i64, until: &str, limit: i64) -> Result<Vec<TenancyRow>, AppError>;
-    async fn reviews_due(&self, owner_id: Option<i64>, area_team_id: Option<i64>, today: &str, until: &str) -> Result<(i64, i64), AppError>;
     /// Tenancies and properties whose search text holds every term, within an area (None: all).
     async fn search(&self, area_team_id: Option<i64>, terms: &[String], limit: i64) -> Result<Vec<SearchHit>, AppError>;
     async fn tenancy(&self, reference: &str, viewer_id: i64) -> Result<Option<TenancyRecord>, AppError>;
@@ -170,13 +214,9 @@ pub trait Store: Send + Sync + 'static {
     async fn record_notice_served(&self, tenancy_id: i64, version: i64, served_on: &str, by: i64) -> Result<(), AppError>;
     /// Open items (proposed or sent back) for an area team (None: every area).
     async fn open_items(&self, area_team_id: Option<i64>) -> Result<Vec<WorkflowView>, AppError>;
-    /// How many proposals wait for a decision in an area team: the count `open_items` would list as proposed.
-    async fn proposals_waiting(&self, area_team_id: i64) -> Result<i64, AppError>;
     async fn workflow_item(&self, id: i64) -> Result<Option<(WorkflowView, i64, i64, i64)>, AppError>;
     /// Applies approved changes whose effective date has come; returns how many.
     async fn apply_due_changes(&self, today: &str) -> Result<u64, AppError>;
-    /// Open items waiting for one of `user_ids`: their proposals sent back, hand-backs to their patch.
-    async fn waiting_for(&self, user_ids: &[i64]) -> Result<Vec<WorkflowView>, AppError>;
 
     async fn case_record(&self, reference: &str, viewer_id: i64) -> Result<Option<CaseRecord>, AppError>;
     /// Active housing officers of an area in one role (None: every HMO role and Team Leaders), with their load.

@@ -9,7 +9,7 @@ use app::domain::{CaseKind, Role};
 use app::error::AppError;
 use app::model::*;
 use sqlx::any::AnyRow;
-use sqlx::{Any, Row};
+use sqlx::{Any, Executor, Row};
 
 use super::{i, internal, now_rfc3339, oi, os, role_label, s};
 use crate::db::Db;
@@ -334,13 +334,13 @@ fn cover_view(r: &AnyRow, today: chrono::NaiveDate) -> CoverView {
     }
 }
 
-pub async fn covers(db: &Db, area_team_id: Option<i64>, user_id: Option<i64>, since: &str) -> Result<Vec<CoverView>, AppError> {
+pub async fn covers<'c>(ex: impl Executor<'c, Database = Any>, area_team_id: Option<i64>, user_id: Option<i64>, since: &str) -> Result<Vec<CoverView>, AppError> {
     let today = app::api::service::today();
     let sql = format!(
         "{COVER_SELECT} WHERE (cv.ends_on >= $1 OR cv.ended_at >= $1) AND ($2 = 0 OR au.area_team_id = $2) AND ($3 = 0 OR cv.absent_user_id = $3 OR cv.cover_user_id = $3) \
          ORDER BY cv.starts_on, cv.id"
     );
-    let rows = sqlx::query::<Any>(&sql).bind(since).bind(area_team_id.unwrap_or(0)).bind(user_id.unwrap_or(0)).fetch_all(&db.pool).await.map_err(internal)?;
+    let rows = sqlx::query::<Any>(&sql).bind(since).bind(area_team_id.unwrap_or(0)).bind(user_id.unwrap_or(0)).fetch_all(ex).await.map_err(internal)?;
     Ok(rows.iter().map(|r| cover_view(r, today)).collect())
 }
 

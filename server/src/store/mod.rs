@@ -11,15 +11,16 @@ mod workflow;
 
 use std::collections::HashMap;
 
-use app::api::store::{AuditEntry, CaseRecord, NewFeedbackCase, Caseload, Decision, NewCover, NewPlanAction, PropertyRecord, Proposal, ReviewRecord, Store, TenancyRecord};
+use app::api::store::{AuditEntry, CaseRecord, NewFeedbackCase, Caseload, ReviewCount, WorkLists, WorkQuery, Decision, NewCover, NewPlanAction, PropertyRecord, Proposal, ReviewRecord, Store, TenancyRecord};
 use app::domain::access::RecordScope;
 use app::domain::occupancy::{Occupant, age_on};
 use app::domain::{CaseKind, Pence, Relationship, Role, Tenure};
 use app::error::AppError;
 use app::model::*;
 use async_trait::async_trait;
+use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
-use sqlx::{Any, Row};
+use sqlx::{Any, Executor, Row};
 
 pub use sessions::SqlSessionStore;
 
@@ -103,29 +104,67 @@ fn role_label(code: &str) -> String {
     Role::parse(code).map(|r| r.label().to_string()).unwrap_or_else(|| code.to_string())
 }
 
+/// A case as listed, with what the rules need to decide who sees it: the columns of
+/// `CASE_COLUMNS` plus `granted`, read from a row or from a JSON-folded list (`json_rows`).
+#[derive(serde::Deserialize)]
+struct CaseFields {
+    reference: String,
+    kind: String,
+    title: String,
+    status: String,
+    opened_at: String,
+    due_at: Option<String>,
+    restricted: i64,
+    area_team_id: i64,
+    owner_id: Option<i64>,
+    tenancy_reference: Option<String>,
+    address_line1: Option<String>,
+    postcode: Option<String>,
+    granted: i64,
+}
+
+impl CaseFields {
+    fn from_row(r: &AnyRow) -> CaseFields {
+        CaseFields {
+            reference: s(r, "reference"),
+            kind: s(r, "kind"),
+            title: s(r, "title"),
+            status: s(r, "status"),
+            opened_at: s(r, "opened_at"),
+            due_at: os(r, "due_at"),
+            restricted: i(r, "restricted"),
+            area_team_id: i(r, "area_team_id"),
+            owner_id: oi(r, "owner_id"),
+            tenancy_reference: os(r, "tenancy_reference"),
+            address_line1: os(r, "address_line1"),
+            postcode: os(r, "postcode"),
+            granted: i(r, "granted"),
+        }
+    }
+
+    fn listed(self) -> (CaseRow, RecordScope) {
+        let row = CaseRow {
+            reference: self.reference,
+            kind: CaseKind::parse(&self.kind).unwrap_or(CaseKind::Vulnerability),
+            title: self.title,
+            status: self.status,
+            tenancy_reference: self.tenancy_reference,
+            address: match (self.address_line1, self.postcode) {
+                (Some(a), Some(p)) => format!("{a}, {p}"),
+                _ => String::new(),
+            },
+            opened_at: self.opened_at,
+            due_at: self.due_at,
+            clock: None,
+            restricted: self.restricted != 0,
+        };
+        let scope = RecordScope { area_team_id: self.area_team_id, owner_id: self.owner_id, restricted: row.restricted, granted: self.granted != 0 };
+        (row, scope)
+    }
+}
+
 fn case_row(r: &AnyRow) -> (CaseRow, RecordScope) {
-    let row = CaseRow {
-        reference: s(r, "reference"),
-        kind: CaseKind::parse(&s(r, "kind")).unwrap_or(CaseKind::Vulnerability),
-        title: s(r, "title"),
-        status: s(r, "status"),
-        tenancy_reference: os(r, "tenancy_reference"),
-        address: match (os(r, "address_line1"), os(r, "postcode")) {
-            (Some(a), Some(p)) => format!("{a}, {p}"),
-            _ => String::new(),
-        },
-        opened_at: s(r, "opened_at"),
-        due_at: os(r, "due_at"),
-        clock: None,
-        restricted: i(r, "restricted") != 0,
-    };
-    let scope = RecordScope {
-        area_team_id: i(r, "area_team_id"),
-        owner_id: oi(r, "owner_id"),
-        restricted: row.restricted,
-        granted: i(r, "granted") != 0,
-    };
-    (row, scope)
+    CaseFields::from_row(r).listed()
 }
 
 /// No introductory review is open or approved-but-pending for tenancy `t`.
@@ -146,6 +185,9 @@ fn tenancy_row(r: &AnyRow, names: &HashMap<i64, String>) -> TenancyRow {
         clock: None,
     }
 }
+
+/// At most this many open cases are listed on an officer's *My work*.
+const CASES_LISTED: i64 = 500;
 
 const CASE_COLUMNS: &str = "c.id, c.reference, c.kind, c.title, c.status, c.opened_at, c.due_at, c.restricted, \
      c.area_team_id, c.owner_id, t.reference AS tenancy_reference, p.address_line1, p.postcode";
@@ -244,85 +286,122 @@ impl SqlStore {
     }
 }
 
+/// Tenancies and cases owned by any of `owner_ids` (the officer, and whoever they cover for today).
+async fn caseload(conn: &mut AnyConnection, backend: crate::db::Backend, owner_ids: &[i64], limit: i64) -> Result<Caseload, AppError> {
+    if owner_ids.is_empty() {
+        return Ok(Caseload::default());
+    }
+    // $1 to $3 are fixed; the owners follow.
+    let owners = placeholders(4, owner_ids.len());
+    // The page of rows, each with its tenants' names, the caseload's totals and its open cases,
+    // in one statement returning one row: the totals aggregate every matching tenancy, the page
+    // (a sorted LIMIT in a scalar subquery) arrives as one JSON array in `TenancyRow`'s shape,
+    // and the cases as another, in `CaseFields`' shape.
+    // Not window functions: on SQLite, ROW_NUMBER and COUNT OVER the caseload cost three
+    // times the sort and the aggregate together. Both passes read indexes alone (migration
+    // 0009); homes are read for the page's rows only, after the LIMIT.
+    let rows = json_rows(
+        backend,
+        &[
+            ("reference", "x.reference"),
+            ("property_reference", "p.reference"),
+            ("address", "p.address_line1"),
+            ("postcode", "p.postcode"),
+            ("tenure", "x.tenure"),
+            // Named, like the homes, only for the rows on the page.
+            (
+                "tenants",
+                &format!("COALESCE((SELECT {TENANT_NAMES} FROM household_members h WHERE h.tenancy_id = x.id AND h.is_tenant = 1), '')"),
+            ),
+            ("balance", "x.balance"),
+            ("start_date", "x.start_date"),
+            ("trial_ends_on", "x.trial_ends_on"),
+            ("clock", "NULL"),
+        ],
+        "x.undated, x.trial_ends_on, x.balance DESC, x.reference",
+    );
+    let fields: Vec<(&str, String)> = ["reference", "kind", "title", "status", "opened_at", "due_at", "restricted", "area_team_id", "owner_id", "tenancy_reference", "address_line1", "postcode", "granted"]
+        .iter()
+        .map(|f| (*f, format!("k.{f}")))
+        .collect();
+    let cases = json_rows(backend, &fields.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>(), "k.due_at, k.reference");
+    let sql = format!(
+        "SELECT (SELECT {rows} FROM (SELECT t.id, t.reference, t.tenure, t.start_date, t.trial_ends_on, t.property_id, \
+               COALESCE(r.balance_pence, 0) AS balance, CASE WHEN t.trial_ends_on IS NULL THEN 1 ELSE 0 END AS undated \
+             FROM tenancies t LEFT JOIN rent_accounts r ON r.tenancy_id = t.id \
+             WHERE t.owner_id IN ({owners}) AND t.status = $1 \
+             ORDER BY undated, t.trial_ends_on, balance DESC, t.reference LIMIT $2) x JOIN properties p ON p.id = x.property_id) AS rows, \
+       (SELECT {cases} FROM (SELECT {CASE_COLUMNS}, 1 AS granted FROM cases c LEFT JOIN tenancies t ON t.id = c.tenancy_id \
+             LEFT JOIN properties p ON p.id = COALESCE(c.property_id, t.property_id) \
+             WHERE c.owner_id IN ({owners}) AND c.status = 'open' ORDER BY c.due_at, c.reference LIMIT {CASES_LISTED}) k) AS cases, \
+           CAST(COUNT(*) AS BIGINT) AS total, \
+           CAST(COALESCE(SUM(CASE WHEN t.tenure IN ({intro}) THEN 1 ELSE 0 END), 0) AS BIGINT) AS intro, \
+           CAST(COALESCE(SUM(CASE WHEN r.balance_pence > $3 THEN 1 ELSE 0 END), 0) AS BIGINT) AS arrears \
+         FROM tenancies t LEFT JOIN rent_accounts r ON r.tenancy_id = t.id \
+         WHERE t.owner_id IN ({owners}) AND t.status = $1", intro = INTRODUCTORY.as_str()
+    );
+    let page = bind_ids(sqlx::query::<Any>(&sql).bind("active").bind(limit).bind(ARREARS_THRESHOLD_PENCE), owner_ids)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(internal)?;
+    let tenancies: Vec<TenancyRow> = serde_json::from_str(&s(&page, "rows")).map_err(|e| {
+        tracing::error!(error = %e, "decoding the caseload page");
+        AppError::Internal
+    })?;
+    let cases: Vec<CaseFields> = serde_json::from_str(&s(&page, "cases")).map_err(|e| {
+        tracing::error!(error = %e, "decoding the caseload's cases");
+        AppError::Internal
+    })?;
+    let cases = cases.into_iter().map(CaseFields::listed).collect();
+    Ok(Caseload {
+        tenancies,
+        tenancies_total: i(&page, "total"),
+        introductory_total: i(&page, "intro"),
+        arrears_total: i(&page, "arrears"),
+        cases,
+    })
+}
+
+/// Introductory tenancies whose trial ends on or before `until`, with no open or approved decision,
+/// for one owner or one area: (ended before `today`, ending by `until`).
+async fn reviews_due<'c>(ex: impl Executor<'c, Database = Any>, r: &ReviewCount) -> Result<(i64, i64), AppError> {
+    let (filter, id) = match (r.owner_id, r.area_team_id) {
+        (Some(o), _) => ("t.owner_id = $3", o),
+        (None, Some(a)) => ("p.area_team_id = $3", a),
+        (None, None) => ("$3 = $3", 0),
+    };
+    let sql = format!(
+        "SELECT CAST(COALESCE(SUM(CASE WHEN t.trial_ends_on < $1 THEN 1 ELSE 0 END), 0) AS BIGINT) AS overdue, COUNT(*) AS due \
+         FROM tenancies t JOIN properties p ON p.id = t.property_id \
+         WHERE t.status = 'active' AND t.tenure IN ({intro}) AND t.trial_ends_on <= $2 AND {filter} \
+         AND {NO_DECISION}", intro = INTRODUCTORY.as_str()
+    );
+    let row = sqlx::query::<Any>(&sql).bind(&r.today).bind(&r.until).bind(id).fetch_one(ex).await.map_err(internal)?;
+    Ok((i(&row, "overdue"), i(&row, "due")))
+}
+
 #[async_trait]
 impl Store for SqlStore {
     fn backend(&self) -> &'static str {
         self.db.backend.name()
     }
 
-    async fn caseload(&self, owner_ids: &[i64], limit: i64) -> Result<Caseload, AppError> {
-        let pool = &self.db.pool;
-        if owner_ids.is_empty() {
-            return Ok(Caseload::default());
-        }
-        // $1 to $3 are fixed; the owners follow.
-        let owners = placeholders(4, owner_ids.len());
-        // The page of rows, each with its tenants' names, and the caseload's totals, in one
-        // statement returning one row: the totals aggregate every matching tenancy, and the page
-        // (a sorted LIMIT in a scalar subquery) arrives as one JSON array in `TenancyRow`'s shape.
-        // Not window functions: on SQLite, ROW_NUMBER and COUNT OVER the caseload cost three
-        // times the sort and the aggregate together.
-        let rows = json_rows(
-            self.db.backend,
-            &[
-                ("reference", "x.reference"),
-                ("property_reference", "x.property_reference"),
-                ("address", "x.address_line1"),
-                ("postcode", "x.postcode"),
-                ("tenure", "x.tenure"),
-                // Named only for the rows on the page, after the LIMIT.
-                (
-                    "tenants",
-                    &format!("COALESCE((SELECT {TENANT_NAMES} FROM household_members h WHERE h.tenancy_id = x.id AND h.is_tenant = 1), '')"),
-                ),
-                ("balance", "x.balance"),
-                ("start_date", "x.start_date"),
-                ("trial_ends_on", "x.trial_ends_on"),
-                ("clock", "NULL"),
-            ],
-            "x.undated, x.trial_ends_on, x.balance DESC, x.reference",
-        );
-        let sql = format!(
-            "SELECT (SELECT {rows} FROM (SELECT t.id, t.reference, t.tenure, t.start_date, t.trial_ends_on, p.reference AS property_reference, \
-                   p.address_line1, p.postcode, COALESCE(r.balance_pence, 0) AS balance, \
-                   CASE WHEN t.trial_ends_on IS NULL THEN 1 ELSE 0 END AS undated \
-                 FROM tenancies t JOIN properties p ON p.id = t.property_id LEFT JOIN rent_accounts r ON r.tenancy_id = t.id \
-                 WHERE t.owner_id IN ({owners}) AND t.status = $1 \
-                 ORDER BY undated, t.trial_ends_on, balance DESC, t.reference LIMIT $2) x) AS rows, \
-               CAST(COUNT(*) AS BIGINT) AS total, \
-               CAST(COALESCE(SUM(CASE WHEN t.tenure IN ({intro}) THEN 1 ELSE 0 END), 0) AS BIGINT) AS intro, \
-               CAST(COALESCE(SUM(CASE WHEN r.balance_pence > $3 THEN 1 ELSE 0 END), 0) AS BIGINT) AS arrears \
-             FROM tenancies t LEFT JOIN rent_accounts r ON r.tenancy_id = t.id \
-             WHERE t.owner_id IN ({owners}) AND t.status = $1", intro = INTRODUCTORY.as_str()
-        );
-        let page = bind_ids(sqlx::query::<Any>(&sql).bind("active").bind(limit).bind(ARREARS_THRESHOLD_PENCE), owner_ids)
-            .fetch_one(pool)
-            .await
-            .map_err(internal)?;
-        let tenancies: Vec<TenancyRow> = serde_json::from_str(&s(&page, "rows")).map_err(|e| {
-            tracing::error!(error = %e, "decoding the caseload page");
-            AppError::Internal
-        })?;
-        let case_owners = placeholders(3, owner_ids.len());
-        let case_sql = format!(
-            "SELECT {CASE_COLUMNS}, 1 AS granted FROM cases c LEFT JOIN tenancies t ON t.id = c.tenancy_id \
-             LEFT JOIN properties p ON p.id = COALESCE(c.property_id, t.property_id) \
-             WHERE c.owner_id IN ({case_owners}) AND c.status = $1 ORDER BY c.due_at, c.reference LIMIT $2"
-        );
-        let cases = bind_ids(sqlx::query::<Any>(&case_sql).bind("open").bind(500_i64), owner_ids)
-            .fetch_all(pool)
-            .await
-            .map_err(internal)?
-            .iter()
-            .map(case_row)
-            .collect();
-        Ok(Caseload {
-            tenancies,
-            tenancies_total: i(&page, "total"),
-            introductory_total: i(&page, "intro"),
-            arrears_total: i(&page, "arrears"),
-            cases,
-        })
+    async fn work_lists(&self, q: &WorkQuery) -> Result<WorkLists, AppError> {
+        // One connection for the whole read (not one per statement): see `WorkQuery`.
+        let mut conn = self.db.pool.acquire().await.map_err(internal)?;
+        let caseload = caseload(&mut conn, self.db.backend, &q.owners, q.limit).await?;
+        let reviews_due = match &q.reviews {
+            Some(r) => reviews_due(&mut *conn, r).await?,
+            None => (0, 0),
+        };
+        let proposals_waiting = match q.proposals_area {
+            Some(area) => workflow::proposals_waiting(&mut *conn, area).await?,
+            None => 0,
+        };
+        let waiting = workflow::waiting_for(&mut *conn, &q.owners).await?;
+        let covers = cases::covers(&mut *conn, None, Some(q.viewer_id), &q.covers_since).await?;
+        let referrals = referrals::referral_list(&mut *conn, &q.referrals, q.viewer_id).await?;
+        Ok(WorkLists { caseload, reviews_due, proposals_waiting, waiting, covers, referrals })
     }
 
     async fn reviews_due_list(&self, area_team_id: i64, until: &str, limit: i64) -> Result<Vec<TenancyRow>, AppError> {
@@ -342,22 +421,6 @@ impl Store for SqlStore {
         let ids: Vec<i64> = rows.iter().map(|r| i(r, "id")).collect();
         let names = self.tenant_names(&ids).await?;
         Ok(rows.iter().map(|r| tenancy_row(r, &names)).collect())
-    }
-
-    async fn reviews_due(&self, owner_id: Option<i64>, area_team_id: Option<i64>, today: &str, until: &str) -> Result<(i64, i64), AppError> {
-        let (filter, id) = match (owner_id, area_team_id) {
-            (Some(o), _) => ("t.owner_id = $3", o),
-            (None, Some(a)) => ("p.area_team_id = $3", a),
-            (None, None) => ("$3 = $3", 0),
-        };
-        let sql = format!(
-            "SELECT CAST(COALESCE(SUM(CASE WHEN t.trial_ends_on < $1 THEN 1 ELSE 0 END), 0) AS BIGINT) AS overdue, COUNT(*) AS due \
-             FROM tenancies t JOIN properties p ON p.id = t.property_id \
-             WHERE t.status = 'active' AND t.tenure IN ({intro}) AND t.trial_ends_on <= $2 AND {filter} \
-             AND {NO_DECISION}", intro = INTRODUCTORY.as_str()
-        );
-        let row = sqlx::query::<Any>(&sql).bind(today).bind(until).bind(id).fetch_one(&self.db.pool).await.map_err(internal)?;
-        Ok((i(&row, "overdue"), i(&row, "due")))
     }
 
     async fn search(&self, area_team_id: Option<i64>, terms: &[String], limit: i64) -> Result<Vec<SearchHit>, AppError> {
@@ -691,9 +754,6 @@ impl Store for SqlStore {
     async fn open_items(&self, area_team_id: Option<i64>) -> Result<Vec<WorkflowView>, AppError> {
         workflow::open_items(&self.db, area_team_id).await
     }
-    async fn proposals_waiting(&self, area_team_id: i64) -> Result<i64, AppError> {
-        workflow::proposals_waiting(&self.db, area_team_id).await
-    }
     async fn workflow_item(&self, id: i64) -> Result<Option<(WorkflowView, i64, i64, i64)>, AppError> {
         workflow::workflow_item(&self.db, id).await
     }
@@ -701,9 +761,6 @@ impl Store for SqlStore {
         workflow::apply_due_changes(&self.db, today).await
     }
 
-    async fn waiting_for(&self, user_ids: &[i64]) -> Result<Vec<WorkflowView>, AppError> {
-        workflow::waiting_for(&self.db, user_ids).await
-    }
     async fn case_record(&self, reference: &str, viewer_id: i64) -> Result<Option<CaseRecord>, AppError> {
         cases::case_record(&self.db, reference, viewer_id).await
     }
@@ -732,7 +789,7 @@ impl Store for SqlStore {
         cases::end_cover(&self.db, cover_id).await
     }
     async fn covers(&self, area_team_id: Option<i64>, user_id: Option<i64>, since: &str) -> Result<Vec<CoverView>, AppError> {
-        cases::covers(&self.db, area_team_id, user_id, since).await
+        cases::covers(&self.db.pool, area_team_id, user_id, since).await
     }
     async fn cover(&self, cover_id: i64) -> Result<Option<(CoverView, i64)>, AppError> {
         cases::cover(&self.db, cover_id).await
@@ -765,7 +822,7 @@ impl Store for SqlStore {
         referrals::referral_record(&self.db, reference, viewer_id).await
     }
     async fn referral_list(&self, filter: &app::api::store::ReferralFilter, viewer_id: i64) -> Result<Vec<app::api::store::ReferralListed>, AppError> {
-        referrals::referral_list(&self.db, filter, viewer_id).await
+        referrals::referral_list(&self.db.pool, filter, viewer_id).await
     }
     async fn create_referral(&self, r: app::api::store::NewReferral) -> Result<String, AppError> {
         referrals::create_referral(&self.db, r).await

@@ -8,7 +8,7 @@ use app::domain::{AgencyKind, LawfulBasis, ReferralCategory, ReferralStatus, Urg
 use app::error::AppError;
 use app::model::*;
 use sqlx::any::AnyRow;
-use sqlx::Any;
+use sqlx::{Any, Executor};
 
 use super::{i, internal, now_rfc3339, oi, os, s};
 use crate::db::Db;
@@ -71,7 +71,7 @@ fn listed(r: &AnyRow) -> ReferralListed {
     }
 }
 
-pub async fn referral_list(db: &Db, f: &ReferralFilter, viewer_id: i64) -> Result<Vec<ReferralListed>, AppError> {
+pub async fn referral_list<'c>(ex: impl Executor<'c, Database = Any>, f: &ReferralFilter, viewer_id: i64) -> Result<Vec<ReferralListed>, AppError> {
     let mut conds: Vec<String> = Vec::new();
     let mut n = 1;
     let mut next = || {
@@ -117,7 +117,7 @@ pub async fn referral_list(db: &Db, f: &ReferralFilter, viewer_id: i64) -> Resul
             BindVal::S(x) => q.bind(x),
         };
     }
-    let rows = q.bind(f.limit.max(1)).fetch_all(&db.pool).await.map_err(internal)?;
+    let rows = q.bind(f.limit.max(1)).fetch_all(ex).await.map_err(internal)?;
     Ok(rows.iter().map(listed).collect())
 }
 

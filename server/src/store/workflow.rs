@@ -9,7 +9,7 @@ use app::domain::{Role, Tenure};
 use app::error::AppError;
 use app::model::WorkflowView;
 use sqlx::any::AnyRow;
-use sqlx::{Any, Row};
+use sqlx::{Any, Executor, Row};
 
 use super::{i, internal, now_rfc3339, oi, os, s};
 use crate::db::Db;
@@ -392,10 +392,11 @@ pub async fn open_items(db: &Db, area_team_id: Option<i64>) -> Result<Vec<Workfl
     Ok(q.fetch_all(&db.pool).await.map_err(internal)?.iter().map(item_view).collect())
 }
 
-pub async fn proposals_waiting(db: &Db, area_team_id: i64) -> Result<i64, AppError> {
+/// How many proposals wait for a decision in an area team: the count `open_items` would list as proposed.
+pub async fn proposals_waiting<'c>(ex: impl Executor<'c, Database = Any>, area_team_id: i64) -> Result<i64, AppError> {
     sqlx::query_scalar::<Any, i64>("SELECT COUNT(*) FROM workflow_items WHERE state = 'proposed' AND area_team_id = $1")
         .bind(area_team_id)
-        .fetch_one(&db.pool)
+        .fetch_one(ex)
         .await
         .map_err(internal)
 }
@@ -407,7 +408,8 @@ pub async fn workflow_item(db: &Db, id: i64) -> Result<Option<(WorkflowView, i64
 
 /// Open items waiting for one of `user_ids`: their own proposals sent back to them, and
 /// hand-backs of cases on the patches they look after.
-pub async fn waiting_for(db: &Db, user_ids: &[i64]) -> Result<Vec<WorkflowView>, AppError> {
+/// Open items waiting for one of `user_ids`: their proposals sent back, hand-backs to their patch.
+pub async fn waiting_for<'c>(ex: impl Executor<'c, Database = Any>, user_ids: &[i64]) -> Result<Vec<WorkflowView>, AppError> {
     if user_ids.is_empty() {
         return Ok(vec![]);
     }
@@ -423,7 +425,7 @@ pub async fn waiting_for(db: &Db, user_ids: &[i64]) -> Result<Vec<WorkflowView>,
          ORDER BY x.due_at, x.id"
     );
     let query = super::bind_ids(super::bind_ids(sqlx::query::<Any>(&sql), user_ids), user_ids);
-    Ok(query.fetch_all(&db.pool).await.map_err(internal)?.iter().map(item_view).collect())
+    Ok(query.fetch_all(ex).await.map_err(internal)?.iter().map(item_view).collect())
 }
 
 /// Workflow items about one case, newest first.
