@@ -6,7 +6,10 @@
 // Usage: node bench/worklist.mjs http://127.0.0.1:3200 [seconds per run]
 // Prints, per concurrency: requests a second, latency p50/p99 as the client sees it, and the
 // ratio page/plain. Concurrency 1 is the server's own time per request (nothing queues).
+// BENCH_SERVER_PID=<pid> adds the server's CPU time per request (scripts/bench.sh sets it).
 import { createRequire } from 'node:module';
+import { execSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 // autocannon is installed with the browser tests' npm packages, in end2end/.
 const autocannon = createRequire(new URL('../end2end/package.json', import.meta.url))('autocannon');
@@ -34,15 +37,27 @@ async function check(path, cookie) {
 
 // The client runs on the same machine: `client` is the share of one core it used meanwhile,
 // which the server did not have.
+// With BENCH_SERVER_PID, also the server's CPU time per request (from /proc): on a noisy
+// machine a steadier figure than requests a second, and the one that bounds them.
+const serverPid = process.env.BENCH_SERVER_PID;
+const ticksPerSecond = serverPid ? Number(execSync('getconf CLK_TCK').toString().trim()) : 100;
+function serverCpuSeconds() {
+  if (!serverPid) return 0;
+  const fields = readFileSync(`/proc/${serverPid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+}
+
 function run(path, cookie, connections, duration = seconds) {
   return new Promise((resolve, reject) => {
     const cpu = process.cpuUsage();
+    const server = serverCpuSeconds();
     autocannon({ url: base + path, connections, duration, headers: { cookie } }, (err, r) => {
       if (err) return reject(err);
       if (r.non2xx || r.errors || r.timeouts) return reject(new Error(`${path}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts`));
       const used = process.cpuUsage(cpu);
       const client = (used.user + used.system) / 1e6 / duration;
-      resolve({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, n: r.requests.total, client });
+      const serverMs = ((serverCpuSeconds() - server) * 1000) / Math.max(r.requests.total, 1);
+      resolve({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, n: r.requests.total, client, serverMs });
     });
   });
 }
@@ -63,7 +78,8 @@ for (const user of users) {
       `  concurrency ${String(c).padStart(2)}: Leptos page ${fmt(page.rps)} req/s, p50 ${fmt(page.p50)} ms, p99 ${fmt(page.p99)} ms | ` +
         `plain Axum ${fmt(plain.rps)} req/s, p50 ${fmt(plain.p50)} ms, p99 ${fmt(plain.p99)} ms | ` +
         `ratio ${(plain.rps / page.rps).toFixed(2)}x throughput, ${(page.p99 / Math.max(plain.p99, 0.01)).toFixed(2)}x p99 | ` +
-        `client ${(page.client * 100).toFixed(0)}%/${(plain.client * 100).toFixed(0)}% of a core`,
+        `client ${(page.client * 100).toFixed(0)}%/${(plain.client * 100).toFixed(0)}% of a core` +
+        (serverPid ? ` | server CPU ${page.serverMs.toFixed(2)}/${plain.serverMs.toFixed(2)} ms a request` : ''),
     );
   }
 }

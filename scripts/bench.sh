@@ -31,7 +31,7 @@ pid=$!
 trap 'kill $pid 2>/dev/null' EXIT
 for _ in $(seq 1 60); do curl -sf http://127.0.0.1:3200/api/v1/health >/dev/null && break; sleep 0.5; done
 node bench/desk.mjs http://127.0.0.1:3200 400
-node bench/worklist.mjs http://127.0.0.1:3200 10
+BENCH_SERVER_PID=$pid node bench/worklist.mjs http://127.0.0.1:3200 10
 node bench/flood.mjs http://127.0.0.1:3200 10
 node bench/mapdata.mjs http://127.0.0.1:3200
 node bench/map.mjs http://127.0.0.1:3200
