@@ -44,7 +44,7 @@ pub struct WorkQuery {
     pub reviews: Option<ReviewCount>,
     /// The area whose proposals wait for this Team Leader's decision, if any.
     pub proposals_area: Option<i64>,
-    /// Covers that started, or ended on or after this date (ISO).
+    /// The officer's covers (given or received) that end, or were ended, on or after this date (ISO).
     pub covers_since: String,
     pub referrals: ReferralFilter,
 }
@@ -54,10 +54,9 @@ pub struct WorkQuery {
 pub struct ReviewCount {
     pub owner_id: Option<i64>,
     pub area_team_id: Option<i64>,
-    /// Trials ending before this date (ISO) are past their anniversary. Counted: trials ending on
-    /// or before `until` with no open or approved decision.
+    /// Trials ending before this date (ISO) are past their anniversary.
     pub today: String,
-    /// Trials ending on or before this date (ISO) are counted as due.
+    /// Trials ending on or before this date (ISO), with no open or approved decision, are counted.
     pub until: String,
 }
 

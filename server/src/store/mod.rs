@@ -320,11 +320,25 @@ async fn caseload(conn: &mut AnyConnection, backend: crate::db::Backend, owner_i
         ],
         "x.undated, x.trial_ends_on, x.balance DESC, x.reference",
     );
-    let fields: Vec<(&str, String)> = ["reference", "kind", "title", "status", "opened_at", "due_at", "restricted", "area_team_id", "owner_id", "tenancy_reference", "address_line1", "postcode", "granted"]
-        .iter()
-        .map(|f| (*f, format!("k.{f}")))
-        .collect();
-    let cases = json_rows(backend, &fields.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>(), "k.due_at, k.reference");
+    let cases = json_rows(
+        backend,
+        &[
+            ("reference", "k.reference"),
+            ("kind", "k.kind"),
+            ("title", "k.title"),
+            ("status", "k.status"),
+            ("opened_at", "k.opened_at"),
+            ("due_at", "k.due_at"),
+            ("restricted", "k.restricted"),
+            ("area_team_id", "k.area_team_id"),
+            ("owner_id", "k.owner_id"),
+            ("tenancy_reference", "k.tenancy_reference"),
+            ("address_line1", "k.address_line1"),
+            ("postcode", "k.postcode"),
+            ("granted", "k.granted"),
+        ],
+        "k.due_at, k.reference",
+    );
     let sql = format!(
         "SELECT (SELECT {rows} FROM (SELECT t.id, t.reference, t.tenure, t.start_date, t.trial_ends_on, t.property_id, \
                COALESCE(r.balance_pence, 0) AS balance, CASE WHEN t.trial_ends_on IS NULL THEN 1 ELSE 0 END AS undated \
