@@ -143,6 +143,98 @@ async fn an_officer_refers_and_the_agency_sees_only_what_was_shared() {
     }
 }
 
+/// The referral's state and version, as the officer sees it.
+async fn state_of(app: &TestApp, token: &str, reference: &str) -> (String, i64) {
+    let (s, v) = app.get_json(&format!("/api/v1/referrals/{reference}"), token).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    (v["detail"]["status"].as_str().unwrap().to_string(), v["detail"]["version"].as_i64().unwrap())
+}
+
+async fn my_work_referrals(app: &TestApp, token: &str) -> Vec<Value> {
+    app.get_json("/api/v1/my-work", token).await.1["referrals"].as_array().unwrap().clone()
+}
+
+async fn move_ok(app: &TestApp, token: &str, reference: &str, mv: &str, text: &str) -> Value {
+    let (_, version) = state_of(app, token, reference).await;
+    let (s, v) = app.json("POST", &format!("/api/v1/referrals/{reference}/moves"), token, json!({"version": version, "move": mv, "text": text})).await;
+    assert_eq!(s, StatusCode::OK, "{mv}: {v}");
+    v
+}
+
+#[tokio::test]
+async fn the_agency_answers_declines_and_closes_and_the_officer_hears_of_each() {
+    for engine in engines() {
+        let app = TestApp::new(engine).await;
+        let officer = tok(&app, "chmo.east1").await;
+        let asc = tok(&app, "partner.asc").await;
+        let tenancy = tenancy_of(&app.db, "chmo.east1").await;
+        let asc_id = agency_id(&app.db, "adult_social_care").await;
+        let mut refs = Vec::new();
+        for _ in 0..4 {
+            let (s, v) = app.json("POST", "/api/v1/referrals", &officer, referral(&tenancy, asc_id, "support", &["name", "address"], true)).await;
+            assert_eq!(s, StatusCode::OK, "{v}");
+            refs.push(v["detail"]["reference"].as_str().unwrap().to_string());
+        }
+        let on_my_work = |rows: &Vec<Value>, r: &str| rows.iter().find(|x| x["reference"] == r).cloned();
+
+        // A decline needs its reason; given one, it is recorded and the officer hears of it.
+        let (_, version) = state_of(&app, &asc, &refs[0]).await;
+        let (s, v) = app.json("POST", &format!("/api/v1/referrals/{}/moves", refs[0]), &asc, json!({"version": version, "move": "decline"})).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+        assert!(v["message"].as_str().unwrap().starts_with("Give the"), "{v}");
+        let v = move_ok(&app, &asc, &refs[0], "decline", "Not eligible: signposted to the community support team").await;
+        assert_eq!(v["status"], "declined");
+        assert_eq!(v["decline_reason"], "Not eligible: signposted to the community support team");
+        assert!(v["moves"].as_array().unwrap().is_empty() && v["can_post"] == false, "a declined referral is finished: {v}");
+
+        // Accepted, started, closed with an outcome.
+        move_ok(&app, &asc, &refs[1], "accept", "").await;
+        move_ok(&app, &asc, &refs[1], "start", "").await;
+        let (_, version) = state_of(&app, &asc, &refs[1]).await;
+        let (s, _) = app.json("POST", &format!("/api/v1/referrals/{}/moves", refs[1]), &asc, json!({"version": version, "move": "close", "text": " "})).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "closing needs an outcome");
+        let v = move_ok(&app, &asc, &refs[1], "close", "Care package in place from Monday").await;
+        assert_eq!((v["status"].as_str(), v["outcome"].as_str()), (Some("closed"), Some("Care package in place from Monday")));
+        assert!(v["closed_at"].is_string());
+
+        // The officer withdraws one: it closes with the reason, and is not news to them.
+        let v = move_ok(&app, &officer, &refs[2], "withdraw", "Tenant moved in with family").await;
+        assert_eq!(v["status"], "closed");
+
+        // One answer is overdue: both sides see it.
+        sqlx::query::<sqlx::Any>(&format!("UPDATE referrals SET due_at = '2020-01-06T17:00:00Z' WHERE reference = '{}'", refs[3])).execute(&app.db.pool).await.unwrap();
+        let (_, agency_list) = app.get_json("/api/v1/referrals", &asc).await;
+        let row = agency_list["rows"].as_array().unwrap().iter().find(|r| r["reference"] == refs[3].as_str()).unwrap().clone();
+        assert_eq!(row["clock"], "overdue", "{row}");
+        assert!(agency_list["overdue"].as_i64().unwrap() >= 1);
+
+        let rows = my_work_referrals(&app, &officer).await;
+        assert_eq!(on_my_work(&rows, &refs[0]).map(|r| r["status"].clone()), Some(json!("declined")), "the decline is on My work");
+        assert_eq!(on_my_work(&rows, &refs[1]).map(|r| r["status"].clone()), Some(json!("closed")), "the agency's closure is on My work");
+        assert!(on_my_work(&rows, &refs[2]).is_none(), "their own withdrawal is not");
+        assert_eq!(on_my_work(&rows, &refs[3]).map(|r| r["clock"].clone()), Some(json!("overdue")), "the overdue answer is");
+
+        // A decline stays on My work for its window, then leaves it.
+        let old = (chrono::Utc::now() - chrono::Duration::days(app::domain::referral::ENDED_SHOWN_DAYS + 1)).format("%Y-%m-%dT%H:%M:%SZ");
+        sqlx::query::<sqlx::Any>(&format!("UPDATE referrals SET closed_at = '{old}' WHERE reference = '{}'", refs[0])).execute(&app.db.pool).await.unwrap();
+        assert!(on_my_work(&my_work_referrals(&app, &officer).await, &refs[0]).is_none(), "an old decline has left My work");
+
+        // The Team Leader sees the area's referrals by agency and by state; the tenancy lists its own.
+        let tl = tok(&app, "tl.east").await;
+        let (s, by_agency) = app.get_json(&format!("/api/v1/referrals?agency={asc_id}"), &tl).await;
+        assert_eq!(s, StatusCode::OK);
+        let listed: Vec<&Value> = by_agency["rows"].as_array().unwrap().iter().collect();
+        assert!(refs.iter().all(|r| listed.iter().any(|x| x["reference"] == r.as_str())), "all four listed for the agency");
+        assert!(listed.iter().all(|x| x["agency"] == by_agency["rows"][0]["agency"]), "one agency only");
+        let (_, declined) = app.get_json("/api/v1/referrals?status=declined", &tl).await;
+        assert!(declined["rows"].as_array().unwrap().iter().all(|x| x["status"] == "declined"));
+        assert!(declined["rows"].as_array().unwrap().iter().any(|x| x["reference"] == refs[0].as_str()));
+        let (_, of_tenancy) = app.get_json(&format!("/api/v1/referrals?tenancy={tenancy}"), &officer).await;
+        assert!(of_tenancy["rows"].as_array().unwrap().iter().all(|x| x["tenancy_reference"] == tenancy.as_str()));
+        assert!(refs.iter().all(|r| of_tenancy["rows"].as_array().unwrap().iter().any(|x| x["reference"] == r.as_str())));
+    }
+}
+
 #[tokio::test]
 async fn restricted_referrals_are_need_to_know_and_every_view_is_audited() {
     for engine in engines() {
@@ -187,14 +279,28 @@ async fn restricted_referrals_are_need_to_know_and_every_view_is_audited() {
         let (s, _) = app.get_json(&format!("/api/v1/admin/audit?subject_type=referral&reference={reference}"), &tl).await;
         assert_eq!(s, StatusCode::FORBIDDEN);
 
-        // Naming a colleague lets them see it (with a reason), but not act on it.
+        // Lists never say who a restricted referral concerns; the referral itself does, once asked why.
+        let (_, list) = app.get_json("/api/v1/referrals", &referrer).await;
+        let row = list["rows"].as_array().unwrap().iter().find(|r| r["reference"] == reference.as_str()).expect("the referrer lists it").clone();
+        assert_eq!(row["about"], app::domain::referral::RESTRICTED_ABOUT, "{row}");
+
+        // Every change asks why, like a view: without a reason nothing changes.
+        let grants = format!("SELECT COUNT(*) FROM access_grants WHERE subject_type = 'referral' AND subject_id = {id}");
         let (s, v) = app.json("POST", &format!("/api/v1/referrals/{reference}/access"), &referrer, json!({"username": "ihmo.east1"})).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+        assert!(v["message"].as_str().unwrap().contains("say why you are changing it"), "{v}");
+        assert_eq!(scalar(&app.db, &grants).await, 0, "no one named without a reason");
+        // Naming a colleague lets them see it (with a reason), but not act on it.
+        let (s, v) = app.json("POST", &format!("/api/v1/referrals/{reference}/access"), &referrer, json!({"username": "ihmo.east1", "access_reason": "Ian covers the visit on Friday"})).await;
         assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(scalar(&app.db, &grants).await, 1);
+        let why = text(&app.db, &format!("SELECT reason FROM audit_log WHERE subject_type = 'referral' AND subject_id = {id} AND action = 'referral_name_person'")).await;
+        assert_eq!(why, "Ian covers the visit on Friday");
         let named = tok(&app, "ihmo.east1").await;
         let (s, p) = app.get_json(&format!("/api/v1/referrals/{reference}?reason=Covering%20the%20visit"), &named).await;
         assert_eq!(s, StatusCode::OK);
         assert!(p["detail"]["moves"].as_array().unwrap().is_empty());
-        let (s, _) = app.json("POST", &format!("/api/v1/referrals/{reference}/messages"), &named, json!({"body": "hello"})).await;
+        let (s, _) = app.json("POST", &format!("/api/v1/referrals/{reference}/messages"), &named, json!({"body": "hello", "access_reason": "Just saying hello"})).await;
         assert_eq!(s, StatusCode::FORBIDDEN);
         // Agency users cannot be named; the MARAC coordinator also gives a reason.
         let (s, _) = app.json("POST", &format!("/api/v1/referrals/{reference}/access"), &referrer, json!({"username": "partner.police"})).await;
@@ -202,6 +308,24 @@ async fn restricted_referrals_are_need_to_know_and_every_view_is_audited() {
         let coordinator = tok(&app, "partner.marac").await;
         let (_, p) = app.get_json(&format!("/api/v1/referrals/{reference}"), &coordinator).await;
         assert_eq!(p["needs_reason"], true);
+        let (_, list) = app.get_json("/api/v1/referrals", &coordinator).await;
+        let row = list["rows"].as_array().unwrap().iter().find(|r| r["reference"] == reference.as_str()).expect("the agency lists it").clone();
+        assert_eq!(row["about"], app::domain::referral::RESTRICTED_ABOUT, "the agency's list hides the shared name too: {row}");
+        // Accepting and writing need a reason too: refused without one, nothing changes.
+        let messages = format!("SELECT COUNT(*) FROM referral_messages WHERE referral_id = {id}");
+        let before = scalar(&app.db, &messages).await;
+        let (s, v) = app.json("POST", &format!("/api/v1/referrals/{reference}/moves"), &coordinator, json!({"version": 1, "move": "accept"})).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+        let (s, v) = app.json("POST", &format!("/api/v1/referrals/{reference}/messages"), &coordinator, json!({"body": "On the agenda for Thursday."})).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+        assert_eq!(scalar(&app.db, &messages).await, before, "nothing written without a reason");
+        assert_eq!(text(&app.db, &format!("SELECT status FROM referrals WHERE id = {id}")).await, "sent");
+        let (s, v) = app.json("POST", &format!("/api/v1/referrals/{reference}/moves"), &coordinator, json!({"version": 1, "move": "accept", "access_reason": "Listing for Thursday's MARAC"})).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        let (s, v) = app.json("POST", &format!("/api/v1/referrals/{reference}/messages"), &coordinator, json!({"body": "On the agenda for Thursday.", "access_reason": "Listing for Thursday's MARAC"})).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        let reasons = format!("SELECT COUNT(*) FROM audit_log WHERE subject_type = 'referral' AND subject_id = {id} AND username = 'partner.marac' AND action IN ('referral_accept', 'referral_message') AND reason = 'Listing for Thursday''s MARAC'");
+        assert_eq!(scalar(&app.db, &reasons).await, 2, "each change audited with its why");
         let changes = scalar(&app.db, &format!("SELECT COUNT(*) FROM audit_log WHERE subject_type = 'referral' AND subject_id = {id} AND action IN ('send_referral', 'referral_name_person')")).await;
         assert_eq!(changes, 2, "making it and naming someone are audited");
     }
@@ -267,6 +391,7 @@ struct Facts {
     restricted: bool,
     named: HashSet<i64>,
     fields: Vec<&'static str>,
+    reason: String,
 }
 
 #[derive(Clone)]
@@ -295,13 +420,28 @@ fn oracle(u: &User, r: &Facts) -> bool {
     }
 }
 
+/// The unique reason the probe writes on its `n`th referral, so a page showing the wrong
+/// referral (even one the viewer may see) is caught.
+fn probe_reason(n: usize) -> String {
+    format!("Needs an assessment, probe case {n:03}, to keep the tenancy going")
+}
+
 #[tokio::test]
 async fn no_request_returns_a_referral_it_should_not() {
-    let app = TestApp::new(Engine::Sqlite).await;
+    let mut total = 0;
+    for engine in engines() {
+        total += probe(engine).await;
+    }
+    println!("referral authorisation probes on every engine: {total}");
+}
+
+async fn probe(engine: Engine) -> usize {
+    let app = TestApp::new(engine).await;
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(2026);
     let admin = tok(&app, "admin").await;
     const FIELDS: [&str; 8] = ["name", "address", "contact", "date_of_birth", "household", "alerts", "rent", "tenure"];
     const CATEGORIES: [&str; 6] = ["support", "crime", "financial", "marac", "safeguarding", "mappa"];
+    const WHY: &str = "Probe: checking the referral";
 
     // Random agencies, each with random users, beside the demo's nine.
     for a in 0..6 {
@@ -327,9 +467,11 @@ async fn no_request_returns_a_referral_it_should_not() {
     let officers: Vec<User> = users.iter().filter(|u| matches!(u.role.as_str(), "community_hmo" | "introductory_hmo" | "sustainable_hmo" | "team_leader")).cloned().collect();
     let agencies: Vec<i64> = sqlx::query_scalar::<sqlx::Any, i64>("SELECT id FROM agencies").fetch_all(&app.db.pool).await.unwrap();
 
-    // Random referrals by random officers about tenancies they hold, to random agencies, in random states.
+    // Random referrals by random officers about tenancies they hold, to random agencies, then
+    // moved by the agency into every state: sent, accepted, in progress, declined, closed.
     let mut facts: HashMap<String, Facts> = HashMap::new();
-    for _ in 0..60 {
+    let mut states: HashMap<String, usize> = HashMap::new();
+    for n in 0..72 {
         let by = officers.choose(&mut rng).unwrap();
         let tenancy = sqlx::query_scalar::<sqlx::Any, String>(&format!("SELECT t.reference FROM tenancies t JOIN properties p ON p.id = t.property_id WHERE t.status = 'active' AND p.area_team_id = {} ORDER BY t.id LIMIT 1 OFFSET {}", by.area.unwrap(), rng.random_range(0..50)))
             .fetch_one(&app.db.pool)
@@ -339,8 +481,10 @@ async fn no_request_returns_a_referral_it_should_not() {
         let category = *CATEGORIES.choose(&mut rng).unwrap();
         let fields: Vec<&'static str> = FIELDS.iter().copied().filter(|_| rng.random_bool(0.5)).collect();
         let fields = if fields.is_empty() { vec!["address"] } else { fields };
-        let send = rng.random_bool(0.8);
-        let (s, v) = app.json("POST", "/api/v1/referrals", &by.token, referral(&tenancy, agency, category, &fields, send)).await;
+        let send = rng.random_bool(0.85);
+        let mut body = referral(&tenancy, agency, category, &fields, send);
+        body["reason"] = json!(probe_reason(n));
+        let (s, v) = app.json("POST", "/api/v1/referrals", &by.token, body).await;
         assert_eq!(s, StatusCode::OK, "{v}");
         let reference = v["detail"]["reference"].as_str().unwrap().to_string();
         let restricted = v["detail"]["restricted"] == true;
@@ -348,12 +492,29 @@ async fn no_request_returns_a_referral_it_should_not() {
         let mut named = HashSet::new();
         if restricted && rng.random_bool(0.3) {
             let who = officers.choose(&mut rng).unwrap();
-            let (s, _) = app.json("POST", &format!("/api/v1/referrals/{reference}/access"), &by.token, json!({"username": who.name})).await;
+            let (s, _) = app.json("POST", &format!("/api/v1/referrals/{reference}/access"), &by.token, json!({"username": who.name, "access_reason": "Probe: needs to know"})).await;
             assert_eq!(s, StatusCode::OK);
             named.insert(who.id);
         }
-        facts.insert(reference, Facts { agency, draft: !send, area, referrer: by.id, restricted, named, fields });
+        if send {
+            let agent = users.iter().find(|u| u.agency == Some(agency)).expect("every agency has a user");
+            let path: &[(&str, &str)] = match rng.random_range(0..5) {
+                0 => &[],
+                1 => &[("accept", "")],
+                2 => &[("accept", ""), ("start", "")],
+                3 => &[("decline", "Outside our criteria")],
+                _ => &[("accept", ""), ("close", "Support in place")],
+            };
+            for (version, (mv, text)) in path.iter().enumerate() {
+                let (s, v) = app.json("POST", &format!("/api/v1/referrals/{reference}/moves"), &agent.token, json!({"version": version as i64 + 1, "move": mv, "text": text, "access_reason": WHY})).await;
+                assert_eq!(s, StatusCode::OK, "{mv}: {v}");
+            }
+        }
+        let state = text(&app.db, &format!("SELECT status FROM referrals WHERE reference = '{reference}'")).await;
+        *states.entry(state).or_default() += 1;
+        facts.insert(reference, Facts { agency, draft: !send, area, referrer: by.id, restricted, named, fields, reason: probe_reason(n) });
     }
+    assert_eq!(states.len(), 6, "every state is probed: {states:?}");
 
     let mut probes = 0usize;
     let mut leaks = Vec::new();
@@ -368,6 +529,9 @@ async fn no_request_returns_a_referral_it_should_not() {
                     if !oracle(u, f) {
                         leaks.push(format!("{} listed {r}", u.name));
                     }
+                    if f.restricted && row["about"] != app::domain::referral::RESTRICTED_ABOUT {
+                        leaks.push(format!("{} saw who restricted {r} concerns in a list", u.name));
+                    }
                 }
                 if u.role == "partner" && !row["tenancy_reference"].is_null() {
                     leaks.push(format!("{} got a tenancy reference in the list", u.name));
@@ -376,13 +540,17 @@ async fn no_request_returns_a_referral_it_should_not() {
         } else if u.role != "admin" {
             leaks.push(format!("{}: list answered {s}", u.name));
         }
-        // Every referral by its reference, with a reason; and each action route.
+        // Every referral by its reference, with a reason, through the API and through its page
+        // (the bearer token works for pages too); and each action route.
         for (reference, f) in &facts {
             let allowed = oracle(u, f);
             let (s, v) = app.get_json(&format!("/api/v1/referrals/{reference}?reason=probe%20check"), &u.token).await;
             probes += 1;
             match (allowed, s) {
                 (true, StatusCode::OK) => {
+                    if v["detail"]["reason"] != f.reason.as_str() {
+                        leaks.push(format!("{} asked for {reference} and got another referral", u.name));
+                    }
                     if u.role == "partner" {
                         let shared: HashSet<String> = v["detail"]["shared"].as_object().unwrap().keys().cloned().collect();
                         let allowed_keys: HashSet<String> = f.fields.iter().flat_map(|k| match *k {
@@ -405,8 +573,14 @@ async fn no_request_returns_a_referral_it_should_not() {
                 }
                 (a, s) => leaks.push(format!("{} {reference}: allowed={a} but {s}", u.name)),
             }
+            let page = body_text(app.get_bearer(&format!("/referrals/{reference}?reason=probe%20check"), &u.token).await).await;
+            probes += 1;
+            let shown = page.contains(&f.reason);
+            if shown != allowed || (!allowed && page.contains("Needs an assessment")) {
+                leaks.push(format!("{} page for {reference}: allowed={allowed}, shown={shown}", u.name));
+            }
             if !allowed {
-                for (path, body) in [("messages", json!({"body": "probe"})), ("moves", json!({"version": 1, "move": "accept"})), ("access", json!({"username": u.name}))] {
+                for (path, body) in [("messages", json!({"body": "probe", "access_reason": WHY})), ("moves", json!({"version": 1, "move": "accept", "access_reason": WHY})), ("access", json!({"username": u.name, "access_reason": WHY}))] {
                     let (s, _) = app.json("POST", &format!("/api/v1/referrals/{reference}/{path}"), &u.token, body).await;
                     probes += 1;
                     if s.is_success() {
@@ -415,32 +589,75 @@ async fn no_request_returns_a_referral_it_should_not() {
                 }
             }
         }
-        // Partner tokens on officer-only routes: refused, never data.
-        if u.role == "partner" {
-            for path in ["/api/v1/my-work", "/api/v1/search?q=road", "/api/v1/patches", "/api/v1/approvals", "/api/v1/reviews-due", "/api/v1/team", "/api/v1/feedback/results", "/api/v1/feedback/results.csv", "/api/v1/admin/agencies", "/api/v1/admin/tokens"] {
-                let res = app.get_bearer(path, &u.token).await;
-                probes += 1;
-                if res.status().is_success() {
-                    leaks.push(format!("{} reached {path}", u.name));
-                }
+    }
+
+    // Every route a partner could try, found from the running app rather than listed by hand:
+    // every server function registered, and every path and method in the OpenAPI document, with
+    // real references and ids typed in. Only the referral routes answer; everything else is 403.
+    let secret_tenancy = text(&app.db, "SELECT t.reference FROM tenancies t WHERE t.status = 'active' ORDER BY t.id LIMIT 1").await;
+    let secret_case = text(&app.db, "SELECT reference FROM cases ORDER BY id LIMIT 1").await;
+    let secret_property = text(&app.db, "SELECT reference FROM properties ORDER BY id LIMIT 1").await;
+    let some_referral = facts.keys().next().unwrap().clone();
+    let (_, doc) = app.get_json("/api/v1/openapi.json", &admin).await;
+    let mut routes: Vec<(String, String)> = Vec::new();
+    for (path, item) in doc["paths"].as_object().expect("OpenAPI paths") {
+        for method in item.as_object().unwrap().keys().filter(|m| matches!(m.as_str(), "get" | "post" | "put" | "delete")) {
+            let concrete = path
+                .replace("{reference}", if path.starts_with("/api/v1/referrals") { &some_referral } else if path.starts_with("/api/v1/cases") { &secret_case } else if path.starts_with("/api/v1/properties") { &secret_property } else { &secret_tenancy })
+                .replace("{id}", "1")
+                .replace("{token}", "x");
+            routes.push((method.to_uppercase(), concrete));
+        }
+    }
+    assert!(routes.len() > 40, "the OpenAPI document lists the routes: {}", routes.len());
+    let server_fns: Vec<String> = leptos::server_fn::axum::server_fn_paths().map(|(p, _)| p.to_string()).collect();
+    assert!(server_fns.len() > 30 && server_fns.iter().any(|p| p == "/fn/tenancy"), "server functions are registered: {server_fns:?}");
+    let partners: Vec<&User> = users.iter().filter(|u| u.role == "partner").collect();
+    for u in &partners {
+        for (method, path) in &routes {
+            if app::domain::access::partner_may_reach(path) {
+                continue;
+            }
+            let body = if method == "GET" || method == "DELETE" { serde_json::Value::Null } else { json!({}) };
+            let (s, v) = app.json(method, path, &u.token, body).await;
+            probes += 1;
+            if s != StatusCode::FORBIDDEN || v.to_string().contains(&secret_tenancy) {
+                leaks.push(format!("{} {method} {path} answered {s}", u.name));
+            }
+        }
+        // The referral functions themselves are probed above, referral by referral.
+        for path in server_fns.iter().filter(|p| !app::domain::access::PARTNER_SERVER_FNS.contains(&p.as_str())) {
+            let res = app
+                .send(
+                    axum::http::Request::post(path)
+                        .header(axum::http::header::HOST, HOST)
+                        .header(axum::http::header::AUTHORIZATION, format!("Bearer {}", u.token))
+                        .header(axum::http::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                        .body(axum::body::Body::from(format!("reference={secret_tenancy}&tenancy={secret_tenancy}&q={secret_tenancy}&id=1")))
+                        .unwrap(),
+                )
+                .await;
+            probes += 1;
+            let status = res.status();
+            let body = body_text(res).await;
+            if status != StatusCode::FORBIDDEN || body.contains(&secret_tenancy) {
+                leaks.push(format!("{} called {path}: {status}", u.name));
             }
         }
     }
-    // Pages, as a signed-in agency user typing references into the address bar: the page shows
-    // only their own agency's referrals, and any other page sends them back to their referrals.
-    for u in users.iter().filter(|u| u.role == "partner").take(6) {
+
+    // Pages and server functions with a browser session, as a signed-in agency user typing
+    // references into the address bar: the page shows only their own agency's referrals, and any
+    // other page sends them back to their referrals.
+    for u in partners.iter().take(6) {
         let password = if u.name.starts_with("probe") { "probe passphrase 1" } else { PASSWORD };
         let cookie = app.sign_in(&u.name, password).await.expect("partner signs in");
         for (reference, f) in &facts {
             let res = app.get(&format!("/referrals/{reference}?reason=probe%20check"), Some(&cookie)).await;
             probes += 1;
-            let html = body_text(res).await;
-            if html.contains("Needs an assessment") != oracle(u, f) {
+            if body_text(res).await.contains(&f.reason) != oracle(u, f) {
                 leaks.push(format!("{} page for {reference} wrong", u.name));
             }
-        }
-        // The server functions behind the pages, called directly with the session.
-        for (reference, f) in &facts {
             let res = app
                 .send(
                     axum::http::Request::post("/fn/referral")
@@ -453,12 +670,11 @@ async fn no_request_returns_a_referral_it_should_not() {
                 )
                 .await;
             probes += 1;
-            let body = body_text(res).await;
-            if body.contains("Needs an assessment") != oracle(u, f) {
+            if body_text(res).await.contains(&f.reason) != oracle(u, f) {
                 leaks.push(format!("{} server function for {reference} wrong", u.name));
             }
         }
-        for path in ["/", "/search?q=road", "/team", "/satisfaction", "/admin"] {
+        for path in ["/", "/search?q=road", "/team", "/satisfaction", "/admin", &format!("/tenancies/{secret_tenancy}"), &format!("/cases/{secret_case}"), "/map"] {
             let res = app.get(path, Some(&cookie)).await;
             probes += 1;
             if res.headers().get("location").and_then(|l| l.to_str().ok()) != Some("/referrals") {
@@ -466,9 +682,19 @@ async fn no_request_returns_a_referral_it_should_not() {
             }
         }
     }
-    println!("referral authorisation probes: {probes} over {} users, {} agencies and {} referrals; leaks: {}", users.len(), agencies.len(), facts.len(), leaks.len());
+    println!(
+        "referral authorisation probes ({}): {probes} over {} users, {} agencies, {} referrals in states {states:?}, {} API routes and {} server functions; leaks: {}",
+        app.db.backend.name(),
+        users.len(),
+        agencies.len(),
+        facts.len(),
+        routes.len(),
+        server_fns.len(),
+        leaks.len()
+    );
     assert!(leaks.is_empty(), "{} leaks, first: {:?}", leaks.len(), &leaks[..leaks.len().min(10)]);
-    assert!(probes > 5_000, "{probes}");
+    assert!(probes > 10_000, "{probes}");
+    probes
 }
 
 #[tokio::test]

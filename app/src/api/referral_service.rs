@@ -123,6 +123,7 @@ pub async fn list(store: &dyn Store, who: &Principal, p: &ListParams, ip: &str) 
         let Ok(viewer) = referral::can_view(who, &l.scope) else { continue };
         let acts = referral::side_of(viewer) == Some(mine);
         let mut row = if agency_side { for_agency(l.clone()) } else { l.row.clone() };
+        mask_restricted(&mut row);
         row.clock = listed_clock(row.status, row.due_at.as_deref());
         row.reply_waiting = acts && referral::thread_open(row.status) && l.last_side.is_some_and(|s| s != mine);
         rows.push(row);
@@ -133,14 +134,25 @@ pub async fn list(store: &dyn Store, who: &Principal, p: &ListParams, ip: &str) 
     Ok(ReferralList { viewer_is_agency: agency_side, heading, rows, agencies, overdue, replies_waiting })
 }
 
-/// The referrals *My work* looks through for an officer: the open ones they, or the officers
-/// they cover, made.
-pub fn officer_filter(owners: &[i64]) -> ReferralFilter {
-    ReferralFilter { created_by: Some(owners.to_vec()), open_only: true, limit: LIST_LIMIT, ..Default::default() }
+/// A listed restricted referral does not say who it concerns: that is shown on the referral
+/// itself, once the viewer has said why (`referral::RESTRICTED_ABOUT`).
+fn mask_restricted(row: &mut ReferralRow) {
+    if row.restricted {
+        row.about = referral::RESTRICTED_ABOUT.into();
+    }
+}
+
+/// The referrals *My work* looks through for an officer: those they, or the officers they cover,
+/// made that are live, or that the agency declined or closed since `today` less
+/// `referral::ENDED_SHOWN_DAYS`.
+pub fn officer_filter(owners: &[i64], today: chrono::NaiveDate) -> ReferralFilter {
+    let since = today - chrono::Duration::days(referral::ENDED_SHOWN_DAYS);
+    ReferralFilter { created_by: Some(owners.to_vec()), open_only: true, ended_since: Some(since.to_string()), limit: LIST_LIMIT, ..Default::default() }
 }
 
 /// The referrals waiting for an officer (My work): of those `officer_filter` lists, the ones
-/// they may see with a reply from the agency or an answer overdue.
+/// they may see that `referral::waits_for_officer` puts there: an agency's reply, decline or
+/// closure, or an answer overdue.
 pub fn waiting_for_officer(who: &Principal, listed: Vec<ReferralListed>) -> Vec<ReferralRow> {
     let mut out = Vec::new();
     for l in listed {
@@ -148,9 +160,11 @@ pub fn waiting_for_officer(who: &Principal, listed: Vec<ReferralListed>) -> Vec<
             continue;
         }
         let mut row = l.row;
+        mask_restricted(&mut row);
         row.clock = listed_clock(row.status, row.due_at.as_deref());
+        let overdue = row.clock == Some(crate::domain::clock::ClockStatus::Overdue);
         row.reply_waiting = l.last_side == Some(Side::Agency);
-        if row.reply_waiting || row.clock == Some(crate::domain::clock::ClockStatus::Overdue) {
+        if referral::waits_for_officer(row.status, l.last_side, overdue) {
             out.push(row);
         }
     }
@@ -329,6 +343,20 @@ pub async fn page(store: &dyn Store, who: &Principal, reference: &str, reason: O
     Ok(ReferralPage { reference, needs_reason: false, detail: Some(present(store, who, rec, viewer).await?) })
 }
 
+/// The reason given for changing a referral: required (and audited) where the referral is
+/// restricted, as for opening it.
+fn change_reason<'a>(rec: &ReferralRecord, given: &'a str) -> Result<&'a str, AppError> {
+    let why = given.trim();
+    if referral::reason_given(&rec.scope, why) {
+        Ok(why)
+    } else {
+        Err(AppError::Invalid(format!(
+            "This referral is restricted: say why you are changing it (at least {} characters). Your reason is recorded with your name and the time; nothing was changed.",
+            referral::REASON_MIN_CHARS
+        )))
+    }
+}
+
 async fn present(store: &dyn Store, who: &Principal, rec: ReferralRecord, viewer: Viewer) -> Result<ReferralDetail, AppError> {
     let status = rec.scope.status;
     let side = referral::side_of(viewer);
@@ -368,6 +396,9 @@ pub struct ReferralMoveRequest {
     /// Decline reason, outcome or withdrawal reason.
     #[serde(default)]
     pub text: String,
+    /// Why you are changing it: required for restricted (MARAC, MAPPA, safeguarding) referrals, and audited.
+    #[serde(default)]
+    pub access_reason: String,
 }
 
 /// Sends, withdraws, accepts, declines, starts or closes a referral, as the lifecycle allows.
@@ -386,6 +417,7 @@ pub async fn act(store: &dyn Store, who: &Principal, reference: &str, m: Referra
     }
     let to = referral::next(rec.scope.status, mv, side).map_err(AppError::Conflict)?;
     referral::check_move_text(mv, &m.text).map_err(AppError::Invalid)?;
+    let why = change_reason(&rec, &m.access_reason)?;
     if m.version != rec.detail.version {
         return Err(AppError::Conflict(STALE.into()));
     }
@@ -399,13 +431,14 @@ pub async fn act(store: &dyn Store, who: &Principal, reference: &str, m: Referra
     let text = m.text.trim().to_string();
     let note = if text.is_empty() { format!("{}.", mv.done()) } else { format!("{}: {text}", mv.done()) };
     store.change_referral(ReferralChange { id: rec.id, version: rec.detail.version, from: rec.scope.status, to, by: who.user_id, side, text, sent, note }).await?;
-    audit(store, who, ip, &format!("referral_{}", mv.as_str()), rec.id, Ok(()), "", format!("{} {} -> {}", rec.detail.reference, rec.scope.status.as_str(), to.as_str())).await?;
+    audit(store, who, ip, &format!("referral_{}", mv.as_str()), rec.id, Ok(()), why, format!("{} {} -> {}", rec.detail.reference, rec.scope.status.as_str(), to.as_str())).await?;
     let (rec, viewer) = load(store, who, &rec.detail.reference, ip).await?;
     present(store, who, rec, viewer).await
 }
 
-/// Posts a message on the referral's thread (either side, while it is open).
-pub async fn post(store: &dyn Store, who: &Principal, reference: &str, body: &str, ip: &str) -> Result<ReferralDetail, AppError> {
+/// Posts a message on the referral's thread (either side, while it is open). `access_reason`:
+/// why, where the referral is restricted.
+pub async fn post(store: &dyn Store, who: &Principal, reference: &str, body: &str, access_reason: &str, ip: &str) -> Result<ReferralDetail, AppError> {
     let (rec, viewer) = load(store, who, reference, ip).await?;
     let Some(side) = referral::side_of(viewer) else {
         return Err(AppError::Forbidden("Only the referring officer (or their cover), their Team Leader and the agency write on this thread.".into()));
@@ -414,25 +447,27 @@ pub async fn post(store: &dyn Store, who: &Principal, reference: &str, body: &st
         return Err(AppError::Conflict(format!("This referral is {}: its thread is closed.", rec.scope.status.label().to_lowercase())));
     }
     referral::check_message(body).map_err(AppError::Invalid)?;
+    let why = change_reason(&rec, access_reason)?;
     store.post_referral_message(rec.id, who.user_id, side, body.trim()).await?;
-    audit(store, who, ip, "referral_message", rec.id, Ok(()), "", rec.detail.reference.clone()).await?;
+    audit(store, who, ip, "referral_message", rec.id, Ok(()), why, rec.detail.reference.clone()).await?;
     let (rec, viewer) = load(store, who, &rec.detail.reference, ip).await?;
     present(store, who, rec, viewer).await
 }
 
-/// Names a council officer on a restricted referral, so they may see it.
-pub async fn name_person(store: &dyn Store, who: &Principal, reference: &str, username: &str, ip: &str) -> Result<ReferralDetail, AppError> {
+/// Names a council officer on a restricted referral, so they may see it. `access_reason`: why.
+pub async fn name_person(store: &dyn Store, who: &Principal, reference: &str, username: &str, access_reason: &str, ip: &str) -> Result<ReferralDetail, AppError> {
     let (rec, viewer) = load(store, who, reference, ip).await?;
     if referral::side_of(viewer) != Some(Side::Council) || !rec.scope.record.restricted {
         return Err(AppError::Forbidden("Only the referring officer and their Team Leader name people on a restricted referral.".into()));
     }
+    let why = change_reason(&rec, access_reason)?;
     let user_id = store.user_id_by_username(username.trim()).await?.ok_or_else(|| AppError::Invalid(format!("There is no active user \"{}\".", username.trim())))?;
     let facts = store.user_facts(user_id).await?.ok_or(AppError::Internal)?;
     if !facts.role.is_council_staff() || facts.role == Role::Admin {
         return Err(AppError::Invalid("Only council officers can be named; the agency already sees what was shared with it.".into()));
     }
     store.grant_referral(rec.id, user_id, who.user_id).await?;
-    audit(store, who, ip, "referral_name_person", rec.id, Ok(()), "", format!("{} named {}", rec.detail.reference, username.trim())).await?;
+    audit(store, who, ip, "referral_name_person", rec.id, Ok(()), why, format!("{} named {}", rec.detail.reference, username.trim())).await?;
     let (rec, viewer) = load(store, who, &rec.detail.reference, ip).await?;
     present(store, who, rec, viewer).await
 }

@@ -82,20 +82,20 @@ pub async fn make_referral(
 }
 
 #[server(prefix = "/fn", endpoint = "move_referral")]
-pub async fn move_referral(reference: String, version: i64, action: String, text: Option<String>) -> Result<ReferralDetail, AppError> {
+pub async fn move_referral(reference: String, version: i64, action: String, text: Option<String>, access_reason: Option<String>) -> Result<ReferralDetail, AppError> {
     let (store, who, meta) = super::context().await?;
-    let m = super::referral_service::ReferralMoveRequest { version, action, text: text.unwrap_or_default() };
+    let m = super::referral_service::ReferralMoveRequest { version, action, text: text.unwrap_or_default(), access_reason: access_reason.unwrap_or_default() };
     super::referral_service::act(&*store, &who, &reference, m, &meta.ip).await
 }
 
 #[server(prefix = "/fn", endpoint = "referral_message")]
-pub async fn post_referral_message(reference: String, body: String) -> Result<ReferralDetail, AppError> {
+pub async fn post_referral_message(reference: String, body: String, access_reason: Option<String>) -> Result<ReferralDetail, AppError> {
     let (store, who, meta) = super::context().await?;
-    super::referral_service::post(&*store, &who, &reference, &body, &meta.ip).await
+    super::referral_service::post(&*store, &who, &reference, &body, access_reason.as_deref().unwrap_or_default(), &meta.ip).await
 }
 
 #[server(prefix = "/fn", endpoint = "referral_name")]
-pub async fn name_on_referral(reference: String, username: String) -> Result<ReferralDetail, AppError> {
+pub async fn name_on_referral(reference: String, username: String, access_reason: Option<String>) -> Result<ReferralDetail, AppError> {
     let (store, who, meta) = super::context().await?;
-    super::referral_service::name_person(&*store, &who, &reference, &username, &meta.ip).await
+    super::referral_service::name_person(&*store, &who, &reference, &username, access_reason.as_deref().unwrap_or_default(), &meta.ip).await
 }

@@ -56,7 +56,7 @@ pub async fn my_work(store: &dyn Store, who: &Principal, all: bool) -> Result<My
         _ => None,
     };
     let query = WorkQuery {
-        referrals: super::referral_service::officer_filter(&owners),
+        referrals: super::referral_service::officer_filter(&owners, today),
         owners,
         viewer_id: who.user_id,
         limit: if all { CASELOAD_ALL } else { CASELOAD_PAGE },

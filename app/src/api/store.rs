@@ -242,8 +242,12 @@ pub trait Store: Send + Sync + 'static {
 
     /// Feedback responses since a date (`YYYY-MM-DD`), for one area or all.
     async fn feedback_facts(&self, since: &str, scope: crate::domain::feedback::ResultsScope, audience: crate::domain::feedback::Audience) -> Result<Vec<crate::domain::feedback::ResponseFacts>, AppError>;
-    /// The latest comments since a date containing some words (empty: any).
-    async fn feedback_comments(&self, since: &str, scope: crate::domain::feedback::ResultsScope, contains: &str, limit: i64) -> Result<Vec<FeedbackComment>, AppError>;
+    /// The latest comments since a date within `scope`, narrowed by `filter` (words, area team,
+    /// patch, officer).
+    async fn feedback_comments(&self, since: &str, scope: crate::domain::feedback::ResultsScope, filter: &crate::domain::feedback::CommentFilter, limit: i64) -> Result<Vec<FeedbackComment>, AppError>;
+    /// Deletes feedback responses (answers, comments, contact details) submitted before a date
+    /// (`YYYY-MM-DD`), the retention period's end; returns how many.
+    async fn purge_feedback(&self, before: &str) -> Result<u64, AppError>;
     /// Feedback links made by one user (None: every link).
     async fn feedback_links(&self, created_by: Option<i64>) -> Result<Vec<FeedbackLinkView>, AppError>;
     /// Makes a link with a fresh unguessable token; returns its id.
@@ -346,8 +350,11 @@ pub struct ReferralFilter {
     pub created_by: Option<Vec<i64>>,
     pub tenancy_id: Option<i64>,
     pub status: Option<crate::domain::ReferralStatus>,
-    /// Sent, accepted or in progress only.
+    /// Sent, accepted or in progress only (with `ended_since`, also those declined or closed
+    /// on or after that date).
     pub open_only: bool,
+    /// With `open_only`: a date (YYYY-MM-DD) from which declined and closed referrals are listed too.
+    pub ended_since: Option<String>,
     /// Leave drafts out (agency users never see them).
     pub exclude_drafts: bool,
     pub limit: i64,

@@ -115,6 +115,29 @@ pub fn searchable_area(who: &Principal) -> Result<Option<i64>, Denial> {
     if council_wide(who.role) { Ok(None) } else { Ok(Some(who.area_team_id.ok_or(Denial::OtherArea)?)) }
 }
 
+/// The server functions a partner-agency user may call: their referrals, one referral, its moves
+/// and thread, and who they are.
+pub const PARTNER_SERVER_FNS: [&str; 5] = ["/fn/referrals", "/fn/referral", "/fn/move_referral", "/fn/referral_message", "/fn/whoami"];
+
+/// May a partner-agency user (by session or API token) reach `path` at all? Partners have one
+/// place in Hearth, their agency's referrals, so every other server function and API route is
+/// refused before it runs. This is the outer lock: each service checks again (`referral::can_view`,
+/// `can_use_housing_records`). Pages are not decided here: a partner's page request goes to
+/// `/referrals`, and public pages (sign-in, feedback forms) stay public.
+pub fn partner_may_reach(path: &str) -> bool {
+    if let Some(rest) = path.strip_prefix("/api/v1/") {
+        let parts: Vec<&str> = rest.trim_end_matches('/').split('/').collect();
+        return matches!(
+            parts.as_slice(),
+            ["me"] | ["openapi.json"] | ["auth", "token"] | ["calendar", "working-days"] | ["referrals"] | ["referrals", _] | ["referrals", _, "moves" | "messages"]
+        );
+    }
+    if path == "/api/v1" || path.starts_with("/fn/") {
+        return PARTNER_SERVER_FNS.contains(&path);
+    }
+    true
+}
+
 /// A user for the domain's tests: `u<id>`, in a role, an area and an agency.
 #[cfg(test)]
 pub(crate) fn test_principal(id: i64, role: Role, area: Option<i64>, agency: Option<i64>) -> Principal {
@@ -134,6 +157,22 @@ pub(crate) fn test_principal(id: i64, role: Role, area: Option<i64>, agency: Opt
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn partners_reach_their_referrals_and_nothing_else() {
+        for ok in ["/fn/referrals", "/fn/referral", "/fn/move_referral", "/fn/referral_message", "/fn/whoami", "/api/v1/me", "/api/v1/openapi.json", "/api/v1/auth/token",
+            "/api/v1/calendar/working-days", "/api/v1/referrals", "/api/v1/referrals/REF300001", "/api/v1/referrals/REF300001/moves", "/api/v1/referrals/REF300001/messages",
+            "/referrals", "/sign-in", "/feedback/abc", "/auth/sign-out"]
+        {
+            assert!(partner_may_reach(ok), "{ok}");
+        }
+        for no in ["/fn/tenancy", "/fn/search", "/fn/map_home", "/fn/referral_name", "/fn/make_referral", "/fn/referral_start", "/fn/admin", "/fn/feedback_results", "/fn/referralsx", "/fn/",
+            "/api/v1", "/api/v1/my-work", "/api/v1/tenancies/T1", "/api/v1/referrals/REF1/access", "/api/v1/referrals/REF1/moves/x", "/api/v1/admin/tokens", "/api/v1/map",
+            "/api/v1/feedback/results.csv", "/api/v1/benchmarks/tsm", "/api/v1/cases/C1", "/api/v1/search"]
+        {
+            assert!(!partner_may_reach(no), "{no}");
+        }
+    }
 
     fn user(id: i64, role: Role, area: Option<i64>) -> Principal {
         test_principal(id, role, area, if role == Role::Partner { Some(1) } else { None })

@@ -298,6 +298,36 @@ pub fn view_needs_reason(r: &ReferralScope) -> bool {
     r.record.restricted
 }
 
+/// The fewest characters a reason for opening or changing a restricted referral may have.
+pub const REASON_MIN_CHARS: usize = 5;
+
+/// Has the caller said why, where the referral needs it? Opening a restricted referral asks for a
+/// reason, and so does every change to one (a move, a message, naming someone): each is audited
+/// with who, when and why.
+pub fn reason_given(r: &ReferralScope, reason: &str) -> bool {
+    !view_needs_reason(r) || reason.trim().chars().count() >= REASON_MIN_CHARS
+}
+
+/// What a list shows of who a restricted referral concerns: nothing. The name and address are
+/// shown only on the referral itself, once the viewer has said why (and the view is audited).
+pub const RESTRICTED_ABOUT: &str = "Restricted: open it to see who it concerns";
+
+/// How long an agency's decline or closure stays on the referring officer's *My work*.
+pub const ENDED_SHOWN_DAYS: i64 = 14;
+
+/// Does a referral in `status`, last written to by `last_side`, belong on the referring officer's
+/// *My work*? While it is live: when the agency has replied or its answer is overdue. Once the
+/// agency has declined or closed it: for `ENDED_SHOWN_DAYS` (the store's filter), so a decline is
+/// never missed. An officer's own withdrawal is not news to them.
+pub fn waits_for_officer(status: ReferralStatus, last_side: Option<Side>, overdue: bool) -> bool {
+    let agency_wrote = last_side == Some(Side::Agency);
+    match status {
+        ReferralStatus::Declined | ReferralStatus::Closed => agency_wrote,
+        s if thread_open(s) => agency_wrote || overdue,
+        _ => false,
+    }
+}
+
 /// Which side `who` acts on, if they may act at all.
 pub fn side_of(viewer: Viewer) -> Option<Side> {
     match viewer {
@@ -462,6 +492,34 @@ mod tests {
     fn unknown_fields_are_refused_by_name() {
         assert_eq!(parse_fields(["name", "address", "name"]), Ok(vec![SharedField::Name, SharedField::Address]));
         assert!(parse_fields(["name", "national_insurance"]).unwrap_err().contains("national_insurance"));
+    }
+
+    #[test]
+    fn a_restricted_referral_is_opened_or_changed_only_with_a_reason() {
+        let open = scope(1, ReferralStatus::Sent, 1, 7, false, false);
+        let restricted = scope(1, ReferralStatus::Sent, 1, 7, true, false);
+        assert!(reason_given(&open, ""));
+        assert!(!reason_given(&restricted, ""));
+        assert!(!reason_given(&restricted, "  abcd  "), "four characters, padded, are not enough");
+        assert!(reason_given(&restricted, "abcde"));
+        assert!(reason_given(&restricted, "Supervision of the safety plan"));
+    }
+
+    #[test]
+    fn my_work_shows_agency_news_and_overdue_answers_and_nothing_else() {
+        use ReferralStatus as S;
+        for status in ReferralStatus::ALL {
+            for last in [None, Some(Side::Council), Some(Side::Agency)] {
+                for overdue in [false, true] {
+                    let expected = match status {
+                        S::Draft => false,
+                        S::Declined | S::Closed => last == Some(Side::Agency),
+                        S::Sent | S::Accepted | S::InProgress => last == Some(Side::Agency) || overdue,
+                    };
+                    assert_eq!(waits_for_officer(*status, last, overdue), expected, "{status:?} {last:?} {overdue}");
+                }
+            }
+        }
     }
 
     #[test]

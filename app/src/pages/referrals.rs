@@ -194,7 +194,11 @@ pub fn ReferralPage() -> impl IntoView {
                     }.into_any(),
                     Ok(p) => match p.detail {
                         None => view! { <ErrorPanel error=crate::error::AppError::Internal /> }.into_any(),
-                        Some(d) => view! { <Detail d=d act=act post=post name=name error=Signal::derive(error) /> }.into_any(),
+                        Some(d) => {
+                            // The reason given to open a restricted referral goes with every change to it (audited).
+                            let why = if d.restricted { query.read_untracked().get("reason") } else { None };
+                            view! { <Detail d=d why=why act=act post=post name=name error=Signal::derive(error) /> }.into_any()
+                        }
                     },
                 }
             })}
@@ -219,7 +223,7 @@ fn shared_rows(s: &SharedFacts) -> Vec<(&'static str, String)> {
 }
 
 #[component]
-fn Detail(d: ReferralDetail, act: ServerAction<MoveReferral>, post: ServerAction<PostReferralMessage>, name: ServerAction<NameOnReferral>, error: Signal<Option<crate::error::AppError>>) -> impl IntoView {
+fn Detail(d: ReferralDetail, why: Option<String>, act: ServerAction<MoveReferral>, post: ServerAction<PostReferralMessage>, name: ServerAction<NameOnReferral>, error: Signal<Option<crate::error::AppError>>) -> impl IntoView {
     let basis = match d.lawful_basis {
         LawfulBasis::Consent => format!("Consent, given {} ({})", d.consent_given_on.clone().unwrap_or_default(), d.basis_detail),
         other => format!("{}: {}", other.label(), d.basis_detail),
@@ -270,15 +274,16 @@ fn Detail(d: ReferralDetail, act: ServerAction<MoveReferral>, post: ServerAction
             <section class="card" aria-labelledby="moves-h" data-testid="referral-moves">
                 <h2 id="moves-h">"What you can do"</h2>
                 <div class="moves">
-                    {d.moves.iter().map(|m| view! { <MoveButton reference=reference.clone() version=d.version mv=*m act=act /> }).collect_view()}
+                    {d.moves.iter().map(|m| view! { <MoveButton reference=reference.clone() version=d.version mv=*m why=why.clone() act=act /> }).collect_view()}
                 </div>
             </section>
         })}
-        {d.can_name.then({ let reference = reference.clone(); move || view! {
+        {d.can_name.then({ let reference = reference.clone(); let why = why.clone(); move || view! {
             <section class="card" aria-labelledby="name-h">
                 <h2 id="name-h">"Name someone who needs to know"</h2>
                 <ActionForm action=name attr:class="inline-form" attr:data-testid="name-form">
                     <input type="hidden" name="reference" value=reference />
+                    <WhyField why=why.clone() />
                     <div class="form-group">
                         <label for="name-username">"Their username"</label>
                         <input id="name-username" name="username" type="text" required maxlength="64" autocomplete="off" />
@@ -302,6 +307,7 @@ fn Detail(d: ReferralDetail, act: ServerAction<MoveReferral>, post: ServerAction
             {d.can_post.then(move || view! {
                 <ActionForm action=post attr:class="stack" attr:data-testid="message-form">
                     <input type="hidden" name="reference" value=reference />
+                    <WhyField why=why.clone() />
                     <div class="form-group">
                         <label for="msg-body">{if d.viewer_is_agency { "Post an update or question for the officer" } else { "Reply to the agency" }}</label>
                         <textarea id="msg-body" name="body" rows="3" required maxlength="4000"></textarea>
@@ -313,9 +319,15 @@ fn Detail(d: ReferralDetail, act: ServerAction<MoveReferral>, post: ServerAction
     }
 }
 
+/// The reason the viewer gave for opening a restricted referral, carried with each change to it.
+#[component]
+fn WhyField(why: Option<String>) -> impl IntoView {
+    why.map(|w| view! { <input type="hidden" name="access_reason" value=w /> })
+}
+
 /// One lifecycle move: a button, with a text box when the move needs words.
 #[component]
-fn MoveButton(reference: String, version: i64, mv: ReferralMove, act: ServerAction<MoveReferral>) -> impl IntoView {
+fn MoveButton(reference: String, version: i64, mv: ReferralMove, why: Option<String>, act: ServerAction<MoveReferral>) -> impl IntoView {
     let id = format!("move-text-{}", mv.as_str());
     let secondary = matches!(mv, ReferralMove::Decline | ReferralMove::Withdraw);
     view! {
@@ -323,6 +335,7 @@ fn MoveButton(reference: String, version: i64, mv: ReferralMove, act: ServerActi
             <input type="hidden" name="reference" value=reference />
             <input type="hidden" name="version" value=version.to_string() />
             <input type="hidden" name="action" value=mv.as_str() />
+            <WhyField why=why />
             {referral::move_text(mv).map(|what| view! {
                 <div class="form-group">
                     <label for=id.clone()>{format!("The {what}")}</label>

@@ -64,23 +64,29 @@ pub async fn act(State(state): State<AppState>, SignedIn(who): SignedIn, Extensi
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct MessageBody {
     pub body: String,
+    /// Why you are writing on it: required for restricted (MARAC, MAPPA, safeguarding) referrals, and audited.
+    #[serde(default)]
+    pub access_reason: String,
 }
 
 /// Post an update, question or reply on the referral's thread (both sides see it).
 #[utoipa::path(post, path = "/api/v1/referrals/{reference}/messages", tag = "referrals", params(("reference" = String, Path)), request_body = MessageBody, security(("bearer" = [])),
     responses((status = 200, body = ReferralDetail), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn message(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, Path(reference): Path<String>, JsonIn(m): JsonIn<MessageBody>) -> Response {
-    reply(svc::post(&*state.store, &who, &reference, &m.body, &meta.ip).await)
+    reply(svc::post(&*state.store, &who, &reference, &m.body, &m.access_reason, &meta.ip).await)
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct NameBody {
     pub username: String,
+    /// Why they need to know: required (every referral that takes named people is restricted), and audited.
+    #[serde(default)]
+    pub access_reason: String,
 }
 
 /// Name a council officer on a restricted referral (need-to-know access).
 #[utoipa::path(post, path = "/api/v1/referrals/{reference}/access", tag = "referrals", params(("reference" = String, Path)), request_body = NameBody, security(("bearer" = [])),
     responses((status = 200, body = ReferralDetail), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn name(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, Path(reference): Path<String>, JsonIn(n): JsonIn<NameBody>) -> Response {
-    reply(svc::name_person(&*state.store, &who, &reference, &n.username, &meta.ip).await)
+    reply(svc::name_person(&*state.store, &who, &reference, &n.username, &n.access_reason, &meta.ip).await)
 }

@@ -122,6 +122,10 @@ pub async fn require_sign_in_for_pages(req: Request, next: Next) -> Response {
     if req.method() == Method::GET && !public && partner && path != "/referrals" && !path.starts_with("/referrals/") {
         return Redirect::to("/referrals").into_response();
     }
+    // ...and of the server functions and API routes, only those behind their referrals.
+    if partner && !app::domain::access::partner_may_reach(path) {
+        return crate::api::error_response(StatusCode::FORBIDDEN, "forbidden", "Partner-agency users reach only their agency's referrals.");
+    }
     next.run(req).await
 }
 

@@ -786,7 +786,8 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
         let (kind, _, _) = agency_defs[(agency - 1) as usize];
         let category = match kind {
             AgencyKind::AdultSocialCare => ReferralCategory::Support,
-            AgencyKind::Police => ReferralCategory::Crime,
+            // Every other round of the police's referrals is MAPPA (restricted).
+            AgencyKind::Police => if (k / (agency_defs.len() * statuses.len())) % 2 == 1 { ReferralCategory::Mappa } else { ReferralCategory::Crime },
             AgencyKind::MentalHealth => ReferralCategory::MentalHealth,
             AgencyKind::Mediation => ReferralCategory::Mediation,
             AgencyKind::ChildrensServices => ReferralCategory::Safeguarding,
@@ -795,9 +796,11 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
             AgencyKind::FinancialInclusion => ReferralCategory::Financial,
             AgencyKind::Marac => ReferralCategory::Marac,
         };
-        let status = statuses[k % statuses.len()];
+        // The agency turns fastest, so every agency has referrals in every state.
+        let status = statuses[(k / agency_defs.len()) % statuses.len()];
         let urgency = *Urgency::ALL.choose(&mut rng).expect("urgency");
-        let created = today - Days::days(rng.random_range(1..120));
+        // Referrals awaiting an answer are recent, so some are on time and some overdue.
+        let created = today - Days::days(if status == ReferralStatus::Sent { rng.random_range(1..16) } else { rng.random_range(1..120) });
         let sent = (status != ReferralStatus::Draft).then(|| created + Days::days(1));
         let due_days = match urgency {
             Urgency::Emergency => 0,
@@ -825,7 +828,13 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
                 if status == ReferralStatus::Closed { V::s("Support package in place; tenancy stable") } else { V::N },
                 V::I(category.is_restricted() as i64), V::I(t.owner), V::I(area as i64 + 1), instant(created, 10),
                 sent.map(|s| instant(s, 10)).unwrap_or(V::N), responded.map(|d| instant(d, 14)).unwrap_or(V::N), due.map(|d| instant(d, 17)).unwrap_or(V::N),
-                if status == ReferralStatus::Closed { instant(today - Days::days(1), 12) } else { V::N }, V::I(1),
+                // Ended: closed yesterday, or declined when the agency answered (as the app records it).
+                match (status, responded) {
+                    (ReferralStatus::Closed, _) => instant(today - Days::days(1), 12),
+                    (ReferralStatus::Declined, Some(d)) => instant(d, 14),
+                    _ => V::N,
+                },
+                V::I(1),
                 V::S(snapshot),
                 if category.is_restricted() { V::s("Serious risk of harm: MARAC / safeguarding threshold met (risk assessment on file)") } else { V::s("") },
             ],

@@ -101,8 +101,16 @@ pub async fn referral_list<'c>(ex: impl Executor<'c, Database = Any>, f: &Referr
         binds.extend(ids.iter().map(|x| BindVal::I(*x)));
     }
     if f.open_only {
-        // The live states, as the domain defines them.
-        conds.push(format!("r.status IN ({})", referral::OPEN.iter().map(|st| format!("'{}'", st.as_str())).collect::<Vec<_>>().join(", ")));
+        // The live states, as the domain defines them; with `ended_since`, also those declined
+        // or closed since then (`closed_at` is the instant they ended, an ISO string).
+        let live = format!("r.status IN ({})", referral::OPEN.iter().map(|st| format!("'{}'", st.as_str())).collect::<Vec<_>>().join(", "));
+        match &f.ended_since {
+            Some(since) => {
+                conds.push(format!("({live} OR (r.status IN ('declined', 'closed') AND r.closed_at >= ${}))", next()));
+                binds.push(BindVal::S(since.clone()));
+            }
+            None => conds.push(live),
+        }
     }
     if f.exclude_drafts {
         conds.push("r.status <> 'draft'".into());
