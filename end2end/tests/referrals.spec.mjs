@@ -49,6 +49,8 @@ test('an officer refers to Adult Social Care; the agency sees only what was shar
   const reference = (await page.getByTestId('referral-heading').innerText()).match(/REF\d+/)[0];
   await expect(page.locator('.lede')).toContainText('Sent');
   await expect(page.getByTestId('shared-facts')).toContainText(lead.name.split(' ')[0]);
+  // The consent is on the record: when and how it was given.
+  await expect(page.locator('main')).toContainText(`Consent, given ${yesterday()} (Verbally, at the home visit, with her daughter present)`);
 
   // The Adult Social Care user lands on their referrals, and sees only the shared fields.
   await signIn(page, 'partner.asc');
@@ -132,10 +134,17 @@ test('a MARAC referral is invisible to other officers; the Team Leader says why,
   await page.getByRole('button', { name: 'Open the referral' }).click();
   await expect(page.getByTestId('referral-reason')).toHaveText(reason);
   await expect(page.locator('.lede')).toContainText('Restricted');
+  // Writing on it carries the same reason, which is recorded with the change.
+  await hydrated(page, testInfo);
+  const note = `Safety plan reviewed with the IDVA (${testInfo.project.name})`;
+  await page.getByTestId('message-form').getByLabel('Reply to the agency').fill(note);
+  await page.getByTestId('message-form').getByRole('button', { name: 'Post' }).click();
+  await expect(page.getByTestId('referral-thread')).toContainText(note);
 
   // The administrator's access report shows the refusal and the view with its reason.
   const trail = await (await request.get(`/api/v1/admin/audit?subject_type=referral&reference=${reference}`, await api(request, 'admin'))).json();
   expect(trail.some((r) => r.username === 'tl.east' && r.action === 'view_referral' && r.reason === why)).toBe(true);
+  expect(trail.some((r) => r.username === 'tl.east' && r.action === 'referral_message' && r.reason === why)).toBe(true);
   expect(trail.some((r) => r.username === 'ihmo.east1' && r.outcome === 'denied:need_to_know')).toBe(true);
 });
 
