@@ -538,6 +538,9 @@ pub struct FeedbackLinkView {
     pub created_at: String,
     pub responses: i64,
     pub active: bool,
+    /// The absolute address (`HEARTH_PUBLIC_URL`, else the origin the request came to + `path`):
+    /// what the QR code holds, so it opens on a phone as it is.
+    pub url: String,
     /// The link as a QR code (SVG markup Hearth generated).
     pub qr_svg: String,
 }
@@ -578,6 +581,9 @@ pub struct FeedbackResults {
     #[cfg_attr(feature = "ssr", schema(value_type = Object))]
     pub months: Vec<crate::domain::feedback::GroupFigures>,
     pub comments: Vec<FeedbackComment>,
+    /// The comment filters' choices: area teams, patches and officers the responses in view are about.
+    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    pub filters: crate::domain::feedback::FilterOptions,
     pub links: Vec<FeedbackLinkView>,
     pub benchmark_year: Option<String>,
     pub landlord_code: String,
@@ -587,6 +593,9 @@ pub struct FeedbackResults {
     pub can_open_cases: bool,
     /// Patches a Team Leader can make links for: (id, name).
     pub patches: Vec<(i64, String)>,
+    /// Whether this user makes partner agencies' links (administrators), and the agencies: (id, name).
+    pub can_make_partner_links: bool,
+    pub agencies: Vec<(i64, String)>,
 }
 
 // --- Referrals to partner agencies -----------------------------------------------------------

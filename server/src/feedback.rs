@@ -92,7 +92,7 @@ pub const KEYS: &[&str] = &[
     "scale.agreement.disagree", "scale.agreement.strongly_disagree", "scale.dont_know",
     "comment.label", "comment.hint", "reply.legend", "reply.hint", "reply.no", "reply.yes",
     "contact_name.label", "contact_name.hint", "contact_detail.label", "contact_detail.hint",
-    "privacy.summary", "privacy.p1", "privacy.p2", "privacy.p3", "submit", "honeypot.label",
+    "privacy.summary", "privacy.p1", "privacy.p2", "privacy.p2_visit", "privacy.p3", "submit", "honeypot.label",
     "error.summary", "error.prefix", "error.title", "error.choose_answer", "error.comment_too_long", "error.answer_something",
     "error.name_missing", "error.name_too_long", "error.contact_missing", "error.contact_too_long", "error.contact_invalid",
     "error.reply_missing", "error.expired", "banner.busy_submit", "banner.save_failed",
@@ -217,6 +217,27 @@ fn page(l: &Language, title: &str, body: &str) -> String {
         text(l.t("page.service", "Housing feedback")),
         text(l.t("page.footer", "Hearth housing management. This form sets no tracking cookies.")),
     )
+}
+
+/// What the link tells the council, honestly: an officer's or a patch's link does not identify
+/// the person, but a visit's link was made for one visit to one home, so answers can be linked to
+/// that home even without a name. The retention period is the one the housekeeping job applies.
+fn privacy_p2(l: &Language, link: &LinkTarget) -> String {
+    let years = feedback::RETENTION_YEARS.to_string();
+    let args = [("years", years.as_str())];
+    if link.scope_type == "visit" {
+        l.tf(
+            "privacy.p2_visit",
+            "The link you used was made for a visit to your home, so your answers can be linked to that visit and to your home even if you do not give your name. If you ask for a reply, your name and contact details are seen only by the housing team and used only to reply. Your response, with any contact details, is deleted after {years} years.",
+            &args,
+        )
+    } else {
+        l.tf(
+            "privacy.p2",
+            "The link you used says which officer, patch or agency the feedback is about; it does not identify you. If you stay anonymous we do not know who you are. If you ask for a reply, your name and contact details are seen only by the housing team and used only to reply. Your response, with any contact details, is deleted after {years} years.",
+            &args,
+        )
+    }
 }
 
 fn error_for<'a>(errors: &'a [FieldError], field: &str) -> Option<&'a FieldError> {
@@ -400,7 +421,7 @@ pub fn form_page(langs: &Languages, l: &Language, token: &str, link: &LinkTarget
         r#"<details class="fb-details"><summary>{}</summary><div class="fb-details-text"><p>{}</p><p>{}</p><p>{}</p></div></details>"#,
         text(l.t("privacy.summary", "How we use your feedback (privacy notice)")),
         text(l.t("privacy.p1", "City of York Council collects this feedback to understand and improve its housing service and to report Tenant Satisfaction Measures to the Regulator of Social Housing. The lawful basis is public task (UK GDPR Article 6(1)(e)).")),
-        text(l.t("privacy.p2", "The link you used says which officer, patch or visit the feedback is about; it does not identify you. If you stay anonymous we do not know who you are. If you ask for a reply, your name and contact details are seen only by the housing team, used only to reply, and deleted after 2 years with the rest of your response.")),
+        text(&privacy_p2(l, link)),
         text(l.t("privacy.p3", "You can ask to see or delete what you gave us by contacting the council's data protection officer.")),
     );
     let _ = write!(o, r#"<button type="submit" class="fb-button" data-prevent-double-click="true">{}</button></form>"#, text(l.t("submit", "Send feedback")));

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod bench_plain;
 pub mod db;
 pub mod feedback;
+pub mod housekeeping;
 pub mod languages;
 pub mod routes;
 pub mod seed;

@@ -95,7 +95,8 @@ async fn main() -> anyhow::Result<()> {
             let addr = leptos_options.site_addr;
             let state = routes::app_state(db.clone(), leptos_options, Config::from_env(), LimitConfig::default());
             // Housekeeping, at start and every ten minutes: approved changes whose effective date has
-            // come (tenancies made secure on their anniversary), expired sessions, idle rate-limit keys.
+            // come (tenancies made secure on their anniversary), feedback past its retention period,
+            // expired sessions, idle rate-limit keys.
             let sessions = hearth::store::SqlSessionStore::new(db.clone());
             let limiter = state.limiter.clone();
             let feedback_limiter = state.feedback_limiter.clone();
@@ -104,10 +105,16 @@ async fn main() -> anyhow::Result<()> {
                 let mut tick = tokio::time::interval(Duration::from_secs(600));
                 loop {
                     tick.tick().await;
-                    match store.apply_due_changes(&app::api::service::today().to_string()).await {
-                        Ok(0) => {}
-                        Ok(n) => tracing::info!("applied {n} approved change(s) that fell due"),
-                        Err(e) => tracing::error!(error = %e, "applying due changes"),
+                    match hearth::housekeeping::run(&*store, app::api::service::today()).await {
+                        Ok(done) => {
+                            if done.changes_applied > 0 {
+                                tracing::info!("applied {} approved change(s) that fell due", done.changes_applied);
+                            }
+                            if done.feedback_deleted > 0 {
+                                tracing::info!("deleted {} feedback response(s) past their retention period", done.feedback_deleted);
+                            }
+                        }
+                        Err(e) => tracing::error!(error = %e, "housekeeping"),
                     }
                     let _ = sessions.delete_expired().await;
                     limiter.tidy();

@@ -316,3 +316,242 @@ async fn the_form_speaks_welsh_by_configuration_and_keeps_the_language() {
     let thanks = body_text(app.get(&format!("/feedback/{token}/thanks?lang=cy"), None).await).await;
     assert!(thanks.contains("Diolch am eich adborth"));
 }
+
+/// The QR code Hearth should draw for an address: the same crate, the same rendering.
+fn expected_qr(url: &str) -> String {
+    qrcode::QrCode::new(url.as_bytes()).unwrap().render::<qrcode::render::svg::Color>().min_dimensions(160, 160).quiet_zone(true).build()
+}
+
+/// POST /api/v1/feedback/links, optionally as if behind an https proxy.
+async fn make_link(app: &TestApp, token: &str, body: serde_json::Value, https: bool) -> (StatusCode, serde_json::Value) {
+    let mut req = Request::post("/api/v1/feedback/links").header(header::HOST, HOST).header(header::AUTHORIZATION, format!("Bearer {token}")).header(header::CONTENT_TYPE, "application/json");
+    if https {
+        req = req.header("x-forwarded-proto", "https");
+    }
+    let res = app.send(req.body(Body::from(body.to_string())).unwrap()).await;
+    let status = res.status();
+    (status, body_json(res).await)
+}
+
+#[tokio::test]
+async fn links_and_their_qr_codes_are_absolute() {
+    assert!(std::env::var("HEARTH_PUBLIC_URL").is_err(), "this test is about the default: unset HEARTH_PUBLIC_URL");
+    for engine in engines() {
+        let app = TestApp::new(engine).await;
+        // Every link (an administrator sees them all): the address the request came to, and a QR code of exactly that.
+        let admin = app.token("admin", PASSWORD).await.unwrap();
+        let (status, v) = app.get_json("/api/v1/feedback/results", &admin).await;
+        assert_eq!(status, StatusCode::OK, "{v}");
+        let links = v["links"].as_array().unwrap();
+        assert!(!links.is_empty(), "the demo council has links");
+        for l in links {
+            let url = l["url"].as_str().unwrap();
+            assert_eq!(url, format!("http://{HOST}{}", l["path"].as_str().unwrap()));
+            assert_eq!(l["qr_svg"].as_str().unwrap(), expected_qr(url), "the QR code holds the absolute address");
+        }
+        // Made behind a trusted https proxy: https.
+        let tl = app.token("tl.east", PASSWORD).await.unwrap();
+        let (status, link) = make_link(&app, &tl, serde_json::json!({"scope_type": "patch", "scope_id": scalar(&app.db, "SELECT MIN(p.id) FROM patches p JOIN area_teams a ON a.id = p.area_team_id WHERE a.name = 'East'").await}), true).await;
+        assert_eq!(status, StatusCode::OK, "{link}");
+        let url = link["url"].as_str().unwrap();
+        assert!(url.starts_with(&format!("https://{HOST}/feedback/")) && url.ends_with(link["token"].as_str().unwrap()), "{url}");
+        assert_eq!(link["qr_svg"].as_str().unwrap(), expected_qr(url));
+        assert_ne!(expected_qr(url), expected_qr(link["path"].as_str().unwrap()), "a relative path would be a different code");
+    }
+}
+
+#[tokio::test]
+async fn administrators_make_partner_links_and_partners_answer_them() {
+    for engine in engines() {
+        let app = TestApp::new(engine).await;
+        let admin = app.token("admin", PASSWORD).await.unwrap();
+        let agency = scalar(&app.db, "SELECT MIN(id) FROM agencies WHERE active = 1").await;
+        let name = text(&app.db, &format!("SELECT name FROM agencies WHERE id = {agency}")).await;
+        // Offered on the results: the agencies to choose from.
+        let (_, results) = app.get_json("/api/v1/feedback/results", &admin).await;
+        assert_eq!(results["can_make_partner_links"], true);
+        assert!(results["agencies"].as_array().unwrap().iter().any(|a| a[0] == agency && a[1] == name.as_str()));
+        let (status, link) = make_link(&app, &admin, serde_json::json!({"scope_type": "partner", "scope_id": agency}), false).await;
+        assert_eq!(status, StatusCode::OK, "{link}");
+        assert_eq!(link["scope_type"], "partner");
+        assert_eq!(link["label"], format!("Partner feedback: {name}"));
+        assert_eq!(link["qr_svg"].as_str().unwrap(), expected_qr(link["url"].as_str().unwrap()));
+        let id = link["id"].as_i64().unwrap();
+        assert_eq!(text(&app.db, &format!("SELECT scope_type || ':' || scope_id FROM feedback_links WHERE id = {id}")).await, format!("partner:{agency}"));
+        // The link opens the partner form, and an answer is stored as the agency's.
+        let token = link["token"].as_str().unwrap();
+        let page = body_text(app.get(&format!("/feedback/{token}"), None).await).await;
+        assert!(page.contains("Working with the council"), "the partner questions");
+        let res = post_form(&app, token, "203.0.113.90", &[("PA1", "fairly_satisfied"), ("comment", "Clear contacts now"), ("idempotency_key", "partner-link-key-000001")]).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        assert_eq!(text(&app.db, &format!("SELECT respondent_kind || ':' || agency_id FROM feedback_responses WHERE link_id = {id}")).await, format!("partner:{agency}"));
+        // Nobody else makes one; an unknown agency is not found; a label of one's own is kept.
+        for user in ["tl.east", "chmo.east1"] {
+            let t = app.token(user, PASSWORD).await.unwrap();
+            let (status, v) = make_link(&app, &t, serde_json::json!({"scope_type": "partner", "scope_id": agency}), false).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{user}: {v}");
+        }
+        assert_eq!(make_link(&app, &admin, serde_json::json!({"scope_type": "partner", "scope_id": 999_999}), false).await.0, StatusCode::NOT_FOUND);
+        let (status, v) = make_link(&app, &admin, serde_json::json!({"scope_type": "partner", "scope_id": agency, "label": "Quarterly partners' survey"}), false).await;
+        assert_eq!((status, v["label"].as_str()), (StatusCode::OK, Some("Quarterly partners' survey")));
+        assert_eq!(make_link(&app, &admin, serde_json::json!({"scope_type": "officer", "scope_id": 0}), false).await.0, StatusCode::FORBIDDEN, "administrators have no officer link");
+    }
+}
+
+#[tokio::test]
+async fn responses_older_than_the_retention_period_are_deleted_by_housekeeping() {
+    use app::domain::feedback::{RETENTION_YEARS, retention_cutoff};
+    for engine in engines() {
+        let app = TestApp::new(engine).await;
+        let today = app::api::service::today();
+        let cutoff = retention_cutoff(today);
+        let link = scalar(&app.db, "SELECT MIN(id) FROM feedback_links WHERE scope_type = 'patch'").await;
+        let day_before = cutoff.pred_opt().unwrap();
+        // Past the period (with a comment and contact details), on its last kept day, and recent.
+        for (key, at) in [("retention-old-000001", format!("{day_before}T23:59:59Z")), ("retention-old-000002", format!("{}T08:00:00Z", cutoff - chrono::Days::new(400))), ("retention-edge-00001", format!("{cutoff}T00:00:00Z")), ("retention-new-000001", format!("{today}T09:00:00Z"))] {
+            sqlx::query::<sqlx::Any>(
+                "INSERT INTO feedback_responses (link_id, respondent_kind, submitted_at, answers, comment, contact_name, contact_detail, idempotency_key, wants_reply) \
+                 VALUES ($1, 'tenant', $2, '{\"TP01\":\"very_satisfied\"}', 'Please ring me about the damp', 'Ann Example', '01904 551550', $3, 1)",
+            )
+            .bind(link)
+            .bind(at)
+            .bind(key)
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+        }
+        let old = |db: &hearth::db::Db| {
+            let db = db.clone();
+            let cutoff = cutoff.to_string();
+            async move { scalar(&db, &format!("SELECT COUNT(*) FROM feedback_responses WHERE submitted_at < '{cutoff}'")).await }
+        };
+        let expired = old(&app.db).await;
+        assert!(expired >= 2);
+        let before = responses(&app.db).await;
+        let store = hearth::store::SqlStore::new(app.db.clone());
+        let done = hearth::housekeeping::run(&store, today).await.unwrap();
+        assert_eq!(done.feedback_deleted, expired as u64);
+        assert_eq!(old(&app.db).await, 0, "nothing older than {RETENTION_YEARS} years is left");
+        assert_eq!(responses(&app.db).await, before - expired);
+        assert_eq!(scalar(&app.db, "SELECT COUNT(*) FROM feedback_responses WHERE idempotency_key LIKE 'retention-old-%'").await, 0, "the old rows, comment and contact details with them, are gone");
+        assert_eq!(scalar(&app.db, "SELECT COUNT(*) FROM feedback_responses WHERE idempotency_key IN ('retention-edge-00001', 'retention-new-000001')").await, 2, "the period's last day and today are kept");
+        assert_eq!(hearth::housekeeping::run(&store, today).await.unwrap().feedback_deleted, 0, "a second round finds nothing");
+        // The notice states the same period the job applies.
+        let token = token_of(&app.db, link).await;
+        let page = body_text(app.get(&format!("/feedback/{token}"), None).await).await;
+        assert!(page.contains(&format!("deleted after {RETENTION_YEARS} years")), "the notice says {RETENTION_YEARS} years");
+        let welsh = body_text(app.get(&format!("/feedback/{token}?lang=cy"), None).await).await;
+        assert!(welsh.contains(&format!("ar ôl {RETENTION_YEARS} o flynyddoedd")), "and in Welsh");
+    }
+}
+
+#[tokio::test]
+async fn a_visit_link_says_answers_can_be_linked_to_the_home() {
+    let app = TestApp::new(Engine::Sqlite).await;
+    let visit = scalar(&app.db, "SELECT MIN(id) FROM visits").await;
+    sqlx::query::<sqlx::Any>("INSERT INTO feedback_links (token, scope_type, scope_id, created_at, active, label) VALUES ('VisitLinkToken00000001', 'visit', $1, '2026-01-01T00:00:00Z', 1, 'A visit')")
+        .bind(visit)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let page = body_text(app.get("/feedback/VisitLinkToken00000001", None).await).await;
+    assert!(page.contains("your answers can be linked to that visit and to your home even if you do not give your name"), "honest about a visit");
+    assert!(!page.contains("it does not identify you"));
+    let welsh = body_text(app.get("/feedback/VisitLinkToken00000001?lang=cy", None).await).await;
+    assert!(welsh.contains("gellir cysylltu eich atebion"), "in Welsh too");
+    let patch = body_text(app.get(&format!("/feedback/{}", token_of(&app.db, 1).await), None).await).await;
+    assert!(patch.contains("it does not identify you"), "a patch's link does not identify anyone");
+}
+
+#[tokio::test]
+async fn one_links_flood_is_limited_while_other_links_land() {
+    // Many addresses (a botnet, or a QR code passed round a crowd) send to one link: the
+    // per-address limits never trip, the per-link limit does; other links, even from the same
+    // addresses, are unaffected.
+    let app = TestApp::new(Engine::Sqlite).await;
+    let limits = hearth::feedback::FeedbackLimits::default();
+    let (flooded, other) = (token_of(&app.db, 1).await, token_of(&app.db, 2).await);
+    let before = responses(&app.db).await;
+    let started = std::time::Instant::now();
+    let (mut stored, mut limited) = (0i64, 0i64);
+    let sent = limits.link_burst as i64 + 130;
+    for n in 0..sent {
+        let ip = format!("10.1.{}.{}", n / 200, n % 200 + 1);
+        let res = post_form(&app, &flooded, &ip, &[("TP01", "very_dissatisfied"), ("idempotency_key", &format!("link-flood-{n:06}-xxxxxxxx"))]).await;
+        match res.status() {
+            StatusCode::SEE_OTHER => stored += 1,
+            StatusCode::TOO_MANY_REQUESTS => limited += 1,
+            s => panic!("unexpected {s}"),
+        }
+    }
+    // The burst lands, then about one per period: what time passed may have added a few.
+    let refills = (started.elapsed().as_secs_f64() / limits.link_period.as_secs_f64()).ceil() as i64 + 1;
+    assert!(stored >= limits.link_burst as i64 && stored <= limits.link_burst as i64 + refills, "stored {stored} of {sent} (burst {}, refills {refills})", limits.link_burst);
+    assert_eq!(limited, sent - stored);
+    assert!(limited >= 100, "limited {limited}");
+    // Fresh addresses on the flooded link are refused too: it is the link that is limited.
+    let mut fresh_limited = 0;
+    for n in 0..5 {
+        let res = post_form(&app, &flooded, &format!("10.2.0.{}", n + 1), &[("TP01", "fairly_satisfied"), ("idempotency_key", &format!("link-fresh-{n:06}-xxxxxxxx"))]).await;
+        fresh_limited += i64::from(res.status() == StatusCode::TOO_MANY_REQUESTS);
+    }
+    assert!(fresh_limited >= 4, "only {fresh_limited} of 5 fresh addresses were limited on the flooded link");
+    // Another link lands, from addresses that took part in the flood and from others.
+    for (n, ip) in ["10.1.0.1", "10.1.0.2", "192.0.2.50", "192.0.2.51"].into_iter().enumerate() {
+        let res = post_form(&app, &other, ip, &[("TP01", "fairly_satisfied"), ("idempotency_key", &format!("link-other-{n:06}-xxxxxxxx"))]).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{ip} on another link");
+    }
+    assert_eq!(responses(&app.db).await, before + stored + (5 - fresh_limited) + 4);
+}
+
+#[tokio::test]
+async fn comments_filter_by_area_team_patch_and_officer() {
+    for engine in engines() {
+        let app = TestApp::new(engine).await;
+        let admin = app.token("admin", PASSWORD).await.unwrap();
+        let (status, all) = app.get_json("/api/v1/feedback/results?months=36", &admin).await;
+        assert_eq!(status, StatusCode::OK, "{all}");
+        let since = all["since"].as_str().unwrap().to_string();
+        let filters = &all["filters"];
+        // SQL's own count of the comments a filter should list (the list stops at 200).
+        let count = |column: &'static str, id: i64| {
+            let (db, since) = (app.db.clone(), since.clone());
+            async move { scalar(&db, &format!("SELECT COUNT(*) FROM feedback_responses WHERE {column} = {id} AND comment <> '' AND submitted_at >= '{since}'")).await.min(200) }
+        };
+        for (param, column, field, key) in [("area", "area_team_id", "area", "areas"), ("patch", "patch_id", "patch", "patches"), ("officer", "officer_id", "officer", "officers")] {
+            let options = filters[key].as_array().unwrap();
+            assert!(!options.is_empty(), "{key} to choose from");
+            let mut seen = 0;
+            for o in options.iter().take(3) {
+                let (id, name) = (o[0].as_i64().unwrap(), o[1].as_str().unwrap());
+                let (status, v) = app.get_json(&format!("/api/v1/feedback/results?months=36&{param}={id}"), &admin).await;
+                assert_eq!(status, StatusCode::OK);
+                let comments = v["comments"].as_array().unwrap();
+                assert!(comments.iter().all(|c| c[field] == name), "{param}={id}: every comment is about {name}");
+                assert_eq!(comments.len() as i64, count(column, id).await, "{param}={id}");
+                seen += comments.len();
+            }
+            assert!(seen > 0, "some {key} have comments");
+        }
+        // Filters combine with each other and with words; an empty choice (0) filters nothing.
+        let area = filters["areas"][0][0].as_i64().unwrap();
+        let (_, v) = app.get_json(&format!("/api/v1/feedback/results?months=36&area={area}&patch=0&officer=0"), &admin).await;
+        assert_eq!(v["comments"].as_array().unwrap().len() as i64, count("area_team_id", area).await);
+        let word = "the";
+        let (_, v) = app.get_json(&format!("/api/v1/feedback/results?months=36&area={area}&q={word}"), &admin).await;
+        let expected = scalar(&app.db, &format!("SELECT COUNT(*) FROM feedback_responses WHERE area_team_id = {area} AND comment <> '' AND LOWER(comment) LIKE '%{word}%' AND submitted_at >= '{since}'")).await.min(200);
+        assert_eq!(v["comments"].as_array().unwrap().len() as i64, expected);
+        // A filter never widens what someone may read: East's Team Leader asking for West sees nothing.
+        let west = scalar(&app.db, "SELECT id FROM area_teams WHERE name = 'West'").await;
+        let tl = app.token("tl.east", PASSWORD).await.unwrap();
+        let (_, v) = app.get_json(&format!("/api/v1/feedback/results?months=36&area={west}"), &tl).await;
+        assert_eq!(v["comments"].as_array().unwrap().len(), 0);
+        assert!(v["filters"]["areas"].as_array().unwrap().iter().all(|a| a[1] == "East"), "only their own area is offered");
+        // The page: a GET form (works without JavaScript) with the choice kept.
+        let cookie = app.sign_in("tl.east", PASSWORD).await.unwrap();
+        let patch = v["filters"]["patches"][0][0].as_i64().unwrap();
+        let page = body_text(app.get(&format!("/satisfaction?patch={patch}"), Some(&cookie)).await).await;
+        assert!(page.contains(r#"data-testid="comment-filters""#) && page.contains(r#"name="officer""#), "the comment filters are on the page");
+        assert!(page.contains(&format!(r#"<option value="{patch}" selected"#)), "the chosen patch stays chosen");
+    }
+}

@@ -7,16 +7,18 @@ use leptos::prelude::*;
 use crate::error::AppError;
 use crate::model::*;
 
+/// `area`, `patch` and `officer` narrow the comments (0: any), as `contains` does.
 #[server(prefix = "/fn", endpoint = "feedback_results")]
-pub async fn get_feedback_results(by: String, months: i64, contains: String) -> Result<FeedbackResults, AppError> {
+pub async fn get_feedback_results(by: String, months: i64, contains: String, area: i64, patch: i64, officer: i64) -> Result<FeedbackResults, AppError> {
     let (store, who, meta) = super::context().await?;
-    svc::results(&*store, &who, &by, months, &contains, &meta.ip).await
+    let filter = crate::domain::feedback::CommentFilter::new(&contains, Some(area), Some(patch), Some(officer));
+    svc::results(&*store, &who, &by, months, &filter, &meta).await
 }
 
 #[server(prefix = "/fn", endpoint = "create_feedback_link")]
 pub async fn create_feedback_link(scope_type: String, scope_id: i64, label: String) -> Result<FeedbackLinkView, AppError> {
     let (store, who, meta) = super::context().await?;
-    svc::create_link(&*store, &who, &scope_type, scope_id, &label, &meta.ip).await
+    svc::create_link(&*store, &who, &scope_type, scope_id, &label, &meta).await
 }
 
 #[server(prefix = "/fn", endpoint = "case_from_comment")]
@@ -27,10 +29,11 @@ pub async fn case_from_comment(response_id: i64, kind: String) -> Result<String,
 
 #[cfg(feature = "ssr")]
 pub mod svc {
+    use crate::api::RequestMeta;
     use crate::api::service::today;
     use crate::api::store::{AuditEntry, Store};
     use crate::domain::access::Principal;
-    use crate::domain::feedback::{self, GroupBy, TENANT_QUESTIONS};
+    use crate::domain::feedback::{self, CommentFilter, GroupBy, TENANT_QUESTIONS};
     use crate::domain::tsm;
     use crate::error::AppError;
     use crate::model::*;
@@ -48,17 +51,20 @@ pub mod svc {
         }
     }
 
-    /// The public address links are printed with (`HEARTH_PUBLIC_URL`, else a relative path).
-    pub fn public_url(path: &str) -> String {
-        format!("{}{path}", std::env::var("HEARTH_PUBLIC_URL").unwrap_or_default().trim_end_matches('/'))
+    /// The absolute address a link is printed with: `HEARTH_PUBLIC_URL` if set, else the origin
+    /// the request came to (`RequestMeta::origin`), so a QR code opens on a phone as it is.
+    pub fn public_url(origin: &str, path: &str) -> String {
+        feedback::link_url(std::env::var("HEARTH_PUBLIC_URL").ok().as_deref(), origin, path)
     }
 
-    fn with_qr(mut l: FeedbackLinkView) -> FeedbackLinkView {
-        l.qr_svg = qr_svg(&public_url(&l.path));
+    fn with_qr(mut l: FeedbackLinkView, origin: &str) -> FeedbackLinkView {
+        l.url = public_url(origin, &l.path);
+        l.qr_svg = qr_svg(&l.url);
         l
     }
 
-    pub async fn results(store: &dyn Store, who: &Principal, by: &str, months: i64, contains: &str, ip: &str) -> Result<FeedbackResults, AppError> {
+    pub async fn results(store: &dyn Store, who: &Principal, by: &str, months: i64, filter: &CommentFilter, meta: &RequestMeta) -> Result<FeedbackResults, AppError> {
+        let ip = &meta.ip;
         let scope = feedback::results_scope(who).map_err(AppError::Forbidden)?;
         let by = GroupBy::parse(by).unwrap_or(GroupBy::Area);
         let months = months.clamp(1, 36);
@@ -68,7 +74,7 @@ pub mod svc {
         let partner_facts = store.feedback_facts(&since, scope, feedback::Audience::Partner).await?;
         let partner_measures: Vec<&str> = feedback::PARTNER_QUESTIONS.iter().map(|q| q.key).collect();
         let measures: Vec<&str> = TENANT_QUESTIONS.iter().map(|q| q.key).collect();
-        let comments = store.feedback_comments(&since, scope, contains, 200).await?;
+        let comments = store.feedback_comments(&since, scope, filter, 200).await?;
         // Comments may name people: reading them is audited, like any personal record.
         store
             .audit(AuditEntry {
@@ -83,7 +89,8 @@ pub mod svc {
                 ip: ip.to_string(),
             })
             .await?;
-        let links = store.feedback_links(if who.role == crate::domain::Role::Admin { None } else { Some(who.user_id) }).await?.into_iter().map(with_qr).collect();
+        let links = store.feedback_links(if who.role == crate::domain::Role::Admin { None } else { Some(who.user_id) }).await?.into_iter().map(|l| with_qr(l, &meta.origin)).collect();
+        let can_make_partner_links = feedback::may_create_link(who, "partner", None, None).is_ok();
         let overall = feedback::figures(&facts, GroupBy::All, &measures);
         let years = store.tsm_years().await?;
         let benchmark_year = years.first().cloned();
@@ -99,6 +106,7 @@ pub mod svc {
             months: feedback::figures(&facts, GroupBy::Month, &measures),
             overall,
             partners: feedback::figures(&partner_facts, GroupBy::All, &partner_measures),
+            filters: feedback::filter_options(&facts),
             comments,
             links,
             benchmark_year,
@@ -106,6 +114,8 @@ pub mod svc {
             benchmark,
             can_manage_links: who.role.is_hmo() || who.role == crate::domain::Role::TeamLeader,
             can_open_cases: feedback::case_scope(who).is_ok(),
+            agencies: if can_make_partner_links { store.agencies().await?.into_iter().map(|a| (a.id, a.name)).collect() } else { vec![] },
+            can_make_partner_links,
             patches: if who.role == crate::domain::Role::TeamLeader { store.patches(who.area_team_id).await?.into_iter().map(|p| (p.id, p.name)).collect() } else { vec![] },
         })
     }
@@ -138,7 +148,7 @@ pub mod svc {
             .collect()
     }
 
-    pub async fn create_link(store: &dyn Store, who: &Principal, scope_type: &str, scope_id: i64, label: &str, _ip: &str) -> Result<FeedbackLinkView, AppError> {
+    pub async fn create_link(store: &dyn Store, who: &Principal, scope_type: &str, scope_id: i64, label: &str, meta: &RequestMeta) -> Result<FeedbackLinkView, AppError> {
         let label = label.trim();
         // 0 means "me": the officer's own link.
         let scope_id = if scope_type == "officer" && scope_id == 0 { who.user_id } else { scope_id };
@@ -159,13 +169,19 @@ pub mod svc {
                 let (officer, area, label) = store.visit_scope(scope_id).await?.ok_or_else(|| AppError::NotFound(format!("Visit {scope_id}")))?;
                 (Some(area), officer, label)
             }
+            "partner" => {
+                // The rule first: only an administrator learns whether an agency exists.
+                feedback::may_create_link(who, scope_type, None, None).map_err(AppError::Forbidden)?;
+                let agency = store.agencies().await?.into_iter().find(|a| a.id == scope_id).ok_or_else(|| AppError::NotFound(format!("No active agency {scope_id}.")))?;
+                (None, None, format!("Partner feedback: {}", agency.name))
+            }
             _ => (None, None, String::new()),
         };
         feedback::may_create_link(who, scope_type, target_area, target_user).map_err(AppError::Forbidden)?;
         let label = if label.is_empty() { default_label } else { label.to_string() };
         let id = store.create_feedback_link(scope_type, scope_id, &label, who.user_id).await?;
         let link = store.feedback_links(Some(who.user_id)).await?.into_iter().find(|l| l.id == id).ok_or(AppError::Internal)?;
-        Ok(with_qr(link))
+        Ok(with_qr(link, &meta.origin))
     }
 
     /// Turns a comment into a case in one step (a complaint, a safeguarding concern, casework),

@@ -39,6 +39,8 @@ mod ssr {
     #[derive(Clone, Debug, Default)]
     pub struct RequestMeta {
         pub ip: String,
+        /// `scheme://host[:port]` the request came to (`domain::feedback::request_origin`); empty if unknown.
+        pub origin: String,
     }
 
     /// The store, provided as context by the server for every page and server function.

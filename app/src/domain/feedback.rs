@@ -223,6 +223,13 @@ pub struct ResponseFacts {
     pub area: Option<String>,
     pub patch: Option<String>,
     pub officer: Option<String>,
+    /// The same three as stored ids, for the comment filters' choices.
+    #[serde(default)]
+    pub area_id: Option<i64>,
+    #[serde(default)]
+    pub patch_id: Option<i64>,
+    #[serde(default)]
+    pub officer_id: Option<i64>,
     pub answers: BTreeMap<String, String>,
 }
 
@@ -346,10 +353,15 @@ pub fn results_scope(who: &super::access::Principal) -> Result<ResultsScope, Str
 }
 
 /// What a feedback link may point at, for the person making it: officers make their own
-/// link; Team Leaders make links for their area's patches and officers.
+/// link; Team Leaders make links for their area's patches and officers; administrators make a
+/// partner agency's link (agencies work council-wide and only administrators read partner
+/// figures, so an area's Team Leader does not). For a partner link, `target_area` and
+/// `target_user` are both `None` and the agency's existence is the caller's to check.
 pub fn may_create_link(who: &super::access::Principal, scope_type: &str, target_area: Option<i64>, target_user: Option<i64>) -> Result<(), String> {
     use super::Role;
     match (scope_type, who.role) {
+        ("partner", Role::Admin) => Ok(()),
+        ("partner", _) => Err("Only an administrator makes a partner agency's feedback link.".into()),
         ("officer", r) if r.is_hmo() && target_user == Some(who.user_id) => Ok(()),
         ("officer" | "patch", Role::TeamLeader) if target_area.is_some() && target_area == who.area_team_id => Ok(()),
         ("visit", r) if r.is_hmo() && target_user == Some(who.user_id) => Ok(()),
@@ -357,8 +369,77 @@ pub fn may_create_link(who: &super::access::Principal, scope_type: &str, target_
         ("officer", _) => Err("You can make a feedback link for yourself; a Team Leader can make one for an officer in their team.".into()),
         ("patch", _) => Err("Only the area's Team Leader makes links for its patches.".into()),
         ("visit", _) => Err("Only the officer who made the visit, or their Team Leader, makes a feedback link for it.".into()),
-        _ => Err(format!("Unknown kind of link {scope_type:?}: choose officer, patch or visit.")),
+        _ => Err(format!("Unknown kind of link {scope_type:?}: choose officer, patch, visit or partner.")),
     }
+}
+
+/// Which comments to list, within what the reader may see: some words, and the figures'
+/// dimensions (an area team, a patch, an officer), each by its id; `None` means any.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommentFilter {
+    pub contains: String,
+    pub area_team_id: Option<i64>,
+    pub patch_id: Option<i64>,
+    pub officer_id: Option<i64>,
+}
+
+impl CommentFilter {
+    /// From a form or query: blank words and ids of 0 (the "any" choice) or less filter nothing.
+    pub fn new(contains: &str, area_team_id: Option<i64>, patch_id: Option<i64>, officer_id: Option<i64>) -> CommentFilter {
+        let id = |v: Option<i64>| v.filter(|v| *v > 0);
+        CommentFilter { contains: contains.trim().to_string(), area_team_id: id(area_team_id), patch_id: id(patch_id), officer_id: id(officer_id) }
+    }
+}
+
+/// The choices the comment filters offer: each area team, patch and officer that the responses
+/// in view are about, as (id, name), by name.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FilterOptions {
+    pub areas: Vec<(i64, String)>,
+    pub patches: Vec<(i64, String)>,
+    pub officers: Vec<(i64, String)>,
+}
+
+pub fn filter_options(responses: &[ResponseFacts]) -> FilterOptions {
+    fn collect(pairs: impl Iterator<Item = (Option<i64>, Option<String>)>) -> Vec<(i64, String)> {
+        let set: std::collections::BTreeSet<(String, i64)> = pairs.filter_map(|(id, name)| Some((name?, id?))).collect();
+        set.into_iter().map(|(name, id)| (id, name)).collect()
+    }
+    FilterOptions {
+        areas: collect(responses.iter().map(|r| (r.area_id, r.area.clone()))),
+        patches: collect(responses.iter().map(|r| (r.patch_id, r.patch.clone()))),
+        officers: collect(responses.iter().map(|r| (r.officer_id, r.officer.clone()))),
+    }
+}
+
+/// How long a response is kept (with its comment and any contact details): the privacy notice
+/// promises it and the server's housekeeping deletes what is older.
+pub const RETENTION_YEARS: u32 = 2;
+
+/// The first day whose responses are still kept: anything submitted before it is deleted.
+pub fn retention_cutoff(today: chrono::NaiveDate) -> chrono::NaiveDate {
+    today.checked_sub_months(chrono::Months::new(12 * RETENTION_YEARS)).unwrap_or(chrono::NaiveDate::MIN)
+}
+
+/// The origin (`scheme://host[:port]`) a request reached Hearth at, for absolute links and QR
+/// codes when no public address is configured. The scheme is https only when a trusted proxy
+/// says so (`X-Forwarded-Proto`, under the `HEARTH_TRUST_PROXY` rule for `X-Forwarded-For`).
+/// A Host that is not a plain host name, address and port gives `None`.
+pub fn request_origin(host: Option<&str>, forwarded_proto: Option<&str>, trust_proxy: bool) -> Option<String> {
+    let host = host?.trim();
+    let plain = !host.is_empty() && host.len() <= 255 && host.bytes().all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b));
+    if !plain {
+        return None;
+    }
+    let https = trust_proxy && forwarded_proto.and_then(|p| p.split(',').next()).is_some_and(|p| p.trim().eq_ignore_ascii_case("https"));
+    Some(format!("{}://{}", if https { "https" } else { "http" }, host.to_ascii_lowercase()))
+}
+
+/// A link's address as printed and put in its QR code: the configured public address
+/// (`HEARTH_PUBLIC_URL`) if there is one, else the origin the request came to.
+pub fn link_url(public_url: Option<&str>, request_origin: &str, path: &str) -> String {
+    let base = public_url.map(str::trim).filter(|u| !u.is_empty()).unwrap_or(request_origin);
+    format!("{}{path}", base.trim_end_matches('/'))
 }
 
 /// What a comment can become in one step, with the working days the council has to act:
@@ -466,6 +547,9 @@ mod tests {
             area: Some(area.into()),
             patch: None,
             officer: None,
+            area_id: None,
+            patch_id: None,
+            officer_id: None,
             answers: [("TP01".to_string(), tp01.to_string())].into(),
         };
         let rs = vec![r("2026-10", "East", "very_satisfied"), r("2026-10", "East", "fairly_dissatisfied"), r("2026-11", "West", "fairly_satisfied"), r("2026-11", "West", DONT_KNOW), r("2026-11", "East", "neither")];
@@ -516,7 +600,64 @@ mod tests {
         assert!(may_create_link(&who(CommunityHmo, 7, Some(1)), "visit", Some(1), Some(8)).is_err());
         assert!(may_create_link(&who(TeamLeader, 2, Some(1)), "visit", Some(1), Some(8)).is_ok());
         assert!(may_create_link(&who(TeamLeader, 2, Some(1)), "visit", Some(2), Some(8)).is_err());
-        assert!(may_create_link(&who(CommunityHmo, 7, Some(1)), "case", Some(1), Some(7)).unwrap_err().contains("officer, patch or visit"));
+        assert!(may_create_link(&who(CommunityHmo, 7, Some(1)), "case", Some(1), Some(7)).unwrap_err().contains("officer, patch, visit or partner"));
+    }
+
+    #[test]
+    fn administrators_make_partner_links() {
+        use crate::domain::Role::*;
+        assert!(may_create_link(&who(Admin, 1, None), "partner", None, None).is_ok());
+        for (r, area) in [(TeamLeader, Some(1)), (CommunityHmo, Some(1)), (IntroductoryHmo, Some(1)), (SustainableHmo, Some(1)), (Partner, None), (AsbOfficer, Some(1)), (Legal, None)] {
+            assert!(may_create_link(&who(r, 5, area), "partner", None, None).unwrap_err().contains("administrator"), "{r:?}");
+        }
+        // An administrator still makes no officer, patch or visit links.
+        for kind in ["officer", "patch", "visit"] {
+            assert!(may_create_link(&who(Admin, 1, None), kind, Some(1), Some(1)).is_err(), "{kind}");
+        }
+    }
+
+    #[test]
+    fn comment_filters_offer_what_is_in_view() {
+        let r = |area: (i64, &str), patch: Option<(i64, &str)>, officer: Option<(i64, &str)>| ResponseFacts {
+            month: "2026-11".into(),
+            role: None,
+            area: Some(area.1.into()),
+            patch: patch.map(|p| p.1.into()),
+            officer: officer.map(|o| o.1.into()),
+            area_id: Some(area.0),
+            patch_id: patch.map(|p| p.0),
+            officer_id: officer.map(|o| o.0),
+            answers: BTreeMap::new(),
+        };
+        let rs = [r((2, "West"), Some((9, "Acomb")), Some((7, "Bea"))), r((1, "East"), Some((3, "Tang Hall")), Some((7, "Bea"))), r((1, "East"), None, None), r((1, "East"), Some((4, "Heworth")), Some((8, "Al")))];
+        let o = filter_options(&rs);
+        assert_eq!(o.areas, [(1, "East".to_string()), (2, "West".to_string())], "each once, by name");
+        assert_eq!(o.patches.iter().map(|p| p.0).collect::<Vec<_>>(), [9, 4, 3]);
+        assert_eq!(o.officers, [(8, "Al".to_string()), (7, "Bea".to_string())]);
+        assert_eq!(CommentFilter::new("  leak ", Some(0), Some(-1), Some(7)), CommentFilter { contains: "leak".into(), area_team_id: None, patch_id: None, officer_id: Some(7) });
+    }
+
+    #[test]
+    fn responses_are_kept_two_years() {
+        let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(RETENTION_YEARS, 2);
+        assert_eq!(retention_cutoff(d("2026-11-29")), d("2024-11-29"));
+        assert_eq!(retention_cutoff(d("2028-02-29")), d("2026-02-28"), "a leap day keeps to the month's end");
+    }
+
+    #[test]
+    fn links_are_absolute_from_the_request_unless_configured() {
+        assert_eq!(request_origin(Some("hearth.example.org"), None, false).as_deref(), Some("http://hearth.example.org"));
+        assert_eq!(request_origin(Some("Hearth.example.org:8443"), Some("https"), true).as_deref(), Some("https://hearth.example.org:8443"));
+        assert_eq!(request_origin(Some("hearth.example.org"), Some("https"), false).as_deref(), Some("http://hearth.example.org"), "an untrusted proxy header is ignored");
+        assert_eq!(request_origin(Some("h.example"), Some("https, http"), true).as_deref(), Some("https://h.example"), "the first proxy's word");
+        assert_eq!(request_origin(Some("[::1]:3000"), None, false).as_deref(), Some("http://[::1]:3000"));
+        for bad in [None, Some(""), Some("evil.example/path"), Some("a b"), Some("x\"'")] {
+            assert_eq!(request_origin(bad, None, false), None, "{bad:?}");
+        }
+        assert_eq!(link_url(None, "http://h.example", "/feedback/abc"), "http://h.example/feedback/abc");
+        assert_eq!(link_url(Some("https://york.example/housing/"), "http://h.example", "/feedback/abc"), "https://york.example/housing/feedback/abc");
+        assert_eq!(link_url(Some("  "), "http://h.example", "/feedback/abc"), "http://h.example/feedback/abc", "blank is unset");
     }
 
     #[test]

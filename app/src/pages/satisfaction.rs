@@ -108,7 +108,10 @@ pub fn SatisfactionPage() -> impl IntoView {
         let q = query.get();
         (q.get("by").unwrap_or_else(|| "area".into()), q.get("months").and_then(|m| m.parse::<i64>().ok()).unwrap_or(12), q.get("q").unwrap_or_default())
     };
-    let results = Resource::new(move || (params(), made.get(), opened.get()), |((by, months, q), _, _)| get_feedback_results(by, months, q));
+    // The comment filters by the figures' dimensions: ids, 0 for any.
+    let id_param = move |name: &str| query.get().get(name).and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
+    let dims = move || (id_param("area"), id_param("patch"), id_param("officer"));
+    let results = Resource::new(move || (params(), dims(), made.get(), opened.get()), |((by, months, q), (area, patch, officer), _, _)| get_feedback_results(by, months, q, area, patch, officer));
     view! {
         <Title text="Satisfaction" />
         <h1>"Satisfaction"</h1>
@@ -125,6 +128,9 @@ pub fn SatisfactionPage() -> impl IntoView {
                 </select>
             </label>
             <label>"Comments containing "<input type="search" name="q" value=move || params().2 /></label>
+            <input type="hidden" name="area" value=move || dims().0.to_string() />
+            <input type="hidden" name="patch" value=move || dims().1.to_string() />
+            <input type="hidden" name="officer" value=move || dims().2.to_string() />
             <button type="submit">"Show"</button>
         </form>
         <Transition fallback=loading>
@@ -137,6 +143,7 @@ pub fn SatisfactionPage() -> impl IntoView {
                         let total = overall.as_ref().map(|o| o.responses).unwrap_or(0);
                         let by_label = r.by.label();
                         let can_open = r.can_open_cases;
+                        let filters = r.filters.clone();
                         let csv = format!("/api/v1/feedback/results.csv?by={}&months={}", r.by.as_str(), params().1);
                         view! {
                             <p data-testid="response-count">{format!("{total} responses since {}.", r.since)}" "<a href=csv download>"Download these figures (CSV)"</a></p>
@@ -215,6 +222,20 @@ pub fn SatisfactionPage() -> impl IntoView {
                             })}
                             <section aria-labelledby="comments-h">
                                 <h2 id="comments-h">{format!("Comments ({})", r.comments.len())}</h2>
+                                <form method="get" action="/satisfaction" class="filters" data-testid="comment-filters">
+                                    <input type="hidden" name="by" value=r.by.as_str() />
+                                    <input type="hidden" name="months" value=params().1.to_string() />
+                                    <input type="hidden" name="q" value=params().2 />
+                                    {[("area", "Area team", filters.areas, dims().0), ("patch", "Patch", filters.patches, dims().1), ("officer", "Officer", filters.officers, dims().2)].into_iter().map(|(name, label, options, chosen)| view! {
+                                        <label>{format!("{label} ")}
+                                            <select name=name>
+                                                <option value="0" selected=chosen == 0>"Any"</option>
+                                                {options.into_iter().map(|(id, n)| view! { <option value=id.to_string() selected=chosen == id>{n}</option> }).collect_view()}
+                                            </select>
+                                        </label>
+                                    }).collect_view()}
+                                    <button type="submit">"Filter comments"</button>
+                                </form>
                                 <ActionError error=Signal::derive(move || open_case.value().get().and_then(|r| r.err())) />
                                 {move || open_case.value().get().and_then(|r| r.ok()).map(|r| view! { <p class="notice" role="status" data-testid="case-opened">"Case "<a href=format!("/cases/{r}")>{r.clone()}</a>" opened from the comment."</p> })}
                                 {if r.comments.is_empty() { view! { <p class="muted">"No comments match."</p> }.into_any() } else { view! {
@@ -252,7 +273,7 @@ pub fn SatisfactionPage() -> impl IntoView {
                             </section>
                             <section aria-labelledby="links-h">
                                 <h2 id="links-h">"Feedback links"</h2>
-                                <p class="muted">"Print a link or its QR code on a card, a letter or a noticeboard. A link says only which officer or patch the feedback is about; it carries nothing about the tenant and cannot be guessed."</p>
+                                <p class="muted">"Print a link or its QR code on a card, a letter or a noticeboard. A link says only which officer, patch, visit or agency the feedback is about; it carries nothing about the tenant and cannot be guessed. A visit's link points at one home, so its answers are not anonymous in the same way: the form tells the tenant so."</p>
                                 {r.can_manage_links.then(|| view! {
                                     <ActionError error=Signal::derive(move || create.value().get().and_then(|r| r.err())) />
                                     <div class="link-forms">
@@ -278,13 +299,30 @@ pub fn SatisfactionPage() -> impl IntoView {
                                         })}
                                     </div>
                                 })}
+                                {r.can_make_partner_links.then(|| view! {
+                                    <ActionError error=Signal::derive(move || create.value().get().and_then(|r| r.err())) />
+                                    <div class="link-forms">
+                                        <ActionForm action=create attr:class="stack card" attr:data-testid="partner-link-form">
+                                            <h3>"A link for a partner agency"</h3>
+                                            <p class="muted small">"The agency's staff answer the partner questions: how the housing officers' roles work for them."</p>
+                                            <input type="hidden" name="scope_type" value="partner" />
+                                            <label>"Agency "
+                                                <select name="scope_id">
+                                                    {r.agencies.iter().map(|(id, name)| view! { <option value=id.to_string()>{name.clone()}</option> }).collect_view()}
+                                                </select>
+                                            </label>
+                                            <label>"Label (optional) "<input type="text" name="label" maxlength="120" /></label>
+                                            <button type="submit">"Make partner link"</button>
+                                        </ActionForm>
+                                    </div>
+                                })}
                                 <ul class="links" data-testid="links">
                                     {r.links.into_iter().map(|l| view! {
                                         <li class="card link-card">
                                             <div class="qr" inner_html=l.qr_svg></div>
                                             <div>
                                                 <p><strong>{l.label.clone()}</strong></p>
-                                                <p><a href=l.path.clone()>{l.path.clone()}</a></p>
+                                                <p><a href=l.path.clone()>{l.url.clone()}</a></p>
                                                 <p class="muted small">{format!("{} responses · made {}{}", l.responses, l.created_at.chars().take(10).collect::<String>(), if l.active { "" } else { " · withdrawn" })}</p>
                                             </div>
                                         </li>

@@ -420,20 +420,32 @@ pub struct ResultsQuery {
     pub by: Option<String>,
     /// How many months back (1–36, default 12).
     pub months: Option<i64>,
+    /// Comments containing these words.
+    pub q: Option<String>,
+    /// Comments about this area team, patch or officer (ids; 0 or absent: any).
+    pub area: Option<i64>,
+    pub patch: Option<i64>,
+    pub officer: Option<i64>,
+}
+
+impl ResultsQuery {
+    fn comment_filter(&self) -> app::domain::feedback::CommentFilter {
+        app::domain::feedback::CommentFilter::new(self.q.as_deref().unwrap_or(""), self.area, self.patch, self.officer)
+    }
 }
 
 /// Satisfaction figures from Hearth's own feedback, grouped, with comments and the peer benchmark.
 #[utoipa::path(get, path = "/api/v1/feedback/results", tag = "feedback", params(ResultsQuery), security(("bearer" = [])),
     responses((status = 200, body = FeedbackResults), (status = 403, body = ErrorBody)))]
 pub async fn feedback_results(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, Query(q): Query<ResultsQuery>) -> Response {
-    reply(app::api::feedback::svc::results(&*state.store, &who, q.by.as_deref().unwrap_or("area"), q.months.unwrap_or(12), "", &meta.ip).await)
+    reply(app::api::feedback::svc::results(&*state.store, &who, q.by.as_deref().unwrap_or("area"), q.months.unwrap_or(12), &q.comment_filter(), &meta).await)
 }
 
 /// The same figures as CSV: one row per group and measure.
 #[utoipa::path(get, path = "/api/v1/feedback/results.csv", tag = "feedback", params(ResultsQuery), security(("bearer" = [])),
     responses((status = 200, content_type = "text/csv", body = String), (status = 403, body = ErrorBody)))]
 pub async fn feedback_results_csv(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, Query(q): Query<ResultsQuery>) -> Response {
-    let r = match app::api::feedback::svc::results(&*state.store, &who, q.by.as_deref().unwrap_or("area"), q.months.unwrap_or(12), "", &meta.ip).await {
+    let r = match app::api::feedback::svc::results(&*state.store, &who, q.by.as_deref().unwrap_or("area"), q.months.unwrap_or(12), &q.comment_filter(), &meta).await {
         Ok(r) => r,
         Err(e) => return app_error(e),
     };
@@ -455,6 +467,24 @@ pub async fn feedback_results_csv(State(state): State<AppState>, SignedIn(who): 
     }
     let body = w.into_inner().unwrap_or_default();
     ([(axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"), (axum::http::header::CONTENT_DISPOSITION, "attachment; filename=\"hearth-satisfaction.csv\"")], body).into_response()
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct NewFeedbackLink {
+    /// officer (0: yourself), patch, visit or partner (an agency's id; administrators).
+    pub scope_type: String,
+    pub scope_id: i64,
+    /// Optional; a label is made from what the link is for.
+    #[serde(default)]
+    pub label: String,
+}
+
+/// Make a feedback link with its absolute address and QR code: officers for themselves, Team
+/// Leaders for their area's patches, officers and visits, administrators for partner agencies.
+#[utoipa::path(post, path = "/api/v1/feedback/links", tag = "feedback", request_body = NewFeedbackLink, security(("bearer" = [])),
+    responses((status = 200, body = FeedbackLinkView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn create_feedback_link(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, JsonIn(l): JsonIn<NewFeedbackLink>) -> Response {
+    reply(app::api::feedback::svc::create_link(&*state.store, &who, &l.scope_type, l.scope_id, &l.label, &meta).await)
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -508,7 +538,7 @@ impl utoipa::Modify for BearerAuth {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Hearth API", description = "Housing management for council landlords: integrations, partner systems and scripts."),
-    paths(health, crate::auth::signin::api_token, me, my_work, search, tenancy, property, patches, working_days, review, propose_review, decide, extension_notice, approvals, reviews_due, escalate, case, refer_case, escalate_case, hand_back, set_plan, add_action, update_action, team, create_cover, end_cover, import_tsm, get_tsm, feedback_results, feedback_results_csv, case_from_comment,
+    paths(health, crate::auth::signin::api_token, me, my_work, search, tenancy, property, patches, working_days, review, propose_review, decide, extension_notice, approvals, reviews_due, escalate, case, refer_case, escalate_case, hand_back, set_plan, add_action, update_action, team, create_cover, end_cover, import_tsm, get_tsm, feedback_results, feedback_results_csv, create_feedback_link, case_from_comment,
         referrals::list, referrals::one, referrals::create, referrals::act, referrals::message, referrals::name,
         admin::agencies, admin::create_agency, admin::create_agency_user, admin::tokens, admin::issue_token, admin::revoke_token, admin::audit_trail,
         map::data, map::changes, map::save, map::balance, map::weights, map::set_weights),
@@ -556,6 +586,7 @@ pub fn router() -> Router<AppState> {
         .route("/benchmarks/tsm", get(get_tsm).post(import_tsm))
         .route("/feedback/results", get(feedback_results))
         .route("/feedback/results.csv", get(feedback_results_csv))
+        .route("/feedback/links", post(create_feedback_link))
         .route("/feedback/responses/{id}/case", post(case_from_comment))
         .route("/referrals", get(referrals::list).post(referrals::create))
         .route("/referrals/{reference}", get(referrals::one))

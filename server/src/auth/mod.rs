@@ -76,6 +76,14 @@ pub fn client_ip(req: &Request, trust_proxy: bool) -> String {
     req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_else(|| "unknown".into())
 }
 
+/// The origin the request came to, for absolute links (`domain::feedback::request_origin`):
+/// the Host header (or the URI's authority), https only when a trusted proxy says so.
+pub fn request_origin(req: &Request, trust_proxy: bool) -> String {
+    let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
+    let host = header("host").or_else(|| req.uri().authority().map(|a| a.as_str()));
+    app::domain::feedback::request_origin(host, header("x-forwarded-proto"), trust_proxy).unwrap_or_default()
+}
+
 fn bearer(headers: &HeaderMap) -> Option<&str> {
     headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
 }
@@ -83,7 +91,8 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 /// Resolves who is calling (session cookie or bearer token) into request extensions.
 pub async fn resolve_principal(State(state): State<AppState>, session: Session, mut req: Request, next: Next) -> Response {
     let ip = client_ip(&req, state.config.trust_proxy);
-    req.extensions_mut().insert(RequestMeta { ip });
+    let origin = request_origin(&req, state.config.trust_proxy);
+    req.extensions_mut().insert(RequestMeta { ip, origin });
     let principal = if let Some(token) = bearer(req.headers()) {
         match tokens::principal_for_token(&state.db, token).await {
             Some(p) => Some(p),

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use app::domain::feedback::{Audience, ResponseFacts, ResultsScope, Submission};
+use app::domain::feedback::{Audience, CommentFilter, ResponseFacts, ResultsScope, Submission};
 use app::domain::tsm::{Import, LandlordResults};
 use app::error::AppError;
 use app::model::{FeedbackComment, FeedbackLinkView};
@@ -18,6 +18,8 @@ pub struct LinkTarget {
     pub id: i64,
     pub audience: Audience,
     pub label: String,
+    /// officer, patch, visit or partner: what the link was made for.
+    pub scope_type: String,
     pub officer_id: Option<i64>,
     pub officer_name: Option<String>,
     pub officer_role: Option<String>,
@@ -37,7 +39,7 @@ pub async fn link(db: &Db, token: &str) -> Result<Option<LinkTarget>, AppError> 
         return Ok(None);
     };
     let (id, scope_type, scope_id, label) = (i(&r, "id"), s(&r, "scope_type"), i(&r, "scope_id"), s(&r, "label"));
-    let mut t = LinkTarget { id, audience: Audience::Tenant, label, officer_id: None, officer_name: None, officer_role: None, patch_id: None, area_team_id: None, agency_id: None };
+    let mut t = LinkTarget { id, audience: Audience::Tenant, label, scope_type: scope_type.clone(), officer_id: None, officer_name: None, officer_role: None, patch_id: None, area_team_id: None, agency_id: None };
     let officer = |t: &mut LinkTarget, r: &sqlx::any::AnyRow| {
         t.officer_id = oi(r, "officer_id");
         t.officer_name = os(r, "display_name");
@@ -124,7 +126,7 @@ pub async fn save(db: &Db, t: &LinkTarget, sub: &Submission, language: &str, sub
     Ok(done.rows_affected() == 1)
 }
 
-const RESPONSE_SELECT: &str = "SELECT r.id, r.submitted_at, r.respondent_kind, r.officer_role, r.answers, r.comment, r.contact_name, r.contact_detail, \
+const RESPONSE_SELECT: &str = "SELECT r.id, r.submitted_at, r.respondent_kind, r.officer_role, r.answers, r.comment, r.contact_name, r.contact_detail, r.area_team_id, r.patch_id, r.officer_id, \
      a.name AS area, p.name AS patch, u.display_name AS officer, cs.reference AS case_reference FROM feedback_responses r LEFT JOIN area_teams a ON a.id = r.area_team_id \
      LEFT JOIN patches p ON p.id = r.patch_id LEFT JOIN users u ON u.id = r.officer_id LEFT JOIN cases cs ON cs.id = r.case_id";
 
@@ -150,16 +152,21 @@ pub async fn facts(db: &Db, since: &str, scope: ResultsScope, audience: Audience
             area: os(r, "area"),
             patch: os(r, "patch"),
             officer: os(r, "officer"),
+            area_id: oi(r, "area_team_id"),
+            patch_id: oi(r, "patch_id"),
+            officer_id: oi(r, "officer_id"),
             answers: answers(r),
         })
         .collect())
 }
 
-/// The latest comments since a date, optionally for one area and containing some words.
-pub async fn comments(db: &Db, since: &str, scope: ResultsScope, contains: &str, limit: i64) -> Result<Vec<FeedbackComment>, AppError> {
-    let like = format!("%{}%", contains.trim().to_lowercase().replace('\\', "").replace('%', "").replace('_', ""));
+/// The latest comments since a date within the reader's scope (area and/or officer), narrowed by
+/// the filter: some words, an area team, a patch, an officer (0 binds "any", as for the scope).
+pub async fn comments(db: &Db, since: &str, scope: ResultsScope, filter: &CommentFilter, limit: i64) -> Result<Vec<FeedbackComment>, AppError> {
+    let like = format!("%{}%", filter.contains.trim().to_lowercase().replace('\\', "").replace('%', "").replace('_', ""));
     let rows = sqlx::query::<Any>(&format!(
         "{RESPONSE_SELECT} WHERE r.submitted_at >= $1 AND ($2 = 0 OR r.area_team_id = $2) AND ($5 = 0 OR r.officer_id = $5) AND r.comment <> '' AND LOWER(r.comment) LIKE $3 \
+         AND ($6 = 0 OR r.area_team_id = $6) AND ($7 = 0 OR r.patch_id = $7) AND ($8 = 0 OR r.officer_id = $8) \
          ORDER BY r.submitted_at DESC, r.id DESC LIMIT $4"
     ))
     .bind(since)
@@ -167,6 +174,9 @@ pub async fn comments(db: &Db, since: &str, scope: ResultsScope, contains: &str,
     .bind(like)
     .bind(limit)
     .bind(scope.officer_id.unwrap_or(0))
+    .bind(filter.area_team_id.unwrap_or(0))
+    .bind(filter.patch_id.unwrap_or(0))
+    .bind(filter.officer_id.unwrap_or(0))
     .fetch_all(&db.pool)
     .await
     .map_err(internal)?;
@@ -196,6 +206,14 @@ pub async fn comments(db: &Db, since: &str, scope: ResultsScope, contains: &str,
         .collect())
 }
 
+/// Deletes the responses submitted before a date (`YYYY-MM-DD`): their answers, comments and
+/// contact details go with the row. A case opened from a comment keeps its own copy of the words
+/// (it is casework, under the case's own retention), so nothing refers back to a deleted row.
+pub async fn purge(db: &Db, before: &str) -> Result<u64, AppError> {
+    let done = sqlx::query::<Any>("DELETE FROM feedback_responses WHERE submitted_at < $1").bind(before).execute(&db.pool).await.map_err(internal)?;
+    Ok(done.rows_affected())
+}
+
 /// Links made by one user (None: every link), newest first, with their response counts.
 pub async fn links(db: &Db, created_by: Option<i64>) -> Result<Vec<FeedbackLinkView>, AppError> {
     let rows = sqlx::query::<Any>(
@@ -219,6 +237,7 @@ pub async fn links(db: &Db, created_by: Option<i64>) -> Result<Vec<FeedbackLinkV
                 created_at: s(r, "created_at"),
                 responses: i(r, "responses"),
                 active: i(r, "active") == 1 && os(r, "revoked_at").is_none(),
+                url: String::new(),
                 qr_svg: String::new(),
             }
         })

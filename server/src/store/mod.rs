@@ -814,8 +814,11 @@ impl Store for SqlStore {
     async fn feedback_facts(&self, since: &str, scope: app::domain::feedback::ResultsScope, audience: app::domain::feedback::Audience) -> Result<Vec<app::domain::feedback::ResponseFacts>, AppError> {
         feedback::facts(&self.db, since, scope, audience).await
     }
-    async fn feedback_comments(&self, since: &str, scope: app::domain::feedback::ResultsScope, contains: &str, limit: i64) -> Result<Vec<FeedbackComment>, AppError> {
-        feedback::comments(&self.db, since, scope, contains, limit).await
+    async fn feedback_comments(&self, since: &str, scope: app::domain::feedback::ResultsScope, filter: &app::domain::feedback::CommentFilter, limit: i64) -> Result<Vec<FeedbackComment>, AppError> {
+        feedback::comments(&self.db, since, scope, filter, limit).await
+    }
+    async fn purge_feedback(&self, before: &str) -> Result<u64, AppError> {
+        feedback::purge(&self.db, before).await
     }
     async fn feedback_links(&self, created_by: Option<i64>) -> Result<Vec<FeedbackLinkView>, AppError> {
         feedback::links(&self.db, created_by).await
