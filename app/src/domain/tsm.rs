@@ -238,7 +238,7 @@ pub fn read_row(layout: &Layout, row: &[&str]) -> Result<LandlordResults, String
 
 /// A published percentage (`71.2`, or unrounded such as `74.9898332655551`), rounded half-up
 /// to tenths. Digits past the sixth decimal place cannot move a half-up rounding at the first.
-fn parse_published(s: &str) -> Option<Tenths> {
+pub fn parse_published(s: &str) -> Option<Tenths> {
     let s = s.trim();
     let cut = s.find('.').map(|i| (i + 7).min(s.len())).unwrap_or(s.len());
     let t = Tally::parse(&s[..cut])?;
