@@ -314,7 +314,7 @@ pub async fn create(store: &dyn Store, who: &Principal, tenancy: &str, r: NewRef
         basis_detail: if consent { String::new() } else { r.basis_detail.trim().to_string() },
         contact_name: r.contact_name.trim().to_string(),
         contact_detail: r.contact_detail.trim().to_string(),
-        restricted: category.is_restricted() || agency.kind == AgencyKind::Marac,
+        restricted: referral::is_restricted(agency.kind, category),
         created_by: who.user_id,
         area_team_id: rec.scope.area_team_id,
         sent,

@@ -298,6 +298,12 @@ pub fn view_needs_reason(r: &ReferralScope) -> bool {
     r.record.restricted
 }
 
+/// Is a referral need-to-know inside the council? Its category is (MARAC, MAPPA, safeguarding), or
+/// it goes to a MARAC, whatever the category.
+pub fn is_restricted(agency: AgencyKind, category: ReferralCategory) -> bool {
+    category.is_restricted() || agency == AgencyKind::Marac
+}
+
 /// The fewest characters a reason for opening or changing a restricted referral may have.
 pub const REASON_MIN_CHARS: usize = 5;
 
@@ -492,6 +498,16 @@ mod tests {
     fn unknown_fields_are_refused_by_name() {
         assert_eq!(parse_fields(["name", "address", "name"]), Ok(vec![SharedField::Name, SharedField::Address]));
         assert!(parse_fields(["name", "national_insurance"]).unwrap_err().contains("national_insurance"));
+    }
+
+    #[test]
+    fn restricted_by_category_or_by_going_to_a_marac() {
+        for a in AgencyKind::ALL {
+            for c in ReferralCategory::ALL {
+                let expected = matches!(c, ReferralCategory::Marac | ReferralCategory::Mappa | ReferralCategory::Safeguarding) || *a == AgencyKind::Marac;
+                assert_eq!(is_restricted(*a, *c), expected, "{a:?} {c:?}");
+            }
+        }
     }
 
     #[test]

@@ -423,14 +423,15 @@ fn ReferralForm(start: crate::model::ReferralStart, a: i64, c: String, make: Ser
         };
         rows.iter().filter(|(k, _)| label.contains(k)).map(|(_, v)| v.clone()).collect::<Vec<_>>().join(" · ")
     };
-    let restricted = ReferralCategory::parse(&c).is_some_and(|c| c.is_restricted());
+    let agency_kind = start.agencies.iter().find(|x| x.id == a).map(|x| x.kind);
+    let restricted = ReferralCategory::parse(&c).is_some_and(|c| agency_kind.map_or(c.is_restricted(), |k| referral::is_restricted(k, c)));
     view! {
         <ActionForm action=make attr:class="card stack" attr:data-testid="referral-form">
             <input type="hidden" name="tenancy" value=start.tenancy_reference.clone() />
             <input type="hidden" name="agency_id" value=a.to_string() />
             <input type="hidden" name="category" value=c.clone() />
             {start.case_reference.clone().map(|c| view! { <input type="hidden" name="case_reference" value=c /> })}
-            {restricted.then(|| view! { <p class="notice" role="note">"This category is restricted: only you, your Team Leader and people you name will see the referral inside the council."</p> })}
+            {restricted.then(|| view! { <p class="notice" role="note">"This referral is restricted (its category or its agency): only you, your Team Leader and people you name will see it inside the council, and each will be asked why."</p> })}
             <fieldset class="form-group">
                 <legend>"How urgent is it?"</legend>
                 {Urgency::ALL.iter().map(|u| view! {
