@@ -163,7 +163,7 @@ pub async fn facts(db: &Db, since: &str, scope: ResultsScope, audience: Audience
 /// The latest comments since a date within the reader's scope (area and/or officer), narrowed by
 /// the filter: some words, an area team, a patch, an officer (0 binds "any", as for the scope).
 pub async fn comments(db: &Db, since: &str, scope: ResultsScope, filter: &CommentFilter, limit: i64) -> Result<Vec<FeedbackComment>, AppError> {
-    let like = format!("%{}%", filter.contains.trim().to_lowercase().replace('\\', "").replace('%', "").replace('_', ""));
+    let like = format!("%{}%", filter.contains.trim().to_lowercase().replace(['\\', '%', '_'], ""));
     let rows = sqlx::query::<Any>(&format!(
         "{RESPONSE_SELECT} WHERE r.submitted_at >= $1 AND ($2 = 0 OR r.area_team_id = $2) AND ($5 = 0 OR r.officer_id = $5) AND r.comment <> '' AND LOWER(r.comment) LIKE $3 \
          AND ($6 = 0 OR r.area_team_id = $6) AND ($7 = 0 OR r.patch_id = $7) AND ($8 = 0 OR r.officer_id = $8) \
