@@ -168,6 +168,46 @@ test('an officer makes a feedback link for a visit; the tenant answers through i
   expect(links.find((l) => l.path === path).responses).toBe(1);
 });
 
+test('a new answer moves the figures and the chart; an administrator makes a partner link', async ({ page, request }, testInfo) => {
+  test.setTimeout(120_000);
+  await signIn(page, 'admin');
+  // The overall TP01 card ("N of M answers") and the chart's bar ("(n=M)"), council-wide.
+  const figures = async () => {
+    await page.goto('/satisfaction?by=all&months=12');
+    const count = Number((await page.getByTestId('response-count').innerText()).match(/^(\d+) responses/)[1]);
+    const [, satisfied, base] = (await page.getByTestId('overall').locator('li').first().innerText()).match(/(\d+) of (\d+) answers/);
+    const chart = await page.getByRole('img', { name: /Overall satisfaction \(TP01\)/ }).first().textContent();
+    return { count, satisfied: Number(satisfied), base: Number(base), chart };
+  };
+  const before = await figures();
+  expect(before.chart).toContain(`(n=${before.base})`);
+  // A tenant answers "very satisfied" overall through a patch link.
+  await page.goto(await linkPath(request));
+  await page.getByRole('group', { name: /Taking everything into account/ }).getByLabel('Very satisfied').check();
+  await page.getByLabel('Anything else you would like to tell us?').fill(`Figures check (${testInfo.project.name})`);
+  await page.getByLabel('No, keep my feedback anonymous').check();
+  await send(page, 'Send feedback');
+  await expect(page.getByRole('heading', { name: 'Thank you for your feedback' })).toBeVisible();
+  const after = await figures();
+  expect(after.count).toBe(before.count + 1);
+  expect([after.satisfied, after.base]).toEqual([before.satisfied + 1, before.base + 1]);
+  expect(after.chart).toContain(`(n=${before.base + 1})`);
+
+  // A partner agency's link, made here, opens the partner form.
+  await hydrated(page, testInfo);
+  const label = `Police liaison (${testInfo.project.name} ${Date.now() % 100000})`;
+  const form = page.getByTestId('partner-link-form');
+  await form.getByLabel('Agency').selectOption({ label: 'North Yorkshire Police' });
+  await form.getByLabel('Label (optional)').fill(label);
+  await form.getByRole('button', { name: 'Make partner link' }).click();
+  const card = page.getByTestId('links').locator('li', { hasText: label });
+  await expect(card).toBeVisible();
+  const href = await card.locator('a[href^="/feedback/"]').getAttribute('href');
+  expect(await card.locator('a[href^="/feedback/"]').innerText()).toMatch(/^https?:\/\/[^/]+\/feedback\//);
+  await page.goto(href);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText("Working with the council's housing officers");
+});
+
 test('a manager sees the responses in the figures, charts and comments', async ({ page, request }) => {
   const before = await total(request);
   await signIn(page, 'admin');
