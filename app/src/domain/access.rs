@@ -122,8 +122,7 @@ pub const PARTNER_SERVER_FNS: [&str; 5] = ["/fn/referrals", "/fn/referral", "/fn
 /// May a partner-agency user (by session or API token) reach `path` at all? Partners have one
 /// place in Hearth, their agency's referrals, so every other server function and API route is
 /// refused before it runs. This is the outer lock: each service checks again (`referral::can_view`,
-/// `can_use_housing_records`). Pages are not decided here: a partner's page request goes to
-/// `/referrals`, and public pages (sign-in, feedback forms) stay public.
+/// `can_use_housing_records`). Pages are decided by [`partner_page_allowed`].
 pub fn partner_may_reach(path: &str) -> bool {
     if let Some(rest) = path.strip_prefix("/api/v1/") {
         let parts: Vec<&str> = rest.trim_end_matches('/').split('/').collect();
@@ -136,6 +135,12 @@ pub fn partner_may_reach(path: &str) -> bool {
         return PARTNER_SERVER_FNS.contains(&path);
     }
     true
+}
+
+/// May a partner-agency user open this (non-public) page? Only their agency's referrals: any other
+/// page sends them to `/referrals`. Public pages (sign-in, feedback forms) are not asked.
+pub fn partner_page_allowed(path: &str) -> bool {
+    path == "/referrals" || path.starts_with("/referrals/")
 }
 
 /// A user for the domain's tests: `u<id>`, in a role, an area and an agency.
@@ -157,6 +162,16 @@ pub(crate) fn test_principal(id: i64, role: Role, area: Option<i64>, agency: Opt
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn partners_open_only_referral_pages() {
+        for ok in ["/referrals", "/referrals/REF300001"] {
+            assert!(partner_page_allowed(ok), "{ok}");
+        }
+        for no in ["/", "/referralsx", "/tenancies/T1", "/cases/C1", "/map", "/team", "/search", "/admin", "/satisfaction", "/me"] {
+            assert!(!partner_page_allowed(no), "{no}");
+        }
+    }
 
     #[test]
     fn partners_reach_their_referrals_and_nothing_else() {

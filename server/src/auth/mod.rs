@@ -128,7 +128,7 @@ pub async fn require_sign_in_for_pages(req: Request, next: Next) -> Response {
     }
     // Partner-agency users have one place in Hearth: their agency's referrals.
     let partner = req.extensions().get::<Principal>().is_some_and(|p| p.role == app::domain::Role::Partner);
-    if req.method() == Method::GET && !public && partner && path != "/referrals" && !path.starts_with("/referrals/") {
+    if req.method() == Method::GET && !public && partner && !app::domain::access::partner_page_allowed(path) {
         return Redirect::to("/referrals").into_response();
     }
     // ...and of the server functions and API routes, only those behind their referrals.
