@@ -10,6 +10,8 @@ const chromium = {
 export default defineConfig({
   testDir: './tests',
   timeout: 60_000,
+  // A bound on the whole tier, so a stuck journey fails the run clearly instead of running it out.
+  globalTimeout: 35 * 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,
   workers: 1,

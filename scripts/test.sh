@@ -6,6 +6,9 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
+# Each phase is stamped with the minutes since the start, so a slow run shows where its time went.
+phase() { printf '==> [%3d:%02d] %s\n' $((SECONDS / 60)) $((SECONDS % 60)) "$*"; }
+phase "Setup: tools the build and tests need"
 scripts/setup.sh --browser || { echo "setup failed"; exit 1; }
 export PATH="$HOME/.cargo/bin:$root/end2end/node_modules/.bin:$PATH"
 export CARGO_TERM_COLOR=never
@@ -25,40 +28,64 @@ if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
     sleep 2
   fi
 fi
+run_db=""
 if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
-  export HEARTH_TEST_POSTGRES="$pg_url"
-  echo "==> PostgreSQL tier: $HEARTH_TEST_POSTGRES"
+  # This run gets a database of its own, so nothing else on the server (another checkout's
+  # tests, a demo) shares its schemas or sqlx's migration lock, which is per database. Databases
+  # left by earlier runs that were killed go first: DROP DATABASE refuses one still in use, so a
+  # run in progress elsewhere keeps its own.
+  for old in $(psql "$pg_url" -qAt -c "SELECT datname FROM pg_database WHERE datname LIKE 'hearth\_run\_%'" 2>/dev/null); do
+    psql "$pg_url" -q -c "DROP DATABASE \"$old\"" >/dev/null 2>&1 || true
+  done
+  pg_base="${pg_url%%\?*}"; pg_query="${pg_url#"$pg_base"}"
+  candidate="hearth_run_$(date +%s)_$$"
+  if psql "$pg_url" -q -c "CREATE DATABASE $candidate" >/dev/null 2>&1; then
+    run_db=$candidate
+    export HEARTH_TEST_POSTGRES="${pg_base%/*}/$run_db$pg_query"
+  else
+    export HEARTH_TEST_POSTGRES="$pg_url"
+  fi
+  phase "PostgreSQL tier: $HEARTH_TEST_POSTGRES"
 elif [[ "${CI:-}" == "true" ]]; then
   echo "PostgreSQL is not reachable on 127.0.0.1:5432; CI requires it" >&2; exit 1
 else
-  echo "==> PostgreSQL not reachable: running the SQLite tier only (set HEARTH_TEST_POSTGRES to include it)"
+  phase "PostgreSQL not reachable: running the SQLite tier only (set HEARTH_TEST_POSTGRES to include it)"
 fi
 
-# Each storage/router test makes its own schema (PostgreSQL) or file (SQLite); clear earlier runs' leftovers.
-drop_test_schemas() {
-  [[ -n "${HEARTH_TEST_POSTGRES:-}" ]] || return 0
-  psql "$HEARTH_TEST_POSTGRES" -qAt -c "SELECT 'DROP SCHEMA ' || nspname || ' CASCADE;' FROM pg_namespace WHERE nspname LIKE 'hearth\_t%'" 2>/dev/null \
-    | psql "$HEARTH_TEST_POSTGRES" -q >/dev/null 2>&1 || true
+# Each storage/router test makes its own schema (PostgreSQL) or file under target/tmp (SQLite);
+# clear this run's (or, without a database of its own, earlier runs') leftovers.
+drop_test_data() {
+  if [[ -n "$run_db" ]]; then
+    psql "$pg_url" -q -c "DROP DATABASE IF EXISTS \"$run_db\" WITH (FORCE)" >/dev/null 2>&1 || true
+    run_db=""
+  elif [[ -n "${HEARTH_TEST_POSTGRES:-}" ]]; then
+    psql "$HEARTH_TEST_POSTGRES" -qAt -c "SELECT 'DROP SCHEMA ' || nspname || ' CASCADE;' FROM pg_namespace WHERE nspname LIKE 'hearth\_t%'" 2>/dev/null \
+      | psql "$HEARTH_TEST_POSTGRES" -q >/dev/null 2>&1 || true
+  fi
+  rm -rf target/tmp/hearth-tests
 }
-drop_test_schemas
-rm -rf "${TMPDIR:-/tmp}/hearth-tests"
+rm -rf target/tmp/hearth-tests
+cleanup() { drop_test_data; }
+trap 'cleanup' EXIT
 
-echo "==> Tier 1-2: cargo test (domain, storage, router)"
-cargo test --workspace --no-fail-fast 2>&1 | tee "$logs/cargo.log"
+phase "Tier 1-2: cargo test (domain, storage, router)"
+# The harness fails any request that hangs; this bounds the tier as a whole, build included.
+timeout -k 60 45m cargo test --workspace --no-fail-fast 2>&1 | tee "$logs/cargo.log"
+cargo_rc=${PIPESTATUS[0]}
 read -r p f < <(tally_cargo "$logs/cargo.log")
 passed=$((passed + p)); failed=$((failed + f))
+if [[ $cargo_rc -eq 124 || $cargo_rc -eq 137 ]]; then failed=$((failed + 1)); echo "cargo test ran past 45 minutes and was stopped"; fi
 if ! grep -q '^test result:' "$logs/cargo.log" || grep -qE '^error(\[E[0-9]+\]|: could not compile)' "$logs/cargo.log"; then failed=$((failed + 1)); echo "cargo test did not build or run"; fi
-drop_test_schemas
-rm -rf "${TMPDIR:-/tmp}/hearth-tests"
+drop_test_data
 # On CI the debug build is not needed again: free its disk before the release build.
 [[ "${CI:-}" == "true" ]] && rm -rf target/debug
 
-echo "==> Building the release site (cargo leptos build --release)"
+phase "Building the release site (cargo leptos build --release)"
 if ! cargo leptos build --release 2>&1 | tail -n 20; then
   echo "build failed"; echo "$passed passed, $((failed + 1)) failed"; exit 1
 fi
 
-echo "==> Tier 3: Playwright journeys in Chromium"
+phase "Tier 3: Playwright journeys in Chromium"
 e2e_db="$logs/e2e.db"
 export LEPTOS_OUTPUT_NAME=hearth LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg
 port="${HEARTH_E2E_PORT:-3107}"
@@ -66,14 +93,15 @@ export LEPTOS_SITE_ADDR="127.0.0.1:$port"
 DATABASE_URL="sqlite://$e2e_db" target/release/hearth seed > "$logs/seed.log" 2>&1 || { cat "$logs/seed.log"; echo "$passed passed, $((failed + 1)) failed"; exit 1; }
 DATABASE_URL="sqlite://$e2e_db" target/release/hearth serve > "$logs/server.log" 2>&1 &
 server_pid=$!
-trap 'kill $server_pid 2>/dev/null' EXIT
+cleanup() { kill "$server_pid" 2>/dev/null; drop_test_data; }
 for _ in $(seq 1 60); do curl -sf "http://$LEPTOS_SITE_ADDR/api/v1/health" >/dev/null && break; sleep 0.5; done
-(cd end2end && BASE_URL="http://$LEPTOS_SITE_ADDR" npx playwright test 2>&1) | tee "$logs/e2e.log"
+(cd end2end && BASE_URL="http://$LEPTOS_SITE_ADDR" timeout -k 30 40m npx playwright test 2>&1) | tee "$logs/e2e.log"
 p=$(grep -Eo '^ *[0-9]+ passed' "$logs/e2e.log" | grep -Eo '[0-9]+' | tail -1); f=$(grep -Eo '^ *[0-9]+ failed' "$logs/e2e.log" | grep -Eo '[0-9]+' | tail -1)
 passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
 [[ -z "$p" && -z "$f" ]] && { failed=$((failed + 1)); echo "Playwright did not run"; tail -n 30 "$logs/server.log"; }
 
 echo
+phase "Done"
 echo "Tiers: cargo (domain, storage, router) and Playwright (hydrated + no-JS). Logs: $logs"
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

@@ -18,6 +18,19 @@ use tower::ServiceExt;
 pub const PASSWORD: &str = hearth::seed::DEMO_PASSWORD;
 pub const HOMES: usize = 900;
 
+/// No single request, body or migration in these tests takes anywhere near this long, even in a
+/// debug build on a busy machine: past it, the test fails naming what hung instead of holding
+/// the whole run until CI's own limit.
+pub const HANG: std::time::Duration = std::time::Duration::from_secs(180);
+
+/// Awaits `fut`, failing the test with `what` if it takes longer than [`HANG`].
+pub async fn within<T>(what: impl FnOnce() -> String, fut: impl std::future::Future<Output = T>) -> T {
+    match tokio::time::timeout(HANG, fut).await {
+        Ok(v) => v,
+        Err(_) => panic!("{} did not finish within {HANG:?}: a hang, not a slow test", what()),
+    }
+}
+
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,10 +54,11 @@ pub async fn fresh_db(engine: Engine) -> Db {
     let tag = format!("{}_{}_{}", std::process::id(), n, chrono::Utc::now().timestamp_micros());
     match engine {
         Engine::Sqlite => {
-            let dir = std::env::temp_dir().join("hearth-tests");
+            // Under this checkout's target/tmp, so two checkouts testing at once never share files.
+            let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("hearth-tests");
             std::fs::create_dir_all(&dir).unwrap();
             let path = dir.join(format!("t{tag}.db"));
-            Db::open(&format!("sqlite://{}", path.display())).await.expect("open sqlite")
+            within(|| "opening and migrating a SQLite test database".into(), Db::open(&format!("sqlite://{}", path.display()))).await.expect("open sqlite")
         }
         Engine::Postgres => {
             let base = std::env::var("HEARTH_TEST_POSTGRES").unwrap();
@@ -53,7 +67,8 @@ pub async fn fresh_db(engine: Engine) -> Db {
             sqlx::query::<sqlx::Any>(&format!("CREATE SCHEMA {schema}")).execute(&admin.pool).await.unwrap();
             admin.pool.close().await;
             let sep = if base.contains('?') { '&' } else { '?' };
-            Db::open(&format!("{base}{sep}options=-c%20search_path%3D{schema}")).await.expect("open postgres schema")
+            // sqlx's migrator holds PostgreSQL's advisory lock for the database while it runs.
+            within(|| format!("migrating PostgreSQL schema {schema} (is another process holding the migration lock?)"), Db::open(&format!("{base}{sep}options=-c%20search_path%3D{schema}"))).await.expect("open postgres schema")
         }
     }
 }
@@ -90,7 +105,8 @@ impl TestApp {
     }
 
     pub async fn send(&self, req: Request<Body>) -> Response<Body> {
-        self.router.clone().oneshot(req).await.unwrap()
+        let what = format!("{} {}", req.method(), req.uri());
+        within(|| what, self.router.clone().oneshot(req)).await.unwrap()
     }
 
     pub async fn get(&self, path: &str, cookie: Option<&str>) -> Response<Body> {
@@ -171,7 +187,9 @@ impl TestApp {
 }
 
 pub async fn body_text(res: Response<Body>) -> String {
-    String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap()
+    // Pages stream: a render that never finishes shows up here, not in `send`.
+    let bytes = within(|| "reading a response body".into(), res.into_body().collect()).await.unwrap().to_bytes();
+    String::from_utf8(bytes.to_vec()).unwrap()
 }
 
 pub async fn body_json(res: Response<Body>) -> serde_json::Value {
