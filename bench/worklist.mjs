@@ -7,6 +7,8 @@
 // Prints, per concurrency: requests a second, latency p50/p99 as the client sees it, and the
 // ratio page/plain. Concurrency 1 is the server's own time per request (nothing queues).
 // BENCH_SERVER_PID=<pid> adds the server's CPU time per request (scripts/bench.sh sets it).
+// Each concurrency also measures the floor: `GET /api/v1/me` with the same cookie, which runs the
+// same middleware, session and principal load and nothing else; no page can be faster than it.
 import { createRequire } from 'node:module';
 import { execSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -74,12 +76,17 @@ for (const user of users) {
     await run('/bench/plain/my-work', cookie, c, 2);
     const page = await run('/', cookie, c);
     const plain = await run('/bench/plain/my-work', cookie, c);
+    const floor = await run('/api/v1/me', cookie, c);
     console.log(
       `  concurrency ${String(c).padStart(2)}: Leptos page ${fmt(page.rps)} req/s, p50 ${fmt(page.p50)} ms, p99 ${fmt(page.p99)} ms | ` +
         `plain Axum ${fmt(plain.rps)} req/s, p50 ${fmt(plain.p50)} ms, p99 ${fmt(plain.p99)} ms | ` +
         `ratio ${(plain.rps / page.rps).toFixed(2)}x throughput, ${(page.p99 / Math.max(plain.p99, 0.01)).toFixed(2)}x p99 | ` +
         `client ${(page.client * 100).toFixed(0)}%/${(plain.client * 100).toFixed(0)}% of a core` +
         (serverPid ? ` | server CPU ${page.serverMs.toFixed(2)}/${plain.serverMs.toFixed(2)} ms a request` : ''),
+    );
+    console.log(
+      `                  floor (/api/v1/me, same session): ${fmt(floor.rps)} req/s, p50 ${fmt(floor.p50)} ms, p99 ${fmt(floor.p99)} ms, ` +
+        `client ${(floor.client * 100).toFixed(0)}% of a core` + (serverPid ? `, server CPU ${floor.serverMs.toFixed(2)} ms a request` : ''),
     );
   }
 }
