@@ -207,6 +207,11 @@ async fn the_agency_answers_declines_and_closes_and_the_officer_hears_of_each() 
         let row = agency_list["rows"].as_array().unwrap().iter().find(|r| r["reference"] == refs[3].as_str()).unwrap().clone();
         assert_eq!(row["clock"], "overdue", "{row}");
         assert!(agency_list["overdue"].as_i64().unwrap() >= 1);
+        // ...and the agency's list puts it first, though newer referrals were sent after it.
+        assert_eq!(agency_list["rows"][0]["clock"], "overdue", "overdue answers head the list: {}", agency_list["rows"][0]);
+        let rank = |r: &serde_json::Value| match r["clock"].as_str() { Some("overdue") => 0, Some("due_soon") => 1, Some("on_time") => 2, _ => 3 };
+        let ranks: Vec<i32> = agency_list["rows"].as_array().unwrap().iter().map(rank).collect();
+        assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "most urgent first: {ranks:?}");
 
         let rows = my_work_referrals(&app, &officer).await;
         assert_eq!(on_my_work(&rows, &refs[0]).map(|r| r["status"].clone()), Some(json!("declined")), "the decline is on My work");

@@ -128,6 +128,10 @@ pub async fn list(store: &dyn Store, who: &Principal, p: &ListParams, ip: &str) 
         row.reply_waiting = acts && referral::thread_open(row.status) && l.last_side.is_some_and(|s| s != mine);
         rows.push(row);
     }
+    // What needs an answer comes first, so an overdue one is never buried under newer referrals:
+    // overdue, due soon, on time, then those with a reply waiting; otherwise newest first, as the
+    // store lists them (the sort is stable).
+    rows.sort_by_key(|r| (super::service::urgency(r.clock), !r.reply_waiting));
     let overdue = rows.iter().filter(|r| r.clock == Some(crate::domain::clock::ClockStatus::Overdue)).count() as i64;
     let replies_waiting = rows.iter().filter(|r| r.reply_waiting).count() as i64;
     let agencies = if agency_side { vec![] } else { store.agencies().await? };
