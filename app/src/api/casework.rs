@@ -3,7 +3,8 @@
 //! functions and `/api/v1`; every rule comes from `domain` (workflow, sustain, cover, access).
 
 
-use super::service::{actor_for, audit, date_clock, instant_clock, item_moves, refuse, today, urgency, worth_auditing};
+use super::service::{actor_for, audit, date_clock, instant_clock, item_moves, refuse, today, worth_auditing};
+use crate::domain::clock::urgency;
 use super::store::{CaseRecord, NewCover, NewPlanAction, Proposal, Store};
 use crate::domain::access::{Principal, can_view_record};
 use crate::domain::clock::WorkingCalendar;

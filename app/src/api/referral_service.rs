@@ -131,7 +131,7 @@ pub async fn list(store: &dyn Store, who: &Principal, p: &ListParams, ip: &str) 
     // What needs an answer comes first, so an overdue one is never buried under newer referrals:
     // overdue, due soon, on time, then those with a reply waiting; otherwise newest first, as the
     // store lists them (the sort is stable).
-    rows.sort_by_key(|r| (super::service::urgency(r.clock), !r.reply_waiting));
+    rows.sort_by_key(|r| (crate::domain::clock::urgency(r.clock), !r.reply_waiting));
     let overdue = rows.iter().filter(|r| r.clock == Some(crate::domain::clock::ClockStatus::Overdue)).count() as i64;
     let replies_waiting = rows.iter().filter(|r| r.reply_waiting).count() as i64;
     let agencies = if agency_side { vec![] } else { store.agencies().await? };

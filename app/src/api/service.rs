@@ -5,7 +5,7 @@ use chrono::{NaiveDate, Utc};
 
 use super::store::{AuditEntry, ReviewCount, Store, WorkQuery};
 use crate::domain::access::{Denial, Principal, RecordScope, can_view_record, searchable_area};
-use crate::domain::clock::{self, ClockStatus, WorkingCalendar};
+use crate::domain::clock::{self, ClockStatus, WorkingCalendar, urgency};
 use crate::domain::occupancy;
 use crate::domain::search::{MAX_RESULTS, normalise_query, terms};
 use crate::domain::Tenure;
@@ -149,15 +149,6 @@ fn alarms(reviews: Option<(bool, (i64, i64))>, proposals_waiting: i64) -> Vec<Al
         });
     }
     alarms
-}
-
-pub(crate) fn urgency(c: Option<ClockStatus>) -> u8 {
-    match c {
-        Some(ClockStatus::Overdue) => 0,
-        Some(ClockStatus::DueSoon) => 1,
-        Some(ClockStatus::OnTime) => 2,
-        None => 3,
-    }
 }
 
 pub async fn search(store: &dyn Store, who: &Principal, query: &str) -> Result<SearchResults, AppError> {

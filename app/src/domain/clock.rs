@@ -516,6 +516,17 @@ pub enum ClockStatus {
     Overdue,
 }
 
+/// How urgent a clock is, for sorting lists most urgent first: overdue, due soon, on time, then
+/// items with no running clock.
+pub fn urgency(c: Option<ClockStatus>) -> u8 {
+    match c {
+        Some(ClockStatus::Overdue) => 0,
+        Some(ClockStatus::DueSoon) => 1,
+        Some(ClockStatus::OnTime) => 2,
+        None => 3,
+    }
+}
+
 impl ClockStatus {
     /// Every status, least to most urgent.
     pub const ALL: &'static [ClockStatus] = &[ClockStatus::OnTime, ClockStatus::DueSoon, ClockStatus::Overdue];
@@ -708,6 +719,14 @@ pub fn extension_notice_last_day(trial_end: NaiveDate) -> NaiveDate {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn lists_sort_most_urgent_first() {
+        use super::{ClockStatus::*, urgency};
+        let mut clocks = vec![None, Some(OnTime), Some(Overdue), None, Some(DueSoon)];
+        clocks.sort_by_key(|c| urgency(*c));
+        assert_eq!(clocks, vec![Some(Overdue), Some(DueSoon), Some(OnTime), None, None]);
+    }
+
     use super::*;
 
     fn d(s: &str) -> NaiveDate {
