@@ -1,14 +1,14 @@
 //! Builds the whole Router: pages and server functions (Leptos), the JSON API, sign-in,
 //! static files, and the middleware every request passes through. Testable with `oneshot`.
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use app::api::store::Store;
 use app::app::{App, shell};
 use axum::Router;
 use axum::routing::{get, post};
 use leptos::prelude::*;
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use tower_http::compression::CompressionLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
@@ -54,8 +54,18 @@ pub fn app_state(db: Db, leptos_options: LeptosOptions, config: Config, limits: 
     }
 }
 
+/// The app's routes, listed once per process. Leptos lists them by rendering the app with
+/// resource loading switched off by a *process-wide* flag (`leptos_server`'s
+/// `SuppressResourceLoad`): a page whose data started loading while a second router was being
+/// built would wait forever. Listing them once, before the first router exists, means no page
+/// can ever be in flight while the flag is up (test `building_a_router_never_stalls_pages_being_served`).
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: LazyLock<Vec<AxumRouteListing>> = LazyLock::new(|| generate_route_list(App));
+    ROUTES.clone()
+}
+
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let sessions = SessionManagerLayer::new(SqlSessionStore::new(state.db.clone()))
         .with_name("hearth_session")
         .with_same_site(SameSite::Lax)

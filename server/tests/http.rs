@@ -415,3 +415,51 @@ async fn the_plain_worklist_baseline_writes_the_same_rows_as_the_page() {
         assert_ne!(res.status(), StatusCode::OK, "the baseline needs a signed-in officer too");
     }
 }
+
+/// Building a router (as every test, and a server at start, does) must never stall pages being
+/// served in the same process. Leptos lists an app's routes by rendering it once with resource
+/// loading switched off by a process-wide flag, and a resource first polled while that flag is
+/// up waits forever. This is what hung the referral probe now and then on CI. Here one thread
+/// builds routers in a loop while pages, each of which loads data, are requested alongside.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn building_a_router_never_stalls_pages_being_served() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    let app = TestApp::new(Engine::Sqlite).await;
+    let token = app.token("chmo.east1", PASSWORD).await.unwrap();
+    let (tenancy, _, _) = tenancy_in(&app.db, "East").await;
+    let stop = Arc::new(AtomicBool::new(false));
+    let built = Arc::new(AtomicUsize::new(0));
+    let builder = {
+        let (stop, built, db, handle) = (stop.clone(), built.clone(), app.db.clone(), tokio::runtime::Handle::current());
+        std::thread::spawn(move || {
+            let _rt = handle.enter();
+            while !stop.load(Ordering::Relaxed) {
+                drop(hearth::routes::router(state(db.clone(), generous_limits())));
+                built.fetch_add(1, Ordering::Relaxed);
+            }
+        })
+    };
+    let mut stalled = Vec::new();
+    for n in 0..40 {
+        let path = if n % 2 == 0 { "/".to_string() } else { format!("/tenancies/{tenancy}") };
+        let req = Request::get(&path).header(header::HOST, HOST).header(header::AUTHORIZATION, format!("Bearer {token}")).body(Body::empty()).unwrap();
+        let page = async {
+            use http_body_util::BodyExt;
+            use tower::ServiceExt;
+            let res = app.router.clone().oneshot(req).await.unwrap();
+            (res.status(), res.into_body().collect().await.unwrap().to_bytes())
+        };
+        match tokio::time::timeout(std::time::Duration::from_secs(20), page).await {
+            Ok((status, body)) => assert_eq!(status, StatusCode::OK, "{path}: {}", String::from_utf8_lossy(&body)),
+            Err(_) => stalled.push(path),
+        }
+        if !stalled.is_empty() {
+            break;
+        }
+    }
+    stop.store(true, Ordering::Relaxed);
+    builder.join().unwrap();
+    assert!(built.load(Ordering::Relaxed) > 0, "routers were built while pages were served");
+    assert!(stalled.is_empty(), "pages stalled while a router was being built: {stalled:?} ({} routers built)", built.load(Ordering::Relaxed));
+}
