@@ -90,7 +90,15 @@ impl Db {
                 })
             })
         } else {
-            options
+            // A transaction left open by a stuck request would hold its row locks, and with them
+            // every writer behind it, indefinitely: PostgreSQL ends such a session after a minute
+            // (none of Hearth's transactions waits on anything but the database).
+            options.after_connect(|conn, _meta| {
+                Box::pin(async move {
+                    conn.execute("SET idle_in_transaction_session_timeout = '60s'").await?;
+                    Ok(())
+                })
+            })
         };
         let pool = options.connect(&url).await?;
         if backend == Backend::Sqlite && !url.contains(":memory:") {

@@ -10,6 +10,7 @@ use axum::routing::{get, post};
 use leptos::prelude::*;
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use tower_http::compression::CompressionLayer;
+use tower_http::timeout::TimeoutLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
@@ -18,6 +19,10 @@ use crate::auth::{self, SESSION_IDLE_MINUTES};
 use crate::db::Db;
 use crate::state::{AppState, Config};
 use crate::store::{SqlSessionStore, SqlStore};
+
+/// No request takes anywhere near this long: past it the server answers 503 Service Unavailable
+/// and frees the connection, rather than keep a phone on an estate waiting on a stuck page.
+pub const REQUEST_DEADLINE: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Request bodies larger than this are refused with 413.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -97,6 +102,7 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(auth::csrf_guard))
         .layer(axum::middleware::from_fn(auth::headers::security_headers))
         .layer(axum::middleware::from_fn(body_limit))
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, REQUEST_DEADLINE))
         .layer(CompressionLayer::new())
         .with_state(state)
 }

@@ -24,6 +24,23 @@ async fn migrations_are_idempotent_and_create_the_whole_model() {
     }
 }
 
+/// PostgreSQL ends a session left idle inside a transaction (its row locks with it) after a
+/// minute; every connection of the pool carries the setting.
+#[tokio::test]
+async fn postgres_ends_abandoned_transactions() {
+    if !engines().contains(&Engine::Postgres) {
+        return;
+    }
+    let db = fresh_db(Engine::Postgres).await;
+    let mut held = Vec::new();
+    for _ in 0..3 {
+        let mut conn = db.pool.acquire().await.unwrap();
+        let v: String = sqlx::query_scalar::<sqlx::Any, String>("SHOW idle_in_transaction_session_timeout").fetch_one(&mut *conn).await.unwrap();
+        assert_eq!(v, "1min");
+        held.push(conn);
+    }
+}
+
 #[tokio::test]
 async fn the_seeded_council_is_consistent() {
     for engine in engines() {
