@@ -31,8 +31,16 @@ pid=$!
 trap 'kill $pid 2>/dev/null' EXIT
 for _ in $(seq 1 60); do curl -sf http://127.0.0.1:3200/api/v1/health >/dev/null && break; sleep 0.5; done
 node bench/desk.mjs http://127.0.0.1:3200 400
+echo "My work with its lists kept between changes (the normal case):"
 BENCH_SERVER_PID=$pid node bench/worklist.mjs http://127.0.0.1:3200 10
 node bench/flood.mjs http://127.0.0.1:3200 10
 node bench/mapdata.mjs http://127.0.0.1:3200
 node bench/map.mjs http://127.0.0.1:3200
 echo "server RSS after the run (60,000 homes): $(awk '/VmRSS/ {printf "%.0f MiB", $2/1024}' /proc/$pid/status)"
+# The worst case: as if something changed before every request, the worklist queries run each time.
+kill $pid; wait $pid 2>/dev/null || true
+HEARTH_WORKLIST_CACHE=off HEARTH_BENCH_ROUTES=1 HEARTH_TRUST_PROXY=1 DATABASE_URL="sqlite://$out/c60000.db" target/release/hearth serve > "$out/server-nocache.log" 2>&1 &
+pid=$!
+for _ in $(seq 1 60); do curl -sf http://127.0.0.1:3200/api/v1/health >/dev/null && break; sleep 0.5; done
+echo "My work running its queries on every request (HEARTH_WORKLIST_CACHE=off):"
+BENCH_SERVER_PID=$pid node bench/worklist.mjs http://127.0.0.1:3200 10

@@ -463,3 +463,38 @@ async fn building_a_router_never_stalls_pages_being_served() {
     assert!(built.load(Ordering::Relaxed) > 0, "routers were built while pages were served");
     assert!(stalled.is_empty(), "pages stalled while a router was being built: {stalled:?} ({} routers built)", built.load(Ordering::Relaxed));
 }
+
+/// *My work* is kept per officer until something changes (`store::WorkListCache`, keyed on the
+/// `change_counter`): a change made anywhere, here straight in the database as another server or
+/// a script would, shows at the next request.
+#[tokio::test]
+async fn my_work_shows_a_change_made_anywhere_at_the_next_request() {
+    for engine in engines() {
+        let app = TestApp::new(engine).await;
+        let token = app.token("chmo.east1", PASSWORD).await.unwrap();
+        let first = body_json(app.get_bearer("/api/v1/my-work", &token).await).await;
+        assert_eq!(body_json(app.get_bearer("/api/v1/my-work", &token).await).await, first, "unchanged, the same lists");
+        let row = &first["tenancies"][0];
+        let reference = row["reference"].as_str().unwrap().to_string();
+        // A balance, in a transaction of its own.
+        let mut tx = app.db.pool.begin().await.unwrap();
+        sqlx::query::<sqlx::Any>("UPDATE rent_accounts SET balance_pence = 9876543 WHERE tenancy_id = (SELECT id FROM tenancies WHERE reference = $1)").bind(&reference).execute(&mut *tx).await.unwrap();
+        tx.commit().await.unwrap();
+        let after = body_json(app.get_bearer("/api/v1/my-work", &token).await).await;
+        let shown = after["tenancies"].as_array().unwrap().iter().find(|t| t["reference"] == reference.as_str()).expect("still on the page");
+        assert_eq!(shown["balance"], 9876543, "{engine:?}: the new balance, not the kept one");
+        // A new case, by a plain statement.
+        let cases = after["cases"].as_array().unwrap().len();
+        sqlx::query::<sqlx::Any>(
+            "INSERT INTO cases (reference, kind, title, status, tenancy_id, owner_id, owner_role, area_team_id, opened_at, due_at, restricted, version) \
+             SELECT 'CAS999999', 'asb', 'Raised elsewhere', 'open', t.id, t.owner_id, 'community_hmo', p.area_team_id, '2026-01-01T10:00:00Z', '2026-01-05T17:00:00Z', 0, 1 \
+             FROM tenancies t JOIN properties p ON p.id = t.property_id WHERE t.reference = $1",
+        )
+        .bind(&reference)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+        let last = body_json(app.get_bearer("/api/v1/my-work", &token).await).await;
+        assert_eq!(last["cases"].as_array().unwrap().len(), cases + 1, "{engine:?}: the new case is listed");
+    }
+}

@@ -32,7 +32,7 @@ pub struct PropertyRecord {
 /// Everything *My work* reads, asked of the store in one call: the SQL store answers it on
 /// one connection, since on SQLite every acquire and release of a pooled connection is a round
 /// trip to the connection's thread.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct WorkQuery {
     /// The officer and the absent officers they cover today: whose tenancies, cases and items.
     pub owners: Vec<i64>,
@@ -50,7 +50,7 @@ pub struct WorkQuery {
 }
 
 /// Which introductory reviews to count: one officer's (`owner_id`) or an area's.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct ReviewCount {
     pub owner_id: Option<i64>,
     pub area_team_id: Option<i64>,
@@ -343,7 +343,7 @@ pub struct ReferralRecord {
 }
 
 /// Which referrals to list. Every filter that is set must match.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct ReferralFilter {
     pub agency_id: Option<i64>,
     pub area_team_id: Option<i64>,

@@ -40,6 +40,45 @@ pub async fn calendar(db: &Db) -> Result<app::domain::clock::WorkingCalendar, Ap
 #[derive(Clone, Debug)]
 pub struct SqlStore {
     pub db: Db,
+    worklists: std::sync::Arc<WorkListCache>,
+}
+
+/// *My work*'s lists, kept per query (officer, covers, role, dates) with the `change_counter` they
+/// were read at. Every committed change to a counted table moves the counter in its own transaction
+/// (migration 0010), so an entry read at the counter's current value is exactly what the queries
+/// would return now, on either engine, whichever server process made the change. An officer's
+/// landing page then costs one small read until something changes. `HEARTH_WORKLIST_CACHE=off`
+/// turns it off (to measure the queries themselves).
+#[derive(Debug)]
+struct WorkListCache {
+    on: bool,
+    entries: std::sync::Mutex<HashMap<WorkQuery, (i64, WorkLists)>>,
+}
+
+impl WorkListCache {
+    /// Far more officers than a council has; past it the cache starts again rather than grow.
+    const MAX_ENTRIES: usize = 2_000;
+
+    fn new() -> Self {
+        let on = !matches!(std::env::var("HEARTH_WORKLIST_CACHE").as_deref(), Ok("off" | "0" | "false"));
+        WorkListCache { on, entries: Default::default() }
+    }
+
+    fn get(&self, q: &WorkQuery, counter: i64) -> Option<WorkLists> {
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries.get(q).filter(|(at, _)| *at == counter).map(|(_, lists)| lists.clone())
+    }
+
+    fn put(&self, q: &WorkQuery, counter: i64, lists: &WorkLists) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if entries.len() >= Self::MAX_ENTRIES && !entries.contains_key(q) {
+            entries.clear();
+        }
+        // Never replace a newer reading with an older one (two requests racing past a change).
+        if entries.get(q).is_none_or(|(at, _)| *at <= counter) {
+            entries.insert(q.clone(), (counter, lists.clone()));
+        }
+    }
 }
 
 /// Logs a database error and returns the generic error the user sees.
@@ -194,7 +233,7 @@ const CASE_COLUMNS: &str = "c.id, c.reference, c.kind, c.title, c.status, c.open
 
 impl SqlStore {
     pub fn new(db: Db) -> Self {
-        SqlStore { db }
+        SqlStore { db, worklists: std::sync::Arc::new(WorkListCache::new()) }
     }
 
     /// Each tenancy's tenants (`TENANT_NAMES`), by tenancy id.
@@ -403,6 +442,16 @@ impl Store for SqlStore {
     async fn work_lists(&self, q: &WorkQuery) -> Result<WorkLists, AppError> {
         // One connection for the whole read (not one per statement): see `WorkQuery`.
         let mut conn = self.db.pool.acquire().await.map_err(internal)?;
+        // Read before the lists, so an entry is never older than the counter it is filed under.
+        let counter = if self.worklists.on {
+            let n = sqlx::query_scalar::<Any, i64>("SELECT n FROM change_counter WHERE id = 1").fetch_one(&mut *conn).await.map_err(internal)?;
+            if let Some(hit) = self.worklists.get(q, n) {
+                return Ok(hit);
+            }
+            Some(n)
+        } else {
+            None
+        };
         let caseload = caseload(&mut conn, self.db.backend, &q.owners, q.limit).await?;
         let reviews_due = match &q.reviews {
             Some(r) => reviews_due(&mut *conn, r).await?,
@@ -415,7 +464,11 @@ impl Store for SqlStore {
         let waiting = workflow::waiting_for(&mut *conn, &q.owners).await?;
         let covers = cases::covers(&mut *conn, None, Some(q.viewer_id), &q.covers_since).await?;
         let referrals = referrals::referral_list(&mut *conn, &q.referrals, q.viewer_id).await?;
-        Ok(WorkLists { caseload, reviews_due, proposals_waiting, waiting, covers, referrals })
+        let lists = WorkLists { caseload, reviews_due, proposals_waiting, waiting, covers, referrals };
+        if let Some(n) = counter {
+            self.worklists.put(q, n, &lists);
+        }
+        Ok(lists)
     }
 
     async fn reviews_due_list(&self, area_team_id: i64, until: &str, limit: i64) -> Result<Vec<TenancyRow>, AppError> {
