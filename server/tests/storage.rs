@@ -67,10 +67,23 @@ async fn every_change_to_the_records_moves_the_change_counter() {
             let n: i64 = sqlx::query_scalar::<sqlx::Any, i64>(triggers).bind(t).fetch_one(&db.pool).await.unwrap();
             assert_eq!(n, 3, "{engine:?}: {t} moves the change counter on insert, update and delete");
         }
-        // And it moves: once per change on SQLite, at least once per transaction on PostgreSQL.
-        let before = scalar(&db, "SELECT n FROM change_counter").await;
-        sqlx::query::<sqlx::Any>("INSERT INTO area_teams (name) VALUES ('North')").execute(&db.pool).await.unwrap();
-        assert!(scalar(&db, "SELECT n FROM change_counter").await > before, "{engine:?}");
+        // And it moves with every committed transaction: once per row on SQLite, once per
+        // transaction on PostgreSQL (however many rows), and not for one rolled back.
+        let mut last = scalar(&db, "SELECT n FROM change_counter").await;
+        for (round, rows) in [(1, 1), (2, 40), (3, 2)] {
+            let mut tx = db.pool.begin().await.unwrap();
+            for k in 0..rows {
+                sqlx::query::<sqlx::Any>("INSERT INTO area_teams (name) VALUES ($1)").bind(format!("Area {round}.{k}")).execute(&mut *tx).await.unwrap();
+            }
+            tx.commit().await.unwrap();
+            let n = scalar(&db, "SELECT n FROM change_counter").await;
+            assert_eq!(n - last, if engine == Engine::Sqlite { rows } else { 1 }, "{engine:?}: round {round}");
+            last = n;
+        }
+        let mut tx = db.pool.begin().await.unwrap();
+        sqlx::query::<sqlx::Any>("INSERT INTO area_teams (name) VALUES ('Rolled back')").execute(&mut *tx).await.unwrap();
+        tx.rollback().await.unwrap();
+        assert_eq!(scalar(&db, "SELECT n FROM change_counter").await, last, "{engine:?}: nothing committed, nothing counted");
     }
 }
 
