@@ -56,8 +56,9 @@ struct WorkListCache {
 }
 
 impl WorkListCache {
-    /// Far more officers than a council has; past it the cache starts again rather than grow.
-    const MAX_ENTRIES: usize = 2_000;
+    /// More officers than a council has, each with a page and a whole caseload; past it the cache
+    /// starts again rather than grow. Only lists read since the latest change are ever held.
+    const MAX_ENTRIES: usize = 1_000;
 
     fn new() -> Self {
         let on = !matches!(std::env::var("HEARTH_WORKLIST_CACHE").as_deref(), Ok("off" | "0" | "false"));
@@ -71,6 +72,8 @@ impl WorkListCache {
 
     fn put(&self, q: &WorkQuery, counter: i64, lists: &WorkLists) {
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        // The counter only moves on: lists read before the latest change can never be served again.
+        entries.retain(|_, (at, _)| *at >= counter);
         if entries.len() >= Self::MAX_ENTRIES && !entries.contains_key(q) {
             entries.clear();
         }
