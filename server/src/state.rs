@@ -19,6 +19,9 @@ pub struct Config {
     pub bench_routes: bool,
     /// The folder of the feedback forms' extra languages (`<code>.json` files).
     pub languages_dir: std::path::PathBuf,
+    /// Keep *My work*'s lists between changes (`HEARTH_WORKLIST_CACHE=off` runs the queries on
+    /// every request, to measure them).
+    pub worklist_cache: bool,
 }
 
 impl Config {
@@ -29,6 +32,7 @@ impl Config {
             secure_cookies: flag("HEARTH_SECURE_COOKIES"),
             bench_routes: flag("HEARTH_BENCH_ROUTES"),
             languages_dir: std::env::var("HEARTH_LANGUAGES").unwrap_or_else(|_| "config/languages".into()).into(),
+            worklist_cache: !matches!(std::env::var("HEARTH_WORKLIST_CACHE").as_deref(), Ok("off" | "0" | "false")),
         }
     }
 }

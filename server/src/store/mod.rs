@@ -47,8 +47,8 @@ pub struct SqlStore {
 /// were read at. Every committed change to a counted table moves the counter in its own transaction
 /// (migration 0010), so an entry read at the counter's current value is exactly what the queries
 /// would return now, on either engine, whichever server process made the change. An officer's
-/// landing page then costs one small read until something changes. `HEARTH_WORKLIST_CACHE=off`
-/// turns it off (to measure the queries themselves).
+/// landing page then costs one small read until something changes. `Config::worklist_cache`
+/// (`HEARTH_WORKLIST_CACHE=off`) turns it off, to measure the queries themselves.
 #[derive(Debug)]
 struct WorkListCache {
     on: bool,
@@ -60,8 +60,7 @@ impl WorkListCache {
     /// starts again rather than grow. Only lists read since the latest change are ever held.
     const MAX_ENTRIES: usize = 1_000;
 
-    fn new() -> Self {
-        let on = !matches!(std::env::var("HEARTH_WORKLIST_CACHE").as_deref(), Ok("off" | "0" | "false"));
+    fn new(on: bool) -> Self {
         WorkListCache { on, entries: Default::default() }
     }
 
@@ -235,8 +234,14 @@ const CASE_COLUMNS: &str = "c.id, c.reference, c.kind, c.title, c.status, c.open
      c.area_team_id, c.owner_id, t.reference AS tenancy_reference, p.address_line1, p.postcode";
 
 impl SqlStore {
+    /// A store that keeps *My work*'s lists between changes.
     pub fn new(db: Db) -> Self {
-        SqlStore { db, worklists: std::sync::Arc::new(WorkListCache::new()) }
+        Self::with_worklist_cache(db, true)
+    }
+
+    /// A store that keeps *My work*'s lists between changes only if `on`.
+    pub fn with_worklist_cache(db: Db, on: bool) -> Self {
+        SqlStore { db, worklists: std::sync::Arc::new(WorkListCache::new(on)) }
     }
 
     /// Each tenancy's tenants (`TENANT_NAMES`), by tenancy id.
