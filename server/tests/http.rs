@@ -464,6 +464,38 @@ async fn building_a_router_never_stalls_pages_being_served() {
     assert!(stalled.is_empty(), "pages stalled while a router was being built: {stalled:?} ({} routers built)", built.load(Ordering::Relaxed));
 }
 
+/// *My work*'s hydration data is postcard in base64 (`app::api::Compact`), not JSON: the browser
+/// decodes it with the same codec. It must carry exactly what the API serves, and a page whose
+/// data could not be decoded would make the browser fetch it all again.
+#[tokio::test]
+async fn my_work_page_carries_its_lists_compactly_for_the_browser() {
+    use base64::Engine as _;
+    use codee::Decoder as _;
+    for engine in engines() {
+        let app = TestApp::new(engine).await;
+        let cookie = app.sign_in("chmo.east1", PASSWORD).await.unwrap();
+        let html = body_text(app.get("/", Some(&cookie)).await).await;
+        let token = app.token("chmo.east1", PASSWORD).await.unwrap();
+        let api: app::model::MyWork = serde_json::from_value(body_json(app.get_bearer("/api/v1/my-work", &token).await).await).unwrap();
+        assert!(api.tenancies.len() > 10 && !api.cases.is_empty(), "a real caseload");
+        let decoded: Vec<Result<app::model::MyWork, app::error::AppError>> = html
+            .split("__RESOLVED_RESOURCES[")
+            .skip(1)
+            .filter_map(|s| {
+                let data = s.split_once("] = \"")?.1.split_once('"')?.0;
+                let bytes = base64::engine::general_purpose::STANDARD_NO_PAD.decode(data).ok()?;
+                app::api::Compact::decode(&bytes).ok()
+            })
+            .collect();
+        assert_eq!(decoded, vec![Ok(api)], "{engine:?}: one resource, the lists the API serves");
+        // An error travels the same way, so the browser shows the same message.
+        let err: Result<app::model::MyWork, app::error::AppError> = Err(app::error::AppError::Forbidden("Not yours.".into()));
+        let bytes = <app::api::Compact as codee::Encoder<_>>::encode(&err).unwrap();
+        let back: Result<app::model::MyWork, app::error::AppError> = app::api::Compact::decode(&bytes).unwrap();
+        assert_eq!(back, err);
+    }
+}
+
 /// *My work* is kept per officer until something changes (`store::WorkListCache`, keyed on the
 /// `change_counter`): a change made anywhere, here straight in the database as another server or
 /// a script would, shows at the next request.

@@ -8,7 +8,7 @@ use crate::error::AppError;
 /// On time / due soon / overdue, in words and colour (colour is never the only cue).
 #[component]
 pub fn ClockBadge(status: Option<ClockStatus>) -> impl IntoView {
-    status.map(|s| view! { <span class=format!("badge {}", s.css_class())>{s.label()}</span> })
+    status.map(|s| view! { <span class=s.badge_class()>{s.label()}</span> })
 }
 
 /// An error the user can act on.

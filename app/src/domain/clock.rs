@@ -557,6 +557,16 @@ impl ClockStatus {
             ClockStatus::Overdue => "clock-overdue",
         }
     }
+
+    /// The badge's classes: `badge` and [`css_class`](Self::css_class), as one static string
+    /// (worklists show a badge on every row).
+    pub fn badge_class(self) -> &'static str {
+        match self {
+            ClockStatus::OnTime => "badge clock-ok",
+            ClockStatus::DueSoon => "badge clock-soon",
+            ClockStatus::Overdue => "badge clock-overdue",
+        }
+    }
 }
 
 impl std::fmt::Display for ClockStatus {
@@ -1264,6 +1274,7 @@ mod tests {
             assert_eq!(s.label(), label);
             assert_eq!(s.to_string(), label);
             assert_eq!(s.css_class(), class);
+            assert_eq!(s.badge_class(), format!("badge {class}"));
             assert_eq!(s.as_str(), code);
             assert_eq!(serde_json::to_string(&s).unwrap(), format!("\"{code}\""));
             assert_eq!(serde_json::from_str::<ClockStatus>(&format!("\"{code}\"")).unwrap(), s);

@@ -15,15 +15,16 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <img src="/favicon.svg" alt="" width="28" height="28" />
                     <span>"Hearth"</span>
                 </a>
-                <nav aria-label="Main">
-                    <Suspense fallback=|| ()>
-                        {move || Suspend::new(async move {
-                            user.await.ok().flatten().map(|u| {
-                                use crate::domain::Role;
-                                // Partner-agency users have one place in Hearth: their referrals.
-                                // Administrators run the system and do no casework.
-                                let staff = u.role != Role::Partner && u.role != Role::Admin;
-                                view! {
+                // One boundary for the navigation and the signed-in user: both wait on `whoami`.
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        user.await.ok().flatten().map(|u| {
+                            use crate::domain::Role;
+                            // Partner-agency users have one place in Hearth: their referrals.
+                            // Administrators run the system and do no casework.
+                            let staff = u.role != Role::Partner && u.role != Role::Admin;
+                            view! {
+                                <nav aria-label="Main">
                                     {staff.then(|| view! {
                                         <a href="/">"My work"</a>
                                         <a href="/search">"Search"</a>
@@ -34,25 +35,19 @@ pub fn Layout(children: Children) -> impl IntoView {
                                     {(u.role == Role::TeamLeader).then(|| view! { <a href="/team">"Team"</a> })}
                                     {(u.role == Role::Admin).then(|| view! { <a href="/admin">"Administration"</a> })}
                                     {(u.role == Role::TeamLeader || u.role == Role::Admin || u.role.is_hmo()).then(|| view! { <a href="/satisfaction">"Satisfaction"</a> })}
-                                }
-                            })
-                        })}
-                    </Suspense>
-                </nav>
-                <Suspense fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        user.await.ok().flatten().map(|u| view! {
-                            <div class="who">
-                                <span class="who-name" data-testid="signed-in-as">{u.display_name}</span>
-                                <span class="who-role">
-                                    {u.role.label()}
-                                    {u.area_team.map(|a| format!(" · {a}"))}
-                                    {u.agency.map(|a| format!(" · {a}"))}
-                                </span>
-                                <form method="post" action="/auth/sign-out" class="inline">
-                                    <button type="submit" class="link-button">"Sign out"</button>
-                                </form>
-                            </div>
+                                </nav>
+                                <div class="who">
+                                    <span class="who-name" data-testid="signed-in-as">{u.display_name}</span>
+                                    <span class="who-role">
+                                        {u.role.label()}
+                                        {u.area_team.map(|a| format!(" · {a}"))}
+                                        {u.agency.map(|a| format!(" · {a}"))}
+                                    </span>
+                                    <form method="post" action="/auth/sign-out" class="inline">
+                                        <button type="submit" class="link-button">"Sign out"</button>
+                                    </form>
+                                </div>
+                            }
                         })
                     })}
                 </Suspense>

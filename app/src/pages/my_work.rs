@@ -12,7 +12,7 @@ pub fn MyWorkPage() -> impl IntoView {
     // `?all=1` lists every tenancy the officer manages; by default the most urgent.
     let query = leptos_router::hooks::use_query_map();
     let all = move || query.with(|q| q.get("all").is_some_and(|v| v == "1" || v == "true"));
-    let work = Resource::new(all, get_my_work);
+    let work: Resource<_, crate::api::Compact> = Resource::new_with_options(all, get_my_work, false);
     view! {
         <Title text="My work" />
         <Transition fallback=loading>
@@ -27,8 +27,8 @@ pub fn MyWorkPage() -> impl IntoView {
                             <p class="lede">{format!("{}, {}", w.user.display_name, w.user.role.label())}{w.user.area_team.map(|a| format!(", {a} team"))}</p>
                             {(!w.alarms.is_empty()).then(|| view! {
                                 <div class="alarms" role="alert" data-testid="alarms">
-                                    {w.alarms.iter().map(|a| view! {
-                                        <p class=format!("alarm {}", a.level.css_class())><a href=a.href.clone()>{a.text.clone()}</a></p>
+                                    {w.alarms.into_iter().map(|a| view! {
+                                        <p class=format!("alarm {}", a.level.css_class())><a href=a.href>{a.text}</a></p>
                                     }).collect_view()}
                                 </div>
                             })}
@@ -49,14 +49,15 @@ pub fn MyWorkPage() -> impl IntoView {
                                     <table class="data" data-testid="waiting">
                                         <thead><tr><th scope="col">"Tenancy or case"</th><th scope="col">"What"</th><th scope="col">"From"</th><th scope="col">"Due"</th></tr></thead>
                                         <tbody>
-                                            {w.waiting.iter().map(|i| {
+                                            {w.waiting.into_iter().map(|i| {
                                                 let (what, note) = i.waiting_summary();
+                                                let (href, from, due) = (i.subject_href(), i.waiting_from(), i.due_on.as_deref().map(date_part));
                                                 view! {
                                                     <tr>
-                                                        <td><a href=i.subject_href()>{i.address.clone()}</a><div class="muted small">{i.subject_reference.clone()}</div></td>
+                                                        <td><a href=href>{i.address}</a><div class="muted small">{i.subject_reference}</div></td>
                                                         <td><strong>{what}</strong><div class="muted small">{note}</div></td>
-                                                        <td>{i.waiting_from()}</td>
-                                                        <td>{i.due_on.as_deref().map(date_part)}" "<ClockBadge status=i.clock /></td>
+                                                        <td>{from}</td>
+                                                        <td>{due}" "<ClockBadge status=i.clock /></td>
                                                     </tr>
                                                 }
                                             }).collect_view()}
@@ -68,7 +69,7 @@ pub fn MyWorkPage() -> impl IntoView {
                             {(!w.referrals.is_empty()).then(|| view! {
                                 <section aria-labelledby="refs-h" data-testid="my-referrals">
                                     <h2 id="refs-h">{format!("Referrals needing you ({})", w.referrals.len())}</h2>
-                                    <crate::pages::referrals::ReferralTable rows=w.referrals.clone() />
+                                    <crate::pages::referrals::ReferralTable rows=w.referrals />
                                 </section>
                             })}
                             <section aria-labelledby="cases-h">
@@ -84,7 +85,7 @@ pub fn MyWorkPage() -> impl IntoView {
                                                 {w.cases.into_iter().map(|c| view! {
                                                     <tr>
                                                         <td>
-                                                            <a href=format!("/cases/{}", c.reference)>{c.title.clone()}</a>
+                                                            <a href=format!("/cases/{}", c.reference)>{c.title}</a>
                                                             <div class="muted small">{c.reference}</div>
                                                         </td>
                                                         <td>{c.kind.label()}</td>
@@ -112,16 +113,16 @@ pub fn MyWorkPage() -> impl IntoView {
                                 <table class="data" data-testid="caseload">
                                     <thead><tr><th scope="col">"Tenancy"</th><th scope="col">"Tenants"</th><th scope="col">"Address"</th><th scope="col">"Tenure"</th><th scope="col" class="num">"Balance"</th><th scope="col">"Review due"</th></tr></thead>
                                     <tbody>
-                                        {w.tenancies.into_iter().map(|t| view! {
+                                        {w.tenancies.into_iter().map(|t| { let href = format!("/tenancies/{}", t.reference); view! {
                                             <tr>
-                                                <td><a href=format!("/tenancies/{}", t.reference)>{t.reference.clone()}</a></td>
+                                                <td><a href=href>{t.reference}</a></td>
                                                 <td>{t.tenants}</td>
                                                 <td>{t.address}", "{t.postcode}</td>
                                                 <td>{t.tenure.label()}</td>
                                                 <td class="num" class:arrears={t.balance.0 > 0}>{t.balance.pounds()}</td>
                                                 <td>{t.trial_ends_on}" "<ClockBadge status=t.clock /></td>
                                             </tr>
-                                        }).collect_view()}
+                                        }}).collect_view()}
                                     </tbody>
                                 </table>
                                 </div>

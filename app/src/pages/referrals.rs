@@ -135,14 +135,14 @@ pub fn ReferralTable(rows: Vec<ReferralRow>, #[prop(optional)] agency_side: bool
                     </tr>
                 </thead>
                 <tbody>
-                    {rows.into_iter().map(|r| view! {
+                    {rows.into_iter().map(|r| { let href = format!("/referrals/{}", r.reference); view! {
                         <tr>
                             <td>
-                                <a href=format!("/referrals/{}", r.reference)>{r.reference.clone()}</a>
+                                <a href=href>{r.reference}</a>
                                 {r.reply_waiting.then(|| view! { " " <span class="tag reply" data-testid="reply-waiting">"Reply waiting"</span> })}
                             </td>
-                            <td>{r.about.clone()}</td>
-                            {(!agency_side).then(|| view! { <td>{r.agency.clone()}</td> })}
+                            <td>{r.about}</td>
+                            {(!agency_side).then(|| view! { <td>{r.agency}</td> })}
                             <td>
                                 {r.category.label()}
                                 {r.restricted.then(|| view! { " " <span class="tag restricted">"Restricted"</span> })}
@@ -151,7 +151,7 @@ pub fn ReferralTable(rows: Vec<ReferralRow>, #[prop(optional)] agency_side: bool
                             <td>{status_tag(r.status)}</td>
                             <td>{r.due_at.as_deref().filter(|_| r.status == ReferralStatus::Sent).map(day).unwrap_or_else(|| "—".into())}" "<ClockBadge status=r.clock /></td>
                         </tr>
-                    }).collect_view()}
+                    }}).collect_view()}
                 </tbody>
             </table>
         </div>
