@@ -464,36 +464,63 @@ async fn building_a_router_never_stalls_pages_being_served() {
     assert!(stalled.is_empty(), "pages stalled while a router was being built: {stalled:?} ({} routers built)", built.load(Ordering::Relaxed));
 }
 
-/// *My work*'s hydration data is postcard in base64 (`app::api::Compact`), not JSON: the browser
-/// decodes it with the same codec. It must carry exactly what the API serves, and a page whose
-/// data could not be decoded would make the browser fetch it all again.
-#[tokio::test]
-async fn my_work_page_carries_its_lists_compactly_for_the_browser() {
+/// The page's hydration data written with `app::api::Compact` (postcard in base64) that decodes
+/// as a server function's answer, `Result<T, AppError>`.
+fn compact_resources<T: serde::de::DeserializeOwned>(html: &str) -> Vec<Result<T, app::error::AppError>> {
     use base64::Engine as _;
     use codee::Decoder as _;
+    html.split("__RESOLVED_RESOURCES[")
+        .skip(1)
+        .filter_map(|s| {
+            let data = s.split_once("] = \"")?.1.split_once('"')?.0;
+            let bytes = base64::engine::general_purpose::STANDARD_NO_PAD.decode(data).ok()?;
+            app::api::Compact::decode(&bytes).ok()
+        })
+        .collect()
+}
+
+/// The pages with the most rows carry their hydration data as postcard in base64
+/// (`app::api::Compact`), not JSON, and the browser decodes it with the same codec. Each must carry
+/// exactly what the API serves: data the browser could not decode would leave the page unhydrated.
+#[tokio::test]
+async fn pages_carry_their_lists_compactly_for_the_browser() {
+    use app::model::*;
+    async fn api<T: serde::de::DeserializeOwned>(app: &TestApp, path: &str, token: &str) -> T {
+        serde_json::from_value(body_json(app.get_bearer(path, token).await).await).unwrap()
+    }
     for engine in engines() {
         let app = TestApp::new(engine).await;
         let cookie = app.sign_in("chmo.east1", PASSWORD).await.unwrap();
-        let html = body_text(app.get("/", Some(&cookie)).await).await;
         let token = app.token("chmo.east1", PASSWORD).await.unwrap();
-        let api: app::model::MyWork = serde_json::from_value(body_json(app.get_bearer("/api/v1/my-work", &token).await).await).unwrap();
-        assert!(api.tenancies.len() > 10 && !api.cases.is_empty(), "a real caseload");
-        let decoded: Vec<Result<app::model::MyWork, app::error::AppError>> = html
-            .split("__RESOLVED_RESOURCES[")
-            .skip(1)
-            .filter_map(|s| {
-                let data = s.split_once("] = \"")?.1.split_once('"')?.0;
-                let bytes = base64::engine::general_purpose::STANDARD_NO_PAD.decode(data).ok()?;
-                app::api::Compact::decode(&bytes).ok()
-            })
-            .collect();
-        assert_eq!(decoded, vec![Ok(api)], "{engine:?}: one resource, the lists the API serves");
-        // An error travels the same way, so the browser shows the same message.
-        let err: Result<app::model::MyWork, app::error::AppError> = Err(app::error::AppError::Forbidden("Not yours.".into()));
-        let bytes = <app::api::Compact as codee::Encoder<_>>::encode(&err).unwrap();
-        let back: Result<app::model::MyWork, app::error::AppError> = app::api::Compact::decode(&bytes).unwrap();
-        assert_eq!(back, err);
+        let html = body_text(app.get("/", Some(&cookie)).await).await;
+        let work: MyWork = api(&app, "/api/v1/my-work", &token).await;
+        assert!(work.tenancies.len() > 10 && !work.cases.is_empty(), "a real caseload");
+        assert_eq!(compact_resources::<MyWork>(&html), vec![Ok(work)], "{engine:?}: My work");
+
+        let cookie = app.sign_in("tl.east", PASSWORD).await.unwrap();
+        let token = app.token("tl.east", PASSWORD).await.unwrap();
+        let html = body_text(app.get("/approvals", Some(&cookie)).await).await;
+        let waiting: Vec<WorkflowView> = api(&app, "/api/v1/approvals", &token).await;
+        let due: Vec<TenancyRow> = api(&app, "/api/v1/reviews-due", &token).await;
+        assert!(!waiting.is_empty() && !due.is_empty(), "the demo area has approvals and reviews due");
+        assert_eq!(compact_resources::<Vec<WorkflowView>>(&html), vec![Ok(waiting)], "{engine:?}: approvals");
+        assert_eq!(compact_resources::<Vec<TenancyRow>>(&html), vec![Ok(due)], "{engine:?}: reviews due");
+        let html = body_text(app.get("/referrals", Some(&cookie)).await).await;
+        let referrals: ReferralList = api(&app, "/api/v1/referrals", &token).await;
+        assert!(!referrals.rows.is_empty());
+        assert_eq!(compact_resources::<ReferralList>(&html), vec![Ok(referrals)], "{engine:?}: referrals");
+        let html = body_text(app.get("/team", Some(&cookie)).await).await;
+        let team: TeamView = api(&app, "/api/v1/team", &token).await;
+        assert_eq!(compact_resources::<TeamView>(&html), vec![Ok(team)], "{engine:?}: team");
+        let html = body_text(app.get("/satisfaction", Some(&cookie)).await).await;
+        let results: FeedbackResults = api(&app, "/api/v1/feedback/results", &token).await;
+        assert_eq!(compact_resources::<FeedbackResults>(&html), vec![Ok(results)], "{engine:?}: satisfaction");
     }
+    // An error travels the same way, so the browser shows the same message.
+    let err: Result<MyWork, app::error::AppError> = Err(app::error::AppError::Forbidden("Not yours.".into()));
+    let bytes = <app::api::Compact as codee::Encoder<_>>::encode(&err).unwrap();
+    let back: Result<MyWork, app::error::AppError> = <app::api::Compact as codee::Decoder<_>>::decode(&bytes).unwrap();
+    assert_eq!(back, err);
 }
 
 /// *My work* is kept per officer until something changes (`store::WorkListCache`, keyed on the

@@ -25,10 +25,12 @@ pub mod store;
 #[cfg(feature = "ssr")]
 pub use ssr::*;
 
-/// The codec for the hydration data of the pages with the most rows (*My work*): postcard, which
-/// Leptos writes into the page as base64. It is about half the bytes of JSON, and nothing in it
-/// needs escaping inside the page's script, where every quote of JSON does: on the largest
-/// caseload that escaping cost more server time than the query (issue 6's bench).
+/// The codec for the hydration data of the pages with the most rows (My work, Approvals,
+/// Referrals, Team, Satisfaction): postcard, which Leptos writes into the page as base64. It is
+/// about half the bytes of JSON, and nothing in it needs escaping inside the page's script, where
+/// every quote of JSON does: on the largest caseload that escaping cost more server time than the
+/// query (issue 6's bench). Every type it carries must keep serde's plain derive (no
+/// `skip_serializing_if`, `flatten` or untagged enums): postcard is not self-describing.
 /// `Resource::new_with_options(source, fetcher, false)` with `Resource<_, Compact>` uses it.
 pub type Compact = codee::binary::PostcardCodec;
 

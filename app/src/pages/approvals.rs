@@ -8,8 +8,8 @@ use crate::components::{ClockBadge, ErrorPanel, loading};
 
 #[component]
 pub fn ApprovalsPage() -> impl IntoView {
-    let items = Resource::new(|| (), |_| get_approvals());
-    let due = Resource::new(|| (), |_| get_reviews_due());
+    let items: Resource<_, crate::api::Compact> = Resource::new_with_options(|| (), |_| get_approvals(), false);
+    let due: Resource<_, crate::api::Compact> = Resource::new_with_options(|| (), |_| get_reviews_due(), false);
     view! {
         <Title text="Approvals" />
         <h1>"Approvals"</h1>
