@@ -31,8 +31,21 @@ pub use ssr::*;
 /// every quote of JSON does: on the largest caseload that escaping cost more server time than the
 /// query (issue 6's bench). Every type it carries must keep serde's plain derive (no
 /// `skip_serializing_if`, `flatten` or untagged enums): postcard is not self-describing.
-/// `Resource::new_with_options(source, fetcher, false)` with `Resource<_, Compact>` uses it.
 pub type Compact = codee::binary::PostcardCodec;
+
+/// `Resource::new` with its hydration data in [`Compact`] form.
+#[track_caller]
+pub fn compact_resource<S, T, Fut>(
+    source: impl Fn() -> S + Send + Sync + 'static,
+    fetcher: impl Fn(S) -> Fut + Send + Sync + 'static,
+) -> leptos::prelude::Resource<T, Compact>
+where
+    S: PartialEq + Clone + Send + Sync + 'static,
+    T: serde::Serialize + serde::de::DeserializeOwned + Send + Sync + 'static,
+    Fut: std::future::Future<Output = T> + Send + 'static,
+{
+    leptos::prelude::Resource::new_with_options(source, fetcher, false)
+}
 
 #[cfg(feature = "ssr")]
 mod ssr {

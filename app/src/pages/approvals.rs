@@ -8,8 +8,8 @@ use crate::components::{ClockBadge, ErrorPanel, loading};
 
 #[component]
 pub fn ApprovalsPage() -> impl IntoView {
-    let items: Resource<_, crate::api::Compact> = Resource::new_with_options(|| (), |_| get_approvals(), false);
-    let due: Resource<_, crate::api::Compact> = Resource::new_with_options(|| (), |_| get_reviews_due(), false);
+    let items = crate::api::compact_resource(|| (), |_| get_approvals());
+    let due = crate::api::compact_resource(|| (), |_| get_reviews_due());
     view! {
         <Title text="Approvals" />
         <h1>"Approvals"</h1>

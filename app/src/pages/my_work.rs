@@ -12,7 +12,7 @@ pub fn MyWorkPage() -> impl IntoView {
     // `?all=1` lists every tenancy the officer manages; by default the most urgent.
     let query = leptos_router::hooks::use_query_map();
     let all = move || query.with(|q| q.get("all").is_some_and(|v| v == "1" || v == "true"));
-    let work: Resource<_, crate::api::Compact> = Resource::new_with_options(all, get_my_work, false);
+    let work = crate::api::compact_resource(all, get_my_work);
     view! {
         <Title text="My work" />
         <Transition fallback=loading>

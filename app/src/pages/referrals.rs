@@ -22,10 +22,9 @@ fn status_tag(s: ReferralStatus) -> impl IntoView {
 pub fn ReferralsPage() -> impl IntoView {
     let query = use_query_map();
     let q = move |k: &str| query.read().get(k).filter(|v| !v.is_empty());
-    let data: Resource<_, crate::api::Compact> = Resource::new_with_options(
+    let data = crate::api::compact_resource(
         move || (q("agency").and_then(|a| a.parse::<i64>().ok()), q("status"), q("mine").is_some()),
         |(agency, status, mine)| get_referrals(agency, status, Some(mine), None),
-        false,
     );
     view! {
         <Title text="Referrals" />

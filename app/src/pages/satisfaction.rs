@@ -111,10 +111,9 @@ pub fn SatisfactionPage() -> impl IntoView {
     // The comment filters by the figures' dimensions: ids, 0 for any.
     let id_param = move |name: &str| query.get().get(name).and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
     let dims = move || (id_param("area"), id_param("patch"), id_param("officer"));
-    let results: Resource<_, crate::api::Compact> = Resource::new_with_options(
+    let results = crate::api::compact_resource(
         move || (params(), dims(), made.get(), opened.get()),
         |((by, months, q), (area, patch, officer), _, _)| get_feedback_results(by, months, q, area, patch, officer),
-        false,
     );
     view! {
         <Title text="Satisfaction" />

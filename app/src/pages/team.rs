@@ -13,7 +13,7 @@ pub fn TeamPage() -> impl IntoView {
     let set = ServerAction::<SetCover>::new();
     let end = ServerAction::<EndCover>::new();
     let landed = [succeeded(set), succeeded(end)];
-    let team: Resource<_, crate::api::Compact> = Resource::new_with_options(move || landed.iter().map(|m| m.get()).collect::<Vec<_>>(), |_| get_team(), false);
+    let team = crate::api::compact_resource(move || landed.iter().map(|m| m.get()).collect::<Vec<_>>(), |_| get_team());
     let error = move || set.value().get().and_then(|r| r.err()).or_else(|| end.value().get().and_then(|r| r.err()));
     view! {
         <Title text="Team" />
