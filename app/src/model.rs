@@ -318,6 +318,9 @@ pub struct WorkflowView {
     /// The moves the viewer may make on this item now.
     #[cfg_attr(feature = "ssr", schema(value_type = Vec<String>))]
     pub actions: Vec<crate::domain::workflow::Move>,
+    /// Need-to-know: listed by reference only (`access::RESTRICTED_ABOUT` as its address, no
+    /// reasons or notes); the item's tenancy or case shows the rest to those who may open it.
+    pub restricted: bool,
 }
 
 /// The introductory review as the tenancy page shows it, with the moves the viewer may make.
@@ -503,6 +506,8 @@ pub struct PlanRow {
     pub clock: Option<ClockStatus>,
     pub open_actions: i64,
     pub overdue_actions: i64,
+    /// Need-to-know: the title reads `access::RESTRICTED_ABOUT`; the case shows the rest.
+    pub restricted: bool,
 }
 
 /// A tenant's or partner's comment, for managers to read and act on.

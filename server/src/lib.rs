@@ -5,6 +5,7 @@ pub mod api;
 pub mod auth;
 pub mod bench_plain;
 pub mod db;
+pub mod edge;
 pub mod feedback;
 pub mod housekeeping;
 pub mod languages;

@@ -3,7 +3,7 @@
 //! functions and `/api/v1`; every rule comes from `domain` (workflow, sustain, cover, access).
 
 
-use super::service::{actor_for, audit, date_clock, instant_clock, item_moves, refuse, today, worth_auditing};
+use super::service::{actor_for, audit, date_clock, instant_clock, item_moves, refuse, today, waits_on, worth_auditing};
 use crate::domain::clock::urgency;
 use super::store::{CaseRecord, NewCover, NewPlanAction, Proposal, Store};
 use crate::domain::access::{Principal, can_view_record};
@@ -17,13 +17,24 @@ use crate::model::*;
 
 const STALE: &str = "This case has changed since you opened it. Reload the page to see the latest, then try again; nothing you entered was saved.";
 
-/// Loads a case the user may see (refusals are audited by `case_detail`).
-pub(crate) async fn load_case(store: &dyn Store, who: &Principal, reference: &str) -> Result<CaseRecord, AppError> {
+/// Loads a case the user may see; a refusal is audited.
+pub(crate) async fn load_case(store: &dyn Store, who: &Principal, reference: &str, ip: &str) -> Result<CaseRecord, AppError> {
     crate::domain::access::can_use_housing_records(who)?;
     let reference = reference.trim().to_uppercase();
     let rec = store.case_record(&reference, who.user_id).await?.ok_or_else(|| AppError::NotFound(format!("Case {reference}")))?;
-    can_view_record(who, &rec.scope)?;
+    let rec = with_duty(who, rec);
+    if let Err(denial) = can_view_record(who, &rec.scope) {
+        audit(store, who, ip, "open_case", "case", Some(rec.id), Err(denial), reference).await?;
+        return Err(denial.into());
+    }
     Ok(rec)
+}
+
+/// The case's scope for `who`, with their duty: an open item on it waits for them (an escalation
+/// sent to their team, a hand-back to their patch), so they may open it while it is open.
+fn with_duty(who: &Principal, mut rec: CaseRecord) -> CaseRecord {
+    rec.scope.duty = rec.detail.workflow.iter().any(|w| waits_on(who, &rec.scope, rec.patch_officer_id, w));
+    rec
 }
 
 /// The open item of one flow on a case, if any.
@@ -51,6 +62,7 @@ pub async fn case_detail(store: &dyn Store, who: &Principal, reference: &str, ip
     let Some(rec) = store.case_record(&reference, who.user_id).await? else {
         return Err(AppError::NotFound(format!("Case {reference}")));
     };
+    let rec = with_duty(who, rec);
     let outcome = can_view_record(who, &rec.scope);
     if worth_auditing(who, &rec.scope, outcome) {
         audit(store, who, ip, "view_case", "case", Some(rec.id), outcome, reference.clone()).await?;
@@ -78,7 +90,7 @@ async fn present(store: &dyn Store, who: &Principal, rec: CaseRecord) -> Result<
         a.clock = if a.status == "open" { date_clock(&a.due_on, today) } else { None };
     }
     for w in &mut d.workflow {
-        w.actions = item_moves(who, actor_for(who, &rec.scope, rec.patch_officer_id, Some(w.proposer_id)), w);
+        w.actions = item_moves(actor_for(who, &rec.scope, rec.patch_officer_id, Some(w.proposer_id)), w);
         w.clock = if FlowState::parse(&w.state).is_some_and(|s| s.is_open()) { w.due_on.as_deref().and_then(|x| instant_clock(x, today)) } else { None };
     }
     let deciding_referral = d.workflow.iter().any(|w| w.flow == Flow::ReferralToSustainable && w.actions.contains(&Move::Approve));
@@ -104,7 +116,7 @@ fn working_day_due(days: u32) -> String {
 }
 
 pub async fn refer_case(store: &dyn Store, who: &Principal, reference: &str, r: CaseReferral, ip: &str) -> Result<CaseDetail, AppError> {
-    let rec = load_case(store, who, reference).await?;
+    let rec = load_case(store, who, reference, ip).await?;
     let text = ReferralText { concerns: r.concerns.trim().into(), risks: r.risks.trim().into(), tried: r.tried.trim().into() };
     text.validate().map_err(AppError::Invalid)?;
     if rec.detail.status != "open" {
@@ -151,13 +163,13 @@ async fn propose_on_case(store: &dyn Store, who: &Principal, rec: CaseRecord, st
         })
         .await?;
     audit(store, who, ip, action, "workflow_item", Some(id), Ok(()), rec.detail.reference.clone()).await?;
-    let rec = load_case(store, who, &rec.detail.reference).await?;
+    let rec = load_case(store, who, &rec.detail.reference, ip).await?;
     present(store, who, rec).await
 }
 
 /// Escalates a case to Legal or the Community Safety Hub; the holder keeps it and sees the escalation.
 pub async fn escalate_case(store: &dyn Store, who: &Principal, reference: &str, e: super::service::EscalationRequest, ip: &str) -> Result<CaseDetail, AppError> {
-    let rec = load_case(store, who, reference).await?;
+    let rec = load_case(store, who, reference, ip).await?;
     let purpose = workflow::EscalationPurpose::parse(e.purpose.trim()).ok_or_else(|| AppError::Invalid(super::service::ESCALATION_PURPOSE_HELP.into()))?;
     super::service::check_escalation_reason(&e.reason)?;
     let step = CaseStep {
@@ -180,7 +192,7 @@ pub struct HandBackRequest {
 }
 
 pub async fn hand_back(store: &dyn Store, who: &Principal, reference: &str, h: HandBackRequest, ip: &str) -> Result<CaseDetail, AppError> {
-    let rec = load_case(store, who, reference).await?;
+    let rec = load_case(store, who, reference, ip).await?;
     let open_actions = rec.detail.actions.iter().filter(|a| a.status == "open").count();
     sustain::check_hand_back(&h.summary, open_actions).map_err(AppError::Invalid)?;
     let step = CaseStep {
@@ -216,7 +228,7 @@ fn plan_guard(who: &Principal, rec: &CaseRecord) -> Result<(), AppError> {
 }
 
 pub async fn add_action(store: &dyn Store, who: &Principal, reference: &str, a: PlanActionRequest, ip: &str) -> Result<CaseDetail, AppError> {
-    let rec = load_case(store, who, reference).await?;
+    let rec = load_case(store, who, reference, ip).await?;
     let (owner, due) = sustain::check_action(&NewAction { description: &a.description, owner: &a.owner, owner_name: &a.owner_name, due_on: &a.due_on }, today())
         .map_err(AppError::Invalid)?;
     plan_guard(who, &rec)?;
@@ -231,7 +243,7 @@ pub async fn add_action(store: &dyn Store, who: &Principal, reference: &str, a: 
         })
         .await?;
     audit(store, who, ip, "add_plan_action", "case", Some(rec.id), Ok(()), format!("action {id}")).await?;
-    let rec = load_case(store, who, &rec.detail.reference).await?;
+    let rec = load_case(store, who, &rec.detail.reference, ip).await?;
     present(store, who, rec).await
 }
 
@@ -247,7 +259,7 @@ pub struct PlanActionUpdate {
 
 pub async fn update_action(store: &dyn Store, who: &Principal, action_id: i64, u: PlanActionUpdate, ip: &str) -> Result<CaseDetail, AppError> {
     let reference = store.plan_action_case(action_id).await?.ok_or_else(|| AppError::NotFound(format!("Action {action_id}")))?;
-    let rec = load_case(store, who, &reference).await?;
+    let rec = load_case(store, who, &reference, ip).await?;
     let status = ActionStatus::parse(u.status.trim()).ok_or_else(|| AppError::Invalid("Choose open, done or no longer needed.".into()))?;
     if u.note.chars().count() > 1000 {
         return Err(AppError::Invalid("The note is too long (1,000 characters at most).".into()));
@@ -255,7 +267,7 @@ pub async fn update_action(store: &dyn Store, who: &Principal, action_id: i64, u
     plan_guard(who, &rec)?;
     store.update_plan_action(action_id, u.version, status.as_str(), u.note.trim(), who.user_id).await?;
     audit(store, who, ip, "update_plan_action", "case", Some(rec.id), Ok(()), format!("action {action_id} -> {}", status.as_str())).await?;
-    let rec = load_case(store, who, &reference).await?;
+    let rec = load_case(store, who, &reference, ip).await?;
     present(store, who, rec).await
 }
 
@@ -268,7 +280,7 @@ pub struct PlanDates {
 }
 
 pub async fn set_plan(store: &dyn Store, who: &Principal, reference: &str, p: PlanDates, ip: &str) -> Result<CaseDetail, AppError> {
-    let rec = load_case(store, who, reference).await?;
+    let rec = load_case(store, who, reference, ip).await?;
     let (agreed, review) = sustain::check_plan_dates(&p.agreed_on, &p.next_review_on, today()).map_err(AppError::Invalid)?;
     plan_guard(who, &rec)?;
     if p.version != rec.version {
@@ -276,7 +288,7 @@ pub async fn set_plan(store: &dyn Store, who: &Principal, reference: &str, p: Pl
     }
     store.set_plan(rec.id, p.version, &agreed.to_string(), &review.to_string()).await?;
     audit(store, who, ip, "set_plan", "case", Some(rec.id), Ok(()), format!("agreed {agreed}, review {review}")).await?;
-    let rec = load_case(store, who, &rec.detail.reference).await?;
+    let rec = load_case(store, who, &rec.detail.reference, ip).await?;
     present(store, who, rec).await
 }
 
@@ -295,7 +307,19 @@ pub async fn team(store: &dyn Store, who: &Principal) -> Result<TeamView, AppErr
     let area = team_leader_area(who)?;
     let today = today();
     let since = (today - chrono::Duration::days(14)).to_string();
-    let mut plans = store.plans(area, &today.to_string()).await?;
+    let mut plans: Vec<PlanRow> = store
+        .plans(area, &today.to_string())
+        .await?
+        .into_iter()
+        .filter_map(|(mut p, scope)| match crate::domain::access::listing(who, &scope) {
+            crate::domain::access::Listing::Hidden => None,
+            crate::domain::access::Listing::Restricted => {
+                p.title = crate::domain::access::RESTRICTED_ABOUT.into();
+                Some(p)
+            }
+            crate::domain::access::Listing::Full => Some(p),
+        })
+        .collect();
     for p in &mut plans {
         p.clock = p.due_at.as_deref().and_then(|d| instant_clock(d, today));
     }

@@ -9,8 +9,8 @@ use crate::error::AppError;
 
 #[server(prefix = "/fn", endpoint = "map_home")]
 pub async fn get_home_card(property_id: i64) -> Result<HomeCard, AppError> {
-    let (store, who, _) = super::context().await?;
-    super::map_service::home_card(&*store, &who, property_id).await
+    let (store, who, meta) = super::context().await?;
+    super::map_service::home_card(&*store, &who, property_id, &meta.ip).await
 }
 
 #[server(prefix = "/fn", endpoint = "map_rows", input = Json)]

@@ -189,9 +189,17 @@ pub async fn map_data(store: &dyn Store, who: &Principal, area: Option<i64>) -> 
     })
 }
 
-pub async fn home_card(store: &dyn Store, who: &Principal, property_id: i64) -> Result<HomeCard, AppError> {
+/// One home's card. Like a tenancy's page, views from outside the user's area (Legal, the Hub)
+/// and every refusal are audited.
+pub async fn home_card(store: &dyn Store, who: &Principal, property_id: i64, ip: &str) -> Result<HomeCard, AppError> {
+    crate::domain::access::can_use_housing_records(who)?;
     let Some((card, area)) = store.home_card(property_id).await? else { return Err(AppError::NotFound("That home".into())) };
-    can_view_record(who, &RecordScope { area_team_id: area, owner_id: None, restricted: false, granted: false }).map_err(AppError::from)?;
+    let scope = RecordScope { area_team_id: area, owner_id: None, restricted: false, granted: false, duty: false };
+    let outcome = can_view_record(who, &scope);
+    if super::service::worth_auditing(who, &scope, outcome) {
+        super::service::audit(store, who, ip, "view_home_card", "property", Some(property_id), outcome, card.property_reference.clone()).await?;
+    }
+    outcome?;
     Ok(card)
 }
 

@@ -214,10 +214,10 @@ fn tenant_facts(t: &TenancyDetail) -> TenantFacts {
 pub async fn start(store: &dyn Store, who: &Principal, tenancy: &str, agency_id: Option<i64>, category: Option<&str>, case: Option<&str>, about: Option<&str>, ip: &str) -> Result<ReferralStart, AppError> {
     let rec = viewable_tenancy(store, who, tenancy, ip).await?;
     let case = match case.map(str::trim).filter(|c| !c.is_empty()) {
-        Some(c) => Some(case_of_tenancy(store, who, c, &rec).await?),
+        Some(c) => Some(case_of_tenancy(store, who, c, &rec, ip).await?),
         None => None,
     };
-    let about = about.map(str::trim).filter(|a| !a.is_empty()).map(|a| a.chars().take(500).collect()).or_else(|| case.as_ref().map(|c| format!("Case {}: {}", c.1, c.2))).unwrap_or_default();
+    let about = about.map(str::trim).filter(|a| !a.is_empty()).map(|a| a.chars().take(500).collect()).or_else(|| case.as_ref().map(|c| if c.2.is_empty() { format!("Case {}", c.1) } else { format!("Case {}: {}", c.1, c.2) })).unwrap_or_default();
     let agencies = store.agencies().await?;
     let kind = agency_id.and_then(|id| agencies.iter().find(|a| a.id == id)).map(|a| a.kind).unwrap_or(AgencyKind::AdultSocialCare);
     let category = category.and_then(ReferralCategory::parse).unwrap_or(ReferralCategory::Support);
@@ -235,12 +235,14 @@ pub async fn start(store: &dyn Store, who: &Principal, tenancy: &str, agency_id:
 }
 
 /// A case the user may see that belongs to the tenancy being referred: (id, reference, title).
-async fn case_of_tenancy(store: &dyn Store, who: &Principal, case: &str, tenancy: &TenancyRecord) -> Result<(i64, String, String), AppError> {
-    let c = super::casework::load_case(store, who, case).await?;
+async fn case_of_tenancy(store: &dyn Store, who: &Principal, case: &str, tenancy: &TenancyRecord, ip: &str) -> Result<(i64, String, String), AppError> {
+    let c = super::casework::load_case(store, who, case, ip).await?;
     if c.detail.tenancy_reference.as_deref() != Some(tenancy.detail.reference.as_str()) {
         return Err(AppError::Invalid(format!("Case {} is not about tenancy {}.", c.detail.reference, tenancy.detail.reference)));
     }
-    Ok((c.id, c.detail.reference, c.detail.title))
+    // A need-to-know case is named by reference only: the form is not the case's page.
+    let title = if c.scope.restricted { String::new() } else { c.detail.title };
+    Ok((c.id, c.detail.reference, title))
 }
 
 /// What an officer sends to make a referral.
@@ -284,7 +286,7 @@ fn sending(facts: &TenantFacts, fields: &[referral::SharedField], urgency: Urgen
 pub async fn create(store: &dyn Store, who: &Principal, tenancy: &str, r: NewReferralRequest, ip: &str) -> Result<String, AppError> {
     let rec = viewable_tenancy(store, who, tenancy, ip).await?;
     let case_id = match r.case.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-        Some(c) => Some(case_of_tenancy(store, who, c, &rec).await?.0),
+        Some(c) => Some(case_of_tenancy(store, who, c, &rec, ip).await?.0),
         None => None,
     };
     let agencies = store.agencies().await?;
@@ -500,7 +502,7 @@ mod tests {
             reply_waiting: false,
             last_message_at: None,
         };
-        let scope = ReferralScope { agency_id: 1, status: ReferralStatus::Sent, record: crate::domain::access::RecordScope { area_team_id: 1, owner_id: Some(1), restricted: false, granted: false } };
+        let scope = ReferralScope { agency_id: 1, status: ReferralStatus::Sent, record: crate::domain::access::RecordScope { area_team_id: 1, owner_id: Some(1), restricted: false, granted: false, duty: false } };
         let l = ReferralListed { row, shared: SharedFacts { name: Some("Ann".into()), ..Default::default() }, last_side: None, scope };
         let r = for_agency(l);
         assert_eq!(r.tenancy_reference, None);

@@ -8,8 +8,8 @@ use crate::model::*;
 
 #[server(prefix = "/fn", endpoint = "review_panel")]
 pub async fn get_review_panel(reference: String) -> Result<ReviewPanel, AppError> {
-    let (store, who, _) = super::context().await?;
-    super::service::review_panel(&*store, &who, &reference).await
+    let (store, who, meta) = super::context().await?;
+    super::service::review_panel(&*store, &who, &reference, &meta.ip).await
 }
 
 #[server(prefix = "/fn", endpoint = "propose_review")]

@@ -3,8 +3,8 @@
 
 use chrono::{NaiveDate, Utc};
 
-use super::store::{AuditEntry, ReviewCount, Store, WorkQuery};
-use crate::domain::access::{Denial, Principal, RecordScope, can_view_record, searchable_area};
+use super::store::{AuditEntry, ListedItem, ReviewCount, Store, WorkQuery};
+use crate::domain::access::{Denial, Listing, Principal, RESTRICTED_ABOUT, RecordScope, can_view_record, listing, searchable_area};
 use crate::domain::clock::{self, ClockStatus, WorkingCalendar, urgency};
 use crate::domain::occupancy;
 use crate::domain::search::{MAX_RESULTS, normalise_query, terms};
@@ -80,8 +80,8 @@ pub async fn my_work(store: &dyn Store, who: &Principal, all: bool) -> Result<My
     let mut cases: Vec<CaseRow> = load
         .cases
         .into_iter()
-        .filter(|(_, scope)| can_view_record(who, scope).is_ok())
-        .map(|(mut c, _)| {
+        .filter_map(|(c, scope)| list_case(who, c, &scope))
+        .map(|mut c| {
             c.clock = c.due_at.as_deref().and_then(|d| instant_clock(d, today));
             c
         })
@@ -97,7 +97,7 @@ pub async fn my_work(store: &dyn Store, who: &Principal, all: bool) -> Result<My
         + cases.iter().filter(|c| c.clock == Some(ClockStatus::Overdue)).count();
     counts.push(Count { label: "Overdue".into(), count: overdue as i64 });
     let mut alarms = alarms(query.reviews.as_ref().map(|r| (r.owner_id.is_some(), lists.reviews_due)), lists.proposals_waiting);
-    let mut waiting = lists.waiting;
+    let mut waiting: Vec<WorkflowView> = lists.waiting.into_iter().filter_map(|item| list_item(who, item)).collect();
     for w in &mut waiting {
         w.clock = w.due_on.as_deref().and_then(|d| instant_clock(d, today));
     }
@@ -187,6 +187,46 @@ pub(crate) fn worth_auditing(who: &Principal, scope: &RecordScope, outcome: Resu
     outcome.is_err() || scope.restricted || who.area_team_id != Some(scope.area_team_id)
 }
 
+/// A case as a list shows it to `who` (`access::listing`): left out if they may not open it;
+/// need-to-know, by reference and kind only.
+pub(crate) fn list_case(who: &Principal, mut c: CaseRow, scope: &RecordScope) -> Option<CaseRow> {
+    match listing(who, scope) {
+        Listing::Hidden => None,
+        Listing::Restricted => {
+            c.title = RESTRICTED_ABOUT.into();
+            c.address.clear();
+            c.tenancy_reference = None;
+            Some(c)
+        }
+        Listing::Full => Some(c),
+    }
+}
+
+/// Does an open item on this record wait for `who` (`workflow::waits_on`)?
+pub(crate) fn waits_on(who: &Principal, scope: &RecordScope, patch_officer_id: Option<i64>, w: &WorkflowView) -> bool {
+    workflow::waits_on(w.flow, FlowState::parse(&w.state), &w.outcome, actor_for(who, scope, patch_officer_id, Some(w.proposer_id)))
+}
+
+/// A workflow item as a list shows it to `who`: left out if they may not open its tenancy or
+/// case, by reference, step and clock only if that is need-to-know (`access::listing`, with the
+/// item's own duty: an escalation to their team, a hand-back to their patch).
+pub(crate) fn list_item(who: &Principal, item: ListedItem) -> Option<WorkflowView> {
+    let ListedItem { mut view, mut scope, patch_officer_id } = item;
+    scope.duty = waits_on(who, &scope, patch_officer_id, &view);
+    match listing(who, &scope) {
+        Listing::Hidden => None,
+        Listing::Restricted => {
+            view.restricted = true;
+            view.address = RESTRICTED_ABOUT.into();
+            view.reason.clear();
+            view.detail.clear();
+            view.decision_note.clear();
+            Some(view)
+        }
+        Listing::Full => Some(view),
+    }
+}
+
 pub async fn tenancy(store: &dyn Store, who: &Principal, reference: &str, ip: &str) -> Result<TenancyDetail, AppError> {
     crate::domain::access::can_use_housing_records(who)?;
     let reference = reference.trim().to_uppercase();
@@ -210,11 +250,12 @@ pub async fn tenancy(store: &dyn Store, who: &Principal, reference: &str, ip: &s
     detail.cases = rec
         .cases
         .into_iter()
-        .filter_map(|(mut c, scope)| {
-            if can_view_record(who, &scope).is_ok() {
+        .filter_map(|(c, scope)| match list_case(who, c, &scope) {
+            Some(mut c) => {
                 c.clock = if c.status == "open" { c.due_at.as_deref().and_then(|d| instant_clock(d, today)) } else { None };
                 Some(c)
-            } else {
+            }
+            None => {
                 hidden += 1;
                 None
             }
@@ -317,10 +358,15 @@ fn open_state(rec: &ReviewRecord) -> Option<(FlowState, &WorkflowView)> {
     rec.items.iter().find_map(|w| FlowState::parse(&w.state).filter(|s| s.is_open()).map(|s| (s, w)))
 }
 
-async fn load_review(store: &dyn Store, who: &Principal, reference: &str) -> Result<ReviewRecord, AppError> {
+/// Loads a tenancy's review record the user may see; a refusal is audited.
+async fn load_review(store: &dyn Store, who: &Principal, reference: &str, ip: &str) -> Result<ReviewRecord, AppError> {
+    crate::domain::access::can_use_housing_records(who)?;
     let reference = reference.trim().to_uppercase();
     let rec = store.review_record(&reference).await?.ok_or_else(|| AppError::NotFound(format!("Tenancy {reference}")))?;
-    can_view_record(who, &rec.scope)?;
+    if let Err(denial) = can_view_record(who, &rec.scope) {
+        audit(store, who, ip, "open_review", "tenancy", Some(rec.tenancy_id), Err(denial), reference).await?;
+        return Err(denial.into());
+    }
     Ok(rec)
 }
 
@@ -354,7 +400,7 @@ fn panel(who: &Principal, rec: ReviewRecord) -> ReviewPanel {
         .iter()
         .cloned()
         .map(|mut w| {
-            w.actions = item_moves(who, actor_for(who, &rec.scope, rec.patch_officer_id, Some(w.proposer_id)), &w);
+            w.actions = item_moves(actor_for(who, &rec.scope, rec.patch_officer_id, Some(w.proposer_id)), &w);
             w
         })
         .collect();
@@ -399,7 +445,7 @@ pub(crate) fn check_escalation_reason(reason: &str) -> Result<(), AppError> {
 
 /// Escalates a tenancy to Legal or the Community Safety Hub; the owner keeps it and sees the escalation.
 pub async fn escalate(store: &dyn Store, who: &Principal, reference: &str, e: EscalationRequest, ip: &str) -> Result<ReviewPanel, AppError> {
-    let rec = load_review(store, who, reference).await?;
+    let rec = load_review(store, who, reference, ip).await?;
     let purpose = workflow::EscalationPurpose::parse(e.purpose.trim()).ok_or_else(|| AppError::Invalid(ESCALATION_PURPOSE_HELP.into()))?;
     check_escalation_reason(&e.reason)?;
     let reason = e.reason.trim();
@@ -423,17 +469,21 @@ pub async fn escalate(store: &dyn Store, who: &Principal, reference: &str, e: Es
         })
         .await?;
     audit(store, who, ip, "escalate", "workflow_item", Some(id), Ok(()), format!("{} {}", rec.reference, purpose.as_str())).await?;
-    review_panel(store, who, &rec.reference).await
+    review_panel(store, who, &rec.reference, ip).await
 }
 
-pub async fn review_panel(store: &dyn Store, who: &Principal, reference: &str) -> Result<ReviewPanel, AppError> {
-    let rec = load_review(store, who, reference).await?;
+/// The review panel; views from outside the user's area (Legal, the Hub) are audited.
+pub async fn review_panel(store: &dyn Store, who: &Principal, reference: &str, ip: &str) -> Result<ReviewPanel, AppError> {
+    let rec = load_review(store, who, reference, ip).await?;
+    if worth_auditing(who, &rec.scope, Ok(())) {
+        audit(store, who, ip, "view_review", "tenancy", Some(rec.tenancy_id), Ok(()), rec.reference.clone()).await?;
+    }
     Ok(panel(who, rec))
 }
 
 /// The Introductory HMO proposes the outcome of the 12-month review.
 pub async fn propose_review(store: &dyn Store, who: &Principal, reference: &str, p: ReviewProposal, ip: &str) -> Result<ReviewPanel, AppError> {
-    let rec = load_review(store, who, reference).await?;
+    let rec = load_review(store, who, reference, ip).await?;
     let outcome = ReviewOutcome::parse(p.outcome.trim()).ok_or_else(|| AppError::Invalid("Choose an outcome: make secure, extend by 6 months, or seek possession.".into()))?;
     let reason = p.reason.trim();
     if reason.len() < 10 {
@@ -471,7 +521,7 @@ pub async fn propose_review(store: &dyn Store, who: &Principal, reference: &str,
         })
         .await?;
     audit(store, who, ip, "propose_review", "workflow_item", Some(id), Ok(()), format!("{} {}", rec.reference, outcome.as_str())).await?;
-    review_panel(store, who, &rec.reference).await
+    review_panel(store, who, &rec.reference, ip).await
 }
 
 /// The tenancy or case a workflow item moves, as the rules need it (one per request: size is no concern).
@@ -482,11 +532,11 @@ pub(crate) enum Subject {
 }
 
 impl Subject {
-    pub(crate) async fn load(store: &dyn Store, who: &Principal, item: &WorkflowView) -> Result<Subject, AppError> {
+    pub(crate) async fn load(store: &dyn Store, who: &Principal, item: &WorkflowView, ip: &str) -> Result<Subject, AppError> {
         if item.subject_type == "case" {
-            Ok(Subject::Case(super::casework::load_case(store, who, &item.subject_reference).await?))
+            Ok(Subject::Case(super::casework::load_case(store, who, &item.subject_reference, ip).await?))
         } else {
-            Ok(Subject::Tenancy(load_review(store, who, &item.subject_reference).await?))
+            Ok(Subject::Tenancy(load_review(store, who, &item.subject_reference, ip).await?))
         }
     }
     fn scope(&self) -> &RecordScope {
@@ -516,12 +566,9 @@ pub(crate) fn actor_for(who: &Principal, scope: &RecordScope, patch_officer_id: 
 
 /// The moves `who` may make on one item: the state machine's table, with escalations
 /// concluded only by the team they were sent to.
-pub(crate) fn item_moves(who: &Principal, a: Actor, w: &WorkflowView) -> Vec<Move> {
+pub(crate) fn item_moves(a: Actor, w: &WorkflowView) -> Vec<Move> {
     let Some(state) = FlowState::parse(&w.state) else { return vec![] };
-    workflow::available(w.flow, Some(state), a)
-        .into_iter()
-        .filter(|m| w.flow != Flow::Escalation || *m != Move::Acknowledge || workflow::EscalationPurpose::target_role(&w.outcome) == Some(who.role))
-        .collect()
+    workflow::item_moves(w.flow, Some(state), &w.outcome, a)
 }
 
 /// Refuses a move the table does not allow: 409 when the item's state has moved on, 403 when
@@ -536,10 +583,10 @@ pub(crate) fn refuse(flow: Flow, state: Option<FlowState>, mv: Move, a: Actor) -
 /// A decision on an open proposal, for every flow: approve, send back, decline, withdraw or acknowledge.
 pub async fn decide_item(store: &dyn Store, who: &Principal, item_id: i64, d: ItemDecision, ip: &str) -> Result<WorkflowView, AppError> {
     let (item, ..) = store.workflow_item(item_id).await?.ok_or_else(|| AppError::NotFound(format!("Proposal {item_id}")))?;
-    let subject = Subject::load(store, who, &item).await?;
+    let subject = Subject::load(store, who, &item, ip).await?;
     let state = FlowState::parse(&item.state);
     let a = actor_for(who, subject.scope(), subject.patch_officer_id(), Some(item.proposer_id));
-    if !item_moves(who, a, &item).contains(&d.action) {
+    if !item_moves(a, &item).contains(&d.action) {
         return Err(refuse(item.flow, state, d.action, a));
     }
     let to = workflow::next(item.flow, state, d.action, a).map_err(|r| AppError::Forbidden(r.message(item.flow, state, d.action)))?;
@@ -609,7 +656,7 @@ async fn completion_effect(store: &dyn Store, subject: &Subject, item: &Workflow
 pub async fn approvals(store: &dyn Store, who: &Principal) -> Result<Vec<WorkflowView>, AppError> {
     let area = searchable_area(who)?;
     let today = today();
-    let mut items = store.open_items(area).await?;
+    let mut items: Vec<WorkflowView> = store.open_items(area, who.user_id).await?.into_iter().filter_map(|item| list_item(who, item)).collect();
     if matches!(who.role, crate::domain::Role::Legal | crate::domain::Role::AsbOfficer) {
         items.retain(|w| w.flow == Flow::Escalation && workflow::EscalationPurpose::target_role(&w.outcome) == Some(who.role));
     }
@@ -635,18 +682,18 @@ pub async fn reviews_due(store: &dyn Store, who: &Principal) -> Result<Vec<Tenan
 
 /// Records the day the notice of extension was served.
 pub async fn record_notice(store: &dyn Store, who: &Principal, reference: &str, version: i64, served_on: &str, ip: &str) -> Result<ReviewPanel, AppError> {
-    let rec = load_review(store, who, reference).await?;
+    let rec = load_review(store, who, reference, ip).await?;
     if rec.tenure != Tenure::ExtendedIntroductory {
         return Err(AppError::Invalid("A notice of extension is recorded once the extension is approved.".into()));
     }
     if !(who.acts_for(rec.scope.owner_id) || (who.role == crate::domain::Role::TeamLeader && who.area_team_id == Some(rec.scope.area_team_id))) {
         return Err(AppError::Forbidden("Only the tenancy's officer or their Team Leader can record the notice.".into()));
     }
-    let served: NaiveDate = served_on.trim().parse().map_err(|_| AppError::Invalid(format!("{served_on:?} is not a date (YYYY-MM-DD).")))?;
+    let served = clock::input_date(served_on, &format!("{:?} is not a date (YYYY-MM-DD).", served_on.trim())).map_err(AppError::Invalid)?;
     if served > today() {
         return Err(AppError::Invalid("The notice cannot be served in the future.".into()));
     }
     store.record_notice_served(rec.tenancy_id, version, &served.to_string(), who.user_id).await?;
     audit(store, who, ip, "record_extension_notice", "tenancy", Some(rec.tenancy_id), Ok(()), served.to_string()).await?;
-    review_panel(store, who, &rec.reference).await
+    review_panel(store, who, &rec.reference, ip).await
 }

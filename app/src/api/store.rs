@@ -68,7 +68,7 @@ pub struct WorkLists {
     pub reviews_due: (i64, i64),
     pub proposals_waiting: i64,
     /// Open items waiting for one of the owners: their proposals sent back, hand-backs to their patch.
-    pub waiting: Vec<WorkflowView>,
+    pub waiting: Vec<ListedItem>,
     pub covers: Vec<CoverView>,
     pub referrals: Vec<ReferralListed>,
 }
@@ -80,6 +80,15 @@ pub struct Caseload {
     pub introductory_total: i64,
     pub arrears_total: i64,
     pub cases: Vec<(CaseRow, RecordScope)>,
+}
+
+/// A workflow item in a list, with what the access rule needs: its tenancy's or case's scope
+/// (grants for the viewer) and the Community HMO of its patch (whom a hand-back waits on).
+#[derive(Clone, Debug)]
+pub struct ListedItem {
+    pub view: WorkflowView,
+    pub scope: RecordScope,
+    pub patch_officer_id: Option<i64>,
 }
 
 /// One line of the append-only audit log.
@@ -211,8 +220,9 @@ pub trait Store: Send + Sync + 'static {
     /// Decides an open item and applies its effect; a stale item version is a Conflict.
     async fn decide(&self, decision: Decision, today: &str) -> Result<(), AppError>;
     async fn record_notice_served(&self, tenancy_id: i64, version: i64, served_on: &str, by: i64) -> Result<(), AppError>;
-    /// Open items (proposed or sent back) for an area team (None: every area).
-    async fn open_items(&self, area_team_id: Option<i64>) -> Result<Vec<WorkflowView>, AppError>;
+    /// Open items (proposed or sent back) for an area team (None: every area), each with its
+    /// subject's scope (grants for `viewer_id`).
+    async fn open_items(&self, area_team_id: Option<i64>, viewer_id: i64) -> Result<Vec<ListedItem>, AppError>;
     async fn workflow_item(&self, id: i64) -> Result<Option<(WorkflowView, i64, i64, i64)>, AppError>;
     /// Applies approved changes whose effective date has come; returns how many.
     async fn apply_due_changes(&self, today: &str) -> Result<u64, AppError>;
@@ -227,8 +237,8 @@ pub trait Store: Send + Sync + 'static {
     async fn plan_action_case(&self, action_id: i64) -> Result<Option<String>, AppError>;
     /// Records the plan's agreement and next review (the case's clock); stale case versions conflict.
     async fn set_plan(&self, case_id: i64, version: i64, agreed_on: &str, next_review_on: &str) -> Result<(), AppError>;
-    /// Cases with a Sustainable Tenancy HMO owner in an area, with their plan's state.
-    async fn plans(&self, area_team_id: i64, today: &str) -> Result<Vec<PlanRow>, AppError>;
+    /// Cases with a Sustainable Tenancy HMO owner in an area, with their plan's state and scope.
+    async fn plans(&self, area_team_id: i64, today: &str) -> Result<Vec<(PlanRow, RecordScope)>, AppError>;
 
     /// Stores a cover period; one that overlaps another for the same officer is a Conflict.
     async fn create_cover(&self, cover: NewCover) -> Result<i64, AppError>;

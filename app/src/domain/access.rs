@@ -37,6 +37,36 @@ pub struct RecordScope {
     pub restricted: bool,
     /// The user is named on the record's access list.
     pub granted: bool,
+    /// An open step on the record waits for the user: an escalation sent to their team, a
+    /// hand-back to their patch (`workflow::waits_on`). They may open it while the step is open,
+    /// or they could never conclude it.
+    pub duty: bool,
+}
+
+/// How a list shows a record the user may or may not open.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Listing {
+    /// The user may not open it: the list leaves it out.
+    Hidden,
+    /// Need-to-know: listed by reference only, with [`RESTRICTED_ABOUT`] in place of who and what
+    /// it concerns; opening it (which is audited) shows the rest.
+    Restricted,
+    /// Listed in full.
+    Full,
+}
+
+/// What a list shows of a restricted record the user may open.
+pub const RESTRICTED_ABOUT: &str = "Restricted: open it to see who it concerns";
+
+/// The one rule for every list (queues, caseloads, plans, a tenancy's cases): the record's own
+/// rule, [`can_view_record`], decides whether it is listed at all, and a list never says who or
+/// what a restricted record concerns, to anyone.
+pub fn listing(who: &Principal, record: &RecordScope) -> Listing {
+    match can_view_record(who, record) {
+        Err(_) => Listing::Hidden,
+        Ok(()) if record.restricted => Listing::Restricted,
+        Ok(()) => Listing::Full,
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -91,7 +121,8 @@ pub fn can_use_housing_records(who: &Principal) -> Result<(), Denial> {
 ///
 /// - partner users and administrators: never (partners see only referrals shared with their agency);
 /// - restricted records: the owner (or whoever covers for them today), the owning area's Team Leader,
-///   and people named on the record;
+///   people named on the record, and those an open step on it waits for (an escalation's team, a
+///   hand-back's Community HMO);
 /// - otherwise: Team Leaders and HMOs within their own area team, anyone for a record they own,
 ///   and the council-wide specialist teams (ASB / Community Safety Hub, Legal).
 pub fn can_view_record(who: &Principal, record: &RecordScope) -> Result<(), Denial> {
@@ -100,9 +131,9 @@ pub fn can_view_record(who: &Principal, record: &RecordScope) -> Result<(), Deni
     let same_area = who.area_team_id == Some(record.area_team_id);
     if record.restricted {
         let team_leader = who.role == Role::TeamLeader && same_area;
-        return if owns || team_leader || record.granted { Ok(()) } else { Err(Denial::NeedToKnow) };
+        return if owns || team_leader || record.granted || record.duty { Ok(()) } else { Err(Denial::NeedToKnow) };
     }
-    if owns || record.granted || same_area || council_wide(who.role) {
+    if owns || record.granted || record.duty || same_area || council_wide(who.role) {
         Ok(())
     } else {
         Err(Denial::OtherArea)
@@ -202,31 +233,41 @@ mod tests {
                 for owns in [true, false] {
                     for restricted in [true, false] {
                         for granted in [true, false] {
-                            let who = user(7, role, Some(1));
-                            let rec = RecordScope {
-                                area_team_id: if same_area { 1 } else { 2 },
-                                owner_id: Some(if owns { 7 } else { 99 }),
-                                restricted,
-                                granted,
-                            };
-                            let got = can_view_record(&who, &rec);
-                            let expected = if matches!(role, Role::Partner | Role::Admin) {
-                                Err(Denial::WrongRole)
-                            } else if restricted {
-                                if owns || granted || (role == Role::TeamLeader && same_area) { Ok(()) } else { Err(Denial::NeedToKnow) }
-                            } else if owns || granted || same_area || matches!(role, Role::AsbOfficer | Role::Legal) {
-                                Ok(())
-                            } else {
-                                Err(Denial::OtherArea)
-                            };
-                            assert_eq!(got, expected, "{role:?} same_area={same_area} owns={owns} restricted={restricted} granted={granted}");
-                            checked += 1;
+                            for duty in [true, false] {
+                                let who = user(7, role, Some(1));
+                                let rec = RecordScope {
+                                    area_team_id: if same_area { 1 } else { 2 },
+                                    owner_id: Some(if owns { 7 } else { 99 }),
+                                    restricted,
+                                    granted,
+                                    duty,
+                                };
+                                let got = can_view_record(&who, &rec);
+                                let expected = if matches!(role, Role::Partner | Role::Admin) {
+                                    Err(Denial::WrongRole)
+                                } else if restricted {
+                                    if owns || granted || duty || (role == Role::TeamLeader && same_area) { Ok(()) } else { Err(Denial::NeedToKnow) }
+                                } else if owns || granted || duty || same_area || matches!(role, Role::AsbOfficer | Role::Legal) {
+                                    Ok(())
+                                } else {
+                                    Err(Denial::OtherArea)
+                                };
+                                assert_eq!(got, expected, "{role:?} same_area={same_area} owns={owns} restricted={restricted} granted={granted} duty={duty}");
+                                let listed = listing(&who, &rec);
+                                let expected_listing = match expected {
+                                    Err(_) => Listing::Hidden,
+                                    Ok(()) if restricted => Listing::Restricted,
+                                    Ok(()) => Listing::Full,
+                                };
+                                assert_eq!(listed, expected_listing, "lists follow the record's rule: {role:?} restricted={restricted}");
+                                checked += 1;
+                            }
                         }
                     }
                 }
             }
         }
-        assert_eq!(checked, Role::ALL.len() * 16);
+        assert_eq!(checked, Role::ALL.len() * 32);
     }
 
     #[test]
@@ -243,7 +284,7 @@ mod tests {
     #[test]
     fn cover_officer_acts_for_the_absent_owner_only() {
         let mut cover = user(7, Role::CommunityHmo, Some(2));
-        let rec = RecordScope { area_team_id: 1, owner_id: Some(9), restricted: true, granted: false };
+        let rec = RecordScope { area_team_id: 1, owner_id: Some(9), restricted: true, granted: false, duty: false };
         assert_eq!(can_view_record(&cover, &rec), Err(Denial::NeedToKnow));
         cover.covering = vec![9];
         assert_eq!(can_view_record(&cover, &rec), Ok(()));
@@ -255,7 +296,7 @@ mod tests {
     #[test]
     fn restricted_records_exclude_the_other_area_team_leader() {
         let tl_other = user(5, Role::TeamLeader, Some(2));
-        let rec = RecordScope { area_team_id: 1, owner_id: Some(9), restricted: true, granted: false };
+        let rec = RecordScope { area_team_id: 1, owner_id: Some(9), restricted: true, granted: false, duty: false };
         assert_eq!(can_view_record(&tl_other, &rec), Err(Denial::NeedToKnow));
     }
 }

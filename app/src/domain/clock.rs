@@ -26,6 +26,24 @@ use chrono::{
 };
 use serde::{Deserialize, Serialize};
 
+/// The years of the dates Hearth accepts from a form or a request. Every tenancy, notice, review,
+/// cover and plan falls well inside them, and date arithmetic on them (a working day added, a
+/// trial extended) never nears the edge of the calendar, where chrono would panic.
+pub const ACCEPTED_YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
+
+/// Reads a date sent by a person or a system: `YYYY-MM-DD` with a four-digit year in
+/// [`ACCEPTED_YEARS`]. `not_a_date` is the caller's own words for the first problem; a date out of
+/// range is explained by this function.
+pub fn input_date(value: &str, not_a_date: &str) -> Result<NaiveDate, String> {
+    let v = value.trim();
+    let shaped = v.len() == 10 && v.as_bytes()[4] == b'-' && v.as_bytes()[7] == b'-' && v.as_bytes()[..4].iter().all(u8::is_ascii_digit);
+    let date = shaped.then(|| NaiveDate::parse_from_str(v, "%Y-%m-%d").ok()).flatten().ok_or_else(|| not_a_date.to_string())?;
+    if !ACCEPTED_YEARS.contains(&date.year()) {
+        return Err(format!("{v} is outside the dates Hearth accepts ({}-01-01 to {}-12-31).", ACCEPTED_YEARS.start(), ACCEPTED_YEARS.end()));
+    }
+    Ok(date)
+}
+
 /// The embedded England & Wales bank holidays, 2018–2030 (GOV.UK data to 2028, computed
 /// and provisional for 2029–2030). Columns: `date,weekday,name,substitute_day,source`.
 pub const BANK_HOLIDAYS_ENGLAND_WALES_CSV: &str = include_str!("bank_holidays_england_wales.csv");
@@ -729,6 +747,21 @@ pub fn extension_notice_last_day(trial_end: NaiveDate) -> NaiveDate {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn input_dates_are_iso_with_four_digit_years_from_1900_to_2200() {
+        use super::input_date;
+        let ok = |s: &str| input_date(s, "bad").unwrap().to_string();
+        assert_eq!(ok("2026-12-06"), "2026-12-06");
+        assert_eq!(ok(" 1900-01-01 "), "1900-01-01");
+        assert_eq!(ok("2200-12-31"), "2200-12-31");
+        for bad in ["+262142-12-31", "262142-12-31", "-0001-01-01", "2026-2-1", "06/12/2026", "2026-02-30", "", "2026-12-06T00:00", "20a6-12-06"] {
+            assert_eq!(input_date(bad, "bad"), Err("bad".to_string()), "{bad}");
+        }
+        for far in ["1899-12-31", "2201-01-01", "0001-01-01", "9999-12-31"] {
+            assert!(input_date(far, "bad").unwrap_err().contains("outside the dates Hearth accepts"), "{far}");
+        }
+    }
+
     #[test]
     fn lists_sort_most_urgent_first() {
         use super::{ClockStatus::*, urgency};

@@ -68,8 +68,8 @@ pub fn check(absent: CoverParty, cover: CoverParty, area: i64, starts_on: &str, 
     if cover.area_team_id != Some(area) {
         return Err("Choose a cover officer from your own area team.".into());
     }
-    let start: NaiveDate = starts_on.trim().parse().map_err(|_| "Give the first day of cover as a date (YYYY-MM-DD).".to_string())?;
-    let end: NaiveDate = ends_on.trim().parse().map_err(|_| "Give the last day of cover as a date (YYYY-MM-DD).".to_string())?;
+    let start = super::clock::input_date(starts_on, "Give the first day of cover as a date (YYYY-MM-DD).")?;
+    let end = super::clock::input_date(ends_on, "Give the last day of cover as a date (YYYY-MM-DD).")?;
     if end < start {
         return Err("The last day of cover is before the first.".into());
     }

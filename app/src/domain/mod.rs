@@ -7,6 +7,7 @@ pub mod money;
 pub mod occupancy;
 pub mod access;
 pub mod search;
+pub mod signin;
 pub mod sustain;
 pub mod tsm;
 pub mod feedback;

@@ -316,7 +316,7 @@ pub fn reason_given(r: &ReferralScope, reason: &str) -> bool {
 
 /// What a list shows of who a restricted referral concerns: nothing. The name and address are
 /// shown only on the referral itself, once the viewer has said why (and the view is audited).
-pub const RESTRICTED_ABOUT: &str = "Restricted: open it to see who it concerns";
+pub use super::access::RESTRICTED_ABOUT;
 
 /// How long an agency's decline or closure stays on the referring officer's *My work*.
 pub const ENDED_SHOWN_DAYS: i64 = 14;
@@ -378,8 +378,8 @@ pub fn validate(form: &ReferralForm, today: NaiveDate) -> Result<(LawfulBasis, O
     match form.basis {
         None => problems.push("Choose the lawful basis for sharing.".into()),
         Some(LawfulBasis::Consent) => {
-            match form.consent_given_on.trim().parse::<NaiveDate>() {
-                Err(_) => problems.push("Give the date consent was given (YYYY-MM-DD).".into()),
+            match super::clock::input_date(&form.consent_given_on, "Give the date consent was given (YYYY-MM-DD).") {
+                Err(e) => problems.push(e),
                 Ok(d) if d > today => problems.push("Consent cannot be dated in the future.".into()),
                 Ok(d) if (today - d).num_days() > 365 => problems.push("Consent is more than a year old: ask again before sharing.".into()),
                 Ok(d) => consent_on = Some(d),
@@ -432,7 +432,7 @@ mod tests {
     }
 
     fn scope(agency: i64, status: ReferralStatus, area: i64, referrer: i64, restricted: bool, granted: bool) -> ReferralScope {
-        ReferralScope { agency_id: agency, status, record: RecordScope { area_team_id: area, owner_id: Some(referrer), restricted, granted } }
+        ReferralScope { agency_id: agency, status, record: RecordScope { area_team_id: area, owner_id: Some(referrer), restricted, granted, duty: false } }
     }
 
     #[test]

@@ -99,7 +99,7 @@ pub fn check_action(a: &NewAction<'_>, today: NaiveDate) -> Result<(ActionOwner,
     if owner != ActionOwner::Tenant {
         need(a.owner_name, 2, 200, "who carries out the action (a name or agency)")?;
     }
-    let due: NaiveDate = a.due_on.trim().parse().map_err(|_| format!("{:?} is not a date: give the due date as YYYY-MM-DD.", a.due_on.trim()))?;
+    let due = super::clock::input_date(a.due_on, &format!("{:?} is not a date: give the due date as YYYY-MM-DD.", a.due_on.trim()))?;
     if due < today {
         return Err(format!("The due date {due} has already passed; choose today or later."));
     }
@@ -111,11 +111,11 @@ pub fn check_action(a: &NewAction<'_>, today: NaiveDate) -> Result<(ActionOwner,
 
 /// Checks the plan's agreement and next review dates.
 pub fn check_plan_dates(agreed_on: &str, next_review_on: &str, today: NaiveDate) -> Result<(NaiveDate, NaiveDate), String> {
-    let agreed: NaiveDate = agreed_on.trim().parse().map_err(|_| "Give the date the plan was agreed with the tenant (YYYY-MM-DD).".to_string())?;
+    let agreed = super::clock::input_date(agreed_on, "Give the date the plan was agreed with the tenant (YYYY-MM-DD).")?;
     if agreed > today {
         return Err("The plan cannot be agreed in the future.".into());
     }
-    let review: NaiveDate = next_review_on.trim().parse().map_err(|_| "Give the date of the next review (YYYY-MM-DD).".to_string())?;
+    let review = super::clock::input_date(next_review_on, "Give the date of the next review (YYYY-MM-DD).")?;
     if review <= today {
         return Err("The next review must be after today.".into());
     }

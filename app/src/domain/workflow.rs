@@ -280,6 +280,19 @@ impl EscalationPurpose {
     }
 }
 
+/// The moves `a` may make on one item (`outcome` is the item's stored outcome): the table, with an
+/// escalation concluded only by the team it was sent to.
+pub fn item_moves(flow: Flow, state: Option<FlowState>, outcome: &str, a: Actor) -> Vec<Move> {
+    available(flow, state, a).into_iter().filter(|m| flow != Flow::Escalation || *m != Move::Acknowledge || EscalationPurpose::target_role(outcome) == Some(a.role)).collect()
+}
+
+/// Does an open item wait for `a` to take it on: an escalation sent to their team, a hand-back to
+/// their patch? Such a person may open the record while the item is open (`access::RecordScope::duty`),
+/// need-to-know or not, or nobody could ever conclude it.
+pub fn waits_on(flow: Flow, state: Option<FlowState>, outcome: &str, a: Actor) -> bool {
+    item_moves(flow, state, outcome, a).contains(&Move::Acknowledge)
+}
+
 /// Whether an introductory tenancy may be extended: once only, and only with a reason.
 pub fn may_extend(tenure: super::Tenure, reason: Option<&str>) -> Result<(), &'static str> {
     match tenure {
@@ -444,5 +457,26 @@ mod tests {
         assert!(may_extend(Tenure::Introductory, Some("because")).is_err());
         assert!(may_extend(Tenure::ExtendedIntroductory, Some("arrears")).unwrap_err().contains("already been extended"));
         assert!(may_extend(Tenure::Secure, Some("arrears")).is_err());
+    }
+
+    /// Escalations wait on the team they were sent to, hand-backs on the patch's Community HMO; nobody
+    /// else gains sight of a record from an open item.
+    #[test]
+    fn open_items_wait_on_the_team_or_officer_who_must_take_them_on() {
+        let a = |role, patch_officer| Actor { role, owns: false, proposed: false, same_area: false, patch_officer };
+        let open = Some(FlowState::Proposed);
+        assert!(waits_on(Flow::Escalation, open, "legal", a(Role::Legal, false)));
+        assert!(!waits_on(Flow::Escalation, open, "legal", a(Role::AsbOfficer, false)));
+        assert!(waits_on(Flow::Escalation, open, "hub", a(Role::AsbOfficer, false)));
+        assert!(!waits_on(Flow::Escalation, open, "hub", a(Role::Legal, false)));
+        assert!(!waits_on(Flow::Escalation, Some(FlowState::Completed), "legal", a(Role::Legal, false)));
+        assert!(waits_on(Flow::HandBack, open, "community_hmo", a(Role::CommunityHmo, true)));
+        assert!(!waits_on(Flow::HandBack, open, "community_hmo", a(Role::CommunityHmo, false)));
+        assert!(!waits_on(Flow::HandBack, Some(FlowState::SentBack), "community_hmo", a(Role::CommunityHmo, true)));
+        for role in Role::ALL {
+            assert!(!waits_on(Flow::ReferralToSustainable, open, "sustainable_hmo", a(*role, true)), "{role:?}");
+            assert!(!waits_on(Flow::IntroductoryReview, open, "make_secure", a(*role, true)), "{role:?}");
+        }
+        assert_eq!(item_moves(Flow::Escalation, open, "hub", a(Role::Legal, false)), vec![]);
     }
 }

@@ -8,9 +8,10 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let query = use_query_map();
-    let error = move || query.read().get("error");
+    // Only the sign-in problems' own words: a link cannot write into the error box.
+    let error = move || query.read().get("error").and_then(|c| crate::domain::signin::SignInProblem::parse(&c)).map(|p| p.message());
     let username = move || query.read().get("username").unwrap_or_default();
-    let next = move || query.read().get("next").filter(|n| n.starts_with('/') && !n.starts_with("//")).unwrap_or_else(|| "/".into());
+    let next = move || crate::domain::signin::safe_next(&query.read().get("next").unwrap_or_default());
     view! {
         <Title text="Sign in" />
         <main id="main" class="container narrow sign-in">

@@ -138,8 +138,8 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<
 /// The introductory review of a tenancy: dates, clock, proposals and the moves the caller may make.
 #[utoipa::path(get, path = "/api/v1/tenancies/{reference}/review", tag = "transfers", params(("reference" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = ReviewPanel), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn review(State(state): State<AppState>, SignedIn(who): SignedIn, Path(reference): Path<String>) -> Response {
-    reply(service::review_panel(&*state.store, &who, &reference).await)
+pub async fn review(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, Path(reference): Path<String>) -> Response {
+    reply(service::review_panel(&*state.store, &who, &reference, &meta.ip).await)
 }
 
 /// The Introductory HMO proposes the review's outcome (make secure, extend, seek possession).
@@ -235,7 +235,7 @@ pub struct WorkingDayCount {
 
 fn parse_date(field: &str, value: Option<&str>) -> Result<chrono::NaiveDate, AppError> {
     let value = value.ok_or_else(|| AppError::Invalid(format!("Give {field} as a date, YYYY-MM-DD.")))?;
-    chrono::NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").map_err(|_| AppError::Invalid(format!("{field}={value:?} is not a date in the form YYYY-MM-DD.")))
+    app::domain::clock::input_date(value, &format!("{field}={value:?} is not a date in the form YYYY-MM-DD.")).map_err(AppError::Invalid)
 }
 
 /// The council's working-day calendar (England and Wales bank holidays plus any the council

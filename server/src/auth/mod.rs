@@ -65,20 +65,32 @@ pub async fn load_principal(db: &Db, user_id: i64) -> Option<Principal> {
     })
 }
 
-/// The client's address: the socket peer (Hearth expects to be reached directly or
-/// through a proxy that overwrites X-Forwarded-For when `HEARTH_TRUST_PROXY=1`).
-pub fn client_ip(req: &Request, trust_proxy: bool) -> String {
-    if trust_proxy {
-        if let Some(ip) = req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok()).and_then(|v| v.split(',').next()) {
-            return ip.trim().to_string();
-        }
+/// The client's address. With no trusted proxy (`Config::trusted_proxies` 0), the socket's peer.
+/// Behind `n` trusted proxies, the `n`th X-Forwarded-For entry from the right: each proxy appends
+/// the address it was reached from, so that entry was written by the outermost trusted proxy and
+/// everything left of it by the client, who can write anything there. A missing or unreadable
+/// entry falls back to the socket's peer.
+pub fn client_ip(req: &Request, trusted_proxies: usize) -> String {
+    let socket = || req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_else(|| "unknown".into());
+    if trusted_proxies == 0 {
+        return socket();
     }
-    req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_else(|| "unknown".into())
+    let values: Vec<&str> = req.headers().get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect();
+    forwarded_client(&values, trusted_proxies).unwrap_or_else(socket)
+}
+
+/// The client's address from X-Forwarded-For header lines (in order) behind `hops` trusted
+/// proxies: the `hops`th entry from the right, if it is an IP address.
+pub fn forwarded_client(values: &[&str], hops: usize) -> Option<String> {
+    let entries: Vec<&str> = values.iter().flat_map(|v| v.split(',')).map(str::trim).filter(|e| !e.is_empty()).collect();
+    let entry = *entries.get(entries.len().checked_sub(hops)?)?;
+    entry.parse::<std::net::IpAddr>().ok().map(|ip| ip.to_string())
 }
 
 /// The origin the request came to, for absolute links (`domain::feedback::request_origin`):
 /// the Host header (or the URI's authority), https only when a trusted proxy says so.
 pub fn request_origin(req: &Request, trust_proxy: bool) -> String {
+    // With several proxies, the proto each set is joined; the one nearest Hearth is last.
     let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
     let host = header("host").or_else(|| req.uri().authority().map(|a| a.as_str()));
     app::domain::feedback::request_origin(host, header("x-forwarded-proto"), trust_proxy).unwrap_or_default()
@@ -90,8 +102,8 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 
 /// Resolves who is calling (session cookie or bearer token) into request extensions.
 pub async fn resolve_principal(State(state): State<AppState>, session: Session, mut req: Request, next: Next) -> Response {
-    let ip = client_ip(&req, state.config.trust_proxy);
-    let origin = request_origin(&req, state.config.trust_proxy);
+    let ip = client_ip(&req, state.config.trusted_proxies);
+    let origin = request_origin(&req, state.config.trust_proxy());
     req.extensions_mut().insert(RequestMeta { ip, origin });
     let principal = if let Some(token) = bearer(req.headers()) {
         match tokens::principal_for_token(&state.db, token).await {
@@ -113,15 +125,25 @@ pub async fn resolve_principal(State(state): State<AppState>, session: Session, 
 }
 
 /// Page requests from someone not signed in go to the sign-in page, remembering where they were going.
+/// Paths are decided in their canonical form only (`domain::signin`): any other spelling is first
+/// sent to it, so `/./admin` cannot pass as a file.
 pub async fn require_sign_in_for_pages(req: Request, next: Next) -> Response {
+    use app::domain::signin::{canonical_path, is_public_path};
     let path = req.uri().path();
-    let public = path == "/sign-in"
-        || path.starts_with("/auth/")
-        || path.starts_with("/feedback/")
-        || path.starts_with("/api/")
-        || path.starts_with("/fn/")
-        || path.starts_with("/pkg/")
-        || path.contains('.');
+    if let Some(canonical) = canonical_path(path) {
+        if matches!(*req.method(), Method::GET | Method::HEAD) {
+            let to = match req.uri().query() {
+                Some(q) => format!("{canonical}?{q}"),
+                None => canonical,
+            };
+            return match axum::http::HeaderValue::from_str(&to) {
+                Ok(v) => (StatusCode::PERMANENT_REDIRECT, [(header::LOCATION, v)]).into_response(),
+                Err(_) => crate::api::error_response(StatusCode::BAD_REQUEST, "invalid", "The address is not valid."),
+            };
+        }
+        return crate::api::error_response(StatusCode::NOT_FOUND, "not_found", "No such address: use its plain form, without `.` or `..` segments.");
+    }
+    let public = is_public_path(path);
     if req.method() == Method::GET && !public && req.extensions().get::<Principal>().is_none() {
         let next_path = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
         return Redirect::to(&format!("/sign-in?next={}", signin::form_encode(next_path))).into_response();
@@ -184,6 +206,21 @@ mod tests {
             h.insert(*k, HeaderValue::from_str(v).unwrap());
         }
         h
+    }
+
+    /// A client behind a proxy that appends to X-Forwarded-For (nginx's `$proxy_add_x_forwarded_for`,
+    /// the default of common proxies) can write any entries it likes to the left of the proxy's:
+    /// only the entry the trusted proxy added is believed.
+    #[test]
+    fn forwarded_addresses_are_read_from_the_trusted_proxys_end() {
+        assert_eq!(forwarded_client(&["203.0.113.9"], 1).as_deref(), Some("203.0.113.9"));
+        assert_eq!(forwarded_client(&["6.6.6.6, 203.0.113.9"], 1).as_deref(), Some("203.0.113.9"), "a forged leftmost entry is ignored");
+        assert_eq!(forwarded_client(&["6.6.6.6", "203.0.113.9"], 1).as_deref(), Some("203.0.113.9"), "several header lines, in order");
+        assert_eq!(forwarded_client(&["6.6.6.6, 203.0.113.9, 10.0.0.2"], 2).as_deref(), Some("203.0.113.9"), "two trusted hops");
+        assert_eq!(forwarded_client(&["203.0.113.9"], 2), None, "fewer entries than trusted hops: not believed");
+        assert_eq!(forwarded_client(&["6.6.6.6, not-an-address"], 1), None, "garbage is not an address");
+        assert_eq!(forwarded_client(&[], 1), None);
+        assert_eq!(forwarded_client(&["2001:db8::1"], 1).as_deref(), Some("2001:db8::1"));
     }
 
     #[test]

@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 use sqlx::{Any, Row};
 use tower_sessions::Session;
 
+use app::domain::signin::{SignInProblem, safe_next};
+
 use super::password::{dummy_hash, verify_password};
 use super::{SESSION_USER_KEY, tokens};
 use crate::state::AppState;
@@ -50,19 +52,19 @@ pub fn form_encode(s: &str) -> String {
     out
 }
 
-/// Only local paths: never an open redirect.
-fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") { next } else { "/" }
-}
 
 /// Checks the credentials (rate-limited, constant work for unknown users) and audits the attempt.
 pub async fn authenticate(state: &AppState, ip: &str, username: &str, password: &str) -> Result<i64, AppError> {
+    let refuse = |p: SignInProblem| match p {
+        SignInProblem::RateLimited => AppError::RateLimited,
+        p => AppError::Invalid(p.message().into()),
+    };
     let username = username.trim();
     if username.is_empty() || password.is_empty() {
-        return Err(AppError::Invalid("Enter your username and password.".into()));
+        return Err(refuse(SignInProblem::Missing));
     }
     if username.len() > 100 || password.len() > 1000 {
-        return Err(AppError::Invalid("The username or password is too long.".into()));
+        return Err(refuse(SignInProblem::TooLong));
     }
     let audit = |outcome: &str, user_id: Option<i64>| AuditEntry {
         user_id,
@@ -96,28 +98,31 @@ pub async fn authenticate(state: &AppState, ip: &str, username: &str, password: 
         }
         _ => {
             state.store.audit(audit("denied:bad_credentials", id)).await?;
-            Err(AppError::Invalid("The username or password is not right. Check them and try again.".into()))
+            Err(refuse(SignInProblem::BadCredentials))
         }
     }
 }
 
+/// The sign-in problem an error from [`authenticate`] stands for (the page shows only these).
+fn problem(e: &AppError) -> SignInProblem {
+    match e {
+        AppError::RateLimited => SignInProblem::RateLimited,
+        AppError::Invalid(m) => SignInProblem::ALL.into_iter().find(|p| p.message() == m).unwrap_or(SignInProblem::BadCredentials),
+        _ => SignInProblem::Unavailable,
+    }
+}
+
 pub async fn sign_in(State(state): State<AppState>, Extension(meta): Extension<RequestMeta>, session: Session, Form(form): Form<SignInForm>) -> Response {
-    let next = safe_next(&form.next).to_string();
+    let next = safe_next(&form.next);
     match authenticate(&state, &meta.ip, &form.username, &form.password).await {
         Ok(user_id) => {
             // A new session id at every sign-in (no session fixation).
             if session.cycle_id().await.is_err() || session.insert(SESSION_USER_KEY, user_id).await.is_err() {
-                return Redirect::to("/sign-in?error=Could%20not%20start%20your%20session.%20Try%20again.").into_response();
+                return Redirect::to(&format!("/sign-in?error={}", SignInProblem::Session.code())).into_response();
             }
             Redirect::to(&next).into_response()
         }
-        Err(e) => Redirect::to(&format!(
-            "/sign-in?error={}&username={}&next={}",
-            form_encode(&e.to_string()),
-            form_encode(form.username.trim()),
-            form_encode(&next)
-        ))
-        .into_response(),
+        Err(e) => Redirect::to(&format!("/sign-in?error={}&username={}&next={}", problem(&e).code(), form_encode(form.username.trim()), form_encode(&next))).into_response(),
     }
 }
 
@@ -146,14 +151,6 @@ pub async fn api_token(State(state): State<AppState>, Extension(meta): Extension
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn next_is_always_local() {
-        assert_eq!(safe_next("/tenancies/TEN1"), "/tenancies/TEN1");
-        assert_eq!(safe_next("//evil.example"), "/");
-        assert_eq!(safe_next("https://evil.example"), "/");
-        assert_eq!(safe_next("/\\evil"), "/");
-    }
 
     #[test]
     fn form_encoding() {

@@ -106,7 +106,12 @@ pub async fn audit_trail(db: &Db, subject_type: &str, reference: &str) -> Result
         return Ok(None);
     };
     let id = i(&row, "id");
-    let rows = sqlx::query::<Any>("SELECT at, username, action, outcome, reason, detail FROM audit_log WHERE subject_type = $1 AND subject_id = $2 ORDER BY id")
+    // The record's own rows, and those of the proposals, escalations and decisions about it
+    // (audited against their workflow item).
+    let rows = sqlx::query::<Any>(
+        "SELECT at, username, action, outcome, reason, detail FROM audit_log WHERE (subject_type = $1 AND subject_id = $2) \
+           OR (subject_type = 'workflow_item' AND subject_id IN (SELECT w.id FROM workflow_items w WHERE w.subject_type = $1 AND w.subject_id = $2)) ORDER BY id",
+    )
         .bind(subject_type.to_string())
         .bind(id)
         .fetch_all(&db.pool)

@@ -128,7 +128,7 @@ pub async fn case_record(db: &Db, reference: &str, viewer_id: i64) -> Result<Opt
     };
     Ok(Some(CaseRecord {
         id,
-        scope: RecordScope { area_team_id: i(&c, "area_team_id"), owner_id: oi(&c, "owner_id"), restricted, granted: i(&c, "granted") != 0 },
+        scope: RecordScope { area_team_id: i(&c, "area_team_id"), owner_id: oi(&c, "owner_id"), restricted, granted: i(&c, "granted") != 0, duty: false },
         version: i(&c, "version"),
         patch_officer_id: oi(&c, "patch_officer_id"),
         detail,
@@ -222,9 +222,9 @@ pub async fn set_plan(db: &Db, case_id: i64, version: i64, agreed_on: &str, next
     Ok(())
 }
 
-pub async fn plans(db: &Db, area_team_id: i64, today: &str) -> Result<Vec<PlanRow>, AppError> {
+pub async fn plans(db: &Db, area_team_id: i64, today: &str) -> Result<Vec<(PlanRow, RecordScope)>, AppError> {
     let rows = sqlx::query::<Any>(
-        "SELECT c.reference, c.title, c.plan_agreed_on, c.next_review_on, c.due_at, u.display_name AS owner, \
+        "SELECT c.reference, c.title, c.restricted, c.area_team_id, c.owner_id, c.plan_agreed_on, c.next_review_on, c.due_at, u.display_name AS owner, \
            (SELECT COUNT(*) FROM plan_actions a WHERE a.case_id = c.id AND a.status = 'open') AS open_actions, \
            (SELECT COUNT(*) FROM plan_actions a WHERE a.case_id = c.id AND a.status = 'open' AND a.due_on < $2) AS overdue_actions \
          FROM cases c JOIN users u ON u.id = c.owner_id \
@@ -238,16 +238,21 @@ pub async fn plans(db: &Db, area_team_id: i64, today: &str) -> Result<Vec<PlanRo
     .map_err(internal)?;
     Ok(rows
         .iter()
-        .map(|r| PlanRow {
-            case_reference: s(r, "reference"),
-            title: s(r, "title"),
-            owner: s(r, "owner"),
-            plan_agreed_on: os(r, "plan_agreed_on"),
-            next_review_on: os(r, "next_review_on"),
-            due_at: os(r, "due_at"),
-            clock: None,
-            open_actions: i(r, "open_actions"),
-            overdue_actions: i(r, "overdue_actions"),
+        .map(|r| {
+            let restricted = i(r, "restricted") != 0;
+            let row = PlanRow {
+                case_reference: s(r, "reference"),
+                title: s(r, "title"),
+                owner: s(r, "owner"),
+                plan_agreed_on: os(r, "plan_agreed_on"),
+                next_review_on: os(r, "next_review_on"),
+                due_at: os(r, "due_at"),
+                clock: None,
+                open_actions: i(r, "open_actions"),
+                overdue_actions: i(r, "overdue_actions"),
+                restricted,
+            };
+            (row, RecordScope { area_team_id: i(r, "area_team_id"), owner_id: oi(r, "owner_id"), restricted, granted: false, duty: false })
         })
         .collect())
 }

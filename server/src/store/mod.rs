@@ -199,7 +199,7 @@ impl CaseFields {
             clock: None,
             restricted: self.restricted != 0,
         };
-        let scope = RecordScope { area_team_id: self.area_team_id, owner_id: self.owner_id, restricted: row.restricted, granted: self.granted != 0 };
+        let scope = RecordScope { area_team_id: self.area_team_id, owner_id: self.owner_id, restricted: row.restricted, granted: self.granted != 0, duty: false };
         (row, scope)
     }
 }
@@ -469,7 +469,7 @@ impl Store for SqlStore {
             Some(area) => workflow::proposals_waiting(&mut *conn, area).await?,
             None => 0,
         };
-        let waiting = workflow::waiting_for(&mut *conn, &q.owners).await?;
+        let waiting = workflow::waiting_for(&mut *conn, &q.owners, q.viewer_id).await?;
         let covers = cases::covers(&mut *conn, None, Some(q.viewer_id), &q.covers_since).await?;
         let referrals = referrals::referral_list(&mut *conn, &q.referrals, q.viewer_id).await?;
         let lists = WorkLists { caseload, reviews_due, proposals_waiting, waiting, covers, referrals };
@@ -686,7 +686,7 @@ impl Store for SqlStore {
         };
         Ok(Some(TenancyRecord {
             id,
-            scope: RecordScope { area_team_id: i(&t, "area_team_id"), owner_id: oi(&t, "owner_id"), restricted: false, granted: false },
+            scope: RecordScope { area_team_id: i(&t, "area_team_id"), owner_id: oi(&t, "owner_id"), restricted: false, granted: false, duty: false },
             detail,
             occupants,
             start_date: s(&t, "start_date"),
@@ -755,7 +755,7 @@ impl Store for SqlStore {
         };
         Ok(Some(PropertyRecord {
             id,
-            scope: RecordScope { area_team_id: i(&p, "area_team_id"), owner_id: oi(&p, "officer_id"), restricted: false, granted: false },
+            scope: RecordScope { area_team_id: i(&p, "area_team_id"), owner_id: oi(&p, "officer_id"), restricted: false, granted: false, duty: false },
             detail,
         }))
     }
@@ -826,8 +826,8 @@ impl Store for SqlStore {
     async fn record_notice_served(&self, tenancy_id: i64, version: i64, served_on: &str, _by: i64) -> Result<(), AppError> {
         workflow::record_notice_served(&self.db, tenancy_id, version, served_on).await
     }
-    async fn open_items(&self, area_team_id: Option<i64>) -> Result<Vec<WorkflowView>, AppError> {
-        workflow::open_items(&self.db, area_team_id).await
+    async fn open_items(&self, area_team_id: Option<i64>, viewer_id: i64) -> Result<Vec<app::api::store::ListedItem>, AppError> {
+        workflow::open_items(&self.db, area_team_id, viewer_id).await
     }
     async fn workflow_item(&self, id: i64) -> Result<Option<(WorkflowView, i64, i64, i64)>, AppError> {
         workflow::workflow_item(&self.db, id).await
@@ -854,7 +854,7 @@ impl Store for SqlStore {
     async fn set_plan(&self, case_id: i64, version: i64, agreed_on: &str, next_review_on: &str) -> Result<(), AppError> {
         cases::set_plan(&self.db, case_id, version, agreed_on, next_review_on).await
     }
-    async fn plans(&self, area_team_id: i64, today: &str) -> Result<Vec<PlanRow>, AppError> {
+    async fn plans(&self, area_team_id: i64, today: &str) -> Result<Vec<(PlanRow, RecordScope)>, AppError> {
         cases::plans(&self.db, area_team_id, today).await
     }
     async fn create_cover(&self, cover: NewCover) -> Result<i64, AppError> {

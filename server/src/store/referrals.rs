@@ -32,7 +32,7 @@ fn scope(r: &AnyRow) -> ReferralScope {
     ReferralScope {
         agency_id: i(r, "agency_id"),
         status: status_of(r),
-        record: RecordScope { area_team_id: i(r, "area_team_id"), owner_id: oi(r, "created_by"), restricted: i(r, "restricted") != 0, granted: i(r, "granted") != 0 },
+        record: RecordScope { area_team_id: i(r, "area_team_id"), owner_id: oi(r, "created_by"), restricted: i(r, "restricted") != 0, granted: i(r, "granted") != 0, duty: false },
     }
 }
 

@@ -2,7 +2,7 @@
 //! Every write is a transaction with an optimistic version check: a stale write fails
 //! with a Conflict and changes nothing.
 
-use app::api::store::{Decision, Proposal, ReviewEffect, ReviewRecord};
+use app::api::store::{Decision, ListedItem, Proposal, ReviewEffect, ReviewRecord};
 use app::domain::access::RecordScope;
 use app::domain::workflow::{Flow, FlowState, ReviewOutcome};
 use app::domain::{Role, Tenure};
@@ -38,12 +38,35 @@ fn flow_of(code: &str) -> Flow {
 
 const ITEM_COLUMNS: &str = "w.id, w.flow, w.state, w.outcome, w.reason, w.detail, w.proposed_at, w.decided_at, w.decision_note, w.effective_on, \
      w.due_at, w.version, w.subject_type, w.subject_id, w.area_team_id, w.proposed_by, pu.display_name AS proposer, du.display_name AS decider, \
-     CASE WHEN w.subject_type = 'case' THEN c.reference ELSE t.reference END AS subject_reference, p.address_line1, p.postcode";
+     CASE WHEN w.subject_type = 'case' THEN c.reference ELSE t.reference END AS subject_reference, p.address_line1, p.postcode, \
+     CASE WHEN w.subject_type = 'case' THEN c.area_team_id ELSE p.area_team_id END AS subject_area_team_id, \
+     CASE WHEN w.subject_type = 'case' THEN c.owner_id ELSE t.owner_id END AS subject_owner_id, \
+     COALESCE(c.restricted, 0) AS subject_restricted, wp.officer_id AS patch_officer_id";
 /// Items are about a tenancy or a case; either way the address is the property's.
 const ITEM_JOINS: &str = "FROM workflow_items w JOIN users pu ON pu.id = w.proposed_by LEFT JOIN users du ON du.id = w.decided_by \
      LEFT JOIN cases c ON w.subject_type = 'case' AND c.id = w.subject_id \
      LEFT JOIN tenancies t ON t.id = CASE WHEN w.subject_type = 'case' THEN c.tenancy_id ELSE w.subject_id END \
-     LEFT JOIN properties p ON p.id = COALESCE(c.property_id, t.property_id)";
+     LEFT JOIN properties p ON p.id = COALESCE(c.property_id, t.property_id) LEFT JOIN patches wp ON wp.id = p.patch_id";
+
+/// Whether the viewer (bound at `$n`) is named on the item's case, as a column `granted`.
+fn granted_column(n: usize) -> String {
+    format!("CASE WHEN w.subject_type = 'case' AND EXISTS (SELECT 1 FROM access_grants g WHERE g.subject_type = 'case' AND g.subject_id = w.subject_id AND g.user_id = ${n}) THEN 1 ELSE 0 END AS granted")
+}
+
+/// An item as a list shows it, with its subject's scope for the access rule.
+fn listed_item(r: &AnyRow) -> ListedItem {
+    ListedItem {
+        view: item_view(r),
+        scope: RecordScope {
+            area_team_id: i(r, "subject_area_team_id"),
+            owner_id: oi(r, "subject_owner_id"),
+            restricted: i(r, "subject_restricted") != 0,
+            granted: i(r, "granted") != 0,
+            duty: false,
+        },
+        patch_officer_id: oi(r, "patch_officer_id"),
+    }
+}
 
 fn item_view(r: &AnyRow) -> WorkflowView {
     let outcome = s(r, "outcome");
@@ -78,6 +101,7 @@ fn item_view(r: &AnyRow) -> WorkflowView {
         clock: None,
         version: i(r, "version"),
         actions: vec![],
+        restricted: false,
     }
 }
 
@@ -107,7 +131,7 @@ pub async fn review_record(db: &Db, reference: &str) -> Result<Option<ReviewReco
     Ok(Some(ReviewRecord {
         tenancy_id: id,
         reference: s(&t, "reference"),
-        scope: RecordScope { area_team_id: i(&t, "area_team_id"), owner_id: oi(&t, "owner_id"), restricted: false, granted: false },
+        scope: RecordScope { area_team_id: i(&t, "area_team_id"), owner_id: oi(&t, "owner_id"), restricted: false, granted: false, duty: false },
         tenure: Tenure::parse(&s(&t, "tenure")).unwrap_or(Tenure::Secure),
         start_date: s(&t, "start_date"),
         trial_ends_on: os(&t, "trial_ends_on"),
@@ -382,14 +406,14 @@ pub async fn record_notice_served(db: &Db, tenancy_id: i64, version: i64, served
     Ok(())
 }
 
-pub async fn open_items(db: &Db, area_team_id: Option<i64>) -> Result<Vec<WorkflowView>, AppError> {
-    let filter = if area_team_id.is_some() { "AND w.area_team_id = $1" } else { "" };
-    let sql = format!("SELECT {ITEM_COLUMNS} {ITEM_JOINS} WHERE w.state IN ('proposed', 'sent_back') {filter} ORDER BY w.due_at, w.id");
-    let mut q = sqlx::query::<Any>(&sql);
+pub async fn open_items(db: &Db, area_team_id: Option<i64>, viewer_id: i64) -> Result<Vec<ListedItem>, AppError> {
+    let filter = if area_team_id.is_some() { "AND w.area_team_id = $2" } else { "" };
+    let sql = format!("SELECT {ITEM_COLUMNS}, {} {ITEM_JOINS} WHERE w.state IN ('proposed', 'sent_back') {filter} ORDER BY w.due_at, w.id", granted_column(1));
+    let mut q = sqlx::query::<Any>(&sql).bind(viewer_id);
     if let Some(a) = area_team_id {
         q = q.bind(a);
     }
-    Ok(q.fetch_all(&db.pool).await.map_err(internal)?.iter().map(item_view).collect())
+    Ok(q.fetch_all(&db.pool).await.map_err(internal)?.iter().map(listed_item).collect())
 }
 
 /// How many proposals wait for a decision in an area team: the count `open_items` would list as proposed.
@@ -406,26 +430,26 @@ pub async fn workflow_item(db: &Db, id: i64) -> Result<Option<(WorkflowView, i64
     Ok(row.map(|r| (item_view(&r), i(&r, "subject_id"), i(&r, "area_team_id"), i(&r, "proposed_by"))))
 }
 
-/// Open items waiting for one of `user_ids`: their own proposals sent back to them, and
-/// hand-backs of cases on the patches they look after.
-/// Open items waiting for one of `user_ids`: their proposals sent back, hand-backs to their patch.
-pub async fn waiting_for<'c>(ex: impl Executor<'c, Database = Any>, user_ids: &[i64]) -> Result<Vec<WorkflowView>, AppError> {
+/// Open items waiting for one of `user_ids`: their proposals sent back, hand-backs to their patch
+/// (with grants for `viewer_id`).
+pub async fn waiting_for<'c>(ex: impl Executor<'c, Database = Any>, user_ids: &[i64], viewer_id: i64) -> Result<Vec<ListedItem>, AppError> {
     if user_ids.is_empty() {
         return Ok(vec![]);
     }
     // Two selective halves (each starts from the small set of items in one state and flow)
     // rather than one OR that would join every open item first.
-    let sent_back = super::placeholders(1, user_ids.len());
-    let handed = super::placeholders(1 + user_ids.len(), user_ids.len());
+    let sent_back = super::placeholders(2, user_ids.len());
+    let handed = super::placeholders(2 + user_ids.len(), user_ids.len());
+    let granted = granted_column(1);
     let sql = format!(
-        "SELECT * FROM (SELECT {ITEM_COLUMNS} {ITEM_JOINS} WHERE w.state = 'sent_back' AND w.proposed_by IN ({sent_back}) \
+        "SELECT * FROM (SELECT {ITEM_COLUMNS}, {granted} {ITEM_JOINS} WHERE w.state = 'sent_back' AND w.proposed_by IN ({sent_back}) \
          UNION ALL \
-         SELECT {ITEM_COLUMNS} {ITEM_JOINS} JOIN patches pa ON pa.id = p.patch_id \
-           WHERE w.state = 'proposed' AND w.flow = 'hand_back' AND pa.officer_id IN ({handed})) x \
+         SELECT {ITEM_COLUMNS}, {granted} {ITEM_JOINS} \
+           WHERE w.state = 'proposed' AND w.flow = 'hand_back' AND wp.officer_id IN ({handed})) x \
          ORDER BY x.due_at, x.id"
     );
-    let query = super::bind_ids(super::bind_ids(sqlx::query::<Any>(&sql), user_ids), user_ids);
-    Ok(query.fetch_all(ex).await.map_err(internal)?.iter().map(item_view).collect())
+    let query = super::bind_ids(super::bind_ids(sqlx::query::<Any>(&sql).bind(viewer_id), user_ids), user_ids);
+    Ok(query.fetch_all(ex).await.map_err(internal)?.iter().map(listed_item).collect())
 }
 
 /// Workflow items about one case, newest first.

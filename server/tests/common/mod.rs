@@ -84,7 +84,7 @@ pub async fn seeded_db(engine: Engine) -> Db {
 
 pub fn state(db: Db, limits: LimitConfig) -> AppState {
     let options = LeptosOptions::builder().output_name("hearth").site_root("target/site").site_pkg_dir("pkg").build();
-    hearth::routes::app_state(db, options, Config { trust_proxy: true, secure_cookies: false, bench_routes: true, languages_dir: concat!(env!("CARGO_MANIFEST_DIR"), "/../config/languages").into(), worklist_cache: true }, limits)
+    hearth::routes::app_state(db, options, Config { trusted_proxies: 1, secure_cookies: false, bench_routes: true, languages_dir: concat!(env!("CARGO_MANIFEST_DIR"), "/../config/languages").into(), worklist_cache: true }, limits)
 }
 
 pub fn generous_limits() -> LimitConfig {
