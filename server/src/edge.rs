@@ -135,9 +135,10 @@ pub fn cache_control(path: &str, hashed_assets: bool) -> &'static str {
 }
 
 /// Served over HTTPS: Hearth's own cookies say so (`HEARTH_SECURE_COOKIES`), or a trusted proxy
-/// says the client came by HTTPS (the proto it added, the last).
+/// says the client came by HTTPS (the first proxy's word, as for absolute links:
+/// `domain::feedback::request_origin`).
 pub fn over_https(secure_cookies: bool, trust_proxy: bool, forwarded_proto: Option<&str>) -> bool {
-    secure_cookies || (trust_proxy && forwarded_proto.and_then(|p| p.rsplit(',').next()).is_some_and(|p| p.trim().eq_ignore_ascii_case("https")))
+    secure_cookies || (trust_proxy && forwarded_proto.and_then(|p| p.split(',').next()).is_some_and(|p| p.trim().eq_ignore_ascii_case("https")))
 }
 
 /// Sets `Cache-Control` (unless the handler did) and, over HTTPS, `Strict-Transport-Security`.
@@ -188,8 +189,7 @@ mod tests {
     fn https_is_known_from_our_own_setting_or_the_trusted_proxy() {
         assert!(over_https(true, false, None));
         assert!(over_https(false, true, Some("https")));
-        assert!(over_https(false, true, Some("http, https")), "the trusted proxy's proto is the last");
-        assert!(!over_https(false, true, Some("https, http")));
+        assert!(over_https(false, true, Some("https, http")), "the first proxy's word");
         assert!(!over_https(false, false, Some("https")), "an untrusted header says nothing");
         assert!(!over_https(false, true, None));
     }

@@ -431,7 +431,7 @@ pub fn request_origin(host: Option<&str>, forwarded_proto: Option<&str>, trust_p
     if !plain {
         return None;
     }
-    let https = trust_proxy && forwarded_proto.and_then(|p| p.rsplit(',').next()).is_some_and(|p| p.trim().eq_ignore_ascii_case("https"));
+    let https = trust_proxy && forwarded_proto.and_then(|p| p.split(',').next()).is_some_and(|p| p.trim().eq_ignore_ascii_case("https"));
     Some(format!("{}://{}", if https { "https" } else { "http" }, host.to_ascii_lowercase()))
 }
 

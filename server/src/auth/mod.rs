@@ -90,7 +90,6 @@ pub fn forwarded_client(values: &[&str], hops: usize) -> Option<String> {
 /// The origin the request came to, for absolute links (`domain::feedback::request_origin`):
 /// the Host header (or the URI's authority), https only when a trusted proxy says so.
 pub fn request_origin(req: &Request, trust_proxy: bool) -> String {
-    // With several proxies, the proto each set is joined; the one nearest Hearth is last.
     let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
     let host = header("host").or_else(|| req.uri().authority().map(|a| a.as_str()));
     app::domain::feedback::request_origin(host, header("x-forwarded-proto"), trust_proxy).unwrap_or_default()
