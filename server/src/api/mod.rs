@@ -626,6 +626,15 @@ impl utoipa::Modify for CommonResponses {
                     add("413", "The request body is larger than the limit");
                 }
             }
+            // A state-changing request with neither a bearer token nor our own Origin is refused by
+            // the CSRF guard before routing, in plain text (`auth::csrf_guard`).
+            for op in [&mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten() {
+                let forbidden = op.responses.responses.entry("403".into()).or_insert_with(|| error("Refused").into());
+                if let utoipa::openapi::RefOr::T(r) = forbidden {
+                    r.description.push_str("; or, without a bearer token, a request not from Hearth's own pages (text/plain)");
+                    r.content.insert("text/plain".into(), ContentBuilder::new().schema(Some(utoipa::openapi::schema::ObjectBuilder::new().schema_type(utoipa::openapi::schema::Type::String))).build());
+                }
+            }
         }
     }
 }
