@@ -659,6 +659,10 @@ pub async fn not_found() -> Response {
     error_response(StatusCode::NOT_FOUND, "not_found", "No such API route. See /api/v1/openapi.json.")
 }
 
+pub async fn method_not_allowed() -> Response {
+    error_response(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "This route does not take that method: the Allow header lists those it takes. See /api/v1/openapi.json.")
+}
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/health", get(health))
@@ -706,5 +710,7 @@ pub fn router() -> Router<AppState> {
         .route("/map", get(map::data))
         .route("/map/changes", get(map::changes).post(map::save))
         .route("/map/balance", post(map::balance))
+        // After every route: it applies to the routes registered before it.
+        .method_not_allowed_fallback(method_not_allowed)
         .fallback(not_found)
 }
