@@ -10,12 +10,12 @@ scripts/setup.sh
 out=$(mktemp -d)
 if [[ "${1:-}" == "--cold" ]]; then
   cargo clean
-  start=$(date +%s); cargo leptos build --release >/dev/null 2>&1; end=$(date +%s)
-  echo "cold release build (cargo leptos build --release): $((end - start)) s"
+  start=$(date +%s); cargo leptos build --release --precompress >/dev/null 2>&1; end=$(date +%s)
+  echo "cold release build (cargo leptos build --release --precompress): $((end - start)) s"
 else
-  cargo leptos build --release >/dev/null 2>&1
+  cargo leptos build --release --precompress >/dev/null 2>&1
 fi
-wasm=target/site/pkg/hearth.wasm
+wasm=$(ls target/site/pkg/hearth*.wasm | grep -v '\.wasm\.' | head -1)
 node -e "const fs=require('fs'),z=require('zlib');const b=fs.readFileSync('$wasm');
 console.log('WASM: '+(b.length/1024).toFixed(0)+' KiB raw, '+(z.gzipSync(b,{level:9}).length/1024).toFixed(0)+' KiB gzip, '+
 (z.brotliCompressSync(b,{params:{[z.constants.BROTLI_PARAM_QUALITY]:11}}).length/1024).toFixed(0)+' KiB brotli')"
@@ -25,7 +25,7 @@ for homes in 7400 60000; do
   e=$(date +%s.%N)
   echo "seed $homes homes (SQLite): $(echo "$e - $s" | awk '{printf "%.1f", $1 - $3}') s"
 done
-export LEPTOS_OUTPUT_NAME=hearth LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_SITE_ADDR=127.0.0.1:3200
+export LEPTOS_OUTPUT_NAME=hearth LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_HASH_FILES=true LEPTOS_SITE_ADDR=127.0.0.1:3200
 HEARTH_BENCH_ROUTES=1 HEARTH_TRUST_PROXY=1 DATABASE_URL="sqlite://$out/c60000.db" target/release/hearth serve > "$out/server.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null' EXIT

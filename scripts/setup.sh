@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing Hearth needs, skipping what is already there:
 # the wasm32 target, cargo-leptos 0.3.5, wasm-bindgen-cli (the exact version in Cargo.lock),
-# wasm-opt (npm binaryen 132) and, with --browser, Debian's Chromium for the browser tests.
+# wasm-opt (npm binaryen 132) and, with --browser, Debian's Chromium for the browser tests and
+# Python's venv for the schema tier (scripts/schemathesis.sh installs Schemathesis itself).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,6 +27,8 @@ apt_install() {
 command -v cargo >/dev/null || { echo "Rust is needed: install it from https://rustup.rs" >&2; exit 1; }
 command -v npm >/dev/null || apt_install nodejs npm
 if ((want_browser)); then apt_install chromium; fi
+# The schema tier (scripts/schemathesis.sh) runs Schemathesis from a virtualenv it makes itself.
+if ((want_browser)) && ! python3 -c 'import venv, ensurepip' 2>/dev/null; then apt_install python3 python3-venv; fi
 
 if ! rustup target list --installed 2>/dev/null | grep -q wasm32-unknown-unknown; then
   say "Adding the wasm32-unknown-unknown target"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # README command 2: installs what the tests need, then runs every tier:
 #   1. domain unit tests (app), 2. storage + router tests on SQLite and PostgreSQL (server),
-#   3. Playwright journeys in Debian Chromium against the release build, hydrated and with JavaScript off.
+#   3. Playwright journeys in Debian Chromium against the release build, hydrated and with JavaScript off,
+#   4. Schemathesis over the OpenAPI document against the release build (SQLite and PostgreSQL).
 # Ends with one line: "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -80,14 +81,14 @@ drop_test_data
 # On CI the debug build is not needed again: free its disk before the release build.
 [[ "${CI:-}" == "true" ]] && rm -rf target/debug
 
-phase "Building the release site (cargo leptos build --release)"
-if ! cargo leptos build --release 2>&1 | tail -n 20; then
+phase "Building the release site (cargo leptos build --release --precompress)"
+if ! cargo leptos build --release --precompress 2>&1 | tail -n 20; then
   echo "build failed"; echo "$passed passed, $((failed + 1)) failed"; exit 1
 fi
 
 phase "Tier 3: Playwright journeys in Chromium"
 e2e_db="$logs/e2e.db"
-export LEPTOS_OUTPUT_NAME=hearth LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg
+export LEPTOS_OUTPUT_NAME=hearth LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_HASH_FILES=true
 port="${HEARTH_E2E_PORT:-3107}"
 export LEPTOS_SITE_ADDR="127.0.0.1:$port"
 DATABASE_URL="sqlite://$e2e_db" target/release/hearth seed > "$logs/seed.log" 2>&1 || { cat "$logs/seed.log"; echo "$passed passed, $((failed + 1)) failed"; exit 1; }
@@ -99,9 +100,19 @@ for _ in $(seq 1 60); do curl -sf "http://$LEPTOS_SITE_ADDR/api/v1/health" >/dev
 p=$(grep -Eo '^ *[0-9]+ passed' "$logs/e2e.log" | grep -Eo '[0-9]+' | tail -1); f=$(grep -Eo '^ *[0-9]+ failed' "$logs/e2e.log" | grep -Eo '[0-9]+' | tail -1)
 passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
 [[ -z "$p" && -z "$f" ]] && { failed=$((failed + 1)); echo "Playwright did not run"; tail -n 30 "$logs/server.log"; }
+kill "$server_pid" 2>/dev/null
+cleanup() { drop_test_data; }
+
+phase "Tier 4: Schemathesis over the OpenAPI document (SQLite and PostgreSQL)"
+# Its own server on a fresh database per engine; PostgreSQL from the cluster's own database,
+# since this run's database went with the storage tier.
+HEARTH_TEST_POSTGRES="$pg_url" timeout -k 30 20m scripts/schemathesis.sh target/release/hearth 2>&1 | tee "$logs/schemathesis.log"
+read -r p f < <(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$logs/schemathesis.log" | tail -1 | awk '{print $1, $3}')
+passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+[[ -z "$p" && -z "$f" ]] && { failed=$((failed + 1)); echo "Schemathesis did not run"; }
 
 echo
 phase "Done"
-echo "Tiers: cargo (domain, storage, router) and Playwright (hydrated + no-JS). Logs: $logs"
+echo "Tiers: cargo (domain, storage, router), Playwright (hydrated + no-JS) and Schemathesis (OpenAPI). Logs: $logs"
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

@@ -1,7 +1,7 @@
 //! The HTML shell and the route table.
 
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
@@ -23,6 +23,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light" />
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
+                <leptos_meta::HashedStylesheet options=options.clone() id="hearth" />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -53,7 +54,6 @@ pub struct CspNonce(pub String);
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Stylesheet id="hearth" href="/pkg/hearth.css" />
         <Title formatter=|page: String| if page.is_empty() { "Hearth".to_string() } else { format!("{page} – Hearth") } />
         <Router>
             <Routes fallback=NotFound>

@@ -19,7 +19,6 @@ pub const CASELOAD_ALL: i64 = 2_000;
 pub struct SessionUser {
     pub username: String,
     pub display_name: String,
-    #[cfg_attr(feature = "ssr", schema(value_type = String))]
     pub role: Role,
     pub area_team: Option<String>,
     pub agency: Option<String>,
@@ -33,7 +32,6 @@ pub struct TenancyRow {
     pub property_reference: String,
     pub address: String,
     pub postcode: String,
-    #[cfg_attr(feature = "ssr", schema(value_type = String))]
     pub tenure: Tenure,
     pub tenants: String,
     #[cfg_attr(feature = "ssr", schema(value_type = i64))]
@@ -41,7 +39,6 @@ pub struct TenancyRow {
     pub start_date: String,
     /// End of the introductory trial, for introductory tenancies.
     pub trial_ends_on: Option<String>,
-    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>))]
     pub clock: Option<ClockStatus>,
 }
 
@@ -50,7 +47,6 @@ pub struct TenancyRow {
 #[cfg_attr(feature = "ssr", derive(ToSchema))]
 pub struct CaseRow {
     pub reference: String,
-    #[cfg_attr(feature = "ssr", schema(value_type = String))]
     pub kind: CaseKind,
     pub title: String,
     pub status: String,
@@ -58,7 +54,6 @@ pub struct CaseRow {
     pub address: String,
     pub opened_at: String,
     pub due_at: Option<String>,
-    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>))]
     pub clock: Option<ClockStatus>,
     pub restricted: bool,
 }
@@ -94,7 +89,6 @@ pub struct MyWork {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(ToSchema))]
 pub struct Alarm {
-    #[cfg_attr(feature = "ssr", schema(value_type = String))]
     pub level: ClockStatus,
     pub text: String,
     pub href: String,
@@ -171,7 +165,6 @@ pub struct TransferView {
 pub struct KeyDate {
     pub label: String,
     pub date: String,
-    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>))]
     pub clock: Option<ClockStatus>,
 }
 
@@ -217,7 +210,6 @@ pub struct VisitView {
 #[cfg_attr(feature = "ssr", derive(ToSchema))]
 pub struct TenancyDetail {
     pub reference: String,
-    #[cfg_attr(feature = "ssr", schema(value_type = String))]
     pub tenure: Tenure,
     pub status: String,
     pub version: i64,
@@ -290,7 +282,6 @@ pub struct PatchSummary {
 #[cfg_attr(feature = "ssr", derive(ToSchema))]
 pub struct WorkflowView {
     pub id: i64,
-    #[cfg_attr(feature = "ssr", schema(value_type = String))]
     pub flow: crate::domain::workflow::Flow,
     /// "tenancy" or "case": where `subject_reference` leads.
     pub subject_type: String,
@@ -312,11 +303,9 @@ pub struct WorkflowView {
     pub decision_note: String,
     pub effective_on: Option<String>,
     pub due_on: Option<String>,
-    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>))]
     pub clock: Option<ClockStatus>,
     pub version: i64,
     /// The moves the viewer may make on this item now.
-    #[cfg_attr(feature = "ssr", schema(value_type = Vec<String>))]
     pub actions: Vec<crate::domain::workflow::Move>,
     /// Need-to-know: listed by reference only (`access::RESTRICTED_ABOUT` as its address, no
     /// reasons or notes); the item's tenancy or case shows the rest to those who may open it.
@@ -329,24 +318,20 @@ pub struct WorkflowView {
 pub struct ReviewPanel {
     pub tenancy_reference: String,
     pub tenancy_version: i64,
-    #[cfg_attr(feature = "ssr", schema(value_type = String))]
     pub tenure: Tenure,
     pub trial_ends_on: Option<String>,
     /// The review clock: the decision is due by the end of the trial period.
-    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>))]
     pub trial_clock: Option<ClockStatus>,
     pub notice_last_day: Option<String>,
     pub notice_served_on: Option<String>,
     pub history: Vec<WorkflowView>,
     pub open: Option<WorkflowView>,
-    #[cfg_attr(feature = "ssr", schema(value_type = Vec<String>))]
     pub moves: Vec<crate::domain::workflow::Move>,
     /// Escalations to Legal or the Community Safety Hub (each with the viewer's actions), newest first.
     pub escalations: Vec<WorkflowView>,
     /// The viewer may escalate this tenancy now.
     pub can_escalate: bool,
     /// The outcomes that may be proposed now (see `domain::workflow::allowed_outcomes`).
-    #[cfg_attr(feature = "ssr", schema(value_type = Vec<String>))]
     pub outcomes: Vec<crate::domain::workflow::ReviewOutcome>,
 }
 
@@ -409,7 +394,6 @@ pub struct PlanActionView {
     pub status: String,
     pub status_label: String,
     pub note: String,
-    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>))]
     pub clock: Option<ClockStatus>,
     pub version: i64,
 }
@@ -430,7 +414,6 @@ pub struct OfficerOption {
 #[cfg_attr(feature = "ssr", derive(ToSchema))]
 pub struct CaseDetail {
     pub reference: String,
-    #[cfg_attr(feature = "ssr", schema(value_type = String))]
     pub kind: CaseKind,
     pub title: String,
     pub summary: String,
@@ -443,7 +426,6 @@ pub struct CaseDetail {
     pub owner: Option<OwnerView>,
     pub opened_at: String,
     pub due_at: Option<String>,
-    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>))]
     pub clock: Option<ClockStatus>,
     pub version: i64,
     pub plan_agreed_on: Option<String>,
@@ -475,7 +457,6 @@ pub struct CoverView {
     pub ended_on: Option<String>,
     pub reason: String,
     pub set_by: Option<String>,
-    #[cfg_attr(feature = "ssr", schema(value_type = String))]
     pub state: crate::domain::cover::CoverState,
     /// What the cover officer proposed or decided on the absent officer's work during the period.
     pub actions_taken: i64,
@@ -502,7 +483,6 @@ pub struct PlanRow {
     pub plan_agreed_on: Option<String>,
     pub next_review_on: Option<String>,
     pub due_at: Option<String>,
-    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>))]
     pub clock: Option<ClockStatus>,
     pub open_actions: i64,
     pub overdue_actions: i64,
@@ -572,22 +552,16 @@ pub struct BenchmarkRow {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(ToSchema))]
 pub struct FeedbackResults {
-    #[cfg_attr(feature = "ssr", schema(value_type = String))]
     pub by: crate::domain::feedback::GroupBy,
     pub since: String,
     pub measures: Vec<String>,
-    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
     pub overall: Vec<crate::domain::feedback::GroupFigures>,
     /// What partner agencies said about working with the housing officers (their own questions).
-    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
     pub partners: Vec<crate::domain::feedback::GroupFigures>,
-    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
     pub groups: Vec<crate::domain::feedback::GroupFigures>,
-    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
     pub months: Vec<crate::domain::feedback::GroupFigures>,
     pub comments: Vec<FeedbackComment>,
     /// The comment filters' choices: area teams, patches and officers the responses in view are about.
-    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
     pub filters: crate::domain::feedback::FilterOptions,
     pub links: Vec<FeedbackLinkView>,
     pub benchmark_year: Option<String>,
@@ -615,11 +589,8 @@ use crate::domain::{AgencyKind, LawfulBasis, ReferralCategory, ReferralStatus, U
 pub struct ReferralRow {
     pub reference: String,
     pub agency: String,
-    #[cfg_attr(feature = "ssr", schema(value_type = String))]
     pub category: ReferralCategory,
-    #[cfg_attr(feature = "ssr", schema(value_type = String))]
     pub status: ReferralStatus,
-    #[cfg_attr(feature = "ssr", schema(value_type = String))]
     pub urgency: Urgency,
     pub restricted: bool,
     pub tenancy_reference: Option<String>,
@@ -630,7 +601,6 @@ pub struct ReferralRow {
     pub sent_at: Option<String>,
     /// When the agency's answer falls due (while it is awaited).
     pub due_at: Option<String>,
-    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>))]
     pub clock: Option<ClockStatus>,
     /// The other side wrote last: a reply is waiting for the viewer's side.
     pub reply_waiting: bool,
@@ -642,7 +612,6 @@ pub struct ReferralRow {
 pub struct AgencyOption {
     pub id: i64,
     pub name: String,
-    #[cfg_attr(feature = "ssr", schema(value_type = String))]
     pub kind: AgencyKind,
 }
 
@@ -676,20 +645,15 @@ pub struct ReferralMessageView {
 #[cfg_attr(feature = "ssr", derive(ToSchema))]
 pub struct ReferralDetail {
     pub reference: String,
-    #[cfg_attr(feature = "ssr", schema(value_type = String))]
     pub status: ReferralStatus,
     pub agency: String,
-    #[cfg_attr(feature = "ssr", schema(value_type = String))]
     pub category: ReferralCategory,
-    #[cfg_attr(feature = "ssr", schema(value_type = String))]
     pub urgency: Urgency,
     pub reason: String,
     pub restricted: bool,
     /// What the agency receives (for a draft: what it would receive if sent now).
     pub shared: SharedFacts,
-    #[cfg_attr(feature = "ssr", schema(value_type = Vec<String>))]
     pub shared_fields: Vec<SharedField>,
-    #[cfg_attr(feature = "ssr", schema(value_type = String))]
     pub lawful_basis: LawfulBasis,
     pub consent_given_on: Option<String>,
     pub basis_detail: String,
@@ -700,7 +664,6 @@ pub struct ReferralDetail {
     pub sent_at: Option<String>,
     pub responded_at: Option<String>,
     pub due_at: Option<String>,
-    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>))]
     pub clock: Option<ClockStatus>,
     pub closed_at: Option<String>,
     pub decline_reason: Option<String>,
@@ -709,7 +672,6 @@ pub struct ReferralDetail {
     pub version: i64,
     pub viewer_is_agency: bool,
     /// The moves the viewer may make now.
-    #[cfg_attr(feature = "ssr", schema(value_type = Vec<String>))]
     pub moves: Vec<ReferralMove>,
     pub can_post: bool,
     /// Council side only.
@@ -738,7 +700,6 @@ pub struct ReferralStart {
     pub address: String,
     pub agencies: Vec<AgencyOption>,
     /// The fields ticked by default for the chosen agency and category.
-    #[cfg_attr(feature = "ssr", schema(value_type = Vec<String>))]
     pub default_fields: Vec<SharedField>,
     /// Everything that could be shared, so the officer sees exactly what each tick sends.
     pub preview: SharedFacts,
@@ -814,4 +775,172 @@ pub struct AuditRow {
 pub struct AdminView {
     pub agencies: Vec<AgencyAdmin>,
     pub tokens: Vec<TokenView>,
+}
+
+// --- The OpenAPI document's schemas for the domain's types ------------------------------------
+
+/// The wire schemas of the domain types the API answers with, so the OpenAPI document says what
+/// is really sent: each closed vocabulary as a string enum of the codes serde writes, and the
+/// feedback figures as the objects and arrays they are. The domain stays free of utoipa: the
+/// schemas live here, and the tests below check them against what the types serialise to.
+#[cfg(feature = "ssr")]
+mod wire_schema {
+    use std::borrow::Cow;
+
+    use serde::{Deserialize, Serialize};
+    use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+    use utoipa::openapi::RefOr;
+    use utoipa::ToSchema;
+
+    use crate::domain::clock::ClockStatus;
+    use crate::domain::cover::CoverState;
+    use crate::domain::feedback::{FilterOptions, Figure, GroupBy, GroupFigures};
+    use crate::domain::referral::{ReferralMove, SharedField};
+    use crate::domain::workflow::{Flow, Move, ReviewOutcome};
+    use crate::domain::{AgencyKind, CaseKind, LawfulBasis, ReferralCategory, ReferralStatus, Role, Tenure, Urgency};
+
+    /// A string schema whose values are the codes serde writes for `values`.
+    pub(super) fn codes<T: Serialize>(values: impl IntoIterator<Item = T>) -> Vec<serde_json::Value> {
+        values.into_iter().map(|v| serde_json::to_value(v).expect("an enum code serialises")).collect()
+    }
+
+    fn string_enum(description: &str, values: Vec<serde_json::Value>) -> RefOr<Schema> {
+        ObjectBuilder::new().schema_type(Type::String).description(Some(description)).enum_values(Some(values)).build().into()
+    }
+
+    /// Every workflow; the match stops compiling when one is added, so the list cannot fall behind.
+    pub(super) const FLOWS: [Flow; 4] = [Flow::IntroductoryReview, Flow::ReferralToSustainable, Flow::HandBack, Flow::Escalation];
+    const _: fn(Flow) = |f| match f {
+        Flow::IntroductoryReview | Flow::ReferralToSustainable | Flow::HandBack | Flow::Escalation => {}
+    };
+    /// Every state of a cover period (same guard).
+    pub(super) const COVER_STATES: [CoverState; 4] = [CoverState::Upcoming, CoverState::Active, CoverState::Ended, CoverState::Cancelled];
+    const _: fn(CoverState) = |c| match c {
+        CoverState::Upcoming | CoverState::Active | CoverState::Ended | CoverState::Cancelled => {}
+    };
+
+    macro_rules! code_schemas {
+        ($($ty:ident = $all:expr, $description:literal;)*) => {$(
+            impl utoipa::PartialSchema for $ty {
+                fn schema() -> RefOr<Schema> {
+                    string_enum($description, codes($all.iter().copied()))
+                }
+            }
+            impl ToSchema for $ty {
+                fn name() -> Cow<'static, str> {
+                    Cow::Borrowed(stringify!($ty))
+                }
+            }
+        )*};
+    }
+
+    code_schemas! {
+        Role = Role::ALL, "A user's role.";
+        Tenure = Tenure::ALL, "A tenancy's tenure.";
+        CaseKind = CaseKind::ALL, "What a case is about.";
+        ClockStatus = ClockStatus::ALL, "Where a running clock stands: on_time, due_soon (within the warning window) or overdue.";
+        Flow = FLOWS, "The workflow a proposal belongs to.";
+        Move = Move::ALL, "A move on a workflow item.";
+        ReviewOutcome = ReviewOutcome::ALL, "What an introductory review proposes.";
+        CoverState = COVER_STATES, "Where a cover period stands.";
+        GroupBy = GroupBy::ALL, "How feedback responses are grouped.";
+        AgencyKind = AgencyKind::ALL, "What kind of partner agency.";
+        ReferralCategory = ReferralCategory::ALL, "What a referral is for.";
+        ReferralStatus = ReferralStatus::ALL, "Where a referral stands.";
+        Urgency = Urgency::ALL, "How urgent a referral is.";
+        LawfulBasis = LawfulBasis::ALL, "The lawful basis for sharing a referral's personal data.";
+        SharedField = SharedField::ALL, "A field of the tenancy that a referral shares.";
+        ReferralMove = ReferralMove::ALL, "A move on a referral.";
+    }
+
+    /// Satisfaction for one measure in one group (the wire form of `domain::feedback::Figure`).
+    #[derive(Deserialize, ToSchema)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    pub(super) struct FigureWire {
+        /// TP01 … TP12, or a partner measure (PA1 …).
+        measure: String,
+        /// Satisfied, in tenths of a percent (712 is 71.2%); null when no one answered.
+        percent: Option<i64>,
+        /// Substantive answers (the base); "don't know" is not in it.
+        base: i64,
+        satisfied: i64,
+        dont_know: i64,
+    }
+
+    /// The figures for one group: the whole council, an area, a patch, an officer or a month.
+    #[derive(Deserialize, ToSchema)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    pub(super) struct GroupFiguresWire {
+        group: String,
+        responses: i64,
+        figures: Vec<Figure>,
+    }
+
+    /// The comment filters' choices, each as `[id, name]`.
+    #[derive(Deserialize, ToSchema)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    pub(super) struct FilterOptionsWire {
+        areas: Vec<(i64, String)>,
+        patches: Vec<(i64, String)>,
+        officers: Vec<(i64, String)>,
+    }
+
+    macro_rules! wire_schemas {
+        ($($ty:ident => $wire:ident;)*) => {$(
+            impl utoipa::PartialSchema for $ty {
+                fn schema() -> RefOr<Schema> {
+                    <$wire as utoipa::PartialSchema>::schema()
+                }
+            }
+            impl ToSchema for $ty {
+                fn name() -> Cow<'static, str> {
+                    Cow::Borrowed(stringify!($ty))
+                }
+                fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+                    <$wire as ToSchema>::schemas(schemas)
+                }
+            }
+        )*};
+    }
+
+    wire_schemas! {
+        Figure => FigureWire;
+        GroupFigures => GroupFiguresWire;
+        FilterOptions => FilterOptionsWire;
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod wire_schema_tests {
+    use super::wire_schema::*;
+    use crate::domain::feedback::{FilterOptions, Figure, GroupFigures};
+    use crate::domain::tsm::Tenths;
+
+    /// The enum schemas list exactly the codes the types are stored and sent as.
+    #[test]
+    fn enum_schemas_are_the_wire_codes() {
+        use crate::domain::*;
+        let as_str = |v: Vec<serde_json::Value>| v.into_iter().map(|c| c.as_str().unwrap().to_string()).collect::<Vec<_>>();
+        assert_eq!(as_str(codes(Role::ALL.iter().copied())), Role::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>());
+        assert_eq!(as_str(codes(ReferralStatus::ALL.iter().copied())), ReferralStatus::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>());
+        assert_eq!(as_str(codes(FLOWS)), ["introductory_review", "referral_to_sustainable", "hand_back", "escalation"]);
+        assert_eq!(as_str(codes(COVER_STATES)), ["upcoming", "active", "ended", "cancelled"]);
+    }
+
+    /// The feedback figures' schemas describe every field the domain types serialise, and no other.
+    #[test]
+    fn feedback_wire_schemas_match_the_domain_types() {
+        let figure = Figure { measure: "TP01".into(), percent: Some(Tenths(712)), base: 10, satisfied: 7, dont_know: 1 };
+        let group = GroupFigures { group: "East".into(), responses: 11, figures: vec![figure.clone(), Figure { percent: None, ..figure }] };
+        let json = serde_json::to_value(&group).unwrap();
+        let _: GroupFiguresWire = serde_json::from_value(json.clone()).expect("GroupFiguresWire reads a GroupFigures");
+        assert!(json["figures"][0]["percent"].is_i64() && json["figures"][1]["percent"].is_null());
+        let filters = FilterOptions { areas: vec![(1, "East".into())], patches: vec![], officers: vec![(7, "Sam".into())] };
+        let json = serde_json::to_value(&filters).unwrap();
+        let _: FilterOptionsWire = serde_json::from_value(json.clone()).expect("FilterOptionsWire reads a FilterOptions");
+        assert_eq!(json["areas"][0], serde_json::json!([1, "East"]));
+    }
 }

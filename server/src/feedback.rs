@@ -206,12 +206,13 @@ fn problem_page(l: &Language) -> Response {
 /// The page around every public feedback screen: the app's stylesheet, no scripts.
 fn page(l: &Language, title: &str, body: &str) -> String {
     format!(
-        r##"<!DOCTYPE html><html lang="{}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{} – {} – Hearth</title><link rel="stylesheet" href="/pkg/hearth.css"></head>
+        r##"<!DOCTYPE html><html lang="{}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{} – {} – Hearth</title><link rel="stylesheet" href="{}"></head>
 <body class="fb-body"><a class="skip-link" href="#main">{}</a><header class="fb-header"><span class="fb-brand">{}</span> <span class="fb-service">{}</span></header>
 <main id="main" class="fb-main">{body}</main><footer class="fb-footer"><p>{}</p></footer></body></html>"##,
         attr(&l.code),
         text(title),
         text(l.t("page.service", "Housing feedback")),
+        attr(crate::site::stylesheet_href()),
         text(l.t("page.skip", "Skip to main content")),
         text(l.t("page.brand", "City of York Council")),
         text(l.t("page.service", "Housing feedback")),

@@ -11,5 +11,6 @@ pub mod housekeeping;
 pub mod languages;
 pub mod routes;
 pub mod seed;
+pub mod site;
 pub mod state;
 pub mod store;

@@ -7,11 +7,11 @@ use app::api::admin_service::{self as svc, NewToken};
 use app::api::store::{NewAgency, NewAgencyUser};
 use app::model::*;
 use axum::Extension;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::{ErrorBody, JsonIn, SignedIn, reply};
+use super::{ErrorBody, JsonIn, PathIn, QueryIn, SignedIn, reply};
 use crate::state::AppState;
 
 /// Every agency with its users, and the agencies' integration tokens.
@@ -30,7 +30,7 @@ pub async fn create_agency(State(state): State<AppState>, SignedIn(who): SignedI
 /// Add a user to an agency: they sign in to the partner view and see only the agency's referrals.
 #[utoipa::path(post, path = "/api/v1/admin/agencies/{id}/users", tag = "admin", params(("id" = i64, Path)), request_body = NewAgencyUser, security(("bearer" = [])),
     responses((status = 200, body = AdminView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn create_agency_user(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, Path(id): Path<i64>, JsonIn(u): JsonIn<NewAgencyUser>) -> Response {
+pub async fn create_agency_user(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, PathIn(id): PathIn<i64>, JsonIn(u): JsonIn<NewAgencyUser>) -> Response {
     reply(svc::create_agency_user(&*state.store, &who, NewAgencyUser { agency_id: id, ..u }, &meta.ip).await)
 }
 
@@ -50,7 +50,7 @@ pub async fn issue_token(State(state): State<AppState>, SignedIn(who): SignedIn,
 /// Revoke an API token: it stops working at once.
 #[utoipa::path(delete, path = "/api/v1/admin/tokens/{id}", tag = "admin", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 200, body = Vec<TokenView>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn revoke_token(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, Path(id): Path<i64>) -> Response {
+pub async fn revoke_token(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, PathIn(id): PathIn<i64>) -> Response {
     reply(svc::revoke_token(&*state.store, &who, id, &meta.ip).await.map(|v| v.tokens))
 }
 
@@ -66,6 +66,6 @@ pub struct AuditQuery {
 /// Protection Officer or a tenant's subject access request.
 #[utoipa::path(get, path = "/api/v1/admin/audit", tag = "admin", params(AuditQuery), security(("bearer" = [])),
     responses((status = 200, body = Vec<AuditRow>), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn audit_trail(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, Query(q): Query<AuditQuery>) -> Response {
+pub async fn audit_trail(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, QueryIn(q): QueryIn<AuditQuery>) -> Response {
     reply(svc::audit_trail(&*state.store, &who, &q.subject_type, &q.reference, &meta.ip).await)
 }

@@ -6,13 +6,13 @@ use app::api::RequestMeta;
 use app::api::map_service as svc;
 use app::domain::mapdata::{BalanceView, MapData, PatchChangeRequest, PatchChangesSince, SavedPatchChange, WorkloadWeights};
 use axum::Extension;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use super::{ErrorBody, JsonIn, SignedIn, app_error, reply};
+use super::{ErrorBody, JsonIn, QueryIn, SignedIn, app_error, reply};
 use crate::state::AppState;
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -25,7 +25,7 @@ pub struct AreaQuery {
 /// estate outlines and patch territories. Answers 304 to a matching `If-None-Match`.
 #[utoipa::path(get, path = "/api/v1/map", tag = "patch map", params(AreaQuery), security(("bearer" = [])),
     responses((status = 200, body = MapData), (status = 304), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn data(State(state): State<AppState>, SignedIn(who): SignedIn, headers: HeaderMap, Query(q): Query<AreaQuery>) -> Response {
+pub async fn data(State(state): State<AppState>, SignedIn(who): SignedIn, headers: HeaderMap, QueryIn(q): QueryIn<AreaQuery>) -> Response {
     let map = match svc::map_data(&*state.store, &who, q.area).await {
         Ok(m) => m,
         Err(e) => return app_error(e),
@@ -50,7 +50,7 @@ pub struct SinceQuery {
 /// Homes whose patch changed after change `since`, and the patches (with versions) now.
 #[utoipa::path(get, path = "/api/v1/map/changes", tag = "patch map", params(SinceQuery), security(("bearer" = [])),
     responses((status = 200, body = PatchChangesSince), (status = 403, body = ErrorBody)))]
-pub async fn changes(State(state): State<AppState>, SignedIn(who): SignedIn, Query(q): Query<SinceQuery>) -> Response {
+pub async fn changes(State(state): State<AppState>, SignedIn(who): SignedIn, QueryIn(q): QueryIn<SinceQuery>) -> Response {
     reply(svc::changes_since(&*state.store, &who, q.area, q.since).await)
 }
 

@@ -83,8 +83,8 @@ pub struct MyWorkQuery {
 
 /// The caller's worklist: alarms, counts, items waiting for them, open cases and tenancies, most urgent first.
 #[utoipa::path(get, path = "/api/v1/my-work", tag = "desk", params(MyWorkQuery), security(("bearer" = [])), responses((status = 200, body = MyWork), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn my_work(State(state): State<AppState>, SignedIn(who): SignedIn, q: Result<Query<MyWorkQuery>, axum::extract::rejection::QueryRejection>) -> Response {
-    let Ok(Query(q)) = q else { return error_response(StatusCode::BAD_REQUEST, "invalid", "Give ?all=true for every tenancy, or nothing for the most urgent.") };
+pub async fn my_work(State(state): State<AppState>, SignedIn(who): SignedIn, q: Result<QueryIn<MyWorkQuery>, Response>) -> Response {
+    let Ok(QueryIn(q)) = q else { return error_response(StatusCode::BAD_REQUEST, "invalid", "Give ?all=true for every tenancy, or nothing for the most urgent.") };
     reply(service::my_work(&*state.store, &who, q.all).await)
 }
 
@@ -96,22 +96,22 @@ pub struct SearchQuery {
 
 /// Search tenancies and properties the caller may see.
 #[utoipa::path(get, path = "/api/v1/search", tag = "desk", params(SearchQuery), security(("bearer" = [])), responses((status = 200, body = SearchResults), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
-pub async fn search(State(state): State<AppState>, SignedIn(who): SignedIn, q: Result<Query<SearchQuery>, axum::extract::rejection::QueryRejection>) -> Response {
-    let Ok(Query(q)) = q else { return error_response(StatusCode::BAD_REQUEST, "invalid", "Give the search text as ?q=...") };
+pub async fn search(State(state): State<AppState>, SignedIn(who): SignedIn, q: Result<QueryIn<SearchQuery>, Response>) -> Response {
+    let Ok(QueryIn(q)) = q else { return error_response(StatusCode::BAD_REQUEST, "invalid", "Give the search text as ?q=...") };
     reply(service::search(&*state.store, &who, &q.q).await)
 }
 
 /// One tenancy: household, tenure and key dates, rent, alerts, owner and history.
 #[utoipa::path(get, path = "/api/v1/tenancies/{reference}", tag = "records", params(("reference" = String, Path, description = "Tenancy reference, e.g. TEN0001234")), security(("bearer" = [])),
     responses((status = 200, body = TenancyDetail), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn tenancy(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, Path(reference): Path<String>) -> Response {
+pub async fn tenancy(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, PathIn(reference): PathIn<String>) -> Response {
     reply(service::tenancy(&*state.store, &who, &reference, &meta.ip).await)
 }
 
 /// One property: details, block, patch and officer, tenancy history.
 #[utoipa::path(get, path = "/api/v1/properties/{reference}", tag = "records", params(("reference" = String, Path, description = "Property reference, e.g. PR000123")), security(("bearer" = [])),
     responses((status = 200, body = PropertyDetail), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn property(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, Path(reference): Path<String>) -> Response {
+pub async fn property(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, PathIn(reference): PathIn<String>) -> Response {
     reply(service::property(&*state.store, &who, &reference, &meta.ip).await)
 }
 
@@ -119,6 +119,16 @@ pub async fn property(State(state): State<AppState>, SignedIn(who): SignedIn, Ex
 #[utoipa::path(get, path = "/api/v1/patches", tag = "records", security(("bearer" = [])), responses((status = 200, body = Vec<PatchSummary>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn patches(State(state): State<AppState>, SignedIn(who): SignedIn) -> Response {
     reply(service::patches(&*state.store, &who).await)
+}
+
+/// Our JSON answer to a request whose body, query string or path did not parse: 413 for a body
+/// over the limit, otherwise 400 (never axum's plain-text 400, 415 or 422), with the parser's words.
+pub(crate) fn rejection(status: StatusCode, words: &str) -> Response {
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        error_response(status, "too_large", &format!("The request body is too large: {words}"))
+    } else {
+        error_response(StatusCode::BAD_REQUEST, "invalid", words)
+    }
 }
 
 /// A JSON body; one that fails to parse gets our JSON 400 (or 413) with the parser's words.
@@ -130,7 +140,49 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
         match Json::<T>::from_request(req, state).await {
             Ok(Json(v)) => Ok(JsonIn(v)),
-            Err(e) => Err(error_response(e.status(), "invalid", &e.body_text())),
+            Err(e) => Err(rejection(e.status(), &e.body_text())),
+        }
+    }
+}
+
+/// Query-string parameters; ones that fail to parse get our JSON 400 with the parser's words.
+pub struct QueryIn<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequestParts<S> for QueryIn<T> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match Query::<T>::from_request_parts(parts, state).await {
+            Ok(Query(v)) => Ok(QueryIn(v)),
+            Err(e) => Err(rejection(e.status(), &e.body_text())),
+        }
+    }
+}
+
+/// Path parameters (an id in the route); one that fails to parse gets our JSON 400 with the parser's words.
+pub struct PathIn<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned + Send> axum::extract::FromRequestParts<S> for PathIn<T> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match Path::<T>::from_request_parts(parts, state).await {
+            Ok(Path(v)) => Ok(PathIn(v)),
+            Err(e) => Err(rejection(e.status(), &e.body_text())),
+        }
+    }
+}
+
+/// A plain-text body (the TSM CSV); one that is not UTF-8 gets our JSON 400, one over the limit our JSON 413.
+pub struct TextIn(pub String);
+
+impl<S: Send + Sync> axum::extract::FromRequest<S> for TextIn {
+    type Rejection = Response;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        match String::from_request(req, state).await {
+            Ok(s) => Ok(TextIn(s)),
+            Err(e) => Err(rejection(e.status(), &e.body_text())),
         }
     }
 }
@@ -138,18 +190,18 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<
 /// The introductory review of a tenancy: dates, clock, proposals and the moves the caller may make.
 #[utoipa::path(get, path = "/api/v1/tenancies/{reference}/review", tag = "transfers", params(("reference" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = ReviewPanel), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn review(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, Path(reference): Path<String>) -> Response {
+pub async fn review(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, PathIn(reference): PathIn<String>) -> Response {
     reply(service::review_panel(&*state.store, &who, &reference, &meta.ip).await)
 }
 
 /// The Introductory HMO proposes the review's outcome (make secure, extend, seek possession).
 #[utoipa::path(post, path = "/api/v1/tenancies/{reference}/review", tag = "transfers", params(("reference" = String, Path)), request_body = service::ReviewProposal, security(("bearer" = [])),
-    responses((status = 200, body = ReviewPanel), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = ReviewPanel), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn propose_review(
     State(state): State<AppState>,
     SignedIn(who): SignedIn,
     Extension(meta): Extension<RequestMeta>,
-    Path(reference): Path<String>,
+    PathIn(reference): PathIn<String>,
     JsonIn(p): JsonIn<service::ReviewProposal>,
 ) -> Response {
     reply(service::propose_review(&*state.store, &who, &reference, p, &meta.ip).await)
@@ -157,12 +209,12 @@ pub async fn propose_review(
 
 /// Decide an open proposal: approve, send_back, decline, withdraw or acknowledge. Illegal moves get 403 or 409.
 #[utoipa::path(post, path = "/api/v1/workflow/{id}/decision", tag = "transfers", params(("id" = i64, Path)), request_body = service::ItemDecision, security(("bearer" = [])),
-    responses((status = 200, body = WorkflowView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = WorkflowView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn decide(
     State(state): State<AppState>,
     SignedIn(who): SignedIn,
     Extension(meta): Extension<RequestMeta>,
-    Path(id): Path<i64>,
+    PathIn(id): PathIn<i64>,
     JsonIn(d): JsonIn<service::ItemDecision>,
 ) -> Response {
     reply(service::decide_item(&*state.store, &who, id, d, &meta.ip).await)
@@ -177,12 +229,12 @@ pub struct NoticeServed {
 
 /// Record the day a notice of extension was served.
 #[utoipa::path(post, path = "/api/v1/tenancies/{reference}/extension-notice", tag = "transfers", params(("reference" = String, Path)), request_body = NoticeServed, security(("bearer" = [])),
-    responses((status = 200, body = ReviewPanel), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = ReviewPanel), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn extension_notice(
     State(state): State<AppState>,
     SignedIn(who): SignedIn,
     Extension(meta): Extension<RequestMeta>,
-    Path(reference): Path<String>,
+    PathIn(reference): PathIn<String>,
     JsonIn(n): JsonIn<NoticeServed>,
 ) -> Response {
     reply(service::record_notice(&*state.store, &who, &reference, n.version, &n.served_on, &meta.ip).await)
@@ -196,12 +248,12 @@ pub async fn approvals(State(state): State<AppState>, SignedIn(who): SignedIn) -
 
 /// Escalate a tenancy to Legal (notice, possession) or the Community Safety Hub (evidence review, injunction).
 #[utoipa::path(post, path = "/api/v1/tenancies/{reference}/escalations", tag = "transfers", params(("reference" = String, Path)), request_body = service::EscalationRequest, security(("bearer" = [])),
-    responses((status = 200, body = ReviewPanel), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = ReviewPanel), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn escalate(
     State(state): State<AppState>,
     SignedIn(who): SignedIn,
     Extension(meta): Extension<RequestMeta>,
-    Path(reference): Path<String>,
+    PathIn(reference): PathIn<String>,
     JsonIn(e): JsonIn<service::EscalationRequest>,
 ) -> Response {
     reply(service::escalate(&*state.store, &who, &reference, e, &meta.ip).await)
@@ -233,6 +285,14 @@ pub struct WorkingDayCount {
     pub working_days: u32,
 }
 
+/// `{"date"}` for `?add=`, `{"working_days"}` for `?to=`.
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum WorkingDaysAnswer {
+    Date(WorkingDate),
+    Count(WorkingDayCount),
+}
+
 fn parse_date(field: &str, value: Option<&str>) -> Result<chrono::NaiveDate, AppError> {
     let value = value.ok_or_else(|| AppError::Invalid(format!("Give {field} as a date, YYYY-MM-DD.")))?;
     app::domain::clock::input_date(value, &format!("{field}={value:?} is not a date in the form YYYY-MM-DD.")).map_err(AppError::Invalid)
@@ -241,75 +301,75 @@ fn parse_date(field: &str, value: Option<&str>) -> Result<chrono::NaiveDate, App
 /// The council's working-day calendar (England and Wales bank holidays plus any the council
 /// has added), so partner systems compute the same due dates as Hearth. Public.
 #[utoipa::path(get, path = "/api/v1/calendar/working-days", tag = "calendar", params(WorkingDaysQuery),
-    responses((status = 200, description = "`{\"date\"}` for ?add=, `{\"working_days\"}` for ?to=", body = WorkingDate), (status = 400, body = ErrorBody)))]
-pub async fn working_days(State(state): State<AppState>, q: Result<Query<WorkingDaysQuery>, axum::extract::rejection::QueryRejection>) -> Response {
-    let Ok(Query(q)) = q else { return error_response(StatusCode::BAD_REQUEST, "invalid", "Give ?from=YYYY-MM-DD and either &add=N or &to=YYYY-MM-DD.") };
+    responses((status = 200, description = "`{\"date\"}` for ?add=, `{\"working_days\"}` for ?to=", body = WorkingDaysAnswer), (status = 400, body = ErrorBody)))]
+pub async fn working_days(State(state): State<AppState>, q: Result<QueryIn<WorkingDaysQuery>, Response>) -> Response {
+    let Ok(QueryIn(q)) = q else { return error_response(StatusCode::BAD_REQUEST, "invalid", "Give ?from=YYYY-MM-DD and either &add=N or &to=YYYY-MM-DD.") };
     let result = async {
         let from = parse_date("from", q.from.as_deref())?;
         let calendar = crate::store::calendar(&state.db).await?;
         match (q.add.as_deref(), q.to.as_deref()) {
             (Some(add), None) => {
                 let n: u32 = add.trim().parse().ok().filter(|n| *n <= 3650).ok_or_else(|| AppError::Invalid(format!("add={add:?} must be a whole number of working days from 0 to 3650.")))?;
-                Ok(Json(WorkingDate { date: calendar.add_working_days(from, n).to_string() }).into_response())
+                Ok(WorkingDaysAnswer::Date(WorkingDate { date: calendar.add_working_days(from, n).to_string() }))
             }
             (None, Some(_)) => {
                 let to = parse_date("to", q.to.as_deref())?;
                 let n = calendar.working_days_between(from, to).map_err(|e| AppError::Invalid(e.to_string()))?;
-                Ok(Json(WorkingDayCount { working_days: n }).into_response())
+                Ok(WorkingDaysAnswer::Count(WorkingDayCount { working_days: n }))
             }
             _ => Err(AppError::Invalid("Give exactly one of add=N or to=YYYY-MM-DD.".into())),
         }
     }
     .await;
-    result.unwrap_or_else(app_error)
+    reply(result)
 }
 
 /// A case: its clock, plan, moves between roles (with the caller's permitted moves) and history.
 #[utoipa::path(get, path = "/api/v1/cases/{reference}", tag = "transfers", params(("reference" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = CaseDetail), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn case(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, Path(reference): Path<String>) -> Response {
+pub async fn case(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, PathIn(reference): PathIn<String>) -> Response {
     reply(casework::case_detail(&*state.store, &who, &reference, &meta.ip).await)
 }
 
 /// The Community HMO refers a case to the Sustainable Tenancy HMO (the Team Leader decides through /workflow/{id}/decision with `assign_to`).
 #[utoipa::path(post, path = "/api/v1/cases/{reference}/referral", tag = "transfers", params(("reference" = String, Path)), request_body = casework::CaseReferral, security(("bearer" = [])),
-    responses((status = 200, body = CaseDetail), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn refer_case(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, Path(reference): Path<String>, JsonIn(r): JsonIn<casework::CaseReferral>) -> Response {
+    responses((status = 200, body = CaseDetail), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn refer_case(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, PathIn(reference): PathIn<String>, JsonIn(r): JsonIn<casework::CaseReferral>) -> Response {
     reply(casework::refer_case(&*state.store, &who, &reference, r, &meta.ip).await)
 }
 
 /// Escalate a case to Legal (notice, possession) or the Community Safety Hub (evidence review, injunction).
 #[utoipa::path(post, path = "/api/v1/cases/{reference}/escalations", tag = "transfers", params(("reference" = String, Path)), request_body = service::EscalationRequest, security(("bearer" = [])),
-    responses((status = 200, body = CaseDetail), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn escalate_case(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, Path(reference): Path<String>, JsonIn(e): JsonIn<service::EscalationRequest>) -> Response {
+    responses((status = 200, body = CaseDetail), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn escalate_case(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, PathIn(reference): PathIn<String>, JsonIn(e): JsonIn<service::EscalationRequest>) -> Response {
     reply(casework::escalate_case(&*state.store, &who, &reference, e, &meta.ip).await)
 }
 
 /// The Sustainable Tenancy HMO proposes handing the case back (the Community HMO acknowledges).
 #[utoipa::path(post, path = "/api/v1/cases/{reference}/hand-back", tag = "transfers", params(("reference" = String, Path)), request_body = casework::HandBackRequest, security(("bearer" = [])),
-    responses((status = 200, body = CaseDetail), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn hand_back(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, Path(reference): Path<String>, JsonIn(h): JsonIn<casework::HandBackRequest>) -> Response {
+    responses((status = 200, body = CaseDetail), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn hand_back(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, PathIn(reference): PathIn<String>, JsonIn(h): JsonIn<casework::HandBackRequest>) -> Response {
     reply(casework::hand_back(&*state.store, &who, &reference, h, &meta.ip).await)
 }
 
 /// Record the plan's agreement with the tenant and its next review date (the case's clock).
 #[utoipa::path(put, path = "/api/v1/cases/{reference}/plan", tag = "plans", params(("reference" = String, Path)), request_body = casework::PlanDates, security(("bearer" = [])),
-    responses((status = 200, body = CaseDetail), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn set_plan(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, Path(reference): Path<String>, JsonIn(p): JsonIn<casework::PlanDates>) -> Response {
+    responses((status = 200, body = CaseDetail), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn set_plan(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, PathIn(reference): PathIn<String>, JsonIn(p): JsonIn<casework::PlanDates>) -> Response {
     reply(casework::set_plan(&*state.store, &who, &reference, p, &meta.ip).await)
 }
 
 /// Add an action to the case's plan (owner: officer, tenant or agency; due date).
 #[utoipa::path(post, path = "/api/v1/cases/{reference}/actions", tag = "plans", params(("reference" = String, Path)), request_body = casework::PlanActionRequest, security(("bearer" = [])),
-    responses((status = 200, body = CaseDetail), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn add_action(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, Path(reference): Path<String>, JsonIn(a): JsonIn<casework::PlanActionRequest>) -> Response {
+    responses((status = 200, body = CaseDetail), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn add_action(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, PathIn(reference): PathIn<String>, JsonIn(a): JsonIn<casework::PlanActionRequest>) -> Response {
     reply(casework::add_action(&*state.store, &who, &reference, a, &meta.ip).await)
 }
 
 /// Mark a plan action done, no longer needed, or open again (versioned).
 #[utoipa::path(post, path = "/api/v1/plan-actions/{id}", tag = "plans", params(("id" = i64, Path)), request_body = casework::PlanActionUpdate, security(("bearer" = [])),
-    responses((status = 200, body = CaseDetail), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn update_action(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, Path(id): Path<i64>, JsonIn(u): JsonIn<casework::PlanActionUpdate>) -> Response {
+    responses((status = 200, body = CaseDetail), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn update_action(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, PathIn(id): PathIn<i64>, JsonIn(u): JsonIn<casework::PlanActionUpdate>) -> Response {
     reply(casework::update_action(&*state.store, &who, id, u, &meta.ip).await)
 }
 
@@ -347,7 +407,7 @@ pub struct ImportProblem {
 /// Replaces that year's data. Rows that cannot be read are reported by line; the rest land.
 #[utoipa::path(post, path = "/api/v1/benchmarks/tsm", tag = "feedback", params(YearQuery), request_body(content = String, content_type = "text/csv"), security(("bearer" = [])),
     responses((status = 200, body = ImportReport), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 413, body = ErrorBody)))]
-pub async fn import_tsm(State(state): State<AppState>, SignedIn(who): SignedIn, Query(q): Query<YearQuery>, body: String) -> Response {
+pub async fn import_tsm(State(state): State<AppState>, SignedIn(who): SignedIn, QueryIn(q): QueryIn<YearQuery>, TextIn(body): TextIn) -> Response {
     if who.role != app::domain::Role::Admin {
         return app_error(AppError::Forbidden("Only administrators import the Regulator's data.".into()));
     }
@@ -393,7 +453,7 @@ pub struct BenchmarkMeasure {
 /// A year's TSM perception results per landlord and measure, recomputed from the counts.
 #[utoipa::path(get, path = "/api/v1/benchmarks/tsm", tag = "feedback", params(YearQuery), security(("bearer" = [])),
     responses((status = 200, body = [BenchmarkLandlord]), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn get_tsm(State(state): State<AppState>, SignedIn(_who): SignedIn, Query(q): Query<YearQuery>) -> Response {
+pub async fn get_tsm(State(state): State<AppState>, SignedIn(_who): SignedIn, QueryIn(q): QueryIn<YearQuery>) -> Response {
     if let Err(e) = check_year(&q.year) {
         return app_error(e);
     }
@@ -437,14 +497,14 @@ impl ResultsQuery {
 /// Satisfaction figures from Hearth's own feedback, grouped, with comments and the peer benchmark.
 #[utoipa::path(get, path = "/api/v1/feedback/results", tag = "feedback", params(ResultsQuery), security(("bearer" = [])),
     responses((status = 200, body = FeedbackResults), (status = 403, body = ErrorBody)))]
-pub async fn feedback_results(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, Query(q): Query<ResultsQuery>) -> Response {
+pub async fn feedback_results(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, QueryIn(q): QueryIn<ResultsQuery>) -> Response {
     reply(app::api::feedback::svc::results(&*state.store, &who, q.by.as_deref().unwrap_or("area"), q.months.unwrap_or(12), &q.comment_filter(), &meta).await)
 }
 
 /// The same figures as CSV: one row per group and measure.
 #[utoipa::path(get, path = "/api/v1/feedback/results.csv", tag = "feedback", params(ResultsQuery), security(("bearer" = [])),
     responses((status = 200, content_type = "text/csv", body = String), (status = 403, body = ErrorBody)))]
-pub async fn feedback_results_csv(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, Query(q): Query<ResultsQuery>) -> Response {
+pub async fn feedback_results_csv(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, QueryIn(q): QueryIn<ResultsQuery>) -> Response {
     let r = match app::api::feedback::svc::results(&*state.store, &who, q.by.as_deref().unwrap_or("area"), q.months.unwrap_or(12), &q.comment_filter(), &meta).await {
         Ok(r) => r,
         Err(e) => return app_error(e),
@@ -501,7 +561,7 @@ pub struct CaseOpened {
 /// Turn a tenant's comment into a case in one step (the officer it is about, or their Team Leader).
 #[utoipa::path(post, path = "/api/v1/feedback/responses/{id}/case", tag = "feedback", params(("id" = i64, Path)), request_body = CommentCaseRequest, security(("bearer" = [])),
     responses((status = 200, body = CaseOpened), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn case_from_comment(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, Path(id): Path<i64>, JsonIn(r): JsonIn<CommentCaseRequest>) -> Response {
+pub async fn case_from_comment(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, PathIn(id): PathIn<i64>, JsonIn(r): JsonIn<CommentCaseRequest>) -> Response {
     reply(app::api::feedback::svc::case_from_comment(&*state.store, &who, id, &r.kind, &meta.ip).await.map(|reference| CaseOpened { reference }))
 }
 
@@ -520,8 +580,8 @@ pub async fn create_cover(State(state): State<AppState>, SignedIn(who): SignedIn
 
 /// End cover now (the work returns to the officer at once), or cancel a period that has not started.
 #[utoipa::path(post, path = "/api/v1/covers/{id}/end", tag = "cover", params(("id" = i64, Path)), security(("bearer" = [])),
-    responses((status = 200, body = TeamView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn end_cover(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, Path(id): Path<i64>) -> Response {
+    responses((status = 200, body = TeamView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn end_cover(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, PathIn(id): PathIn<i64>) -> Response {
     reply(casework::end_cover(&*state.store, &who, id, &meta.ip).await)
 }
 
@@ -535,6 +595,49 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
+/// Declares the answers that middleware and extractors give on every route, so each operation
+/// lists every status it can return: 401 (an unknown, expired or revoked bearer token, or none
+/// where one is needed), 403 for partner-agency users outside their referrals, 400 for
+/// parameters or a body that do not parse, and 413 for a body over the limit.
+struct CommonResponses;
+
+impl utoipa::Modify for CommonResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        let error = |description: &str| {
+            ResponseBuilder::new().description(description).content("application/json", ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build()).build()
+        };
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let partner_refused = !app::domain::access::partner_may_reach(path);
+            for op in [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten() {
+                let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+                let responses = &mut op.responses.responses;
+                let mut add = |status: &str, description: &str| {
+                    responses.entry(status.to_string()).or_insert_with(|| error(description).into());
+                };
+                if op.request_body.is_some() || op.parameters.as_ref().is_some_and(|p| !p.is_empty()) {
+                    add("400", "A parameter or the body is not what this operation takes");
+                }
+                add("401", if secured { "Not signed in: no bearer token, or one that is unknown, expired or revoked" } else { "A bearer token was sent that is unknown, expired or revoked" });
+                if partner_refused {
+                    add("403", "Partner-agency users reach only their agency's referrals");
+                }
+                if op.request_body.is_some() {
+                    add("413", "The request body is larger than the limit");
+                }
+            }
+            // A state-changing request with neither a bearer token nor our own Origin is refused by
+            // the CSRF guard before routing (`auth::csrf_guard`), in JSON like every other refusal.
+            for op in [&mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten() {
+                let forbidden = op.responses.responses.entry("403".into()).or_insert_with(|| error("Refused").into());
+                if let utoipa::openapi::RefOr::T(r) = forbidden {
+                    r.description.push_str("; or, without a bearer token, a request not from Hearth's own pages");
+                }
+            }
+        }
+    }
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Hearth API", description = "Housing management for council landlords: integrations, partner systems and scripts."),
@@ -543,7 +646,7 @@ impl utoipa::Modify for BearerAuth {
         admin::agencies, admin::create_agency, admin::create_agency_user, admin::tokens, admin::issue_token, admin::revoke_token, admin::audit_trail,
         map::data, map::changes, map::save, map::balance, map::weights, map::set_weights),
     components(schemas(ErrorBody, Health)),
-    modifiers(&BearerAuth)
+    modifiers(&BearerAuth, &CommonResponses)
 )]
 pub struct ApiDoc;
 
@@ -553,6 +656,10 @@ pub async fn openapi() -> Response {
 
 pub async fn not_found() -> Response {
     error_response(StatusCode::NOT_FOUND, "not_found", "No such API route. See /api/v1/openapi.json.")
+}
+
+pub async fn method_not_allowed() -> Response {
+    error_response(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "This route does not take that method: the Allow header lists those it takes. See /api/v1/openapi.json.")
 }
 
 pub fn router() -> Router<AppState> {
@@ -602,5 +709,7 @@ pub fn router() -> Router<AppState> {
         .route("/map", get(map::data))
         .route("/map/changes", get(map::changes).post(map::save))
         .route("/map/balance", post(map::balance))
+        // After every route: it applies to the routes registered before it.
+        .method_not_allowed_fallback(method_not_allowed)
         .fallback(not_found)
 }

@@ -95,8 +95,12 @@ pub fn request_origin(req: &Request, trust_proxy: bool) -> String {
     app::domain::feedback::request_origin(host, header("x-forwarded-proto"), trust_proxy).unwrap_or_default()
 }
 
+/// The token of an `Authorization: Bearer <token>` header. The scheme name is case-insensitive
+/// (RFC 7235 section 2.1, RFC 6750 section 2.1), so `bearer` and `BEARER` are Bearer too.
 fn bearer(headers: &HeaderMap) -> Option<&str> {
-    headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?.trim_start();
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
 
 /// Resolves who is calling (session cookie or bearer token) into request extensions.
@@ -177,7 +181,7 @@ pub async fn csrf_guard(req: Request, next: Next) -> Response {
         return next.run(req).await;
     }
     tracing::warn!(path = %req.uri().path(), "refused a cross-site state-changing request");
-    (StatusCode::FORBIDDEN, "Cross-site request refused: submit the form from Hearth itself.").into_response()
+    crate::edge::refusal(req.uri().path(), app::error::AppError::Forbidden("Cross-site request refused: submit the form from Hearth itself.".into()))
 }
 
 /// Origin (or, failing that, Referer) names this host.
@@ -230,5 +234,17 @@ mod tests {
         assert!(!same_origin(&headers(&[("host", "127.0.0.1:3000"), ("origin", "http://127.0.0.1:3000.evil.example")])));
         assert!(!same_origin(&headers(&[("host", "127.0.0.1:3000")])));
         assert!(!same_origin(&headers(&[("origin", "http://127.0.0.1:3000")])));
+    }
+
+    #[test]
+    fn bearer_scheme_is_case_insensitive() {
+        for scheme in ["Bearer", "bearer", "BEARER", "bEaReR"] {
+            assert_eq!(bearer(&headers(&[("authorization", &format!("{scheme} abc123"))])), Some("abc123"), "{scheme}");
+        }
+        assert_eq!(bearer(&headers(&[("authorization", "Bearer   abc123  ")])), Some("abc123"));
+        assert_eq!(bearer(&headers(&[("authorization", "Basic dXNlcjpwYXNz")])), None);
+        assert_eq!(bearer(&headers(&[("authorization", "Bearerabc123")])), None);
+        assert_eq!(bearer(&headers(&[("authorization", "Bearer")])), None);
+        assert_eq!(bearer(&headers(&[])), None);
     }
 }

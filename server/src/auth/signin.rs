@@ -14,6 +14,7 @@ use tower_sessions::Session;
 use app::domain::signin::{SignInProblem, safe_next};
 
 use super::password::{dummy_hash, verify_password};
+use crate::api::ErrorBody;
 use super::{SESSION_USER_KEY, tokens};
 use crate::state::AppState;
 
@@ -133,11 +134,12 @@ pub async fn sign_out(session: Session) -> Response {
 
 /// Exchange a username and password for a bearer token (12 hours).
 #[utoipa::path(post, path = "/api/v1/auth/token", tag = "auth", request_body = TokenRequest,
-    responses((status = 200, body = TokenResponse), (status = 400, description = "Bad credentials"), (status = 429, description = "Too many attempts")))]
+    responses((status = 200, body = TokenResponse), (status = 400, description = "Bad credentials, or a body that is not the JSON asked for", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody), (status = 429, description = "Too many attempts", body = ErrorBody)))]
 pub async fn api_token(State(state): State<AppState>, Extension(meta): Extension<RequestMeta>, body: Result<Json<TokenRequest>, axum::extract::rejection::JsonRejection>) -> Response {
     let Json(req) = match body {
         Ok(b) => b,
-        Err(e) => return crate::api::error_response(e.status(), if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE { "too_large" } else { "invalid" }, &e.body_text()),
+        Err(e) => return crate::api::rejection(e.status(), &e.body_text()),
     };
     match authenticate(&state, &meta.ip, &req.username, &req.password).await {
         Ok(user_id) => match tokens::issue(&state.db, user_id, "api sign-in").await {
