@@ -20,17 +20,7 @@ async fn username(app: &TestApp, sql: &str) -> String {
 
 /// A server function called as the browser calls it (form-encoded), with a session cookie.
 async fn call_fn(app: &TestApp, cookie: &str, path: &str, form: &str) -> (StatusCode, String) {
-    let res = app
-        .send(
-            Request::post(path)
-                .header(header::HOST, HOST)
-                .header(header::ORIGIN, format!("http://{HOST}"))
-                .header(header::COOKIE, cookie)
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from(form.to_string()))
-                .unwrap(),
-        )
-        .await;
+    let res = app.post_form(path, form, Some(cookie)).await;
     let status = res.status();
     (status, body_text(res).await)
 }
@@ -194,7 +184,7 @@ async fn server_functions_answer_with_the_errors_own_status() {
         assert_eq!(s, StatusCode::BAD_REQUEST, "an argument of the wrong type");
         let (s, _) = call_fn(&app, &cookie, "/fn/team", "").await;
         assert_eq!(s, StatusCode::FORBIDDEN, "the team view is for Team Leaders");
-        let res = app.send(Request::post("/fn/my_work").header(header::HOST, HOST).header(header::ORIGIN, format!("http://{HOST}")).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from("all=false")).unwrap()).await;
+        let res = app.post_form("/fn/my_work", "all=false", None).await;
         assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "not signed in");
     }
 }
@@ -314,16 +304,7 @@ async fn every_refusal_and_every_read_across_areas_is_audited_and_reported() {
 async fn sign_in_sends_people_only_to_our_pages_and_says_only_our_words() {
     let app = TestApp::new(Engine::Sqlite).await;
     for (next, expected) in [("/%09/evil.example", "/"), ("/%0A", "/"), ("//evil.example", "/"), ("https://evil.example", "/"), ("/tenancies/TEN0000001", "/tenancies/TEN0000001"), ("/./admin", "/")] {
-        let res = app
-            .send(
-                Request::post("/auth/sign-in")
-                    .header(header::HOST, HOST)
-                    .header(header::ORIGIN, format!("http://{HOST}"))
-                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                    .body(Body::from(format!("username=chmo.east1&password={PASSWORD}&next={next}")))
-                    .unwrap(),
-            )
-            .await;
+        let res = app.post_form("/auth/sign-in", &format!("username=chmo.east1&password={PASSWORD}&next={next}"), None).await;
         assert_eq!(res.status(), StatusCode::SEE_OTHER, "{next}");
         assert_eq!(res.headers()[header::LOCATION], expected, "{next}");
     }

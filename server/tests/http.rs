@@ -47,16 +47,7 @@ async fn pages_need_sign_in_and_sign_in_keeps_what_was_typed() {
         assert_eq!(res.headers()[header::LOCATION], "/sign-in?next=/tenancies/TEN0000001");
 
         assert!(app.sign_in("chmo.east1", "wrong-password").await.is_none());
-        let res = app
-            .send(
-                Request::post("/auth/sign-in")
-                    .header(header::HOST, HOST)
-                    .header(header::ORIGIN, format!("http://{HOST}"))
-                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                    .body(Body::from("username=chmo.east1&password=nope&next=/search"))
-                    .unwrap(),
-            )
-            .await;
+        let res = app.post_form("/auth/sign-in", "username=chmo.east1&password=nope&next=/search", None).await;
         let loc = res.headers()[header::LOCATION].to_str().unwrap().to_string();
         assert!(loc.starts_with("/sign-in?error=") && loc.contains("username=chmo.east1") && loc.contains("next=/search"), "{loc}");
         // The sign-in page shows the error and the username typed.

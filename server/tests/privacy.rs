@@ -255,18 +255,16 @@ async fn plant(app: &TestApp, engine: Engine) -> Planted {
     assert!(areas.len() >= 2, "the probe needs at least two area teams");
     for (ai, &area) in areas.iter().enumerate() {
         let chmo = ids(db, &format!("SELECT id FROM users WHERE role = 'community_hmo' AND area_team_id = {area} AND active = 1 ORDER BY id LIMIT 1")).await[0];
-        let picks: Vec<String> = sqlx::query::<sqlx::Any>(&format!(
-            "SELECT c.reference FROM cases c JOIN properties p ON p.id = c.property_id JOIN patches pa ON pa.id = p.patch_id \
-             WHERE c.owner_id = {chmo} AND c.status = 'open' AND pa.officer_id = {chmo} AND c.tenancy_id IS NOT NULL \
-               AND NOT EXISTS (SELECT 1 FROM workflow_items w WHERE w.subject_type = 'case' AND w.subject_id = c.id) \
-             ORDER BY c.restricted DESC, c.id LIMIT {CASES_PER_AREA}"
-        ))
-        .fetch_all(&db.pool)
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.get::<String, _>(0))
-        .collect();
+        let picks = texts(
+            db,
+            &format!(
+                "SELECT c.reference FROM cases c JOIN properties p ON p.id = c.property_id JOIN patches pa ON pa.id = p.patch_id \
+                 WHERE c.owner_id = {chmo} AND c.status = 'open' AND pa.officer_id = {chmo} AND c.tenancy_id IS NOT NULL \
+                   AND NOT EXISTS (SELECT 1 FROM workflow_items w WHERE w.subject_type = 'case' AND w.subject_id = c.id) \
+                 ORDER BY c.restricted DESC, c.id LIMIT {CASES_PER_AREA}"
+            ),
+        )
+        .await;
         assert_eq!(picks.len(), CASES_PER_AREA, "area {area} has open cases of its Community HMO to plant in");
         for (ci, reference) in picks.into_iter().enumerate() {
             chosen.push((reference, SCENARIOS[(ai * 3 + ci) % SCENARIOS.len()], ci));
@@ -535,13 +533,7 @@ async fn routes(app: &TestApp, planted: &Planted, admin: &str) -> (Vec<Probe>, u
     let cases = &planted.cases;
     let areas: Vec<i64> = cases.iter().map(|c| c.area).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
     let tenancy_ids = cases.iter().map(|c| format!("'{}'", c.tenancy)).collect::<Vec<_>>().join(", ");
-    let mut referrals: Vec<String> = sqlx::query::<sqlx::Any>(&format!("SELECT r.reference FROM referrals r JOIN tenancies t ON t.id = r.tenancy_id WHERE t.reference IN ({tenancy_ids}) ORDER BY r.id LIMIT 4"))
-        .fetch_all(&db.pool)
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.get::<String, _>(0))
-        .collect();
+    let mut referrals = texts(db, &format!("SELECT r.reference FROM referrals r JOIN tenancies t ON t.id = r.tenancy_id WHERE t.reference IN ({tenancy_ids}) ORDER BY r.id LIMIT 4")).await;
     referrals.push(text(db, "SELECT reference FROM referrals ORDER BY id LIMIT 1").await);
     let mut probes = Vec::new();
     let mut add = |label: String, path: String, via: Via, kind: Kind| probes.push(Probe { label, path, via, kind });

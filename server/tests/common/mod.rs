@@ -117,6 +117,18 @@ impl TestApp {
         self.send(b.body(Body::empty()).unwrap()).await
     }
 
+    /// A form posted from Hearth's own pages (so the CSRF guard lets it by), with a session cookie if given.
+    pub async fn post_form(&self, path: &str, form: &str, cookie: Option<&str>) -> Response<Body> {
+        let mut b = Request::post(path)
+            .header(header::HOST, HOST)
+            .header(header::ORIGIN, format!("http://{HOST}"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(c) = cookie {
+            b = b.header(header::COOKIE, c);
+        }
+        self.send(b.body(Body::from(form.to_string())).unwrap()).await
+    }
+
     /// A JSON request with a bearer token; the status and the JSON answer.
     pub async fn json(&self, method: &str, path: &str, token: &str, body: serde_json::Value) -> (axum::http::StatusCode, serde_json::Value) {
         let res = self
@@ -205,4 +217,9 @@ pub async fn scalar(db: &Db, sql: &str) -> i64 {
 pub async fn text(db: &Db, sql: &str) -> String {
     use sqlx::Row;
     sqlx::query::<sqlx::Any>(sql).fetch_one(&db.pool).await.unwrap().try_get::<String, _>(0).unwrap()
+}
+
+/// The first column of every row, as text.
+pub async fn texts(db: &Db, sql: &str) -> Vec<String> {
+    sqlx::query_scalar::<sqlx::Any, String>(sql).fetch_all(&db.pool).await.unwrap()
 }
