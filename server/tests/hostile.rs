@@ -334,6 +334,11 @@ async fn dotted_paths_do_not_dodge_the_page_gate() {
     assert_eq!(res.headers()[header::LOCATION], "/map");
     let res = app.get("/map", Some(&cookie)).await;
     assert_eq!(res.headers()[header::LOCATION], "/referrals", "a partner is sent back to their referrals");
+    // The API answers its own odd spellings, in JSON; one that climbs out of it is put right.
+    let res = app.get("/api/v1/tenancies/.", None).await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let res = app.get("/api/../admin", None).await;
+    assert_eq!(res.headers()[header::LOCATION], "/admin");
     let res = app.get("/admin.css", None).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "a dot no longer makes a path public");
     let res = app.get("/favicon.svg", None).await;

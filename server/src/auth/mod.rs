@@ -133,7 +133,10 @@ pub async fn resolve_principal(State(state): State<AppState>, session: Session, 
 pub async fn require_sign_in_for_pages(req: Request, next: Next) -> Response {
     use app::domain::signin::{canonical_path, is_public_path};
     let path = req.uri().path();
-    if let Some(canonical) = canonical_path(path) {
+    // The JSON API and server functions route their own paths and answer 404 in JSON for any other
+    // spelling; only a spelling that would leave them (`/api/../admin`) is put right here.
+    let api = |p: &str| p.starts_with("/api/") || p.starts_with("/fn/");
+    if let Some(canonical) = canonical_path(path).filter(|c| !(api(path) && api(c))) {
         if matches!(*req.method(), Method::GET | Method::HEAD) {
             let to = match req.uri().query() {
                 Some(q) => format!("{canonical}?{q}"),
