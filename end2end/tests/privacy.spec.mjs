@@ -1,0 +1,54 @@
+// Need-to-know cases in the browser: the approvals queue names a restricted case by reference only,
+// to the Team Leader who must decide it, and shows nothing of it to an officer who may not open it;
+// the case itself shows the rest. Run hydrated and with JavaScript off.
+import { test, expect } from '@playwright/test';
+import { signIn, hydrated, collectErrors, apiAuth as api } from './helpers.mjs';
+
+const RESTRICTED = 'Restricted: open it to see who it concerns';
+
+/** A restricted case of an East Community HMO with nothing open on it, referred now with `marker` in its concerns. */
+async function referRestricted(request, marker) {
+  for (const officer of ['chmo.east1', 'chmo.east2', 'chmo.east3', 'chmo.east4', 'chmo.east5']) {
+    const auth = await api(request, officer);
+    const work = await (await request.get('/api/v1/my-work', auth)).json();
+    for (const c of work.cases.filter((c) => c.restricted)) {
+      const detail = await (await request.get(`/api/v1/cases/${c.reference}`, auth)).json();
+      if (!detail.can_refer || detail.workflow.some((w) => ['proposed', 'sent_back'].includes(w.state))) continue;
+      const res = await request.post(`/api/v1/cases/${c.reference}/referral`, {
+        ...auth,
+        data: { version: detail.version, concerns: `${marker}: threats from a former partner`, risks: 'Serious harm', tried: 'MARAC referral' },
+      });
+      expect(res.ok(), await res.text()).toBeTruthy();
+      return c.reference;
+    }
+  }
+  throw new Error('no restricted case of an East Community HMO can be referred');
+}
+
+test('a restricted case waits in the queue by reference only, and only for those who may open it', async ({ page, request }, testInfo) => {
+  const errors = collectErrors(page);
+  const marker = `Kx${testInfo.project.name.replace(/\W/g, '')}${Date.now() % 100000}`;
+  const reference = await referRestricted(request, marker);
+
+  await signIn(page, 'tl.east');
+  await page.goto('/approvals');
+  await hydrated(page, testInfo);
+  const row = page.getByTestId('approvals').locator('tr', { hasText: reference });
+  await expect(row).toContainText(RESTRICTED);
+  await expect(page.locator('main')).not.toContainText(marker);
+  await row.getByRole('link', { name: RESTRICTED }).click();
+  await expect(page).toHaveURL(new RegExp(`/cases/${reference}$`));
+  await expect(page.locator('main')).toContainText(marker);
+
+  // An officer of the area who may not open the case sees nothing of it.
+  await page.context().clearCookies();
+  await signIn(page, 'sthmo.east1');
+  await page.goto('/approvals');
+  await hydrated(page, testInfo);
+  await expect(page.locator('main')).not.toContainText(reference);
+  await expect(page.locator('main')).not.toContainText(marker);
+  await page.goto(`/cases/${reference}`);
+  await expect(page.locator('main')).toContainText('restricted to named officers');
+  await expect(page.locator('main')).not.toContainText(marker);
+  expect(errors.filter((e) => !e.includes('403'))).toEqual([]);
+});
