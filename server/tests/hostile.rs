@@ -161,6 +161,10 @@ async fn control_characters_are_refused_at_the_edge_naming_the_field() {
         assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
         assert!(v["message"].as_str().unwrap().starts_with("Body contains a control character"), "{v}");
         assert_eq!(scalar(&app.db, "SELECT COUNT(*) FROM audit_log").await, before, "refused before anything ran");
+        // A field name that is itself the problem, starting with a two-byte letter (Schemathesis's find).
+        let (s, v) = app.json("PUT", "/api/v1/admin/workload-weights", &token, serde_json::from_str(r#"{"\u0080\u001f": null}"#).unwrap()).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+        assert!(v["message"].as_str().unwrap().starts_with("A field name contains a control character"), "{v}");
         // Multi-line text keeps its line breaks and tabs.
         let res = app.get_bearer("/api/v1/search?q=high%0Astreet%09", &token).await;
         assert_eq!(res.status(), StatusCode::OK);
