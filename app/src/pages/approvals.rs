@@ -78,7 +78,7 @@ fn ApprovalTable(items: Vec<crate::model::WorkflowView>, testid: &'static str) -
                                         <td><strong>{w.outcome_label.clone()}</strong><div class="muted small">{w.reason.clone()}</div></td>
                                         <td>{w.proposed_by.clone()}<div class="muted small">{w.proposed_at.chars().take(10).collect::<String>()}</div></td>
                                         <td>{w.state.replace('_', " ")}</td>
-                                        <td>{w.due_on.clone()}" "<ClockBadge status=w.clock /></td>
+                                        <td>{w.due_on.as_deref().map(crate::model::date_part)}" "<ClockBadge status=w.clock /></td>
                                     </tr>
                                 }).collect_view()}
                             </tbody>
