@@ -92,6 +92,11 @@ async fn main() -> anyhow::Result<()> {
             if let Some(addr) = addr {
                 leptos_options.site_addr = addr;
             }
+            // Run as `target/release/hearth serve`, with no LEPTOS_* settings: the site cargo-leptos built.
+            if leptos_options.output_name.is_empty() {
+                leptos_options.output_name = "hearth".into();
+            }
+            hearth::site::detect_hashes(&mut leptos_options);
             let addr = leptos_options.site_addr;
             let state = routes::app_state(db.clone(), leptos_options, Config::from_env(), LimitConfig::default());
             // Housekeeping, at start and every ten minutes: approved changes whose effective date has

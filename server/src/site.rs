@@ -14,6 +14,14 @@ pub fn init(options: &LeptosOptions) {
     let _ = STYLESHEET.set(format!("/{}/{}.css", options.site_pkg_dir, hashed_name(options, "css")));
 }
 
+/// A release build that hashed its files left `hash.txt` beside the binary: serve those names
+/// whether or not `LEPTOS_HASH_FILES` says so, so `target/release/hearth serve` works as it is.
+pub fn detect_hashes(options: &mut LeptosOptions) {
+    if !options.hash_files {
+        options.hash_files = std::env::current_exe().ok().and_then(|p| p.parent().map(|d| d.join(options.hash_file.as_ref()))).is_some_and(|p| p.is_file());
+    }
+}
+
 /// The stylesheet's address, for pages not rendered by Leptos (the public feedback form).
 pub fn stylesheet_href() -> &'static str {
     STYLESHEET.get().map(String::as_str).unwrap_or("/pkg/hearth.css")
