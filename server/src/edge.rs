@@ -141,7 +141,7 @@ pub fn cache_control(path: &str, hashed_assets: bool) -> &'static str {
 /// says the client came by HTTPS (the first proxy's word, as for absolute links:
 /// `domain::feedback::request_origin`).
 pub fn over_https(secure_cookies: bool, trust_proxy: bool, forwarded_proto: Option<&str>) -> bool {
-    secure_cookies || (trust_proxy && forwarded_proto.and_then(|p| p.split(',').next()).is_some_and(|p| p.trim().eq_ignore_ascii_case("https")))
+    secure_cookies || app::domain::feedback::proxy_says_https(forwarded_proto, trust_proxy)
 }
 
 /// Sets `Cache-Control` (unless the handler did) and, over HTTPS, `Strict-Transport-Security`.

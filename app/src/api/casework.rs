@@ -311,14 +311,7 @@ pub async fn team(store: &dyn Store, who: &Principal) -> Result<TeamView, AppErr
         .plans(area, &today.to_string())
         .await?
         .into_iter()
-        .filter_map(|(mut p, scope)| match crate::domain::access::listing(who, &scope) {
-            crate::domain::access::Listing::Hidden => None,
-            crate::domain::access::Listing::Restricted => {
-                p.title = crate::domain::access::RESTRICTED_ABOUT.into();
-                Some(p)
-            }
-            crate::domain::access::Listing::Full => Some(p),
-        })
+        .filter_map(|(p, scope)| crate::domain::access::list_as(who, &scope, p, |p| p.title = crate::domain::access::RESTRICTED_ABOUT.into()))
         .collect();
     for p in &mut plans {
         p.clock = p.due_at.as_deref().and_then(|d| instant_clock(d, today));

@@ -4,7 +4,7 @@
 use chrono::{NaiveDate, Utc};
 
 use super::store::{AuditEntry, ListedItem, ReviewCount, Store, WorkQuery};
-use crate::domain::access::{Denial, Listing, Principal, RESTRICTED_ABOUT, RecordScope, can_view_record, listing, searchable_area};
+use crate::domain::access::{Denial, Principal, RESTRICTED_ABOUT, RecordScope, can_view_record, list_as, searchable_area};
 use crate::domain::clock::{self, ClockStatus, WorkingCalendar, urgency};
 use crate::domain::occupancy;
 use crate::domain::search::{MAX_RESULTS, normalise_query, terms};
@@ -189,17 +189,12 @@ pub(crate) fn worth_auditing(who: &Principal, scope: &RecordScope, outcome: Resu
 
 /// A case as a list shows it to `who` (`access::listing`): left out if they may not open it;
 /// need-to-know, by reference and kind only.
-pub(crate) fn list_case(who: &Principal, mut c: CaseRow, scope: &RecordScope) -> Option<CaseRow> {
-    match listing(who, scope) {
-        Listing::Hidden => None,
-        Listing::Restricted => {
-            c.title = RESTRICTED_ABOUT.into();
-            c.address.clear();
-            c.tenancy_reference = None;
-            Some(c)
-        }
-        Listing::Full => Some(c),
-    }
+pub(crate) fn list_case(who: &Principal, c: CaseRow, scope: &RecordScope) -> Option<CaseRow> {
+    list_as(who, scope, c, |c| {
+        c.title = RESTRICTED_ABOUT.into();
+        c.address.clear();
+        c.tenancy_reference = None;
+    })
 }
 
 /// Does an open item on this record wait for `who` (`workflow::waits_on`)?
@@ -211,20 +206,15 @@ pub(crate) fn waits_on(who: &Principal, scope: &RecordScope, patch_officer_id: O
 /// case, by reference, step and clock only if that is need-to-know (`access::listing`, with the
 /// item's own duty: an escalation to their team, a hand-back to their patch).
 pub(crate) fn list_item(who: &Principal, item: ListedItem) -> Option<WorkflowView> {
-    let ListedItem { mut view, mut scope, patch_officer_id } = item;
+    let ListedItem { view, mut scope, patch_officer_id } = item;
     scope.duty = waits_on(who, &scope, patch_officer_id, &view);
-    match listing(who, &scope) {
-        Listing::Hidden => None,
-        Listing::Restricted => {
-            view.restricted = true;
-            view.address = RESTRICTED_ABOUT.into();
-            view.reason.clear();
-            view.detail.clear();
-            view.decision_note.clear();
-            Some(view)
-        }
-        Listing::Full => Some(view),
-    }
+    list_as(who, &scope, view, |view| {
+        view.restricted = true;
+        view.address = RESTRICTED_ABOUT.into();
+        view.reason.clear();
+        view.detail.clear();
+        view.decision_note.clear();
+    })
 }
 
 pub async fn tenancy(store: &dyn Store, who: &Principal, reference: &str, ip: &str) -> Result<TenancyDetail, AppError> {

@@ -55,6 +55,19 @@ pub enum Listing {
     Full,
 }
 
+/// `item` as a list shows it to `who` ([`listing`]): `None` when hidden, after `redact` when
+/// need-to-know (which blanks whatever says who or what it concerns).
+pub fn list_as<T>(who: &Principal, record: &RecordScope, mut item: T, redact: impl FnOnce(&mut T)) -> Option<T> {
+    match listing(who, record) {
+        Listing::Hidden => None,
+        Listing::Restricted => {
+            redact(&mut item);
+            Some(item)
+        }
+        Listing::Full => Some(item),
+    }
+}
+
 /// What a list shows of a restricted record the user may open.
 pub const RESTRICTED_ABOUT: &str = "Restricted: open it to see who it concerns";
 

@@ -421,6 +421,12 @@ pub fn retention_cutoff(today: chrono::NaiveDate) -> chrono::NaiveDate {
     today.checked_sub_months(chrono::Months::new(12 * RETENTION_YEARS)).unwrap_or(chrono::NaiveDate::MIN)
 }
 
+/// A trusted proxy says the client came by HTTPS: the first `X-Forwarded-Proto` value (the first
+/// proxy's word), believed only behind `HEARTH_TRUST_PROXY`.
+pub fn proxy_says_https(forwarded_proto: Option<&str>, trust_proxy: bool) -> bool {
+    trust_proxy && forwarded_proto.and_then(|p| p.split(',').next()).is_some_and(|p| p.trim().eq_ignore_ascii_case("https"))
+}
+
 /// The origin (`scheme://host[:port]`) a request reached Hearth at, for absolute links and QR
 /// codes when no public address is configured. The scheme is https only when a trusted proxy
 /// says so (`X-Forwarded-Proto`, under the `HEARTH_TRUST_PROXY` rule for `X-Forwarded-For`).
@@ -431,7 +437,7 @@ pub fn request_origin(host: Option<&str>, forwarded_proto: Option<&str>, trust_p
     if !plain {
         return None;
     }
-    let https = trust_proxy && forwarded_proto.and_then(|p| p.split(',').next()).is_some_and(|p| p.trim().eq_ignore_ascii_case("https"));
+    let https = proxy_says_https(forwarded_proto, trust_proxy);
     Some(format!("{}://{}", if https { "https" } else { "http" }, host.to_ascii_lowercase()))
 }
 
