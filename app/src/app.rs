@@ -6,9 +6,8 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use crate::pages::{
-    approvals::ApprovalsPage, case::CasePage, satisfaction::SatisfactionPage, team::TeamPage,
-    layout::Layout, my_work::MyWorkPage, not_found::NotFound, property::PropertyPage, search::SearchPage,
-    sign_in::SignInPage, tenancy::TenancyPage,
+    approvals::ApprovalsPage, case::CasePage, layout::Layout, my_work::MyWorkPage, not_found::NotFound, property::PropertyPage, satisfaction::SatisfactionPage,
+    search::SearchPage, sign_in::SignInPage, team::TeamPage, tenancy::TenancyPage,
 };
 
 /// The document around the app. Only the server renders it; the browser hydrates `<body>`.

@@ -365,12 +365,19 @@ impl CoverView {
         let me_absent = self.absent == viewer;
         Some(match (me_absent, self.state) {
             (_, CoverState::Cancelled) => return None,
-            (false, CoverState::Active) => format!("You are covering for {} until {} ({}): their tenancies and cases are listed here with yours.", self.absent, self.ends_on, self.reason),
+            (false, CoverState::Active) => {
+                format!("You are covering for {} until {} ({}): their tenancies and cases are listed here with yours.", self.absent, self.ends_on, self.reason)
+            }
             (false, CoverState::Upcoming) => format!("You will cover for {} from {} to {} ({}).", self.absent, self.starts_on, self.ends_on, self.reason),
-            (false, CoverState::Ended) => format!("Your cover for {} ended on {ended}: {} proposal{plural} or decision{plural} made in cover.", self.absent, self.actions_taken),
+            (false, CoverState::Ended) => {
+                format!("Your cover for {} ended on {ended}: {} proposal{plural} or decision{plural} made in cover.", self.absent, self.actions_taken)
+            }
             (true, CoverState::Active) => format!("{} is covering your work until {} ({}).", self.cover, self.ends_on, self.reason),
             (true, CoverState::Upcoming) => format!("{} will cover your work from {} to {} ({}).", self.cover, self.starts_on, self.ends_on, self.reason),
-            (true, CoverState::Ended) => format!("{} covered your work from {} to {ended}: {} proposal{plural} or decision{plural} made on your tenancies and cases. Your work is back with you.", self.cover, self.starts_on, self.actions_taken),
+            (true, CoverState::Ended) => format!(
+                "{} covered your work from {} to {ended}: {} proposal{plural} or decision{plural} made on your tenancies and cases. Your work is back with you.",
+                self.cover, self.starts_on, self.actions_taken
+            ),
         })
     }
 }
@@ -788,13 +795,13 @@ mod wire_schema {
     use std::borrow::Cow;
 
     use serde::{Deserialize, Serialize};
-    use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
-    use utoipa::openapi::RefOr;
     use utoipa::ToSchema;
+    use utoipa::openapi::RefOr;
+    use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 
     use crate::domain::clock::ClockStatus;
     use crate::domain::cover::CoverState;
-    use crate::domain::feedback::{FilterOptions, Figure, GroupBy, GroupFigures};
+    use crate::domain::feedback::{Figure, FilterOptions, GroupBy, GroupFigures};
     use crate::domain::referral::{ReferralMove, SharedField};
     use crate::domain::workflow::{Flow, Move, ReviewOutcome};
     use crate::domain::{AgencyKind, CaseKind, LawfulBasis, ReferralCategory, ReferralStatus, Role, Tenure, Urgency};
@@ -916,7 +923,7 @@ mod wire_schema {
 #[cfg(all(test, feature = "ssr"))]
 mod wire_schema_tests {
     use super::wire_schema::*;
-    use crate::domain::feedback::{FilterOptions, Figure, GroupFigures};
+    use crate::domain::feedback::{Figure, FilterOptions, GroupFigures};
     use crate::domain::tsm::Tenths;
 
     /// The enum schemas list exactly the codes the types are stored and sent as.

@@ -99,7 +99,14 @@ pub fn render(w: &MyWork) -> String {
                 o.push_str(r#" <span class="tag restricted">Restricted</span>"#);
             }
             let due = r.due_at.as_deref().filter(|_| r.status == app::domain::ReferralStatus::Sent).map(date_part).unwrap_or_else(|| "—".into());
-            let _ = write!(o, r#"<div class="muted small">{}</div></td><td><span class="tag status-{}">{}</span></td><td>{} "#, r.urgency.label(), r.status.as_str(), r.status.label(), due);
+            let _ = write!(
+                o,
+                r#"<div class="muted small">{}</div></td><td><span class="tag status-{}">{}</span></td><td>{} "#,
+                r.urgency.label(),
+                r.status.as_str(),
+                r.status.label(),
+                due
+            );
             badge(&mut o, r.clock);
             o.push_str("</td></tr>");
         }

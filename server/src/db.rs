@@ -124,18 +124,13 @@ fn sqlite_url_creating_folder(url: &str) -> Result<String, DbError> {
     if !path.is_empty() && path != ":memory:" {
         if let Some(parent) = std::path::Path::new(path).parent() {
             if !parent.as_os_str().is_empty() {
-                std::fs::create_dir_all(parent)
-                    .map_err(|e| DbError::Folder(parent.display().to_string(), e))?;
+                std::fs::create_dir_all(parent).map_err(|e| DbError::Folder(parent.display().to_string(), e))?;
             }
         }
     }
     // Validate through sqlx's own parser so a malformed URL fails here, clearly.
     let _ = sqlx::sqlite::SqliteConnectOptions::from_str(url)?;
-    Ok(if url.contains('?') {
-        if url.contains("mode=") { url.to_string() } else { format!("{url}&mode=rwc") }
-    } else {
-        format!("{url}?mode=rwc")
-    })
+    Ok(if url.contains('?') { if url.contains("mode=") { url.to_string() } else { format!("{url}&mode=rwc") } } else { format!("{url}?mode=rwc") })
 }
 
 #[cfg(test)]

@@ -46,7 +46,9 @@ fn json_field_with_control(v: &serde_json::Value, at: &str) -> Option<String> {
 
 /// The first form field (or the query's) holding a refused character, by name.
 fn form_field_with_control(body: &[u8]) -> Option<String> {
-    form_urlencoded::parse(body).find(|(k, v)| has_refused(k) || has_refused(v)).map(|(k, _)| if has_refused(&k) { "a field name".to_string() } else { k.into_owned() })
+    form_urlencoded::parse(body)
+        .find(|(k, v)| has_refused(k) || has_refused(v))
+        .map(|(k, _)| if has_refused(&k) { "a field name".to_string() } else { k.into_owned() })
 }
 
 /// Which field of the request holds a refused character, if any.

@@ -63,7 +63,11 @@ fn quota(burst: u32, period: Duration) -> Quota {
 
 impl FeedbackLimiter {
     pub fn new(l: FeedbackLimits) -> Self {
-        FeedbackLimiter { ip: RateLimiter::keyed(quota(l.ip_burst, l.ip_period)), ip_submit: RateLimiter::keyed(quota(l.ip_submit_burst, l.ip_submit_period)), link: RateLimiter::keyed(quota(l.link_burst, l.link_period)) }
+        FeedbackLimiter {
+            ip: RateLimiter::keyed(quota(l.ip_burst, l.ip_period)),
+            ip_submit: RateLimiter::keyed(quota(l.ip_submit_burst, l.ip_submit_period)),
+            link: RateLimiter::keyed(quota(l.link_burst, l.link_period)),
+        }
     }
     fn view(&self, ip: &str) -> bool {
         self.ip.check_key(&ip.to_string()).is_ok()
@@ -84,20 +88,83 @@ fn new_key() -> String {
 
 /// Every key a translation may give (see `crate::languages`).
 pub const KEYS: &[&str] = &[
-    "page.brand", "page.service", "page.skip", "page.footer", "page.language",
-    "form.title.tenant", "form.intro.tenant", "form.intro.tenant_officer", "form.title.partner", "form.intro.partner",
-    "q.TP01", "q.TP06", "q.TP07", "q.TP08", "q.TP12", "q.HMO1", "q.PA1", "q.PA2", "q.PA3", "hint.TP12", "hint.HMO1", "hint.PA2",
-    "scale.satisfaction.very_satisfied", "scale.satisfaction.fairly_satisfied", "scale.satisfaction.neither", "scale.satisfaction.fairly_dissatisfied",
-    "scale.satisfaction.very_dissatisfied", "scale.agreement.strongly_agree", "scale.agreement.agree", "scale.agreement.neither",
-    "scale.agreement.disagree", "scale.agreement.strongly_disagree", "scale.dont_know",
-    "comment.label", "comment.hint", "reply.legend", "reply.hint", "reply.no", "reply.yes",
-    "contact_name.label", "contact_name.hint", "contact_detail.label", "contact_detail.hint",
-    "privacy.summary", "privacy.p1", "privacy.p2", "privacy.p2_visit", "privacy.p3", "submit", "honeypot.label",
-    "error.summary", "error.prefix", "error.title", "error.choose_answer", "error.comment_too_long", "error.answer_something",
-    "error.name_missing", "error.name_too_long", "error.contact_missing", "error.contact_too_long", "error.contact_invalid",
-    "error.reply_missing", "error.expired", "banner.busy_submit", "banner.save_failed",
-    "thanks.title", "thanks.p1", "thanks.p2", "thanks.p3", "thanks.more",
-    "busy.title", "busy.text", "notfound.title", "notfound.heading", "notfound.text", "problem.title", "problem.text",
+    "page.brand",
+    "page.service",
+    "page.skip",
+    "page.footer",
+    "page.language",
+    "form.title.tenant",
+    "form.intro.tenant",
+    "form.intro.tenant_officer",
+    "form.title.partner",
+    "form.intro.partner",
+    "q.TP01",
+    "q.TP06",
+    "q.TP07",
+    "q.TP08",
+    "q.TP12",
+    "q.HMO1",
+    "q.PA1",
+    "q.PA2",
+    "q.PA3",
+    "hint.TP12",
+    "hint.HMO1",
+    "hint.PA2",
+    "scale.satisfaction.very_satisfied",
+    "scale.satisfaction.fairly_satisfied",
+    "scale.satisfaction.neither",
+    "scale.satisfaction.fairly_dissatisfied",
+    "scale.satisfaction.very_dissatisfied",
+    "scale.agreement.strongly_agree",
+    "scale.agreement.agree",
+    "scale.agreement.neither",
+    "scale.agreement.disagree",
+    "scale.agreement.strongly_disagree",
+    "scale.dont_know",
+    "comment.label",
+    "comment.hint",
+    "reply.legend",
+    "reply.hint",
+    "reply.no",
+    "reply.yes",
+    "contact_name.label",
+    "contact_name.hint",
+    "contact_detail.label",
+    "contact_detail.hint",
+    "privacy.summary",
+    "privacy.p1",
+    "privacy.p2",
+    "privacy.p2_visit",
+    "privacy.p3",
+    "submit",
+    "honeypot.label",
+    "error.summary",
+    "error.prefix",
+    "error.title",
+    "error.choose_answer",
+    "error.comment_too_long",
+    "error.answer_something",
+    "error.name_missing",
+    "error.name_too_long",
+    "error.contact_missing",
+    "error.contact_too_long",
+    "error.contact_invalid",
+    "error.reply_missing",
+    "error.expired",
+    "banner.busy_submit",
+    "banner.save_failed",
+    "thanks.title",
+    "thanks.p1",
+    "thanks.p2",
+    "thanks.p3",
+    "thanks.more",
+    "busy.title",
+    "busy.text",
+    "notfound.title",
+    "notfound.heading",
+    "notfound.text",
+    "problem.title",
+    "problem.text",
 ];
 
 fn lang_query(uri: &axum::http::Uri) -> Option<String> {
@@ -113,7 +180,13 @@ fn lang_suffix(l: &Language) -> String {
     if l.code == "en" { String::new() } else { format!("?lang={}", l.code) }
 }
 
-pub async fn show(State(state): State<AppState>, Extension(meta): Extension<RequestMeta>, Path(token): Path<String>, uri: axum::http::Uri, headers: axum::http::HeaderMap) -> Response {
+pub async fn show(
+    State(state): State<AppState>,
+    Extension(meta): Extension<RequestMeta>,
+    Path(token): Path<String>,
+    uri: axum::http::Uri,
+    headers: axum::http::HeaderMap,
+) -> Response {
     let l = state.languages.pick(lang_query(&uri).as_deref(), accept_language(&headers));
     if !state.feedback_limiter.view(&meta.ip) {
         return busy_page(l);
@@ -129,7 +202,13 @@ pub async fn show(State(state): State<AppState>, Extension(meta): Extension<Requ
     }
 }
 
-pub async fn submit(State(state): State<AppState>, Extension(meta): Extension<RequestMeta>, Path(token): Path<String>, headers: axum::http::HeaderMap, axum::Form(pairs): axum::Form<Vec<(String, String)>>) -> Response {
+pub async fn submit(
+    State(state): State<AppState>,
+    Extension(meta): Extension<RequestMeta>,
+    Path(token): Path<String>,
+    headers: axum::http::HeaderMap,
+    axum::Form(pairs): axum::Form<Vec<(String, String)>>,
+) -> Response {
     // The first value of each field counts; a form has one of each.
     let mut fields = Fields::new();
     for (k, v) in pairs {
@@ -147,7 +226,8 @@ pub async fn submit(State(state): State<AppState>, Extension(meta): Extension<Re
     if !state.feedback_limiter.submit(&meta.ip, link.id) {
         // Keep everything they typed: they can send it again in a minute.
         let msg = l.t("banner.busy_submit", "Too many responses have been sent from your connection or to this link just now. Wait a minute, then press \u{201c}Send feedback\u{201d} again: your answers are still here.");
-        return (StatusCode::TOO_MANY_REQUESTS, [("retry-after", "60")], Html(form_page(&state.languages, l, &token, &link, &fields, &[], Some(msg)))).into_response();
+        return (StatusCode::TOO_MANY_REQUESTS, [("retry-after", "60")], Html(form_page(&state.languages, l, &token, &link, &fields, &[], Some(msg))))
+            .into_response();
     }
     let thanks = format!("/feedback/{token}/thanks{}", lang_suffix(l));
     match feedback::validate(link.audience, &fields) {
@@ -156,14 +236,23 @@ pub async fn submit(State(state): State<AppState>, Extension(meta): Extension<Re
         Ok(sub) => match store::save(&state.db, &link, &sub, &l.code, &crate::store::now_rfc3339()).await {
             Ok(_) => Redirect::to(&thanks).into_response(),
             Err(_) => {
-                let msg = l.t("banner.save_failed", "Sorry, your feedback could not be saved just now. Press \u{201c}Send feedback\u{201d} again in a moment: your answers are still here.");
+                let msg = l.t(
+                    "banner.save_failed",
+                    "Sorry, your feedback could not be saved just now. Press \u{201c}Send feedback\u{201d} again in a moment: your answers are still here.",
+                );
                 (StatusCode::SERVICE_UNAVAILABLE, Html(form_page(&state.languages, l, &token, &link, &fields, &[], Some(msg)))).into_response()
             }
         },
     }
 }
 
-pub async fn thanks(State(state): State<AppState>, Extension(meta): Extension<RequestMeta>, Path(token): Path<String>, uri: axum::http::Uri, headers: axum::http::HeaderMap) -> Response {
+pub async fn thanks(
+    State(state): State<AppState>,
+    Extension(meta): Extension<RequestMeta>,
+    Path(token): Path<String>,
+    uri: axum::http::Uri,
+    headers: axum::http::HeaderMap,
+) -> Response {
     let l = state.languages.pick(lang_query(&uri).as_deref(), accept_language(&headers));
     if !state.feedback_limiter.view(&meta.ip) {
         return busy_page(l);
@@ -172,7 +261,10 @@ pub async fn thanks(State(state): State<AppState>, Extension(meta): Extension<Re
     let body = format!(
         r#"<div class="fb-panel" role="status"><h1 class="fb-h1">{}</h1></div><p>{}</p><p>{}</p><p>{}</p><p><a href="/feedback/{}{}">{}</a></p>"#,
         text(title),
-        text(l.t("thanks.p1", "We read every response. The answers go into the council's tenant satisfaction figures, and your comments go to the housing team.")),
+        text(l.t(
+            "thanks.p1",
+            "We read every response. The answers go into the council's tenant satisfaction figures, and your comments go to the housing team."
+        )),
         text(l.t("thanks.p2", "If you asked for a reply, someone from the housing team will contact you within 10 working days.")),
         text(l.t("thanks.p3", "If you need help now, call Housing Services on 01904 551550. In an emergency, call 999.")),
         attr(&token),
@@ -184,7 +276,11 @@ pub async fn thanks(State(state): State<AppState>, Extension(meta): Extension<Re
 
 fn busy_page(l: &Language) -> Response {
     let title = l.t("busy.title", "Too many requests");
-    let body = format!(r#"<h1 class="fb-h1">{}</h1><p>{}</p>"#, text(title), text(l.t("busy.text", "Too many requests have come from your connection just now. Wait a minute and try again.")));
+    let body = format!(
+        r#"<h1 class="fb-h1">{}</h1><p>{}</p>"#,
+        text(title),
+        text(l.t("busy.text", "Too many requests have come from your connection just now. Wait a minute and try again."))
+    );
     (StatusCode::TOO_MANY_REQUESTS, [("retry-after", "60")], Html(page(l, title, &body))).into_response()
 }
 
@@ -192,7 +288,10 @@ fn not_found_page(l: &Language) -> Response {
     let body = format!(
         r#"<h1 class="fb-h1">{}</h1><p>{}</p>"#,
         text(l.t("notfound.heading", "This feedback link does not work")),
-        text(l.t("notfound.text", "It may have been mistyped, or the council may have replaced it. Check the link on your card or letter, or call Housing Services on 01904 551550."))
+        text(l.t(
+            "notfound.text",
+            "It may have been mistyped, or the council may have replaced it. Check the link on your card or letter, or call Housing Services on 01904 551550."
+        ))
     );
     (StatusCode::NOT_FOUND, Html(page(l, l.t("notfound.title", "Feedback link not found"), &body))).into_response()
 }
@@ -283,7 +382,8 @@ fn question_html(o: &mut String, l: &Language, q: &Question, fields: &Fields, er
         feedback::Scale::Satisfaction => "satisfaction",
         feedback::Scale::Agreement => "agreement",
     };
-    let mut options: Vec<(&str, String)> = q.scale.codes().into_iter().zip(q.scale.labels()).map(|(c, label)| (c, l.t(&format!("scale.{scale}.{c}"), label).to_string())).collect();
+    let mut options: Vec<(&str, String)> =
+        q.scale.codes().into_iter().zip(q.scale.labels()).map(|(c, label)| (c, l.t(&format!("scale.{scale}.{c}"), label).to_string())).collect();
     if q.dont_know {
         options.push((feedback::DONT_KNOW, l.t("scale.dont_know", "Don't know or not applicable").to_string()));
     }
@@ -303,14 +403,20 @@ fn question_html(o: &mut String, l: &Language, q: &Question, fields: &Fields, er
 #[allow(clippy::too_many_arguments)]
 fn text_input(o: &mut String, l: &Language, name: &str, label: &str, hint: &str, autocomplete: &str, fields: &Fields, errors: &[FieldError]) {
     let err = error_for(errors, name);
-    let _ = write!(o, r#"<div class="fb-group{}" id="{name}-group"><label class="fb-label" for="{name}">{}</label>"#, if err.is_some() { " fb-group-error" } else { "" }, text(label));
+    let _ = write!(
+        o,
+        r#"<div class="fb-group{}" id="{name}-group"><label class="fb-label" for="{name}">{}</label>"#,
+        if err.is_some() { " fb-group-error" } else { "" },
+        text(label)
+    );
     if !hint.is_empty() {
         let _ = write!(o, r#"<div id="{name}-hint" class="fb-hint">{}</div>"#, text(hint));
     }
     if let Some(e) = err {
         o.push_str(&error_line(l, &format!("{name}-error"), &error_text(l, e, fields)));
     }
-    let described = [(!hint.is_empty()).then(|| format!("{name}-hint")), err.map(|_| format!("{name}-error"))].into_iter().flatten().collect::<Vec<_>>().join(" ");
+    let described =
+        [(!hint.is_empty()).then(|| format!("{name}-hint")), err.map(|_| format!("{name}-error"))].into_iter().flatten().collect::<Vec<_>>().join(" ");
     let _ = write!(
         o,
         r#"<input class="fb-input" id="{name}" name="{name}" type="text" autocomplete="{autocomplete}" spellcheck="false" value="{}"{}></div>"#,
@@ -329,13 +435,25 @@ pub fn form_page(langs: &Languages, l: &Language, token: &str, link: &LinkTarget
             if other.code == l.code {
                 let _ = write!(o, r#"<li><span aria-current="true" lang="{}">{}</span></li>"#, attr(&other.code), text(&other.name));
             } else {
-                let _ = write!(o, r#"<li><a href="/feedback/{}?lang={}" lang="{}" hreflang="{}">{}</a></li>"#, attr(token), attr(&other.code), attr(&other.code), attr(&other.code), text(&other.name));
+                let _ = write!(
+                    o,
+                    r#"<li><a href="/feedback/{}?lang={}" lang="{}" hreflang="{}">{}</a></li>"#,
+                    attr(token),
+                    attr(&other.code),
+                    attr(&other.code),
+                    attr(&other.code),
+                    text(&other.name)
+                );
             }
         }
         o.push_str("</ul></nav>");
     }
     if !errors.is_empty() {
-        let _ = write!(o, r#"<div class="fb-error-summary" role="alert" tabindex="-1"><h2 class="fb-h2">{}</h2><ul>"#, text(l.t("error.summary", "There is a problem")));
+        let _ = write!(
+            o,
+            r#"<div class="fb-error-summary" role="alert" tabindex="-1"><h2 class="fb-h2">{}</h2><ul>"#,
+            text(l.t("error.summary", "There is a problem"))
+        );
         for e in errors {
             let target = match e.field.as_str() {
                 f if feedback::question(f).is_some() => format!("{f}-0"),
@@ -366,7 +484,11 @@ pub fn form_page(langs: &Languages, l: &Language, token: &str, link: &LinkTarget
     let _ = write!(o, r#"<input type="hidden" name="idempotency_key" value="{}">"#, attr(fields.get("idempotency_key").map(String::as_str).unwrap_or("")));
     let _ = write!(o, r#"<input type="hidden" name="lang" value="{}">"#, attr(&l.code));
     // The honeypot: hidden from people (and from screen readers); bots fill it in.
-    let _ = write!(o, r#"<div class="fb-hp" aria-hidden="true"><label for="{HONEYPOT}">{}</label><input type="text" id="{HONEYPOT}" name="{HONEYPOT}" tabindex="-1" autocomplete="off" value=""></div>"#, text(l.t("honeypot.label", "Leave this blank")));
+    let _ = write!(
+        o,
+        r#"<div class="fb-hp" aria-hidden="true"><label for="{HONEYPOT}">{}</label><input type="text" id="{HONEYPOT}" name="{HONEYPOT}" tabindex="-1" autocomplete="off" value=""></div>"#,
+        text(l.t("honeypot.label", "Leave this blank"))
+    );
     for q in feedback::questions(link.audience) {
         question_html(&mut o, l, q, fields, errors);
     }
@@ -405,7 +527,16 @@ pub fn form_page(langs: &Languages, l: &Language, token: &str, link: &LinkTarget
         text(l.t("reply.yes", "Yes, contact me (fill in your details below)")),
     );
     o.push_str(r#"<div class="fb-contact">"#);
-    text_input(&mut o, l, "contact_name", l.t("contact_name.label", "Your name"), l.t("contact_name.hint", "Only if you would like a reply."), "name", fields, errors);
+    text_input(
+        &mut o,
+        l,
+        "contact_name",
+        l.t("contact_name.label", "Your name"),
+        l.t("contact_name.hint", "Only if you would like a reply."),
+        "name",
+        fields,
+        errors,
+    );
     text_input(
         &mut o,
         l,

@@ -65,7 +65,9 @@ impl Default for Languages {
 
 /// A language code Hearth accepts in a file name or a link: letters, digits and dashes.
 fn valid_code(code: &str) -> bool {
-    (2..=16).contains(&code.len()) && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') && code.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+    (2..=16).contains(&code.len())
+        && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        && code.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
 }
 
 impl Languages {
@@ -130,7 +132,11 @@ mod tests {
 
     fn with_welsh() -> Languages {
         let mut l = Languages::default();
-        l.list.push(Language { code: "cy".into(), name: "Cymraeg".into(), strings: HashMap::from([("submit".to_string(), "Anfon adborth".to_string()), ("count".to_string(), "{n} nod".to_string())]) });
+        l.list.push(Language {
+            code: "cy".into(),
+            name: "Cymraeg".into(),
+            strings: HashMap::from([("submit".to_string(), "Anfon adborth".to_string()), ("count".to_string(), "{n} nod".to_string())]),
+        });
         l
     }
 

@@ -5,12 +5,12 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
-use leptos::prelude::*;
 use hearth::auth::limits::LimitConfig;
 use hearth::db::{DEFAULT_URL, Db};
 use hearth::seed::{SeedOptions, seed};
 use hearth::state::Config;
 use hearth::{routes, seed as seeding};
+use leptos::prelude::*;
 
 // A request builds and drops many small strings and a few large buffers from several threads;
 // mimalloc's per-thread heaps serve that with less locking and consolidation than glibc's malloc
@@ -53,7 +53,13 @@ enum Command {
 fn print_accounts(report: &seeding::SeedReport) {
     println!(
         "Seeded {} homes, {} tenancies, {} patches, {} officers, {} cases, {} referrals, {} visits in {:.1}s.",
-        report.homes, report.tenancies, report.patches, report.officers, report.cases, report.referrals, report.visits,
+        report.homes,
+        report.tenancies,
+        report.patches,
+        report.officers,
+        report.cases,
+        report.referrals,
+        report.visits,
         report.elapsed.as_secs_f64()
     );
     println!("\nDemo accounts (password for all: {}):", seeding::DEMO_PASSWORD);
@@ -64,9 +70,7 @@ fn print_accounts(report: &seeding::SeedReport) {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=error".into()))
-        .init();
+    tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=error".into())).init();
     let cli = Cli::parse();
     let db = Db::open(&cli.database_url).await?;
     match cli.command.unwrap_or(Command::Serve { demo: false, addr: None }) {

@@ -36,7 +36,12 @@ async fn body_limit(req: axum::extract::Request, next: axum::middleware::Next) -
     let limit = if req.uri().path() == "/api/v1/benchmarks/tsm" { MAX_IMPORT_BYTES } else { MAX_BODY_BYTES };
     let declared = req.headers().get(axum::http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
     if declared.is_some_and(|n| n > limit) {
-        return crate::api::error_response(axum::http::StatusCode::PAYLOAD_TOO_LARGE, "too_large", &format!("The request is larger than {} KiB.", limit / 1024)).into_response();
+        return crate::api::error_response(
+            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            &format!("The request is larger than {} KiB.", limit / 1024),
+        )
+        .into_response();
     }
     next.run(req.map(|b| axum::body::Body::new(http_body_util::Limited::new(b, limit)))).await
 }

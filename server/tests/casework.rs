@@ -98,7 +98,9 @@ async fn referral_accept_plan_hand_back_acknowledge() {
         let sthmo_id = user_id(&app, "sthmo.east1").await;
         let (s, _) = app.json("POST", &decision, &west, json!({"version": item["version"], "action": "approve", "assign_to": sthmo_id})).await;
         assert_eq!(s, StatusCode::FORBIDDEN, "another area's Team Leader cannot decide");
-        let (s, v) = app.json("POST", &decision, &tl, json!({"version": item["version"], "action": "approve", "assign_to": sthmo_id, "note": "Accepted: complex needs"})).await;
+        let (s, v) = app
+            .json("POST", &decision, &tl, json!({"version": item["version"], "action": "approve", "assign_to": sthmo_id, "note": "Accepted: complex needs"}))
+            .await;
         assert_eq!(s, StatusCode::OK, "{v}");
         assert_eq!(v["state"], "completed");
         // Deciding again is a conflict, not a second transfer.
@@ -120,16 +122,39 @@ async fn referral_accept_plan_hand_back_acknowledge() {
 
         // The plan: actions with owner and due date; agreement and review dates.
         let today = app::api::service::today();
-        let (s, v) = app.json("POST", &format!("{path}/actions"), &sthmo, json!({"description": "Money advice appointment", "owner": "agency", "owner_name": "Money advice", "due_on": "31/12/2030"})).await;
+        let (s, v) = app
+            .json(
+                "POST",
+                &format!("{path}/actions"),
+                &sthmo,
+                json!({"description": "Money advice appointment", "owner": "agency", "owner_name": "Money advice", "due_on": "31/12/2030"}),
+            )
+            .await;
         assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
-        let (s, v) = app.json("POST", &format!("{path}/actions"), &chmo, json!({"description": "Money advice appointment", "owner": "tenant", "due_on": (today + chrono::Duration::days(14)).to_string()})).await;
+        let (s, v) = app
+            .json(
+                "POST",
+                &format!("{path}/actions"),
+                &chmo,
+                json!({"description": "Money advice appointment", "owner": "tenant", "due_on": (today + chrono::Duration::days(14)).to_string()}),
+            )
+            .await;
         assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
-        let (s, case) = app.json("POST", &format!("{path}/actions"), &sthmo, json!({"description": "Money advice appointment", "owner": "tenant", "due_on": (today + chrono::Duration::days(14)).to_string()})).await;
+        let (s, case) = app
+            .json(
+                "POST",
+                &format!("{path}/actions"),
+                &sthmo,
+                json!({"description": "Money advice appointment", "owner": "tenant", "due_on": (today + chrono::Duration::days(14)).to_string()}),
+            )
+            .await;
         assert_eq!(s, StatusCode::OK, "{case}");
         let action = case["actions"][0].clone();
         assert_eq!(action["status"], "open");
         let review = (today + chrono::Duration::days(28)).to_string();
-        let (s, case) = app.json("PUT", &format!("{path}/plan"), &sthmo, json!({"version": case["version"], "agreed_on": today.to_string(), "next_review_on": review})).await;
+        let (s, case) = app
+            .json("PUT", &format!("{path}/plan"), &sthmo, json!({"version": case["version"], "agreed_on": today.to_string(), "next_review_on": review}))
+            .await;
         assert_eq!(s, StatusCode::OK, "{case}");
         assert_eq!(case["next_review_on"], review.as_str());
         assert!(case["due_at"].as_str().unwrap().starts_with(&review), "the review is the case's clock");
@@ -139,11 +164,25 @@ async fn referral_accept_plan_hand_back_acknowledge() {
         let (s, v) = app.json("POST", &format!("{path}/hand-back"), &sthmo, summary.clone()).await;
         assert_eq!(s, StatusCode::BAD_REQUEST);
         assert!(v["message"].as_str().unwrap().contains("still open"), "{v}");
-        let (s, case) = app.json("POST", &format!("/api/v1/plan-actions/{}", action["id"]), &sthmo, json!({"version": action["version"], "status": "done", "note": "Attended"})).await;
+        let (s, case) = app
+            .json(
+                "POST",
+                &format!("/api/v1/plan-actions/{}", action["id"]),
+                &sthmo,
+                json!({"version": action["version"], "status": "done", "note": "Attended"}),
+            )
+            .await;
         assert_eq!(s, StatusCode::OK, "{case}");
         let (s, _) = app.json("POST", &format!("/api/v1/plan-actions/{}", action["id"]), &sthmo, json!({"version": action["version"], "status": "open"})).await;
         assert_eq!(s, StatusCode::CONFLICT, "a stale action update is refused");
-        let (s, case) = app.json("POST", &format!("{path}/hand-back"), &sthmo, json!({"version": case["version"], "summary": "Plan met: arrears cleared, no reports for eight weeks"})).await;
+        let (s, case) = app
+            .json(
+                "POST",
+                &format!("{path}/hand-back"),
+                &sthmo,
+                json!({"version": case["version"], "summary": "Plan met: arrears cleared, no reports for eight weeks"}),
+            )
+            .await;
         assert_eq!(s, StatusCode::OK, "{case}");
         let hb = open_item(&case, "hand_back").clone();
 
@@ -151,9 +190,11 @@ async fn referral_accept_plan_hand_back_acknowledge() {
         let (_, work) = app.get_json("/api/v1/my-work", &chmo).await;
         assert!(work["waiting"].as_array().unwrap().iter().any(|w| w["id"] == hb["id"]), "{}", work["waiting"]);
         assert!(work["alarms"].as_array().unwrap().iter().any(|a| a["text"].as_str().unwrap().contains("handed back")));
-        let (s, _) = app.json("POST", &format!("/api/v1/workflow/{}/decision", hb["id"]), &sthmo, json!({"version": hb["version"], "action": "acknowledge"})).await;
+        let (s, _) =
+            app.json("POST", &format!("/api/v1/workflow/{}/decision", hb["id"]), &sthmo, json!({"version": hb["version"], "action": "acknowledge"})).await;
         assert_eq!(s, StatusCode::FORBIDDEN, "the proposer cannot acknowledge their own hand-back");
-        let (s, v) = app.json("POST", &format!("/api/v1/workflow/{}/decision", hb["id"]), &chmo, json!({"version": hb["version"], "action": "acknowledge"})).await;
+        let (s, v) =
+            app.json("POST", &format!("/api/v1/workflow/{}/decision", hb["id"]), &chmo, json!({"version": hb["version"], "action": "acknowledge"})).await;
         assert_eq!(s, StatusCode::OK, "{v}");
         let (_, case) = app.get_json(&path, &chmo).await;
         assert_eq!(case["owner"]["role"], "Community HMO");
@@ -331,7 +372,10 @@ async fn cover_routes_work_to_the_cover_officer_and_returns_after_the_last_day()
         assert!(during["tenancies_total"].as_i64() > before["tenancies_total"].as_i64());
         let (s, team) = app.json("POST", &format!("/api/v1/covers/{}/end", active["id"]), &tl, json!({})).await;
         assert_eq!(s, StatusCode::OK);
-        assert!(team["covers"].as_array().unwrap().iter().any(|c| c["id"] == active["id"] && c["state"] == "ended" && c["ended_on"] == today.to_string().as_str()), "{team}");
+        assert!(
+            team["covers"].as_array().unwrap().iter().any(|c| c["id"] == active["id"] && c["state"] == "ended" && c["ended_on"] == today.to_string().as_str()),
+            "{team}"
+        );
         let (_, after) = app.get_json("/api/v1/my-work", &cover_token).await;
         assert_eq!(after["tenancies_total"], before["tenancies_total"]);
         assert_eq!(app.json("POST", &format!("/api/v1/covers/{}/end", active["id"]), &tl, json!({})).await.0, StatusCode::CONFLICT, "already ended");
@@ -348,7 +392,10 @@ async fn the_seeded_council_has_real_work_between_roles() {
     assert!(!plans.is_empty(), "{team}");
     assert!(plans.iter().any(|p| p["clock"] == "overdue") && plans.iter().any(|p| p["clock"] == "due_soon"), "{plans:?}");
     let (_, queue) = app.get_json("/api/v1/approvals", &tl).await;
-    assert!(queue.as_array().unwrap().iter().any(|w| w["flow"] == "referral_to_sustainable" && !w["clock"].is_null()), "every open step shows its clock: {queue}");
+    assert!(
+        queue.as_array().unwrap().iter().any(|w| w["flow"] == "referral_to_sustainable" && !w["clock"].is_null()),
+        "every open step shows its clock: {queue}"
+    );
     let chmo = app.token("chmo.east1", PASSWORD).await.unwrap();
     assert_eq!(app.get_json("/api/v1/team", &chmo).await.0, StatusCode::FORBIDDEN);
 }
@@ -363,7 +410,9 @@ async fn a_case_is_escalated_to_the_hub_and_concluded_by_it_in_the_holders_sight
         let (_, case) = app.get_json(&path, &chmo).await;
         assert_eq!(case["can_escalate"], true);
         let body = json!({"version": case["version"], "purpose": "injunction", "reason": "Threats and criminal damage continue despite warnings"});
-        let (s, v) = app.json("POST", &format!("{path}/escalations"), &chmo, json!({"version": case["version"], "purpose": "eviction", "reason": "Threats continue"})).await;
+        let (s, v) = app
+            .json("POST", &format!("{path}/escalations"), &chmo, json!({"version": case["version"], "purpose": "eviction", "reason": "Threats continue"}))
+            .await;
         assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
         let (s, case) = app.json("POST", &format!("{path}/escalations"), &chmo, body.clone()).await;
         assert_eq!(s, StatusCode::OK, "{case}");
@@ -374,9 +423,13 @@ async fn a_case_is_escalated_to_the_hub_and_concluded_by_it_in_the_holders_sight
         // Legal cannot conclude the Hub's escalation; the Hub can, with its outcome.
         let legal = app.token("legal", PASSWORD).await.unwrap();
         let decision = format!("/api/v1/workflow/{}/decision", item["id"]);
-        assert_eq!(app.json("POST", &decision, &legal, json!({"version": item["version"], "action": "acknowledge", "note": "Done"})).await.0, StatusCode::FORBIDDEN);
+        assert_eq!(
+            app.json("POST", &decision, &legal, json!({"version": item["version"], "action": "acknowledge", "note": "Done"})).await.0,
+            StatusCode::FORBIDDEN
+        );
         let hub = app.token("asb.hub", PASSWORD).await.unwrap();
-        let (s, v) = app.json("POST", &decision, &hub, json!({"version": item["version"], "action": "acknowledge", "note": "Injunction granted on 3 December"})).await;
+        let (s, v) =
+            app.json("POST", &decision, &hub, json!({"version": item["version"], "action": "acknowledge", "note": "Injunction granted on 3 December"})).await;
         assert_eq!(s, StatusCode::OK, "{v}");
         let (_, case) = app.get_json(&path, &chmo).await;
         assert_eq!(case["owner"]["role"], "Community HMO", "the holder keeps the case");

@@ -56,7 +56,14 @@ async fn a_tenant_answers_once_even_if_they_press_twice() {
         let key = page.split("name=\"idempotency_key\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
         assert!(key.len() >= 16);
         let before = responses(&app.db).await;
-        let form = [("TP01", "fairly_satisfied"), ("TP08", "agree"), ("HMO1", "very_satisfied"), ("comment", "Thank you for fixing the door"), ("reply", "no"), ("idempotency_key", key.as_str())];
+        let form = [
+            ("TP01", "fairly_satisfied"),
+            ("TP08", "agree"),
+            ("HMO1", "very_satisfied"),
+            ("comment", "Thank you for fixing the door"),
+            ("reply", "no"),
+            ("idempotency_key", key.as_str()),
+        ];
         for _ in 0..3 {
             let res = post_form(&app, &token, "203.0.113.5", &form).await;
             assert_eq!(res.status(), StatusCode::SEE_OTHER);
@@ -79,7 +86,21 @@ async fn bad_answers_explain_themselves_and_keep_what_was_typed() {
     let token = token_of(&app.db, 2).await;
     let before = responses(&app.db).await;
     let typed = "<script>alert('x')</script> The lift is broken & nobody came";
-    let res = post_form(&app, &token, "203.0.113.6", &[("TP01", "very_satisfied"), ("TP08", "very_satisfied"), ("comment", typed), ("reply", "yes"), ("contact_name", "Ann O'Neill"), ("contact_detail", "not-a-contact"), ("idempotency_key", "abcdefghijklmnop1234")]).await;
+    let res = post_form(
+        &app,
+        &token,
+        "203.0.113.6",
+        &[
+            ("TP01", "very_satisfied"),
+            ("TP08", "very_satisfied"),
+            ("comment", typed),
+            ("reply", "yes"),
+            ("contact_name", "Ann O'Neill"),
+            ("contact_detail", "not-a-contact"),
+            ("idempotency_key", "abcdefghijklmnop1234"),
+        ],
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     let page = body_text(res).await;
     assert!(page.contains("There is a problem"), "an error summary first");
@@ -96,7 +117,9 @@ async fn bad_answers_explain_themselves_and_keep_what_was_typed() {
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     assert!(body_text(res).await.contains("2000 characters or fewer"));
     // A bot filling the honeypot is thanked and ignored.
-    let res = post_form(&app, &token, "203.0.113.6", &[("TP01", "very_satisfied"), ("website", "http://spam.example"), ("idempotency_key", "abcdefghijklmnop1236")]).await;
+    let res =
+        post_form(&app, &token, "203.0.113.6", &[("TP01", "very_satisfied"), ("website", "http://spam.example"), ("idempotency_key", "abcdefghijklmnop1236")])
+            .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(responses(&app.db).await, before);
     // Links cannot be guessed: unknown tokens are not found, and say so plainly.
@@ -122,7 +145,10 @@ async fn a_flood_from_one_address_is_limited_and_others_still_land() {
                 limited += 1;
                 if limited == 1 {
                     let page = body_text(res).await;
-                    assert!(page.contains("your answers are still here") && page.contains(r#"value="very_dissatisfied" checked"#), "a limited form keeps its answers");
+                    assert!(
+                        page.contains("your answers are still here") && page.contains(r#"value="very_dissatisfied" checked"#),
+                        "a limited form keeps its answers"
+                    );
                 }
             }
             s => panic!("unexpected {s}"),
@@ -131,7 +157,9 @@ async fn a_flood_from_one_address_is_limited_and_others_still_land() {
     assert!(stored <= 10 && limited >= 190, "stored {stored}, limited {limited}");
     // Tenants elsewhere are unaffected.
     for n in 0..20 {
-        let res = post_form(&app, &other, &format!("192.0.2.{}", n + 1), &[("TP01", "fairly_satisfied"), ("idempotency_key", &format!("legit-key-{n:06}-xxxxxxx"))]).await;
+        let res =
+            post_form(&app, &other, &format!("192.0.2.{}", n + 1), &[("TP01", "fairly_satisfied"), ("idempotency_key", &format!("legit-key-{n:06}-xxxxxxx"))])
+                .await;
         assert_eq!(res.status(), StatusCode::SEE_OTHER);
     }
     assert_eq!(responses(&app.db).await, before + stored + 20);
@@ -153,7 +181,11 @@ fn published_matches(csv_text: &str, api: &[serde_json::Value]) -> usize {
         let lower = h.trim().to_lowercase();
         let Some(at) = h.find("(TP") else { continue };
         let tp = h[at + 1..at + 5].to_string();
-        if lower.starts_with("proportion of respondents") && !lower.contains("unweighted") && !lower.contains("survey method") && !published_cols.iter().any(|(m, _)| *m == tp) {
+        if lower.starts_with("proportion of respondents")
+            && !lower.contains("unweighted")
+            && !lower.contains("survey method")
+            && !published_cols.iter().any(|(m, _)| *m == tp)
+        {
             published_cols.push((tp, i));
         }
     }
@@ -172,7 +204,13 @@ fn published_matches(csv_text: &str, api: &[serde_json::Value]) -> usize {
             }
             let published = app::domain::tsm::parse_published(cell).unwrap_or_else(|| panic!("{} {tp}: {cell:?}", &r[code_col]));
             let got = landlord["measures"].as_array().unwrap().iter().find(|m| m["measure"] == tp.as_str()).and_then(|m| m["percent"].as_f64());
-            assert_eq!(got.map(|p| (p * 10.0).round() as i64), Some(published.0), "{} ({}) {tp}: API {got:?}, published {cell}", landlord["name"], &r[code_col]);
+            assert_eq!(
+                got.map(|p| (p * 10.0).round() as i64),
+                Some(published.0),
+                "{} ({}) {tp}: API {got:?}, published {cell}",
+                landlord["name"],
+                &r[code_col]
+            );
             matched += 1;
         }
     }
@@ -327,13 +365,27 @@ async fn the_form_speaks_welsh_by_configuration_and_keeps_the_language() {
     assert!(page.contains(r#"<html lang="cy">"#));
     assert!(page.contains("A chymryd popeth i ystyriaeth"), "TP01 in Welsh");
     assert!(page.contains(r#"hreflang="en""#) || page.contains(r#"lang="en" hreflang"#), "a link back to English");
-    let res = app.send(Request::get(format!("/feedback/{token}")).header(header::HOST, HOST).header(header::ACCEPT_LANGUAGE, "cy-GB, en;q=0.5").body(Body::empty()).unwrap()).await;
+    let res = app
+        .send(
+            Request::get(format!("/feedback/{token}"))
+                .header(header::HOST, HOST)
+                .header(header::ACCEPT_LANGUAGE, "cy-GB, en;q=0.5")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
     assert!(body_text(res).await.contains("Anfon adborth"));
     let english = body_text(app.get(&format!("/feedback/{token}"), None).await).await;
     assert!(english.contains(r#"<html lang="en">"#) && english.contains("Send feedback"));
     // A mistake is explained in Welsh and keeps what was typed, in Welsh.
     let key = page.split("name=\"idempotency_key\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
-    let res = post_form(&app, &token, "203.0.113.77", &[("lang", "cy"), ("TP01", "very_satisfied"), ("reply", "yes"), ("comment", "Diolch yn fawr"), ("idempotency_key", &key)]).await;
+    let res = post_form(
+        &app,
+        &token,
+        "203.0.113.77",
+        &[("lang", "cy"), ("TP01", "very_satisfied"), ("reply", "yes"), ("comment", "Diolch yn fawr"), ("idempotency_key", &key)],
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     let again = body_text(res).await;
     assert!(again.contains("Rhowch eich enw"), "the error in Welsh");
@@ -355,7 +407,10 @@ fn expected_qr(url: &str) -> String {
 
 /// POST /api/v1/feedback/links, optionally as if behind an https proxy.
 async fn make_link(app: &TestApp, token: &str, body: serde_json::Value, https: bool) -> (StatusCode, serde_json::Value) {
-    let mut req = Request::post("/api/v1/feedback/links").header(header::HOST, HOST).header(header::AUTHORIZATION, format!("Bearer {token}")).header(header::CONTENT_TYPE, "application/json");
+    let mut req = Request::post("/api/v1/feedback/links")
+        .header(header::HOST, HOST)
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, "application/json");
     if https {
         req = req.header("x-forwarded-proto", "https");
     }
@@ -413,9 +468,18 @@ async fn administrators_make_partner_links_and_partners_answer_them() {
         let token = link["token"].as_str().unwrap();
         let page = body_text(app.get(&format!("/feedback/{token}"), None).await).await;
         assert!(page.contains("Working with the council"), "the partner questions");
-        let res = post_form(&app, token, "203.0.113.90", &[("PA1", "fairly_satisfied"), ("comment", "Clear contacts now"), ("idempotency_key", "partner-link-key-000001")]).await;
+        let res = post_form(
+            &app,
+            token,
+            "203.0.113.90",
+            &[("PA1", "fairly_satisfied"), ("comment", "Clear contacts now"), ("idempotency_key", "partner-link-key-000001")],
+        )
+        .await;
         assert_eq!(res.status(), StatusCode::SEE_OTHER);
-        assert_eq!(text(&app.db, &format!("SELECT respondent_kind || ':' || agency_id FROM feedback_responses WHERE link_id = {id}")).await, format!("partner:{agency}"));
+        assert_eq!(
+            text(&app.db, &format!("SELECT respondent_kind || ':' || agency_id FROM feedback_responses WHERE link_id = {id}")).await,
+            format!("partner:{agency}")
+        );
         // Nobody else makes one; an unknown agency is not found; a label of one's own is kept.
         for user in ["tl.east", "chmo.east1"] {
             let t = app.token(user, PASSWORD).await.unwrap();
@@ -423,9 +487,14 @@ async fn administrators_make_partner_links_and_partners_answer_them() {
             assert_eq!(status, StatusCode::FORBIDDEN, "{user}: {v}");
         }
         assert_eq!(make_link(&app, &admin, serde_json::json!({"scope_type": "partner", "scope_id": 999_999}), false).await.0, StatusCode::NOT_FOUND);
-        let (status, v) = make_link(&app, &admin, serde_json::json!({"scope_type": "partner", "scope_id": agency, "label": "Quarterly partners' survey"}), false).await;
+        let (status, v) =
+            make_link(&app, &admin, serde_json::json!({"scope_type": "partner", "scope_id": agency, "label": "Quarterly partners' survey"}), false).await;
         assert_eq!((status, v["label"].as_str()), (StatusCode::OK, Some("Quarterly partners' survey")));
-        assert_eq!(make_link(&app, &admin, serde_json::json!({"scope_type": "officer", "scope_id": 0}), false).await.0, StatusCode::FORBIDDEN, "administrators have no officer link");
+        assert_eq!(
+            make_link(&app, &admin, serde_json::json!({"scope_type": "officer", "scope_id": 0}), false).await.0,
+            StatusCode::FORBIDDEN,
+            "administrators have no officer link"
+        );
     }
 }
 
@@ -439,7 +508,12 @@ async fn responses_older_than_the_retention_period_are_deleted_by_housekeeping()
         let link = scalar(&app.db, "SELECT MIN(id) FROM feedback_links WHERE scope_type = 'patch'").await;
         let day_before = cutoff.pred_opt().unwrap();
         // Past the period (with a comment and contact details), on its last kept day, and recent.
-        for (key, at) in [("retention-old-000001", format!("{day_before}T23:59:59Z")), ("retention-old-000002", format!("{}T08:00:00Z", cutoff - chrono::Days::new(400))), ("retention-edge-00001", format!("{cutoff}T00:00:00Z")), ("retention-new-000001", format!("{today}T09:00:00Z"))] {
+        for (key, at) in [
+            ("retention-old-000001", format!("{day_before}T23:59:59Z")),
+            ("retention-old-000002", format!("{}T08:00:00Z", cutoff - chrono::Days::new(400))),
+            ("retention-edge-00001", format!("{cutoff}T00:00:00Z")),
+            ("retention-new-000001", format!("{today}T09:00:00Z")),
+        ] {
             sqlx::query::<sqlx::Any>(
                 "INSERT INTO feedback_responses (link_id, respondent_kind, submitted_at, answers, comment, contact_name, contact_detail, idempotency_key, wants_reply) \
                  VALUES ($1, 'tenant', $2, '{\"TP01\":\"very_satisfied\"}', 'Please ring me about the damp', 'Ann Example', '01904 551550', $3, 1)",
@@ -464,8 +538,16 @@ async fn responses_older_than_the_retention_period_are_deleted_by_housekeeping()
         assert_eq!(done.feedback_deleted, expired as u64);
         assert_eq!(old(&app.db).await, 0, "nothing older than {RETENTION_YEARS} years is left");
         assert_eq!(responses(&app.db).await, before - expired);
-        assert_eq!(scalar(&app.db, "SELECT COUNT(*) FROM feedback_responses WHERE idempotency_key LIKE 'retention-old-%'").await, 0, "the old rows, comment and contact details with them, are gone");
-        assert_eq!(scalar(&app.db, "SELECT COUNT(*) FROM feedback_responses WHERE idempotency_key IN ('retention-edge-00001', 'retention-new-000001')").await, 2, "the period's last day and today are kept");
+        assert_eq!(
+            scalar(&app.db, "SELECT COUNT(*) FROM feedback_responses WHERE idempotency_key LIKE 'retention-old-%'").await,
+            0,
+            "the old rows, comment and contact details with them, are gone"
+        );
+        assert_eq!(
+            scalar(&app.db, "SELECT COUNT(*) FROM feedback_responses WHERE idempotency_key IN ('retention-edge-00001', 'retention-new-000001')").await,
+            2,
+            "the period's last day and today are kept"
+        );
         assert_eq!(hearth::housekeeping::run(&store, today).await.unwrap().feedback_deleted, 0, "a second round finds nothing");
         // The notice states the same period the job applies.
         let token = token_of(&app.db, link).await;
@@ -517,13 +599,23 @@ async fn one_links_flood_is_limited_while_other_links_land() {
     }
     // The burst lands, then about one per period: what time passed may have added a few.
     let refills = (started.elapsed().as_secs_f64() / limits.link_period.as_secs_f64()).ceil() as i64 + 1;
-    assert!(stored >= limits.link_burst as i64 && stored <= limits.link_burst as i64 + refills, "stored {stored} of {sent} (burst {}, refills {refills})", limits.link_burst);
+    assert!(
+        stored >= limits.link_burst as i64 && stored <= limits.link_burst as i64 + refills,
+        "stored {stored} of {sent} (burst {}, refills {refills})",
+        limits.link_burst
+    );
     assert_eq!(limited, sent - stored);
     assert!(limited >= 100, "limited {limited}");
     // Fresh addresses on the flooded link are refused too: it is the link that is limited.
     let mut fresh_limited = 0;
     for n in 0..5 {
-        let res = post_form(&app, &flooded, &format!("10.2.0.{}", n + 1), &[("TP01", "fairly_satisfied"), ("idempotency_key", &format!("link-fresh-{n:06}-xxxxxxxx"))]).await;
+        let res = post_form(
+            &app,
+            &flooded,
+            &format!("10.2.0.{}", n + 1),
+            &[("TP01", "fairly_satisfied"), ("idempotency_key", &format!("link-fresh-{n:06}-xxxxxxxx"))],
+        )
+        .await;
         fresh_limited += i64::from(res.status() == StatusCode::TOO_MANY_REQUESTS);
     }
     assert!(fresh_limited >= 4, "only {fresh_limited} of 5 fresh addresses were limited on the flooded link");
@@ -547,9 +639,15 @@ async fn comments_filter_by_area_team_patch_and_officer() {
         // SQL's own count of the comments a filter should list (the list stops at 200).
         let count = |column: &'static str, id: i64| {
             let (db, since) = (app.db.clone(), since.clone());
-            async move { scalar(&db, &format!("SELECT COUNT(*) FROM feedback_responses WHERE {column} = {id} AND comment <> '' AND submitted_at >= '{since}'")).await.min(200) }
+            async move {
+                scalar(&db, &format!("SELECT COUNT(*) FROM feedback_responses WHERE {column} = {id} AND comment <> '' AND submitted_at >= '{since}'"))
+                    .await
+                    .min(200)
+            }
         };
-        for (param, column, field, key) in [("area", "area_team_id", "area", "areas"), ("patch", "patch_id", "patch", "patches"), ("officer", "officer_id", "officer", "officers")] {
+        for (param, column, field, key) in
+            [("area", "area_team_id", "area", "areas"), ("patch", "patch_id", "patch", "patches"), ("officer", "officer_id", "officer", "officers")]
+        {
             let options = filters[key].as_array().unwrap();
             assert!(!options.is_empty(), "{key} to choose from");
             let mut seen = 0;

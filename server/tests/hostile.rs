@@ -41,8 +41,11 @@ async fn need_to_know_cases_never_leak_through_the_approvals_queue_and_their_esc
         .await;
         let owner = username(&app, &format!("SELECT u.username FROM cases c JOIN users u ON u.id = c.owner_id WHERE c.reference = '{case}'")).await;
         let area = scalar(&app.db, &format!("SELECT area_team_id FROM cases WHERE reference = '{case}'")).await;
-        let sthmo = username(&app, &format!("SELECT username FROM users WHERE role = 'sustainable_hmo' AND area_team_id = {area} AND active = 1 ORDER BY id LIMIT 1")).await;
-        let tl = username(&app, &format!("SELECT username FROM users WHERE role = 'team_leader' AND area_team_id = {area} AND active = 1 ORDER BY id LIMIT 1")).await;
+        let sthmo =
+            username(&app, &format!("SELECT username FROM users WHERE role = 'sustainable_hmo' AND area_team_id = {area} AND active = 1 ORDER BY id LIMIT 1"))
+                .await;
+        let tl = username(&app, &format!("SELECT username FROM users WHERE role = 'team_leader' AND area_team_id = {area} AND active = 1 ORDER BY id LIMIT 1"))
+            .await;
         let legal = username(&app, "SELECT username FROM users WHERE role = 'legal' AND active = 1 ORDER BY id LIMIT 1").await;
         let (owner_t, sthmo_t, tl_t, legal_t) = (tok(&app, &owner).await, tok(&app, &sthmo).await, tok(&app, &tl).await, tok(&app, &legal).await);
 
@@ -67,7 +70,8 @@ async fn need_to_know_cases_never_leak_through_the_approvals_queue_and_their_esc
         // The Team Leader must decide it: the queue lists it by reference only; the case shows the rest.
         let (s, items) = app.get_json("/api/v1/approvals", &tl_t).await;
         assert_eq!(s, StatusCode::OK);
-        let item = items.as_array().unwrap().iter().find(|w| w["subject_reference"] == case.as_str()).expect("the Team Leader sees the referral waiting").clone();
+        let item =
+            items.as_array().unwrap().iter().find(|w| w["subject_reference"] == case.as_str()).expect("the Team Leader sees the referral waiting").clone();
         assert_eq!(item["restricted"], true);
         assert_eq!(item["address"], app::domain::access::RESTRICTED_ABOUT);
         assert!(!items.to_string().contains("Xq9"), "not even the Team Leader's list says what it concerns");
@@ -75,7 +79,14 @@ async fn need_to_know_cases_never_leak_through_the_approvals_queue_and_their_esc
         assert_eq!(s, StatusCode::OK);
         assert!(v.to_string().contains("Xq9concerns"), "the case itself shows it");
         let id = item["id"].as_i64().unwrap();
-        let (s, v) = app.json("POST", &format!("/api/v1/workflow/{id}/decision"), &tl_t, json!({"version": item["version"], "action": "decline", "note": "Xq9note: stays with the Community HMO for now"})).await;
+        let (s, v) = app
+            .json(
+                "POST",
+                &format!("/api/v1/workflow/{id}/decision"),
+                &tl_t,
+                json!({"version": item["version"], "action": "decline", "note": "Xq9note: stays with the Community HMO for now"}),
+            )
+            .await;
         assert_eq!(s, StatusCode::OK, "{v}");
 
         // Escalated to Legal: Legal may open it while the escalation is open, and conclude it.
@@ -93,13 +104,27 @@ async fn need_to_know_cases_never_leak_through_the_approvals_queue_and_their_esc
         let (s, _) = app.get_json(&format!("/api/v1/cases/{case}"), &sthmo_t).await;
         assert_eq!(s, StatusCode::FORBIDDEN, "the escalation opens the case to Legal, nobody else");
         let id = item["id"].as_i64().unwrap();
-        let (s, v) = app.json("POST", &format!("/api/v1/workflow/{id}/decision"), &legal_t, json!({"version": item["version"], "action": "acknowledge", "note": "Notice served"})).await;
+        let (s, v) = app
+            .json(
+                "POST",
+                &format!("/api/v1/workflow/{id}/decision"),
+                &legal_t,
+                json!({"version": item["version"], "action": "acknowledge", "note": "Notice served"}),
+            )
+            .await;
         assert_eq!(s, StatusCode::OK, "Legal concludes it: {v}");
         let (s, _) = app.get_json(&format!("/api/v1/cases/{case}"), &legal_t).await;
         assert_eq!(s, StatusCode::FORBIDDEN, "once concluded, the case is need-to-know again");
         let case_id = scalar(&app.db, &format!("SELECT id FROM cases WHERE reference = '{case}'")).await;
         assert!(
-            scalar(&app.db, &format!("SELECT COUNT(*) FROM audit_log WHERE action = 'view_case' AND subject_id = {case_id} AND outcome = 'allowed' AND username = '{legal}'")).await >= 1,
+            scalar(
+                &app.db,
+                &format!(
+                    "SELECT COUNT(*) FROM audit_log WHERE action = 'view_case' AND subject_id = {case_id} AND outcome = 'allowed' AND username = '{legal}'"
+                )
+            )
+            .await
+                >= 1,
             "Legal's view of the restricted case is audited"
         );
     }
@@ -110,7 +135,9 @@ async fn need_to_know_cases_never_leak_through_the_approvals_queue_and_their_esc
 async fn dates_out_of_range_are_refused_clearly() {
     for engine in engines() {
         let app = TestApp::new(engine).await;
-        for q in ["from=%2B262142-12-31&add=1", "from=262142-12-31&add=1", "from=2026-01-01&to=%2B262142-12-31", "from=1066-10-14&add=3", "from=2201-01-01&add=1"] {
+        for q in
+            ["from=%2B262142-12-31&add=1", "from=262142-12-31&add=1", "from=2026-01-01&to=%2B262142-12-31", "from=1066-10-14&add=3", "from=2201-01-01&add=1"]
+        {
             let res = app.get(&format!("/api/v1/calendar/working-days?{q}"), None).await;
             assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{q}");
             assert_eq!(body_json(res).await["error"], "invalid", "{q}");
@@ -120,10 +147,27 @@ async fn dates_out_of_range_are_refused_clearly() {
         // Covers dated far in the future were accepted.
         let tl = tok(&app, "tl.east").await;
         // The Team Leader covers for a Community HMO of the area.
-        let ids = [scalar(&app.db, "SELECT id FROM users WHERE username = 'chmo.east1'").await, scalar(&app.db, "SELECT id FROM users WHERE username = 'tl.east'").await];
-        let (s, v) = app.json("POST", "/api/v1/covers", &tl, json!({"absent_id": ids[0], "cover_id": ids[1], "starts_on": "+262142-12-01", "ends_on": "+262142-12-05", "reason": "Annual leave"})).await;
+        let ids = [
+            scalar(&app.db, "SELECT id FROM users WHERE username = 'chmo.east1'").await,
+            scalar(&app.db, "SELECT id FROM users WHERE username = 'tl.east'").await,
+        ];
+        let (s, v) = app
+            .json(
+                "POST",
+                "/api/v1/covers",
+                &tl,
+                json!({"absent_id": ids[0], "cover_id": ids[1], "starts_on": "+262142-12-01", "ends_on": "+262142-12-05", "reason": "Annual leave"}),
+            )
+            .await;
         assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
-        let (s, v) = app.json("POST", "/api/v1/covers", &tl, json!({"absent_id": ids[0], "cover_id": ids[1], "starts_on": "2026-12-01", "ends_on": "9999-12-05", "reason": "Annual leave"})).await;
+        let (s, v) = app
+            .json(
+                "POST",
+                "/api/v1/covers",
+                &tl,
+                json!({"absent_id": ids[0], "cover_id": ids[1], "starts_on": "2026-12-01", "ends_on": "9999-12-05", "reason": "Annual leave"}),
+            )
+            .await;
         assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
         assert!(v["message"].as_str().unwrap().contains("outside the dates Hearth accepts"), "{v}");
     }
@@ -224,7 +268,12 @@ async fn private_answers_are_never_stored_and_https_is_sticky() {
 #[tokio::test]
 async fn a_forged_forwarded_address_beats_no_limit_and_reaches_no_log() {
     let db = seeded_db(Engine::Sqlite).await;
-    let limits = hearth::auth::limits::LimitConfig { ip_burst: 5, ip_period: std::time::Duration::from_secs(3600), account_burst: 10_000, account_period: std::time::Duration::from_millis(1) };
+    let limits = hearth::auth::limits::LimitConfig {
+        ip_burst: 5,
+        ip_period: std::time::Duration::from_secs(3600),
+        account_burst: 10_000,
+        account_period: std::time::Duration::from_millis(1),
+    };
     let app = TestApp { router: hearth::routes::router(state(db.clone(), limits)), db };
     let mut limited = 0;
     for n in 0..12 {
@@ -260,7 +309,9 @@ async fn every_refusal_and_every_read_across_areas_is_audited_and_reported() {
         let west_home = scalar(&app.db, &format!("SELECT property_id FROM tenancies WHERE reference = '{west}'")).await;
         let count = |action: &'static str, outcome: &'static str, id: i64| {
             let db = app.db.clone();
-            async move { scalar(&db, &format!("SELECT COUNT(*) FROM audit_log WHERE action = '{action}' AND outcome LIKE '{outcome}%' AND subject_id = {id}")).await }
+            async move {
+                scalar(&db, &format!("SELECT COUNT(*) FROM audit_log WHERE action = '{action}' AND outcome LIKE '{outcome}%' AND subject_id = {id}")).await
+            }
         };
         let east = tok(&app, "chmo.east1").await;
         let (s, _) = app.get_json(&format!("/api/v1/tenancies/{west}/review"), &east).await;
@@ -287,10 +338,24 @@ async fn every_refusal_and_every_read_across_areas_is_audited_and_reported() {
         let holder = username(&app, &format!("SELECT u.username FROM tenancies t JOIN users u ON u.id = t.owner_id WHERE t.reference = '{west}'")).await;
         let holder_t = tok(&app, &holder).await;
         let (_, panel) = app.get_json(&format!("/api/v1/tenancies/{west}/review"), &holder_t).await;
-        let (s, v) = app.json("POST", &format!("/api/v1/tenancies/{west}/escalations"), &holder_t, json!({"version": panel["tenancy_version"], "purpose": "notice", "reason": "Persistent breach: notice needed"})).await;
+        let (s, v) = app
+            .json(
+                "POST",
+                &format!("/api/v1/tenancies/{west}/escalations"),
+                &holder_t,
+                json!({"version": panel["tenancy_version"], "purpose": "notice", "reason": "Persistent breach: notice needed"}),
+            )
+            .await;
         assert_eq!(s, StatusCode::OK, "{v}");
         let item = v["escalations"][0].clone();
-        let (s, v) = app.json("POST", &format!("/api/v1/workflow/{}/decision", item["id"]), &legal_t, json!({"version": item["version"], "action": "acknowledge", "note": "Notice served by hand"})).await;
+        let (s, v) = app
+            .json(
+                "POST",
+                &format!("/api/v1/workflow/{}/decision", item["id"]),
+                &legal_t,
+                json!({"version": item["version"], "action": "acknowledge", "note": "Notice served by hand"}),
+            )
+            .await;
         assert_eq!(s, StatusCode::OK, "{v}");
         let admin = tok(&app, "admin").await;
         let (s, report) = app.get_json(&format!("/api/v1/admin/audit?subject_type=tenancy&reference={west}"), &admin).await;
@@ -307,7 +372,14 @@ async fn every_refusal_and_every_read_across_areas_is_audited_and_reported() {
 #[tokio::test]
 async fn sign_in_sends_people_only_to_our_pages_and_says_only_our_words() {
     let app = TestApp::new(Engine::Sqlite).await;
-    for (next, expected) in [("/%09/evil.example", "/"), ("/%0A", "/"), ("//evil.example", "/"), ("https://evil.example", "/"), ("/tenancies/TEN0000001", "/tenancies/TEN0000001"), ("/./admin", "/")] {
+    for (next, expected) in [
+        ("/%09/evil.example", "/"),
+        ("/%0A", "/"),
+        ("//evil.example", "/"),
+        ("https://evil.example", "/"),
+        ("/tenancies/TEN0000001", "/tenancies/TEN0000001"),
+        ("/./admin", "/"),
+    ] {
         let res = app.post_form("/auth/sign-in", &format!("username=chmo.east1&password={PASSWORD}&next={next}"), None).await;
         assert_eq!(res.status(), StatusCode::SEE_OTHER, "{next}");
         assert_eq!(res.headers()[header::LOCATION], expected, "{next}");
@@ -325,7 +397,9 @@ async fn sign_in_sends_people_only_to_our_pages_and_says_only_our_words() {
 #[tokio::test]
 async fn dotted_paths_do_not_dodge_the_page_gate() {
     let app = TestApp::new(Engine::Sqlite).await;
-    for (path, canonical) in [("/./admin", "/admin"), ("/%2e/map", "/map"), ("//team", "/team"), ("/pkg/../admin", "/admin"), ("/x.y/../satisfaction", "/satisfaction")] {
+    for (path, canonical) in
+        [("/./admin", "/admin"), ("/%2e/map", "/map"), ("//team", "/team"), ("/pkg/../admin", "/admin"), ("/x.y/../satisfaction", "/satisfaction")]
+    {
         let res = app.get(path, None).await;
         assert_eq!(res.status(), StatusCode::PERMANENT_REDIRECT, "{path}");
         assert_eq!(res.headers()[header::LOCATION], canonical, "{path}");

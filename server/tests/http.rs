@@ -32,7 +32,9 @@ async fn health_reports_the_database_and_openapi_lists_routes() {
         assert_eq!(v["status"], "ok");
         assert_eq!(v["database"], if engine == Engine::Sqlite { "sqlite" } else { "postgres" });
         let doc = body_json(app.get("/api/v1/openapi.json", None).await).await;
-        for path in ["/api/v1/health", "/api/v1/auth/token", "/api/v1/tenancies/{reference}", "/api/v1/properties/{reference}", "/api/v1/patches", "/api/v1/search"] {
+        for path in
+            ["/api/v1/health", "/api/v1/auth/token", "/api/v1/tenancies/{reference}", "/api/v1/properties/{reference}", "/api/v1/patches", "/api/v1/search"]
+        {
             assert!(doc["paths"][path].is_object(), "{path} missing from OpenAPI");
         }
     }
@@ -88,9 +90,7 @@ async fn security_headers_and_csrf() {
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     // And so is one with no origin at all, carrying a session cookie.
     let cookie = app.sign_in("chmo.east1", PASSWORD).await.unwrap();
-    let res = app
-        .send(Request::post("/auth/sign-out").header(header::HOST, HOST).header(header::COOKIE, &cookie).body(Body::empty()).unwrap())
-        .await;
+    let res = app.send(Request::post("/auth/sign-out").header(header::HOST, HOST).header(header::COOKIE, &cookie).body(Body::empty()).unwrap()).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
 }
 
@@ -118,7 +118,12 @@ async fn sessions_rotate_and_end_at_sign_out() {
 #[tokio::test]
 async fn sign_in_is_rate_limited_per_account() {
     let db = seeded_db(Engine::Sqlite).await;
-    let limits = hearth::auth::limits::LimitConfig { ip_burst: 100, ip_period: std::time::Duration::from_secs(60), account_burst: 3, account_period: std::time::Duration::from_secs(60) };
+    let limits = hearth::auth::limits::LimitConfig {
+        ip_burst: 100,
+        ip_period: std::time::Duration::from_secs(60),
+        account_burst: 3,
+        account_period: std::time::Duration::from_secs(60),
+    };
     let app = TestApp { router: hearth::routes::router(state(db.clone(), limits)), db };
     for _ in 0..3 {
         assert!(app.sign_in("tl.east", "guess").await.is_none());
@@ -153,7 +158,8 @@ async fn officers_find_and_open_tenancies_of_their_own_area_only() {
         let res = app.get_bearer(&format!("/api/v1/tenancies/{reference}"), &west).await;
         assert_eq!(res.status(), StatusCode::FORBIDDEN);
         assert_eq!(body_json(res).await["error"], "forbidden");
-        let audited = scalar(&app.db, "SELECT COUNT(*) FROM audit_log WHERE action = 'view_tenancy' AND outcome = 'denied:other_area' AND username = 'chmo.west1'").await;
+        let audited =
+            scalar(&app.db, "SELECT COUNT(*) FROM audit_log WHERE action = 'view_tenancy' AND outcome = 'denied:other_area' AND username = 'chmo.west1'").await;
         assert_eq!(audited, 1, "the refused attempt is audited");
 
         // The same refusal on the page.
@@ -171,7 +177,12 @@ async fn partners_and_administrators_see_no_housing_records() {
     let (reference, postcode, _) = tenancy_in(&app.db, "East").await;
     for user in ["partner.asc", "partner.police", "admin"] {
         let token = app.token(user, PASSWORD).await.unwrap_or_else(|| panic!("{user} signs in"));
-        for path in [format!("/api/v1/tenancies/{reference}"), format!("/api/v1/search?q={}", postcode.replace(' ', "+")), "/api/v1/my-work".into(), "/api/v1/patches".into()] {
+        for path in [
+            format!("/api/v1/tenancies/{reference}"),
+            format!("/api/v1/search?q={}", postcode.replace(' ', "+")),
+            "/api/v1/my-work".into(),
+            "/api/v1/patches".into(),
+        ] {
             let res = app.get_bearer(&path, &token).await;
             assert_eq!(res.status(), StatusCode::FORBIDDEN, "{user} {path}");
         }
@@ -260,7 +271,13 @@ async fn bad_input_gets_clear_4xx_never_500() {
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     // Malformed and oversized bodies.
     let res = app
-        .send(Request::post("/api/v1/auth/token").header(header::HOST, HOST).header(header::CONTENT_TYPE, "application/json").body(Body::from("{not json")).unwrap())
+        .send(
+            Request::post("/api/v1/auth/token")
+                .header(header::HOST, HOST)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from("{not json"))
+                .unwrap(),
+        )
         .await;
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     let big = format!("{{\"username\":\"{}\",\"password\":\"x\"}}", "a".repeat(100_000));
@@ -279,7 +296,8 @@ async fn my_work_lists_the_officers_own_caseload() {
         let app = TestApp::new(engine).await;
         let token = app.token("chmo.east1", PASSWORD).await.unwrap();
         let v = body_json(app.get_bearer("/api/v1/my-work", &token).await).await;
-        let owned = scalar(&app.db, "SELECT COUNT(*) FROM tenancies t JOIN users u ON u.id = t.owner_id WHERE u.username = 'chmo.east1' AND t.status = 'active'").await;
+        let owned =
+            scalar(&app.db, "SELECT COUNT(*) FROM tenancies t JOIN users u ON u.id = t.owner_id WHERE u.username = 'chmo.east1' AND t.status = 'active'").await;
         assert!(owned > 100, "a Community HMO manages a patch");
         assert_eq!(v["tenancies_total"], owned);
         assert_eq!(v["counts"][0]["count"], owned);
@@ -302,7 +320,8 @@ async fn my_work_lists_the_officers_own_caseload() {
         assert!(arrears > 0, "the demo patch has arrears");
         assert_eq!(v["counts"][2]["count"], arrears);
         // Every open case the officer owns is listed, with its home, and counted.
-        let open_cases = scalar(&app.db, "SELECT COUNT(*) FROM cases c JOIN users u ON u.id = c.owner_id WHERE u.username = 'chmo.east1' AND c.status = 'open'").await;
+        let open_cases =
+            scalar(&app.db, "SELECT COUNT(*) FROM cases c JOIN users u ON u.id = c.owner_id WHERE u.username = 'chmo.east1' AND c.status = 'open'").await;
         let cases = v["cases"].as_array().unwrap();
         assert!(open_cases > 0, "the demo patch has open cases");
         assert_eq!(cases.len() as i64, open_cases);
@@ -333,7 +352,8 @@ async fn my_work_lists_the_officers_own_caseload() {
         let queue = body_json(app.get_bearer("/api/v1/approvals", &tl).await).await;
         let waiting = queue.as_array().unwrap().iter().filter(|w| w["state"] == "proposed").count();
         let work = body_json(app.get_bearer("/api/v1/my-work", &tl).await).await;
-        let alarm = work["alarms"].as_array().unwrap().iter().find_map(|a| a["text"].as_str().filter(|t| t.contains("waiting for your decision")).map(str::to_string));
+        let alarm =
+            work["alarms"].as_array().unwrap().iter().find_map(|a| a["text"].as_str().filter(|t| t.contains("waiting for your decision")).map(str::to_string));
         match waiting {
             0 => assert!(alarm.is_none()),
             n => assert!(alarm.unwrap().starts_with(&format!("{n} proposal")), "{n} waiting"),
@@ -345,10 +365,12 @@ async fn my_work_lists_the_officers_own_caseload() {
 async fn audit_log_is_append_only() {
     for engine in engines() {
         let db = fresh_db(engine).await;
-        sqlx::query::<sqlx::Any>("INSERT INTO audit_log (at, username, action, subject_type, outcome) VALUES ('2026-01-01T00:00:00Z', 'x', 'test', 'none', 'allowed')")
-            .execute(&db.pool)
-            .await
-            .unwrap();
+        sqlx::query::<sqlx::Any>(
+            "INSERT INTO audit_log (at, username, action, subject_type, outcome) VALUES ('2026-01-01T00:00:00Z', 'x', 'test', 'none', 'allowed')",
+        )
+        .execute(&db.pool)
+        .await
+        .unwrap();
         assert!(sqlx::query::<sqlx::Any>("UPDATE audit_log SET outcome = 'changed'").execute(&db.pool).await.is_err());
         assert!(sqlx::query::<sqlx::Any>("DELETE FROM audit_log").execute(&db.pool).await.is_err());
         assert_eq!(scalar(&db, "SELECT COUNT(*) FROM audit_log").await, 1);
@@ -371,7 +393,15 @@ async fn the_working_day_calendar_is_public_and_strict() {
     assert_eq!(get("from=2022-09-16&add=1").await.1["date"], "2022-09-20", "the State Funeral");
     assert_eq!(get("from=2026-12-24&to=2027-01-04").await.1["working_days"], 4);
     assert_eq!(get("from=2026-11-20&to=2026-11-23").await.1["working_days"], 1, "Friday to Monday");
-    for bad in ["from=2026-13-01&add=1", "from=2026-12-01&add=-1", "from=2026-12-01&add=x", "from=2026-12-01", "add=3", "from=2026-12-01&add=1&to=2026-12-09", "from=2026-12-09&to=2026-12-01"] {
+    for bad in [
+        "from=2026-13-01&add=1",
+        "from=2026-12-01&add=-1",
+        "from=2026-12-01&add=x",
+        "from=2026-12-01",
+        "add=3",
+        "from=2026-12-01&add=1&to=2026-12-09",
+        "from=2026-12-09&to=2026-12-01",
+    ] {
         let (status, body) = get(bad).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
         assert!(!body["message"].as_str().unwrap().is_empty(), "{bad}");
@@ -532,7 +562,11 @@ async fn my_work_shows_a_change_made_anywhere_at_the_next_request() {
         let reference = row["reference"].as_str().unwrap().to_string();
         // A balance, in a transaction of its own.
         let mut tx = app.db.pool.begin().await.unwrap();
-        sqlx::query::<sqlx::Any>("UPDATE rent_accounts SET balance_pence = 9876543 WHERE tenancy_id = (SELECT id FROM tenancies WHERE reference = $1)").bind(&reference).execute(&mut *tx).await.unwrap();
+        sqlx::query::<sqlx::Any>("UPDATE rent_accounts SET balance_pence = 9876543 WHERE tenancy_id = (SELECT id FROM tenancies WHERE reference = $1)")
+            .bind(&reference)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
         tx.commit().await.unwrap();
         let after = body_json(app.get_bearer("/api/v1/my-work", &token).await).await;
         let shown = after["tenancies"].as_array().unwrap().iter().find(|t| t["reference"] == reference.as_str()).expect("still on the page");

@@ -4,8 +4,8 @@
 
 mod common;
 
-use axum::http::{StatusCode, header};
 use axum::body::Body;
+use axum::http::{StatusCode, header};
 use common::*;
 use serde_json::{Value, json};
 use sqlx::Row;
@@ -26,12 +26,14 @@ async fn second_east_patch(app: &TestApp) -> (i64, i64) {
     .await
     .unwrap();
     let officer = user_id(app, "chmo.east9").await;
-    let id: i64 = sqlx::query::<sqlx::Any>("INSERT INTO patches (name, area_team_id, officer_id, challenging, version) VALUES ('East 02 – Test', 1, $1, 0, 1) RETURNING id")
-        .bind(officer)
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap()
-        .get(0);
+    let id: i64 = sqlx::query::<sqlx::Any>(
+        "INSERT INTO patches (name, area_team_id, officer_id, challenging, version) VALUES ('East 02 – Test', 1, $1, 0, 1) RETURNING id",
+    )
+    .bind(officer)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap()
+    .get(0);
     (id, officer)
 }
 
@@ -66,14 +68,29 @@ async fn map_points_are_packed_cached_and_confined_to_the_area() {
         let homes = scalar(&app.db, "SELECT COUNT(*) FROM properties WHERE area_team_id = 1").await;
         assert_eq!(map["homes"]["id"].as_array().unwrap().len() as i64, homes);
         // Delta-encoded ids add back up to the area's real ids.
-        let ids: Vec<i64> = map["homes"]["id"].as_array().unwrap().iter().scan(0i64, |acc, d| { *acc += d.as_i64().unwrap(); Some(*acc) }).collect();
+        let ids: Vec<i64> = map["homes"]["id"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .scan(0i64, |acc, d| {
+                *acc += d.as_i64().unwrap();
+                Some(*acc)
+            })
+            .collect();
         assert_eq!(ids.last().copied(), Some(scalar(&app.db, "SELECT MAX(id) FROM properties WHERE area_team_id = 1").await));
         assert_eq!(map["can_reshape"], json!(true));
         assert!(!map["wards"].as_array().unwrap().is_empty(), "ward outlines come from the stored boundaries");
         assert!(!map["territories"].as_array().unwrap().is_empty());
         // Revalidation: the same data answers 304 without a body.
         let again = app
-            .send(axum::http::Request::get("/api/v1/map").header(header::HOST, HOST).header(header::AUTHORIZATION, format!("Bearer {tl}")).header(header::IF_NONE_MATCH, &etag).body(Body::empty()).unwrap())
+            .send(
+                axum::http::Request::get("/api/v1/map")
+                    .header(header::HOST, HOST)
+                    .header(header::AUTHORIZATION, format!("Bearer {tl}"))
+                    .header(header::IF_NONE_MATCH, &etag)
+                    .body(Body::empty())
+                    .unwrap(),
+            )
             .await;
         assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
         // Another area's map is refused; a council-wide specialist sees any area, read-only.
@@ -129,9 +146,19 @@ async fn a_team_leader_moves_homes_and_their_tenancies_with_history() {
         assert_eq!(saved["tenancies_moved"], json!(5));
         let list = homes.iter().map(|h| h.to_string()).collect::<Vec<_>>().join(",");
         assert_eq!(scalar(&app.db, &format!("SELECT COUNT(*) FROM properties WHERE patch_id = {patch2} AND id IN ({list})")).await, 5);
-        assert_eq!(scalar(&app.db, &format!("SELECT COUNT(*) FROM tenancies WHERE status = 'active' AND owner_id = {officer2} AND property_id IN ({list})")).await, 5);
-        assert_eq!(scalar(&app.db, &format!("SELECT COUNT(*) FROM transfers WHERE kind = 'patch_change' AND subject_type = 'tenancy' AND to_user_id = {officer2}")).await, 5);
-        assert_eq!(text(&app.db, "SELECT reason FROM transfers WHERE kind = 'patch_change' ORDER BY id LIMIT 1").await, "Patch change: Balancing after the new Foss Court block");
+        assert_eq!(
+            scalar(&app.db, &format!("SELECT COUNT(*) FROM tenancies WHERE status = 'active' AND owner_id = {officer2} AND property_id IN ({list})")).await,
+            5
+        );
+        assert_eq!(
+            scalar(&app.db, &format!("SELECT COUNT(*) FROM transfers WHERE kind = 'patch_change' AND subject_type = 'tenancy' AND to_user_id = {officer2}"))
+                .await,
+            5
+        );
+        assert_eq!(
+            text(&app.db, "SELECT reason FROM transfers WHERE kind = 'patch_change' ORDER BY id LIMIT 1").await,
+            "Patch change: Balancing after the new Foss Court block"
+        );
         assert_eq!(scalar(&app.db, "SELECT COUNT(*) FROM patch_change_homes").await, 5);
         assert_eq!(scalar(&app.db, "SELECT COUNT(*) FROM audit_log WHERE action = 'patch_change'").await, 1);
         // Open cases the old officer held on those tenancies went with them.
@@ -168,7 +195,8 @@ async fn concurrent_saves_on_the_same_patches_exactly_one_wins() {
         let mut tasks = Vec::new();
         for h in homes {
             let router = app.router.clone();
-            let body = json!({"area_team_id": 1, "reason": format!("Move home {h}"), "moves": [{"property_id": h, "to_patch": patch2}], "versions": versions(&map)});
+            let body =
+                json!({"area_team_id": 1, "reason": format!("Move home {h}"), "moves": [{"property_id": h, "to_patch": patch2}], "versions": versions(&map)});
             let tl = tl.clone();
             tasks.push(tokio::spawn(async move {
                 use tower::ServiceExt;
@@ -239,7 +267,17 @@ async fn workload_weights_are_configuration_for_administrators() {
     let tl = app.token("tl.east", PW).await.unwrap();
     let heavier = json!({"home": 10, "introductory": 15, "arrears": 5, "asb_case": 30, "sustain_case": 5, "vulnerability": 5});
     assert_eq!(app.json("PUT", "/api/v1/admin/workload-weights", &tl, heavier.clone()).await.0, StatusCode::FORBIDDEN);
-    assert_eq!(app.json("PUT", "/api/v1/admin/workload-weights", &admin, json!({"home": 0, "introductory": 15, "arrears": 5, "asb_case": 30, "sustain_case": 5, "vulnerability": 5})).await.0, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        app.json(
+            "PUT",
+            "/api/v1/admin/workload-weights",
+            &admin,
+            json!({"home": 0, "introductory": 15, "arrears": 5, "asb_case": 30, "sustain_case": 5, "vulnerability": 5})
+        )
+        .await
+        .0,
+        StatusCode::BAD_REQUEST
+    );
     assert_eq!(app.json("PUT", "/api/v1/admin/workload-weights", &admin, heavier.clone()).await.0, StatusCode::OK);
     let (_, map) = app.get_json("/api/v1/map", &tl).await;
     assert_eq!(map["weights"], heavier, "the map weighs with the configured weights");

@@ -188,7 +188,13 @@ fn item_of(case: &Value, flow: &str) -> Value {
 }
 
 async fn decide(app: &TestApp, token: &str, item: &Value, action: &str, note: &str, assign_to: Option<i64>) -> (StatusCode, Value) {
-    app.json("POST", &format!("/api/v1/workflow/{}/decision", item["id"]), token, json!({"version": item["version"], "action": action, "note": note, "assign_to": assign_to})).await
+    app.json(
+        "POST",
+        &format!("/api/v1/workflow/{}/decision", item["id"]),
+        token,
+        json!({"version": item["version"], "action": action, "note": note, "assign_to": assign_to}),
+    )
+    .await
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -230,10 +236,13 @@ struct Planted {
 
 /// Escalates `reference` as `token` (its holder) to `target` with a planted reason; the item.
 async fn escalate(app: &TestApp, p: &mut Planter, token: &str, reference: &str, target: &str, story: &mut Vec<String>) -> Value {
-    let purpose = if target == "legal" { *["notice", "possession"].choose(&mut p.rng).unwrap() } else { *["evidence_review", "injunction"].choose(&mut p.rng).unwrap() };
+    let purpose =
+        if target == "legal" { *["notice", "possession"].choose(&mut p.rng).unwrap() } else { *["evidence_review", "injunction"].choose(&mut p.rng).unwrap() };
     let case = case_view(app, token, reference).await;
     let reason = format!("{} escalation reason: threats to a neighbour", p.token(reference, "escalation reason"));
-    let (s, v) = app.json("POST", &format!("/api/v1/cases/{reference}/escalations"), token, json!({"version": case["version"], "purpose": purpose, "reason": reason})).await;
+    let (s, v) = app
+        .json("POST", &format!("/api/v1/cases/{reference}/escalations"), token, json!({"version": case["version"], "purpose": purpose, "reason": reason}))
+        .await;
     assert_eq!(s, StatusCode::OK, "escalating {reference} to {target}: {v}");
     story.push(format!("escalated to {target} ({purpose})"));
     item_of(&v, "escalation")
@@ -271,7 +280,13 @@ async fn plant(app: &TestApp, engine: Engine) -> Planted {
         }
     }
     // Closed restricted cases carry planted titles too.
-    let closed: Vec<String> = sqlx::query::<sqlx::Any>("SELECT reference FROM cases WHERE restricted = 1 AND status = 'closed' ORDER BY id LIMIT 2").fetch_all(&db.pool).await.unwrap().iter().map(|r| r.get::<String, _>(0)).collect();
+    let closed: Vec<String> = sqlx::query::<sqlx::Any>("SELECT reference FROM cases WHERE restricted = 1 AND status = 'closed' ORDER BY id LIMIT 2")
+        .fetch_all(&db.pool)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get::<String, _>(0))
+        .collect();
 
     // Every planted case is need-to-know, with a planted title (titles are only set by the seed).
     let mut titles = HashMap::new();
@@ -287,7 +302,8 @@ async fn plant(app: &TestApp, engine: Engine) -> Planted {
         let area = ids(db, &format!("SELECT area_team_id FROM cases WHERE reference = '{reference}'")).await[0];
         let chmo_name = text(db, &format!("SELECT u.username FROM cases c JOIN users u ON u.id = c.owner_id WHERE c.reference = '{reference}'")).await;
         let chmo = tok(app, &chmo_name).await;
-        let tl_name = text(db, &format!("SELECT username FROM users WHERE role = 'team_leader' AND area_team_id = {area} AND active = 1 ORDER BY id LIMIT 1")).await;
+        let tl_name =
+            text(db, &format!("SELECT username FROM users WHERE role = 'team_leader' AND area_team_id = {area} AND active = 1 ORDER BY id LIMIT 1")).await;
         let tl = tok(app, &tl_name).await;
         let sthmos = ids(db, &format!("SELECT id FROM users WHERE role = 'sustainable_hmo' AND area_team_id = {area} AND active = 1 ORDER BY id")).await;
         let mut holder = chmo.clone();
@@ -306,18 +322,22 @@ async fn plant(app: &TestApp, engine: Engine) -> Planted {
             match scenario {
                 Scenario::ReferralProposed => {}
                 Scenario::ReferralSentBack => {
-                    let (s, v) = decide(app, &tl, &item, "send_back", &format!("{} send back: say more about the risks", p.token(reference, "send-back note")), None).await;
+                    let (s, v) =
+                        decide(app, &tl, &item, "send_back", &format!("{} send back: say more about the risks", p.token(reference, "send-back note")), None)
+                            .await;
                     assert_eq!(s, StatusCode::OK, "{v}");
                 }
                 Scenario::ReferralDeclined => {
-                    let (s, v) = decide(app, &tl, &item, "decline", &format!("{} declined: try mediation first", p.token(reference, "decline note")), None).await;
+                    let (s, v) =
+                        decide(app, &tl, &item, "decline", &format!("{} declined: try mediation first", p.token(reference, "decline note")), None).await;
                     assert_eq!(s, StatusCode::OK, "{v}");
                 }
                 _ => {
                     // Each of the area's Sustainable Tenancy HMOs takes some (one of them is away, covered).
                     assert!(!sthmos.is_empty(), "the area has Sustainable Tenancy HMOs");
                     let officer = sthmos[ci % sthmos.len()];
-                    let (s, v) = decide(app, &tl, &item, "approve", &format!("{} accepted: complex needs", p.token(reference, "approval note")), Some(officer)).await;
+                    let (s, v) =
+                        decide(app, &tl, &item, "approve", &format!("{} accepted: complex needs", p.token(reference, "approval note")), Some(officer)).await;
                     assert_eq!(s, StatusCode::OK, "{v}");
                     holder = tok(app, &username(db, officer).await).await;
                     story.push(format!("accepted for {}", username(db, officer).await));
@@ -325,19 +345,35 @@ async fn plant(app: &TestApp, engine: Engine) -> Planted {
                     for k in 0..2 {
                         let due = (today + chrono::Duration::days(14 + k)).to_string();
                         let desc = format!("{} action: support to keep the tenancy", p.token(reference, "plan action"));
-                        let (s, v) = app.json("POST", &format!("/api/v1/cases/{reference}/actions"), &holder, json!({"description": desc, "owner": "tenant", "due_on": due})).await;
+                        let (s, v) = app
+                            .json(
+                                "POST",
+                                &format!("/api/v1/cases/{reference}/actions"),
+                                &holder,
+                                json!({"description": desc, "owner": "tenant", "due_on": due}),
+                            )
+                            .await;
                         assert_eq!(s, StatusCode::OK, "adding an action to {reference}: {v}");
                         actions = v["actions"].as_array().unwrap().clone();
                     }
                     if matches!(scenario, Scenario::HandBackProposed | Scenario::HandBackSentBack) {
                         for a in &actions {
                             let note = format!("{} done: attended", p.token(reference, "action note"));
-                            let (s, v) = app.json("POST", &format!("/api/v1/plan-actions/{}", a["id"]), &holder, json!({"version": a["version"], "status": "done", "note": note})).await;
+                            let (s, v) = app
+                                .json(
+                                    "POST",
+                                    &format!("/api/v1/plan-actions/{}", a["id"]),
+                                    &holder,
+                                    json!({"version": a["version"], "status": "done", "note": note}),
+                                )
+                                .await;
                             assert_eq!(s, StatusCode::OK, "closing an action of {reference}: {v}");
                         }
                         let case = case_view(app, &holder, reference).await;
                         let summary = format!("{} hand-back summary: plan met, watch for new reports", p.token(reference, "hand-back summary"));
-                        let (s, v) = app.json("POST", &format!("/api/v1/cases/{reference}/hand-back"), &holder, json!({"version": case["version"], "summary": summary})).await;
+                        let (s, v) = app
+                            .json("POST", &format!("/api/v1/cases/{reference}/hand-back"), &holder, json!({"version": case["version"], "summary": summary}))
+                            .await;
                         assert_eq!(s, StatusCode::OK, "handing back {reference}: {v}");
                         let hb = item_of(&v, "hand_back");
                         if *scenario == Scenario::HandBackSentBack {
@@ -365,7 +401,8 @@ async fn plant(app: &TestApp, engine: Engine) -> Planted {
             let item = escalate(app, &mut p, &holder, reference, target, story).await;
             if *scenario == Scenario::EscalationConcluded {
                 let (who, role) = if target == "legal" { ("legal", "legal") } else { ("asb.hub", "asb_officer") };
-                let who = text(db, &format!("SELECT username FROM users WHERE role = '{role}' AND active = 1 ORDER BY username = '{who}' DESC, id LIMIT 1")).await;
+                let who =
+                    text(db, &format!("SELECT username FROM users WHERE role = '{role}' AND active = 1 ORDER BY username = '{who}' DESC, id LIMIT 1")).await;
                 let note = format!("{} outcome: notice served", p.token(reference, "escalation outcome"));
                 let (s, _) = decide(app, &tok(app, &who).await, &item, "acknowledge", &note, None).await;
                 if s != StatusCode::OK {
@@ -378,12 +415,20 @@ async fn plant(app: &TestApp, engine: Engine) -> Planted {
     }
     // A named officer on one case of each area: an Introductory HMO of the area.
     for &area in &areas {
-        let reference = sqlx::query::<sqlx::Any>(&format!("SELECT reference FROM cases WHERE area_team_id = {area} AND status = 'open' AND reference IN ({}) ORDER BY id LIMIT 1", chosen.iter().map(|(r, ..)| format!("'{r}'")).collect::<Vec<_>>().join(", ")))
-            .fetch_optional(&db.pool)
-            .await
-            .unwrap()
-            .map(|r| r.get::<String, _>(0));
-        let (Some(reference), Some(&named)) = (reference.as_ref(), ids(db, &format!("SELECT id FROM users WHERE role = 'introductory_hmo' AND area_team_id = {area} AND active = 1 ORDER BY id")).await.last()) else { continue };
+        let reference = sqlx::query::<sqlx::Any>(&format!(
+            "SELECT reference FROM cases WHERE area_team_id = {area} AND status = 'open' AND reference IN ({}) ORDER BY id LIMIT 1",
+            chosen.iter().map(|(r, ..)| format!("'{r}'")).collect::<Vec<_>>().join(", ")
+        ))
+        .fetch_optional(&db.pool)
+        .await
+        .unwrap()
+        .map(|r| r.get::<String, _>(0));
+        let (Some(reference), Some(&named)) = (
+            reference.as_ref(),
+            ids(db, &format!("SELECT id FROM users WHERE role = 'introductory_hmo' AND area_team_id = {area} AND active = 1 ORDER BY id")).await.last(),
+        ) else {
+            continue;
+        };
         let case_id = ids(db, &format!("SELECT id FROM cases WHERE reference = '{reference}'")).await[0];
         exec(db, &format!("INSERT INTO access_grants (subject_type, subject_id, user_id, granted_by, granted_at) VALUES ('case', {case_id}, {named}, NULL, '{today}T09:00:00Z')")).await;
         stories.entry(reference.clone()).or_default().push(format!("named: {}", username(db, named).await));
@@ -395,7 +440,11 @@ async fn plant(app: &TestApp, engine: Engine) -> Planted {
         if sthmos.len() < 2 {
             continue;
         }
-        let tl = tok(app, &text(db, &format!("SELECT username FROM users WHERE role = 'team_leader' AND area_team_id = {area} AND active = 1 ORDER BY id LIMIT 1")).await).await;
+        let tl = tok(
+            app,
+            &text(db, &format!("SELECT username FROM users WHERE role = 'team_leader' AND area_team_id = {area} AND active = 1 ORDER BY id LIMIT 1")).await,
+        )
+        .await;
         let start = if ai == 2 { today + chrono::Duration::days(1) } else { today };
         let body = json!({"absent_id": sthmos[0], "cover_id": sthmos[1], "starts_on": start.to_string(), "ends_on": (today + chrono::Duration::days(7)).to_string(), "reason": "Annual leave"});
         let (s, v) = app.json("POST", "/api/v1/covers", &tl, body).await;
@@ -420,7 +469,10 @@ async fn plant(app: &TestApp, engine: Engine) -> Planted {
         .await
         .unwrap();
         let id: i64 = row.get(0);
-        let items = sqlx::query::<sqlx::Any>(&format!("SELECT flow, state, outcome FROM workflow_items WHERE subject_type = 'case' AND subject_id = {id}")).fetch_all(&db.pool).await.unwrap();
+        let items = sqlx::query::<sqlx::Any>(&format!("SELECT flow, state, outcome FROM workflow_items WHERE subject_type = 'case' AND subject_id = {id}"))
+            .fetch_all(&db.pool)
+            .await
+            .unwrap();
         let mut c = Case {
             reference: reference.clone(),
             id,
@@ -451,7 +503,16 @@ async fn plant(app: &TestApp, engine: Engine) -> Planted {
     let case_ids = cases.iter().map(|c| c.id.to_string()).collect::<Vec<_>>().join(", ");
     let item_ids = ids(db, &format!("SELECT id FROM workflow_items WHERE subject_type = 'case' AND subject_id IN ({case_ids}) ORDER BY id")).await;
     let action_ids = ids(db, &format!("SELECT id FROM plan_actions WHERE case_id IN ({case_ids}) ORDER BY id")).await;
-    for state in ["referral_to_sustainable/proposed", "referral_to_sustainable/sent_back", "referral_to_sustainable/declined", "referral_to_sustainable/completed", "hand_back/proposed", "hand_back/sent_back", "escalation/proposed", "escalation/completed"] {
+    for state in [
+        "referral_to_sustainable/proposed",
+        "referral_to_sustainable/sent_back",
+        "referral_to_sustainable/declined",
+        "referral_to_sustainable/completed",
+        "hand_back/proposed",
+        "hand_back/sent_back",
+        "escalation/proposed",
+        "escalation/completed",
+    ] {
         assert!(states.contains_key(state), "{state} is planted: {states:?}");
     }
     assert!(areas.len() < 2 || cases.iter().map(|c| c.area).collect::<HashSet<_>>().len() >= 2, "planted across area teams");
@@ -522,9 +583,7 @@ async fn ask(app: &TestApp, token: &str, probe: &Probe) -> (StatusCode, String) 
 }
 
 fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
-        .collect()
+    s.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
 }
 
 /// Every route that returns data, with the planted cases' references typed in.
@@ -533,7 +592,11 @@ async fn routes(app: &TestApp, planted: &Planted, admin: &str) -> (Vec<Probe>, u
     let cases = &planted.cases;
     let areas: Vec<i64> = cases.iter().map(|c| c.area).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
     let tenancy_ids = cases.iter().map(|c| format!("'{}'", c.tenancy)).collect::<Vec<_>>().join(", ");
-    let mut referrals = texts(db, &format!("SELECT r.reference FROM referrals r JOIN tenancies t ON t.id = r.tenancy_id WHERE t.reference IN ({tenancy_ids}) ORDER BY r.id LIMIT 4")).await;
+    let mut referrals = texts(
+        db,
+        &format!("SELECT r.reference FROM referrals r JOIN tenancies t ON t.id = r.tenancy_id WHERE t.reference IN ({tenancy_ids}) ORDER BY r.id LIMIT 4"),
+    )
+    .await;
     referrals.push(text(db, "SELECT reference FROM referrals ORDER BY id LIMIT 1").await);
     let mut probes = Vec::new();
     let mut add = |label: String, path: String, via: Via, kind: Kind| probes.push(Probe { label, path, via, kind });
@@ -652,9 +715,23 @@ async fn routes(app: &TestApp, planted: &Planted, admin: &str) -> (Vec<Probe>, u
     reads.insert("/fn/review_panel", cases.iter().map(|c| (form(format!("reference={}", c.tenancy)), Kind::Review(c.tenancy.clone()))).collect());
     reads.insert("/fn/tenancy", cases.iter().map(|c| (form(format!("reference={}", c.tenancy)), Kind::List)).collect());
     reads.insert("/fn/property", cases.iter().map(|c| (form(format!("reference={}", c.property)), Kind::List)).collect());
-    reads.insert("/fn/search", cases.iter().flat_map(|c| [(form(format!("query={}", c.tenancy)), Kind::List), (form(format!("query={}", enc(&c.street))), Kind::List)]).collect());
+    reads.insert(
+        "/fn/search",
+        cases.iter().flat_map(|c| [(form(format!("query={}", c.tenancy)), Kind::List), (form(format!("query={}", enc(&c.street))), Kind::List)]).collect(),
+    );
     reads.insert("/fn/map_home", cases.iter().map(|c| (form(format!("property_id={}", c.property_id)), Kind::List)).collect());
-    reads.insert("/fn/map_rows", areas.iter().map(|a| (Via::JsonFn(json!({"area": a, "ids": cases.iter().filter(|c| c.area == *a).map(|c| c.property_id).collect::<Vec<_>>()}).to_string()), Kind::List)).collect());
+    reads.insert(
+        "/fn/map_rows",
+        areas
+            .iter()
+            .map(|a| {
+                (
+                    Via::JsonFn(json!({"area": a, "ids": cases.iter().filter(|c| c.area == *a).map(|c| c.property_id).collect::<Vec<_>>()}).to_string()),
+                    Kind::List,
+                )
+            })
+            .collect(),
+    );
     reads.insert("/fn/map_shapes", areas.iter().map(|a| (Via::JsonFn(json!({"area": a, "moves": []}).to_string()), Kind::List)).collect());
     reads.insert("/fn/map_balance", areas.iter().map(|a| (form(format!("area={a}&officers=1&tolerance_pct=10")), Kind::List)).collect());
     reads.insert("/fn/map_changes", areas.iter().map(|a| (form(format!("area={a}&since=0")), Kind::List)).collect());
@@ -701,13 +778,15 @@ async fn probe(engine: Engine) -> Outcome {
     // the planted cases involve).
     let rows = sqlx::query::<sqlx::Any>("SELECT id, username, role, area_team_id FROM users WHERE active = 1 ORDER BY id").fetch_all(&db.pool).await.unwrap();
     let involved: HashSet<i64> = planted.cases.iter().flat_map(|c| c.owner.into_iter().chain(c.patch_officer).chain(c.grants.iter().copied())).collect();
-    let covers: Vec<(i64, i64)> = sqlx::query::<sqlx::Any>(&format!("SELECT absent_user_id, cover_user_id FROM covers WHERE starts_on <= '{today}' AND ends_on >= '{today}' AND ended_at IS NULL"))
-        .fetch_all(&db.pool)
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| (r.get::<i64, _>(0), r.get::<i64, _>(1)))
-        .collect();
+    let covers: Vec<(i64, i64)> = sqlx::query::<sqlx::Any>(&format!(
+        "SELECT absent_user_id, cover_user_id FROM covers WHERE starts_on <= '{today}' AND ends_on >= '{today}' AND ended_at IS NULL"
+    ))
+    .fetch_all(&db.pool)
+    .await
+    .unwrap()
+    .iter()
+    .map(|r| (r.get::<i64, _>(0), r.get::<i64, _>(1)))
+    .collect();
     let all_covers: HashSet<i64> = ids(db, "SELECT absent_user_id FROM covers UNION SELECT cover_user_id FROM covers").await.into_iter().collect();
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed() ^ 77);
     let mut per_role: HashMap<String, usize> = HashMap::new();
@@ -750,7 +829,15 @@ async fn probe(engine: Engine) -> Outcome {
             for key in found(&body) {
                 match planted.keys.get(&key) {
                     Some((case_ref, field)) => shown.entry(case_ref.clone()).or_default().push(field.clone()),
-                    None => findings.push(Finding { category: "leak", route: probe.label.clone(), path: probe.path.clone(), user: u.name.clone(), case: "?".into(), field: format!("unknown planted key {key}"), status: status.as_u16() }),
+                    None => findings.push(Finding {
+                        category: "leak",
+                        route: probe.label.clone(),
+                        path: probe.path.clone(),
+                        user: u.name.clone(),
+                        case: "?".into(),
+                        field: format!("unknown planted key {key}"),
+                        status: status.as_u16(),
+                    }),
                 }
             }
             for (case_ref, mut fields) in shown {
@@ -770,7 +857,15 @@ async fn probe(engine: Engine) -> Outcome {
                 } else {
                     continue;
                 };
-                findings.push(Finding { category, route: probe.label.clone(), path: probe.path.clone(), user: u.name.clone(), case: case_ref.clone(), field, status: status.as_u16() });
+                findings.push(Finding {
+                    category,
+                    route: probe.label.clone(),
+                    path: probe.path.clone(),
+                    user: u.name.clone(),
+                    case: case_ref.clone(),
+                    field,
+                    status: status.as_u16(),
+                });
             }
             // The case itself: open to exactly those the oracle allows.
             if probe.label == "GET /api/v1/cases/{reference}" {
@@ -781,9 +876,25 @@ async fn probe(engine: Engine) -> Outcome {
                     seen_on_record += 1;
                 }
                 if allowed && status != StatusCode::OK {
-                    findings.push(Finding { category: "refused", route: probe.label.clone(), path: probe.path.clone(), user: u.name.clone(), case: r.clone(), field: "-".into(), status: status.as_u16() });
+                    findings.push(Finding {
+                        category: "refused",
+                        route: probe.label.clone(),
+                        path: probe.path.clone(),
+                        user: u.name.clone(),
+                        case: r.clone(),
+                        field: "-".into(),
+                        status: status.as_u16(),
+                    });
                 } else if !allowed && status.is_success() {
-                    findings.push(Finding { category: "opened", route: probe.label.clone(), path: probe.path.clone(), user: u.name.clone(), case: r.clone(), field: "-".into(), status: status.as_u16() });
+                    findings.push(Finding {
+                        category: "opened",
+                        route: probe.label.clone(),
+                        path: probe.path.clone(),
+                        user: u.name.clone(),
+                        case: r.clone(),
+                        field: "-".into(),
+                        status: status.as_u16(),
+                    });
                 }
             }
         }
@@ -842,7 +953,19 @@ fn report(o: &Outcome) -> String {
         .map(|((cat, route), fs)| {
             let users: std::collections::BTreeSet<&str> = fs.iter().map(|f| f.user.as_str()).collect();
             let e = fs[0];
-            (*cat, fs.len(), format!("  [{cat}] {route}: {} finding(s), users {users:?}; e.g. {} got {} of {} via {} ({})", fs.len(), e.user, e.field, e.case, e.path, e.status))
+            (
+                *cat,
+                fs.len(),
+                format!(
+                    "  [{cat}] {route}: {} finding(s), users {users:?}; e.g. {} got {} of {} via {} ({})",
+                    fs.len(),
+                    e.user,
+                    e.field,
+                    e.case,
+                    e.path,
+                    e.status
+                ),
+            )
         })
         .collect();
     lines.sort_by(|a, b| rank(a.0).cmp(&rank(b.0)).then(b.1.cmp(&a.1)));

@@ -83,7 +83,13 @@ async fn an_officer_refers_and_the_agency_sees_only_what_was_shared() {
         assert_eq!(keys, HashSet::from(["name", "address"]), "only the ticked fields");
         let raw = p.to_string();
         assert!(!raw.contains(&tenancy), "no tenancy reference reaches the agency");
-        let dob = text(&app.db, &format!("SELECT m.date_of_birth FROM household_members m JOIN tenancies t ON t.id = m.tenancy_id WHERE t.reference = '{tenancy}' ORDER BY m.id LIMIT 1")).await;
+        let dob = text(
+            &app.db,
+            &format!(
+                "SELECT m.date_of_birth FROM household_members m JOIN tenancies t ON t.id = m.tenancy_id WHERE t.reference = '{tenancy}' ORDER BY m.id LIMIT 1"
+            ),
+        )
+        .await;
         assert!(!raw.contains(&dob), "the date of birth was not shared");
         assert!(p["detail"]["area_team"].is_null() && p["detail"]["named"].as_array().unwrap().is_empty());
         // Every view by an agency user is audited.
@@ -95,7 +101,13 @@ async fn an_officer_refers_and_the_agency_sees_only_what_was_shared() {
         assert!(!plist.to_string().contains(&reference));
         let (s, v) = app.get_json(&format!("/api/v1/referrals/{reference}"), &police).await;
         assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
-        for path in [format!("/api/v1/tenancies/{tenancy}"), "/api/v1/my-work".into(), "/api/v1/search?q=york".into(), "/api/v1/patches".into(), "/api/v1/approvals".into()] {
+        for path in [
+            format!("/api/v1/tenancies/{tenancy}"),
+            "/api/v1/my-work".into(),
+            "/api/v1/search?q=york".into(),
+            "/api/v1/patches".into(),
+            "/api/v1/approvals".into(),
+        ] {
             let (s, _) = app.get_json(&path, &police).await;
             assert_eq!(s, StatusCode::FORBIDDEN, "{path}");
         }
@@ -106,14 +118,16 @@ async fn an_officer_refers_and_the_agency_sees_only_what_was_shared() {
         let version = p["detail"]["version"].as_i64().unwrap();
         let (s, _) = app.json("POST", &format!("/api/v1/referrals/{reference}/moves"), &officer, json!({"version": version, "move": "accept"})).await;
         assert_eq!(s, StatusCode::FORBIDDEN, "the council does not accept its own referral");
-        let (s, _) = app.json("POST", &format!("/api/v1/referrals/{reference}/moves"), &asc, json!({"version": version, "move": "withdraw", "text": "x"})).await;
+        let (s, _) =
+            app.json("POST", &format!("/api/v1/referrals/{reference}/moves"), &asc, json!({"version": version, "move": "withdraw", "text": "x"})).await;
         assert_eq!(s, StatusCode::FORBIDDEN);
         let (s, _) = app.json("POST", &format!("/api/v1/referrals/{reference}/moves"), &asc, json!({"version": version - 1, "move": "accept"})).await;
         assert_eq!(s, StatusCode::CONFLICT, "stale version");
         let (s, v) = app.json("POST", &format!("/api/v1/referrals/{reference}/moves"), &asc, json!({"version": version, "move": "accept"})).await;
         assert_eq!(s, StatusCode::OK, "{v}");
         assert_eq!(v["status"], "accepted");
-        let (s, _) = app.json("POST", &format!("/api/v1/referrals/{reference}/moves"), &asc, json!({"version": version + 1, "move": "decline", "text": "no"})).await;
+        let (s, _) =
+            app.json("POST", &format!("/api/v1/referrals/{reference}/moves"), &asc, json!({"version": version + 1, "move": "decline", "text": "no"})).await;
         assert_eq!(s, StatusCode::CONFLICT, "accepted referrals cannot be declined");
         let (s, v) = app.json("POST", &format!("/api/v1/referrals/{reference}/messages"), &asc, json!({"body": "Assessment booked for Tuesday."})).await;
         assert_eq!(s, StatusCode::OK, "{v}");
@@ -122,7 +136,11 @@ async fn an_officer_refers_and_the_agency_sees_only_what_was_shared() {
         let (_, mine) = app.get_json(&format!("/api/v1/referrals/{reference}"), &officer).await;
         assert!(mine["detail"]["messages"].as_array().unwrap().iter().any(|m| m["side"] == "agency" && m["body"] == "Assessment booked for Tuesday."));
         let (_, work) = app.get_json("/api/v1/my-work", &officer).await;
-        assert!(work["referrals"].as_array().unwrap().iter().any(|r| r["reference"] == reference.as_str() && r["reply_waiting"] == true), "{}", work["referrals"]);
+        assert!(
+            work["referrals"].as_array().unwrap().iter().any(|r| r["reference"] == reference.as_str() && r["reply_waiting"] == true),
+            "{}",
+            work["referrals"]
+        );
         let (s, _) = app.json("POST", &format!("/api/v1/referrals/{reference}/messages"), &officer, json!({"body": "Thank you, Tuesday suits."})).await;
         assert_eq!(s, StatusCode::OK);
         let (_, work) = app.get_json("/api/v1/my-work", &officer).await;
@@ -202,14 +220,22 @@ async fn the_agency_answers_declines_and_closes_and_the_officer_hears_of_each() 
         assert_eq!(v["status"], "closed");
 
         // One answer is overdue: both sides see it.
-        sqlx::query::<sqlx::Any>(&format!("UPDATE referrals SET due_at = '2020-01-06T17:00:00Z' WHERE reference = '{}'", refs[3])).execute(&app.db.pool).await.unwrap();
+        sqlx::query::<sqlx::Any>(&format!("UPDATE referrals SET due_at = '2020-01-06T17:00:00Z' WHERE reference = '{}'", refs[3]))
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
         let (_, agency_list) = app.get_json("/api/v1/referrals", &asc).await;
         let row = agency_list["rows"].as_array().unwrap().iter().find(|r| r["reference"] == refs[3].as_str()).unwrap().clone();
         assert_eq!(row["clock"], "overdue", "{row}");
         assert!(agency_list["overdue"].as_i64().unwrap() >= 1);
         // ...and the agency's list puts it first, though newer referrals were sent after it.
         assert_eq!(agency_list["rows"][0]["clock"], "overdue", "overdue answers head the list: {}", agency_list["rows"][0]);
-        let rank = |r: &serde_json::Value| match r["clock"].as_str() { Some("overdue") => 0, Some("due_soon") => 1, Some("on_time") => 2, _ => 3 };
+        let rank = |r: &serde_json::Value| match r["clock"].as_str() {
+            Some("overdue") => 0,
+            Some("due_soon") => 1,
+            Some("on_time") => 2,
+            _ => 3,
+        };
         let ranks: Vec<i32> = agency_list["rows"].as_array().unwrap().iter().map(rank).collect();
         assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "most urgent first: {ranks:?}");
 
@@ -261,7 +287,8 @@ async fn restricted_referrals_are_need_to_know_and_every_view_is_audited() {
             let (_, list) = app.get_json("/api/v1/referrals", &t).await;
             assert!(!list.to_string().contains(&reference), "{user} does not see it listed");
         }
-        let denied = scalar(&app.db, &format!("SELECT COUNT(*) FROM audit_log WHERE subject_type = 'referral' AND subject_id = {id} AND outcome LIKE 'denied:%'")).await;
+        let denied =
+            scalar(&app.db, &format!("SELECT COUNT(*) FROM audit_log WHERE subject_type = 'referral' AND subject_id = {id} AND outcome LIKE 'denied:%'")).await;
         assert_eq!(denied, 3);
 
         // The referrer's Team Leader must say why; the view is audited with the reason.
@@ -296,16 +323,26 @@ async fn restricted_referrals_are_need_to_know_and_every_view_is_audited() {
         assert!(v["message"].as_str().unwrap().contains("say why you are changing it"), "{v}");
         assert_eq!(scalar(&app.db, &grants).await, 0, "no one named without a reason");
         // Naming a colleague lets them see it (with a reason), but not act on it.
-        let (s, v) = app.json("POST", &format!("/api/v1/referrals/{reference}/access"), &referrer, json!({"username": "ihmo.east1", "access_reason": "Ian covers the visit on Friday"})).await;
+        let (s, v) = app
+            .json(
+                "POST",
+                &format!("/api/v1/referrals/{reference}/access"),
+                &referrer,
+                json!({"username": "ihmo.east1", "access_reason": "Ian covers the visit on Friday"}),
+            )
+            .await;
         assert_eq!(s, StatusCode::OK, "{v}");
         assert_eq!(scalar(&app.db, &grants).await, 1);
-        let why = text(&app.db, &format!("SELECT reason FROM audit_log WHERE subject_type = 'referral' AND subject_id = {id} AND action = 'referral_name_person'")).await;
+        let why =
+            text(&app.db, &format!("SELECT reason FROM audit_log WHERE subject_type = 'referral' AND subject_id = {id} AND action = 'referral_name_person'"))
+                .await;
         assert_eq!(why, "Ian covers the visit on Friday");
         let named = tok(&app, "ihmo.east1").await;
         let (s, p) = app.get_json(&format!("/api/v1/referrals/{reference}?reason=Covering%20the%20visit"), &named).await;
         assert_eq!(s, StatusCode::OK);
         assert!(p["detail"]["moves"].as_array().unwrap().is_empty());
-        let (s, _) = app.json("POST", &format!("/api/v1/referrals/{reference}/messages"), &named, json!({"body": "hello", "access_reason": "Just saying hello"})).await;
+        let (s, _) =
+            app.json("POST", &format!("/api/v1/referrals/{reference}/messages"), &named, json!({"body": "hello", "access_reason": "Just saying hello"})).await;
         assert_eq!(s, StatusCode::FORBIDDEN);
         // Agency users cannot be named; the MARAC coordinator also gives a reason.
         let (s, _) = app.json("POST", &format!("/api/v1/referrals/{reference}/access"), &referrer, json!({"username": "partner.police"})).await;
@@ -325,13 +362,35 @@ async fn restricted_referrals_are_need_to_know_and_every_view_is_audited() {
         assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
         assert_eq!(scalar(&app.db, &messages).await, before, "nothing written without a reason");
         assert_eq!(text(&app.db, &format!("SELECT status FROM referrals WHERE id = {id}")).await, "sent");
-        let (s, v) = app.json("POST", &format!("/api/v1/referrals/{reference}/moves"), &coordinator, json!({"version": 1, "move": "accept", "access_reason": "Listing for Thursday's MARAC"})).await;
+        let (s, v) = app
+            .json(
+                "POST",
+                &format!("/api/v1/referrals/{reference}/moves"),
+                &coordinator,
+                json!({"version": 1, "move": "accept", "access_reason": "Listing for Thursday's MARAC"}),
+            )
+            .await;
         assert_eq!(s, StatusCode::OK, "{v}");
-        let (s, v) = app.json("POST", &format!("/api/v1/referrals/{reference}/messages"), &coordinator, json!({"body": "On the agenda for Thursday.", "access_reason": "Listing for Thursday's MARAC"})).await;
+        let (s, v) = app
+            .json(
+                "POST",
+                &format!("/api/v1/referrals/{reference}/messages"),
+                &coordinator,
+                json!({"body": "On the agenda for Thursday.", "access_reason": "Listing for Thursday's MARAC"}),
+            )
+            .await;
         assert_eq!(s, StatusCode::OK, "{v}");
-        let reasons = format!("SELECT COUNT(*) FROM audit_log WHERE subject_type = 'referral' AND subject_id = {id} AND username = 'partner.marac' AND action IN ('referral_accept', 'referral_message') AND reason = 'Listing for Thursday''s MARAC'");
+        let reasons = format!(
+            "SELECT COUNT(*) FROM audit_log WHERE subject_type = 'referral' AND subject_id = {id} AND username = 'partner.marac' AND action IN ('referral_accept', 'referral_message') AND reason = 'Listing for Thursday''s MARAC'"
+        );
         assert_eq!(scalar(&app.db, &reasons).await, 2, "each change audited with its why");
-        let changes = scalar(&app.db, &format!("SELECT COUNT(*) FROM audit_log WHERE subject_type = 'referral' AND subject_id = {id} AND action IN ('send_referral', 'referral_name_person')")).await;
+        let changes = scalar(
+            &app.db,
+            &format!(
+                "SELECT COUNT(*) FROM audit_log WHERE subject_type = 'referral' AND subject_id = {id} AND action IN ('send_referral', 'referral_name_person')"
+            ),
+        )
+        .await;
         assert_eq!(changes, 2, "making it and naming someone are audited");
     }
 }
@@ -346,13 +405,23 @@ async fn administrators_register_agencies_and_issue_tokens_that_reach_only_their
     let (s, v) = app.json("POST", "/api/v1/admin/agencies", &admin, json!({"name": "Age UK York", "kind": "charity"})).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert!(v["message"].as_str().unwrap().contains("adult_social_care"), "lists the kinds");
-    let (s, v) = app.json("POST", "/api/v1/admin/agencies", &admin, json!({"name": "Age UK York", "kind": "adult_social_care", "team": "Hospital discharge"})).await;
+    let (s, v) =
+        app.json("POST", "/api/v1/admin/agencies", &admin, json!({"name": "Age UK York", "kind": "adult_social_care", "team": "Hospital discharge"})).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     let id = v["agencies"].as_array().unwrap().iter().find(|a| a["name"] == "Age UK York").unwrap()["id"].as_i64().unwrap();
-    let (s, v) = app.json("POST", &format!("/api/v1/admin/agencies/{id}/users"), &admin, json!({"username": "ageuk.1", "display_name": "Pat", "password": "short"})).await;
+    let (s, v) = app
+        .json("POST", &format!("/api/v1/admin/agencies/{id}/users"), &admin, json!({"username": "ageuk.1", "display_name": "Pat", "password": "short"}))
+        .await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert!(v["message"].as_str().unwrap().contains("12 characters"));
-    let (s, _) = app.json("POST", &format!("/api/v1/admin/agencies/{id}/users"), &admin, json!({"username": "ageuk.1", "display_name": "Pat Jones", "password": "a long passphrase"})).await;
+    let (s, _) = app
+        .json(
+            "POST",
+            &format!("/api/v1/admin/agencies/{id}/users"),
+            &admin,
+            json!({"username": "ageuk.1", "display_name": "Pat Jones", "password": "a long passphrase"}),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK);
     assert!(app.sign_in("ageuk.1", "a long passphrase").await.is_some(), "the new agency user signs in");
     // A referral to the new agency, and a token for its system.
@@ -461,12 +530,22 @@ async fn probe(engine: Engine) -> usize {
         assert_eq!(s, StatusCode::OK, "{v}");
         let id = v["agencies"].as_array().unwrap().iter().find(|x| x["name"] == format!("Probe agency {a}").as_str()).unwrap()["id"].as_i64().unwrap();
         for n in 0..rng.random_range(1..=3) {
-            let (s, _) = app.json("POST", &format!("/api/v1/admin/agencies/{id}/users"), &admin, json!({"username": format!("probe{a}.{n}"), "display_name": format!("Probe {a}.{n}"), "password": "probe passphrase 1"})).await;
+            let (s, _) = app
+                .json(
+                    "POST",
+                    &format!("/api/v1/admin/agencies/{id}/users"),
+                    &admin,
+                    json!({"username": format!("probe{a}.{n}"), "display_name": format!("Probe {a}.{n}"), "password": "probe passphrase 1"}),
+                )
+                .await;
             assert_eq!(s, StatusCode::OK);
         }
     }
     // Everyone who can sign in: officers of every role, every agency's users, the administrator.
-    let rows = sqlx::query::<sqlx::Any>("SELECT id, username, role, area_team_id, agency_id FROM users WHERE active = 1 ORDER BY id").fetch_all(&app.db.pool).await.unwrap();
+    let rows = sqlx::query::<sqlx::Any>("SELECT id, username, role, area_team_id, agency_id FROM users WHERE active = 1 ORDER BY id")
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap();
     let mut users = Vec::new();
     for r in &rows {
         use sqlx::Row;
@@ -475,7 +554,8 @@ async fn probe(engine: Engine) -> usize {
         let Some(token) = app.token(&name, password).await else { continue };
         users.push(User { id: r.get("id"), name, role: r.get("role"), area: r.get("area_team_id"), agency: r.get("agency_id"), token });
     }
-    let officers: Vec<User> = users.iter().filter(|u| matches!(u.role.as_str(), "community_hmo" | "introductory_hmo" | "sustainable_hmo" | "team_leader")).cloned().collect();
+    let officers: Vec<User> =
+        users.iter().filter(|u| matches!(u.role.as_str(), "community_hmo" | "introductory_hmo" | "sustainable_hmo" | "team_leader")).cloned().collect();
     let agencies: Vec<i64> = sqlx::query_scalar::<sqlx::Any, i64>("SELECT id FROM agencies").fetch_all(&app.db.pool).await.unwrap();
 
     // Random referrals by random officers about tenancies they hold, to random agencies, then
@@ -499,11 +579,21 @@ async fn probe(engine: Engine) -> usize {
         assert_eq!(s, StatusCode::OK, "{v}");
         let reference = v["detail"]["reference"].as_str().unwrap().to_string();
         let restricted = v["detail"]["restricted"] == true;
-        let area = sqlx::query_scalar::<sqlx::Any, i64>(&format!("SELECT area_team_id FROM referrals WHERE reference = '{reference}'")).fetch_one(&app.db.pool).await.unwrap();
+        let area = sqlx::query_scalar::<sqlx::Any, i64>(&format!("SELECT area_team_id FROM referrals WHERE reference = '{reference}'"))
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
         let mut named = HashSet::new();
         if restricted && rng.random_bool(0.3) {
             let who = officers.choose(&mut rng).unwrap();
-            let (s, _) = app.json("POST", &format!("/api/v1/referrals/{reference}/access"), &by.token, json!({"username": who.name, "access_reason": "Probe: needs to know"})).await;
+            let (s, _) = app
+                .json(
+                    "POST",
+                    &format!("/api/v1/referrals/{reference}/access"),
+                    &by.token,
+                    json!({"username": who.name, "access_reason": "Probe: needs to know"}),
+                )
+                .await;
             assert_eq!(s, StatusCode::OK);
             named.insert(who.id);
         }
@@ -517,7 +607,14 @@ async fn probe(engine: Engine) -> usize {
                 _ => &[("accept", ""), ("close", "Support in place")],
             };
             for (version, (mv, text)) in path.iter().enumerate() {
-                let (s, v) = app.json("POST", &format!("/api/v1/referrals/{reference}/moves"), &agent.token, json!({"version": version as i64 + 1, "move": mv, "text": text, "access_reason": WHY})).await;
+                let (s, v) = app
+                    .json(
+                        "POST",
+                        &format!("/api/v1/referrals/{reference}/moves"),
+                        &agent.token,
+                        json!({"version": version as i64 + 1, "move": mv, "text": text, "access_reason": WHY}),
+                    )
+                    .await;
                 assert_eq!(s, StatusCode::OK, "{mv}: {v}");
             }
         }
@@ -564,12 +661,19 @@ async fn probe(engine: Engine) -> usize {
                     }
                     if u.role == "partner" {
                         let shared: HashSet<String> = v["detail"]["shared"].as_object().unwrap().keys().cloned().collect();
-                        let allowed_keys: HashSet<String> = f.fields.iter().flat_map(|k| match *k {
-                            "contact" => vec!["phone".to_string(), "email".to_string()],
-                            "rent" => vec!["rent_balance".to_string()],
-                            other => vec![other.to_string()],
-                        }).collect();
-                        if !shared.is_subset(&allowed_keys) || !v["detail"]["tenancy_reference"].is_null() || !v["detail"]["named"].as_array().unwrap().is_empty() {
+                        let allowed_keys: HashSet<String> = f
+                            .fields
+                            .iter()
+                            .flat_map(|k| match *k {
+                                "contact" => vec!["phone".to_string(), "email".to_string()],
+                                "rent" => vec!["rent_balance".to_string()],
+                                other => vec![other.to_string()],
+                            })
+                            .collect();
+                        if !shared.is_subset(&allowed_keys)
+                            || !v["detail"]["tenancy_reference"].is_null()
+                            || !v["detail"]["named"].as_array().unwrap().is_empty()
+                        {
                             leaks.push(format!("{} saw unshared fields of {reference}: {shared:?}", u.name));
                         }
                     }
@@ -591,7 +695,11 @@ async fn probe(engine: Engine) -> usize {
                 leaks.push(format!("{} page for {reference}: allowed={allowed}, shown={shown}", u.name));
             }
             if !allowed {
-                for (path, body) in [("messages", json!({"body": "probe", "access_reason": WHY})), ("moves", json!({"version": 1, "move": "accept", "access_reason": WHY})), ("access", json!({"username": u.name, "access_reason": WHY}))] {
+                for (path, body) in [
+                    ("messages", json!({"body": "probe", "access_reason": WHY})),
+                    ("moves", json!({"version": 1, "move": "accept", "access_reason": WHY})),
+                    ("access", json!({"username": u.name, "access_reason": WHY})),
+                ] {
                     let (s, _) = app.json("POST", &format!("/api/v1/referrals/{reference}/{path}"), &u.token, body).await;
                     probes += 1;
                     if s.is_success() {
@@ -614,7 +722,18 @@ async fn probe(engine: Engine) -> usize {
     for (path, item) in doc["paths"].as_object().expect("OpenAPI paths") {
         for method in item.as_object().unwrap().keys().filter(|m| matches!(m.as_str(), "get" | "post" | "put" | "delete")) {
             let concrete = path
-                .replace("{reference}", if path.starts_with("/api/v1/referrals") { &some_referral } else if path.starts_with("/api/v1/cases") { &secret_case } else if path.starts_with("/api/v1/properties") { &secret_property } else { &secret_tenancy })
+                .replace(
+                    "{reference}",
+                    if path.starts_with("/api/v1/referrals") {
+                        &some_referral
+                    } else if path.starts_with("/api/v1/cases") {
+                        &secret_case
+                    } else if path.starts_with("/api/v1/properties") {
+                        &secret_property
+                    } else {
+                        &secret_tenancy
+                    },
+                )
                 .replace("{id}", "1")
                 .replace("{token}", "x");
             routes.push((method.to_uppercase(), concrete));
@@ -685,7 +804,9 @@ async fn probe(engine: Engine) -> usize {
                 leaks.push(format!("{} server function for {reference} wrong", u.name));
             }
         }
-        for path in ["/", "/search?q=road", "/team", "/satisfaction", "/admin", &format!("/tenancies/{secret_tenancy}"), &format!("/cases/{secret_case}"), "/map"] {
+        for path in
+            ["/", "/search?q=road", "/team", "/satisfaction", "/admin", &format!("/tenancies/{secret_tenancy}"), &format!("/cases/{secret_case}"), "/map"]
+        {
             let res = app.get(path, Some(&cookie)).await;
             probes += 1;
             if res.headers().get("location").and_then(|l| l.to_str().ok()) != Some("/referrals") {

@@ -39,21 +39,51 @@ async fn make_secure_moves_the_tenancy_to_the_patch_officer_with_history() {
         let version = panel["tenancy_version"].as_i64().unwrap();
 
         // Bad input explains itself.
-        let (s, v) = app.json("POST", &format!("/api/v1/tenancies/{reference}/review"), &ihmo, json!({"version": version, "outcome": "promote", "reason": "All good over the year"})).await;
+        let (s, v) = app
+            .json(
+                "POST",
+                &format!("/api/v1/tenancies/{reference}/review"),
+                &ihmo,
+                json!({"version": version, "outcome": "promote", "reason": "All good over the year"}),
+            )
+            .await;
         assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
-        let (s, _) = app.json("POST", &format!("/api/v1/tenancies/{reference}/review"), &ihmo, json!({"version": version, "outcome": "make_secure", "reason": "ok"})).await;
+        let (s, _) = app
+            .json("POST", &format!("/api/v1/tenancies/{reference}/review"), &ihmo, json!({"version": version, "outcome": "make_secure", "reason": "ok"}))
+            .await;
         assert_eq!(s, StatusCode::BAD_REQUEST);
         // Only the owning Introductory HMO proposes.
-        let (s, _) = app.json("POST", &format!("/api/v1/tenancies/{reference}/review"), &tl, json!({"version": version, "outcome": "make_secure", "reason": "Rent paid, no complaints, settled in well"})).await;
+        let (s, _) = app
+            .json(
+                "POST",
+                &format!("/api/v1/tenancies/{reference}/review"),
+                &tl,
+                json!({"version": version, "outcome": "make_secure", "reason": "Rent paid, no complaints, settled in well"}),
+            )
+            .await;
         assert_eq!(s, StatusCode::FORBIDDEN);
 
-        let (s, v) = app.json("POST", &format!("/api/v1/tenancies/{reference}/review"), &ihmo, json!({"version": version, "outcome": "make_secure", "reason": "Rent paid, no complaints, settled in well"})).await;
+        let (s, v) = app
+            .json(
+                "POST",
+                &format!("/api/v1/tenancies/{reference}/review"),
+                &ihmo,
+                json!({"version": version, "outcome": "make_secure", "reason": "Rent paid, no complaints, settled in well"}),
+            )
+            .await;
         assert_eq!(s, StatusCode::OK, "{v}");
         assert_eq!(v["open"]["state"], "proposed");
         let item = v["open"]["id"].as_i64().unwrap();
         let item_version = v["open"]["version"].as_i64().unwrap();
         // The same proposal on the stale version is refused, and nothing changes.
-        let (s, v2) = app.json("POST", &format!("/api/v1/tenancies/{reference}/review"), &ihmo, json!({"version": version, "outcome": "extend", "extension_reason": "arrears", "reason": "Second thoughts about the arrears"})).await;
+        let (s, v2) = app
+            .json(
+                "POST",
+                &format!("/api/v1/tenancies/{reference}/review"),
+                &ihmo,
+                json!({"version": version, "outcome": "extend", "extension_reason": "arrears", "reason": "Second thoughts about the arrears"}),
+            )
+            .await;
         assert_eq!(s, StatusCode::CONFLICT, "{v2}");
         assert!(v2["message"].as_str().unwrap().contains("changed since you opened it"));
 
@@ -68,7 +98,8 @@ async fn make_secure_moves_the_tenancy_to_the_patch_officer_with_history() {
         assert_eq!(s, StatusCode::FORBIDDEN);
         let (s, _) = app.json("POST", &format!("/api/v1/workflow/{item}/decision"), &tl, json!({"version": item_version + 5, "action": "approve"})).await;
         assert_eq!(s, StatusCode::CONFLICT);
-        let (s, v) = app.json("POST", &format!("/api/v1/workflow/{item}/decision"), &tl, json!({"version": item_version, "action": "approve", "note": "Agreed"})).await;
+        let (s, v) =
+            app.json("POST", &format!("/api/v1/workflow/{item}/decision"), &tl, json!({"version": item_version, "action": "approve", "note": "Agreed"})).await;
         assert_eq!(s, StatusCode::OK, "{v}");
         assert_eq!(v["state"], "completed");
         // Deciding again is a clear 409.
@@ -117,24 +148,49 @@ async fn extension_once_with_reason_then_notice_and_send_back_loop() {
 
     let (s, v) = app.json("POST", &path, &ihmo, json!({"version": version, "outcome": "extend", "reason": "Arrears have grown since sign-up"})).await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "an extension needs its reason: {v}");
-    let (s, v) = app.json("POST", &path, &ihmo, json!({"version": version, "outcome": "extend", "extension_reason": "arrears", "reason": "Arrears have grown since sign-up"})).await;
+    let (s, v) = app
+        .json(
+            "POST",
+            &path,
+            &ihmo,
+            json!({"version": version, "outcome": "extend", "extension_reason": "arrears", "reason": "Arrears have grown since sign-up"}),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     let (item, iv) = (v["open"]["id"].as_i64().unwrap(), v["open"]["version"].as_i64().unwrap());
     // Sending back needs a reason; then the officer proposes again on the same item.
     let (s, _) = app.json("POST", &format!("/api/v1/workflow/{item}/decision"), &tl, json!({"version": iv, "action": "send_back"})).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
-    let (s, v) = app.json("POST", &format!("/api/v1/workflow/{item}/decision"), &tl, json!({"version": iv, "action": "send_back", "note": "Attach the arrears history first"})).await;
+    let (s, v) = app
+        .json(
+            "POST",
+            &format!("/api/v1/workflow/{item}/decision"),
+            &tl,
+            json!({"version": iv, "action": "send_back", "note": "Attach the arrears history first"}),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["state"], "sent_back");
     let v = body_json(app.get_bearer(&path, &ihmo).await).await;
     assert_eq!(v["moves"], json!(["propose", "withdraw"]));
-    let (s, v) = app.json("POST", &path, &ihmo, json!({"version": v["tenancy_version"], "outcome": "extend", "extension_reason": "arrears", "reason": "Arrears history attached: 9 weeks missed"})).await;
+    let (s, v) = app
+        .json(
+            "POST",
+            &path,
+            &ihmo,
+            json!({"version": v["tenancy_version"], "outcome": "extend", "extension_reason": "arrears", "reason": "Arrears history attached: 9 weeks missed"}),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["open"]["id"].as_i64().unwrap(), item, "the same item, proposed again");
     let (s, v) = app.json("POST", &format!("/api/v1/workflow/{item}/decision"), &tl, json!({"version": v["open"]["version"], "action": "approve"})).await;
     assert_eq!(s, StatusCode::OK, "{v}");
 
-    let row = sqlx::query::<sqlx::Any>("SELECT tenure, trial_ends_on, start_date, extension_reason FROM tenancies WHERE reference = $1").bind(&reference).fetch_one(&app.db.pool).await.unwrap();
+    let row = sqlx::query::<sqlx::Any>("SELECT tenure, trial_ends_on, start_date, extension_reason FROM tenancies WHERE reference = $1")
+        .bind(&reference)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
     assert_eq!(row.get::<String, _>(0), "extended_introductory");
     let start: chrono::NaiveDate = row.get::<String, _>(2).parse().unwrap();
     assert_eq!(row.get::<String, _>(1), app::domain::clock::trial_end(start, true).to_string(), "18 months from the start");
@@ -142,7 +198,14 @@ async fn extension_once_with_reason_then_notice_and_send_back_loop() {
 
     // Once only.
     let v = body_json(app.get_bearer(&path, &ihmo).await).await;
-    let (s, v) = app.json("POST", &path, &ihmo, json!({"version": v["tenancy_version"], "outcome": "extend", "extension_reason": "nuisance", "reason": "Further complaints from neighbours"})).await;
+    let (s, v) = app
+        .json(
+            "POST",
+            &path,
+            &ihmo,
+            json!({"version": v["tenancy_version"], "outcome": "extend", "extension_reason": "nuisance", "reason": "Further complaints from neighbours"}),
+        )
+        .await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert!(v["message"].as_str().unwrap().contains("already been extended"));
 
@@ -178,7 +241,9 @@ async fn concurrent_decisions_resolve_to_exactly_one() {
         let tl = app.token(&leader, PASSWORD).await.unwrap();
         let path = format!("/api/v1/tenancies/{reference}/review");
         let v = body_json(app.get_bearer(&path, &ihmo).await).await;
-        let (s, v) = app.json("POST", &path, &ihmo, json!({"version": v["tenancy_version"], "outcome": "make_secure", "reason": "Review overdue: rent clear, no issues"})).await;
+        let (s, v) = app
+            .json("POST", &path, &ihmo, json!({"version": v["tenancy_version"], "outcome": "make_secure", "reason": "Review overdue: rent clear, no issues"}))
+            .await;
         assert_eq!(s, StatusCode::OK, "{v}");
         let (item, iv) = (v["open"]["id"].as_i64().unwrap(), v["open"]["version"].as_i64().unwrap());
         let mut tasks = Vec::new();
@@ -252,7 +317,14 @@ async fn missed_anniversaries_are_the_loudest_item() {
         };
         let (before, _) = app_store(&app).work_lists(&query).await.unwrap().reviews_due;
         let v = body_json(app.get_bearer(&format!("/api/v1/tenancies/{reference}/review"), &ihmo).await).await;
-        let (s, _) = app.json("POST", &format!("/api/v1/tenancies/{reference}/review"), &ihmo, json!({"version": v["tenancy_version"], "outcome": "make_secure", "reason": "Recording the secure tenancy now"})).await;
+        let (s, _) = app
+            .json(
+                "POST",
+                &format!("/api/v1/tenancies/{reference}/review"),
+                &ihmo,
+                json!({"version": v["tenancy_version"], "outcome": "make_secure", "reason": "Recording the secure tenancy now"}),
+            )
+            .await;
         assert_eq!(s, StatusCode::OK);
         let (after, _) = app_store(&app).work_lists(&query).await.unwrap().reviews_due;
         assert_eq!(after, before - 1);
@@ -282,12 +354,20 @@ async fn escalation_to_legal_is_concluded_by_legal_and_stays_in_sight() {
         let west = app.token("chmo.west1", PASSWORD).await.unwrap();
         let (s, _) = app.json("POST", &esc_path, &west, json!({"version": version, "purpose": "notice", "reason": "Serious arrears, no contact"})).await;
         assert_eq!(s, StatusCode::FORBIDDEN, "another area's officer");
-        let (s, v) = app.json("POST", &esc_path, &chmo, json!({"version": version, "purpose": "notice", "reason": "Serious arrears, no contact for 8 weeks"})).await;
+        let (s, v) =
+            app.json("POST", &esc_path, &chmo, json!({"version": version, "purpose": "notice", "reason": "Serious arrears, no contact for 8 weeks"})).await;
         assert_eq!(s, StatusCode::OK, "{v}");
         assert_eq!(v["can_escalate"], false, "one open escalation at a time");
         let item = v["escalations"][0].clone();
         assert_eq!(item["outcome_label"], "Legal: serve a notice");
-        let (s, _) = app.json("POST", &esc_path, &chmo, json!({"version": v["tenancy_version"], "purpose": "possession", "reason": "Serious arrears, no contact for 8 weeks"})).await;
+        let (s, _) = app
+            .json(
+                "POST",
+                &esc_path,
+                &chmo,
+                json!({"version": v["tenancy_version"], "purpose": "possession", "reason": "Serious arrears, no contact for 8 weeks"}),
+            )
+            .await;
         assert_eq!(s, StatusCode::CONFLICT);
 
         // Legal sees it in their queue; the Hub cannot conclude a Legal escalation; the owner cannot either.
@@ -303,7 +383,9 @@ async fn escalation_to_legal_is_concluded_by_legal_and_stays_in_sight() {
         assert_eq!(s, StatusCode::FORBIDDEN);
         let (s, _) = app.json("POST", &decision, &legal, json!({"version": item["version"], "action": "acknowledge"})).await;
         assert_eq!(s, StatusCode::BAD_REQUEST, "an outcome is recorded");
-        let (s, v) = app.json("POST", &decision, &legal, json!({"version": item["version"], "action": "acknowledge", "note": "Notice of seeking possession served"})).await;
+        let (s, v) = app
+            .json("POST", &decision, &legal, json!({"version": item["version"], "action": "acknowledge", "note": "Notice of seeking possession served"}))
+            .await;
         assert_eq!(s, StatusCode::OK, "{v}");
         assert_eq!(v["state"], "completed");
 

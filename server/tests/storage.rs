@@ -15,9 +15,31 @@ async fn migrations_are_idempotent_and_create_the_whole_model() {
         let db = fresh_db(engine).await;
         db.migrate().await.expect("running migrations twice is a no-op");
         for table in [
-            "area_teams", "wards", "estates", "blocks", "properties", "patches", "users", "tenancies", "household_members",
-            "rent_accounts", "rent_transactions", "alerts", "cases", "transfers", "covers", "visits", "visit_findings",
-            "agencies", "referrals", "referral_messages", "feedback_links", "feedback_responses", "audit_log", "sessions", "api_tokens",
+            "area_teams",
+            "wards",
+            "estates",
+            "blocks",
+            "properties",
+            "patches",
+            "users",
+            "tenancies",
+            "household_members",
+            "rent_accounts",
+            "rent_transactions",
+            "alerts",
+            "cases",
+            "transfers",
+            "covers",
+            "visits",
+            "visit_findings",
+            "agencies",
+            "referrals",
+            "referral_messages",
+            "feedback_links",
+            "feedback_responses",
+            "audit_log",
+            "sessions",
+            "api_tokens",
         ] {
             assert_eq!(scalar(&db, &format!("SELECT COUNT(*) FROM {table}")).await, 0, "{table} exists and is empty");
         }
@@ -96,15 +118,25 @@ async fn the_seeded_council_is_consistent() {
         // Every property sits in a patch of its own area team.
         assert_eq!(scalar(&db, "SELECT COUNT(*) FROM properties p JOIN patches pa ON pa.id = p.patch_id WHERE pa.area_team_id <> p.area_team_id").await, 0);
         // At most one active tenancy per home; every active tenancy has an owner and a rent account.
-        assert_eq!(scalar(&db, "SELECT COUNT(*) FROM (SELECT property_id FROM tenancies WHERE status = 'active' GROUP BY property_id HAVING COUNT(*) > 1) x").await, 0);
+        assert_eq!(
+            scalar(&db, "SELECT COUNT(*) FROM (SELECT property_id FROM tenancies WHERE status = 'active' GROUP BY property_id HAVING COUNT(*) > 1) x").await,
+            0
+        );
         assert_eq!(scalar(&db, "SELECT COUNT(*) FROM tenancies WHERE status = 'active' AND owner_id IS NULL").await, 0);
-        assert_eq!(scalar(&db, "SELECT COUNT(*) FROM tenancies t LEFT JOIN rent_accounts r ON r.tenancy_id = t.id WHERE t.status = 'active' AND r.id IS NULL").await, 0);
+        assert_eq!(
+            scalar(&db, "SELECT COUNT(*) FROM tenancies t LEFT JOIN rent_accounts r ON r.tenancy_id = t.id WHERE t.status = 'active' AND r.id IS NULL").await,
+            0
+        );
         // Introductory tenancies are owned by Introductory HMOs; secure ones by Community HMOs.
         assert_eq!(scalar(&db, "SELECT COUNT(*) FROM tenancies WHERE status = 'active' AND tenure IN ('introductory','extended_introductory') AND owner_role <> 'introductory_hmo'").await, 0);
         // Real York postcodes.
         assert_eq!(scalar(&db, "SELECT COUNT(*) FROM properties WHERE postcode NOT LIKE 'YO%'").await, 0);
         // Dates of birth, not ages; every household has a tenant.
-        assert_eq!(scalar(&db, "SELECT COUNT(*) FROM tenancies t WHERE NOT EXISTS (SELECT 1 FROM household_members m WHERE m.tenancy_id = t.id AND m.is_tenant = 1)").await, 0);
+        assert_eq!(
+            scalar(&db, "SELECT COUNT(*) FROM tenancies t WHERE NOT EXISTS (SELECT 1 FROM household_members m WHERE m.tenancy_id = t.id AND m.is_tenant = 1)")
+                .await,
+            0
+        );
         assert!(scalar(&db, "SELECT COUNT(*) FROM rent_accounts WHERE balance_pence > 15000").await > 0, "an arrears tail");
         assert!(scalar(&db, "SELECT COUNT(*) FROM cases WHERE restricted = 1").await > 0);
         assert!(scalar(&db, "SELECT COUNT(*) FROM referrals").await > 0);
@@ -137,7 +169,8 @@ async fn store_queries_answer_on_both_engines() {
         assert!(!p.detail.tenancies.is_empty());
 
         // Search: a postcode with or without its space, and a tenant's surname.
-        let postcode = text(&db, "SELECT p.postcode FROM properties p JOIN tenancies t ON t.property_id = p.id WHERE t.status = 'active' ORDER BY p.id LIMIT 1").await;
+        let postcode =
+            text(&db, "SELECT p.postcode FROM properties p JOIN tenancies t ON t.property_id = p.id WHERE t.status = 'active' ORDER BY p.id LIMIT 1").await;
         for q in [postcode.to_lowercase(), postcode.to_lowercase().replace(' ', "")] {
             let terms = app::domain::search::terms(&q);
             let hits = store.search(None, &terms, 25).await.unwrap();
@@ -151,7 +184,16 @@ async fn store_queries_answer_on_both_engines() {
         let patches = store.patches(None).await.unwrap();
         assert_eq!(patches.iter().map(|p| p.homes).sum::<i64>(), HOMES as i64);
 
-        store.audit(AuditEntry { username: "tester".into(), action: "test".into(), subject_type: "none".into(), outcome: "allowed".into(), ..Default::default() }).await.unwrap();
+        store
+            .audit(AuditEntry {
+                username: "tester".into(),
+                action: "test".into(),
+                subject_type: "none".into(),
+                outcome: "allowed".into(),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
         assert_eq!(scalar(&db, "SELECT COUNT(*) FROM audit_log WHERE username = 'tester'").await, 1);
     }
 }
@@ -236,7 +278,18 @@ async fn the_demo_council_is_deterministic() {
         .await
         .unwrap();
         rows.iter()
-            .map(|r| format!("{}|{}|{}|{}|{}|{}|{}", r.get::<String, _>(0), r.get::<String, _>(1), r.get::<String, _>(2), r.get::<String, _>(3), r.get::<i64, _>(4), r.get::<String, _>(5), r.get::<String, _>(6)))
+            .map(|r| {
+                format!(
+                    "{}|{}|{}|{}|{}|{}|{}",
+                    r.get::<String, _>(0),
+                    r.get::<String, _>(1),
+                    r.get::<String, _>(2),
+                    r.get::<String, _>(3),
+                    r.get::<i64, _>(4),
+                    r.get::<String, _>(5),
+                    r.get::<String, _>(6)
+                )
+            })
             .collect::<Vec<_>>()
             .join("\n")
     }

@@ -12,9 +12,21 @@ pub async fn get_admin() -> Result<AdminView, AppError> {
 }
 
 #[server(prefix = "/fn", endpoint = "admin_agency")]
-pub async fn register_agency(name: String, kind: String, team: Option<String>, contact_email: Option<String>, contact_phone: Option<String>) -> Result<AdminView, AppError> {
+pub async fn register_agency(
+    name: String,
+    kind: String,
+    team: Option<String>,
+    contact_email: Option<String>,
+    contact_phone: Option<String>,
+) -> Result<AdminView, AppError> {
     let (store, who, meta) = super::context().await?;
-    let a = super::store::NewAgency { name, kind, team: team.unwrap_or_default(), contact_email: contact_email.unwrap_or_default(), contact_phone: contact_phone.unwrap_or_default() };
+    let a = super::store::NewAgency {
+        name,
+        kind,
+        team: team.unwrap_or_default(),
+        contact_email: contact_email.unwrap_or_default(),
+        contact_phone: contact_phone.unwrap_or_default(),
+    };
     super::admin_service::create_agency(&*store, &who, a, &meta.ip).await
 }
 

@@ -14,7 +14,17 @@ fn admin_only(who: &Principal) -> Result<(), AppError> {
 
 async fn audit(store: &dyn Store, who: &Principal, ip: &str, action: &str, subject_type: &str, id: i64, detail: String) -> Result<(), AppError> {
     store
-        .audit(AuditEntry { user_id: Some(who.user_id), username: who.username.clone(), action: action.into(), subject_type: subject_type.into(), subject_id: Some(id), outcome: "allowed".into(), reason: String::new(), detail, ip: ip.into() })
+        .audit(AuditEntry {
+            user_id: Some(who.user_id),
+            username: who.username.clone(),
+            action: action.into(),
+            subject_type: subject_type.into(),
+            subject_id: Some(id),
+            outcome: "allowed".into(),
+            reason: String::new(),
+            detail,
+            ip: ip.into(),
+        })
         .await
 }
 
@@ -32,7 +42,11 @@ pub fn check_agency(a: &NewAgency) -> Result<AgencyKind, String> {
     }
     let kind = AgencyKind::parse(a.kind.trim());
     if kind.is_none() {
-        problems.push(format!("\"{}\" is not an agency kind: use one of {}.", a.kind, AgencyKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", ")));
+        problems.push(format!(
+            "\"{}\" is not an agency kind: use one of {}.",
+            a.kind,
+            AgencyKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", ")
+        ));
     }
     for (what, v) in [("team", &a.team), ("contact email", &a.contact_email), ("contact phone", &a.contact_phone)] {
         if v.chars().count() > 200 {
@@ -64,7 +78,13 @@ pub fn check_user(u: &NewAgencyUser) -> Result<String, String> {
 pub async fn create_agency(store: &dyn Store, who: &Principal, a: NewAgency, ip: &str) -> Result<AdminView, AppError> {
     admin_only(who)?;
     let kind = check_agency(&a).map_err(AppError::Invalid)?;
-    let a = NewAgency { name: a.name.trim().into(), kind: kind.as_str().into(), team: a.team.trim().into(), contact_email: a.contact_email.trim().into(), contact_phone: a.contact_phone.trim().into() };
+    let a = NewAgency {
+        name: a.name.trim().into(),
+        kind: kind.as_str().into(),
+        team: a.team.trim().into(),
+        contact_email: a.contact_email.trim().into(),
+        contact_phone: a.contact_phone.trim().into(),
+    };
     let name = a.name.clone();
     let id = store.create_agency(a).await?;
     audit(store, who, ip, "create_agency", "agency", id, name).await?;
@@ -75,7 +95,9 @@ pub async fn create_agency_user(store: &dyn Store, who: &Principal, u: NewAgency
     admin_only(who)?;
     let username = check_user(&u).map_err(AppError::Invalid)?;
     let agency = u.agency_id;
-    let id = store.create_agency_user(NewAgencyUser { username: username.clone(), display_name: u.display_name.trim().into(), email: u.email.trim().into(), ..u }).await?;
+    let id = store
+        .create_agency_user(NewAgencyUser { username: username.clone(), display_name: u.display_name.trim().into(), email: u.email.trim().into(), ..u })
+        .await?;
     audit(store, who, ip, "create_agency_user", "user", id, format!("{username} in agency {agency}")).await?;
     view(store, who).await
 }
@@ -146,7 +168,13 @@ mod tests {
         let bad = NewAgency { name: " ".into(), kind: "charity".into(), ..Default::default() };
         let msg = check_agency(&bad).unwrap_err();
         assert!(msg.contains("name") && msg.contains("marac"), "{msg}");
-        let user = NewAgencyUser { agency_id: 1, username: " Pat.Jones ".into(), display_name: "Pat".into(), email: String::new(), password: "a long passphrase".into() };
+        let user = NewAgencyUser {
+            agency_id: 1,
+            username: " Pat.Jones ".into(),
+            display_name: "Pat".into(),
+            email: String::new(),
+            password: "a long passphrase".into(),
+        };
         assert_eq!(check_user(&user), Ok("pat.jones".into()));
         let bad = NewAgencyUser { username: "p j".into(), display_name: String::new(), password: "short".into(), ..user };
         let msg = check_user(&bad).unwrap_err();

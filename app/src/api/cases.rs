@@ -24,7 +24,13 @@ pub async fn hand_back_case(reference: String, version: i64, summary: String) ->
 }
 
 #[server(prefix = "/fn", endpoint = "add_action")]
-pub async fn add_plan_action(reference: String, description: String, owner: String, owner_name: Option<String>, due_on: String) -> Result<CaseDetail, AppError> {
+pub async fn add_plan_action(
+    reference: String,
+    description: String,
+    owner: String,
+    owner_name: Option<String>,
+    due_on: String,
+) -> Result<CaseDetail, AppError> {
     let (store, who, meta) = super::context().await?;
     let a = super::casework::PlanActionRequest { description, owner, owner_name: owner_name.unwrap_or_default(), due_on };
     super::casework::add_action(&*store, &who, &reference, a, &meta.ip).await
@@ -33,7 +39,8 @@ pub async fn add_plan_action(reference: String, description: String, owner: Stri
 #[server(prefix = "/fn", endpoint = "update_action")]
 pub async fn update_plan_action(action_id: i64, version: i64, status: String, note: Option<String>) -> Result<CaseDetail, AppError> {
     let (store, who, meta) = super::context().await?;
-    super::casework::update_action(&*store, &who, action_id, super::casework::PlanActionUpdate { version, status, note: note.unwrap_or_default() }, &meta.ip).await
+    super::casework::update_action(&*store, &who, action_id, super::casework::PlanActionUpdate { version, status, note: note.unwrap_or_default() }, &meta.ip)
+        .await
 }
 
 #[server(prefix = "/fn", endpoint = "set_plan")]

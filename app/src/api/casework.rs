@@ -2,16 +2,15 @@
 //! action plan, hand-back; and the Team Leader's team view with cover. Shared by the server
 //! functions and `/api/v1`; every rule comes from `domain` (workflow, sustain, cover, access).
 
-
 use super::service::{actor_for, audit, date_clock, instant_clock, item_moves, refuse, today, waits_on, worth_auditing};
-use crate::domain::clock::urgency;
 use super::store::{CaseRecord, NewCover, NewPlanAction, Proposal, Store};
+use crate::domain::Role;
 use crate::domain::access::{Principal, can_view_record};
 use crate::domain::clock::WorkingCalendar;
+use crate::domain::clock::urgency;
 use crate::domain::cover;
 use crate::domain::sustain::{self, ActionStatus, NewAction, ReferralText};
 use crate::domain::workflow::{self, Flow, FlowState, Move};
-use crate::domain::Role;
 use crate::error::AppError;
 use crate::model::*;
 
@@ -123,7 +122,14 @@ pub async fn refer_case(store: &dyn Store, who: &Principal, reference: &str, r: 
         return Err(AppError::Conflict("This case is closed; only open cases are referred.".into()));
     }
     let due = working_day_due(sustain::REFERRAL_DECISION_WORKING_DAYS);
-    let step = CaseStep { flow: Flow::ReferralToSustainable, version: r.version, outcome: "sustainable_hmo", reason: text.concerns.clone(), detail: text.to_detail(), due_on: due };
+    let step = CaseStep {
+        flow: Flow::ReferralToSustainable,
+        version: r.version,
+        outcome: "sustainable_hmo",
+        reason: text.concerns.clone(),
+        detail: text.to_detail(),
+        due_on: due,
+    };
     propose_on_case(store, who, rec, step, "refer_to_sustainable", ip).await
 }
 
@@ -168,7 +174,13 @@ async fn propose_on_case(store: &dyn Store, who: &Principal, rec: CaseRecord, st
 }
 
 /// Escalates a case to Legal or the Community Safety Hub; the holder keeps it and sees the escalation.
-pub async fn escalate_case(store: &dyn Store, who: &Principal, reference: &str, e: super::service::EscalationRequest, ip: &str) -> Result<CaseDetail, AppError> {
+pub async fn escalate_case(
+    store: &dyn Store,
+    who: &Principal,
+    reference: &str,
+    e: super::service::EscalationRequest,
+    ip: &str,
+) -> Result<CaseDetail, AppError> {
     let rec = load_case(store, who, reference, ip).await?;
     let purpose = workflow::EscalationPurpose::parse(e.purpose.trim()).ok_or_else(|| AppError::Invalid(super::service::ESCALATION_PURPOSE_HELP.into()))?;
     super::service::check_escalation_reason(&e.reason)?;
@@ -229,8 +241,9 @@ fn plan_guard(who: &Principal, rec: &CaseRecord) -> Result<(), AppError> {
 
 pub async fn add_action(store: &dyn Store, who: &Principal, reference: &str, a: PlanActionRequest, ip: &str) -> Result<CaseDetail, AppError> {
     let rec = load_case(store, who, reference, ip).await?;
-    let (owner, due) = sustain::check_action(&NewAction { description: &a.description, owner: &a.owner, owner_name: &a.owner_name, due_on: &a.due_on }, today())
-        .map_err(AppError::Invalid)?;
+    let (owner, due) =
+        sustain::check_action(&NewAction { description: &a.description, owner: &a.owner, owner_name: &a.owner_name, due_on: &a.due_on }, today())
+            .map_err(AppError::Invalid)?;
     plan_guard(who, &rec)?;
     let id = store
         .add_plan_action(NewPlanAction {
@@ -343,7 +356,14 @@ pub async fn create_cover(store: &dyn Store, who: &Principal, c: CoverRequest, i
     let cover_party = store.user_facts(c.cover_id).await?.ok_or_else(|| AppError::Invalid("Choose the cover officer.".into()))?;
     let (start, end) = cover::check(absent, cover_party, area, &c.starts_on, &c.ends_on, &c.reason, today()).map_err(AppError::Invalid)?;
     let id = store
-        .create_cover(NewCover { absent_user_id: c.absent_id, cover_user_id: c.cover_id, starts_on: start.to_string(), ends_on: end.to_string(), reason: c.reason.trim().into(), created_by: who.user_id })
+        .create_cover(NewCover {
+            absent_user_id: c.absent_id,
+            cover_user_id: c.cover_id,
+            starts_on: start.to_string(),
+            ends_on: end.to_string(),
+            reason: c.reason.trim().into(),
+            created_by: who.user_id,
+        })
         .await?;
     audit(store, who, ip, "set_cover", "cover", Some(id), Ok(()), format!("{} covered by {} {start}..{end}", c.absent_id, c.cover_id)).await?;
     team(store, who).await

@@ -63,7 +63,14 @@ pub mod svc {
         l
     }
 
-    pub async fn results(store: &dyn Store, who: &Principal, by: &str, months: i64, filter: &CommentFilter, meta: &RequestMeta) -> Result<FeedbackResults, AppError> {
+    pub async fn results(
+        store: &dyn Store,
+        who: &Principal,
+        by: &str,
+        months: i64,
+        filter: &CommentFilter,
+        meta: &RequestMeta,
+    ) -> Result<FeedbackResults, AppError> {
         let ip = &meta.ip;
         let scope = feedback::results_scope(who).map_err(AppError::Forbidden)?;
         let by = GroupBy::parse(by).unwrap_or(GroupBy::Area);
@@ -89,7 +96,12 @@ pub mod svc {
                 ip: ip.to_string(),
             })
             .await?;
-        let links = store.feedback_links(if who.role == crate::domain::Role::Admin { None } else { Some(who.user_id) }).await?.into_iter().map(|l| with_qr(l, &meta.origin)).collect();
+        let links = store
+            .feedback_links(if who.role == crate::domain::Role::Admin { None } else { Some(who.user_id) })
+            .await?
+            .into_iter()
+            .map(|l| with_qr(l, &meta.origin))
+            .collect();
         let can_make_partner_links = feedback::may_create_link(who, "partner", None, None).is_ok();
         let overall = feedback::figures(&facts, GroupBy::All, &measures);
         let years = store.tsm_years().await?;
@@ -116,7 +128,11 @@ pub mod svc {
             can_open_cases: feedback::case_scope(who).is_ok(),
             agencies: if can_make_partner_links { store.agencies().await?.into_iter().map(|a| (a.id, a.name)).collect() } else { vec![] },
             can_make_partner_links,
-            patches: if who.role == crate::domain::Role::TeamLeader { store.patches(who.area_team_id).await?.into_iter().map(|p| (p.id, p.name)).collect() } else { vec![] },
+            patches: if who.role == crate::domain::Role::TeamLeader {
+                store.patches(who.area_team_id).await?.into_iter().map(|p| (p.id, p.name)).collect()
+            } else {
+                vec![]
+            },
         })
     }
 
@@ -148,7 +164,14 @@ pub mod svc {
             .collect()
     }
 
-    pub async fn create_link(store: &dyn Store, who: &Principal, scope_type: &str, scope_id: i64, label: &str, meta: &RequestMeta) -> Result<FeedbackLinkView, AppError> {
+    pub async fn create_link(
+        store: &dyn Store,
+        who: &Principal,
+        scope_type: &str,
+        scope_id: i64,
+        label: &str,
+        meta: &RequestMeta,
+    ) -> Result<FeedbackLinkView, AppError> {
         let label = label.trim();
         // 0 means "me": the officer's own link.
         let scope_id = if scope_type == "officer" && scope_id == 0 { who.user_id } else { scope_id };
@@ -158,7 +181,11 @@ pub mod svc {
         let (target_area, target_user, default_label) = match scope_type {
             "officer" => {
                 let f = store.user_facts(scope_id).await?.ok_or_else(|| AppError::NotFound("No such officer.".into()))?;
-                (f.area_team_id, Some(f.user_id), if scope_id == who.user_id { format!("{} ({})", who.display_name, who.role.label()) } else { format!("Officer {scope_id}") })
+                (
+                    f.area_team_id,
+                    Some(f.user_id),
+                    if scope_id == who.user_id { format!("{} ({})", who.display_name, who.role.label()) } else { format!("Officer {scope_id}") },
+                )
             }
             "patch" => {
                 let p = store.patches(who.area_team_id).await?.into_iter().find(|p| p.id == scope_id);
@@ -172,7 +199,12 @@ pub mod svc {
             "partner" => {
                 // The rule first: only an administrator learns whether an agency exists.
                 feedback::may_create_link(who, scope_type, None, None).map_err(AppError::Forbidden)?;
-                let agency = store.agencies().await?.into_iter().find(|a| a.id == scope_id).ok_or_else(|| AppError::NotFound(format!("No active agency {scope_id}.")))?;
+                let agency = store
+                    .agencies()
+                    .await?
+                    .into_iter()
+                    .find(|a| a.id == scope_id)
+                    .ok_or_else(|| AppError::NotFound(format!("No active agency {scope_id}.")))?;
                 (None, None, format!("Partner feedback: {}", agency.name))
             }
             _ => (None, None, String::new()),
@@ -190,7 +222,8 @@ pub mod svc {
         let scope = feedback::case_scope(who).map_err(AppError::Forbidden)?;
         let (kind, days) = feedback::comment_case(kind).map_err(AppError::Invalid)?;
         let due_on = crate::domain::sustain::due_after(today(), days, crate::domain::clock::WorkingCalendar::england_and_wales()).to_string();
-        let reference = store.case_from_feedback(crate::api::store::NewFeedbackCase { response_id, scope, kind, due_on, by: who.user_id, by_role: who.role }).await?;
+        let reference =
+            store.case_from_feedback(crate::api::store::NewFeedbackCase { response_id, scope, kind, due_on, by: who.user_id, by_role: who.role }).await?;
         store
             .audit(AuditEntry {
                 user_id: Some(who.user_id),

@@ -7,10 +7,10 @@ use std::collections::HashMap;
 
 use super::service::today;
 use super::store::{AuditEntry, MapSource, Store};
+use crate::domain::Role;
 use crate::domain::access::{Denial, Principal, RecordScope, can_view_record};
 use crate::domain::mapdata::*;
 use crate::domain::patchmap;
-use crate::domain::Role;
 use crate::error::AppError;
 
 /// Cell size of the territory grid for an area of the given extent (metres): fine enough for
@@ -43,7 +43,9 @@ pub fn may_reshape(who: &Principal, area: i64) -> bool {
 
 /// The council's own tile server, if configured (`HEARTH_TILE_URL`, with `{z}`, `{x}` and `{y}`).
 pub fn tile_url() -> Option<String> {
-    std::env::var("HEARTH_TILE_URL").ok().filter(|u| (u.starts_with("https://") || u.starts_with("http://")) && ["{z}", "{x}", "{y}"].iter().all(|p| u.contains(p)))
+    std::env::var("HEARTH_TILE_URL")
+        .ok()
+        .filter(|u| (u.starts_with("https://") || u.starts_with("http://")) && ["{z}", "{x}", "{y}"].iter().all(|p| u.contains(p)))
 }
 
 struct Prepared {
@@ -63,7 +65,13 @@ impl Prepared {
         self.homes
             .iter()
             .zip(assignment)
-            .map(|(h, p)| patchmap::Home { id: h.id, x: h.x as f64, y: h.y as f64, patch: self.src.patches[*p as usize].id, weight: self.weights.weight(h.flags) })
+            .map(|(h, p)| patchmap::Home {
+                id: h.id,
+                x: h.x as f64,
+                y: h.y as f64,
+                patch: self.src.patches[*p as usize].id,
+                weight: self.weights.weight(h.flags),
+            })
             .collect()
     }
     fn territories(&self, assignment: &[u16]) -> Vec<Territory> {
@@ -213,7 +221,9 @@ pub async fn home_rows(store: &dyn Store, who: &Principal, area: i64, ids: &[i64
 
 pub fn check_balance(officers: usize, tolerance_pct: u32, patches: usize) -> Result<(), AppError> {
     if officers == 0 || officers > patches {
-        return Err(AppError::Invalid(format!("Choose from 1 to {patches} officers: the suggestion shares the area among today's patches (a patch left empty can be given up).")));
+        return Err(AppError::Invalid(format!(
+            "Choose from 1 to {patches} officers: the suggestion shares the area among today's patches (a patch left empty can be given up)."
+        )));
     }
     if !(1..=50).contains(&tolerance_pct) {
         return Err(AppError::Invalid("Choose a tolerance from 1% to 50%.".into()));
@@ -325,7 +335,17 @@ pub async fn set_weights(store: &dyn Store, who: &Principal, w: &WorkloadWeights
     w.check().map_err(AppError::Invalid)?;
     store.set_workload_weights(w).await?;
     store
-        .audit(AuditEntry { user_id: Some(who.user_id), username: who.username.clone(), action: "workload_weights".into(), subject_type: "settings".into(), subject_id: None, outcome: "allowed".into(), reason: String::new(), detail: format!("{w:?}"), ip: ip.into() })
+        .audit(AuditEntry {
+            user_id: Some(who.user_id),
+            username: who.username.clone(),
+            action: "workload_weights".into(),
+            subject_type: "settings".into(),
+            subject_id: None,
+            outcome: "allowed".into(),
+            reason: String::new(),
+            detail: format!("{w:?}"),
+            ip: ip.into(),
+        })
         .await?;
     Ok(*w)
 }

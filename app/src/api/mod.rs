@@ -13,10 +13,10 @@ pub mod feedback;
 pub mod map;
 #[cfg(feature = "ssr")]
 pub mod map_service;
-pub mod reviews;
-pub mod referrals;
 #[cfg(feature = "ssr")]
 pub mod referral_service;
+pub mod referrals;
+pub mod reviews;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]

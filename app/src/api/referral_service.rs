@@ -21,7 +21,16 @@ pub const LIST_LIMIT: i64 = 500;
 const STALE: &str = "This referral has changed since you opened it. Reload the page to see the latest, then try again; nothing you entered was saved.";
 
 #[allow(clippy::too_many_arguments)]
-async fn audit(store: &dyn Store, who: &Principal, ip: &str, action: &str, id: i64, outcome: Result<(), Denial>, reason: &str, detail: String) -> Result<(), AppError> {
+async fn audit(
+    store: &dyn Store,
+    who: &Principal,
+    ip: &str,
+    action: &str,
+    id: i64,
+    outcome: Result<(), Denial>,
+    reason: &str,
+    detail: String,
+) -> Result<(), AppError> {
     store
         .audit(AuditEntry {
             user_id: Some(who.user_id),
@@ -90,7 +99,10 @@ pub struct ListParams {
 /// (every area for the council-wide teams), restricted ones only where the rule allows.
 pub async fn list(store: &dyn Store, who: &Principal, p: &ListParams, ip: &str) -> Result<ReferralList, AppError> {
     let status = match p.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(s) => Some(ReferralStatus::parse(s).ok_or_else(|| AppError::Invalid(format!("\"{s}\" is not a referral state: use draft, sent, accepted, declined, in_progress or closed.")))?),
+        Some(s) => Some(
+            ReferralStatus::parse(s)
+                .ok_or_else(|| AppError::Invalid(format!("\"{s}\" is not a referral state: use draft, sent, accepted, declined, in_progress or closed.")))?,
+        ),
         None => None,
     };
     let mut filter = ReferralFilter { status, limit: LIST_LIMIT, ..Default::default() };
@@ -211,13 +223,27 @@ fn tenant_facts(t: &TenancyDetail) -> TenantFacts {
 /// The referral form's starting point for a tenancy: agencies, the default fields for the chosen
 /// agency and category, and a preview of everything that could be shared.
 #[allow(clippy::too_many_arguments)]
-pub async fn start(store: &dyn Store, who: &Principal, tenancy: &str, agency_id: Option<i64>, category: Option<&str>, case: Option<&str>, about: Option<&str>, ip: &str) -> Result<ReferralStart, AppError> {
+pub async fn start(
+    store: &dyn Store,
+    who: &Principal,
+    tenancy: &str,
+    agency_id: Option<i64>,
+    category: Option<&str>,
+    case: Option<&str>,
+    about: Option<&str>,
+    ip: &str,
+) -> Result<ReferralStart, AppError> {
     let rec = viewable_tenancy(store, who, tenancy, ip).await?;
     let case = match case.map(str::trim).filter(|c| !c.is_empty()) {
         Some(c) => Some(case_of_tenancy(store, who, c, &rec, ip).await?),
         None => None,
     };
-    let about = about.map(str::trim).filter(|a| !a.is_empty()).map(|a| a.chars().take(500).collect()).or_else(|| case.as_ref().map(|c| if c.2.is_empty() { format!("Case {}", c.1) } else { format!("Case {}: {}", c.1, c.2) })).unwrap_or_default();
+    let about = about
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .map(|a| a.chars().take(500).collect())
+        .or_else(|| case.as_ref().map(|c| if c.2.is_empty() { format!("Case {}", c.1) } else { format!("Case {}: {}", c.1, c.2) }))
+        .unwrap_or_default();
     let agencies = store.agencies().await?;
     let kind = agency_id.and_then(|id| agencies.iter().find(|a| a.id == id)).map(|a| a.kind).unwrap_or(AgencyKind::AdultSocialCare);
     let category = category.and_then(ReferralCategory::parse).unwrap_or(ReferralCategory::Support);
@@ -329,7 +355,17 @@ pub async fn create(store: &dyn Store, who: &Principal, tenancy: &str, r: NewRef
     let reference = store.create_referral(new).await?;
     let id = store.referral_record(&reference, who.user_id).await?.map(|x| x.id).unwrap_or_default();
     let action = if r.send { "send_referral" } else { "draft_referral" };
-    audit(store, who, ip, action, id, Ok(()), "", format!("{reference} to {} ({}){}", agency.name, category.as_str(), if restricted { ", restricted" } else { "" })).await?;
+    audit(
+        store,
+        who,
+        ip,
+        action,
+        id,
+        Ok(()),
+        "",
+        format!("{reference} to {} ({}){}", agency.name, category.as_str(), if restricted { ", restricted" } else { "" }),
+    )
+    .await?;
     Ok(reference)
 }
 
@@ -410,7 +446,8 @@ pub struct ReferralMoveRequest {
 /// Sends, withdraws, accepts, declines, starts or closes a referral, as the lifecycle allows.
 pub async fn act(store: &dyn Store, who: &Principal, reference: &str, m: ReferralMoveRequest, ip: &str) -> Result<ReferralDetail, AppError> {
     let (rec, viewer) = load(store, who, reference, ip).await?;
-    let mv = ReferralMove::parse(m.action.trim()).ok_or_else(|| AppError::Invalid(format!("\"{}\" is not a referral move: use send, withdraw, accept, decline, start or close.", m.action)))?;
+    let mv = ReferralMove::parse(m.action.trim())
+        .ok_or_else(|| AppError::Invalid(format!("\"{}\" is not a referral move: use send, withdraw, accept, decline, start or close.", m.action)))?;
     let Some(side) = referral::side_of(viewer) else {
         audit(store, who, ip, "move_referral", rec.id, Err(Denial::NeedToKnow), "", mv.as_str().into()).await?;
         return Err(AppError::Forbidden("Only the referring officer (or their cover) and their Team Leader can change this referral.".into()));
@@ -436,8 +473,20 @@ pub async fn act(store: &dyn Store, who: &Principal, reference: &str, m: Referra
     };
     let text = m.text.trim().to_string();
     let note = if text.is_empty() { format!("{}.", mv.done()) } else { format!("{}: {text}", mv.done()) };
-    store.change_referral(ReferralChange { id: rec.id, version: rec.detail.version, from: rec.scope.status, to, by: who.user_id, side, text, sent, note }).await?;
-    audit(store, who, ip, &format!("referral_{}", mv.as_str()), rec.id, Ok(()), why, format!("{} {} -> {}", rec.detail.reference, rec.scope.status.as_str(), to.as_str())).await?;
+    store
+        .change_referral(ReferralChange { id: rec.id, version: rec.detail.version, from: rec.scope.status, to, by: who.user_id, side, text, sent, note })
+        .await?;
+    audit(
+        store,
+        who,
+        ip,
+        &format!("referral_{}", mv.as_str()),
+        rec.id,
+        Ok(()),
+        why,
+        format!("{} {} -> {}", rec.detail.reference, rec.scope.status.as_str(), to.as_str()),
+    )
+    .await?;
     let (rec, viewer) = load(store, who, &rec.detail.reference, ip).await?;
     present(store, who, rec, viewer).await
 }
@@ -461,13 +510,21 @@ pub async fn post(store: &dyn Store, who: &Principal, reference: &str, body: &st
 }
 
 /// Names a council officer on a restricted referral, so they may see it. `access_reason`: why.
-pub async fn name_person(store: &dyn Store, who: &Principal, reference: &str, username: &str, access_reason: &str, ip: &str) -> Result<ReferralDetail, AppError> {
+pub async fn name_person(
+    store: &dyn Store,
+    who: &Principal,
+    reference: &str,
+    username: &str,
+    access_reason: &str,
+    ip: &str,
+) -> Result<ReferralDetail, AppError> {
     let (rec, viewer) = load(store, who, reference, ip).await?;
     if referral::side_of(viewer) != Some(Side::Council) || !rec.scope.record.restricted {
         return Err(AppError::Forbidden("Only the referring officer and their Team Leader name people on a restricted referral.".into()));
     }
     let why = change_reason(&rec, access_reason)?;
-    let user_id = store.user_id_by_username(username.trim()).await?.ok_or_else(|| AppError::Invalid(format!("There is no active user \"{}\".", username.trim())))?;
+    let user_id =
+        store.user_id_by_username(username.trim()).await?.ok_or_else(|| AppError::Invalid(format!("There is no active user \"{}\".", username.trim())))?;
     let facts = store.user_facts(user_id).await?.ok_or(AppError::Internal)?;
     if !facts.role.is_council_staff() || facts.role == Role::Admin {
         return Err(AppError::Invalid("Only council officers can be named; the agency already sees what was shared with it.".into()));
@@ -502,7 +559,11 @@ mod tests {
             reply_waiting: false,
             last_message_at: None,
         };
-        let scope = ReferralScope { agency_id: 1, status: ReferralStatus::Sent, record: crate::domain::access::RecordScope { area_team_id: 1, owner_id: Some(1), restricted: false, granted: false, duty: false } };
+        let scope = ReferralScope {
+            agency_id: 1,
+            status: ReferralStatus::Sent,
+            record: crate::domain::access::RecordScope { area_team_id: 1, owner_id: Some(1), restricted: false, granted: false, duty: false },
+        };
         let l = ReferralListed { row, shared: SharedFacts { name: Some("Ann".into()), ..Default::default() }, last_side: None, scope };
         let r = for_agency(l);
         assert_eq!(r.tenancy_reference, None);

@@ -19,7 +19,13 @@ pub async fn get_referral(reference: String, reason: Option<String>) -> Result<R
 }
 
 #[server(prefix = "/fn", endpoint = "referral_start")]
-pub async fn get_referral_start(tenancy: String, agency: Option<i64>, category: Option<String>, case: Option<String>, about: Option<String>) -> Result<ReferralStart, AppError> {
+pub async fn get_referral_start(
+    tenancy: String,
+    agency: Option<i64>,
+    category: Option<String>,
+    case: Option<String>,
+    about: Option<String>,
+) -> Result<ReferralStart, AppError> {
     let (store, who, meta) = super::context().await?;
     super::referral_service::start(&*store, &who, &tenancy, agency, category.as_deref(), case.as_deref(), about.as_deref(), &meta.ip).await
 }
@@ -82,7 +88,13 @@ pub async fn make_referral(
 }
 
 #[server(prefix = "/fn", endpoint = "move_referral")]
-pub async fn move_referral(reference: String, version: i64, action: String, text: Option<String>, access_reason: Option<String>) -> Result<ReferralDetail, AppError> {
+pub async fn move_referral(
+    reference: String,
+    version: i64,
+    action: String,
+    text: Option<String>,
+    access_reason: Option<String>,
+) -> Result<ReferralDetail, AppError> {
     let (store, who, meta) = super::context().await?;
     let m = super::referral_service::ReferralMoveRequest { version, action, text: text.unwrap_or_default(), access_reason: access_reason.unwrap_or_default() };
     super::referral_service::act(&*store, &who, &reference, m, &meta.ip).await

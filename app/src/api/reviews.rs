@@ -13,7 +13,13 @@ pub async fn get_review_panel(reference: String) -> Result<ReviewPanel, AppError
 }
 
 #[server(prefix = "/fn", endpoint = "propose_review")]
-pub async fn propose_review(reference: String, version: i64, outcome: String, extension_reason: Option<String>, reason: String) -> Result<ReviewPanel, AppError> {
+pub async fn propose_review(
+    reference: String,
+    version: i64,
+    outcome: String,
+    extension_reason: Option<String>,
+    reason: String,
+) -> Result<ReviewPanel, AppError> {
     let (store, who, meta) = super::context().await?;
     let extension_reason = extension_reason.filter(|r| !r.is_empty());
     super::service::propose_review(&*store, &who, &reference, super::service::ReviewProposal { version, outcome, extension_reason, reason }, &meta.ip).await
@@ -22,7 +28,8 @@ pub async fn propose_review(reference: String, version: i64, outcome: String, ex
 #[server(prefix = "/fn", endpoint = "decide_item")]
 pub async fn decide_item(item_id: i64, version: i64, action: Move, note: Option<String>, assign_to: Option<i64>) -> Result<WorkflowView, AppError> {
     let (store, who, meta) = super::context().await?;
-    super::service::decide_item(&*store, &who, item_id, super::service::ItemDecision { version, action, note: note.unwrap_or_default(), assign_to }, &meta.ip).await
+    super::service::decide_item(&*store, &who, item_id, super::service::ItemDecision { version, action, note: note.unwrap_or_default(), assign_to }, &meta.ip)
+        .await
 }
 
 #[server(prefix = "/fn", endpoint = "record_notice")]

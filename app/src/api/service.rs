@@ -4,11 +4,11 @@
 use chrono::{NaiveDate, Utc};
 
 use super::store::{AuditEntry, ListedItem, ReviewCount, Store, WorkQuery};
+use crate::domain::Tenure;
 use crate::domain::access::{Denial, Principal, RESTRICTED_ABOUT, RecordScope, can_view_record, list_as, searchable_area};
 use crate::domain::clock::{self, ClockStatus, WorkingCalendar, urgency};
 use crate::domain::occupancy;
 use crate::domain::search::{MAX_RESULTS, normalise_query, terms};
-use crate::domain::Tenure;
 use crate::error::AppError;
 use crate::model::*;
 
@@ -93,8 +93,8 @@ pub async fn my_work(store: &dyn Store, who: &Principal, all: bool) -> Result<My
         Count { label: format!("Arrears over {}", crate::domain::money::ARREARS_THRESHOLD.pounds().trim_end_matches(".00")), count: load.arrears_total },
         Count { label: "Open cases".into(), count: cases.len() as i64 },
     ];
-    let overdue = tenancies.iter().filter(|t| t.clock == Some(ClockStatus::Overdue)).count()
-        + cases.iter().filter(|c| c.clock == Some(ClockStatus::Overdue)).count();
+    let overdue =
+        tenancies.iter().filter(|t| t.clock == Some(ClockStatus::Overdue)).count() + cases.iter().filter(|c| c.clock == Some(ClockStatus::Overdue)).count();
     counts.push(Count { label: "Overdue".into(), count: overdue as i64 });
     let mut alarms = alarms(query.reviews.as_ref().map(|r| (r.owner_id.is_some(), lists.reviews_due)), lists.proposals_waiting);
     let mut waiting: Vec<WorkflowView> = lists.waiting.into_iter().filter_map(|item| list_item(who, item)).collect();
@@ -105,8 +105,17 @@ pub async fn my_work(store: &dyn Store, who: &Principal, all: bool) -> Result<My
     let hand_backs = waiting.iter().filter(|w| w.flow == Flow::HandBack).count();
     if hand_backs > 0 {
         alarms.push(Alarm {
-            level: waiting.iter().filter(|w| w.flow == Flow::HandBack).filter_map(|w| w.clock).min_by_key(|c| urgency(Some(*c))).unwrap_or(ClockStatus::DueSoon),
-            text: format!("{hand_backs} case{} handed back to you by the Sustainable Tenancy HMO: acknowledge {}.", if hand_backs == 1 { " is" } else { "s are" }, if hand_backs == 1 { "it" } else { "them" }),
+            level: waiting
+                .iter()
+                .filter(|w| w.flow == Flow::HandBack)
+                .filter_map(|w| w.clock)
+                .min_by_key(|c| urgency(Some(*c)))
+                .unwrap_or(ClockStatus::DueSoon),
+            text: format!(
+                "{hand_backs} case{} handed back to you by the Sustainable Tenancy HMO: acknowledge {}.",
+                if hand_backs == 1 { " is" } else { "s are" },
+                if hand_backs == 1 { "it" } else { "them" }
+            ),
             href: "#waiting-h".into(),
         });
     }
@@ -136,7 +145,12 @@ fn alarms(reviews: Option<(bool, (i64, i64))>, proposals_waiting: i64) -> Vec<Al
             let n = due - overdue;
             alarms.push(Alarm {
                 level: ClockStatus::DueSoon,
-                text: format!("{whose} {n} introductory review{} fall{} due in the next {} weeks with no decision yet.", if n == 1 { "" } else { "s" }, if n == 1 { "s" } else { "" }, REVIEW_WARNING_DAYS / 7),
+                text: format!(
+                    "{whose} {n} introductory review{} fall{} due in the next {} weeks with no decision yet.",
+                    if n == 1 { "" } else { "s" },
+                    if n == 1 { "s" } else { "" },
+                    REVIEW_WARNING_DAYS / 7
+                ),
                 href: href.into(),
             });
         }
@@ -163,7 +177,16 @@ pub async fn search(store: &dyn Store, who: &Principal, query: &str) -> Result<S
     Ok(SearchResults { query: q, hits, truncated })
 }
 
-pub(crate) async fn audit(store: &dyn Store, who: &Principal, ip: &str, action: &str, subject_type: &str, subject_id: Option<i64>, outcome: Result<(), Denial>, detail: String) -> Result<(), AppError> {
+pub(crate) async fn audit(
+    store: &dyn Store,
+    who: &Principal,
+    ip: &str,
+    action: &str,
+    subject_type: &str,
+    subject_id: Option<i64>,
+    outcome: Result<(), Denial>,
+    detail: String,
+) -> Result<(), AppError> {
     store
         .audit(AuditEntry {
             user_id: Some(who.user_id),
@@ -412,7 +435,6 @@ fn panel(who: &Principal, rec: ReviewRecord) -> ReviewPanel {
     }
 }
 
-
 /// What an officer submits to escalate a tenancy.
 #[derive(Clone, Debug, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
 pub struct EscalationRequest {
@@ -440,9 +462,12 @@ pub async fn escalate(store: &dyn Store, who: &Principal, reference: &str, e: Es
     check_escalation_reason(&e.reason)?;
     let reason = e.reason.trim();
     if e.version != rec.version {
-        return Err(AppError::Conflict("This tenancy has changed since you opened it. Reload the page to see the latest, then try again; nothing you entered was saved.".into()));
+        return Err(AppError::Conflict(
+            "This tenancy has changed since you opened it. Reload the page to see the latest, then try again; nothing you entered was saved.".into(),
+        ));
     }
-    workflow::next(Flow::Escalation, None, Move::Propose, actor(who, &rec)).map_err(|r| AppError::Forbidden(r.message(Flow::Escalation, None, Move::Propose)))?;
+    workflow::next(Flow::Escalation, None, Move::Propose, actor(who, &rec))
+        .map_err(|r| AppError::Forbidden(r.message(Flow::Escalation, None, Move::Propose)))?;
     let id = store
         .propose(Proposal {
             flow: Flow::Escalation,
@@ -454,7 +479,10 @@ pub async fn escalate(store: &dyn Store, who: &Principal, reference: &str, e: Es
             reason: reason.into(),
             detail: purpose.as_str().into(),
             proposed_by: who.user_id,
-            due_on: Some(crate::domain::sustain::due_after(today(), crate::domain::sustain::ESCALATION_RESPONSE_WORKING_DAYS, WorkingCalendar::england_and_wales()).to_string()),
+            due_on: Some(
+                crate::domain::sustain::due_after(today(), crate::domain::sustain::ESCALATION_RESPONSE_WORKING_DAYS, WorkingCalendar::england_and_wales())
+                    .to_string(),
+            ),
             reopen: None,
         })
         .await?;
@@ -474,7 +502,8 @@ pub async fn review_panel(store: &dyn Store, who: &Principal, reference: &str, i
 /// The Introductory HMO proposes the outcome of the 12-month review.
 pub async fn propose_review(store: &dyn Store, who: &Principal, reference: &str, p: ReviewProposal, ip: &str) -> Result<ReviewPanel, AppError> {
     let rec = load_review(store, who, reference, ip).await?;
-    let outcome = ReviewOutcome::parse(p.outcome.trim()).ok_or_else(|| AppError::Invalid("Choose an outcome: make secure, extend by 6 months, or seek possession.".into()))?;
+    let outcome = ReviewOutcome::parse(p.outcome.trim())
+        .ok_or_else(|| AppError::Invalid("Choose an outcome: make secure, extend by 6 months, or seek possession.".into()))?;
     let reason = p.reason.trim();
     if reason.len() < 10 {
         return Err(AppError::Invalid("Summarise the review in a sentence or two (at least 10 characters).".into()));
@@ -488,7 +517,9 @@ pub async fn propose_review(store: &dyn Store, who: &Principal, reference: &str,
         workflow::may_extend(rec.tenure, p.extension_reason.as_deref()).map_err(|e| AppError::Invalid(e.into()))?;
     }
     if p.version != rec.version {
-        return Err(AppError::Conflict("This tenancy has changed since you opened it. Reload the page to see the latest, then try again; nothing you entered was saved.".into()));
+        return Err(AppError::Conflict(
+            "This tenancy has changed since you opened it. Reload the page to see the latest, then try again; nothing you entered was saved.".into(),
+        ));
     }
     let open = open_state(&rec);
     workflow::next(Flow::IntroductoryReview, open.map(|o| o.0), Move::Propose, actor(who, &rec)).map_err(|r| match r {
@@ -585,8 +616,12 @@ pub async fn decide_item(store: &dyn Store, who: &Principal, item_id: i64, d: It
         return Err(AppError::Invalid("The note is too long (4,000 characters at most).".into()));
     }
     match (item.flow, d.action) {
-        (_, Move::SendBack) if note.chars().count() < 5 => return Err(AppError::Invalid("Say why you are sending it back, so the officer knows what to change.".into())),
-        (_, Move::Decline) if note.chars().count() < 5 => return Err(AppError::Invalid("Give the reasons for declining, so the Community HMO knows what to do next.".into())),
+        (_, Move::SendBack) if note.chars().count() < 5 => {
+            return Err(AppError::Invalid("Say why you are sending it back, so the officer knows what to change.".into()));
+        }
+        (_, Move::Decline) if note.chars().count() < 5 => {
+            return Err(AppError::Invalid("Give the reasons for declining, so the Community HMO knows what to do next.".into()));
+        }
         (Flow::Escalation, Move::Acknowledge) if note.chars().count() < 5 => {
             return Err(AppError::Invalid("Record the outcome of the escalation (what was done) before concluding it.".into()));
         }
@@ -607,13 +642,21 @@ pub async fn decide_item(store: &dyn Store, who: &Principal, item_id: i64, d: It
 }
 
 /// What completing an item does to its tenancy or case.
-async fn completion_effect(store: &dyn Store, subject: &Subject, item: &WorkflowView, d: &ItemDecision, today: NaiveDate) -> Result<Option<ReviewEffect>, AppError> {
+async fn completion_effect(
+    store: &dyn Store,
+    subject: &Subject,
+    item: &WorkflowView,
+    d: &ItemDecision,
+    today: NaiveDate,
+) -> Result<Option<ReviewEffect>, AppError> {
     Ok(match (item.flow, subject) {
         (Flow::IntroductoryReview, Subject::Tenancy(rec)) => {
             let start: NaiveDate = rec.start_date.parse().map_err(|_| AppError::Internal)?;
             Some(match ReviewOutcome::parse(&item.outcome) {
                 Some(ReviewOutcome::MakeSecure) => {
-                    let new_owner = rec.patch_officer_id.ok_or_else(|| AppError::Conflict("The property's patch has no Community HMO to take the tenancy over. Assign one (or cover) first.".into()))?;
+                    let new_owner = rec.patch_officer_id.ok_or_else(|| {
+                        AppError::Conflict("The property's patch has no Community HMO to take the tenancy over. Assign one (or cover) first.".into())
+                    })?;
                     // Secure from the anniversary (or today, if that has passed).
                     let anniversary = rec.trial_ends_on.as_deref().and_then(|d| d.parse::<NaiveDate>().ok()).unwrap_or(today);
                     ReviewEffect::MakeSecure { new_owner, effective_on: anniversary.max(today).to_string() }
@@ -631,11 +674,14 @@ async fn completion_effect(store: &dyn Store, subject: &Subject, item: &Workflow
             if !officers.iter().any(|o| o.id == chosen) {
                 return Err(AppError::Invalid("Choose a Sustainable Tenancy HMO from the case's area team.".into()));
             }
-            let plan_due_on = crate::domain::sustain::due_after(today, crate::domain::sustain::PLAN_AGREEMENT_WORKING_DAYS, WorkingCalendar::england_and_wales());
+            let plan_due_on =
+                crate::domain::sustain::due_after(today, crate::domain::sustain::PLAN_AGREEMENT_WORKING_DAYS, WorkingCalendar::england_and_wales());
             Some(ReviewEffect::AcceptReferral { new_owner: chosen, plan_due_on: plan_due_on.to_string() })
         }
         (Flow::HandBack, Subject::Case(case)) => {
-            let new_owner = case.patch_officer_id.ok_or_else(|| AppError::Conflict("The case's patch has no Community HMO to hand it back to. Assign one first.".into()))?;
+            let new_owner = case
+                .patch_officer_id
+                .ok_or_else(|| AppError::Conflict("The case's patch has no Community HMO to hand it back to. Assign one first.".into()))?;
             Some(ReviewEffect::HandBack { new_owner })
         }
         _ => None,

@@ -145,13 +145,24 @@ pub struct Proposal {
 /// What a decision does to its tenancy or case, besides closing the item.
 #[derive(Clone, Debug)]
 pub enum ReviewEffect {
-    MakeSecure { new_owner: i64, effective_on: String },
-    Extend { trial_ends_on: String, reason: String },
+    MakeSecure {
+        new_owner: i64,
+        effective_on: String,
+    },
+    Extend {
+        trial_ends_on: String,
+        reason: String,
+    },
     SeekPossession,
     /// The case moves to a Sustainable Tenancy HMO, who must agree a plan by `plan_due_on`.
-    AcceptReferral { new_owner: i64, plan_due_on: String },
+    AcceptReferral {
+        new_owner: i64,
+        plan_due_on: String,
+    },
     /// The case moves back to the Community HMO of its patch.
-    HandBack { new_owner: i64 },
+    HandBack {
+        new_owner: i64,
+    },
 }
 
 /// A case as the workflow rules and its page see it.
@@ -251,10 +262,21 @@ pub trait Store: Send + Sync + 'static {
     async fn user_facts(&self, user_id: i64) -> Result<Option<crate::domain::cover::CoverParty>, AppError>;
 
     /// Feedback responses since a date (`YYYY-MM-DD`), for one area or all.
-    async fn feedback_facts(&self, since: &str, scope: crate::domain::feedback::ResultsScope, audience: crate::domain::feedback::Audience) -> Result<Vec<crate::domain::feedback::ResponseFacts>, AppError>;
+    async fn feedback_facts(
+        &self,
+        since: &str,
+        scope: crate::domain::feedback::ResultsScope,
+        audience: crate::domain::feedback::Audience,
+    ) -> Result<Vec<crate::domain::feedback::ResponseFacts>, AppError>;
     /// The latest comments since a date within `scope`, narrowed by `filter` (words, area team,
     /// patch, officer).
-    async fn feedback_comments(&self, since: &str, scope: crate::domain::feedback::ResultsScope, filter: &crate::domain::feedback::CommentFilter, limit: i64) -> Result<Vec<FeedbackComment>, AppError>;
+    async fn feedback_comments(
+        &self,
+        since: &str,
+        scope: crate::domain::feedback::ResultsScope,
+        filter: &crate::domain::feedback::CommentFilter,
+        limit: i64,
+    ) -> Result<Vec<FeedbackComment>, AppError>;
     /// Deletes feedback responses (answers, comments, contact details) submitted before a date
     /// (`YYYY-MM-DD`), the retention period's end; returns how many.
     async fn purge_feedback(&self, before: &str) -> Result<u64, AppError>;
@@ -457,4 +479,3 @@ pub struct MapSource {
     /// (estate id, name)
     pub estates: Vec<(i64, String)>,
 }
-

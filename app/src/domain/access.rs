@@ -146,11 +146,7 @@ pub fn can_view_record(who: &Principal, record: &RecordScope) -> Result<(), Deni
         let team_leader = who.role == Role::TeamLeader && same_area;
         return if owns || team_leader || record.granted || record.duty { Ok(()) } else { Err(Denial::NeedToKnow) };
     }
-    if owns || record.granted || record.duty || same_area || council_wide(who.role) {
-        Ok(())
-    } else {
-        Err(Denial::OtherArea)
-    }
+    if owns || record.granted || record.duty || same_area || council_wide(who.role) { Ok(()) } else { Err(Denial::OtherArea) }
 }
 
 /// The area teams whose records `who` may find by search; `None` means every area.
@@ -172,7 +168,13 @@ pub fn partner_may_reach(path: &str) -> bool {
         let parts: Vec<&str> = rest.trim_end_matches('/').split('/').collect();
         return matches!(
             parts.as_slice(),
-            ["me"] | ["openapi.json"] | ["auth", "token"] | ["calendar", "working-days"] | ["referrals"] | ["referrals", _] | ["referrals", _, "moves" | "messages"]
+            ["me"]
+                | ["openapi.json"]
+                | ["auth", "token"]
+                | ["calendar", "working-days"]
+                | ["referrals"]
+                | ["referrals", _]
+                | ["referrals", _, "moves" | "messages"]
         );
     }
     if path == "/api/v1" || path.starts_with("/fn/") {
@@ -219,16 +221,50 @@ mod tests {
 
     #[test]
     fn partners_reach_their_referrals_and_nothing_else() {
-        for ok in ["/fn/referrals", "/fn/referral", "/fn/move_referral", "/fn/referral_message", "/fn/whoami", "/api/v1/me", "/api/v1/openapi.json", "/api/v1/auth/token",
-            "/api/v1/calendar/working-days", "/api/v1/referrals", "/api/v1/referrals/REF300001", "/api/v1/referrals/REF300001/moves", "/api/v1/referrals/REF300001/messages",
-            "/referrals", "/sign-in", "/feedback/abc", "/auth/sign-out"]
-        {
+        for ok in [
+            "/fn/referrals",
+            "/fn/referral",
+            "/fn/move_referral",
+            "/fn/referral_message",
+            "/fn/whoami",
+            "/api/v1/me",
+            "/api/v1/openapi.json",
+            "/api/v1/auth/token",
+            "/api/v1/calendar/working-days",
+            "/api/v1/referrals",
+            "/api/v1/referrals/REF300001",
+            "/api/v1/referrals/REF300001/moves",
+            "/api/v1/referrals/REF300001/messages",
+            "/referrals",
+            "/sign-in",
+            "/feedback/abc",
+            "/auth/sign-out",
+        ] {
             assert!(partner_may_reach(ok), "{ok}");
         }
-        for no in ["/fn/tenancy", "/fn/search", "/fn/map_home", "/fn/referral_name", "/fn/make_referral", "/fn/referral_start", "/fn/admin", "/fn/feedback_results", "/fn/referralsx", "/fn/",
-            "/api/v1", "/api/v1/my-work", "/api/v1/tenancies/T1", "/api/v1/referrals/REF1/access", "/api/v1/referrals/REF1/moves/x", "/api/v1/admin/tokens", "/api/v1/map",
-            "/api/v1/feedback/results.csv", "/api/v1/benchmarks/tsm", "/api/v1/cases/C1", "/api/v1/search"]
-        {
+        for no in [
+            "/fn/tenancy",
+            "/fn/search",
+            "/fn/map_home",
+            "/fn/referral_name",
+            "/fn/make_referral",
+            "/fn/referral_start",
+            "/fn/admin",
+            "/fn/feedback_results",
+            "/fn/referralsx",
+            "/fn/",
+            "/api/v1",
+            "/api/v1/my-work",
+            "/api/v1/tenancies/T1",
+            "/api/v1/referrals/REF1/access",
+            "/api/v1/referrals/REF1/moves/x",
+            "/api/v1/admin/tokens",
+            "/api/v1/map",
+            "/api/v1/feedback/results.csv",
+            "/api/v1/benchmarks/tsm",
+            "/api/v1/cases/C1",
+            "/api/v1/search",
+        ] {
             assert!(!partner_may_reach(no), "{no}");
         }
     }

@@ -20,10 +20,7 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use chrono::{
-    DateTime, Datelike, Days, FixedOffset, Months, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Utc,
-    Weekday,
-};
+use chrono::{DateTime, Datelike, Days, FixedOffset, Months, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Utc, Weekday};
 use serde::{Deserialize, Serialize};
 
 /// The years of the dates Hearth accepts from a form or a request. Every tenancy, notice, review,
@@ -112,12 +109,8 @@ pub const BST: FixedOffset = match FixedOffset::east_opt(3600) {
 
 /// The last Sunday of `month` in `year`.
 fn last_sunday(year: i32, month: u32) -> NaiveDate {
-    let first_of_next = if month == 12 {
-        NaiveDate::from_ymd_opt(year + 1, 1, 1)
-    } else {
-        NaiveDate::from_ymd_opt(year, month + 1, 1)
-    }
-    .expect("first of a month is a valid date");
+    let first_of_next = if month == 12 { NaiveDate::from_ymd_opt(year + 1, 1, 1) } else { NaiveDate::from_ymd_opt(year, month + 1, 1) }
+        .expect("first of a month is a valid date");
     let last = first_of_next.pred_opt().expect("a day before the first of a month exists");
     last - TimeDelta::days(i64::from(last.weekday().num_days_from_sunday()))
 }
@@ -126,10 +119,7 @@ fn last_sunday(year: i32, month: u32) -> NaiveDate {
 /// 01:00 UTC on the last Sunday of March and of October.
 pub fn bst_bounds(year: i32) -> (DateTime<Utc>, DateTime<Utc>) {
     let one_am = NaiveTime::from_hms_opt(1, 0, 0).expect("valid time");
-    (
-        last_sunday(year, 3).and_time(one_am).and_utc(),
-        last_sunday(year, 10).and_time(one_am).and_utc(),
-    )
+    (last_sunday(year, 3).and_time(one_am).and_utc(), last_sunday(year, 10).and_time(one_am).and_utc())
 }
 
 /// The Europe/London offset from UTC in force at `instant`: [`BST`] (UTC+1) from 01:00 UTC
@@ -211,8 +201,7 @@ pub fn parse_bank_holidays_csv(text: &str) -> Result<Vec<(NaiveDate, String)>, C
         if fields.len() != columns.len() {
             return Err(bad(i, format!("expected {} fields, found {}", columns.len(), fields.len())));
         }
-        let date = NaiveDate::parse_from_str(fields[date_col], "%Y-%m-%d")
-            .map_err(|e| bad(i, format!("bad date {:?}: {e}", fields[date_col])))?;
+        let date = NaiveDate::parse_from_str(fields[date_col], "%Y-%m-%d").map_err(|e| bad(i, format!("bad date {:?}: {e}", fields[date_col])))?;
         let name = fields[name_col];
         if name.is_empty() {
             return Err(bad(i, format!("the holiday on {date} has no name")));
@@ -276,8 +265,7 @@ impl WorkingCalendar {
     pub fn england_and_wales() -> &'static WorkingCalendar {
         static CALENDAR: OnceLock<WorkingCalendar> = OnceLock::new();
         CALENDAR.get_or_init(|| {
-            let holidays = parse_bank_holidays_csv(BANK_HOLIDAYS_ENGLAND_WALES_CSV)
-                .expect("the embedded bank-holiday CSV is valid");
+            let holidays = parse_bank_holidays_csv(BANK_HOLIDAYS_ENGLAND_WALES_CSV).expect("the embedded bank-holiday CSV is valid");
             WorkingCalendar::new(holidays)
         })
     }
@@ -315,22 +303,14 @@ impl WorkingCalendar {
 
     /// 1 January of the first year with holiday data ([`NaiveDate::MAX`] if there is none).
     pub fn covers_from(&self) -> NaiveDate {
-        self.holidays
-            .keys()
-            .next()
-            .and_then(|d| NaiveDate::from_ymd_opt(d.year(), 1, 1))
-            .unwrap_or(NaiveDate::MAX)
+        self.holidays.keys().next().and_then(|d| NaiveDate::from_ymd_opt(d.year(), 1, 1)).unwrap_or(NaiveDate::MAX)
     }
 
     /// 31 December of the last year with holiday data ([`NaiveDate::MIN`] if there is none).
     /// Working-day answers for later dates ignore holidays nobody has entered yet, so
     /// callers should warn when a date goes beyond this.
     pub fn covers_until(&self) -> NaiveDate {
-        self.holidays
-            .keys()
-            .next_back()
-            .and_then(|d| NaiveDate::from_ymd_opt(d.year(), 12, 31))
-            .unwrap_or(NaiveDate::MIN)
+        self.holidays.keys().next_back().and_then(|d| NaiveDate::from_ymd_opt(d.year(), 12, 31)).unwrap_or(NaiveDate::MIN)
     }
 
     /// Whether `date` lies within the years this calendar has holiday data for.
@@ -384,10 +364,7 @@ impl WorkingCalendar {
         let holidays = self.holidays.range(from.succ_opt().unwrap_or(from)..).count() as i64;
         let (mut lo, mut hi) = (1_i64, (n + holidays) / 5 * 7 + 3 * holidays.min(n) + 7);
         let date_at = |offset: i64| {
-            i32::try_from(base + offset)
-                .ok()
-                .and_then(NaiveDate::from_num_days_from_ce_opt)
-                .expect("working-day arithmetic stays within chrono's date range")
+            i32::try_from(base + offset).ok().and_then(NaiveDate::from_num_days_from_ce_opt).expect("working-day arithmetic stays within chrono's date range")
         };
         // Smallest offset whose date completes n working days.
         while lo < hi {
@@ -419,13 +396,8 @@ impl WorkingCalendar {
         if to <= from {
             return 0;
         }
-        let weekdays = weekdays_through(i64::from(to.num_days_from_ce()))
-            - weekdays_through(i64::from(from.num_days_from_ce()));
-        let weekday_holidays = self
-            .holidays
-            .range(from..=to)
-            .filter(|(d, _)| **d != from && !is_weekend(**d))
-            .count() as i64;
+        let weekdays = weekdays_through(i64::from(to.num_days_from_ce())) - weekdays_through(i64::from(from.num_days_from_ce()));
+        let weekday_holidays = self.holidays.range(from..=to).filter(|(d, _)| **d != from && !is_weekend(**d)).count() as i64;
         weekdays - weekday_holidays
     }
 }
@@ -500,11 +472,7 @@ pub fn london_at(date: NaiveDate, time: NaiveTime) -> DateTime<Utc> {
 pub fn same_day_due(start: DateTime<Utc>, cal: &WorkingCalendar) -> DateTime<Utc> {
     let local = to_london(start).naive_local();
     let day = local.date();
-    if cal.is_working_day(day) && local.time() < END_OF_WORKING_DAY {
-        london_at(day, END_OF_WORKING_DAY)
-    } else {
-        london_at(day, END_OF_CALENDAR_DAY)
-    }
+    if cal.is_working_day(day) && local.time() < END_OF_WORKING_DAY { london_at(day, END_OF_WORKING_DAY) } else { london_at(day, END_OF_CALENDAR_DAY) }
 }
 
 /// "N hours": exactly `hours` clock hours after `start`.
@@ -600,12 +568,7 @@ impl std::fmt::Display for ClockStatus {
 ///   `due_soon_within_working_days`th working day after today's London date (with 0:
 ///   due today);
 /// - [`ClockStatus::OnTime`] otherwise.
-pub fn status(
-    due: DateTime<Utc>,
-    now: DateTime<Utc>,
-    due_soon_within_working_days: u32,
-    cal: &WorkingCalendar,
-) -> ClockStatus {
+pub fn status(due: DateTime<Utc>, now: DateTime<Utc>, due_soon_within_working_days: u32, cal: &WorkingCalendar) -> ClockStatus {
     if now > due {
         return ClockStatus::Overdue;
     }
@@ -684,12 +647,7 @@ impl ComplaintStage {
     ///
     /// # Errors
     /// [`ClockError::ExtensionTooLong`] if the extension exceeds [`Self::max_extension`].
-    pub fn respond_by(
-        self,
-        acknowledged: NaiveDate,
-        extension_working_days: u32,
-        cal: &WorkingCalendar,
-    ) -> Result<NaiveDate, ClockError> {
+    pub fn respond_by(self, acknowledged: NaiveDate, extension_working_days: u32, cal: &WorkingCalendar) -> Result<NaiveDate, ClockError> {
         if extension_working_days > self.max_extension() {
             return Err(ClockError::ExtensionTooLong {
                 requested: extension_working_days,
@@ -740,9 +698,7 @@ pub fn trial_end(start: NaiveDate, extended: bool) -> NaiveDate {
 /// # Panics
 /// If the date would leave chrono's range.
 pub fn extension_notice_last_day(trial_end: NaiveDate) -> NaiveDate {
-    trial_end
-        .checked_sub_days(Days::new(7 * u64::from(EXTENSION_NOTICE_WEEKS)))
-        .expect("notice date within chrono's date range")
+    trial_end.checked_sub_days(Days::new(7 * u64::from(EXTENSION_NOTICE_WEEKS))).expect("notice date within chrono's date range")
 }
 
 #[cfg(test)]
@@ -852,10 +808,7 @@ mod tests {
     #[test]
     fn csv_errors_are_reported_with_line_numbers() {
         let wrong_weekday = "date,weekday,name,substitute_day,source\n2026-12-28,Sunday,Boxing Day,yes,govuk\n";
-        assert_eq!(
-            parse_bank_holidays_csv(wrong_weekday),
-            Err(ClockError::BadHolidayData { line: 2, message: "2026-12-28 is a Monday, not a Sunday".into() })
-        );
+        assert_eq!(parse_bank_holidays_csv(wrong_weekday), Err(ClockError::BadHolidayData { line: 2, message: "2026-12-28 is a Monday, not a Sunday".into() }));
         let bad_date = "date,name\n2026-02-30,Nope\n";
         assert!(matches!(parse_bank_holidays_csv(bad_date), Err(ClockError::BadHolidayData { line: 2, .. })));
         let too_many = "date,name\n\n2026-01-01,New Year's Day,extra\n";
@@ -1005,10 +958,7 @@ mod tests {
     fn counting_backwards_is_an_error() {
         let err = ew().working_days_between(d("2026-03-09"), d("2026-03-06")).unwrap_err();
         assert_eq!(err, ClockError::EndBeforeStart { from: d("2026-03-09"), to: d("2026-03-06") });
-        assert_eq!(
-            err.to_string(),
-            "cannot count working days from 2026-03-09 back to 2026-03-06: the end date is before the start date"
-        );
+        assert_eq!(err.to_string(), "cannot count working days from 2026-03-09 back to 2026-03-06: the end date is before the start date");
     }
 
     #[test]
@@ -1026,11 +976,7 @@ mod tests {
         // Before the common era too.
         let early = NaiveDate::from_ymd_opt(-3, 6, 1).unwrap();
         let early_next = early + TimeDelta::days(14);
-        assert_eq!(
-            weekdays_through(i64::from(early_next.num_days_from_ce()))
-                - weekdays_through(i64::from(early.num_days_from_ce())),
-            10
-        );
+        assert_eq!(weekdays_through(i64::from(early_next.num_days_from_ce())) - weekdays_through(i64::from(early.num_days_from_ce())), 10);
     }
 
     /// A small deterministic pseudo-random generator (no extra crates).
@@ -1086,9 +1032,7 @@ mod tests {
         assert_eq!(cal.working_days_between(d("2026-01-01"), far), Ok(10_000));
         assert_eq!(far, naive_add(cal, d("2026-01-01"), 10_000));
         // A calendar dense with holidays still finds the right day.
-        let dense = WorkingCalendar::new(
-            (0..200).map(|i| (d("2026-01-01") + TimeDelta::days(i), "Festival".to_string())),
-        );
+        let dense = WorkingCalendar::new((0..200).map(|i| (d("2026-01-01") + TimeDelta::days(i), "Festival".to_string())));
         for n in [1, 2, 7, 50] {
             assert_eq!(dense.add_working_days(d("2025-12-31"), n), naive_add(&dense, d("2025-12-31"), n));
         }
@@ -1105,9 +1049,7 @@ mod tests {
         assert_eq!(renamed.holiday_name(d("2029-05-07")), Some("Early May (confirmed)"));
         assert_eq!(renamed.holidays().count(), 107);
         // Removing a provisional date makes it a working day again.
-        let moved = ew()
-            .without_holidays([d("2030-05-06")])
-            .with_extra_holidays([(d("2030-05-08"), "Moved early May".to_string())]);
+        let moved = ew().without_holidays([d("2030-05-06")]).with_extra_holidays([(d("2030-05-08"), "Moved early May".to_string())]);
         assert!(moved.is_working_day(d("2030-05-06")));
         assert!(!moved.is_working_day(d("2030-05-08")));
         // new(): exactly what is given; a weekend holiday changes nothing.
@@ -1229,17 +1171,11 @@ mod tests {
         // Friday 2026-03-06 late evening: the day is still Friday, so 2 wd = Tuesday.
         assert_eq!(working_days_due(utc("2026-03-06 22:00:00"), 2, cal), utc("2026-03-10 17:00:00"));
         // Summer: 17:00 BST.
-        assert_eq!(
-            Deadline::FOLLOW_UP_VISIT_BOOKED.due(utc("2026-07-03 09:00:00"), cal),
-            utc("2026-07-08 16:00:00")
-        );
+        assert_eq!(Deadline::FOLLOW_UP_VISIT_BOOKED.due(utc("2026-07-03 09:00:00"), cal), utc("2026-07-08 16:00:00"));
         // Started Saturday 2026-03-28 (GMT), due after the clocks change: 17:00 BST Monday.
         assert_eq!(working_days_due(utc("2026-03-28 11:00:00"), 1, cal), utc("2026-03-30 16:00:00"));
         // Same as add_working_days on the London date.
-        assert_eq!(
-            london_date(working_days_due(utc("2026-06-30 23:30:00"), 3, cal)),
-            cal.add_working_days(d("2026-07-01"), 3)
-        );
+        assert_eq!(london_date(working_days_due(utc("2026-06-30 23:30:00"), 3, cal)), cal.add_working_days(d("2026-07-01"), 3));
     }
 
     #[test]
@@ -1334,10 +1270,7 @@ mod tests {
         assert_eq!(ComplaintStage::Stage2.respond_by(d("2026-03-20"), 0, cal), Ok(d("2026-04-21")));
         assert_eq!(ComplaintStage::Stage1.latest_respond_by(d("2026-03-02"), cal), d("2026-03-23"));
         let err = ComplaintStage::Stage1.respond_by(d("2026-03-04"), 11, cal).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "an extension of 11 working days is longer than the 10 working days allowed at stage 1"
-        );
+        assert_eq!(err.to_string(), "an extension of 11 working days is longer than the 10 working days allowed at stage 1");
         assert!(ComplaintStage::Stage2.respond_by(d("2026-03-04"), 20, cal).is_ok());
         assert!(ComplaintStage::Stage2.respond_by(d("2026-03-04"), 21, cal).is_err());
         assert_eq!(serde_json::to_string(&ComplaintStage::Stage2).unwrap(), "\"stage2\"");

@@ -54,7 +54,15 @@ pub struct CoverParty {
 }
 
 /// Checks a cover request made by a Team Leader of `area`.
-pub fn check(absent: CoverParty, cover: CoverParty, area: i64, starts_on: &str, ends_on: &str, reason: &str, today: NaiveDate) -> Result<(NaiveDate, NaiveDate), String> {
+pub fn check(
+    absent: CoverParty,
+    cover: CoverParty,
+    area: i64,
+    starts_on: &str,
+    ends_on: &str,
+    reason: &str,
+    today: NaiveDate,
+) -> Result<(NaiveDate, NaiveDate), String> {
     if absent.user_id == cover.user_id {
         return Err("An officer cannot cover for themselves: choose someone else.".into());
     }

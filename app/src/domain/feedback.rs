@@ -75,19 +75,68 @@ const fn q(key: &'static str, tsm: bool, text: &'static str, hint: &'static str,
 /// The tenant form: TP01, TP06, TP07, TP08 and TP12 in the Regulator's words (with "the
 /// council" for "[your landlord]"), then the officer.
 pub const TENANT_QUESTIONS: [Question; 6] = [
-    q("TP01", true, "Taking everything into account, how satisfied or dissatisfied are you with the service provided by the council?", "", Scale::Satisfaction, false),
+    q(
+        "TP01",
+        true,
+        "Taking everything into account, how satisfied or dissatisfied are you with the service provided by the council?",
+        "",
+        Scale::Satisfaction,
+        false,
+    ),
     q("TP06", true, "How satisfied or dissatisfied are you that the council listens to your views and acts upon them?", "", Scale::Satisfaction, true),
-    q("TP07", true, "How satisfied or dissatisfied are you that the council keeps you informed about things that matter to you?", "", Scale::Satisfaction, true),
-    q("TP08", true, "To what extent do you agree or disagree with the following: \u{201c}the council treats me fairly and with respect\u{201d}?", "", Scale::Agreement, true),
-    q("TP12", true, "How satisfied or dissatisfied are you with the council's approach to handling anti-social behaviour?", "Choose \u{201c}Don't know or not applicable\u{201d} if you have not needed it.", Scale::Satisfaction, true),
-    q("HMO1", false, "How satisfied or dissatisfied are you with the help from your housing officer?", "The officer who looks after your home or your case.", Scale::Satisfaction, true),
+    q(
+        "TP07",
+        true,
+        "How satisfied or dissatisfied are you that the council keeps you informed about things that matter to you?",
+        "",
+        Scale::Satisfaction,
+        true,
+    ),
+    q(
+        "TP08",
+        true,
+        "To what extent do you agree or disagree with the following: \u{201c}the council treats me fairly and with respect\u{201d}?",
+        "",
+        Scale::Agreement,
+        true,
+    ),
+    q(
+        "TP12",
+        true,
+        "How satisfied or dissatisfied are you with the council's approach to handling anti-social behaviour?",
+        "Choose \u{201c}Don't know or not applicable\u{201d} if you have not needed it.",
+        Scale::Satisfaction,
+        true,
+    ),
+    q(
+        "HMO1",
+        false,
+        "How satisfied or dissatisfied are you with the help from your housing officer?",
+        "The officer who looks after your home or your case.",
+        Scale::Satisfaction,
+        true,
+    ),
 ];
 
 /// The partner form: how the Housing Management Officers' new roles work for an agency.
 pub const PARTNER_QUESTIONS: [Question; 3] = [
     q("PA1", false, "How satisfied or dissatisfied are you with how the council's housing officers work with your agency?", "", Scale::Satisfaction, false),
-    q("PA2", false, "To what extent do you agree or disagree: \u{201c}it is clear which housing officer to contact about a tenant\u{201d}?", "Since the Introductory, Community and Sustainable Tenancy roles began.", Scale::Agreement, true),
-    q("PA3", false, "To what extent do you agree or disagree: \u{201c}housing officers respond to our referrals within the agreed time\u{201d}?", "", Scale::Agreement, true),
+    q(
+        "PA2",
+        false,
+        "To what extent do you agree or disagree: \u{201c}it is clear which housing officer to contact about a tenant\u{201d}?",
+        "Since the Introductory, Community and Sustainable Tenancy roles began.",
+        Scale::Agreement,
+        true,
+    ),
+    q(
+        "PA3",
+        false,
+        "To what extent do you agree or disagree: \u{201c}housing officers respond to our referrals within the agreed time\u{201d}?",
+        "",
+        Scale::Agreement,
+        true,
+    ),
 ];
 
 pub fn questions(audience: Audience) -> &'static [Question] {
@@ -186,7 +235,11 @@ pub fn validate(audience: Audience, f: &Fields) -> Result<Submission, Refusal> {
         if detail.is_empty() {
             errors.push(err("contact_detail", "contact_missing", "Enter an email address or phone number, or choose not to be contacted"));
         } else if detail.chars().count() > MAX_CONTACT_CHARS {
-            errors.push(err("contact_detail", "contact_too_long", format!("Your email address or phone number must be {MAX_CONTACT_CHARS} characters or fewer")));
+            errors.push(err(
+                "contact_detail",
+                "contact_too_long",
+                format!("Your email address or phone number must be {MAX_CONTACT_CHARS} characters or fewer"),
+            ));
         } else if !looks_like_contact(detail) {
             errors.push(err("contact_detail", "contact_invalid", "Enter an email address like name@example.com or a phone number like 01904 551550"));
         }
@@ -327,7 +380,13 @@ pub fn figures(responses: &[ResponseFacts], by: GroupBy, measures: &[&str]) -> V
                 .iter()
                 .map(|m| {
                     let a = per.get(m).copied().unwrap_or_default();
-                    Figure { measure: m.to_string(), percent: a.percent(), base: whole(a.base()), satisfied: whole(a.satisfied()), dont_know: whole(a.dont_know) }
+                    Figure {
+                        measure: m.to_string(),
+                        percent: a.percent(),
+                        base: whole(a.base()),
+                        satisfied: whole(a.satisfied()),
+                        dont_know: whole(a.dont_know),
+                    }
                 })
                 .collect(),
         })
@@ -346,7 +405,10 @@ pub fn results_scope(who: &super::access::Principal) -> Result<ResultsScope, Str
     use super::Role;
     match who.role {
         Role::Admin => Ok(ResultsScope { area_team_id: None, officer_id: None }),
-        Role::TeamLeader => who.area_team_id.map(|a| ResultsScope { area_team_id: Some(a), officer_id: None }).ok_or_else(|| "A Team Leader without an area team sees no feedback.".into()),
+        Role::TeamLeader => who
+            .area_team_id
+            .map(|a| ResultsScope { area_team_id: Some(a), officer_id: None })
+            .ok_or_else(|| "A Team Leader without an area team sees no feedback.".into()),
         r if r.is_hmo() => Ok(ResultsScope { area_team_id: None, officer_id: Some(who.user_id) }),
         _ => Err("Feedback results are for housing officers, Team Leaders and administrators.".into()),
     }
@@ -461,11 +523,9 @@ pub const COMMENT_CASES: [(super::CaseKind, u32); 5] = [
 
 /// The kind and timescale for a comment turned into a case, if that kind is offered.
 pub fn comment_case(kind: &str) -> Result<(super::CaseKind, u32), String> {
-    COMMENT_CASES
-        .iter()
-        .find(|(k, _)| k.as_str() == kind)
-        .copied()
-        .ok_or_else(|| format!("Choose what the comment needs: {}.", COMMENT_CASES.iter().map(|(k, _)| k.label().to_lowercase()).collect::<Vec<_>>().join(", ")))
+    COMMENT_CASES.iter().find(|(k, _)| k.as_str() == kind).copied().ok_or_else(|| {
+        format!("Choose what the comment needs: {}.", COMMENT_CASES.iter().map(|(k, _)| k.label().to_lowercase()).collect::<Vec<_>>().join(", "))
+    })
 }
 
 /// Who may open a case from a comment: the Team Leader of the comment's area, or the officer it
@@ -496,7 +556,11 @@ mod tests {
 
     #[test]
     fn a_tenant_answers_some_questions() {
-        let s = validate(Audience::Tenant, &fields(&[("TP01", "fairly_satisfied"), ("TP08", "strongly_agree"), ("TP12", DONT_KNOW), ("comment", "  Thanks  "), KEY])).unwrap();
+        let s = validate(
+            Audience::Tenant,
+            &fields(&[("TP01", "fairly_satisfied"), ("TP08", "strongly_agree"), ("TP12", DONT_KNOW), ("comment", "  Thanks  "), KEY]),
+        )
+        .unwrap();
         assert_eq!(s.answers.len(), 3);
         assert_eq!(s.comment, "Thanks");
         assert_eq!((s.contact_name, s.contact_detail), (None, None), "anonymous unless a reply is asked for");
@@ -504,7 +568,10 @@ mod tests {
 
     #[test]
     fn wrong_answers_are_explained_field_by_field() {
-        let e = match validate(Audience::Tenant, &fields(&[("TP01", DONT_KNOW), ("TP08", "very_satisfied"), ("TP06", "<script>"), ("reply", "yes"), ("contact_detail", "not a contact"), KEY])) {
+        let e = match validate(
+            Audience::Tenant,
+            &fields(&[("TP01", DONT_KNOW), ("TP08", "very_satisfied"), ("TP06", "<script>"), ("reply", "yes"), ("contact_detail", "not a contact"), KEY]),
+        ) {
             Err(Refusal::Invalid(e)) => e,
             other => panic!("{other:?}"),
         };
@@ -516,8 +583,12 @@ mod tests {
     fn empty_long_and_expired_forms_are_refused() {
         assert!(matches!(validate(Audience::Tenant, &fields(&[KEY])), Err(Refusal::Invalid(e)) if e[0].message.contains("at least one")));
         let long = "x".repeat(MAX_COMMENT_CHARS + 1);
-        assert!(matches!(validate(Audience::Tenant, &fields(&[("comment", &long), KEY])), Err(Refusal::Invalid(e)) if e[0].field == "comment" && e[0].message.contains("2001")));
-        assert!(matches!(validate(Audience::Tenant, &fields(&[("TP01", "fairly_satisfied"), ("idempotency_key", "short")])), Err(Refusal::Invalid(e)) if e[0].field == "idempotency_key"));
+        assert!(
+            matches!(validate(Audience::Tenant, &fields(&[("comment", &long), KEY])), Err(Refusal::Invalid(e)) if e[0].field == "comment" && e[0].message.contains("2001"))
+        );
+        assert!(
+            matches!(validate(Audience::Tenant, &fields(&[("TP01", "fairly_satisfied"), ("idempotency_key", "short")])), Err(Refusal::Invalid(e)) if e[0].field == "idempotency_key")
+        );
         // Characters, not bytes: 2,000 Welsh letters with accents are fine.
         assert!(validate(Audience::Tenant, &fields(&[("comment", &"ŵ".repeat(MAX_COMMENT_CHARS)), KEY])).is_ok());
     }
@@ -529,7 +600,11 @@ mod tests {
 
     #[test]
     fn contact_details_for_a_reply() {
-        let s = validate(Audience::Tenant, &fields(&[("TP01", "very_satisfied"), ("reply", "yes"), ("contact_name", "Ann"), ("contact_detail", "01904 551550"), KEY])).unwrap();
+        let s = validate(
+            Audience::Tenant,
+            &fields(&[("TP01", "very_satisfied"), ("reply", "yes"), ("contact_name", "Ann"), ("contact_detail", "01904 551550"), KEY]),
+        )
+        .unwrap();
         assert_eq!(s.contact_detail.as_deref(), Some("01904 551550"));
         for ok in ["ann@example.org", "+44 1904 551550", "07700 900123"] {
             assert!(looks_like_contact(ok), "{ok}");
@@ -542,7 +617,10 @@ mod tests {
     #[test]
     fn partner_questions_are_their_own() {
         assert!(validate(Audience::Partner, &fields(&[("PA1", "fairly_satisfied"), KEY])).is_ok());
-        assert!(matches!(validate(Audience::Partner, &fields(&[("TP01", "fairly_satisfied"), KEY])), Err(Refusal::Invalid(_))), "tenant questions are not on it");
+        assert!(
+            matches!(validate(Audience::Partner, &fields(&[("TP01", "fairly_satisfied"), KEY])), Err(Refusal::Invalid(_))),
+            "tenant questions are not on it"
+        );
     }
 
     #[test]
@@ -558,14 +636,23 @@ mod tests {
             officer_id: None,
             answers: [("TP01".to_string(), tp01.to_string())].into(),
         };
-        let rs = vec![r("2026-10", "East", "very_satisfied"), r("2026-10", "East", "fairly_dissatisfied"), r("2026-11", "West", "fairly_satisfied"), r("2026-11", "West", DONT_KNOW), r("2026-11", "East", "neither")];
+        let rs = vec![
+            r("2026-10", "East", "very_satisfied"),
+            r("2026-10", "East", "fairly_dissatisfied"),
+            r("2026-11", "West", "fairly_satisfied"),
+            r("2026-11", "West", DONT_KNOW),
+            r("2026-11", "East", "neither"),
+        ];
         let all = figures(&rs, GroupBy::All, &["TP01", "TP06"]);
         assert_eq!(all[0].responses, 5);
         assert_eq!(all[0].figures[0].base, 4, "don't know is outside the base");
         assert_eq!(all[0].figures[0].percent, Some(Tenths(500)));
         assert_eq!(all[0].figures[1].percent, None, "nobody answered TP06");
         let months = figures(&rs, GroupBy::Month, &["TP01"]);
-        assert_eq!(months.iter().map(|g| (g.group.as_str(), g.figures[0].percent)).collect::<Vec<_>>(), [("2026-10", Some(Tenths(500))), ("2026-11", Some(Tenths(500)))]);
+        assert_eq!(
+            months.iter().map(|g| (g.group.as_str(), g.figures[0].percent)).collect::<Vec<_>>(),
+            [("2026-10", Some(Tenths(500))), ("2026-11", Some(Tenths(500)))]
+        );
         let areas = figures(&rs, GroupBy::Area, &["TP01"]);
         assert_eq!(areas[0].group, "East");
         assert_eq!(areas[0].figures[0].percent, Some(Tenths(333)));
@@ -573,7 +660,17 @@ mod tests {
     }
 
     fn who(role: crate::domain::Role, id: i64, area: Option<i64>) -> crate::domain::access::Principal {
-        crate::domain::access::Principal { user_id: id, username: "u".into(), display_name: "U".into(), role, area_team_id: area, area_team: None, agency_id: None, agency: None, covering: vec![] }
+        crate::domain::access::Principal {
+            user_id: id,
+            username: "u".into(),
+            display_name: "U".into(),
+            role,
+            area_team_id: area,
+            area_team: None,
+            agency_id: None,
+            agency: None,
+            covering: vec![],
+        }
     }
 
     #[test]
@@ -613,7 +710,15 @@ mod tests {
     fn administrators_make_partner_links() {
         use crate::domain::Role::*;
         assert!(may_create_link(&who(Admin, 1, None), "partner", None, None).is_ok());
-        for (r, area) in [(TeamLeader, Some(1)), (CommunityHmo, Some(1)), (IntroductoryHmo, Some(1)), (SustainableHmo, Some(1)), (Partner, None), (AsbOfficer, Some(1)), (Legal, None)] {
+        for (r, area) in [
+            (TeamLeader, Some(1)),
+            (CommunityHmo, Some(1)),
+            (IntroductoryHmo, Some(1)),
+            (SustainableHmo, Some(1)),
+            (Partner, None),
+            (AsbOfficer, Some(1)),
+            (Legal, None),
+        ] {
             assert!(may_create_link(&who(r, 5, area), "partner", None, None).unwrap_err().contains("administrator"), "{r:?}");
         }
         // An administrator still makes no officer, patch or visit links.
@@ -635,12 +740,20 @@ mod tests {
             officer_id: officer.map(|o| o.0),
             answers: BTreeMap::new(),
         };
-        let rs = [r((2, "West"), Some((9, "Acomb")), Some((7, "Bea"))), r((1, "East"), Some((3, "Tang Hall")), Some((7, "Bea"))), r((1, "East"), None, None), r((1, "East"), Some((4, "Heworth")), Some((8, "Al")))];
+        let rs = [
+            r((2, "West"), Some((9, "Acomb")), Some((7, "Bea"))),
+            r((1, "East"), Some((3, "Tang Hall")), Some((7, "Bea"))),
+            r((1, "East"), None, None),
+            r((1, "East"), Some((4, "Heworth")), Some((8, "Al"))),
+        ];
         let o = filter_options(&rs);
         assert_eq!(o.areas, [(1, "East".to_string()), (2, "West".to_string())], "each once, by name");
         assert_eq!(o.patches.iter().map(|p| p.0).collect::<Vec<_>>(), [9, 4, 3]);
         assert_eq!(o.officers, [(8, "Al".to_string()), (7, "Bea".to_string())]);
-        assert_eq!(CommentFilter::new("  leak ", Some(0), Some(-1), Some(7)), CommentFilter { contains: "leak".into(), area_team_id: None, patch_id: None, officer_id: Some(7) });
+        assert_eq!(
+            CommentFilter::new("  leak ", Some(0), Some(-1), Some(7)),
+            CommentFilter { contains: "leak".into(), area_team_id: None, patch_id: None, officer_id: Some(7) }
+        );
     }
 
     #[test]
@@ -655,7 +768,11 @@ mod tests {
     fn links_are_absolute_from_the_request_unless_configured() {
         assert_eq!(request_origin(Some("hearth.example.org"), None, false).as_deref(), Some("http://hearth.example.org"));
         assert_eq!(request_origin(Some("Hearth.example.org:8443"), Some("https"), true).as_deref(), Some("https://hearth.example.org:8443"));
-        assert_eq!(request_origin(Some("hearth.example.org"), Some("https"), false).as_deref(), Some("http://hearth.example.org"), "an untrusted proxy header is ignored");
+        assert_eq!(
+            request_origin(Some("hearth.example.org"), Some("https"), false).as_deref(),
+            Some("http://hearth.example.org"),
+            "an untrusted proxy header is ignored"
+        );
         assert_eq!(request_origin(Some("h.example"), Some("https, http"), true).as_deref(), Some("https://h.example"), "the first proxy's word");
         assert_eq!(request_origin(Some("[::1]:3000"), None, false).as_deref(), Some("http://[::1]:3000"));
         for bad in [None, Some(""), Some("evil.example/path"), Some("a b"), Some("x\"'")] {

@@ -698,10 +698,7 @@ pub struct Draft {
 impl Draft {
     /// Moves the homes to `to` (those already there are skipped); returns how many moved.
     pub fn move_homes(&mut self, assignment: &mut [u16], homes: &[u32], to: u16) -> usize {
-        let batch: Vec<Move> = homes
-            .iter()
-            .filter_map(|&h| assignment.get(h as usize).filter(|p| **p != to).map(|p| (h, *p, to)))
-            .collect();
+        let batch: Vec<Move> = homes.iter().filter_map(|&h| assignment.get(h as usize).filter(|p| **p != to).map(|p| (h, *p, to))).collect();
         for &(h, _, t) in &batch {
             assignment[h as usize] = t;
         }
@@ -1008,7 +1005,6 @@ pub fn smooth_ring(ring: &[(f64, f64)], passes: u32) -> Vec<(f64, f64)> {
     r
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1016,7 +1012,15 @@ mod tests {
 
     #[test]
     fn flags_round_trip_every_fact() {
-        let f = HomeFacts { tenure: Some(Tenure::ExtendedIntroductory), balance_pence: 120_000, visit_overdue: true, asb_case: false, sustain_case: true, vulnerable: true }.flags();
+        let f = HomeFacts {
+            tenure: Some(Tenure::ExtendedIntroductory),
+            balance_pence: 120_000,
+            visit_overdue: true,
+            asb_case: false,
+            sustain_case: true,
+            vulnerable: true,
+        }
+        .flags();
         assert_eq!(tenure_of(f), MapTenure::Extended);
         assert_eq!(arrears_of(f), ArrearsBand::High);
         assert!(f & VISIT_OVERDUE != 0 && f & SUSTAIN_CASE != 0 && f & VULNERABLE != 0 && f & ASB_CASE == 0);

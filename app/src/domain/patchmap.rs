@@ -98,11 +98,7 @@ fn coord_key(x: f64, y: f64) -> (u64, u64) {
 
 /// A usable cell size (non-finite or non-positive sizes fall back to 1 m).
 fn sane_cell(cell: f64) -> f64 {
-    if cell.is_finite() && cell > 0.0 {
-        cell
-    } else {
-        1.0
-    }
+    if cell.is_finite() && cell > 0.0 { cell } else { 1.0 }
 }
 
 /// Compressed adjacency lists from `(node, item)` pairs, keeping input order per node.
@@ -162,25 +158,12 @@ impl Adjacency {
             home_site.push(id);
         }
         let n = site_xy.len();
-        let pairs: Vec<(u32, u32)> = home_site
-            .iter()
-            .enumerate()
-            .map(|(h, &s)| (s, h as u32))
-            .collect();
+        let pairs: Vec<(u32, u32)> = home_site.iter().enumerate().map(|(h, &s)| (s, h as u32)).collect();
         let (site_home_start, site_homes) = csr(n, &pairs);
 
         // 2. Grid adjacency (same or 8-neighbouring cell).
-        let (minx, miny) = site_xy
-            .iter()
-            .fold((f64::INFINITY, f64::INFINITY), |(a, b), &(x, y)| {
-                (a.min(x), b.min(y))
-            });
-        let cell_of = |(x, y): (f64, f64)| -> (i64, i64) {
-            (
-                ((x - minx) / cell).floor() as i64,
-                ((y - miny) / cell).floor() as i64,
-            )
-        };
+        let (minx, miny) = site_xy.iter().fold((f64::INFINITY, f64::INFINITY), |(a, b), &(x, y)| (a.min(x), b.min(y)));
+        let cell_of = |(x, y): (f64, f64)| -> (i64, i64) { (((x - minx) / cell).floor() as i64, ((y - miny) / cell).floor() as i64) };
         let mut cells: HashMap<(i64, i64), Vec<u32>> = HashMap::new();
         for (s, &xy) in site_xy.iter().enumerate() {
             cells.entry(cell_of(xy)).or_default().push(s as u32);
@@ -220,15 +203,7 @@ impl Adjacency {
             pairs.extend(list.iter().map(|&t| (s as u32, t)));
         }
         let (nbr_start, nbr) = csr(n, &pairs);
-        Adjacency {
-            home_site,
-            site_xy,
-            site_home_start,
-            site_homes,
-            nbr_start,
-            nbr,
-            bridges,
-        }
+        Adjacency { home_site, site_xy, site_home_start, site_homes, nbr_start, nbr, bridges }
     }
 
     /// Number of homes the adjacency was built from.
@@ -253,10 +228,7 @@ impl Adjacency {
 
     /// Indices of the homes located at `site`.
     pub fn site_homes(&self, site: usize) -> &[u32] {
-        match (
-            self.site_home_start.get(site),
-            self.site_home_start.get(site + 1),
-        ) {
+        match (self.site_home_start.get(site), self.site_home_start.get(site + 1)) {
             (Some(&a), Some(&b)) => &self.site_homes[a as usize..b as usize],
             _ => &[],
         }
@@ -272,10 +244,7 @@ impl Adjacency {
 
     /// The gap-bridging edges that were added, as pairs of site coordinates (for drawing).
     pub fn bridges(&self) -> Vec<((f64, f64), (f64, f64))> {
-        self.bridges
-            .iter()
-            .map(|&(a, b)| (self.site_xy[a as usize], self.site_xy[b as usize]))
-            .collect()
+        self.bridges.iter().map(|&(a, b)| (self.site_xy[a as usize], self.site_xy[b as usize])).collect()
     }
 
     /// Number of connected components of the site graph (1 after bridging, 0 if empty).
@@ -307,13 +276,7 @@ impl Adjacency {
 /// Connects the sub-graph induced by `sites` (ascending site indices) by adding
 /// nearest-pair bridges between its components (Borůvka). `mark` must be all `NONE`
 /// on entry and is restored.
-fn bridge_subset(
-    sites: &[u32],
-    lists: &mut [Vec<u32>],
-    mark: &mut [u32],
-    site_xy: &[(f64, f64)],
-    bridges: &mut Vec<(u32, u32)>,
-) {
+fn bridge_subset(sites: &[u32], lists: &mut [Vec<u32>], mark: &mut [u32], site_xy: &[(f64, f64)], bridges: &mut Vec<(u32, u32)>) {
     for (i, &s) in sites.iter().enumerate() {
         mark[s as usize] = i as u32;
     }
@@ -458,12 +421,7 @@ fn dist2(a: (f64, f64), b: (f64, f64)) -> f64 {
 impl KdTree {
     fn new(pts: Vec<(f64, f64)>) -> Self {
         let n = pts.len();
-        let mut t = KdTree {
-            pts,
-            order: (0..n as u32).collect(),
-            nodes: Vec::new(),
-            label: vec![0; n],
-        };
+        let mut t = KdTree { pts, order: (0..n as u32).collect(), nodes: Vec::new(), label: vec![0; n] };
         if n > 0 {
             t.build(0, n);
         }
@@ -479,26 +437,14 @@ impl KdTree {
             hi = (hi.0.max(p.0), hi.1.max(p.1));
         }
         let id = self.nodes.len();
-        self.nodes.push(KdNode {
-            start: start as u32,
-            end: end as u32,
-            lo,
-            hi,
-            left: NONE,
-            right: NONE,
-            uniform: NONE,
-        });
+        self.nodes.push(KdNode { start: start as u32, end: end as u32, lo, hi, left: NONE, right: NONE, uniform: NONE });
         if end - start > KD_LEAF {
             let by_x = hi.0 - lo.0 >= hi.1 - lo.1;
             let mid = (start + end) / 2;
             let pts = &self.pts;
             self.order[start..end].select_nth_unstable_by(mid - start, |&a, &b| {
                 let (pa, pb) = (pts[a as usize], pts[b as usize]);
-                let c = if by_x {
-                    pa.0.total_cmp(&pb.0)
-                } else {
-                    pa.1.total_cmp(&pb.1)
-                };
+                let c = if by_x { pa.0.total_cmp(&pb.0) } else { pa.1.total_cmp(&pb.1) };
                 c.then(a.cmp(&b))
             });
             let l = self.build(start, mid);
@@ -516,16 +462,9 @@ impl KdTree {
             let u = if nd.left == NONE {
                 let slice = &self.order[nd.start as usize..nd.end as usize];
                 let first = self.label[slice[0] as usize];
-                if slice.iter().all(|&i| self.label[i as usize] == first) {
-                    first
-                } else {
-                    NONE
-                }
+                if slice.iter().all(|&i| self.label[i as usize] == first) { first } else { NONE }
             } else {
-                let (l, r) = (
-                    self.nodes[nd.left as usize].uniform,
-                    self.nodes[nd.right as usize].uniform,
-                );
+                let (l, r) = (self.nodes[nd.left as usize].uniform, self.nodes[nd.right as usize].uniform);
                 if l == r { l } else { NONE }
             };
             self.nodes[id].uniform = u;
@@ -560,10 +499,7 @@ impl KdTree {
                     }
                 }
             } else {
-                let (l, r) = (
-                    &self.nodes[nd.left as usize],
-                    &self.nodes[nd.right as usize],
-                );
+                let (l, r) = (&self.nodes[nd.left as usize], &self.nodes[nd.right as usize]);
                 // Push the farther child first so the nearer one is searched first.
                 if box_dist2(q, l.lo, l.hi) <= box_dist2(q, r.lo, r.hi) {
                     stack.push(nd.right);
@@ -658,12 +594,7 @@ pub fn territories(homes: &[Home], assignment: &[i64], cell: f64, reach: u32) ->
 
     // Grid: half a cell plus `reach` cells of margin around the bounding box.
     let r = reach.min(1 << 15) as i64;
-    let (mut minx, mut miny, mut maxx, mut maxy) = (
-        f64::INFINITY,
-        f64::INFINITY,
-        f64::NEG_INFINITY,
-        f64::NEG_INFINITY,
-    );
+    let (mut minx, mut miny, mut maxx, mut maxy) = (f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY);
     for &(x, y, _) in &pts {
         minx = minx.min(x);
         miny = miny.min(y);
@@ -679,10 +610,7 @@ pub fn territories(homes: &[Home], assignment: &[i64], cell: f64, reach: u32) ->
     }
     let (wu, hu) = (w as usize, h as usize);
     let cell_xy = |x: f64, y: f64| -> (i64, i64) {
-        (
-            ((x - ox) / cell).floor().clamp(0.0, (w - 1) as f64) as i64,
-            ((y - oy) / cell).floor().clamp(0.0, (h - 1) as f64) as i64,
-        )
+        (((x - ox) / cell).floor().clamp(0.0, (w - 1) as f64) as i64, ((y - oy) / cell).floor().clamp(0.0, (h - 1) as f64) as i64)
     };
 
     // Homes sorted by cell: (cell index, patch index, point index).
@@ -712,12 +640,7 @@ pub fn territories(homes: &[Home], assignment: &[i64], cell: f64, reach: u32) ->
             j += 1;
         }
         let (patch, mixed) = majority(by_cell[i..j].iter().map(|e| e.1));
-        occupied.push(Occupied {
-            cell: c,
-            patch,
-            mixed,
-            range: (i, j),
-        });
+        occupied.push(Occupied { cell: c, patch, mixed, range: (i, j) });
         i = j;
     }
 
@@ -765,10 +688,7 @@ pub fn territories(homes: &[Home], assignment: &[i64], cell: f64, reach: u32) ->
                 (fine_key(x, y, occ.cell, s), p)
             }));
             keys.sort_unstable();
-            count += keys
-                .windows(2)
-                .filter(|w| w[0].0 == w[1].0 && w[0].1 != w[1].1)
-                .count();
+            count += keys.windows(2).filter(|w| w[0].0 == w[1].0 && w[0].1 != w[1].1).count();
         }
         count
     };
@@ -776,9 +696,7 @@ pub fn territories(homes: &[Home], assignment: &[i64], cell: f64, reach: u32) ->
         0
     } else {
         let floor = mixed_at(MAX_REFINE);
-        (0..=MAX_REFINE)
-            .find(|&s| mixed_at(s) == floor)
-            .unwrap_or(MAX_REFINE)
+        (0..=MAX_REFINE).find(|&s| mixed_at(s) == floor).unwrap_or(MAX_REFINE)
     };
     let n = 1i64 << s;
     let nn = (n * n) as usize;
@@ -800,10 +718,7 @@ pub fn territories(homes: &[Home], assignment: &[i64], cell: f64, reach: u32) ->
                         p
                     } else {
                         // Empty sub-cell: patch of the nearest home in this cell.
-                        let centre = (
-                            ox + (cx + (fx as f64 + 0.5) / n as f64) * cell,
-                            oy + (cy + (fy as f64 + 0.5) / n as f64) * cell,
-                        );
+                        let centre = (ox + (cx + (fx as f64 + 0.5) / n as f64) * cell, oy + (cy + (fy as f64 + 0.5) / n as f64) * cell);
                         let mut bestp = (f64::INFINITY, NONE);
                         for &(_, p, k) in homes_here {
                             let (x, y, _) = pts[k as usize];
@@ -819,14 +734,7 @@ pub fn territories(homes: &[Home], assignment: &[i64], cell: f64, reach: u32) ->
             }
         }
     }
-    let grid = FineGrid {
-        w,
-        h,
-        s,
-        owner: &owner,
-        slot: &slot,
-        sub: &sub,
-    };
+    let grid = FineGrid { w, h, s, owner: &owner, slot: &slot, sub: &sub };
     let edges = grid.boundary_edges();
     let rings = link_rings(&edges);
 
@@ -834,18 +742,13 @@ pub fn territories(homes: &[Home], assignment: &[i64], cell: f64, reach: u32) ->
     let step = cell / n as f64;
     let mut out: BTreeMap<u32, Vec<Vec<(f64, f64)>>> = BTreeMap::new();
     for (o, ring) in rings {
-        let mut pts: Vec<(f64, f64)> = ring
-            .iter()
-            .map(|&(x, y)| (ox + x as f64 * step, oy + y as f64 * step))
-            .collect();
+        let mut pts: Vec<(f64, f64)> = ring.iter().map(|&(x, y)| (ox + x as f64 * step, oy + y as f64 * step)).collect();
         if let Some(&first) = pts.first() {
             pts.push(first);
         }
         out.entry(o).or_default().push(pts);
     }
-    out.into_iter()
-        .filter_map(|(o, rings)| ids.get(o as usize).map(|&id| (id, rings)))
-        .collect()
+    out.into_iter().filter_map(|(o, rings)| ids.get(o as usize).map(|&id| (id, rings))).collect()
 }
 
 /// Most frequent value (ties → smallest), and whether more than one value occurs.
@@ -896,19 +799,11 @@ const SIDES: [(Offset, Offset, Offset); 4] = [
 
 impl FineGrid<'_> {
     fn refined(&self, bx: i64, by: i64) -> u32 {
-        if self.s == 0 || bx < 0 || by < 0 || bx >= self.w || by >= self.h {
-            NONE
-        } else {
-            self.slot[(by * self.w + bx) as usize]
-        }
+        if self.s == 0 || bx < 0 || by < 0 || bx >= self.w || by >= self.h { NONE } else { self.slot[(by * self.w + bx) as usize] }
     }
 
     fn base_owner(&self, bx: i64, by: i64) -> u32 {
-        if bx < 0 || by < 0 || bx >= self.w || by >= self.h {
-            NONE
-        } else {
-            self.owner[(by * self.w + bx) as usize]
-        }
+        if bx < 0 || by < 0 || bx >= self.w || by >= self.h { NONE } else { self.owner[(by * self.w + bx) as usize] }
     }
 
     /// Owner of fine cell (fx, fy), `NONE` outside the grid or unclaimed.
@@ -964,11 +859,7 @@ impl FineGrid<'_> {
                             unit_edges(&mut edges, fx, fy, o, side);
                         }
                     } else if self.base_owner(bx + dx, by + dy) != o {
-                        edges.push((
-                            (x0 + a.0 * n, y0 + a.1 * n),
-                            (x0 + b.0 * n, y0 + b.1 * n),
-                            o,
-                        ));
+                        edges.push(((x0 + a.0 * n, y0 + a.1 * n), (x0 + b.0 * n, y0 + b.1 * n), o));
                     }
                 }
             }
@@ -1099,11 +990,7 @@ pub fn balance(homes: &[Home], adj: &Adjacency, opts: &BalanceOptions) -> Propos
     let started = Instant::now();
     let deadline = started + Duration::from_millis(opts.max_millis);
     let k = opts.officers;
-    let tol = if opts.tolerance.is_finite() && opts.tolerance > 0.0 {
-        opts.tolerance
-    } else {
-        0.0
-    };
+    let tol = if opts.tolerance.is_finite() && opts.tolerance > 0.0 { opts.tolerance } else { 0.0 };
     let total: u64 = homes.iter().map(|h| h.weight as u64).sum();
     let target = if k > 0 { total as f64 / k as f64 } else { 0.0 };
     let today: Vec<i64> = homes.iter().map(|h| h.patch).collect();
@@ -1121,20 +1008,13 @@ pub fn balance(homes: &[Home], adj: &Adjacency, opts: &BalanceOptions) -> Propos
     let mut ids: Vec<i64> = today.clone();
     ids.sort_unstable();
     ids.dedup();
-    let start_assign: Vec<u32> = units
-        .patch
-        .iter()
-        .map(|p| ids.binary_search(p).map_or(0, |i| i as u32))
-        .collect();
+    let start_assign: Vec<u32> = units.patch.iter().map(|p| ids.binary_search(p).map_or(0, |i| i as u32)).collect();
     let mut eng = Engine::new(&units, start_assign.clone(), ids.len());
     let mut next_id = ids.last().copied().unwrap_or(0).saturating_add(1);
 
     // 1. Merge.
     while eng.live_count() > k {
-        let Some(d) = (0..eng.weight.len())
-            .filter(|&p| !eng.members[p].is_empty())
-            .min_by_key(|&p| (eng.weight[p], ids[p]))
-        else {
+        let Some(d) = (0..eng.weight.len()).filter(|&p| !eng.members[p].is_empty()).min_by_key(|&p| (eng.weight[p], ids[p])) else {
             break;
         };
         if !eng.dissolve(d as u32) {
@@ -1143,10 +1023,7 @@ pub fn balance(homes: &[Home], adj: &Adjacency, opts: &BalanceOptions) -> Propos
     }
     // 2. Split.
     while eng.live_count() < k {
-        let Some(hv) = (0..eng.weight.len())
-            .filter(|&p| eng.members[p].len() >= 2)
-            .max_by_key(|&p| (eng.weight[p], Reverse(ids[p])))
-        else {
+        let Some(hv) = (0..eng.weight.len()).filter(|&p| eng.members[p].len() >= 2).max_by_key(|&p| (eng.weight[p], Reverse(ids[p]))) else {
             break;
         };
         ids.push(next_id);
@@ -1160,42 +1037,19 @@ pub fn balance(homes: &[Home], adj: &Adjacency, opts: &BalanceOptions) -> Propos
     eng.revert_unneeded(&start_assign, target, tol, deadline);
 
     let contiguous = (0..eng.weight.len()).all(|p| eng.patch_connected(p as u32));
-    let assignment: Vec<i64> = units
-        .unit_of_home
-        .iter()
-        .map(|&u| ids[eng.assign[u as usize] as usize])
-        .collect();
+    let assignment: Vec<i64> = units.unit_of_home.iter().map(|&u| ids[eng.assign[u as usize] as usize]).collect();
     make_proposal(homes, assignment, target, tol, k, contiguous)
 }
 
-fn make_proposal(
-    homes: &[Home],
-    assignment: Vec<i64>,
-    target: f64,
-    tol: f64,
-    k: usize,
-    all_contiguous: bool,
-) -> Proposal {
+fn make_proposal(homes: &[Home], assignment: Vec<i64>, target: f64, tol: f64, k: usize, all_contiguous: bool) -> Proposal {
     let mut totals: BTreeMap<i64, u64> = BTreeMap::new();
     for (h, &p) in homes.iter().zip(&assignment) {
         *totals.entry(p).or_default() += h.weight as u64;
     }
-    let moves = homes
-        .iter()
-        .zip(&assignment)
-        .filter(|(h, p)| h.patch != **p)
-        .count();
+    let moves = homes.iter().zip(&assignment).filter(|(h, p)| h.patch != **p).count();
     let (lo, hi) = (target * (1.0 - tol), target * (1.0 + tol));
-    let within_tolerance =
-        k > 0 && totals.len() == k && totals.values().all(|&w| w as f64 >= lo && w as f64 <= hi);
-    Proposal {
-        assignment,
-        moves,
-        totals: totals.into_iter().collect(),
-        target,
-        within_tolerance,
-        all_contiguous,
-    }
+    let within_tolerance = k > 0 && totals.len() == k && totals.values().all(|&w| w as f64 >= lo && w as f64 <= hi);
+    Proposal { assignment, moves, totals: totals.into_iter().collect(), target, within_tolerance, all_contiguous }
 }
 
 /// Units: the homes of one site sharing today's patch, with their own adjacency graph.
@@ -1245,14 +1099,7 @@ impl Units {
             }
         }
         let (nbr_start, nbr) = csr(patch.len(), &pairs);
-        Units {
-            patch,
-            weight,
-            xy,
-            nbr_start,
-            nbr,
-            unit_of_home,
-        }
+        Units { patch, weight, xy, nbr_start, nbr, unit_of_home }
     }
 
     fn len(&self) -> usize {
@@ -1445,10 +1292,7 @@ impl<'a> Engine<'a> {
                 }
             }
         }
-        let labels = mem
-            .iter()
-            .map(|&m| (m, label_of.get(&m).copied().unwrap_or(0)))
-            .collect();
+        let labels = mem.iter().map(|&m| (m, label_of.get(&m).copied().unwrap_or(0))).collect();
         (labels, weights)
     }
 
@@ -1495,21 +1339,9 @@ impl<'a> Engine<'a> {
         let units = self.units;
         let mut mem = self.members[h as usize].clone();
         mem.sort_unstable();
-        let wsum: f64 = mem
-            .iter()
-            .map(|&u| units.weight[u as usize] as f64)
-            .sum::<f64>()
-            .max(1.0);
-        let cx = mem
-            .iter()
-            .map(|&u| units.xy[u as usize].0 * units.weight[u as usize] as f64)
-            .sum::<f64>()
-            / wsum;
-        let cy = mem
-            .iter()
-            .map(|&u| units.xy[u as usize].1 * units.weight[u as usize] as f64)
-            .sum::<f64>()
-            / wsum;
+        let wsum: f64 = mem.iter().map(|&u| units.weight[u as usize] as f64).sum::<f64>().max(1.0);
+        let cx = mem.iter().map(|&u| units.xy[u as usize].0 * units.weight[u as usize] as f64).sum::<f64>() / wsum;
+        let cy = mem.iter().map(|&u| units.xy[u as usize].1 * units.weight[u as usize] as f64).sum::<f64>() / wsum;
         let mut seed = mem[0];
         let mut far = -1.0;
         for &u in &mem {
@@ -1631,11 +1463,7 @@ impl<'a> Engine<'a> {
             };
             let over = self.weight[p] as f64 > band.hi;
             let wp = self.weight[p] as f64;
-            let need = if over {
-                wp - band.hi_in
-            } else {
-                band.lo_in - wp
-            };
+            let need = if over { wp - band.hi_in } else { band.lo_in - wp };
             let Some(path) = self.find_path(p, over, need, &live, &blocked, &band) else {
                 stuck[p] = true;
                 continue;
@@ -1644,25 +1472,13 @@ impl<'a> Engine<'a> {
             let (donor, receiver) = (path[0], path[path.len() - 1]);
             let (wd, wr) = (self.weight[donor] as f64, self.weight[receiver] as f64);
             // Bring the violator to the inner band; the other end may go as far as the inner band.
-            let amount = if over {
-                (wd - band.hi_in).min(band.hi_in - wr)
-            } else {
-                (band.lo_in - wr).min(wd - band.lo_in)
-            };
+            let amount = if over { (wd - band.hi_in).min(band.hi_in - wr) } else { (band.lo_in - wr).min(wd - band.lo_in) };
             let before: Vec<f64> = path.iter().map(|&q| self.weight[q] as f64).collect();
             // Try the push hop by hop from either end, with the full and half amount; keep the
             // first variant that improves the objective.
             let mut block = None;
             let mut accepted = false;
-            for (variant, (amt, backward)) in [
-                (amount, false),
-                (amount, true),
-                (amount / 2.0, false),
-                (amount / 2.0, true),
-            ]
-            .into_iter()
-            .enumerate()
-            {
+            for (variant, (amt, backward)) in [(amount, false), (amount, true), (amount / 2.0, false), (amount / 2.0, true)].into_iter().enumerate() {
                 self.log.clear();
                 self.logging = true;
                 let failed = self.push_along(&path, amt, &band, backward);
@@ -1676,13 +1492,9 @@ impl<'a> Engine<'a> {
                 if variant == 0 {
                     // The edge to block if no variant works: the one that could not move
                     // anything, else the first hop that made one of its ends worse.
-                    let worse = |i: usize| {
-                        band.violation(self.weight[path[i]] as f64) > band.violation(before[i])
-                    };
+                    let worse = |i: usize| band.violation(self.weight[path[i]] as f64) > band.violation(before[i]);
                     block = Some(failed.unwrap_or_else(|| {
-                        let i = (0..path.len() - 1)
-                            .find(|&i| worse(i) || worse(i + 1))
-                            .unwrap_or(0);
+                        let i = (0..path.len() - 1).find(|&i| worse(i) || worse(i + 1)).unwrap_or(0);
                         (path[i], path[i + 1])
                     }));
                 }
@@ -1713,40 +1525,19 @@ impl<'a> Engine<'a> {
     /// kick is possible.
     fn kick(&mut self, live: &[bool], band: &Band, kicked: &mut [bool]) -> bool {
         let k = self.cross_k;
-        let mut order: Vec<(f64, usize)> = (0..k)
-            .filter(|&p| live[p])
-            .map(|p| (band.violation(self.weight[p] as f64), p))
-            .filter(|&(v, _)| v > 0.0)
-            .collect();
+        let mut order: Vec<(f64, usize)> = (0..k).filter(|&p| live[p]).map(|p| (band.violation(self.weight[p] as f64), p)).filter(|&(v, _)| v > 0.0).collect();
         order.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         for (_, p) in order {
             let wp = self.weight[p] as f64;
             let over = wp > band.hi;
-            let need = if over {
-                wp - band.hi_in
-            } else {
-                band.lo_in - wp
-            };
+            let need = if over { wp - band.hi_in } else { band.lo_in - wp };
             let partner = (0..k)
                 .filter(|&q| live[q] && self.cross[p * k + q] > 0 && !kicked[p * k + q])
-                .min_by_key(|&q| {
-                    if over {
-                        (self.weight[q], q)
-                    } else {
-                        (u64::MAX - self.weight[q], q)
-                    }
-                });
+                .min_by_key(|&q| if over { (self.weight[q], q) } else { (u64::MAX - self.weight[q], q) });
             let Some(q) = partner else { continue };
             kicked[p * k + q] = true;
             let (a, b) = if over { (p, q) } else { (q, p) };
-            if self.transfer(
-                a as u32,
-                b as u32,
-                need,
-                band.slack,
-                Some(band.target * 0.75),
-            ) > 0
-            {
+            if self.transfer(a as u32, b as u32, need, band.slack, Some(band.target * 0.75)) > 0 {
                 return true;
             }
         }
@@ -1771,26 +1562,15 @@ impl<'a> Engine<'a> {
             let mut changed = false;
             for u in 0..units.len() as u32 {
                 let (cur, orig) = (self.assign[u as usize], original[u as usize]);
-                if cur == orig
-                    || self.members[orig as usize].is_empty()
-                    || Instant::now() >= deadline
-                {
+                if cur == orig || self.members[orig as usize].is_empty() || Instant::now() >= deadline {
                     continue;
                 }
                 let w = units.weight[u as usize] as f64;
-                let (wc, wo) = (
-                    self.weight[cur as usize] as f64,
-                    self.weight[orig as usize] as f64,
-                );
+                let (wc, wo) = (self.weight[cur as usize] as f64, self.weight[orig as usize] as f64);
                 if violation(wc - w) > violation(wc) || violation(wo + w) > violation(wo) {
                     continue;
                 }
-                if !units
-                    .nbrs(u)
-                    .iter()
-                    .any(|&v| self.assign[v as usize] == orig)
-                    || !self.can_remove(u)
-                {
+                if !units.nbrs(u).iter().any(|&v| self.assign[v as usize] == orig) || !self.can_remove(u) {
                     continue;
                 }
                 self.move_unit(u, orig);
@@ -1818,15 +1598,7 @@ impl<'a> Engine<'a> {
     /// the target: the nearest one whose room (distance to the inner band edge) covers
     /// `min(need, band width)`, else the roomiest one found. Returns the path in flow order,
     /// donor first.
-    fn find_path(
-        &self,
-        p: usize,
-        over: bool,
-        need: f64,
-        live: &[bool],
-        blocked: &[bool],
-        band: &Band,
-    ) -> Option<Vec<usize>> {
+    fn find_path(&self, p: usize, over: bool, need: f64, live: &[bool], blocked: &[bool], band: &Band) -> Option<Vec<usize>> {
         let k = self.cross_k;
         let mut parent = vec![NONE; k];
         parent[p] = p as u32;
@@ -1838,11 +1610,7 @@ impl<'a> Engine<'a> {
             for &x in &frontier {
                 for y in 0..k {
                     // Flow goes x → y when `over`, y → x otherwise.
-                    let flow_blocked = if over {
-                        blocked[x * k + y]
-                    } else {
-                        blocked[y * k + x]
-                    };
+                    let flow_blocked = if over { blocked[x * k + y] } else { blocked[y * k + x] };
                     if live[y] && parent[y] == NONE && self.cross[x * k + y] > 0 && !flow_blocked {
                         parent[y] = x as u32;
                         next.push(y);
@@ -1852,11 +1620,7 @@ impl<'a> Engine<'a> {
             let mut level_best: Option<(f64, usize)> = None;
             for &q in &next {
                 let w = self.weight[q] as f64;
-                let (other_side, room) = if over {
-                    (w < band.target, band.hi_in - w)
-                } else {
-                    (w > band.target, w - band.lo_in)
-                };
+                let (other_side, room) = if over { (w < band.target, band.hi_in - w) } else { (w > band.target, w - band.lo_in) };
                 if other_side && level_best.is_none_or(|(r, _)| room > r) {
                     level_best = Some((room, q));
                 }
@@ -1889,13 +1653,7 @@ impl<'a> Engine<'a> {
     /// (`from_receiver` = the violator is the receiver, so hops run backwards), and each further
     /// hop passes on exactly what the previous one left over or took, so lumpiness drifts
     /// away from the violator. Returns the first edge that could not move anything, if any.
-    fn push_along(
-        &mut self,
-        path: &[usize],
-        amount: f64,
-        band: &Band,
-        from_receiver: bool,
-    ) -> Option<(usize, usize)> {
+    fn push_along(&mut self, path: &[usize], amount: f64, band: &Band, from_receiver: bool) -> Option<(usize, usize)> {
         let before: Vec<f64> = path.iter().map(|&p| self.weight[p] as f64).collect();
         let hops = path.len() - 1;
         for step in 0..hops {
@@ -1947,11 +1705,7 @@ impl<'a> Engine<'a> {
             }
             cands.sort_unstable();
             // 1. The most compact single unit that fits without overshooting.
-            let single = cands
-                .iter()
-                .map(|&(_, u)| u)
-                .filter(|&u| units.weight[u as usize] as f64 <= remaining)
-                .find(|&u| self.can_remove(u));
+            let single = cands.iter().map(|&(_, u)| u).filter(|&u| units.weight[u as usize] as f64 <= remaining).find(|&u| self.can_remove(u));
             let group = match single {
                 Some(u) => vec![u],
                 None => {
@@ -1966,13 +1720,7 @@ impl<'a> Engine<'a> {
                     let chosen = match (fit, lightest) {
                         (Some(g), _) => Some(g),
                         (None, Some(g)) if g.0 as f64 <= remaining + slack => Some(g),
-                        (None, Some(g))
-                            if moved == 0
-                                && g.0 as f64
-                                    <= lump_cap.unwrap_or(2.0 * (remaining + 2.0 * slack)) =>
-                        {
-                            Some(g)
-                        }
+                        (None, Some(g)) if moved == 0 && g.0 as f64 <= lump_cap.unwrap_or(2.0 * (remaining + 2.0 * slack)) => Some(g),
                         _ => None,
                     };
                     match chosen {
@@ -1998,11 +1746,7 @@ impl<'a> Engine<'a> {
         let mut out = Vec::new();
         for &(_, u) in cands {
             let a = self.assign[u as usize];
-            let group = if self.can_remove(u) {
-                vec![u]
-            } else {
-                self.with_cut_pieces(u)
-            };
+            let group = if self.can_remove(u) { vec![u] } else { self.with_cut_pieces(u) };
             if group.len() < self.members[a as usize].len() {
                 out.push((group.iter().map(|&g| units.weight[g as usize]).sum(), group));
             }
@@ -2137,19 +1881,8 @@ mod tests {
                 let ang = rng.f64() * std::f64::consts::TAU;
                 let (x, y) = (cx + rad * ang.cos(), cy + rad * ang.sin());
                 for _ in 0..size {
-                    let weight = 10
-                        + if rng.f64() < 0.35 {
-                            rng.range(1, 30) as u32
-                        } else {
-                            0
-                        };
-                    homes.push(Home {
-                        id,
-                        x,
-                        y,
-                        patch: 0,
-                        weight,
-                    });
+                    let weight = 10 + if rng.f64() < 0.35 { rng.range(1, 30) as u32 } else { 0 };
+                    homes.push(Home { id, x, y, patch: 0, weight });
                     id += 1;
                 }
                 placed += size;
@@ -2167,12 +1900,8 @@ mod tests {
                 })
                 .collect()
         };
-        let (minx, maxx) = homes
-            .iter()
-            .fold((f64::MAX, f64::MIN), |a, h| (a.0.min(h.x), a.1.max(h.x)));
-        let (miny, maxy) = homes
-            .iter()
-            .fold((f64::MAX, f64::MIN), |a, h| (a.0.min(h.y), a.1.max(h.y)));
+        let (minx, maxx) = homes.iter().fold((f64::MAX, f64::MIN), |a, h| (a.0.min(h.x), a.1.max(h.x)));
+        let (miny, maxy) = homes.iter().fold((f64::MAX, f64::MIN), |a, h| (a.0.min(h.y), a.1.max(h.y)));
         let xc = cuts(&mut rng, cols, minx, maxx);
         let yc = cuts(&mut rng, rows, miny, maxy);
         for h in &mut homes {
@@ -2188,19 +1917,12 @@ mod tests {
     /// Checks every promise of a proposal; returns a description of the first broken one.
     fn check(homes: &[Home], adj: &Adjacency, opts: &BalanceOptions, p: &Proposal) {
         assert_eq!(p.assignment.len(), homes.len());
-        let moved = homes
-            .iter()
-            .zip(&p.assignment)
-            .filter(|(h, a)| h.patch != **a)
-            .count();
+        let moved = homes.iter().zip(&p.assignment).filter(|(h, a)| h.patch != **a).count();
         assert_eq!(p.moves, moved, "moves reported wrongly");
         let ids: HashSet<i64> = p.assignment.iter().copied().collect();
         assert_eq!(ids.len(), opts.officers, "distinct patches != K");
         for &id in &ids {
-            assert!(
-                is_contiguous(adj, homes, &p.assignment, id),
-                "patch {id} not contiguous"
-            );
+            assert!(is_contiguous(adj, homes, &p.assignment, id), "patch {id} not contiguous");
         }
         assert!(p.all_contiguous);
         let total: u64 = homes.iter().map(|h| h.weight as u64).sum();
@@ -2212,11 +1934,7 @@ mod tests {
         assert_eq!(p.totals, totals.into_iter().collect::<Vec<_>>());
         for &(id, w) in &p.totals {
             let dev = (w as f64 - p.target) / p.target;
-            assert!(
-                dev.abs() <= opts.tolerance,
-                "patch {id}: deviation {dev:.4} beyond {}",
-                opts.tolerance
-            );
+            assert!(dev.abs() <= opts.tolerance, "patch {id}: deviation {dev:.4} beyond {}", opts.tolerance);
         }
         assert!(p.within_tolerance);
         // Buildings never split.
@@ -2230,20 +1948,11 @@ mod tests {
         let old: HashSet<i64> = homes.iter().map(|h| h.patch).collect();
         let mut new: Vec<i64> = ids.iter().copied().filter(|i| !old.contains(i)).collect();
         new.sort();
-        assert_eq!(
-            new,
-            (1..=new.len() as i64)
-                .map(|i| max_old + i)
-                .collect::<Vec<_>>()
-        );
+        assert_eq!(new, (1..=new.len() as i64).map(|i| max_old + i).collect::<Vec<_>>());
     }
 
     fn opts(officers: usize, tolerance: f64) -> BalanceOptions {
-        BalanceOptions {
-            officers,
-            tolerance,
-            max_millis: 20_000,
-        }
+        BalanceOptions { officers, tolerance, max_millis: 20_000 }
     }
 
     /// Fraction of the total weight that must leave overweight patches (a lower bound on
@@ -2265,23 +1974,11 @@ mod tests {
         let n = homes.len() as f64;
         let lb = lower_bound(homes, o);
         let bound = lb * n;
-        assert!(
-            (p.moves as f64) < 0.6 * n,
-            "too many moves: {} of {n}",
-            p.moves
-        );
+        assert!((p.moves as f64) < 0.6 * n, "too many moves: {} of {n}", p.moves);
         if lb < 0.15 {
-            assert!(
-                (p.moves as f64) < 0.4 * n,
-                "too many moves: {} of {n}",
-                p.moves
-            );
+            assert!((p.moves as f64) < 0.4 * n, "too many moves: {} of {n}", p.moves);
         }
-        assert!(
-            p.moves as f64 <= 2.5 * bound + 0.01 * n,
-            "moves {} vs lower bound {bound:.0}",
-            p.moves
-        );
+        assert!(p.moves as f64 <= 2.5 * bound + 0.01 * n, "moves {} vs lower bound {bound:.0}", p.moves);
     }
 
     fn distinct_patches(homes: &[Home]) -> usize {
@@ -2293,20 +1990,8 @@ mod tests {
         // Two rows of houses 1 km apart; 50 m cells connect houses 20 m apart in a row.
         let mut homes = Vec::new();
         for i in 0..10 {
-            homes.push(Home {
-                id: i,
-                x: i as f64 * 20.0,
-                y: 0.0,
-                patch: 1,
-                weight: 10,
-            });
-            homes.push(Home {
-                id: 100 + i,
-                x: 1180.0 + i as f64 * 20.0,
-                y: 5.0,
-                patch: 1,
-                weight: 10,
-            });
+            homes.push(Home { id: i, x: i as f64 * 20.0, y: 0.0, patch: 1, weight: 10 });
+            homes.push(Home { id: 100 + i, x: 1180.0 + i as f64 * 20.0, y: 5.0, patch: 1, weight: 10 });
         }
         let adj = Adjacency::build(&homes, 50.0);
         assert_eq!(adj.component_count(), 1);
@@ -2320,10 +2005,7 @@ mod tests {
         assert!(is_contiguous(&adj, &homes, &[], 1));
         // The bridge ends at x = 180: a patch made of the west end of the first row and the
         // whole far row is not contiguous (its pieces only meet through the other patch).
-        let assignment: Vec<i64> = homes
-            .iter()
-            .map(|h| if h.x > 50.0 && h.x < 1000.0 { 2 } else { 1 })
-            .collect();
+        let assignment: Vec<i64> = homes.iter().map(|h| if h.x > 50.0 && h.x < 1000.0 { 2 } else { 1 }).collect();
         assert!(!is_contiguous(&adj, &homes, &assignment, 1));
         assert!(is_contiguous(&adj, &homes, &assignment, 2));
     }
@@ -2335,23 +2017,14 @@ mod tests {
         let mut homes = Vec::new();
         for (id, x) in (0..=500).step_by(20).enumerate() {
             let patch = if (160..=340).contains(&x) { 2 } else { 1 };
-            homes.push(Home {
-                id: id as i64,
-                x: x as f64,
-                y: 0.0,
-                patch,
-                weight: 10,
-            });
+            homes.push(Home { id: id as i64, x: x as f64, y: 0.0, patch, weight: 10 });
         }
         let adj = Adjacency::build(&homes, 25.0);
         assert!(is_contiguous(&adj, &homes, &[], 1));
         assert!(is_contiguous(&adj, &homes, &[], 2));
         assert_eq!(adj.bridges().len(), 1);
         // A patch that is split in a way the adjacency does not know about is detected.
-        let assignment: Vec<i64> = homes
-            .iter()
-            .map(|h| if h.x < 250.0 || h.x > 450.0 { 3 } else { 4 })
-            .collect();
+        let assignment: Vec<i64> = homes.iter().map(|h| if h.x < 250.0 || h.x > 450.0 { 3 } else { 4 }).collect();
         assert!(!is_contiguous(&adj, &homes, &assignment, 3));
         assert!(is_contiguous(&adj, &homes, &assignment, 4));
     }
@@ -2364,23 +2037,14 @@ mod tests {
         assert!(!adj.bridges().is_empty(), "estates are separated by gaps");
         let ids: HashSet<i64> = homes.iter().map(|h| h.patch).collect();
         for &id in &ids {
-            assert!(
-                is_contiguous(&adj, &homes, &[], id),
-                "today's patch {id} should be bridged"
-            );
+            assert!(is_contiguous(&adj, &homes, &[], id), "today's patch {id} should be bridged");
         }
         // The start is far from balanced (otherwise the balance tests prove nothing).
         let total: u64 = homes.iter().map(|h| h.weight as u64).sum();
         let target = total as f64 / ids.len() as f64;
         let worst = ids
             .iter()
-            .map(|&id| {
-                homes
-                    .iter()
-                    .filter(|h| h.patch == id)
-                    .map(|h| h.weight as f64)
-                    .sum::<f64>()
-            })
+            .map(|&id| homes.iter().filter(|h| h.patch == id).map(|h| h.weight as f64).sum::<f64>())
             .map(|w| (w / target - 1.0).abs())
             .fold(0.0, f64::max);
         assert!(worst > 0.25, "worst start deviation only {worst}");
@@ -2420,10 +2084,7 @@ mod tests {
     }
 
     #[test]
-    #[cfg_attr(
-        debug_assertions,
-        ignore = "slow without optimisation; run with --release"
-    )]
+    #[cfg_attr(debug_assertions, ignore = "slow without optimisation; run with --release")]
     fn balance_25000_homes_90_patches_timed() {
         for seed in [7, 8] {
             let homes = council(seed, 25_000, 10, 9);
@@ -2457,10 +2118,7 @@ mod tests {
     }
 
     #[test]
-    #[cfg_attr(
-        debug_assertions,
-        ignore = "slow without optimisation; run with --release"
-    )]
+    #[cfg_attr(debug_assertions, ignore = "slow without optimisation; run with --release")]
     fn whole_council_60000_homes_timed() {
         let homes = council(9, 60_000, 15, 14);
         let t = Instant::now();
@@ -2470,10 +2128,7 @@ mod tests {
         let t = Instant::now();
         let terr = territories(&homes, &today, CELL, 2);
         let t_terr = t.elapsed();
-        eprintln!(
-            "TIMING 60k council: adjacency {t_adj:?}, territories {t_terr:?} ({} patches)",
-            terr.len()
-        );
+        eprintln!("TIMING 60k council: adjacency {t_adj:?}, territories {t_terr:?} ({} patches)", terr.len());
         assert_eq!(adj.component_count(), 1);
         assert_eq!(terr.len(), distinct_patches(&homes));
     }
@@ -2500,11 +2155,7 @@ mod tests {
         // Moving only slightly beyond tolerance needs only a few moves.
         let p3 = balance(&rebalanced, &adj2, &opts(8, 0.01));
         check(&rebalanced, &adj2, &opts(8, 0.01), &p3);
-        assert!(
-            p3.moves < 200,
-            "tightening 5% → 1% moved {} homes",
-            p3.moves
-        );
+        assert!(p3.moves < 200, "tightening 5% → 1% moved {} homes", p3.moves);
     }
 
     #[test]
@@ -2563,13 +2214,7 @@ mod tests {
         let p = balance(&[], &adj, &opts(3, 0.05));
         assert!(p.assignment.is_empty() && !p.within_tolerance);
         assert!(territories(&[], &[], CELL, 2).is_empty());
-        let homes = vec![Home {
-            id: 1,
-            x: 0.0,
-            y: 0.0,
-            patch: 5,
-            weight: 10,
-        }];
+        let homes = vec![Home { id: 1, x: 0.0, y: 0.0, patch: 5, weight: 10 }];
         let adj = Adjacency::build(&homes, CELL);
         let p = balance(&homes, &adj, &opts(1, 0.05));
         assert!(p.within_tolerance && p.moves == 0);
@@ -2599,10 +2244,7 @@ mod tests {
     }
 
     fn signed_area(ring: &[(f64, f64)]) -> f64 {
-        ring.windows(2)
-            .map(|w| w[0].0 * w[1].1 - w[1].0 * w[0].1)
-            .sum::<f64>()
-            / 2.0
+        ring.windows(2).map(|w| w[0].0 * w[1].1 - w[1].0 * w[0].1).sum::<f64>() / 2.0
     }
 
     fn check_territories(homes: &[Home], assignment: &[i64], cell: f64, reach: u32) -> Territories {
@@ -2611,10 +2253,7 @@ mod tests {
         assert_eq!(terr.len(), ids.len());
         // Rings closed, axis-aligned, non-degenerate; no collinear leftovers.
         for (_, rings) in &terr {
-            assert!(
-                rings.iter().any(|r| signed_area(r) > 0.0),
-                "every patch has an outer ring"
-            );
+            assert!(rings.iter().any(|r| signed_area(r) > 0.0), "every patch has an outer ring");
             for r in rings {
                 assert!(r.len() >= 5, "ring too short: {r:?}");
                 assert_eq!(r.first(), r.last());
@@ -2631,41 +2270,25 @@ mod tests {
             }
         }
         // Every home inside its own patch's territory.
-        let map: HashMap<i64, &Vec<Vec<(f64, f64)>>> =
-            terr.iter().map(|(id, r)| (*id, r)).collect();
+        let map: HashMap<i64, &Vec<Vec<(f64, f64)>>> = terr.iter().map(|(id, r)| (*id, r)).collect();
         for (h, a) in homes.iter().zip(assignment) {
-            assert!(
-                inside(map[a], (h.x, h.y)),
-                "home {} not inside patch {a}",
-                h.id
-            );
+            assert!(inside(map[a], (h.x, h.y)), "home {} not inside patch {a}", h.id);
         }
         // No overlaps: sample points; each inside at most one patch. Total area = claimed area.
-        let (minx, maxx) = homes
-            .iter()
-            .fold((f64::MAX, f64::MIN), |a, h| (a.0.min(h.x), a.1.max(h.x)));
-        let (miny, maxy) = homes
-            .iter()
-            .fold((f64::MAX, f64::MIN), |a, h| (a.0.min(h.y), a.1.max(h.y)));
+        let (minx, maxx) = homes.iter().fold((f64::MAX, f64::MIN), |a, h| (a.0.min(h.x), a.1.max(h.x)));
+        let (miny, maxy) = homes.iter().fold((f64::MAX, f64::MIN), |a, h| (a.0.min(h.y), a.1.max(h.y)));
         let pad = (reach as f64 + 2.0) * cell;
         let mut rng = Rng::new(99);
         let mut hits = 0;
         for _ in 0..20_000 {
-            let q = (
-                minx - pad + rng.f64() * (maxx - minx + 2.0 * pad),
-                miny - pad + rng.f64() * (maxy - miny + 2.0 * pad),
-            );
+            let q = (minx - pad + rng.f64() * (maxx - minx + 2.0 * pad), miny - pad + rng.f64() * (maxy - miny + 2.0 * pad));
             let count = terr.iter().filter(|(_, rings)| inside(rings, q)).count();
             assert!(count <= 1, "point {q:?} inside {count} patches");
             hits += count;
         }
         assert!(hits > 0);
         // Sum of ring areas never exceeds what the bounding box allows.
-        let area: f64 = terr
-            .iter()
-            .flat_map(|(_, r)| r.iter())
-            .map(|r| signed_area(r))
-            .sum();
+        let area: f64 = terr.iter().flat_map(|(_, r)| r.iter()).map(|r| signed_area(r)).sum();
         assert!(area > 0.0 && area <= (maxx - minx + 2.0 * pad) * (maxy - miny + 2.0 * pad));
         terr
     }
@@ -2686,22 +2309,7 @@ mod tests {
     #[test]
     fn territories_hand_made() {
         // Two patches side by side in one row of cells; reach 0 → exactly two squares.
-        let homes = vec![
-            Home {
-                id: 1,
-                x: 5.0,
-                y: 5.0,
-                patch: 1,
-                weight: 10,
-            },
-            Home {
-                id: 2,
-                x: 15.0,
-                y: 5.0,
-                patch: 2,
-                weight: 10,
-            },
-        ];
+        let homes = vec![Home { id: 1, x: 5.0, y: 5.0, patch: 1, weight: 10 }, Home { id: 2, x: 15.0, y: 5.0, patch: 2, weight: 10 }];
         let terr = territories(&homes, &[1, 2], 10.0, 0);
         assert_eq!(terr.len(), 2);
         for (_, rings) in &terr {
@@ -2714,35 +2322,19 @@ mod tests {
         for y in 0..3 {
             for x in 0..3 {
                 let patch = if x == 1 && y == 1 { 2 } else { 1 };
-                homes.push(Home {
-                    id: homes.len() as i64,
-                    x: 10.0 * x as f64 + 5.0,
-                    y: 10.0 * y as f64 + 5.0,
-                    patch,
-                    weight: 10,
-                });
+                homes.push(Home { id: homes.len() as i64, x: 10.0 * x as f64 + 5.0, y: 10.0 * y as f64 + 5.0, patch, weight: 10 });
             }
         }
         let assignment: Vec<i64> = homes.iter().map(|h| h.patch).collect();
         let terr = check_territories(&homes, &assignment, 10.0, 0);
         let p1 = &terr.iter().find(|t| t.0 == 1).unwrap().1;
         assert_eq!(p1.len(), 2);
-        assert_eq!(
-            p1.iter().filter(|r| signed_area(r) < 0.0).count(),
-            1,
-            "one hole"
-        );
+        assert_eq!(p1.iter().filter(|r| signed_area(r) < 0.0).count(), 1, "one hole");
         // Diagonal pinch: patch 1 at (0,0) and (1,1), patch 2 at (1,0) and (0,1).
         let homes: Vec<Home> = [(0, 0, 1), (1, 1, 1), (1, 0, 2), (0, 1, 2)]
             .iter()
             .enumerate()
-            .map(|(i, &(x, y, p))| Home {
-                id: i as i64,
-                x: 10.0 * x as f64 + 5.0,
-                y: 10.0 * y as f64 + 5.0,
-                patch: p,
-                weight: 10,
-            })
+            .map(|(i, &(x, y, p))| Home { id: i as i64, x: 10.0 * x as f64 + 5.0, y: 10.0 * y as f64 + 5.0, patch: p, weight: 10 })
             .collect();
         let assignment: Vec<i64> = homes.iter().map(|h| h.patch).collect();
         let terr = check_territories(&homes, &assignment, 10.0, 0);
@@ -2755,34 +2347,10 @@ mod tests {
     fn territories_refine_mixed_cells() {
         // Two patches' homes 3 m apart in one 50 m cell: each must still be inside its own territory.
         let homes = vec![
-            Home {
-                id: 1,
-                x: 100.0,
-                y: 100.0,
-                patch: 1,
-                weight: 10,
-            },
-            Home {
-                id: 2,
-                x: 103.0,
-                y: 101.0,
-                patch: 2,
-                weight: 10,
-            },
-            Home {
-                id: 3,
-                x: 160.0,
-                y: 100.0,
-                patch: 2,
-                weight: 10,
-            },
-            Home {
-                id: 4,
-                x: 40.0,
-                y: 100.0,
-                patch: 1,
-                weight: 10,
-            },
+            Home { id: 1, x: 100.0, y: 100.0, patch: 1, weight: 10 },
+            Home { id: 2, x: 103.0, y: 101.0, patch: 2, weight: 10 },
+            Home { id: 3, x: 160.0, y: 100.0, patch: 2, weight: 10 },
+            Home { id: 4, x: 40.0, y: 100.0, patch: 1, weight: 10 },
         ];
         let assignment: Vec<i64> = homes.iter().map(|h| h.patch).collect();
         check_territories(&homes, &assignment, 50.0, 1);
@@ -2801,10 +2369,7 @@ mod tests {
         let t = Instant::now();
         let terr = territories(&homes, &p.assignment, CELL, 2);
         let t_terr = t.elapsed();
-        eprintln!(
-            "TIMING 10k/35: adjacency {t_adj:?}, balance {t_bal:?}, territories {t_terr:?}, moves {}",
-            p.moves
-        );
+        eprintln!("TIMING 10k/35: adjacency {t_adj:?}, balance {t_bal:?}, territories {t_terr:?}, moves {}", p.moves);
         assert_eq!(terr.len(), 35);
         assert!(p.within_tolerance);
     }

@@ -611,7 +611,11 @@ mod tests {
         let asc = principal(50, Role::Partner, None, Some(1));
         for s in ReferralStatus::ALL {
             let got = can_view(&asc, &scope(1, *s, 1, 10, false, false));
-            if *s == ReferralStatus::Draft { assert_eq!(got, Err(Denial::NotShared)) } else { assert_eq!(got, Ok(Viewer::Agency)) }
+            if *s == ReferralStatus::Draft {
+                assert_eq!(got, Err(Denial::NotShared))
+            } else {
+                assert_eq!(got, Ok(Viewer::Agency))
+            }
             // Another agency's referral, restricted or not, granted or not: never.
             for restricted in [false, true] {
                 for granted in [false, true] {

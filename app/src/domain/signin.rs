@@ -79,7 +79,14 @@ pub enum SignInProblem {
 }
 
 impl SignInProblem {
-    pub const ALL: [SignInProblem; 6] = [SignInProblem::Missing, SignInProblem::TooLong, SignInProblem::BadCredentials, SignInProblem::RateLimited, SignInProblem::Session, SignInProblem::Unavailable];
+    pub const ALL: [SignInProblem; 6] = [
+        SignInProblem::Missing,
+        SignInProblem::TooLong,
+        SignInProblem::BadCredentials,
+        SignInProblem::RateLimited,
+        SignInProblem::Session,
+        SignInProblem::Unavailable,
+    ];
     pub fn code(self) -> &'static str {
         match self {
             SignInProblem::Missing => "missing",
@@ -112,10 +119,36 @@ mod tests {
 
     #[test]
     fn pages_are_the_route_tables_and_nothing_else() {
-        for ok in ["/", "/approvals", "/search", "/map", "/team", "/satisfaction", "/admin", "/referrals", "/tenancies/TEN0001234", "/cases/CAS200153", "/properties/PR000123", "/referrals/REF300001", "/tenancies/TEN1/refer"] {
+        for ok in [
+            "/",
+            "/approvals",
+            "/search",
+            "/map",
+            "/team",
+            "/satisfaction",
+            "/admin",
+            "/referrals",
+            "/tenancies/TEN0001234",
+            "/cases/CAS200153",
+            "/properties/PR000123",
+            "/referrals/REF300001",
+            "/tenancies/TEN1/refer",
+        ] {
             assert!(is_page_path(ok), "{ok}");
         }
-        for no in ["", "//evil.example", "/\t/evil.example", "/tenancies/", "/tenancies/a/b", "/x", "/api/v1/me", "/cases/CAS 1", "/cases/%0a", "/tenancies/TEN1/refer/x", "admin"] {
+        for no in [
+            "",
+            "//evil.example",
+            "/\t/evil.example",
+            "/tenancies/",
+            "/tenancies/a/b",
+            "/x",
+            "/api/v1/me",
+            "/cases/CAS 1",
+            "/cases/%0a",
+            "/tenancies/TEN1/refer/x",
+            "admin",
+        ] {
             assert!(!is_page_path(no), "{no:?}");
         }
     }
@@ -125,7 +158,22 @@ mod tests {
         assert_eq!(safe_next("/tenancies/TEN1"), "/tenancies/TEN1");
         assert_eq!(safe_next("/search?q=high+street"), "/search?q=high+street");
         assert_eq!(safe_next("/satisfaction?by=officer&months=12"), "/satisfaction?by=officer&months=12");
-        for evil in ["//evil.example", "https://evil.example", "/\\evil", "/%09/evil.example", "/\t/evil.example", "/\n", "/search?q=a\nb", "/search?q=<x>", "/./admin", "/a/../admin", "/sign-in", "evil", "", "/api/v1/me"] {
+        for evil in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil",
+            "/%09/evil.example",
+            "/\t/evil.example",
+            "/\n",
+            "/search?q=a\nb",
+            "/search?q=<x>",
+            "/./admin",
+            "/a/../admin",
+            "/sign-in",
+            "evil",
+            "",
+            "/api/v1/me",
+        ] {
             assert_eq!(safe_next(evil), "/", "{evil:?}");
         }
     }
@@ -146,7 +194,17 @@ mod tests {
 
     #[test]
     fn public_paths_are_decided_by_exact_route() {
-        for ok in ["/sign-in", "/auth/sign-in", "/auth/sign-out", "/feedback/abc", "/feedback/abc/thanks", "/api/v1/me", "/fn/whoami", "/pkg/hearth.wasm", "/favicon.svg"] {
+        for ok in [
+            "/sign-in",
+            "/auth/sign-in",
+            "/auth/sign-out",
+            "/feedback/abc",
+            "/feedback/abc/thanks",
+            "/api/v1/me",
+            "/fn/whoami",
+            "/pkg/hearth.wasm",
+            "/favicon.svg",
+        ] {
             assert!(is_public_path(ok), "{ok}");
         }
         for no in ["/", "/admin", "/map", "/x.y", "/admin.css", "/feedback/", "/feedback/a/b/c", "/tenancies/TEN1", "/favicon.svg/x"] {

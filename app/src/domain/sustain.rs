@@ -120,7 +120,11 @@ pub fn check_plan_dates(agreed_on: &str, next_review_on: &str, today: NaiveDate)
         return Err("The next review must be after today.".into());
     }
     if review > today + chrono::Duration::days(MAX_REVIEW_INTERVAL_DAYS) {
-        return Err(format!("Review the plan at least every {} weeks: choose a date by {}.", MAX_REVIEW_INTERVAL_DAYS / 7, today + chrono::Duration::days(MAX_REVIEW_INTERVAL_DAYS)));
+        return Err(format!(
+            "Review the plan at least every {} weeks: choose a date by {}.",
+            MAX_REVIEW_INTERVAL_DAYS / 7,
+            today + chrono::Duration::days(MAX_REVIEW_INTERVAL_DAYS)
+        ));
     }
     Ok((agreed, review))
 }

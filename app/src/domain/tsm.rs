@@ -179,7 +179,8 @@ pub fn layout(header: &[&str]) -> Result<Layout, String> {
     for (i, raw) in header.iter().enumerate() {
         let h = raw.trim().to_lowercase();
         let is_count = h.starts_with("number of respondents");
-        let truncated = h.ends_with('(') || h.ends_with("(t") || h.ends_with("(tp") || (h.len() > 4 && h[h.len() - 4..].starts_with("(tp") && !h.ends_with(')'));
+        let truncated =
+            h.ends_with('(') || h.ends_with("(t") || h.ends_with("(tp") || (h.len() > 4 && h[h.len() - 4..].starts_with("(tp") && !h.ends_with(')'));
         let tp = tp_code(raw).or_else(|| if is_count && truncated { previous.clone() } else { None });
         previous = if is_count { tp.clone() } else { None };
         let Some(tp) = tp else { continue };
@@ -230,7 +231,8 @@ pub fn read_row(layout: &Layout, row: &[&str]) -> Result<LandlordResults, String
         if let Some(i) = dk {
             answers.dont_know = Tally::parse(cell(*i)).unwrap_or_default();
         }
-        let published = pct.map(cell).filter(|s| !special(s)).map(|s| parse_published(s).ok_or_else(|| format!("{m}: percentage {s:?} is not a number"))).transpose()?;
+        let published =
+            pct.map(cell).filter(|s| !special(s)).map(|s| parse_published(s).ok_or_else(|| format!("{m}: percentage {s:?} is not a number"))).transpose()?;
         measures.push(MeasureResult { measure: m.clone(), percent: answers.percent(), answers, published });
     }
     Ok(LandlordResults { code: code.to_string(), name: name.to_string(), landlord_type, measures })
@@ -270,7 +272,9 @@ pub fn import_csv(text: &str) -> Result<Import, String> {
                     continue;
                 }
                 match read_row(&layout, &r.iter().collect::<Vec<_>>()) {
-                    Ok(l) if !seen.insert(l.code.clone()) => out.problems.push(LineProblem { line, message: format!("landlord {} appears twice; the first row is kept", l.code) }),
+                    Ok(l) if !seen.insert(l.code.clone()) => {
+                        out.problems.push(LineProblem { line, message: format!("landlord {} appears twice; the first row is kept", l.code) })
+                    }
                     Ok(l) => out.landlords.push(l),
                     Err(message) => out.problems.push(LineProblem { line, message }),
                 }
@@ -398,7 +402,10 @@ mod tests {
         // Rewrite the file with the first data row's first TP01 count broken.
         let mut rdr = csv::ReaderBuilder::new().from_reader(text.as_bytes());
         let header = rdr.headers().unwrap().clone();
-        let col = header.iter().position(|c| c.starts_with("Number of respondents who report that they are very satisfied with the service provided by their landlord (TP01)")).unwrap();
+        let col = header
+            .iter()
+            .position(|c| c.starts_with("Number of respondents who report that they are very satisfied with the service provided by their landlord (TP01)"))
+            .unwrap();
         let mut rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
         let mut first: Vec<String> = rows[0].iter().map(str::to_string).collect();
         first[col] = "lots".into();

@@ -217,7 +217,9 @@ pub fn check_outcome(outcome: ReviewOutcome, tenure: super::Tenure, trial_ends_o
     }
     let Some(end) = trial_ends_on else { return Err("Only an introductory tenancy has a review.".into()) };
     if today >= end {
-        return Err(format!("The trial period ended on {end} without a decision, so the tenancy is now secure by law. Propose \u{201c}Make secure\u{201d} to record it."));
+        return Err(format!(
+            "The trial period ended on {end} without a decision, so the tenancy is now secure by law. Propose \u{201c}Make secure\u{201d} to record it."
+        ));
     }
     if outcome == ReviewOutcome::Extend && tenure == super::Tenure::ExtendedIntroductory {
         return Err("This tenancy has already been extended once; it cannot be extended again.".into());
@@ -243,7 +245,8 @@ pub enum EscalationPurpose {
 }
 
 impl EscalationPurpose {
-    pub const ALL: [EscalationPurpose; 4] = [EscalationPurpose::Notice, EscalationPurpose::Possession, EscalationPurpose::EvidenceReview, EscalationPurpose::Injunction];
+    pub const ALL: [EscalationPurpose; 4] =
+        [EscalationPurpose::Notice, EscalationPurpose::Possession, EscalationPurpose::EvidenceReview, EscalationPurpose::Injunction];
     pub fn as_str(self) -> &'static str {
         match self {
             EscalationPurpose::Notice => "notice",
@@ -283,7 +286,10 @@ impl EscalationPurpose {
 /// The moves `a` may make on one item (`outcome` is the item's stored outcome): the table, with an
 /// escalation concluded only by the team it was sent to.
 pub fn item_moves(flow: Flow, state: Option<FlowState>, outcome: &str, a: Actor) -> Vec<Move> {
-    available(flow, state, a).into_iter().filter(|m| flow != Flow::Escalation || *m != Move::Acknowledge || EscalationPurpose::target_role(outcome) == Some(a.role)).collect()
+    available(flow, state, a)
+        .into_iter()
+        .filter(|m| flow != Flow::Escalation || *m != Move::Acknowledge || EscalationPurpose::target_role(outcome) == Some(a.role))
+        .collect()
 }
 
 /// Does an open item wait for `a` to take it on: an escalation sent to their team, a hand-back to

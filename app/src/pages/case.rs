@@ -26,14 +26,17 @@ pub fn CasePage() -> impl IntoView {
     let escalate = ServerAction::<EscalateCase>::new();
     // Reload after a successful change only: a refused form keeps what was typed.
     let landed = [succeeded(refer), succeeded(decide), succeeded(hand_back), succeeded(add), succeeded(update), succeeded(plan), succeeded(escalate)];
-    let data = Resource::new(
-        move || (params.read().get("reference").unwrap_or_default(), landed.iter().map(|m| m.get()).collect::<Vec<_>>()),
-        |(r, _)| get_case(r),
-    );
+    let data =
+        Resource::new(move || (params.read().get("reference").unwrap_or_default(), landed.iter().map(|m| m.get()).collect::<Vec<_>>()), |(r, _)| get_case(r));
     let error = move || {
         [refer.value().get().and_then(|r| r.err()), decide.value().get().and_then(|r| r.err()), hand_back.value().get().and_then(|r| r.err())]
             .into_iter()
-            .chain([add.value().get().and_then(|r| r.err()), update.value().get().and_then(|r| r.err()), plan.value().get().and_then(|r| r.err()), escalate.value().get().and_then(|r| r.err())])
+            .chain([
+                add.value().get().and_then(|r| r.err()),
+                update.value().get().and_then(|r| r.err()),
+                plan.value().get().and_then(|r| r.err()),
+                escalate.value().get().and_then(|r| r.err()),
+            ])
             .flatten()
             .next()
     };
@@ -99,7 +102,14 @@ pub fn CasePage() -> impl IntoView {
 
 /// A button (with an optional note) that makes one move on one workflow item.
 #[component]
-fn MoveForm(item: WorkflowView, mv: Move, decide: ServerAction<DecideItem>, label: String, #[prop(optional)] note: Option<&'static str>, #[prop(optional)] secondary: bool) -> impl IntoView {
+fn MoveForm(
+    item: WorkflowView,
+    mv: Move,
+    decide: ServerAction<DecideItem>,
+    label: String,
+    #[prop(optional)] note: Option<&'static str>,
+    #[prop(optional)] secondary: bool,
+) -> impl IntoView {
     let id = format!("note-{}-{}", item.id, mv.label().to_lowercase().replace(' ', "-"));
     view! {
         <ActionForm action=decide attr:class="stack" attr:data-testid=format!("{}-form", mv.label().to_lowercase().replace(' ', "-"))>
@@ -119,7 +129,13 @@ fn MoveForm(item: WorkflowView, mv: Move, decide: ServerAction<DecideItem>, labe
 
 /// Referrals, hand-backs and escalations of the case, and the forms to start them.
 #[component]
-fn Moves(case: CaseDetail, refer: ServerAction<ReferCase>, decide: ServerAction<DecideItem>, hand_back: ServerAction<HandBackCase>, escalate: ServerAction<EscalateCase>) -> impl IntoView {
+fn Moves(
+    case: CaseDetail,
+    refer: ServerAction<ReferCase>,
+    decide: ServerAction<DecideItem>,
+    hand_back: ServerAction<HandBackCase>,
+    escalate: ServerAction<EscalateCase>,
+) -> impl IntoView {
     let officers = case.sustainable_officers.clone();
     let open_actions = case.actions.iter().filter(|a| a.status == "open").count();
     let holder_is_sthmo = case.owner.as_ref().is_some_and(|o| o.role == Role::SustainableHmo.label());

@@ -94,7 +94,13 @@ fn draw_tiles(e: &Engine, ctx: &web_sys::CanvasRenderingContext2d) {
                 let url = template.replace("{z}", &z.to_string()).replace("{x}", &tx.to_string()).replace("{y}", &ty.to_string());
                 let img = t.1.entry(url.clone()).or_insert_with(|| {
                     let img = web_sys::HtmlImageElement::new().expect("an image element");
-                    let cb = leptos::wasm_bindgen::closure::Closure::<dyn Fn()>::new(|| ON_TILE.with(|f| if let Some(f) = f.borrow().as_ref() { f() }));
+                    let cb = leptos::wasm_bindgen::closure::Closure::<dyn Fn()>::new(|| {
+                        ON_TILE.with(|f| {
+                            if let Some(f) = f.borrow().as_ref() {
+                                f()
+                            }
+                        })
+                    });
                     img.set_onload(Some(cb.as_ref().unchecked_ref()));
                     cb.forget();
                     img.set_src(&url);
@@ -253,7 +259,13 @@ fn paint(e: &mut Engine, base: &web_sys::HtmlCanvasElement, points: &web_sys::Ht
         let k = c.view.mpp / e.view.mpp;
         let (wx, wy) = (c.view.cx - (c.width / 2.0 + c.margin) * c.view.mpp, c.view.cy + (c.height / 2.0 + c.margin) * c.view.mpp);
         let (sx, sy) = e.to_screen(wx, wy);
-        let _ = bctx.draw_image_with_html_canvas_element_and_dw_and_dh(&c.canvas, sx * dpr, sy * dpr, (c.width + 2.0 * c.margin) * k * dpr, (c.height + 2.0 * c.margin) * k * dpr);
+        let _ = bctx.draw_image_with_html_canvas_element_and_dw_and_dh(
+            &c.canvas,
+            sx * dpr,
+            sy * dpr,
+            (c.width + 2.0 * c.margin) * k * dpr,
+            (c.height + 2.0 * c.margin) * k * dpr,
+        );
         (k - 1.0).abs() > 1e-9
     });
     let (shown_totals, band) = e.shown_band();
@@ -314,7 +326,9 @@ async fn fetch_map(area: Option<i64>) -> Result<MapData, AppError> {
         None => "/api/v1/map".to_string(),
     };
     let win = web_sys::window().ok_or(AppError::Internal)?;
-    let resp = wasm_bindgen_futures::JsFuture::from(win.fetch_with_str(&url)).await.map_err(|_| AppError::ServerFn("The map's data could not be fetched. Check your connection and reload.".into()))?;
+    let resp = wasm_bindgen_futures::JsFuture::from(win.fetch_with_str(&url))
+        .await
+        .map_err(|_| AppError::ServerFn("The map's data could not be fetched. Check your connection and reload.".into()))?;
     let resp: web_sys::Response = resp.dyn_into().map_err(|_| AppError::Internal)?;
     let text = wasm_bindgen_futures::JsFuture::from(resp.text().map_err(|_| AppError::Internal)?).await.map_err(|_| AppError::Internal)?;
     let text = text.as_string().unwrap_or_default();
@@ -404,7 +418,18 @@ fn expose_hooks(engine: StoredValue<Option<Engine>>, draw: Arc<dyn Fn(bool) -> b
     street.forget();
     // latlngs(): every home as [lat, lon, ...] (the bench draws the same homes with Leaflet).
     let ll = Closure::<dyn Fn() -> js_sys::Float64Array>::new(move || {
-        let v: Vec<f64> = engine.with_value(|e| e.as_ref().map(|e| (0..e.xs.len()).flat_map(|i| { let (a, b) = e.projection.unproject(e.xs[i] as f64, e.ys[i] as f64); [a, b] }).collect()).unwrap_or_default());
+        let v: Vec<f64> = engine.with_value(|e| {
+            e.as_ref()
+                .map(|e| {
+                    (0..e.xs.len())
+                        .flat_map(|i| {
+                            let (a, b) = e.projection.unproject(e.xs[i] as f64, e.ys[i] as f64);
+                            [a, b]
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        });
         js_sys::Float64Array::from(v.as_slice())
     });
     set("latlngs", ll.as_ref());
@@ -532,10 +557,12 @@ pub fn MapPage() -> impl IntoView {
                         TILES.with(|t| t.borrow_mut().0 = d.tile_url.clone());
                         {
                             let redraw = redraw.clone();
-                            ON_TILE.with(|f| *f.borrow_mut() = Some(Arc::new(move || {
-                                bump();
-                                redraw();
-                            })));
+                            ON_TILE.with(|f| {
+                                *f.borrow_mut() = Some(Arc::new(move || {
+                                    bump();
+                                    redraw();
+                                }))
+                            });
                         }
                         officers.set(e.officers());
                         meta.set(Some((d.area_team_id, d.area.clone(), d.can_reshape, d.change)));
@@ -566,10 +593,13 @@ pub fn MapPage() -> impl IntoView {
     let drag = StoredValue::new(None::<(f64, f64, f64, f64, bool)>); // start x, y, last x, y, moved
     let pinch = StoredValue::new(Vec::<(i32, f64, f64)>::new());
     let rel = move |ev: &web_sys::MouseEvent| -> (f64, f64) {
-        stage_ref.get_untracked().map(|s| {
-            let r = s.get_bounding_client_rect();
-            (ev.client_x() as f64 - r.left(), ev.client_y() as f64 - r.top())
-        }).unwrap_or_default()
+        stage_ref
+            .get_untracked()
+            .map(|s| {
+                let r = s.get_bounding_client_rect();
+                (ev.client_x() as f64 - r.left(), ev.client_y() as f64 - r.top())
+            })
+            .unwrap_or_default()
     };
     let open_card = move |h: u32| {
         card_home.set(Some(h));
@@ -643,10 +673,17 @@ pub fn MapPage() -> impl IntoView {
                             let h = e.pick(x, y, 8.0);
                             let changed = h != e.hover;
                             e.hover = h;
-                            (changed, h.map(|h| {
-                                let p = e.now[h as usize] as usize;
-                                format!("{} · {}", e.streets.get(e.street[h as usize] as usize).cloned().unwrap_or_default(), e.patches.get(p).map(|p| p.name.clone()).unwrap_or_default())
-                            }))
+                            (
+                                changed,
+                                h.map(|h| {
+                                    let p = e.now[h as usize] as usize;
+                                    format!(
+                                        "{} · {}",
+                                        e.streets.get(e.street[h as usize] as usize).cloned().unwrap_or_default(),
+                                        e.patches.get(p).map(|p| p.name.clone()).unwrap_or_default()
+                                    )
+                                }),
+                            )
                         })
                     });
                     if let Some(Some((changed, text))) = found {
@@ -672,7 +709,11 @@ pub fn MapPage() -> impl IntoView {
                     e.as_mut().and_then(|e| {
                         e.lasso.clear();
                         let h = e.pick(sx, sy, 8.0)?;
-                        if add { e.toggle(h) } else { e.select(&[h], false) }
+                        if add {
+                            e.toggle(h)
+                        } else {
+                            e.select(&[h], false)
+                        }
                         Some(h)
                     })
                 });
@@ -755,20 +796,20 @@ pub fn MapPage() -> impl IntoView {
     let shapes_for_draft = {
         let redraw = redraw.clone();
         move || {
-        let Some((area, _, _, _)) = meta.get_untracked() else { return };
-        let moves = engine.with_value(|e| e.as_ref().map(|e| e.moves()).unwrap_or_default());
-        let redraw = redraw.clone();
-        leptos::task::spawn_local(async move {
-            if let Ok(ts) = get_draft_territories(area, moves).await {
-                engine.update_value(|e| {
-                    if let Some(e) = e {
-                        e.territories = Territories::new(&ts, &e.patches);
-                        e.base_gen += 1;
-                    }
-                });
-                redraw();
-            }
-        });
+            let Some((area, _, _, _)) = meta.get_untracked() else { return };
+            let moves = engine.with_value(|e| e.as_ref().map(|e| e.moves()).unwrap_or_default());
+            let redraw = redraw.clone();
+            leptos::task::spawn_local(async move {
+                if let Ok(ts) = get_draft_territories(area, moves).await {
+                    engine.update_value(|e| {
+                        if let Some(e) = e {
+                            e.territories = Territories::new(&ts, &e.patches);
+                            e.base_gen += 1;
+                        }
+                    });
+                    redraw();
+                }
+            });
         }
     };
     let do_move = {
@@ -789,7 +830,14 @@ pub fn MapPage() -> impl IntoView {
                 })
             });
             let n = moved.flatten().unwrap_or(0);
-            notice.set(Some((n == 0, if n == 0 { "Those homes are already in that patch.".into() } else { format!("Moved {} in the draft. Save with a reason to make it real.", homes(n)) })));
+            notice.set(Some((
+                n == 0,
+                if n == 0 {
+                    "Those homes are already in that patch.".into()
+                } else {
+                    format!("Moved {} in the draft. Save with a reason to make it real.", homes(n))
+                },
+            )));
             refresh();
             if n > 0 {
                 shapes_for_draft();
@@ -861,7 +909,15 @@ pub fn MapPage() -> impl IntoView {
                             });
                         }
                         reason.set(String::new());
-                        notice.set(Some((false, format!("Saved: {} moved; {} and {} passed to the new patches' officers, each with a history entry.", homes(saved.homes_moved as usize), count(saved.tenancies_moved, "tenancy", "tenancies"), count(saved.cases_moved, "case", "cases")))));
+                        notice.set(Some((
+                            false,
+                            format!(
+                                "Saved: {} moved; {} and {} passed to the new patches' officers, each with a history entry.",
+                                homes(saved.homes_moved as usize),
+                                count(saved.tenancies_moved, "tenancy", "tenancies"),
+                                count(saved.cases_moved, "case", "cases")
+                            ),
+                        )));
                         refresh();
                         shapes_for_draft();
                     }
@@ -899,7 +955,10 @@ pub fn MapPage() -> impl IntoView {
                                 m.3 = c.change;
                             }
                         });
-                        notice.set(Some((false, format!("Reloaded: {} changed patch in others' saves. Your draft is kept on top; check it and save again.", homes(n)))));
+                        notice.set(Some((
+                            false,
+                            format!("Reloaded: {} changed patch in others' saves. Your draft is kept on top; check it and save again.", homes(n)),
+                        )));
                         refresh();
                         shapes_for_draft();
                     }
@@ -1256,7 +1315,12 @@ const PAGE: usize = 25;
 
 /// The map's keyboard equivalent: filter homes, tick them, move them (the same draft).
 #[component]
-fn HomeTable(engine: StoredValue<Option<Engine>>, summary: RwSignal<Summary>, meta: RwSignal<Option<(i64, String, bool, i64)>>, refresh: Arc<dyn Fn() + Send + Sync>) -> impl IntoView {
+fn HomeTable(
+    engine: StoredValue<Option<Engine>>,
+    summary: RwSignal<Summary>,
+    meta: RwSignal<Option<(i64, String, bool, i64)>>,
+    refresh: Arc<dyn Fn() + Send + Sync>,
+) -> impl IntoView {
     let street = RwSignal::new(String::new());
     let patch = RwSignal::new(String::new());
     let only_selected = RwSignal::new(false);

@@ -413,7 +413,10 @@ impl Engine {
 
     /// The draft as a change request's moves.
     pub fn moves(&self) -> Vec<HomeMove> {
-        net_moves(&self.base, &self.now).into_iter().map(|(h, _, to)| HomeMove { property_id: self.ids[h as usize], to_patch: self.patches[to as usize].id }).collect()
+        net_moves(&self.base, &self.now)
+            .into_iter()
+            .map(|(h, _, to)| HomeMove { property_id: self.ids[h as usize], to_patch: self.patches[to as usize].id })
+            .collect()
     }
 
     /// Versions of every patch (the save sends them; the server checks those it touches).
@@ -442,9 +445,24 @@ mod tests {
 
     fn data() -> MapData {
         let homes: Vec<MapHome> = (0..100)
-            .map(|i| MapHome { id: i + 1, x: (i % 10) as i32 * 20, y: (i / 10) as i32 * 20, patch: if i % 10 < 5 { 0 } else { 1 }, flags: (i % 4) as u16, street: (i / 10) as u32 })
+            .map(|i| MapHome {
+                id: i + 1,
+                x: (i % 10) as i32 * 20,
+                y: (i / 10) as i32 * 20,
+                patch: if i % 10 < 5 { 0 } else { 1 },
+                flags: (i % 4) as u16,
+                street: (i / 10) as u32,
+            })
             .collect();
-        let patch = |id: i64, name: &str| MapPatch { id, name: name.into(), officer_id: Some(id), officer: Some(format!("Officer {id}")), cover: None, version: 1, challenging: false };
+        let patch = |id: i64, name: &str| MapPatch {
+            id,
+            name: name.into(),
+            officer_id: Some(id),
+            officer: Some(format!("Officer {id}")),
+            cover: None,
+            version: 1,
+            challenging: false,
+        };
         MapData {
             area_team_id: 1,
             area: "East".into(),

@@ -87,7 +87,8 @@ fn ByAgency(rows: Vec<ReferralRow>) -> impl IntoView {
     let mut agencies: Vec<String> = rows.iter().map(|r| r.agency.clone()).collect();
     agencies.sort();
     agencies.dedup();
-    let states = [ReferralStatus::Draft, ReferralStatus::Sent, ReferralStatus::Accepted, ReferralStatus::InProgress, ReferralStatus::Declined, ReferralStatus::Closed];
+    let states =
+        [ReferralStatus::Draft, ReferralStatus::Sent, ReferralStatus::Accepted, ReferralStatus::InProgress, ReferralStatus::Declined, ReferralStatus::Closed];
     let count = |a: &str, s: ReferralStatus| rows.iter().filter(|r| r.agency == a && r.status == s).count();
     let overdue = |a: &str| rows.iter().filter(|r| r.agency == a && r.clock == Some(crate::domain::clock::ClockStatus::Overdue)).count();
     view! {
@@ -171,7 +172,12 @@ pub fn ReferralPage() -> impl IntoView {
         move || (params.read().get("reference").unwrap_or_default(), query.read().get("reason"), landed.iter().map(|m| m.get()).collect::<Vec<_>>()),
         |(r, reason, _)| get_referral(r, reason),
     );
-    let error = move || [act.value().get().and_then(|r| r.err()), post.value().get().and_then(|r| r.err()), name.value().get().and_then(|r| r.err())].into_iter().flatten().next();
+    let error = move || {
+        [act.value().get().and_then(|r| r.err()), post.value().get().and_then(|r| r.err()), name.value().get().and_then(|r| r.err())]
+            .into_iter()
+            .flatten()
+            .next()
+    };
     view! {
         <Transition fallback=loading>
             {move || Suspend::new(async move {
@@ -208,22 +214,52 @@ pub fn ReferralPage() -> impl IntoView {
 
 fn shared_rows(s: &SharedFacts) -> Vec<(&'static str, String)> {
     let mut out = Vec::new();
-    if let Some(v) = &s.name { out.push(("Name", v.clone())) }
-    if let Some(v) = &s.address { out.push(("Address", v.clone())) }
-    if let Some(v) = &s.phone { out.push(("Phone", if v.is_empty() { "—".into() } else { v.clone() })) }
-    if let Some(v) = &s.email { out.push(("Email", if v.is_empty() { "—".into() } else { v.clone() })) }
-    if let Some(v) = &s.date_of_birth { out.push(("Date of birth", v.clone())) }
-    if let Some(v) = &s.household {
-        out.push(("Household", if v.is_empty() { "No one else".into() } else { v.iter().map(|p| format!("{} ({}, {})", p.name, p.relationship, p.age)).collect::<Vec<_>>().join("; ") }))
+    if let Some(v) = &s.name {
+        out.push(("Name", v.clone()))
     }
-    if let Some(v) = &s.alerts { out.push(("Alerts", if v.is_empty() { "None".into() } else { v.join("; ") })) }
-    if let Some(v) = &s.rent_balance { out.push(("Rent balance", v.pounds())) }
-    if let Some(v) = &s.tenure { out.push(("Tenure", v.clone())) }
+    if let Some(v) = &s.address {
+        out.push(("Address", v.clone()))
+    }
+    if let Some(v) = &s.phone {
+        out.push(("Phone", if v.is_empty() { "—".into() } else { v.clone() }))
+    }
+    if let Some(v) = &s.email {
+        out.push(("Email", if v.is_empty() { "—".into() } else { v.clone() }))
+    }
+    if let Some(v) = &s.date_of_birth {
+        out.push(("Date of birth", v.clone()))
+    }
+    if let Some(v) = &s.household {
+        out.push((
+            "Household",
+            if v.is_empty() {
+                "No one else".into()
+            } else {
+                v.iter().map(|p| format!("{} ({}, {})", p.name, p.relationship, p.age)).collect::<Vec<_>>().join("; ")
+            },
+        ))
+    }
+    if let Some(v) = &s.alerts {
+        out.push(("Alerts", if v.is_empty() { "None".into() } else { v.join("; ") }))
+    }
+    if let Some(v) = &s.rent_balance {
+        out.push(("Rent balance", v.pounds()))
+    }
+    if let Some(v) = &s.tenure {
+        out.push(("Tenure", v.clone()))
+    }
     out
 }
 
 #[component]
-fn Detail(d: ReferralDetail, why: Option<String>, act: ServerAction<MoveReferral>, post: ServerAction<PostReferralMessage>, name: ServerAction<NameOnReferral>, error: Signal<Option<crate::error::AppError>>) -> impl IntoView {
+fn Detail(
+    d: ReferralDetail,
+    why: Option<String>,
+    act: ServerAction<MoveReferral>,
+    post: ServerAction<PostReferralMessage>,
+    name: ServerAction<NameOnReferral>,
+    error: Signal<Option<crate::error::AppError>>,
+) -> impl IntoView {
     let basis = match d.lawful_basis {
         LawfulBasis::Consent => format!("Consent, given {} ({})", d.consent_given_on.clone().unwrap_or_default(), d.basis_detail),
         other => format!("{}: {}", other.label(), d.basis_detail),
@@ -362,7 +398,10 @@ pub fn NewReferralPage() -> impl IntoView {
         let q = query.read();
         (q.get("case").filter(|c| !c.is_empty()), q.get("about").filter(|a| !a.is_empty()))
     };
-    let data = Resource::new(move || (params.read().get("reference").unwrap_or_default(), chosen(), origin()), |(t, (a, c), (case, about))| get_referral_start(t, a, c, case, about));
+    let data = Resource::new(
+        move || (params.read().get("reference").unwrap_or_default(), chosen(), origin()),
+        |(t, (a, c), (case, about))| get_referral_start(t, a, c, case, about),
+    );
     view! {
         <Title text="Refer to a partner agency" />
         <Transition fallback=loading>

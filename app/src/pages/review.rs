@@ -5,8 +5,8 @@ use leptos::prelude::*;
 
 use crate::api::reviews::{DecideItem, EscalateTenancy, ProposeReview, RecordNotice, get_review_panel};
 use crate::components::{ActionError, ClockBadge, succeeded};
-use crate::domain::workflow::{Move, ReviewOutcome};
 use crate::domain::Tenure;
+use crate::domain::workflow::{Move, ReviewOutcome};
 use crate::error::AppError;
 
 fn action_error<T>(value: Option<Result<T, AppError>>) -> Option<AppError> {

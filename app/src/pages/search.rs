@@ -3,8 +3,8 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::desk::search;
 use crate::components::{ErrorPanel, loading};
@@ -15,9 +15,7 @@ use crate::model::HitKind;
 pub fn SearchPage() -> impl IntoView {
     let query = use_query_map();
     let q = move || query.read().get("q").unwrap_or_default();
-    let results = Resource::new(q, |q| async move {
-        if normalise_query(&q).is_none() { None } else { Some(search(q).await) }
-    });
+    let results = Resource::new(q, |q| async move { if normalise_query(&q).is_none() { None } else { Some(search(q).await) } });
     let navigate = use_navigate();
     let on_input = move |ev: leptos::ev::Event| {
         let value = event_target_value(&ev);

@@ -23,14 +23,25 @@ pub async fn agencies(State(state): State<AppState>, SignedIn(who): SignedIn) ->
 /// Register a partner agency.
 #[utoipa::path(post, path = "/api/v1/admin/agencies", tag = "admin", request_body = NewAgency, security(("bearer" = [])),
     responses((status = 200, body = AdminView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn create_agency(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, JsonIn(a): JsonIn<NewAgency>) -> Response {
+pub async fn create_agency(
+    State(state): State<AppState>,
+    SignedIn(who): SignedIn,
+    Extension(meta): Extension<RequestMeta>,
+    JsonIn(a): JsonIn<NewAgency>,
+) -> Response {
     reply(svc::create_agency(&*state.store, &who, a, &meta.ip).await)
 }
 
 /// Add a user to an agency: they sign in to the partner view and see only the agency's referrals.
 #[utoipa::path(post, path = "/api/v1/admin/agencies/{id}/users", tag = "admin", params(("id" = i64, Path)), request_body = NewAgencyUser, security(("bearer" = [])),
     responses((status = 200, body = AdminView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn create_agency_user(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, PathIn(id): PathIn<i64>, JsonIn(u): JsonIn<NewAgencyUser>) -> Response {
+pub async fn create_agency_user(
+    State(state): State<AppState>,
+    SignedIn(who): SignedIn,
+    Extension(meta): Extension<RequestMeta>,
+    PathIn(id): PathIn<i64>,
+    JsonIn(u): JsonIn<NewAgencyUser>,
+) -> Response {
     reply(svc::create_agency_user(&*state.store, &who, NewAgencyUser { agency_id: id, ..u }, &meta.ip).await)
 }
 
@@ -43,14 +54,24 @@ pub async fn tokens(State(state): State<AppState>, SignedIn(who): SignedIn) -> R
 /// Issue an API token for an agency user: it reaches only that agency's referrals.
 #[utoipa::path(post, path = "/api/v1/admin/tokens", tag = "admin", request_body = NewToken, security(("bearer" = [])),
     responses((status = 200, body = IssuedToken), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn issue_token(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, JsonIn(t): JsonIn<NewToken>) -> Response {
+pub async fn issue_token(
+    State(state): State<AppState>,
+    SignedIn(who): SignedIn,
+    Extension(meta): Extension<RequestMeta>,
+    JsonIn(t): JsonIn<NewToken>,
+) -> Response {
     reply(svc::issue_token(&*state.store, &who, t, &meta.ip).await)
 }
 
 /// Revoke an API token: it stops working at once.
 #[utoipa::path(delete, path = "/api/v1/admin/tokens/{id}", tag = "admin", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 200, body = Vec<TokenView>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn revoke_token(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, PathIn(id): PathIn<i64>) -> Response {
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    SignedIn(who): SignedIn,
+    Extension(meta): Extension<RequestMeta>,
+    PathIn(id): PathIn<i64>,
+) -> Response {
     reply(svc::revoke_token(&*state.store, &who, id, &meta.ip).await.map(|v| v.tokens))
 }
 
@@ -66,6 +87,11 @@ pub struct AuditQuery {
 /// Protection Officer or a tenant's subject access request.
 #[utoipa::path(get, path = "/api/v1/admin/audit", tag = "admin", params(AuditQuery), security(("bearer" = [])),
     responses((status = 200, body = Vec<AuditRow>), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn audit_trail(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, QueryIn(q): QueryIn<AuditQuery>) -> Response {
+pub async fn audit_trail(
+    State(state): State<AppState>,
+    SignedIn(who): SignedIn,
+    Extension(meta): Extension<RequestMeta>,
+    QueryIn(q): QueryIn<AuditQuery>,
+) -> Response {
     reply(svc::audit_trail(&*state.store, &who, &q.subject_type, &q.reference, &meta.ip).await)
 }

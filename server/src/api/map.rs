@@ -58,7 +58,12 @@ pub async fn changes(State(state): State<AppState>, SignedIn(who): SignedIn, Que
 /// or joins must be at the version given, or the whole change is refused with 409.
 #[utoipa::path(post, path = "/api/v1/map/changes", tag = "patch map", request_body = PatchChangeRequest, security(("bearer" = [])),
     responses((status = 200, body = SavedPatchChange), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn save(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, JsonIn(c): JsonIn<PatchChangeRequest>) -> Response {
+pub async fn save(
+    State(state): State<AppState>,
+    SignedIn(who): SignedIn,
+    Extension(meta): Extension<RequestMeta>,
+    JsonIn(c): JsonIn<PatchChangeRequest>,
+) -> Response {
     reply(svc::save_change(&*state.store, &who, &c, &meta.ip).await)
 }
 
@@ -88,6 +93,11 @@ pub async fn weights(State(state): State<AppState>, SignedIn(_who): SignedIn) ->
 /// Sets the workload weights (administrators).
 #[utoipa::path(put, path = "/api/v1/admin/workload-weights", tag = "admin", request_body = WorkloadWeights, security(("bearer" = [])),
     responses((status = 200, body = WorkloadWeights), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn set_weights(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, JsonIn(w): JsonIn<WorkloadWeights>) -> Response {
+pub async fn set_weights(
+    State(state): State<AppState>,
+    SignedIn(who): SignedIn,
+    Extension(meta): Extension<RequestMeta>,
+    JsonIn(w): JsonIn<WorkloadWeights>,
+) -> Response {
     reply(svc::set_weights(&*state.store, &who, &w, &meta.ip).await)
 }

@@ -84,7 +84,9 @@ pub struct MyWorkQuery {
 /// The caller's worklist: alarms, counts, items waiting for them, open cases and tenancies, most urgent first.
 #[utoipa::path(get, path = "/api/v1/my-work", tag = "desk", params(MyWorkQuery), security(("bearer" = [])), responses((status = 200, body = MyWork), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn my_work(State(state): State<AppState>, SignedIn(who): SignedIn, q: Result<QueryIn<MyWorkQuery>, Response>) -> Response {
-    let Ok(QueryIn(q)) = q else { return error_response(StatusCode::BAD_REQUEST, "invalid", "Give ?all=true for every tenancy, or nothing for the most urgent.") };
+    let Ok(QueryIn(q)) = q else {
+        return error_response(StatusCode::BAD_REQUEST, "invalid", "Give ?all=true for every tenancy, or nothing for the most urgent.");
+    };
     reply(service::my_work(&*state.store, &who, q.all).await)
 }
 
@@ -104,14 +106,24 @@ pub async fn search(State(state): State<AppState>, SignedIn(who): SignedIn, q: R
 /// One tenancy: household, tenure and key dates, rent, alerts, owner and history.
 #[utoipa::path(get, path = "/api/v1/tenancies/{reference}", tag = "records", params(("reference" = String, Path, description = "Tenancy reference, e.g. TEN0001234")), security(("bearer" = [])),
     responses((status = 200, body = TenancyDetail), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn tenancy(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, PathIn(reference): PathIn<String>) -> Response {
+pub async fn tenancy(
+    State(state): State<AppState>,
+    SignedIn(who): SignedIn,
+    Extension(meta): Extension<RequestMeta>,
+    PathIn(reference): PathIn<String>,
+) -> Response {
     reply(service::tenancy(&*state.store, &who, &reference, &meta.ip).await)
 }
 
 /// One property: details, block, patch and officer, tenancy history.
 #[utoipa::path(get, path = "/api/v1/properties/{reference}", tag = "records", params(("reference" = String, Path, description = "Property reference, e.g. PR000123")), security(("bearer" = [])),
     responses((status = 200, body = PropertyDetail), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn property(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, PathIn(reference): PathIn<String>) -> Response {
+pub async fn property(
+    State(state): State<AppState>,
+    SignedIn(who): SignedIn,
+    Extension(meta): Extension<RequestMeta>,
+    PathIn(reference): PathIn<String>,
+) -> Response {
     reply(service::property(&*state.store, &who, &reference, &meta.ip).await)
 }
 
@@ -190,7 +202,12 @@ impl<S: Send + Sync> axum::extract::FromRequest<S> for TextIn {
 /// The introductory review of a tenancy: dates, clock, proposals and the moves the caller may make.
 #[utoipa::path(get, path = "/api/v1/tenancies/{reference}/review", tag = "transfers", params(("reference" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = ReviewPanel), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn review(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, PathIn(reference): PathIn<String>) -> Response {
+pub async fn review(
+    State(state): State<AppState>,
+    SignedIn(who): SignedIn,
+    Extension(meta): Extension<RequestMeta>,
+    PathIn(reference): PathIn<String>,
+) -> Response {
     reply(service::review_panel(&*state.store, &who, &reference, &meta.ip).await)
 }
 
@@ -309,7 +326,12 @@ pub async fn working_days(State(state): State<AppState>, q: Result<QueryIn<Worki
         let calendar = crate::store::calendar(&state.db).await?;
         match (q.add.as_deref(), q.to.as_deref()) {
             (Some(add), None) => {
-                let n: u32 = add.trim().parse().ok().filter(|n| *n <= 3650).ok_or_else(|| AppError::Invalid(format!("add={add:?} must be a whole number of working days from 0 to 3650.")))?;
+                let n: u32 = add
+                    .trim()
+                    .parse()
+                    .ok()
+                    .filter(|n| *n <= 3650)
+                    .ok_or_else(|| AppError::Invalid(format!("add={add:?} must be a whole number of working days from 0 to 3650.")))?;
                 Ok(WorkingDaysAnswer::Date(WorkingDate { date: calendar.add_working_days(from, n).to_string() }))
             }
             (None, Some(_)) => {
@@ -327,49 +349,90 @@ pub async fn working_days(State(state): State<AppState>, q: Result<QueryIn<Worki
 /// A case: its clock, plan, moves between roles (with the caller's permitted moves) and history.
 #[utoipa::path(get, path = "/api/v1/cases/{reference}", tag = "transfers", params(("reference" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = CaseDetail), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn case(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, PathIn(reference): PathIn<String>) -> Response {
+pub async fn case(
+    State(state): State<AppState>,
+    SignedIn(who): SignedIn,
+    Extension(meta): Extension<RequestMeta>,
+    PathIn(reference): PathIn<String>,
+) -> Response {
     reply(casework::case_detail(&*state.store, &who, &reference, &meta.ip).await)
 }
 
 /// The Community HMO refers a case to the Sustainable Tenancy HMO (the Team Leader decides through /workflow/{id}/decision with `assign_to`).
 #[utoipa::path(post, path = "/api/v1/cases/{reference}/referral", tag = "transfers", params(("reference" = String, Path)), request_body = casework::CaseReferral, security(("bearer" = [])),
     responses((status = 200, body = CaseDetail), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn refer_case(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, PathIn(reference): PathIn<String>, JsonIn(r): JsonIn<casework::CaseReferral>) -> Response {
+pub async fn refer_case(
+    State(state): State<AppState>,
+    SignedIn(who): SignedIn,
+    Extension(meta): Extension<RequestMeta>,
+    PathIn(reference): PathIn<String>,
+    JsonIn(r): JsonIn<casework::CaseReferral>,
+) -> Response {
     reply(casework::refer_case(&*state.store, &who, &reference, r, &meta.ip).await)
 }
 
 /// Escalate a case to Legal (notice, possession) or the Community Safety Hub (evidence review, injunction).
 #[utoipa::path(post, path = "/api/v1/cases/{reference}/escalations", tag = "transfers", params(("reference" = String, Path)), request_body = service::EscalationRequest, security(("bearer" = [])),
     responses((status = 200, body = CaseDetail), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn escalate_case(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, PathIn(reference): PathIn<String>, JsonIn(e): JsonIn<service::EscalationRequest>) -> Response {
+pub async fn escalate_case(
+    State(state): State<AppState>,
+    SignedIn(who): SignedIn,
+    Extension(meta): Extension<RequestMeta>,
+    PathIn(reference): PathIn<String>,
+    JsonIn(e): JsonIn<service::EscalationRequest>,
+) -> Response {
     reply(casework::escalate_case(&*state.store, &who, &reference, e, &meta.ip).await)
 }
 
 /// The Sustainable Tenancy HMO proposes handing the case back (the Community HMO acknowledges).
 #[utoipa::path(post, path = "/api/v1/cases/{reference}/hand-back", tag = "transfers", params(("reference" = String, Path)), request_body = casework::HandBackRequest, security(("bearer" = [])),
     responses((status = 200, body = CaseDetail), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn hand_back(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, PathIn(reference): PathIn<String>, JsonIn(h): JsonIn<casework::HandBackRequest>) -> Response {
+pub async fn hand_back(
+    State(state): State<AppState>,
+    SignedIn(who): SignedIn,
+    Extension(meta): Extension<RequestMeta>,
+    PathIn(reference): PathIn<String>,
+    JsonIn(h): JsonIn<casework::HandBackRequest>,
+) -> Response {
     reply(casework::hand_back(&*state.store, &who, &reference, h, &meta.ip).await)
 }
 
 /// Record the plan's agreement with the tenant and its next review date (the case's clock).
 #[utoipa::path(put, path = "/api/v1/cases/{reference}/plan", tag = "plans", params(("reference" = String, Path)), request_body = casework::PlanDates, security(("bearer" = [])),
     responses((status = 200, body = CaseDetail), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn set_plan(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, PathIn(reference): PathIn<String>, JsonIn(p): JsonIn<casework::PlanDates>) -> Response {
+pub async fn set_plan(
+    State(state): State<AppState>,
+    SignedIn(who): SignedIn,
+    Extension(meta): Extension<RequestMeta>,
+    PathIn(reference): PathIn<String>,
+    JsonIn(p): JsonIn<casework::PlanDates>,
+) -> Response {
     reply(casework::set_plan(&*state.store, &who, &reference, p, &meta.ip).await)
 }
 
 /// Add an action to the case's plan (owner: officer, tenant or agency; due date).
 #[utoipa::path(post, path = "/api/v1/cases/{reference}/actions", tag = "plans", params(("reference" = String, Path)), request_body = casework::PlanActionRequest, security(("bearer" = [])),
     responses((status = 200, body = CaseDetail), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn add_action(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, PathIn(reference): PathIn<String>, JsonIn(a): JsonIn<casework::PlanActionRequest>) -> Response {
+pub async fn add_action(
+    State(state): State<AppState>,
+    SignedIn(who): SignedIn,
+    Extension(meta): Extension<RequestMeta>,
+    PathIn(reference): PathIn<String>,
+    JsonIn(a): JsonIn<casework::PlanActionRequest>,
+) -> Response {
     reply(casework::add_action(&*state.store, &who, &reference, a, &meta.ip).await)
 }
 
 /// Mark a plan action done, no longer needed, or open again (versioned).
 #[utoipa::path(post, path = "/api/v1/plan-actions/{id}", tag = "plans", params(("id" = i64, Path)), request_body = casework::PlanActionUpdate, security(("bearer" = [])),
     responses((status = 200, body = CaseDetail), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn update_action(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, PathIn(id): PathIn<i64>, JsonIn(u): JsonIn<casework::PlanActionUpdate>) -> Response {
+pub async fn update_action(
+    State(state): State<AppState>,
+    SignedIn(who): SignedIn,
+    Extension(meta): Extension<RequestMeta>,
+    PathIn(id): PathIn<i64>,
+    JsonIn(u): JsonIn<casework::PlanActionUpdate>,
+) -> Response {
     reply(casework::update_action(&*state.store, &who, id, u, &meta.ip).await)
 }
 
@@ -465,7 +528,11 @@ pub async fn get_tsm(State(state): State<AppState>, SignedIn(_who): SignedIn, Qu
                     code: l.code,
                     name: l.name,
                     landlord_type: l.landlord_type,
-                    measures: l.measures.into_iter().map(|m| BenchmarkMeasure { measure: m.measure, percent: m.percent.map(|p| p.as_f64()), base: m.answers.base().0 as f64 / 1_000_000.0 }).collect(),
+                    measures: l
+                        .measures
+                        .into_iter()
+                        .map(|m| BenchmarkMeasure { measure: m.measure, percent: m.percent.map(|p| p.as_f64()), base: m.answers.base().0 as f64 / 1_000_000.0 })
+                        .collect(),
                 })
                 .collect::<Vec<_>>(),
         )
@@ -497,15 +564,27 @@ impl ResultsQuery {
 /// Satisfaction figures from Hearth's own feedback, grouped, with comments and the peer benchmark.
 #[utoipa::path(get, path = "/api/v1/feedback/results", tag = "feedback", params(ResultsQuery), security(("bearer" = [])),
     responses((status = 200, body = FeedbackResults), (status = 403, body = ErrorBody)))]
-pub async fn feedback_results(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, QueryIn(q): QueryIn<ResultsQuery>) -> Response {
+pub async fn feedback_results(
+    State(state): State<AppState>,
+    SignedIn(who): SignedIn,
+    Extension(meta): Extension<RequestMeta>,
+    QueryIn(q): QueryIn<ResultsQuery>,
+) -> Response {
     reply(app::api::feedback::svc::results(&*state.store, &who, q.by.as_deref().unwrap_or("area"), q.months.unwrap_or(12), &q.comment_filter(), &meta).await)
 }
 
 /// The same figures as CSV: one row per group and measure.
 #[utoipa::path(get, path = "/api/v1/feedback/results.csv", tag = "feedback", params(ResultsQuery), security(("bearer" = [])),
     responses((status = 200, content_type = "text/csv", body = String), (status = 403, body = ErrorBody)))]
-pub async fn feedback_results_csv(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, QueryIn(q): QueryIn<ResultsQuery>) -> Response {
-    let r = match app::api::feedback::svc::results(&*state.store, &who, q.by.as_deref().unwrap_or("area"), q.months.unwrap_or(12), &q.comment_filter(), &meta).await {
+pub async fn feedback_results_csv(
+    State(state): State<AppState>,
+    SignedIn(who): SignedIn,
+    Extension(meta): Extension<RequestMeta>,
+    QueryIn(q): QueryIn<ResultsQuery>,
+) -> Response {
+    let r = match app::api::feedback::svc::results(&*state.store, &who, q.by.as_deref().unwrap_or("area"), q.months.unwrap_or(12), &q.comment_filter(), &meta)
+        .await
+    {
         Ok(r) => r,
         Err(e) => return app_error(e),
     };
@@ -526,7 +605,14 @@ pub async fn feedback_results_csv(State(state): State<AppState>, SignedIn(who): 
         }
     }
     let body = w.into_inner().unwrap_or_default();
-    ([(axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"), (axum::http::header::CONTENT_DISPOSITION, "attachment; filename=\"hearth-satisfaction.csv\"")], body).into_response()
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (axum::http::header::CONTENT_DISPOSITION, "attachment; filename=\"hearth-satisfaction.csv\""),
+        ],
+        body,
+    )
+        .into_response()
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -543,7 +629,12 @@ pub struct NewFeedbackLink {
 /// Leaders for their area's patches, officers and visits, administrators for partner agencies.
 #[utoipa::path(post, path = "/api/v1/feedback/links", tag = "feedback", request_body = NewFeedbackLink, security(("bearer" = [])),
     responses((status = 200, body = FeedbackLinkView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn create_feedback_link(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, JsonIn(l): JsonIn<NewFeedbackLink>) -> Response {
+pub async fn create_feedback_link(
+    State(state): State<AppState>,
+    SignedIn(who): SignedIn,
+    Extension(meta): Extension<RequestMeta>,
+    JsonIn(l): JsonIn<NewFeedbackLink>,
+) -> Response {
     reply(app::api::feedback::svc::create_link(&*state.store, &who, &l.scope_type, l.scope_id, &l.label, &meta).await)
 }
 
@@ -561,7 +652,13 @@ pub struct CaseOpened {
 /// Turn a tenant's comment into a case in one step (the officer it is about, or their Team Leader).
 #[utoipa::path(post, path = "/api/v1/feedback/responses/{id}/case", tag = "feedback", params(("id" = i64, Path)), request_body = CommentCaseRequest, security(("bearer" = [])),
     responses((status = 200, body = CaseOpened), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn case_from_comment(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, PathIn(id): PathIn<i64>, JsonIn(r): JsonIn<CommentCaseRequest>) -> Response {
+pub async fn case_from_comment(
+    State(state): State<AppState>,
+    SignedIn(who): SignedIn,
+    Extension(meta): Extension<RequestMeta>,
+    PathIn(id): PathIn<i64>,
+    JsonIn(r): JsonIn<CommentCaseRequest>,
+) -> Response {
     reply(app::api::feedback::svc::case_from_comment(&*state.store, &who, id, &r.kind, &meta.ip).await.map(|reference| CaseOpened { reference }))
 }
 
@@ -574,7 +671,12 @@ pub async fn team(State(state): State<AppState>, SignedIn(who): SignedIn) -> Res
 /// Set cover for an absent officer for a dated period; work routes to the cover officer and returns after the last day.
 #[utoipa::path(post, path = "/api/v1/covers", tag = "cover", request_body = casework::CoverRequest, security(("bearer" = [])),
     responses((status = 200, body = TeamView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn create_cover(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, JsonIn(c): JsonIn<casework::CoverRequest>) -> Response {
+pub async fn create_cover(
+    State(state): State<AppState>,
+    SignedIn(who): SignedIn,
+    Extension(meta): Extension<RequestMeta>,
+    JsonIn(c): JsonIn<casework::CoverRequest>,
+) -> Response {
     reply(casework::create_cover(&*state.store, &who, c, &meta.ip).await)
 }
 
@@ -605,7 +707,10 @@ impl utoipa::Modify for CommonResponses {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
         let error = |description: &str| {
-            ResponseBuilder::new().description(description).content("application/json", ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build()).build()
+            ResponseBuilder::new()
+                .description(description)
+                .content("application/json", ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build())
+                .build()
         };
         for (path, item) in openapi.paths.paths.iter_mut() {
             let partner_refused = !app::domain::access::partner_may_reach(path);
@@ -618,7 +723,14 @@ impl utoipa::Modify for CommonResponses {
                 if op.request_body.is_some() || op.parameters.as_ref().is_some_and(|p| !p.is_empty()) {
                     add("400", "A parameter or the body is not what this operation takes");
                 }
-                add("401", if secured { "Not signed in: no bearer token, or one that is unknown, expired or revoked" } else { "A bearer token was sent that is unknown, expired or revoked" });
+                add(
+                    "401",
+                    if secured {
+                        "Not signed in: no bearer token, or one that is unknown, expired or revoked"
+                    } else {
+                        "A bearer token was sent that is unknown, expired or revoked"
+                    },
+                );
                 if partner_refused {
                     add("403", "Partner-agency users reach only their agency's referrals");
                 }
@@ -659,7 +771,11 @@ pub async fn not_found() -> Response {
 }
 
 pub async fn method_not_allowed() -> Response {
-    error_response(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "This route does not take that method: the Allow header lists those it takes. See /api/v1/openapi.json.")
+    error_response(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "This route does not take that method: the Allow header lists those it takes. See /api/v1/openapi.json.",
+    )
 }
 
 pub fn router() -> Router<AppState> {

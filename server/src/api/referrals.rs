@@ -15,8 +15,19 @@ use crate::state::AppState;
 /// Referrals the caller may see: an agency's own (once sent), or an officer's area's.
 #[utoipa::path(get, path = "/api/v1/referrals", tag = "referrals", params(ListParams), security(("bearer" = [])),
     responses((status = 200, body = ReferralList), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn list(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, q: Result<QueryIn<ListParams>, Response>) -> Response {
-    let Ok(QueryIn(p)) = q else { return super::error_response(axum::http::StatusCode::BAD_REQUEST, "invalid", "Filters: agency (an id), status, mine (true/false), tenancy (a reference).") };
+pub async fn list(
+    State(state): State<AppState>,
+    SignedIn(who): SignedIn,
+    Extension(meta): Extension<RequestMeta>,
+    q: Result<QueryIn<ListParams>, Response>,
+) -> Response {
+    let Ok(QueryIn(p)) = q else {
+        return super::error_response(
+            axum::http::StatusCode::BAD_REQUEST,
+            "invalid",
+            "Filters: agency (an id), status, mine (true/false), tenancy (a reference).",
+        );
+    };
     reply(svc::list(&*state.store, &who, &p, &meta.ip).await)
 }
 
@@ -30,7 +41,13 @@ pub struct ViewQuery {
 /// shared with their agency is 404, as if it did not exist. A restricted referral needs `?reason=`.
 #[utoipa::path(get, path = "/api/v1/referrals/{reference}", tag = "referrals", params(("reference" = String, Path), ViewQuery), security(("bearer" = [])),
     responses((status = 200, body = ReferralPage), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn one(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, PathIn(reference): PathIn<String>, QueryIn(q): QueryIn<ViewQuery>) -> Response {
+pub async fn one(
+    State(state): State<AppState>,
+    SignedIn(who): SignedIn,
+    Extension(meta): Extension<RequestMeta>,
+    PathIn(reference): PathIn<String>,
+    QueryIn(q): QueryIn<ViewQuery>,
+) -> Response {
     reply(svc::page(&*state.store, &who, &reference, q.reason.as_deref(), &meta.ip).await)
 }
 
@@ -45,7 +62,12 @@ pub struct NewReferralBody {
 /// Make a referral from a tenancy: a draft, or sent at once (`send: true`) with the snapshot of the chosen fields.
 #[utoipa::path(post, path = "/api/v1/referrals", tag = "referrals", request_body = NewReferralBody, security(("bearer" = [])),
     responses((status = 200, body = ReferralPage), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn create(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, JsonIn(b): JsonIn<NewReferralBody>) -> Response {
+pub async fn create(
+    State(state): State<AppState>,
+    SignedIn(who): SignedIn,
+    Extension(meta): Extension<RequestMeta>,
+    JsonIn(b): JsonIn<NewReferralBody>,
+) -> Response {
     let store = &*state.store;
     let made = svc::create(store, &who, &b.tenancy, b.referral, &meta.ip).await;
     reply(match made {
@@ -57,7 +79,13 @@ pub async fn create(State(state): State<AppState>, SignedIn(who): SignedIn, Exte
 /// Move a referral: send or withdraw (council); accept, decline, start or close (agency). Wrong side: 403; wrong state or stale version: 409.
 #[utoipa::path(post, path = "/api/v1/referrals/{reference}/moves", tag = "referrals", params(("reference" = String, Path)), request_body = ReferralMoveRequest, security(("bearer" = [])),
     responses((status = 200, body = ReferralDetail), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn act(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, PathIn(reference): PathIn<String>, JsonIn(m): JsonIn<ReferralMoveRequest>) -> Response {
+pub async fn act(
+    State(state): State<AppState>,
+    SignedIn(who): SignedIn,
+    Extension(meta): Extension<RequestMeta>,
+    PathIn(reference): PathIn<String>,
+    JsonIn(m): JsonIn<ReferralMoveRequest>,
+) -> Response {
     reply(svc::act(&*state.store, &who, &reference, m, &meta.ip).await)
 }
 
@@ -72,7 +100,13 @@ pub struct MessageBody {
 /// Post an update, question or reply on the referral's thread (both sides see it).
 #[utoipa::path(post, path = "/api/v1/referrals/{reference}/messages", tag = "referrals", params(("reference" = String, Path)), request_body = MessageBody, security(("bearer" = [])),
     responses((status = 200, body = ReferralDetail), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn message(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, PathIn(reference): PathIn<String>, JsonIn(m): JsonIn<MessageBody>) -> Response {
+pub async fn message(
+    State(state): State<AppState>,
+    SignedIn(who): SignedIn,
+    Extension(meta): Extension<RequestMeta>,
+    PathIn(reference): PathIn<String>,
+    JsonIn(m): JsonIn<MessageBody>,
+) -> Response {
     reply(svc::post(&*state.store, &who, &reference, &m.body, &m.access_reason, &meta.ip).await)
 }
 
@@ -87,6 +121,12 @@ pub struct NameBody {
 /// Name a council officer on a restricted referral (need-to-know access).
 #[utoipa::path(post, path = "/api/v1/referrals/{reference}/access", tag = "referrals", params(("reference" = String, Path)), request_body = NameBody, security(("bearer" = [])),
     responses((status = 200, body = ReferralDetail), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn name(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, PathIn(reference): PathIn<String>, JsonIn(n): JsonIn<NameBody>) -> Response {
+pub async fn name(
+    State(state): State<AppState>,
+    SignedIn(who): SignedIn,
+    Extension(meta): Extension<RequestMeta>,
+    PathIn(reference): PathIn<String>,
+    JsonIn(n): JsonIn<NameBody>,
+) -> Response {
     reply(svc::name_person(&*state.store, &who, &reference, &n.username, &n.access_reason, &meta.ip).await)
 }

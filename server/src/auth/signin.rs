@@ -14,8 +14,8 @@ use tower_sessions::Session;
 use app::domain::signin::{SignInProblem, safe_next};
 
 use super::password::{dummy_hash, verify_password};
-use crate::api::ErrorBody;
 use super::{SESSION_USER_KEY, tokens};
+use crate::api::ErrorBody;
 use crate::state::AppState;
 
 #[derive(Deserialize)]
@@ -53,7 +53,6 @@ pub fn form_encode(s: &str) -> String {
     out
 }
 
-
 /// Checks the credentials (rate-limited, constant work for unknown users) and audits the attempt.
 pub async fn authenticate(state: &AppState, ip: &str, username: &str, password: &str) -> Result<i64, AppError> {
     let refuse = |p: SignInProblem| match p {
@@ -87,7 +86,9 @@ pub async fn authenticate(state: &AppState, ip: &str, username: &str, password: 
         .await
         .map_err(crate::store::internal)?;
     let (id, hash, active) = match &row {
-        Some(r) => (r.try_get::<i64, _>("id").ok(), r.try_get::<String, _>("password_hash").unwrap_or_default(), r.try_get::<i64, _>("active").unwrap_or(0) == 1),
+        Some(r) => {
+            (r.try_get::<i64, _>("id").ok(), r.try_get::<String, _>("password_hash").unwrap_or_default(), r.try_get::<i64, _>("active").unwrap_or(0) == 1)
+        }
         None => (None, dummy_hash().to_string(), false),
     };
     let pw = password.to_string();
@@ -123,7 +124,8 @@ pub async fn sign_in(State(state): State<AppState>, Extension(meta): Extension<R
             }
             Redirect::to(&next).into_response()
         }
-        Err(e) => Redirect::to(&format!("/sign-in?error={}&username={}&next={}", problem(&e).code(), form_encode(form.username.trim()), form_encode(&next))).into_response(),
+        Err(e) => Redirect::to(&format!("/sign-in?error={}&username={}&next={}", problem(&e).code(), form_encode(form.username.trim()), form_encode(&next)))
+            .into_response(),
     }
 }
 
@@ -136,7 +138,11 @@ pub async fn sign_out(session: Session) -> Response {
 #[utoipa::path(post, path = "/api/v1/auth/token", tag = "auth", request_body = TokenRequest,
     responses((status = 200, body = TokenResponse), (status = 400, description = "Bad credentials, or a body that is not the JSON asked for", body = ErrorBody),
         (status = 413, description = "Body too large", body = ErrorBody), (status = 429, description = "Too many attempts", body = ErrorBody)))]
-pub async fn api_token(State(state): State<AppState>, Extension(meta): Extension<RequestMeta>, body: Result<Json<TokenRequest>, axum::extract::rejection::JsonRejection>) -> Response {
+pub async fn api_token(
+    State(state): State<AppState>,
+    Extension(meta): Extension<RequestMeta>,
+    body: Result<Json<TokenRequest>, axum::extract::rejection::JsonRejection>,
+) -> Response {
     let Json(req) = match body {
         Ok(b) => b,
         Err(e) => return crate::api::rejection(e.status(), &e.body_text()),

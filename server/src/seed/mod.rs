@@ -88,12 +88,7 @@ fn load_points() -> anyhow::Result<Vec<Point>> {
         if r.get(10) != Some("1") {
             continue;
         }
-        out.push(Point {
-            postcode: r[0].to_string(),
-            lat: r[1].parse()?,
-            lon: r[2].parse()?,
-            ward_code: r[9].to_string(),
-        });
+        out.push(Point { postcode: r[0].to_string(), lat: r[1].parse()?, lon: r[2].parse()?, ward_code: r[9].to_string() });
     }
     Ok(out)
 }
@@ -192,7 +187,16 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
         .map(|(code, (la, lo, n))| {
             let (lat, lon) = (la / n, lo / n);
             let km = (((lat - CENTRE.0) * 111.0).powi(2) + ((lon - CENTRE.1) * 65.0).powi(2)).sqrt();
-            (code.clone(), if km < 2.3 { 2 } else if lon > CENTRE.1 { 0 } else { 1 })
+            (
+                code.clone(),
+                if km < 2.3 {
+                    2
+                } else if lon > CENTRE.1 {
+                    0
+                } else {
+                    1
+                },
+            )
         })
         .collect();
     points.shuffle(&mut rng);
@@ -207,33 +211,41 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
     let mut next_user = 1i64;
     let mut accounts = Vec::new();
     let mut users: Vec<(i64, Role, Option<usize>, String)> = Vec::new();
-    let mut add_user = |w: &mut Writer, rng: &mut ChaCha8Rng, username: String, role: Role, area: Option<usize>, agency: Option<i64>, note: &str, listed: bool| -> i64 {
-        let sex = if rng.random_bool(0.6) { 'F' } else { 'M' };
-        let display = format!("{} {}", person_name(rng, sex), SURNAMES.choose(rng).copied().unwrap_or("Smith"));
-        let id = next_user;
-        next_user += 1;
-        w.row(
-            "users",
-            &["id", "username", "display_name", "email", "password_hash", "role", "area_team_id", "agency_id", "active", "created_at"],
-            vec![
-                V::I(id),
-                V::S(username.clone()),
-                V::S(display.clone()),
-                V::S(format!("{}@hearth.example", username)),
-                V::S(hash.clone()),
-                V::s(role.as_str()),
-                area.map(|a| V::I(a as i64 + 1)).unwrap_or(V::N),
-                agency.map(V::I).unwrap_or(V::N),
-                V::I(1),
-                V::s("2022-04-01T09:00:00Z"),
-            ],
-        );
-        if listed {
-            accounts.push(DemoAccount { username: username.clone(), password: DEMO_PASSWORD.into(), role, display_name: display.clone(), area: area.map(|a| AREAS[a].to_string()), note: note.into() });
-        }
-        users.push((id, role, area, display));
-        id
-    };
+    let mut add_user =
+        |w: &mut Writer, rng: &mut ChaCha8Rng, username: String, role: Role, area: Option<usize>, agency: Option<i64>, note: &str, listed: bool| -> i64 {
+            let sex = if rng.random_bool(0.6) { 'F' } else { 'M' };
+            let display = format!("{} {}", person_name(rng, sex), SURNAMES.choose(rng).copied().unwrap_or("Smith"));
+            let id = next_user;
+            next_user += 1;
+            w.row(
+                "users",
+                &["id", "username", "display_name", "email", "password_hash", "role", "area_team_id", "agency_id", "active", "created_at"],
+                vec![
+                    V::I(id),
+                    V::S(username.clone()),
+                    V::S(display.clone()),
+                    V::S(format!("{}@hearth.example", username)),
+                    V::S(hash.clone()),
+                    V::s(role.as_str()),
+                    area.map(|a| V::I(a as i64 + 1)).unwrap_or(V::N),
+                    agency.map(V::I).unwrap_or(V::N),
+                    V::I(1),
+                    V::s("2022-04-01T09:00:00Z"),
+                ],
+            );
+            if listed {
+                accounts.push(DemoAccount {
+                    username: username.clone(),
+                    password: DEMO_PASSWORD.into(),
+                    role,
+                    display_name: display.clone(),
+                    area: area.map(|a| AREAS[a].to_string()),
+                    note: note.into(),
+                });
+            }
+            users.push((id, role, area, display));
+            id
+        };
     let agency_defs = [
         (AgencyKind::AdultSocialCare, "City of York Adult Social Care", "partner.asc"),
         (AgencyKind::Police, "North Yorkshire Police", "partner.police"),
@@ -250,7 +262,15 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
         w.row(
             "agencies",
             &["id", "name", "kind", "team", "contact_email", "contact_phone", "active"],
-            vec![V::I(id), V::s(name), V::s(kind.as_str()), V::s("Referrals team"), V::S(format!("referrals@{}.example", user.trim_start_matches("partner."))), V::s("01904 000000"), V::I(1)],
+            vec![
+                V::I(id),
+                V::s(name),
+                V::s(kind.as_str()),
+                V::s("Referrals team"),
+                V::S(format!("referrals@{}.example", user.trim_start_matches("partner."))),
+                V::s("01904 000000"),
+                V::I(1),
+            ],
         );
         add_user(&mut w, &mut rng, user.to_string(), Role::Partner, None, Some(id), &format!("{}: only referrals shared with them", kind.label()), true);
     }
@@ -263,12 +283,31 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
     let mut sthmos: [Vec<i64>; 3] = Default::default();
     for (a, name) in AREAS.iter().enumerate() {
         let lower = name.to_lowercase();
-        team_leaders[a] = add_user(&mut w, &mut rng, format!("tl.{lower}"), Role::TeamLeader, Some(a), None, &format!("everything in the {name} area team"), true);
+        team_leaders[a] =
+            add_user(&mut w, &mut rng, format!("tl.{lower}"), Role::TeamLeader, Some(a), None, &format!("everything in the {name} area team"), true);
         for n in 1..=3 {
-            ihmos[a].push(add_user(&mut w, &mut rng, format!("ihmo.{lower}{n}"), Role::IntroductoryHmo, Some(a), None, &format!("new tenancies in {name}"), n == 1));
+            ihmos[a].push(add_user(
+                &mut w,
+                &mut rng,
+                format!("ihmo.{lower}{n}"),
+                Role::IntroductoryHmo,
+                Some(a),
+                None,
+                &format!("new tenancies in {name}"),
+                n == 1,
+            ));
         }
         for n in 1..=2 {
-            sthmos[a].push(add_user(&mut w, &mut rng, format!("sthmo.{lower}{n}"), Role::SustainableHmo, Some(a), None, &format!("sustainment cases in {name}"), n == 1));
+            sthmos[a].push(add_user(
+                &mut w,
+                &mut rng,
+                format!("sthmo.{lower}{n}"),
+                Role::SustainableHmo,
+                Some(a),
+                None,
+                &format!("sustainment cases in {name}"),
+                n == 1,
+            ));
         }
     }
 
@@ -293,7 +332,11 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
         let sector = p.postcode[..p.postcode.len() - 2].to_string();
         let next_estate = estates.len() as i64 + 1;
         let estate = *estates.entry((area, sector.clone())).or_insert_with(|| {
-            w.row("estates", &["id", "name", "ward_id", "area_team_id"], vec![V::I(next_estate), V::S(format!("{} Estate ({sector})", ward_name)), V::I(ward_id), V::I(area as i64 + 1)]);
+            w.row(
+                "estates",
+                &["id", "name", "ward_id", "area_team_id"],
+                vec![V::I(next_estate), V::S(format!("{} Estate ({sector})", ward_name)), V::I(ward_id), V::I(area as i64 + 1)],
+            );
             next_estate
         });
         let remaining = opts.homes - homes.len();
@@ -309,7 +352,11 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
                 let kind = if storeys >= 10 { "Tower" } else { *["House", "Court", "Lodge"].choose(&mut rng).unwrap_or(&"House") };
                 format!("{} {kind}", STREET_FIRST.choose(&mut rng).copied().unwrap_or("Foss"))
             };
-            w.row("blocks", &["id", "name", "estate_id", "storeys", "postcode"], vec![V::I(block_id), V::S(name.clone()), V::I(estate), V::I(storeys), V::S(p.postcode.clone())]);
+            w.row(
+                "blocks",
+                &["id", "name", "estate_id", "storeys", "postcode"],
+                vec![V::I(block_id), V::S(name.clone()), V::I(estate), V::I(storeys), V::S(p.postcode.clone())],
+            );
             Some((block_id, name))
         } else {
             None
@@ -320,7 +367,13 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
             let (ptype, bedrooms, line1, floor) = if let Some((_, ref bname)) = this_block {
                 let floor = (k as i64) % storeys;
                 let beds = *[0i64, 1, 1, 1, 2, 2, 2, 3].choose(&mut rng).unwrap_or(&1);
-                let t = if beds == 0 { PropertyType::Bedsit } else if beds == 3 && rng.random_bool(0.5) { PropertyType::Maisonette } else { PropertyType::Flat };
+                let t = if beds == 0 {
+                    PropertyType::Bedsit
+                } else if beds == 3 && rng.random_bool(0.5) {
+                    PropertyType::Maisonette
+                } else {
+                    PropertyType::Flat
+                };
                 (t, beds, format!("Flat {}, {bname}", k + 1), Some(floor))
             } else {
                 let roll: f64 = rng.random();
@@ -340,7 +393,20 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
             let lat = p.lat + rng.random_range(-jitter..jitter);
             let lon = p.lon + rng.random_range(-jitter * 1.6..jitter * 1.6);
             let reference = format!("PR{:06}", id + 100_000);
-            prop_rows.push(vec![V::I(id), V::S(reference.clone()), V::S(line1.clone()), V::S(String::new()), V::s("York"), V::S(p.postcode.clone()), V::F(lat), V::F(lon), V::s(ptype.as_str()), V::I(bedrooms), V::I(ward_id), V::I(area as i64 + 1)]);
+            prop_rows.push(vec![
+                V::I(id),
+                V::S(reference.clone()),
+                V::S(line1.clone()),
+                V::S(String::new()),
+                V::s("York"),
+                V::S(p.postcode.clone()),
+                V::F(lat),
+                V::F(lon),
+                V::s(ptype.as_str()),
+                V::I(bedrooms),
+                V::I(ward_id),
+                V::I(area as i64 + 1),
+            ]);
             extra.push((this_block.as_ref().map(|b| b.0), floor, Some(estate), independent as i64, reference));
             homes.push(Home { id, point: pi, area, bedrooms, ptype, patch: 0, address: line1, postcode: p.postcode.clone() });
         }
@@ -371,21 +437,62 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
         per_area_count[*a] += 1;
         let n = per_area_count[*a];
         let lower = AREAS[*a].to_lowercase();
-        let uid = add_user(&mut w, &mut rng, format!("chmo.{lower}{n}"), Role::CommunityHmo, Some(*a), None, &format!("Community HMO for patch {} {:02}", AREAS[*a], n), n == 1);
+        let uid = add_user(
+            &mut w,
+            &mut rng,
+            format!("chmo.{lower}{n}"),
+            Role::CommunityHmo,
+            Some(*a),
+            None,
+            &format!("Community HMO for patch {} {:02}", AREAS[*a], n),
+            n == 1,
+        );
         chmo_of_patch.insert(*pid, uid);
     }
     for (pid, a, name, challenging) in &patches {
-        w.row("patches", &["id", "name", "area_team_id", "officer_id", "challenging", "version"], vec![V::I(*pid), V::S(name.clone()), V::I(*a as i64 + 1), V::I(chmo_of_patch[pid]), V::I(*challenging as i64), V::I(1)]);
+        w.row(
+            "patches",
+            &["id", "name", "area_team_id", "officer_id", "challenging", "version"],
+            vec![V::I(*pid), V::S(name.clone()), V::I(*a as i64 + 1), V::I(chmo_of_patch[pid]), V::I(*challenging as i64), V::I(1)],
+        );
     }
     for (i, row) in prop_rows.into_iter().enumerate() {
         let (block, floor, estate, independent, _) = &extra[i];
         let h = &homes[i];
         let search = app::domain::search::index_text(&[&extra[i].4, &h.address, "York"], &h.postcode);
         let mut r = row;
-        r.extend([block.map(V::I).unwrap_or(V::N), floor.map(V::I).unwrap_or(V::N), estate.map(V::I).unwrap_or(V::N), V::I(h.patch), V::I(*independent), V::S(search), V::I(1)]);
+        r.extend([
+            block.map(V::I).unwrap_or(V::N),
+            floor.map(V::I).unwrap_or(V::N),
+            estate.map(V::I).unwrap_or(V::N),
+            V::I(h.patch),
+            V::I(*independent),
+            V::S(search),
+            V::I(1),
+        ]);
         w.row(
             "properties",
-            &["id", "reference", "address_line1", "address_line2", "town", "postcode", "latitude", "longitude", "property_type", "bedrooms", "ward_id", "area_team_id", "block_id", "floor", "estate_id", "patch_id", "independent_living", "search_text", "version"],
+            &[
+                "id",
+                "reference",
+                "address_line1",
+                "address_line2",
+                "town",
+                "postcode",
+                "latitude",
+                "longitude",
+                "property_type",
+                "bedrooms",
+                "ward_id",
+                "area_team_id",
+                "block_id",
+                "floor",
+                "estate_id",
+                "patch_id",
+                "independent_living",
+                "search_text",
+                "version",
+            ],
             r,
         );
     }
@@ -415,9 +522,41 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
     // A few missed reviews per area show the alarm; a council of any size has a handful, not hundreds.
     let mut missed_reviews_left = [MISSED_REVIEWS_PER_AREA; AREAS.len()];
     let weeks_of_rent = if opts.homes > 20_000 { 4 } else { 12 };
-    let cols_t = ["id", "reference", "property_id", "tenure", "status", "start_date", "end_date", "trial_ends_on", "extension_reason", "extension_notice_served_on", "owner_id", "owner_role", "search_text", "version", "created_at"];
+    let cols_t = [
+        "id",
+        "reference",
+        "property_id",
+        "tenure",
+        "status",
+        "start_date",
+        "end_date",
+        "trial_ends_on",
+        "extension_reason",
+        "extension_notice_served_on",
+        "owner_id",
+        "owner_role",
+        "search_text",
+        "version",
+        "created_at",
+    ];
     let cols_m = ["id", "tenancy_id", "first_name", "last_name", "date_of_birth", "sex", "relationship", "is_tenant", "phone", "email", "joined_on"];
-    let cols_tr = ["id", "subject_type", "subject_id", "kind", "status", "from_user_id", "from_role", "to_user_id", "to_role", "reason", "requested_by", "approved_by", "requested_at", "decided_at", "effective_at"];
+    let cols_tr = [
+        "id",
+        "subject_type",
+        "subject_id",
+        "kind",
+        "status",
+        "from_user_id",
+        "from_role",
+        "to_user_id",
+        "to_role",
+        "reason",
+        "requested_by",
+        "approved_by",
+        "requested_at",
+        "decided_at",
+        "effective_at",
+    ];
     for hi in 0..homes.len() {
         let (home_id, area, patch, bedrooms) = (homes[hi].id, homes[hi].area, homes[hi].patch, homes[hi].bedrooms);
         let chmo = chmo_of_patch[&patch];
@@ -431,10 +570,46 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
             let sex = if rng.random_bool(0.55) { 'F' } else { 'M' };
             let first = person_name(&mut rng, sex);
             let reference = format!("TEN{:07}", tenancy_id + 1_000_000);
-            w.row("tenancies", &cols_t, vec![V::I(tenancy_id), V::S(reference.clone()), V::I(home_id), V::s("secure"), V::s("ended"), date(start), date(end), V::N, V::N, V::N, V::N, V::s("community_hmo"), V::S(format!("{} {} {}", reference.to_lowercase(), first.to_lowercase(), surname.to_lowercase())), V::I(1), instant(start, 9)]);
+            w.row(
+                "tenancies",
+                &cols_t,
+                vec![
+                    V::I(tenancy_id),
+                    V::S(reference.clone()),
+                    V::I(home_id),
+                    V::s("secure"),
+                    V::s("ended"),
+                    date(start),
+                    date(end),
+                    V::N,
+                    V::N,
+                    V::N,
+                    V::N,
+                    V::s("community_hmo"),
+                    V::S(format!("{} {} {}", reference.to_lowercase(), first.to_lowercase(), surname.to_lowercase())),
+                    V::I(1),
+                    instant(start, 9),
+                ],
+            );
             member_id += 1;
             let dob = start - Days::days(rng.random_range(20 * 365..60 * 365));
-            w.row("household_members", &cols_m, vec![V::I(member_id), V::I(tenancy_id), V::S(first), V::s(surname), date(dob), V::S(sex.to_string()), V::s("tenant"), V::I(1), V::S(String::new()), V::S(String::new()), date(start)]);
+            w.row(
+                "household_members",
+                &cols_m,
+                vec![
+                    V::I(member_id),
+                    V::I(tenancy_id),
+                    V::S(first),
+                    V::s(surname),
+                    date(dob),
+                    V::S(sex.to_string()),
+                    V::s("tenant"),
+                    V::I(1),
+                    V::S(String::new()),
+                    V::S(String::new()),
+                    date(start),
+                ],
+            );
             end + Days::days(rng.random_range(14..120))
         } else {
             today - Days::days(30 * 365)
@@ -490,7 +665,13 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
         }
         if !older {
             let kids = match bedrooms {
-                0 | 1 => if rng.random_bool(0.12) { rng.random_range(1..=3) } else { 0 },
+                0 | 1 => {
+                    if rng.random_bool(0.12) {
+                        rng.random_range(1..=3)
+                    } else {
+                        0
+                    }
+                }
                 2 => rng.random_range(0..=3),
                 3 => rng.random_range(0..=4),
                 _ => rng.random_range(1..=6),
@@ -506,7 +687,11 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
             people.push((person_name(&mut rng, 'F'), adult_dob(&mut rng, 25, 55), 'F', Relationship::Carer, false));
         }
         let mut tenant_names = Vec::new();
-        let mut facts = app::domain::referral::TenantFacts { address: format!("{}, {}", homes[hi].address, homes[hi].postcode), tenure: tenure.label().to_string(), ..Default::default() };
+        let mut facts = app::domain::referral::TenantFacts {
+            address: format!("{}, {}", homes[hi].address, homes[hi].postcode),
+            tenure: tenure.label().to_string(),
+            ..Default::default()
+        };
         for (pi, (first, dob, sex, rel, is_tenant)) in people.iter().enumerate() {
             member_id += 1;
             let last = if *rel == Relationship::Carer { SURNAMES.choose(&mut rng).copied().unwrap_or("Smith").to_string() } else { surname.clone() };
@@ -514,7 +699,11 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
                 tenant_names.push(format!("{first} {last}"));
             }
             let phone = if *is_tenant { format!("07{:03} {:06}", rng.random_range(700..999), rng.random_range(0..999_999)) } else { String::new() };
-            let email = if *is_tenant && rng.random_bool(0.6) { format!("{}.{}@example.com", first.to_lowercase(), last.to_lowercase().replace('\'', "")) } else { String::new() };
+            let email = if *is_tenant && rng.random_bool(0.6) {
+                format!("{}.{}@example.com", first.to_lowercase(), last.to_lowercase().replace('\'', ""))
+            } else {
+                String::new()
+            };
             if pi == 0 {
                 facts.name = format!("{first} {last}");
                 facts.phone = phone.clone();
@@ -524,13 +713,45 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
                 let age = app::domain::occupancy::age_on(*dob, today);
                 facts.household.push(app::domain::referral::SharedPerson { name: format!("{first} {last}"), relationship: rel.label().to_string(), age });
             }
-            w.row("household_members", &cols_m, vec![V::I(member_id), V::I(tid), V::S(first.clone()), V::S(last), date(*dob), V::S(sex.to_string()), V::s(rel.as_str()), V::I(*is_tenant as i64), V::S(phone), V::S(email), date(start.max(*dob))]);
+            w.row(
+                "household_members",
+                &cols_m,
+                vec![
+                    V::I(member_id),
+                    V::I(tid),
+                    V::S(first.clone()),
+                    V::S(last),
+                    date(*dob),
+                    V::S(sex.to_string()),
+                    V::s(rel.as_str()),
+                    V::I(*is_tenant as i64),
+                    V::S(phone),
+                    V::S(email),
+                    date(start.max(*dob)),
+                ],
+            );
         }
         let search = app::domain::search::index_text(&[&reference, &tenant_names.join(" "), &homes[hi].address, "York"], &homes[hi].postcode);
         w.row(
             "tenancies",
             &cols_t,
-            vec![V::I(tid), V::S(reference.clone()), V::I(home_id), V::s(tenure.as_str()), V::s("active"), date(start), V::N, trial_end.map(date).unwrap_or(V::N), ext_reason, notice, V::I(owner), V::s(owner_role.as_str()), V::S(search), V::I(1), instant(start, 9)],
+            vec![
+                V::I(tid),
+                V::S(reference.clone()),
+                V::I(home_id),
+                V::s(tenure.as_str()),
+                V::s("active"),
+                date(start),
+                V::N,
+                trial_end.map(date).unwrap_or(V::N),
+                ext_reason,
+                notice,
+                V::I(owner),
+                V::s(owner_role.as_str()),
+                V::S(search),
+                V::I(1),
+                instant(start, 9),
+            ],
         );
 
         // Ownership history: allocation, and the secure handover for tenancies that passed their trial.
@@ -538,11 +759,51 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
         let secure_after_trial = tenure == Tenure::Secure && (today - start).num_days() < 6 * 365;
         let first_owner = if secure_after_trial { *ihmos[area].choose(&mut rng).expect("ihmo") } else { owner };
         let first_role = if secure_after_trial || introductory { Role::IntroductoryHmo } else { Role::CommunityHmo };
-        w.row("transfers", &cols_tr, vec![V::I(transfer_id), V::s("tenancy"), V::I(tid), V::s("allocation"), V::s("completed"), V::N, V::N, V::I(first_owner), V::s(first_role.as_str()), V::s("New tenancy signed up"), V::I(team_leaders[area]), V::N, instant(start, 10), instant(start, 10), instant(start, 10)]);
+        w.row(
+            "transfers",
+            &cols_tr,
+            vec![
+                V::I(transfer_id),
+                V::s("tenancy"),
+                V::I(tid),
+                V::s("allocation"),
+                V::s("completed"),
+                V::N,
+                V::N,
+                V::I(first_owner),
+                V::s(first_role.as_str()),
+                V::s("New tenancy signed up"),
+                V::I(team_leaders[area]),
+                V::N,
+                instant(start, 10),
+                instant(start, 10),
+                instant(start, 10),
+            ],
+        );
         if secure_after_trial {
             let at = app::domain::clock::trial_end(start, false);
             transfer_id += 1;
-            w.row("transfers", &cols_tr, vec![V::I(transfer_id), V::s("tenancy"), V::I(tid), V::s("secure_handover"), V::s("completed"), V::I(first_owner), V::s("introductory_hmo"), V::I(chmo), V::s("community_hmo"), V::s("Introductory review: made secure"), V::I(first_owner), V::I(team_leaders[area]), instant(at - Days::days(20), 11), instant(at - Days::days(14), 15), instant(at, 9)]);
+            w.row(
+                "transfers",
+                &cols_tr,
+                vec![
+                    V::I(transfer_id),
+                    V::s("tenancy"),
+                    V::I(tid),
+                    V::s("secure_handover"),
+                    V::s("completed"),
+                    V::I(first_owner),
+                    V::s("introductory_hmo"),
+                    V::I(chmo),
+                    V::s("community_hmo"),
+                    V::s("Introductory review: made secure"),
+                    V::I(first_owner),
+                    V::I(team_leaders[area]),
+                    instant(at - Days::days(20), 11),
+                    instant(at - Days::days(14), 15),
+                    instant(at, 9),
+                ],
+            );
         }
 
         // Rent: most accounts clear, a tail over £150 and over £1,000.
@@ -558,7 +819,11 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
             rng.random_range(100_001..450_000)
         };
         let uc = rng.random_bool(0.38);
-        w.row("rent_accounts", &["id", "tenancy_id", "weekly_rent_pence", "balance_pence", "universal_credit", "updated_at"], vec![V::I(tid), V::I(tid), V::I(weekly), V::I(balance), V::I(uc as i64), instant(today, 6)]);
+        w.row(
+            "rent_accounts",
+            &["id", "tenancy_id", "weekly_rent_pence", "balance_pence", "universal_credit", "updated_at"],
+            vec![V::I(tid), V::I(tid), V::I(weekly), V::I(balance), V::I(uc as i64), instant(today, 6)],
+        );
         let monday = today - Days::days(today.weekday().num_days_from_monday() as i64);
         for week in 0..weeks_of_rent {
             let day = monday - Days::days(7 * week);
@@ -566,15 +831,44 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
                 break;
             }
             txn_id += 1;
-            w.row("rent_transactions", &["id", "account_id", "posted_on", "kind", "amount_pence", "description"], vec![V::I(txn_id), V::I(tid), date(day), V::s("charge"), V::I(weekly), V::s("Weekly rent")]);
-            let paid = if balance > 15_000 && rng.random_bool(0.45) { 0 } else if balance > 0 { weekly - rng.random_range(0..weekly / 3) } else { weekly };
+            w.row(
+                "rent_transactions",
+                &["id", "account_id", "posted_on", "kind", "amount_pence", "description"],
+                vec![V::I(txn_id), V::I(tid), date(day), V::s("charge"), V::I(weekly), V::s("Weekly rent")],
+            );
+            let paid = if balance > 15_000 && rng.random_bool(0.45) {
+                0
+            } else if balance > 0 {
+                weekly - rng.random_range(0..weekly / 3)
+            } else {
+                weekly
+            };
             if paid > 0 {
                 txn_id += 1;
                 let kind = if uc { RentTransactionKind::UniversalCredit } else { RentTransactionKind::Payment };
-                w.row("rent_transactions", &["id", "account_id", "posted_on", "kind", "amount_pence", "description"], vec![V::I(txn_id), V::I(tid), date(day + Days::days(rng.random_range(0..5))), V::s(kind.as_str()), V::I(-paid), V::s(if uc { "UC housing costs" } else { "Payment, thank you" })]);
+                w.row(
+                    "rent_transactions",
+                    &["id", "account_id", "posted_on", "kind", "amount_pence", "description"],
+                    vec![
+                        V::I(txn_id),
+                        V::I(tid),
+                        date(day + Days::days(rng.random_range(0..5))),
+                        V::s(kind.as_str()),
+                        V::I(-paid),
+                        V::s(if uc { "UC housing costs" } else { "Payment, thank you" }),
+                    ],
+                );
             }
         }
-        active.push(Active { id: tid, home: hi, tenure, start, owner, balance, facts: app::domain::referral::TenantFacts { rent_balance: Some(Pence(balance)), ..facts } });
+        active.push(Active {
+            id: tid,
+            home: hi,
+            tenure,
+            start,
+            owner,
+            balance,
+            facts: app::domain::referral::TenantFacts { rent_balance: Some(Pence(balance)), ..facts },
+        });
     }
     w.flush().await?;
     report.tenancies = active.len();
@@ -598,19 +892,72 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
             ]
             .choose(&mut rng)
             .expect("alert");
-            w.row("alerts", &["id", "tenancy_id", "property_id", "kind", "description", "created_by", "created_at", "ends_on"], vec![V::I(alert_id), V::I(t.id), V::N, V::s(kind.as_str()), V::s(text), V::I(t.owner), instant(t.start + Days::days(rng.random_range(10..200)), 12), V::N]);
+            w.row(
+                "alerts",
+                &["id", "tenancy_id", "property_id", "kind", "description", "created_by", "created_at", "ends_on"],
+                vec![
+                    V::I(alert_id),
+                    V::I(t.id),
+                    V::N,
+                    V::s(kind.as_str()),
+                    V::s(text),
+                    V::I(t.owner),
+                    instant(t.start + Days::days(rng.random_range(10..200)), 12),
+                    V::N,
+                ],
+            );
         }
         let home = &homes[t.home];
         let mut visit = |w: &mut Writer, rng: &mut ChaCha8Rng, vt: VisitType, on: NaiveDate, officer: i64| {
             visit_id += 1;
             let no_access = rng.random_bool(0.08);
-            let outcome = if on > today { VisitOutcome::Scheduled } else if no_access { VisitOutcome::NoAccess } else { VisitOutcome::Completed };
-            w.row("visits", &cols_v, vec![V::I(visit_id), V::I(home.id), V::I(t.id), V::s(vt.as_str()), V::I(officer), date(on), if outcome == VisitOutcome::Completed { instant(on, 11) } else { V::N }, V::s(outcome.as_str()), V::S(String::new())]);
+            let outcome = if on > today {
+                VisitOutcome::Scheduled
+            } else if no_access {
+                VisitOutcome::NoAccess
+            } else {
+                VisitOutcome::Completed
+            };
+            w.row(
+                "visits",
+                &cols_v,
+                vec![
+                    V::I(visit_id),
+                    V::I(home.id),
+                    V::I(t.id),
+                    V::s(vt.as_str()),
+                    V::I(officer),
+                    date(on),
+                    if outcome == VisitOutcome::Completed { instant(on, 11) } else { V::N },
+                    V::s(outcome.as_str()),
+                    V::S(String::new()),
+                ],
+            );
             if outcome == VisitOutcome::Completed && rng.random_bool(0.1) {
                 finding_id += 1;
-                let kind = *[FindingKind::Disrepair, FindingKind::UnderOccupation, FindingKind::Vulnerability, FindingKind::FireRisk, FindingKind::UnauthorisedAlteration, FindingKind::Safeguarding].choose(rng).expect("finding");
+                let kind = *[
+                    FindingKind::Disrepair,
+                    FindingKind::UnderOccupation,
+                    FindingKind::Vulnerability,
+                    FindingKind::FireRisk,
+                    FindingKind::UnauthorisedAlteration,
+                    FindingKind::Safeguarding,
+                ]
+                .choose(rng)
+                .expect("finding");
                 let actioned = (today - on).num_days() > 10 || rng.random_bool(0.5);
-                w.row("visit_findings", &["id", "visit_id", "kind", "detail", "due_at", "actioned_at"], vec![V::I(finding_id), V::I(visit_id), V::s(kind.as_str()), V::s("Recorded at visit"), instant(on + Days::days(2), 17), if actioned { instant(on + Days::days(1), 15) } else { V::N }]);
+                w.row(
+                    "visit_findings",
+                    &["id", "visit_id", "kind", "detail", "due_at", "actioned_at"],
+                    vec![
+                        V::I(finding_id),
+                        V::I(visit_id),
+                        V::s(kind.as_str()),
+                        V::s("Recorded at visit"),
+                        instant(on + Days::days(2), 17),
+                        if actioned { instant(on + Days::days(1), 15) } else { V::N },
+                    ],
+                );
             }
         };
         if t.tenure.is_introductory() {
@@ -639,11 +986,29 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
     bar.set_message("cases");
     let mut case_id = 0i64;
     let cols_c = [
-        "id", "reference", "kind", "tenancy_id", "property_id", "title", "summary", "status", "stage", "restricted", "owner_id", "owner_role", "area_team_id", "opened_at", "due_at",
-        "closed_at", "version", "plan_agreed_on", "next_review_on",
+        "id",
+        "reference",
+        "kind",
+        "tenancy_id",
+        "property_id",
+        "title",
+        "summary",
+        "status",
+        "stage",
+        "restricted",
+        "owner_id",
+        "owner_role",
+        "area_team_id",
+        "opened_at",
+        "due_at",
+        "closed_at",
+        "version",
+        "plan_agreed_on",
+        "next_review_on",
     ];
     let cols_pa = ["case_id", "description", "owner_kind", "owner_name", "due_on", "status", "note", "created_by", "created_at", "version"];
-    let cols_w = ["flow", "subject_type", "subject_id", "state", "outcome", "reason", "detail", "area_team_id", "proposed_by", "proposed_at", "due_at", "version"];
+    let cols_w =
+        ["flow", "subject_type", "subject_id", "state", "outcome", "reason", "detail", "area_team_id", "proposed_by", "proposed_at", "due_at", "version"];
     let calendar = app::domain::clock::WorkingCalendar::england_and_wales();
     // Per area: plans and referrals seeded so far (the first ones are made late or nearly due,
     // so every area's Team Leader sees both kinds of clock whatever the size of the council).
@@ -674,7 +1039,17 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
             cases.push((CaseKind::Sustainment, st, Role::SustainableHmo, "Action plan", "Tenancy at risk: hoarding, arrears and isolation".into()));
         } else if r < 0.041 {
             let kind = if rng.random_bool(0.6) { CaseKind::DomesticAbuse } else { CaseKind::Safeguarding };
-            cases.push((kind, chmo, Role::CommunityHmo, "Safety planning", if kind == CaseKind::DomesticAbuse { "Domestic abuse disclosed; MARAC referral".into() } else { "Safeguarding concern about a child in the household".into() }));
+            cases.push((
+                kind,
+                chmo,
+                Role::CommunityHmo,
+                "Safety planning",
+                if kind == CaseKind::DomesticAbuse {
+                    "Domestic abuse disclosed; MARAC referral".into()
+                } else {
+                    "Safeguarding concern about a child in the household".into()
+                },
+            ));
         } else if r < 0.043 {
             cases.push((CaseKind::Asb, chmo, Role::AsbOfficer, "Evidence review", "Escalated to the Community Safety Hub: drug dealing reported".into()));
         }
@@ -712,7 +1087,18 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
                     w.row(
                         "plan_actions",
                         &cols_pa,
-                        vec![V::I(case_id), V::s(text), V::s(kind), V::s(name), date(due_on), V::s(status), V::S(String::new()), V::I(owner), instant(agreed_on, 11), V::I(1)],
+                        vec![
+                            V::I(case_id),
+                            V::s(text),
+                            V::s(kind),
+                            V::s(name),
+                            date(due_on),
+                            V::s(status),
+                            V::S(String::new()),
+                            V::I(owner),
+                            instant(agreed_on, 11),
+                            V::I(1),
+                        ],
                     );
                 }
                 // About one in eight plans is met and proposed for hand-back, waiting for the Community HMO.
@@ -722,15 +1108,28 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
                         "workflow_items",
                         &cols_w,
                         vec![
-                            V::s("hand_back"), V::s("case"), V::I(case_id), V::s("proposed"), V::s("community_hmo"),
-                            V::s("Plan met: rent account up to date, support in place, no reports for eight weeks"), V::S(String::new()), V::I(area as i64 + 1), V::I(owner),
-                            instant(proposed, 10), instant(app::domain::sustain::due_after(proposed, app::domain::sustain::HAND_BACK_WORKING_DAYS, calendar), 23), V::I(1),
+                            V::s("hand_back"),
+                            V::s("case"),
+                            V::I(case_id),
+                            V::s("proposed"),
+                            V::s("community_hmo"),
+                            V::s("Plan met: rent account up to date, support in place, no reports for eight weeks"),
+                            V::S(String::new()),
+                            V::I(area as i64 + 1),
+                            V::I(owner),
+                            instant(proposed, 10),
+                            instant(app::domain::sustain::due_after(proposed, app::domain::sustain::HAND_BACK_WORKING_DAYS, calendar), 23),
+                            V::I(1),
                         ],
                     );
                 }
             }
             // Some ASB and neighbour cases are waiting for the Team Leader's decision on a referral.
-            if role == Role::CommunityHmo && !closed && matches!(kind, CaseKind::Asb | CaseKind::NeighbourDispute) && (referrals_in_area[area] == 0 || rng.random_bool(0.2)) {
+            if role == Role::CommunityHmo
+                && !closed
+                && matches!(kind, CaseKind::Asb | CaseKind::NeighbourDispute)
+                && (referrals_in_area[area] == 0 || rng.random_bool(0.2))
+            {
                 let proposed = today - Days::days(if referrals_in_area[area] == 0 { 10 } else { rng.random_range(0..10) });
                 referrals_in_area[area] += 1;
                 let text = app::domain::sustain::ReferralText {
@@ -742,9 +1141,18 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
                     "workflow_items",
                     &cols_w,
                     vec![
-                        V::s("referral_to_sustainable"), V::s("case"), V::I(case_id), V::s("proposed"), V::s("sustainable_hmo"), V::S(text.concerns.clone()), V::S(text.to_detail()),
-                        V::I(area as i64 + 1), V::I(owner), instant(proposed, 10),
-                        instant(app::domain::sustain::due_after(proposed, app::domain::sustain::REFERRAL_DECISION_WORKING_DAYS, calendar), 23), V::I(1),
+                        V::s("referral_to_sustainable"),
+                        V::s("case"),
+                        V::I(case_id),
+                        V::s("proposed"),
+                        V::s("sustainable_hmo"),
+                        V::S(text.concerns.clone()),
+                        V::S(text.to_detail()),
+                        V::I(area as i64 + 1),
+                        V::I(owner),
+                        instant(proposed, 10),
+                        instant(app::domain::sustain::due_after(proposed, app::domain::sustain::REFERRAL_DECISION_WORKING_DAYS, calendar), 23),
+                        V::I(1),
                     ],
                 );
             }
@@ -752,20 +1160,79 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
                 "cases",
                 &cols_c,
                 vec![
-                    V::I(case_id), V::S(format!("CAS{:06}", case_id + 200_000)), V::s(kind.as_str()), V::I(t.id), V::I(homes[t.home].id), V::S(title), V::S(String::new()),
-                    V::s(if closed { "closed" } else { "open" }), V::s(stage), V::I(restricted as i64), V::I(owner), V::s(role.as_str()), V::I(area as i64 + 1),
-                    instant(opened, 10), if closed { V::N } else { instant(due, 17) }, if closed { instant(opened + Days::days(rng.random_range(5..60)), 16) } else { V::N }, V::I(1),
-                    agreed, review,
+                    V::I(case_id),
+                    V::S(format!("CAS{:06}", case_id + 200_000)),
+                    V::s(kind.as_str()),
+                    V::I(t.id),
+                    V::I(homes[t.home].id),
+                    V::S(title),
+                    V::S(String::new()),
+                    V::s(if closed { "closed" } else { "open" }),
+                    V::s(stage),
+                    V::I(restricted as i64),
+                    V::I(owner),
+                    V::s(role.as_str()),
+                    V::I(area as i64 + 1),
+                    instant(opened, 10),
+                    if closed { V::N } else { instant(due, 17) },
+                    if closed { instant(opened + Days::days(rng.random_range(5..60)), 16) } else { V::N },
+                    V::I(1),
+                    agreed,
+                    review,
                 ],
             );
             transfer_id += 1;
-            w.row("transfers", &cols_tr, vec![V::I(transfer_id), V::s("case"), V::I(case_id), V::s("allocation"), V::s("completed"), V::N, V::N, V::I(owner), V::s(role.as_str()), V::s("Case opened"), V::I(owner), V::N, instant(opened, 10), instant(opened, 10), instant(opened, 10)]);
+            w.row(
+                "transfers",
+                &cols_tr,
+                vec![
+                    V::I(transfer_id),
+                    V::s("case"),
+                    V::I(case_id),
+                    V::s("allocation"),
+                    V::s("completed"),
+                    V::N,
+                    V::N,
+                    V::I(owner),
+                    V::s(role.as_str()),
+                    V::s("Case opened"),
+                    V::I(owner),
+                    V::N,
+                    instant(opened, 10),
+                    instant(opened, 10),
+                    instant(opened, 10),
+                ],
+            );
             if role == Role::SustainableHmo {
                 transfer_id += 1;
-                w.row("transfers", &cols_tr, vec![V::I(transfer_id), V::s("case"), V::I(case_id), V::s("referral_to_sustainable"), V::s("completed"), V::I(chmo), V::s("community_hmo"), V::I(owner), V::s("sustainable_hmo"), V::s("Complex needs beyond the patch: referred for a sustainment plan"), V::I(chmo), V::I(team_leaders[area]), instant(opened, 11), instant(opened + Days::days(2), 14), instant(opened + Days::days(2), 14)]);
+                w.row(
+                    "transfers",
+                    &cols_tr,
+                    vec![
+                        V::I(transfer_id),
+                        V::s("case"),
+                        V::I(case_id),
+                        V::s("referral_to_sustainable"),
+                        V::s("completed"),
+                        V::I(chmo),
+                        V::s("community_hmo"),
+                        V::I(owner),
+                        V::s("sustainable_hmo"),
+                        V::s("Complex needs beyond the patch: referred for a sustainment plan"),
+                        V::I(chmo),
+                        V::I(team_leaders[area]),
+                        instant(opened, 11),
+                        instant(opened + Days::days(2), 14),
+                        instant(opened + Days::days(2), 14),
+                    ],
+                );
             }
             if restricted {
-                w.row("access_grants", &["subject_type", "subject_id", "user_id", "granted_by", "granted_at"], vec![V::s("case"), V::I(case_id), V::I(team_leaders[area]), V::I(owner), instant(opened, 10)]);
+                w.row(
+                    "access_grants",
+                    &["subject_type", "subject_id", "user_id", "granted_by", "granted_at"],
+                    vec![V::s("case"), V::I(case_id), V::I(team_leaders[area]), V::I(owner), instant(opened, 10)],
+                );
             }
         }
     }
@@ -787,7 +1254,13 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
         let category = match kind {
             AgencyKind::AdultSocialCare => ReferralCategory::Support,
             // Every other round of the police's referrals is MAPPA (restricted).
-            AgencyKind::Police => if (k / (agency_defs.len() * statuses.len())) % 2 == 1 { ReferralCategory::Mappa } else { ReferralCategory::Crime },
+            AgencyKind::Police => {
+                if (k / (agency_defs.len() * statuses.len())) % 2 == 1 {
+                    ReferralCategory::Mappa
+                } else {
+                    ReferralCategory::Crime
+                }
+            }
             AgencyKind::MentalHealth => ReferralCategory::MentalHealth,
             AgencyKind::Mediation => ReferralCategory::Mediation,
             AgencyKind::ChildrensServices => ReferralCategory::Safeguarding,
@@ -810,24 +1283,68 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
         let cal = app::domain::clock::WorkingCalendar::england_and_wales();
         let due = sent.map(|s| cal.add_working_days(s, due_days));
         referral_id += 1;
-        let responded = matches!(status, ReferralStatus::Accepted | ReferralStatus::Declined | ReferralStatus::InProgress | ReferralStatus::Closed).then(|| sent.unwrap_or(created) + Days::days(rng.random_range(0..4)));
+        let responded = matches!(status, ReferralStatus::Accepted | ReferralStatus::Declined | ReferralStatus::InProgress | ReferralStatus::Closed)
+            .then(|| sent.unwrap_or(created) + Days::days(rng.random_range(0..4)));
         let fields = app::domain::referral::default_fields(kind, category);
         let codes: Vec<&str> = fields.iter().map(|f| f.as_str()).collect();
         let snapshot = if sent.is_some() { serde_json::to_string(&app::domain::referral::share(&t.facts, &fields))? } else { "{}".to_string() };
         w.row(
             "referrals",
-            &["id", "reference", "tenancy_id", "case_id", "agency_id", "category", "reason", "urgency", "shared_fields", "lawful_basis", "consent_given_on", "consent_how", "contact_name", "contact_detail", "status", "decline_reason", "outcome", "restricted", "created_by", "area_team_id", "created_at", "sent_at", "responded_at", "due_at", "closed_at", "version", "shared_data", "basis_detail"],
+            &[
+                "id",
+                "reference",
+                "tenancy_id",
+                "case_id",
+                "agency_id",
+                "category",
+                "reason",
+                "urgency",
+                "shared_fields",
+                "lawful_basis",
+                "consent_given_on",
+                "consent_how",
+                "contact_name",
+                "contact_detail",
+                "status",
+                "decline_reason",
+                "outcome",
+                "restricted",
+                "created_by",
+                "area_team_id",
+                "created_at",
+                "sent_at",
+                "responded_at",
+                "due_at",
+                "closed_at",
+                "version",
+                "shared_data",
+                "basis_detail",
+            ],
             vec![
-                V::I(referral_id), V::S(format!("REF{:06}", referral_id + 300_000)), V::I(t.id), V::N, V::I(agency), V::s(category.as_str()),
-                V::S(referral_reason(category)), V::s(urgency.as_str()),
+                V::I(referral_id),
+                V::S(format!("REF{:06}", referral_id + 300_000)),
+                V::I(t.id),
+                V::N,
+                V::I(agency),
+                V::s(category.as_str()),
+                V::S(referral_reason(category)),
+                V::s(urgency.as_str()),
                 V::S(serde_json::to_string(&codes)?),
                 V::s(if category.is_restricted() { LawfulBasis::VitalInterests.as_str() } else { LawfulBasis::Consent.as_str() }),
-                if category.is_restricted() { V::N } else { date(created) }, if category.is_restricted() { V::N } else { V::s("Verbally, at a home visit") },
-                V::S(users.iter().find(|u| u.0 == t.owner).map(|u| u.3.clone()).unwrap_or_default()), V::s("01904 551550"),
-                V::s(status.as_str()), if status == ReferralStatus::Declined { V::s("Does not meet eligibility criteria; signposted to community support") } else { V::N },
+                if category.is_restricted() { V::N } else { date(created) },
+                if category.is_restricted() { V::N } else { V::s("Verbally, at a home visit") },
+                V::S(users.iter().find(|u| u.0 == t.owner).map(|u| u.3.clone()).unwrap_or_default()),
+                V::s("01904 551550"),
+                V::s(status.as_str()),
+                if status == ReferralStatus::Declined { V::s("Does not meet eligibility criteria; signposted to community support") } else { V::N },
                 if status == ReferralStatus::Closed { V::s("Support package in place; tenancy stable") } else { V::N },
-                V::I(category.is_restricted() as i64), V::I(t.owner), V::I(area as i64 + 1), instant(created, 10),
-                sent.map(|s| instant(s, 10)).unwrap_or(V::N), responded.map(|d| instant(d, 14)).unwrap_or(V::N), due.map(|d| instant(d, 17)).unwrap_or(V::N),
+                V::I(category.is_restricted() as i64),
+                V::I(t.owner),
+                V::I(area as i64 + 1),
+                instant(created, 10),
+                sent.map(|s| instant(s, 10)).unwrap_or(V::N),
+                responded.map(|d| instant(d, 14)).unwrap_or(V::N),
+                due.map(|d| instant(d, 17)).unwrap_or(V::N),
                 // Ended: closed yesterday, or declined when the agency answered (as the app records it).
                 match (status, responded) {
                     (ReferralStatus::Closed, _) => instant(today - Days::days(1), 12),
@@ -843,18 +1360,41 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
         let cols_msg = ["id", "referral_id", "author_id", "body", "created_at", "side"];
         if let Some(answered) = responded {
             message_id += 1;
-            let body = if status == ReferralStatus::Declined { "Declined: does not meet eligibility criteria; signposted to community support." } else { "Accepted. We have allocated a worker who will make contact this week." };
-            w.row("referral_messages", &cols_msg, vec![V::I(message_id), V::I(referral_id), V::I(agency_user), V::s(body), instant(answered, 15), V::s("agency")]);
+            let body = if status == ReferralStatus::Declined {
+                "Declined: does not meet eligibility criteria; signposted to community support."
+            } else {
+                "Accepted. We have allocated a worker who will make contact this week."
+            };
+            w.row(
+                "referral_messages",
+                &cols_msg,
+                vec![V::I(message_id), V::I(referral_id), V::I(agency_user), V::s(body), instant(answered, 15), V::s("agency")],
+            );
             // Some accepted referrals have a question from the agency that the officer has not yet answered.
             if matches!(status, ReferralStatus::Accepted | ReferralStatus::InProgress) && k % 3 == 0 {
                 message_id += 1;
-                w.row("referral_messages", &cols_msg, vec![V::I(message_id), V::I(referral_id), V::I(agency_user), V::s("Could you confirm the best time to visit, and whether anyone else should be present?"), instant(answered + Days::days(1), 11), V::s("agency")]);
+                w.row(
+                    "referral_messages",
+                    &cols_msg,
+                    vec![
+                        V::I(message_id),
+                        V::I(referral_id),
+                        V::I(agency_user),
+                        V::s("Could you confirm the best time to visit, and whether anyone else should be present?"),
+                        instant(answered + Days::days(1), 11),
+                        V::s("agency"),
+                    ],
+                );
             }
         }
         // Restricted referrals name the area's ASB / Community Safety Hub lead, who needs to know.
         if category.is_restricted() && k % 2 == 0 {
             if let Some(asb) = users.iter().find(|u| u.1 == Role::AsbOfficer) {
-                w.row("access_grants", &["subject_type", "subject_id", "user_id", "granted_by", "granted_at"], vec![V::s("referral"), V::I(referral_id), V::I(asb.0), V::I(t.owner), instant(created, 11)]);
+                w.row(
+                    "access_grants",
+                    &["subject_type", "subject_id", "user_id", "granted_by", "granted_at"],
+                    vec![V::s("referral"), V::I(referral_id), V::I(asb.0), V::I(t.owner), instant(created, 11)],
+                );
             }
         }
     }
@@ -869,7 +1409,20 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
     for (pid, _, _, _) in patches.iter().step_by((patches.len() / 12).max(1)).take(12) {
         let token: String = (0..22).map(|_| *alphabet.choose(&mut rng).expect("char")).collect();
         let id = link_ids.len() as i64 + 1;
-        w.row("feedback_links", &["id", "token", "scope_type", "scope_id", "created_by", "created_at", "active", "label"], vec![V::I(id), V::S(token), V::s("patch"), V::I(*pid), V::I(chmo_of_patch[pid]), instant(today - Days::days(365), 9), V::I(1), V::S(format!("Patch {}", patches[(*pid - 1) as usize].2))]);
+        w.row(
+            "feedback_links",
+            &["id", "token", "scope_type", "scope_id", "created_by", "created_at", "active", "label"],
+            vec![
+                V::I(id),
+                V::S(token),
+                V::s("patch"),
+                V::I(*pid),
+                V::I(chmo_of_patch[pid]),
+                instant(today - Days::days(365), 9),
+                V::I(1),
+                V::S(format!("Patch {}", patches[(*pid - 1) as usize].2)),
+            ],
+        );
         link_ids.push((id, *pid));
     }
     // One link per partner agency, for the partner form (sent to the agency's referrals team).
@@ -877,7 +1430,20 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
     for (i, (_, name, _)) in agency_defs.iter().enumerate() {
         let token: String = (0..22).map(|_| *alphabet.choose(&mut rng).expect("char")).collect();
         let id = (link_ids.len() + partner_links.len()) as i64 + 1;
-        w.row("feedback_links", &["id", "token", "scope_type", "scope_id", "created_by", "created_at", "active", "label"], vec![V::I(id), V::S(token), V::s("partner"), V::I(i as i64 + 1), V::I(admin_id), instant(today - Days::days(200), 9), V::I(1), V::S(format!("Partner feedback: {name}"))]);
+        w.row(
+            "feedback_links",
+            &["id", "token", "scope_type", "scope_id", "created_by", "created_at", "active", "label"],
+            vec![
+                V::I(id),
+                V::S(token),
+                V::s("partner"),
+                V::I(i as i64 + 1),
+                V::I(admin_id),
+                instant(today - Days::days(200), 9),
+                V::I(1),
+                V::S(format!("Partner feedback: {name}")),
+            ],
+        );
         partner_links.push((id, i as i64 + 1));
     }
     let pick = |rng: &mut ChaCha8Rng| {
@@ -891,18 +1457,28 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
         }
         scale[0]
     };
-    let comments = ["My officer was brilliant and sorted the repair quickly.", "Nobody got back to me about the noise next door.", "Kept me informed all the way through.", "", "", "Would like more visits on the estate.", "The new officer listens, which makes a change."];
+    let comments = [
+        "My officer was brilliant and sorted the repair quickly.",
+        "Nobody got back to me about the noise next door.",
+        "Kept me informed all the way through.",
+        "",
+        "",
+        "Would like more visits on the estate.",
+        "The new officer listens, which makes a change.",
+    ];
     for k in 0..(opts.homes / 25).clamp(100, 2000) {
         let (link, pid) = link_ids[k % link_ids.len()];
         let area = patches[(pid - 1) as usize].1;
         // TP08 is an agreement scale: the same spread, in its own words.
-        let agree = |a: &'static str| -> &'static str { match a {
-            "very_satisfied" => "strongly_agree",
-            "fairly_satisfied" => "agree",
-            "fairly_dissatisfied" => "disagree",
-            "very_dissatisfied" => "strongly_disagree",
-            other => other,
-        } };
+        let agree = |a: &'static str| -> &'static str {
+            match a {
+                "very_satisfied" => "strongly_agree",
+                "fairly_satisfied" => "agree",
+                "fairly_dissatisfied" => "disagree",
+                "very_dissatisfied" => "strongly_disagree",
+                other => other,
+            }
+        };
         let tp08 = agree(pick(&mut rng));
         let mut answers = serde_json::json!({"TP01": pick(&mut rng), "TP06": pick(&mut rng), "TP07": pick(&mut rng), "TP08": tp08, "HMO1": pick(&mut rng)});
         // About one tenant in five has had anti-social behaviour handled (TP12); the rest skip it or say not applicable.
@@ -912,12 +1488,43 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
         let day = today - Days::days(rng.random_range(0..365));
         w.row(
             "feedback_responses",
-            &["id", "link_id", "respondent_kind", "officer_id", "officer_role", "patch_id", "area_team_id", "agency_id", "submitted_at", "answers", "comment", "contact_name", "contact_detail", "idempotency_key"],
-            vec![V::I(k as i64 + 1), V::I(link), V::s("tenant"), V::I(chmo_of_patch[&pid]), V::s("community_hmo"), V::I(pid), V::I(area as i64 + 1), V::N, instant(day, rng.random_range(8..21)), V::S(answers.to_string()), V::s(comments.choose(&mut rng).copied().unwrap_or("")), V::N, V::N, V::S(format!("seed-{}-{k}", opts.seed))],
+            &[
+                "id",
+                "link_id",
+                "respondent_kind",
+                "officer_id",
+                "officer_role",
+                "patch_id",
+                "area_team_id",
+                "agency_id",
+                "submitted_at",
+                "answers",
+                "comment",
+                "contact_name",
+                "contact_detail",
+                "idempotency_key",
+            ],
+            vec![
+                V::I(k as i64 + 1),
+                V::I(link),
+                V::s("tenant"),
+                V::I(chmo_of_patch[&pid]),
+                V::s("community_hmo"),
+                V::I(pid),
+                V::I(area as i64 + 1),
+                V::N,
+                instant(day, rng.random_range(8..21)),
+                V::S(answers.to_string()),
+                V::s(comments.choose(&mut rng).copied().unwrap_or("")),
+                V::N,
+                V::N,
+                V::S(format!("seed-{}-{k}", opts.seed)),
+            ],
         );
     }
     let tenant_responses = (opts.homes / 25).clamp(100, 2000);
-    let partner_comments = ["Much clearer who to call since the Sustainable Tenancy role started.", "", "Referrals often arrive without the risk information we need."];
+    let partner_comments =
+        ["Much clearer who to call since the Sustainable Tenancy role started.", "", "Referrals often arrive without the risk information we need."];
     for k in 0..30 {
         let (link, agency) = partner_links[k % partner_links.len()];
         let agree_pick = |rng: &mut ChaCha8Rng| ["strongly_agree", "agree", "agree", "neither", "disagree", "dont_know"][rng.random_range(0..6)];
@@ -925,8 +1532,38 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
         let day = today - Days::days(rng.random_range(0..200));
         w.row(
             "feedback_responses",
-            &["id", "link_id", "respondent_kind", "officer_id", "officer_role", "patch_id", "area_team_id", "agency_id", "submitted_at", "answers", "comment", "contact_name", "contact_detail", "idempotency_key"],
-            vec![V::I((tenant_responses + k) as i64 + 1), V::I(link), V::s("partner"), V::N, V::N, V::N, V::N, V::I(agency), instant(day, rng.random_range(8..18)), V::S(answers.to_string()), V::s(partner_comments.choose(&mut rng).copied().unwrap_or("")), V::N, V::N, V::S(format!("seed-{}-p{k}", opts.seed))],
+            &[
+                "id",
+                "link_id",
+                "respondent_kind",
+                "officer_id",
+                "officer_role",
+                "patch_id",
+                "area_team_id",
+                "agency_id",
+                "submitted_at",
+                "answers",
+                "comment",
+                "contact_name",
+                "contact_detail",
+                "idempotency_key",
+            ],
+            vec![
+                V::I((tenant_responses + k) as i64 + 1),
+                V::I(link),
+                V::s("partner"),
+                V::N,
+                V::N,
+                V::N,
+                V::N,
+                V::I(agency),
+                instant(day, rng.random_range(8..18)),
+                V::S(answers.to_string()),
+                V::s(partner_comments.choose(&mut rng).copied().unwrap_or("")),
+                V::N,
+                V::N,
+                V::S(format!("seed-{}-p{k}", opts.seed)),
+            ],
         );
     }
     // A second Team Leader for East (a deputy who shares the patch work), with her own random
@@ -937,21 +1574,62 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
     w.row(
         "users",
         &["id", "username", "display_name", "email", "password_hash", "role", "area_team_id", "agency_id", "active", "created_at"],
-        vec![V::I(deputy_id), V::s("tl.east2"), V::S(deputy.clone()), V::s("tl.east2@hearth.example"), V::S(hash.clone()), V::s(Role::TeamLeader.as_str()), V::I(1), V::N, V::I(1), V::s("2022-04-01T09:00:00Z")],
+        vec![
+            V::I(deputy_id),
+            V::s("tl.east2"),
+            V::S(deputy.clone()),
+            V::s("tl.east2@hearth.example"),
+            V::S(hash.clone()),
+            V::s(Role::TeamLeader.as_str()),
+            V::I(1),
+            V::N,
+            V::I(1),
+            V::s("2022-04-01T09:00:00Z"),
+        ],
     );
-    accounts.push(DemoAccount { username: "tl.east2".into(), password: DEMO_PASSWORD.into(), role: Role::TeamLeader, display_name: deputy, area: Some(AREAS[0].to_string()), note: "deputy Team Leader, East: reshapes patches too".into() });
+    accounts.push(DemoAccount {
+        username: "tl.east2".into(),
+        password: DEMO_PASSWORD.into(),
+        role: Role::TeamLeader,
+        display_name: deputy,
+        area: Some(AREAS[0].to_string()),
+        note: "deputy Team Leader, East: reshapes patches too".into(),
+    });
     w.flush().await?;
 
     // The Regulator's 2023/24 perception results, so the demo shows the council among its peers.
     let tsm = app::domain::tsm::import_csv(include_str!("../../data/tsm/rsh_tsm_2024_lcra_perception.csv")).map_err(anyhow::Error::msg)?;
-    crate::store::feedback::import_tsm(db, "2023-24", &tsm, admin_id, &crate::store::now_rfc3339()).await.map_err(|e| anyhow::anyhow!("importing TSM data: {e}"))?;
+    crate::store::feedback::import_tsm(db, "2023-24", &tsm, admin_id, &crate::store::now_rfc3339())
+        .await
+        .map_err(|e| anyhow::anyhow!("importing TSM data: {e}"))?;
 
     // PostgreSQL identity columns continue after the ids the seed chose.
     if db.backend == Backend::Postgres {
         for table in [
-            "area_teams", "wards", "agencies", "users", "estates", "blocks", "patches", "properties", "tenancies", "household_members",
-            "rent_accounts", "rent_transactions", "alerts", "cases", "access_grants", "transfers", "visits", "visit_findings", "referrals",
-            "referral_messages", "feedback_links", "feedback_responses", "plan_actions", "workflow_items",
+            "area_teams",
+            "wards",
+            "agencies",
+            "users",
+            "estates",
+            "blocks",
+            "patches",
+            "properties",
+            "tenancies",
+            "household_members",
+            "rent_accounts",
+            "rent_transactions",
+            "alerts",
+            "cases",
+            "access_grants",
+            "transfers",
+            "visits",
+            "visit_findings",
+            "referrals",
+            "referral_messages",
+            "feedback_links",
+            "feedback_responses",
+            "plan_actions",
+            "workflow_items",
         ] {
             sqlx::query::<sqlx::Any>(&format!("SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)"))
                 .execute(&db.pool)

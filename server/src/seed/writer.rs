@@ -29,9 +29,32 @@ const MAX_BINDS: usize = 2_000;
 
 /// Tables in foreign-key order.
 const TABLE_ORDER: &[&str] = &[
-    "bank_holidays", "settings", "area_teams", "wards", "agencies", "users", "estates", "blocks", "patches", "properties",
-    "tenancies", "household_members", "rent_accounts", "rent_transactions", "alerts", "cases", "access_grants", "transfers",
-    "plan_actions", "workflow_items", "visits", "visit_findings", "referrals", "referral_messages", "feedback_links", "feedback_responses",
+    "bank_holidays",
+    "settings",
+    "area_teams",
+    "wards",
+    "agencies",
+    "users",
+    "estates",
+    "blocks",
+    "patches",
+    "properties",
+    "tenancies",
+    "household_members",
+    "rent_accounts",
+    "rent_transactions",
+    "alerts",
+    "cases",
+    "access_grants",
+    "transfers",
+    "plan_actions",
+    "workflow_items",
+    "visits",
+    "visit_findings",
+    "referrals",
+    "referral_messages",
+    "feedback_links",
+    "feedback_responses",
 ];
 
 pub struct Writer<'a> {

@@ -9,8 +9,14 @@ use super::{i, internal, now_rfc3339, oi, os, s};
 use crate::db::Db;
 
 pub async fn agencies(db: &Db) -> Result<Vec<AgencyAdmin>, AppError> {
-    let users = sqlx::query::<Any>("SELECT agency_id, username, display_name, active FROM users WHERE agency_id IS NOT NULL ORDER BY username").fetch_all(&db.pool).await.map_err(internal)?;
-    let rows = sqlx::query::<Any>("SELECT id, name, kind, team, contact_email, contact_phone, active FROM agencies ORDER BY name").fetch_all(&db.pool).await.map_err(internal)?;
+    let users = sqlx::query::<Any>("SELECT agency_id, username, display_name, active FROM users WHERE agency_id IS NOT NULL ORDER BY username")
+        .fetch_all(&db.pool)
+        .await
+        .map_err(internal)?;
+    let rows = sqlx::query::<Any>("SELECT id, name, kind, team, contact_email, contact_phone, active FROM agencies ORDER BY name")
+        .fetch_all(&db.pool)
+        .await
+        .map_err(internal)?;
     Ok(rows
         .iter()
         .map(|r| {
@@ -81,7 +87,15 @@ pub async fn tokens(db: &Db) -> Result<Vec<TokenView>, AppError> {
     .map_err(internal)?;
     Ok(rows
         .iter()
-        .map(|r| TokenView { id: i(r, "id"), username: s(r, "username"), agency: os(r, "agency"), name: s(r, "name"), created_at: s(r, "created_at"), expires_at: s(r, "expires_at"), revoked_at: os(r, "revoked_at") })
+        .map(|r| TokenView {
+            id: i(r, "id"),
+            username: s(r, "username"),
+            agency: os(r, "agency"),
+            name: s(r, "name"),
+            created_at: s(r, "created_at"),
+            expires_at: s(r, "expires_at"),
+            revoked_at: os(r, "revoked_at"),
+        })
         .collect())
 }
 
@@ -91,7 +105,12 @@ pub async fn issue_token(db: &Db, user_id: i64, name: &str, days: i64) -> Result
 }
 
 pub async fn revoke_token(db: &Db, id: i64) -> Result<bool, AppError> {
-    let r = sqlx::query::<Any>("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL").bind(now_rfc3339()).bind(id).execute(&db.pool).await.map_err(internal)?;
+    let r = sqlx::query::<Any>("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+        .bind(now_rfc3339())
+        .bind(id)
+        .execute(&db.pool)
+        .await
+        .map_err(internal)?;
     Ok(r.rows_affected() == 1)
 }
 
@@ -102,7 +121,12 @@ pub async fn audit_trail(db: &Db, subject_type: &str, reference: &str) -> Result
         "case" => "cases",
         _ => return Ok(None),
     };
-    let Some(row) = sqlx::query::<Any>(&format!("SELECT id FROM {table} WHERE reference = $1")).bind(reference.to_string()).fetch_optional(&db.pool).await.map_err(internal)? else {
+    let Some(row) = sqlx::query::<Any>(&format!("SELECT id FROM {table} WHERE reference = $1"))
+        .bind(reference.to_string())
+        .fetch_optional(&db.pool)
+        .await
+        .map_err(internal)?
+    else {
         return Ok(None);
     };
     let id = i(&row, "id");
@@ -117,5 +141,17 @@ pub async fn audit_trail(db: &Db, subject_type: &str, reference: &str) -> Result
         .fetch_all(&db.pool)
         .await
         .map_err(internal)?;
-    Ok(Some((id, rows.iter().map(|r| AuditRow { at: s(r, "at"), username: s(r, "username"), action: s(r, "action"), outcome: s(r, "outcome"), reason: s(r, "reason"), detail: s(r, "detail") }).collect())))
+    Ok(Some((
+        id,
+        rows.iter()
+            .map(|r| AuditRow {
+                at: s(r, "at"),
+                username: s(r, "username"),
+                action: s(r, "action"),
+                outcome: s(r, "outcome"),
+                reason: s(r, "reason"),
+                detail: s(r, "detail"),
+            })
+            .collect(),
+    )))
 }

@@ -153,7 +153,13 @@ pub async fn officers(db: &Db, area_team_id: i64, role: Option<Role>) -> Result<
     .map_err(internal)?;
     Ok(rows
         .iter()
-        .map(|r| OfficerOption { id: i(r, "id"), name: s(r, "display_name"), role: role_label(&s(r, "role")), open_cases: i(r, "open_cases"), tenancies: i(r, "tenancies") })
+        .map(|r| OfficerOption {
+            id: i(r, "id"),
+            name: s(r, "display_name"),
+            role: role_label(&s(r, "role")),
+            open_cases: i(r, "open_cases"),
+            tenancies: i(r, "tenancies"),
+        })
         .collect())
 }
 
@@ -205,17 +211,16 @@ pub async fn plan_action_case(db: &Db, action_id: i64) -> Result<Option<String>,
 }
 
 pub async fn set_plan(db: &Db, case_id: i64, version: i64, agreed_on: &str, next_review_on: &str) -> Result<(), AppError> {
-    let done = sqlx::query::<Any>(
-        "UPDATE cases SET plan_agreed_on = $1, next_review_on = $2, due_at = $3, version = version + 1 WHERE id = $4 AND version = $5",
-    )
-    .bind(agreed_on)
-    .bind(next_review_on)
-    .bind(format!("{next_review_on}T23:59:59Z"))
-    .bind(case_id)
-    .bind(version)
-    .execute(&db.pool)
-    .await
-    .map_err(internal)?;
+    let done =
+        sqlx::query::<Any>("UPDATE cases SET plan_agreed_on = $1, next_review_on = $2, due_at = $3, version = version + 1 WHERE id = $4 AND version = $5")
+            .bind(agreed_on)
+            .bind(next_review_on)
+            .bind(format!("{next_review_on}T23:59:59Z"))
+            .bind(case_id)
+            .bind(version)
+            .execute(&db.pool)
+            .await
+            .map_err(internal)?;
     if done.rows_affected() != 1 {
         return Err(conflict("This case"));
     }
@@ -339,7 +344,12 @@ fn cover_view(r: &AnyRow, today: chrono::NaiveDate) -> CoverView {
     }
 }
 
-pub async fn covers<'c>(ex: impl Executor<'c, Database = Any>, area_team_id: Option<i64>, user_id: Option<i64>, since: &str) -> Result<Vec<CoverView>, AppError> {
+pub async fn covers<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    area_team_id: Option<i64>,
+    user_id: Option<i64>,
+    since: &str,
+) -> Result<Vec<CoverView>, AppError> {
     let today = app::api::service::today();
     let sql = format!(
         "{COVER_SELECT} WHERE (cv.ends_on >= $1 OR cv.ended_at >= $1) AND ($2 = 0 OR au.area_team_id = $2) AND ($3 = 0 OR cv.absent_user_id = $3 OR cv.cover_user_id = $3) \
@@ -356,6 +366,10 @@ pub async fn cover(db: &Db, cover_id: i64) -> Result<Option<(CoverView, i64)>, A
 }
 
 pub async fn user_facts(db: &Db, user_id: i64) -> Result<Option<CoverParty>, AppError> {
-    let row = sqlx::query::<Any>("SELECT id, role, area_team_id FROM users WHERE id = $1 AND active = 1").bind(user_id).fetch_optional(&db.pool).await.map_err(internal)?;
+    let row = sqlx::query::<Any>("SELECT id, role, area_team_id FROM users WHERE id = $1 AND active = 1")
+        .bind(user_id)
+        .fetch_optional(&db.pool)
+        .await
+        .map_err(internal)?;
     Ok(row.and_then(|r| Some(CoverParty { user_id: i(&r, "id"), role: Role::parse(&s(&r, "role"))?, area_team_id: oi(&r, "area_team_id") })))
 }

@@ -39,7 +39,18 @@ pub async fn link(db: &Db, token: &str) -> Result<Option<LinkTarget>, AppError> 
         return Ok(None);
     };
     let (id, scope_type, scope_id, label) = (i(&r, "id"), s(&r, "scope_type"), i(&r, "scope_id"), s(&r, "label"));
-    let mut t = LinkTarget { id, audience: Audience::Tenant, label, scope_type: scope_type.clone(), officer_id: None, officer_name: None, officer_role: None, patch_id: None, area_team_id: None, agency_id: None };
+    let mut t = LinkTarget {
+        id,
+        audience: Audience::Tenant,
+        label,
+        scope_type: scope_type.clone(),
+        officer_id: None,
+        officer_name: None,
+        officer_role: None,
+        patch_id: None,
+        area_team_id: None,
+        agency_id: None,
+    };
     let officer = |t: &mut LinkTarget, r: &sqlx::any::AnyRow| {
         t.officer_id = oi(r, "officer_id");
         t.officer_name = os(r, "display_name");
@@ -254,16 +265,18 @@ pub fn new_token() -> String {
 }
 
 pub async fn create_link(db: &Db, token: &str, scope_type: &str, scope_id: i64, label: &str, by: i64, at: &str) -> Result<i64, AppError> {
-    let r = sqlx::query::<Any>("INSERT INTO feedback_links (token, scope_type, scope_id, created_by, created_at, active, label) VALUES ($1, $2, $3, $4, $5, 1, $6) RETURNING id")
-        .bind(token)
-        .bind(scope_type)
-        .bind(scope_id)
-        .bind(by)
-        .bind(at)
-        .bind(label)
-        .fetch_one(&db.pool)
-        .await
-        .map_err(internal)?;
+    let r = sqlx::query::<Any>(
+        "INSERT INTO feedback_links (token, scope_type, scope_id, created_by, created_at, active, label) VALUES ($1, $2, $3, $4, $5, 1, $6) RETURNING id",
+    )
+    .bind(token)
+    .bind(scope_type)
+    .bind(scope_id)
+    .bind(by)
+    .bind(at)
+    .bind(label)
+    .fetch_one(&db.pool)
+    .await
+    .map_err(internal)?;
     Ok(i(&r, "id"))
 }
 
@@ -336,7 +349,6 @@ pub async fn benchmark_years(db: &Db) -> Result<Vec<String>, AppError> {
     Ok(rows.iter().map(|r| s(r, "year")).collect())
 }
 
-
 /// See `Store::case_from_feedback`. One transaction: the response is claimed with
 /// `case_id IS NULL`, so of two officers acting at once exactly one opens the case.
 pub async fn case_from_feedback(db: &Db, c: app::api::store::NewFeedbackCase, at: &str) -> Result<String, AppError> {
@@ -395,7 +407,12 @@ pub async fn case_from_feedback(db: &Db, c: app::api::store::NewFeedbackCase, at
     let id = i(&case, "id");
     let reference = format!("CAS{:06}", id + 200_000);
     sqlx::query::<Any>("UPDATE cases SET reference = $1 WHERE id = $2").bind(reference.clone()).bind(id).execute(&mut *tx).await.map_err(internal)?;
-    let claimed = sqlx::query::<Any>("UPDATE feedback_responses SET case_id = $1 WHERE id = $2 AND case_id IS NULL").bind(id).bind(c.response_id).execute(&mut *tx).await.map_err(internal)?;
+    let claimed = sqlx::query::<Any>("UPDATE feedback_responses SET case_id = $1 WHERE id = $2 AND case_id IS NULL")
+        .bind(id)
+        .bind(c.response_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
     if claimed.rows_affected() != 1 {
         return Err(AppError::Conflict("Someone has just opened a case from this comment; reload to see it.".into()));
     }

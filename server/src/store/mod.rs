@@ -4,14 +4,17 @@
 mod admin;
 mod cases;
 pub mod feedback;
-pub mod referrals;
 mod patchmap;
+pub mod referrals;
 mod sessions;
 mod workflow;
 
 use std::collections::HashMap;
 
-use app::api::store::{AuditEntry, CaseRecord, NewFeedbackCase, Caseload, ReviewCount, WorkLists, WorkQuery, Decision, NewCover, NewPlanAction, PropertyRecord, Proposal, ReviewRecord, Store, TenancyRecord};
+use app::api::store::{
+    AuditEntry, CaseRecord, Caseload, Decision, NewCover, NewFeedbackCase, NewPlanAction, PropertyRecord, Proposal, ReviewCount, ReviewRecord, Store,
+    TenancyRecord, WorkLists, WorkQuery,
+};
 use app::domain::access::RecordScope;
 use app::domain::occupancy::{Occupant, age_on};
 use app::domain::{CaseKind, Pence, Relationship, Role, Tenure};
@@ -115,9 +118,8 @@ pub fn json_rows(backend: crate::db::Backend, fields: &[(&str, &str)], order: &s
 }
 
 /// The introductory tenures (`Tenure::is_introductory`) as an SQL list, for `t.tenure IN (...)`.
-static INTRODUCTORY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    Tenure::ALL.iter().filter(|t| t.is_introductory()).map(|t| format!("'{}'", t.as_str())).collect::<Vec<_>>().join(", ")
-});
+static INTRODUCTORY: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| Tenure::ALL.iter().filter(|t| t.is_introductory()).map(|t| format!("'{}'", t.as_str())).collect::<Vec<_>>().join(", "));
 
 /// A tenancy's tenants as "First Last", joined with " and " in the order they joined the record:
 /// an aggregate over `household_members h` rows (callers filter to `h.is_tenant = 1`).
@@ -199,7 +201,8 @@ impl CaseFields {
             clock: None,
             restricted: self.restricted != 0,
         };
-        let scope = RecordScope { area_team_id: self.area_team_id, owner_id: self.owner_id, restricted: row.restricted, granted: self.granted != 0, duty: false };
+        let scope =
+            RecordScope { area_team_id: self.area_team_id, owner_id: self.owner_id, restricted: row.restricted, granted: self.granted != 0, duty: false };
         (row, scope)
     }
 }
@@ -356,10 +359,7 @@ async fn caseload(conn: &mut AnyConnection, backend: crate::db::Backend, owner_i
             ("postcode", "p.postcode"),
             ("tenure", "x.tenure"),
             // Named, like the homes, only for the rows on the page.
-            (
-                "tenants",
-                &format!("COALESCE((SELECT {TENANT_NAMES} FROM household_members h WHERE h.tenancy_id = x.id AND h.is_tenant = 1), '')"),
-            ),
+            ("tenants", &format!("COALESCE((SELECT {TENANT_NAMES} FROM household_members h WHERE h.tenancy_id = x.id AND h.is_tenant = 1), '')")),
             ("balance", "x.balance"),
             ("start_date", "x.start_date"),
             ("trial_ends_on", "x.trial_ends_on"),
@@ -399,12 +399,11 @@ async fn caseload(conn: &mut AnyConnection, backend: crate::db::Backend, owner_i
            CAST(COALESCE(SUM(CASE WHEN t.tenure IN ({intro}) THEN 1 ELSE 0 END), 0) AS BIGINT) AS intro, \
            CAST(COALESCE(SUM(CASE WHEN r.balance_pence > $3 THEN 1 ELSE 0 END), 0) AS BIGINT) AS arrears \
          FROM tenancies t LEFT JOIN rent_accounts r ON r.tenancy_id = t.id \
-         WHERE t.owner_id IN ({owners}) AND t.status = $1", intro = INTRODUCTORY.as_str()
+         WHERE t.owner_id IN ({owners}) AND t.status = $1",
+        intro = INTRODUCTORY.as_str()
     );
-    let page = bind_ids(sqlx::query::<Any>(&sql).bind("active").bind(limit).bind(ARREARS_THRESHOLD_PENCE), owner_ids)
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(internal)?;
+    let page =
+        bind_ids(sqlx::query::<Any>(&sql).bind("active").bind(limit).bind(ARREARS_THRESHOLD_PENCE), owner_ids).fetch_one(&mut *conn).await.map_err(internal)?;
     let tenancies: Vec<TenancyRow> = serde_json::from_str(&s(&page, "rows")).map_err(|e| {
         tracing::error!(error = %e, "decoding the caseload page");
         AppError::Internal
@@ -414,13 +413,7 @@ async fn caseload(conn: &mut AnyConnection, backend: crate::db::Backend, owner_i
         AppError::Internal
     })?;
     let cases = cases.into_iter().map(CaseFields::listed).collect();
-    Ok(Caseload {
-        tenancies,
-        tenancies_total: i(&page, "total"),
-        introductory_total: i(&page, "intro"),
-        arrears_total: i(&page, "arrears"),
-        cases,
-    })
+    Ok(Caseload { tenancies, tenancies_total: i(&page, "total"), introductory_total: i(&page, "intro"), arrears_total: i(&page, "arrears"), cases })
 }
 
 /// Introductory tenancies whose trial ends on or before `until`, with no open or approved decision,
@@ -435,7 +428,8 @@ async fn reviews_due<'c>(ex: impl Executor<'c, Database = Any>, r: &ReviewCount)
         "SELECT CAST(COALESCE(SUM(CASE WHEN t.trial_ends_on < $1 THEN 1 ELSE 0 END), 0) AS BIGINT) AS overdue, COUNT(*) AS due \
          FROM tenancies t JOIN properties p ON p.id = t.property_id \
          WHERE t.status = 'active' AND t.tenure IN ({intro}) AND t.trial_ends_on <= $2 AND {filter} \
-         AND {NO_DECISION}", intro = INTRODUCTORY.as_str()
+         AND {NO_DECISION}",
+        intro = INTRODUCTORY.as_str()
     );
     let row = sqlx::query::<Any>(&sql).bind(&r.today).bind(&r.until).bind(id).fetch_one(ex).await.map_err(internal)?;
     Ok((i(&row, "overdue"), i(&row, "due")))
@@ -485,7 +479,8 @@ impl Store for SqlStore {
                p.address_line1, p.postcode, COALESCE(r.balance_pence, 0) AS balance \
              FROM tenancies t JOIN properties p ON p.id = t.property_id LEFT JOIN rent_accounts r ON r.tenancy_id = t.id \
              WHERE t.status = 'active' AND t.tenure IN ({intro}) AND t.trial_ends_on <= $1 \
-               AND p.area_team_id = $2 AND {NO_DECISION} ORDER BY t.trial_ends_on, t.reference LIMIT $3", intro = INTRODUCTORY.as_str()
+               AND p.area_team_id = $2 AND {NO_DECISION} ORDER BY t.trial_ends_on, t.reference LIMIT $3",
+            intro = INTRODUCTORY.as_str()
         ))
         .bind(until)
         .bind(area_team_id)
@@ -642,10 +637,7 @@ impl Store for SqlStore {
             }
             for f in q.fetch_all(pool).await.map_err(internal)? {
                 let kind = s(&f, "kind");
-                findings
-                    .entry(i(&f, "visit_id"))
-                    .or_default()
-                    .push(app::domain::FindingKind::parse(&kind).map(|k| k.label().to_string()).unwrap_or(kind));
+                findings.entry(i(&f, "visit_id")).or_default().push(app::domain::FindingKind::parse(&kind).map(|k| k.label().to_string()).unwrap_or(kind));
             }
         }
         let visits = visit_rows
@@ -716,11 +708,12 @@ impl Store for SqlStore {
             return Ok(None);
         };
         let id = i(&p, "id");
-        let rows = sqlx::query::<Any>("SELECT id, reference, tenure, start_date, end_date, status FROM tenancies WHERE property_id = $1 ORDER BY start_date DESC")
-            .bind(id)
-            .fetch_all(pool)
-            .await
-            .map_err(internal)?;
+        let rows =
+            sqlx::query::<Any>("SELECT id, reference, tenure, start_date, end_date, status FROM tenancies WHERE property_id = $1 ORDER BY start_date DESC")
+                .bind(id)
+                .fetch_all(pool)
+                .await
+                .map_err(internal)?;
         let ids: Vec<i64> = rows.iter().map(|r| i(r, "id")).collect();
         let names = self.tenant_names(&ids).await?;
         let address = [s(&p, "address_line1"), s(&p, "address_line2"), s(&p, "town")].into_iter().filter(|x| !x.is_empty()).collect::<Vec<_>>().join(", ");
@@ -770,7 +763,8 @@ impl Store for SqlStore {
                (SELECT COUNT(*) FROM rent_accounts r JOIN tenancies t ON t.id = r.tenancy_id JOIN properties p ON p.id = t.property_id \
                   WHERE p.patch_id = pa.id AND t.status = 'active' AND r.balance_pence > $1) AS arrears \
              FROM patches pa JOIN area_teams a ON a.id = pa.area_team_id LEFT JOIN users u ON u.id = pa.officer_id \
-             {filter} ORDER BY pa.name", intro = INTRODUCTORY.as_str()
+             {filter} ORDER BY pa.name",
+            intro = INTRODUCTORY.as_str()
         );
         let mut q = sqlx::query::<Any>(&sql).bind(ARREARS_THRESHOLD_PENCE);
         if let Some(a) = area_team_id {
@@ -872,10 +866,21 @@ impl Store for SqlStore {
     async fn user_facts(&self, user_id: i64) -> Result<Option<app::domain::cover::CoverParty>, AppError> {
         cases::user_facts(&self.db, user_id).await
     }
-    async fn feedback_facts(&self, since: &str, scope: app::domain::feedback::ResultsScope, audience: app::domain::feedback::Audience) -> Result<Vec<app::domain::feedback::ResponseFacts>, AppError> {
+    async fn feedback_facts(
+        &self,
+        since: &str,
+        scope: app::domain::feedback::ResultsScope,
+        audience: app::domain::feedback::Audience,
+    ) -> Result<Vec<app::domain::feedback::ResponseFacts>, AppError> {
         feedback::facts(&self.db, since, scope, audience).await
     }
-    async fn feedback_comments(&self, since: &str, scope: app::domain::feedback::ResultsScope, filter: &app::domain::feedback::CommentFilter, limit: i64) -> Result<Vec<FeedbackComment>, AppError> {
+    async fn feedback_comments(
+        &self,
+        since: &str,
+        scope: app::domain::feedback::ResultsScope,
+        filter: &app::domain::feedback::CommentFilter,
+        limit: i64,
+    ) -> Result<Vec<FeedbackComment>, AppError> {
         feedback::comments(&self.db, since, scope, filter, limit).await
     }
     async fn purge_feedback(&self, before: &str) -> Result<u64, AppError> {

@@ -5,7 +5,8 @@ use std::collections::{HashMap, HashSet};
 
 use app::api::store::{MapHomeRow, MapSource};
 use app::domain::mapdata::{
-    ASB_CASE, HomeCard, HomeFacts, HomeMove, HomeRow, MapPatch, PatchChangeRequest, PatchChangesSince, SUSTAIN_CASE, SavedPatchChange, WorkloadWeights, case_flag, follows_home, touched_patches,
+    ASB_CASE, HomeCard, HomeFacts, HomeMove, HomeRow, MapPatch, PatchChangeRequest, PatchChangesSince, SUSTAIN_CASE, SavedPatchChange, WorkloadWeights,
+    case_flag, follows_home, touched_patches,
 };
 use app::domain::{CaseKind, Pence, Role, Tenure};
 use app::error::AppError;
@@ -62,7 +63,11 @@ pub async fn patches(db: &Db, area: i64, today: &str) -> Result<Vec<MapPatch>, A
 }
 
 async fn latest_change(db: &Db, area: i64) -> Result<i64, AppError> {
-    let r = sqlx::query::<Any>("SELECT COALESCE(MAX(id), 0) AS c FROM patch_changes WHERE ($1 = 0 OR area_team_id = $1)").bind(area).fetch_one(&db.pool).await.map_err(internal)?;
+    let r = sqlx::query::<Any>("SELECT COALESCE(MAX(id), 0) AS c FROM patch_changes WHERE ($1 = 0 OR area_team_id = $1)")
+        .bind(area)
+        .fetch_one(&db.pool)
+        .await
+        .map_err(internal)?;
     Ok(i(&r, "c"))
 }
 
@@ -146,14 +151,16 @@ pub async fn map_source(db: &Db, area: i64, today: &str) -> Result<MapSource, Ap
             },
         });
     }
-    let wards = sqlx::query::<Any>("SELECT name, geojson FROM wards WHERE id IN (SELECT DISTINCT ward_id FROM properties WHERE ($1 = 0 OR area_team_id = $1)) ORDER BY name")
-        .bind(area)
-        .fetch_all(&db.pool)
-        .await
-        .map_err(internal)?
-        .iter()
-        .map(|r| (s(r, "name"), s(r, "geojson")))
-        .collect();
+    let wards = sqlx::query::<Any>(
+        "SELECT name, geojson FROM wards WHERE id IN (SELECT DISTINCT ward_id FROM properties WHERE ($1 = 0 OR area_team_id = $1)) ORDER BY name",
+    )
+    .bind(area)
+    .fetch_all(&db.pool)
+    .await
+    .map_err(internal)?
+    .iter()
+    .map(|r| (s(r, "name"), s(r, "geojson")))
+    .collect();
     let estates = sqlx::query::<Any>("SELECT id, name FROM estates WHERE ($1 = 0 OR area_team_id = $1) ORDER BY id")
         .bind(area)
         .fetch_all(&db.pool)
@@ -171,7 +178,10 @@ pub async fn workload_weights(db: &Db) -> Result<WorkloadWeights, AppError> {
 }
 
 pub async fn set_workload_weights(db: &Db, w: &WorkloadWeights) -> Result<(), AppError> {
-    let json = serde_json::to_string(w).map_err(|e| { tracing::error!("workload weights: {e}"); AppError::Internal })?;
+    let json = serde_json::to_string(w).map_err(|e| {
+        tracing::error!("workload weights: {e}");
+        AppError::Internal
+    })?;
     let mut tx = db.pool.begin().await.map_err(internal)?;
     sqlx::query::<Any>("DELETE FROM settings WHERE key = $1").bind(WEIGHTS_KEY).execute(&mut *tx).await.map_err(internal)?;
     sqlx::query::<Any>("INSERT INTO settings (key, value) VALUES ($1, $2)").bind(WEIGHTS_KEY).bind(json).execute(&mut *tx).await.map_err(internal)?;
@@ -212,7 +222,10 @@ pub async fn home_card(db: &Db, property_id: i64) -> Result<Option<(HomeCard, i6
 pub async fn home_rows(db: &Db, area: i64, ids: &[i64]) -> Result<Vec<HomeRow>, AppError> {
     let mut out = Vec::new();
     for chunk in ids.chunks(500) {
-        let sql = format!("SELECT id, address_line1, postcode FROM properties WHERE ($1 = 0 OR area_team_id = $1) AND id IN ({}) ORDER BY id", placeholders(2, chunk.len()));
+        let sql = format!(
+            "SELECT id, address_line1, postcode FROM properties WHERE ($1 = 0 OR area_team_id = $1) AND id IN ({}) ORDER BY id",
+            placeholders(2, chunk.len())
+        );
         let mut q = sqlx::query::<Any>(&sql).bind(area);
         for id in chunk {
             q = q.bind(*id);
@@ -310,7 +323,12 @@ pub async fn apply_patch_change(db: &Db, c: &PatchChangeRequest, by: i64) -> Res
     .map_err(internal)?;
     let change_id = i(&change, "id");
     for m in &moves {
-        sqlx::query::<Any>("UPDATE properties SET patch_id = $1, version = version + 1 WHERE id = $2").bind(m.to_patch).bind(m.property_id).execute(&mut *tx).await.map_err(internal)?;
+        sqlx::query::<Any>("UPDATE properties SET patch_id = $1, version = version + 1 WHERE id = $2")
+            .bind(m.to_patch)
+            .bind(m.property_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
         sqlx::query::<Any>("INSERT INTO patch_change_homes (change_id, property_id, from_patch_id, to_patch_id) VALUES ($1, $2, $3, $4)")
             .bind(change_id)
             .bind(m.property_id)
@@ -340,7 +358,12 @@ pub async fn apply_patch_change(db: &Db, c: &PatchChangeRequest, by: i64) -> Res
             let old_owner = oi(&t, "owner_id");
             let Some(new_owner) = follows_home(old_owner, patches[&from[&pid]].2, patches[&to_of[&pid]].2) else { continue };
             let tid = i(&t, "id");
-            sqlx::query::<Any>("UPDATE tenancies SET owner_id = $1, version = version + 1 WHERE id = $2").bind(new_owner).bind(tid).execute(&mut *tx).await.map_err(internal)?;
+            sqlx::query::<Any>("UPDATE tenancies SET owner_id = $1, version = version + 1 WHERE id = $2")
+                .bind(new_owner)
+                .bind(tid)
+                .execute(&mut *tx)
+                .await
+                .map_err(internal)?;
             transfer(&mut tx, "tenancy", tid, old_owner, new_owner, &reason, by, &now).await?;
             tenancies_moved += 1;
             let cases = sqlx::query::<Any>("SELECT id FROM cases WHERE tenancy_id = $1 AND status = 'open' AND owner_id = $2 AND owner_role = $3")
@@ -352,19 +375,38 @@ pub async fn apply_patch_change(db: &Db, c: &PatchChangeRequest, by: i64) -> Res
                 .map_err(internal)?;
             for cr in cases {
                 let cid = i(&cr, "id");
-                sqlx::query::<Any>("UPDATE cases SET owner_id = $1, version = version + 1 WHERE id = $2").bind(new_owner).bind(cid).execute(&mut *tx).await.map_err(internal)?;
+                sqlx::query::<Any>("UPDATE cases SET owner_id = $1, version = version + 1 WHERE id = $2")
+                    .bind(new_owner)
+                    .bind(cid)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(internal)?;
                 transfer(&mut tx, "case", cid, old_owner, new_owner, &reason, by, &now).await?;
                 cases_moved += 1;
             }
         }
     }
-    sqlx::query::<Any>("UPDATE patch_changes SET tenancies_moved = $1 WHERE id = $2").bind(tenancies_moved).bind(change_id).execute(&mut *tx).await.map_err(internal)?;
+    sqlx::query::<Any>("UPDATE patch_changes SET tenancies_moved = $1 WHERE id = $2")
+        .bind(tenancies_moved)
+        .bind(change_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
     tx.commit().await.map_err(internal)?;
     Ok(SavedPatchChange { change_id, homes_moved: moves.len() as i64, tenancies_moved, cases_moved })
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn transfer(tx: &mut sqlx::Transaction<'_, Any>, subject: &str, id: i64, from: Option<i64>, to: i64, reason: &str, by: i64, now: &str) -> Result<(), AppError> {
+async fn transfer(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    subject: &str,
+    id: i64,
+    from: Option<i64>,
+    to: i64,
+    reason: &str,
+    by: i64,
+    now: &str,
+) -> Result<(), AppError> {
     sqlx::query::<Any>(
         "INSERT INTO transfers (subject_type, subject_id, kind, status, from_user_id, from_role, to_user_id, to_role, reason, requested_by, approved_by, requested_at, decided_at, effective_at) \
          VALUES ($1, $2, 'patch_change', 'completed', $3, $4, $5, $4, $6, $7, $7, $8, $8, $8)",

@@ -32,7 +32,13 @@ fn scope(r: &AnyRow) -> ReferralScope {
     ReferralScope {
         agency_id: i(r, "agency_id"),
         status: status_of(r),
-        record: RecordScope { area_team_id: i(r, "area_team_id"), owner_id: oi(r, "created_by"), restricted: i(r, "restricted") != 0, granted: i(r, "granted") != 0, duty: false },
+        record: RecordScope {
+            area_team_id: i(r, "area_team_id"),
+            owner_id: oi(r, "created_by"),
+            restricted: i(r, "restricted") != 0,
+            granted: i(r, "granted") != 0,
+            duty: false,
+        },
     }
 }
 
@@ -164,14 +170,16 @@ pub async fn referral_record(db: &Db, reference: &str, viewer_id: i64) -> Result
         at: s(m, "created_at"),
     })
     .collect();
-    let named = sqlx::query::<Any>("SELECT u.display_name FROM access_grants g JOIN users u ON u.id = g.user_id WHERE g.subject_type = 'referral' AND g.subject_id = $1 ORDER BY g.id")
-        .bind(id)
-        .fetch_all(&db.pool)
-        .await
-        .map_err(internal)?
-        .iter()
-        .map(|g| s(g, "display_name"))
-        .collect();
+    let named = sqlx::query::<Any>(
+        "SELECT u.display_name FROM access_grants g JOIN users u ON u.id = g.user_id WHERE g.subject_type = 'referral' AND g.subject_id = $1 ORDER BY g.id",
+    )
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await
+    .map_err(internal)?
+    .iter()
+    .map(|g| s(g, "display_name"))
+    .collect();
     let l = listed(&r);
     let basis = LawfulBasis::parse(&s(&r, "lawful_basis")).unwrap_or(LawfulBasis::Consent);
     let row = l.row;
@@ -291,7 +299,9 @@ pub async fn change_referral(db: &Db, c: ReferralChange) -> Result<(), AppError>
     .await
     .map_err(internal)?;
     if done.rows_affected() != 1 {
-        return Err(AppError::Conflict("This referral has changed since you opened it. Reload the page to see the latest, then try again; nothing you entered was saved.".into()));
+        return Err(AppError::Conflict(
+            "This referral has changed since you opened it. Reload the page to see the latest, then try again; nothing you entered was saved.".into(),
+        ));
     }
     sqlx::query::<Any>("INSERT INTO referral_messages (referral_id, author_id, body, created_at, side) VALUES ($1, $2, $3, $4, $5)")
         .bind(c.id)

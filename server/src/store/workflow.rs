@@ -50,7 +50,9 @@ const ITEM_JOINS: &str = "FROM workflow_items w JOIN users pu ON pu.id = w.propo
 
 /// Whether the viewer (bound at `$n`) is named on the item's case, as a column `granted`.
 fn granted_column(n: usize) -> String {
-    format!("CASE WHEN w.subject_type = 'case' AND EXISTS (SELECT 1 FROM access_grants g WHERE g.subject_type = 'case' AND g.subject_id = w.subject_id AND g.user_id = ${n}) THEN 1 ELSE 0 END AS granted")
+    format!(
+        "CASE WHEN w.subject_type = 'case' AND EXISTS (SELECT 1 FROM access_grants g WHERE g.subject_type = 'case' AND g.subject_id = w.subject_id AND g.user_id = ${n}) THEN 1 ELSE 0 END AS granted"
+    )
 }
 
 /// An item as a list shows it, with its subject's scope for the access rule.
@@ -183,15 +185,17 @@ pub async fn propose(db: &Db, p: Proposal) -> Result<i64, AppError> {
         }
         item
     } else {
-        let open: i64 = sqlx::query::<Any>("SELECT COUNT(*) FROM workflow_items WHERE subject_type = $1 AND subject_id = $2 AND flow = $3 AND state IN ('proposed', 'sent_back')")
-            .bind(p.subject_type)
-            .bind(p.subject_id)
-            .bind(flow_code(p.flow))
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(internal)?
-            .try_get(0)
-            .map_err(internal)?;
+        let open: i64 = sqlx::query::<Any>(
+            "SELECT COUNT(*) FROM workflow_items WHERE subject_type = $1 AND subject_id = $2 AND flow = $3 AND state IN ('proposed', 'sent_back')",
+        )
+        .bind(p.subject_type)
+        .bind(p.subject_id)
+        .bind(flow_code(p.flow))
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(internal)?
+        .try_get(0)
+        .map_err(internal)?;
         if open > 0 {
             return Err(AppError::Conflict(format!("There is already an open proposal for this {what}. Reload the page to see it.")));
         }
@@ -251,14 +255,21 @@ pub async fn decide(db: &Db, d: Decision, today: &str) -> Result<(), AppError> {
         let tenancy = i(&item, "subject_id");
         match effect {
             ReviewEffect::Extend { trial_ends_on, reason } => {
-                sqlx::query::<Any>("UPDATE tenancies SET tenure = 'extended_introductory', trial_ends_on = $1, extension_reason = $2, version = version + 1 WHERE id = $3")
-                    .bind(trial_ends_on.clone())
-                    .bind(reason.clone())
-                    .bind(tenancy)
+                sqlx::query::<Any>(
+                    "UPDATE tenancies SET tenure = 'extended_introductory', trial_ends_on = $1, extension_reason = $2, version = version + 1 WHERE id = $3",
+                )
+                .bind(trial_ends_on.clone())
+                .bind(reason.clone())
+                .bind(tenancy)
+                .execute(&mut *tx)
+                .await
+                .map_err(internal)?;
+                sqlx::query::<Any>("UPDATE workflow_items SET applied_at = $1 WHERE id = $2")
+                    .bind(now_rfc3339())
+                    .bind(d.item_id)
                     .execute(&mut *tx)
                     .await
                     .map_err(internal)?;
-                sqlx::query::<Any>("UPDATE workflow_items SET applied_at = $1 WHERE id = $2").bind(now_rfc3339()).bind(d.item_id).execute(&mut *tx).await.map_err(internal)?;
             }
             ReviewEffect::SeekPossession => {
                 sqlx::query::<Any>(
@@ -273,7 +284,12 @@ pub async fn decide(db: &Db, d: Decision, today: &str) -> Result<(), AppError> {
                 .execute(&mut *tx)
                 .await
                 .map_err(internal)?;
-                sqlx::query::<Any>("UPDATE workflow_items SET applied_at = $1 WHERE id = $2").bind(now_rfc3339()).bind(d.item_id).execute(&mut *tx).await.map_err(internal)?;
+                sqlx::query::<Any>("UPDATE workflow_items SET applied_at = $1 WHERE id = $2")
+                    .bind(now_rfc3339())
+                    .bind(d.item_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(internal)?;
             }
             // The change itself happens on the effective date (apply_due_changes), to the patch's officer then.
             ReviewEffect::MakeSecure { .. } => {}
@@ -293,11 +309,12 @@ pub async fn decide(db: &Db, d: Decision, today: &str) -> Result<(), AppError> {
 /// Moves the item's case to `new_owner`, with a line of history carrying the proposal's reason
 /// and who proposed and approved it. The case's clock becomes `due_on` (or is cleared).
 async fn move_case(tx: &mut sqlx::Transaction<'_, Any>, item_id: i64, new_owner: i64, role: Role, kind: &str, due_on: Option<&str>) -> Result<(), AppError> {
-    let item = sqlx::query::<Any>("SELECT subject_id, reason, proposed_by, proposed_at, decided_by, decided_at, decision_note FROM workflow_items WHERE id = $1")
-        .bind(item_id)
-        .fetch_one(&mut **tx)
-        .await
-        .map_err(internal)?;
+    let item =
+        sqlx::query::<Any>("SELECT subject_id, reason, proposed_by, proposed_at, decided_by, decided_at, decision_note FROM workflow_items WHERE id = $1")
+            .bind(item_id)
+            .fetch_one(&mut **tx)
+            .await
+            .map_err(internal)?;
     let case_id = i(&item, "subject_id");
     let old = sqlx::query::<Any>("SELECT owner_id, owner_role FROM cases WHERE id = $1").bind(case_id).fetch_one(&mut **tx).await.map_err(internal)?;
     let due_at = due_on.map(|d| format!("{d}T23:59:59Z"));
@@ -329,7 +346,12 @@ async fn move_case(tx: &mut sqlx::Transaction<'_, Any>, item_id: i64, new_owner:
     .execute(&mut **tx)
     .await
     .map_err(internal)?;
-    sqlx::query::<Any>("UPDATE workflow_items SET applied_at = $1 WHERE id = $2").bind(now_rfc3339()).bind(item_id).execute(&mut **tx).await.map_err(internal)?;
+    sqlx::query::<Any>("UPDATE workflow_items SET applied_at = $1 WHERE id = $2")
+        .bind(now_rfc3339())
+        .bind(item_id)
+        .execute(&mut **tx)
+        .await
+        .map_err(internal)?;
     Ok(())
 }
 

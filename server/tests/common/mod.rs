@@ -7,12 +7,12 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, Response, header};
-use http_body_util::BodyExt;
-use leptos::prelude::LeptosOptions;
 use hearth::auth::limits::LimitConfig;
 use hearth::db::Db;
 use hearth::seed::{SeedOptions, seed};
 use hearth::state::{AppState, Config};
+use http_body_util::BodyExt;
+use leptos::prelude::LeptosOptions;
 use tower::ServiceExt;
 
 pub const PASSWORD: &str = hearth::seed::DEMO_PASSWORD;
@@ -68,7 +68,12 @@ pub async fn fresh_db(engine: Engine) -> Db {
             admin.pool.close().await;
             let sep = if base.contains('?') { '&' } else { '?' };
             // sqlx's migrator holds PostgreSQL's advisory lock for the database while it runs.
-            within(|| format!("migrating PostgreSQL schema {schema} (is another process holding the migration lock?)"), Db::open(&format!("{base}{sep}options=-c%20search_path%3D{schema}"))).await.expect("open postgres schema")
+            within(
+                || format!("migrating PostgreSQL schema {schema} (is another process holding the migration lock?)"),
+                Db::open(&format!("{base}{sep}options=-c%20search_path%3D{schema}")),
+            )
+            .await
+            .expect("open postgres schema")
         }
     }
 }
@@ -84,7 +89,18 @@ pub async fn seeded_db(engine: Engine) -> Db {
 
 pub fn state(db: Db, limits: LimitConfig) -> AppState {
     let options = LeptosOptions::builder().output_name("hearth").site_root("target/site").site_pkg_dir("pkg").build();
-    hearth::routes::app_state(db, options, Config { trusted_proxies: 1, secure_cookies: false, bench_routes: true, languages_dir: concat!(env!("CARGO_MANIFEST_DIR"), "/../config/languages").into(), worklist_cache: true }, limits)
+    hearth::routes::app_state(
+        db,
+        options,
+        Config {
+            trusted_proxies: 1,
+            secure_cookies: false,
+            bench_routes: true,
+            languages_dir: concat!(env!("CARGO_MANIFEST_DIR"), "/../config/languages").into(),
+            worklist_cache: true,
+        },
+        limits,
+    )
 }
 
 pub fn generous_limits() -> LimitConfig {
