@@ -50,12 +50,22 @@ pub const DEFAULT_URL: &str = "sqlite://data/hearth.db";
 impl Db {
     /// Opens (creating if needed) the database at `url` and applies migrations.
     pub async fn open(url: &str) -> Result<Db, DbError> {
-        let db = Db::connect(url).await?;
+        Db::open_with(url, None).await
+    }
+
+    /// `open` with a pool of `connections` (`Settings::db_connections`; by default 8 for SQLite, 16 for PostgreSQL).
+    pub async fn open_with(url: &str, connections: Option<u32>) -> Result<Db, DbError> {
+        let db = Db::connect_with(url, connections).await?;
         db.migrate().await?;
         Ok(db)
     }
 
     pub async fn connect(url: &str) -> Result<Db, DbError> {
+        Db::connect_with(url, None).await
+    }
+
+    /// `connect` with a pool of `connections` (None: the engine's default).
+    pub async fn connect_with(url: &str, connections: Option<u32>) -> Result<Db, DbError> {
         install_default_drivers();
         let backend = if url.starts_with("sqlite:") {
             Backend::Sqlite
@@ -70,7 +80,6 @@ impl Db {
         };
         // SQLite runs each connection on its own thread: more than a few only adds switching
         // on a small machine. `HEARTH_DB_CONNECTIONS` overrides the default for a bigger one.
-        let connections = std::env::var("HEARTH_DB_CONNECTIONS").ok().and_then(|v| v.parse::<u32>().ok()).filter(|n| *n > 0);
         let options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(10)).max_connections(connections.unwrap_or(match backend {
             Backend::Sqlite => 8,
             Backend::Postgres => 16,
@@ -121,12 +130,12 @@ impl Db {
 fn sqlite_url_creating_folder(url: &str) -> Result<String, DbError> {
     let rest = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
     let path = rest.split('?').next().unwrap_or_default();
-    if !path.is_empty() && path != ":memory:" {
-        if let Some(parent) = std::path::Path::new(path).parent() {
-            if !parent.as_os_str().is_empty() {
-                std::fs::create_dir_all(parent).map_err(|e| DbError::Folder(parent.display().to_string(), e))?;
-            }
-        }
+    if !path.is_empty()
+        && path != ":memory:"
+        && let Some(parent) = std::path::Path::new(path).parent()
+        && !parent.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(parent).map_err(|e| DbError::Folder(parent.display().to_string(), e))?;
     }
     // Validate through sqlx's own parser so a malformed URL fails here, clearly.
     let _ = sqlx::sqlite::SqliteConnectOptions::from_str(url)?;

@@ -11,6 +11,7 @@ pub mod housekeeping;
 pub mod languages;
 pub mod routes;
 pub mod seed;
+pub mod settings;
 pub mod site;
 pub mod state;
 pub mod store;

@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand};
 use hearth::auth::limits::LimitConfig;
 use hearth::db::{DEFAULT_URL, Db};
 use hearth::seed::{SeedOptions, seed};
-use hearth::state::Config;
+use hearth::settings::{Settings, load_dotenv};
 use hearth::{routes, seed as seeding};
 use leptos::prelude::*;
 
@@ -38,6 +38,8 @@ enum Command {
         /// Address to listen on (default: LEPTOS_SITE_ADDR or 127.0.0.1:3000).
         #[arg(long, env = "HEARTH_ADDR")]
         addr: Option<SocketAddr>,
+        #[command(flatten)]
+        settings: Settings,
     },
     /// Build a deterministic demo council in an empty database and print the demo accounts.
     Seed {
@@ -71,9 +73,17 @@ fn print_accounts(report: &seeding::SeedReport) {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=error".into())).init();
+    let dotenv = load_dotenv()?;
     let cli = Cli::parse();
-    let db = Db::open(&cli.database_url).await?;
-    match cli.command.unwrap_or(Command::Serve { demo: false, addr: None }) {
+    if let Some(path) = dotenv {
+        tracing::info!("settings: read {}", path.display());
+    }
+    let connections = match &cli.command {
+        Some(Command::Serve { settings, .. }) => settings.db_connections,
+        _ => None,
+    };
+    let db = Db::open_with(&cli.database_url, connections).await?;
+    match cli.command.unwrap_or(Command::Serve { demo: false, addr: None, settings: Settings::default() }) {
         Command::Seed { homes, seed: s } => {
             if !seeding::is_empty(&db).await? {
                 anyhow::bail!("the database already holds a council; use an empty database (delete data/hearth.db or point DATABASE_URL elsewhere)");
@@ -82,7 +92,7 @@ async fn main() -> anyhow::Result<()> {
             let report = seed(&db, &opts).await?;
             print_accounts(&report);
         }
-        Command::Serve { demo, addr } => {
+        Command::Serve { demo, addr, settings } => {
             if demo && seeding::is_empty(&db).await? {
                 tracing::info!("empty database: seeding the demo council");
                 let opts = SeedOptions { progress: true, today: app::api::service::today(), ..Default::default() };
@@ -102,7 +112,7 @@ async fn main() -> anyhow::Result<()> {
             }
             hearth::site::detect_hashes(&mut leptos_options);
             let addr = leptos_options.site_addr;
-            let state = routes::app_state(db.clone(), leptos_options, Config::from_env(), LimitConfig::default());
+            let state = routes::app_state(db.clone(), leptos_options, settings, LimitConfig::default());
             // Housekeeping, at start and every ten minutes: approved changes whose effective date has
             // come (tenancies made secure on their anniversary), feedback past its retention period,
             // expired sessions, idle rate-limit keys.

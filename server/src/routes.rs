@@ -17,7 +17,8 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 use crate::auth::limits::{LimitConfig, SignInLimiter};
 use crate::auth::{self, SESSION_IDLE_MINUTES};
 use crate::db::Db;
-use crate::state::{AppState, Config};
+use crate::settings::Settings;
+use crate::state::AppState;
 use crate::store::{SqlSessionStore, SqlStore};
 
 /// No request takes anywhere near this long: past it the server answers 503 Service Unavailable
@@ -46,7 +47,7 @@ async fn body_limit(req: axum::extract::Request, next: axum::middleware::Next) -
     next.run(req.map(|b| axum::body::Body::new(http_body_util::Limited::new(b, limit)))).await
 }
 
-pub fn app_state(db: Db, leptos_options: LeptosOptions, config: Config, limits: LimitConfig) -> AppState {
+pub fn app_state(db: Db, leptos_options: LeptosOptions, config: Settings, limits: LimitConfig) -> AppState {
     crate::site::init(&leptos_options);
     let store: Arc<dyn Store> = Arc::new(SqlStore::with_worklist_cache(db.clone(), config.worklist_cache));
     let (languages, problems) = crate::languages::Languages::load(&config.languages_dir);
@@ -61,6 +62,7 @@ pub fn app_state(db: Db, leptos_options: LeptosOptions, config: Config, limits: 
         limiter: Arc::new(SignInLimiter::new(limits)),
         feedback_limiter: Arc::new(crate::feedback::FeedbackLimiter::new(crate::feedback::FeedbackLimits::default())),
         languages: Arc::new(languages),
+        service_settings: config.for_services(),
         config,
     }
 }
@@ -85,8 +87,11 @@ pub fn router(state: AppState) -> Router {
         .with_expiry(Expiry::OnInactivity(time::Duration::minutes(SESSION_IDLE_MINUTES)))
         // Every signed-in request slides the expiry on; the store writes it at most once a minute.
         .with_always_save(true);
-    let store = state.store.clone();
-    let context = move || provide_context(store.clone());
+    let (store, settings) = (state.store.clone(), state.service_settings.clone());
+    let context = move || {
+        provide_context(store.clone());
+        provide_context(settings.clone());
+    };
     let mut router = Router::new();
     if state.config.bench_routes {
         router = router.route("/bench/plain/my-work", get(crate::bench_plain::my_work));
@@ -108,7 +113,7 @@ pub fn router(state: AppState) -> Router {
         .layer(sessions)
         .layer(axum::middleware::from_fn(auth::csrf_guard))
         .layer(axum::middleware::from_fn(crate::edge::refuse_control_characters))
-        .layer(axum::middleware::from_fn(auth::headers::security_headers))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::headers::security_headers))
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::edge::caching_and_transport))
         .layer(axum::middleware::from_fn(body_limit))
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, REQUEST_DEADLINE))

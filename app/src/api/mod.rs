@@ -20,6 +20,8 @@ pub mod reviews;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
+pub mod settings;
+#[cfg(feature = "ssr")]
 pub mod store;
 
 #[cfg(feature = "ssr")]

@@ -26,7 +26,7 @@ pub struct AreaQuery {
 #[utoipa::path(get, path = "/api/v1/map", tag = "patch map", params(AreaQuery), security(("bearer" = [])),
     responses((status = 200, body = MapData), (status = 304), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn data(State(state): State<AppState>, SignedIn(who): SignedIn, headers: HeaderMap, QueryIn(q): QueryIn<AreaQuery>) -> Response {
-    let map = match svc::map_data(&*state.store, &who, q.area).await {
+    let map = match svc::map_data(&*state.store, &state.service_settings, &who, q.area).await {
         Ok(m) => m,
         Err(e) => return app_error(e),
     };

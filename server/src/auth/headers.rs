@@ -2,29 +2,17 @@
 //! hydration script (the only inline script Hearth has).
 
 use app::app::CspNonce;
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::HeaderValue;
 use axum::middleware::Next;
 use axum::response::Response;
 use base64::Engine;
 use rand::RngCore;
 
-/// The council's tile server origin (`HEARTH_TILE_URL`), allowed as an image source when configured.
-fn tile_origin() -> &'static str {
-    static ORIGIN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    ORIGIN.get_or_init(|| {
-        app::api::map_service::tile_url()
-            .and_then(|u| {
-                let (scheme, rest) = u.split_once("://")?;
-                let host = rest.split('/').next()?;
-                Some(format!(" {scheme}://{host}"))
-            })
-            .unwrap_or_default()
-    })
-}
-
-pub fn content_security_policy(nonce: &str) -> String {
-    let tiles = tile_origin();
+/// The policy for one response; `tiles` is the council's tile server origin (`Settings::tile_origin`),
+/// allowed as an image source when configured.
+pub fn content_security_policy(nonce: &str, tiles: Option<&str>) -> String {
+    let tiles = tiles.map(|t| format!(" {t}")).unwrap_or_default();
     format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
          img-src 'self' data:{tiles}; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; \
@@ -32,7 +20,7 @@ pub fn content_security_policy(nonce: &str) -> String {
     )
 }
 
-pub async fn security_headers(mut req: Request, next: Next) -> Response {
+pub async fn security_headers(State(state): State<crate::state::AppState>, mut req: Request, next: Next) -> Response {
     let mut bytes = [0u8; 18];
     rand::rng().fill_bytes(&mut bytes);
     let nonce = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
@@ -44,7 +32,7 @@ pub async fn security_headers(mut req: Request, next: Next) -> Response {
             h.insert(k, v);
         }
     };
-    set(h, "content-security-policy", &content_security_policy(&nonce));
+    set(h, "content-security-policy", &content_security_policy(&nonce, state.service_settings.tile_origin().as_deref()));
     set(h, "x-content-type-options", "nosniff");
     set(h, "x-frame-options", "DENY");
     set(h, "referrer-policy", "same-origin");

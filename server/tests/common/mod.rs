@@ -10,7 +10,8 @@ use axum::http::{Request, Response, header};
 use hearth::auth::limits::LimitConfig;
 use hearth::db::Db;
 use hearth::seed::{SeedOptions, seed};
-use hearth::state::{AppState, Config};
+use hearth::settings::Settings;
+use hearth::state::AppState;
 use http_body_util::BodyExt;
 use leptos::prelude::LeptosOptions;
 use tower::ServiceExt;
@@ -92,12 +93,11 @@ pub fn state(db: Db, limits: LimitConfig) -> AppState {
     hearth::routes::app_state(
         db,
         options,
-        Config {
+        Settings {
             trusted_proxies: 1,
-            secure_cookies: false,
             bench_routes: true,
             languages_dir: concat!(env!("CARGO_MANIFEST_DIR"), "/../config/languages").into(),
-            worklist_cache: true,
+            ..Settings::default()
         },
         limits,
     )
