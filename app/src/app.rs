@@ -37,10 +37,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// the hydration script carries it so the policy needs no 'unsafe-inline'.
 #[cfg(feature = "ssr")]
 fn provide_request_nonce() {
-    if let Some(parts) = use_context::<axum::http::request::Parts>() {
-        if let Some(nonce) = parts.extensions.get::<CspNonce>() {
-            provide_context(leptos::nonce::Nonce::from_value(nonce.0.clone()));
-        }
+    if let Some(parts) = use_context::<axum::http::request::Parts>()
+        && let Some(nonce) = parts.extensions.get::<CspNonce>()
+    {
+        provide_context(leptos::nonce::Nonce::from_value(nonce.0.clone()));
     }
 }
 

@@ -20,6 +20,11 @@ pub enum AppError {
     RateLimited,
     #[error("Something went wrong on our side. It has been logged; please try again.")]
     Internal,
+    /// A change whose audit row could not be written: the change was rolled back with it.
+    #[error(
+        "Nothing was saved: the change could not be written to the audit log, which every change needs. Please try again; if it keeps happening, tell your administrator."
+    )]
+    NotRecorded,
     #[error("{0}")]
     ServerFn(String),
 }
@@ -33,7 +38,7 @@ impl AppError {
             AppError::Invalid(_) | AppError::ServerFn(_) => 400,
             AppError::Conflict(_) => 409,
             AppError::RateLimited => 429,
-            AppError::Internal => 500,
+            AppError::Internal | AppError::NotRecorded => 500,
         }
     }
     pub fn code(&self) -> &'static str {
@@ -45,6 +50,7 @@ impl AppError {
             AppError::Conflict(_) => "conflict",
             AppError::RateLimited => "rate_limited",
             AppError::Internal => "internal",
+            AppError::NotRecorded => "not_recorded",
         }
     }
 }

@@ -776,12 +776,23 @@ pub struct AuditRow {
     pub detail: String,
 }
 
-/// The administrator's page: agencies with their users, and integration tokens.
+/// The administrator's page: agencies with their users, integration tokens, and the bank
+/// holidays coming in the council's calendar.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(ToSchema))]
 pub struct AdminView {
     pub agencies: Vec<AgencyAdmin>,
     pub tokens: Vec<TokenView>,
+    /// From today, for `admin_service::HOLIDAYS_SHOWN_DAYS`.
+    pub holidays: Vec<BankHolidayView>,
+}
+
+/// A bank holiday in the council's working-day calendar.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct BankHolidayView {
+    pub date: chrono::NaiveDate,
+    pub name: String,
 }
 
 // --- The OpenAPI document's schemas for the domain's types ------------------------------------

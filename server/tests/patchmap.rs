@@ -162,7 +162,7 @@ async fn a_team_leader_moves_homes_and_their_tenancies_with_history() {
         assert_eq!(scalar(&app.db, "SELECT COUNT(*) FROM patch_change_homes").await, 5);
         assert_eq!(scalar(&app.db, "SELECT COUNT(*) FROM audit_log WHERE action = 'patch_change'").await, 1);
         // Open cases the old officer held on those tenancies went with them.
-        let cases = scalar(&app.db, &format!("SELECT COUNT(*) FROM transfers WHERE kind = 'patch_change' AND subject_type = 'case'")).await;
+        let cases = scalar(&app.db, "SELECT COUNT(*) FROM transfers WHERE kind = 'patch_change' AND subject_type = 'case'").await;
         assert_eq!(saved["cases_moved"].as_i64().unwrap(), cases);
 
         // Incremental update: only the homes that moved since the data's version.

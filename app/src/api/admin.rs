@@ -48,3 +48,9 @@ pub async fn revoke_agency_token(id: i64) -> Result<AdminView, AppError> {
     let (store, who, meta) = super::context().await?;
     super::admin_service::revoke_token(&*store, &who, id, &meta.ip).await
 }
+
+#[server(prefix = "/fn", endpoint = "admin_holiday")]
+pub async fn add_bank_holiday(date: String, name: String) -> Result<AdminView, AppError> {
+    let (store, who, meta) = super::context().await?;
+    super::admin_service::add_bank_holiday(&*store, &who, super::admin_service::NewBankHoliday { date, name }, &meta.ip).await
+}

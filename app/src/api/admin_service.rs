@@ -2,35 +2,71 @@
 //! API tokens agencies' systems use, and read a record's access report. Shared by the *Administration*
 //! page and `/api/v1/admin`; administrators only; every change is audited.
 
-use super::store::{AuditEntry, NewAgency, NewAgencyUser, Store};
+use super::service::{audit, change};
+use super::store::{NewAgency, NewAgencyUser, Store};
 use crate::domain::access::Principal;
 use crate::domain::{AgencyKind, Role};
 use crate::error::AppError;
 use crate::model::*;
 
 fn admin_only(who: &Principal) -> Result<(), AppError> {
-    if who.role == Role::Admin { Ok(()) } else { Err(AppError::Forbidden("Only administrators manage agencies, their users and API tokens.".into())) }
-}
-
-async fn audit(store: &dyn Store, who: &Principal, ip: &str, action: &str, subject_type: &str, id: i64, detail: String) -> Result<(), AppError> {
-    store
-        .audit(AuditEntry {
-            user_id: Some(who.user_id),
-            username: who.username.clone(),
-            action: action.into(),
-            subject_type: subject_type.into(),
-            subject_id: Some(id),
-            outcome: "allowed".into(),
-            reason: String::new(),
-            detail,
-            ip: ip.into(),
-        })
-        .await
+    if who.role == Role::Admin {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden("Only administrators manage agencies, their users, API tokens and the calendar.".into()))
+    }
 }
 
 pub async fn view(store: &dyn Store, who: &Principal) -> Result<AdminView, AppError> {
     admin_only(who)?;
-    Ok(AdminView { agencies: store.agencies_admin().await?, tokens: store.api_tokens().await? })
+    let today = store.today();
+    let until = today + chrono::Duration::days(HOLIDAYS_SHOWN_DAYS);
+    let calendar = store.calendar().await?;
+    let holidays =
+        calendar.holidays().filter(|(d, _)| (today..=until).contains(d)).map(|(date, name)| BankHolidayView { date, name: name.to_string() }).collect();
+    Ok(AdminView { agencies: store.agencies_admin().await?, tokens: store.api_tokens().await?, holidays })
+}
+
+/// How far ahead the administration page lists bank holidays.
+pub const HOLIDAYS_SHOWN_DAYS: i64 = 730;
+
+/// A bank holiday an administrator adds: a later year's, or a one-off (a coronation, a jubilee).
+#[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
+pub struct NewBankHoliday {
+    /// YYYY-MM-DD.
+    pub date: String,
+    /// As GOV.UK names it, e.g. "Bank holiday for the coronation of King Charles III".
+    pub name: String,
+}
+
+/// Checks a new bank holiday: a real date on a weekday, and a name.
+pub fn check_holiday(h: &NewBankHoliday) -> Result<(chrono::NaiveDate, String), String> {
+    use chrono::Datelike;
+    let mut problems = Vec::new();
+    let date = crate::domain::clock::input_date(&h.date, &format!("{:?} is not a date (YYYY-MM-DD).", h.date.trim()));
+    if let Ok(d) = &date
+        && matches!(d.weekday(), chrono::Weekday::Sat | chrono::Weekday::Sun)
+    {
+        problems.push(format!("{d} is a {}: a bank holiday that changes working days falls on a weekday.", d.format("%A")));
+    }
+    let name = h.name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        problems.push("Give the holiday's name (up to 200 characters).".to_string());
+    }
+    match date {
+        Ok(d) if problems.is_empty() => Ok((d, name.to_string())),
+        Ok(_) => Err(problems.join(" ")),
+        Err(e) => Err(std::iter::once(e).chain(problems).collect::<Vec<_>>().join(" ")),
+    }
+}
+
+/// Adds a bank holiday to the council's calendar: every due date set from now on, every clock,
+/// and the public working-days endpoint count it at once.
+pub async fn add_bank_holiday(store: &dyn Store, who: &Principal, h: NewBankHoliday, ip: &str) -> Result<AdminView, AppError> {
+    admin_only(who)?;
+    let (date, name) = check_holiday(&h).map_err(AppError::Invalid)?;
+    store.add_bank_holiday(date, &name, change(who, ip, "add_bank_holiday", "calendar", None, format!("{date} {name}"))).await?;
+    view(store, who).await
 }
 
 /// Checks a new agency: a name, and a kind Hearth knows.
@@ -85,9 +121,8 @@ pub async fn create_agency(store: &dyn Store, who: &Principal, a: NewAgency, ip:
         contact_email: a.contact_email.trim().into(),
         contact_phone: a.contact_phone.trim().into(),
     };
-    let name = a.name.clone();
-    let id = store.create_agency(a).await?;
-    audit(store, who, ip, "create_agency", "agency", id, name).await?;
+    let entry = change(who, ip, "create_agency", "agency", None, a.name.clone());
+    store.create_agency(a, entry).await?;
     view(store, who).await
 }
 
@@ -95,10 +130,8 @@ pub async fn create_agency_user(store: &dyn Store, who: &Principal, u: NewAgency
     admin_only(who)?;
     let username = check_user(&u).map_err(AppError::Invalid)?;
     let agency = u.agency_id;
-    let id = store
-        .create_agency_user(NewAgencyUser { username: username.clone(), display_name: u.display_name.trim().into(), email: u.email.trim().into(), ..u })
-        .await?;
-    audit(store, who, ip, "create_agency_user", "user", id, format!("{username} in agency {agency}")).await?;
+    let entry = change(who, ip, "create_agency_user", "user", None, format!("{username} in agency {agency}"));
+    store.create_agency_user(NewAgencyUser { username, display_name: u.display_name.trim().into(), email: u.email.trim().into(), ..u }, entry).await?;
     view(store, who).await
 }
 
@@ -131,17 +164,15 @@ pub async fn issue_token(store: &dyn Store, who: &Principal, t: NewToken, ip: &s
     if facts.role != Role::Partner {
         return Err(AppError::Invalid("Tokens issued here are for agency users; officers sign in for their own tokens.".into()));
     }
-    let issued = store.issue_token(user_id, t.name.trim(), t.days).await?;
-    audit(store, who, ip, "issue_api_token", "api_token", issued.id, format!("{} for {username}", t.name.trim())).await?;
-    Ok(issued)
+    let entry = change(who, ip, "issue_api_token", "api_token", None, format!("{} for {username}", t.name.trim()));
+    store.issue_token(user_id, t.name.trim(), t.days, entry).await
 }
 
 pub async fn revoke_token(store: &dyn Store, who: &Principal, id: i64, ip: &str) -> Result<AdminView, AppError> {
     admin_only(who)?;
-    if !store.revoke_token(id).await? {
+    if !store.revoke_token(id, change(who, ip, "revoke_api_token", "api_token", Some(id), String::new())).await? {
         return Err(AppError::NotFound(format!("Unrevoked token {id}")));
     }
-    audit(store, who, ip, "revoke_api_token", "api_token", id, String::new()).await?;
     view(store, who).await
 }
 
@@ -153,7 +184,7 @@ pub async fn audit_trail(store: &dyn Store, who: &Principal, subject_type: &str,
     }
     let reference = reference.trim().to_uppercase();
     let (id, rows) = store.audit_trail(subject_type, &reference).await?.ok_or_else(|| AppError::NotFound(reference.clone()))?;
-    audit(store, who, ip, "read_audit_trail", subject_type, id, reference).await?;
+    audit(store, who, ip, "read_audit_trail", subject_type, Some(id), Ok(()), reference).await?;
     Ok(rows)
 }
 

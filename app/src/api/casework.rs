@@ -2,11 +2,10 @@
 //! action plan, hand-back; and the Team Leader's team view with cover. Shared by the server
 //! functions and `/api/v1`; every rule comes from `domain` (workflow, sustain, cover, access).
 
-use super::service::{actor_for, audit, date_clock, instant_clock, item_moves, refuse, today, waits_on, worth_auditing};
+use super::service::{Clock, actor_for, audit, change, item_moves, refuse, waits_on, worth_auditing};
 use super::store::{CaseRecord, NewCover, NewPlanAction, Proposal, Store};
 use crate::domain::Role;
 use crate::domain::access::{Principal, can_view_record};
-use crate::domain::clock::WorkingCalendar;
 use crate::domain::clock::urgency;
 use crate::domain::cover;
 use crate::domain::sustain::{self, ActionStatus, NewAction, ReferralText};
@@ -71,7 +70,7 @@ pub async fn case_detail(store: &dyn Store, who: &Principal, reference: &str, ip
 }
 
 async fn present(store: &dyn Store, who: &Principal, rec: CaseRecord) -> Result<CaseDetail, AppError> {
-    let today = today();
+    let clock = Clock::now(store).await?;
     let base = actor_for(who, &rec.scope, rec.patch_officer_id, None);
     let open = rec.detail.status == "open";
     let can_refer = open && workflow::next(Flow::ReferralToSustainable, state_of(open_item(&rec, Flow::ReferralToSustainable)), Move::Propose, base).is_ok();
@@ -84,13 +83,13 @@ async fn present(store: &dyn Store, who: &Principal, rec: CaseRecord) -> Result<
     d.can_hand_back = can_hand_back && open_actions == 0;
     d.can_edit_plan = can_edit_plan;
     d.can_escalate = can_escalate;
-    d.clock = if open { d.due_at.as_deref().and_then(|x| instant_clock(x, today)) } else { None };
+    d.clock = if open { d.due_at.as_deref().and_then(|x| clock.instant(x)) } else { None };
     for a in &mut d.actions {
-        a.clock = if a.status == "open" { date_clock(&a.due_on, today) } else { None };
+        a.clock = if a.status == "open" { clock.date(&a.due_on) } else { None };
     }
     for w in &mut d.workflow {
         w.actions = item_moves(actor_for(who, &rec.scope, rec.patch_officer_id, Some(w.proposer_id)), w);
-        w.clock = if FlowState::parse(&w.state).is_some_and(|s| s.is_open()) { w.due_on.as_deref().and_then(|x| instant_clock(x, today)) } else { None };
+        w.clock = if FlowState::parse(&w.state).is_some_and(|s| s.is_open()) { w.due_on.as_deref().and_then(|x| clock.instant(x)) } else { None };
     }
     let deciding_referral = d.workflow.iter().any(|w| w.flow == Flow::ReferralToSustainable && w.actions.contains(&Move::Approve));
     if deciding_referral {
@@ -110,8 +109,8 @@ pub struct CaseReferral {
     pub tried: String,
 }
 
-fn working_day_due(days: u32) -> String {
-    sustain::due_after(today(), days, WorkingCalendar::england_and_wales()).to_string()
+fn working_day_due(clock: &Clock, days: u32) -> String {
+    clock.due_after(days).to_string()
 }
 
 pub async fn refer_case(store: &dyn Store, who: &Principal, reference: &str, r: CaseReferral, ip: &str) -> Result<CaseDetail, AppError> {
@@ -121,7 +120,7 @@ pub async fn refer_case(store: &dyn Store, who: &Principal, reference: &str, r: 
     if rec.detail.status != "open" {
         return Err(AppError::Conflict("This case is closed; only open cases are referred.".into()));
     }
-    let due = working_day_due(sustain::REFERRAL_DECISION_WORKING_DAYS);
+    let due = working_day_due(&Clock::now(store).await?, sustain::REFERRAL_DECISION_WORKING_DAYS);
     let step = CaseStep {
         flow: Flow::ReferralToSustainable,
         version: r.version,
@@ -153,22 +152,24 @@ async fn propose_on_case(store: &dyn Store, who: &Principal, rec: CaseRecord, st
     let state = state_of(open);
     let a = actor_for(who, &rec.scope, rec.patch_officer_id, open.map(|w| w.proposer_id));
     workflow::next(step.flow, state, Move::Propose, a).map_err(|_| refuse(step.flow, state, Move::Propose, a))?;
-    let id = store
-        .propose(Proposal {
-            flow: step.flow,
-            subject_type: "case",
-            subject_id: rec.id,
-            subject_version: step.version,
-            area_team_id: rec.scope.area_team_id,
-            outcome: step.outcome.into(),
-            reason: step.reason,
-            detail: step.detail,
-            proposed_by: who.user_id,
-            due_on: Some(step.due_on),
-            reopen: open.map(|w| (w.id, w.version)),
-        })
+    store
+        .propose(
+            Proposal {
+                flow: step.flow,
+                subject_type: "case",
+                subject_id: rec.id,
+                subject_version: step.version,
+                area_team_id: rec.scope.area_team_id,
+                outcome: step.outcome.into(),
+                reason: step.reason,
+                detail: step.detail,
+                proposed_by: who.user_id,
+                due_on: Some(step.due_on),
+                reopen: open.map(|w| (w.id, w.version)),
+            },
+            change(who, ip, action, "workflow_item", None, rec.detail.reference.clone()),
+        )
         .await?;
-    audit(store, who, ip, action, "workflow_item", Some(id), Ok(()), rec.detail.reference.clone()).await?;
     let rec = load_case(store, who, &rec.detail.reference, ip).await?;
     present(store, who, rec).await
 }
@@ -190,7 +191,7 @@ pub async fn escalate_case(
         outcome: purpose.target(),
         reason: e.reason.trim().into(),
         detail: purpose.as_str().into(),
-        due_on: working_day_due(sustain::ESCALATION_RESPONSE_WORKING_DAYS),
+        due_on: working_day_due(&Clock::now(store).await?, sustain::ESCALATION_RESPONSE_WORKING_DAYS),
     };
     propose_on_case(store, who, rec, step, "escalate", ip).await
 }
@@ -213,7 +214,7 @@ pub async fn hand_back(store: &dyn Store, who: &Principal, reference: &str, h: H
         outcome: "community_hmo",
         reason: h.summary.trim().into(),
         detail: String::new(),
-        due_on: working_day_due(sustain::HAND_BACK_WORKING_DAYS),
+        due_on: working_day_due(&Clock::now(store).await?, sustain::HAND_BACK_WORKING_DAYS),
     };
     propose_on_case(store, who, rec, step, "propose_hand_back", ip).await
 }
@@ -242,20 +243,23 @@ fn plan_guard(who: &Principal, rec: &CaseRecord) -> Result<(), AppError> {
 pub async fn add_action(store: &dyn Store, who: &Principal, reference: &str, a: PlanActionRequest, ip: &str) -> Result<CaseDetail, AppError> {
     let rec = load_case(store, who, reference, ip).await?;
     let (owner, due) =
-        sustain::check_action(&NewAction { description: &a.description, owner: &a.owner, owner_name: &a.owner_name, due_on: &a.due_on }, today())
+        sustain::check_action(&NewAction { description: &a.description, owner: &a.owner, owner_name: &a.owner_name, due_on: &a.due_on }, store.today())
             .map_err(AppError::Invalid)?;
     plan_guard(who, &rec)?;
-    let id = store
-        .add_plan_action(NewPlanAction {
-            case_id: rec.id,
-            description: a.description.trim().into(),
-            owner_kind: owner.as_str().into(),
-            owner_name: a.owner_name.trim().into(),
-            due_on: due.to_string(),
-            created_by: who.user_id,
-        })
+    let detail = format!("action \"{}\" due {due}", a.description.trim().chars().take(80).collect::<String>());
+    store
+        .add_plan_action(
+            NewPlanAction {
+                case_id: rec.id,
+                description: a.description.trim().into(),
+                owner_kind: owner.as_str().into(),
+                owner_name: a.owner_name.trim().into(),
+                due_on: due.to_string(),
+                created_by: who.user_id,
+            },
+            change(who, ip, "add_plan_action", "case", Some(rec.id), detail),
+        )
         .await?;
-    audit(store, who, ip, "add_plan_action", "case", Some(rec.id), Ok(()), format!("action {id}")).await?;
     let rec = load_case(store, who, &rec.detail.reference, ip).await?;
     present(store, who, rec).await
 }
@@ -278,8 +282,8 @@ pub async fn update_action(store: &dyn Store, who: &Principal, action_id: i64, u
         return Err(AppError::Invalid("The note is too long (1,000 characters at most).".into()));
     }
     plan_guard(who, &rec)?;
-    store.update_plan_action(action_id, u.version, status.as_str(), u.note.trim(), who.user_id).await?;
-    audit(store, who, ip, "update_plan_action", "case", Some(rec.id), Ok(()), format!("action {action_id} -> {}", status.as_str())).await?;
+    let entry = change(who, ip, "update_plan_action", "case", Some(rec.id), format!("action {action_id} -> {}", status.as_str()));
+    store.update_plan_action(action_id, u.version, status.as_str(), u.note.trim(), who.user_id, entry).await?;
     let rec = load_case(store, who, &reference, ip).await?;
     present(store, who, rec).await
 }
@@ -294,13 +298,13 @@ pub struct PlanDates {
 
 pub async fn set_plan(store: &dyn Store, who: &Principal, reference: &str, p: PlanDates, ip: &str) -> Result<CaseDetail, AppError> {
     let rec = load_case(store, who, reference, ip).await?;
-    let (agreed, review) = sustain::check_plan_dates(&p.agreed_on, &p.next_review_on, today()).map_err(AppError::Invalid)?;
+    let (agreed, review) = sustain::check_plan_dates(&p.agreed_on, &p.next_review_on, store.today()).map_err(AppError::Invalid)?;
     plan_guard(who, &rec)?;
     if p.version != rec.version {
         return Err(AppError::Conflict(STALE.into()));
     }
-    store.set_plan(rec.id, p.version, &agreed.to_string(), &review.to_string()).await?;
-    audit(store, who, ip, "set_plan", "case", Some(rec.id), Ok(()), format!("agreed {agreed}, review {review}")).await?;
+    let entry = change(who, ip, "set_plan", "case", Some(rec.id), format!("agreed {agreed}, review {review}"));
+    store.set_plan(rec.id, p.version, &agreed.to_string(), &review.to_string(), entry).await?;
     let rec = load_case(store, who, &rec.detail.reference, ip).await?;
     present(store, who, rec).await
 }
@@ -318,7 +322,8 @@ fn team_leader_area(who: &Principal) -> Result<i64, AppError> {
 
 pub async fn team(store: &dyn Store, who: &Principal) -> Result<TeamView, AppError> {
     let area = team_leader_area(who)?;
-    let today = today();
+    let clock = Clock::now(store).await?;
+    let today = clock.today;
     let since = (today - chrono::Duration::days(14)).to_string();
     let mut plans: Vec<PlanRow> = store
         .plans(area, &today.to_string())
@@ -327,7 +332,7 @@ pub async fn team(store: &dyn Store, who: &Principal) -> Result<TeamView, AppErr
         .filter_map(|(p, scope)| crate::domain::access::list_as(who, &scope, p, |p| p.title = crate::domain::access::RESTRICTED_ABOUT.into()))
         .collect();
     for p in &mut plans {
-        p.clock = p.due_at.as_deref().and_then(|d| instant_clock(d, today));
+        p.clock = p.due_at.as_deref().and_then(|d| clock.instant(d));
     }
     plans.sort_by(|a, b| (urgency(a.clock), &a.due_at).cmp(&(urgency(b.clock), &b.due_at)));
     Ok(TeamView {
@@ -354,18 +359,20 @@ pub async fn create_cover(store: &dyn Store, who: &Principal, c: CoverRequest, i
     let area = team_leader_area(who)?;
     let absent = store.user_facts(c.absent_id).await?.ok_or_else(|| AppError::Invalid("Choose the absent officer.".into()))?;
     let cover_party = store.user_facts(c.cover_id).await?.ok_or_else(|| AppError::Invalid("Choose the cover officer.".into()))?;
-    let (start, end) = cover::check(absent, cover_party, area, &c.starts_on, &c.ends_on, &c.reason, today()).map_err(AppError::Invalid)?;
-    let id = store
-        .create_cover(NewCover {
-            absent_user_id: c.absent_id,
-            cover_user_id: c.cover_id,
-            starts_on: start.to_string(),
-            ends_on: end.to_string(),
-            reason: c.reason.trim().into(),
-            created_by: who.user_id,
-        })
+    let (start, end) = cover::check(absent, cover_party, area, &c.starts_on, &c.ends_on, &c.reason, store.today()).map_err(AppError::Invalid)?;
+    store
+        .create_cover(
+            NewCover {
+                absent_user_id: c.absent_id,
+                cover_user_id: c.cover_id,
+                starts_on: start.to_string(),
+                ends_on: end.to_string(),
+                reason: c.reason.trim().into(),
+                created_by: who.user_id,
+            },
+            change(who, ip, "set_cover", "cover", None, format!("{} covered by {} {start}..{end}", c.absent_id, c.cover_id)),
+        )
         .await?;
-    audit(store, who, ip, "set_cover", "cover", Some(id), Ok(()), format!("{} covered by {} {start}..{end}", c.absent_id, c.cover_id)).await?;
     team(store, who).await
 }
 
@@ -379,7 +386,6 @@ pub async fn end_cover(store: &dyn Store, who: &Principal, cover_id: i64, ip: &s
     if matches!(c.state, cover::CoverState::Ended | cover::CoverState::Cancelled) {
         return Err(AppError::Conflict("That cover has already ended.".into()));
     }
-    store.end_cover(cover_id).await?;
-    audit(store, who, ip, "end_cover", "cover", Some(cover_id), Ok(()), format!("{} covering {}", c.cover, c.absent)).await?;
+    store.end_cover(cover_id, change(who, ip, "end_cover", "cover", Some(cover_id), format!("{} covering {}", c.cover, c.absent))).await?;
     team(store, who).await
 }

@@ -12,13 +12,13 @@ use crate::model::*;
 pub async fn get_feedback_results(by: String, months: i64, contains: String, area: i64, patch: i64, officer: i64) -> Result<FeedbackResults, AppError> {
     let (store, who, meta) = super::context().await?;
     let filter = crate::domain::feedback::CommentFilter::new(&contains, Some(area), Some(patch), Some(officer));
-    svc::results(&*store, &who, &by, months, &filter, &meta).await
+    svc::results(&*store, &crate::api::settings::settings(), &who, &by, months, &filter, &meta).await
 }
 
 #[server(prefix = "/fn", endpoint = "create_feedback_link")]
 pub async fn create_feedback_link(scope_type: String, scope_id: i64, label: String) -> Result<FeedbackLinkView, AppError> {
     let (store, who, meta) = super::context().await?;
-    svc::create_link(&*store, &who, &scope_type, scope_id, &label, &meta).await
+    svc::create_link(&*store, &crate::api::settings::settings(), &who, &scope_type, scope_id, &label, &meta).await
 }
 
 #[server(prefix = "/fn", endpoint = "case_from_comment")]
@@ -30,18 +30,14 @@ pub async fn case_from_comment(response_id: i64, kind: String) -> Result<String,
 #[cfg(feature = "ssr")]
 pub mod svc {
     use crate::api::RequestMeta;
-    use crate::api::service::today;
+    use crate::api::service::Clock;
+    use crate::api::settings::Settings;
     use crate::api::store::{AuditEntry, Store};
     use crate::domain::access::Principal;
     use crate::domain::feedback::{self, CommentFilter, GroupBy, TENANT_QUESTIONS};
     use crate::domain::tsm;
     use crate::error::AppError;
     use crate::model::*;
-
-    /// The landlord code of this council in the Regulator's data (City of York Council by default).
-    pub fn landlord_code() -> String {
-        std::env::var("HEARTH_LANDLORD_CODE").unwrap_or_else(|_| "00FF".into())
-    }
 
     /// A link as a QR code: SVG Hearth draws itself (no third-party service sees the link).
     pub fn qr_svg(url: &str) -> String {
@@ -51,20 +47,17 @@ pub mod svc {
         }
     }
 
-    /// The absolute address a link is printed with: `HEARTH_PUBLIC_URL` if set, else the origin
-    /// the request came to (`RequestMeta::origin`), so a QR code opens on a phone as it is.
-    pub fn public_url(origin: &str, path: &str) -> String {
-        feedback::link_url(std::env::var("HEARTH_PUBLIC_URL").ok().as_deref(), origin, path)
-    }
-
-    fn with_qr(mut l: FeedbackLinkView, origin: &str) -> FeedbackLinkView {
-        l.url = public_url(origin, &l.path);
+    /// A link with its absolute address (`Settings::public_url` if set, else the origin the
+    /// request came to, so a QR code opens on a phone as it is) and its QR code.
+    fn with_qr(mut l: FeedbackLinkView, settings: &Settings, origin: &str) -> FeedbackLinkView {
+        l.url = feedback::link_url(settings.public_url.as_deref(), origin, &l.path);
         l.qr_svg = qr_svg(&l.url);
         l
     }
 
     pub async fn results(
         store: &dyn Store,
+        settings: &Settings,
         who: &Principal,
         by: &str,
         months: i64,
@@ -75,7 +68,8 @@ pub mod svc {
         let scope = feedback::results_scope(who).map_err(AppError::Forbidden)?;
         let by = GroupBy::parse(by).unwrap_or(GroupBy::Area);
         let months = months.clamp(1, 36);
-        let today = today();
+        let clock = Clock::now(store).await?;
+        let today = clock.today;
         let since = (today - chrono::Months::new(months as u32)).to_string();
         let facts = store.feedback_facts(&since, scope, feedback::Audience::Tenant).await?;
         let partner_facts = store.feedback_facts(&since, scope, feedback::Audience::Partner).await?;
@@ -100,14 +94,14 @@ pub mod svc {
             .feedback_links(if who.role == crate::domain::Role::Admin { None } else { Some(who.user_id) })
             .await?
             .into_iter()
-            .map(|l| with_qr(l, &meta.origin))
+            .map(|l| with_qr(l, settings, &meta.origin))
             .collect();
         let can_make_partner_links = feedback::may_create_link(who, "partner", None, None).is_ok();
         let overall = feedback::figures(&facts, GroupBy::All, &measures);
         let years = store.tsm_years().await?;
         let benchmark_year = years.first().cloned();
         let benchmark = match &benchmark_year {
-            Some(y) => benchmark_rows(&store.tsm_benchmark(y).await?, &landlord_code(), overall.first()),
+            Some(y) => benchmark_rows(&store.tsm_benchmark(y).await?, &settings.landlord_code, overall.first()),
             None => vec![],
         };
         Ok(FeedbackResults {
@@ -122,7 +116,7 @@ pub mod svc {
             comments,
             links,
             benchmark_year,
-            landlord_code: landlord_code(),
+            landlord_code: settings.landlord_code.clone(),
             benchmark,
             can_manage_links: who.role.is_hmo() || who.role == crate::domain::Role::TeamLeader,
             can_open_cases: feedback::case_scope(who).is_ok(),
@@ -166,6 +160,7 @@ pub mod svc {
 
     pub async fn create_link(
         store: &dyn Store,
+        settings: &Settings,
         who: &Principal,
         scope_type: &str,
         scope_id: i64,
@@ -211,9 +206,10 @@ pub mod svc {
         };
         feedback::may_create_link(who, scope_type, target_area, target_user).map_err(AppError::Forbidden)?;
         let label = if label.is_empty() { default_label } else { label.to_string() };
-        let id = store.create_feedback_link(scope_type, scope_id, &label, who.user_id).await?;
+        let entry = crate::api::service::change(who, &meta.ip, "feedback.link.create", "feedback_link", None, format!("{scope_type} {scope_id}: {label}"));
+        let id = store.create_feedback_link(scope_type, scope_id, &label, who.user_id, entry).await?;
         let link = store.feedback_links(Some(who.user_id)).await?.into_iter().find(|l| l.id == id).ok_or(AppError::Internal)?;
-        Ok(with_qr(link, &meta.origin))
+        Ok(with_qr(link, settings, &meta.origin))
     }
 
     /// Turns a comment into a case in one step (a complaint, a safeguarding concern, casework),
@@ -221,22 +217,8 @@ pub mod svc {
     pub async fn case_from_comment(store: &dyn Store, who: &Principal, response_id: i64, kind: &str, ip: &str) -> Result<String, AppError> {
         let scope = feedback::case_scope(who).map_err(AppError::Forbidden)?;
         let (kind, days) = feedback::comment_case(kind).map_err(AppError::Invalid)?;
-        let due_on = crate::domain::sustain::due_after(today(), days, crate::domain::clock::WorkingCalendar::england_and_wales()).to_string();
-        let reference =
-            store.case_from_feedback(crate::api::store::NewFeedbackCase { response_id, scope, kind, due_on, by: who.user_id, by_role: who.role }).await?;
-        store
-            .audit(AuditEntry {
-                user_id: Some(who.user_id),
-                username: who.username.clone(),
-                action: "feedback.case.open".into(),
-                subject_type: "feedback_response".into(),
-                subject_id: Some(response_id),
-                outcome: "allowed".into(),
-                reason: String::new(),
-                detail: format!("{} {reference}", kind.as_str()),
-                ip: ip.to_string(),
-            })
-            .await?;
-        Ok(reference)
+        let due_on = Clock::now(store).await?.due_after(days).to_string();
+        let entry = crate::api::service::change(who, ip, "feedback.case.open", "feedback_response", Some(response_id), kind.as_str().into());
+        store.case_from_feedback(crate::api::store::NewFeedbackCase { response_id, scope, kind, due_on, by: who.user_id, by_role: who.role }, entry).await
     }
 }

@@ -5,8 +5,7 @@
 
 use std::collections::HashMap;
 
-use super::service::today;
-use super::store::{AuditEntry, MapSource, Store};
+use super::store::{MapSource, Store};
 use crate::domain::Role;
 use crate::domain::access::{Denial, Principal, RecordScope, can_view_record};
 use crate::domain::mapdata::*;
@@ -23,7 +22,8 @@ const REACH: u32 = 10;
 
 type TerritoryKey = (i64, i64, usize, Option<i64>);
 /// The last territories drawn for each area, by (area, latest change, homes, last home id).
-static TERRITORIES: std::sync::LazyLock<std::sync::Mutex<HashMap<i64, (TerritoryKey, Vec<Territory>)>>> = std::sync::LazyLock::new(Default::default);
+type DrawnTerritories = HashMap<i64, (TerritoryKey, Vec<Territory>)>;
+static TERRITORIES: std::sync::LazyLock<std::sync::Mutex<DrawnTerritories>> = std::sync::LazyLock::new(Default::default);
 
 /// Which area's map `who` may open (`requested`, or their own); 0 is the whole council, for the
 /// council-wide teams.
@@ -39,13 +39,6 @@ pub fn map_area(who: &Principal, requested: Option<i64>) -> Result<i64, AppError
 /// Only the area's Team Leaders reshape its patches.
 pub fn may_reshape(who: &Principal, area: i64) -> bool {
     who.role == Role::TeamLeader && who.area_team_id == Some(area)
-}
-
-/// The council's own tile server, if configured (`HEARTH_TILE_URL`, with `{z}`, `{x}` and `{y}`).
-pub fn tile_url() -> Option<String> {
-    std::env::var("HEARTH_TILE_URL")
-        .ok()
-        .filter(|u| (u.starts_with("https://") || u.starts_with("http://")) && ["{z}", "{x}", "{y}"].iter().all(|p| u.contains(p)))
 }
 
 struct Prepared {
@@ -90,7 +83,7 @@ impl Prepared {
 }
 
 async fn prepare(store: &dyn Store, area: i64) -> Result<Prepared, AppError> {
-    let src = store.map_source(area, &today().to_string()).await?;
+    let src = store.map_source(area, &store.today().to_string()).await?;
     let weights = store.workload_weights().await?;
     let projection = Projection::around(src.homes.iter().map(|h| (h.lat, h.lon)));
     let index: HashMap<i64, u16> = src.patches.iter().enumerate().map(|(k, p)| (p.id, k as u16)).collect();
@@ -165,7 +158,7 @@ fn estate_outlines(src: &MapSource, homes: &[MapHome]) -> Vec<Outline> {
         .collect()
 }
 
-pub async fn map_data(store: &dyn Store, who: &Principal, area: Option<i64>) -> Result<MapData, AppError> {
+pub async fn map_data(store: &dyn Store, settings: &crate::api::settings::Settings, who: &Principal, area: Option<i64>) -> Result<MapData, AppError> {
     let area = map_area(who, area)?;
     let p = prepare(store, area).await?;
     // Today's territories change only with a patch change (or new homes): keep the last ones per area.
@@ -193,7 +186,7 @@ pub async fn map_data(store: &dyn Store, who: &Principal, area: Option<i64>) -> 
         territories,
         homes: PackedHomes::pack(&p.homes, p.streets.clone()),
         patches: p.src.patches.clone(),
-        tile_url: tile_url(),
+        tile_url: settings.tile_url.clone(),
     })
 }
 
@@ -251,10 +244,10 @@ pub async fn balance(store: &dyn Store, who: &Principal, area: i64, officers: us
     // A split makes new patch ids: they take today's empty patches, in order.
     let mut empty = (0..n).filter(|k| today_t[*k].homes == 0).map(|k| k as u16);
     for (id, _) in &proposal.totals {
-        if !index.contains_key(id) {
-            if let Some(k) = empty.next() {
-                index.insert(*id, k);
-            }
+        if !index.contains_key(id)
+            && let Some(k) = empty.next()
+        {
+            index.insert(*id, k);
         }
     }
     let assignment: Vec<u16> = proposal.assignment.iter().zip(&base).map(|(id, b)| index.get(id).copied().unwrap_or(*b)).collect();
@@ -306,26 +299,15 @@ pub async fn save_change(store: &dyn Store, who: &Principal, c: &PatchChangeRequ
         return Err(AppError::Forbidden("Only the area's Team Leader can change its patches.".into()));
     }
     check_change(c).map_err(AppError::Invalid)?;
-    let saved = store.apply_patch_change(c, who.user_id).await?;
-    store
-        .audit(AuditEntry {
-            user_id: Some(who.user_id),
-            username: who.username.clone(),
-            action: "patch_change".into(),
-            subject_type: "area_team".into(),
-            subject_id: Some(area),
-            outcome: "allowed".into(),
-            reason: c.reason.trim().into(),
-            detail: format!("change {}: {} homes, {} tenancies, {} cases moved", saved.change_id, saved.homes_moved, saved.tenancies_moved, saved.cases_moved),
-            ip: ip.into(),
-        })
-        .await?;
-    Ok(saved)
+    // The store writes what moved into the entry's detail, in the change's transaction.
+    let mut entry = super::service::change(who, ip, "patch_change", "area_team", Some(area), String::new());
+    entry.reason = c.reason.trim().into();
+    store.apply_patch_change(c, who.user_id, entry).await
 }
 
 pub async fn changes_since(store: &dyn Store, who: &Principal, area: Option<i64>, since: i64) -> Result<PatchChangesSince, AppError> {
     let area = map_area(who, area)?;
-    store.patch_changes_since(area, since, &today().to_string()).await
+    store.patch_changes_since(area, since, &store.today().to_string()).await
 }
 
 pub async fn set_weights(store: &dyn Store, who: &Principal, w: &WorkloadWeights, ip: &str) -> Result<WorkloadWeights, AppError> {
@@ -333,20 +315,7 @@ pub async fn set_weights(store: &dyn Store, who: &Principal, w: &WorkloadWeights
         return Err(AppError::Forbidden("Only administrators change the workload weights.".into()));
     }
     w.check().map_err(AppError::Invalid)?;
-    store.set_workload_weights(w).await?;
-    store
-        .audit(AuditEntry {
-            user_id: Some(who.user_id),
-            username: who.username.clone(),
-            action: "workload_weights".into(),
-            subject_type: "settings".into(),
-            subject_id: None,
-            outcome: "allowed".into(),
-            reason: String::new(),
-            detail: format!("{w:?}"),
-            ip: ip.into(),
-        })
-        .await?;
+    store.set_workload_weights(w, super::service::change(who, ip, "workload_weights", "settings", None, format!("{w:?}"))).await?;
     Ok(*w)
 }
 

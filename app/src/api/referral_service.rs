@@ -6,10 +6,9 @@
 
 use chrono::Utc;
 
-use super::service::{instant_clock, today};
+use super::service::Clock;
 use super::store::{AuditEntry, NewReferral, ReferralChange, ReferralFilter, ReferralListed, ReferralRecord, Store, TenancyRecord};
 use crate::domain::access::{Denial, Principal, can_use_housing_records, can_view_record};
-use crate::domain::clock::WorkingCalendar;
 use crate::domain::referral::{self, ReferralForm, ReferralMove, SharedFacts, SharedPerson, Side, TenantFacts, Viewer};
 use crate::domain::{AgencyKind, LawfulBasis, ReferralCategory, ReferralStatus, Role, Urgency};
 use crate::error::AppError;
@@ -31,22 +30,17 @@ async fn audit(
     reason: &str,
     detail: String,
 ) -> Result<(), AppError> {
-    store
-        .audit(AuditEntry {
-            user_id: Some(who.user_id),
-            username: who.username.clone(),
-            action: action.into(),
-            subject_type: "referral".into(),
-            subject_id: Some(id),
-            outcome: match outcome {
-                Ok(()) => "allowed".into(),
-                Err(d) => format!("denied:{}", d.code()),
-            },
-            reason: reason.chars().take(500).collect(),
-            detail,
-            ip: ip.into(),
-        })
-        .await
+    let mut entry = change(who, ip, action, Some(id), reason, detail);
+    if let Err(d) = outcome {
+        entry.outcome = format!("denied:{}", d.code());
+    }
+    store.audit(entry).await
+}
+
+/// The audit row for a change to a referral (`id`: None for a new one), with why the user acted
+/// on a restricted referral; written by the store in the change's transaction.
+fn change(who: &Principal, ip: &str, action: &str, id: Option<i64>, reason: &str, detail: String) -> AuditEntry {
+    AuditEntry { reason: reason.chars().take(500).collect(), ..super::service::change(who, ip, action, "referral", id, detail) }
 }
 
 fn not_found(reference: &str) -> AppError {
@@ -67,8 +61,8 @@ async fn load(store: &dyn Store, who: &Principal, reference: &str, ip: &str) -> 
     }
 }
 
-fn listed_clock(status: ReferralStatus, due_at: Option<&str>) -> Option<crate::domain::clock::ClockStatus> {
-    if referral::awaiting_response(status) { due_at.and_then(|d| instant_clock(d, today())) } else { None }
+fn listed_clock(clock: &Clock, status: ReferralStatus, due_at: Option<&str>) -> Option<crate::domain::clock::ClockStatus> {
+    if referral::awaiting_response(status) { due_at.and_then(|d| clock.instant(d)) } else { None }
 }
 
 /// What an agency user may read about a listed referral: built from the shared snapshot only.
@@ -131,12 +125,13 @@ pub async fn list(store: &dyn Store, who: &Principal, p: &ListParams, ip: &str) 
     }
     let mine = if agency_side { Side::Agency } else { Side::Council };
     let mut rows = Vec::new();
+    let clock = Clock::now(store).await?;
     for l in store.referral_list(&filter, who.user_id).await? {
         let Ok(viewer) = referral::can_view(who, &l.scope) else { continue };
         let acts = referral::side_of(viewer) == Some(mine);
         let mut row = if agency_side { for_agency(l.clone()) } else { l.row.clone() };
         mask_restricted(&mut row);
-        row.clock = listed_clock(row.status, row.due_at.as_deref());
+        row.clock = listed_clock(&clock, row.status, row.due_at.as_deref());
         row.reply_waiting = acts && referral::thread_open(row.status) && l.last_side.is_some_and(|s| s != mine);
         rows.push(row);
     }
@@ -169,7 +164,7 @@ pub fn officer_filter(owners: &[i64], today: chrono::NaiveDate) -> ReferralFilte
 /// The referrals waiting for an officer (My work): of those `officer_filter` lists, the ones
 /// they may see that `referral::waits_for_officer` puts there: an agency's reply, decline or
 /// closure, or an answer overdue.
-pub fn waiting_for_officer(who: &Principal, listed: Vec<ReferralListed>) -> Vec<ReferralRow> {
+pub fn waiting_for_officer(who: &Principal, listed: Vec<ReferralListed>, clock: &Clock) -> Vec<ReferralRow> {
     let mut out = Vec::new();
     for l in listed {
         if referral::can_view(who, &l.scope).is_err() {
@@ -177,7 +172,7 @@ pub fn waiting_for_officer(who: &Principal, listed: Vec<ReferralListed>) -> Vec<
         }
         let mut row = l.row;
         mask_restricted(&mut row);
-        row.clock = listed_clock(row.status, row.due_at.as_deref());
+        row.clock = listed_clock(clock, row.status, row.due_at.as_deref());
         let overdue = row.clock == Some(crate::domain::clock::ClockStatus::Overdue);
         row.reply_waiting = l.last_side == Some(Side::Agency);
         if referral::waits_for_officer(row.status, l.last_side, overdue) {
@@ -301,9 +296,9 @@ pub struct NewReferralRequest {
 }
 
 /// Sending: the snapshot of the ticked fields, the instant and the response clock.
-fn sending(facts: &TenantFacts, fields: &[referral::SharedField], urgency: Urgency) -> Result<(String, String, String), AppError> {
+fn sending(clock: &Clock, facts: &TenantFacts, fields: &[referral::SharedField], urgency: Urgency) -> Result<(String, String, String), AppError> {
     let at = Utc::now();
-    let due = referral::response_due(at, urgency, WorkingCalendar::england_and_wales());
+    let due = referral::response_due(at, urgency, &clock.calendar);
     let json = serde_json::to_string(&referral::share(facts, fields)).map_err(|_| AppError::Internal)?;
     Ok((at.format("%Y-%m-%dT%H:%M:%SZ").to_string(), due.format("%Y-%m-%dT%H:%M:%SZ").to_string(), json))
 }
@@ -329,8 +324,8 @@ pub async fn create(store: &dyn Store, who: &Principal, tenancy: &str, r: NewRef
         contact_name: r.contact_name.clone(),
         contact_detail: r.contact_detail.clone(),
     };
-    let (basis, consent_on) = referral::validate(&form, today()).map_err(AppError::Invalid)?;
-    let sent = if r.send { Some(sending(&tenant_facts(&rec.detail), &fields, urgency)?) } else { None };
+    let (basis, consent_on) = referral::validate(&form, store.today()).map_err(AppError::Invalid)?;
+    let sent = if r.send { Some(sending(&Clock::now(store).await?, &tenant_facts(&rec.detail), &fields, urgency)?) } else { None };
     let consent = basis == LawfulBasis::Consent;
     let new = NewReferral {
         tenancy_id: rec.id,
@@ -352,21 +347,10 @@ pub async fn create(store: &dyn Store, who: &Principal, tenancy: &str, r: NewRef
         sent,
     };
     let restricted = new.restricted;
-    let reference = store.create_referral(new).await?;
-    let id = store.referral_record(&reference, who.user_id).await?.map(|x| x.id).unwrap_or_default();
     let action = if r.send { "send_referral" } else { "draft_referral" };
-    audit(
-        store,
-        who,
-        ip,
-        action,
-        id,
-        Ok(()),
-        "",
-        format!("{reference} to {} ({}){}", agency.name, category.as_str(), if restricted { ", restricted" } else { "" }),
-    )
-    .await?;
-    Ok(reference)
+    // The store puts the new referral's id and reference on the entry.
+    let entry = change(who, ip, action, None, "", format!("to {} ({}){}", agency.name, category.as_str(), if restricted { ", restricted" } else { "" }));
+    store.create_referral(new, entry).await
 }
 
 /// The referral page. A restricted referral asks the viewer why before showing anything; the
@@ -412,7 +396,7 @@ async fn present(store: &dyn Store, who: &Principal, rec: ReferralRecord, viewer
             None => SharedFacts::default(),
         };
     }
-    d.clock = listed_clock(status, d.due_at.as_deref());
+    d.clock = listed_clock(&Clock::now(store).await?, status, d.due_at.as_deref());
     d.viewer_is_agency = agency;
     d.moves = side.map(|s| referral::available(status, s)).unwrap_or_default();
     d.can_post = side.is_some() && referral::thread_open(status);
@@ -467,26 +451,23 @@ pub async fn act(store: &dyn Store, who: &Principal, reference: &str, m: Referra
     let sent = if mv == ReferralMove::Send {
         let t = rec.detail.tenancy_reference.as_deref().ok_or(AppError::Internal)?;
         let tr = store.tenancy(t, who.user_id).await?.ok_or(AppError::Internal)?;
-        Some(sending(&tenant_facts(&tr.detail), &rec.detail.shared_fields, rec.detail.urgency)?)
+        Some(sending(&Clock::now(store).await?, &tenant_facts(&tr.detail), &rec.detail.shared_fields, rec.detail.urgency)?)
     } else {
         None
     };
     let text = m.text.trim().to_string();
     let note = if text.is_empty() { format!("{}.", mv.done()) } else { format!("{}: {text}", mv.done()) };
-    store
-        .change_referral(ReferralChange { id: rec.id, version: rec.detail.version, from: rec.scope.status, to, by: who.user_id, side, text, sent, note })
-        .await?;
-    audit(
-        store,
+    let entry = change(
         who,
         ip,
         &format!("referral_{}", mv.as_str()),
-        rec.id,
-        Ok(()),
+        Some(rec.id),
         why,
         format!("{} {} -> {}", rec.detail.reference, rec.scope.status.as_str(), to.as_str()),
-    )
-    .await?;
+    );
+    store
+        .change_referral(ReferralChange { id: rec.id, version: rec.detail.version, from: rec.scope.status, to, by: who.user_id, side, text, sent, note }, entry)
+        .await?;
     let (rec, viewer) = load(store, who, &rec.detail.reference, ip).await?;
     present(store, who, rec, viewer).await
 }
@@ -503,8 +484,8 @@ pub async fn post(store: &dyn Store, who: &Principal, reference: &str, body: &st
     }
     referral::check_message(body).map_err(AppError::Invalid)?;
     let why = change_reason(&rec, access_reason)?;
-    store.post_referral_message(rec.id, who.user_id, side, body.trim()).await?;
-    audit(store, who, ip, "referral_message", rec.id, Ok(()), why, rec.detail.reference.clone()).await?;
+    let entry = change(who, ip, "referral_message", Some(rec.id), why, rec.detail.reference.clone());
+    store.post_referral_message(rec.id, who.user_id, side, body.trim(), entry).await?;
     let (rec, viewer) = load(store, who, &rec.detail.reference, ip).await?;
     present(store, who, rec, viewer).await
 }
@@ -529,8 +510,8 @@ pub async fn name_person(
     if !facts.role.is_council_staff() || facts.role == Role::Admin {
         return Err(AppError::Invalid("Only council officers can be named; the agency already sees what was shared with it.".into()));
     }
-    store.grant_referral(rec.id, user_id, who.user_id).await?;
-    audit(store, who, ip, "referral_name_person", rec.id, Ok(()), why, format!("{} named {}", rec.detail.reference, username.trim())).await?;
+    let entry = change(who, ip, "referral_name_person", Some(rec.id), why, format!("{} named {}", rec.detail.reference, username.trim()));
+    store.grant_referral(rec.id, user_id, who.user_id, entry).await?;
     let (rec, viewer) = load(store, who, &rec.detail.reference, ip).await?;
     present(store, who, rec, viewer).await
 }

@@ -29,17 +29,37 @@ fn session_user(who: &Principal) -> SessionUser {
     }
 }
 
-/// Status of a due date (a day, due at its end) against today.
-pub fn date_clock(due: &str, today: NaiveDate) -> Option<ClockStatus> {
-    let due: NaiveDate = due.parse().ok()?;
-    let cal = WorkingCalendar::england_and_wales();
-    let due_at = clock::london_at(due, clock::END_OF_CALENDAR_DAY);
-    let now = clock::london_at(today, chrono::NaiveTime::MIN);
-    Some(clock::status(due_at, now, DUE_SOON_WORKING_DAYS, cal))
+/// Today and the council's one calendar (`Store::calendar`): what every clock and due date a
+/// service shows or sets is judged by.
+#[derive(Clone, Debug)]
+pub struct Clock {
+    pub today: NaiveDate,
+    pub calendar: std::sync::Arc<WorkingCalendar>,
 }
 
-pub(crate) fn instant_clock(due: &str, today: NaiveDate) -> Option<ClockStatus> {
-    date_clock(due.get(..10)?, today)
+impl Clock {
+    /// Today in London, with the calendar as the store holds it.
+    pub async fn now(store: &dyn Store) -> Result<Clock, AppError> {
+        Ok(Clock { today: store.today(), calendar: store.calendar().await? })
+    }
+
+    /// Status of a due date (a day, due at its end) against today.
+    pub fn date(&self, due: &str) -> Option<ClockStatus> {
+        let due: NaiveDate = due.parse().ok()?;
+        let due_at = clock::london_at(due, clock::END_OF_CALENDAR_DAY);
+        let now = clock::london_at(self.today, chrono::NaiveTime::MIN);
+        Some(clock::status(due_at, now, DUE_SOON_WORKING_DAYS, &self.calendar))
+    }
+
+    /// Status of a due instant (stored as RFC 3339), judged by its day.
+    pub fn instant(&self, due: &str) -> Option<ClockStatus> {
+        self.date(due.get(..10)?)
+    }
+
+    /// The day `days` working days after today (`sustain::due_after`).
+    pub fn due_after(&self, days: u32) -> NaiveDate {
+        crate::domain::sustain::due_after(self.today, days, &self.calendar)
+    }
 }
 
 /// The officer's worklist: alarms, counts, what waits for them, open cases, and the most urgent
@@ -47,7 +67,8 @@ pub(crate) fn instant_clock(due: &str, today: NaiveDate) -> Option<ClockStatus> 
 pub async fn my_work(store: &dyn Store, who: &Principal, all: bool) -> Result<MyWork, AppError> {
     use crate::domain::Role;
     crate::domain::access::can_use_housing_records(who)?;
-    let today = today();
+    let clock = Clock::now(store).await?;
+    let today = clock.today;
     let mut owners = vec![who.user_id];
     owners.extend(&who.covering);
     let reviews = match who.role {
@@ -73,7 +94,7 @@ pub async fn my_work(store: &dyn Store, who: &Principal, all: bool) -> Result<My
     let load = lists.caseload;
     let mut tenancies = load.tenancies;
     for t in &mut tenancies {
-        t.clock = t.trial_ends_on.as_deref().and_then(|d| date_clock(d, today));
+        t.clock = t.trial_ends_on.as_deref().and_then(|d| clock.date(d));
     }
     // Most urgent first: overdue, due soon, then by date.
     tenancies.sort_by(|a, b| (urgency(a.clock), &a.trial_ends_on).cmp(&(urgency(b.clock), &b.trial_ends_on)));
@@ -82,7 +103,7 @@ pub async fn my_work(store: &dyn Store, who: &Principal, all: bool) -> Result<My
         .into_iter()
         .filter_map(|(c, scope)| list_case(who, c, &scope))
         .map(|mut c| {
-            c.clock = c.due_at.as_deref().and_then(|d| instant_clock(d, today));
+            c.clock = c.due_at.as_deref().and_then(|d| clock.instant(d));
             c
         })
         .collect();
@@ -99,7 +120,7 @@ pub async fn my_work(store: &dyn Store, who: &Principal, all: bool) -> Result<My
     let mut alarms = alarms(query.reviews.as_ref().map(|r| (r.owner_id.is_some(), lists.reviews_due)), lists.proposals_waiting);
     let mut waiting: Vec<WorkflowView> = lists.waiting.into_iter().filter_map(|item| list_item(who, item)).collect();
     for w in &mut waiting {
-        w.clock = w.due_on.as_deref().and_then(|d| instant_clock(d, today));
+        w.clock = w.due_on.as_deref().and_then(|d| clock.instant(d));
     }
     waiting.sort_by(|a, b| (urgency(a.clock), &a.due_on).cmp(&(urgency(b.clock), &b.due_on)));
     let hand_backs = waiting.iter().filter(|w| w.flow == Flow::HandBack).count();
@@ -119,7 +140,7 @@ pub async fn my_work(store: &dyn Store, who: &Principal, all: bool) -> Result<My
             href: "#waiting-h".into(),
         });
     }
-    let referrals = super::referral_service::waiting_for_officer(who, lists.referrals);
+    let referrals = super::referral_service::waiting_for_officer(who, lists.referrals, &clock);
     Ok(MyWork { user: session_user(who), alarms, counts, tenancies, tenancies_total: load.tenancies_total, cases, waiting, covers: lists.covers, referrals })
 }
 
@@ -177,6 +198,7 @@ pub async fn search(store: &dyn Store, who: &Principal, query: &str) -> Result<S
     Ok(SearchResults { query: q, hits, truncated })
 }
 
+#[allow(clippy::too_many_arguments, reason = "one call per audited view: who, where from, what, which record, the outcome and a note read best in one line")]
 pub(crate) async fn audit(
     store: &dyn Store,
     who: &Principal,
@@ -187,22 +209,28 @@ pub(crate) async fn audit(
     outcome: Result<(), Denial>,
     detail: String,
 ) -> Result<(), AppError> {
-    store
-        .audit(AuditEntry {
-            user_id: Some(who.user_id),
-            username: who.username.clone(),
-            action: action.into(),
-            subject_type: subject_type.into(),
-            subject_id,
-            outcome: match outcome {
-                Ok(()) => "allowed".into(),
-                Err(d) => format!("denied:{}", d.code()),
-            },
-            reason: String::new(),
-            detail,
-            ip: ip.into(),
-        })
-        .await
+    let mut entry = change(who, ip, action, subject_type, subject_id, detail);
+    if let Err(d) = outcome {
+        entry.outcome = format!("denied:{}", d.code());
+    }
+    store.audit(entry).await
+}
+
+/// The audit row for a change `who` makes. The store writes it in the change's own transaction,
+/// so the change and its account are kept together or not at all; a change that makes a record
+/// may leave `subject_id` to the store, which fills in the new record's id.
+pub(crate) fn change(who: &Principal, ip: &str, action: &str, subject_type: &str, subject_id: Option<i64>, detail: String) -> AuditEntry {
+    AuditEntry {
+        user_id: Some(who.user_id),
+        username: who.username.clone(),
+        action: action.into(),
+        subject_type: subject_type.into(),
+        subject_id,
+        outcome: "allowed".into(),
+        reason: String::new(),
+        detail,
+        ip: ip.into(),
+    }
 }
 
 /// Views of records outside the user's own caseload are audited; refusals always are.
@@ -251,21 +279,22 @@ pub async fn tenancy(store: &dyn Store, who: &Principal, reference: &str, ip: &s
         audit(store, who, ip, "view_tenancy", "tenancy", Some(rec.id), outcome, reference.clone()).await?;
     }
     outcome?;
-    let today = today();
+    let clock = Clock::now(store).await?;
+    let today = clock.today;
     let mut detail = rec.detail;
     for v in &mut detail.visits {
         v.can_link = crate::domain::feedback::may_create_link(who, "visit", Some(rec.scope.area_team_id), v.officer_id).is_ok();
     }
     let on = today;
     detail.occupation = occupancy::occupation(detail.bedrooms.max(0) as u32, &rec.occupants, on).label();
-    detail.key_dates = key_dates(&detail, &rec.start_date, rec.trial_ends_on.as_deref(), rec.extension_notice_served_on.as_deref(), today);
+    detail.key_dates = key_dates(&detail, &rec.start_date, rec.trial_ends_on.as_deref(), rec.extension_notice_served_on.as_deref(), &clock);
     let mut hidden = 0;
     detail.cases = rec
         .cases
         .into_iter()
         .filter_map(|(c, scope)| match list_case(who, c, &scope) {
             Some(mut c) => {
-                c.clock = if c.status == "open" { c.due_at.as_deref().and_then(|d| instant_clock(d, today)) } else { None };
+                c.clock = if c.status == "open" { c.due_at.as_deref().and_then(|d| clock.instant(d)) } else { None };
                 Some(c)
             }
             None => {
@@ -291,17 +320,17 @@ pub async fn tenancy(store: &dyn Store, who: &Principal, reference: &str, ip: &s
     Ok(detail)
 }
 
-fn key_dates(detail: &TenancyDetail, start: &str, trial_ends_on: Option<&str>, notice_served: Option<&str>, today: NaiveDate) -> Vec<KeyDate> {
+fn key_dates(detail: &TenancyDetail, start: &str, trial_ends_on: Option<&str>, notice_served: Option<&str>, clock: &Clock) -> Vec<KeyDate> {
     let mut dates = vec![KeyDate { label: "Tenancy start".into(), date: start.into(), clock: None }];
     let introductory = detail.tenure.is_introductory();
     if let (true, Some(end)) = (introductory, trial_ends_on) {
-        if detail.tenure == Tenure::Introductory {
-            if let Ok(end_date) = end.parse::<NaiveDate>() {
-                let last_notice = clock::extension_notice_last_day(end_date).to_string();
-                dates.push(KeyDate { label: "Last day to serve a notice of extension".into(), clock: date_clock(&last_notice, today), date: last_notice });
-            }
+        if detail.tenure == Tenure::Introductory
+            && let Ok(end_date) = end.parse::<NaiveDate>()
+        {
+            let last_notice = clock::extension_notice_last_day(end_date).to_string();
+            dates.push(KeyDate { label: "Last day to serve a notice of extension".into(), clock: clock.date(&last_notice), date: last_notice });
         }
-        dates.push(KeyDate { label: "Introductory review decision due (trial ends)".into(), date: end.into(), clock: date_clock(end, today) });
+        dates.push(KeyDate { label: "Introductory review decision due (trial ends)".into(), date: end.into(), clock: clock.date(end) });
     }
     if let Some(served) = notice_served {
         dates.push(KeyDate { label: "Notice of extension served".into(), date: served.into(), clock: None });
@@ -383,8 +412,8 @@ async fn load_review(store: &dyn Store, who: &Principal, reference: &str, ip: &s
     Ok(rec)
 }
 
-fn panel(who: &Principal, rec: ReviewRecord) -> ReviewPanel {
-    let today = today();
+fn panel(who: &Principal, rec: ReviewRecord, clock: &Clock) -> ReviewPanel {
+    let today = clock.today;
     let a = actor(who, &rec);
     let open = open_state(&rec);
     let is_intro = rec.tenure.is_introductory();
@@ -397,7 +426,7 @@ fn panel(who: &Principal, rec: ReviewRecord) -> ReviewPanel {
     for w in &mut items {
         if FlowState::parse(&w.state).is_some_and(|s| s.is_open()) {
             w.due_on = rec.trial_ends_on.clone();
-            w.clock = rec.trial_ends_on.as_deref().and_then(|d| date_clock(d, today));
+            w.clock = rec.trial_ends_on.as_deref().and_then(|d| clock.date(d));
         }
     }
     let open = items.iter().find(|w| FlowState::parse(&w.state).is_some_and(|s| s.is_open())).cloned();
@@ -417,7 +446,7 @@ fn panel(who: &Principal, rec: ReviewRecord) -> ReviewPanel {
             w
         })
         .collect();
-    let trial_clock = if is_intro { rec.trial_ends_on.as_deref().and_then(|d| date_clock(d, today)) } else { None };
+    let trial_clock = if is_intro { rec.trial_ends_on.as_deref().and_then(|d| clock.date(d)) } else { None };
     ReviewPanel {
         tenancy_reference: rec.reference,
         tenancy_version: rec.version,
@@ -468,25 +497,24 @@ pub async fn escalate(store: &dyn Store, who: &Principal, reference: &str, e: Es
     }
     workflow::next(Flow::Escalation, None, Move::Propose, actor(who, &rec))
         .map_err(|r| AppError::Forbidden(r.message(Flow::Escalation, None, Move::Propose)))?;
-    let id = store
-        .propose(Proposal {
-            flow: Flow::Escalation,
-            subject_type: "tenancy",
-            subject_id: rec.tenancy_id,
-            subject_version: e.version,
-            area_team_id: rec.scope.area_team_id,
-            outcome: purpose.target().into(),
-            reason: reason.into(),
-            detail: purpose.as_str().into(),
-            proposed_by: who.user_id,
-            due_on: Some(
-                crate::domain::sustain::due_after(today(), crate::domain::sustain::ESCALATION_RESPONSE_WORKING_DAYS, WorkingCalendar::england_and_wales())
-                    .to_string(),
-            ),
-            reopen: None,
-        })
+    store
+        .propose(
+            Proposal {
+                flow: Flow::Escalation,
+                subject_type: "tenancy",
+                subject_id: rec.tenancy_id,
+                subject_version: e.version,
+                area_team_id: rec.scope.area_team_id,
+                outcome: purpose.target().into(),
+                reason: reason.into(),
+                detail: purpose.as_str().into(),
+                proposed_by: who.user_id,
+                due_on: Some(Clock::now(store).await?.due_after(crate::domain::sustain::ESCALATION_RESPONSE_WORKING_DAYS).to_string()),
+                reopen: None,
+            },
+            change(who, ip, "escalate", "workflow_item", None, format!("{} {}", rec.reference, purpose.as_str())),
+        )
         .await?;
-    audit(store, who, ip, "escalate", "workflow_item", Some(id), Ok(()), format!("{} {}", rec.reference, purpose.as_str())).await?;
     review_panel(store, who, &rec.reference, ip).await
 }
 
@@ -496,7 +524,7 @@ pub async fn review_panel(store: &dyn Store, who: &Principal, reference: &str, i
     if worth_auditing(who, &rec.scope, Ok(())) {
         audit(store, who, ip, "view_review", "tenancy", Some(rec.tenancy_id), Ok(()), rec.reference.clone()).await?;
     }
-    Ok(panel(who, rec))
+    Ok(panel(who, rec, &Clock::now(store).await?))
 }
 
 /// The Introductory HMO proposes the outcome of the 12-month review.
@@ -512,7 +540,7 @@ pub async fn propose_review(store: &dyn Store, who: &Principal, reference: &str,
         return Err(AppError::Invalid("The summary is too long (4,000 characters at most).".into()));
     }
     let trial_end = rec.trial_ends_on.as_deref().and_then(|d| d.parse::<NaiveDate>().ok());
-    workflow::check_outcome(outcome, rec.tenure, trial_end, today()).map_err(AppError::Invalid)?;
+    workflow::check_outcome(outcome, rec.tenure, trial_end, store.today()).map_err(AppError::Invalid)?;
     if outcome == ReviewOutcome::Extend {
         workflow::may_extend(rec.tenure, p.extension_reason.as_deref()).map_err(|e| AppError::Invalid(e.into()))?;
     }
@@ -526,22 +554,24 @@ pub async fn propose_review(store: &dyn Store, who: &Principal, reference: &str,
         workflow::Refusal::NotInThisState => AppError::Conflict(r.message(Flow::IntroductoryReview, open.map(|o| o.0), Move::Propose)),
         workflow::Refusal::NotYours => AppError::Forbidden(r.message(Flow::IntroductoryReview, open.map(|o| o.0), Move::Propose)),
     })?;
-    let id = store
-        .propose(Proposal {
-            flow: Flow::IntroductoryReview,
-            subject_type: "tenancy",
-            subject_id: rec.tenancy_id,
-            subject_version: p.version,
-            area_team_id: rec.scope.area_team_id,
-            outcome: outcome.as_str().into(),
-            reason: reason.into(),
-            detail: p.extension_reason.clone().unwrap_or_default(),
-            proposed_by: who.user_id,
-            due_on: rec.trial_ends_on.clone(),
-            reopen: open.map(|(_, w)| (w.id, w.version)),
-        })
+    store
+        .propose(
+            Proposal {
+                flow: Flow::IntroductoryReview,
+                subject_type: "tenancy",
+                subject_id: rec.tenancy_id,
+                subject_version: p.version,
+                area_team_id: rec.scope.area_team_id,
+                outcome: outcome.as_str().into(),
+                reason: reason.into(),
+                detail: p.extension_reason.clone().unwrap_or_default(),
+                proposed_by: who.user_id,
+                due_on: rec.trial_ends_on.clone(),
+                reopen: open.map(|(_, w)| (w.id, w.version)),
+            },
+            change(who, ip, "propose_review", "workflow_item", None, format!("{} {}", rec.reference, outcome.as_str())),
+        )
         .await?;
-    audit(store, who, ip, "propose_review", "workflow_item", Some(id), Ok(()), format!("{} {}", rec.reference, outcome.as_str())).await?;
     review_panel(store, who, &rec.reference, ip).await
 }
 
@@ -627,16 +657,19 @@ pub async fn decide_item(store: &dyn Store, who: &Principal, item_id: i64, d: It
         }
         _ => {}
     }
-    let today = today();
-    let effect = if to == FlowState::Completed { completion_effect(store, &subject, &item, &d, today).await? } else { None };
-    store.decide(Decision { item_id, item_version: d.version, new_state: to, decided_by: who.user_id, note: note.into(), effect }, &today.to_string()).await?;
+    let clock = Clock::now(store).await?;
+    let today = clock.today;
+    let effect = if to == FlowState::Completed { completion_effect(store, &subject, &item, &d, &clock).await? } else { None };
     let action = match item.flow {
         Flow::IntroductoryReview => "decide_review",
         Flow::ReferralToSustainable => "decide_referral",
         Flow::HandBack => "decide_hand_back",
         Flow::Escalation => "decide_escalation",
     };
-    audit(store, who, ip, action, "workflow_item", Some(item_id), Ok(()), format!("{} {:?} -> {}", item.subject_reference, d.action, to.as_str())).await?;
+    let entry = change(who, ip, action, "workflow_item", Some(item_id), format!("{} {:?} -> {}", item.subject_reference, d.action, to.as_str()));
+    store
+        .decide(Decision { item_id, item_version: d.version, new_state: to, decided_by: who.user_id, note: note.into(), effect }, &today.to_string(), entry)
+        .await?;
     let (view, ..) = store.workflow_item(item_id).await?.ok_or(AppError::Internal)?;
     Ok(view)
 }
@@ -647,8 +680,9 @@ async fn completion_effect(
     subject: &Subject,
     item: &WorkflowView,
     d: &ItemDecision,
-    today: NaiveDate,
+    clock: &Clock,
 ) -> Result<Option<ReviewEffect>, AppError> {
+    let today = clock.today;
     Ok(match (item.flow, subject) {
         (Flow::IntroductoryReview, Subject::Tenancy(rec)) => {
             let start: NaiveDate = rec.start_date.parse().map_err(|_| AppError::Internal)?;
@@ -674,8 +708,7 @@ async fn completion_effect(
             if !officers.iter().any(|o| o.id == chosen) {
                 return Err(AppError::Invalid("Choose a Sustainable Tenancy HMO from the case's area team.".into()));
             }
-            let plan_due_on =
-                crate::domain::sustain::due_after(today, crate::domain::sustain::PLAN_AGREEMENT_WORKING_DAYS, WorkingCalendar::england_and_wales());
+            let plan_due_on = clock.due_after(crate::domain::sustain::PLAN_AGREEMENT_WORKING_DAYS);
             Some(ReviewEffect::AcceptReferral { new_owner: chosen, plan_due_on: plan_due_on.to_string() })
         }
         (Flow::HandBack, Subject::Case(case)) => {
@@ -691,13 +724,13 @@ async fn completion_effect(
 /// The Team Leader's approvals queue: open proposals in their area, most urgent first.
 pub async fn approvals(store: &dyn Store, who: &Principal) -> Result<Vec<WorkflowView>, AppError> {
     let area = searchable_area(who)?;
-    let today = today();
+    let clock = Clock::now(store).await?;
     let mut items: Vec<WorkflowView> = store.open_items(area, who.user_id).await?.into_iter().filter_map(|item| list_item(who, item)).collect();
     if matches!(who.role, crate::domain::Role::Legal | crate::domain::Role::AsbOfficer) {
         items.retain(|w| w.flow == Flow::Escalation && workflow::EscalationPurpose::target_role(&w.outcome) == Some(who.role));
     }
     for w in &mut items {
-        w.clock = w.due_on.as_deref().and_then(|d| instant_clock(d, today));
+        w.clock = w.due_on.as_deref().and_then(|d| clock.instant(d));
     }
     items.sort_by(|a, b| (urgency(a.clock), &a.due_on).cmp(&(urgency(b.clock), &b.due_on)));
     Ok(items)
@@ -707,11 +740,12 @@ pub async fn approvals(store: &dyn Store, who: &Principal) -> Result<Vec<Workflo
 /// warning window with no decision, soonest first: the Team Leader's view of what is coming.
 pub async fn reviews_due(store: &dyn Store, who: &Principal) -> Result<Vec<TenancyRow>, AppError> {
     let area = searchable_area(who)?.or(who.area_team_id).ok_or_else(|| AppError::Forbidden("Reviews are listed per area team.".into()))?;
-    let today = today();
+    let clock = Clock::now(store).await?;
+    let today = clock.today;
     let until = (today + chrono::Duration::days(REVIEW_WARNING_DAYS)).to_string();
     let mut rows = store.reviews_due_list(area, &until, 500).await?;
     for t in &mut rows {
-        t.clock = t.trial_ends_on.as_deref().and_then(|d| date_clock(d, today));
+        t.clock = t.trial_ends_on.as_deref().and_then(|d| clock.date(d));
     }
     Ok(rows)
 }
@@ -726,10 +760,10 @@ pub async fn record_notice(store: &dyn Store, who: &Principal, reference: &str, 
         return Err(AppError::Forbidden("Only the tenancy's officer or their Team Leader can record the notice.".into()));
     }
     let served = clock::input_date(served_on, &format!("{:?} is not a date (YYYY-MM-DD).", served_on.trim())).map_err(AppError::Invalid)?;
-    if served > today() {
+    if served > store.today() {
         return Err(AppError::Invalid("The notice cannot be served in the future.".into()));
     }
-    store.record_notice_served(rec.tenancy_id, version, &served.to_string(), who.user_id).await?;
-    audit(store, who, ip, "record_extension_notice", "tenancy", Some(rec.tenancy_id), Ok(()), served.to_string()).await?;
+    let entry = change(who, ip, "record_extension_notice", "tenancy", Some(rec.tenancy_id), served.to_string());
+    store.record_notice_served(rec.tenancy_id, version, &served.to_string(), who.user_id, entry).await?;
     review_panel(store, who, &rec.reference, ip).await
 }

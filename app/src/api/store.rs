@@ -208,10 +208,21 @@ pub struct Decision {
     pub effect: Option<ReviewEffect>,
 }
 
+/// Every method that changes a record takes the `AuditEntry` that accounts for it and writes it
+/// in the change's own transaction: both are kept, or neither.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
     /// Which database is behind the store ("sqlite" or "postgres").
     fn backend(&self) -> &'static str;
+    /// The council's one working-day calendar: the England and Wales bank holidays Hearth ships
+    /// plus those an administrator added. Every due date and clock is judged by it, as is
+    /// `GET /api/v1/calendar/working-days`, so a page and a partner system never disagree.
+    async fn calendar(&self) -> Result<std::sync::Arc<crate::domain::clock::WorkingCalendar>, AppError>;
+    /// Today, as every service judges it: London's date by the wall clock, unless the store was
+    /// made for a fixed day (tests).
+    fn today(&self) -> chrono::NaiveDate;
+    /// Adds (or renames) a bank holiday; the calendar takes it at once.
+    async fn add_bank_holiday(&self, on: chrono::NaiveDate, name: &str, audit: AuditEntry) -> Result<(), AppError>;
     /// What *My work* lists: the caseload (tenancies and cases owned by any of the owners), the
     /// review and proposal counts, items waiting, covers and referrals, in one call.
     async fn work_lists(&self, query: &WorkQuery) -> Result<WorkLists, AppError>;
@@ -227,10 +238,10 @@ pub trait Store: Send + Sync + 'static {
 
     async fn review_record(&self, tenancy_reference: &str) -> Result<Option<ReviewRecord>, AppError>;
     /// Opens (or re-opens) a proposal; a stale `subject_version` or item version is a Conflict.
-    async fn propose(&self, proposal: Proposal) -> Result<i64, AppError>;
+    async fn propose(&self, proposal: Proposal, audit: AuditEntry) -> Result<i64, AppError>;
     /// Decides an open item and applies its effect; a stale item version is a Conflict.
-    async fn decide(&self, decision: Decision, today: &str) -> Result<(), AppError>;
-    async fn record_notice_served(&self, tenancy_id: i64, version: i64, served_on: &str, by: i64) -> Result<(), AppError>;
+    async fn decide(&self, decision: Decision, today: &str, audit: AuditEntry) -> Result<(), AppError>;
+    async fn record_notice_served(&self, tenancy_id: i64, version: i64, served_on: &str, by: i64, audit: AuditEntry) -> Result<(), AppError>;
     /// Open items (proposed or sent back) for an area team (None: every area), each with its
     /// subject's scope (grants for `viewer_id`).
     async fn open_items(&self, area_team_id: Option<i64>, viewer_id: i64) -> Result<Vec<ListedItem>, AppError>;
@@ -241,20 +252,20 @@ pub trait Store: Send + Sync + 'static {
     async fn case_record(&self, reference: &str, viewer_id: i64) -> Result<Option<CaseRecord>, AppError>;
     /// Active housing officers of an area in one role (None: every HMO role and Team Leaders), with their load.
     async fn officers(&self, area_team_id: i64, role: Option<crate::domain::Role>) -> Result<Vec<OfficerOption>, AppError>;
-    async fn add_plan_action(&self, action: NewPlanAction) -> Result<i64, AppError>;
+    async fn add_plan_action(&self, action: NewPlanAction, audit: AuditEntry) -> Result<i64, AppError>;
     /// Sets an action's status; a stale version is a Conflict. Returns the action's case id.
-    async fn update_plan_action(&self, action_id: i64, version: i64, status: &str, note: &str, by: i64) -> Result<i64, AppError>;
+    async fn update_plan_action(&self, action_id: i64, version: i64, status: &str, note: &str, by: i64, audit: AuditEntry) -> Result<i64, AppError>;
     /// The reference of the case an action belongs to.
     async fn plan_action_case(&self, action_id: i64) -> Result<Option<String>, AppError>;
     /// Records the plan's agreement and next review (the case's clock); stale case versions conflict.
-    async fn set_plan(&self, case_id: i64, version: i64, agreed_on: &str, next_review_on: &str) -> Result<(), AppError>;
+    async fn set_plan(&self, case_id: i64, version: i64, agreed_on: &str, next_review_on: &str, audit: AuditEntry) -> Result<(), AppError>;
     /// Cases with a Sustainable Tenancy HMO owner in an area, with their plan's state and scope.
     async fn plans(&self, area_team_id: i64, today: &str) -> Result<Vec<(PlanRow, RecordScope)>, AppError>;
 
     /// Stores a cover period; one that overlaps another for the same officer is a Conflict.
-    async fn create_cover(&self, cover: NewCover) -> Result<i64, AppError>;
+    async fn create_cover(&self, cover: NewCover, audit: AuditEntry) -> Result<i64, AppError>;
     /// Ends a cover period now (if it has not ended already): it stops applying at once.
-    async fn end_cover(&self, cover_id: i64) -> Result<(), AppError>;
+    async fn end_cover(&self, cover_id: i64, audit: AuditEntry) -> Result<(), AppError>;
     /// Cover periods in an area (or for one user, as absent or cover) current, coming, or ended since `since`.
     async fn covers(&self, area_team_id: Option<i64>, user_id: Option<i64>, since: &str) -> Result<Vec<CoverView>, AppError>;
     async fn cover(&self, cover_id: i64) -> Result<Option<(CoverView, i64)>, AppError>;
@@ -283,26 +294,33 @@ pub trait Store: Send + Sync + 'static {
     /// Feedback links made by one user (None: every link).
     async fn feedback_links(&self, created_by: Option<i64>) -> Result<Vec<FeedbackLinkView>, AppError>;
     /// Makes a link with a fresh unguessable token; returns its id.
-    async fn create_feedback_link(&self, scope_type: &str, scope_id: i64, label: &str, by: i64) -> Result<i64, AppError>;
+    async fn create_feedback_link(&self, scope_type: &str, scope_id: i64, label: &str, by: i64, audit: AuditEntry) -> Result<i64, AppError>;
     /// A year's imported TSM peer data, and the years imported (latest first).
     async fn tsm_benchmark(&self, year: &str) -> Result<Vec<crate::domain::tsm::LandlordResults>, AppError>;
     async fn tsm_years(&self) -> Result<Vec<String>, AppError>;
     /// Opens a case from a feedback response within `scope` (area and/or officer): the case is
     /// owned by the officer the response is about (else `by`), in the response's area. A response
     /// outside the scope is NotFound; one already turned into a case is a Conflict. Returns the reference.
-    async fn case_from_feedback(&self, c: NewFeedbackCase) -> Result<String, AppError>;
+    async fn case_from_feedback(&self, c: NewFeedbackCase, audit: AuditEntry) -> Result<String, AppError>;
 
     /// One referral with what the rules need (grants for `viewer_id`); None if there is none.
     async fn referral_record(&self, reference: &str, viewer_id: i64) -> Result<Option<ReferralRecord>, AppError>;
     /// Referrals matching the filter, newest first, each with its scope (grants for `viewer_id`).
     async fn referral_list(&self, filter: &ReferralFilter, viewer_id: i64) -> Result<Vec<ReferralListed>, AppError>;
     /// Saves a new referral (draft or sent); returns its reference.
-    async fn create_referral(&self, r: NewReferral) -> Result<String, AppError>;
+    async fn create_referral(&self, r: NewReferral, audit: AuditEntry) -> Result<String, AppError>;
     /// Moves a referral to a new state; a stale version is a Conflict. Posts the move to the thread.
-    async fn change_referral(&self, c: ReferralChange) -> Result<(), AppError>;
-    async fn post_referral_message(&self, referral_id: i64, author_id: i64, side: crate::domain::referral::Side, body: &str) -> Result<(), AppError>;
+    async fn change_referral(&self, c: ReferralChange, audit: AuditEntry) -> Result<(), AppError>;
+    async fn post_referral_message(
+        &self,
+        referral_id: i64,
+        author_id: i64,
+        side: crate::domain::referral::Side,
+        body: &str,
+        audit: AuditEntry,
+    ) -> Result<(), AppError>;
     /// Names a user on a referral (restricted referrals: need-to-know access).
-    async fn grant_referral(&self, referral_id: i64, user_id: i64, by: i64) -> Result<(), AppError>;
+    async fn grant_referral(&self, referral_id: i64, user_id: i64, by: i64, audit: AuditEntry) -> Result<(), AppError>;
     /// Active agencies, by name.
     async fn agencies(&self) -> Result<Vec<AgencyOption>, AppError>;
     /// An active user's id by username.
@@ -313,29 +331,34 @@ pub trait Store: Send + Sync + 'static {
     /// Every agency with its users.
     async fn agencies_admin(&self) -> Result<Vec<AgencyAdmin>, AppError>;
     /// Registers an agency; a name already registered is a Conflict. Returns its id.
-    async fn create_agency(&self, a: NewAgency) -> Result<i64, AppError>;
+    async fn create_agency(&self, a: NewAgency, audit: AuditEntry) -> Result<i64, AppError>;
     /// Adds a partner user to an agency, hashing the password; a taken username is a Conflict and an
     /// unknown agency NotFound. Returns the user's id.
-    async fn create_agency_user(&self, u: NewAgencyUser) -> Result<i64, AppError>;
+    async fn create_agency_user(&self, u: NewAgencyUser, audit: AuditEntry) -> Result<i64, AppError>;
     /// Integration tokens of agency users, newest first.
     async fn api_tokens(&self) -> Result<Vec<TokenView>, AppError>;
     /// Issues a token for `user_id` lasting `days`; the secret is returned once.
-    async fn issue_token(&self, user_id: i64, name: &str, days: i64) -> Result<IssuedToken, AppError>;
+    async fn issue_token(&self, user_id: i64, name: &str, days: i64, audit: AuditEntry) -> Result<IssuedToken, AppError>;
     /// Revokes a token now; false if there is no such unrevoked token.
-    async fn revoke_token(&self, id: i64) -> Result<bool, AppError>;
+    async fn revoke_token(&self, id: i64, audit: AuditEntry) -> Result<bool, AppError>;
     /// The audit trail of one record (`referral`, `tenancy` or `case`) by reference: its id and rows.
     async fn audit_trail(&self, subject_type: &str, reference: &str) -> Result<Option<(i64, Vec<AuditRow>)>, AppError>;
     /// An area's homes (with the facts behind the map's flags, as of `today`), patches and outlines.
     async fn map_source(&self, area_team_id: i64, today: &str) -> Result<MapSource, AppError>;
     /// The configured workload weights (defaults when unset).
     async fn workload_weights(&self) -> Result<crate::domain::mapdata::WorkloadWeights, AppError>;
-    async fn set_workload_weights(&self, w: &crate::domain::mapdata::WorkloadWeights) -> Result<(), AppError>;
+    async fn set_workload_weights(&self, w: &crate::domain::mapdata::WorkloadWeights, audit: AuditEntry) -> Result<(), AppError>;
     /// The card of one home, with the property's area team.
     async fn home_card(&self, property_id: i64) -> Result<Option<(crate::domain::mapdata::HomeCard, i64)>, AppError>;
     /// Addresses of homes of an area, by id (the table view's visible page).
     async fn home_rows(&self, area_team_id: i64, ids: &[i64]) -> Result<Vec<crate::domain::mapdata::HomeRow>, AppError>;
     /// Saves a patch change: versions checked, homes, tenancies and their open cases moved, history written.
-    async fn apply_patch_change(&self, c: &crate::domain::mapdata::PatchChangeRequest, by: i64) -> Result<crate::domain::mapdata::SavedPatchChange, AppError>;
+    async fn apply_patch_change(
+        &self,
+        c: &crate::domain::mapdata::PatchChangeRequest,
+        by: i64,
+        audit: AuditEntry,
+    ) -> Result<crate::domain::mapdata::SavedPatchChange, AppError>;
     /// Patch assignments changed in the area after change `since`.
     async fn patch_changes_since(&self, area_team_id: i64, since: i64, today: &str) -> Result<crate::domain::mapdata::PatchChangesSince, AppError>;
 }

@@ -537,7 +537,7 @@ impl Band {
 
 /// Tenths of a home as people read it: "312.5".
 pub fn homes_equivalent(tenths: u64) -> String {
-    if tenths % 10 == 0 { format!("{}", tenths / 10) } else { format!("{}.{}", tenths / 10, tenths % 10) }
+    if tenths.is_multiple_of(10) { format!("{}", tenths / 10) } else { format!("{}.{}", tenths / 10, tenths % 10) }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -155,8 +155,12 @@ pub struct Layout {
     pub code: usize,
     pub landlord_type: Option<usize>,
     /// Per measure: the published percentage column and the five count columns, best first.
-    pub measures: Vec<(String, Option<usize>, [usize; 5], Option<usize>)>,
+    pub measures: Vec<MeasureColumns>,
 }
+
+/// A measure's code, its published percentage column, its five count columns (best first) and
+/// its "don't know" column.
+pub type MeasureColumns = (String, Option<usize>, [usize; 5], Option<usize>);
 
 fn tp_code(label: &str) -> Option<String> {
     let i = label.find("(TP")?;

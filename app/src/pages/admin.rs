@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::admin::{AddAgencyUser, IssueAgencyToken, RegisterAgency, RevokeAgencyToken, get_admin};
+use crate::api::admin::{AddAgencyUser, AddBankHoliday, IssueAgencyToken, RegisterAgency, RevokeAgencyToken, get_admin};
 use crate::components::{ActionError, ErrorPanel, loading, succeeded};
 use crate::domain::AgencyKind;
 use crate::model::date_part;
@@ -15,12 +15,13 @@ pub fn AdminPage() -> impl IntoView {
     let add_user = ServerAction::<AddAgencyUser>::new();
     let issue = ServerAction::<IssueAgencyToken>::new();
     let revoke = ServerAction::<RevokeAgencyToken>::new();
-    let landed = [succeeded(register), succeeded(add_user), succeeded(issue), succeeded(revoke)];
+    let holiday = ServerAction::<AddBankHoliday>::new();
+    let landed = [succeeded(register), succeeded(add_user), succeeded(issue), succeeded(revoke), succeeded(holiday)];
     let data = Resource::new(move || landed.iter().map(|m| m.get()).collect::<Vec<_>>(), |_| get_admin());
     let error = move || {
         [register.value().get().and_then(|r| r.err()), add_user.value().get().and_then(|r| r.err()), revoke.value().get().and_then(|r| r.err())]
             .into_iter()
-            .chain([issue.value().get().and_then(|r| r.err())])
+            .chain([issue.value().get().and_then(|r| r.err()), holiday.value().get().and_then(|r| r.err())])
             .flatten()
             .next()
     };
@@ -125,6 +126,25 @@ pub fn AdminPage() -> impl IntoView {
                                         </table>
                                     </div>
                                 }.into_any() }}
+                            </section>
+                            <section aria-labelledby="holidays-h">
+                                <h2 id="holidays-h">"Bank holidays"</h2>
+                                <p class="muted">"Every due date and clock counts working days by this calendar: England and Wales bank holidays from GOV.UK, and any added here (a later year's, or a one-off). Partner systems read the same calendar from the API."</p>
+                                <ActionForm action=holiday attr:class="filters" attr:data-testid="holiday-form">
+                                    <div class="form-group"><label for="bh-date">"Date"</label><input id="bh-date" name="date" type="date" required /></div>
+                                    <div class="form-group"><label for="bh-name">"Name"</label><input id="bh-name" name="name" type="text" required maxlength="200" placeholder="Bank holiday for the coronation" /></div>
+                                    <button type="submit" class="button">"Add bank holiday"</button>
+                                </ActionForm>
+                                <div class="table-wrap">
+                                    <table class="data" data-testid="holidays">
+                                        <thead><tr><th scope="col">"Date"</th><th scope="col">"Holiday"</th></tr></thead>
+                                        <tbody>
+                                            {v.holidays.iter().map(|h| view! {
+                                                <tr><td>{h.date.format("%a %-d %b %Y").to_string()}</td><td>{h.name.clone()}</td></tr>
+                                            }).collect_view()}
+                                        </tbody>
+                                    </table>
+                                </div>
                             </section>
                         }.into_any()
                     }

@@ -401,13 +401,13 @@ fn expose_hooks(engine: StoredValue<Option<Engine>>, draw: Arc<dyn Fn(bool) -> b
     let street = Closure::<dyn Fn(String) -> js_sys::Array>::new(move |name: String| {
         let out = js_sys::Array::new();
         engine.with_value(|e| {
-            if let Some(e) = e {
-                if let Some(s) = e.streets.iter().position(|x| *x == name) {
-                    for i in 0..e.xs.len() {
-                        if e.street[i] as usize == s {
-                            let (x, y) = e.to_screen(e.xs[i] as f64, e.ys[i] as f64);
-                            out.push(&js_sys::Array::of2(&x.into(), &y.into()));
-                        }
+            if let Some(e) = e
+                && let Some(s) = e.streets.iter().position(|x| *x == name)
+            {
+                for i in 0..e.xs.len() {
+                    if e.street[i] as usize == s {
+                        let (x, y) = e.to_screen(e.xs[i] as f64, e.ys[i] as f64);
+                        out.push(&js_sys::Array::of2(&x.into(), &y.into()));
                     }
                 }
             }
@@ -437,6 +437,8 @@ fn expose_hooks(engine: StoredValue<Option<Engine>>, draw: Arc<dyn Fn(bool) -> b
     let _ = js_sys::Reflect::set(&win, &"__hearthMap".into(), &hooks);
 }
 
+/// What a key does to the map engine.
+type KeyAction = Box<dyn Fn(&mut Engine)>;
 #[component]
 pub fn MapPage() -> impl IntoView {
     let engine: StoredValue<Option<Engine>> = StoredValue::new(None);
@@ -686,11 +688,11 @@ pub fn MapPage() -> impl IntoView {
                             )
                         })
                     });
-                    if let Some(Some((changed, text))) = found {
-                        if changed {
-                            hover.set(text.unwrap_or_default());
-                            schedule();
-                        }
+                    if let Some(Some((changed, text))) = found
+                        && changed
+                    {
+                        hover.set(text.unwrap_or_default());
+                        schedule();
                     }
                 }
             }
@@ -760,7 +762,7 @@ pub fn MapPage() -> impl IntoView {
         let schedule = schedule.clone();
         move |ev: web_sys::KeyboardEvent| {
             let step = 60.0;
-            let act: Option<Box<dyn Fn(&mut Engine)>> = match ev.key().as_str() {
+            let act: Option<KeyAction> = match ev.key().as_str() {
                 "ArrowLeft" => Some(Box::new(move |e: &mut Engine| e.pan(step, 0.0))),
                 "ArrowRight" => Some(Box::new(move |e: &mut Engine| e.pan(-step, 0.0))),
                 "ArrowUp" => Some(Box::new(move |e: &mut Engine| e.pan(0.0, step))),

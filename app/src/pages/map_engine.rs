@@ -66,9 +66,12 @@ pub fn radius(mpp: f64, dpr: f64) -> i32 {
     ((r * dpr).round() as i32).max(1)
 }
 
+/// A closed outline, in metres.
+pub type Ring = Vec<(f64, f64)>;
+
 pub struct Territories {
     /// (patch index, rings in metres, label point)
-    pub shapes: Vec<(u16, Vec<Vec<(f64, f64)>>, (f64, f64))>,
+    pub shapes: Vec<(u16, Vec<Ring>, (f64, f64))>,
 }
 
 impl Territories {
@@ -285,7 +288,7 @@ impl Engine {
         // selection on top with a dark ring.
         let plain = |i: usize| self.mode != ColourMode::Patch && self.slot(i) == 0;
         for pass in 0..3 {
-            for i in 0..self.xs.len() {
+            for (i, &(c, s)) in cs.iter().enumerate() {
                 let draw = match pass {
                     0 => !self.selected[i] && (self.mode == ColourMode::Patch || plain(i)),
                     1 => !self.selected[i] && self.mode != ColourMode::Patch && !plain(i),
@@ -296,7 +299,6 @@ impl Engine {
                 }
                 let px = ((self.xs[i] as f64 - self.view.cx) * k + ox).round() as i32;
                 let py = (oy - (self.ys[i] as f64 - self.view.cy) * k).round() as i32;
-                let (c, s) = cs[i];
                 if pass == 2 {
                     stamp(&mut buf, px, py, &self.glyphs[0][ring_r as usize], outline);
                 }
@@ -338,11 +340,11 @@ impl Engine {
             self.clear_selection();
         }
         for &h in homes {
-            if let Some(s) = self.selected.get_mut(h as usize) {
-                if !*s {
-                    *s = true;
-                    self.selected_count += 1;
-                }
+            if let Some(s) = self.selected.get_mut(h as usize)
+                && !*s
+            {
+                *s = true;
+                self.selected_count += 1;
             }
         }
     }
@@ -373,10 +375,8 @@ impl Engine {
     pub fn selection_by_patch(&self) -> Vec<(u16, u32)> {
         let mut c = vec![0u32; self.patches.len()];
         for (i, s) in self.selected.iter().enumerate() {
-            if *s {
-                if let Some(x) = c.get_mut(self.now[i] as usize) {
-                    *x += 1;
-                }
+            if *s && let Some(x) = c.get_mut(self.now[i] as usize) {
+                *x += 1;
             }
         }
         c.into_iter().enumerate().filter(|(_, n)| *n > 0).map(|(p, n)| (p as u16, n)).collect()

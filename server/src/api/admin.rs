@@ -3,7 +3,7 @@
 //! audit are `app::api::admin_service`, shared with the *Administration* page.
 
 use app::api::RequestMeta;
-use app::api::admin_service::{self as svc, NewToken};
+use app::api::admin_service::{self as svc, NewBankHoliday, NewToken};
 use app::api::store::{NewAgency, NewAgencyUser};
 use app::model::*;
 use axum::Extension;
@@ -94,4 +94,17 @@ pub async fn audit_trail(
     QueryIn(q): QueryIn<AuditQuery>,
 ) -> Response {
     reply(svc::audit_trail(&*state.store, &who, &q.subject_type, &q.reference, &meta.ip).await)
+}
+
+/// Add a bank holiday to the council's working-day calendar (a later year's, or a one-off):
+/// every due date set from now on, every clock and `GET /api/v1/calendar/working-days` count it.
+#[utoipa::path(post, path = "/api/v1/admin/bank-holidays", tag = "admin", request_body = NewBankHoliday, security(("bearer" = [])),
+    responses((status = 200, body = AdminView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn add_bank_holiday(
+    State(state): State<AppState>,
+    SignedIn(who): SignedIn,
+    Extension(meta): Extension<RequestMeta>,
+    JsonIn(h): JsonIn<NewBankHoliday>,
+) -> Response {
+    reply(svc::add_bank_holiday(&*state.store, &who, h, &meta.ip).await)
 }

@@ -63,7 +63,7 @@ pub struct Health {
 /// Liveness and which database is in use.
 #[utoipa::path(get, path = "/api/v1/health", tag = "meta", responses((status = 200, body = Health), (status = 503, body = Health)))]
 pub async fn health(State(state): State<AppState>) -> Response {
-    let ok = sqlx::query::<sqlx::Any>("SELECT 1").execute(&state.db.pool).await.is_ok();
+    let ok = crate::store::accounts::answers(&state.db).await;
     let body = Health { status: if ok { "ok" } else { "unavailable" }, database: state.db.backend.name(), version: env!("CARGO_PKG_VERSION") };
     (if ok { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE }, Json(body)).into_response()
 }
@@ -323,7 +323,7 @@ pub async fn working_days(State(state): State<AppState>, q: Result<QueryIn<Worki
     let Ok(QueryIn(q)) = q else { return error_response(StatusCode::BAD_REQUEST, "invalid", "Give ?from=YYYY-MM-DD and either &add=N or &to=YYYY-MM-DD.") };
     let result = async {
         let from = parse_date("from", q.from.as_deref())?;
-        let calendar = crate::store::calendar(&state.db).await?;
+        let calendar = state.store.calendar().await?;
         match (q.add.as_deref(), q.to.as_deref()) {
             (Some(add), None) => {
                 let n: u32 = add
@@ -570,7 +570,18 @@ pub async fn feedback_results(
     Extension(meta): Extension<RequestMeta>,
     QueryIn(q): QueryIn<ResultsQuery>,
 ) -> Response {
-    reply(app::api::feedback::svc::results(&*state.store, &who, q.by.as_deref().unwrap_or("area"), q.months.unwrap_or(12), &q.comment_filter(), &meta).await)
+    reply(
+        app::api::feedback::svc::results(
+            &*state.store,
+            &state.service_settings,
+            &who,
+            q.by.as_deref().unwrap_or("area"),
+            q.months.unwrap_or(12),
+            &q.comment_filter(),
+            &meta,
+        )
+        .await,
+    )
 }
 
 /// The same figures as CSV: one row per group and measure.
@@ -582,8 +593,16 @@ pub async fn feedback_results_csv(
     Extension(meta): Extension<RequestMeta>,
     QueryIn(q): QueryIn<ResultsQuery>,
 ) -> Response {
-    let r = match app::api::feedback::svc::results(&*state.store, &who, q.by.as_deref().unwrap_or("area"), q.months.unwrap_or(12), &q.comment_filter(), &meta)
-        .await
+    let r = match app::api::feedback::svc::results(
+        &*state.store,
+        &state.service_settings,
+        &who,
+        q.by.as_deref().unwrap_or("area"),
+        q.months.unwrap_or(12),
+        &q.comment_filter(),
+        &meta,
+    )
+    .await
     {
         Ok(r) => r,
         Err(e) => return app_error(e),
@@ -635,7 +654,7 @@ pub async fn create_feedback_link(
     Extension(meta): Extension<RequestMeta>,
     JsonIn(l): JsonIn<NewFeedbackLink>,
 ) -> Response {
-    reply(app::api::feedback::svc::create_link(&*state.store, &who, &l.scope_type, l.scope_id, &l.label, &meta).await)
+    reply(app::api::feedback::svc::create_link(&*state.store, &state.service_settings, &who, &l.scope_type, l.scope_id, &l.label, &meta).await)
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -755,7 +774,7 @@ impl utoipa::Modify for CommonResponses {
     info(title = "Hearth API", description = "Housing management for council landlords: integrations, partner systems and scripts."),
     paths(health, crate::auth::signin::api_token, me, my_work, search, tenancy, property, patches, working_days, review, propose_review, decide, extension_notice, approvals, reviews_due, escalate, case, refer_case, escalate_case, hand_back, set_plan, add_action, update_action, team, create_cover, end_cover, import_tsm, get_tsm, feedback_results, feedback_results_csv, create_feedback_link, case_from_comment,
         referrals::list, referrals::one, referrals::create, referrals::act, referrals::message, referrals::name,
-        admin::agencies, admin::create_agency, admin::create_agency_user, admin::tokens, admin::issue_token, admin::revoke_token, admin::audit_trail,
+        admin::agencies, admin::create_agency, admin::create_agency_user, admin::tokens, admin::issue_token, admin::revoke_token, admin::audit_trail, admin::add_bank_holiday,
         map::data, map::changes, map::save, map::balance, map::weights, map::set_weights),
     components(schemas(ErrorBody, Health)),
     modifiers(&BearerAuth, &CommonResponses)
@@ -821,6 +840,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/tokens", get(admin::tokens).post(admin::issue_token))
         .route("/admin/tokens/{id}", axum::routing::delete(admin::revoke_token))
         .route("/admin/audit", get(admin::audit_trail))
+        .route("/admin/bank-holidays", post(admin::add_bank_holiday))
         .route("/admin/workload-weights", get(map::weights).put(map::set_weights))
         .route("/map", get(map::data))
         .route("/map/changes", get(map::changes).post(map::save))

@@ -18,13 +18,11 @@ pub mod tokens;
 use std::net::SocketAddr;
 
 use app::api::RequestMeta;
-use app::domain::Role;
 use app::domain::access::Principal;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
-use sqlx::{Any, Row};
 use tower_sessions::Session;
 
 use crate::db::Db;
@@ -33,36 +31,9 @@ use crate::state::AppState;
 pub const SESSION_USER_KEY: &str = "user_id";
 pub const SESSION_IDLE_MINUTES: i64 = 30;
 
-/// Loads an active user as a `Principal`, with the absent officers they cover today, in one query
-/// (it runs on every signed-in request): one row per cover, or one row with no cover.
+/// Loads an active user as a `Principal`, with the absent officers they cover today.
 pub async fn load_principal(db: &Db, user_id: i64) -> Option<Principal> {
-    let today = app::api::service::today().to_string();
-    let rows = sqlx::query::<Any>(
-        "SELECT u.id, u.username, u.display_name, u.role, u.area_team_id, a.name AS area_team, u.agency_id, g.name AS agency, \
-           c.absent_user_id \
-         FROM users u LEFT JOIN area_teams a ON a.id = u.area_team_id LEFT JOIN agencies g ON g.id = u.agency_id \
-           LEFT JOIN covers c ON c.cover_user_id = u.id AND c.starts_on <= $2 AND c.ends_on >= $2 AND c.ended_at IS NULL \
-         WHERE u.id = $1 AND u.active = 1 ORDER BY c.absent_user_id",
-    )
-    .bind(user_id)
-    .bind(today)
-    .fetch_all(&db.pool)
-    .await
-    .inspect_err(|e| tracing::error!(error = %e, "loading user"))
-    .ok()?;
-    let row = rows.first()?;
-    let covering = rows.iter().filter_map(|r| r.try_get::<Option<i64>, _>("absent_user_id").ok().flatten()).collect();
-    Some(Principal {
-        user_id: row.try_get("id").ok()?,
-        username: row.try_get("username").ok()?,
-        display_name: row.try_get("display_name").ok()?,
-        role: Role::parse(&row.try_get::<String, _>("role").ok()?)?,
-        area_team_id: row.try_get("area_team_id").ok()?,
-        area_team: row.try_get("area_team").ok()?,
-        agency_id: row.try_get("agency_id").ok()?,
-        agency: row.try_get("agency").ok()?,
-        covering,
-    })
+    crate::store::accounts::principal(db, user_id, app::api::service::today()).await.ok()?
 }
 
 /// The client's address. With no trusted proxy (`Config::trusted_proxies` 0), the socket's peer.

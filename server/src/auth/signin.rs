@@ -8,13 +8,12 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form, Json};
 use serde::{Deserialize, Serialize};
-use sqlx::{Any, Row};
 use tower_sessions::Session;
 
 use app::domain::signin::{SignInProblem, safe_next};
 
+use super::SESSION_USER_KEY;
 use super::password::{dummy_hash, verify_password};
-use super::{SESSION_USER_KEY, tokens};
 use crate::api::ErrorBody;
 use crate::state::AppState;
 
@@ -80,15 +79,8 @@ pub async fn authenticate(state: &AppState, ip: &str, username: &str, password: 
         state.store.audit(audit("denied:rate_limited", None)).await?;
         return Err(AppError::RateLimited);
     }
-    let row = sqlx::query::<Any>("SELECT id, password_hash, active FROM users WHERE username = $1")
-        .bind(username.to_lowercase())
-        .fetch_optional(&state.db.pool)
-        .await
-        .map_err(crate::store::internal)?;
-    let (id, hash, active) = match &row {
-        Some(r) => {
-            (r.try_get::<i64, _>("id").ok(), r.try_get::<String, _>("password_hash").unwrap_or_default(), r.try_get::<i64, _>("active").unwrap_or(0) == 1)
-        }
+    let (id, hash, active) = match crate::store::accounts::credentials(&state.db, username).await? {
+        Some(c) => (Some(c.id), c.password_hash.clone(), c.active()),
         None => (None, dummy_hash().to_string(), false),
     };
     let pw = password.to_string();
@@ -148,9 +140,9 @@ pub async fn api_token(
         Err(e) => return crate::api::rejection(e.status(), &e.body_text()),
     };
     match authenticate(&state, &meta.ip, &req.username, &req.password).await {
-        Ok(user_id) => match tokens::issue(&state.db, user_id, "api sign-in").await {
+        Ok(user_id) => match crate::store::admin::issue_sign_in_token(&state.db, user_id, "api sign-in").await {
             Ok((token, expires_at)) => Json(TokenResponse { token, token_type: "Bearer", expires_at }).into_response(),
-            Err(e) => crate::api::app_error(crate::store::internal(e)),
+            Err(e) => crate::api::app_error(e),
         },
         Err(e) => crate::api::app_error(e),
     }

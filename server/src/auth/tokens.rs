@@ -1,13 +1,12 @@
-//! API tokens for integrations: random 256-bit secrets shown once, stored as SHA-256 hashes.
+//! API tokens for integrations: random 256-bit secrets shown once, stored as SHA-256 hashes
+//! (`store::admin` keeps them).
 
 use app::domain::access::Principal;
 use base64::Engine;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
-use sqlx::{Any, Row};
 
 use crate::db::Db;
-use crate::store::now_rfc3339;
 
 pub const TOKEN_HOURS: i64 = 12;
 
@@ -16,41 +15,17 @@ pub fn hash_token(token: &str) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Creates a token for `user_id` (sign-in tokens: 12 hours); returns the secret (never stored) and its expiry.
-pub async fn issue(db: &Db, user_id: i64, name: &str) -> Result<(String, String), sqlx::Error> {
-    let (_, token, expires) = issue_until(db, user_id, name, chrono::Utc::now() + chrono::Duration::hours(TOKEN_HOURS)).await?;
-    Ok((token, expires))
-}
-
-/// An integration token issued by an administrator, lasting `days`; returns its id, the secret and its expiry.
-pub async fn issue_for_days(db: &Db, user_id: i64, name: &str, days: i64) -> Result<(i64, String, String), sqlx::Error> {
-    issue_until(db, user_id, name, chrono::Utc::now() + chrono::Duration::days(days)).await
-}
-
-async fn issue_until(db: &Db, user_id: i64, name: &str, until: chrono::DateTime<chrono::Utc>) -> Result<(i64, String, String), sqlx::Error> {
+/// A fresh secret: 256 random bits, `hth_` and base64url. Only its hash is stored.
+pub fn new_token() -> String {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
-    let token = format!("hth_{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes));
-    let expires = until.format("%Y-%m-%dT%H:%M:%SZ").to_string();
-    let row = sqlx::query::<Any>("INSERT INTO api_tokens (token_hash, user_id, name, created_at, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
-        .bind(hash_token(&token))
-        .bind(user_id)
-        .bind(name.to_string())
-        .bind(now_rfc3339())
-        .bind(expires.clone())
-        .fetch_one(&db.pool)
-        .await?;
-    Ok((row.try_get("id")?, token, expires))
+    format!("hth_{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
 }
 
+/// Who a bearer token stands for: its user, as a session would load them; None if the token is
+/// unknown, expired or revoked.
 pub async fn principal_for_token(db: &Db, token: &str) -> Option<Principal> {
-    let row = sqlx::query::<Any>("SELECT user_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2")
-        .bind(hash_token(token))
-        .bind(now_rfc3339())
-        .fetch_optional(&db.pool)
-        .await
-        .ok()??;
-    let user_id: i64 = row.try_get("user_id").ok()?;
+    let user_id = crate::store::admin::token_user(db, token).await.ok()??;
     super::load_principal(db, user_id).await
 }
 

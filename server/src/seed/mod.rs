@@ -1388,14 +1388,15 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
             }
         }
         // Restricted referrals name the area's ASB / Community Safety Hub lead, who needs to know.
-        if category.is_restricted() && k % 2 == 0 {
-            if let Some(asb) = users.iter().find(|u| u.1 == Role::AsbOfficer) {
-                w.row(
-                    "access_grants",
-                    &["subject_type", "subject_id", "user_id", "granted_by", "granted_at"],
-                    vec![V::s("referral"), V::I(referral_id), V::I(asb.0), V::I(t.owner), instant(created, 11)],
-                );
-            }
+        if category.is_restricted()
+            && k % 2 == 0
+            && let Some(asb) = users.iter().find(|u| u.1 == Role::AsbOfficer)
+        {
+            w.row(
+                "access_grants",
+                &["subject_type", "subject_id", "user_id", "granted_by", "granted_at"],
+                vec![V::s("referral"), V::I(referral_id), V::I(asb.0), V::I(t.owner), instant(created, 11)],
+            );
         }
     }
     report.referrals = referral_id as usize;
@@ -1643,6 +1644,24 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
     Ok(report)
 }
 
+/// Why a demo referral was made, by category.
+fn referral_reason(category: ReferralCategory) -> String {
+    match category {
+        ReferralCategory::Support => "Tenant struggling with daily living since a fall; needs a care assessment to sustain the tenancy.",
+        ReferralCategory::MentalHealth => "Deteriorating mental health reported by neighbours and seen at the home visit; not engaging with the GP.",
+        ReferralCategory::Asb => "Repeated noise and harassment reports; diary sheets and witness statements gathered.",
+        ReferralCategory::Crime => "Suspected drug dealing from the property reported by several neighbours; evidence log attached to the case.",
+        ReferralCategory::Mediation => "Long-running dispute with the neighbours over noise and parking; both households willing to try mediation.",
+        ReferralCategory::Financial => "Rent arrears growing since moving to Universal Credit; tenant asked for help with budgeting and benefits.",
+        ReferralCategory::FireSafety => "Hoarding seen at the home visit: blocked escape routes and no working smoke alarm.",
+        ReferralCategory::Substance => "Alcohol use putting the tenancy at risk; tenant agrees to support.",
+        ReferralCategory::Marac => "High-risk domestic abuse disclosed (DASH score 16); safety planning needed.",
+        ReferralCategory::Mappa => "Tenant subject to MAPPA management; housing information for the risk panel.",
+        ReferralCategory::Safeguarding => "Safeguarding concern about a child in the household seen at the home visit.",
+    }
+    .to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1661,22 +1680,4 @@ mod tests {
         assert_eq!(p.len(), 5071);
         assert!(p.iter().all(|x| x.postcode.starts_with("YO")));
     }
-}
-
-/// Why a demo referral was made, by category.
-fn referral_reason(category: ReferralCategory) -> String {
-    match category {
-        ReferralCategory::Support => "Tenant struggling with daily living since a fall; needs a care assessment to sustain the tenancy.",
-        ReferralCategory::MentalHealth => "Deteriorating mental health reported by neighbours and seen at the home visit; not engaging with the GP.",
-        ReferralCategory::Asb => "Repeated noise and harassment reports; diary sheets and witness statements gathered.",
-        ReferralCategory::Crime => "Suspected drug dealing from the property reported by several neighbours; evidence log attached to the case.",
-        ReferralCategory::Mediation => "Long-running dispute with the neighbours over noise and parking; both households willing to try mediation.",
-        ReferralCategory::Financial => "Rent arrears growing since moving to Universal Credit; tenant asked for help with budgeting and benefits.",
-        ReferralCategory::FireSafety => "Hoarding seen at the home visit: blocked escape routes and no working smoke alarm.",
-        ReferralCategory::Substance => "Alcohol use putting the tenancy at risk; tenant agrees to support.",
-        ReferralCategory::Marac => "High-risk domestic abuse disclosed (DASH score 16); safety planning needed.",
-        ReferralCategory::Mappa => "Tenant subject to MAPPA management; housing information for the risk panel.",
-        ReferralCategory::Safeguarding => "Safeguarding concern about a child in the household seen at the home visit.",
-    }
-    .to_string()
 }

@@ -1,6 +1,6 @@
 //! Storage for administration: agencies and their users, integration tokens, a record's audit trail.
 
-use app::api::store::{NewAgency, NewAgencyUser};
+use app::api::store::{AuditEntry, NewAgency, NewAgencyUser};
 use app::error::AppError;
 use app::model::*;
 use sqlx::Any;
@@ -39,8 +39,9 @@ pub async fn agencies(db: &Db) -> Result<Vec<AgencyAdmin>, AppError> {
         .collect())
 }
 
-pub async fn create_agency(db: &Db, a: NewAgency) -> Result<i64, AppError> {
-    if sqlx::query::<Any>("SELECT id FROM agencies WHERE name = $1").bind(a.name.clone()).fetch_optional(&db.pool).await.map_err(internal)?.is_some() {
+pub async fn create_agency(db: &Db, a: NewAgency, audit: AuditEntry) -> Result<i64, AppError> {
+    let mut tx = db.pool.begin().await.map_err(internal)?;
+    if sqlx::query::<Any>("SELECT id FROM agencies WHERE name = $1").bind(a.name.clone()).fetch_optional(&mut *tx).await.map_err(internal)?.is_some() {
         return Err(AppError::Conflict(format!("An agency called \"{}\" is already registered.", a.name)));
     }
     let row = sqlx::query::<Any>("INSERT INTO agencies (name, kind, team, contact_email, contact_phone, active) VALUES ($1, $2, $3, $4, $5, 1) RETURNING id")
@@ -49,21 +50,24 @@ pub async fn create_agency(db: &Db, a: NewAgency) -> Result<i64, AppError> {
         .bind(a.team)
         .bind(a.contact_email)
         .bind(a.contact_phone)
-        .fetch_one(&db.pool)
+        .fetch_one(&mut *tx)
         .await
         .map_err(internal)?;
-    Ok(i(&row, "id"))
+    let id = i(&row, "id");
+    super::write_audit(&mut *tx, audit, Some(id)).await?;
+    tx.commit().await.map_err(internal)?;
+    Ok(id)
 }
 
-pub async fn create_agency_user(db: &Db, u: NewAgencyUser) -> Result<i64, AppError> {
-    let pool = &db.pool;
-    if sqlx::query::<Any>("SELECT id FROM agencies WHERE id = $1").bind(u.agency_id).fetch_optional(pool).await.map_err(internal)?.is_none() {
+pub async fn create_agency_user(db: &Db, u: NewAgencyUser, audit: AuditEntry) -> Result<i64, AppError> {
+    let hash = crate::auth::password::hash_password(&u.password);
+    let mut tx = db.pool.begin().await.map_err(internal)?;
+    if sqlx::query::<Any>("SELECT id FROM agencies WHERE id = $1").bind(u.agency_id).fetch_optional(&mut *tx).await.map_err(internal)?.is_none() {
         return Err(AppError::NotFound(format!("Agency {}", u.agency_id)));
     }
-    if sqlx::query::<Any>("SELECT id FROM users WHERE username = $1").bind(u.username.clone()).fetch_optional(pool).await.map_err(internal)?.is_some() {
+    if sqlx::query::<Any>("SELECT id FROM users WHERE username = $1").bind(u.username.clone()).fetch_optional(&mut *tx).await.map_err(internal)?.is_some() {
         return Err(AppError::Conflict(format!("The username \"{}\" is taken.", u.username)));
     }
-    let hash = crate::auth::password::hash_password(&u.password);
     let row = sqlx::query::<Any>("INSERT INTO users (username, display_name, email, password_hash, role, agency_id, active, created_at) VALUES ($1, $2, $3, $4, 'partner', $5, 1, $6) RETURNING id")
         .bind(u.username)
         .bind(u.display_name)
@@ -71,10 +75,13 @@ pub async fn create_agency_user(db: &Db, u: NewAgencyUser) -> Result<i64, AppErr
         .bind(hash)
         .bind(u.agency_id)
         .bind(now_rfc3339())
-        .fetch_one(pool)
+        .fetch_one(&mut *tx)
         .await
         .map_err(internal)?;
-    Ok(i(&row, "id"))
+    let id = i(&row, "id");
+    super::write_audit(&mut *tx, audit, Some(id)).await?;
+    tx.commit().await.map_err(internal)?;
+    Ok(id)
 }
 
 pub async fn tokens(db: &Db) -> Result<Vec<TokenView>, AppError> {
@@ -99,19 +106,70 @@ pub async fn tokens(db: &Db) -> Result<Vec<TokenView>, AppError> {
         .collect())
 }
 
-pub async fn issue_token(db: &Db, user_id: i64, name: &str, days: i64) -> Result<IssuedToken, AppError> {
-    let (id, token, expires_at) = crate::auth::tokens::issue_for_days(db, user_id, name, days).await.map_err(internal)?;
+/// An integration token lasting `days`, issued by an administrator (audited with it).
+pub async fn issue_token(db: &Db, user_id: i64, name: &str, days: i64, audit: AuditEntry) -> Result<IssuedToken, AppError> {
+    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let (id, token, expires_at) = insert_token(&mut tx, user_id, name, chrono::Utc::now() + chrono::Duration::days(days)).await?;
+    super::write_audit(&mut *tx, audit, Some(id)).await?;
+    tx.commit().await.map_err(internal)?;
     Ok(IssuedToken { id, token, expires_at })
 }
 
-pub async fn revoke_token(db: &Db, id: i64) -> Result<bool, AppError> {
+/// A sign-in token (`POST /api/v1/auth/token`) for `user_id`, lasting `auth::tokens::TOKEN_HOURS`:
+/// the secret (never stored) and its expiry.
+pub async fn issue_sign_in_token(db: &Db, user_id: i64, name: &str) -> Result<(String, String), AppError> {
+    let mut conn = db.pool.acquire().await.map_err(internal)?;
+    let (_, token, expires) = insert_token(&mut conn, user_id, name, chrono::Utc::now() + chrono::Duration::hours(crate::auth::tokens::TOKEN_HOURS)).await?;
+    Ok((token, expires))
+}
+
+/// Stores a fresh token's hash; returns its id, the secret and its expiry.
+async fn insert_token(
+    conn: &mut sqlx::AnyConnection,
+    user_id: i64,
+    name: &str,
+    until: chrono::DateTime<chrono::Utc>,
+) -> Result<(i64, String, String), AppError> {
+    let token = crate::auth::tokens::new_token();
+    let expires = until.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let row = sqlx::query::<Any>("INSERT INTO api_tokens (token_hash, user_id, name, created_at, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
+        .bind(crate::auth::tokens::hash_token(&token))
+        .bind(user_id)
+        .bind(name.to_string())
+        .bind(now_rfc3339())
+        .bind(expires.clone())
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(internal)?;
+    Ok((i(&row, "id"), token, expires))
+}
+
+/// The user an unexpired, unrevoked token belongs to.
+pub async fn token_user(db: &Db, token: &str) -> Result<Option<i64>, AppError> {
+    let row = sqlx::query::<Any>("SELECT user_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2")
+        .bind(crate::auth::tokens::hash_token(token))
+        .bind(now_rfc3339())
+        .fetch_optional(&db.pool)
+        .await
+        .map_err(internal)?;
+    Ok(row.map(|r| i(&r, "user_id")))
+}
+
+pub async fn revoke_token(db: &Db, id: i64, audit: AuditEntry) -> Result<bool, AppError> {
+    let mut tx = db.pool.begin().await.map_err(internal)?;
     let r = sqlx::query::<Any>("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
         .bind(now_rfc3339())
         .bind(id)
-        .execute(&db.pool)
+        .execute(&mut *tx)
         .await
         .map_err(internal)?;
-    Ok(r.rows_affected() == 1)
+    let revoked = r.rows_affected() == 1;
+    // Nothing changed, nothing to account for: the service answers NotFound.
+    if revoked {
+        super::write_audit(&mut *tx, audit, None).await?;
+    }
+    tx.commit().await.map_err(internal)?;
+    Ok(revoked)
 }
 
 pub async fn audit_trail(db: &Db, subject_type: &str, reference: &str) -> Result<Option<(i64, Vec<AuditRow>)>, AppError> {

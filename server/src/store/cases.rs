@@ -1,7 +1,7 @@
 //! Storage for cases worked between roles: the case page's record, action plans, the officers a
 //! Team Leader chooses from, and cover periods. Versioned writes fail with a Conflict when stale.
 
-use app::api::store::{CaseRecord, NewCover, NewPlanAction};
+use app::api::store::{AuditEntry, CaseRecord, NewCover, NewPlanAction};
 use app::domain::access::RecordScope;
 use app::domain::cover::{CoverParty, CoverState};
 use app::domain::sustain::{ActionOwner, ActionStatus};
@@ -163,7 +163,8 @@ pub async fn officers(db: &Db, area_team_id: i64, role: Option<Role>) -> Result<
         .collect())
 }
 
-pub async fn add_plan_action(db: &Db, a: NewPlanAction) -> Result<i64, AppError> {
+pub async fn add_plan_action(db: &Db, a: NewPlanAction, audit: AuditEntry) -> Result<i64, AppError> {
+    let mut tx = db.pool.begin().await.map_err(internal)?;
     let row = sqlx::query::<Any>(
         "INSERT INTO plan_actions (case_id, description, owner_kind, owner_name, due_on, status, created_by, created_at, version) \
          VALUES ($1, $2, $3, $4, $5, 'open', $6, $7, 1) RETURNING id",
@@ -175,13 +176,16 @@ pub async fn add_plan_action(db: &Db, a: NewPlanAction) -> Result<i64, AppError>
     .bind(a.due_on)
     .bind(a.created_by)
     .bind(now_rfc3339())
-    .fetch_one(&db.pool)
+    .fetch_one(&mut *tx)
     .await
     .map_err(internal)?;
+    super::write_audit(&mut *tx, audit, None).await?;
+    tx.commit().await.map_err(internal)?;
     Ok(i(&row, "id"))
 }
 
-pub async fn update_plan_action(db: &Db, action_id: i64, version: i64, status: &str, note: &str, by: i64) -> Result<i64, AppError> {
+pub async fn update_plan_action(db: &Db, action_id: i64, version: i64, status: &str, note: &str, by: i64, audit: AuditEntry) -> Result<i64, AppError> {
+    let mut tx = db.pool.begin().await.map_err(internal)?;
     let done = sqlx::query::<Any>(
         "UPDATE plan_actions SET status = $1, note = $2, updated_by = $3, updated_at = $4, version = version + 1 WHERE id = $5 AND version = $6",
     )
@@ -191,13 +195,15 @@ pub async fn update_plan_action(db: &Db, action_id: i64, version: i64, status: &
     .bind(now_rfc3339())
     .bind(action_id)
     .bind(version)
-    .execute(&db.pool)
+    .execute(&mut *tx)
     .await
     .map_err(internal)?;
     if done.rows_affected() != 1 {
         return Err(conflict("This action"));
     }
-    let row = sqlx::query::<Any>("SELECT case_id FROM plan_actions WHERE id = $1").bind(action_id).fetch_one(&db.pool).await.map_err(internal)?;
+    let row = sqlx::query::<Any>("SELECT case_id FROM plan_actions WHERE id = $1").bind(action_id).fetch_one(&mut *tx).await.map_err(internal)?;
+    super::write_audit(&mut *tx, audit, None).await?;
+    tx.commit().await.map_err(internal)?;
     Ok(i(&row, "case_id"))
 }
 
@@ -210,7 +216,8 @@ pub async fn plan_action_case(db: &Db, action_id: i64) -> Result<Option<String>,
     Ok(row.map(|r| s(&r, "reference")))
 }
 
-pub async fn set_plan(db: &Db, case_id: i64, version: i64, agreed_on: &str, next_review_on: &str) -> Result<(), AppError> {
+pub async fn set_plan(db: &Db, case_id: i64, version: i64, agreed_on: &str, next_review_on: &str, audit: AuditEntry) -> Result<(), AppError> {
+    let mut tx = db.pool.begin().await.map_err(internal)?;
     let done =
         sqlx::query::<Any>("UPDATE cases SET plan_agreed_on = $1, next_review_on = $2, due_at = $3, version = version + 1 WHERE id = $4 AND version = $5")
             .bind(agreed_on)
@@ -218,13 +225,14 @@ pub async fn set_plan(db: &Db, case_id: i64, version: i64, agreed_on: &str, next
             .bind(format!("{next_review_on}T23:59:59Z"))
             .bind(case_id)
             .bind(version)
-            .execute(&db.pool)
+            .execute(&mut *tx)
             .await
             .map_err(internal)?;
     if done.rows_affected() != 1 {
         return Err(conflict("This case"));
     }
-    Ok(())
+    super::write_audit(&mut *tx, audit, None).await?;
+    tx.commit().await.map_err(internal)
 }
 
 pub async fn plans(db: &Db, area_team_id: i64, today: &str) -> Result<Vec<(PlanRow, RecordScope)>, AppError> {
@@ -262,7 +270,7 @@ pub async fn plans(db: &Db, area_team_id: i64, today: &str) -> Result<Vec<(PlanR
         .collect())
 }
 
-pub async fn create_cover(db: &Db, c: NewCover) -> Result<i64, AppError> {
+pub async fn create_cover(db: &Db, c: NewCover, audit: AuditEntry) -> Result<i64, AppError> {
     let mut tx = db.pool.begin().await.map_err(internal)?;
     // Serialise cover changes for this officer: bump their row first (a lock on PostgreSQL,
     // the single writer on SQLite), then look for overlaps.
@@ -297,18 +305,22 @@ pub async fn create_cover(db: &Db, c: NewCover) -> Result<i64, AppError> {
     .fetch_one(&mut *tx)
     .await
     .map_err(internal)?;
+    let id = i(&row, "id");
+    super::write_audit(&mut *tx, audit, Some(id)).await?;
     tx.commit().await.map_err(internal)?;
-    Ok(i(&row, "id"))
+    Ok(id)
 }
 
-pub async fn end_cover(db: &Db, cover_id: i64) -> Result<(), AppError> {
+pub async fn end_cover(db: &Db, cover_id: i64, audit: AuditEntry) -> Result<(), AppError> {
+    let mut tx = db.pool.begin().await.map_err(internal)?;
     sqlx::query::<Any>("UPDATE covers SET ended_at = $1 WHERE id = $2 AND ended_at IS NULL")
         .bind(now_rfc3339())
         .bind(cover_id)
-        .execute(&db.pool)
+        .execute(&mut *tx)
         .await
         .map_err(internal)?;
-    Ok(())
+    super::write_audit(&mut *tx, audit, None).await?;
+    tx.commit().await.map_err(internal)
 }
 
 const COVER_SELECT: &str = "SELECT cv.id, cv.absent_user_id, cv.cover_user_id, cv.starts_on, cv.ends_on, cv.ended_at, cv.reason, \
@@ -349,8 +361,8 @@ pub async fn covers<'c>(
     area_team_id: Option<i64>,
     user_id: Option<i64>,
     since: &str,
+    today: chrono::NaiveDate,
 ) -> Result<Vec<CoverView>, AppError> {
-    let today = app::api::service::today();
     let sql = format!(
         "{COVER_SELECT} WHERE (cv.ends_on >= $1 OR cv.ended_at >= $1) AND ($2 = 0 OR au.area_team_id = $2) AND ($3 = 0 OR cv.absent_user_id = $3 OR cv.cover_user_id = $3) \
          ORDER BY cv.starts_on, cv.id"
@@ -359,8 +371,7 @@ pub async fn covers<'c>(
     Ok(rows.iter().map(|r| cover_view(r, today)).collect())
 }
 
-pub async fn cover(db: &Db, cover_id: i64) -> Result<Option<(CoverView, i64)>, AppError> {
-    let today = app::api::service::today();
+pub async fn cover(db: &Db, cover_id: i64, today: chrono::NaiveDate) -> Result<Option<(CoverView, i64)>, AppError> {
     let row = sqlx::query::<Any>(&format!("{COVER_SELECT} WHERE cv.id = $1")).bind(cover_id).fetch_optional(&db.pool).await.map_err(internal)?;
     Ok(row.map(|r| (cover_view(&r, today), i(&r, "area_team_id"))))
 }

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use app::api::store::AuditEntry;
 use app::domain::feedback::{Audience, CommentFilter, ResponseFacts, ResultsScope, Submission};
 use app::domain::tsm::{Import, LandlordResults};
 use app::error::AppError;
@@ -264,7 +265,10 @@ pub fn new_token() -> String {
     (0..22).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect()
 }
 
-pub async fn create_link(db: &Db, token: &str, scope_type: &str, scope_id: i64, label: &str, by: i64, at: &str) -> Result<i64, AppError> {
+/// Makes a link with a fresh unguessable token (`new_token`); returns its id.
+pub async fn create_link(db: &Db, scope_type: &str, scope_id: i64, label: &str, by: i64, audit: AuditEntry) -> Result<i64, AppError> {
+    let (token, at) = (new_token(), super::now_rfc3339());
+    let mut tx = db.pool.begin().await.map_err(internal)?;
     let r = sqlx::query::<Any>(
         "INSERT INTO feedback_links (token, scope_type, scope_id, created_by, created_at, active, label) VALUES ($1, $2, $3, $4, $5, 1, $6) RETURNING id",
     )
@@ -274,10 +278,13 @@ pub async fn create_link(db: &Db, token: &str, scope_type: &str, scope_id: i64, 
     .bind(by)
     .bind(at)
     .bind(label)
-    .fetch_one(&db.pool)
+    .fetch_one(&mut *tx)
     .await
     .map_err(internal)?;
-    Ok(i(&r, "id"))
+    let id = i(&r, "id");
+    super::write_audit(&mut *tx, audit, Some(id)).await?;
+    tx.commit().await.map_err(internal)?;
+    Ok(id)
 }
 
 /// Replaces a year's peer data with a new import, in one transaction.
@@ -351,7 +358,8 @@ pub async fn benchmark_years(db: &Db) -> Result<Vec<String>, AppError> {
 
 /// See `Store::case_from_feedback`. One transaction: the response is claimed with
 /// `case_id IS NULL`, so of two officers acting at once exactly one opens the case.
-pub async fn case_from_feedback(db: &Db, c: app::api::store::NewFeedbackCase, at: &str) -> Result<String, AppError> {
+/// Opens a case from a response; its audit entry's detail ends with the new case's reference.
+pub async fn case_from_feedback(db: &Db, c: app::api::store::NewFeedbackCase, at: &str, mut audit: AuditEntry) -> Result<String, AppError> {
     let mut tx = db.pool.begin().await.map_err(internal)?;
     let Some(r) = sqlx::query::<Any>(
         "SELECT r.id, r.comment, r.contact_name, r.contact_detail, r.area_team_id, r.officer_id, u.role AS officer_role, u.active AS officer_active, c.reference AS case_reference \
@@ -416,6 +424,8 @@ pub async fn case_from_feedback(db: &Db, c: app::api::store::NewFeedbackCase, at
     if claimed.rows_affected() != 1 {
         return Err(AppError::Conflict("Someone has just opened a case from this comment; reload to see it.".into()));
     }
+    audit.detail = format!("{} {reference}", audit.detail);
+    super::write_audit(&mut *tx, audit, None).await?;
     tx.commit().await.map_err(internal)?;
     Ok(reference)
 }

@@ -1,7 +1,8 @@
 //! sqlx storage behind the `Store` trait the services use. Portable SQL through sqlx `Any`:
 //! `$n` placeholders, ISO text dates, BIGINT/INTEGER numbers, `CAST(SUM(..) AS BIGINT)`.
 
-mod admin;
+pub mod accounts;
+pub mod admin;
 mod cases;
 pub mod feedback;
 mod patchmap;
@@ -10,12 +11,14 @@ mod sessions;
 mod workflow;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use app::api::store::{
     AuditEntry, CaseRecord, Caseload, Decision, NewCover, NewFeedbackCase, NewPlanAction, PropertyRecord, Proposal, ReviewCount, ReviewRecord, Store,
     TenancyRecord, WorkLists, WorkQuery,
 };
 use app::domain::access::RecordScope;
+use app::domain::clock::WorkingCalendar;
 use app::domain::occupancy::{Occupant, age_on};
 use app::domain::{CaseKind, Pence, Relationship, Role, Tenure};
 use app::error::AppError;
@@ -29,21 +32,75 @@ pub use sessions::SqlSessionStore;
 
 use crate::db::Db;
 
+/// Writes an audit row. A change passes its own transaction, so the change and the row that
+/// accounts for it commit or roll back together (a failed audit write undoes the change); a
+/// change that made a record passes its id as `new_id`, which fills an entry with no subject id.
+pub(crate) async fn write_audit<'c>(ex: impl Executor<'c, Database = Any>, e: AuditEntry, new_id: Option<i64>) -> Result<(), AppError> {
+    sqlx::query::<Any>(
+        "INSERT INTO audit_log (at, user_id, username, action, subject_type, subject_id, outcome, reason, detail, ip) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(now_rfc3339())
+    .bind(e.user_id)
+    .bind(e.username)
+    .bind(e.action)
+    .bind(e.subject_type)
+    .bind(e.subject_id.or(new_id))
+    .bind(e.outcome)
+    .bind(e.reason)
+    .bind(e.detail)
+    .bind(e.ip)
+    .execute(ex)
+    .await
+    .map_err(|e| {
+        tracing::error!(error = %e, "audit row not written: the change it accounts for is rolled back");
+        AppError::NotRecorded
+    })?;
+    Ok(())
+}
+
 /// Arrears worth an officer's attention (the domain rule, in pence for binding).
 pub const ARREARS_THRESHOLD_PENCE: i64 = app::domain::money::ARREARS_THRESHOLD.0;
 
 /// The working-day calendar: the England and Wales bank holidays Hearth ships, plus any
 /// dates an administrator has added to `bank_holidays` (later years, one-off holidays).
-pub async fn calendar(db: &Db) -> Result<app::domain::clock::WorkingCalendar, AppError> {
+async fn load_calendar(db: &Db) -> Result<WorkingCalendar, AppError> {
     let rows = sqlx::query::<Any>("SELECT holiday_on, name FROM bank_holidays").fetch_all(&db.pool).await.map_err(internal)?;
     let extra = rows.iter().filter_map(|r| Some((s(r, "holiday_on").parse::<chrono::NaiveDate>().ok()?, s(r, "name"))));
-    Ok(app::domain::clock::WorkingCalendar::england_and_wales().with_extra_holidays(extra))
+    Ok(WorkingCalendar::england_and_wales().with_extra_holidays(extra))
+}
+
+/// The calendar as last loaded. This process reloads it when it adds a holiday; another server
+/// process on the same PostgreSQL database picks one up within `CALENDAR_FRESH`.
+#[derive(Debug, Default)]
+struct CalendarCache(std::sync::Mutex<Option<(std::time::Instant, Arc<WorkingCalendar>)>>);
+
+/// How long a loaded calendar is used before it is read again (holidays are added rarely, and
+/// months ahead).
+const CALENDAR_FRESH: std::time::Duration = std::time::Duration::from_secs(300);
+
+impl CalendarCache {
+    fn get(&self) -> Option<Arc<WorkingCalendar>> {
+        let held = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        held.as_ref().filter(|(at, _)| at.elapsed() < CALENDAR_FRESH).map(|(_, c)| c.clone())
+    }
+
+    fn put(&self, c: Arc<WorkingCalendar>) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some((std::time::Instant::now(), c));
+    }
+
+    fn forget(&self) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    }
 }
 
 #[derive(Clone, Debug)]
 pub struct SqlStore {
     pub db: Db,
-    worklists: std::sync::Arc<WorkListCache>,
+    worklists: Arc<WorkListCache>,
+    calendar: Arc<CalendarCache>,
+    /// The day a test (or a demonstration) fixes as today; None: the wall clock in London.
+    fixed_today: Option<chrono::NaiveDate>,
 }
 
 /// *My work*'s lists, kept per query (officer, covers, role, dates) with the `change_counter` they
@@ -242,9 +299,15 @@ impl SqlStore {
         Self::with_worklist_cache(db, true)
     }
 
+    /// This store with today fixed at `day`: every clock, due date and check of "not in the future"
+    /// is judged as on that day.
+    pub fn on_day(self, day: chrono::NaiveDate) -> Self {
+        SqlStore { fixed_today: Some(day), ..self }
+    }
+
     /// A store that keeps *My work*'s lists between changes only if `on`.
     pub fn with_worklist_cache(db: Db, on: bool) -> Self {
-        SqlStore { db, worklists: std::sync::Arc::new(WorkListCache::new(on)) }
+        SqlStore { db, worklists: Arc::new(WorkListCache::new(on)), calendar: Default::default(), fixed_today: None }
     }
 
     /// Each tenancy's tenants (`TENANT_NAMES`), by tenancy id.
@@ -437,6 +500,34 @@ async fn reviews_due<'c>(ex: impl Executor<'c, Database = Any>, r: &ReviewCount)
 
 #[async_trait]
 impl Store for SqlStore {
+    fn today(&self) -> chrono::NaiveDate {
+        self.fixed_today.unwrap_or_else(app::api::service::today)
+    }
+
+    async fn calendar(&self) -> Result<Arc<WorkingCalendar>, AppError> {
+        if let Some(c) = self.calendar.get() {
+            return Ok(c);
+        }
+        let c = Arc::new(load_calendar(&self.db).await?);
+        self.calendar.put(c.clone());
+        Ok(c)
+    }
+
+    async fn add_bank_holiday(&self, on: chrono::NaiveDate, name: &str, audit: AuditEntry) -> Result<(), AppError> {
+        let mut tx = self.db.pool.begin().await.map_err(internal)?;
+        sqlx::query::<Any>("DELETE FROM bank_holidays WHERE holiday_on = $1").bind(on.to_string()).execute(&mut *tx).await.map_err(internal)?;
+        sqlx::query::<Any>("INSERT INTO bank_holidays (holiday_on, name) VALUES ($1, $2)")
+            .bind(on.to_string())
+            .bind(name.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
+        write_audit(&mut *tx, audit, None).await?;
+        tx.commit().await.map_err(internal)?;
+        self.calendar.forget();
+        Ok(())
+    }
+
     fn backend(&self) -> &'static str {
         self.db.backend.name()
     }
@@ -464,7 +555,7 @@ impl Store for SqlStore {
             None => 0,
         };
         let waiting = workflow::waiting_for(&mut *conn, &q.owners, q.viewer_id).await?;
-        let covers = cases::covers(&mut *conn, None, Some(q.viewer_id), &q.covers_since).await?;
+        let covers = cases::covers(&mut *conn, None, Some(q.viewer_id), &q.covers_since, self.today()).await?;
         let referrals = referrals::referral_list(&mut *conn, &q.referrals, q.viewer_id).await?;
         let lists = WorkLists { caseload, reviews_due, proposals_waiting, waiting, covers, referrals };
         if let Some(n) = counter {
@@ -521,7 +612,7 @@ impl Store for SqlStore {
             return Ok(None);
         };
         let id = i(&t, "id");
-        let today = app::api::service::today();
+        let today = self.today();
 
         let member_rows = sqlx::query::<Any>(
             "SELECT first_name, last_name, date_of_birth, sex, relationship, is_tenant, phone, email \
@@ -788,37 +879,21 @@ impl Store for SqlStore {
     }
 
     async fn audit(&self, e: AuditEntry) -> Result<(), AppError> {
-        sqlx::query::<Any>(
-            "INSERT INTO audit_log (at, user_id, username, action, subject_type, subject_id, outcome, reason, detail, ip) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(now_rfc3339())
-        .bind(e.user_id)
-        .bind(e.username)
-        .bind(e.action)
-        .bind(e.subject_type)
-        .bind(e.subject_id)
-        .bind(e.outcome)
-        .bind(e.reason)
-        .bind(e.detail)
-        .bind(e.ip)
-        .execute(&self.db.pool)
-        .await
-        .map_err(internal)?;
-        Ok(())
+        // A view or refusal on its own: nothing to roll back, so an ordinary failure.
+        write_audit(&self.db.pool, e, None).await.map_err(|_| AppError::Internal)
     }
 
     async fn review_record(&self, tenancy_reference: &str) -> Result<Option<ReviewRecord>, AppError> {
         workflow::review_record(&self.db, tenancy_reference).await
     }
-    async fn propose(&self, proposal: Proposal) -> Result<i64, AppError> {
-        workflow::propose(&self.db, proposal).await
+    async fn propose(&self, proposal: Proposal, audit: AuditEntry) -> Result<i64, AppError> {
+        workflow::propose(&self.db, proposal, audit).await
     }
-    async fn decide(&self, decision: Decision, today: &str) -> Result<(), AppError> {
-        workflow::decide(&self.db, decision, today).await
+    async fn decide(&self, decision: Decision, today: &str, audit: AuditEntry) -> Result<(), AppError> {
+        workflow::decide(&self.db, decision, today, audit).await
     }
-    async fn record_notice_served(&self, tenancy_id: i64, version: i64, served_on: &str, _by: i64) -> Result<(), AppError> {
-        workflow::record_notice_served(&self.db, tenancy_id, version, served_on).await
+    async fn record_notice_served(&self, tenancy_id: i64, version: i64, served_on: &str, _by: i64, audit: AuditEntry) -> Result<(), AppError> {
+        workflow::record_notice_served(&self.db, tenancy_id, version, served_on, audit).await
     }
     async fn open_items(&self, area_team_id: Option<i64>, viewer_id: i64) -> Result<Vec<app::api::store::ListedItem>, AppError> {
         workflow::open_items(&self.db, area_team_id, viewer_id).await
@@ -836,32 +911,32 @@ impl Store for SqlStore {
     async fn officers(&self, area_team_id: i64, role: Option<Role>) -> Result<Vec<OfficerOption>, AppError> {
         cases::officers(&self.db, area_team_id, role).await
     }
-    async fn add_plan_action(&self, action: NewPlanAction) -> Result<i64, AppError> {
-        cases::add_plan_action(&self.db, action).await
+    async fn add_plan_action(&self, action: NewPlanAction, audit: AuditEntry) -> Result<i64, AppError> {
+        cases::add_plan_action(&self.db, action, audit).await
     }
-    async fn update_plan_action(&self, action_id: i64, version: i64, status: &str, note: &str, by: i64) -> Result<i64, AppError> {
-        cases::update_plan_action(&self.db, action_id, version, status, note, by).await
+    async fn update_plan_action(&self, action_id: i64, version: i64, status: &str, note: &str, by: i64, audit: AuditEntry) -> Result<i64, AppError> {
+        cases::update_plan_action(&self.db, action_id, version, status, note, by, audit).await
     }
     async fn plan_action_case(&self, action_id: i64) -> Result<Option<String>, AppError> {
         cases::plan_action_case(&self.db, action_id).await
     }
-    async fn set_plan(&self, case_id: i64, version: i64, agreed_on: &str, next_review_on: &str) -> Result<(), AppError> {
-        cases::set_plan(&self.db, case_id, version, agreed_on, next_review_on).await
+    async fn set_plan(&self, case_id: i64, version: i64, agreed_on: &str, next_review_on: &str, audit: AuditEntry) -> Result<(), AppError> {
+        cases::set_plan(&self.db, case_id, version, agreed_on, next_review_on, audit).await
     }
     async fn plans(&self, area_team_id: i64, today: &str) -> Result<Vec<(PlanRow, RecordScope)>, AppError> {
         cases::plans(&self.db, area_team_id, today).await
     }
-    async fn create_cover(&self, cover: NewCover) -> Result<i64, AppError> {
-        cases::create_cover(&self.db, cover).await
+    async fn create_cover(&self, cover: NewCover, audit: AuditEntry) -> Result<i64, AppError> {
+        cases::create_cover(&self.db, cover, audit).await
     }
-    async fn end_cover(&self, cover_id: i64) -> Result<(), AppError> {
-        cases::end_cover(&self.db, cover_id).await
+    async fn end_cover(&self, cover_id: i64, audit: AuditEntry) -> Result<(), AppError> {
+        cases::end_cover(&self.db, cover_id, audit).await
     }
     async fn covers(&self, area_team_id: Option<i64>, user_id: Option<i64>, since: &str) -> Result<Vec<CoverView>, AppError> {
-        cases::covers(&self.db.pool, area_team_id, user_id, since).await
+        cases::covers(&self.db.pool, area_team_id, user_id, since, self.today()).await
     }
     async fn cover(&self, cover_id: i64) -> Result<Option<(CoverView, i64)>, AppError> {
-        cases::cover(&self.db, cover_id).await
+        cases::cover(&self.db, cover_id, self.today()).await
     }
     async fn user_facts(&self, user_id: i64) -> Result<Option<app::domain::cover::CoverParty>, AppError> {
         cases::user_facts(&self.db, user_id).await
@@ -889,8 +964,8 @@ impl Store for SqlStore {
     async fn feedback_links(&self, created_by: Option<i64>) -> Result<Vec<FeedbackLinkView>, AppError> {
         feedback::links(&self.db, created_by).await
     }
-    async fn create_feedback_link(&self, scope_type: &str, scope_id: i64, label: &str, by: i64) -> Result<i64, AppError> {
-        feedback::create_link(&self.db, &feedback::new_token(), scope_type, scope_id, label, by, &now_rfc3339()).await
+    async fn create_feedback_link(&self, scope_type: &str, scope_id: i64, label: &str, by: i64, audit: AuditEntry) -> Result<i64, AppError> {
+        feedback::create_link(&self.db, scope_type, scope_id, label, by, audit).await
     }
     async fn tsm_benchmark(&self, year: &str) -> Result<Vec<app::domain::tsm::LandlordResults>, AppError> {
         feedback::benchmark(&self.db, year).await
@@ -898,8 +973,8 @@ impl Store for SqlStore {
     async fn tsm_years(&self) -> Result<Vec<String>, AppError> {
         feedback::benchmark_years(&self.db).await
     }
-    async fn case_from_feedback(&self, c: NewFeedbackCase) -> Result<String, AppError> {
-        feedback::case_from_feedback(&self.db, c, &now_rfc3339()).await
+    async fn case_from_feedback(&self, c: NewFeedbackCase, audit: AuditEntry) -> Result<String, AppError> {
+        feedback::case_from_feedback(&self.db, c, &now_rfc3339(), audit).await
     }
     async fn referral_record(&self, reference: &str, viewer_id: i64) -> Result<Option<app::api::store::ReferralRecord>, AppError> {
         referrals::referral_record(&self.db, reference, viewer_id).await
@@ -907,17 +982,24 @@ impl Store for SqlStore {
     async fn referral_list(&self, filter: &app::api::store::ReferralFilter, viewer_id: i64) -> Result<Vec<app::api::store::ReferralListed>, AppError> {
         referrals::referral_list(&self.db.pool, filter, viewer_id).await
     }
-    async fn create_referral(&self, r: app::api::store::NewReferral) -> Result<String, AppError> {
-        referrals::create_referral(&self.db, r).await
+    async fn create_referral(&self, r: app::api::store::NewReferral, audit: AuditEntry) -> Result<String, AppError> {
+        referrals::create_referral(&self.db, r, audit).await
     }
-    async fn change_referral(&self, c: app::api::store::ReferralChange) -> Result<(), AppError> {
-        referrals::change_referral(&self.db, c).await
+    async fn change_referral(&self, c: app::api::store::ReferralChange, audit: AuditEntry) -> Result<(), AppError> {
+        referrals::change_referral(&self.db, c, audit).await
     }
-    async fn post_referral_message(&self, referral_id: i64, author_id: i64, side: app::domain::referral::Side, body: &str) -> Result<(), AppError> {
-        referrals::post_message(&self.db, referral_id, author_id, side, body).await
+    async fn post_referral_message(
+        &self,
+        referral_id: i64,
+        author_id: i64,
+        side: app::domain::referral::Side,
+        body: &str,
+        audit: AuditEntry,
+    ) -> Result<(), AppError> {
+        referrals::post_message(&self.db, referral_id, author_id, side, body, audit).await
     }
-    async fn grant_referral(&self, referral_id: i64, user_id: i64, by: i64) -> Result<(), AppError> {
-        referrals::grant(&self.db, referral_id, user_id, by).await
+    async fn grant_referral(&self, referral_id: i64, user_id: i64, by: i64, audit: AuditEntry) -> Result<(), AppError> {
+        referrals::grant(&self.db, referral_id, user_id, by, audit).await
     }
     async fn agencies(&self) -> Result<Vec<AgencyOption>, AppError> {
         referrals::agencies(&self.db).await
@@ -931,17 +1013,17 @@ impl Store for SqlStore {
     async fn agencies_admin(&self) -> Result<Vec<AgencyAdmin>, AppError> {
         admin::agencies(&self.db).await
     }
-    async fn create_agency(&self, a: app::api::store::NewAgency) -> Result<i64, AppError> {
-        admin::create_agency(&self.db, a).await
+    async fn create_agency(&self, a: app::api::store::NewAgency, audit: AuditEntry) -> Result<i64, AppError> {
+        admin::create_agency(&self.db, a, audit).await
     }
-    async fn create_agency_user(&self, u: app::api::store::NewAgencyUser) -> Result<i64, AppError> {
-        admin::create_agency_user(&self.db, u).await
+    async fn create_agency_user(&self, u: app::api::store::NewAgencyUser, audit: AuditEntry) -> Result<i64, AppError> {
+        admin::create_agency_user(&self.db, u, audit).await
     }
     async fn api_tokens(&self) -> Result<Vec<TokenView>, AppError> {
         admin::tokens(&self.db).await
     }
-    async fn issue_token(&self, user_id: i64, name: &str, days: i64) -> Result<IssuedToken, AppError> {
-        admin::issue_token(&self.db, user_id, name, days).await
+    async fn issue_token(&self, user_id: i64, name: &str, days: i64, audit: AuditEntry) -> Result<IssuedToken, AppError> {
+        admin::issue_token(&self.db, user_id, name, days, audit).await
     }
     async fn map_source(&self, area_team_id: i64, today: &str) -> Result<app::api::store::MapSource, AppError> {
         patchmap::map_source(&self.db, area_team_id, today).await
@@ -949,8 +1031,8 @@ impl Store for SqlStore {
     async fn workload_weights(&self) -> Result<app::domain::mapdata::WorkloadWeights, AppError> {
         patchmap::workload_weights(&self.db).await
     }
-    async fn set_workload_weights(&self, w: &app::domain::mapdata::WorkloadWeights) -> Result<(), AppError> {
-        patchmap::set_workload_weights(&self.db, w).await
+    async fn set_workload_weights(&self, w: &app::domain::mapdata::WorkloadWeights, audit: AuditEntry) -> Result<(), AppError> {
+        patchmap::set_workload_weights(&self.db, w, audit).await
     }
     async fn home_card(&self, property_id: i64) -> Result<Option<(app::domain::mapdata::HomeCard, i64)>, AppError> {
         let Some((mut card, area, tenancy)) = patchmap::home_card(&self.db, property_id).await? else { return Ok(None) };
@@ -962,14 +1044,19 @@ impl Store for SqlStore {
     async fn home_rows(&self, area_team_id: i64, ids: &[i64]) -> Result<Vec<app::domain::mapdata::HomeRow>, AppError> {
         patchmap::home_rows(&self.db, area_team_id, ids).await
     }
-    async fn apply_patch_change(&self, c: &app::domain::mapdata::PatchChangeRequest, by: i64) -> Result<app::domain::mapdata::SavedPatchChange, AppError> {
-        patchmap::apply_patch_change(&self.db, c, by).await
+    async fn apply_patch_change(
+        &self,
+        c: &app::domain::mapdata::PatchChangeRequest,
+        by: i64,
+        audit: AuditEntry,
+    ) -> Result<app::domain::mapdata::SavedPatchChange, AppError> {
+        patchmap::apply_patch_change(&self.db, c, by, audit).await
     }
     async fn patch_changes_since(&self, area_team_id: i64, since: i64, today: &str) -> Result<app::domain::mapdata::PatchChangesSince, AppError> {
         patchmap::changes_since(&self.db, area_team_id, since, today).await
     }
-    async fn revoke_token(&self, id: i64) -> Result<bool, AppError> {
-        admin::revoke_token(&self.db, id).await
+    async fn revoke_token(&self, id: i64, audit: AuditEntry) -> Result<bool, AppError> {
+        admin::revoke_token(&self.db, id, audit).await
     }
     async fn audit_trail(&self, subject_type: &str, reference: &str) -> Result<Option<(i64, Vec<AuditRow>)>, AppError> {
         admin::audit_trail(&self.db, subject_type, reference).await

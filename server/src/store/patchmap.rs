@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use app::api::store::{MapHomeRow, MapSource};
+use app::api::store::{AuditEntry, MapHomeRow, MapSource};
 use app::domain::mapdata::{
     ASB_CASE, HomeCard, HomeFacts, HomeMove, HomeRow, MapPatch, PatchChangeRequest, PatchChangesSince, SUSTAIN_CASE, SavedPatchChange, WorkloadWeights,
     case_flag, follows_home, touched_patches,
@@ -177,7 +177,7 @@ pub async fn workload_weights(db: &Db) -> Result<WorkloadWeights, AppError> {
     Ok(r.and_then(|r| serde_json::from_str(&s(&r, "value")).ok()).unwrap_or_default())
 }
 
-pub async fn set_workload_weights(db: &Db, w: &WorkloadWeights) -> Result<(), AppError> {
+pub async fn set_workload_weights(db: &Db, w: &WorkloadWeights, audit: AuditEntry) -> Result<(), AppError> {
     let json = serde_json::to_string(w).map_err(|e| {
         tracing::error!("workload weights: {e}");
         AppError::Internal
@@ -185,6 +185,7 @@ pub async fn set_workload_weights(db: &Db, w: &WorkloadWeights) -> Result<(), Ap
     let mut tx = db.pool.begin().await.map_err(internal)?;
     sqlx::query::<Any>("DELETE FROM settings WHERE key = $1").bind(WEIGHTS_KEY).execute(&mut *tx).await.map_err(internal)?;
     sqlx::query::<Any>("INSERT INTO settings (key, value) VALUES ($1, $2)").bind(WEIGHTS_KEY).bind(json).execute(&mut *tx).await.map_err(internal)?;
+    super::write_audit(&mut *tx, audit, None).await?;
     tx.commit().await.map_err(internal)
 }
 
@@ -250,7 +251,8 @@ fn stale(name: &str, last: Option<(String, String, String)>) -> AppError {
 /// Saves a patch change in one transaction. Every patch a home leaves or joins must still be at
 /// the version the Team Leader saw; each such patch's version is bumped with a guarded UPDATE, so
 /// of two concurrent saves on the same patches exactly one wins.
-pub async fn apply_patch_change(db: &Db, c: &PatchChangeRequest, by: i64) -> Result<SavedPatchChange, AppError> {
+/// Saves a patch change; its audit entry gets the change's id.
+pub async fn apply_patch_change(db: &Db, c: &PatchChangeRequest, by: i64, audit: AuditEntry) -> Result<SavedPatchChange, AppError> {
     let now = now_rfc3339();
     let mut tx = db.pool.begin().await.map_err(internal)?;
     // Write first: SQLite takes its write lock now rather than failing to upgrade a read lock
@@ -392,6 +394,9 @@ pub async fn apply_patch_change(db: &Db, c: &PatchChangeRequest, by: i64) -> Res
         .execute(&mut *tx)
         .await
         .map_err(internal)?;
+    let homes_moved = moves.len() as i64;
+    let audit = AuditEntry { detail: format!("change {change_id}: {homes_moved} homes, {tenancies_moved} tenancies, {cases_moved} cases moved"), ..audit };
+    super::write_audit(&mut *tx, audit, None).await?;
     tx.commit().await.map_err(internal)?;
     Ok(SavedPatchChange { change_id, homes_moved: moves.len() as i64, tenancies_moved, cases_moved })
 }

@@ -1,7 +1,7 @@
 //! Storage for referrals to partner agencies: the record, lists, making, moving (versioned: a
 //! stale change is a Conflict), the thread and the people named on restricted referrals.
 
-use app::api::store::{NewReferral, ReferralChange, ReferralFilter, ReferralListed, ReferralRecord};
+use app::api::store::{AuditEntry, NewReferral, ReferralChange, ReferralFilter, ReferralListed, ReferralRecord};
 use app::domain::access::RecordScope;
 use app::domain::referral::{self, ReferralScope, SharedFacts, Side};
 use app::domain::{AgencyKind, LawfulBasis, ReferralCategory, ReferralStatus, Urgency};
@@ -221,7 +221,8 @@ pub async fn referral_record(db: &Db, reference: &str, viewer_id: i64) -> Result
     Ok(Some(ReferralRecord { id, scope: l.scope, detail }))
 }
 
-pub async fn create_referral(db: &Db, r: NewReferral) -> Result<String, AppError> {
+/// Saves a new referral; its audit entry gets the referral's id and, before its detail, its reference.
+pub async fn create_referral(db: &Db, r: NewReferral, mut audit: AuditEntry) -> Result<String, AppError> {
     let now = now_rfc3339();
     let mut tx = db.pool.begin().await.map_err(internal)?;
     let codes: Vec<&str> = r.fields.iter().map(|f| f.as_str()).collect();
@@ -262,11 +263,13 @@ pub async fn create_referral(db: &Db, r: NewReferral) -> Result<String, AppError
     let id = i(&row, "id");
     let reference = format!("REF{:06}", id + 300_000);
     sqlx::query::<Any>("UPDATE referrals SET reference = $1 WHERE id = $2").bind(reference.clone()).bind(id).execute(&mut *tx).await.map_err(internal)?;
+    audit.detail = format!("{reference} {}", audit.detail);
+    super::write_audit(&mut *tx, audit, Some(id)).await?;
     tx.commit().await.map_err(internal)?;
     Ok(reference)
 }
 
-pub async fn change_referral(db: &Db, c: ReferralChange) -> Result<(), AppError> {
+pub async fn change_referral(db: &Db, c: ReferralChange, audit: AuditEntry) -> Result<(), AppError> {
     let now = now_rfc3339();
     let mut tx = db.pool.begin().await.map_err(internal)?;
     let responded = matches!(c.to, ReferralStatus::Accepted | ReferralStatus::Declined) && c.side == Side::Agency;
@@ -312,42 +315,47 @@ pub async fn change_referral(db: &Db, c: ReferralChange) -> Result<(), AppError>
         .execute(&mut *tx)
         .await
         .map_err(internal)?;
+    super::write_audit(&mut *tx, audit, None).await?;
     tx.commit().await.map_err(internal)?;
     Ok(())
 }
 
-pub async fn post_message(db: &Db, referral_id: i64, author_id: i64, side: Side, body: &str) -> Result<(), AppError> {
+pub async fn post_message(db: &Db, referral_id: i64, author_id: i64, side: Side, body: &str, audit: AuditEntry) -> Result<(), AppError> {
+    let mut tx = db.pool.begin().await.map_err(internal)?;
     sqlx::query::<Any>("INSERT INTO referral_messages (referral_id, author_id, body, created_at, side) VALUES ($1, $2, $3, $4, $5)")
         .bind(referral_id)
         .bind(author_id)
         .bind(body.to_string())
         .bind(now_rfc3339())
         .bind(side.as_str())
-        .execute(&db.pool)
+        .execute(&mut *tx)
         .await
         .map_err(internal)?;
-    Ok(())
+    super::write_audit(&mut *tx, audit, None).await?;
+    tx.commit().await.map_err(internal)
 }
 
-pub async fn grant(db: &Db, referral_id: i64, user_id: i64, by: i64) -> Result<(), AppError> {
+pub async fn grant(db: &Db, referral_id: i64, user_id: i64, by: i64, audit: AuditEntry) -> Result<(), AppError> {
+    let mut tx = db.pool.begin().await.map_err(internal)?;
     let exists = sqlx::query::<Any>("SELECT 1 AS x FROM access_grants WHERE subject_type = 'referral' AND subject_id = $1 AND user_id = $2")
         .bind(referral_id)
         .bind(user_id)
-        .fetch_optional(&db.pool)
+        .fetch_optional(&mut *tx)
         .await
         .map_err(internal)?;
-    if exists.is_some() {
-        return Ok(());
+    if exists.is_none() {
+        sqlx::query::<Any>("INSERT INTO access_grants (subject_type, subject_id, user_id, granted_by, granted_at) VALUES ('referral', $1, $2, $3, $4)")
+            .bind(referral_id)
+            .bind(user_id)
+            .bind(by)
+            .bind(now_rfc3339())
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
     }
-    sqlx::query::<Any>("INSERT INTO access_grants (subject_type, subject_id, user_id, granted_by, granted_at) VALUES ('referral', $1, $2, $3, $4)")
-        .bind(referral_id)
-        .bind(user_id)
-        .bind(by)
-        .bind(now_rfc3339())
-        .execute(&db.pool)
-        .await
-        .map_err(internal)?;
-    Ok(())
+    // Naming someone already named changes nothing but is still a disclosure decision: audited.
+    super::write_audit(&mut *tx, audit, None).await?;
+    tx.commit().await.map_err(internal)
 }
 
 pub async fn agencies(db: &Db) -> Result<Vec<AgencyOption>, AppError> {

@@ -2,7 +2,7 @@
 //! Every write is a transaction with an optimistic version check: a stale write fails
 //! with a Conflict and changes nothing.
 
-use app::api::store::{Decision, ListedItem, Proposal, ReviewEffect, ReviewRecord};
+use app::api::store::{AuditEntry, Decision, ListedItem, Proposal, ReviewEffect, ReviewRecord};
 use app::domain::access::RecordScope;
 use app::domain::workflow::{Flow, FlowState, ReviewOutcome};
 use app::domain::{Role, Tenure};
@@ -158,7 +158,7 @@ async fn bump_subject(tx: &mut sqlx::Transaction<'_, Any>, subject_type: &str, i
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn propose(db: &Db, p: Proposal) -> Result<i64, AppError> {
+pub async fn propose(db: &Db, p: Proposal, audit: AuditEntry) -> Result<i64, AppError> {
     let mut tx = db.pool.begin().await.map_err(internal)?;
     let what = if p.subject_type == "case" { "case" } else { "tenancy" };
     if !bump_subject(&mut tx, p.subject_type, p.subject_id, p.subject_version).await? {
@@ -218,11 +218,12 @@ pub async fn propose(db: &Db, p: Proposal) -> Result<i64, AppError> {
         .map_err(internal)?;
         i(&row, "id")
     };
+    super::write_audit(&mut *tx, audit, Some(id)).await?;
     tx.commit().await.map_err(internal)?;
     Ok(id)
 }
 
-pub async fn decide(db: &Db, d: Decision, today: &str) -> Result<(), AppError> {
+pub async fn decide(db: &Db, d: Decision, today: &str, audit: AuditEntry) -> Result<(), AppError> {
     let mut tx = db.pool.begin().await.map_err(internal)?;
     let effective_on = match &d.effect {
         Some(ReviewEffect::MakeSecure { effective_on, .. }) => Some(effective_on.clone()),
@@ -301,6 +302,7 @@ pub async fn decide(db: &Db, d: Decision, today: &str) -> Result<(), AppError> {
             }
         }
     }
+    super::write_audit(&mut *tx, audit, None).await?;
     tx.commit().await.map_err(internal)?;
     apply_due_changes(db, today).await?;
     Ok(())
@@ -414,18 +416,20 @@ pub async fn apply_due_changes(db: &Db, today: &str) -> Result<u64, AppError> {
     Ok(applied)
 }
 
-pub async fn record_notice_served(db: &Db, tenancy_id: i64, version: i64, served_on: &str) -> Result<(), AppError> {
+pub async fn record_notice_served(db: &Db, tenancy_id: i64, version: i64, served_on: &str, audit: AuditEntry) -> Result<(), AppError> {
+    let mut tx = db.pool.begin().await.map_err(internal)?;
     let done = sqlx::query::<Any>("UPDATE tenancies SET extension_notice_served_on = $1, version = version + 1 WHERE id = $2 AND version = $3")
         .bind(served_on)
         .bind(tenancy_id)
         .bind(version)
-        .execute(&db.pool)
+        .execute(&mut *tx)
         .await
         .map_err(internal)?;
     if done.rows_affected() != 1 {
         return Err(conflict("This tenancy"));
     }
-    Ok(())
+    super::write_audit(&mut *tx, audit, None).await?;
+    tx.commit().await.map_err(internal)
 }
 
 pub async fn open_items(db: &Db, area_team_id: Option<i64>, viewer_id: i64) -> Result<Vec<ListedItem>, AppError> {
