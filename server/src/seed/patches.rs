@@ -29,7 +29,7 @@ pub struct Patches {
 pub fn write(ctx: &mut Ctx, places: &mut Places, wards: &Wards, staff: &mut Staff) -> Patches {
     let mut list = Vec::new();
     let mut challenging = Vec::new();
-    for a in 0..AREAS.len() {
+    for (a, area) in AREAS.iter().enumerate() {
         let idx: Vec<usize> = (0..places.homes.len()).filter(|&i| places.homes[i].area == a).collect();
         if idx.is_empty() {
             continue;
@@ -39,7 +39,7 @@ pub fn write(ctx: &mut Ctx, places: &mut Places, wards: &Wards, staff: &mut Staf
         for (k, chunk) in idx.chunks(size).enumerate() {
             let id = list.len() as i64 + 1;
             let ward = &places.homes[chunk[chunk.len() / 2]].ward_code;
-            list.push(Patch { id, area: a, name: format!("{} {:02} – {}", AREAS[a], k + 1, wards[ward].1) });
+            list.push(Patch { id, area: a, name: format!("{area} {:02} – {}", k + 1, wards[ward].1) });
             // Smaller patches are the challenging neighbourhoods.
             challenging.push(chunk.len() < 270);
             for &h in chunk {

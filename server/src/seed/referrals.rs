@@ -112,7 +112,7 @@ pub fn write(ctx: &mut Ctx, places: &Places, staff: &Staff, active: &[Active]) -
         let agency_user = staff.partner_of(agency).unwrap_or(t.owner);
         messages(ctx, &mut message_id, id, agency_user, status, timing.responded, k);
         // Restricted referrals name the ASB / Community Safety Hub lead, who needs to know.
-        if restricted && k % 2 == 0 {
+        if restricted && k.is_multiple_of(2) {
             ctx.w.row(
                 "access_grants",
                 &["subject_type", "subject_id", "user_id", "granted_by", "granted_at"],
@@ -165,7 +165,7 @@ fn messages(ctx: &mut Ctx, message_id: &mut i64, referral: i64, author: i64, sta
         "Accepted. We have allocated a worker who will make contact this week."
     };
     ctx.w.row("referral_messages", &MESSAGE_COLUMNS, vec![V::I(*message_id), V::I(referral), V::I(author), V::s(body), instant(answered, 15), V::s("agency")]);
-    if matches!(status, ReferralStatus::Accepted | ReferralStatus::InProgress) && k % 3 == 0 {
+    if matches!(status, ReferralStatus::Accepted | ReferralStatus::InProgress) && k.is_multiple_of(3) {
         *message_id += 1;
         let body = "Could you confirm the best time to visit, and whether anyone else should be present?";
         ctx.w.row(
