@@ -130,6 +130,10 @@ fn sites_in_area(ctx: &mut Ctx, points: &[Point], idx: &[usize], area: usize, qu
     for (centre, homes) in centres.into_iter().zip(sizes) {
         let c = (points[centre].lat, points[centre].lon);
         let mut near: Vec<usize> = idx.iter().copied().filter(|&i| !used[i]).collect();
+        // Only a council far bigger than York's uses every postcode; then estates share them.
+        if near.is_empty() {
+            near = idx.to_vec();
+        }
         near.sort_by(|&x, &y| km(c, (points[x].lat, points[x].lon)).total_cmp(&km(c, (points[y].lat, points[y].lon))));
         let k = (homes as f64 / per_postcode).ceil() as usize + 1;
         near.truncate(k.max(1));
