@@ -194,8 +194,8 @@ impl Namer {
             loop {
                 let start = *ESTATE_STARTS.choose(&mut ctx.rng).expect("starts");
                 let end = *ESTATE_ENDS.choose(&mut ctx.rng).expect("ends");
-                // No "Ashhill" or "Carrridge": the join must read as one word.
-                if start.chars().last() != end.chars().next() {
+                // No "Ashhill", "Carrridge" or "Holmholme": the join must read as one word.
+                if start.chars().last() != end.chars().next() && !end.trim().starts_with(&start.to_lowercase()) {
                     break format!("{start}{end}");
                 }
             }
