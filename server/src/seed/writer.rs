@@ -57,14 +57,20 @@ const TABLE_ORDER: &[&str] = &[
     "feedback_responses",
 ];
 
-pub struct Writer<'a> {
-    db: &'a Db,
+#[derive(Default)]
+pub struct Writer {
     groups: Vec<(String, Vec<String>, Vec<Vec<V>>)>,
 }
 
-impl<'a> Writer<'a> {
-    pub fn new(db: &'a Db) -> Self {
-        Writer { db, groups: Vec::new() }
+impl Writer {
+    pub fn new() -> Self {
+        Writer::default()
+    }
+
+    /// The rows buffered for `table` (in every column layout), for the generator's own tests.
+    #[cfg(test)]
+    pub fn rows(&self, table: &str) -> Vec<(&[String], &[V])> {
+        self.groups.iter().filter(|g| g.0 == table).flat_map(|g| g.2.iter().map(move |r| (g.1.as_slice(), r.as_slice()))).collect()
     }
 
     pub fn row(&mut self, table: &str, columns: &[&str], values: Vec<V>) {
@@ -76,8 +82,8 @@ impl<'a> Writer<'a> {
         }
     }
 
-    pub async fn flush(&mut self) -> anyhow::Result<()> {
-        let mut tx = self.db.pool.begin().await?;
+    pub async fn flush(&mut self, db: &Db) -> anyhow::Result<()> {
+        let mut tx = db.pool.begin().await?;
         // Parents before children, whatever order the rows were produced in.
         let rank = |t: &str| TABLE_ORDER.iter().position(|x| *x == t).unwrap_or(TABLE_ORDER.len());
         self.groups.sort_by_key(|g| rank(&g.0));

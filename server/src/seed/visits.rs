@@ -1,0 +1,126 @@
+//! Alerts on tenancies, and visits with their findings: sign-up and settling-in visits for new
+//! tenancies, home checks every two years or so for the rest, and arrears visits.
+
+use app::domain::{AlertKind, FindingKind, VisitOutcome, VisitType};
+use chrono::{Duration as Days, NaiveDate};
+use rand::Rng;
+use rand::seq::IndexedRandom;
+
+use super::people::Active;
+use super::places::Places;
+use super::writer::V;
+use super::{Ctx, date, instant};
+
+const VISIT_COLUMNS: [&str; 9] = ["id", "property_id", "tenancy_id", "visit_type", "officer_id", "scheduled_for", "completed_at", "outcome", "notes"];
+
+const ALERTS: [(AlertKind, &str); 5] = [
+    (AlertKind::Vulnerability, "Tenant has a learning disability: explain letters in person"),
+    (AlertKind::RiskToStaff, "Visit in pairs: aggressive dog and a history of threats to staff"),
+    (AlertKind::Disability, "Wheelchair user: level access and ground-floor meetings"),
+    (AlertKind::Interpreter, "Polish interpreter needed for visits"),
+    (AlertKind::Vulnerability, "Hoarding: fire service referral made"),
+];
+
+#[derive(Default)]
+struct Ids {
+    alert: i64,
+    visit: i64,
+    finding: i64,
+}
+
+/// Writes every tenancy's alerts and visits; returns the number of visits.
+pub fn write(ctx: &mut Ctx, places: &Places, active: &[Active]) -> usize {
+    let mut ids = Ids::default();
+    for t in active {
+        if ctx.rng.random_bool(0.08) {
+            alert(ctx, &mut ids, t);
+        }
+        let home = places.homes[t.home].id;
+        if t.tenure.is_introductory() {
+            visit(ctx, &mut ids, t, home, VisitType::SignUp, t.start);
+            if (ctx.today - t.start).num_days() > 42 {
+                let on = t.start + Days::days(ctx.rng.random_range(28..42));
+                visit(ctx, &mut ids, t, home, VisitType::SettlingIn, on);
+            }
+        } else if ctx.rng.random_bool(0.88) {
+            let mut on = ctx.today - Days::days(ctx.rng.random_range(1..730));
+            while on > t.start && on > ctx.today - Days::days(6 * 365) {
+                visit(ctx, &mut ids, t, home, VisitType::HomeCheck, on);
+                on -= Days::days(ctx.rng.random_range(600..800));
+            }
+        }
+        if t.arrears > 50_000 && ctx.rng.random_bool(0.4) {
+            let on = ctx.today - Days::days(ctx.rng.random_range(3..90));
+            visit(ctx, &mut ids, t, home, VisitType::Arrears, on);
+        }
+    }
+    ids.visit as usize
+}
+
+fn alert(ctx: &mut Ctx, ids: &mut Ids, t: &Active) {
+    ids.alert += 1;
+    let (kind, text) = *ALERTS.choose(&mut ctx.rng).expect("alert");
+    let created = t.start + Days::days(ctx.rng.random_range(10..200));
+    ctx.w.row(
+        "alerts",
+        &["id", "tenancy_id", "property_id", "kind", "description", "created_by", "created_at", "ends_on"],
+        vec![V::I(ids.alert), V::I(t.id), V::N, V::s(kind.as_str()), V::s(text), V::I(t.owner), instant(created, 12), V::N],
+    );
+}
+
+/// One visit by the tenancy's owner on `on` (scheduled if in the future; now and then no access).
+fn visit(ctx: &mut Ctx, ids: &mut Ids, t: &Active, home: i64, vt: VisitType, on: NaiveDate) {
+    ids.visit += 1;
+    let no_access = ctx.rng.random_bool(0.08);
+    let outcome = if on > ctx.today {
+        VisitOutcome::Scheduled
+    } else if no_access {
+        VisitOutcome::NoAccess
+    } else {
+        VisitOutcome::Completed
+    };
+    ctx.w.row(
+        "visits",
+        &VISIT_COLUMNS,
+        vec![
+            V::I(ids.visit),
+            V::I(home),
+            V::I(t.id),
+            V::s(vt.as_str()),
+            V::I(t.owner),
+            date(on),
+            if outcome == VisitOutcome::Completed { instant(on, 11) } else { V::N },
+            V::s(outcome.as_str()),
+            V::S(String::new()),
+        ],
+    );
+    if outcome == VisitOutcome::Completed && ctx.rng.random_bool(0.1) {
+        finding(ctx, ids, on);
+    }
+}
+
+fn finding(ctx: &mut Ctx, ids: &mut Ids, on: NaiveDate) {
+    ids.finding += 1;
+    let kinds = [
+        FindingKind::Disrepair,
+        FindingKind::UnderOccupation,
+        FindingKind::Vulnerability,
+        FindingKind::FireRisk,
+        FindingKind::UnauthorisedAlteration,
+        FindingKind::Safeguarding,
+    ];
+    let kind = *kinds.choose(&mut ctx.rng).expect("finding");
+    let actioned = (ctx.today - on).num_days() > 10 || ctx.rng.random_bool(0.5);
+    ctx.w.row(
+        "visit_findings",
+        &["id", "visit_id", "kind", "detail", "due_at", "actioned_at"],
+        vec![
+            V::I(ids.finding),
+            V::I(ids.visit),
+            V::s(kind.as_str()),
+            V::s("Recorded at visit"),
+            instant(on + Days::days(2), 17),
+            if actioned { instant(on + Days::days(1), 15) } else { V::N },
+        ],
+    );
+}
