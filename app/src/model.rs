@@ -63,6 +63,9 @@ pub struct CaseRow {
 pub struct Count {
     pub label: String,
     pub count: i64,
+    /// Which tile it is (`domain::desk::Tile`): a stable key for clients and tests.
+    #[serde(default)]
+    pub tile: Option<crate::domain::desk::Tile>,
 }
 
 /// The officer's caseload: what they own, with counts by kind.
@@ -83,6 +86,22 @@ pub struct MyWork {
     /// Referrals this officer made with a reply from the agency waiting, or the agency's answer overdue.
     #[serde(default)]
     pub referrals: Vec<ReferralRow>,
+    /// What this role's desk is: where it lands and which parts it shows (`domain::desk`).
+    pub desk: DeskView,
+}
+
+/// A role's desk as the page needs it (`domain::desk::desk`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct DeskView {
+    /// Where the role works from: anything but `my_work` means this page is not theirs.
+    pub landing: crate::domain::desk::Landing,
+    /// Its path.
+    pub landing_path: String,
+    /// The parts of the desk, in order.
+    pub sections: Vec<crate::domain::desk::Section>,
+    /// The team queue's heading ("Waiting for Legal"), when the desk has one.
+    pub queue_heading: Option<String>,
 }
 
 /// Something that must not be missed, with where to act on it.

@@ -17,18 +17,28 @@ for (const r of roles) {
   test(`${r.user} signs in and sees only what the role may`, async ({ page }, testInfo) => {
     const errors = collectErrors(page);
     await signIn(page, r.user);
-    // Partner-agency users land on their agency's referrals: Hearth has nothing else for them.
-    await expect(page).toHaveURL(r.user.startsWith('partner.') ? /\/referrals$/ : /\/$/);
+    // Each role lands where it works: partner-agency users on their agency's referrals (Hearth has
+    // nothing else for them), administrators on Administration, everyone else on My work.
+    await expect(page).toHaveURL(r.user.startsWith('partner.') ? /\/referrals$/ : r.user === 'admin' ? /\/admin$/ : /\/$/);
     await expect(page.getByTestId('signed-in-as')).toBeVisible();
     await expect(page.locator('.who-role')).toContainText(r.sees);
     if (r.desk) {
       await expect(page.getByRole('heading', { name: 'My work' })).toBeVisible();
       await expect(page.getByTestId('counts')).toBeVisible();
+      // The tiles count what the role works: tenancies and arrears only for those who manage tenancies.
+      const tenancies = ['chmo.east1', 'ihmo.east1'].includes(r.user);
+      const team = ['legal', 'asb.hub'].includes(r.user);
+      await expect(page.getByTestId('counts')).toContainText(tenancies ? 'Arrears over' : team ? 'Escalations waiting' : 'Open cases');
+      if (!tenancies) await expect(page.getByTestId('counts')).not.toContainText('Arrears over');
+      // Legal and the Hub work from the escalations waiting for their team, with their clocks.
+      if (r.user === 'legal') await expect(page.getByTestId('team-queue-section')).toContainText('Waiting for Legal');
+      if (r.user === 'asb.hub') await expect(page.getByTestId('team-queue-section')).toContainText('Waiting for the Community Safety Hub');
     } else if (r.user.startsWith('partner.')) {
       await expect(page.getByTestId('referrals-heading')).toContainText('Adult Social Care');
       await expect(page.getByRole('navigation', { name: 'Main' })).not.toContainText('My work');
     } else {
-      await expect(page.getByRole('alert')).toContainText('does not give access');
+      await expect(page.getByRole('heading', { name: 'Administration' })).toBeVisible();
+      await expect(page.getByRole('navigation', { name: 'Main' })).not.toContainText('My work');
     }
     await hydrated(page, testInfo);
     expect(errors.filter((e) => !e.includes('403'))).toEqual([]);

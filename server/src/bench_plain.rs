@@ -7,6 +7,7 @@ use std::fmt::Write;
 
 use app::domain::access::Principal;
 use app::domain::clock::ClockStatus;
+use app::domain::desk::Section;
 use app::model::{MyWork, date_part};
 use axum::Extension;
 use axum::extract::State;
@@ -62,7 +63,8 @@ pub fn render(w: &MyWork) -> String {
     if !w.waiting.is_empty() {
         let _ = write!(
             o,
-            r#"<section aria-labelledby="waiting-h"><h2 id="waiting-h">Waiting for you ({})</h2><div class="table-wrap"><table class="data" data-testid="waiting"><thead><tr><th scope="col">Tenancy or case</th><th scope="col">What</th><th scope="col">From</th><th scope="col">Due</th></tr></thead><tbody>"#,
+            r#"<section aria-labelledby="waiting-h"><h2 id="waiting-h">{} ({})</h2><div class="table-wrap"><table class="data" data-testid="waiting"><thead><tr><th scope="col">Tenancy or case</th><th scope="col">What</th><th scope="col">From</th><th scope="col">Due</th></tr></thead><tbody>"#,
+            text(w.desk.queue_heading.as_deref().unwrap_or("Waiting for you")),
             w.waiting.len()
         );
         for i in &w.waiting {
@@ -112,6 +114,17 @@ pub fn render(w: &MyWork) -> String {
         }
         o.push_str("</tbody></table></div></section>");
     }
+    if w.desk.sections.contains(&Section::Cases) {
+        cases(&mut o, w);
+    }
+    if w.desk.sections.contains(&Section::Tenancies) {
+        tenancies(&mut o, w);
+    }
+    o.push_str("</main></body></html>");
+    o
+}
+
+fn cases(o: &mut String, w: &MyWork) {
     o.push_str(r#"<section aria-labelledby="cases-h"><h2 id="cases-h">Open cases</h2>"#);
     if w.cases.is_empty() {
         o.push_str(r#"<p class="muted">No open cases.</p>"#);
@@ -128,12 +141,15 @@ pub fn render(w: &MyWork) -> String {
                 text(&c.address),
                 c.due_at.as_deref().map(date_part).unwrap_or_default()
             );
-            badge(&mut o, c.clock);
+            badge(o, c.clock);
             o.push_str("</td></tr>");
         }
         o.push_str("</tbody></table></div>");
     }
     o.push_str("</section>");
+}
+
+fn tenancies(o: &mut String, w: &MyWork) {
     let (shown, total) = (w.tenancies.len() as i64, w.tenancies_total);
     o.push_str(r#"<section aria-labelledby="ten-h"><h2 id="ten-h">Tenancies I manage</h2>"#);
     if total > shown {
@@ -161,9 +177,8 @@ pub fn render(w: &MyWork) -> String {
             t.balance.pounds(),
             t.trial_ends_on.as_deref().map(text).unwrap_or_default()
         );
-        badge(&mut o, t.clock);
+        badge(o, t.clock);
         o.push_str("</td></tr>");
     }
-    o.push_str("</tbody></table></div></section></main></body></html>");
-    o
+    o.push_str("</tbody></table></div></section>");
 }

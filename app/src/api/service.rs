@@ -62,19 +62,42 @@ impl Clock {
     }
 }
 
-/// The officer's worklist: alarms, counts, what waits for them, open cases, and the most urgent
-/// tenancies they manage (`all`: every one of them, up to `CASELOAD_ALL`).
+/// The user's desk (`domain::desk`): for officers their worklist (alarms, counts, what waits for
+/// them, open cases, and the most urgent tenancies they manage; `all`: every one of them, up to
+/// `CASELOAD_ALL`), for Legal and the Community Safety Hub the escalations waiting for their team
+/// with their clocks; for a role that works elsewhere, only where (and nothing of housing records).
 pub async fn my_work(store: &dyn Store, who: &Principal, all: bool) -> Result<MyWork, AppError> {
-    use crate::domain::Role;
+    use crate::domain::desk::{self, Landing, Reviews, Section};
+    let desk = desk::desk(who.role, !who.covering.is_empty());
+    let view = DeskView {
+        landing: desk.landing,
+        landing_path: desk.landing.path().into(),
+        sections: desk.sections.clone(),
+        queue_heading: desk.team.map(desk::queue_heading),
+    };
+    if desk.landing != Landing::MyWork {
+        return Ok(MyWork {
+            user: session_user(who),
+            alarms: vec![],
+            counts: vec![],
+            tenancies: vec![],
+            tenancies_total: 0,
+            cases: vec![],
+            waiting: vec![],
+            covers: vec![],
+            referrals: vec![],
+            desk: view,
+        });
+    }
     crate::domain::access::can_use_housing_records(who)?;
     let clock = Clock::now(store).await?;
     let today = clock.today;
     let mut owners = vec![who.user_id];
     owners.extend(&who.covering);
-    let reviews = match who.role {
-        Role::IntroductoryHmo => Some((Some(who.user_id), None)),
-        Role::TeamLeader => Some((None, who.area_team_id)),
-        _ => None,
+    let reviews = match desk.reviews {
+        Some(Reviews::Own) => Some((Some(who.user_id), None)),
+        Some(Reviews::Area) => Some((None, who.area_team_id)),
+        None => None,
     };
     let query = WorkQuery {
         referrals: super::referral_service::officer_filter(&owners, today),
@@ -87,19 +110,18 @@ pub async fn my_work(store: &dyn Store, who: &Principal, all: bool) -> Result<My
             today: today.to_string(),
             until: (today + chrono::Duration::days(REVIEW_WARNING_DAYS)).to_string(),
         }),
-        proposals_area: if who.role == Role::TeamLeader { who.area_team_id } else { None },
+        proposals_area: if desk.proposals { who.area_team_id } else { None },
         covers_since: (today - chrono::Duration::days(14)).to_string(),
     };
     let lists = store.work_lists(&query).await?;
     let load = lists.caseload;
-    let mut tenancies = load.tenancies;
+    let mut tenancies = if desk.shows(Section::Tenancies) { load.tenancies } else { vec![] };
     for t in &mut tenancies {
         t.clock = t.trial_ends_on.as_deref().and_then(|d| clock.date(d));
     }
     // Most urgent first: overdue, due soon, then by date.
     tenancies.sort_by(|a, b| (urgency(a.clock), &a.trial_ends_on).cmp(&(urgency(b.clock), &b.trial_ends_on)));
-    let mut cases: Vec<CaseRow> = load
-        .cases
+    let mut cases: Vec<CaseRow> = if desk.shows(Section::Cases) { load.cases } else { vec![] }
         .into_iter()
         .filter_map(|(c, scope)| list_case(who, c, &scope))
         .map(|mut c| {
@@ -108,21 +130,36 @@ pub async fn my_work(store: &dyn Store, who: &Principal, all: bool) -> Result<My
         })
         .collect();
     cases.sort_by(|a, b| (urgency(a.clock), &a.due_at).cmp(&(urgency(b.clock), &b.due_at)));
-    let mut counts = vec![
-        Count { label: "Tenancies".into(), count: load.tenancies_total },
-        Count { label: "Introductory tenancies".into(), count: load.introductory_total },
-        Count { label: format!("Arrears over {}", crate::domain::money::ARREARS_THRESHOLD.pounds().trim_end_matches(".00")), count: load.arrears_total },
-        Count { label: "Open cases".into(), count: cases.len() as i64 },
-    ];
-    let overdue =
-        tenancies.iter().filter(|t| t.clock == Some(ClockStatus::Overdue)).count() + cases.iter().filter(|c| c.clock == Some(ClockStatus::Overdue)).count();
-    counts.push(Count { label: "Overdue".into(), count: overdue as i64 });
     let mut alarms = alarms(query.reviews.as_ref().map(|r| (r.owner_id.is_some(), lists.reviews_due)), lists.proposals_waiting);
-    let mut waiting: Vec<WorkflowView> = lists.waiting.into_iter().filter_map(|item| list_item(who, item)).collect();
-    for w in &mut waiting {
+    let mut waiting: Vec<WorkflowView> =
+        if desk.shows(Section::Waiting) { lists.waiting.into_iter().filter_map(|item| list_item(who, item)).collect() } else { vec![] };
+    // The team's queue: every open item that waits on this user's team (`workflow::waits_on`), as
+    // lists show it (`list_item`), with what it was escalated for (which its label says too).
+    let mut queue = Vec::new();
+    if desk.shows(Section::TeamQueue) {
+        for item in store.open_items(None, who.user_id).await? {
+            if waits_on(who, &item.scope, item.patch_officer_id, &item.view) {
+                let purpose = workflow::EscalationPurpose::parse(&item.view.detail);
+                queue.extend(list_item(who, item).map(|v| (v, purpose)));
+            }
+        }
+    }
+    for w in waiting.iter_mut().chain(queue.iter_mut().map(|(v, _)| v)) {
         w.clock = w.due_on.as_deref().and_then(|d| clock.instant(d));
     }
+    let facts = desk::Facts {
+        tenancies: load.tenancies_total,
+        introductory: load.introductory_total,
+        arrears: load.arrears_total,
+        tenancy_clocks: tenancies.iter().map(|t| t.clock).collect(),
+        case_clocks: cases.iter().map(|c| c.clock).collect(),
+        proposals_waiting: lists.proposals_waiting,
+        area_reviews_due: lists.reviews_due.1,
+        queue: queue.iter().map(|(v, purpose)| (v.clock, *purpose)).collect(),
+    };
+    waiting.extend(queue.into_iter().map(|(v, _)| v));
     waiting.sort_by(|a, b| (urgency(a.clock), &a.due_on).cmp(&(urgency(b.clock), &b.due_on)));
+    let counts = desk::tiles(&desk, &facts).into_iter().map(|(t, count)| Count { label: t.label(), count, tile: Some(t) }).collect();
     let hand_backs = waiting.iter().filter(|w| w.flow == Flow::HandBack).count();
     if hand_backs > 0 {
         alarms.push(Alarm {
@@ -140,8 +177,25 @@ pub async fn my_work(store: &dyn Store, who: &Principal, all: bool) -> Result<My
             href: "#waiting-h".into(),
         });
     }
-    let referrals = super::referral_service::waiting_for_officer(who, lists.referrals, &clock);
-    Ok(MyWork { user: session_user(who), alarms, counts, tenancies, tenancies_total: load.tenancies_total, cases, waiting, covers: lists.covers, referrals })
+    if let Some(team) = desk.team {
+        let late = facts.queue.iter().filter(|q| q.0 == Some(ClockStatus::Overdue)).count();
+        if late > 0 {
+            alarms.push(Alarm {
+                level: ClockStatus::Overdue,
+                text: format!(
+                    "{late} escalation{} to {} {} past {} working days with no conclusion.",
+                    if late == 1 { "" } else { "s" },
+                    desk::team_name(team),
+                    if late == 1 { "is" } else { "are" },
+                    crate::domain::sustain::ESCALATION_RESPONSE_WORKING_DAYS
+                ),
+                href: "#waiting-h".into(),
+            });
+        }
+    }
+    let referrals = if desk.shows(Section::Referrals) { super::referral_service::waiting_for_officer(who, lists.referrals, &clock) } else { vec![] };
+    let covers = if desk.shows(Section::Covers) { lists.covers } else { vec![] };
+    Ok(MyWork { user: session_user(who), alarms, counts, tenancies, tenancies_total: load.tenancies_total, cases, waiting, covers, referrals, desk: view })
 }
 
 /// Weeks ahead that an introductory review's anniversary starts to sound.

@@ -5,6 +5,7 @@ pub mod access;
 pub mod clock;
 pub mod codes;
 pub mod cover;
+pub mod desk;
 pub mod feedback;
 pub mod mapdata;
 pub mod money;

@@ -11,14 +11,12 @@ pub fn Layout(children: Children) -> impl IntoView {
         <a class="skip-link" href="#main">"Skip to main content"</a>
         <header class="site-header">
             <div class="container header-inner">
-                <a class="brand" href="/">
-                    <img src="/favicon.svg" alt="" width="28" height="28" />
-                    <span>"Hearth"</span>
-                </a>
-                // One boundary for the navigation and the signed-in user: both wait on `whoami`.
-                <Suspense fallback=|| ()>
+                // One boundary for the brand's link (the user's desk), the navigation and the signed-in user: all wait on `whoami`.
+                <Suspense fallback=|| view! { <Brand home="/" /> }>
                     {move || Suspend::new(async move {
-                        user.await.ok().flatten().map(|u| {
+                        let who = user.await.ok().flatten();
+                        let home = who.as_ref().map_or("/", |u| crate::domain::desk::landing(u.role).path());
+                        let signed_in = who.map(|u| {
                             use crate::domain::Role;
                             // Partner-agency users have one place in Hearth: their referrals.
                             // Administrators run the system and do no casework.
@@ -48,7 +46,8 @@ pub fn Layout(children: Children) -> impl IntoView {
                                     </form>
                                 </div>
                             }
-                        })
+                        });
+                        view! { <Brand home /> {signed_in} }
                     })}
                 </Suspense>
             </div>
@@ -57,5 +56,16 @@ pub fn Layout(children: Children) -> impl IntoView {
         <footer class="site-footer container">
             <p>"Hearth housing management · Contains OS data © Crown copyright and database right 2014 · Bank holidays: GOV.UK, OGL v3.0"</p>
         </footer>
+    }
+}
+
+/// Hearth's name, leading to the user's desk (`domain::desk::landing`).
+#[component]
+fn Brand(home: &'static str) -> impl IntoView {
+    view! {
+        <a class="brand" href=home>
+            <img src="/favicon.svg" alt="" width="28" height="28" />
+            <span>"Hearth"</span>
+        </a>
     }
 }

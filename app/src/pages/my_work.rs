@@ -1,11 +1,14 @@
-//! *My work*: the signed-in officer's caseload, most urgent first.
+//! *My work*: the signed-in user's desk, as `domain::desk` sets it out for their role: an officer's
+//! caseload, most urgent first; Legal's and the Community Safety Hub's queue of escalations with
+//! their clocks. A role that works elsewhere (administrators) is sent there.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::desk::get_my_work;
 use crate::components::{ClockBadge, ErrorPanel, loading};
-use crate::model::date_part;
+use crate::domain::desk::{Landing, Section};
+use crate::model::{MyWork, WorkflowView, date_part};
 
 #[component]
 pub fn MyWorkPage() -> impl IntoView {
@@ -19,118 +22,199 @@ pub fn MyWorkPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match work.await {
                     Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
-                    Ok(w) => {
-                        let shown = w.tenancies.len() as i64;
-                        let total = w.tenancies_total;
-                        view! {
-                            <h1>"My work"</h1>
-                            <p class="lede">{format!("{}, {}", w.user.display_name, w.user.role.label())}{w.user.area_team.map(|a| format!(", {a} team"))}</p>
-                            {(!w.alarms.is_empty()).then(|| view! {
-                                <div class="alarms" role="alert" data-testid="alarms">
-                                    {w.alarms.into_iter().map(|a| view! {
-                                        <p class=format!("alarm {}", a.level.css_class())><a href=a.href>{a.text}</a></p>
-                                    }).collect_view()}
-                                </div>
-                            })}
-                            <ul class="counts" data-testid="counts">
-                                {w.counts.into_iter().map(|c| view! {
-                                    <li><span class="count">{c.count}</span><span class="count-label">{c.label}</span></li>
-                                }).collect_view()}
-                            </ul>
-                            {(!w.covers.is_empty()).then(|| view! {
-                                <div class="notice" data-testid="my-covers">
-                                    {w.covers.iter().filter_map(|c| c.notice_for(&w.user.display_name)).map(|text| view! { <p>{text}</p> }).collect_view()}
-                                </div>
-                            })}
-                            {(!w.waiting.is_empty()).then(|| view! {
-                                <section aria-labelledby="waiting-h">
-                                    <h2 id="waiting-h">{format!("Waiting for you ({})", w.waiting.len())}</h2>
-                                    <div class="table-wrap">
-                                    <table class="data" data-testid="waiting">
-                                        <thead><tr><th scope="col">"Tenancy or case"</th><th scope="col">"What"</th><th scope="col">"From"</th><th scope="col">"Due"</th></tr></thead>
-                                        <tbody>
-                                            {w.waiting.into_iter().map(|i| {
-                                                let (what, note) = i.waiting_summary();
-                                                let (href, from, due) = (i.subject_href(), i.waiting_from(), i.due_on.as_deref().map(date_part));
-                                                view! {
-                                                    <tr>
-                                                        <td><a href=href>{i.address}</a><div class="muted small">{i.subject_reference}</div></td>
-                                                        <td><strong>{what}</strong><div class="muted small">{note}</div></td>
-                                                        <td>{from}</td>
-                                                        <td>{due}" "<ClockBadge status=i.clock /></td>
-                                                    </tr>
-                                                }
-                                            }).collect_view()}
-                                        </tbody>
-                                    </table>
-                                    </div>
-                                </section>
-                            })}
-                            {(!w.referrals.is_empty()).then(|| view! {
-                                <section aria-labelledby="refs-h" data-testid="my-referrals">
-                                    <h2 id="refs-h">{format!("Referrals needing you ({})", w.referrals.len())}</h2>
-                                    <crate::pages::referrals::ReferralTable rows=w.referrals />
-                                </section>
-                            })}
-                            <section aria-labelledby="cases-h">
-                                <h2 id="cases-h">"Open cases"</h2>
-                                {if w.cases.is_empty() {
-                                    view! { <p class="muted">"No open cases."</p> }.into_any()
-                                } else {
-                                    view! {
-                                        <div class="table-wrap">
-                                        <table class="data">
-                                            <thead><tr><th scope="col">"Case"</th><th scope="col">"Kind"</th><th scope="col">"Address"</th><th scope="col">"Due"</th><th scope="col">"Clock"</th></tr></thead>
-                                            <tbody>
-                                                {w.cases.into_iter().map(|c| view! {
-                                                    <tr>
-                                                        <td>
-                                                            <a href=format!("/cases/{}", c.reference)>{c.title}</a>
-                                                            <div class="muted small">{c.reference}</div>
-                                                        </td>
-                                                        <td>{c.kind.label()}</td>
-                                                        <td>{c.address}</td>
-                                                        <td>{c.due_at.as_deref().map(date_part)}</td>
-                                                        <td><ClockBadge status=c.clock /></td>
-                                                    </tr>
-                                                }).collect_view()}
-                                            </tbody>
-                                        </table>
-                                        </div>
-                                    }.into_any()
-                                }}
-                            </section>
-                            <section aria-labelledby="ten-h">
-                                <h2 id="ten-h">"Tenancies I manage"</h2>
-                                {(total > shown).then(|| view! {
-                                    <p class="muted">{format!("Showing the {shown} most urgent of {total}. ")}<a href="/?all=1#ten-h" data-testid="show-all">{format!("Show all {total}")}</a></p>
-                                })}
-                                {(all() && shown > crate::model::CASELOAD_PAGE).then(|| view! {
-                                    <p class="muted"><a href="/#ten-h">"Show the most urgent only"</a></p>
-                                })}
-                                {(total == 0).then(|| view! { <p class="muted">"You manage no tenancies directly."</p> })}
-                                <div class="table-wrap" class:hidden={total == 0}>
-                                <table class="data" data-testid="caseload">
-                                    <thead><tr><th scope="col">"Tenancy"</th><th scope="col">"Tenants"</th><th scope="col">"Address"</th><th scope="col">"Tenure"</th><th scope="col" class="num">"Balance"</th><th scope="col">"Review due"</th></tr></thead>
-                                    <tbody>
-                                        {w.tenancies.into_iter().map(|t| { let href = format!("/tenancies/{}", t.reference); view! {
-                                            <tr>
-                                                <td><a href=href>{t.reference}</a></td>
-                                                <td>{t.tenants}</td>
-                                                <td>{t.address}", "{t.postcode}</td>
-                                                <td>{t.tenure.label()}</td>
-                                                <td class="num" class:arrears={t.balance.0 > 0}>{t.balance.pounds()}</td>
-                                                <td>{t.trial_ends_on}" "<ClockBadge status=t.clock /></td>
-                                            </tr>
-                                        }}).collect_view()}
-                                    </tbody>
-                                </table>
-                                </div>
-                            </section>
-                        }.into_any()
-                    }
+                    Ok(w) => desk(w, all()),
                 }
             })}
         </Transition>
+    }
+}
+
+/// The desk's parts, in the order its role's desk lists them.
+fn desk(w: MyWork, all: bool) -> AnyView {
+    if w.desk.landing != Landing::MyWork {
+        // Not this role's desk (the server sends a page request on; this is for a link followed in the browser).
+        let to = w.desk.landing_path;
+        return view! {
+            <leptos_router::components::Redirect path=to.clone() />
+            <p><a href=to>"Go to your desk"</a></p>
+        }
+        .into_any();
+    }
+    let shown = w.tenancies.len() as i64;
+    let total = w.tenancies_total;
+    let user = w.user;
+    let (mut covers, mut waiting, mut referrals, mut cases, mut tenancies) =
+        (Some(w.covers), Some(w.waiting), Some(w.referrals), Some(w.cases), Some(w.tenancies));
+    let queue_heading = w.desk.queue_heading.unwrap_or_default();
+    let parts = w
+        .desk
+        .sections
+        .into_iter()
+        .map(|section| match section {
+            Section::Covers => {
+                let covers = covers.take().unwrap_or_default();
+                (!covers.is_empty())
+                    .then(|| {
+                        view! {
+                            <div class="notice" data-testid="my-covers">
+                                {covers.iter().filter_map(|c| c.notice_for(&user.display_name)).map(|text| view! { <p>{text}</p> }).collect_view()}
+                            </div>
+                        }
+                    })
+                    .into_any()
+            }
+            Section::Waiting => {
+                let waiting = waiting.take().unwrap_or_default();
+                (!waiting.is_empty())
+                    .then(|| {
+                        view! {
+                            <section aria-labelledby="waiting-h">
+                                <h2 id="waiting-h">{format!("Waiting for you ({})", waiting.len())}</h2>
+                                <WaitingTable rows=waiting testid="waiting" />
+                            </section>
+                        }
+                    })
+                    .into_any()
+            }
+            Section::TeamQueue => {
+                let queue = waiting.take().unwrap_or_default();
+                let empty = format!("{}.", queue_heading.replacen("Waiting", "Nothing is waiting", 1));
+                view! {
+                    <section aria-labelledby="waiting-h" data-testid="team-queue-section">
+                        <h2 id="waiting-h">{format!("{} ({})", queue_heading, queue.len())}</h2>
+                        {if queue.is_empty() {
+                            view! { <p class="muted">{empty}</p> }.into_any()
+                        } else {
+                            view! { <WaitingTable rows=queue testid="team-queue" /> }.into_any()
+                        }}
+                    </section>
+                }
+                .into_any()
+            }
+            Section::Referrals => {
+                let referrals = referrals.take().unwrap_or_default();
+                (!referrals.is_empty())
+                    .then(|| {
+                        view! {
+                            <section aria-labelledby="refs-h" data-testid="my-referrals">
+                                <h2 id="refs-h">{format!("Referrals needing you ({})", referrals.len())}</h2>
+                                <crate::pages::referrals::ReferralTable rows=referrals />
+                            </section>
+                        }
+                    })
+                    .into_any()
+            }
+            Section::Cases => {
+                let cases = cases.take().unwrap_or_default();
+                view! {
+                    <section aria-labelledby="cases-h">
+                        <h2 id="cases-h">"Open cases"</h2>
+                        {if cases.is_empty() {
+                            view! { <p class="muted">"No open cases."</p> }.into_any()
+                        } else {
+                            view! {
+                                <div class="table-wrap">
+                                <table class="data">
+                                    <thead><tr><th scope="col">"Case"</th><th scope="col">"Kind"</th><th scope="col">"Address"</th><th scope="col">"Due"</th><th scope="col">"Clock"</th></tr></thead>
+                                    <tbody>
+                                        {cases.into_iter().map(|c| view! {
+                                            <tr>
+                                                <td>
+                                                    <a href=format!("/cases/{}", c.reference)>{c.title}</a>
+                                                    <div class="muted small">{c.reference}</div>
+                                                </td>
+                                                <td>{c.kind.label()}</td>
+                                                <td>{c.address}</td>
+                                                <td>{c.due_at.as_deref().map(date_part)}</td>
+                                                <td><ClockBadge status=c.clock /></td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                                </div>
+                            }.into_any()
+                        }}
+                    </section>
+                }
+                .into_any()
+            }
+            Section::Tenancies => {
+                let tenancies = tenancies.take().unwrap_or_default();
+                view! {
+                    <section aria-labelledby="ten-h">
+                        <h2 id="ten-h">"Tenancies I manage"</h2>
+                        {(total > shown).then(|| view! {
+                            <p class="muted">{format!("Showing the {shown} most urgent of {total}. ")}<a href="/?all=1#ten-h" data-testid="show-all">{format!("Show all {total}")}</a></p>
+                        })}
+                        {(all && shown > crate::model::CASELOAD_PAGE).then(|| view! {
+                            <p class="muted"><a href="/#ten-h">"Show the most urgent only"</a></p>
+                        })}
+                        {(total == 0).then(|| view! { <p class="muted">"You manage no tenancies directly."</p> })}
+                        <div class="table-wrap" class:hidden={total == 0}>
+                        <table class="data" data-testid="caseload">
+                            <thead><tr><th scope="col">"Tenancy"</th><th scope="col">"Tenants"</th><th scope="col">"Address"</th><th scope="col">"Tenure"</th><th scope="col" class="num">"Balance"</th><th scope="col">"Review due"</th></tr></thead>
+                            <tbody>
+                                {tenancies.into_iter().map(|t| { let href = format!("/tenancies/{}", t.reference); view! {
+                                    <tr>
+                                        <td><a href=href>{t.reference}</a></td>
+                                        <td>{t.tenants}</td>
+                                        <td>{t.address}", "{t.postcode}</td>
+                                        <td>{t.tenure.label()}</td>
+                                        <td class="num" class:arrears={t.balance.0 > 0}>{t.balance.pounds()}</td>
+                                        <td>{t.trial_ends_on}" "<ClockBadge status=t.clock /></td>
+                                    </tr>
+                                }}).collect_view()}
+                            </tbody>
+                        </table>
+                        </div>
+                    </section>
+                }
+                .into_any()
+            }
+        })
+        .collect_view();
+    view! {
+        <h1>"My work"</h1>
+        <p class="lede">{format!("{}, {}", user.display_name, user.role.label())}{user.area_team.clone().map(|a| format!(", {a} team"))}</p>
+        {(!w.alarms.is_empty()).then(|| view! {
+            <div class="alarms" role="alert" data-testid="alarms">
+                {w.alarms.into_iter().map(|a| view! {
+                    <p class=format!("alarm {}", a.level.css_class())><a href=a.href>{a.text}</a></p>
+                }).collect_view()}
+            </div>
+        })}
+        <ul class="counts" data-testid="counts">
+            {w.counts.into_iter().map(|c| view! {
+                <li><span class="count">{c.count}</span><span class="count-label">{c.label}</span></li>
+            }).collect_view()}
+        </ul>
+        {parts}
+    }
+    .into_any()
+}
+
+/// Workflow items waiting for someone, with what, from whom and their clock.
+#[component]
+fn WaitingTable(rows: Vec<WorkflowView>, testid: &'static str) -> impl IntoView {
+    view! {
+        <div class="table-wrap">
+        <table class="data" data-testid=testid>
+            <thead><tr><th scope="col">"Tenancy or case"</th><th scope="col">"What"</th><th scope="col">"From"</th><th scope="col">"Due"</th></tr></thead>
+            <tbody>
+                {rows.into_iter().map(|i| {
+                    let (what, note) = i.waiting_summary();
+                    let (href, from, due) = (i.subject_href(), i.waiting_from(), i.due_on.as_deref().map(date_part));
+                    view! {
+                        <tr>
+                            <td><a href=href>{i.address}</a><div class="muted small">{i.subject_reference}</div></td>
+                            <td><strong>{what}</strong><div class="muted small">{note}</div></td>
+                            <td>{from}</td>
+                            <td>{due}" "<ClockBadge status=i.clock /></td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+        </div>
     }
 }

@@ -130,6 +130,12 @@ pub async fn require_sign_in_for_pages(req: Request, next: Next) -> Response {
     if req.method() == Method::GET && !public && partner && !app::domain::access::partner_page_allowed(path) {
         return Redirect::to("/referrals").into_response();
     }
+    // `/` is *My work*; a role that works from elsewhere (administrators, partners) lands there instead.
+    if req.method() == Method::GET
+        && let Some(to) = req.extensions().get::<Principal>().and_then(|p| app::domain::desk::redirect(p.role, path))
+    {
+        return Redirect::to(to).into_response();
+    }
     // ...and of the server functions and API routes, only those behind their referrals.
     if partner && !app::domain::access::partner_may_reach(path) {
         return crate::api::error_response(StatusCode::FORBIDDEN, "forbidden", "Partner-agency users reach only their agency's referrals.");
