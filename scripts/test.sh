@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # README command 2: installs what the tests need, then runs every tier:
+#   0. style: rustfmt and clippy (-D warnings) for both builds,
 #   1. domain unit tests (app), 2. storage + router tests on SQLite and PostgreSQL (server),
 #   3. Playwright journeys in Debian Chromium against the release build, hydrated and with JavaScript off,
 #   4. Schemathesis over the OpenAPI document against the release build (SQLite and PostgreSQL).
@@ -68,6 +69,16 @@ drop_test_data() {
 rm -rf target/tmp/hearth-tests
 cleanup() { drop_test_data; }
 trap 'cleanup' EXIT
+
+phase "Tier 0: style (cargo fmt --check; clippy -D warnings for the server and the browser build)"
+# Drift in format or a new lint fails the run, like a failing test: each check counts as one.
+style_check() { # name, command...
+  local name=$1; shift
+  if "$@" > "$logs/style.log" 2>&1; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "style: $name failed"; tail -n 40 "$logs/style.log"; fi
+}
+style_check "cargo fmt --check" cargo fmt --all --check
+style_check "clippy (ssr, all targets)" cargo clippy --workspace --all-targets -- -D warnings
+style_check "clippy (hydrate, wasm32)" cargo clippy -p app --lib --features hydrate --target wasm32-unknown-unknown -- -D warnings
 
 phase "Tier 1-2: cargo test (domain, storage, router)"
 # The harness fails any request that hangs; this bounds the tier as a whole, build included.

@@ -2,7 +2,6 @@
 //! the *My work* page (`service::my_work`, so the same queries) and writes the same rows as
 //! HTML with `write!`, no framework. Served only when `HEARTH_BENCH_ROUTES=1`, behind the same
 //! sessions and sign-in middleware as the page, so `bench/worklist.mjs` compares like with like.
-
 use std::fmt::Write;
 
 use app::domain::access::Principal;

@@ -3,7 +3,7 @@
 
 mod common;
 
-use app::api::store::Store;
+use app::api::store::{DeskStore, ReviewStore};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use common::*;

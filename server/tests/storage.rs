@@ -2,8 +2,7 @@
 //! session store, run against real SQLite and (when configured) PostgreSQL.
 
 mod common;
-
-use app::api::store::{AuditEntry, Store};
+use app::api::store::{AuditEntry, DeskStore, KitStore};
 use common::*;
 use hearth::store::{SqlSessionStore, SqlStore};
 use tower_sessions::SessionStore;

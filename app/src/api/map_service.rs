@@ -2,7 +2,6 @@
 //! patch changes. Shared by the map page's server functions and `/api/v1/map`. Officers and
 //! Team Leaders see their own area (the council-wide teams any area); only the area's Team
 //! Leaders reshape it. Every saved change is audited.
-
 use std::collections::HashMap;
 
 use super::store::{MapSource, Store};

@@ -3,7 +3,6 @@
 //! agency users are served from the snapshot sent to them and never from the tenancy. Every view
 //! by an agency user, every view of a restricted referral (with the reason the viewer gave),
 //! every refusal and every change is written to the audit log.
-
 use chrono::Utc;
 
 use super::service::Clock;

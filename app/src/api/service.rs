@@ -1,6 +1,5 @@
 //! The operations behind both the server functions and the `/api/v1` routes:
 //! authorise with the domain rules, load from the store, derive, and audit.
-
 use chrono::{NaiveDate, Utc};
 
 use super::store::{AuditEntry, ListedItem, ReviewCount, Store, WorkQuery};

@@ -208,21 +208,43 @@ pub struct Decision {
     pub effect: Option<ReviewEffect>,
 }
 
-/// Every method that changes a record takes the `AuditEntry` that accounts for it and writes it
-/// in the change's own transaction: both are kept, or neither.
+/// The store, area by area: each area's services ask only for what they use. Every method that
+/// changes a record takes the `AuditEntry` that accounts for it and writes it in the change's
+/// own transaction: both are kept, or neither.
+/// The area traits, for `use store::traits::*` where a `&dyn Store` is called.
+pub mod traits {
+    pub use super::{AdminStore, CaseStore, DeskStore, FeedbackStore, KitStore, MapStore, ReferralStore, ReviewStore};
+}
+
+pub trait Store: KitStore + DeskStore + ReviewStore + CaseStore + FeedbackStore + ReferralStore + AdminStore + MapStore {}
+
+impl<T: KitStore + DeskStore + ReviewStore + CaseStore + FeedbackStore + ReferralStore + AdminStore + MapStore> Store for T {}
+
+/// What every area uses: the engine, today, the calendar, the audit log, and facts about people and places.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait KitStore: Send + Sync + 'static {
     /// Which database is behind the store ("sqlite" or "postgres").
     fn backend(&self) -> &'static str;
+    /// Today, as every service judges it: London's date by the wall clock, unless the store was
+    /// made for a fixed day (tests).
+    fn today(&self) -> chrono::NaiveDate;
     /// The council's one working-day calendar: the England and Wales bank holidays Hearth ships
     /// plus those an administrator added. Every due date and clock is judged by it, as is
     /// `GET /api/v1/calendar/working-days`, so a page and a partner system never disagree.
     async fn calendar(&self) -> Result<std::sync::Arc<crate::domain::clock::WorkingCalendar>, AppError>;
-    /// Today, as every service judges it: London's date by the wall clock, unless the store was
-    /// made for a fixed day (tests).
-    fn today(&self) -> chrono::NaiveDate;
-    /// Adds (or renames) a bank holiday; the calendar takes it at once.
-    async fn add_bank_holiday(&self, on: chrono::NaiveDate, name: &str, audit: AuditEntry) -> Result<(), AppError>;
+    async fn audit(&self, entry: AuditEntry) -> Result<(), AppError>;
+    /// A user's id, role and area, for rules about people named in a request.
+    async fn user_facts(&self, user_id: i64) -> Result<Option<crate::domain::cover::CoverParty>, AppError>;
+    /// An active user's id by username.
+    async fn user_id_by_username(&self, username: &str) -> Result<Option<i64>, AppError>;
+    /// Active agencies, by name.
+    async fn agencies(&self) -> Result<Vec<AgencyOption>, AppError>;
+    async fn patches(&self, area_team_id: Option<i64>) -> Result<Vec<PatchSummary>, AppError>;
+}
+
+/// *My work*, search, and the tenancy and property records.
+#[async_trait]
+pub trait DeskStore: Send + Sync + 'static {
     /// What *My work* lists: the caseload (tenancies and cases owned by any of the owners), the
     /// review and proposal counts, items waiting, covers and referrals, in one call.
     async fn work_lists(&self, query: &WorkQuery) -> Result<WorkLists, AppError>;
@@ -233,9 +255,11 @@ pub trait Store: Send + Sync + 'static {
     async fn search(&self, area_team_id: Option<i64>, terms: &[String], limit: i64) -> Result<Vec<SearchHit>, AppError>;
     async fn tenancy(&self, reference: &str, viewer_id: i64) -> Result<Option<TenancyRecord>, AppError>;
     async fn property(&self, reference: &str) -> Result<Option<PropertyRecord>, AppError>;
-    async fn patches(&self, area_team_id: Option<i64>) -> Result<Vec<PatchSummary>, AppError>;
-    async fn audit(&self, entry: AuditEntry) -> Result<(), AppError>;
+}
 
+/// Introductory reviews and the workflow items every transfer between roles moves through.
+#[async_trait]
+pub trait ReviewStore: Send + Sync + 'static {
     async fn review_record(&self, tenancy_reference: &str) -> Result<Option<ReviewRecord>, AppError>;
     /// Opens (or re-opens) a proposal; a stale `subject_version` or item version is a Conflict.
     async fn propose(&self, proposal: Proposal, audit: AuditEntry) -> Result<i64, AppError>;
@@ -248,7 +272,11 @@ pub trait Store: Send + Sync + 'static {
     async fn workflow_item(&self, id: i64) -> Result<Option<(WorkflowView, i64, i64, i64)>, AppError>;
     /// Applies approved changes whose effective date has come; returns how many.
     async fn apply_due_changes(&self, today: &str) -> Result<u64, AppError>;
+}
 
+/// Cases, their support plans, and cover between officers.
+#[async_trait]
+pub trait CaseStore: Send + Sync + 'static {
     async fn case_record(&self, reference: &str, viewer_id: i64) -> Result<Option<CaseRecord>, AppError>;
     /// Active housing officers of an area in one role (None: every HMO role and Team Leaders), with their load.
     async fn officers(&self, area_team_id: i64, role: Option<crate::domain::Role>) -> Result<Vec<OfficerOption>, AppError>;
@@ -269,9 +297,11 @@ pub trait Store: Send + Sync + 'static {
     /// Cover periods in an area (or for one user, as absent or cover) current, coming, or ended since `since`.
     async fn covers(&self, area_team_id: Option<i64>, user_id: Option<i64>, since: &str) -> Result<Vec<CoverView>, AppError>;
     async fn cover(&self, cover_id: i64) -> Result<Option<(CoverView, i64)>, AppError>;
-    /// A user's id, role and area, for rules about people named in a request.
-    async fn user_facts(&self, user_id: i64) -> Result<Option<crate::domain::cover::CoverParty>, AppError>;
+}
 
+/// Tenants' and partners' feedback, its links, and the Regulator's satisfaction data.
+#[async_trait]
+pub trait FeedbackStore: Send + Sync + 'static {
     /// Feedback responses since a date (`YYYY-MM-DD`), for one area or all.
     async fn feedback_facts(
         &self,
@@ -302,7 +332,13 @@ pub trait Store: Send + Sync + 'static {
     /// owned by the officer the response is about (else `by`), in the response's area. A response
     /// outside the scope is NotFound; one already turned into a case is a Conflict. Returns the reference.
     async fn case_from_feedback(&self, c: NewFeedbackCase, audit: AuditEntry) -> Result<String, AppError>;
+    /// A visit's officer, the home's area team and a label for its feedback link.
+    async fn visit_scope(&self, visit_id: i64) -> Result<Option<(Option<i64>, i64, String)>, AppError>;
+}
 
+/// Referrals to partner agencies and their threads.
+#[async_trait]
+pub trait ReferralStore: Send + Sync + 'static {
     /// One referral with what the rules need (grants for `viewer_id`); None if there is none.
     async fn referral_record(&self, reference: &str, viewer_id: i64) -> Result<Option<ReferralRecord>, AppError>;
     /// Referrals matching the filter, newest first, each with its scope (grants for `viewer_id`).
@@ -321,12 +357,13 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<(), AppError>;
     /// Names a user on a referral (restricted referrals: need-to-know access).
     async fn grant_referral(&self, referral_id: i64, user_id: i64, by: i64, audit: AuditEntry) -> Result<(), AppError>;
-    /// Active agencies, by name.
-    async fn agencies(&self) -> Result<Vec<AgencyOption>, AppError>;
-    /// An active user's id by username.
-    async fn user_id_by_username(&self, username: &str) -> Result<Option<i64>, AppError>;
-    /// A visit's officer, the home's area team and a label for its feedback link.
-    async fn visit_scope(&self, visit_id: i64) -> Result<Option<(Option<i64>, i64, String)>, AppError>;
+}
+
+/// Administration: agencies and their users, integration tokens, bank holidays, access reports.
+#[async_trait]
+pub trait AdminStore: Send + Sync + 'static {
+    /// Adds (or renames) a bank holiday; the calendar takes it at once.
+    async fn add_bank_holiday(&self, on: chrono::NaiveDate, name: &str, audit: AuditEntry) -> Result<(), AppError>;
 
     /// Every agency with its users.
     async fn agencies_admin(&self) -> Result<Vec<AgencyAdmin>, AppError>;
@@ -343,6 +380,11 @@ pub trait Store: Send + Sync + 'static {
     async fn revoke_token(&self, id: i64, audit: AuditEntry) -> Result<bool, AppError>;
     /// The audit trail of one record (`referral`, `tenancy` or `case`) by reference: its id and rows.
     async fn audit_trail(&self, subject_type: &str, reference: &str) -> Result<Option<(i64, Vec<AuditRow>)>, AppError>;
+}
+
+/// The patch map: homes, patches, workload weights and patch changes.
+#[async_trait]
+pub trait MapStore: Send + Sync + 'static {
     /// An area's homes (with the facts behind the map's flags, as of `today`), patches and outlines.
     async fn map_source(&self, area_team_id: i64, today: &str) -> Result<MapSource, AppError>;
     /// The configured workload weights (defaults when unset).

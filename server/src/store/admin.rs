@@ -5,8 +5,11 @@ use app::error::AppError;
 use app::model::*;
 use sqlx::Any;
 
+use super::SqlStore;
 use super::{i, internal, now_rfc3339, oi, os, s};
 use crate::db::Db;
+use app::api::store::AdminStore;
+use async_trait::async_trait;
 
 pub async fn agencies(db: &Db) -> Result<Vec<AgencyAdmin>, AppError> {
     let users = sqlx::query::<Any>("SELECT agency_id, username, display_name, active FROM users WHERE agency_id IS NOT NULL ORDER BY username")
@@ -212,4 +215,43 @@ pub async fn audit_trail(db: &Db, subject_type: &str, reference: &str) -> Result
             })
             .collect(),
     )))
+}
+
+#[async_trait]
+impl AdminStore for SqlStore {
+    async fn add_bank_holiday(&self, on: chrono::NaiveDate, name: &str, audit: AuditEntry) -> Result<(), AppError> {
+        let mut tx = self.db.pool.begin().await.map_err(internal)?;
+        sqlx::query::<Any>("DELETE FROM bank_holidays WHERE holiday_on = $1").bind(on.to_string()).execute(&mut *tx).await.map_err(internal)?;
+        sqlx::query::<Any>("INSERT INTO bank_holidays (holiday_on, name) VALUES ($1, $2)")
+            .bind(on.to_string())
+            .bind(name.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
+        super::write_audit(&mut *tx, audit, None).await?;
+        tx.commit().await.map_err(internal)?;
+        self.calendar.forget();
+        Ok(())
+    }
+    async fn agencies_admin(&self) -> Result<Vec<AgencyAdmin>, AppError> {
+        agencies(&self.db).await
+    }
+    async fn create_agency(&self, a: app::api::store::NewAgency, audit: AuditEntry) -> Result<i64, AppError> {
+        create_agency(&self.db, a, audit).await
+    }
+    async fn create_agency_user(&self, u: app::api::store::NewAgencyUser, audit: AuditEntry) -> Result<i64, AppError> {
+        create_agency_user(&self.db, u, audit).await
+    }
+    async fn api_tokens(&self) -> Result<Vec<TokenView>, AppError> {
+        tokens(&self.db).await
+    }
+    async fn issue_token(&self, user_id: i64, name: &str, days: i64, audit: AuditEntry) -> Result<IssuedToken, AppError> {
+        issue_token(&self.db, user_id, name, days, audit).await
+    }
+    async fn revoke_token(&self, id: i64, audit: AuditEntry) -> Result<bool, AppError> {
+        revoke_token(&self.db, id, audit).await
+    }
+    async fn audit_trail(&self, subject_type: &str, reference: &str) -> Result<Option<(i64, Vec<AuditRow>)>, AppError> {
+        audit_trail(&self.db, subject_type, reference).await
+    }
 }

@@ -11,8 +11,11 @@ use app::model::*;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row};
 
+use super::SqlStore;
 use super::{i, internal, now_rfc3339, oi, os, role_label, s};
 use crate::db::Db;
+use app::api::store::{CaseStore, KitStore};
+use async_trait::async_trait;
 
 fn conflict(what: &str) -> AppError {
     AppError::Conflict(format!("{what} has changed since you opened it. Reload the page to see the latest, then try again; nothing you entered was saved."))
@@ -383,4 +386,41 @@ pub async fn user_facts(db: &Db, user_id: i64) -> Result<Option<CoverParty>, App
         .await
         .map_err(internal)?;
     Ok(row.and_then(|r| Some(CoverParty { user_id: i(&r, "id"), role: Role::parse(&s(&r, "role"))?, area_team_id: oi(&r, "area_team_id") })))
+}
+
+#[async_trait]
+impl CaseStore for SqlStore {
+    async fn case_record(&self, reference: &str, viewer_id: i64) -> Result<Option<CaseRecord>, AppError> {
+        case_record(&self.db, reference, viewer_id).await
+    }
+    async fn officers(&self, area_team_id: i64, role: Option<Role>) -> Result<Vec<OfficerOption>, AppError> {
+        officers(&self.db, area_team_id, role).await
+    }
+    async fn add_plan_action(&self, action: NewPlanAction, audit: AuditEntry) -> Result<i64, AppError> {
+        add_plan_action(&self.db, action, audit).await
+    }
+    async fn update_plan_action(&self, action_id: i64, version: i64, status: &str, note: &str, by: i64, audit: AuditEntry) -> Result<i64, AppError> {
+        update_plan_action(&self.db, action_id, version, status, note, by, audit).await
+    }
+    async fn plan_action_case(&self, action_id: i64) -> Result<Option<String>, AppError> {
+        plan_action_case(&self.db, action_id).await
+    }
+    async fn set_plan(&self, case_id: i64, version: i64, agreed_on: &str, next_review_on: &str, audit: AuditEntry) -> Result<(), AppError> {
+        set_plan(&self.db, case_id, version, agreed_on, next_review_on, audit).await
+    }
+    async fn plans(&self, area_team_id: i64, today: &str) -> Result<Vec<(PlanRow, RecordScope)>, AppError> {
+        plans(&self.db, area_team_id, today).await
+    }
+    async fn create_cover(&self, cover: NewCover, audit: AuditEntry) -> Result<i64, AppError> {
+        create_cover(&self.db, cover, audit).await
+    }
+    async fn end_cover(&self, cover_id: i64, audit: AuditEntry) -> Result<(), AppError> {
+        end_cover(&self.db, cover_id, audit).await
+    }
+    async fn covers(&self, area_team_id: Option<i64>, user_id: Option<i64>, since: &str) -> Result<Vec<CoverView>, AppError> {
+        covers(&self.db.pool, area_team_id, user_id, since, self.today()).await
+    }
+    async fn cover(&self, cover_id: i64) -> Result<Option<(CoverView, i64)>, AppError> {
+        cover(&self.db, cover_id, self.today()).await
+    }
 }

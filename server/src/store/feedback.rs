@@ -9,8 +9,11 @@ use app::error::AppError;
 use app::model::{FeedbackComment, FeedbackLinkView};
 use sqlx::Any;
 
+use super::SqlStore;
 use super::{i, internal, oi, os, s};
 use crate::db::Db;
+use app::api::store::FeedbackStore;
+use async_trait::async_trait;
 
 /// What a public link points at, resolved when a response arrives: the response keeps the
 /// officer, role, patch and area of that moment.
@@ -444,4 +447,46 @@ pub async fn visit_scope(db: &Db, visit_id: i64) -> Result<Option<(Option<i64>, 
         let kind = app::domain::VisitType::parse(&s(&r, "visit_type")).map(|k| k.label().to_string()).unwrap_or_default();
         (oi(&r, "officer_id"), i(&r, "area_team_id"), format!("{kind}, {}, {}", s(&r, "address_line1"), s(&r, "at").chars().take(10).collect::<String>()))
     }))
+}
+
+#[async_trait]
+impl FeedbackStore for SqlStore {
+    async fn feedback_facts(
+        &self,
+        since: &str,
+        scope: app::domain::feedback::ResultsScope,
+        audience: app::domain::feedback::Audience,
+    ) -> Result<Vec<app::domain::feedback::ResponseFacts>, AppError> {
+        facts(&self.db, since, scope, audience).await
+    }
+    async fn feedback_comments(
+        &self,
+        since: &str,
+        scope: app::domain::feedback::ResultsScope,
+        filter: &app::domain::feedback::CommentFilter,
+        limit: i64,
+    ) -> Result<Vec<FeedbackComment>, AppError> {
+        comments(&self.db, since, scope, filter, limit).await
+    }
+    async fn purge_feedback(&self, before: &str) -> Result<u64, AppError> {
+        purge(&self.db, before).await
+    }
+    async fn feedback_links(&self, created_by: Option<i64>) -> Result<Vec<FeedbackLinkView>, AppError> {
+        links(&self.db, created_by).await
+    }
+    async fn create_feedback_link(&self, scope_type: &str, scope_id: i64, label: &str, by: i64, audit: AuditEntry) -> Result<i64, AppError> {
+        create_link(&self.db, scope_type, scope_id, label, by, audit).await
+    }
+    async fn tsm_benchmark(&self, year: &str) -> Result<Vec<app::domain::tsm::LandlordResults>, AppError> {
+        benchmark(&self.db, year).await
+    }
+    async fn tsm_years(&self) -> Result<Vec<String>, AppError> {
+        benchmark_years(&self.db).await
+    }
+    async fn case_from_feedback(&self, c: app::api::store::NewFeedbackCase, audit: AuditEntry) -> Result<String, AppError> {
+        case_from_feedback(&self.db, c, &super::now_rfc3339(), audit).await
+    }
+    async fn visit_scope(&self, visit_id: i64) -> Result<Option<(Option<i64>, i64, String)>, AppError> {
+        visit_scope(&self.db, visit_id).await
+    }
 }

@@ -13,10 +13,7 @@ mod workflow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use app::api::store::{
-    AuditEntry, CaseRecord, Caseload, Decision, NewCover, NewFeedbackCase, NewPlanAction, PropertyRecord, Proposal, ReviewCount, ReviewRecord, Store,
-    TenancyRecord, WorkLists, WorkQuery,
-};
+use app::api::store::{AuditEntry, Caseload, DeskStore, KitStore, PropertyRecord, ReviewCount, TenancyRecord, WorkLists, WorkQuery};
 use app::domain::access::RecordScope;
 use app::domain::clock::WorkingCalendar;
 use app::domain::occupancy::{Occupant, age_on};
@@ -499,7 +496,10 @@ async fn reviews_due<'c>(ex: impl Executor<'c, Database = Any>, r: &ReviewCount)
 }
 
 #[async_trait]
-impl Store for SqlStore {
+impl KitStore for SqlStore {
+    fn backend(&self) -> &'static str {
+        self.db.backend.name()
+    }
     fn today(&self) -> chrono::NaiveDate {
         self.fixed_today.unwrap_or_else(app::api::service::today)
     }
@@ -513,25 +513,57 @@ impl Store for SqlStore {
         Ok(c)
     }
 
-    async fn add_bank_holiday(&self, on: chrono::NaiveDate, name: &str, audit: AuditEntry) -> Result<(), AppError> {
-        let mut tx = self.db.pool.begin().await.map_err(internal)?;
-        sqlx::query::<Any>("DELETE FROM bank_holidays WHERE holiday_on = $1").bind(on.to_string()).execute(&mut *tx).await.map_err(internal)?;
-        sqlx::query::<Any>("INSERT INTO bank_holidays (holiday_on, name) VALUES ($1, $2)")
-            .bind(on.to_string())
-            .bind(name.to_string())
-            .execute(&mut *tx)
+    async fn audit(&self, e: AuditEntry) -> Result<(), AppError> {
+        // A view or refusal on its own: nothing to roll back, so an ordinary failure.
+        write_audit(&self.db.pool, e, None).await.map_err(|_| AppError::Internal)
+    }
+    async fn user_facts(&self, user_id: i64) -> Result<Option<app::domain::cover::CoverParty>, AppError> {
+        cases::user_facts(&self.db, user_id).await
+    }
+    async fn user_id_by_username(&self, username: &str) -> Result<Option<i64>, AppError> {
+        referrals::user_id_by_username(&self.db, username).await
+    }
+    async fn agencies(&self) -> Result<Vec<AgencyOption>, AppError> {
+        referrals::agencies(&self.db).await
+    }
+
+    async fn patches(&self, area_team_id: Option<i64>) -> Result<Vec<PatchSummary>, AppError> {
+        let filter = if area_team_id.is_some() { "WHERE pa.area_team_id = $2" } else { "" };
+        let sql = format!(
+            "SELECT pa.id, pa.name, pa.challenging, a.name AS area_team, u.display_name AS officer, \
+               (SELECT COUNT(*) FROM properties p WHERE p.patch_id = pa.id) AS homes, \
+               (SELECT COUNT(*) FROM tenancies t JOIN properties p ON p.id = t.property_id WHERE p.patch_id = pa.id \
+                  AND t.status = 'active' AND t.tenure IN ({intro})) AS introductory, \
+               (SELECT COUNT(*) FROM rent_accounts r JOIN tenancies t ON t.id = r.tenancy_id JOIN properties p ON p.id = t.property_id \
+                  WHERE p.patch_id = pa.id AND t.status = 'active' AND r.balance_pence > $1) AS arrears \
+             FROM patches pa JOIN area_teams a ON a.id = pa.area_team_id LEFT JOIN users u ON u.id = pa.officer_id \
+             {filter} ORDER BY pa.name",
+            intro = INTRODUCTORY.as_str()
+        );
+        let mut q = sqlx::query::<Any>(&sql).bind(ARREARS_THRESHOLD_PENCE);
+        if let Some(a) = area_team_id {
+            q = q.bind(a);
+        }
+        Ok(q.fetch_all(&self.db.pool)
             .await
-            .map_err(internal)?;
-        write_audit(&mut *tx, audit, None).await?;
-        tx.commit().await.map_err(internal)?;
-        self.calendar.forget();
-        Ok(())
+            .map_err(internal)?
+            .iter()
+            .map(|r| PatchSummary {
+                id: i(r, "id"),
+                name: s(r, "name"),
+                area_team: s(r, "area_team"),
+                officer: os(r, "officer"),
+                homes: i(r, "homes"),
+                introductory: i(r, "introductory"),
+                arrears_over_threshold: i(r, "arrears"),
+                challenging: i(r, "challenging") != 0,
+            })
+            .collect())
     }
+}
 
-    fn backend(&self) -> &'static str {
-        self.db.backend.name()
-    }
-
+#[async_trait]
+impl DeskStore for SqlStore {
     async fn work_lists(&self, q: &WorkQuery) -> Result<WorkLists, AppError> {
         // One connection for the whole read (not one per statement): see `WorkQuery`.
         let mut conn = self.db.pool.acquire().await.map_err(internal)?;
@@ -842,223 +874,5 @@ impl Store for SqlStore {
             scope: RecordScope { area_team_id: i(&p, "area_team_id"), owner_id: oi(&p, "officer_id"), restricted: false, granted: false, duty: false },
             detail,
         }))
-    }
-
-    async fn patches(&self, area_team_id: Option<i64>) -> Result<Vec<PatchSummary>, AppError> {
-        let filter = if area_team_id.is_some() { "WHERE pa.area_team_id = $2" } else { "" };
-        let sql = format!(
-            "SELECT pa.id, pa.name, pa.challenging, a.name AS area_team, u.display_name AS officer, \
-               (SELECT COUNT(*) FROM properties p WHERE p.patch_id = pa.id) AS homes, \
-               (SELECT COUNT(*) FROM tenancies t JOIN properties p ON p.id = t.property_id WHERE p.patch_id = pa.id \
-                  AND t.status = 'active' AND t.tenure IN ({intro})) AS introductory, \
-               (SELECT COUNT(*) FROM rent_accounts r JOIN tenancies t ON t.id = r.tenancy_id JOIN properties p ON p.id = t.property_id \
-                  WHERE p.patch_id = pa.id AND t.status = 'active' AND r.balance_pence > $1) AS arrears \
-             FROM patches pa JOIN area_teams a ON a.id = pa.area_team_id LEFT JOIN users u ON u.id = pa.officer_id \
-             {filter} ORDER BY pa.name",
-            intro = INTRODUCTORY.as_str()
-        );
-        let mut q = sqlx::query::<Any>(&sql).bind(ARREARS_THRESHOLD_PENCE);
-        if let Some(a) = area_team_id {
-            q = q.bind(a);
-        }
-        Ok(q.fetch_all(&self.db.pool)
-            .await
-            .map_err(internal)?
-            .iter()
-            .map(|r| PatchSummary {
-                id: i(r, "id"),
-                name: s(r, "name"),
-                area_team: s(r, "area_team"),
-                officer: os(r, "officer"),
-                homes: i(r, "homes"),
-                introductory: i(r, "introductory"),
-                arrears_over_threshold: i(r, "arrears"),
-                challenging: i(r, "challenging") != 0,
-            })
-            .collect())
-    }
-
-    async fn audit(&self, e: AuditEntry) -> Result<(), AppError> {
-        // A view or refusal on its own: nothing to roll back, so an ordinary failure.
-        write_audit(&self.db.pool, e, None).await.map_err(|_| AppError::Internal)
-    }
-
-    async fn review_record(&self, tenancy_reference: &str) -> Result<Option<ReviewRecord>, AppError> {
-        workflow::review_record(&self.db, tenancy_reference).await
-    }
-    async fn propose(&self, proposal: Proposal, audit: AuditEntry) -> Result<i64, AppError> {
-        workflow::propose(&self.db, proposal, audit).await
-    }
-    async fn decide(&self, decision: Decision, today: &str, audit: AuditEntry) -> Result<(), AppError> {
-        workflow::decide(&self.db, decision, today, audit).await
-    }
-    async fn record_notice_served(&self, tenancy_id: i64, version: i64, served_on: &str, _by: i64, audit: AuditEntry) -> Result<(), AppError> {
-        workflow::record_notice_served(&self.db, tenancy_id, version, served_on, audit).await
-    }
-    async fn open_items(&self, area_team_id: Option<i64>, viewer_id: i64) -> Result<Vec<app::api::store::ListedItem>, AppError> {
-        workflow::open_items(&self.db, area_team_id, viewer_id).await
-    }
-    async fn workflow_item(&self, id: i64) -> Result<Option<(WorkflowView, i64, i64, i64)>, AppError> {
-        workflow::workflow_item(&self.db, id).await
-    }
-    async fn apply_due_changes(&self, today: &str) -> Result<u64, AppError> {
-        workflow::apply_due_changes(&self.db, today).await
-    }
-
-    async fn case_record(&self, reference: &str, viewer_id: i64) -> Result<Option<CaseRecord>, AppError> {
-        cases::case_record(&self.db, reference, viewer_id).await
-    }
-    async fn officers(&self, area_team_id: i64, role: Option<Role>) -> Result<Vec<OfficerOption>, AppError> {
-        cases::officers(&self.db, area_team_id, role).await
-    }
-    async fn add_plan_action(&self, action: NewPlanAction, audit: AuditEntry) -> Result<i64, AppError> {
-        cases::add_plan_action(&self.db, action, audit).await
-    }
-    async fn update_plan_action(&self, action_id: i64, version: i64, status: &str, note: &str, by: i64, audit: AuditEntry) -> Result<i64, AppError> {
-        cases::update_plan_action(&self.db, action_id, version, status, note, by, audit).await
-    }
-    async fn plan_action_case(&self, action_id: i64) -> Result<Option<String>, AppError> {
-        cases::plan_action_case(&self.db, action_id).await
-    }
-    async fn set_plan(&self, case_id: i64, version: i64, agreed_on: &str, next_review_on: &str, audit: AuditEntry) -> Result<(), AppError> {
-        cases::set_plan(&self.db, case_id, version, agreed_on, next_review_on, audit).await
-    }
-    async fn plans(&self, area_team_id: i64, today: &str) -> Result<Vec<(PlanRow, RecordScope)>, AppError> {
-        cases::plans(&self.db, area_team_id, today).await
-    }
-    async fn create_cover(&self, cover: NewCover, audit: AuditEntry) -> Result<i64, AppError> {
-        cases::create_cover(&self.db, cover, audit).await
-    }
-    async fn end_cover(&self, cover_id: i64, audit: AuditEntry) -> Result<(), AppError> {
-        cases::end_cover(&self.db, cover_id, audit).await
-    }
-    async fn covers(&self, area_team_id: Option<i64>, user_id: Option<i64>, since: &str) -> Result<Vec<CoverView>, AppError> {
-        cases::covers(&self.db.pool, area_team_id, user_id, since, self.today()).await
-    }
-    async fn cover(&self, cover_id: i64) -> Result<Option<(CoverView, i64)>, AppError> {
-        cases::cover(&self.db, cover_id, self.today()).await
-    }
-    async fn user_facts(&self, user_id: i64) -> Result<Option<app::domain::cover::CoverParty>, AppError> {
-        cases::user_facts(&self.db, user_id).await
-    }
-    async fn feedback_facts(
-        &self,
-        since: &str,
-        scope: app::domain::feedback::ResultsScope,
-        audience: app::domain::feedback::Audience,
-    ) -> Result<Vec<app::domain::feedback::ResponseFacts>, AppError> {
-        feedback::facts(&self.db, since, scope, audience).await
-    }
-    async fn feedback_comments(
-        &self,
-        since: &str,
-        scope: app::domain::feedback::ResultsScope,
-        filter: &app::domain::feedback::CommentFilter,
-        limit: i64,
-    ) -> Result<Vec<FeedbackComment>, AppError> {
-        feedback::comments(&self.db, since, scope, filter, limit).await
-    }
-    async fn purge_feedback(&self, before: &str) -> Result<u64, AppError> {
-        feedback::purge(&self.db, before).await
-    }
-    async fn feedback_links(&self, created_by: Option<i64>) -> Result<Vec<FeedbackLinkView>, AppError> {
-        feedback::links(&self.db, created_by).await
-    }
-    async fn create_feedback_link(&self, scope_type: &str, scope_id: i64, label: &str, by: i64, audit: AuditEntry) -> Result<i64, AppError> {
-        feedback::create_link(&self.db, scope_type, scope_id, label, by, audit).await
-    }
-    async fn tsm_benchmark(&self, year: &str) -> Result<Vec<app::domain::tsm::LandlordResults>, AppError> {
-        feedback::benchmark(&self.db, year).await
-    }
-    async fn tsm_years(&self) -> Result<Vec<String>, AppError> {
-        feedback::benchmark_years(&self.db).await
-    }
-    async fn case_from_feedback(&self, c: NewFeedbackCase, audit: AuditEntry) -> Result<String, AppError> {
-        feedback::case_from_feedback(&self.db, c, &now_rfc3339(), audit).await
-    }
-    async fn referral_record(&self, reference: &str, viewer_id: i64) -> Result<Option<app::api::store::ReferralRecord>, AppError> {
-        referrals::referral_record(&self.db, reference, viewer_id).await
-    }
-    async fn referral_list(&self, filter: &app::api::store::ReferralFilter, viewer_id: i64) -> Result<Vec<app::api::store::ReferralListed>, AppError> {
-        referrals::referral_list(&self.db.pool, filter, viewer_id).await
-    }
-    async fn create_referral(&self, r: app::api::store::NewReferral, audit: AuditEntry) -> Result<String, AppError> {
-        referrals::create_referral(&self.db, r, audit).await
-    }
-    async fn change_referral(&self, c: app::api::store::ReferralChange, audit: AuditEntry) -> Result<(), AppError> {
-        referrals::change_referral(&self.db, c, audit).await
-    }
-    async fn post_referral_message(
-        &self,
-        referral_id: i64,
-        author_id: i64,
-        side: app::domain::referral::Side,
-        body: &str,
-        audit: AuditEntry,
-    ) -> Result<(), AppError> {
-        referrals::post_message(&self.db, referral_id, author_id, side, body, audit).await
-    }
-    async fn grant_referral(&self, referral_id: i64, user_id: i64, by: i64, audit: AuditEntry) -> Result<(), AppError> {
-        referrals::grant(&self.db, referral_id, user_id, by, audit).await
-    }
-    async fn agencies(&self) -> Result<Vec<AgencyOption>, AppError> {
-        referrals::agencies(&self.db).await
-    }
-    async fn user_id_by_username(&self, username: &str) -> Result<Option<i64>, AppError> {
-        referrals::user_id_by_username(&self.db, username).await
-    }
-    async fn visit_scope(&self, visit_id: i64) -> Result<Option<(Option<i64>, i64, String)>, AppError> {
-        feedback::visit_scope(&self.db, visit_id).await
-    }
-    async fn agencies_admin(&self) -> Result<Vec<AgencyAdmin>, AppError> {
-        admin::agencies(&self.db).await
-    }
-    async fn create_agency(&self, a: app::api::store::NewAgency, audit: AuditEntry) -> Result<i64, AppError> {
-        admin::create_agency(&self.db, a, audit).await
-    }
-    async fn create_agency_user(&self, u: app::api::store::NewAgencyUser, audit: AuditEntry) -> Result<i64, AppError> {
-        admin::create_agency_user(&self.db, u, audit).await
-    }
-    async fn api_tokens(&self) -> Result<Vec<TokenView>, AppError> {
-        admin::tokens(&self.db).await
-    }
-    async fn issue_token(&self, user_id: i64, name: &str, days: i64, audit: AuditEntry) -> Result<IssuedToken, AppError> {
-        admin::issue_token(&self.db, user_id, name, days, audit).await
-    }
-    async fn map_source(&self, area_team_id: i64, today: &str) -> Result<app::api::store::MapSource, AppError> {
-        patchmap::map_source(&self.db, area_team_id, today).await
-    }
-    async fn workload_weights(&self) -> Result<app::domain::mapdata::WorkloadWeights, AppError> {
-        patchmap::workload_weights(&self.db).await
-    }
-    async fn set_workload_weights(&self, w: &app::domain::mapdata::WorkloadWeights, audit: AuditEntry) -> Result<(), AppError> {
-        patchmap::set_workload_weights(&self.db, w, audit).await
-    }
-    async fn home_card(&self, property_id: i64) -> Result<Option<(app::domain::mapdata::HomeCard, i64)>, AppError> {
-        let Some((mut card, area, tenancy)) = patchmap::home_card(&self.db, property_id).await? else { return Ok(None) };
-        if let Some(t) = tenancy {
-            card.tenant = self.tenant_names(&[t]).await?.remove(&t);
-        }
-        Ok(Some((card, area)))
-    }
-    async fn home_rows(&self, area_team_id: i64, ids: &[i64]) -> Result<Vec<app::domain::mapdata::HomeRow>, AppError> {
-        patchmap::home_rows(&self.db, area_team_id, ids).await
-    }
-    async fn apply_patch_change(
-        &self,
-        c: &app::domain::mapdata::PatchChangeRequest,
-        by: i64,
-        audit: AuditEntry,
-    ) -> Result<app::domain::mapdata::SavedPatchChange, AppError> {
-        patchmap::apply_patch_change(&self.db, c, by, audit).await
-    }
-    async fn patch_changes_since(&self, area_team_id: i64, since: i64, today: &str) -> Result<app::domain::mapdata::PatchChangesSince, AppError> {
-        patchmap::changes_since(&self.db, area_team_id, since, today).await
-    }
-    async fn revoke_token(&self, id: i64, audit: AuditEntry) -> Result<bool, AppError> {
-        admin::revoke_token(&self.db, id, audit).await
-    }
-    async fn audit_trail(&self, subject_type: &str, reference: &str) -> Result<Option<(i64, Vec<AuditRow>)>, AppError> {
-        admin::audit_trail(&self.db, subject_type, reference).await
     }
 }

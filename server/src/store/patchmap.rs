@@ -12,8 +12,11 @@ use app::domain::{CaseKind, Pence, Role, Tenure};
 use app::error::AppError;
 use sqlx::{Any, Row};
 
+use super::SqlStore;
 use super::{i, internal, now_rfc3339, oi, os, placeholders, s};
 use crate::db::Db;
+use app::api::store::MapStore;
+use async_trait::async_trait;
 
 const WEIGHTS_KEY: &str = "workload_weights";
 
@@ -448,4 +451,38 @@ pub async fn changes_since(db: &Db, area: i64, since: i64, today: &str) -> Resul
     let mut moves: Vec<HomeMove> = last.into_iter().map(|(property_id, to_patch)| HomeMove { property_id, to_patch }).collect();
     moves.sort_by_key(|m| m.property_id);
     Ok(PatchChangesSince { change: latest_change(db, area).await?, moves, patches: patches(db, area, today).await? })
+}
+
+#[async_trait]
+impl MapStore for SqlStore {
+    async fn map_source(&self, area_team_id: i64, today: &str) -> Result<app::api::store::MapSource, AppError> {
+        map_source(&self.db, area_team_id, today).await
+    }
+    async fn workload_weights(&self) -> Result<app::domain::mapdata::WorkloadWeights, AppError> {
+        workload_weights(&self.db).await
+    }
+    async fn set_workload_weights(&self, w: &app::domain::mapdata::WorkloadWeights, audit: AuditEntry) -> Result<(), AppError> {
+        set_workload_weights(&self.db, w, audit).await
+    }
+    async fn home_card(&self, property_id: i64) -> Result<Option<(app::domain::mapdata::HomeCard, i64)>, AppError> {
+        let Some((mut card, area, tenancy)) = home_card(&self.db, property_id).await? else { return Ok(None) };
+        if let Some(t) = tenancy {
+            card.tenant = self.tenant_names(&[t]).await?.remove(&t);
+        }
+        Ok(Some((card, area)))
+    }
+    async fn home_rows(&self, area_team_id: i64, ids: &[i64]) -> Result<Vec<app::domain::mapdata::HomeRow>, AppError> {
+        home_rows(&self.db, area_team_id, ids).await
+    }
+    async fn apply_patch_change(
+        &self,
+        c: &app::domain::mapdata::PatchChangeRequest,
+        by: i64,
+        audit: AuditEntry,
+    ) -> Result<app::domain::mapdata::SavedPatchChange, AppError> {
+        apply_patch_change(&self.db, c, by, audit).await
+    }
+    async fn patch_changes_since(&self, area_team_id: i64, since: i64, today: &str) -> Result<app::domain::mapdata::PatchChangesSince, AppError> {
+        changes_since(&self.db, area_team_id, since, today).await
+    }
 }

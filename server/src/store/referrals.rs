@@ -10,8 +10,11 @@ use app::model::*;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor};
 
+use super::SqlStore;
 use super::{i, internal, now_rfc3339, oi, os, s};
 use crate::db::Db;
+use app::api::store::ReferralStore;
+use async_trait::async_trait;
 
 /// The columns a listed referral needs (`$1` is the viewer, for grants).
 const COLUMNS: &str = "r.id, r.reference, r.tenancy_id, r.agency_id, r.category, r.urgency, r.status, r.restricted, r.created_by, r.area_team_id, \
@@ -375,4 +378,33 @@ pub async fn user_id_by_username(db: &Db, username: &str) -> Result<Option<i64>,
         .await
         .map_err(internal)?
         .map(|r| i(&r, "id")))
+}
+
+#[async_trait]
+impl ReferralStore for SqlStore {
+    async fn referral_record(&self, reference: &str, viewer_id: i64) -> Result<Option<app::api::store::ReferralRecord>, AppError> {
+        referral_record(&self.db, reference, viewer_id).await
+    }
+    async fn referral_list(&self, filter: &app::api::store::ReferralFilter, viewer_id: i64) -> Result<Vec<app::api::store::ReferralListed>, AppError> {
+        referral_list(&self.db.pool, filter, viewer_id).await
+    }
+    async fn create_referral(&self, r: app::api::store::NewReferral, audit: AuditEntry) -> Result<String, AppError> {
+        create_referral(&self.db, r, audit).await
+    }
+    async fn change_referral(&self, c: app::api::store::ReferralChange, audit: AuditEntry) -> Result<(), AppError> {
+        change_referral(&self.db, c, audit).await
+    }
+    async fn post_referral_message(
+        &self,
+        referral_id: i64,
+        author_id: i64,
+        side: app::domain::referral::Side,
+        body: &str,
+        audit: AuditEntry,
+    ) -> Result<(), AppError> {
+        post_message(&self.db, referral_id, author_id, side, body, audit).await
+    }
+    async fn grant_referral(&self, referral_id: i64, user_id: i64, by: i64, audit: AuditEntry) -> Result<(), AppError> {
+        grant(&self.db, referral_id, user_id, by, audit).await
+    }
 }

@@ -11,8 +11,11 @@ use app::model::WorkflowView;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row};
 
+use super::SqlStore;
 use super::{i, internal, now_rfc3339, oi, os, s};
 use crate::db::Db;
+use app::api::store::ReviewStore;
+use async_trait::async_trait;
 
 fn conflict(what: &str) -> AppError {
     AppError::Conflict(format!("{what} has changed since you opened it. Reload the page to see the latest, then try again; nothing you entered was saved."))
@@ -482,4 +485,29 @@ pub async fn waiting_for<'c>(ex: impl Executor<'c, Database = Any>, user_ids: &[
 pub async fn case_items(db: &Db, case_id: i64) -> Result<Vec<WorkflowView>, AppError> {
     let sql = format!("SELECT {ITEM_COLUMNS} {ITEM_JOINS} WHERE w.subject_type = 'case' AND w.subject_id = $1 ORDER BY w.id DESC");
     Ok(sqlx::query::<Any>(&sql).bind(case_id).fetch_all(&db.pool).await.map_err(internal)?.iter().map(item_view).collect())
+}
+
+#[async_trait]
+impl ReviewStore for SqlStore {
+    async fn review_record(&self, tenancy_reference: &str) -> Result<Option<ReviewRecord>, AppError> {
+        review_record(&self.db, tenancy_reference).await
+    }
+    async fn propose(&self, proposal: Proposal, audit: AuditEntry) -> Result<i64, AppError> {
+        propose(&self.db, proposal, audit).await
+    }
+    async fn decide(&self, decision: Decision, today: &str, audit: AuditEntry) -> Result<(), AppError> {
+        decide(&self.db, decision, today, audit).await
+    }
+    async fn record_notice_served(&self, tenancy_id: i64, version: i64, served_on: &str, _by: i64, audit: AuditEntry) -> Result<(), AppError> {
+        record_notice_served(&self.db, tenancy_id, version, served_on, audit).await
+    }
+    async fn open_items(&self, area_team_id: Option<i64>, viewer_id: i64) -> Result<Vec<app::api::store::ListedItem>, AppError> {
+        open_items(&self.db, area_team_id, viewer_id).await
+    }
+    async fn workflow_item(&self, id: i64) -> Result<Option<(WorkflowView, i64, i64, i64)>, AppError> {
+        workflow_item(&self.db, id).await
+    }
+    async fn apply_due_changes(&self, today: &str) -> Result<u64, AppError> {
+        apply_due_changes(&self.db, today).await
+    }
 }
