@@ -33,7 +33,6 @@ pub async fn get_referral_start(
 /// Makes a referral. Each shareable field is its own checkbox (`share_<field>`), so the form
 /// posts the same with JavaScript on or off.
 #[server(prefix = "/fn", endpoint = "make_referral")]
-#[allow(clippy::too_many_arguments)]
 pub async fn make_referral(
     tenancy: String,
     agency_id: i64,
