@@ -7,8 +7,8 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use clap::Args;
 use clap::builder::BoolishValueParser;
+use clap::{ArgAction, Args};
 
 /// Where the demo and a first start put the database: `data/hearth.db`, created and migrated.
 pub const DEFAULT_DATABASE_URL: &str = crate::db::DEFAULT_URL;
@@ -32,16 +32,16 @@ pub struct Settings {
     #[arg(long = "trust-proxy", env = "HEARTH_TRUST_PROXY", default_value = "0", value_parser = parse_proxies, value_name = "N")]
     pub trusted_proxies: usize,
     /// Set the Secure flag on cookies (serve over HTTPS).
-    #[arg(long, env = "HEARTH_SECURE_COOKIES", default_value = "false", value_parser = BoolishValueParser::new(), value_name = "BOOL")]
+    #[arg(long, env = "HEARTH_SECURE_COOKIES", default_value = "false", value_parser = BoolishValueParser::new(), action = ArgAction::Set, value_name = "BOOL")]
     pub secure_cookies: bool,
     /// Serve /bench/plain/my-work, the plain-Axum baseline bench/worklist.mjs compares with.
-    #[arg(long, env = "HEARTH_BENCH_ROUTES", default_value = "false", value_parser = BoolishValueParser::new(), value_name = "BOOL", hide_short_help = true)]
+    #[arg(long, env = "HEARTH_BENCH_ROUTES", default_value = "false", value_parser = BoolishValueParser::new(), action = ArgAction::Set, value_name = "BOOL", hide_short_help = true)]
     pub bench_routes: bool,
     /// The folder of the feedback forms' extra languages (`<code>.json` files).
     #[arg(long, env = "HEARTH_LANGUAGES", default_value = "config/languages", value_name = "DIR")]
     pub languages_dir: PathBuf,
     /// Keep My work's lists between changes; `off` runs the queries on every request (to measure them).
-    #[arg(long, env = "HEARTH_WORKLIST_CACHE", default_value = "on", value_parser = BoolishValueParser::new(), value_name = "BOOL")]
+    #[arg(long, env = "HEARTH_WORKLIST_CACHE", default_value = "on", value_parser = BoolishValueParser::new(), action = ArgAction::Set, value_name = "BOOL")]
     pub worklist_cache: bool,
     /// Database connections in the pool (default 8 for SQLite, 16 for PostgreSQL).
     #[arg(long, env = "HEARTH_DB_CONNECTIONS", value_parser = clap::value_parser!(u32).range(1..=1000), value_name = "N")]

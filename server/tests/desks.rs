@@ -228,15 +228,7 @@ async fn a_restricted_escalation_is_listed_without_what_it_concerns() {
         .await;
         let (case, owner) = row.split_once(' ').unwrap();
         let owner_t = app.token(owner, PASSWORD).await.unwrap();
-        let (_, v) = app.get_json(&format!("/api/v1/cases/{case}"), &owner_t).await;
-        let (s, v) = app
-            .json(
-                "POST",
-                &format!("/api/v1/cases/{case}/escalations"),
-                &owner_t,
-                json!({"version": v["version"], "purpose": "notice", "reason": "Zq7desk: the perpetrator has returned"}),
-            )
-            .await;
+        let (s, v) = app.escalate_case(case, &owner_t, "Zq7desk: the perpetrator has returned").await;
         assert_eq!(s, StatusCode::OK, "{v}");
         let legal_t = app.token(&user_of(db, "legal").await, PASSWORD).await.unwrap();
         let (_, work) = app.get_json("/api/v1/my-work", &legal_t).await;

@@ -65,15 +65,7 @@ async fn an_added_bank_holiday_moves_due_dates_alike_on_the_page_in_the_api_and_
         assert!(after > before, "the endpoint counts the added holiday: {before} then {after}");
 
         // An escalation made now is due on that same day in the API and on the page.
-        let (_, v) = app.get_json(&format!("/api/v1/cases/{case}"), &owner_t).await;
-        let (s, v) = app
-            .json(
-                "POST",
-                &format!("/api/v1/cases/{case}/escalations"),
-                &owner_t,
-                json!({"version": v["version"], "purpose": "notice", "reason": "Breach of tenancy: a notice is needed"}),
-            )
-            .await;
+        let (s, v) = app.escalate_case(&case, &owner_t, "Breach of tenancy: a notice is needed").await;
         assert_eq!(s, StatusCode::OK, "{v}");
         let item = v["workflow"].as_array().unwrap().iter().find(|w| w["flow"] == "escalation" && w["state"] == "proposed").expect("the escalation").clone();
         assert_eq!(item["due_on"].as_str().unwrap().get(..10), Some(after.to_string().as_str()), "the API's due date: {item}");

@@ -38,6 +38,7 @@ const KEY_LEN: usize = MARK.len() + 5;
 /// Server functions that change something: covered by their own tests, not probed here. Every
 /// registered server function must be in this list or in the read table below.
 const WRITES: &[&str] = &[
+    "/fn/admin_holiday",
     "/fn/admin_agency",
     "/fn/admin_user",
     "/fn/admin_token",

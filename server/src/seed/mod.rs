@@ -21,7 +21,6 @@ mod referrals;
 mod rent;
 mod staff;
 mod visits;
-mod writer;
 
 use std::time::{Duration, Instant};
 
@@ -31,10 +30,9 @@ use chrono::NaiveDate;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use sqlx::Row;
 
 use crate::db::{Backend, Db};
-use writer::{V, Writer};
+use crate::store::bulk::{self as writer, V, Writer};
 
 pub const DEMO_PASSWORD: &str = "hearth-demo-2026";
 
@@ -75,9 +73,9 @@ pub struct SeedReport {
     pub elapsed: Duration,
 }
 
+/// Whether the database holds no council yet (`store::bulk::is_empty`).
 pub async fn is_empty(db: &Db) -> anyhow::Result<bool> {
-    let n: i64 = sqlx::query::<sqlx::Any>("SELECT COUNT(*) FROM properties").fetch_one(&db.pool).await?.try_get(0)?;
-    Ok(n == 0)
+    writer::is_empty(db).await
 }
 
 const AREAS: [&str; 3] = ["East", "West", "Central"];
@@ -190,7 +188,7 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
     bar.inc(1);
 
     if db.backend == Backend::Postgres {
-        reset_sequences(db).await?;
+        writer::reset_sequences(db).await?;
     }
     bar.finish_and_clear();
     let mut accounts = staff.accounts;
@@ -198,41 +196,6 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
     report.accounts = accounts;
     report.elapsed = started.elapsed();
     Ok(report)
-}
-
-/// PostgreSQL identity columns continue after the ids the seed chose.
-async fn reset_sequences(db: &Db) -> anyhow::Result<()> {
-    for table in [
-        "area_teams",
-        "wards",
-        "agencies",
-        "users",
-        "estates",
-        "blocks",
-        "patches",
-        "properties",
-        "tenancies",
-        "household_members",
-        "rent_accounts",
-        "rent_transactions",
-        "alerts",
-        "cases",
-        "access_grants",
-        "transfers",
-        "visits",
-        "visit_findings",
-        "referrals",
-        "referral_messages",
-        "feedback_links",
-        "feedback_responses",
-        "plan_actions",
-        "workflow_items",
-    ] {
-        sqlx::query::<sqlx::Any>(&format!("SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)"))
-            .execute(&db.pool)
-            .await?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod bulk;
 mod cases;
 pub mod feedback;
 mod patchmap;

@@ -173,6 +173,19 @@ impl TestApp {
         self.send(Request::get(path).header(header::HOST, HOST).header(header::AUTHORIZATION, format!("Bearer {token}")).body(Body::empty()).unwrap()).await
     }
 
+    /// Escalates a case to Legal for a notice (`purpose` notice), as its officer sees it now; the
+    /// status and the case as it then is.
+    pub async fn escalate_case(&self, case: &str, token: &str, reason: &str) -> (axum::http::StatusCode, serde_json::Value) {
+        let (_, v) = self.get_json(&format!("/api/v1/cases/{case}"), token).await;
+        self.json(
+            "POST",
+            &format!("/api/v1/cases/{case}/escalations"),
+            token,
+            serde_json::json!({"version": v["version"], "purpose": "notice", "reason": reason}),
+        )
+        .await
+    }
+
     /// Signs in through the HTML form; returns the session cookie.
     pub async fn sign_in(&self, username: &str, password: &str) -> Option<String> {
         let body = format!("username={username}&password={password}&next=/");

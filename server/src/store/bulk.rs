@@ -1,4 +1,4 @@
-//! Batched multi-row INSERTs for the seed: rows are buffered per table in first-seen order
+//! Bulk loading for the demo generator (`seed/`): rows are buffered per table in first-seen order
 //! (so foreign keys are satisfied) and written in one transaction per flush.
 
 use sqlx::Any;
@@ -27,7 +27,7 @@ fn null_is_integer(column: &str) -> bool {
 /// Binds per statement: SQLite resolves `$n` names by a linear search, so very long statements cost O(n²).
 const MAX_BINDS: usize = 2_000;
 
-/// Tables in foreign-key order.
+/// Tables in foreign-key order; all but the first two have an `id` identity column.
 const TABLE_ORDER: &[&str] = &[
     "bank_holidays",
     "settings",
@@ -125,4 +125,20 @@ impl Writer {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// Whether the database holds no council yet (no homes).
+pub async fn is_empty(db: &Db) -> anyhow::Result<bool> {
+    let n: i64 = sqlx::query_scalar::<Any, i64>("SELECT COUNT(*) FROM properties").fetch_one(&db.pool).await?;
+    Ok(n == 0)
+}
+
+/// PostgreSQL identity columns continue after the ids the seed chose.
+pub async fn reset_sequences(db: &Db) -> anyhow::Result<()> {
+    for table in TABLE_ORDER.iter().filter(|t| !["bank_holidays", "settings"].contains(t)) {
+        sqlx::query::<Any>(&format!("SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)"))
+            .execute(&db.pool)
+            .await?;
+    }
+    Ok(())
 }
