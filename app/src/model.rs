@@ -163,7 +163,7 @@ pub struct AlertView {
 #[cfg_attr(feature = "ssr", derive(ToSchema))]
 pub struct OwnerView {
     pub name: String,
-    pub role: String,
+    pub role: crate::domain::Role,
 }
 
 /// One change of owner, kept for ever.
@@ -412,13 +412,10 @@ pub fn date_part(s: &str) -> String {
 pub struct PlanActionView {
     pub id: i64,
     pub description: String,
-    /// officer, tenant or agency.
-    pub owner_kind: String,
+    pub owner_kind: crate::domain::sustain::ActionOwner,
     pub owner_label: String,
     pub due_on: String,
-    /// open, done or dropped.
-    pub status: String,
-    pub status_label: String,
+    pub status: crate::domain::sustain::ActionStatus,
     pub note: String,
     pub clock: Option<ClockStatus>,
     pub version: i64,
@@ -833,6 +830,7 @@ mod wire_schema {
     use crate::domain::cover::CoverState;
     use crate::domain::feedback::{Figure, FilterOptions, GroupBy, GroupFigures};
     use crate::domain::referral::{ReferralMove, SharedField};
+    use crate::domain::sustain::{ActionOwner, ActionStatus};
     use crate::domain::workflow::{Flow, Move, ReviewOutcome};
     use crate::domain::{AgencyKind, CaseKind, LawfulBasis, ReferralCategory, ReferralStatus, Role, Tenure, Urgency};
 
@@ -873,6 +871,8 @@ mod wire_schema {
 
     code_schemas! {
         Role = Role::ALL, "A user's role.";
+        ActionStatus = ActionStatus::ALL, "Where a support plan's action stands.";
+        ActionOwner = ActionOwner::ALL, "Who carries out a support plan's action.";
         Tenure = Tenure::ALL, "A tenancy's tenure.";
         CaseKind = CaseKind::ALL, "What a case is about.";
         ClockStatus = ClockStatus::ALL, "Where a running clock stands: on_time, due_soon (within the warning window) or overdue.";

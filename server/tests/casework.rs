@@ -109,7 +109,7 @@ async fn referral_accept_plan_hand_back_acknowledge() {
 
         // The case is now the Sustainable Tenancy HMO's, with a plan due and the move in its history.
         let (_, case) = app.get_json(&path, &sthmo).await;
-        assert_eq!(case["owner"]["role"], "Sustainable Tenancy HMO", "{case}");
+        assert_eq!(case["owner"]["role"], "sustainable_hmo", "{case}");
         assert_eq!(case["history"][0]["kind"], "Referred to Sustainable Tenancy HMO");
         assert!(case["history"][0]["approved_by"].as_str().is_some());
         assert!(case["due_at"].as_str().is_some(), "a plan is due");
@@ -175,6 +175,11 @@ async fn referral_accept_plan_hand_back_acknowledge() {
         assert_eq!(s, StatusCode::OK, "{case}");
         let (s, _) = app.json("POST", &format!("/api/v1/plan-actions/{}", action["id"]), &sthmo, json!({"version": action["version"], "status": "open"})).await;
         assert_eq!(s, StatusCode::CONFLICT, "a stale action update is refused");
+        let done = case["actions"].as_array().unwrap().iter().find(|a| a["id"] == action["id"]).unwrap().clone();
+        assert_eq!(done["status"], "done");
+        let (s, v) =
+            app.json("POST", &format!("/api/v1/plan-actions/{}", action["id"]), &sthmo, json!({"version": done["version"], "status": "dropped"})).await;
+        assert_eq!(s, StatusCode::CONFLICT, "a done action is reopened, not dropped (sustain::ActionStatus::moves): {v}");
         let (s, case) = app
             .json(
                 "POST",
@@ -197,7 +202,7 @@ async fn referral_accept_plan_hand_back_acknowledge() {
             app.json("POST", &format!("/api/v1/workflow/{}/decision", hb["id"]), &chmo, json!({"version": hb["version"], "action": "acknowledge"})).await;
         assert_eq!(s, StatusCode::OK, "{v}");
         let (_, case) = app.get_json(&path, &chmo).await;
-        assert_eq!(case["owner"]["role"], "Community HMO");
+        assert_eq!(case["owner"]["role"], "community_hmo");
         let kinds: Vec<&str> = case["history"].as_array().unwrap().iter().map(|h| h["kind"].as_str().unwrap()).collect();
         assert_eq!(kinds[..2], ["Handed back to Community HMO", "Referred to Sustainable Tenancy HMO"], "{kinds:?}");
         assert_eq!(case["actions"].as_array().unwrap().len(), 1, "the plan stays with the case");
@@ -248,7 +253,7 @@ async fn referral_declined_with_reasons_stays_with_the_community_hmo() {
         assert_eq!(s, StatusCode::OK, "{v}");
         assert_eq!(v["state"], "declined");
         let (_, case) = app.get_json(&path, &chmo).await;
-        assert_eq!(case["owner"]["role"], "Community HMO");
+        assert_eq!(case["owner"]["role"], "community_hmo");
         assert_eq!(case["can_refer"], true, "a declined case can be referred again later");
         assert!(case["history"].as_array().unwrap().iter().all(|h| h["kind"] != "Referred to Sustainable Tenancy HMO"));
     }
@@ -432,7 +437,7 @@ async fn a_case_is_escalated_to_the_hub_and_concluded_by_it_in_the_holders_sight
             app.json("POST", &decision, &hub, json!({"version": item["version"], "action": "acknowledge", "note": "Injunction granted on 3 December"})).await;
         assert_eq!(s, StatusCode::OK, "{v}");
         let (_, case) = app.get_json(&path, &chmo).await;
-        assert_eq!(case["owner"]["role"], "Community HMO", "the holder keeps the case");
+        assert_eq!(case["owner"]["role"], "community_hmo", "the holder keeps the case");
         assert_eq!(case["workflow"][0]["decision_note"], "Injunction granted on 3 December");
     }
 }

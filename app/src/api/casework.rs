@@ -44,11 +44,9 @@ fn state_of(w: Option<&WorkflowView>) -> Option<FlowState> {
     w.and_then(|w| FlowState::parse(&w.state))
 }
 
-/// May `who` change the plan? The Sustainable Tenancy HMO who holds the case (or covers), or the area's Team Leader.
+/// `sustain::may_edit_plan` for this case.
 fn may_edit_plan(who: &Principal, rec: &CaseRecord) -> bool {
-    let holder = who.acts_for(rec.scope.owner_id) && who.role == Role::SustainableHmo;
-    let team_leader = who.role == Role::TeamLeader && who.area_team_id == Some(rec.scope.area_team_id);
-    rec.detail.status == "open" && (holder || (team_leader && rec.detail.owner.as_ref().is_some_and(|o| o.role == Role::SustainableHmo.label())))
+    sustain::may_edit_plan(who, rec.detail.status == "open", rec.scope.owner_id, rec.detail.owner.as_ref().map(|o| o.role), rec.scope.area_team_id)
 }
 
 /// The case page: the case, its clock, its plan with each action's clock, its moves between
@@ -74,7 +72,7 @@ async fn present(store: &dyn Store, who: &Principal, rec: CaseRecord) -> Result<
     let base = actor_for(who, &rec.scope, rec.patch_officer_id, None);
     let open = rec.detail.status == "open";
     let can_refer = open && workflow::next(Flow::ReferralToSustainable, state_of(open_item(&rec, Flow::ReferralToSustainable)), Move::Propose, base).is_ok();
-    let open_actions = rec.detail.actions.iter().filter(|a| a.status == "open").count();
+    let open_actions = rec.detail.actions.iter().filter(|a| a.status == ActionStatus::Open).count();
     let can_hand_back = open && workflow::next(Flow::HandBack, state_of(open_item(&rec, Flow::HandBack)), Move::Propose, base).is_ok();
     let can_edit_plan = may_edit_plan(who, &rec);
     let can_escalate = open && workflow::next(Flow::Escalation, state_of(open_item(&rec, Flow::Escalation)), Move::Propose, base).is_ok();
@@ -85,7 +83,7 @@ async fn present(store: &dyn Store, who: &Principal, rec: CaseRecord) -> Result<
     d.can_escalate = can_escalate;
     d.clock = if open { d.due_at.as_deref().and_then(|x| clock.instant(x)) } else { None };
     for a in &mut d.actions {
-        a.clock = if a.status == "open" { clock.date(&a.due_on) } else { None };
+        a.clock = if a.status == ActionStatus::Open { clock.date(&a.due_on) } else { None };
     }
     for w in &mut d.workflow {
         w.actions = item_moves(actor_for(who, &rec.scope, rec.patch_officer_id, Some(w.proposer_id)), w);
@@ -206,7 +204,7 @@ pub struct HandBackRequest {
 
 pub async fn hand_back(store: &dyn Store, who: &Principal, reference: &str, h: HandBackRequest, ip: &str) -> Result<CaseDetail, AppError> {
     let rec = load_case(store, who, reference, ip).await?;
-    let open_actions = rec.detail.actions.iter().filter(|a| a.status == "open").count();
+    let open_actions = rec.detail.actions.iter().filter(|a| a.status == ActionStatus::Open).count();
     sustain::check_hand_back(&h.summary, open_actions).map_err(AppError::Invalid)?;
     let step = CaseStep {
         flow: Flow::HandBack,
@@ -282,6 +280,10 @@ pub async fn update_action(store: &dyn Store, who: &Principal, action_id: i64, u
         return Err(AppError::Invalid("The note is too long (1,000 characters at most).".into()));
     }
     plan_guard(who, &rec)?;
+    let from = rec.detail.actions.iter().find(|a| a.id == action_id).map(|a| a.status).ok_or(AppError::Internal)?;
+    if !from.may_move_to(status) {
+        return Err(AppError::Conflict(format!("This action is already {}: reload the page to see it as it is now.", from.label().to_lowercase())));
+    }
     let entry = change(who, ip, "update_plan_action", "case", Some(rec.id), format!("action {action_id} -> {}", status.as_str()));
     store.update_plan_action(action_id, u.version, status.as_str(), u.note.trim(), who.user_id, entry).await?;
     let rec = load_case(store, who, &reference, ip).await?;

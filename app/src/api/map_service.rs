@@ -35,11 +35,6 @@ pub fn map_area(who: &Principal, requested: Option<i64>) -> Result<i64, AppError
     }
 }
 
-/// Only the area's Team Leaders reshape its patches.
-pub fn may_reshape(who: &Principal, area: i64) -> bool {
-    who.role == Role::TeamLeader && who.area_team_id == Some(area)
-}
-
 struct Prepared {
     src: MapSource,
     projection: Projection,

@@ -1005,6 +1005,11 @@ pub fn smooth_ring(ring: &[(f64, f64)], passes: u32) -> Vec<(f64, f64)> {
     r
 }
 
+/// Only the area's Team Leaders reshape its patches.
+pub fn may_reshape(who: &super::access::Principal, area: i64) -> bool {
+    who.role == super::Role::TeamLeader && who.area_team_id == Some(area)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

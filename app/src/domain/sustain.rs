@@ -40,6 +40,31 @@ code_enum!(
     }
 );
 
+impl ActionStatus {
+    /// Where an action may go from here, with the words on its button: an open action is done or
+    /// no longer needed; a closed one may be reopened.
+    pub fn moves(self) -> &'static [(ActionStatus, &'static str)] {
+        match self {
+            ActionStatus::Open => &[(ActionStatus::Done, "Done"), (ActionStatus::Dropped, "No longer needed")],
+            ActionStatus::Done | ActionStatus::Dropped => &[(ActionStatus::Open, "Reopen")],
+        }
+    }
+
+    /// May an action in this state move to `to`?
+    pub fn may_move_to(self, to: ActionStatus) -> bool {
+        self.moves().iter().any(|(s, _)| *s == to)
+    }
+}
+
+/// May `who` change a case's support plan? While the case is open: the Sustainable Tenancy HMO
+/// who holds it (or covers for them), or the area's Team Leader when an STHMO holds it.
+pub fn may_edit_plan(who: &super::access::Principal, open: bool, owner_id: Option<i64>, owner_role: Option<super::Role>, area_team_id: i64) -> bool {
+    use super::Role;
+    let holder = who.acts_for(owner_id) && who.role == Role::SustainableHmo;
+    let team_leader = who.role == Role::TeamLeader && who.area_team_id == Some(area_team_id) && owner_role == Some(Role::SustainableHmo);
+    open && (holder || team_leader)
+}
+
 /// What the Community HMO writes to refer a case.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReferralText {
@@ -144,9 +169,47 @@ pub fn check_hand_back(summary: &str, open_actions: usize) -> Result<(), String>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Role;
+    use crate::domain::access::test_principal;
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn an_open_action_is_done_or_dropped_and_a_closed_one_only_reopened() {
+        use ActionStatus::*;
+        for (from, to, ok) in [
+            (Open, Done, true),
+            (Open, Dropped, true),
+            (Open, Open, false),
+            (Done, Open, true),
+            (Done, Dropped, false),
+            (Dropped, Open, true),
+            (Dropped, Done, false),
+        ] {
+            assert_eq!(from.may_move_to(to), ok, "{from:?} -> {to:?}");
+        }
+        assert!(ActionStatus::ALL.iter().all(|s| !s.moves().is_empty()), "no action is stuck");
+    }
+
+    #[test]
+    fn the_plan_is_the_holding_sthmos_and_their_team_leaders_while_the_case_is_open() {
+        let (holder, area) = (7, 2);
+        let sthmo = test_principal(holder, Role::SustainableHmo, Some(area), None);
+        let mut cover = test_principal(8, Role::SustainableHmo, Some(area), None);
+        cover.covering = vec![holder];
+        let tl = test_principal(9, Role::TeamLeader, Some(area), None);
+        let other_tl = test_principal(10, Role::TeamLeader, Some(3), None);
+        let chmo = test_principal(holder, Role::CommunityHmo, Some(area), None);
+        let sthmo_holds = Some(Role::SustainableHmo);
+        assert!(may_edit_plan(&sthmo, true, Some(holder), sthmo_holds, area));
+        assert!(may_edit_plan(&cover, true, Some(holder), sthmo_holds, area), "cover acts for the holder");
+        assert!(may_edit_plan(&tl, true, Some(holder), sthmo_holds, area));
+        assert!(!may_edit_plan(&tl, true, Some(holder), Some(Role::CommunityHmo), area), "no plan while a Community HMO holds the case");
+        assert!(!may_edit_plan(&other_tl, true, Some(holder), sthmo_holds, area), "another area's Team Leader");
+        assert!(!may_edit_plan(&chmo, true, Some(holder), sthmo_holds, area), "a Community HMO does not work the plan");
+        assert!(!may_edit_plan(&sthmo, false, Some(holder), sthmo_holds, area), "a closed case's plan is closed");
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::api::cases::{AddPlanAction, EscalateCase, HandBackCase, ReferCase, Se
 use crate::api::reviews::DecideItem;
 use crate::components::{ActionError, ClockBadge, ErrorPanel, Field, loading, succeeded};
 use crate::domain::Role;
-use crate::domain::sustain::{ActionOwner, ReferralText};
+use crate::domain::sustain::{ActionOwner, ActionStatus, ReferralText};
 use crate::domain::workflow::{EscalationPurpose, Flow, Move};
 use crate::model::{CaseDetail, WorkflowView};
 
@@ -63,7 +63,7 @@ pub fn CasePage() -> impl IntoView {
                             <section class="card" aria-labelledby="owner-h">
                                 <h2 id="owner-h">"Held by"</h2>
                                 {match c.owner.clone() {
-                                    Some(o) => view! { <p data-testid="case-owner"><strong>{o.name}</strong><br />{o.role}</p> }.into_any(),
+                                    Some(o) => view! { <p data-testid="case-owner"><strong>{o.name}</strong><br />{o.role.label()}</p> }.into_any(),
                                     None => view! { <p>"No owner"</p> }.into_any(),
                                 }}
                                 <dl class="summary">
@@ -137,8 +137,8 @@ fn Moves(
     escalate: ServerAction<EscalateCase>,
 ) -> impl IntoView {
     let officers = case.sustainable_officers.clone();
-    let open_actions = case.actions.iter().filter(|a| a.status == "open").count();
-    let holder_is_sthmo = case.owner.as_ref().is_some_and(|o| o.role == Role::SustainableHmo.label());
+    let open_actions = case.actions.iter().filter(|a| a.status == ActionStatus::Open).count();
+    let holder_is_sthmo = case.owner.as_ref().is_some_and(|o| o.role == Role::SustainableHmo);
     let (reference, version) = (case.reference.clone(), case.version.to_string());
     let (reference2, version2) = (reference.clone(), version.clone());
     let (reference3, version3) = (reference.clone(), version.clone());
@@ -269,16 +269,16 @@ fn Plan(case: CaseDetail, add: ServerAction<AddPlanAction>, update: ServerAction
                                     <td>{a.description.clone()}{(!a.note.is_empty()).then(|| view! { <div class="muted small">{a.note.clone()}</div> })}</td>
                                     <td>
                                         {a.owner_label.clone()}
-                                        {(a.owner_kind == "agency" && a.status == "open").then(|| case.tenancy_reference.clone()).flatten().map(|t| view! {
+                                        {(a.owner_kind == ActionOwner::Agency && a.status == ActionStatus::Open).then(|| case.tenancy_reference.clone()).flatten().map(|t| view! {
                                             <div class="small"><a href=format!("/tenancies/{t}/refer?case={}&about={}", case.reference, crate::pages::tenancy::urlencode(&format!("Plan action: {}", a.description)))>"Refer to the agency"</a></div>
                                         })}
                                     </td>
                                     <td>{a.due_on.clone()}" "<ClockBadge status=a.clock /></td>
-                                    <td>{a.status_label.clone()}</td>
+                                    <td>{a.status.label()}</td>
                                     {edit.then(|| {
-                                        let next = if a.status == "open" { vec![("done", "Done"), ("dropped", "No longer needed")] } else { vec![("open", "Reopen")] };
+                                        let next = a.status.moves().iter().map(|(s, label)| (s.as_str(), *label));
                                         let (id, v, desc) = (a.id.to_string(), a.version.to_string(), a.description.clone());
-                                        view! { <td class="actions">{next.into_iter().map(|(code, label)| { let (id, v, desc) = (id.clone(), v.clone(), desc.clone()); view! {
+                                        view! { <td class="actions">{next.map(|(code, label)| { let (id, v, desc) = (id.clone(), v.clone(), desc.clone()); view! {
                                             <ActionForm action=update attr:class="inline">
                                                 <input type="hidden" name="action_id" value=id.clone() />
                                                 <input type="hidden" name="version" value=v.clone() />

@@ -34,7 +34,7 @@ pub fn TenancyPage() -> impl IntoView {
                             <section class="card" aria-labelledby="owner-h">
                                 <h2 id="owner-h">"Managed by"</h2>
                                 {match t.owner.clone() {
-                                    Some(o) => view! { <p data-testid="owner"><strong>{o.name}</strong><br />{o.role}</p> }.into_any(),
+                                    Some(o) => view! { <p data-testid="owner"><strong>{o.name}</strong><br />{o.role.label()}</p> }.into_any(),
                                     None => view! { <p>"No owner"</p> }.into_any(),
                                 }}
                                 <h3>"Key dates"</h3>

@@ -51,7 +51,6 @@ pub async fn transfer_history(db: &Db, subject_type: &str, id: i64) -> Result<Ve
 fn action_view(r: &AnyRow) -> PlanActionView {
     let kind = s(r, "owner_kind");
     let name = s(r, "owner_name");
-    let status = s(r, "status");
     PlanActionView {
         id: i(r, "id"),
         description: s(r, "description"),
@@ -60,10 +59,10 @@ fn action_view(r: &AnyRow) -> PlanActionView {
             (Some(k), false) => format!("{name} ({})", k.label().to_lowercase()),
             (None, _) => name,
         },
-        owner_kind: kind,
+        owner_kind: ActionOwner::parse(&kind).unwrap_or(ActionOwner::Officer),
         due_on: s(r, "due_on"),
-        status_label: ActionStatus::parse(&status).map(|st| st.label().to_string()).unwrap_or_else(|| status.clone()),
-        status,
+        // The schema allows only these codes (CHECK constraint); an unknown one reads as open, to be seen.
+        status: ActionStatus::parse(&s(r, "status")).unwrap_or(ActionStatus::Open),
         note: s(r, "note"),
         clock: None,
         version: i(r, "version"),
@@ -113,7 +112,7 @@ pub async fn case_record(db: &Db, reference: &str, viewer_id: i64) -> Result<Opt
         },
         area_team: s(&c, "area_team"),
         patch: os(&c, "patch"),
-        owner: os(&c, "owner_name").map(|name| OwnerView { name, role: role_label(&s(&c, "owner_role")) }),
+        owner: os(&c, "owner_name").zip(Role::parse(&s(&c, "owner_role"))).map(|(name, role)| OwnerView { name, role }),
         opened_at: s(&c, "opened_at"),
         due_at: os(&c, "due_at"),
         clock: None,

@@ -795,7 +795,7 @@ impl DeskStore for SqlStore {
             members,
             rent,
             alerts,
-            owner: os(&t, "owner_name").map(|name| OwnerView { name, role: role_label(&s(&t, "owner_role")) }),
+            owner: os(&t, "owner_name").zip(Role::parse(&s(&t, "owner_role"))).map(|(name, role)| OwnerView { name, role }),
             history,
             cases: vec![],
             visits,
