@@ -244,7 +244,9 @@ pub async fn add_action(store: &dyn Store, who: &Principal, reference: &str, a: 
         sustain::check_action(&NewAction { description: &a.description, owner: &a.owner, owner_name: &a.owner_name, due_on: &a.due_on }, store.today())
             .map_err(AppError::Invalid)?;
     plan_guard(who, &rec)?;
-    let detail = format!("action \"{}\" due {due}", a.description.trim().chars().take(80).collect::<String>());
+    // Never the action's words: the audit trail is read by administrators, who may not open a
+    // need-to-know case (the privacy probe plants text in plans to prove it). The store adds the id.
+    let detail = format!("due {due}");
     store
         .add_plan_action(
             NewPlanAction {

@@ -165,7 +165,8 @@ pub async fn officers(db: &Db, area_team_id: i64, role: Option<Role>) -> Result<
         .collect())
 }
 
-pub async fn add_plan_action(db: &Db, a: NewPlanAction, audit: AuditEntry) -> Result<i64, AppError> {
+/// Adds an action to a plan; its audit entry's detail starts with the new action's id.
+pub async fn add_plan_action(db: &Db, a: NewPlanAction, mut audit: AuditEntry) -> Result<i64, AppError> {
     let mut tx = db.pool.begin().await.map_err(internal)?;
     let row = sqlx::query::<Any>(
         "INSERT INTO plan_actions (case_id, description, owner_kind, owner_name, due_on, status, created_by, created_at, version) \
@@ -181,6 +182,7 @@ pub async fn add_plan_action(db: &Db, a: NewPlanAction, audit: AuditEntry) -> Re
     .fetch_one(&mut *tx)
     .await
     .map_err(internal)?;
+    audit.detail = format!("action {}, {}", i(&row, "id"), audit.detail);
     super::write_audit(&mut *tx, audit, None).await?;
     tx.commit().await.map_err(internal)?;
     Ok(i(&row, "id"))
