@@ -93,7 +93,9 @@ await shoot('tl.west', async (page) => {
 await shoot('tl.east', async (page) => {
   await openMap(page);
   await page.getByTestId('table-tab').click();
-  await page.getByTestId('table-street').fill('Hull Road');
+  // The demo council's street names are made up afresh: filter to the first street listed.
+  const street = (await page.getByTestId('home-table').locator('tbody tr').first().locator('td').nth(2).textContent()).trim();
+  await page.getByTestId('table-street').fill(street);
   await page.getByTestId('table-select-all').click();
 }, 'map-table.png', { width: 1400, height: 1000 });
 await shoot('tl.east', async (page) => { await openMap(page); }, 'map-phone.png', { width: 390, height: 844 });

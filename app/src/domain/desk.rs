@@ -77,8 +77,9 @@ impl Tile {
             Tile::ProposalsToDecide => "Proposals to decide".into(),
             Tile::AreaReviewsDue => "Introductory reviews due".into(),
             Tile::Escalations => "Escalations waiting".into(),
-            Tile::EscalationsOverdue => "Overdue".into(),
-            Tile::EscalationsDueSoon => "Due soon".into(),
+            // Named as escalations: the Hub's desk also counts its own overdue cases.
+            Tile::EscalationsOverdue => "Escalations overdue".into(),
+            Tile::EscalationsDueSoon => "Escalations due soon".into(),
             Tile::Notices => "Notices to serve".into(),
             Tile::Possession => "Possession".into(),
             Tile::EvidenceReviews => "Evidence reviews".into(),
@@ -418,5 +419,11 @@ mod tests {
             assert!(!t.label().is_empty());
         }
         assert_eq!(Arrears.label(), "Arrears over £150");
+        // No desk shows two tiles under one name (the Hub counts overdue escalations and overdue cases).
+        for &role in Role::ALL {
+            let labels: Vec<String> = desk(role, true).tiles.iter().map(|t| t.label()).collect();
+            let unique: std::collections::HashSet<&String> = labels.iter().collect();
+            assert_eq!(unique.len(), labels.len(), "{role:?}: {labels:?}");
+        }
     }
 }

@@ -1,4 +1,5 @@
-//! Administration: partner agencies and their users, and the API tokens agencies' systems use.
+//! Administration: partner agencies and their users, the API tokens agencies' systems use, and the
+//! bank holidays the working-day clocks count around.
 //! A new token is shown once, here, and never again (only its hash is kept).
 
 use leptos::prelude::*;
@@ -28,7 +29,7 @@ pub fn AdminPage() -> impl IntoView {
     view! {
         <Title text="Administration" />
         <h1>"Administration"</h1>
-        <p class="lede">"Partner agencies, the people who sign in for them, and the tokens their systems use. Agency users see only the referrals sent to their agency."</p>
+        <p class="lede">"Partner agencies, the people who sign in for them, and the tokens their systems use; and the bank holidays every clock counts around. Agency users see only the referrals sent to their agency."</p>
         <ActionError error=Signal::derive(error) />
         {move || issue.value().get().and_then(|r| r.ok()).map(|t| view! {
             <div class="notice" role="status" data-testid="new-token">

@@ -1153,7 +1153,7 @@ pub fn MapPage() -> impl IntoView {
                         {move || summary.with(|s| if s.draft_moves == 0 {
                             view! { <p class="muted">"No homes moved. Moves stay a draft until you save them with a reason."</p> }.into_any()
                         } else {
-                            view! { <p data-testid="draft-count"><strong>{format!("{} moved", homes(s.draft_moves))}</strong>{format!(" in {} steps", s.draft_steps)}</p> }.into_any()
+                            view! { <p data-testid="draft-count"><strong>{format!("{} moved", homes(s.draft_moves))}</strong>{format!(" in {}", count(s.draft_steps as i64, "step", "steps"))}</p> }.into_any()
                         })}
                         <form on:submit=do_save.clone() class="stack">
                             <label for="reason">"Reason (goes on every moved tenancy's history)"</label>

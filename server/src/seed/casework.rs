@@ -1,9 +1,12 @@
 //! Cases in every role: arrears (Community HMO), ASB and neighbour disputes, sustainment cases with
 //! their agreed plans (Sustainable HMO), restricted domestic-abuse and safeguarding cases, and
-//! escalations to the Community Safety Hub; with the workflow items waiting on Team Leaders.
+//! escalations to the Community Safety Hub; with the workflow items waiting on Team Leaders, and
+//! the escalations waiting on Legal (arrears: a notice, possession) and the Hub (ASB: evidence, an
+//! injunction), so each team's desk has a queue.
 
 use app::domain::clock::WorkingCalendar;
 use app::domain::sustain::{self, ReferralText};
+use app::domain::workflow::EscalationPurpose;
 use app::domain::{CaseKind, Pence, Role};
 use chrono::{Duration as Days, NaiveDate};
 use rand::Rng;
@@ -64,12 +67,14 @@ struct State {
     case_id: i64,
     plans: [usize; 3],
     referrals: [usize; 3],
+    /// Escalations seeded so far: to Legal, to the Hub.
+    escalations: [usize; 2],
     calendar: &'static WorkingCalendar,
 }
 
 /// Writes the cases; returns how many.
 pub fn write(ctx: &mut Ctx, places: &Places, patches: &Patches, staff: &Staff, active: &[Active]) -> usize {
-    let mut s = State { case_id: 0, plans: [0; 3], referrals: [0; 3], calendar: WorkingCalendar::england_and_wales() };
+    let mut s = State { case_id: 0, plans: [0; 3], referrals: [0; 3], escalations: [0; 2], calendar: WorkingCalendar::england_and_wales() };
     for t in active {
         let home = &places.homes[t.home];
         let chmo = patches.chmo_of[&home.patch];
@@ -134,6 +139,19 @@ fn open(ctx: &mut Ctx, s: &mut State, t: &Active, property: i64, area: usize, ch
         && (s.referrals[area] == 0 || ctx.rng.random_bool(0.2))
     {
         propose_referral(ctx, s, id, area, c.owner, &c.title);
+    } else if c.role == Role::CommunityHmo && !closed {
+        // Some arrears cases wait on Legal, some ASB cases on the Community Safety Hub.
+        let purpose = match c.kind {
+            CaseKind::Arrears if t.arrears > 150_000 => Some(if ctx.rng.random_bool(0.3) { EscalationPurpose::Possession } else { EscalationPurpose::Notice }),
+            CaseKind::Asb => Some(if ctx.rng.random_bool(0.7) { EscalationPurpose::EvidenceReview } else { EscalationPurpose::Injunction }),
+            _ => None,
+        };
+        if let Some(p) = purpose {
+            let team = usize::from(p.target() == "hub");
+            if s.escalations[team] < 3 || ctx.rng.random_bool(0.15) {
+                escalate(ctx, s, id, area, c.owner, p, &c.title);
+            }
+        }
     }
     let restricted = c.kind.is_restricted();
     ctx.w.row(
@@ -249,6 +267,44 @@ fn propose_referral(ctx: &mut Ctx, s: &mut State, case_id: i64, area: usize, own
             V::s("sustainable_hmo"),
             V::S(text.concerns.clone()),
             V::S(text.to_detail()),
+            V::I(area as i64 + 1),
+            V::I(owner),
+            instant(proposed, 10),
+            instant(due, 23),
+            V::I(1),
+        ],
+    );
+}
+
+/// The case's owner escalates it to Legal or the Community Safety Hub, who have not concluded it
+/// yet: each team's first is late and its second nearly due, so both clocks show on their desks.
+fn escalate(ctx: &mut Ctx, s: &mut State, case_id: i64, area: usize, owner: i64, purpose: EscalationPurpose, title: &str) {
+    let team = usize::from(purpose.target() == "hub");
+    let ago = match s.escalations[team] {
+        0 => 16,
+        1 => 11,
+        _ => ctx.rng.random_range(0..12),
+    };
+    s.escalations[team] += 1;
+    let proposed = ctx.today - Days::days(ago);
+    let due = sustain::due_after(proposed, sustain::ESCALATION_RESPONSE_WORKING_DAYS, s.calendar);
+    let reason = match purpose {
+        EscalationPurpose::Notice => format!("{title}: no payment or contact after the final letter; serve notice of seeking possession"),
+        EscalationPurpose::Possession => format!("{title}: notice expired with no agreement kept; apply for possession"),
+        EscalationPurpose::EvidenceReview => format!("{title}: diary sheets and reports from four neighbours to review with the police"),
+        EscalationPurpose::Injunction => format!("{title}: threats continue despite warnings; an injunction to protect neighbours"),
+    };
+    ctx.w.row(
+        "workflow_items",
+        &WORKFLOW_COLUMNS,
+        vec![
+            V::s("escalation"),
+            V::s("case"),
+            V::I(case_id),
+            V::s("proposed"),
+            V::s(purpose.target()),
+            V::S(reason),
+            V::s(purpose.as_str()),
             V::I(area as i64 + 1),
             V::I(owner),
             instant(proposed, 10),
