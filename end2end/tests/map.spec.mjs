@@ -127,11 +127,15 @@ test('a Team Leader lassos a street into the neighbouring patch and saves; the d
   }
 
   // The deputy, still on the old versions, moves a home of the same patch and saves: refused clearly.
-  // A home of the old patch with no other home within 40 m, so the click at the centre selects it
-  // and not a neighbour of another patch (the demo council's blocks stack many flats on one point).
-  const other = homes.find((h) => h.patch === target.from && h.street !== target.street
-    && homes.every((o) => o === h || Math.hypot(o.x - h.x, o.y - h.y) > 40));
-  expect(other, 'a home of the old patch standing on its own').toBeTruthy();
+  // The home of the old patch farthest from any other patch's, so the click at the centre selects a
+  // home of the old patch, not a neighbour across the boundary (whose move there would be a no-op).
+  const others = homes.filter((h) => h.patch !== target.from);
+  let other = null;
+  for (const h of homes.filter((h) => h.patch === target.from && h.street !== target.street)) {
+    const d = others.reduce((m, o) => Math.min(m, Math.hypot(o.x - h.x, o.y - h.y)), Infinity);
+    if (!other || d > other.d) other = { ...h, d };
+  }
+  expect(other.d, 'a home of the old patch away from its boundary').toBeGreaterThan(30);
   await deputy.evaluate(([cx, cy]) => window.__hearthMap.frame(cx, cy, 1.2), [other.x, other.y]);
   const dstage = deputy.getByTestId('map-stage');
   const dbox = await dstage.boundingBox();
