@@ -226,12 +226,12 @@ test('200 conflicting decisions at the running server: each case ends with one o
     if (won[0].data.action === 'approve') {
       expect(referrals[0].state).toBe('completed');
       expect(moves.length).toBe(1);
-      expect(detail.owner.role).toBe('Sustainable Tenancy HMO');
+      expect(detail.owner.role).toBe('sustainable_hmo');
       expect(first.sustainable_officers.find((o) => o.id === won[0].data.assign_to).name).toBe(detail.owner.name);
     } else {
       expect(referrals[0].state).toBe('declined');
       expect(moves.length).toBe(0);
-      expect(detail.owner.role).toBe('Community HMO');
+      expect(detail.owner.role).toBe('community_hmo');
     }
   }
   console.log(`concurrency: ${results.length} requests, ${results.filter((r) => r.status === 200).length} won, ${results.filter((r) => r.status === 409).length} refused as conflicts`);
