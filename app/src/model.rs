@@ -799,7 +799,7 @@ pub struct AuditRow {
 pub struct AdminView {
     pub agencies: Vec<AgencyAdmin>,
     pub tokens: Vec<TokenView>,
-    /// From today, for `admin_service::HOLIDAYS_SHOWN_DAYS`.
+    /// From today, for `admin::service::HOLIDAYS_SHOWN_DAYS`.
     pub holidays: Vec<BankHolidayView>,
 }
 

@@ -19,7 +19,7 @@ pub async fn my_work(State(state): State<AppState>, who: Option<Extension<Princi
     let Some(Extension(who)) = who else {
         return axum::http::StatusCode::UNAUTHORIZED.into_response();
     };
-    match app::api::service::my_work(&*state.store, &who, false).await {
+    match app::api::desk::service::my_work(&*state.store, &who, false).await {
         Ok(w) => Html(render(&w)).into_response(),
         Err(e) => (axum::http::StatusCode::from_u16(e.status()).unwrap_or(axum::http::StatusCode::BAD_REQUEST), e.to_string()).into_response(),
     }

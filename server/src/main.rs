@@ -88,14 +88,14 @@ async fn main() -> anyhow::Result<()> {
             if !seeding::is_empty(&db).await? {
                 anyhow::bail!("the database already holds a council; use an empty database (delete data/hearth.db or point DATABASE_URL elsewhere)");
             }
-            let opts = SeedOptions { homes, seed: s, progress: true, today: app::api::service::today() };
+            let opts = SeedOptions { homes, seed: s, progress: true, today: app::api::kit::clock::today() };
             let report = seed(&db, &opts).await?;
             print_accounts(&report);
         }
         Command::Serve { demo, addr, settings } => {
             if demo && seeding::is_empty(&db).await? {
                 tracing::info!("empty database: seeding the demo council");
-                let opts = SeedOptions { progress: true, today: app::api::service::today(), ..Default::default() };
+                let opts = SeedOptions { progress: true, today: app::api::kit::clock::today(), ..Default::default() };
                 let report = seed(&db, &opts).await?;
                 print_accounts(&report);
             }
@@ -124,7 +124,7 @@ async fn main() -> anyhow::Result<()> {
                 let mut tick = tokio::time::interval(Duration::from_secs(600));
                 loop {
                     tick.tick().await;
-                    match hearth::housekeeping::run(&*store, app::api::service::today()).await {
+                    match hearth::housekeeping::run(&*store, app::api::kit::clock::today()).await {
                         Ok(done) => {
                             if done.changes_applied > 0 {
                                 tracing::info!("applied {} approved change(s) that fell due", done.changes_applied);

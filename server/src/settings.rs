@@ -47,15 +47,15 @@ pub struct Settings {
     #[arg(long, env = "HEARTH_DB_CONNECTIONS", value_parser = clap::value_parser!(u32).range(1..=1000), value_name = "N")]
     pub db_connections: Option<u32>,
     /// This council's landlord code in the Regulator's Tenant Satisfaction Measures data (City of York: 00FF).
-    #[arg(long, env = "HEARTH_LANDLORD_CODE", default_value = app::api::settings::DEFAULT_LANDLORD_CODE, value_parser = app::api::settings::check_landlord_code, value_name = "CODE")]
+    #[arg(long, env = "HEARTH_LANDLORD_CODE", default_value = app::api::kit::settings::DEFAULT_LANDLORD_CODE, value_parser = app::api::kit::settings::check_landlord_code, value_name = "CODE")]
     pub landlord_code: String,
     /// The address printed feedback links and QR codes start with, e.g. https://housing.example.gov.uk
     /// (default: the address each request came to).
-    #[arg(long, env = "HEARTH_PUBLIC_URL", value_parser = app::api::settings::check_public_url, value_name = "URL")]
+    #[arg(long, env = "HEARTH_PUBLIC_URL", value_parser = app::api::kit::settings::check_public_url, value_name = "URL")]
     pub public_url: Option<String>,
     /// The council's own map tile server, e.g. https://tiles.example.gov.uk/{z}/{x}/{y}.png (default: none;
     /// the map draws homes, patches and wards on a plain ground).
-    #[arg(long, env = "HEARTH_TILE_URL", value_parser = app::api::settings::check_tile_url, value_name = "URL")]
+    #[arg(long, env = "HEARTH_TILE_URL", value_parser = app::api::kit::settings::check_tile_url, value_name = "URL")]
     pub tile_url: Option<String>,
 }
 
@@ -69,7 +69,7 @@ impl Default for Settings {
             languages_dir: "config/languages".into(),
             worklist_cache: true,
             db_connections: None,
-            landlord_code: app::api::settings::DEFAULT_LANDLORD_CODE.into(),
+            landlord_code: app::api::kit::settings::DEFAULT_LANDLORD_CODE.into(),
             public_url: None,
             tile_url: None,
         }
@@ -82,9 +82,9 @@ impl Settings {
         self.trusted_proxies > 0
     }
 
-    /// What the shared services need (`app::api::settings::Settings`).
-    pub fn for_services(&self) -> Arc<app::api::settings::Settings> {
-        Arc::new(app::api::settings::Settings {
+    /// What the shared services need (`app::api::kit::settings::Settings`).
+    pub fn for_services(&self) -> Arc<app::api::kit::settings::Settings> {
+        Arc::new(app::api::kit::settings::Settings {
             landlord_code: self.landlord_code.clone(),
             public_url: self.public_url.clone(),
             tile_url: self.tile_url.clone(),

@@ -22,5 +22,5 @@ pub struct AppState {
     /// The server's settings, read once at start (`crate::settings`).
     pub config: Settings,
     /// What the shared services need of them (landlord code, public address, tile server).
-    pub service_settings: Arc<app::api::settings::Settings>,
+    pub service_settings: Arc<app::api::kit::settings::Settings>,
 }

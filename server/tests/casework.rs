@@ -121,7 +121,7 @@ async fn referral_accept_plan_hand_back_acknowledge() {
         assert_eq!(as_chmo["can_edit_plan"], false);
 
         // The plan: actions with owner and due date; agreement and review dates.
-        let today = app::api::service::today();
+        let today = app::api::kit::clock::today();
         let (s, v) = app
             .json(
                 "POST",
@@ -298,7 +298,7 @@ async fn cover_routes_work_to_the_cover_officer_and_returns_after_the_last_day()
         let app = TestApp::new(engine).await;
         let tl = app.token("tl.east", PASSWORD).await.unwrap();
         let absent = app.token("chmo.east1", PASSWORD).await.unwrap();
-        let today = app::api::service::today();
+        let today = app::api::kit::clock::today();
         let (absent_id, cover_id) = (user_id(&app, "chmo.east1").await, cover_officer(&app).await);
         // A restricted case of the absent officer's: closed to the cover officer before cover starts.
         let restricted: String = sqlx::query::<sqlx::Any>("SELECT reference FROM cases WHERE owner_id = $1 AND restricted = 1 AND status = 'open' LIMIT 1")

@@ -335,7 +335,7 @@ async fn a_comment_becomes_a_case_once_by_the_right_people() {
         let row = text(&app.db, &format!("SELECT c.kind || '|' || u.username || '|' || c.restricted || '|' || c.status FROM cases c JOIN users u ON u.id = c.owner_id WHERE c.reference = '{reference}'")).await;
         assert_eq!(row, format!("complaint|{officer}|0|open"));
         let due = text(&app.db, &format!("SELECT due_at FROM cases WHERE reference = '{reference}'")).await;
-        let expected = app::domain::clock::WorkingCalendar::england_and_wales().add_working_days(app::api::service::today(), 10);
+        let expected = app::domain::clock::WorkingCalendar::england_and_wales().add_working_days(app::api::kit::clock::today(), 10);
         assert!(due.starts_with(&expected.to_string()), "10 working days to respond: {due}");
         // Once only: again, or by the officer, is a clear conflict.
         let (status, v) = app.json("POST", &path, &tl, kind("safeguarding")).await;
@@ -502,7 +502,7 @@ async fn responses_older_than_the_retention_period_are_deleted_by_housekeeping()
     use app::domain::feedback::{RETENTION_YEARS, retention_cutoff};
     for engine in engines() {
         let app = TestApp::new(engine).await;
-        let today = app::api::service::today();
+        let today = app::api::kit::clock::today();
         let cutoff = retention_cutoff(today);
         let link = scalar(&app.db, "SELECT MIN(id) FROM feedback_links WHERE scope_type = 'patch'").await;
         let day_before = cutoff.pred_opt().unwrap();

@@ -39,7 +39,7 @@ async fn an_added_bank_holiday_moves_due_dates_alike_on_the_page_in_the_api_and_
     let days = app::domain::sustain::ESCALATION_RESPONSE_WORKING_DAYS;
     for engine in engines() {
         let app = TestApp::new(engine).await;
-        let today = app::api::service::today();
+        let today = app::api::kit::clock::today();
         let before = working_days_after(&app, today, days).await;
         let admin = tok(&app, "admin").await;
 

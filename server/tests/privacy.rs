@@ -257,7 +257,7 @@ async fn plant(app: &TestApp, engine: Engine) -> Planted {
         rng: rand_chacha::ChaCha8Rng::seed_from_u64(seed()),
         keys: HashMap::new(),
     };
-    let today = app::api::service::today();
+    let today = app::api::kit::clock::today();
     let mut by_sql = Vec::new();
     // (case, what happens to it, its place among its area's planted cases)
     let mut chosen: Vec<(String, Scenario, usize)> = Vec::new();
@@ -673,7 +673,7 @@ async fn routes(app: &TestApp, planted: &Planted, admin: &str) -> (Vec<Probe>, u
                     variants.push("?since=0".into());
                     variants.extend(areas.iter().map(|a| format!("?area={a}&since=0")));
                 }
-                "/api/v1/calendar/working-days" => variants.push(format!("?from={}&add=10", app::api::service::today())),
+                "/api/v1/calendar/working-days" => variants.push(format!("?from={}&add=10", app::api::kit::clock::today())),
                 "/api/v1/benchmarks/tsm" => variants.push("?year=2024-25".into()),
                 "/api/v1/referrals" => variants.extend(cases.iter().take(3).map(|c| format!("?tenancy={}", c.tenancy))),
                 _ => {}
@@ -773,7 +773,7 @@ async fn probe(engine: Engine) -> Outcome {
     let app = TestApp::new(engine).await;
     let planted = plant(&app, engine).await;
     let db = &app.db;
-    let today = app::api::service::today();
+    let today = app::api::kit::clock::today();
 
     // Users: everyone active who can sign in (sampled on a large council, keeping every user
     // the planted cases involve).

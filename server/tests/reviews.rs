@@ -3,7 +3,9 @@
 
 mod common;
 
-use app::api::store::{DeskStore, ReviewStore};
+use app::api::desk::store::DeskStore;
+
+use app::api::kit::store::WorkflowStore;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use common::*;
@@ -13,7 +15,7 @@ use sqlx::Row;
 /// An introductory (not extended) tenancy owned by `ihmo` with its trial end.
 async fn introductory_of(app: &TestApp, ihmo: &str, future: bool) -> (String, String) {
     // "future": far enough ahead that an extension's notice can still be served (8 weeks and more).
-    let cutoff = app::api::service::today() + chrono::Duration::days(if future { 70 } else { 0 });
+    let cutoff = app::api::kit::clock::today() + chrono::Duration::days(if future { 70 } else { 0 });
     let cmp = if future { ">" } else { "<=" };
     let row = sqlx::query::<sqlx::Any>(&format!(
         "SELECT t.reference, t.trial_ends_on FROM tenancies t JOIN users u ON u.id = t.owner_id \
@@ -214,7 +216,7 @@ async fn extension_once_with_reason_then_notice_and_send_back_loop() {
     let notice = format!("/api/v1/tenancies/{reference}/extension-notice");
     let (s, _) = app.json("POST", &notice, &ihmo, json!({"version": v["tenancy_version"], "served_on": "2099-01-01"})).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
-    let today = app::api::service::today().to_string();
+    let today = app::api::kit::clock::today().to_string();
     let (s, v) = app.json("POST", &notice, &ihmo, json!({"version": v["tenancy_version"], "served_on": today})).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["notice_served_on"], today.as_str());
@@ -232,7 +234,7 @@ async fn concurrent_decisions_resolve_to_exactly_one() {
              JOIN users tl ON tl.area_team_id = u.area_team_id AND tl.role = 'team_leader' \
              WHERE t.tenure = 'introductory' AND t.status = 'active' AND t.trial_ends_on <= $1 ORDER BY t.id LIMIT 1",
         )
-        .bind(app::api::service::today().to_string())
+        .bind(app::api::kit::clock::today().to_string())
         .fetch_one(&app.db.pool)
         .await
         .expect("the demo council has overdue introductory reviews");
@@ -289,7 +291,7 @@ async fn missed_anniversaries_are_the_loudest_item() {
              JOIN users tl ON tl.area_team_id = u.area_team_id AND tl.role = 'team_leader' \
              WHERE t.tenure = 'introductory' AND t.status = 'active' AND t.trial_ends_on < $1 ORDER BY t.id LIMIT 1",
         )
-        .bind(app::api::service::today().to_string())
+        .bind(app::api::kit::clock::today().to_string())
         .fetch_one(&app.db.pool)
         .await
         .unwrap();
@@ -307,12 +309,12 @@ async fn missed_anniversaries_are_the_loudest_item() {
         assert!(due.iter().any(|t| t["reference"] == reference.as_str()));
         assert_eq!(due[0]["clock"], "overdue", "soonest (most overdue) first");
 
-        let today = app::api::service::today().to_string();
-        let query = app::api::store::WorkQuery {
+        let today = app::api::kit::clock::today().to_string();
+        let query = app::api::desk::store::WorkQuery {
             owners: vec![officer_id],
             viewer_id: officer_id,
             limit: 1,
-            reviews: Some(app::api::store::ReviewCount { owner_id: Some(officer_id), area_team_id: None, today, until: "2999-01-01".into() }),
+            reviews: Some(app::api::desk::store::ReviewCount { owner_id: Some(officer_id), area_team_id: None, today, until: "2999-01-01".into() }),
             ..Default::default()
         };
         let (before, _) = app_store(&app).work_lists(&query).await.unwrap().reviews_due;

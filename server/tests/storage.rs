@@ -2,7 +2,8 @@
 //! session store, run against real SQLite and (when configured) PostgreSQL.
 
 mod common;
-use app::api::store::{AuditEntry, DeskStore, KitStore};
+use app::api::desk::store::DeskStore;
+use app::api::kit::store::{AuditEntry, KitStore};
 use common::*;
 use hearth::store::{SqlSessionStore, SqlStore};
 use tower_sessions::SessionStore;
@@ -150,7 +151,7 @@ async fn store_queries_answer_on_both_engines() {
         let store = SqlStore::new(db.clone());
         assert_eq!(store.backend(), if engine == Engine::Sqlite { "sqlite" } else { "postgres" });
         let officer = scalar(&db, "SELECT id FROM users WHERE username = 'chmo.east1'").await;
-        let query = app::api::store::WorkQuery { owners: vec![officer], viewer_id: officer, limit: 50, ..Default::default() };
+        let query = app::api::desk::store::WorkQuery { owners: vec![officer], viewer_id: officer, limit: 50, ..Default::default() };
         let lists = store.work_lists(&query).await.unwrap();
         assert_eq!((lists.reviews_due, lists.proposals_waiting), ((0, 0), 0), "counts not asked for are not counted");
         let load = lists.caseload;
@@ -299,6 +300,6 @@ async fn the_demo_council_is_deterministic() {
     assert_eq!(fa, fb);
     // A different seed gives a different council.
     let c = fresh_db(Engine::Sqlite).await;
-    hearth::seed::seed(&c, &hearth::seed::SeedOptions { homes: HOMES, seed: 7, today: app::api::service::today(), ..Default::default() }).await.unwrap();
+    hearth::seed::seed(&c, &hearth::seed::SeedOptions { homes: HOMES, seed: 7, today: app::api::kit::clock::today(), ..Default::default() }).await.unwrap();
     assert_ne!(fingerprint(&c).await, fa);
 }

@@ -1,30 +1,26 @@
-//! Server functions the UI calls, one module per area of the product. Thin: each resolves
-//! the signed-in user and the store from context, then calls the shared service function
-//! (also used by the `/api/v1` JSON routes), which authorises and audits.
+//! The layer between pages and storage, one folder per area of the product (`desk`, `reviews`,
+//! `casework`, `referrals`, `map`, `feedback`, `admin`), each with the same parts:
+//! - `mod.rs`: its server functions, which the UI calls; thin: each resolves the signed-in user
+//!   and the store from context ([`kit::context`]) and calls the area's service;
+//! - `service.rs`: its operations, shared with the `/api/v1` JSON handlers
+//!   (`server/src/api/<area>.rs`): authorise with the domain rules, load, derive, audit;
+//! - `store.rs`: the storage it needs, as a trait (implemented in `server/src/store/<area>.rs`).
+//!
+//! [`kit`] is what every area uses; [`store::Store`] is every area's store in one.
 
 pub mod admin;
-#[cfg(feature = "ssr")]
-pub mod admin_service;
-pub mod cases;
-#[cfg(feature = "ssr")]
 pub mod casework;
 pub mod desk;
 pub mod feedback;
+#[cfg(feature = "ssr")]
+pub mod kit;
 pub mod map;
-#[cfg(feature = "ssr")]
-pub mod map_service;
-#[cfg(feature = "ssr")]
-pub mod referral_service;
 // `make_referral` takes each form field as its own argument (one checkbox per shareable field, so
 // the form posts the same with JavaScript on or off); the client stub `#[server]` generates for it
 // cannot carry an attribute, so the allowance is the module's.
 #[allow(clippy::too_many_arguments)]
 pub mod referrals;
 pub mod reviews;
-#[cfg(feature = "ssr")]
-pub mod service;
-#[cfg(feature = "ssr")]
-pub mod settings;
 #[cfg(feature = "ssr")]
 pub mod store;
 
@@ -59,7 +55,7 @@ mod ssr {
 
     use leptos::prelude::use_context;
 
-    use super::store::Store;
+    use crate::api::store::Store;
     use crate::domain::access::Principal;
     use crate::error::AppError;
 

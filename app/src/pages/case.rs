@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::cases::{AddPlanAction, EscalateCase, HandBackCase, ReferCase, SetPlanDates, UpdatePlanAction, get_case};
+use crate::api::casework::{AddPlanAction, EscalateCase, HandBackCase, ReferCase, SetPlanDates, UpdatePlanAction, get_case};
 use crate::api::reviews::DecideItem;
 use crate::components::{ActionError, ClockBadge, ErrorPanel, Field, loading, succeeded};
 use crate::domain::Role;

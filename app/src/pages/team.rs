@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::cases::{EndCover, SetCover, get_team};
+use crate::api::casework::{EndCover, SetCover, get_team};
 use crate::components::{ActionError, ClockBadge, ErrorPanel, loading, succeeded};
 use crate::domain::cover::CoverState;
 

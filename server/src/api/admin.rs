@@ -1,10 +1,10 @@
 //! `/api/v1/admin`: administrators register partner agencies and their users, issue and revoke the
 //! API tokens agencies' systems use, and read a record's access report. Thin: the rules and the
-//! audit are `app::api::admin_service`, shared with the *Administration* page.
+//! audit are `app::api::admin::service`, shared with the *Administration* page.
 
 use app::api::RequestMeta;
-use app::api::admin_service::{self as svc, NewBankHoliday, NewToken};
-use app::api::store::{NewAgency, NewAgencyUser};
+use app::api::admin::service::{self as svc, NewBankHoliday, NewToken};
+use app::api::admin::store::{NewAgency, NewAgencyUser};
 use app::model::*;
 use axum::Extension;
 use axum::extract::State;

@@ -3,7 +3,7 @@
 //! `/api/v1/map/changes?since=` returns only the homes that moved.
 
 use app::api::RequestMeta;
-use app::api::map_service as svc;
+use app::api::map::service as svc;
 use app::domain::mapdata::{BalanceView, MapData, PatchChangeRequest, PatchChangesSince, SavedPatchChange, WorkloadWeights};
 use axum::Extension;
 use axum::extract::State;

@@ -2,8 +2,6 @@
 //! `/api/v1/openapi.json` (generated from these handlers by utoipa). Handlers are thin:
 //! they call the same services as the pages, so authorisation and audit are identical.
 
-use app::api::RequestMeta;
-use app::api::{casework, service};
 use app::domain::access::Principal;
 use app::error::AppError;
 use app::model::*;
@@ -11,15 +9,19 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Extension, Json, Router};
+use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use utoipa::OpenApi;
 
 use crate::state::AppState;
 
 pub mod admin;
+pub mod casework;
+pub mod desk;
+pub mod feedback;
 pub mod map;
 pub mod referrals;
+pub mod reviews;
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {
@@ -72,65 +74,6 @@ pub async fn health(State(state): State<AppState>) -> Response {
 #[utoipa::path(get, path = "/api/v1/me", tag = "auth", security(("bearer" = [])), responses((status = 200, body = SessionUser), (status = 401, body = ErrorBody)))]
 pub async fn me(SignedIn(who): SignedIn) -> Response {
     Json(SessionUser { username: who.username, display_name: who.display_name, role: who.role, area_team: who.area_team, agency: who.agency }).into_response()
-}
-
-#[derive(Deserialize, utoipa::IntoParams)]
-pub struct MyWorkQuery {
-    /// `true` lists every tenancy the caller manages; by default the 50 most urgent.
-    #[serde(default)]
-    pub all: bool,
-}
-
-/// The caller's worklist: alarms, counts, items waiting for them, open cases and tenancies, most urgent first.
-#[utoipa::path(get, path = "/api/v1/my-work", tag = "desk", params(MyWorkQuery), security(("bearer" = [])), responses((status = 200, body = MyWork), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn my_work(State(state): State<AppState>, SignedIn(who): SignedIn, q: Result<QueryIn<MyWorkQuery>, Response>) -> Response {
-    let Ok(QueryIn(q)) = q else {
-        return error_response(StatusCode::BAD_REQUEST, "invalid", "Give ?all=true for every tenancy, or nothing for the most urgent.");
-    };
-    reply(service::my_work(&*state.store, &who, q.all).await)
-}
-
-#[derive(Deserialize, utoipa::IntoParams)]
-pub struct SearchQuery {
-    /// Address, postcode, tenant name, or property or tenancy reference.
-    pub q: String,
-}
-
-/// Search tenancies and properties the caller may see.
-#[utoipa::path(get, path = "/api/v1/search", tag = "desk", params(SearchQuery), security(("bearer" = [])), responses((status = 200, body = SearchResults), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
-pub async fn search(State(state): State<AppState>, SignedIn(who): SignedIn, q: Result<QueryIn<SearchQuery>, Response>) -> Response {
-    let Ok(QueryIn(q)) = q else { return error_response(StatusCode::BAD_REQUEST, "invalid", "Give the search text as ?q=...") };
-    reply(service::search(&*state.store, &who, &q.q).await)
-}
-
-/// One tenancy: household, tenure and key dates, rent, alerts, owner and history.
-#[utoipa::path(get, path = "/api/v1/tenancies/{reference}", tag = "records", params(("reference" = String, Path, description = "Tenancy reference, e.g. TEN0001234")), security(("bearer" = [])),
-    responses((status = 200, body = TenancyDetail), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn tenancy(
-    State(state): State<AppState>,
-    SignedIn(who): SignedIn,
-    Extension(meta): Extension<RequestMeta>,
-    PathIn(reference): PathIn<String>,
-) -> Response {
-    reply(service::tenancy(&*state.store, &who, &reference, &meta.ip).await)
-}
-
-/// One property: details, block, patch and officer, tenancy history.
-#[utoipa::path(get, path = "/api/v1/properties/{reference}", tag = "records", params(("reference" = String, Path, description = "Property reference, e.g. PR000123")), security(("bearer" = [])),
-    responses((status = 200, body = PropertyDetail), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn property(
-    State(state): State<AppState>,
-    SignedIn(who): SignedIn,
-    Extension(meta): Extension<RequestMeta>,
-    PathIn(reference): PathIn<String>,
-) -> Response {
-    reply(service::property(&*state.store, &who, &reference, &meta.ip).await)
-}
-
-/// Patches the caller may see, with homes and workload counts.
-#[utoipa::path(get, path = "/api/v1/patches", tag = "records", security(("bearer" = [])), responses((status = 200, body = Vec<PatchSummary>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn patches(State(state): State<AppState>, SignedIn(who): SignedIn) -> Response {
-    reply(service::patches(&*state.store, &who).await)
 }
 
 /// Our JSON answer to a request whose body, query string or path did not parse: 413 for a body
@@ -199,89 +142,6 @@ impl<S: Send + Sync> axum::extract::FromRequest<S> for TextIn {
     }
 }
 
-/// The introductory review of a tenancy: dates, clock, proposals and the moves the caller may make.
-#[utoipa::path(get, path = "/api/v1/tenancies/{reference}/review", tag = "transfers", params(("reference" = String, Path)), security(("bearer" = [])),
-    responses((status = 200, body = ReviewPanel), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn review(
-    State(state): State<AppState>,
-    SignedIn(who): SignedIn,
-    Extension(meta): Extension<RequestMeta>,
-    PathIn(reference): PathIn<String>,
-) -> Response {
-    reply(service::review_panel(&*state.store, &who, &reference, &meta.ip).await)
-}
-
-/// The Introductory HMO proposes the review's outcome (make secure, extend, seek possession).
-#[utoipa::path(post, path = "/api/v1/tenancies/{reference}/review", tag = "transfers", params(("reference" = String, Path)), request_body = service::ReviewProposal, security(("bearer" = [])),
-    responses((status = 200, body = ReviewPanel), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn propose_review(
-    State(state): State<AppState>,
-    SignedIn(who): SignedIn,
-    Extension(meta): Extension<RequestMeta>,
-    PathIn(reference): PathIn<String>,
-    JsonIn(p): JsonIn<service::ReviewProposal>,
-) -> Response {
-    reply(service::propose_review(&*state.store, &who, &reference, p, &meta.ip).await)
-}
-
-/// Decide an open proposal: approve, send_back, decline, withdraw or acknowledge. Illegal moves get 403 or 409.
-#[utoipa::path(post, path = "/api/v1/workflow/{id}/decision", tag = "transfers", params(("id" = i64, Path)), request_body = service::ItemDecision, security(("bearer" = [])),
-    responses((status = 200, body = WorkflowView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn decide(
-    State(state): State<AppState>,
-    SignedIn(who): SignedIn,
-    Extension(meta): Extension<RequestMeta>,
-    PathIn(id): PathIn<i64>,
-    JsonIn(d): JsonIn<service::ItemDecision>,
-) -> Response {
-    reply(service::decide_item(&*state.store, &who, id, d, &meta.ip).await)
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-pub struct NoticeServed {
-    pub version: i64,
-    /// YYYY-MM-DD
-    pub served_on: String,
-}
-
-/// Record the day a notice of extension was served.
-#[utoipa::path(post, path = "/api/v1/tenancies/{reference}/extension-notice", tag = "transfers", params(("reference" = String, Path)), request_body = NoticeServed, security(("bearer" = [])),
-    responses((status = 200, body = ReviewPanel), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn extension_notice(
-    State(state): State<AppState>,
-    SignedIn(who): SignedIn,
-    Extension(meta): Extension<RequestMeta>,
-    PathIn(reference): PathIn<String>,
-    JsonIn(n): JsonIn<NoticeServed>,
-) -> Response {
-    reply(service::record_notice(&*state.store, &who, &reference, n.version, &n.served_on, &meta.ip).await)
-}
-
-/// Open proposals in the caller's area, most urgent first (the Team Leader's approvals queue).
-#[utoipa::path(get, path = "/api/v1/approvals", tag = "transfers", security(("bearer" = [])), responses((status = 200, body = Vec<WorkflowView>), (status = 403, body = ErrorBody)))]
-pub async fn approvals(State(state): State<AppState>, SignedIn(who): SignedIn) -> Response {
-    reply(service::approvals(&*state.store, &who).await)
-}
-
-/// Escalate a tenancy to Legal (notice, possession) or the Community Safety Hub (evidence review, injunction).
-#[utoipa::path(post, path = "/api/v1/tenancies/{reference}/escalations", tag = "transfers", params(("reference" = String, Path)), request_body = service::EscalationRequest, security(("bearer" = [])),
-    responses((status = 200, body = ReviewPanel), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn escalate(
-    State(state): State<AppState>,
-    SignedIn(who): SignedIn,
-    Extension(meta): Extension<RequestMeta>,
-    PathIn(reference): PathIn<String>,
-    JsonIn(e): JsonIn<service::EscalationRequest>,
-) -> Response {
-    reply(service::escalate(&*state.store, &who, &reference, e, &meta.ip).await)
-}
-
-/// Introductory tenancies in the caller's area reaching their anniversary within six weeks (or past it) with no decision.
-#[utoipa::path(get, path = "/api/v1/reviews-due", tag = "transfers", security(("bearer" = [])), responses((status = 200, body = Vec<TenancyRow>), (status = 403, body = ErrorBody)))]
-pub async fn reviews_due(State(state): State<AppState>, SignedIn(who): SignedIn) -> Response {
-    reply(service::reviews_due(&*state.store, &who).await)
-}
-
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct WorkingDaysQuery {
     /// Start date, YYYY-MM-DD.
@@ -344,366 +204,6 @@ pub async fn working_days(State(state): State<AppState>, q: Result<QueryIn<Worki
     }
     .await;
     reply(result)
-}
-
-/// A case: its clock, plan, moves between roles (with the caller's permitted moves) and history.
-#[utoipa::path(get, path = "/api/v1/cases/{reference}", tag = "transfers", params(("reference" = String, Path)), security(("bearer" = [])),
-    responses((status = 200, body = CaseDetail), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn case(
-    State(state): State<AppState>,
-    SignedIn(who): SignedIn,
-    Extension(meta): Extension<RequestMeta>,
-    PathIn(reference): PathIn<String>,
-) -> Response {
-    reply(casework::case_detail(&*state.store, &who, &reference, &meta.ip).await)
-}
-
-/// The Community HMO refers a case to the Sustainable Tenancy HMO (the Team Leader decides through /workflow/{id}/decision with `assign_to`).
-#[utoipa::path(post, path = "/api/v1/cases/{reference}/referral", tag = "transfers", params(("reference" = String, Path)), request_body = casework::CaseReferral, security(("bearer" = [])),
-    responses((status = 200, body = CaseDetail), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn refer_case(
-    State(state): State<AppState>,
-    SignedIn(who): SignedIn,
-    Extension(meta): Extension<RequestMeta>,
-    PathIn(reference): PathIn<String>,
-    JsonIn(r): JsonIn<casework::CaseReferral>,
-) -> Response {
-    reply(casework::refer_case(&*state.store, &who, &reference, r, &meta.ip).await)
-}
-
-/// Escalate a case to Legal (notice, possession) or the Community Safety Hub (evidence review, injunction).
-#[utoipa::path(post, path = "/api/v1/cases/{reference}/escalations", tag = "transfers", params(("reference" = String, Path)), request_body = service::EscalationRequest, security(("bearer" = [])),
-    responses((status = 200, body = CaseDetail), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn escalate_case(
-    State(state): State<AppState>,
-    SignedIn(who): SignedIn,
-    Extension(meta): Extension<RequestMeta>,
-    PathIn(reference): PathIn<String>,
-    JsonIn(e): JsonIn<service::EscalationRequest>,
-) -> Response {
-    reply(casework::escalate_case(&*state.store, &who, &reference, e, &meta.ip).await)
-}
-
-/// The Sustainable Tenancy HMO proposes handing the case back (the Community HMO acknowledges).
-#[utoipa::path(post, path = "/api/v1/cases/{reference}/hand-back", tag = "transfers", params(("reference" = String, Path)), request_body = casework::HandBackRequest, security(("bearer" = [])),
-    responses((status = 200, body = CaseDetail), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn hand_back(
-    State(state): State<AppState>,
-    SignedIn(who): SignedIn,
-    Extension(meta): Extension<RequestMeta>,
-    PathIn(reference): PathIn<String>,
-    JsonIn(h): JsonIn<casework::HandBackRequest>,
-) -> Response {
-    reply(casework::hand_back(&*state.store, &who, &reference, h, &meta.ip).await)
-}
-
-/// Record the plan's agreement with the tenant and its next review date (the case's clock).
-#[utoipa::path(put, path = "/api/v1/cases/{reference}/plan", tag = "plans", params(("reference" = String, Path)), request_body = casework::PlanDates, security(("bearer" = [])),
-    responses((status = 200, body = CaseDetail), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn set_plan(
-    State(state): State<AppState>,
-    SignedIn(who): SignedIn,
-    Extension(meta): Extension<RequestMeta>,
-    PathIn(reference): PathIn<String>,
-    JsonIn(p): JsonIn<casework::PlanDates>,
-) -> Response {
-    reply(casework::set_plan(&*state.store, &who, &reference, p, &meta.ip).await)
-}
-
-/// Add an action to the case's plan (owner: officer, tenant or agency; due date).
-#[utoipa::path(post, path = "/api/v1/cases/{reference}/actions", tag = "plans", params(("reference" = String, Path)), request_body = casework::PlanActionRequest, security(("bearer" = [])),
-    responses((status = 200, body = CaseDetail), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn add_action(
-    State(state): State<AppState>,
-    SignedIn(who): SignedIn,
-    Extension(meta): Extension<RequestMeta>,
-    PathIn(reference): PathIn<String>,
-    JsonIn(a): JsonIn<casework::PlanActionRequest>,
-) -> Response {
-    reply(casework::add_action(&*state.store, &who, &reference, a, &meta.ip).await)
-}
-
-/// Mark a plan action done, no longer needed, or open again (versioned).
-#[utoipa::path(post, path = "/api/v1/plan-actions/{id}", tag = "plans", params(("id" = i64, Path)), request_body = casework::PlanActionUpdate, security(("bearer" = [])),
-    responses((status = 200, body = CaseDetail), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn update_action(
-    State(state): State<AppState>,
-    SignedIn(who): SignedIn,
-    Extension(meta): Extension<RequestMeta>,
-    PathIn(id): PathIn<i64>,
-    JsonIn(u): JsonIn<casework::PlanActionUpdate>,
-) -> Response {
-    reply(casework::update_action(&*state.store, &who, id, u, &meta.ip).await)
-}
-
-/// The Regulator's reporting year, as `2023-24`.
-#[derive(Deserialize, utoipa::IntoParams)]
-pub struct YearQuery {
-    /// Reporting year, `YYYY-YY` (for example `2023-24` for April 2023 to March 2024).
-    pub year: String,
-}
-
-fn check_year(y: &str) -> Result<(), AppError> {
-    let ok = y.len() == 7
-        && y.as_bytes()[4] == b'-'
-        && matches!((y[..4].parse::<u32>(), y[5..].parse::<u32>()), (Ok(a), Ok(b)) if (a + 1) % 100 == b && (2000..2100).contains(&a));
-    if ok { Ok(()) } else { Err(AppError::Invalid(format!("The year must look like 2023-24 (April 2023 to March 2024), not {y:?}."))) }
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct ImportReport {
-    pub year: String,
-    pub landlords: usize,
-    pub figures: usize,
-    /// Rows that could not be read, by their line in the file; the rest were imported.
-    pub problems: Vec<ImportProblem>,
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct ImportProblem {
-    pub line: u64,
-    pub message: String,
-}
-
-/// Import the Regulator's TSM perception dataset for a year (administrators). The body is the
-/// perception sheet as CSV; columns are matched by their (TPxx) code, so any year's layout reads.
-/// Replaces that year's data. Rows that cannot be read are reported by line; the rest land.
-#[utoipa::path(post, path = "/api/v1/benchmarks/tsm", tag = "feedback", params(YearQuery), request_body(content = String, content_type = "text/csv"), security(("bearer" = [])),
-    responses((status = 200, body = ImportReport), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 413, body = ErrorBody)))]
-pub async fn import_tsm(State(state): State<AppState>, SignedIn(who): SignedIn, QueryIn(q): QueryIn<YearQuery>, TextIn(body): TextIn) -> Response {
-    if who.role != app::domain::Role::Admin {
-        return app_error(AppError::Forbidden("Only administrators import the Regulator's data.".into()));
-    }
-    if let Err(e) = check_year(&q.year) {
-        return app_error(e);
-    }
-    let import = match app::domain::tsm::import_csv(&body) {
-        Ok(i) => i,
-        Err(e) => return app_error(AppError::Invalid(format!("This is not a TSM perception sheet: {e}."))),
-    };
-    match crate::store::feedback::import_tsm(&state.db, &q.year, &import, who.user_id, &crate::store::now_rfc3339()).await {
-        Ok(figures) => Json(ImportReport {
-            year: q.year,
-            landlords: import.landlords.len(),
-            figures,
-            problems: import.problems.into_iter().map(|p| ImportProblem { line: p.line, message: p.message }).collect(),
-        })
-        .into_response(),
-        Err(e) => app_error(e),
-    }
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct BenchmarkLandlord {
-    /// The Regulator's registration code.
-    pub code: String,
-    pub name: String,
-    /// `LA` (council) or `PRP` (housing association).
-    pub landlord_type: String,
-    pub measures: Vec<BenchmarkMeasure>,
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct BenchmarkMeasure {
-    /// TP01 … TP12.
-    pub measure: String,
-    /// Recomputed from the response counts: satisfied × 100 / base, half-up to one decimal place.
-    pub percent: Option<f64>,
-    /// Substantive answers (weighted counts keep their decimals).
-    pub base: f64,
-}
-
-/// A year's TSM perception results per landlord and measure, recomputed from the counts.
-#[utoipa::path(get, path = "/api/v1/benchmarks/tsm", tag = "feedback", params(YearQuery), security(("bearer" = [])),
-    responses((status = 200, body = [BenchmarkLandlord]), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn get_tsm(State(state): State<AppState>, SignedIn(_who): SignedIn, QueryIn(q): QueryIn<YearQuery>) -> Response {
-    if let Err(e) = check_year(&q.year) {
-        return app_error(e);
-    }
-    match crate::store::feedback::benchmark(&state.db, &q.year).await {
-        Ok(v) if v.is_empty() => app_error(AppError::NotFound(format!("No TSM data has been imported for {}.", q.year))),
-        Ok(v) => Json(
-            v.into_iter()
-                .map(|l| BenchmarkLandlord {
-                    code: l.code,
-                    name: l.name,
-                    landlord_type: l.landlord_type,
-                    measures: l
-                        .measures
-                        .into_iter()
-                        .map(|m| BenchmarkMeasure { measure: m.measure, percent: m.percent.map(|p| p.as_f64()), base: m.answers.base().0 as f64 / 1_000_000.0 })
-                        .collect(),
-                })
-                .collect::<Vec<_>>(),
-        )
-        .into_response(),
-        Err(e) => app_error(e),
-    }
-}
-
-#[derive(Deserialize, utoipa::IntoParams)]
-pub struct ResultsQuery {
-    /// all, role, area, patch, officer or month.
-    pub by: Option<String>,
-    /// How many months back (1–36, default 12).
-    pub months: Option<i64>,
-    /// Comments containing these words.
-    pub q: Option<String>,
-    /// Comments about this area team, patch or officer (ids; 0 or absent: any).
-    pub area: Option<i64>,
-    pub patch: Option<i64>,
-    pub officer: Option<i64>,
-}
-
-impl ResultsQuery {
-    fn comment_filter(&self) -> app::domain::feedback::CommentFilter {
-        app::domain::feedback::CommentFilter::new(self.q.as_deref().unwrap_or(""), self.area, self.patch, self.officer)
-    }
-}
-
-/// Satisfaction figures from Hearth's own feedback, grouped, with comments and the peer benchmark.
-#[utoipa::path(get, path = "/api/v1/feedback/results", tag = "feedback", params(ResultsQuery), security(("bearer" = [])),
-    responses((status = 200, body = FeedbackResults), (status = 403, body = ErrorBody)))]
-pub async fn feedback_results(
-    State(state): State<AppState>,
-    SignedIn(who): SignedIn,
-    Extension(meta): Extension<RequestMeta>,
-    QueryIn(q): QueryIn<ResultsQuery>,
-) -> Response {
-    reply(
-        app::api::feedback::svc::results(
-            &*state.store,
-            &state.service_settings,
-            &who,
-            q.by.as_deref().unwrap_or("area"),
-            q.months.unwrap_or(12),
-            &q.comment_filter(),
-            &meta,
-        )
-        .await,
-    )
-}
-
-/// The same figures as CSV: one row per group and measure.
-#[utoipa::path(get, path = "/api/v1/feedback/results.csv", tag = "feedback", params(ResultsQuery), security(("bearer" = [])),
-    responses((status = 200, content_type = "text/csv", body = String), (status = 403, body = ErrorBody)))]
-pub async fn feedback_results_csv(
-    State(state): State<AppState>,
-    SignedIn(who): SignedIn,
-    Extension(meta): Extension<RequestMeta>,
-    QueryIn(q): QueryIn<ResultsQuery>,
-) -> Response {
-    let r = match app::api::feedback::svc::results(
-        &*state.store,
-        &state.service_settings,
-        &who,
-        q.by.as_deref().unwrap_or("area"),
-        q.months.unwrap_or(12),
-        &q.comment_filter(),
-        &meta,
-    )
-    .await
-    {
-        Ok(r) => r,
-        Err(e) => return app_error(e),
-    };
-    let mut w = csv::Writer::from_writer(vec![]);
-    let _ = w.write_record(["group_by", "group", "responses", "measure", "satisfied_percent", "satisfied", "base", "dont_know"]);
-    for g in &r.groups {
-        for f in &g.figures {
-            let _ = w.write_record([
-                r.by.as_str().to_string(),
-                g.group.clone(),
-                g.responses.to_string(),
-                f.measure.clone(),
-                f.percent.map(|p| p.display()).unwrap_or_default(),
-                f.satisfied.to_string(),
-                f.base.to_string(),
-                f.dont_know.to_string(),
-            ]);
-        }
-    }
-    let body = w.into_inner().unwrap_or_default();
-    (
-        [
-            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (axum::http::header::CONTENT_DISPOSITION, "attachment; filename=\"hearth-satisfaction.csv\""),
-        ],
-        body,
-    )
-        .into_response()
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-pub struct NewFeedbackLink {
-    /// officer (0: yourself), patch, visit or partner (an agency's id; administrators).
-    pub scope_type: String,
-    pub scope_id: i64,
-    /// Optional; a label is made from what the link is for.
-    #[serde(default)]
-    pub label: String,
-}
-
-/// Make a feedback link with its absolute address and QR code: officers for themselves, Team
-/// Leaders for their area's patches, officers and visits, administrators for partner agencies.
-#[utoipa::path(post, path = "/api/v1/feedback/links", tag = "feedback", request_body = NewFeedbackLink, security(("bearer" = [])),
-    responses((status = 200, body = FeedbackLinkView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn create_feedback_link(
-    State(state): State<AppState>,
-    SignedIn(who): SignedIn,
-    Extension(meta): Extension<RequestMeta>,
-    JsonIn(l): JsonIn<NewFeedbackLink>,
-) -> Response {
-    reply(app::api::feedback::svc::create_link(&*state.store, &state.service_settings, &who, &l.scope_type, l.scope_id, &l.label, &meta).await)
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-pub struct CommentCaseRequest {
-    /// complaint, safeguarding, asb, disrepair or vulnerability.
-    pub kind: String,
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct CaseOpened {
-    pub reference: String,
-}
-
-/// Turn a tenant's comment into a case in one step (the officer it is about, or their Team Leader).
-#[utoipa::path(post, path = "/api/v1/feedback/responses/{id}/case", tag = "feedback", params(("id" = i64, Path)), request_body = CommentCaseRequest, security(("bearer" = [])),
-    responses((status = 200, body = CaseOpened), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn case_from_comment(
-    State(state): State<AppState>,
-    SignedIn(who): SignedIn,
-    Extension(meta): Extension<RequestMeta>,
-    PathIn(id): PathIn<i64>,
-    JsonIn(r): JsonIn<CommentCaseRequest>,
-) -> Response {
-    reply(app::api::feedback::svc::case_from_comment(&*state.store, &who, id, &r.kind, &meta.ip).await.map(|reference| CaseOpened { reference }))
-}
-
-/// The Team Leader's area: officers and their load, cover periods, and plans by clock.
-#[utoipa::path(get, path = "/api/v1/team", tag = "cover", security(("bearer" = [])), responses((status = 200, body = TeamView), (status = 403, body = ErrorBody)))]
-pub async fn team(State(state): State<AppState>, SignedIn(who): SignedIn) -> Response {
-    reply(casework::team(&*state.store, &who).await)
-}
-
-/// Set cover for an absent officer for a dated period; work routes to the cover officer and returns after the last day.
-#[utoipa::path(post, path = "/api/v1/covers", tag = "cover", request_body = casework::CoverRequest, security(("bearer" = [])),
-    responses((status = 200, body = TeamView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn create_cover(
-    State(state): State<AppState>,
-    SignedIn(who): SignedIn,
-    Extension(meta): Extension<RequestMeta>,
-    JsonIn(c): JsonIn<casework::CoverRequest>,
-) -> Response {
-    reply(casework::create_cover(&*state.store, &who, c, &meta.ip).await)
-}
-
-/// End cover now (the work returns to the officer at once), or cancel a period that has not started.
-#[utoipa::path(post, path = "/api/v1/covers/{id}/end", tag = "cover", params(("id" = i64, Path)), security(("bearer" = [])),
-    responses((status = 200, body = TeamView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn end_cover(State(state): State<AppState>, SignedIn(who): SignedIn, Extension(meta): Extension<RequestMeta>, PathIn(id): PathIn<i64>) -> Response {
-    reply(casework::end_cover(&*state.store, &who, id, &meta.ip).await)
 }
 
 struct BearerAuth;
@@ -772,7 +272,7 @@ impl utoipa::Modify for CommonResponses {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Hearth API", description = "Housing management for council landlords: integrations, partner systems and scripts."),
-    paths(health, crate::auth::signin::api_token, me, my_work, search, tenancy, property, patches, working_days, review, propose_review, decide, extension_notice, approvals, reviews_due, escalate, case, refer_case, escalate_case, hand_back, set_plan, add_action, update_action, team, create_cover, end_cover, import_tsm, get_tsm, feedback_results, feedback_results_csv, create_feedback_link, case_from_comment,
+    paths(health, crate::auth::signin::api_token, me, desk::my_work, desk::search, desk::tenancy, desk::property, desk::patches, working_days, reviews::review, reviews::propose_review, reviews::decide, reviews::extension_notice, reviews::approvals, reviews::reviews_due, reviews::escalate, casework::case, casework::refer_case, casework::escalate_case, casework::hand_back, casework::set_plan, casework::add_action, casework::update_action, casework::team, casework::create_cover, casework::end_cover, feedback::import_tsm, feedback::get_tsm, feedback::feedback_results, feedback::feedback_results_csv, feedback::create_feedback_link, feedback::case_from_comment,
         referrals::list, referrals::one, referrals::create, referrals::act, referrals::message, referrals::name,
         admin::agencies, admin::create_agency, admin::create_agency_user, admin::tokens, admin::issue_token, admin::revoke_token, admin::audit_trail, admin::add_bank_holiday,
         map::data, map::changes, map::save, map::balance, map::weights, map::set_weights),
@@ -803,33 +303,33 @@ pub fn router() -> Router<AppState> {
         .route("/openapi.json", get(openapi))
         .route("/auth/token", post(crate::auth::signin::api_token))
         .route("/me", get(me))
-        .route("/my-work", get(my_work))
-        .route("/search", get(search))
-        .route("/tenancies/{reference}", get(tenancy))
-        .route("/properties/{reference}", get(property))
-        .route("/patches", get(patches))
+        .route("/my-work", get(desk::my_work))
+        .route("/search", get(desk::search))
+        .route("/tenancies/{reference}", get(desk::tenancy))
+        .route("/properties/{reference}", get(desk::property))
+        .route("/patches", get(desk::patches))
         .route("/calendar/working-days", get(working_days))
-        .route("/tenancies/{reference}/review", get(review).post(propose_review))
-        .route("/tenancies/{reference}/extension-notice", post(extension_notice))
-        .route("/workflow/{id}/decision", post(decide))
-        .route("/approvals", get(approvals))
-        .route("/reviews-due", get(reviews_due))
-        .route("/tenancies/{reference}/escalations", post(escalate))
-        .route("/cases/{reference}", get(case))
-        .route("/cases/{reference}/referral", post(refer_case))
-        .route("/cases/{reference}/hand-back", post(hand_back))
-        .route("/cases/{reference}/escalations", post(escalate_case))
-        .route("/cases/{reference}/plan", axum::routing::put(set_plan))
-        .route("/cases/{reference}/actions", post(add_action))
-        .route("/plan-actions/{id}", post(update_action))
-        .route("/team", get(team))
-        .route("/covers", post(create_cover))
-        .route("/covers/{id}/end", post(end_cover))
-        .route("/benchmarks/tsm", get(get_tsm).post(import_tsm))
-        .route("/feedback/results", get(feedback_results))
-        .route("/feedback/results.csv", get(feedback_results_csv))
-        .route("/feedback/links", post(create_feedback_link))
-        .route("/feedback/responses/{id}/case", post(case_from_comment))
+        .route("/tenancies/{reference}/review", get(reviews::review).post(reviews::propose_review))
+        .route("/tenancies/{reference}/extension-notice", post(reviews::extension_notice))
+        .route("/workflow/{id}/decision", post(reviews::decide))
+        .route("/approvals", get(reviews::approvals))
+        .route("/reviews-due", get(reviews::reviews_due))
+        .route("/tenancies/{reference}/escalations", post(reviews::escalate))
+        .route("/cases/{reference}", get(casework::case))
+        .route("/cases/{reference}/referral", post(casework::refer_case))
+        .route("/cases/{reference}/hand-back", post(casework::hand_back))
+        .route("/cases/{reference}/escalations", post(casework::escalate_case))
+        .route("/cases/{reference}/plan", axum::routing::put(casework::set_plan))
+        .route("/cases/{reference}/actions", post(casework::add_action))
+        .route("/plan-actions/{id}", post(casework::update_action))
+        .route("/team", get(casework::team))
+        .route("/covers", post(casework::create_cover))
+        .route("/covers/{id}/end", post(casework::end_cover))
+        .route("/benchmarks/tsm", get(feedback::get_tsm).post(feedback::import_tsm))
+        .route("/feedback/results", get(feedback::feedback_results))
+        .route("/feedback/results.csv", get(feedback::feedback_results_csv))
+        .route("/feedback/links", post(feedback::create_feedback_link))
+        .route("/feedback/responses/{id}/case", post(feedback::case_from_comment))
         .route("/referrals", get(referrals::list).post(referrals::create))
         .route("/referrals/{reference}", get(referrals::one))
         .route("/referrals/{reference}/moves", post(referrals::act))

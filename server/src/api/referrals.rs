@@ -2,7 +2,7 @@
 //! partner agencies' systems (with an agency user's API token, scoped to that agency).
 
 use app::api::RequestMeta;
-use app::api::referral_service::{self as svc, ListParams, NewReferralRequest, ReferralMoveRequest};
+use app::api::referrals::service::{self as svc, ListParams, NewReferralRequest, ReferralMoveRequest};
 use app::model::*;
 use axum::Extension;
 use axum::extract::State;

@@ -33,7 +33,7 @@ pub const SESSION_IDLE_MINUTES: i64 = 30;
 
 /// Loads an active user as a `Principal`, with the absent officers they cover today.
 pub async fn load_principal(db: &Db, user_id: i64) -> Option<Principal> {
-    crate::store::accounts::principal(db, user_id, app::api::service::today()).await.ok()?
+    crate::store::accounts::principal(db, user_id, app::api::kit::clock::today()).await.ok()?
 }
 
 /// The client's address. With no trusted proxy (`Config::trusted_proxies` 0), the socket's peer.

@@ -2,7 +2,7 @@
 //! and the token endpoint for API clients.
 
 use app::api::RequestMeta;
-use app::api::store::AuditEntry;
+use app::api::kit::store::AuditEntry;
 use app::error::AppError;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};

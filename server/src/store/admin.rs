@@ -1,6 +1,8 @@
 //! Storage for administration: agencies and their users, integration tokens, a record's audit trail.
 
-use app::api::store::{AuditEntry, NewAgency, NewAgencyUser};
+use app::api::admin::store::{NewAgency, NewAgencyUser};
+
+use app::api::kit::store::AuditEntry;
 use app::error::AppError;
 use app::model::*;
 use sqlx::Any;
@@ -8,7 +10,7 @@ use sqlx::Any;
 use super::SqlStore;
 use super::{i, internal, now_rfc3339, oi, os, s};
 use crate::db::Db;
-use app::api::store::AdminStore;
+use app::api::admin::store::AdminStore;
 use async_trait::async_trait;
 
 pub async fn agencies(db: &Db) -> Result<Vec<AgencyAdmin>, AppError> {
@@ -236,10 +238,10 @@ impl AdminStore for SqlStore {
     async fn agencies_admin(&self) -> Result<Vec<AgencyAdmin>, AppError> {
         agencies(&self.db).await
     }
-    async fn create_agency(&self, a: app::api::store::NewAgency, audit: AuditEntry) -> Result<i64, AppError> {
+    async fn create_agency(&self, a: app::api::admin::store::NewAgency, audit: AuditEntry) -> Result<i64, AppError> {
         create_agency(&self.db, a, audit).await
     }
-    async fn create_agency_user(&self, u: app::api::store::NewAgencyUser, audit: AuditEntry) -> Result<i64, AppError> {
+    async fn create_agency_user(&self, u: app::api::admin::store::NewAgencyUser, audit: AuditEntry) -> Result<i64, AppError> {
         create_agency_user(&self.db, u, audit).await
     }
     async fn api_tokens(&self) -> Result<Vec<TokenView>, AppError> {

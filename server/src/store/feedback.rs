@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use app::api::store::AuditEntry;
+use app::api::kit::store::AuditEntry;
 use app::domain::feedback::{Audience, CommentFilter, ResponseFacts, ResultsScope, Submission};
 use app::domain::tsm::{Import, LandlordResults};
 use app::error::AppError;
@@ -12,7 +12,7 @@ use sqlx::Any;
 use super::SqlStore;
 use super::{i, internal, oi, os, s};
 use crate::db::Db;
-use app::api::store::FeedbackStore;
+use app::api::feedback::store::FeedbackStore;
 use async_trait::async_trait;
 
 /// What a public link points at, resolved when a response arrives: the response keeps the
@@ -362,7 +362,7 @@ pub async fn benchmark_years(db: &Db) -> Result<Vec<String>, AppError> {
 /// See `Store::case_from_feedback`. One transaction: the response is claimed with
 /// `case_id IS NULL`, so of two officers acting at once exactly one opens the case.
 /// Opens a case from a response; its audit entry's detail ends with the new case's reference.
-pub async fn case_from_feedback(db: &Db, c: app::api::store::NewFeedbackCase, at: &str, mut audit: AuditEntry) -> Result<String, AppError> {
+pub async fn case_from_feedback(db: &Db, c: app::api::feedback::store::NewFeedbackCase, at: &str, mut audit: AuditEntry) -> Result<String, AppError> {
     let mut tx = db.pool.begin().await.map_err(internal)?;
     let Some(r) = sqlx::query::<Any>(
         "SELECT r.id, r.comment, r.contact_name, r.contact_detail, r.area_team_id, r.officer_id, u.role AS officer_role, u.active AS officer_active, c.reference AS case_reference \
@@ -483,7 +483,7 @@ impl FeedbackStore for SqlStore {
     async fn tsm_years(&self) -> Result<Vec<String>, AppError> {
         benchmark_years(&self.db).await
     }
-    async fn case_from_feedback(&self, c: app::api::store::NewFeedbackCase, audit: AuditEntry) -> Result<String, AppError> {
+    async fn case_from_feedback(&self, c: app::api::feedback::store::NewFeedbackCase, audit: AuditEntry) -> Result<String, AppError> {
         case_from_feedback(&self.db, c, &super::now_rfc3339(), audit).await
     }
     async fn visit_scope(&self, visit_id: i64) -> Result<Option<(Option<i64>, i64, String)>, AppError> {

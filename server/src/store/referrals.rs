@@ -1,7 +1,9 @@
 //! Storage for referrals to partner agencies: the record, lists, making, moving (versioned: a
 //! stale change is a Conflict), the thread and the people named on restricted referrals.
 
-use app::api::store::{AuditEntry, NewReferral, ReferralChange, ReferralFilter, ReferralListed, ReferralRecord};
+use app::api::kit::store::AuditEntry;
+
+use app::api::referrals::store::{NewReferral, ReferralChange, ReferralFilter, ReferralListed, ReferralRecord};
 use app::domain::access::RecordScope;
 use app::domain::referral::{self, ReferralScope, SharedFacts, Side};
 use app::domain::{AgencyKind, LawfulBasis, ReferralCategory, ReferralStatus, Urgency};
@@ -13,7 +15,7 @@ use sqlx::{Any, Executor};
 use super::SqlStore;
 use super::{i, internal, now_rfc3339, oi, os, s};
 use crate::db::Db;
-use app::api::store::ReferralStore;
+use app::api::referrals::store::ReferralStore;
 use async_trait::async_trait;
 
 /// The columns a listed referral needs (`$1` is the viewer, for grants).
@@ -382,16 +384,20 @@ pub async fn user_id_by_username(db: &Db, username: &str) -> Result<Option<i64>,
 
 #[async_trait]
 impl ReferralStore for SqlStore {
-    async fn referral_record(&self, reference: &str, viewer_id: i64) -> Result<Option<app::api::store::ReferralRecord>, AppError> {
+    async fn referral_record(&self, reference: &str, viewer_id: i64) -> Result<Option<app::api::referrals::store::ReferralRecord>, AppError> {
         referral_record(&self.db, reference, viewer_id).await
     }
-    async fn referral_list(&self, filter: &app::api::store::ReferralFilter, viewer_id: i64) -> Result<Vec<app::api::store::ReferralListed>, AppError> {
+    async fn referral_list(
+        &self,
+        filter: &app::api::referrals::store::ReferralFilter,
+        viewer_id: i64,
+    ) -> Result<Vec<app::api::referrals::store::ReferralListed>, AppError> {
         referral_list(&self.db.pool, filter, viewer_id).await
     }
-    async fn create_referral(&self, r: app::api::store::NewReferral, audit: AuditEntry) -> Result<String, AppError> {
+    async fn create_referral(&self, r: app::api::referrals::store::NewReferral, audit: AuditEntry) -> Result<String, AppError> {
         create_referral(&self.db, r, audit).await
     }
-    async fn change_referral(&self, c: app::api::store::ReferralChange, audit: AuditEntry) -> Result<(), AppError> {
+    async fn change_referral(&self, c: app::api::referrals::store::ReferralChange, audit: AuditEntry) -> Result<(), AppError> {
         change_referral(&self.db, c, audit).await
     }
     async fn post_referral_message(

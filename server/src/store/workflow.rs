@@ -2,7 +2,9 @@
 //! Every write is a transaction with an optimistic version check: a stale write fails
 //! with a Conflict and changes nothing.
 
-use app::api::store::{AuditEntry, Decision, ListedItem, Proposal, ReviewEffect, ReviewRecord};
+use app::api::kit::store::{AuditEntry, Decision, ListedItem, Proposal, ReviewEffect};
+
+use app::api::reviews::store::ReviewRecord;
 use app::domain::access::RecordScope;
 use app::domain::workflow::{Flow, FlowState, ReviewOutcome};
 use app::domain::{Role, Tenure};
@@ -14,7 +16,7 @@ use sqlx::{Any, Executor, Row};
 use super::SqlStore;
 use super::{i, internal, now_rfc3339, oi, os, s};
 use crate::db::Db;
-use app::api::store::ReviewStore;
+use app::api::kit::store::WorkflowStore;
 use async_trait::async_trait;
 
 fn conflict(what: &str) -> AppError {
@@ -488,20 +490,14 @@ pub async fn case_items(db: &Db, case_id: i64) -> Result<Vec<WorkflowView>, AppE
 }
 
 #[async_trait]
-impl ReviewStore for SqlStore {
-    async fn review_record(&self, tenancy_reference: &str) -> Result<Option<ReviewRecord>, AppError> {
-        review_record(&self.db, tenancy_reference).await
-    }
+impl WorkflowStore for SqlStore {
     async fn propose(&self, proposal: Proposal, audit: AuditEntry) -> Result<i64, AppError> {
         propose(&self.db, proposal, audit).await
     }
     async fn decide(&self, decision: Decision, today: &str, audit: AuditEntry) -> Result<(), AppError> {
         decide(&self.db, decision, today, audit).await
     }
-    async fn record_notice_served(&self, tenancy_id: i64, version: i64, served_on: &str, _by: i64, audit: AuditEntry) -> Result<(), AppError> {
-        record_notice_served(&self.db, tenancy_id, version, served_on, audit).await
-    }
-    async fn open_items(&self, area_team_id: Option<i64>, viewer_id: i64) -> Result<Vec<app::api::store::ListedItem>, AppError> {
+    async fn open_items(&self, area_team_id: Option<i64>, viewer_id: i64) -> Result<Vec<app::api::kit::store::ListedItem>, AppError> {
         open_items(&self.db, area_team_id, viewer_id).await
     }
     async fn workflow_item(&self, id: i64) -> Result<Option<(WorkflowView, i64, i64, i64)>, AppError> {

@@ -83,7 +83,7 @@ pub async fn fresh_db(engine: Engine) -> Db {
 pub async fn seeded_db(engine: Engine) -> Db {
     let db = fresh_db(engine).await;
     // Histories lead up to the real today, as the services judge clocks against it.
-    let opts = SeedOptions { homes: HOMES, today: app::api::service::today(), ..Default::default() };
+    let opts = SeedOptions { homes: HOMES, today: app::api::kit::clock::today(), ..Default::default() };
     seed(&db, &opts).await.expect("seed");
     db
 }

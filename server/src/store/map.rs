@@ -3,7 +3,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use app::api::store::{AuditEntry, MapHomeRow, MapSource};
+use app::api::kit::store::AuditEntry;
+
+use app::api::map::store::{MapHomeRow, MapSource};
 use app::domain::mapdata::{
     ASB_CASE, HomeCard, HomeFacts, HomeMove, HomeRow, MapPatch, PatchChangeRequest, PatchChangesSince, SUSTAIN_CASE, SavedPatchChange, WorkloadWeights,
     case_flag, follows_home, touched_patches,
@@ -15,7 +17,7 @@ use sqlx::{Any, Row};
 use super::SqlStore;
 use super::{i, internal, now_rfc3339, oi, os, placeholders, s};
 use crate::db::Db;
-use app::api::store::MapStore;
+use app::api::map::store::MapStore;
 use async_trait::async_trait;
 
 const WEIGHTS_KEY: &str = "workload_weights";
@@ -455,7 +457,7 @@ pub async fn changes_since(db: &Db, area: i64, since: i64, today: &str) -> Resul
 
 #[async_trait]
 impl MapStore for SqlStore {
-    async fn map_source(&self, area_team_id: i64, today: &str) -> Result<app::api::store::MapSource, AppError> {
+    async fn map_source(&self, area_team_id: i64, today: &str) -> Result<app::api::map::store::MapSource, AppError> {
         map_source(&self.db, area_team_id, today).await
     }
     async fn workload_weights(&self) -> Result<app::domain::mapdata::WorkloadWeights, AppError> {

@@ -1,5 +1,10 @@
 //! Referrals to partner agencies: the server functions behind the referral pages (both sides).
 
+#[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
+pub mod store;
+
 use leptos::prelude::*;
 
 use crate::error::AppError;
@@ -7,15 +12,15 @@ use crate::model::*;
 
 #[server(prefix = "/fn", endpoint = "referrals")]
 pub async fn get_referrals(agency: Option<i64>, status: Option<String>, mine: Option<bool>, tenancy: Option<String>) -> Result<ReferralList, AppError> {
-    let (store, who, meta) = super::context().await?;
-    let p = super::referral_service::ListParams { agency, status, mine, tenancy };
-    super::referral_service::list(&*store, &who, &p, &meta.ip).await
+    let (store, who, meta) = crate::api::context().await?;
+    let p = service::ListParams { agency, status, mine, tenancy };
+    service::list(&*store, &who, &p, &meta.ip).await
 }
 
 #[server(prefix = "/fn", endpoint = "referral")]
 pub async fn get_referral(reference: String, reason: Option<String>) -> Result<ReferralPage, AppError> {
-    let (store, who, meta) = super::context().await?;
-    super::referral_service::page(&*store, &who, &reference, reason.as_deref(), &meta.ip).await
+    let (store, who, meta) = crate::api::context().await?;
+    service::page(&*store, &who, &reference, reason.as_deref(), &meta.ip).await
 }
 
 #[server(prefix = "/fn", endpoint = "referral_start")]
@@ -26,8 +31,8 @@ pub async fn get_referral_start(
     case: Option<String>,
     about: Option<String>,
 ) -> Result<ReferralStart, AppError> {
-    let (store, who, meta) = super::context().await?;
-    super::referral_service::start(&*store, &who, &tenancy, agency, category.as_deref(), case.as_deref(), about.as_deref(), &meta.ip).await
+    let (store, who, meta) = crate::api::context().await?;
+    service::start(&*store, &who, &tenancy, agency, category.as_deref(), case.as_deref(), about.as_deref(), &meta.ip).await
 }
 
 /// Makes a referral. Each shareable field is its own checkbox (`share_<field>`), so the form
@@ -55,7 +60,7 @@ pub async fn make_referral(
     case_reference: Option<String>,
     send: Option<String>,
 ) -> Result<String, AppError> {
-    let (store, who, meta) = super::context().await?;
+    let (store, who, meta) = crate::api::context().await?;
     let ticks = [
         ("name", share_name),
         ("address", share_address),
@@ -67,7 +72,7 @@ pub async fn make_referral(
         ("tenure", share_tenure),
     ];
     let fields = ticks.into_iter().filter(|(_, v)| v.is_some()).map(|(k, _)| k.to_string()).collect();
-    let r = super::referral_service::NewReferralRequest {
+    let r = service::NewReferralRequest {
         agency_id,
         category,
         urgency,
@@ -81,7 +86,7 @@ pub async fn make_referral(
         send: send.as_deref() == Some("send"),
         case: case_reference,
     };
-    let reference = super::referral_service::create(&*store, &who, &tenancy, r, &meta.ip).await?;
+    let reference = service::create(&*store, &who, &tenancy, r, &meta.ip).await?;
     leptos_axum::redirect(&format!("/referrals/{reference}"));
     Ok(reference)
 }
@@ -94,19 +99,19 @@ pub async fn move_referral(
     text: Option<String>,
     access_reason: Option<String>,
 ) -> Result<ReferralDetail, AppError> {
-    let (store, who, meta) = super::context().await?;
-    let m = super::referral_service::ReferralMoveRequest { version, action, text: text.unwrap_or_default(), access_reason: access_reason.unwrap_or_default() };
-    super::referral_service::act(&*store, &who, &reference, m, &meta.ip).await
+    let (store, who, meta) = crate::api::context().await?;
+    let m = service::ReferralMoveRequest { version, action, text: text.unwrap_or_default(), access_reason: access_reason.unwrap_or_default() };
+    service::act(&*store, &who, &reference, m, &meta.ip).await
 }
 
 #[server(prefix = "/fn", endpoint = "referral_message")]
 pub async fn post_referral_message(reference: String, body: String, access_reason: Option<String>) -> Result<ReferralDetail, AppError> {
-    let (store, who, meta) = super::context().await?;
-    super::referral_service::post(&*store, &who, &reference, &body, access_reason.as_deref().unwrap_or_default(), &meta.ip).await
+    let (store, who, meta) = crate::api::context().await?;
+    service::post(&*store, &who, &reference, &body, access_reason.as_deref().unwrap_or_default(), &meta.ip).await
 }
 
 #[server(prefix = "/fn", endpoint = "referral_name")]
 pub async fn name_on_referral(reference: String, username: String, access_reason: Option<String>) -> Result<ReferralDetail, AppError> {
-    let (store, who, meta) = super::context().await?;
-    super::referral_service::name_person(&*store, &who, &reference, &username, access_reason.as_deref().unwrap_or_default(), &meta.ip).await
+    let (store, who, meta) = crate::api::context().await?;
+    service::name_person(&*store, &who, &reference, &username, access_reason.as_deref().unwrap_or_default(), &meta.ip).await
 }

@@ -4,7 +4,8 @@
 //! Leaders reshape it. Every saved change is audited.
 use std::collections::HashMap;
 
-use super::store::{MapSource, Store};
+use super::store::MapSource;
+use crate::api::store::Store;
 use crate::domain::Role;
 use crate::domain::access::{Denial, Principal, RecordScope, can_view_record};
 use crate::domain::mapdata::*;
@@ -152,7 +153,7 @@ fn estate_outlines(src: &MapSource, homes: &[MapHome]) -> Vec<Outline> {
         .collect()
 }
 
-pub async fn map_data(store: &dyn Store, settings: &crate::api::settings::Settings, who: &Principal, area: Option<i64>) -> Result<MapData, AppError> {
+pub async fn map_data(store: &dyn Store, settings: &crate::api::kit::settings::Settings, who: &Principal, area: Option<i64>) -> Result<MapData, AppError> {
     let area = map_area(who, area)?;
     let p = prepare(store, area).await?;
     // Today's territories change only with a patch change (or new homes): keep the last ones per area.
@@ -191,8 +192,8 @@ pub async fn home_card(store: &dyn Store, who: &Principal, property_id: i64, ip:
     let Some((card, area)) = store.home_card(property_id).await? else { return Err(AppError::NotFound("That home".into())) };
     let scope = RecordScope { area_team_id: area, owner_id: None, restricted: false, granted: false, duty: false };
     let outcome = can_view_record(who, &scope);
-    if super::service::worth_auditing(who, &scope, outcome) {
-        super::service::audit(store, who, ip, "view_home_card", "property", Some(property_id), outcome, card.property_reference.clone()).await?;
+    if crate::api::kit::audit::worth_auditing(who, &scope, outcome) {
+        crate::api::kit::audit::audit(store, who, ip, "view_home_card", "property", Some(property_id), outcome, card.property_reference.clone()).await?;
     }
     outcome?;
     Ok(card)
@@ -294,7 +295,7 @@ pub async fn save_change(store: &dyn Store, who: &Principal, c: &PatchChangeRequ
     }
     check_change(c).map_err(AppError::Invalid)?;
     // The store writes what moved into the entry's detail, in the change's transaction.
-    let mut entry = super::service::change(who, ip, "patch_change", "area_team", Some(area), String::new());
+    let mut entry = crate::api::kit::audit::change(who, ip, "patch_change", "area_team", Some(area), String::new());
     entry.reason = c.reason.trim().into();
     store.apply_patch_change(c, who.user_id, entry).await
 }
@@ -309,7 +310,7 @@ pub async fn set_weights(store: &dyn Store, who: &Principal, w: &WorkloadWeights
         return Err(AppError::Forbidden("Only administrators change the workload weights.".into()));
     }
     w.check().map_err(AppError::Invalid)?;
-    store.set_workload_weights(w, super::service::change(who, ip, "workload_weights", "settings", None, format!("{w:?}"))).await?;
+    store.set_workload_weights(w, crate::api::kit::audit::change(who, ip, "workload_weights", "settings", None, format!("{w:?}"))).await?;
     Ok(*w)
 }
 

@@ -2,8 +2,9 @@
 //! API tokens agencies' systems use, and read a record's access report. Shared by the *Administration*
 //! page and `/api/v1/admin`; administrators only; every change is audited.
 
-use super::service::{audit, change};
-use super::store::{NewAgency, NewAgencyUser, Store};
+use super::store::{NewAgency, NewAgencyUser};
+use crate::api::kit::audit::{audit, change};
+use crate::api::store::Store;
 use crate::domain::access::Principal;
 use crate::domain::{AgencyKind, Role};
 use crate::error::AppError;

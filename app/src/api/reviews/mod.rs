@@ -1,5 +1,10 @@
 //! Introductory tenancy reviews and the Team Leader's approvals queue.
 
+#[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
+pub mod store;
+
 use leptos::prelude::*;
 
 use crate::domain::workflow::Move;
@@ -8,8 +13,8 @@ use crate::model::*;
 
 #[server(prefix = "/fn", endpoint = "review_panel")]
 pub async fn get_review_panel(reference: String) -> Result<ReviewPanel, AppError> {
-    let (store, who, meta) = super::context().await?;
-    super::service::review_panel(&*store, &who, &reference, &meta.ip).await
+    let (store, who, meta) = crate::api::context().await?;
+    service::review_panel(&*store, &who, &reference, &meta.ip).await
 }
 
 #[server(prefix = "/fn", endpoint = "propose_review")]
@@ -20,38 +25,37 @@ pub async fn propose_review(
     extension_reason: Option<String>,
     reason: String,
 ) -> Result<ReviewPanel, AppError> {
-    let (store, who, meta) = super::context().await?;
+    let (store, who, meta) = crate::api::context().await?;
     let extension_reason = extension_reason.filter(|r| !r.is_empty());
-    super::service::propose_review(&*store, &who, &reference, super::service::ReviewProposal { version, outcome, extension_reason, reason }, &meta.ip).await
+    service::propose_review(&*store, &who, &reference, service::ReviewProposal { version, outcome, extension_reason, reason }, &meta.ip).await
 }
 
 #[server(prefix = "/fn", endpoint = "decide_item")]
 pub async fn decide_item(item_id: i64, version: i64, action: Move, note: Option<String>, assign_to: Option<i64>) -> Result<WorkflowView, AppError> {
-    let (store, who, meta) = super::context().await?;
-    super::service::decide_item(&*store, &who, item_id, super::service::ItemDecision { version, action, note: note.unwrap_or_default(), assign_to }, &meta.ip)
-        .await
+    let (store, who, meta) = crate::api::context().await?;
+    service::decide_item(&*store, &who, item_id, service::ItemDecision { version, action, note: note.unwrap_or_default(), assign_to }, &meta.ip).await
 }
 
 #[server(prefix = "/fn", endpoint = "record_notice")]
 pub async fn record_notice(reference: String, version: i64, served_on: String) -> Result<ReviewPanel, AppError> {
-    let (store, who, meta) = super::context().await?;
-    super::service::record_notice(&*store, &who, &reference, version, &served_on, &meta.ip).await
+    let (store, who, meta) = crate::api::context().await?;
+    service::record_notice(&*store, &who, &reference, version, &served_on, &meta.ip).await
 }
 
 #[server(prefix = "/fn", endpoint = "approvals")]
 pub async fn get_approvals() -> Result<Vec<WorkflowView>, AppError> {
-    let (store, who, _) = super::context().await?;
-    super::service::approvals(&*store, &who).await
+    let (store, who, _) = crate::api::context().await?;
+    service::approvals(&*store, &who).await
 }
 
 #[server(prefix = "/fn", endpoint = "reviews_due")]
 pub async fn get_reviews_due() -> Result<Vec<TenancyRow>, AppError> {
-    let (store, who, _) = super::context().await?;
-    super::service::reviews_due(&*store, &who).await
+    let (store, who, _) = crate::api::context().await?;
+    service::reviews_due(&*store, &who).await
 }
 
 #[server(prefix = "/fn", endpoint = "escalate")]
 pub async fn escalate_tenancy(reference: String, version: i64, purpose: String, reason: String) -> Result<ReviewPanel, AppError> {
-    let (store, who, meta) = super::context().await?;
-    super::service::escalate(&*store, &who, &reference, super::service::EscalationRequest { version, purpose, reason }, &meta.ip).await
+    let (store, who, meta) = crate::api::context().await?;
+    service::escalate(&*store, &who, &reference, crate::api::kit::workflow::EscalationRequest { version, purpose, reason }, &meta.ip).await
 }

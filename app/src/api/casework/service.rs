@@ -2,8 +2,12 @@
 //! action plan, hand-back; and the Team Leader's team view with cover. Shared by the server
 //! functions and `/api/v1`; every rule comes from `domain` (workflow, sustain, cover, access).
 
-use super::service::{Clock, actor_for, audit, change, item_moves, refuse, waits_on, worth_auditing};
-use super::store::{CaseRecord, NewCover, NewPlanAction, Proposal, Store};
+use super::store::{CaseRecord, NewCover, NewPlanAction};
+use crate::api::kit::audit::{audit, change, worth_auditing};
+use crate::api::kit::clock::Clock;
+use crate::api::kit::store::Proposal;
+use crate::api::kit::workflow::{actor_for, item_moves, refuse, waits_on};
+use crate::api::store::Store;
 use crate::domain::Role;
 use crate::domain::access::{Principal, can_view_record};
 use crate::domain::clock::urgency;
@@ -177,12 +181,13 @@ pub async fn escalate_case(
     store: &dyn Store,
     who: &Principal,
     reference: &str,
-    e: super::service::EscalationRequest,
+    e: crate::api::kit::workflow::EscalationRequest,
     ip: &str,
 ) -> Result<CaseDetail, AppError> {
     let rec = load_case(store, who, reference, ip).await?;
-    let purpose = workflow::EscalationPurpose::parse(e.purpose.trim()).ok_or_else(|| AppError::Invalid(super::service::ESCALATION_PURPOSE_HELP.into()))?;
-    super::service::check_escalation_reason(&e.reason)?;
+    let purpose =
+        workflow::EscalationPurpose::parse(e.purpose.trim()).ok_or_else(|| AppError::Invalid(crate::api::kit::workflow::ESCALATION_PURPOSE_HELP.into()))?;
+    crate::api::kit::workflow::check_escalation_reason(&e.reason)?;
     let step = CaseStep {
         flow: Flow::Escalation,
         version: e.version,

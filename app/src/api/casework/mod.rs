@@ -1,5 +1,10 @@
 //! Cases between roles (referral, plan, hand-back) and the Team Leader's team view with cover.
 
+#[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
+pub mod store;
+
 use leptos::prelude::*;
 
 use crate::error::AppError;
@@ -7,20 +12,20 @@ use crate::model::*;
 
 #[server(prefix = "/fn", endpoint = "case")]
 pub async fn get_case(reference: String) -> Result<CaseDetail, AppError> {
-    let (store, who, meta) = super::context().await?;
-    super::casework::case_detail(&*store, &who, &reference, &meta.ip).await
+    let (store, who, meta) = crate::api::context().await?;
+    service::case_detail(&*store, &who, &reference, &meta.ip).await
 }
 
 #[server(prefix = "/fn", endpoint = "refer_case")]
 pub async fn refer_case(reference: String, version: i64, concerns: String, risks: String, tried: String) -> Result<CaseDetail, AppError> {
-    let (store, who, meta) = super::context().await?;
-    super::casework::refer_case(&*store, &who, &reference, super::casework::CaseReferral { version, concerns, risks, tried }, &meta.ip).await
+    let (store, who, meta) = crate::api::context().await?;
+    service::refer_case(&*store, &who, &reference, service::CaseReferral { version, concerns, risks, tried }, &meta.ip).await
 }
 
 #[server(prefix = "/fn", endpoint = "hand_back")]
 pub async fn hand_back_case(reference: String, version: i64, summary: String) -> Result<CaseDetail, AppError> {
-    let (store, who, meta) = super::context().await?;
-    super::casework::hand_back(&*store, &who, &reference, super::casework::HandBackRequest { version, summary }, &meta.ip).await
+    let (store, who, meta) = crate::api::context().await?;
+    service::hand_back(&*store, &who, &reference, service::HandBackRequest { version, summary }, &meta.ip).await
 }
 
 #[server(prefix = "/fn", endpoint = "add_action")]
@@ -31,44 +36,43 @@ pub async fn add_plan_action(
     owner_name: Option<String>,
     due_on: String,
 ) -> Result<CaseDetail, AppError> {
-    let (store, who, meta) = super::context().await?;
-    let a = super::casework::PlanActionRequest { description, owner, owner_name: owner_name.unwrap_or_default(), due_on };
-    super::casework::add_action(&*store, &who, &reference, a, &meta.ip).await
+    let (store, who, meta) = crate::api::context().await?;
+    let a = service::PlanActionRequest { description, owner, owner_name: owner_name.unwrap_or_default(), due_on };
+    service::add_action(&*store, &who, &reference, a, &meta.ip).await
 }
 
 #[server(prefix = "/fn", endpoint = "update_action")]
 pub async fn update_plan_action(action_id: i64, version: i64, status: String, note: Option<String>) -> Result<CaseDetail, AppError> {
-    let (store, who, meta) = super::context().await?;
-    super::casework::update_action(&*store, &who, action_id, super::casework::PlanActionUpdate { version, status, note: note.unwrap_or_default() }, &meta.ip)
-        .await
+    let (store, who, meta) = crate::api::context().await?;
+    service::update_action(&*store, &who, action_id, service::PlanActionUpdate { version, status, note: note.unwrap_or_default() }, &meta.ip).await
 }
 
 #[server(prefix = "/fn", endpoint = "set_plan")]
 pub async fn set_plan_dates(reference: String, version: i64, agreed_on: String, next_review_on: String) -> Result<CaseDetail, AppError> {
-    let (store, who, meta) = super::context().await?;
-    super::casework::set_plan(&*store, &who, &reference, super::casework::PlanDates { version, agreed_on, next_review_on }, &meta.ip).await
+    let (store, who, meta) = crate::api::context().await?;
+    service::set_plan(&*store, &who, &reference, service::PlanDates { version, agreed_on, next_review_on }, &meta.ip).await
 }
 
 #[server(prefix = "/fn", endpoint = "team")]
 pub async fn get_team() -> Result<TeamView, AppError> {
-    let (store, who, _) = super::context().await?;
-    super::casework::team(&*store, &who).await
+    let (store, who, _) = crate::api::context().await?;
+    service::team(&*store, &who).await
 }
 
 #[server(prefix = "/fn", endpoint = "set_cover")]
 pub async fn set_cover(absent_id: i64, cover_id: i64, starts_on: String, ends_on: String, reason: String) -> Result<TeamView, AppError> {
-    let (store, who, meta) = super::context().await?;
-    super::casework::create_cover(&*store, &who, super::casework::CoverRequest { absent_id, cover_id, starts_on, ends_on, reason }, &meta.ip).await
+    let (store, who, meta) = crate::api::context().await?;
+    service::create_cover(&*store, &who, service::CoverRequest { absent_id, cover_id, starts_on, ends_on, reason }, &meta.ip).await
 }
 
 #[server(prefix = "/fn", endpoint = "end_cover")]
 pub async fn end_cover(cover_id: i64) -> Result<TeamView, AppError> {
-    let (store, who, meta) = super::context().await?;
-    super::casework::end_cover(&*store, &who, cover_id, &meta.ip).await
+    let (store, who, meta) = crate::api::context().await?;
+    service::end_cover(&*store, &who, cover_id, &meta.ip).await
 }
 
 #[server(prefix = "/fn", endpoint = "escalate_case")]
 pub async fn escalate_case(reference: String, version: i64, purpose: String, reason: String) -> Result<CaseDetail, AppError> {
-    let (store, who, meta) = super::context().await?;
-    super::casework::escalate_case(&*store, &who, &reference, super::service::EscalationRequest { version, purpose, reason }, &meta.ip).await
+    let (store, who, meta) = crate::api::context().await?;
+    service::escalate_case(&*store, &who, &reference, crate::api::kit::workflow::EscalationRequest { version, purpose, reason }, &meta.ip).await
 }

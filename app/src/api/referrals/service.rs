@@ -5,8 +5,10 @@
 //! every refusal and every change is written to the audit log.
 use chrono::Utc;
 
-use super::service::Clock;
-use super::store::{AuditEntry, NewReferral, ReferralChange, ReferralFilter, ReferralListed, ReferralRecord, Store, TenancyRecord};
+use super::store::{NewReferral, ReferralChange, ReferralFilter, ReferralListed, ReferralRecord};
+use crate::api::kit::clock::Clock;
+use crate::api::kit::store::{AuditEntry, TenancyRecord};
+use crate::api::store::Store;
 use crate::domain::access::{Denial, Principal, can_use_housing_records, can_view_record};
 use crate::domain::referral::{self, ReferralForm, ReferralMove, SharedFacts, SharedPerson, Side, TenantFacts, Viewer};
 use crate::domain::{AgencyKind, LawfulBasis, ReferralCategory, ReferralStatus, Role, Urgency};
@@ -39,7 +41,7 @@ async fn audit(
 /// The audit row for a change to a referral (`id`: None for a new one), with why the user acted
 /// on a restricted referral; written by the store in the change's transaction.
 fn change(who: &Principal, ip: &str, action: &str, id: Option<i64>, reason: &str, detail: String) -> AuditEntry {
-    AuditEntry { reason: reason.chars().take(500).collect(), ..super::service::change(who, ip, action, "referral", id, detail) }
+    AuditEntry { reason: reason.chars().take(500).collect(), ..crate::api::kit::audit::change(who, ip, action, "referral", id, detail) }
 }
 
 fn not_found(reference: &str) -> AppError {
@@ -186,8 +188,8 @@ async fn viewable_tenancy(store: &dyn Store, who: &Principal, reference: &str, i
     let reference = reference.trim().to_uppercase();
     let rec = store.tenancy(&reference, who.user_id).await?.ok_or_else(|| AppError::NotFound(format!("Tenancy {reference}")))?;
     let outcome = can_view_record(who, &rec.scope);
-    if super::service::worth_auditing(who, &rec.scope, outcome) {
-        super::service::audit(store, who, ip, "view_tenancy", "tenancy", Some(rec.id), outcome, reference.clone()).await?;
+    if crate::api::kit::audit::worth_auditing(who, &rec.scope, outcome) {
+        crate::api::kit::audit::audit(store, who, ip, "view_tenancy", "tenancy", Some(rec.id), outcome, reference.clone()).await?;
     }
     outcome?;
     Ok(rec)
@@ -256,7 +258,7 @@ pub async fn start(
 
 /// A case the user may see that belongs to the tenancy being referred: (id, reference, title).
 async fn case_of_tenancy(store: &dyn Store, who: &Principal, case: &str, tenancy: &TenancyRecord, ip: &str) -> Result<(i64, String, String), AppError> {
-    let c = super::casework::load_case(store, who, case, ip).await?;
+    let c = crate::api::casework::service::load_case(store, who, case, ip).await?;
     if c.detail.tenancy_reference.as_deref() != Some(tenancy.detail.reference.as_str()) {
         return Err(AppError::Invalid(format!("Case {} is not about tenancy {}.", c.detail.reference, tenancy.detail.reference)));
     }

@@ -1,7 +1,9 @@
 //! Storage for cases worked between roles: the case page's record, action plans, the officers a
 //! Team Leader chooses from, and cover periods. Versioned writes fail with a Conflict when stale.
 
-use app::api::store::{AuditEntry, CaseRecord, NewCover, NewPlanAction};
+use app::api::casework::store::{CaseRecord, NewCover, NewPlanAction};
+
+use app::api::kit::store::AuditEntry;
 use app::domain::access::RecordScope;
 use app::domain::cover::{CoverParty, CoverState};
 use app::domain::sustain::{ActionOwner, ActionStatus};
@@ -14,7 +16,8 @@ use sqlx::{Any, Executor, Row};
 use super::SqlStore;
 use super::{i, internal, now_rfc3339, oi, os, role_label, s};
 use crate::db::Db;
-use app::api::store::{CaseStore, KitStore};
+use app::api::casework::store::CaseStore;
+use app::api::kit::store::KitStore;
 use async_trait::async_trait;
 
 fn conflict(what: &str) -> AppError {

@@ -1,0 +1,303 @@
+//! The desk's operations: My work for every role, search, and the tenancy and property pages.
+
+use chrono::NaiveDate;
+
+use crate::api::desk::store::{ReviewCount, WorkQuery};
+use crate::api::kit::audit::{audit, worth_auditing};
+use crate::api::kit::clock::{Clock, REVIEW_WARNING_DAYS};
+use crate::api::kit::workflow::{list_case, list_item, waits_on};
+use crate::api::store::Store;
+use crate::domain::Tenure;
+use crate::domain::access::{Principal, can_view_record, searchable_area};
+use crate::domain::clock::{self, ClockStatus, urgency};
+use crate::domain::occupancy;
+use crate::domain::search::{MAX_RESULTS, normalise_query, terms};
+use crate::domain::workflow::{self, Flow};
+use crate::error::AppError;
+use crate::model::*;
+
+fn session_user(who: &Principal) -> SessionUser {
+    SessionUser {
+        username: who.username.clone(),
+        display_name: who.display_name.clone(),
+        role: who.role,
+        area_team: who.area_team.clone(),
+        agency: who.agency.clone(),
+    }
+}
+
+/// The user's desk (`domain::desk`): for officers their worklist (alarms, counts, what waits for
+/// them, open cases, and the most urgent tenancies they manage; `all`: every one of them, up to
+/// `CASELOAD_ALL`), for Legal and the Community Safety Hub the escalations waiting for their team
+/// with their clocks; for a role that works elsewhere, only where (and nothing of housing records).
+pub async fn my_work(store: &dyn Store, who: &Principal, all: bool) -> Result<MyWork, AppError> {
+    use crate::domain::desk::{self, Landing, Reviews, Section};
+    let desk = desk::desk(who.role, !who.covering.is_empty());
+    let view = DeskView {
+        landing: desk.landing,
+        landing_path: desk.landing.path().into(),
+        sections: desk.sections.clone(),
+        queue_heading: desk.team.map(desk::queue_heading),
+    };
+    if desk.landing != Landing::MyWork {
+        return Ok(MyWork {
+            user: session_user(who),
+            alarms: vec![],
+            counts: vec![],
+            tenancies: vec![],
+            tenancies_total: 0,
+            cases: vec![],
+            waiting: vec![],
+            covers: vec![],
+            referrals: vec![],
+            desk: view,
+        });
+    }
+    crate::domain::access::can_use_housing_records(who)?;
+    let clock = Clock::now(store).await?;
+    let today = clock.today;
+    let mut owners = vec![who.user_id];
+    owners.extend(&who.covering);
+    let reviews = match desk.reviews {
+        Some(Reviews::Own) => Some((Some(who.user_id), None)),
+        Some(Reviews::Area) => Some((None, who.area_team_id)),
+        None => None,
+    };
+    let query = WorkQuery {
+        referrals: crate::api::referrals::service::officer_filter(&owners, today),
+        owners,
+        viewer_id: who.user_id,
+        limit: if all { CASELOAD_ALL } else { CASELOAD_PAGE },
+        reviews: reviews.map(|(owner_id, area_team_id)| ReviewCount {
+            owner_id,
+            area_team_id,
+            today: today.to_string(),
+            until: (today + chrono::Duration::days(REVIEW_WARNING_DAYS)).to_string(),
+        }),
+        proposals_area: if desk.proposals { who.area_team_id } else { None },
+        covers_since: (today - chrono::Duration::days(14)).to_string(),
+    };
+    let lists = store.work_lists(&query).await?;
+    let load = lists.caseload;
+    let mut tenancies = if desk.shows(Section::Tenancies) { load.tenancies } else { vec![] };
+    for t in &mut tenancies {
+        t.clock = t.trial_ends_on.as_deref().and_then(|d| clock.date(d));
+    }
+    // Most urgent first: overdue, due soon, then by date.
+    tenancies.sort_by(|a, b| (urgency(a.clock), &a.trial_ends_on).cmp(&(urgency(b.clock), &b.trial_ends_on)));
+    let mut cases: Vec<CaseRow> = if desk.shows(Section::Cases) { load.cases } else { vec![] }
+        .into_iter()
+        .filter_map(|(c, scope)| list_case(who, c, &scope))
+        .map(|mut c| {
+            c.clock = c.due_at.as_deref().and_then(|d| clock.instant(d));
+            c
+        })
+        .collect();
+    cases.sort_by(|a, b| (urgency(a.clock), &a.due_at).cmp(&(urgency(b.clock), &b.due_at)));
+    let mut alarms = alarms(query.reviews.as_ref().map(|r| (r.owner_id.is_some(), lists.reviews_due)), lists.proposals_waiting);
+    let mut waiting: Vec<WorkflowView> =
+        if desk.shows(Section::Waiting) { lists.waiting.into_iter().filter_map(|item| list_item(who, item)).collect() } else { vec![] };
+    // The team's queue: every open item that waits on this user's team (`workflow::waits_on`), as
+    // lists show it (`list_item`), with what it was escalated for (which its label says too).
+    let mut queue = Vec::new();
+    if desk.shows(Section::TeamQueue) {
+        for item in store.open_items(None, who.user_id).await? {
+            if waits_on(who, &item.scope, item.patch_officer_id, &item.view) {
+                let purpose = workflow::EscalationPurpose::parse(&item.view.detail);
+                queue.extend(list_item(who, item).map(|v| (v, purpose)));
+            }
+        }
+    }
+    for w in waiting.iter_mut().chain(queue.iter_mut().map(|(v, _)| v)) {
+        w.clock = w.due_on.as_deref().and_then(|d| clock.instant(d));
+    }
+    let facts = desk::Facts {
+        tenancies: load.tenancies_total,
+        introductory: load.introductory_total,
+        arrears: load.arrears_total,
+        tenancy_clocks: tenancies.iter().map(|t| t.clock).collect(),
+        case_clocks: cases.iter().map(|c| c.clock).collect(),
+        proposals_waiting: lists.proposals_waiting,
+        area_reviews_due: lists.reviews_due.1,
+        queue: queue.iter().map(|(v, purpose)| (v.clock, *purpose)).collect(),
+    };
+    waiting.extend(queue.into_iter().map(|(v, _)| v));
+    waiting.sort_by(|a, b| (urgency(a.clock), &a.due_on).cmp(&(urgency(b.clock), &b.due_on)));
+    let counts = desk::tiles(&desk, &facts).into_iter().map(|(t, count)| Count { label: t.label(), count, tile: Some(t) }).collect();
+    let hand_backs = waiting.iter().filter(|w| w.flow == Flow::HandBack).count();
+    if hand_backs > 0 {
+        alarms.push(Alarm {
+            level: waiting
+                .iter()
+                .filter(|w| w.flow == Flow::HandBack)
+                .filter_map(|w| w.clock)
+                .min_by_key(|c| urgency(Some(*c)))
+                .unwrap_or(ClockStatus::DueSoon),
+            text: format!(
+                "{hand_backs} case{} handed back to you by the Sustainable Tenancy HMO: acknowledge {}.",
+                if hand_backs == 1 { " is" } else { "s are" },
+                if hand_backs == 1 { "it" } else { "them" }
+            ),
+            href: "#waiting-h".into(),
+        });
+    }
+    if let Some(team) = desk.team {
+        let late = facts.queue.iter().filter(|q| q.0 == Some(ClockStatus::Overdue)).count();
+        if late > 0 {
+            alarms.push(Alarm {
+                level: ClockStatus::Overdue,
+                text: format!(
+                    "{late} escalation{} to {} {} past {} working days with no conclusion.",
+                    if late == 1 { "" } else { "s" },
+                    desk::team_name(team),
+                    if late == 1 { "is" } else { "are" },
+                    crate::domain::sustain::ESCALATION_RESPONSE_WORKING_DAYS
+                ),
+                href: "#waiting-h".into(),
+            });
+        }
+    }
+    let referrals = if desk.shows(Section::Referrals) { crate::api::referrals::service::waiting_for_officer(who, lists.referrals, &clock) } else { vec![] };
+    let covers = if desk.shows(Section::Covers) { lists.covers } else { vec![] };
+    Ok(MyWork { user: session_user(who), alarms, counts, tenancies, tenancies_total: load.tenancies_total, cases, waiting, covers, referrals, desk: view })
+}
+
+/// The loud items: introductory reviews at or past their anniversary with no decision (by law
+/// they become secure), and, for Team Leaders, proposals waiting for them. `reviews` is whether
+/// the count is the officer's own (rather than the area's) and the count (overdue, due).
+fn alarms(reviews: Option<(bool, (i64, i64))>, proposals_waiting: i64) -> Vec<Alarm> {
+    let mut alarms = Vec::new();
+    if let Some((own, (overdue, due))) = reviews {
+        let whose = if own { "Your" } else { "The area's" };
+        let href = if own { "/#ten-h" } else { "/approvals#due" };
+        if overdue > 0 {
+            alarms.push(Alarm {
+                level: ClockStatus::Overdue,
+                text: format!("{whose} {overdue} introductory tenanc{} passed the 12-month anniversary with no decision: by law they are now secure. Record the reviews now.", if overdue == 1 { "y has" } else { "ies have" }),
+                href: href.into(),
+            });
+        }
+        if due > overdue {
+            let n = due - overdue;
+            alarms.push(Alarm {
+                level: ClockStatus::DueSoon,
+                text: format!(
+                    "{whose} {n} introductory review{} fall{} due in the next {} weeks with no decision yet.",
+                    if n == 1 { "" } else { "s" },
+                    if n == 1 { "s" } else { "" },
+                    REVIEW_WARNING_DAYS / 7
+                ),
+                href: href.into(),
+            });
+        }
+    }
+    if proposals_waiting > 0 {
+        alarms.push(Alarm {
+            level: ClockStatus::DueSoon,
+            text: format!("{proposals_waiting} proposal{} waiting for your decision.", if proposals_waiting == 1 { " is" } else { "s are" }),
+            href: "/approvals".into(),
+        });
+    }
+    alarms
+}
+
+pub async fn search(store: &dyn Store, who: &Principal, query: &str) -> Result<SearchResults, AppError> {
+    let area = searchable_area(who)?;
+    let Some(q) = normalise_query(query) else {
+        return Ok(SearchResults { query: query.trim().to_string(), hits: vec![], truncated: false });
+    };
+    let terms = terms(&q);
+    let mut hits = store.search(area, &terms, MAX_RESULTS as i64 + 1).await?;
+    let truncated = hits.len() > MAX_RESULTS;
+    hits.truncate(MAX_RESULTS);
+    Ok(SearchResults { query: q, hits, truncated })
+}
+
+pub async fn tenancy(store: &dyn Store, who: &Principal, reference: &str, ip: &str) -> Result<TenancyDetail, AppError> {
+    crate::domain::access::can_use_housing_records(who)?;
+    let reference = reference.trim().to_uppercase();
+    let Some(rec) = store.tenancy(&reference, who.user_id).await? else {
+        return Err(AppError::NotFound(format!("Tenancy {reference}")));
+    };
+    let outcome = can_view_record(who, &rec.scope);
+    if worth_auditing(who, &rec.scope, outcome) {
+        audit(store, who, ip, "view_tenancy", "tenancy", Some(rec.id), outcome, reference.clone()).await?;
+    }
+    outcome?;
+    let clock = Clock::now(store).await?;
+    let today = clock.today;
+    let mut detail = rec.detail;
+    for v in &mut detail.visits {
+        v.can_link = crate::domain::feedback::may_create_link(who, "visit", Some(rec.scope.area_team_id), v.officer_id).is_ok();
+    }
+    let on = today;
+    detail.occupation = occupancy::occupation(detail.bedrooms.max(0) as u32, &rec.occupants, on).label();
+    detail.key_dates = key_dates(&detail, &rec.start_date, rec.trial_ends_on.as_deref(), rec.extension_notice_served_on.as_deref(), &clock);
+    let mut hidden = 0;
+    detail.cases = rec
+        .cases
+        .into_iter()
+        .filter_map(|(c, scope)| match list_case(who, c, &scope) {
+            Some(mut c) => {
+                c.clock = if c.status == "open" { c.due_at.as_deref().and_then(|d| clock.instant(d)) } else { None };
+                Some(c)
+            }
+            None => {
+                hidden += 1;
+                None
+            }
+        })
+        .collect();
+    if hidden > 0 {
+        detail.cases.push(CaseRow {
+            reference: "—".into(),
+            kind: crate::domain::CaseKind::Safeguarding,
+            title: format!("{hidden} restricted case{} not shown (need to know)", if hidden == 1 { "" } else { "s" }),
+            status: "restricted".into(),
+            tenancy_reference: None,
+            address: String::new(),
+            opened_at: String::new(),
+            due_at: None,
+            clock: None,
+            restricted: true,
+        });
+    }
+    Ok(detail)
+}
+
+fn key_dates(detail: &TenancyDetail, start: &str, trial_ends_on: Option<&str>, notice_served: Option<&str>, clock: &Clock) -> Vec<KeyDate> {
+    let mut dates = vec![KeyDate { label: "Tenancy start".into(), date: start.into(), clock: None }];
+    let introductory = detail.tenure.is_introductory();
+    if let (true, Some(end)) = (introductory, trial_ends_on) {
+        if detail.tenure == Tenure::Introductory
+            && let Ok(end_date) = end.parse::<NaiveDate>()
+        {
+            let last_notice = clock::extension_notice_last_day(end_date).to_string();
+            dates.push(KeyDate { label: "Last day to serve a notice of extension".into(), clock: clock.date(&last_notice), date: last_notice });
+        }
+        dates.push(KeyDate { label: "Introductory review decision due (trial ends)".into(), date: end.into(), clock: clock.date(end) });
+    }
+    if let Some(served) = notice_served {
+        dates.push(KeyDate { label: "Notice of extension served".into(), date: served.into(), clock: None });
+    }
+    dates
+}
+
+pub async fn property(store: &dyn Store, who: &Principal, reference: &str, ip: &str) -> Result<PropertyDetail, AppError> {
+    crate::domain::access::can_use_housing_records(who)?;
+    let reference = reference.trim().to_uppercase();
+    let Some(rec) = store.property(&reference).await? else {
+        return Err(AppError::NotFound(format!("Property {reference}")));
+    };
+    let outcome = can_view_record(who, &rec.scope);
+    if worth_auditing(who, &rec.scope, outcome) {
+        audit(store, who, ip, "view_property", "property", Some(rec.id), outcome, reference.clone()).await?;
+    }
+    outcome?;
+    Ok(rec.detail)
+}
+
+pub async fn patches(store: &dyn Store, who: &Principal) -> Result<Vec<PatchSummary>, AppError> {
+    let area = searchable_area(who)?;
+    store.patches(area).await
+}

@@ -1,0 +1,50 @@
+//! Today and the council's one calendar, as every service dates steps and judges clocks.
+
+use chrono::{NaiveDate, Utc};
+
+use super::store::KitStore;
+use crate::domain::clock::{self, ClockStatus, WorkingCalendar};
+use crate::error::AppError;
+
+/// Items due within this many working days show as "due soon".
+pub const DUE_SOON_WORKING_DAYS: u32 = 10;
+
+/// Days ahead (six weeks) that an introductory review's anniversary starts to sound.
+pub const REVIEW_WARNING_DAYS: i64 = 42;
+
+pub fn today() -> NaiveDate {
+    clock::to_london(Utc::now()).date_naive()
+}
+
+/// Today and the council's one calendar (`Store::calendar`): what every clock and due date a
+/// service shows or sets is judged by.
+#[derive(Clone, Debug)]
+pub struct Clock {
+    pub today: NaiveDate,
+    pub calendar: std::sync::Arc<WorkingCalendar>,
+}
+
+impl Clock {
+    /// Today in London, with the calendar as the store holds it.
+    pub async fn now(store: &dyn KitStore) -> Result<Clock, AppError> {
+        Ok(Clock { today: store.today(), calendar: store.calendar().await? })
+    }
+
+    /// Status of a due date (a day, due at its end) against today.
+    pub fn date(&self, due: &str) -> Option<ClockStatus> {
+        let due: NaiveDate = due.parse().ok()?;
+        let due_at = clock::london_at(due, clock::END_OF_CALENDAR_DAY);
+        let now = clock::london_at(self.today, chrono::NaiveTime::MIN);
+        Some(clock::status(due_at, now, DUE_SOON_WORKING_DAYS, &self.calendar))
+    }
+
+    /// Status of a due instant (stored as RFC 3339), judged by its day.
+    pub fn instant(&self, due: &str) -> Option<ClockStatus> {
+        self.date(due.get(..10)?)
+    }
+
+    /// The day `days` working days after today (`sustain::due_after`).
+    pub fn due_after(&self, days: u32) -> NaiveDate {
+        crate::domain::sustain::due_after(self.today, days, &self.calendar)
+    }
+}

@@ -1,0 +1,38 @@
+//! Introductory tenancy reviews as stored.
+
+use async_trait::async_trait;
+
+use crate::api::kit::store::AuditEntry;
+use crate::domain::access::RecordScope;
+use crate::error::AppError;
+use crate::model::*;
+
+/// A tenancy as the introductory review sees it.
+#[derive(Clone, Debug)]
+pub struct ReviewRecord {
+    pub tenancy_id: i64,
+    pub reference: String,
+    pub scope: RecordScope,
+    pub tenure: crate::domain::Tenure,
+    pub start_date: String,
+    pub trial_ends_on: Option<String>,
+    pub notice_served_on: Option<String>,
+    pub version: i64,
+    /// The Community HMO of the property's patch (who takes over when it becomes secure).
+    pub patch_officer_id: Option<i64>,
+    /// Review items, newest first; the open one (if any) carries its proposer.
+    pub items: Vec<WorkflowView>,
+    pub open_proposer_id: Option<i64>,
+    /// Escalations of this tenancy to Legal or the Community Safety Hub, newest first.
+    pub escalations: Vec<WorkflowView>,
+}
+
+/// Introductory reviews and the workflow items every transfer between roles moves through.
+#[async_trait]
+pub trait ReviewStore: Send + Sync + 'static {
+    async fn review_record(&self, tenancy_reference: &str) -> Result<Option<ReviewRecord>, AppError>;
+    async fn record_notice_served(&self, tenancy_id: i64, version: i64, served_on: &str, by: i64, audit: AuditEntry) -> Result<(), AppError>;
+    /// The introductory tenancies an area's review count (`WorkQuery::reviews`) counts: trials
+    /// ending on or before `until` with no open or approved decision, soonest first.
+    async fn reviews_due_list(&self, area_team_id: i64, until: &str, limit: i64) -> Result<Vec<TenancyRow>, AppError>;
+}
