@@ -2,6 +2,7 @@
 //! No I/O here: storage, HTTP and UI are thin layers around these modules.
 
 pub mod access;
+pub mod admin;
 pub mod clock;
 pub mod codes;
 pub mod cover;

@@ -31,9 +31,10 @@ use crate::state::AppState;
 pub const SESSION_USER_KEY: &str = "user_id";
 pub const SESSION_IDLE_MINUTES: i64 = 30;
 
-/// Loads an active user as a `Principal`, with the absent officers they cover today.
-pub async fn load_principal(db: &Db, user_id: i64) -> Option<Principal> {
-    crate::store::accounts::principal(db, user_id, app::api::kit::clock::today()).await.ok()?
+/// Loads an active user as a `Principal`, with the absent officers they cover `today` (the
+/// store's today, `KitStore::today`, so a test that fixes the day fixes cover with it).
+pub async fn load_principal(db: &Db, user_id: i64, today: chrono::NaiveDate) -> Option<Principal> {
+    crate::store::accounts::principal(db, user_id, today).await.ok()?
 }
 
 /// The client's address. With no trusted proxy (`Config::trusted_proxies` 0), the socket's peer.
@@ -80,7 +81,7 @@ pub async fn resolve_principal(State(state): State<AppState>, session: Session, 
     let origin = request_origin(&req, state.config.trust_proxy());
     req.extensions_mut().insert(RequestMeta { ip, origin });
     let principal = if let Some(token) = bearer(req.headers()) {
-        match tokens::principal_for_token(&state.db, token).await {
+        match tokens::principal_for_token(&state.db, token, state.store.today()).await {
             Some(p) => Some(p),
             None => {
                 return crate::api::error_response(StatusCode::UNAUTHORIZED, "not_signed_in", "The API token is missing, expired or revoked.");
@@ -88,7 +89,7 @@ pub async fn resolve_principal(State(state): State<AppState>, session: Session, 
         }
     } else {
         match session.get::<i64>(SESSION_USER_KEY).await {
-            Ok(Some(id)) => load_principal(&state.db, id).await,
+            Ok(Some(id)) => load_principal(&state.db, id, state.store.today()).await,
             _ => None,
         }
     };

@@ -24,9 +24,9 @@ pub fn new_token() -> String {
 
 /// Who a bearer token stands for: its user, as a session would load them; None if the token is
 /// unknown, expired or revoked.
-pub async fn principal_for_token(db: &Db, token: &str) -> Option<Principal> {
+pub async fn principal_for_token(db: &Db, token: &str, today: chrono::NaiveDate) -> Option<Principal> {
     let user_id = crate::store::admin::token_user(db, token).await.ok()??;
-    super::load_principal(db, user_id).await
+    super::load_principal(db, user_id, today).await
 }
 
 #[cfg(test)]

@@ -28,7 +28,7 @@ fn null_is_integer(column: &str) -> bool {
 const MAX_BINDS: usize = 2_000;
 
 /// Tables in foreign-key order; all but the first two have an `id` identity column.
-const TABLE_ORDER: &[&str] = &[
+pub const TABLE_ORDER: &[&str] = &[
     "bank_holidays",
     "settings",
     "area_teams",

@@ -5,13 +5,14 @@
 use super::store::{NewAgency, NewAgencyUser};
 use crate::api::kit::audit::{audit, change};
 use crate::api::store::Store;
+use crate::domain::Role;
 use crate::domain::access::Principal;
-use crate::domain::{AgencyKind, Role};
+use crate::domain::admin::{check_agency, check_holiday, check_user, may_administer};
 use crate::error::AppError;
 use crate::model::*;
 
 fn admin_only(who: &Principal) -> Result<(), AppError> {
-    if who.role == Role::Admin {
+    if may_administer(who.role) {
         Ok(())
     } else {
         Err(AppError::Forbidden("Only administrators manage agencies, their users, API tokens and the calendar.".into()))
@@ -40,81 +41,18 @@ pub struct NewBankHoliday {
     pub name: String,
 }
 
-/// Checks a new bank holiday: a real date on a weekday, and a name.
-pub fn check_holiday(h: &NewBankHoliday) -> Result<(chrono::NaiveDate, String), String> {
-    use chrono::Datelike;
-    let mut problems = Vec::new();
-    let date = crate::domain::clock::input_date(&h.date, &format!("{:?} is not a date (YYYY-MM-DD).", h.date.trim()));
-    if let Ok(d) = &date
-        && matches!(d.weekday(), chrono::Weekday::Sat | chrono::Weekday::Sun)
-    {
-        problems.push(format!("{d} is a {}: a bank holiday that changes working days falls on a weekday.", d.format("%A")));
-    }
-    let name = h.name.trim();
-    if name.is_empty() || name.chars().count() > 200 {
-        problems.push("Give the holiday's name (up to 200 characters).".to_string());
-    }
-    match date {
-        Ok(d) if problems.is_empty() => Ok((d, name.to_string())),
-        Ok(_) => Err(problems.join(" ")),
-        Err(e) => Err(std::iter::once(e).chain(problems).collect::<Vec<_>>().join(" ")),
-    }
-}
-
 /// Adds a bank holiday to the council's calendar: every due date set from now on, every clock,
 /// and the public working-days endpoint count it at once.
 pub async fn add_bank_holiday(store: &dyn Store, who: &Principal, h: NewBankHoliday, ip: &str) -> Result<AdminView, AppError> {
     admin_only(who)?;
-    let (date, name) = check_holiday(&h).map_err(AppError::Invalid)?;
+    let (date, name) = check_holiday(&h.date, &h.name).map_err(AppError::Invalid)?;
     store.add_bank_holiday(date, &name, change(who, ip, "add_bank_holiday", "calendar", None, format!("{date} {name}"))).await?;
     view(store, who).await
 }
 
-/// Checks a new agency: a name, and a kind Hearth knows.
-pub fn check_agency(a: &NewAgency) -> Result<AgencyKind, String> {
-    let name = a.name.trim();
-    let mut problems = Vec::new();
-    if name.is_empty() || name.chars().count() > 200 {
-        problems.push("Give the agency's name (up to 200 characters).".to_string());
-    }
-    let kind = AgencyKind::parse(a.kind.trim());
-    if kind.is_none() {
-        problems.push(format!(
-            "\"{}\" is not an agency kind: use one of {}.",
-            a.kind,
-            AgencyKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", ")
-        ));
-    }
-    for (what, v) in [("team", &a.team), ("contact email", &a.contact_email), ("contact phone", &a.contact_phone)] {
-        if v.chars().count() > 200 {
-            problems.push(format!("The {what} must be 200 characters or fewer."));
-        }
-    }
-    match kind {
-        Some(k) if problems.is_empty() => Ok(k),
-        _ => Err(problems.join(" ")),
-    }
-}
-
-/// Checks a new agency user: a username people can type, a name, a long enough password.
-pub fn check_user(u: &NewAgencyUser) -> Result<String, String> {
-    let username = u.username.trim().to_lowercase();
-    let mut problems = Vec::new();
-    if username.len() < 3 || username.len() > 64 || !username.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)) {
-        problems.push("The username must be 3 to 64 letters, digits, dots, dashes or underscores.");
-    }
-    if u.display_name.trim().is_empty() || u.display_name.chars().count() > 200 {
-        problems.push("Give the person's name.");
-    }
-    if u.password.chars().count() < 12 {
-        problems.push("The password must be at least 12 characters.");
-    }
-    if problems.is_empty() { Ok(username) } else { Err(problems.join(" ")) }
-}
-
 pub async fn create_agency(store: &dyn Store, who: &Principal, a: NewAgency, ip: &str) -> Result<AdminView, AppError> {
     admin_only(who)?;
-    let kind = check_agency(&a).map_err(AppError::Invalid)?;
+    let kind = check_agency(&a.name, &a.kind, &a.team, &a.contact_email, &a.contact_phone).map_err(AppError::Invalid)?;
     let a = NewAgency {
         name: a.name.trim().into(),
         kind: kind.as_str().into(),
@@ -129,7 +67,7 @@ pub async fn create_agency(store: &dyn Store, who: &Principal, a: NewAgency, ip:
 
 pub async fn create_agency_user(store: &dyn Store, who: &Principal, u: NewAgencyUser, ip: &str) -> Result<AdminView, AppError> {
     admin_only(who)?;
-    let username = check_user(&u).map_err(AppError::Invalid)?;
+    let username = check_user(&u.username, &u.display_name, &u.password).map_err(AppError::Invalid)?;
     let agency = u.agency_id;
     let entry = change(who, ip, "create_agency_user", "user", None, format!("{username} in agency {agency}"));
     store.create_agency_user(NewAgencyUser { username, display_name: u.display_name.trim().into(), email: u.email.trim().into(), ..u }, entry).await?;
@@ -187,29 +125,4 @@ pub async fn audit_trail(store: &dyn Store, who: &Principal, subject_type: &str,
     let (id, rows) = store.audit_trail(subject_type, &reference).await?.ok_or_else(|| AppError::NotFound(reference.clone()))?;
     audit(store, who, ip, "read_audit_trail", subject_type, Some(id), Ok(()), reference).await?;
     Ok(rows)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn new_agencies_and_users_explain_every_problem() {
-        let ok = NewAgency { name: "Age UK York".into(), kind: "adult_social_care".into(), ..Default::default() };
-        assert_eq!(check_agency(&ok), Ok(AgencyKind::AdultSocialCare));
-        let bad = NewAgency { name: " ".into(), kind: "charity".into(), ..Default::default() };
-        let msg = check_agency(&bad).unwrap_err();
-        assert!(msg.contains("name") && msg.contains("marac"), "{msg}");
-        let user = NewAgencyUser {
-            agency_id: 1,
-            username: " Pat.Jones ".into(),
-            display_name: "Pat".into(),
-            email: String::new(),
-            password: "a long passphrase".into(),
-        };
-        assert_eq!(check_user(&user), Ok("pat.jones".into()));
-        let bad = NewAgencyUser { username: "p j".into(), display_name: String::new(), password: "short".into(), ..user };
-        let msg = check_user(&bad).unwrap_err();
-        assert!(msg.contains("username") && msg.contains("name") && msg.contains("12 characters"), "{msg}");
-    }
 }
