@@ -180,6 +180,13 @@ fn lang_suffix(l: &Language) -> String {
     if l.code == "en" { String::new() } else { format!("?lang={}", l.code) }
 }
 
+/// The visitor's language (`asked` for, else their browser's), or the busy page when their
+/// address has asked for more pages than the limiter allows just now.
+fn admit<'a>(state: &'a AppState, ip: &str, asked: Option<&str>, headers: &axum::http::HeaderMap) -> Result<&'a Language, Box<Response>> {
+    let l = state.languages.pick(asked, accept_language(headers));
+    if state.feedback_limiter.view(ip) { Ok(l) } else { Err(Box::new(busy_page(l))) }
+}
+
 pub async fn show(
     State(state): State<AppState>,
     Extension(meta): Extension<RequestMeta>,
@@ -187,10 +194,10 @@ pub async fn show(
     uri: axum::http::Uri,
     headers: axum::http::HeaderMap,
 ) -> Response {
-    let l = state.languages.pick(lang_query(&uri).as_deref(), accept_language(&headers));
-    if !state.feedback_limiter.view(&meta.ip) {
-        return busy_page(l);
-    }
+    let l = match admit(&state, &meta.ip, lang_query(&uri).as_deref(), &headers) {
+        Ok(l) => l,
+        Err(busy) => return *busy,
+    };
     match store::link(&state.db, &token).await {
         Ok(Some(link)) => {
             let mut fields = Fields::new();
@@ -214,10 +221,10 @@ pub async fn submit(
     for (k, v) in pairs {
         fields.entry(k).or_insert(v);
     }
-    let l = state.languages.pick(fields.get("lang").map(String::as_str), accept_language(&headers));
-    if !state.feedback_limiter.view(&meta.ip) {
-        return busy_page(l);
-    }
+    let l = match admit(&state, &meta.ip, fields.get("lang").map(String::as_str), &headers) {
+        Ok(l) => l,
+        Err(busy) => return *busy,
+    };
     let link = match store::link(&state.db, &token).await {
         Ok(Some(link)) => link,
         Ok(None) => return not_found_page(l),
@@ -253,10 +260,10 @@ pub async fn thanks(
     uri: axum::http::Uri,
     headers: axum::http::HeaderMap,
 ) -> Response {
-    let l = state.languages.pick(lang_query(&uri).as_deref(), accept_language(&headers));
-    if !state.feedback_limiter.view(&meta.ip) {
-        return busy_page(l);
-    }
+    let l = match admit(&state, &meta.ip, lang_query(&uri).as_deref(), &headers) {
+        Ok(l) => l,
+        Err(busy) => return *busy,
+    };
     let title = l.t("thanks.title", "Thank you for your feedback");
     let body = format!(
         r#"<div class="fb-panel" role="status"><h1 class="fb-h1">{}</h1></div><p>{}</p><p>{}</p><p>{}</p><p><a href="/feedback/{}{}">{}</a></p>"#,
@@ -429,6 +436,35 @@ fn text_input(o: &mut String, l: &Language, name: &str, label: &str, hint: &str,
 /// question with its own message; in the tenant's language, with links to the others.
 pub fn form_page(langs: &Languages, l: &Language, token: &str, link: &LinkTarget, fields: &Fields, errors: &[FieldError], banner: Option<&str>) -> String {
     let mut o = String::with_capacity(16 * 1024);
+    language_nav(&mut o, langs, l, token);
+    error_summary(&mut o, l, errors, fields);
+    if let Some(b) = banner {
+        let _ = write!(o, r#"<div class="fb-error-summary" role="alert"><p>{}</p></div>"#, text(b));
+    }
+    let (title, intro) = heading(l, link);
+    let _ = write!(o, r#"<h1 class="fb-h1">{}</h1><p class="fb-lede">{}</p>"#, text(title), text(&intro));
+    let _ = write!(o, r#"<form method="post" action="/feedback/{}" novalidate class="fb-form">"#, attr(token));
+    let _ = write!(o, r#"<input type="hidden" name="idempotency_key" value="{}">"#, attr(fields.get("idempotency_key").map(String::as_str).unwrap_or("")));
+    let _ = write!(o, r#"<input type="hidden" name="lang" value="{}">"#, attr(&l.code));
+    // The honeypot: hidden from people (and from screen readers); bots fill it in.
+    let _ = write!(
+        o,
+        r#"<div class="fb-hp" aria-hidden="true"><label for="{HONEYPOT}">{}</label><input type="text" id="{HONEYPOT}" name="{HONEYPOT}" tabindex="-1" autocomplete="off" value=""></div>"#,
+        text(l.t("honeypot.label", "Leave this blank"))
+    );
+    for q in feedback::questions(link.audience) {
+        question_html(&mut o, l, q, fields, errors);
+    }
+    comment_group(&mut o, l, fields, errors);
+    reply_group(&mut o, l, fields, errors);
+    privacy_notice(&mut o, l, link);
+    let _ = write!(o, r#"<button type="submit" class="fb-button" data-prevent-double-click="true">{}</button></form>"#, text(l.t("submit", "Send feedback")));
+    // GOV.UK pattern: the title says so too, so screen-reader users hear it first.
+    if errors.is_empty() && banner.is_none() { page(l, title, &o) } else { page(l, &l.tf("error.title", "Error: {title}", &[("title", title)]), &o) }
+}
+
+/// Links to the form in every other language the council offers (none when English is the only one).
+fn language_nav(o: &mut String, langs: &Languages, l: &Language, token: &str) {
     if langs.all().len() > 1 {
         let _ = write!(o, r#"<nav class="fb-langs" aria-label="{}"><ul>"#, attr(l.t("page.language", "Language")));
         for other in langs.all() {
@@ -448,6 +484,10 @@ pub fn form_page(langs: &Languages, l: &Language, token: &str, link: &LinkTarget
         }
         o.push_str("</ul></nav>");
     }
+}
+
+/// GOV.UK's error summary: every problem, each linking to its field.
+fn error_summary(o: &mut String, l: &Language, errors: &[FieldError], fields: &Fields) {
     if !errors.is_empty() {
         let _ = write!(
             o,
@@ -463,10 +503,11 @@ pub fn form_page(langs: &Languages, l: &Language, token: &str, link: &LinkTarget
         }
         o.push_str("</ul></div>");
     }
-    if let Some(b) = banner {
-        let _ = write!(o, r#"<div class="fb-error-summary" role="alert"><p>{}</p></div>"#, text(b));
-    }
-    let (title, intro) = match link.audience {
+}
+
+/// The form's title and introduction for its audience (tenants hear their officer's name).
+fn heading<'a>(l: &'a Language, link: &LinkTarget) -> (&'a str, String) {
+    match link.audience {
         Audience::Tenant => (
             l.t("form.title.tenant", "Tell us about your housing service"),
             match &link.officer_name {
@@ -478,20 +519,11 @@ pub fn form_page(langs: &Languages, l: &Language, token: &str, link: &LinkTarget
             l.t("form.title.partner", "Working with the council's housing officers"),
             l.t("form.intro.partner", "For partner agencies: tell us how the housing officers' roles work for you. It takes about 3 minutes. Every question is optional.").to_string(),
         ),
-    };
-    let _ = write!(o, r#"<h1 class="fb-h1">{}</h1><p class="fb-lede">{}</p>"#, text(title), text(&intro));
-    let _ = write!(o, r#"<form method="post" action="/feedback/{}" novalidate class="fb-form">"#, attr(token));
-    let _ = write!(o, r#"<input type="hidden" name="idempotency_key" value="{}">"#, attr(fields.get("idempotency_key").map(String::as_str).unwrap_or("")));
-    let _ = write!(o, r#"<input type="hidden" name="lang" value="{}">"#, attr(&l.code));
-    // The honeypot: hidden from people (and from screen readers); bots fill it in.
-    let _ = write!(
-        o,
-        r#"<div class="fb-hp" aria-hidden="true"><label for="{HONEYPOT}">{}</label><input type="text" id="{HONEYPOT}" name="{HONEYPOT}" tabindex="-1" autocomplete="off" value=""></div>"#,
-        text(l.t("honeypot.label", "Leave this blank"))
-    );
-    for q in feedback::questions(link.audience) {
-        question_html(&mut o, l, q, fields, errors);
     }
+}
+
+/// The free-text comment, with its hint, its error and what was typed.
+fn comment_group(o: &mut String, l: &Language, fields: &Fields, errors: &[FieldError]) {
     let comment_err = error_for(errors, "comment");
     let max = feedback::MAX_COMMENT_CHARS.to_string();
     let _ = write!(
@@ -510,6 +542,10 @@ pub fn form_page(langs: &Languages, l: &Language, token: &str, link: &LinkTarget
         if comment_err.is_some() { " comment-error" } else { "" },
         text(fields.get("comment").map(String::as_str).unwrap_or(""))
     );
+}
+
+/// Whether the tenant wants a reply, and the contact details for one.
+fn reply_group(o: &mut String, l: &Language, fields: &Fields, errors: &[FieldError]) {
     let reply = fields.get("reply").map(String::as_str).unwrap_or("no");
     let reply_err = error_for(errors, "reply");
     let _ = write!(
@@ -528,7 +564,7 @@ pub fn form_page(langs: &Languages, l: &Language, token: &str, link: &LinkTarget
     );
     o.push_str(r#"<div class="fb-contact">"#);
     text_input(
-        &mut o,
+        o,
         l,
         "contact_name",
         l.t("contact_name.label", "Your name"),
@@ -538,7 +574,7 @@ pub fn form_page(langs: &Languages, l: &Language, token: &str, link: &LinkTarget
         errors,
     );
     text_input(
-        &mut o,
+        o,
         l,
         "contact_detail",
         l.t("contact_detail.label", "Email address or phone number"),
@@ -548,6 +584,10 @@ pub fn form_page(langs: &Languages, l: &Language, token: &str, link: &LinkTarget
         errors,
     );
     o.push_str("</div>");
+}
+
+/// The privacy notice, folded under a summary.
+fn privacy_notice(o: &mut String, l: &Language, link: &LinkTarget) {
     let _ = write!(
         o,
         r#"<details class="fb-details"><summary>{}</summary><div class="fb-details-text"><p>{}</p><p>{}</p><p>{}</p></div></details>"#,
@@ -556,7 +596,4 @@ pub fn form_page(langs: &Languages, l: &Language, token: &str, link: &LinkTarget
         text(&privacy_p2(l, link)),
         text(l.t("privacy.p3", "You can ask to see or delete what you gave us by contacting the council's data protection officer.")),
     );
-    let _ = write!(o, r#"<button type="submit" class="fb-button" data-prevent-double-click="true">{}</button></form>"#, text(l.t("submit", "Send feedback")));
-    // GOV.UK pattern: the title says so too, so screen-reader users hear it first.
-    if errors.is_empty() && banner.is_none() { page(l, title, &o) } else { page(l, &l.tf("error.title", "Error: {title}", &[("title", title)]), &o) }
 }
