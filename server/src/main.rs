@@ -92,63 +92,71 @@ async fn main() -> anyhow::Result<()> {
             let report = seed(&db, &opts).await?;
             print_accounts(&report);
         }
-        Command::Serve { demo, addr, settings } => {
-            if demo && seeding::is_empty(&db).await? {
-                tracing::info!("empty database: seeding the demo council");
-                let opts = SeedOptions { progress: true, today: app::api::kit::clock::today(), ..Default::default() };
-                let report = seed(&db, &opts).await?;
-                print_accounts(&report);
-            }
-            let mut leptos_options = match get_configuration(None) {
-                Ok(conf) => conf.leptos_options,
-                Err(_) => LeptosOptions::builder().output_name("hearth").site_root("target/site").site_pkg_dir("pkg").build(),
-            };
-            if let Some(addr) = addr {
-                leptos_options.site_addr = addr;
-            }
-            // Run as `target/release/hearth serve`, with no LEPTOS_* settings: the site cargo-leptos built.
-            if leptos_options.output_name.is_empty() {
-                leptos_options.output_name = "hearth".into();
-            }
-            hearth::site::detect_hashes(&mut leptos_options);
-            let addr = leptos_options.site_addr;
-            let state = routes::app_state(db.clone(), leptos_options, settings, LimitConfig::default());
-            // Housekeeping, at start and every ten minutes: approved changes whose effective date has
-            // come (tenancies made secure on their anniversary), feedback past its retention period,
-            // expired sessions, idle rate-limit keys.
-            let sessions = hearth::store::SqlSessionStore::new(db.clone());
-            let limiter = state.limiter.clone();
-            let feedback_limiter = state.feedback_limiter.clone();
-            let store = state.store.clone();
-            tokio::spawn(async move {
-                let mut tick = tokio::time::interval(Duration::from_secs(600));
-                loop {
-                    tick.tick().await;
-                    match hearth::housekeeping::run(&*store, app::api::kit::clock::today()).await {
-                        Ok(done) => {
-                            if done.changes_applied > 0 {
-                                tracing::info!("applied {} approved change(s) that fell due", done.changes_applied);
-                            }
-                            if done.feedback_deleted > 0 {
-                                tracing::info!("deleted {} feedback response(s) past their retention period", done.feedback_deleted);
-                            }
-                        }
-                        Err(e) => tracing::error!(error = %e, "housekeeping"),
-                    }
-                    let _ = sessions.delete_expired().await;
-                    limiter.tidy();
-                    feedback_limiter.tidy();
-                }
-            });
-            let app = routes::router(state);
-            let listener = tokio::net::TcpListener::bind(addr).await?;
-            tracing::info!("Hearth is listening on http://{addr} ({} database)", db.backend.name());
-            axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-                .with_graceful_shutdown(async {
-                    let _ = tokio::signal::ctrl_c().await;
-                })
-                .await?;
-        }
+        Command::Serve { demo, addr, settings } => serve(db, demo, addr, settings).await?,
     }
     Ok(())
+}
+
+/// Serves the app (seeding the demo council first into an empty database with `--demo`) until Ctrl-C.
+async fn serve(db: Db, demo: bool, addr: Option<SocketAddr>, settings: Settings) -> anyhow::Result<()> {
+    if demo && seeding::is_empty(&db).await? {
+        tracing::info!("empty database: seeding the demo council");
+        let opts = SeedOptions { progress: true, today: app::api::kit::clock::today(), ..Default::default() };
+        let report = seed(&db, &opts).await?;
+        print_accounts(&report);
+    }
+    let mut leptos_options = match get_configuration(None) {
+        Ok(conf) => conf.leptos_options,
+        Err(_) => LeptosOptions::builder().output_name("hearth").site_root("target/site").site_pkg_dir("pkg").build(),
+    };
+    if let Some(addr) = addr {
+        leptos_options.site_addr = addr;
+    }
+    // Run as `target/release/hearth serve`, with no LEPTOS_* settings: the site cargo-leptos built.
+    if leptos_options.output_name.is_empty() {
+        leptos_options.output_name = "hearth".into();
+    }
+    hearth::site::detect_hashes(&mut leptos_options);
+    let addr = leptos_options.site_addr;
+    let state = routes::app_state(db.clone(), leptos_options, settings, LimitConfig::default());
+    spawn_housekeeping(&db, &state);
+    let app = routes::router(state);
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    tracing::info!("Hearth is listening on http://{addr} ({} database)", db.backend.name());
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}
+
+/// Housekeeping, at start and every ten minutes: approved changes whose effective date has come
+/// (tenancies made secure on their anniversary), feedback past its retention period, expired
+/// sessions, idle rate-limit keys.
+fn spawn_housekeeping(db: &Db, state: &hearth::state::AppState) {
+    let sessions = hearth::store::SqlSessionStore::new(db.clone());
+    let limiter = state.limiter.clone();
+    let feedback_limiter = state.feedback_limiter.clone();
+    let store = state.store.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            match hearth::housekeeping::run(&*store, store.today()).await {
+                Ok(done) => {
+                    if done.changes_applied > 0 {
+                        tracing::info!("applied {} approved change(s) that fell due", done.changes_applied);
+                    }
+                    if done.feedback_deleted > 0 {
+                        tracing::info!("deleted {} feedback response(s) past their retention period", done.feedback_deleted);
+                    }
+                }
+                Err(e) => tracing::error!(error = %e, "housekeeping"),
+            }
+            let _ = sessions.delete_expired().await;
+            limiter.tidy();
+            feedback_limiter.tidy();
+        }
+    });
 }
