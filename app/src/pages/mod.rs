@@ -5,7 +5,6 @@ pub mod approvals;
 pub mod case;
 pub mod layout;
 pub mod map;
-pub mod map_engine;
 pub mod my_work;
 pub mod not_found;
 pub mod property;
