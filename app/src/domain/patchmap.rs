@@ -575,6 +575,10 @@ pub type Territories = Vec<(i64, Vec<Vec<(f64, f64)>>)>;
 /// different patches never overlap and together tile the claimed cells. Cost is
 /// `O(grid cells + occupied cells · reach²)`; an absurdly fine grid (> 2^26 cells) yields
 /// an empty result.
+///
+/// One function on purpose: its four stages (the grid's frame, occupied cells, claiming within
+/// reach, refining mixed cells), marked by the comments below, share the frame's origin, size and
+/// cell, and the sorted homes; split apart, each would take most of them as arguments.
 pub fn territories(homes: &[Home], assignment: &[i64], cell: f64, reach: u32) -> Territories {
     let cell = sane_cell(cell);
     // (x, y, patch) of usable homes.
