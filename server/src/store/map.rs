@@ -260,61 +260,17 @@ fn stale(name: &str, last: Option<(String, String, String)>) -> AppError {
 pub async fn apply_patch_change(db: &Db, c: &PatchChangeRequest, by: i64, audit: AuditEntry) -> Result<SavedPatchChange, AppError> {
     let now = now_rfc3339();
     let mut tx = db.pool.begin().await.map_err(internal)?;
-    // Write first: SQLite takes its write lock now rather than failing to upgrade a read lock
-    // later, and PostgreSQL queues concurrent changes to one area behind this row lock.
-    sqlx::query::<Any>("UPDATE area_teams SET name = name WHERE id = $1").bind(c.area_team_id).execute(&mut *tx).await.map_err(internal)?;
-    let patches: HashMap<i64, (String, i64, Option<i64>)> = sqlx::query::<Any>("SELECT id, name, version, officer_id FROM patches WHERE area_team_id = $1")
-        .bind(c.area_team_id)
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(internal)?
-        .iter()
-        .map(|r| (i(r, "id"), (s(r, "name"), i(r, "version"), oi(r, "officer_id"))))
-        .collect();
+    let patches = lock_area_patches(&mut tx, c.area_team_id).await?;
     if let Some(m) = c.moves.iter().find(|m| !patches.contains_key(&m.to_patch)) {
         return Err(AppError::Invalid(format!("Patch {} is not one of this area's patches.", m.to_patch)));
     }
-    // Where each moved home is today.
-    let mut from: HashMap<i64, i64> = HashMap::with_capacity(c.moves.len());
-    let ids: Vec<i64> = c.moves.iter().map(|m| m.property_id).collect();
-    for chunk in ids.chunks(500) {
-        let sql = format!("SELECT id, patch_id FROM properties WHERE area_team_id = $1 AND id IN ({})", placeholders(2, chunk.len()));
-        let mut q = sqlx::query::<Any>(&sql).bind(c.area_team_id);
-        for id in chunk {
-            q = q.bind(*id);
-        }
-        for r in q.fetch_all(&mut *tx).await.map_err(internal)? {
-            from.insert(i(&r, "id"), i(&r, "patch_id"));
-        }
-    }
+    let from = patches_now(&mut tx, c).await?;
     if let Some(m) = c.moves.iter().find(|m| !from.contains_key(&m.property_id)) {
         return Err(AppError::Invalid(format!("Home {} is not in this area.", m.property_id)));
     }
-    let seen: HashMap<i64, i64> = c.versions.iter().map(|v| (v.patch_id, v.version)).collect();
-    for p in touched_patches(&c.moves, |pid| from.get(&pid).copied()) {
-        let (name, _, _) = &patches[&p];
-        let Some(expected) = seen.get(&p) else {
-            return Err(AppError::Invalid(format!("The change does not say which version of patch \"{name}\" it was made on.")));
-        };
-        let bumped = sqlx::query::<Any>("UPDATE patches SET version = version + 1 WHERE id = $1 AND version = $2")
-            .bind(p)
-            .bind(*expected)
-            .execute(&mut *tx)
-            .await
-            .map_err(internal)?;
-        if bumped.rows_affected() != 1 {
-            drop(tx);
-            let last = sqlx::query::<Any>(
-                "SELECT u.display_name, pc.made_at, pc.reason FROM patch_changes pc JOIN users u ON u.id = pc.made_by \
-                 WHERE pc.id = (SELECT MAX(change_id) FROM patch_change_homes WHERE from_patch_id = $1 OR to_patch_id = $1)",
-            )
-            .bind(p)
-            .fetch_optional(&db.pool)
-            .await
-            .map_err(internal)?
-            .map(|r| (s(&r, "display_name"), s(&r, "made_at"), s(&r, "reason")));
-            return Err(stale(name, last));
-        }
+    if let Some(stale_patch) = bump_versions(&mut tx, c, &patches, &from).await? {
+        drop(tx);
+        return Err(stale(&patches[&stale_patch].0, last_change(db, stale_patch).await?));
     }
     let moves: Vec<&HomeMove> = c.moves.iter().filter(|m| from[&m.property_id] != m.to_patch).collect();
     let change = sqlx::query::<Any>(
@@ -329,70 +285,9 @@ pub async fn apply_patch_change(db: &Db, c: &PatchChangeRequest, by: i64, audit:
     .await
     .map_err(internal)?;
     let change_id = i(&change, "id");
-    for m in &moves {
-        sqlx::query::<Any>("UPDATE properties SET patch_id = $1, version = version + 1 WHERE id = $2")
-            .bind(m.to_patch)
-            .bind(m.property_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(internal)?;
-        sqlx::query::<Any>("INSERT INTO patch_change_homes (change_id, property_id, from_patch_id, to_patch_id) VALUES ($1, $2, $3, $4)")
-            .bind(change_id)
-            .bind(m.property_id)
-            .bind(from[&m.property_id])
-            .bind(m.to_patch)
-            .execute(&mut *tx)
-            .await
-            .map_err(internal)?;
-    }
-    // Tenancies held by the Community HMO of the patch they leave, and their open cases held by
-    // that officer, follow the home to the new patch's officer, with a transfer on their history.
-    let to_of: HashMap<i64, i64> = moves.iter().map(|m| (m.property_id, m.to_patch)).collect();
-    let moved_ids: Vec<i64> = moves.iter().map(|m| m.property_id).collect();
-    let reason = format!("Patch change: {}", c.reason.trim());
-    let (mut tenancies_moved, mut cases_moved) = (0i64, 0i64);
-    for chunk in moved_ids.chunks(500) {
-        let sql = format!(
-            "SELECT t.id, t.property_id, t.owner_id FROM tenancies t WHERE t.status = 'active' AND t.owner_role = $1 AND t.property_id IN ({})",
-            placeholders(2, chunk.len())
-        );
-        let mut q = sqlx::query::<Any>(&sql).bind(Role::CommunityHmo.as_str());
-        for id in chunk {
-            q = q.bind(*id);
-        }
-        for t in q.fetch_all(&mut *tx).await.map_err(internal)? {
-            let pid = i(&t, "property_id");
-            let old_owner = oi(&t, "owner_id");
-            let Some(new_owner) = follows_home(old_owner, patches[&from[&pid]].2, patches[&to_of[&pid]].2) else { continue };
-            let tid = i(&t, "id");
-            sqlx::query::<Any>("UPDATE tenancies SET owner_id = $1, version = version + 1 WHERE id = $2")
-                .bind(new_owner)
-                .bind(tid)
-                .execute(&mut *tx)
-                .await
-                .map_err(internal)?;
-            transfer(&mut tx, "tenancy", tid, old_owner, new_owner, &reason, by, &now).await?;
-            tenancies_moved += 1;
-            let cases = sqlx::query::<Any>("SELECT id FROM cases WHERE tenancy_id = $1 AND status = 'open' AND owner_id = $2 AND owner_role = $3")
-                .bind(tid)
-                .bind(old_owner)
-                .bind(Role::CommunityHmo.as_str())
-                .fetch_all(&mut *tx)
-                .await
-                .map_err(internal)?;
-            for cr in cases {
-                let cid = i(&cr, "id");
-                sqlx::query::<Any>("UPDATE cases SET owner_id = $1, version = version + 1 WHERE id = $2")
-                    .bind(new_owner)
-                    .bind(cid)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(internal)?;
-                transfer(&mut tx, "case", cid, old_owner, new_owner, &reason, by, &now).await?;
-                cases_moved += 1;
-            }
-        }
-    }
+    move_homes(&mut tx, change_id, &moves, &from).await?;
+    let followed = Followed { patches: &patches, from: &from, reason: format!("Patch change: {}", c.reason.trim()), by, now: &now };
+    let (tenancies_moved, cases_moved) = follow_homes(&mut tx, &moves, &followed).await?;
     sqlx::query::<Any>("UPDATE patch_changes SET tenancies_moved = $1 WHERE id = $2")
         .bind(tenancies_moved)
         .bind(change_id)
@@ -403,7 +298,163 @@ pub async fn apply_patch_change(db: &Db, c: &PatchChangeRequest, by: i64, audit:
     let audit = AuditEntry { detail: format!("change {change_id}: {homes_moved} homes, {tenancies_moved} tenancies, {cases_moved} cases moved"), ..audit };
     super::write_audit(&mut *tx, audit, None).await?;
     tx.commit().await.map_err(internal)?;
-    Ok(SavedPatchChange { change_id, homes_moved: moves.len() as i64, tenancies_moved, cases_moved })
+    Ok(SavedPatchChange { change_id, homes_moved, tenancies_moved, cases_moved })
+}
+
+type Tx<'a> = sqlx::Transaction<'a, Any>;
+
+/// The area's patches (name, version, officer) by id, read after a write to the area's row:
+/// SQLite takes its write lock now rather than failing to upgrade a read lock later, and
+/// PostgreSQL queues concurrent changes to one area behind this row lock.
+async fn lock_area_patches(tx: &mut Tx<'_>, area_team_id: i64) -> Result<HashMap<i64, (String, i64, Option<i64>)>, AppError> {
+    sqlx::query::<Any>("UPDATE area_teams SET name = name WHERE id = $1").bind(area_team_id).execute(&mut **tx).await.map_err(internal)?;
+    Ok(sqlx::query::<Any>("SELECT id, name, version, officer_id FROM patches WHERE area_team_id = $1")
+        .bind(area_team_id)
+        .fetch_all(&mut **tx)
+        .await
+        .map_err(internal)?
+        .iter()
+        .map(|r| (i(r, "id"), (s(r, "name"), i(r, "version"), oi(r, "officer_id"))))
+        .collect())
+}
+
+/// The patch each home the change moves is in today (homes outside the area are left out).
+async fn patches_now(tx: &mut Tx<'_>, c: &PatchChangeRequest) -> Result<HashMap<i64, i64>, AppError> {
+    let mut from = HashMap::with_capacity(c.moves.len());
+    let ids: Vec<i64> = c.moves.iter().map(|m| m.property_id).collect();
+    for chunk in ids.chunks(500) {
+        let sql = format!("SELECT id, patch_id FROM properties WHERE area_team_id = $1 AND id IN ({})", placeholders(2, chunk.len()));
+        let mut q = sqlx::query::<Any>(&sql).bind(c.area_team_id);
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        for r in q.fetch_all(&mut **tx).await.map_err(internal)? {
+            from.insert(i(&r, "id"), i(&r, "patch_id"));
+        }
+    }
+    Ok(from)
+}
+
+/// Moves on the version of every patch the change touches, if it is the version the change was
+/// made on; returns the first patch someone else changed meanwhile (nothing is kept then).
+async fn bump_versions(
+    tx: &mut Tx<'_>,
+    c: &PatchChangeRequest,
+    patches: &HashMap<i64, (String, i64, Option<i64>)>,
+    from: &HashMap<i64, i64>,
+) -> Result<Option<i64>, AppError> {
+    let seen: HashMap<i64, i64> = c.versions.iter().map(|v| (v.patch_id, v.version)).collect();
+    for p in touched_patches(&c.moves, |pid| from.get(&pid).copied()) {
+        let Some(expected) = seen.get(&p) else {
+            return Err(AppError::Invalid(format!("The change does not say which version of patch \"{}\" it was made on.", patches[&p].0)));
+        };
+        let bumped = sqlx::query::<Any>("UPDATE patches SET version = version + 1 WHERE id = $1 AND version = $2")
+            .bind(p)
+            .bind(*expected)
+            .execute(&mut **tx)
+            .await
+            .map_err(internal)?;
+        if bumped.rows_affected() != 1 {
+            return Ok(Some(p));
+        }
+    }
+    Ok(None)
+}
+
+/// Who last changed a patch, when and why (for the stale-change message).
+async fn last_change(db: &Db, patch_id: i64) -> Result<Option<(String, String, String)>, AppError> {
+    Ok(sqlx::query::<Any>(
+        "SELECT u.display_name, pc.made_at, pc.reason FROM patch_changes pc JOIN users u ON u.id = pc.made_by \
+         WHERE pc.id = (SELECT MAX(change_id) FROM patch_change_homes WHERE from_patch_id = $1 OR to_patch_id = $1)",
+    )
+    .bind(patch_id)
+    .fetch_optional(&db.pool)
+    .await
+    .map_err(internal)?
+    .map(|r| (s(&r, "display_name"), s(&r, "made_at"), s(&r, "reason"))))
+}
+
+/// Puts each home in its new patch and records the move under the change.
+async fn move_homes(tx: &mut Tx<'_>, change_id: i64, moves: &[&HomeMove], from: &HashMap<i64, i64>) -> Result<(), AppError> {
+    for m in moves {
+        sqlx::query::<Any>("UPDATE properties SET patch_id = $1, version = version + 1 WHERE id = $2")
+            .bind(m.to_patch)
+            .bind(m.property_id)
+            .execute(&mut **tx)
+            .await
+            .map_err(internal)?;
+        sqlx::query::<Any>("INSERT INTO patch_change_homes (change_id, property_id, from_patch_id, to_patch_id) VALUES ($1, $2, $3, $4)")
+            .bind(change_id)
+            .bind(m.property_id)
+            .bind(from[&m.property_id])
+            .bind(m.to_patch)
+            .execute(&mut **tx)
+            .await
+            .map_err(internal)?;
+    }
+    Ok(())
+}
+
+/// What following a home to its new patch needs: the patches' officers, where each home was,
+/// and the transfer's reason, author and time.
+struct Followed<'a> {
+    patches: &'a HashMap<i64, (String, i64, Option<i64>)>,
+    from: &'a HashMap<i64, i64>,
+    reason: String,
+    by: i64,
+    now: &'a str,
+}
+
+/// Tenancies held by the Community HMO of the patch their home leaves, and their open cases held
+/// by that officer, follow the home to the new patch's officer (`mapdata::follows_home`), each
+/// with a transfer on its history. Returns (tenancies, cases) moved.
+async fn follow_homes(tx: &mut Tx<'_>, moves: &[&HomeMove], f: &Followed<'_>) -> Result<(i64, i64), AppError> {
+    let to_of: HashMap<i64, i64> = moves.iter().map(|m| (m.property_id, m.to_patch)).collect();
+    let moved_ids: Vec<i64> = moves.iter().map(|m| m.property_id).collect();
+    let (mut tenancies_moved, mut cases_moved) = (0i64, 0i64);
+    for chunk in moved_ids.chunks(500) {
+        let sql = format!(
+            "SELECT t.id, t.property_id, t.owner_id FROM tenancies t WHERE t.status = 'active' AND t.owner_role = $1 AND t.property_id IN ({})",
+            placeholders(2, chunk.len())
+        );
+        let mut q = sqlx::query::<Any>(&sql).bind(Role::CommunityHmo.as_str());
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        for t in q.fetch_all(&mut **tx).await.map_err(internal)? {
+            let pid = i(&t, "property_id");
+            let old_owner = oi(&t, "owner_id");
+            let Some(new_owner) = follows_home(old_owner, f.patches[&f.from[&pid]].2, f.patches[&to_of[&pid]].2) else { continue };
+            let tid = i(&t, "id");
+            sqlx::query::<Any>("UPDATE tenancies SET owner_id = $1, version = version + 1 WHERE id = $2")
+                .bind(new_owner)
+                .bind(tid)
+                .execute(&mut **tx)
+                .await
+                .map_err(internal)?;
+            transfer(tx, "tenancy", tid, old_owner, new_owner, &f.reason, f.by, f.now).await?;
+            tenancies_moved += 1;
+            let cases = sqlx::query::<Any>("SELECT id FROM cases WHERE tenancy_id = $1 AND status = 'open' AND owner_id = $2 AND owner_role = $3")
+                .bind(tid)
+                .bind(old_owner)
+                .bind(Role::CommunityHmo.as_str())
+                .fetch_all(&mut **tx)
+                .await
+                .map_err(internal)?;
+            for cr in cases {
+                let cid = i(&cr, "id");
+                sqlx::query::<Any>("UPDATE cases SET owner_id = $1, version = version + 1 WHERE id = $2")
+                    .bind(new_owner)
+                    .bind(cid)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(internal)?;
+                transfer(tx, "case", cid, old_owner, new_owner, &f.reason, f.by, f.now).await?;
+                cases_moved += 1;
+            }
+        }
+    }
+    Ok((tenancies_moved, cases_moved))
 }
 
 #[allow(clippy::too_many_arguments)]
