@@ -12,7 +12,7 @@ use app::domain::mapdata::{
 };
 use app::domain::{CaseKind, Pence, Role, Tenure};
 use app::error::AppError;
-use sqlx::{Any, Row};
+use sqlx::Any;
 
 use super::SqlStore;
 use super::{i, internal, now_rfc3339, oi, os, placeholders, s};
@@ -21,10 +21,6 @@ use app::api::map::store::MapStore;
 use async_trait::async_trait;
 
 const WEIGHTS_KEY: &str = "workload_weights";
-
-fn f(row: &sqlx::any::AnyRow, col: &str) -> f64 {
-    row.try_get::<f64, _>(col).unwrap_or(0.0)
-}
 
 /// Property ids of the area with something open, from a query taking ($1 area, $2 today).
 async fn id_set(db: &Db, sql: &str, area: i64, today: &str) -> Result<HashSet<i64>, AppError> {
@@ -77,54 +73,9 @@ async fn latest_change(db: &Db, area: i64) -> Result<i64, AppError> {
 }
 
 pub async fn map_source(db: &Db, area: i64, today: &str) -> Result<MapSource, AppError> {
-    // Area 0 is the whole council (council-wide teams' view).
-    let name = if area == 0 {
-        "All areas".to_string()
-    } else {
-        let name = sqlx::query::<Any>("SELECT name FROM area_teams WHERE id = $1").bind(area).fetch_optional(&db.pool).await.map_err(internal)?;
-        let Some(name) = name else { return Err(AppError::NotFound("That area team".into())) };
-        s(&name, "name")
-    };
-    let overdue = id_set(
-        db,
-        "SELECT DISTINCT v.property_id AS pid FROM visits v JOIN properties p ON p.id = v.property_id \
-         WHERE ($1 = 0 OR p.area_team_id = $1) AND v.completed_at IS NULL AND v.scheduled_for < $2",
-        area,
-        today,
-    )
-    .await?;
-    let vulnerable = id_set(
-        db,
-        "SELECT DISTINCT t.property_id AS pid FROM alerts a JOIN tenancies t ON t.id = a.tenancy_id JOIN properties p ON p.id = t.property_id \
-         WHERE ($1 = 0 OR p.area_team_id = $1) AND t.status = 'active' AND a.kind = 'vulnerability' AND (a.ends_on IS NULL OR a.ends_on >= $2)",
-        area,
-        today,
-    )
-    .await?;
-    // Open cases that are not need-to-know: restricted cases never show on the map.
-    let mut asb = HashSet::new();
-    let mut sustain = HashSet::new();
-    for r in sqlx::query::<Any>(
-        "SELECT COALESCE(c.property_id, t.property_id) AS pid, c.kind FROM cases c LEFT JOIN tenancies t ON t.id = c.tenancy_id \
-         WHERE ($1 = 0 OR c.area_team_id = $1) AND c.status = 'open' AND c.restricted = 0",
-    )
-    .bind(area)
-    .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?
-    {
-        let Some(pid) = oi(&r, "pid") else { continue };
-        match CaseKind::parse(&s(&r, "kind")).map(case_flag) {
-            Some(ASB_CASE) => {
-                asb.insert(pid);
-            }
-            Some(SUSTAIN_CASE) => {
-                sustain.insert(pid);
-            }
-            _ => {}
-        }
-    }
-    let homes = sqlx::query::<Any>(
+    let name = area_name(db, area).await?;
+    let flags = Flags::read(db, area, today).await?;
+    let homes = sqlx::query_as::<Any, MapHomeFromDb>(
         "SELECT p.id, p.latitude, p.longitude, p.patch_id, p.address_line1, p.estate_id, t.tenure, r.balance_pence \
          FROM properties p LEFT JOIN tenancies t ON t.property_id = p.id AND t.status = 'active' \
          LEFT JOIN rent_accounts r ON r.tenancy_id = t.id WHERE ($1 = 0 OR p.area_team_id = $1) ORDER BY p.id",
@@ -134,47 +85,117 @@ pub async fn map_source(db: &Db, area: i64, today: &str) -> Result<MapSource, Ap
     .await
     .map_err(internal)?;
     let mut rows: Vec<MapHomeRow> = Vec::with_capacity(homes.len());
-    for r in &homes {
-        let id = i(r, "id");
-        if rows.last().is_some_and(|h| h.id == id) {
+    for h in homes {
+        if rows.last().is_some_and(|r| r.id == h.id) {
             continue; // two active tenancies would be a data error; the map shows the home once
         }
-        rows.push(MapHomeRow {
-            id,
-            lat: f(r, "latitude"),
-            lon: f(r, "longitude"),
-            patch_id: i(r, "patch_id"),
-            line1: s(r, "address_line1"),
-            estate_id: oi(r, "estate_id"),
-            facts: HomeFacts {
-                tenure: os(r, "tenure").and_then(|t| t.parse::<Tenure>().ok()),
-                balance_pence: oi(r, "balance_pence").unwrap_or(0),
-                visit_overdue: overdue.contains(&id),
-                asb_case: asb.contains(&id),
-                sustain_case: sustain.contains(&id),
-                vulnerable: vulnerable.contains(&id),
-            },
-        });
+        rows.push(h.into_map_row(&flags));
     }
-    let wards = sqlx::query::<Any>(
+    let wards = sqlx::query_as::<Any, (String, String)>(
         "SELECT name, geojson FROM wards WHERE id IN (SELECT DISTINCT ward_id FROM properties WHERE ($1 = 0 OR area_team_id = $1)) ORDER BY name",
     )
     .bind(area)
     .fetch_all(&db.pool)
     .await
-    .map_err(internal)?
-    .iter()
-    .map(|r| (s(r, "name"), s(r, "geojson")))
-    .collect();
-    let estates = sqlx::query::<Any>("SELECT id, name FROM estates WHERE ($1 = 0 OR area_team_id = $1) ORDER BY id")
+    .map_err(internal)?;
+    let estates = sqlx::query_as::<Any, (i64, String)>("SELECT id, name FROM estates WHERE ($1 = 0 OR area_team_id = $1) ORDER BY id")
         .bind(area)
         .fetch_all(&db.pool)
         .await
-        .map_err(internal)?
-        .iter()
-        .map(|r| (i(r, "id"), s(r, "name")))
-        .collect();
+        .map_err(internal)?;
     Ok(MapSource { area: name, change: latest_change(db, area).await?, homes: rows, patches: patches(db, area, today).await?, wards, estates })
+}
+
+/// The area team's name; area 0 is the whole council (council-wide teams' view).
+async fn area_name(db: &Db, area: i64) -> Result<String, AppError> {
+    if area == 0 {
+        return Ok("All areas".to_string());
+    }
+    let name = sqlx::query_scalar::<Any, String>("SELECT name FROM area_teams WHERE id = $1").bind(area).fetch_optional(&db.pool).await.map_err(internal)?;
+    name.ok_or_else(|| AppError::NotFound("That area team".into()))
+}
+
+/// The homes of an area with something open: a visit overdue, a vulnerable tenant, an ASB or a
+/// sustainment case (open and not need-to-know: restricted cases never show on the map).
+struct Flags {
+    overdue: HashSet<i64>,
+    vulnerable: HashSet<i64>,
+    asb: HashSet<i64>,
+    sustain: HashSet<i64>,
+}
+
+impl Flags {
+    async fn read(db: &Db, area: i64, today: &str) -> Result<Flags, AppError> {
+        let overdue = id_set(
+            db,
+            "SELECT DISTINCT v.property_id AS pid FROM visits v JOIN properties p ON p.id = v.property_id \
+             WHERE ($1 = 0 OR p.area_team_id = $1) AND v.completed_at IS NULL AND v.scheduled_for < $2",
+            area,
+            today,
+        )
+        .await?;
+        let vulnerable = id_set(
+            db,
+            "SELECT DISTINCT t.property_id AS pid FROM alerts a JOIN tenancies t ON t.id = a.tenancy_id JOIN properties p ON p.id = t.property_id \
+             WHERE ($1 = 0 OR p.area_team_id = $1) AND t.status = 'active' AND a.kind = 'vulnerability' AND (a.ends_on IS NULL OR a.ends_on >= $2)",
+            area,
+            today,
+        )
+        .await?;
+        let (mut asb, mut sustain) = (HashSet::new(), HashSet::new());
+        let cases = sqlx::query_as::<Any, (Option<i64>, String)>(
+            "SELECT COALESCE(c.property_id, t.property_id) AS pid, c.kind FROM cases c LEFT JOIN tenancies t ON t.id = c.tenancy_id \
+             WHERE ($1 = 0 OR c.area_team_id = $1) AND c.status = 'open' AND c.restricted = 0",
+        )
+        .bind(area)
+        .fetch_all(&db.pool)
+        .await
+        .map_err(internal)?;
+        for (pid, kind) in cases {
+            let Some(pid) = pid else { continue };
+            match CaseKind::parse(&kind).map(case_flag) {
+                Some(ASB_CASE) => asb.insert(pid),
+                Some(SUSTAIN_CASE) => sustain.insert(pid),
+                _ => false,
+            };
+        }
+        Ok(Flags { overdue, vulnerable, asb, sustain })
+    }
+}
+
+/// A home as the map's query reads it.
+#[derive(sqlx::FromRow)]
+struct MapHomeFromDb {
+    id: i64,
+    latitude: f64,
+    longitude: f64,
+    patch_id: i64,
+    address_line1: String,
+    estate_id: Option<i64>,
+    tenure: Option<String>,
+    balance_pence: Option<i64>,
+}
+
+impl MapHomeFromDb {
+    fn into_map_row(self, flags: &Flags) -> MapHomeRow {
+        let id = self.id;
+        MapHomeRow {
+            id,
+            lat: self.latitude,
+            lon: self.longitude,
+            patch_id: self.patch_id,
+            line1: self.address_line1,
+            estate_id: self.estate_id,
+            facts: HomeFacts {
+                tenure: self.tenure.and_then(|t| t.parse::<Tenure>().ok()),
+                balance_pence: self.balance_pence.unwrap_or(0),
+                visit_overdue: flags.overdue.contains(&id),
+                asb_case: flags.asb.contains(&id),
+                sustain_case: flags.sustain.contains(&id),
+                vulnerable: flags.vulnerable.contains(&id),
+            },
+        }
+    }
 }
 
 pub async fn workload_weights(db: &Db) -> Result<WorkloadWeights, AppError> {
