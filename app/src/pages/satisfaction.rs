@@ -11,6 +11,7 @@ use crate::api::feedback::{CaseFromComment, CreateFeedbackLink, get_feedback_res
 use crate::components::{ActionError, ErrorPanel, loading, succeeded};
 use crate::domain::feedback::{GroupBy, GroupFigures, question};
 use crate::domain::tsm::Tenths;
+use crate::model::{BenchmarkRow, FeedbackResults};
 
 fn pct(t: Option<Tenths>) -> String {
     t.map(|t| format!("{}%", t.display())).unwrap_or_else(|| "–".into())
@@ -141,201 +142,249 @@ pub fn SatisfactionPage() -> impl IntoView {
                 match results.await {
                     Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
                     Ok(r) => {
-                        let measures = r.measures.clone();
-                        let overall = r.overall.first().cloned();
-                        let total = overall.as_ref().map(|o| o.responses).unwrap_or(0);
-                        let by_label = r.by.label();
-                        let can_open = r.can_open_cases;
-                        let filters = r.filters.clone();
-                        let csv = format!("/api/v1/feedback/results.csv?by={}&months={}", r.by.as_str(), params().1);
+                        let (_, months, q) = params();
+                        let chosen = CommentQuery { months, q, dims: dims() };
                         view! {
-                            <p data-testid="response-count">{format!("{total} responses since {}.", r.since)}" "<a href=csv download>"Download these figures (CSV)"</a></p>
-                            <section aria-labelledby="overall-h">
-                                <h2 id="overall-h">"Overall"</h2>
-                                <ul class="counts" data-testid="overall">
-                                    {overall.map(|o| o.figures.into_iter().map(|f| view! {
-                                        <li>
-                                            <span class="count">{pct(f.percent)}</span>
-                                            <span class="count-label">{short(&f.measure)}" ("{f.measure.clone()}")"</span>
-                                            <span class="muted small count-note">{format!("{} of {} answers", f.satisfied, f.base)}</span>
-                                        </li>
-                                    }).collect_view())}
-                                </ul>
-                            </section>
-                            <div class="charts">
-                                <BarChart groups=r.groups.clone() measure="TP01".into() title=format!("Overall satisfaction (TP01) by {}", by_label.to_lowercase()) />
-                                <TrendChart months=r.months.clone() measure="TP01".into() title="Overall satisfaction (TP01) by month, %".into() />
-                            </div>
-                            <section aria-labelledby="groups-h">
-                                <h2 id="groups-h">{format!("By {}", by_label.to_lowercase())}</h2>
-                                <div class="table-wrap">
-                                <table class="data" data-testid="figures">
-                                    <thead><tr><th scope="col">{by_label}</th><th scope="col" class="num">"Responses"</th>
-                                        {measures.iter().map(|m| view! { <th scope="col" class="num" title=question(m).map(|q| q.text).unwrap_or("")>{short(m)}<div class="muted small">{m.clone()}</div></th> }).collect_view()}
-                                    </tr></thead>
-                                    <tbody>
-                                        {r.groups.iter().map(|g| view! {
-                                            <tr>
-                                                <th scope="row">{g.group.clone()}</th>
-                                                <td class="num">{g.responses}</td>
-                                                {g.figures.iter().map(|f| view! { <td class="num">{pct(f.percent)}<div class="muted small">{format!("n={}", f.base)}</div></td> }).collect_view()}
-                                            </tr>
-                                        }).collect_view()}
-                                    </tbody>
-                                </table>
-                                </div>
-                            </section>
-                            {r.partners.first().cloned().map(|p| view! {
-                                <section aria-labelledby="partners-h">
-                                    <h2 id="partners-h">{format!("Partner agencies ({} responses)", p.responses)}</h2>
-                                    <div class="table-wrap">
-                                    <table class="data" data-testid="partner-figures">
-                                        <thead><tr><th scope="col">"Question"</th><th scope="col" class="num">"Satisfied or agree"</th><th scope="col" class="num">"Answers"</th></tr></thead>
-                                        <tbody>
-                                            {p.figures.into_iter().map(|f| view! {
-                                                <tr><th scope="row">{question(&f.measure).map(|q| q.text).unwrap_or("")}</th><td class="num">{pct(f.percent)}</td><td class="num">{f.base}</td></tr>
-                                            }).collect_view()}
-                                        </tbody>
-                                    </table>
-                                    </div>
-                                </section>
-                            })}
-                            {(!r.benchmark.is_empty()).then(|| view! {
-                                <section aria-labelledby="bench-h">
-                                    <h2 id="bench-h">{format!("Among councils ({} Tenant Satisfaction Measures)", r.benchmark_year.clone().unwrap_or_default())}</h2>
-                                    <p class="muted">"The council's own survey figure as the Regulator published it, and where Hearth's in-app figure would rank, among every council landlord, recomputed from their response counts. Rank 1 is the most satisfied."</p>
-                                    <div class="table-wrap">
-                                    <table class="data" data-testid="benchmark">
-                                        <thead><tr><th scope="col">"Measure"</th><th scope="col" class="num">"Survey"</th><th scope="col" class="num">"Rank"</th><th scope="col" class="num">"In Hearth"</th><th scope="col" class="num">"Would rank"</th><th scope="col" class="num">"Median council"</th></tr></thead>
-                                        <tbody>
-                                            {r.benchmark.iter().filter(|b| b.survey_tenths.is_some() || b.in_app_tenths.is_some()).map(|b| view! {
-                                                <tr>
-                                                    <th scope="row">{b.measure.clone()}<div class="muted small">{b.name.clone()}</div></th>
-                                                    <td class="num">{tenths(b.survey_tenths)}</td>
-                                                    <td class="num">{b.survey_rank.map(|k| format!("{k} of {}", b.councils))}</td>
-                                                    <td class="num">{tenths(b.in_app_tenths)}<div class="muted small">{(b.in_app_base > 0).then(|| format!("n={}", b.in_app_base))}</div></td>
-                                                    <td class="num">{b.in_app_rank.map(|k| format!("{k} of {}", b.councils))}</td>
-                                                    <td class="num">{tenths(b.median_tenths)}</td>
-                                                </tr>
-                                            }).collect_view()}
-                                        </tbody>
-                                    </table>
-                                    </div>
-                                </section>
-                            })}
-                            <section aria-labelledby="comments-h">
-                                <h2 id="comments-h">{format!("Comments ({})", r.comments.len())}</h2>
-                                <form method="get" action="/satisfaction" class="filters" data-testid="comment-filters">
-                                    <input type="hidden" name="by" value=r.by.as_str() />
-                                    <input type="hidden" name="months" value=params().1.to_string() />
-                                    <input type="hidden" name="q" value=params().2 />
-                                    {[("area", "Area team", filters.areas, dims().0), ("patch", "Patch", filters.patches, dims().1), ("officer", "Officer", filters.officers, dims().2)].into_iter().map(|(name, label, options, chosen)| view! {
-                                        <label>{format!("{label} ")}
-                                            <select name=name>
-                                                <option value="0" selected=chosen == 0>"Any"</option>
-                                                {options.into_iter().map(|(id, n)| view! { <option value=id.to_string() selected=chosen == id>{n}</option> }).collect_view()}
-                                            </select>
-                                        </label>
-                                    }).collect_view()}
-                                    <button type="submit">"Filter comments"</button>
-                                </form>
-                                <ActionError error=Signal::derive(move || open_case.value().get().and_then(|r| r.err())) />
-                                {move || open_case.value().get().and_then(|r| r.ok()).map(|r| view! { <p class="notice" role="status" data-testid="case-opened">"Case "<a href=format!("/cases/{r}")>{r.clone()}</a>" opened from the comment."</p> })}
-                                {if r.comments.is_empty() { view! { <p class="muted">"No comments match."</p> }.into_any() } else { view! {
-                                    <ul class="comments" data-testid="comments">
-                                        {r.comments.into_iter().map(|c| view! {
-                                            <li class="card">
-                                                <p class="comment-text">{c.comment}</p>
-                                                <p class="muted small">
-                                                    {c.submitted_at.chars().take(10).collect::<String>()}
-                                                    {c.overall.map(|o| format!(" · overall: {o}"))}
-                                                    {c.patch.map(|p| format!(" · {p}"))}
-                                                    {c.officer.map(|o| format!(" · about {o}"))}
-                                                    {(c.audience == "partner").then_some(" · partner agency")}
-                                                </p>
-                                                {c.contact_detail.map(|d| view! { <p class="small"><strong>"Asked for a reply: "</strong>{c.contact_name.unwrap_or_default()}", "{d}</p> })}
-                                                {match c.case_reference {
-                                                    Some(r) => Some(view! { <p class="small">"Case opened: "<a href=format!("/cases/{r}")>{r.clone()}</a></p> }.into_any()),
-                                                    None if can_open && c.audience == "tenant" => Some(view! {
-                                                        <ActionForm action=open_case attr:class="inline-form" attr:data-testid="comment-case">
-                                                            <input type="hidden" name="response_id" value=c.id.to_string() />
-                                                            <label>"Needs "
-                                                                <select name="kind" aria-label=format!("What comment {} needs", c.id)>
-                                                                    {crate::domain::feedback::COMMENT_CASES.iter().map(|(k, _)| view! { <option value=k.as_str()>{k.label()}</option> }).collect_view()}
-                                                                </select>
-                                                            </label>
-                                                            <button type="submit">"Open a case"</button>
-                                                        </ActionForm>
-                                                    }.into_any()),
-                                                    None => None,
-                                                }}
-                                            </li>
-                                        }).collect_view()}
-                                    </ul>
-                                }.into_any() }}
-                            </section>
-                            <section aria-labelledby="links-h">
-                                <h2 id="links-h">"Feedback links"</h2>
-                                <p class="muted">"Print a link or its QR code on a card, a letter or a noticeboard. A link says only which officer, patch, visit or agency the feedback is about; it carries nothing about the tenant and cannot be guessed. A visit's link points at one home, so its answers are not anonymous in the same way: the form tells the tenant so."</p>
-                                {r.can_manage_links.then(|| view! {
-                                    <ActionError error=Signal::derive(move || create.value().get().and_then(|r| r.err())) />
-                                    <div class="link-forms">
-                                        <ActionForm action=create attr:class="stack card" attr:data-testid="link-form">
-                                            <h3>"A link for feedback about my work"</h3>
-                                            <input type="hidden" name="scope_type" value="officer" />
-                                            <input type="hidden" name="scope_id" value="0" />
-                                            <label>"Label (optional) "<input type="text" name="label" maxlength="120" /></label>
-                                            <button type="submit">"Make my link"</button>
-                                        </ActionForm>
-                                        {(!r.patches.is_empty()).then(|| view! {
-                                            <ActionForm action=create attr:class="stack card" attr:data-testid="patch-link-form">
-                                                <h3>"A link for a patch"</h3>
-                                                <input type="hidden" name="scope_type" value="patch" />
-                                                <label>"Patch "
-                                                    <select name="scope_id">
-                                                        {r.patches.iter().map(|(id, name)| view! { <option value=id.to_string()>{name.clone()}</option> }).collect_view()}
-                                                    </select>
-                                                </label>
-                                                <label>"Label (optional) "<input type="text" name="label" maxlength="120" /></label>
-                                                <button type="submit">"Make patch link"</button>
-                                            </ActionForm>
-                                        })}
-                                    </div>
-                                })}
-                                {r.can_make_partner_links.then(|| view! {
-                                    <ActionError error=Signal::derive(move || create.value().get().and_then(|r| r.err())) />
-                                    <div class="link-forms">
-                                        <ActionForm action=create attr:class="stack card" attr:data-testid="partner-link-form">
-                                            <h3>"A link for a partner agency"</h3>
-                                            <p class="muted small">"The agency's staff answer the partner questions: how the housing officers' roles work for them."</p>
-                                            <input type="hidden" name="scope_type" value="partner" />
-                                            <label>"Agency "
-                                                <select name="scope_id">
-                                                    {r.agencies.iter().map(|(id, name)| view! { <option value=id.to_string()>{name.clone()}</option> }).collect_view()}
-                                                </select>
-                                            </label>
-                                            <label>"Label (optional) "<input type="text" name="label" maxlength="120" /></label>
-                                            <button type="submit">"Make partner link"</button>
-                                        </ActionForm>
-                                    </div>
-                                })}
-                                <ul class="links" data-testid="links">
-                                    {r.links.into_iter().map(|l| view! {
-                                        <li class="card link-card">
-                                            <div class="qr" inner_html=l.qr_svg></div>
-                                            <div>
-                                                <p><strong>{l.label.clone()}</strong></p>
-                                                <p><a href=l.path.clone()>{l.url.clone()}</a></p>
-                                                <p class="muted small">{format!("{} responses · made {}{}", l.responses, l.created_at.chars().take(10).collect::<String>(), if l.active { "" } else { " · withdrawn" })}</p>
-                                            </div>
-                                        </li>
-                                    }).collect_view()}
-                                </ul>
-                            </section>
+                            <Figures r=r.clone() months />
+                            {r.partners.first().cloned().map(|p| view! { <PartnerFigures p /> })}
+                            {(!r.benchmark.is_empty()).then(|| view! { <Benchmark rows=r.benchmark.clone() year=r.benchmark_year.clone().unwrap_or_default() /> })}
+                            <Comments r=r.clone() chosen open_case />
+                            <Links r create />
                         }.into_any()
                     }
                 }
             })}
         </Transition>
+    }
+}
+
+/// The response count, the overall figures, the charts and the table by group.
+#[component]
+fn Figures(r: FeedbackResults, months: i64) -> impl IntoView {
+    let measures = r.measures.clone();
+    let overall = r.overall.first().cloned();
+    let total = overall.as_ref().map(|o| o.responses).unwrap_or(0);
+    let by_label = r.by.label();
+    let csv = format!("/api/v1/feedback/results.csv?by={}&months={months}", r.by.as_str());
+    view! {
+            <p data-testid="response-count">{format!("{total} responses since {}.", r.since)}" "<a href=csv download>"Download these figures (CSV)"</a></p>
+            <section aria-labelledby="overall-h">
+                <h2 id="overall-h">"Overall"</h2>
+                <ul class="counts" data-testid="overall">
+                    {overall.map(|o| o.figures.into_iter().map(|f| view! {
+                        <li>
+                            <span class="count">{pct(f.percent)}</span>
+                            <span class="count-label">{short(&f.measure)}" ("{f.measure.clone()}")"</span>
+                            <span class="muted small count-note">{format!("{} of {} answers", f.satisfied, f.base)}</span>
+                        </li>
+                    }).collect_view())}
+                </ul>
+            </section>
+            <div class="charts">
+                <BarChart groups=r.groups.clone() measure="TP01".into() title=format!("Overall satisfaction (TP01) by {}", by_label.to_lowercase()) />
+                <TrendChart months=r.months.clone() measure="TP01".into() title="Overall satisfaction (TP01) by month, %".into() />
+            </div>
+            <section aria-labelledby="groups-h">
+                <h2 id="groups-h">{format!("By {}", by_label.to_lowercase())}</h2>
+                <div class="table-wrap">
+                <table class="data" data-testid="figures">
+                    <thead><tr><th scope="col">{by_label}</th><th scope="col" class="num">"Responses"</th>
+                        {measures.iter().map(|m| view! { <th scope="col" class="num" title=question(m).map(|q| q.text).unwrap_or("")>{short(m)}<div class="muted small">{m.clone()}</div></th> }).collect_view()}
+                    </tr></thead>
+                    <tbody>
+                        {r.groups.iter().map(|g| view! {
+                            <tr>
+                                <th scope="row">{g.group.clone()}</th>
+                                <td class="num">{g.responses}</td>
+                                {g.figures.iter().map(|f| view! { <td class="num">{pct(f.percent)}<div class="muted small">{format!("n={}", f.base)}</div></td> }).collect_view()}
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+                </div>
+            </section>
+    }
+}
+
+/// What partner agencies said, question by question.
+#[component]
+fn PartnerFigures(p: GroupFigures) -> impl IntoView {
+    view! {
+        <section aria-labelledby="partners-h">
+            <h2 id="partners-h">{format!("Partner agencies ({} responses)", p.responses)}</h2>
+            <div class="table-wrap">
+            <table class="data" data-testid="partner-figures">
+                <thead><tr><th scope="col">"Question"</th><th scope="col" class="num">"Satisfied or agree"</th><th scope="col" class="num">"Answers"</th></tr></thead>
+                <tbody>
+                    {p.figures.into_iter().map(|f| view! {
+                        <tr><th scope="row">{question(&f.measure).map(|q| q.text).unwrap_or("")}</th><td class="num">{pct(f.percent)}</td><td class="num">{f.base}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            </div>
+        </section>
+    }
+}
+
+/// The council among every council landlord in the Regulator's Tenant Satisfaction Measures.
+#[component]
+fn Benchmark(rows: Vec<BenchmarkRow>, year: String) -> impl IntoView {
+    view! {
+        <section aria-labelledby="bench-h">
+            <h2 id="bench-h">{format!("Among councils ({} Tenant Satisfaction Measures)", year)}</h2>
+            <p class="muted">"The council's own survey figure as the Regulator published it, and where Hearth's in-app figure would rank, among every council landlord, recomputed from their response counts. Rank 1 is the most satisfied."</p>
+            <div class="table-wrap">
+            <table class="data" data-testid="benchmark">
+                <thead><tr><th scope="col">"Measure"</th><th scope="col" class="num">"Survey"</th><th scope="col" class="num">"Rank"</th><th scope="col" class="num">"In Hearth"</th><th scope="col" class="num">"Would rank"</th><th scope="col" class="num">"Median council"</th></tr></thead>
+                <tbody>
+                    {rows.iter().filter(|b| b.survey_tenths.is_some() || b.in_app_tenths.is_some()).map(|b| view! {
+                        <tr>
+                            <th scope="row">{b.measure.clone()}<div class="muted small">{b.name.clone()}</div></th>
+                            <td class="num">{tenths(b.survey_tenths)}</td>
+                            <td class="num">{b.survey_rank.map(|k| format!("{k} of {}", b.councils))}</td>
+                            <td class="num">{tenths(b.in_app_tenths)}<div class="muted small">{(b.in_app_base > 0).then(|| format!("n={}", b.in_app_base))}</div></td>
+                            <td class="num">{b.in_app_rank.map(|k| format!("{k} of {}", b.councils))}</td>
+                            <td class="num">{tenths(b.median_tenths)}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            </div>
+        </section>
+    }
+}
+
+/// The page's filters as the comment filter form carries them on.
+#[derive(Clone, Debug, PartialEq)]
+struct CommentQuery {
+    months: i64,
+    q: String,
+    /// Area, patch and officer (0: any).
+    dims: (i64, i64, i64),
+}
+
+/// Tenants' and partners' comments, filtered, each with its case or the form to open one.
+#[component]
+fn Comments(r: FeedbackResults, chosen: CommentQuery, open_case: ServerAction<CaseFromComment>) -> impl IntoView {
+    let can_open = r.can_open_cases;
+    let filters = r.filters.clone();
+    let CommentQuery { months, q, dims } = chosen;
+    view! {
+        <section aria-labelledby="comments-h">
+            <h2 id="comments-h">{format!("Comments ({})", r.comments.len())}</h2>
+            <form method="get" action="/satisfaction" class="filters" data-testid="comment-filters">
+                <input type="hidden" name="by" value=r.by.as_str() />
+                <input type="hidden" name="months" value=months.to_string() />
+                <input type="hidden" name="q" value=q />
+                {[("area", "Area team", filters.areas, dims.0), ("patch", "Patch", filters.patches, dims.1), ("officer", "Officer", filters.officers, dims.2)].into_iter().map(|(name, label, options, chosen)| view! {
+                    <label>{format!("{label} ")}
+                        <select name=name>
+                            <option value="0" selected=chosen == 0>"Any"</option>
+                            {options.into_iter().map(|(id, n)| view! { <option value=id.to_string() selected=chosen == id>{n}</option> }).collect_view()}
+                        </select>
+                    </label>
+                }).collect_view()}
+                <button type="submit">"Filter comments"</button>
+            </form>
+            <ActionError error=Signal::derive(move || open_case.value().get().and_then(|r| r.err())) />
+            {move || open_case.value().get().and_then(|r| r.ok()).map(|r| view! { <p class="notice" role="status" data-testid="case-opened">"Case "<a href=format!("/cases/{r}")>{r.clone()}</a>" opened from the comment."</p> })}
+            {if r.comments.is_empty() { view! { <p class="muted">"No comments match."</p> }.into_any() } else { view! {
+                <ul class="comments" data-testid="comments">
+                    {r.comments.into_iter().map(|c| view! {
+                        <li class="card">
+                            <p class="comment-text">{c.comment}</p>
+                            <p class="muted small">
+                                {c.submitted_at.chars().take(10).collect::<String>()}
+                                {c.overall.map(|o| format!(" · overall: {o}"))}
+                                {c.patch.map(|p| format!(" · {p}"))}
+                                {c.officer.map(|o| format!(" · about {o}"))}
+                                {(c.audience == "partner").then_some(" · partner agency")}
+                            </p>
+                            {c.contact_detail.map(|d| view! { <p class="small"><strong>"Asked for a reply: "</strong>{c.contact_name.unwrap_or_default()}", "{d}</p> })}
+                            {match c.case_reference {
+                                Some(r) => Some(view! { <p class="small">"Case opened: "<a href=format!("/cases/{r}")>{r.clone()}</a></p> }.into_any()),
+                                None if can_open && c.audience == "tenant" => Some(view! {
+                                    <ActionForm action=open_case attr:class="inline-form" attr:data-testid="comment-case">
+                                        <input type="hidden" name="response_id" value=c.id.to_string() />
+                                        <label>"Needs "
+                                            <select name="kind" aria-label=format!("What comment {} needs", c.id)>
+                                                {crate::domain::feedback::COMMENT_CASES.iter().map(|(k, _)| view! { <option value=k.as_str()>{k.label()}</option> }).collect_view()}
+                                            </select>
+                                        </label>
+                                        <button type="submit">"Open a case"</button>
+                                    </ActionForm>
+                                }.into_any()),
+                                None => None,
+                            }}
+                        </li>
+                    }).collect_view()}
+                </ul>
+            }.into_any() }}
+        </section>
+    }
+}
+
+/// Feedback links and their QR codes, with the forms to make them (officers, patches, partners).
+#[component]
+fn Links(r: FeedbackResults, create: ServerAction<CreateFeedbackLink>) -> impl IntoView {
+    view! {
+        <section aria-labelledby="links-h">
+            <h2 id="links-h">"Feedback links"</h2>
+            <p class="muted">"Print a link or its QR code on a card, a letter or a noticeboard. A link says only which officer, patch, visit or agency the feedback is about; it carries nothing about the tenant and cannot be guessed. A visit's link points at one home, so its answers are not anonymous in the same way: the form tells the tenant so."</p>
+            {r.can_manage_links.then(|| view! {
+                <ActionError error=Signal::derive(move || create.value().get().and_then(|r| r.err())) />
+                <div class="link-forms">
+                    <ActionForm action=create attr:class="stack card" attr:data-testid="link-form">
+                        <h3>"A link for feedback about my work"</h3>
+                        <input type="hidden" name="scope_type" value="officer" />
+                        <input type="hidden" name="scope_id" value="0" />
+                        <label>"Label (optional) "<input type="text" name="label" maxlength="120" /></label>
+                        <button type="submit">"Make my link"</button>
+                    </ActionForm>
+                    {(!r.patches.is_empty()).then(|| view! {
+                        <ActionForm action=create attr:class="stack card" attr:data-testid="patch-link-form">
+                            <h3>"A link for a patch"</h3>
+                            <input type="hidden" name="scope_type" value="patch" />
+                            <label>"Patch "
+                                <select name="scope_id">
+                                    {r.patches.iter().map(|(id, name)| view! { <option value=id.to_string()>{name.clone()}</option> }).collect_view()}
+                                </select>
+                            </label>
+                            <label>"Label (optional) "<input type="text" name="label" maxlength="120" /></label>
+                            <button type="submit">"Make patch link"</button>
+                        </ActionForm>
+                    })}
+                </div>
+            })}
+            {r.can_make_partner_links.then(|| view! {
+                <ActionError error=Signal::derive(move || create.value().get().and_then(|r| r.err())) />
+                <div class="link-forms">
+                    <ActionForm action=create attr:class="stack card" attr:data-testid="partner-link-form">
+                        <h3>"A link for a partner agency"</h3>
+                        <p class="muted small">"The agency's staff answer the partner questions: how the housing officers' roles work for them."</p>
+                        <input type="hidden" name="scope_type" value="partner" />
+                        <label>"Agency "
+                            <select name="scope_id">
+                                {r.agencies.iter().map(|(id, name)| view! { <option value=id.to_string()>{name.clone()}</option> }).collect_view()}
+                            </select>
+                        </label>
+                        <label>"Label (optional) "<input type="text" name="label" maxlength="120" /></label>
+                        <button type="submit">"Make partner link"</button>
+                    </ActionForm>
+                </div>
+            })}
+            <ul class="links" data-testid="links">
+                {r.links.into_iter().map(|l| view! {
+                    <li class="card link-card">
+                        <div class="qr" inner_html=l.qr_svg></div>
+                        <div>
+                            <p><strong>{l.label.clone()}</strong></p>
+                            <p><a href=l.path.clone()>{l.url.clone()}</a></p>
+                            <p class="muted small">{format!("{} responses · made {}{}", l.responses, l.created_at.chars().take(10).collect::<String>(), if l.active { "" } else { " · withdrawn" })}</p>
+                        </div>
+                    </li>
+                }).collect_view()}
+            </ul>
+        </section>
     }
 }
