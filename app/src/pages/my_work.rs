@@ -8,7 +8,7 @@ use leptos_meta::Title;
 use crate::api::desk::get_my_work;
 use crate::components::{ClockBadge, ErrorPanel, loading};
 use crate::domain::desk::{Landing, Section};
-use crate::model::{MyWork, WorkflowView, date_part};
+use crate::model::{CaseRow, MyWork, TenancyRow, WorkflowView, date_part};
 
 #[component]
 pub fn MyWorkPage() -> impl IntoView {
@@ -40,7 +40,6 @@ fn desk(w: MyWork, all: bool) -> AnyView {
         }
         .into_any();
     }
-    let shown = w.tenancies.len() as i64;
     let total = w.tenancies_total;
     let user = w.user;
     let (mut covers, mut waiting, mut referrals, mut cases, mut tenancies) =
@@ -104,73 +103,8 @@ fn desk(w: MyWork, all: bool) -> AnyView {
                     })
                     .into_any()
             }
-            Section::Cases => {
-                let cases = cases.take().unwrap_or_default();
-                view! {
-                    <section aria-labelledby="cases-h">
-                        <h2 id="cases-h">"Open cases"</h2>
-                        {if cases.is_empty() {
-                            view! { <p class="muted">"No open cases."</p> }.into_any()
-                        } else {
-                            view! {
-                                <div class="table-wrap">
-                                <table class="data">
-                                    <thead><tr><th scope="col">"Case"</th><th scope="col">"Kind"</th><th scope="col">"Address"</th><th scope="col">"Due"</th><th scope="col">"Clock"</th></tr></thead>
-                                    <tbody>
-                                        {cases.into_iter().map(|c| view! {
-                                            <tr>
-                                                <td>
-                                                    <a href=format!("/cases/{}", c.reference)>{c.title}</a>
-                                                    <div class="muted small">{c.reference}</div>
-                                                </td>
-                                                <td>{c.kind.label()}</td>
-                                                <td>{c.address}</td>
-                                                <td>{c.due_at.as_deref().map(date_part)}</td>
-                                                <td><ClockBadge status=c.clock /></td>
-                                            </tr>
-                                        }).collect_view()}
-                                    </tbody>
-                                </table>
-                                </div>
-                            }.into_any()
-                        }}
-                    </section>
-                }
-                .into_any()
-            }
-            Section::Tenancies => {
-                let tenancies = tenancies.take().unwrap_or_default();
-                view! {
-                    <section aria-labelledby="ten-h">
-                        <h2 id="ten-h">"Tenancies I manage"</h2>
-                        {(total > shown).then(|| view! {
-                            <p class="muted">{format!("Showing the {shown} most urgent of {total}. ")}<a href="/?all=1#ten-h" data-testid="show-all">{format!("Show all {total}")}</a></p>
-                        })}
-                        {(all && shown > crate::model::CASELOAD_PAGE).then(|| view! {
-                            <p class="muted"><a href="/#ten-h">"Show the most urgent only"</a></p>
-                        })}
-                        {(total == 0).then(|| view! { <p class="muted">"You manage no tenancies directly."</p> })}
-                        <div class="table-wrap" class:hidden={total == 0}>
-                        <table class="data" data-testid="caseload">
-                            <thead><tr><th scope="col">"Tenancy"</th><th scope="col">"Tenants"</th><th scope="col">"Address"</th><th scope="col">"Tenure"</th><th scope="col" class="num">"Balance"</th><th scope="col">"Review due"</th></tr></thead>
-                            <tbody>
-                                {tenancies.into_iter().map(|t| { let href = format!("/tenancies/{}", t.reference); view! {
-                                    <tr>
-                                        <td><a href=href>{t.reference}</a></td>
-                                        <td>{t.tenants}</td>
-                                        <td>{t.address}", "{t.postcode}</td>
-                                        <td>{t.tenure.label()}</td>
-                                        <td class="num" class:arrears={t.balance.0 > 0}>{t.balance.pounds()}</td>
-                                        <td>{t.trial_ends_on}" "<ClockBadge status=t.clock /></td>
-                                    </tr>
-                                }}).collect_view()}
-                            </tbody>
-                        </table>
-                        </div>
-                    </section>
-                }
-                .into_any()
-            }
+            Section::Cases => view! { <CasesSection cases=cases.take().unwrap_or_default() /> }.into_any(),
+            Section::Tenancies => view! { <TenanciesSection tenancies=tenancies.take().unwrap_or_default() total all /> }.into_any(),
         })
         .collect_view();
     view! {
@@ -191,6 +125,76 @@ fn desk(w: MyWork, all: bool) -> AnyView {
         {parts}
     }
     .into_any()
+}
+
+/// The open cases the officer owns (or covers), most urgent first.
+#[component]
+fn CasesSection(cases: Vec<CaseRow>) -> impl IntoView {
+    view! {
+        <section aria-labelledby="cases-h">
+            <h2 id="cases-h">"Open cases"</h2>
+            {if cases.is_empty() {
+                view! { <p class="muted">"No open cases."</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-wrap">
+                    <table class="data">
+                        <thead><tr><th scope="col">"Case"</th><th scope="col">"Kind"</th><th scope="col">"Address"</th><th scope="col">"Due"</th><th scope="col">"Clock"</th></tr></thead>
+                        <tbody>
+                            {cases.into_iter().map(|c| view! {
+                                <tr>
+                                    <td>
+                                        <a href=format!("/cases/{}", c.reference)>{c.title}</a>
+                                        <div class="muted small">{c.reference}</div>
+                                    </td>
+                                    <td>{c.kind.label()}</td>
+                                    <td>{c.address}</td>
+                                    <td>{c.due_at.as_deref().map(date_part)}</td>
+                                    <td><ClockBadge status=c.clock /></td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                    </div>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// The tenancies the officer manages: the most urgent page of them, or all.
+#[component]
+fn TenanciesSection(tenancies: Vec<TenancyRow>, total: i64, all: bool) -> impl IntoView {
+    let shown = tenancies.len() as i64;
+    view! {
+        <section aria-labelledby="ten-h">
+            <h2 id="ten-h">"Tenancies I manage"</h2>
+            {(total > shown).then(|| view! {
+                <p class="muted">{format!("Showing the {shown} most urgent of {total}. ")}<a href="/?all=1#ten-h" data-testid="show-all">{format!("Show all {total}")}</a></p>
+            })}
+            {(all && shown > crate::model::CASELOAD_PAGE).then(|| view! {
+                <p class="muted"><a href="/#ten-h">"Show the most urgent only"</a></p>
+            })}
+            {(total == 0).then(|| view! { <p class="muted">"You manage no tenancies directly."</p> })}
+            <div class="table-wrap" class:hidden={total == 0}>
+            <table class="data" data-testid="caseload">
+                <thead><tr><th scope="col">"Tenancy"</th><th scope="col">"Tenants"</th><th scope="col">"Address"</th><th scope="col">"Tenure"</th><th scope="col" class="num">"Balance"</th><th scope="col">"Review due"</th></tr></thead>
+                <tbody>
+                    {tenancies.into_iter().map(|t| { let href = format!("/tenancies/{}", t.reference); view! {
+                        <tr>
+                            <td><a href=href>{t.reference}</a></td>
+                            <td>{t.tenants}</td>
+                            <td>{t.address}", "{t.postcode}</td>
+                            <td>{t.tenure.label()}</td>
+                            <td class="num" class:arrears={t.balance.0 > 0}>{t.balance.pounds()}</td>
+                            <td>{t.trial_ends_on}" "<ClockBadge status=t.clock /></td>
+                        </tr>
+                    }}).collect_view()}
+                </tbody>
+            </table>
+            </div>
+        </section>
+    }
 }
 
 /// Workflow items waiting for someone, with what, from whom and their clock.
