@@ -6,6 +6,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::desk::tenancy;
 use crate::components::{ClockBadge, ErrorPanel, Field, loading};
+use crate::model::{CaseRow, Member, RentView, TransferView, VisitView};
 
 #[component]
 pub fn TenancyPage() -> impl IntoView {
@@ -44,125 +45,165 @@ pub fn TenancyPage() -> impl IntoView {
                                     }).collect_view()}
                                 </dl>
                             </section>
-                            <section class="card" aria-labelledby="rent-h">
-                                <h2 id="rent-h">"Rent"</h2>
-                                {match t.rent.clone() {
-                                    None => view! { <p>"No rent account."</p> }.into_any(),
-                                    Some(r) => view! {
-                                        <p class="balance" class:arrears={r.balance.0 > 0} data-testid="balance">{r.balance.balance_label()}</p>
-                                        <dl class="summary">
-                                            <Field label="Weekly rent">{r.weekly_rent.pounds()}</Field>
-                                            <Field label="Universal Credit">{if r.universal_credit { "Yes" } else { "No" }}</Field>
-                                        </dl>
-                                        <details>
-                                            <summary>"Recent transactions"</summary>
-                                            <table class="data compact">
-                                                <thead><tr><th scope="col">"Date"</th><th scope="col">"Item"</th><th scope="col" class="num">"Amount"</th></tr></thead>
-                                                <tbody>
-                                                    {r.recent.into_iter().map(|l| view! { <tr><td>{l.posted_on}</td><td>{l.kind}</td><td class="num">{l.amount.pounds()}</td></tr> }).collect_view()}
-                                                </tbody>
-                                            </table>
-                                        </details>
-                                    }.into_any(),
-                                }}
-                            </section>
+                            <RentCard rent=t.rent.clone() />
                         </div>
                         <crate::pages::review::ReviewSection reference=t.reference.clone() />
-                        <section aria-labelledby="house-h">
-                            <h2 id="house-h">"Household"</h2>
-                            <p class="muted">{format!("{} bedroom{} · {}", t.bedrooms, if t.bedrooms == 1 { "" } else { "s" }, t.occupation)}</p>
-                            <div class="table-wrap">
-                            <table class="data" data-testid="household">
-                                <thead><tr><th scope="col">"Name"</th><th scope="col">"Relationship"</th><th scope="col">"Date of birth"</th><th scope="col">"Age"</th><th scope="col">"Contact"</th></tr></thead>
-                                <tbody>
-                                    {t.members.iter().map(|m| view! {
-                                        <tr>
-                                            <td>{m.name.clone()}{m.is_tenant.then(|| view! { " " <span class="tag">"Tenant"</span> })}</td>
-                                            <td>{m.relationship.clone()}</td>
-                                            <td>{m.date_of_birth.clone()}</td>
-                                            <td>{m.age}</td>
-                                            <td>{m.phone.clone()}" "{m.email.clone()}</td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                            </div>
-                        </section>
-                        <section aria-labelledby="cases-h">
-                            <h2 id="cases-h">"Cases"</h2>
-                            {if t.cases.is_empty() { view! { <p class="muted">"No cases."</p> }.into_any() } else { view! {
-                                <div class="table-wrap">
-                                <table class="data">
-                                    <thead><tr><th scope="col">"Case"</th><th scope="col">"Kind"</th><th scope="col">"Status"</th><th scope="col">"Opened"</th><th scope="col">"Due"</th></tr></thead>
-                                    <tbody>
-                                        {t.cases.iter().map(|c| view! {
-                                            <tr class:restricted=c.restricted>
-                                                <td>{if c.status == "restricted" { view! { <span>{c.title.clone()}</span> }.into_any() } else { view! { <a href=format!("/cases/{}", c.reference)>{c.title.clone()}</a> }.into_any() }}<div class="muted small">{c.reference.clone()}</div></td>
-                                                <td>{(!c.restricted || c.status != "restricted").then(|| c.kind.label())}</td>
-                                                <td>{c.status.clone()}</td>
-                                                <td>{c.opened_at.chars().take(10).collect::<String>()}</td>
-                                                <td>{c.due_at.clone().map(|d| d.chars().take(10).collect::<String>())}" "<ClockBadge status=c.clock /></td>
-                                            </tr>
-                                        }).collect_view()}
-                                    </tbody>
-                                </table>
-                                </div>
-                            }.into_any() }}
-                        </section>
+                        <Household members=t.members.clone() bedrooms=t.bedrooms occupation=t.occupation.clone() />
+                        <CasesTable cases=t.cases.clone() />
                         <TenancyReferrals reference=t.reference.clone() />
-                        <section aria-labelledby="hist-h">
-                            <h2 id="hist-h">"Ownership history"</h2>
-                            <ol class="timeline" data-testid="history">
-                                {t.history.iter().map(|h| view! {
-                                    <li>
-                                        <span class="when">{h.at.chars().take(10).collect::<String>()}</span>
-                                        <strong>{h.kind.clone()}</strong>": "
-                                        {h.from.clone().map(|f| format!("{f} → "))}{h.to.clone()}
-                                        <div class="muted small">{h.reason.clone()}{h.by.clone().map(|b| format!(" · by {b}"))}{h.approved_by.clone().map(|a| format!(" · approved by {a}"))}</div>
-                                    </li>
-                                }).collect_view()}
-                            </ol>
-                        </section>
-                        <section aria-labelledby="visits-h">
-                            <h2 id="visits-h">"Visits"</h2>
-                            {move || link.value().get().map(|r| match r {
-                                Ok(l) => view! {
-                                    <div class="card link-card" data-testid="visit-link" role="status">
-                                        <p><strong>{l.label.clone()}</strong>": the tenant's feedback link for this visit is "<a href=l.path.clone()>{l.path.clone()}</a>". It is also listed on the Satisfaction page."</p>
-                                        <div class="qr" inner_html=l.qr_svg></div>
-                                    </div>
-                                }.into_any(),
-                                Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
-                            })}
-                            {if t.visits.is_empty() { view! { <p class="muted">"No visits recorded."</p> }.into_any() } else { view! {
-                                <div class="table-wrap">
-                                <table class="data">
-                                    <thead><tr><th scope="col">"Date"</th><th scope="col">"Visit"</th><th scope="col">"Outcome"</th><th scope="col">"Officer"</th><th scope="col">"Findings"</th><th scope="col">"Tenant feedback"</th></tr></thead>
-                                    <tbody>
-                                        {t.visits.iter().map(|v| view! {
-                                            <tr><td>{v.date.clone()}</td><td>{v.visit_type.clone()}</td><td>{v.outcome.clone()}</td><td>{v.officer.clone()}</td>
-                                                <td>{v.findings.iter().map(|f| {
-                                                    let about = format!("Found at the {} on {}: {f}", v.visit_type.to_lowercase(), v.date);
-                                                    view! { <div>{f.clone()}" · "<a class="small" href=format!("/tenancies/{}/refer?about={}", t.reference, urlencode(&about)) aria-label=format!("Refer to a partner agency: {f}")>"Refer"</a></div> }
-                                                }).collect_view()}</td>
-                                                <td>{v.can_link.then(|| (v.id.to_string(), format!("Make a feedback link for the visit on {}", v.date))).map(|(id, label)| view! {
-                                                    <ActionForm action=link attr:class="inline">
-                                                        <input type="hidden" name="scope_type" value="visit" />
-                                                        <input type="hidden" name="scope_id" value=id />
-                                                        <input type="hidden" name="label" value="" />
-                                                        <button type="submit" class="link-like" aria-label=label>"Make link"</button>
-                                                    </ActionForm>
-                                                })}</td></tr>
-                                        }).collect_view()}
-                                    </tbody>
-                                </table>
-                                </div>
-                            }.into_any() }}
-                        </section>
+                        <History history=t.history.clone() />
+                        <Visits visits=t.visits.clone() reference=t.reference.clone() link />
                     }.into_any(),
                 }
             })}
         </Suspense>
+    }
+}
+
+/// The tenancy's rent account: balance, weekly rent, Universal Credit and recent transactions.
+#[component]
+fn RentCard(rent: Option<RentView>) -> impl IntoView {
+    view! {
+    <section class="card" aria-labelledby="rent-h">
+            <h2 id="rent-h">"Rent"</h2>
+            {match rent {
+                None => view! { <p>"No rent account."</p> }.into_any(),
+                Some(r) => view! {
+                    <p class="balance" class:arrears={r.balance.0 > 0} data-testid="balance">{r.balance.balance_label()}</p>
+                    <dl class="summary">
+                        <Field label="Weekly rent">{r.weekly_rent.pounds()}</Field>
+                        <Field label="Universal Credit">{if r.universal_credit { "Yes" } else { "No" }}</Field>
+                    </dl>
+                    <details>
+                        <summary>"Recent transactions"</summary>
+                        <table class="data compact">
+                            <thead><tr><th scope="col">"Date"</th><th scope="col">"Item"</th><th scope="col" class="num">"Amount"</th></tr></thead>
+                            <tbody>
+                                {r.recent.into_iter().map(|l| view! { <tr><td>{l.posted_on}</td><td>{l.kind}</td><td class="num">{l.amount.pounds()}</td></tr> }).collect_view()}
+                            </tbody>
+                        </table>
+                    </details>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+/// Who lives in the home, with the tenants marked.
+#[component]
+fn Household(members: Vec<Member>, bedrooms: i64, occupation: String) -> impl IntoView {
+    view! {
+    <section aria-labelledby="house-h">
+        <h2 id="house-h">"Household"</h2>
+        <p class="muted">{format!("{} bedroom{} · {}", bedrooms, if bedrooms == 1 { "" } else { "s" }, occupation)}</p>
+        <div class="table-wrap">
+        <table class="data" data-testid="household">
+            <thead><tr><th scope="col">"Name"</th><th scope="col">"Relationship"</th><th scope="col">"Date of birth"</th><th scope="col">"Age"</th><th scope="col">"Contact"</th></tr></thead>
+            <tbody>
+                {members.iter().map(|m| view! {
+                    <tr>
+                        <td>{m.name.clone()}{m.is_tenant.then(|| view! { " " <span class="tag">"Tenant"</span> })}</td>
+                        <td>{m.relationship.clone()}</td>
+                        <td>{m.date_of_birth.clone()}</td>
+                        <td>{m.age}</td>
+                        <td>{m.phone.clone()}" "{m.email.clone()}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+        </div>
+    </section>
+    }
+}
+
+/// The tenancy's cases (need-to-know ones by reference only).
+#[component]
+fn CasesTable(cases: Vec<CaseRow>) -> impl IntoView {
+    view! {
+    <section aria-labelledby="cases-h">
+        <h2 id="cases-h">"Cases"</h2>
+        {if cases.is_empty() { view! { <p class="muted">"No cases."</p> }.into_any() } else { view! {
+            <div class="table-wrap">
+            <table class="data">
+                <thead><tr><th scope="col">"Case"</th><th scope="col">"Kind"</th><th scope="col">"Status"</th><th scope="col">"Opened"</th><th scope="col">"Due"</th></tr></thead>
+                <tbody>
+                    {cases.iter().map(|c| view! {
+                        <tr class:restricted=c.restricted>
+                            <td>{if c.status == "restricted" { view! { <span>{c.title.clone()}</span> }.into_any() } else { view! { <a href=format!("/cases/{}", c.reference)>{c.title.clone()}</a> }.into_any() }}<div class="muted small">{c.reference.clone()}</div></td>
+                            <td>{(!c.restricted || c.status != "restricted").then(|| c.kind.label())}</td>
+                            <td>{c.status.clone()}</td>
+                            <td>{c.opened_at.chars().take(10).collect::<String>()}</td>
+                            <td>{c.due_at.clone().map(|d| d.chars().take(10).collect::<String>())}" "<ClockBadge status=c.clock /></td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            </div>
+        }.into_any() }}
+    </section>
+    }
+}
+
+/// Who has managed the tenancy, and why it moved.
+#[component]
+fn History(history: Vec<TransferView>) -> impl IntoView {
+    view! {
+    <section aria-labelledby="hist-h">
+        <h2 id="hist-h">"Ownership history"</h2>
+        <ol class="timeline" data-testid="history">
+            {history.iter().map(|h| view! {
+                <li>
+                    <span class="when">{h.at.chars().take(10).collect::<String>()}</span>
+                    <strong>{h.kind.clone()}</strong>": "
+                    {h.from.clone().map(|f| format!("{f} → "))}{h.to.clone()}
+                    <div class="muted small">{h.reason.clone()}{h.by.clone().map(|b| format!(" · by {b}"))}{h.approved_by.clone().map(|a| format!(" · approved by {a}"))}</div>
+                </li>
+            }).collect_view()}
+        </ol>
+    </section>
+    }
+}
+
+/// Visits with their findings (each can start a referral) and feedback links for the tenant.
+#[component]
+fn Visits(visits: Vec<VisitView>, reference: String, link: ServerAction<crate::api::feedback::CreateFeedbackLink>) -> impl IntoView {
+    view! {
+    <section aria-labelledby="visits-h">
+        <h2 id="visits-h">"Visits"</h2>
+        {move || link.value().get().map(|r| match r {
+            Ok(l) => view! {
+                <div class="card link-card" data-testid="visit-link" role="status">
+                    <p><strong>{l.label.clone()}</strong>": the tenant's feedback link for this visit is "<a href=l.path.clone()>{l.path.clone()}</a>". It is also listed on the Satisfaction page."</p>
+                    <div class="qr" inner_html=l.qr_svg></div>
+                </div>
+            }.into_any(),
+            Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
+        })}
+        {if visits.is_empty() { view! { <p class="muted">"No visits recorded."</p> }.into_any() } else { view! {
+            <div class="table-wrap">
+            <table class="data">
+                <thead><tr><th scope="col">"Date"</th><th scope="col">"Visit"</th><th scope="col">"Outcome"</th><th scope="col">"Officer"</th><th scope="col">"Findings"</th><th scope="col">"Tenant feedback"</th></tr></thead>
+                <tbody>
+                    {visits.iter().map(|v| view! {
+                        <tr><td>{v.date.clone()}</td><td>{v.visit_type.clone()}</td><td>{v.outcome.clone()}</td><td>{v.officer.clone()}</td>
+                            <td>{v.findings.iter().map(|f| {
+                                let about = format!("Found at the {} on {}: {f}", v.visit_type.to_lowercase(), v.date);
+                                view! { <div>{f.clone()}" · "<a class="small" href=format!("/tenancies/{}/refer?about={}", reference, urlencode(&about)) aria-label=format!("Refer to a partner agency: {f}")>"Refer"</a></div> }
+                            }).collect_view()}</td>
+                            <td>{v.can_link.then(|| (v.id.to_string(), format!("Make a feedback link for the visit on {}", v.date))).map(|(id, label)| view! {
+                                <ActionForm action=link attr:class="inline">
+                                    <input type="hidden" name="scope_type" value="visit" />
+                                    <input type="hidden" name="scope_id" value=id />
+                                    <input type="hidden" name="label" value="" />
+                                    <button type="submit" class="link-like" aria-label=label>"Make link"</button>
+                                </ActionForm>
+                            })}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            </div>
+        }.into_any() }}
+    </section>
     }
 }
 
