@@ -1,5 +1,6 @@
 //! Types that cross the wire between server and browser: defined once, used by both.
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::clock::ClockStatus;
@@ -36,9 +37,9 @@ pub struct TenancyRow {
     pub tenants: String,
     #[cfg_attr(feature = "ssr", schema(value_type = i64))]
     pub balance: Pence,
-    pub start_date: String,
+    pub start_date: NaiveDate,
     /// End of the introductory trial, for introductory tenancies.
-    pub trial_ends_on: Option<String>,
+    pub trial_ends_on: Option<NaiveDate>,
     pub clock: Option<ClockStatus>,
 }
 
@@ -156,7 +157,7 @@ pub struct Member {
 pub struct AlertView {
     pub kind: String,
     pub description: String,
-    pub since: String,
+    pub since: NaiveDate,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -183,7 +184,7 @@ pub struct TransferView {
 #[cfg_attr(feature = "ssr", derive(ToSchema))]
 pub struct KeyDate {
     pub label: String,
-    pub date: String,
+    pub date: NaiveDate,
     pub clock: Option<ClockStatus>,
 }
 
@@ -201,7 +202,7 @@ pub struct RentView {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(ToSchema))]
 pub struct RentLine {
-    pub posted_on: String,
+    pub posted_on: NaiveDate,
     pub kind: String,
     #[cfg_attr(feature = "ssr", schema(value_type = i64))]
     pub amount: Pence,
@@ -218,7 +219,7 @@ pub struct VisitView {
     /// The viewer may make a feedback link for this visit (its officer, or their Team Leader).
     #[serde(default)]
     pub can_link: bool,
-    pub date: String,
+    pub date: NaiveDate,
     pub visit_type: String,
     pub outcome: String,
     pub officer: Option<String>,
@@ -255,8 +256,8 @@ pub struct PastTenancy {
     pub reference: String,
     pub tenure: String,
     pub tenants: String,
-    pub start_date: String,
-    pub end_date: Option<String>,
+    pub start_date: NaiveDate,
+    pub end_date: Option<NaiveDate>,
     pub status: String,
 }
 
@@ -320,7 +321,7 @@ pub struct WorkflowView {
     pub decided_by: Option<String>,
     pub decided_at: Option<String>,
     pub decision_note: String,
-    pub effective_on: Option<String>,
+    pub effective_on: Option<NaiveDate>,
     pub due_on: Option<String>,
     pub clock: Option<ClockStatus>,
     pub version: i64,
@@ -338,11 +339,11 @@ pub struct ReviewPanel {
     pub tenancy_reference: String,
     pub tenancy_version: i64,
     pub tenure: Tenure,
-    pub trial_ends_on: Option<String>,
+    pub trial_ends_on: Option<NaiveDate>,
     /// The review clock: the decision is due by the end of the trial period.
     pub trial_clock: Option<ClockStatus>,
-    pub notice_last_day: Option<String>,
-    pub notice_served_on: Option<String>,
+    pub notice_last_day: Option<NaiveDate>,
+    pub notice_served_on: Option<NaiveDate>,
     pub history: Vec<WorkflowView>,
     pub open: Option<WorkflowView>,
     pub moves: Vec<crate::domain::workflow::Move>,
@@ -380,7 +381,7 @@ impl CoverView {
     pub fn notice_for(&self, viewer: &str) -> Option<String> {
         use crate::domain::cover::CoverState;
         let plural = if self.actions_taken == 1 { "" } else { "s" };
-        let ended = self.ended_on.clone().unwrap_or_else(|| self.ends_on.clone());
+        let ended = self.ended_on.unwrap_or(self.ends_on);
         let me_absent = self.absent == viewer;
         Some(match (me_absent, self.state) {
             (_, CoverState::Cancelled) => return None,
@@ -414,7 +415,7 @@ pub struct PlanActionView {
     pub description: String,
     pub owner_kind: crate::domain::sustain::ActionOwner,
     pub owner_label: String,
-    pub due_on: String,
+    pub due_on: NaiveDate,
     pub status: crate::domain::sustain::ActionStatus,
     pub note: String,
     pub clock: Option<ClockStatus>,
@@ -451,8 +452,8 @@ pub struct CaseDetail {
     pub due_at: Option<String>,
     pub clock: Option<ClockStatus>,
     pub version: i64,
-    pub plan_agreed_on: Option<String>,
-    pub next_review_on: Option<String>,
+    pub plan_agreed_on: Option<NaiveDate>,
+    pub next_review_on: Option<NaiveDate>,
     pub actions: Vec<PlanActionView>,
     /// Referrals, hand-backs and escalations, newest first, each with the moves the viewer may make.
     pub workflow: Vec<WorkflowView>,
@@ -474,10 +475,10 @@ pub struct CoverView {
     pub absent_id: i64,
     pub cover: String,
     pub cover_id: i64,
-    pub starts_on: String,
-    pub ends_on: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
     /// The day a Team Leader ended it early or called it off.
-    pub ended_on: Option<String>,
+    pub ended_on: Option<NaiveDate>,
     pub reason: String,
     pub set_by: Option<String>,
     pub state: crate::domain::cover::CoverState,
@@ -503,8 +504,8 @@ pub struct PlanRow {
     pub case_reference: String,
     pub title: String,
     pub owner: String,
-    pub plan_agreed_on: Option<String>,
-    pub next_review_on: Option<String>,
+    pub plan_agreed_on: Option<NaiveDate>,
+    pub next_review_on: Option<NaiveDate>,
     pub due_at: Option<String>,
     pub clock: Option<ClockStatus>,
     pub open_actions: i64,
@@ -576,7 +577,7 @@ pub struct BenchmarkRow {
 #[cfg_attr(feature = "ssr", derive(ToSchema))]
 pub struct FeedbackResults {
     pub by: crate::domain::feedback::GroupBy,
-    pub since: String,
+    pub since: NaiveDate,
     pub measures: Vec<String>,
     pub overall: Vec<crate::domain::feedback::GroupFigures>,
     /// What partner agencies said about working with the housing officers (their own questions).
@@ -678,7 +679,7 @@ pub struct ReferralDetail {
     pub shared: SharedFacts,
     pub shared_fields: Vec<SharedField>,
     pub lawful_basis: LawfulBasis,
-    pub consent_given_on: Option<String>,
+    pub consent_given_on: Option<NaiveDate>,
     pub basis_detail: String,
     pub contact_name: String,
     pub contact_detail: String,

@@ -174,7 +174,7 @@ fn tenancies(o: &mut String, w: &MyWork) {
             t.tenure.label(),
             if t.balance.0 > 0 { " arrears" } else { "" },
             t.balance.pounds(),
-            t.trial_ends_on.as_deref().map(text).unwrap_or_default()
+            t.trial_ends_on.map(|d| d.to_string()).unwrap_or_default()
         );
         badge(o, t.clock);
         o.push_str("</td></tr>");

@@ -30,7 +30,7 @@ pub fn ApprovalsPage() -> impl IntoView {
                                             <td><a href=format!("/tenancies/{}", t.reference)>{format!("{}, {}", t.address, t.postcode)}</a><div class="muted small">{t.reference.clone()}</div></td>
                                             <td>{t.tenants.clone()}</td>
                                             <td>{t.tenure.label()}</td>
-                                            <td>{t.trial_ends_on.clone()}" "<ClockBadge status=t.clock /></td>
+                                            <td>{t.trial_ends_on.map(|d| d.to_string())}" "<ClockBadge status=t.clock /></td>
                                         </tr>
                                     }).collect_view()}
                                 </tbody>

@@ -247,9 +247,9 @@ fn Plan(case: CaseDetail, add: ServerAction<AddPlanAction>, update: ServerAction
     let edit = case.can_edit_plan;
     let (reference, version) = (case.reference.clone(), case.version.to_string());
     let reference_add = reference.clone();
-    let (agreed, review) = (case.plan_agreed_on.clone().unwrap_or_default(), case.next_review_on.clone().unwrap_or_default());
-    let agreed_label = case.plan_agreed_on.clone().unwrap_or_else(|| "Not yet".into());
-    let review_label = case.next_review_on.clone().unwrap_or_else(|| "—".into());
+    let (agreed, review) = (case.plan_agreed_on.map(|d| d.to_string()).unwrap_or_default(), case.next_review_on.map(|d| d.to_string()).unwrap_or_default());
+    let agreed_label = case.plan_agreed_on.map(|d| d.to_string()).unwrap_or_else(|| "Not yet".into());
+    let review_label = case.next_review_on.map(|d| d.to_string()).unwrap_or_else(|| "—".into());
     view! {
         <section class="card" aria-labelledby="plan-h" data-testid="plan">
             <h2 id="plan-h">"Action plan"</h2>
@@ -273,7 +273,7 @@ fn Plan(case: CaseDetail, add: ServerAction<AddPlanAction>, update: ServerAction
                                             <div class="small"><a href=format!("/tenancies/{t}/refer?case={}&about={}", case.reference, crate::pages::tenancy::urlencode(&format!("Plan action: {}", a.description)))>"Refer to the agency"</a></div>
                                         })}
                                     </td>
-                                    <td>{a.due_on.clone()}" "<ClockBadge status=a.clock /></td>
+                                    <td>{a.due_on.to_string()}" "<ClockBadge status=a.clock /></td>
                                     <td>{a.status.label()}</td>
                                     {edit.then(|| {
                                         let next = a.status.moves().iter().map(|(s, label)| (s.as_str(), *label));

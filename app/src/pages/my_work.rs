@@ -161,7 +161,7 @@ fn desk(w: MyWork, all: bool) -> AnyView {
                                         <td>{t.address}", "{t.postcode}</td>
                                         <td>{t.tenure.label()}</td>
                                         <td class="num" class:arrears={t.balance.0 > 0}>{t.balance.pounds()}</td>
-                                        <td>{t.trial_ends_on}" "<ClockBadge status=t.clock /></td>
+                                        <td>{t.trial_ends_on.map(|d| d.to_string())}" "<ClockBadge status=t.clock /></td>
                                     </tr>
                                 }}).collect_view()}
                             </tbody>

@@ -261,7 +261,7 @@ fn Detail(
     error: Signal<Option<crate::error::AppError>>,
 ) -> impl IntoView {
     let basis = match d.lawful_basis {
-        LawfulBasis::Consent => format!("Consent, given {} ({})", d.consent_given_on.clone().unwrap_or_default(), d.basis_detail),
+        LawfulBasis::Consent => format!("Consent, given {} ({})", d.consent_given_on.map(|d| d.to_string()).unwrap_or_default(), d.basis_detail),
         other => format!("{}: {}", other.label(), d.basis_detail),
     };
     let shared = shared_rows(&d.shared);

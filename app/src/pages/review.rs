@@ -49,9 +49,9 @@ pub fn ReviewSection(reference: String) -> impl IntoView {
                     <section class="card review" aria-labelledby="review-h" data-testid="review">
                         <h2 id="review-h">"Introductory review"</h2>
                         <dl class="summary">
-                            <div class="field"><dt>"Trial period ends"</dt><dd>{p.trial_ends_on.clone().unwrap_or_else(|| "—".into())}" "<ClockBadge status=p.trial_clock /></dd></div>
-                            {p.notice_last_day.clone().map(|d| view! { <div class="field"><dt>"Last day to serve a notice of extension"</dt><dd>{d}</dd></div> })}
-                            {p.notice_served_on.clone().map(|d| view! { <div class="field"><dt>"Notice of extension served"</dt><dd data-testid="notice-served">{d}</dd></div> })}
+                            <div class="field"><dt>"Trial period ends"</dt><dd>{p.trial_ends_on.map(|d| d.to_string()).unwrap_or_else(|| "—".into())}" "<ClockBadge status=p.trial_clock /></dd></div>
+                            {p.notice_last_day.map(|d| view! { <div class="field"><dt>"Last day to serve a notice of extension"</dt><dd>{d.to_string()}</dd></div> })}
+                            {p.notice_served_on.map(|d| view! { <div class="field"><dt>"Notice of extension served"</dt><dd data-testid="notice-served">{d.to_string()}</dd></div> })}
                         </dl>
                         {open.clone().map(|o| view! {
                             <div class="proposal" data-testid="open-proposal">
@@ -146,7 +146,7 @@ pub fn ReviewSection(reference: String) -> impl IntoView {
                                         <li>
                                             <span class="when">{w.proposed_at.chars().take(10).collect::<String>()}</span>
                                             <strong>{w.outcome_label.clone()}</strong>{format!(" · {}", w.state.replace('_', " "))}
-                                            <div class="muted small">{format!("Proposed by {}", w.proposed_by)}{w.decided_by.clone().map(|d| format!(" · decided by {d}"))}{w.effective_on.clone().map(|d| format!(" · effective {d}"))}</div>
+                                            <div class="muted small">{format!("Proposed by {}", w.proposed_by)}{w.decided_by.clone().map(|d| format!(" · decided by {d}"))}{w.effective_on.map(|d| format!(" · effective {d}"))}</div>
                                         </li>
                                     }).collect_view()}
                                 </ol>

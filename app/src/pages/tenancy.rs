@@ -40,7 +40,7 @@ pub fn TenancyPage() -> impl IntoView {
                                 <h3>"Key dates"</h3>
                                 <dl class="summary">
                                     {t.key_dates.iter().map(|k| view! {
-                                        <div class="field"><dt>{k.label.clone()}</dt><dd>{k.date.clone()}" "<ClockBadge status=k.clock /></dd></div>
+                                        <div class="field"><dt>{k.label.clone()}</dt><dd>{k.date.to_string()}" "<ClockBadge status=k.clock /></dd></div>
                                     }).collect_view()}
                                 </dl>
                             </section>
@@ -59,7 +59,7 @@ pub fn TenancyPage() -> impl IntoView {
                                             <table class="data compact">
                                                 <thead><tr><th scope="col">"Date"</th><th scope="col">"Item"</th><th scope="col" class="num">"Amount"</th></tr></thead>
                                                 <tbody>
-                                                    {r.recent.into_iter().map(|l| view! { <tr><td>{l.posted_on}</td><td>{l.kind}</td><td class="num">{l.amount.pounds()}</td></tr> }).collect_view()}
+                                                    {r.recent.into_iter().map(|l| view! { <tr><td>{l.posted_on.to_string()}</td><td>{l.kind}</td><td class="num">{l.amount.pounds()}</td></tr> }).collect_view()}
                                                 </tbody>
                                             </table>
                                         </details>
@@ -140,7 +140,7 @@ pub fn TenancyPage() -> impl IntoView {
                                     <thead><tr><th scope="col">"Date"</th><th scope="col">"Visit"</th><th scope="col">"Outcome"</th><th scope="col">"Officer"</th><th scope="col">"Findings"</th><th scope="col">"Tenant feedback"</th></tr></thead>
                                     <tbody>
                                         {t.visits.iter().map(|v| view! {
-                                            <tr><td>{v.date.clone()}</td><td>{v.visit_type.clone()}</td><td>{v.outcome.clone()}</td><td>{v.officer.clone()}</td>
+                                            <tr><td>{v.date.to_string()}</td><td>{v.visit_type.clone()}</td><td>{v.outcome.clone()}</td><td>{v.officer.clone()}</td>
                                                 <td>{v.findings.iter().map(|f| {
                                                     let about = format!("Found at the {} on {}: {f}", v.visit_type.to_lowercase(), v.date);
                                                     view! { <div>{f.clone()}" · "<a class="small" href=format!("/tenancies/{}/refer?about={}", t.reference, urlencode(&about)) aria-label=format!("Refer to a partner agency: {f}")>"Refer"</a></div> }

@@ -13,7 +13,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Executor};
 
 use super::SqlStore;
-use super::{i, internal, now_rfc3339, oi, os, s};
+use super::{i, internal, now_rfc3339, oday, oi, os, s};
 use crate::db::Db;
 use app::api::referrals::store::ReferralStore;
 use async_trait::async_trait;
@@ -199,7 +199,7 @@ pub async fn referral_record(db: &Db, reference: &str, viewer_id: i64) -> Result
         shared: l.shared,
         shared_fields: fields(&r),
         lawful_basis: basis,
-        consent_given_on: os(&r, "consent_given_on"),
+        consent_given_on: oday(&r, "consent_given_on")?,
         basis_detail: if basis == LawfulBasis::Consent { os(&r, "consent_how").unwrap_or_default() } else { s(&r, "basis_detail") },
         contact_name: s(&r, "contact_name"),
         contact_detail: s(&r, "contact_detail"),
@@ -249,7 +249,7 @@ pub async fn create_referral(db: &Db, r: NewReferral, mut audit: AuditEntry) -> 
     .bind(r.urgency.as_str())
     .bind(serde_json::to_string(&codes).map_err(|_| AppError::Internal)?)
     .bind(r.lawful_basis.as_str())
-    .bind(r.consent_given_on)
+    .bind(r.consent_given_on.map(|d| d.to_string()))
     .bind(r.consent_how)
     .bind(r.contact_name)
     .bind(r.contact_detail)

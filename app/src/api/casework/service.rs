@@ -16,6 +16,7 @@ use crate::domain::sustain::{self, ActionStatus, NewAction, ReferralText};
 use crate::domain::workflow::{self, Flow, FlowState, Move};
 use crate::error::AppError;
 use crate::model::*;
+use chrono::NaiveDate;
 
 const STALE: &str = "This case has changed since you opened it. Reload the page to see the latest, then try again; nothing you entered was saved.";
 
@@ -87,7 +88,7 @@ async fn present(store: &dyn Store, who: &Principal, rec: CaseRecord) -> Result<
     d.can_escalate = can_escalate;
     d.clock = if open { d.due_at.as_deref().and_then(|x| clock.instant(x)) } else { None };
     for a in &mut d.actions {
-        a.clock = if a.status == ActionStatus::Open { clock.date(&a.due_on) } else { None };
+        a.clock = if a.status == ActionStatus::Open { Some(clock.date(a.due_on)) } else { None };
     }
     for w in &mut d.workflow {
         w.actions = item_moves(actor_for(who, &rec.scope, rec.patch_officer_id, Some(w.proposer_id)), w);
@@ -111,8 +112,8 @@ pub struct CaseReferral {
     pub tried: String,
 }
 
-fn working_day_due(clock: &Clock, days: u32) -> String {
-    clock.due_after(days).to_string()
+fn working_day_due(clock: &Clock, days: u32) -> NaiveDate {
+    clock.due_after(days)
 }
 
 pub async fn refer_case(store: &dyn Store, who: &Principal, reference: &str, r: CaseReferral, ip: &str) -> Result<CaseDetail, AppError> {
@@ -141,7 +142,7 @@ struct CaseStep {
     outcome: &'static str,
     reason: String,
     detail: String,
-    due_on: String,
+    due_on: NaiveDate,
 }
 
 /// Proposes `step` on the case if the state machine lets `who` (a stale version is a conflict),
@@ -259,7 +260,7 @@ pub async fn add_action(store: &dyn Store, who: &Principal, reference: &str, a: 
                 description: a.description.trim().into(),
                 owner_kind: owner.as_str().into(),
                 owner_name: a.owner_name.trim().into(),
-                due_on: due.to_string(),
+                due_on: due,
                 created_by: who.user_id,
             },
             change(who, ip, "add_plan_action", "case", Some(rec.id), detail),
@@ -292,7 +293,7 @@ pub async fn update_action(store: &dyn Store, who: &Principal, action_id: i64, u
         return Err(AppError::Conflict(format!("This action is already {}: reload the page to see it as it is now.", from.label().to_lowercase())));
     }
     let entry = change(who, ip, "update_plan_action", "case", Some(rec.id), format!("action {action_id} -> {}", status.as_str()));
-    store.update_plan_action(action_id, u.version, status.as_str(), u.note.trim(), who.user_id, entry).await?;
+    store.update_plan_action(action_id, u.version, status, u.note.trim(), who.user_id, entry).await?;
     let rec = load_case(store, who, &reference, ip).await?;
     present(store, who, rec).await
 }
@@ -313,7 +314,7 @@ pub async fn set_plan(store: &dyn Store, who: &Principal, reference: &str, p: Pl
         return Err(AppError::Conflict(STALE.into()));
     }
     let entry = change(who, ip, "set_plan", "case", Some(rec.id), format!("agreed {agreed}, review {review}"));
-    store.set_plan(rec.id, p.version, &agreed.to_string(), &review.to_string(), entry).await?;
+    store.set_plan(rec.id, p.version, agreed, review, entry).await?;
     let rec = load_case(store, who, &rec.detail.reference, ip).await?;
     present(store, who, rec).await
 }
@@ -333,9 +334,9 @@ pub async fn team(store: &dyn Store, who: &Principal) -> Result<TeamView, AppErr
     let area = team_leader_area(who)?;
     let clock = Clock::now(store).await?;
     let today = clock.today;
-    let since = (today - chrono::Duration::days(14)).to_string();
+    let since = today - chrono::Duration::days(14);
     let mut plans: Vec<PlanRow> = store
-        .plans(area, &today.to_string())
+        .plans(area, today)
         .await?
         .into_iter()
         .filter_map(|(p, scope)| crate::domain::access::list_as(who, &scope, p, |p| p.title = crate::domain::access::RESTRICTED_ABOUT.into()))
@@ -347,7 +348,7 @@ pub async fn team(store: &dyn Store, who: &Principal) -> Result<TeamView, AppErr
     Ok(TeamView {
         area_team: who.area_team.clone().unwrap_or_default(),
         officers: store.officers(area, None).await?,
-        covers: store.covers(Some(area), None, &since).await?,
+        covers: store.covers(Some(area), None, since).await?,
         plans,
     })
 }
@@ -374,8 +375,8 @@ pub async fn create_cover(store: &dyn Store, who: &Principal, c: CoverRequest, i
             NewCover {
                 absent_user_id: c.absent_id,
                 cover_user_id: c.cover_id,
-                starts_on: start.to_string(),
-                ends_on: end.to_string(),
+                starts_on: start,
+                ends_on: end,
                 reason: c.reason.trim().into(),
                 created_by: who.user_id,
             },

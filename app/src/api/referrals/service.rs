@@ -337,7 +337,7 @@ pub async fn create(store: &dyn Store, who: &Principal, tenancy: &str, r: NewRef
         reason: r.reason.trim().to_string(),
         fields,
         lawful_basis: basis,
-        consent_given_on: consent_on.map(|d| d.to_string()),
+        consent_given_on: consent_on,
         consent_how: consent.then(|| r.basis_detail.trim().to_string()),
         basis_detail: if consent { String::new() } else { r.basis_detail.trim().to_string() },
         contact_name: r.contact_name.trim().to_string(),

@@ -53,7 +53,7 @@ pub struct NewReferral {
     pub reason: String,
     pub fields: Vec<crate::domain::referral::SharedField>,
     pub lawful_basis: crate::domain::LawfulBasis,
-    pub consent_given_on: Option<String>,
+    pub consent_given_on: Option<chrono::NaiveDate>,
     pub consent_how: Option<String>,
     pub basis_detail: String,
     pub contact_name: String,
