@@ -125,7 +125,7 @@ fn desk(w: MyWork, all: bool) -> AnyView {
                                                 </td>
                                                 <td>{c.kind.label()}</td>
                                                 <td>{c.address}</td>
-                                                <td>{c.due_at.as_deref().map(date_part)}</td>
+                                                <td>{c.due_at.map(crate::model::day_of)}</td>
                                                 <td><ClockBadge status=c.clock /></td>
                                             </tr>
                                         }).collect_view()}

@@ -55,7 +55,7 @@ pub fn PropertyPage() -> impl IntoView {
                                             <td>{t.tenure.clone()}</td>
                                             <td>{t.start_date.to_string()}</td>
                                             <td>{t.end_date.map(|d| d.to_string()).unwrap_or_default()}</td>
-                                            <td>{t.status.clone()}</td>
+                                            <td>{t.status.as_str()}</td>
                                         </tr>
                                     }).collect_view()}
                                 </tbody>

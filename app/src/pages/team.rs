@@ -95,7 +95,7 @@ pub fn TeamPage() -> impl IntoView {
                                                     <td><a href=format!("/cases/{}", p.case_reference)>{p.title.clone()}</a><div class="muted small">{p.case_reference.clone()}</div></td>
                                                     <td>{p.owner.clone()}</td>
                                                     <td>{p.plan_agreed_on.map(|d| d.to_string()).unwrap_or_else(|| "Not yet".into())}</td>
-                                                    <td>{p.due_at.clone().map(|d| d.chars().take(10).collect::<String>())}" "<ClockBadge status=p.clock /></td>
+                                                    <td>{p.due_at.map(crate::model::day_of)}" "<ClockBadge status=p.clock /></td>
                                                     <td class="num">{p.open_actions}</td>
                                                     <td class="num">{p.overdue_actions}</td>
                                                 </tr>

@@ -23,7 +23,7 @@ pub fn TenancyPage() -> impl IntoView {
                         <h1 data-testid="tenancy-heading">{t.address.clone()}", "{t.postcode.clone()}</h1>
                         <p class="lede">
                             <span class="tag">{t.tenure.label()}</span>" "
-                            {format!("Tenancy {} · {} · {} team · {}", t.reference, t.patch, t.area_team, t.status)}
+                            {format!("Tenancy {} · {} · {} team · {}", t.reference, t.patch, t.area_team, t.status.as_str())}
                         </p>
                         {(!t.alerts.is_empty()).then(|| view! {
                             <div class="alerts" role="note" aria-label="Alerts">
@@ -101,7 +101,7 @@ pub fn TenancyPage() -> impl IntoView {
                                                 <td>{(!c.restricted || c.status != "restricted").then(|| c.kind.label())}</td>
                                                 <td>{c.status.clone()}</td>
                                                 <td>{c.opened_at.chars().take(10).collect::<String>()}</td>
-                                                <td>{c.due_at.clone().map(|d| d.chars().take(10).collect::<String>())}" "<ClockBadge status=c.clock /></td>
+                                                <td>{c.due_at.map(crate::model::day_of)}" "<ClockBadge status=c.clock /></td>
                                             </tr>
                                         }).collect_view()}
                                     </tbody>
@@ -115,7 +115,7 @@ pub fn TenancyPage() -> impl IntoView {
                             <ol class="timeline" data-testid="history">
                                 {t.history.iter().map(|h| view! {
                                     <li>
-                                        <span class="when">{h.at.chars().take(10).collect::<String>()}</span>
+                                        <span class="when">{crate::model::day_of(h.at)}</span>
                                         <strong>{h.kind.clone()}</strong>": "
                                         {h.from.clone().map(|f| format!("{f} → "))}{h.to.clone()}
                                         <div class="muted small">{h.reason.clone()}{h.by.clone().map(|b| format!(" · by {b}"))}{h.approved_by.clone().map(|a| format!(" · approved by {a}"))}</div>

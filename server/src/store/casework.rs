@@ -14,7 +14,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row};
 
 use super::SqlStore;
-use super::{day, i, internal, now_rfc3339, oday, oi, os, role_label, s};
+use super::{code, day, i, instant, internal, now_rfc3339, oday, oi, oinstant, os, role_label, s};
 use crate::db::Db;
 use app::api::casework::store::CaseStore;
 use app::api::kit::store::KitStore;
@@ -27,7 +27,7 @@ fn conflict(what: &str) -> AppError {
 
 /// Every change of owner of a tenancy or case, newest first.
 pub async fn transfer_history(db: &Db, subject_type: &str, id: i64) -> Result<Vec<TransferView>, AppError> {
-    Ok(sqlx::query::<Any>(
+    sqlx::query::<Any>(
         "SELECT tr.kind, tr.status, tr.reason, tr.requested_at, tr.decided_at, tr.effective_at, tr.from_role, tr.to_role, \
            f.display_name AS from_name, t2.display_name AS to_name, rb.display_name AS by_name, ab.display_name AS approved_name \
          FROM transfers tr LEFT JOIN users f ON f.id = tr.from_user_id LEFT JOIN users t2 ON t2.id = tr.to_user_id \
@@ -40,16 +40,21 @@ pub async fn transfer_history(db: &Db, subject_type: &str, id: i64) -> Result<Ve
     .await
     .map_err(internal)?
     .iter()
-    .map(|h| TransferView {
-        at: os(h, "effective_at").unwrap_or_else(|| s(h, "requested_at")),
-        kind: app::domain::TransferKind::parse(&s(h, "kind")).map(|k| k.label().to_string()).unwrap_or_else(|| s(h, "kind")),
-        from: os(h, "from_name").map(|n| format!("{n} ({})", role_label(&os(h, "from_role").unwrap_or_default()))),
-        to: format!("{} ({})", os(h, "to_name").unwrap_or_else(|| "Unassigned".into()), role_label(&s(h, "to_role"))),
-        reason: s(h, "reason"),
-        by: os(h, "by_name"),
-        approved_by: os(h, "approved_name"),
+    .map(|h| {
+        Ok(TransferView {
+            at: match oinstant(h, "effective_at")? {
+                Some(at) => at,
+                None => instant(h, "requested_at")?,
+            },
+            kind: app::domain::TransferKind::parse(&s(h, "kind")).map(|k| k.label().to_string()).unwrap_or_else(|| s(h, "kind")),
+            from: os(h, "from_name").map(|n| format!("{n} ({})", role_label(&os(h, "from_role").unwrap_or_default()))),
+            to: format!("{} ({})", os(h, "to_name").unwrap_or_else(|| "Unassigned".into()), role_label(&s(h, "to_role"))),
+            reason: s(h, "reason"),
+            by: os(h, "by_name"),
+            approved_by: os(h, "approved_name"),
+        })
     })
-    .collect())
+    .collect()
 }
 
 fn action_view(r: &AnyRow) -> Result<PlanActionView, AppError> {
@@ -107,7 +112,7 @@ pub async fn case_record(db: &Db, reference: &str, viewer_id: i64) -> Result<Opt
         kind: CaseKind::parse(&s(&c, "kind")).unwrap_or(CaseKind::Vulnerability),
         title: s(&c, "title"),
         summary: s(&c, "summary"),
-        status: s(&c, "status"),
+        status: code(&c, "status", app::domain::CaseStatus::parse)?,
         restricted,
         tenancy_reference: os(&c, "tenancy_reference"),
         address: match (os(&c, "address_line1"), os(&c, "postcode")) {
@@ -117,8 +122,8 @@ pub async fn case_record(db: &Db, reference: &str, viewer_id: i64) -> Result<Opt
         area_team: s(&c, "area_team"),
         patch: os(&c, "patch"),
         owner: os(&c, "owner_name").zip(Role::parse(&s(&c, "owner_role"))).map(|(name, role)| OwnerView { name, role }),
-        opened_at: s(&c, "opened_at"),
-        due_at: os(&c, "due_at"),
+        opened_at: instant(&c, "opened_at")?,
+        due_at: oinstant(&c, "due_at")?,
         clock: None,
         version: i(&c, "version"),
         plan_agreed_on: oday(&c, "plan_agreed_on")?,
@@ -266,7 +271,7 @@ pub async fn plans(db: &Db, area_team_id: i64, today: NaiveDate) -> Result<Vec<(
                 owner: s(r, "owner"),
                 plan_agreed_on: oday(r, "plan_agreed_on")?,
                 next_review_on: oday(r, "next_review_on")?,
-                due_at: os(r, "due_at"),
+                due_at: oinstant(r, "due_at")?,
                 clock: None,
                 open_actions: i(r, "open_actions"),
                 overdue_actions: i(r, "overdue_actions"),

@@ -325,7 +325,7 @@ impl DeskStore for SqlStore {
                         tenants: names.get(&i(r, "id")).cloned().unwrap_or_default(),
                         start_date: day(r, "start_date")?,
                         end_date: oday(r, "end_date")?,
-                        status: s(r, "status"),
+                        status: code(r, "status", app::domain::TenancyStatus::parse)?,
                     })
                 })
                 .collect::<Result<_, AppError>>()?,

@@ -10,7 +10,7 @@ use app::model::{FeedbackComment, FeedbackLinkView};
 use sqlx::Any;
 
 use super::SqlStore;
-use super::{i, internal, oi, os, s};
+use super::{i, instant, internal, oi, os, s};
 use crate::db::Db;
 use app::api::feedback::store::FeedbackStore;
 use async_trait::async_trait;
@@ -195,8 +195,7 @@ pub async fn comments(db: &Db, since: chrono::NaiveDate, scope: ResultsScope, fi
     .fetch_all(&db.pool)
     .await
     .map_err(internal)?;
-    Ok(rows
-        .iter()
+    rows.iter()
         .map(|r| {
             let a = answers(r);
             let overall = ["TP01", "PA1"].iter().find_map(|k| {
@@ -204,9 +203,9 @@ pub async fn comments(db: &Db, since: chrono::NaiveDate, scope: ResultsScope, fi
                 let pos = q.scale.position(a.get(*k)?)?;
                 Some(if pos == 0 { "Don't know".to_string() } else { q.scale.labels()[pos as usize - 1].to_string() })
             });
-            FeedbackComment {
+            Ok(FeedbackComment {
                 id: i(r, "id"),
-                submitted_at: s(r, "submitted_at"),
+                submitted_at: instant(r, "submitted_at")?,
                 audience: s(r, "respondent_kind"),
                 area: os(r, "area"),
                 patch: os(r, "patch"),
@@ -216,9 +215,9 @@ pub async fn comments(db: &Db, since: chrono::NaiveDate, scope: ResultsScope, fi
                 contact_name: os(r, "contact_name"),
                 contact_detail: os(r, "contact_detail"),
                 case_reference: os(r, "case_reference"),
-            }
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// Deletes the responses submitted before a date: their answers, comments and
@@ -240,24 +239,23 @@ pub async fn links(db: &Db, created_by: Option<i64>) -> Result<Vec<FeedbackLinkV
     .fetch_all(&db.pool)
     .await
     .map_err(internal)?;
-    Ok(rows
-        .iter()
+    rows.iter()
         .map(|r| {
             let token = s(r, "token");
-            FeedbackLinkView {
+            Ok(FeedbackLinkView {
                 id: i(r, "id"),
                 path: format!("/feedback/{token}"),
                 token,
                 scope_type: s(r, "scope_type"),
                 label: s(r, "label"),
-                created_at: s(r, "created_at"),
+                created_at: instant(r, "created_at")?,
                 responses: i(r, "responses"),
                 active: i(r, "active") == 1 && os(r, "revoked_at").is_none(),
                 url: String::new(),
                 qr_svg: String::new(),
-            }
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// A random token of 22 letters and digits (about 131 bits from a CSPRNG seeded by the OS): links cannot be

@@ -22,7 +22,7 @@ use app::api::kit::store::{AuditEntry, KitStore, TenancyRecord};
 use app::domain::access::RecordScope;
 use app::domain::clock::WorkingCalendar;
 use app::domain::occupancy::{Occupant, age_on};
-use app::domain::{CaseKind, Pence, Relationship, Role, Tenure};
+use app::domain::{CaseKind, Pence, Relationship, Role, TenancyStatus, Tenure};
 use app::error::AppError;
 use app::model::*;
 use async_trait::async_trait;
@@ -170,6 +170,31 @@ fn day(row: &AnyRow, col: &str) -> Result<chrono::NaiveDate, AppError> {
 fn oday(row: &AnyRow, col: &str) -> Result<Option<chrono::NaiveDate>, AppError> {
     os(row, col).map(|t| parse_day(&t).ok_or_else(|| bad_day(col))).transpose()
 }
+/// A stored instant: whole-second RFC 3339 UTC text.
+pub fn parse_instant(text: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    chrono::DateTime::parse_from_rfc3339(text).ok().map(|t| t.with_timezone(&chrono::Utc))
+}
+fn bad_instant(col: &str) -> AppError {
+    tracing::error!(column = col, "a stored instant is not RFC 3339");
+    AppError::Internal
+}
+/// An instant column; a missing or malformed value is an internal error (logged with its column).
+fn instant(row: &AnyRow, col: &str) -> Result<chrono::DateTime<chrono::Utc>, AppError> {
+    oinstant(row, col)?.ok_or_else(|| bad_instant(col))
+}
+/// A nullable instant column: NULL is None, a malformed value an internal error.
+fn oinstant(row: &AnyRow, col: &str) -> Result<Option<chrono::DateTime<chrono::Utc>>, AppError> {
+    os(row, col).map(|t| parse_instant(&t).ok_or_else(|| bad_instant(col))).transpose()
+}
+/// A code column read as its domain type; an unknown code is an internal error (logged with
+/// its column and the code).
+fn code<T>(row: &AnyRow, col: &str, parse: impl FnOnce(&str) -> Option<T>) -> Result<T, AppError> {
+    let text = s(row, col);
+    parse(&text).ok_or_else(|| {
+        tracing::error!(column = col, code = %text, "a stored code is not one the domain knows");
+        AppError::Internal
+    })
+}
 fn i(row: &AnyRow, col: &str) -> i64 {
     row.try_get::<i64, _>(col).unwrap_or_default()
 }
@@ -190,7 +215,7 @@ struct CaseFields {
     title: String,
     status: String,
     opened_at: String,
-    due_at: Option<String>,
+    due_at: Option<chrono::DateTime<chrono::Utc>>,
     restricted: i64,
     area_team_id: i64,
     owner_id: Option<i64>,
@@ -201,14 +226,14 @@ struct CaseFields {
 }
 
 impl CaseFields {
-    fn from_row(r: &AnyRow) -> CaseFields {
-        CaseFields {
+    fn from_row(r: &AnyRow) -> Result<CaseFields, AppError> {
+        Ok(CaseFields {
             reference: s(r, "reference"),
             kind: s(r, "kind"),
             title: s(r, "title"),
             status: s(r, "status"),
             opened_at: s(r, "opened_at"),
-            due_at: os(r, "due_at"),
+            due_at: oinstant(r, "due_at")?,
             restricted: i(r, "restricted"),
             area_team_id: i(r, "area_team_id"),
             owner_id: oi(r, "owner_id"),
@@ -216,7 +241,7 @@ impl CaseFields {
             address_line1: os(r, "address_line1"),
             postcode: os(r, "postcode"),
             granted: i(r, "granted"),
-        }
+        })
     }
 
     fn listed(self) -> (CaseRow, RecordScope) {
@@ -241,8 +266,8 @@ impl CaseFields {
     }
 }
 
-fn case_row(r: &AnyRow) -> (CaseRow, RecordScope) {
-    CaseFields::from_row(r).listed()
+fn case_row(r: &AnyRow) -> Result<(CaseRow, RecordScope), AppError> {
+    Ok(CaseFields::from_row(r)?.listed())
 }
 
 /// No introductory review is open or approved-but-pending for tenancy `t`.
@@ -490,7 +515,8 @@ impl KitStore for SqlStore {
              FROM cases c LEFT JOIN tenancies t ON t.id = c.tenancy_id LEFT JOIN properties p ON p.id = COALESCE(c.property_id, t.property_id) \
              WHERE c.tenancy_id = $1 ORDER BY c.status DESC, c.opened_at DESC"
         );
-        let cases = sqlx::query::<Any>(&case_sql).bind(id).bind(viewer_id).fetch_all(pool).await.map_err(internal)?.iter().map(case_row).collect();
+        let cases =
+            sqlx::query::<Any>(&case_sql).bind(id).bind(viewer_id).fetch_all(pool).await.map_err(internal)?.iter().map(case_row).collect::<Result<_, _>>()?;
 
         let visit_rows = sqlx::query::<Any>(
             "SELECT v.id, v.officer_id, v.visit_type, v.scheduled_for, v.completed_at, v.outcome, u.display_name AS officer \
@@ -536,7 +562,7 @@ impl KitStore for SqlStore {
         let detail = TenancyDetail {
             reference: s(&t, "reference"),
             tenure: Tenure::parse(&s(&t, "tenure")).unwrap_or(Tenure::Secure),
-            status: s(&t, "status"),
+            status: code(&t, "status", TenancyStatus::parse)?,
             version: i(&t, "version"),
             property_reference: s(&t, "property_reference"),
             address,

@@ -14,7 +14,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row};
 
 use super::SqlStore;
-use super::{day, i, internal, now_rfc3339, oday, oi, os, s};
+use super::{code, day, i, instant, internal, now_rfc3339, oday, oi, oinstant, os, s};
 use crate::db::Db;
 use app::api::kit::store::WorkflowStore;
 use async_trait::async_trait;
@@ -82,7 +82,7 @@ fn item_view(r: &AnyRow) -> Result<WorkflowView, AppError> {
         id: i(r, "id"),
         flow: flow_of(&s(r, "flow")),
         subject_type: s(r, "subject_type"),
-        state: s(r, "state"),
+        state: code(r, "state", FlowState::parse)?,
         outcome_label: match (s(r, "flow").as_str(), app::domain::workflow::EscalationPurpose::parse(&s(r, "detail"))) {
             ("escalation", Some(p)) => p.label().to_string(),
             ("escalation", None) if outcome == "legal" => "Legal".to_string(),
@@ -100,9 +100,9 @@ fn item_view(r: &AnyRow) -> Result<WorkflowView, AppError> {
         },
         proposed_by: s(r, "proposer"),
         proposer_id: i(r, "proposed_by"),
-        proposed_at: s(r, "proposed_at"),
+        proposed_at: instant(r, "proposed_at")?,
         decided_by: os(r, "decider"),
-        decided_at: os(r, "decided_at"),
+        decided_at: oinstant(r, "decided_at")?,
         decision_note: s(r, "decision_note"),
         effective_on: oday(r, "effective_on")?,
         due_on: os(r, "due_at"),

@@ -8,12 +8,12 @@ use crate::api::kit::clock::Clock;
 use crate::api::kit::store::Proposal;
 use crate::api::kit::workflow::{actor_for, item_moves, refuse, waits_on};
 use crate::api::store::Store;
-use crate::domain::Role;
 use crate::domain::access::{Principal, can_view_record};
 use crate::domain::clock::urgency;
 use crate::domain::cover;
 use crate::domain::sustain::{self, ActionStatus, NewAction, ReferralText};
 use crate::domain::workflow::{self, Flow, FlowState, Move};
+use crate::domain::{CaseStatus, Role};
 use crate::error::AppError;
 use crate::model::*;
 use chrono::NaiveDate;
@@ -42,16 +42,16 @@ fn with_duty(who: &Principal, mut rec: CaseRecord) -> CaseRecord {
 
 /// The open item of one flow on a case, if any.
 fn open_item(rec: &CaseRecord, flow: Flow) -> Option<&WorkflowView> {
-    rec.detail.workflow.iter().find(|w| w.flow == flow && FlowState::parse(&w.state).is_some_and(|s| s.is_open()))
+    rec.detail.workflow.iter().find(|w| w.flow == flow && w.state.is_open())
 }
 
 fn state_of(w: Option<&WorkflowView>) -> Option<FlowState> {
-    w.and_then(|w| FlowState::parse(&w.state))
+    w.map(|w| w.state)
 }
 
 /// `sustain::may_edit_plan` for this case.
 fn may_edit_plan(who: &Principal, rec: &CaseRecord) -> bool {
-    sustain::may_edit_plan(who, rec.detail.status == "open", rec.scope.owner_id, rec.detail.owner.as_ref().map(|o| o.role), rec.scope.area_team_id)
+    sustain::may_edit_plan(who, rec.detail.status == CaseStatus::Open, rec.scope.owner_id, rec.detail.owner.as_ref().map(|o| o.role), rec.scope.area_team_id)
 }
 
 /// The case page: the case, its clock, its plan with each action's clock, its moves between
@@ -75,7 +75,7 @@ pub async fn case_detail(store: &dyn Store, who: &Principal, reference: &str, ip
 async fn present(store: &dyn Store, who: &Principal, rec: CaseRecord) -> Result<CaseDetail, AppError> {
     let clock = Clock::now(store).await?;
     let base = actor_for(who, &rec.scope, rec.patch_officer_id, None);
-    let open = rec.detail.status == "open";
+    let open = rec.detail.status == CaseStatus::Open;
     let can_refer = open && workflow::next(Flow::ReferralToSustainable, state_of(open_item(&rec, Flow::ReferralToSustainable)), Move::Propose, base).is_ok();
     let open_actions = rec.detail.actions.iter().filter(|a| a.status == ActionStatus::Open).count();
     let can_hand_back = open && workflow::next(Flow::HandBack, state_of(open_item(&rec, Flow::HandBack)), Move::Propose, base).is_ok();
@@ -86,13 +86,13 @@ async fn present(store: &dyn Store, who: &Principal, rec: CaseRecord) -> Result<
     d.can_hand_back = can_hand_back && open_actions == 0;
     d.can_edit_plan = can_edit_plan;
     d.can_escalate = can_escalate;
-    d.clock = if open { d.due_at.as_deref().and_then(|x| clock.instant(x)) } else { None };
+    d.clock = if open { d.due_at.map(|x| clock.instant(x)) } else { None };
     for a in &mut d.actions {
         a.clock = if a.status == ActionStatus::Open { Some(clock.date(a.due_on)) } else { None };
     }
     for w in &mut d.workflow {
         w.actions = item_moves(actor_for(who, &rec.scope, rec.patch_officer_id, Some(w.proposer_id)), w);
-        w.clock = if FlowState::parse(&w.state).is_some_and(|s| s.is_open()) { w.due_on.as_deref().and_then(|x| clock.instant(x)) } else { None };
+        w.clock = if w.state.is_open() { w.due_on.as_deref().and_then(|x| clock.due_text(x)) } else { None };
     }
     let deciding_referral = d.workflow.iter().any(|w| w.flow == Flow::ReferralToSustainable && w.actions.contains(&Move::Approve));
     if deciding_referral {
@@ -120,7 +120,7 @@ pub async fn refer_case(store: &dyn Store, who: &Principal, reference: &str, r: 
     let rec = load_case(store, who, reference, ip).await?;
     let text = ReferralText { concerns: r.concerns.trim().into(), risks: r.risks.trim().into(), tried: r.tried.trim().into() };
     text.validate().map_err(AppError::Invalid)?;
-    if rec.detail.status != "open" {
+    if rec.detail.status != CaseStatus::Open {
         return Err(AppError::Conflict("This case is closed; only open cases are referred.".into()));
     }
     let due = working_day_due(&Clock::now(store).await?, sustain::REFERRAL_DECISION_WORKING_DAYS);
@@ -342,7 +342,7 @@ pub async fn team(store: &dyn Store, who: &Principal) -> Result<TeamView, AppErr
         .filter_map(|(p, scope)| crate::domain::access::list_as(who, &scope, p, |p| p.title = crate::domain::access::RESTRICTED_ABOUT.into()))
         .collect();
     for p in &mut plans {
-        p.clock = p.due_at.as_deref().and_then(|d| clock.instant(d));
+        p.clock = p.due_at.map(|d| clock.instant(d));
     }
     plans.sort_by(|a, b| (urgency(a.clock), &a.due_at).cmp(&(urgency(b.clock), &b.due_at)));
     Ok(TeamView {

@@ -89,7 +89,7 @@ pub async fn my_work(store: &dyn Store, who: &Principal, all: bool) -> Result<My
         .into_iter()
         .filter_map(|(c, scope)| list_case(who, c, &scope))
         .map(|mut c| {
-            c.clock = c.due_at.as_deref().and_then(|d| clock.instant(d));
+            c.clock = c.due_at.map(|d| clock.instant(d));
             c
         })
         .collect();
@@ -109,7 +109,7 @@ pub async fn my_work(store: &dyn Store, who: &Principal, all: bool) -> Result<My
         }
     }
     for w in waiting.iter_mut().chain(queue.iter_mut().map(|(v, _)| v)) {
-        w.clock = w.due_on.as_deref().and_then(|d| clock.instant(d));
+        w.clock = w.due_on.as_deref().and_then(|d| clock.due_text(d));
     }
     let facts = desk::Facts {
         tenancies: load.tenancies_total,
@@ -239,7 +239,7 @@ pub async fn tenancy(store: &dyn Store, who: &Principal, reference: &str, ip: &s
         .into_iter()
         .filter_map(|(c, scope)| match list_case(who, c, &scope) {
             Some(mut c) => {
-                c.clock = if c.status == "open" { c.due_at.as_deref().and_then(|d| clock.instant(d)) } else { None };
+                c.clock = if c.status == "open" { c.due_at.map(|d| clock.instant(d)) } else { None };
                 Some(c)
             }
             None => {

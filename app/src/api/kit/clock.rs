@@ -37,8 +37,14 @@ impl Clock {
         clock::status(due_at, now, DUE_SOON_WORKING_DAYS, &self.calendar)
     }
 
-    /// Status of a due instant (stored as RFC 3339), judged by its day.
-    pub fn instant(&self, due: &str) -> Option<ClockStatus> {
+    /// Status of a due instant, judged by its (UTC) day.
+    pub fn instant(&self, due: chrono::DateTime<Utc>) -> ClockStatus {
+        self.date(due.date_naive())
+    }
+
+    /// Status of a workflow item's due text: a day, or an RFC 3339 instant judged by its day
+    /// (`workflow_items.due_at` holds both).
+    pub fn due_text(&self, due: &str) -> Option<ClockStatus> {
         Some(self.date(due.get(..10)?.parse().ok()?))
     }
 

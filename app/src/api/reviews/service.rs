@@ -51,7 +51,7 @@ fn actor(who: &Principal, rec: &ReviewRecord) -> Actor {
 }
 
 fn open_state(rec: &ReviewRecord) -> Option<(FlowState, &WorkflowView)> {
-    rec.items.iter().find_map(|w| FlowState::parse(&w.state).filter(|s| s.is_open()).map(|s| (s, w)))
+    rec.items.iter().find_map(|w| Some(w.state).filter(|s| s.is_open()).map(|s| (s, w)))
 }
 
 /// Loads a tenancy's review record the user may see; a refusal is audited.
@@ -78,14 +78,14 @@ fn panel(who: &Principal, rec: ReviewRecord, clock: &Clock) -> ReviewPanel {
     };
     let mut items = rec.items.clone();
     for w in &mut items {
-        if FlowState::parse(&w.state).is_some_and(|s| s.is_open()) {
+        if w.state.is_open() {
             w.due_on = rec.trial_ends_on.map(|d| d.to_string());
             w.clock = rec.trial_ends_on.map(|d| clock.date(d));
         }
     }
-    let open = items.iter().find(|w| FlowState::parse(&w.state).is_some_and(|s| s.is_open())).cloned();
+    let open = items.iter().find(|w| w.state.is_open()).cloned();
     let outcomes = if moves.contains(&Move::Propose) { workflow::allowed_outcomes(rec.tenure, rec.trial_ends_on, today) } else { vec![] };
-    let has_open_escalation = rec.escalations.iter().any(|w| w.state == "proposed");
+    let has_open_escalation = rec.escalations.iter().any(|w| w.state == FlowState::Proposed);
     let can_escalate = !has_open_escalation && workflow::next(Flow::Escalation, None, Move::Propose, Actor { proposed: false, ..a }).is_ok();
     let escalations = rec
         .escalations
@@ -238,7 +238,7 @@ impl Subject {
 pub async fn decide_item(store: &dyn Store, who: &Principal, item_id: i64, d: ItemDecision, ip: &str) -> Result<WorkflowView, AppError> {
     let (item, ..) = store.workflow_item(item_id).await?.ok_or_else(|| AppError::NotFound(format!("Proposal {item_id}")))?;
     let subject = Subject::load(store, who, &item, ip).await?;
-    let state = FlowState::parse(&item.state);
+    let state = Some(item.state);
     let a = actor_for(who, subject.scope(), subject.patch_officer_id(), Some(item.proposer_id));
     if !item_moves(a, &item).contains(&d.action) {
         return Err(refuse(item.flow, state, d.action, a));
@@ -331,7 +331,7 @@ pub async fn approvals(store: &dyn Store, who: &Principal) -> Result<Vec<Workflo
         items.retain(|w| w.flow == Flow::Escalation && workflow::EscalationPurpose::target_role(&w.outcome) == Some(who.role));
     }
     for w in &mut items {
-        w.clock = w.due_on.as_deref().and_then(|d| clock.instant(d));
+        w.clock = w.due_on.as_deref().and_then(|d| clock.due_text(d));
     }
     items.sort_by(|a, b| (urgency(a.clock), &a.due_on).cmp(&(urgency(b.clock), &b.due_on)));
     Ok(items)
