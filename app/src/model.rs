@@ -1,5 +1,6 @@
 //! Types that cross the wire between server and browser: defined once, used by both.
 
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::clock::ClockStatus;
@@ -36,9 +37,9 @@ pub struct TenancyRow {
     pub tenants: String,
     #[cfg_attr(feature = "ssr", schema(value_type = i64))]
     pub balance: Pence,
-    pub start_date: String,
+    pub start_date: NaiveDate,
     /// End of the introductory trial, for introductory tenancies.
-    pub trial_ends_on: Option<String>,
+    pub trial_ends_on: Option<NaiveDate>,
     pub clock: Option<ClockStatus>,
 }
 
@@ -53,7 +54,7 @@ pub struct CaseRow {
     pub tenancy_reference: Option<String>,
     pub address: String,
     pub opened_at: String,
-    pub due_at: Option<String>,
+    pub due_at: Option<DateTime<Utc>>,
     pub clock: Option<ClockStatus>,
     pub restricted: bool,
 }
@@ -156,7 +157,7 @@ pub struct Member {
 pub struct AlertView {
     pub kind: String,
     pub description: String,
-    pub since: String,
+    pub since: NaiveDate,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -170,7 +171,7 @@ pub struct OwnerView {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(ToSchema))]
 pub struct TransferView {
-    pub at: String,
+    pub at: DateTime<Utc>,
     pub kind: String,
     pub from: Option<String>,
     pub to: String,
@@ -183,7 +184,7 @@ pub struct TransferView {
 #[cfg_attr(feature = "ssr", derive(ToSchema))]
 pub struct KeyDate {
     pub label: String,
-    pub date: String,
+    pub date: NaiveDate,
     pub clock: Option<ClockStatus>,
 }
 
@@ -201,7 +202,7 @@ pub struct RentView {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(ToSchema))]
 pub struct RentLine {
-    pub posted_on: String,
+    pub posted_on: NaiveDate,
     pub kind: String,
     #[cfg_attr(feature = "ssr", schema(value_type = i64))]
     pub amount: Pence,
@@ -218,7 +219,7 @@ pub struct VisitView {
     /// The viewer may make a feedback link for this visit (its officer, or their Team Leader).
     #[serde(default)]
     pub can_link: bool,
-    pub date: String,
+    pub date: NaiveDate,
     pub visit_type: String,
     pub outcome: String,
     pub officer: Option<String>,
@@ -230,7 +231,7 @@ pub struct VisitView {
 pub struct TenancyDetail {
     pub reference: String,
     pub tenure: Tenure,
-    pub status: String,
+    pub status: crate::domain::TenancyStatus,
     pub version: i64,
     pub property_reference: String,
     pub address: String,
@@ -255,9 +256,9 @@ pub struct PastTenancy {
     pub reference: String,
     pub tenure: String,
     pub tenants: String,
-    pub start_date: String,
-    pub end_date: Option<String>,
-    pub status: String,
+    pub start_date: NaiveDate,
+    pub end_date: Option<NaiveDate>,
+    pub status: crate::domain::TenancyStatus,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -304,7 +305,7 @@ pub struct WorkflowView {
     pub flow: crate::domain::workflow::Flow,
     /// "tenancy" or "case": where `subject_reference` leads.
     pub subject_type: String,
-    pub state: String,
+    pub state: crate::domain::workflow::FlowState,
     pub outcome: String,
     pub outcome_label: String,
     pub reason: String,
@@ -316,11 +317,11 @@ pub struct WorkflowView {
     /// Server-side only: who proposed it (for the "withdraw" rule).
     #[serde(skip)]
     pub proposer_id: i64,
-    pub proposed_at: String,
+    pub proposed_at: DateTime<Utc>,
     pub decided_by: Option<String>,
-    pub decided_at: Option<String>,
+    pub decided_at: Option<DateTime<Utc>>,
     pub decision_note: String,
-    pub effective_on: Option<String>,
+    pub effective_on: Option<NaiveDate>,
     pub due_on: Option<String>,
     pub clock: Option<ClockStatus>,
     pub version: i64,
@@ -338,11 +339,11 @@ pub struct ReviewPanel {
     pub tenancy_reference: String,
     pub tenancy_version: i64,
     pub tenure: Tenure,
-    pub trial_ends_on: Option<String>,
+    pub trial_ends_on: Option<NaiveDate>,
     /// The review clock: the decision is due by the end of the trial period.
     pub trial_clock: Option<ClockStatus>,
-    pub notice_last_day: Option<String>,
-    pub notice_served_on: Option<String>,
+    pub notice_last_day: Option<NaiveDate>,
+    pub notice_served_on: Option<NaiveDate>,
     pub history: Vec<WorkflowView>,
     pub open: Option<WorkflowView>,
     pub moves: Vec<crate::domain::workflow::Move>,
@@ -362,7 +363,7 @@ impl WorkflowView {
 
     /// What is waiting, as the person it waits for reads it, with the note under it.
     pub fn waiting_summary(&self) -> (String, String) {
-        if self.state == "sent_back" {
+        if self.state == crate::domain::workflow::FlowState::SentBack {
             (format!("Sent back: {}", self.outcome_label), self.decision_note.clone())
         } else {
             (self.outcome_label.clone(), self.reason.clone())
@@ -371,7 +372,7 @@ impl WorkflowView {
 
     /// Who the waiting item came from: whoever sent it back, or whoever proposed it.
     pub fn waiting_from(&self) -> String {
-        self.decided_by.clone().filter(|_| self.state == "sent_back").unwrap_or_else(|| self.proposed_by.clone())
+        self.decided_by.clone().filter(|_| self.state == crate::domain::workflow::FlowState::SentBack).unwrap_or_else(|| self.proposed_by.clone())
     }
 }
 
@@ -380,7 +381,7 @@ impl CoverView {
     pub fn notice_for(&self, viewer: &str) -> Option<String> {
         use crate::domain::cover::CoverState;
         let plural = if self.actions_taken == 1 { "" } else { "s" };
-        let ended = self.ended_on.clone().unwrap_or_else(|| self.ends_on.clone());
+        let ended = self.ended_on.unwrap_or(self.ends_on);
         let me_absent = self.absent == viewer;
         Some(match (me_absent, self.state) {
             (_, CoverState::Cancelled) => return None,
@@ -401,6 +402,11 @@ impl CoverView {
     }
 }
 
+/// The (UTC) day of an instant, as the pages print it: `YYYY-MM-DD`.
+pub fn day_of(at: DateTime<Utc>) -> String {
+    at.date_naive().to_string()
+}
+
 /// The first ten characters of a stored timestamp: its date.
 pub fn date_part(s: &str) -> String {
     s.chars().take(10).collect()
@@ -414,7 +420,7 @@ pub struct PlanActionView {
     pub description: String,
     pub owner_kind: crate::domain::sustain::ActionOwner,
     pub owner_label: String,
-    pub due_on: String,
+    pub due_on: NaiveDate,
     pub status: crate::domain::sustain::ActionStatus,
     pub note: String,
     pub clock: Option<ClockStatus>,
@@ -440,19 +446,19 @@ pub struct CaseDetail {
     pub kind: CaseKind,
     pub title: String,
     pub summary: String,
-    pub status: String,
+    pub status: crate::domain::CaseStatus,
     pub restricted: bool,
     pub tenancy_reference: Option<String>,
     pub address: String,
     pub area_team: String,
     pub patch: Option<String>,
     pub owner: Option<OwnerView>,
-    pub opened_at: String,
-    pub due_at: Option<String>,
+    pub opened_at: DateTime<Utc>,
+    pub due_at: Option<DateTime<Utc>>,
     pub clock: Option<ClockStatus>,
     pub version: i64,
-    pub plan_agreed_on: Option<String>,
-    pub next_review_on: Option<String>,
+    pub plan_agreed_on: Option<NaiveDate>,
+    pub next_review_on: Option<NaiveDate>,
     pub actions: Vec<PlanActionView>,
     /// Referrals, hand-backs and escalations, newest first, each with the moves the viewer may make.
     pub workflow: Vec<WorkflowView>,
@@ -474,10 +480,10 @@ pub struct CoverView {
     pub absent_id: i64,
     pub cover: String,
     pub cover_id: i64,
-    pub starts_on: String,
-    pub ends_on: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
     /// The day a Team Leader ended it early or called it off.
-    pub ended_on: Option<String>,
+    pub ended_on: Option<NaiveDate>,
     pub reason: String,
     pub set_by: Option<String>,
     pub state: crate::domain::cover::CoverState,
@@ -503,9 +509,9 @@ pub struct PlanRow {
     pub case_reference: String,
     pub title: String,
     pub owner: String,
-    pub plan_agreed_on: Option<String>,
-    pub next_review_on: Option<String>,
-    pub due_at: Option<String>,
+    pub plan_agreed_on: Option<NaiveDate>,
+    pub next_review_on: Option<NaiveDate>,
+    pub due_at: Option<DateTime<Utc>>,
     pub clock: Option<ClockStatus>,
     pub open_actions: i64,
     pub overdue_actions: i64,
@@ -518,7 +524,7 @@ pub struct PlanRow {
 #[cfg_attr(feature = "ssr", derive(ToSchema))]
 pub struct FeedbackComment {
     pub id: i64,
-    pub submitted_at: String,
+    pub submitted_at: DateTime<Utc>,
     pub audience: String,
     pub area: Option<String>,
     pub patch: Option<String>,
@@ -543,7 +549,7 @@ pub struct FeedbackLinkView {
     pub path: String,
     pub scope_type: String,
     pub label: String,
-    pub created_at: String,
+    pub created_at: DateTime<Utc>,
     pub responses: i64,
     pub active: bool,
     /// The absolute address (`HEARTH_PUBLIC_URL`, else the origin the request came to + `path`):
@@ -576,7 +582,7 @@ pub struct BenchmarkRow {
 #[cfg_attr(feature = "ssr", derive(ToSchema))]
 pub struct FeedbackResults {
     pub by: crate::domain::feedback::GroupBy,
-    pub since: String,
+    pub since: NaiveDate,
     pub measures: Vec<String>,
     pub overall: Vec<crate::domain::feedback::GroupFigures>,
     /// What partner agencies said about working with the housing officers (their own questions).
@@ -620,14 +626,14 @@ pub struct ReferralRow {
     /// Who or where it is about, as far as the viewer may know.
     pub about: String,
     pub referrer: String,
-    pub created_at: String,
-    pub sent_at: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
     /// When the agency's answer falls due (while it is awaited).
-    pub due_at: Option<String>,
+    pub due_at: Option<DateTime<Utc>>,
     pub clock: Option<ClockStatus>,
     /// The other side wrote last: a reply is waiting for the viewer's side.
     pub reply_waiting: bool,
-    pub last_message_at: Option<String>,
+    pub last_message_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -656,10 +662,9 @@ pub struct ReferralList {
 #[cfg_attr(feature = "ssr", derive(ToSchema))]
 pub struct ReferralMessageView {
     pub author: String,
-    /// "council" or "agency".
-    pub side: String,
+    pub side: crate::domain::referral::Side,
     pub body: String,
-    pub at: String,
+    pub at: DateTime<Utc>,
 }
 
 /// One referral as its viewer may see it. Agency users get the shared snapshot, the thread and the
@@ -678,17 +683,17 @@ pub struct ReferralDetail {
     pub shared: SharedFacts,
     pub shared_fields: Vec<SharedField>,
     pub lawful_basis: LawfulBasis,
-    pub consent_given_on: Option<String>,
+    pub consent_given_on: Option<NaiveDate>,
     pub basis_detail: String,
     pub contact_name: String,
     pub contact_detail: String,
     pub referrer: String,
-    pub created_at: String,
-    pub sent_at: Option<String>,
-    pub responded_at: Option<String>,
-    pub due_at: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub responded_at: Option<DateTime<Utc>>,
+    pub due_at: Option<DateTime<Utc>>,
     pub clock: Option<ClockStatus>,
-    pub closed_at: Option<String>,
+    pub closed_at: Option<DateTime<Utc>>,
     pub decline_reason: Option<String>,
     pub outcome: Option<String>,
     pub messages: Vec<ReferralMessageView>,
@@ -749,8 +754,7 @@ pub struct AgencyUser {
 pub struct AgencyAdmin {
     pub id: i64,
     pub name: String,
-    /// adult_social_care, police, mental_health, mediation, childrens_services, fire, drug_intervention, financial_inclusion, marac.
-    pub kind: String,
+    pub kind: AgencyKind,
     pub team: String,
     pub contact_email: String,
     pub contact_phone: String,
@@ -765,9 +769,9 @@ pub struct TokenView {
     pub username: String,
     pub agency: Option<String>,
     pub name: String,
-    pub created_at: String,
-    pub expires_at: String,
-    pub revoked_at: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -776,13 +780,13 @@ pub struct IssuedToken {
     pub id: i64,
     /// Shown once: only its hash is kept.
     pub token: String,
-    pub expires_at: String,
+    pub expires_at: DateTime<Utc>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(ToSchema))]
 pub struct AuditRow {
-    pub at: String,
+    pub at: DateTime<Utc>,
     pub username: String,
     pub action: String,
     /// allowed, or denied:<why>.
@@ -829,10 +833,10 @@ mod wire_schema {
     use crate::domain::clock::ClockStatus;
     use crate::domain::cover::CoverState;
     use crate::domain::feedback::{Figure, FilterOptions, GroupBy, GroupFigures};
-    use crate::domain::referral::{ReferralMove, SharedField};
+    use crate::domain::referral::{ReferralMove, SharedField, Side};
     use crate::domain::sustain::{ActionOwner, ActionStatus};
-    use crate::domain::workflow::{Flow, Move, ReviewOutcome};
-    use crate::domain::{AgencyKind, CaseKind, LawfulBasis, ReferralCategory, ReferralStatus, Role, Tenure, Urgency};
+    use crate::domain::workflow::{Flow, FlowState, Move, ReviewOutcome};
+    use crate::domain::{AgencyKind, CaseKind, CaseStatus, LawfulBasis, ReferralCategory, ReferralStatus, Role, TenancyStatus, Tenure, Urgency};
 
     /// A string schema whose values are the codes serde writes for `values`.
     pub(super) fn codes<T: Serialize>(values: impl IntoIterator<Item = T>) -> Vec<serde_json::Value> {
@@ -852,6 +856,17 @@ mod wire_schema {
     pub(super) const COVER_STATES: [CoverState; 4] = [CoverState::Upcoming, CoverState::Active, CoverState::Ended, CoverState::Cancelled];
     const _: fn(CoverState) = |c| match c {
         CoverState::Upcoming | CoverState::Active | CoverState::Ended | CoverState::Cancelled => {}
+    };
+
+    /// Every state of a workflow item (same guard).
+    pub(super) const FLOW_STATES: [FlowState; 5] = [FlowState::Proposed, FlowState::SentBack, FlowState::Completed, FlowState::Declined, FlowState::Withdrawn];
+    const _: fn(FlowState) = |s| match s {
+        FlowState::Proposed | FlowState::SentBack | FlowState::Completed | FlowState::Declined | FlowState::Withdrawn => {}
+    };
+    /// Both sides of a referral's thread (same guard).
+    pub(super) const SIDES: [Side; 2] = [Side::Council, Side::Agency];
+    const _: fn(Side) = |s| match s {
+        Side::Council | Side::Agency => {}
     };
 
     macro_rules! code_schemas {
@@ -875,6 +890,10 @@ mod wire_schema {
         ActionOwner = ActionOwner::ALL, "Who carries out a support plan's action.";
         Tenure = Tenure::ALL, "A tenancy's tenure.";
         CaseKind = CaseKind::ALL, "What a case is about.";
+        CaseStatus = CaseStatus::ALL, "Whether a case is open or closed.";
+        TenancyStatus = TenancyStatus::ALL, "Whether a tenancy is active or ended.";
+        FlowState = FLOW_STATES, "Where a workflow item stands.";
+        Side = SIDES, "Which side of a referral wrote a message: the council or the agency.";
         ClockStatus = ClockStatus::ALL, "Where a running clock stands: on_time, due_soon (within the warning window) or overdue.";
         Flow = FLOWS, "The workflow a proposal belongs to.";
         Move = Move::ALL, "A move on a workflow item.";
@@ -965,6 +984,12 @@ mod wire_schema_tests {
         assert_eq!(as_str(codes(ReferralStatus::ALL.iter().copied())), ReferralStatus::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>());
         assert_eq!(as_str(codes(FLOWS)), ["introductory_review", "referral_to_sustainable", "hand_back", "escalation"]);
         assert_eq!(as_str(codes(COVER_STATES)), ["upcoming", "active", "ended", "cancelled"]);
+        // The vocabularies the model carries typed are sent as the very codes the database stores.
+        assert_eq!(as_str(codes(FLOW_STATES)), FLOW_STATES.map(|s| s.as_str()));
+        assert_eq!(as_str(codes(SIDES)), SIDES.map(|s| s.as_str()));
+        assert_eq!(as_str(codes(CaseStatus::ALL.iter().copied())), CaseStatus::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>());
+        assert_eq!(as_str(codes(TenancyStatus::ALL.iter().copied())), TenancyStatus::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>());
+        assert_eq!(as_str(codes(AgencyKind::ALL.iter().copied())), AgencyKind::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>());
     }
 
     /// The feedback figures' schemas describe every field the domain types serialise, and no other.
@@ -979,5 +1004,27 @@ mod wire_schema_tests {
         let json = serde_json::to_value(&filters).unwrap();
         let _: FilterOptionsWire = serde_json::from_value(json.clone()).expect("FilterOptionsWire reads a FilterOptions");
         assert_eq!(json["areas"][0], serde_json::json!([1, "East"]));
+    }
+}
+
+#[cfg(test)]
+mod wire_value_tests {
+    use chrono::{DateTime, NaiveDate, Utc};
+    use codee::{Decoder, Encoder};
+
+    use crate::api::Compact;
+
+    /// Days and instants cross the wire as the text the database keeps: `YYYY-MM-DD`, and
+    /// whole-second RFC 3339 UTC ending in `Z` (as `now_rfc3339` writes), so typing them
+    /// changed no JSON value; the pages' postcard data carries them both ways.
+    #[test]
+    fn days_and_instants_are_sent_as_stored() {
+        let day: NaiveDate = "2026-01-05".parse().unwrap();
+        assert_eq!(serde_json::to_string(&day).unwrap(), "\"2026-01-05\"");
+        let at: DateTime<Utc> = DateTime::parse_from_rfc3339("2026-01-05T17:00:00Z").unwrap().with_timezone(&Utc);
+        assert_eq!(serde_json::to_string(&at).unwrap(), "\"2026-01-05T17:00:00Z\"");
+        let pair = (day, Some(at), None::<DateTime<Utc>>);
+        let bytes = <Compact as Encoder<_>>::encode(&pair).unwrap();
+        assert_eq!(<Compact as Decoder<(NaiveDate, Option<DateTime<Utc>>, Option<DateTime<Utc>>)>>::decode(&bytes).unwrap(), pair);
     }
 }

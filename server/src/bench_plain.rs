@@ -99,7 +99,7 @@ pub fn render(w: &MyWork) -> String {
             if r.restricted {
                 o.push_str(r#" <span class="tag restricted">Restricted</span>"#);
             }
-            let due = r.due_at.as_deref().filter(|_| r.status == app::domain::ReferralStatus::Sent).map(date_part).unwrap_or_else(|| "—".into());
+            let due = r.due_at.filter(|_| r.status == app::domain::ReferralStatus::Sent).map(app::model::day_of).unwrap_or_else(|| "—".into());
             let _ = write!(
                 o,
                 r#"<div class="muted small">{}</div></td><td><span class="tag status-{}">{}</span></td><td>{} "#,
@@ -138,7 +138,7 @@ fn cases(o: &mut String, w: &MyWork) {
                 text(&c.reference),
                 c.kind.label(),
                 text(&c.address),
-                c.due_at.as_deref().map(date_part).unwrap_or_default()
+                c.due_at.map(app::model::day_of).unwrap_or_default()
             );
             badge(o, c.clock);
             o.push_str("</td></tr>");
@@ -174,7 +174,7 @@ fn tenancies(o: &mut String, w: &MyWork) {
             t.tenure.label(),
             if t.balance.0 > 0 { " arrears" } else { "" },
             t.balance.pounds(),
-            t.trial_ends_on.as_deref().map(text).unwrap_or_default()
+            t.trial_ends_on.map(|d| d.to_string()).unwrap_or_default()
         );
         badge(o, t.clock);
         o.push_str("</td></tr>");

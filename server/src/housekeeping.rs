@@ -17,7 +17,7 @@ pub struct Done {
 /// One round of the jobs that depend on the date, judged against `today`.
 pub async fn run(store: &dyn Store, today: chrono::NaiveDate) -> Result<Done, AppError> {
     // Each job runs even if the other fails; the first failure is reported.
-    let changes_applied = store.apply_due_changes(&today.to_string()).await;
-    let feedback_deleted = store.purge_feedback(&app::domain::feedback::retention_cutoff(today).to_string()).await;
+    let changes_applied = store.apply_due_changes(today).await;
+    let feedback_deleted = store.purge_feedback(app::domain::feedback::retention_cutoff(today)).await;
     Ok(Done { changes_applied: changes_applied?, feedback_deleted: feedback_deleted? })
 }

@@ -111,7 +111,7 @@ async fn make_secure_moves_the_tenancy_to_the_patch_officer_with_history() {
         // The trial ends in the future: still introductory until the anniversary.
         let tenure = text(&app.db, &format!("SELECT tenure FROM tenancies WHERE reference = '{reference}'")).await;
         assert_eq!(tenure, "introductory");
-        let applied = app_store(&app).apply_due_changes("2099-01-01").await.unwrap();
+        let applied = app_store(&app).apply_due_changes(chrono::NaiveDate::from_ymd_opt(2099, 1, 1).unwrap()).await.unwrap();
         assert!(applied >= 1);
         let row = sqlx::query::<sqlx::Any>(
             "SELECT t.tenure, t.owner_role, u.username, pu.username FROM tenancies t JOIN users u ON u.id = t.owner_id \
@@ -129,7 +129,7 @@ async fn make_secure_moves_the_tenancy_to_the_patch_officer_with_history() {
         assert_eq!(latest["kind"], "Made secure: to Community HMO");
         assert!(latest["approved_by"].is_string() && latest["by"].is_string());
         // Applying again changes nothing.
-        assert_eq!(app_store(&app).apply_due_changes("2099-01-01").await.unwrap(), 0);
+        assert_eq!(app_store(&app).apply_due_changes(chrono::NaiveDate::from_ymd_opt(2099, 1, 1).unwrap()).await.unwrap(), 0);
     }
 }
 
@@ -309,12 +309,17 @@ async fn missed_anniversaries_are_the_loudest_item() {
         assert!(due.iter().any(|t| t["reference"] == reference.as_str()));
         assert_eq!(due[0]["clock"], "overdue", "soonest (most overdue) first");
 
-        let today = app::api::kit::clock::today().to_string();
+        let today = app::api::kit::clock::today();
         let query = app::api::desk::store::WorkQuery {
             owners: vec![officer_id],
             viewer_id: officer_id,
             limit: 1,
-            reviews: Some(app::api::desk::store::ReviewCount { owner_id: Some(officer_id), area_team_id: None, today, until: "2999-01-01".into() }),
+            reviews: Some(app::api::desk::store::ReviewCount {
+                owner_id: Some(officer_id),
+                area_team_id: None,
+                today,
+                until: chrono::NaiveDate::from_ymd_opt(2999, 1, 1).unwrap(),
+            }),
             ..Default::default()
         };
         let (before, _) = app_store(&app).work_lists(&query).await.unwrap().reviews_due;

@@ -8,7 +8,7 @@ use leptos_meta::Title;
 use crate::api::admin::{AddAgencyUser, AddBankHoliday, IssueAgencyToken, RegisterAgency, RevokeAgencyToken, get_admin};
 use crate::components::{ActionError, ErrorPanel, loading, succeeded};
 use crate::domain::AgencyKind;
-use crate::model::date_part;
+use crate::model::day_of;
 
 #[component]
 pub fn AdminPage() -> impl IntoView {
@@ -35,7 +35,7 @@ pub fn AdminPage() -> impl IntoView {
             <div class="notice" role="status" data-testid="new-token">
                 <p><strong>"New token, shown once: copy it now."</strong></p>
                 <p><code class="token">{t.token}</code></p>
-                <p class="muted small">{format!("Expires {}. Hearth keeps only its hash.", date_part(&t.expires_at))}</p>
+                <p class="muted small">{format!("Expires {}. Hearth keeps only its hash.", day_of(t.expires_at))}</p>
             </div>
         })}
         <Transition fallback=loading>
@@ -55,7 +55,7 @@ pub fn AdminPage() -> impl IntoView {
                                             {v.agencies.iter().map(|a| view! {
                                                 <tr>
                                                     <td><strong>{a.name.clone()}</strong></td>
-                                                    <td>{AgencyKind::parse(&a.kind).map(|k| k.label().to_string()).unwrap_or_else(|| a.kind.clone())}</td>
+                                                    <td>{a.kind.label()}</td>
                                                     <td>{a.team.clone()}<div class="muted small">{[a.contact_email.clone(), a.contact_phone.clone()].into_iter().filter(|x| !x.is_empty()).collect::<Vec<_>>().join(" · ")}</div></td>
                                                     <td>{a.users.iter().map(|u| format!("{} ({})", u.display_name, u.username)).collect::<Vec<_>>().join(", ")}</td>
                                                 </tr>
@@ -110,10 +110,10 @@ pub fn AdminPage() -> impl IntoView {
                                                     <tr>
                                                         <td>{t.name.clone()}</td>
                                                         <td>{t.username.clone()}<div class="muted small">{t.agency.clone()}</div></td>
-                                                        <td>{date_part(&t.created_at)}</td>
-                                                        <td>{date_part(&t.expires_at)}</td>
-                                                        <td>{match t.revoked_at.clone() {
-                                                            Some(r) => view! { <span>{format!("Revoked {}", date_part(&r))}</span> }.into_any(),
+                                                        <td>{day_of(t.created_at)}</td>
+                                                        <td>{day_of(t.expires_at)}</td>
+                                                        <td>{match t.revoked_at {
+                                                            Some(r) => view! { <span>{format!("Revoked {}", day_of(r))}</span> }.into_any(),
                                                             None => view! {
                                                                 <ActionForm action=revoke attr:class="inline">
                                                                     <input type="hidden" name="id" value=t.id.to_string() />

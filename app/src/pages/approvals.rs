@@ -30,7 +30,7 @@ pub fn ApprovalsPage() -> impl IntoView {
                                             <td><a href=format!("/tenancies/{}", t.reference)>{format!("{}, {}", t.address, t.postcode)}</a><div class="muted small">{t.reference.clone()}</div></td>
                                             <td>{t.tenants.clone()}</td>
                                             <td>{t.tenure.label()}</td>
-                                            <td>{t.trial_ends_on.clone()}" "<ClockBadge status=t.clock /></td>
+                                            <td>{t.trial_ends_on.map(|d| d.to_string())}" "<ClockBadge status=t.clock /></td>
                                         </tr>
                                     }).collect_view()}
                                 </tbody>
@@ -47,7 +47,7 @@ pub fn ApprovalsPage() -> impl IntoView {
                     Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
                     Ok(list) if list.is_empty() => view! { <p class="muted" data-testid="no-approvals">"Nothing is waiting for a decision."</p> }.into_any(),
                     Ok(list) => {
-                        let (waiting, returned): (Vec<_>, Vec<_>) = list.into_iter().partition(|w| w.state == "proposed");
+                        let (waiting, returned): (Vec<_>, Vec<_>) = list.into_iter().partition(|w| w.state == crate::domain::workflow::FlowState::Proposed);
                         view! {
                         <h2>{format!("Waiting for a decision ({})", waiting.len())}</h2>
                         <ApprovalTable items=waiting testid="approvals" />
@@ -76,8 +76,8 @@ fn ApprovalTable(items: Vec<crate::model::WorkflowView>, testid: &'static str) -
                                     <tr>
                                         <td><a href=w.subject_href()>{w.address.clone()}</a><div class="muted small">{w.subject_reference.clone()}</div></td>
                                         <td><strong>{w.outcome_label.clone()}</strong><div class="muted small">{w.reason.clone()}</div></td>
-                                        <td>{w.proposed_by.clone()}<div class="muted small">{w.proposed_at.chars().take(10).collect::<String>()}</div></td>
-                                        <td>{w.state.replace('_', " ")}</td>
+                                        <td>{w.proposed_by.clone()}<div class="muted small">{crate::model::day_of(w.proposed_at)}</div></td>
+                                        <td>{w.state.as_str().replace('_', " ")}</td>
                                         <td>{w.due_on.as_deref().map(crate::model::date_part)}" "<ClockBadge status=w.clock /></td>
                                     </tr>
                                 }).collect_view()}

@@ -46,8 +46,8 @@ pub fn CasePage() -> impl IntoView {
                 match data.await {
                     Err(e) => view! { <Title text="Case" /><ErrorPanel error=e /> }.into_any(),
                     Ok(c) => {
-                        let opened = c.opened_at.chars().take(10).collect::<String>();
-                        let due = c.due_at.clone().map(|d| d.chars().take(10).collect::<String>()).unwrap_or_else(|| "—".into());
+                        let opened = crate::model::day_of(c.opened_at);
+                        let due = c.due_at.map(crate::model::day_of).unwrap_or_else(|| "—".into());
                         let clock = c.clock;
                         view! {
                         <Title text=format!("Case {}", c.reference) />
@@ -74,7 +74,7 @@ pub fn CasePage() -> impl IntoView {
                             </section>
                             <Moves case=c.clone() refer=refer decide=decide hand_back=hand_back escalate=escalate />
                         </div>
-                        {c.tenancy_reference.clone().filter(|_| c.status == "open").map(|t| view! {
+                        {c.tenancy_reference.clone().filter(|_| c.status == crate::domain::CaseStatus::Open).map(|t| view! {
                             <p><a class="button secondary" data-testid="case-refer-link" href=format!("/tenancies/{t}/refer?case={}", c.reference)>"Refer to a partner agency"</a></p>
                         })}
                         <Plan case=c.clone() add=add update=update plan=plan />
@@ -84,7 +84,7 @@ pub fn CasePage() -> impl IntoView {
                                 <ol class="timeline" data-testid="case-history">
                                     {c.history.iter().map(|h| view! {
                                         <li>
-                                            <span class="when">{h.at.chars().take(10).collect::<String>()}</span>
+                                            <span class="when">{crate::model::day_of(h.at)}</span>
                                             <strong>{h.kind.clone()}</strong>{format!(": {} → {}", h.from.clone().unwrap_or_else(|| "—".into()), h.to)}
                                             <div class="muted small">{h.reason.clone()}{h.by.clone().map(|b| format!(" · requested by {b}"))}{h.approved_by.clone().map(|a| format!(" · approved by {a}"))}</div>
                                         </li>
@@ -154,8 +154,8 @@ fn Moves(
                 view! {
                     <div class="proposal" data-testid=format!("item-{}", match w.flow { Flow::ReferralToSustainable => "referral", Flow::HandBack => "hand-back", Flow::Escalation => "escalation", Flow::IntroductoryReview => "review" })>
                         <p>
-                            <span class="tag">{w.state.replace('_', " ")}</span>" "<strong>{w.outcome_label.clone()}</strong>
-                            {format!(" — by {} on {}", w.proposed_by, w.proposed_at.chars().take(10).collect::<String>())}
+                            <span class="tag">{w.state.as_str().replace('_', " ")}</span>" "<strong>{w.outcome_label.clone()}</strong>
+                            {format!(" — by {} on {}", w.proposed_by, crate::model::day_of(w.proposed_at))}
                             {w.due_on.clone().filter(|_| w.clock.is_some()).map(|d| format!(" · due {}", d.chars().take(10).collect::<String>()))}" "<ClockBadge status=w.clock />
                         </p>
                         {match referral.clone() {
@@ -247,9 +247,9 @@ fn Plan(case: CaseDetail, add: ServerAction<AddPlanAction>, update: ServerAction
     let edit = case.can_edit_plan;
     let (reference, version) = (case.reference.clone(), case.version.to_string());
     let reference_add = reference.clone();
-    let (agreed, review) = (case.plan_agreed_on.clone().unwrap_or_default(), case.next_review_on.clone().unwrap_or_default());
-    let agreed_label = case.plan_agreed_on.clone().unwrap_or_else(|| "Not yet".into());
-    let review_label = case.next_review_on.clone().unwrap_or_else(|| "—".into());
+    let (agreed, review) = (case.plan_agreed_on.map(|d| d.to_string()).unwrap_or_default(), case.next_review_on.map(|d| d.to_string()).unwrap_or_default());
+    let agreed_label = case.plan_agreed_on.map(|d| d.to_string()).unwrap_or_else(|| "Not yet".into());
+    let review_label = case.next_review_on.map(|d| d.to_string()).unwrap_or_else(|| "—".into());
     view! {
         <section class="card" aria-labelledby="plan-h" data-testid="plan">
             <h2 id="plan-h">"Action plan"</h2>
@@ -273,7 +273,7 @@ fn Plan(case: CaseDetail, add: ServerAction<AddPlanAction>, update: ServerAction
                                             <div class="small"><a href=format!("/tenancies/{t}/refer?case={}&about={}", case.reference, crate::pages::tenancy::urlencode(&format!("Plan action: {}", a.description)))>"Refer to the agency"</a></div>
                                         })}
                                     </td>
-                                    <td>{a.due_on.clone()}" "<ClockBadge status=a.clock /></td>
+                                    <td>{a.due_on.to_string()}" "<ClockBadge status=a.clock /></td>
                                     <td>{a.status.label()}</td>
                                     {edit.then(|| {
                                         let next = a.status.moves().iter().map(|(s, label)| (s.as_str(), *label));

@@ -149,7 +149,7 @@ fn CasesSection(cases: Vec<CaseRow>) -> impl IntoView {
                                     </td>
                                     <td>{c.kind.label()}</td>
                                     <td>{c.address}</td>
-                                    <td>{c.due_at.as_deref().map(date_part)}</td>
+                                    <td>{c.due_at.map(crate::model::day_of)}</td>
                                     <td><ClockBadge status=c.clock /></td>
                                 </tr>
                             }).collect_view()}
@@ -187,7 +187,7 @@ fn TenanciesSection(tenancies: Vec<TenancyRow>, total: i64, all: bool) -> impl I
                             <td>{t.address}", "{t.postcode}</td>
                             <td>{t.tenure.label()}</td>
                             <td class="num" class:arrears={t.balance.0 > 0}>{t.balance.pounds()}</td>
-                            <td>{t.trial_ends_on}" "<ClockBadge status=t.clock /></td>
+                            <td>{t.trial_ends_on.map(|d| d.to_string())}" "<ClockBadge status=t.clock /></td>
                         </tr>
                     }}).collect_view()}
                 </tbody>

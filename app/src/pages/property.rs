@@ -53,9 +53,9 @@ pub fn PropertyPage() -> impl IntoView {
                                             <td><a href=format!("/tenancies/{}", t.reference)>{t.reference.clone()}</a></td>
                                             <td>{t.tenants.clone()}</td>
                                             <td>{t.tenure.clone()}</td>
-                                            <td>{t.start_date.clone()}</td>
-                                            <td>{t.end_date.clone().unwrap_or_default()}</td>
-                                            <td>{t.status.clone()}</td>
+                                            <td>{t.start_date.to_string()}</td>
+                                            <td>{t.end_date.map(|d| d.to_string()).unwrap_or_default()}</td>
+                                            <td>{t.status.as_str()}</td>
                                         </tr>
                                     }).collect_view()}
                                 </tbody>

@@ -12,7 +12,7 @@ use crate::domain::referral::{self, ReferralMove, SharedFacts, SharedField};
 use crate::domain::{LawfulBasis, ReferralCategory, ReferralStatus, Urgency};
 use crate::model::{ReferralDetail, ReferralRow};
 
-use crate::model::date_part as day;
+use crate::model::day_of as day;
 
 fn status_tag(s: ReferralStatus) -> impl IntoView {
     view! { <span class=format!("tag status-{}", s.as_str())>{s.label()}</span> }
@@ -150,7 +150,7 @@ pub fn ReferralTable(rows: Vec<ReferralRow>, #[prop(optional)] agency_side: bool
                                 <div class="muted small">{r.urgency.label()}</div>
                             </td>
                             <td>{status_tag(r.status)}</td>
-                            <td>{r.due_at.as_deref().filter(|_| r.status == ReferralStatus::Sent).map(day).unwrap_or_else(|| "—".into())}" "<ClockBadge status=r.clock /></td>
+                            <td>{r.due_at.filter(|_| r.status == ReferralStatus::Sent).map(day).unwrap_or_else(|| "—".into())}" "<ClockBadge status=r.clock /></td>
                         </tr>
                     }}).collect_view()}
                 </tbody>
@@ -261,7 +261,7 @@ fn Detail(
     error: Signal<Option<crate::error::AppError>>,
 ) -> impl IntoView {
     let basis = match d.lawful_basis {
-        LawfulBasis::Consent => format!("Consent, given {} ({})", d.consent_given_on.clone().unwrap_or_default(), d.basis_detail),
+        LawfulBasis::Consent => format!("Consent, given {} ({})", d.consent_given_on.map(|d| d.to_string()).unwrap_or_default(), d.basis_detail),
         other => format!("{}: {}", other.label(), d.basis_detail),
     };
     let shared = shared_rows(&d.shared);
@@ -294,11 +294,11 @@ fn Detail(
                     <Field label="Referred by">{d.referrer.clone()}</Field>
                     <Field label="Contact">{format!("{}, {}", d.contact_name, d.contact_detail)}</Field>
                     <Field label="Lawful basis">{basis}</Field>
-                    <Field label="Sent">{d.sent_at.as_deref().map(day).unwrap_or_else(|| "Not yet (draft)".into())}</Field>
+                    <Field label="Sent">{d.sent_at.map(day).unwrap_or_else(|| "Not yet (draft)".into())}</Field>
                     {(d.status == ReferralStatus::Sent).then(|| view! {
-                        <Field label="Answer due">{d.due_at.as_deref().map(day).unwrap_or_default()}" "<ClockBadge status=d.clock /></Field>
+                        <Field label="Answer due">{d.due_at.map(day).unwrap_or_default()}" "<ClockBadge status=d.clock /></Field>
                     })}
-                    {d.responded_at.as_deref().map(day).map(|r| view! { <Field label="Answered">{r}</Field> })}
+                    {d.responded_at.map(day).map(|r| view! { <Field label="Answered">{r}</Field> })}
                     {d.decline_reason.clone().map(|r| view! { <Field label="Declined because">{r}</Field> })}
                     {d.outcome.clone().map(|o| view! { <Field label="Outcome">{o}</Field> })}
                     {d.area_team.clone().map(|a| view! { <Field label="Area team">{a}</Field> })}
@@ -333,8 +333,8 @@ fn Detail(
             {if d.messages.is_empty() { view! { <p class="muted">"No messages yet."</p> }.into_any() } else { view! {
                 <ol class="thread" data-testid="referral-thread">
                     {d.messages.iter().map(|m| view! {
-                        <li class=format!("msg msg-{}", m.side)>
-                            <div class="msg-meta"><strong>{m.author.clone()}</strong>" · "{m.at.replace('T', " ").trim_end_matches('Z').chars().take(16).collect::<String>()}</div>
+                        <li class=format!("msg msg-{}", m.side.as_str())>
+                            <div class="msg-meta"><strong>{m.author.clone()}</strong>" · "{m.at.format("%Y-%m-%d %H:%M").to_string()}</div>
                             <p>{m.body.clone()}</p>
                         </li>
                     }).collect_view()}

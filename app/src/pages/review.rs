@@ -49,13 +49,13 @@ pub fn ReviewSection(reference: String) -> impl IntoView {
                     <section class="card review" aria-labelledby="review-h" data-testid="review">
                         <h2 id="review-h">"Introductory review"</h2>
                         <dl class="summary">
-                            <div class="field"><dt>"Trial period ends"</dt><dd>{p.trial_ends_on.clone().unwrap_or_else(|| "—".into())}" "<ClockBadge status=p.trial_clock /></dd></div>
-                            {p.notice_last_day.clone().map(|d| view! { <div class="field"><dt>"Last day to serve a notice of extension"</dt><dd>{d}</dd></div> })}
-                            {p.notice_served_on.clone().map(|d| view! { <div class="field"><dt>"Notice of extension served"</dt><dd data-testid="notice-served">{d}</dd></div> })}
+                            <div class="field"><dt>"Trial period ends"</dt><dd>{p.trial_ends_on.map(|d| d.to_string()).unwrap_or_else(|| "—".into())}" "<ClockBadge status=p.trial_clock /></dd></div>
+                            {p.notice_last_day.map(|d| view! { <div class="field"><dt>"Last day to serve a notice of extension"</dt><dd>{d.to_string()}</dd></div> })}
+                            {p.notice_served_on.map(|d| view! { <div class="field"><dt>"Notice of extension served"</dt><dd data-testid="notice-served">{d.to_string()}</dd></div> })}
                         </dl>
                         {open.clone().map(|o| view! {
                             <div class="proposal" data-testid="open-proposal">
-                                <p><span class="tag">{o.state.replace('_', " ")}</span>" "<strong>{o.outcome_label.clone()}</strong>{format!(" — proposed by {} on {}", o.proposed_by, o.proposed_at.chars().take(10).collect::<String>())}</p>
+                                <p><span class="tag">{o.state.as_str().replace('_', " ")}</span>" "<strong>{o.outcome_label.clone()}</strong>{format!(" — proposed by {} on {}", o.proposed_by, crate::model::day_of(o.proposed_at))}</p>
                                 <p class="muted">{o.reason.clone()}</p>
                                 {(!o.decision_note.is_empty()).then(|| view! { <p><strong>"Team Leader: "</strong>{o.decision_note.clone()}</p> })}
                             </div>
@@ -144,9 +144,9 @@ pub fn ReviewSection(reference: String) -> impl IntoView {
                                 <ol class="timeline">
                                     {p.history.iter().map(|w| view! {
                                         <li>
-                                            <span class="when">{w.proposed_at.chars().take(10).collect::<String>()}</span>
-                                            <strong>{w.outcome_label.clone()}</strong>{format!(" · {}", w.state.replace('_', " "))}
-                                            <div class="muted small">{format!("Proposed by {}", w.proposed_by)}{w.decided_by.clone().map(|d| format!(" · decided by {d}"))}{w.effective_on.clone().map(|d| format!(" · effective {d}"))}</div>
+                                            <span class="when">{crate::model::day_of(w.proposed_at)}</span>
+                                            <strong>{w.outcome_label.clone()}</strong>{format!(" · {}", w.state.as_str().replace('_', " "))}
+                                            <div class="muted small">{format!("Proposed by {}", w.proposed_by)}{w.decided_by.clone().map(|d| format!(" · decided by {d}"))}{w.effective_on.map(|d| format!(" · effective {d}"))}</div>
                                         </li>
                                     }).collect_view()}
                                 </ol>
@@ -179,7 +179,7 @@ fn Escalations(panel: crate::model::ReviewPanel, escalate: ServerAction<Escalate
                 let (id2, v2) = (id.clone(), v.clone());
                 view! {
                     <div class="proposal" data-testid="escalation">
-                        <p><span class="tag">{if w.state == "proposed" { "open".to_string() } else { w.state.replace('_', " ") }}</span>" "<strong>{w.outcome_label.clone()}</strong>{format!(" — by {} on {}", w.proposed_by, w.proposed_at.chars().take(10).collect::<String>())}</p>
+                        <p><span class="tag">{if w.state == crate::domain::workflow::FlowState::Proposed { "open".to_string() } else { w.state.as_str().replace('_', " ") }}</span>" "<strong>{w.outcome_label.clone()}</strong>{format!(" — by {} on {}", w.proposed_by, crate::model::day_of(w.proposed_at))}</p>
                         <p class="muted">{w.reason.clone()}</p>
                         {w.decided_by.clone().map(|d| view! { <p><strong>{format!("Concluded by {d}: ")}</strong>{w.decision_note.clone()}</p> })}
                         {conclude.then(|| view! {

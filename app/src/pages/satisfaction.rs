@@ -294,7 +294,7 @@ fn Comments(r: FeedbackResults, chosen: CommentQuery, open_case: ServerAction<Ca
                         <li class="card">
                             <p class="comment-text">{c.comment}</p>
                             <p class="muted small">
-                                {c.submitted_at.chars().take(10).collect::<String>()}
+                                {crate::model::day_of(c.submitted_at)}
                                 {c.overall.map(|o| format!(" · overall: {o}"))}
                                 {c.patch.map(|p| format!(" · {p}"))}
                                 {c.officer.map(|o| format!(" · about {o}"))}
@@ -380,7 +380,7 @@ fn Links(r: FeedbackResults, create: ServerAction<CreateFeedbackLink>) -> impl I
                         <div>
                             <p><strong>{l.label.clone()}</strong></p>
                             <p><a href=l.path.clone()>{l.url.clone()}</a></p>
-                            <p class="muted small">{format!("{} responses · made {}{}", l.responses, l.created_at.chars().take(10).collect::<String>(), if l.active { "" } else { " · withdrawn" })}</p>
+                            <p class="muted small">{format!("{} responses · made {}{}", l.responses, crate::model::day_of(l.created_at), if l.active { "" } else { " · withdrawn" })}</p>
                         </div>
                     </li>
                 }).collect_view()}

@@ -40,8 +40,8 @@ pub fn TeamPage() -> impl IntoView {
                                                 <tr>
                                                     <td>{c.absent.clone()}<div class="muted small">{c.reason.clone()}</div></td>
                                                     <td>{c.cover.clone()}</td>
-                                                    <td>{c.starts_on.clone()}</td>
-                                                    <td>{c.ended_on.clone().map(|d| format!("{d} (ended early)")).unwrap_or_else(|| c.ends_on.clone())}</td>
+                                                    <td>{c.starts_on.to_string()}</td>
+                                                    <td>{c.ended_on.map(|d| format!("{d} (ended early)")).unwrap_or_else(|| c.ends_on.to_string())}</td>
                                                     <td><span class=format!("tag cover-{:?}", c.state).to_lowercase()>{c.state.label()}</span></td>
                                                     <td>{c.actions_taken}</td>
                                                     <td>{matches!(c.state, CoverState::Active | CoverState::Upcoming).then(|| view! {
@@ -94,8 +94,8 @@ pub fn TeamPage() -> impl IntoView {
                                                 <tr>
                                                     <td><a href=format!("/cases/{}", p.case_reference)>{p.title.clone()}</a><div class="muted small">{p.case_reference.clone()}</div></td>
                                                     <td>{p.owner.clone()}</td>
-                                                    <td>{p.plan_agreed_on.clone().unwrap_or_else(|| "Not yet".into())}</td>
-                                                    <td>{p.due_at.clone().map(|d| d.chars().take(10).collect::<String>())}" "<ClockBadge status=p.clock /></td>
+                                                    <td>{p.plan_agreed_on.map(|d| d.to_string()).unwrap_or_else(|| "Not yet".into())}</td>
+                                                    <td>{p.due_at.map(crate::model::day_of)}" "<ClockBadge status=p.clock /></td>
                                                     <td class="num">{p.open_actions}</td>
                                                     <td class="num">{p.overdue_actions}</td>
                                                 </tr>

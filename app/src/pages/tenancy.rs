@@ -24,7 +24,7 @@ pub fn TenancyPage() -> impl IntoView {
                         <h1 data-testid="tenancy-heading">{t.address.clone()}", "{t.postcode.clone()}</h1>
                         <p class="lede">
                             <span class="tag">{t.tenure.label()}</span>" "
-                            {format!("Tenancy {} · {} · {} team · {}", t.reference, t.patch, t.area_team, t.status)}
+                            {format!("Tenancy {} · {} · {} team · {}", t.reference, t.patch, t.area_team, t.status.as_str())}
                         </p>
                         {(!t.alerts.is_empty()).then(|| view! {
                             <div class="alerts" role="note" aria-label="Alerts">
@@ -41,7 +41,7 @@ pub fn TenancyPage() -> impl IntoView {
                                 <h3>"Key dates"</h3>
                                 <dl class="summary">
                                     {t.key_dates.iter().map(|k| view! {
-                                        <div class="field"><dt>{k.label.clone()}</dt><dd>{k.date.clone()}" "<ClockBadge status=k.clock /></dd></div>
+                                        <div class="field"><dt>{k.label.clone()}</dt><dd>{k.date.to_string()}" "<ClockBadge status=k.clock /></dd></div>
                                     }).collect_view()}
                                 </dl>
                             </section>
@@ -79,7 +79,7 @@ fn RentCard(rent: Option<RentView>) -> impl IntoView {
                         <table class="data compact">
                             <thead><tr><th scope="col">"Date"</th><th scope="col">"Item"</th><th scope="col" class="num">"Amount"</th></tr></thead>
                             <tbody>
-                                {r.recent.into_iter().map(|l| view! { <tr><td>{l.posted_on}</td><td>{l.kind}</td><td class="num">{l.amount.pounds()}</td></tr> }).collect_view()}
+                                {r.recent.into_iter().map(|l| view! { <tr><td>{l.posted_on.to_string()}</td><td>{l.kind}</td><td class="num">{l.amount.pounds()}</td></tr> }).collect_view()}
                             </tbody>
                         </table>
                     </details>
@@ -133,7 +133,7 @@ fn CasesTable(cases: Vec<CaseRow>) -> impl IntoView {
                             <td>{(!c.restricted || c.status != "restricted").then(|| c.kind.label())}</td>
                             <td>{c.status.clone()}</td>
                             <td>{c.opened_at.chars().take(10).collect::<String>()}</td>
-                            <td>{c.due_at.clone().map(|d| d.chars().take(10).collect::<String>())}" "<ClockBadge status=c.clock /></td>
+                            <td>{c.due_at.map(crate::model::day_of)}" "<ClockBadge status=c.clock /></td>
                         </tr>
                     }).collect_view()}
                 </tbody>
@@ -153,7 +153,7 @@ fn History(history: Vec<TransferView>) -> impl IntoView {
         <ol class="timeline" data-testid="history">
             {history.iter().map(|h| view! {
                 <li>
-                    <span class="when">{h.at.chars().take(10).collect::<String>()}</span>
+                    <span class="when">{crate::model::day_of(h.at)}</span>
                     <strong>{h.kind.clone()}</strong>": "
                     {h.from.clone().map(|f| format!("{f} → "))}{h.to.clone()}
                     <div class="muted small">{h.reason.clone()}{h.by.clone().map(|b| format!(" · by {b}"))}{h.approved_by.clone().map(|a| format!(" · approved by {a}"))}</div>
@@ -185,7 +185,7 @@ fn Visits(visits: Vec<VisitView>, reference: String, link: ServerAction<crate::a
                 <thead><tr><th scope="col">"Date"</th><th scope="col">"Visit"</th><th scope="col">"Outcome"</th><th scope="col">"Officer"</th><th scope="col">"Findings"</th><th scope="col">"Tenant feedback"</th></tr></thead>
                 <tbody>
                     {visits.iter().map(|v| view! {
-                        <tr><td>{v.date.clone()}</td><td>{v.visit_type.clone()}</td><td>{v.outcome.clone()}</td><td>{v.officer.clone()}</td>
+                        <tr><td>{v.date.to_string()}</td><td>{v.visit_type.clone()}</td><td>{v.outcome.clone()}</td><td>{v.officer.clone()}</td>
                             <td>{v.findings.iter().map(|f| {
                                 let about = format!("Found at the {} on {}: {f}", v.visit_type.to_lowercase(), v.date);
                                 view! { <div>{f.clone()}" · "<a class="small" href=format!("/tenancies/{}/refer?about={}", reference, urlencode(&about)) aria-label=format!("Refer to a partner agency: {f}")>"Refer"</a></div> }

@@ -8,7 +8,7 @@ use app::model::*;
 use sqlx::Any;
 
 use super::SqlStore;
-use super::{i, internal, now_rfc3339, oi, os, s};
+use super::{code, i, instant, internal, now_rfc3339, oi, oinstant, os, s};
 use crate::db::Db;
 use app::api::admin::store::AdminStore;
 use async_trait::async_trait;
@@ -22,14 +22,13 @@ pub async fn agencies(db: &Db) -> Result<Vec<AgencyAdmin>, AppError> {
         .fetch_all(&db.pool)
         .await
         .map_err(internal)?;
-    Ok(rows
-        .iter()
+    rows.iter()
         .map(|r| {
             let id = i(r, "id");
-            AgencyAdmin {
+            Ok(AgencyAdmin {
                 id,
                 name: s(r, "name"),
-                kind: s(r, "kind"),
+                kind: code(r, "kind", app::domain::AgencyKind::parse)?,
                 team: s(r, "team"),
                 contact_email: s(r, "contact_email"),
                 contact_phone: s(r, "contact_phone"),
@@ -39,9 +38,9 @@ pub async fn agencies(db: &Db) -> Result<Vec<AgencyAdmin>, AppError> {
                     .filter(|u| oi(u, "agency_id") == Some(id))
                     .map(|u| AgencyUser { username: s(u, "username"), display_name: s(u, "display_name"), active: i(u, "active") != 0 })
                     .collect(),
-            }
+            })
         })
-        .collect())
+        .collect()
 }
 
 pub async fn create_agency(db: &Db, a: NewAgency, audit: AuditEntry) -> Result<i64, AppError> {
@@ -97,27 +96,30 @@ pub async fn tokens(db: &Db) -> Result<Vec<TokenView>, AppError> {
     .fetch_all(&db.pool)
     .await
     .map_err(internal)?;
-    Ok(rows
-        .iter()
-        .map(|r| TokenView {
-            id: i(r, "id"),
-            username: s(r, "username"),
-            agency: os(r, "agency"),
-            name: s(r, "name"),
-            created_at: s(r, "created_at"),
-            expires_at: s(r, "expires_at"),
-            revoked_at: os(r, "revoked_at"),
+    rows.iter()
+        .map(|r| {
+            Ok(TokenView {
+                id: i(r, "id"),
+                username: s(r, "username"),
+                agency: os(r, "agency"),
+                name: s(r, "name"),
+                created_at: instant(r, "created_at")?,
+                expires_at: instant(r, "expires_at")?,
+                revoked_at: oinstant(r, "revoked_at")?,
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// An integration token lasting `days`, issued by an administrator (audited with it).
 pub async fn issue_token(db: &Db, user_id: i64, name: &str, days: i64, audit: AuditEntry) -> Result<IssuedToken, AppError> {
     let mut tx = db.pool.begin().await.map_err(internal)?;
-    let (id, token, expires_at) = insert_token(&mut tx, user_id, name, chrono::Utc::now() + chrono::Duration::days(days)).await?;
+    // Whole seconds, as stored (and as every instant Hearth sends).
+    let until = chrono::SubsecRound::trunc_subsecs(chrono::Utc::now() + chrono::Duration::days(days), 0);
+    let (id, token, _) = insert_token(&mut tx, user_id, name, until).await?;
     super::write_audit(&mut *tx, audit, Some(id)).await?;
     tx.commit().await.map_err(internal)?;
-    Ok(IssuedToken { id, token, expires_at })
+    Ok(IssuedToken { id, token, expires_at: until })
 }
 
 /// A sign-in token (`POST /api/v1/auth/token`) for `user_id`, lasting `auth::tokens::TOKEN_HOURS`:
@@ -207,15 +209,17 @@ pub async fn audit_trail(db: &Db, subject_type: &str, reference: &str) -> Result
     Ok(Some((
         id,
         rows.iter()
-            .map(|r| AuditRow {
-                at: s(r, "at"),
-                username: s(r, "username"),
-                action: s(r, "action"),
-                outcome: s(r, "outcome"),
-                reason: s(r, "reason"),
-                detail: s(r, "detail"),
+            .map(|r| {
+                Ok(AuditRow {
+                    at: instant(r, "at")?,
+                    username: s(r, "username"),
+                    action: s(r, "action"),
+                    outcome: s(r, "outcome"),
+                    reason: s(r, "reason"),
+                    detail: s(r, "detail"),
+                })
             })
-            .collect(),
+            .collect::<Result<_, AppError>>()?,
     )))
 }
 

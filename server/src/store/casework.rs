@@ -5,7 +5,7 @@ use app::api::casework::store::{CaseRecord, NewCover, NewPlanAction};
 
 use app::api::kit::store::AuditEntry;
 use app::domain::access::RecordScope;
-use app::domain::cover::{CoverParty, CoverState};
+use app::domain::cover::CoverParty;
 use app::domain::sustain::{ActionOwner, ActionStatus};
 use app::domain::{CaseKind, Role};
 use app::error::AppError;
@@ -14,11 +14,12 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row};
 
 use super::SqlStore;
-use super::{i, internal, now_rfc3339, oi, os, role_label, s};
+use super::{code, day, i, instant, internal, now_rfc3339, oday, oi, oinstant, os, role_label, s};
 use crate::db::Db;
 use app::api::casework::store::CaseStore;
 use app::api::kit::store::KitStore;
 use async_trait::async_trait;
+use chrono::NaiveDate;
 
 fn conflict(what: &str) -> AppError {
     AppError::Conflict(format!("{what} has changed since you opened it. Reload the page to see the latest, then try again; nothing you entered was saved."))
@@ -26,7 +27,7 @@ fn conflict(what: &str) -> AppError {
 
 /// Every change of owner of a tenancy or case, newest first.
 pub async fn transfer_history(db: &Db, subject_type: &str, id: i64) -> Result<Vec<TransferView>, AppError> {
-    Ok(sqlx::query::<Any>(
+    sqlx::query::<Any>(
         "SELECT tr.kind, tr.status, tr.reason, tr.requested_at, tr.decided_at, tr.effective_at, tr.from_role, tr.to_role, \
            f.display_name AS from_name, t2.display_name AS to_name, rb.display_name AS by_name, ab.display_name AS approved_name \
          FROM transfers tr LEFT JOIN users f ON f.id = tr.from_user_id LEFT JOIN users t2 ON t2.id = tr.to_user_id \
@@ -39,22 +40,27 @@ pub async fn transfer_history(db: &Db, subject_type: &str, id: i64) -> Result<Ve
     .await
     .map_err(internal)?
     .iter()
-    .map(|h| TransferView {
-        at: os(h, "effective_at").unwrap_or_else(|| s(h, "requested_at")),
-        kind: app::domain::TransferKind::parse(&s(h, "kind")).map(|k| k.label().to_string()).unwrap_or_else(|| s(h, "kind")),
-        from: os(h, "from_name").map(|n| format!("{n} ({})", role_label(&os(h, "from_role").unwrap_or_default()))),
-        to: format!("{} ({})", os(h, "to_name").unwrap_or_else(|| "Unassigned".into()), role_label(&s(h, "to_role"))),
-        reason: s(h, "reason"),
-        by: os(h, "by_name"),
-        approved_by: os(h, "approved_name"),
+    .map(|h| {
+        Ok(TransferView {
+            at: match oinstant(h, "effective_at")? {
+                Some(at) => at,
+                None => instant(h, "requested_at")?,
+            },
+            kind: app::domain::TransferKind::parse(&s(h, "kind")).map(|k| k.label().to_string()).unwrap_or_else(|| s(h, "kind")),
+            from: os(h, "from_name").map(|n| format!("{n} ({})", role_label(&os(h, "from_role").unwrap_or_default()))),
+            to: format!("{} ({})", os(h, "to_name").unwrap_or_else(|| "Unassigned".into()), role_label(&s(h, "to_role"))),
+            reason: s(h, "reason"),
+            by: os(h, "by_name"),
+            approved_by: os(h, "approved_name"),
+        })
     })
-    .collect())
+    .collect()
 }
 
-fn action_view(r: &AnyRow) -> PlanActionView {
+fn action_view(r: &AnyRow) -> Result<PlanActionView, AppError> {
     let kind = s(r, "owner_kind");
     let name = s(r, "owner_name");
-    PlanActionView {
+    Ok(PlanActionView {
         id: i(r, "id"),
         description: s(r, "description"),
         owner_label: match (ActionOwner::parse(&kind), name.is_empty()) {
@@ -63,13 +69,13 @@ fn action_view(r: &AnyRow) -> PlanActionView {
             (None, _) => name,
         },
         owner_kind: ActionOwner::parse(&kind).unwrap_or(ActionOwner::Officer),
-        due_on: s(r, "due_on"),
+        due_on: day(r, "due_on")?,
         // The schema allows only these codes (CHECK constraint); an unknown one reads as open, to be seen.
         status: ActionStatus::parse(&s(r, "status")).unwrap_or(ActionStatus::Open),
         note: s(r, "note"),
         clock: None,
         version: i(r, "version"),
-    }
+    })
 }
 
 pub async fn case_record(db: &Db, reference: &str, viewer_id: i64) -> Result<Option<CaseRecord>, AppError> {
@@ -99,14 +105,14 @@ pub async fn case_record(db: &Db, reference: &str, viewer_id: i64) -> Result<Opt
         .map_err(internal)?
         .iter()
         .map(action_view)
-        .collect();
+        .collect::<Result<_, _>>()?;
     let restricted = i(&c, "restricted") != 0;
     let detail = CaseDetail {
         reference: s(&c, "reference"),
         kind: CaseKind::parse(&s(&c, "kind")).unwrap_or(CaseKind::Vulnerability),
         title: s(&c, "title"),
         summary: s(&c, "summary"),
-        status: s(&c, "status"),
+        status: code(&c, "status", app::domain::CaseStatus::parse)?,
         restricted,
         tenancy_reference: os(&c, "tenancy_reference"),
         address: match (os(&c, "address_line1"), os(&c, "postcode")) {
@@ -116,12 +122,12 @@ pub async fn case_record(db: &Db, reference: &str, viewer_id: i64) -> Result<Opt
         area_team: s(&c, "area_team"),
         patch: os(&c, "patch"),
         owner: os(&c, "owner_name").zip(Role::parse(&s(&c, "owner_role"))).map(|(name, role)| OwnerView { name, role }),
-        opened_at: s(&c, "opened_at"),
-        due_at: os(&c, "due_at"),
+        opened_at: instant(&c, "opened_at")?,
+        due_at: oinstant(&c, "due_at")?,
         clock: None,
         version: i(&c, "version"),
-        plan_agreed_on: os(&c, "plan_agreed_on"),
-        next_review_on: os(&c, "next_review_on"),
+        plan_agreed_on: oday(&c, "plan_agreed_on")?,
+        next_review_on: oday(&c, "next_review_on")?,
         actions,
         workflow: super::workflow::case_items(db, id).await?,
         history: transfer_history(db, "case", id).await?,
@@ -179,7 +185,7 @@ pub async fn add_plan_action(db: &Db, a: NewPlanAction, mut audit: AuditEntry) -
     .bind(a.description)
     .bind(a.owner_kind)
     .bind(a.owner_name)
-    .bind(a.due_on)
+    .bind(a.due_on.to_string())
     .bind(a.created_by)
     .bind(now_rfc3339())
     .fetch_one(&mut *tx)
@@ -191,12 +197,12 @@ pub async fn add_plan_action(db: &Db, a: NewPlanAction, mut audit: AuditEntry) -
     Ok(i(&row, "id"))
 }
 
-pub async fn update_plan_action(db: &Db, action_id: i64, version: i64, status: &str, note: &str, by: i64, audit: AuditEntry) -> Result<i64, AppError> {
+pub async fn update_plan_action(db: &Db, action_id: i64, version: i64, status: ActionStatus, note: &str, by: i64, audit: AuditEntry) -> Result<i64, AppError> {
     let mut tx = db.pool.begin().await.map_err(internal)?;
     let done = sqlx::query::<Any>(
         "UPDATE plan_actions SET status = $1, note = $2, updated_by = $3, updated_at = $4, version = version + 1 WHERE id = $5 AND version = $6",
     )
-    .bind(status)
+    .bind(status.as_str())
     .bind(note)
     .bind(by)
     .bind(now_rfc3339())
@@ -223,12 +229,12 @@ pub async fn plan_action_case(db: &Db, action_id: i64) -> Result<Option<String>,
     Ok(row.map(|r| s(&r, "reference")))
 }
 
-pub async fn set_plan(db: &Db, case_id: i64, version: i64, agreed_on: &str, next_review_on: &str, audit: AuditEntry) -> Result<(), AppError> {
+pub async fn set_plan(db: &Db, case_id: i64, version: i64, agreed_on: NaiveDate, next_review_on: NaiveDate, audit: AuditEntry) -> Result<(), AppError> {
     let mut tx = db.pool.begin().await.map_err(internal)?;
     let done =
         sqlx::query::<Any>("UPDATE cases SET plan_agreed_on = $1, next_review_on = $2, due_at = $3, version = version + 1 WHERE id = $4 AND version = $5")
-            .bind(agreed_on)
-            .bind(next_review_on)
+            .bind(agreed_on.to_string())
+            .bind(next_review_on.to_string())
             .bind(format!("{next_review_on}T23:59:59Z"))
             .bind(case_id)
             .bind(version)
@@ -242,7 +248,7 @@ pub async fn set_plan(db: &Db, case_id: i64, version: i64, agreed_on: &str, next
     tx.commit().await.map_err(internal)
 }
 
-pub async fn plans(db: &Db, area_team_id: i64, today: &str) -> Result<Vec<(PlanRow, RecordScope)>, AppError> {
+pub async fn plans(db: &Db, area_team_id: i64, today: NaiveDate) -> Result<Vec<(PlanRow, RecordScope)>, AppError> {
     let rows = sqlx::query::<Any>(
         "SELECT c.reference, c.title, c.restricted, c.area_team_id, c.owner_id, c.plan_agreed_on, c.next_review_on, c.due_at, u.display_name AS owner, \
            (SELECT COUNT(*) FROM plan_actions a WHERE a.case_id = c.id AND a.status = 'open') AS open_actions, \
@@ -252,29 +258,28 @@ pub async fn plans(db: &Db, area_team_id: i64, today: &str) -> Result<Vec<(PlanR
          ORDER BY c.due_at, c.reference LIMIT 500",
     )
     .bind(area_team_id)
-    .bind(today)
+    .bind(today.to_string())
     .fetch_all(&db.pool)
     .await
     .map_err(internal)?;
-    Ok(rows
-        .iter()
+    rows.iter()
         .map(|r| {
             let restricted = i(r, "restricted") != 0;
             let row = PlanRow {
                 case_reference: s(r, "reference"),
                 title: s(r, "title"),
                 owner: s(r, "owner"),
-                plan_agreed_on: os(r, "plan_agreed_on"),
-                next_review_on: os(r, "next_review_on"),
-                due_at: os(r, "due_at"),
+                plan_agreed_on: oday(r, "plan_agreed_on")?,
+                next_review_on: oday(r, "next_review_on")?,
+                due_at: oinstant(r, "due_at")?,
                 clock: None,
                 open_actions: i(r, "open_actions"),
                 overdue_actions: i(r, "overdue_actions"),
                 restricted,
             };
-            (row, RecordScope { area_team_id: i(r, "area_team_id"), owner_id: oi(r, "owner_id"), restricted, granted: false, duty: false })
+            Ok((row, RecordScope { area_team_id: i(r, "area_team_id"), owner_id: oi(r, "owner_id"), restricted, granted: false, duty: false }))
         })
-        .collect())
+        .collect()
 }
 
 pub async fn create_cover(db: &Db, c: NewCover, audit: AuditEntry) -> Result<i64, AppError> {
@@ -287,8 +292,8 @@ pub async fn create_cover(db: &Db, c: NewCover, audit: AuditEntry) -> Result<i64
     )
     .bind(c.absent_user_id)
     .bind(c.cover_user_id)
-    .bind(c.starts_on.clone())
-    .bind(c.ends_on.clone())
+    .bind(c.starts_on.to_string())
+    .bind(c.ends_on.to_string())
     .fetch_one(&mut *tx)
     .await
     .map_err(internal)?
@@ -304,8 +309,8 @@ pub async fn create_cover(db: &Db, c: NewCover, audit: AuditEntry) -> Result<i64
     )
     .bind(c.absent_user_id)
     .bind(c.cover_user_id)
-    .bind(c.starts_on)
-    .bind(c.ends_on)
+    .bind(c.starts_on.to_string())
+    .bind(c.ends_on.to_string())
     .bind(c.reason)
     .bind(c.created_by)
     .bind(now_rfc3339())
@@ -339,15 +344,12 @@ const COVER_SELECT: &str = "SELECT cv.id, cv.absent_user_id, cv.cover_user_id, c
             OR (w.subject_type = 'case' AND w.subject_id IN (SELECT id FROM cases WHERE owner_id = cv.absent_user_id)))) AS actions_taken \
      FROM covers cv JOIN users au ON au.id = cv.absent_user_id JOIN users cu ON cu.id = cv.cover_user_id LEFT JOIN users sb ON sb.id = cv.created_by";
 
-fn cover_view(r: &AnyRow, today: chrono::NaiveDate) -> CoverView {
-    let (start, end) = (s(r, "starts_on"), s(r, "ends_on"));
+fn cover_view(r: &AnyRow, today: NaiveDate) -> Result<CoverView, AppError> {
+    let (start, end) = (day(r, "starts_on")?, day(r, "ends_on")?);
     // Stored as an instant; the London day it fell on is what counts.
     let ended_on = os(r, "ended_at").and_then(|t| t.parse::<chrono::DateTime<chrono::Utc>>().ok()).map(|t| app::domain::clock::to_london(t).date_naive());
-    let state = match (start.parse(), end.parse()) {
-        (Ok(a), Ok(b)) => app::domain::cover::state(a, b, ended_on, today),
-        _ => CoverState::Ended,
-    };
-    CoverView {
+    let state = app::domain::cover::state(start, end, ended_on, today);
+    Ok(CoverView {
         id: i(r, "id"),
         absent: s(r, "absent"),
         absent_id: i(r, "absent_user_id"),
@@ -355,32 +357,33 @@ fn cover_view(r: &AnyRow, today: chrono::NaiveDate) -> CoverView {
         cover_id: i(r, "cover_user_id"),
         starts_on: start,
         ends_on: end,
-        ended_on: ended_on.map(|d| d.to_string()),
+        ended_on,
         reason: s(r, "reason"),
         set_by: os(r, "set_by"),
         state,
         actions_taken: i(r, "actions_taken"),
-    }
+    })
 }
 
 pub async fn covers<'c>(
     ex: impl Executor<'c, Database = Any>,
     area_team_id: Option<i64>,
     user_id: Option<i64>,
-    since: &str,
-    today: chrono::NaiveDate,
+    since: NaiveDate,
+    today: NaiveDate,
 ) -> Result<Vec<CoverView>, AppError> {
     let sql = format!(
         "{COVER_SELECT} WHERE (cv.ends_on >= $1 OR cv.ended_at >= $1) AND ($2 = 0 OR au.area_team_id = $2) AND ($3 = 0 OR cv.absent_user_id = $3 OR cv.cover_user_id = $3) \
          ORDER BY cv.starts_on, cv.id"
     );
-    let rows = sqlx::query::<Any>(&sql).bind(since).bind(area_team_id.unwrap_or(0)).bind(user_id.unwrap_or(0)).fetch_all(ex).await.map_err(internal)?;
-    Ok(rows.iter().map(|r| cover_view(r, today)).collect())
+    let rows =
+        sqlx::query::<Any>(&sql).bind(since.to_string()).bind(area_team_id.unwrap_or(0)).bind(user_id.unwrap_or(0)).fetch_all(ex).await.map_err(internal)?;
+    rows.iter().map(|r| cover_view(r, today)).collect()
 }
 
 pub async fn cover(db: &Db, cover_id: i64, today: chrono::NaiveDate) -> Result<Option<(CoverView, i64)>, AppError> {
     let row = sqlx::query::<Any>(&format!("{COVER_SELECT} WHERE cv.id = $1")).bind(cover_id).fetch_optional(&db.pool).await.map_err(internal)?;
-    Ok(row.map(|r| (cover_view(&r, today), i(&r, "area_team_id"))))
+    row.map(|r| Ok((cover_view(&r, today)?, i(&r, "area_team_id")))).transpose()
 }
 
 pub async fn user_facts(db: &Db, user_id: i64) -> Result<Option<CoverParty>, AppError> {
@@ -403,16 +406,16 @@ impl CaseStore for SqlStore {
     async fn add_plan_action(&self, action: NewPlanAction, audit: AuditEntry) -> Result<i64, AppError> {
         add_plan_action(&self.db, action, audit).await
     }
-    async fn update_plan_action(&self, action_id: i64, version: i64, status: &str, note: &str, by: i64, audit: AuditEntry) -> Result<i64, AppError> {
+    async fn update_plan_action(&self, action_id: i64, version: i64, status: ActionStatus, note: &str, by: i64, audit: AuditEntry) -> Result<i64, AppError> {
         update_plan_action(&self.db, action_id, version, status, note, by, audit).await
     }
     async fn plan_action_case(&self, action_id: i64) -> Result<Option<String>, AppError> {
         plan_action_case(&self.db, action_id).await
     }
-    async fn set_plan(&self, case_id: i64, version: i64, agreed_on: &str, next_review_on: &str, audit: AuditEntry) -> Result<(), AppError> {
+    async fn set_plan(&self, case_id: i64, version: i64, agreed_on: NaiveDate, next_review_on: NaiveDate, audit: AuditEntry) -> Result<(), AppError> {
         set_plan(&self.db, case_id, version, agreed_on, next_review_on, audit).await
     }
-    async fn plans(&self, area_team_id: i64, today: &str) -> Result<Vec<(PlanRow, RecordScope)>, AppError> {
+    async fn plans(&self, area_team_id: i64, today: NaiveDate) -> Result<Vec<(PlanRow, RecordScope)>, AppError> {
         plans(&self.db, area_team_id, today).await
     }
     async fn create_cover(&self, cover: NewCover, audit: AuditEntry) -> Result<i64, AppError> {
@@ -421,7 +424,7 @@ impl CaseStore for SqlStore {
     async fn end_cover(&self, cover_id: i64, audit: AuditEntry) -> Result<(), AppError> {
         end_cover(&self.db, cover_id, audit).await
     }
-    async fn covers(&self, area_team_id: Option<i64>, user_id: Option<i64>, since: &str) -> Result<Vec<CoverView>, AppError> {
+    async fn covers(&self, area_team_id: Option<i64>, user_id: Option<i64>, since: NaiveDate) -> Result<Vec<CoverView>, AppError> {
         covers(&self.db.pool, area_team_id, user_id, since, self.today()).await
     }
     async fn cover(&self, cover_id: i64) -> Result<Option<(CoverView, i64)>, AppError> {

@@ -223,7 +223,7 @@ async fn reviews_due<'c>(ex: impl Executor<'c, Database = Any>, r: &ReviewCount)
          AND {NO_DECISION}",
         intro = INTRODUCTORY.as_str()
     );
-    let row = sqlx::query::<Any>(&sql).bind(&r.today).bind(&r.until).bind(id).fetch_one(ex).await.map_err(internal)?;
+    let row = sqlx::query::<Any>(&sql).bind(r.today.to_string()).bind(r.until.to_string()).bind(id).fetch_one(ex).await.map_err(internal)?;
     Ok((i(&row, "overdue"), i(&row, "due")))
 }
 
@@ -252,7 +252,7 @@ impl DeskStore for SqlStore {
             None => 0,
         };
         let waiting = workflow::waiting_for(&mut *conn, &q.owners, q.viewer_id).await?;
-        let covers = casework::covers(&mut *conn, None, Some(q.viewer_id), &q.covers_since, self.today()).await?;
+        let covers = casework::covers(&mut *conn, None, Some(q.viewer_id), q.covers_since, self.today()).await?;
         let referrals = referrals::referral_list(&mut *conn, &q.referrals, q.viewer_id).await?;
         let lists = WorkLists { caseload, reviews_due, proposals_waiting, waiting, covers, referrals };
         if let Some(n) = counter {
@@ -318,15 +318,17 @@ impl DeskStore for SqlStore {
             longitude: p.try_get::<f64, _>("longitude").unwrap_or_default(),
             tenancies: rows
                 .iter()
-                .map(|r| PastTenancy {
-                    reference: s(r, "reference"),
-                    tenure: Tenure::parse(&s(r, "tenure")).map(|t| t.label().to_string()).unwrap_or_default(),
-                    tenants: names.get(&i(r, "id")).cloned().unwrap_or_default(),
-                    start_date: s(r, "start_date"),
-                    end_date: os(r, "end_date"),
-                    status: s(r, "status"),
+                .map(|r| {
+                    Ok(PastTenancy {
+                        reference: s(r, "reference"),
+                        tenure: Tenure::parse(&s(r, "tenure")).map(|t| t.label().to_string()).unwrap_or_default(),
+                        tenants: names.get(&i(r, "id")).cloned().unwrap_or_default(),
+                        start_date: day(r, "start_date")?,
+                        end_date: oday(r, "end_date")?,
+                        status: code(r, "status", app::domain::TenancyStatus::parse)?,
+                    })
                 })
-                .collect(),
+                .collect::<Result<_, AppError>>()?,
         };
         Ok(Some(PropertyRecord {
             id,

@@ -10,7 +10,7 @@ use app::model::{FeedbackComment, FeedbackLinkView};
 use sqlx::Any;
 
 use super::SqlStore;
-use super::{i, internal, oi, os, s};
+use super::{i, instant, internal, oi, os, s};
 use crate::db::Db;
 use app::api::feedback::store::FeedbackStore;
 use async_trait::async_trait;
@@ -149,10 +149,10 @@ fn answers(r: &sqlx::any::AnyRow) -> BTreeMap<String, String> {
     serde_json::from_str(&s(r, "answers")).unwrap_or_default()
 }
 
-/// Responses since a date (`YYYY-MM-DD`), optionally for one area, as the figures read them.
-pub async fn facts(db: &Db, since: &str, scope: ResultsScope, audience: Audience) -> Result<Vec<ResponseFacts>, AppError> {
+/// Responses since a date, optionally for one area, as the figures read them.
+pub async fn facts(db: &Db, since: chrono::NaiveDate, scope: ResultsScope, audience: Audience) -> Result<Vec<ResponseFacts>, AppError> {
     let rows = sqlx::query::<Any>(&format!("{RESPONSE_SELECT} WHERE r.submitted_at >= $1 AND ($2 = 0 OR r.area_team_id = $2) AND ($3 = 0 OR r.officer_id = $3) AND r.respondent_kind = $4 ORDER BY r.submitted_at"))
-        .bind(since)
+        .bind(since.to_string())
         .bind(scope.area_team_id.unwrap_or(0))
         .bind(scope.officer_id.unwrap_or(0))
         .bind(audience_code(audience))
@@ -177,14 +177,14 @@ pub async fn facts(db: &Db, since: &str, scope: ResultsScope, audience: Audience
 
 /// The latest comments since a date within the reader's scope (area and/or officer), narrowed by
 /// the filter: some words, an area team, a patch, an officer (0 binds "any", as for the scope).
-pub async fn comments(db: &Db, since: &str, scope: ResultsScope, filter: &CommentFilter, limit: i64) -> Result<Vec<FeedbackComment>, AppError> {
+pub async fn comments(db: &Db, since: chrono::NaiveDate, scope: ResultsScope, filter: &CommentFilter, limit: i64) -> Result<Vec<FeedbackComment>, AppError> {
     let like = format!("%{}%", filter.contains.trim().to_lowercase().replace(['\\', '%', '_'], ""));
     let rows = sqlx::query::<Any>(&format!(
         "{RESPONSE_SELECT} WHERE r.submitted_at >= $1 AND ($2 = 0 OR r.area_team_id = $2) AND ($5 = 0 OR r.officer_id = $5) AND r.comment <> '' AND LOWER(r.comment) LIKE $3 \
          AND ($6 = 0 OR r.area_team_id = $6) AND ($7 = 0 OR r.patch_id = $7) AND ($8 = 0 OR r.officer_id = $8) \
          ORDER BY r.submitted_at DESC, r.id DESC LIMIT $4"
     ))
-    .bind(since)
+    .bind(since.to_string())
     .bind(scope.area_team_id.unwrap_or(0))
     .bind(like)
     .bind(limit)
@@ -195,8 +195,7 @@ pub async fn comments(db: &Db, since: &str, scope: ResultsScope, filter: &Commen
     .fetch_all(&db.pool)
     .await
     .map_err(internal)?;
-    Ok(rows
-        .iter()
+    rows.iter()
         .map(|r| {
             let a = answers(r);
             let overall = ["TP01", "PA1"].iter().find_map(|k| {
@@ -204,9 +203,9 @@ pub async fn comments(db: &Db, since: &str, scope: ResultsScope, filter: &Commen
                 let pos = q.scale.position(a.get(*k)?)?;
                 Some(if pos == 0 { "Don't know".to_string() } else { q.scale.labels()[pos as usize - 1].to_string() })
             });
-            FeedbackComment {
+            Ok(FeedbackComment {
                 id: i(r, "id"),
-                submitted_at: s(r, "submitted_at"),
+                submitted_at: instant(r, "submitted_at")?,
                 audience: s(r, "respondent_kind"),
                 area: os(r, "area"),
                 patch: os(r, "patch"),
@@ -216,16 +215,17 @@ pub async fn comments(db: &Db, since: &str, scope: ResultsScope, filter: &Commen
                 contact_name: os(r, "contact_name"),
                 contact_detail: os(r, "contact_detail"),
                 case_reference: os(r, "case_reference"),
-            }
+            })
         })
-        .collect())
+        .collect()
 }
 
-/// Deletes the responses submitted before a date (`YYYY-MM-DD`): their answers, comments and
+/// Deletes the responses submitted before a date: their answers, comments and
 /// contact details go with the row. A case opened from a comment keeps its own copy of the words
 /// (it is casework, under the case's own retention), so nothing refers back to a deleted row.
-pub async fn purge(db: &Db, before: &str) -> Result<u64, AppError> {
-    let done = sqlx::query::<Any>("DELETE FROM feedback_responses WHERE submitted_at < $1").bind(before).execute(&db.pool).await.map_err(internal)?;
+pub async fn purge(db: &Db, before: chrono::NaiveDate) -> Result<u64, AppError> {
+    let done =
+        sqlx::query::<Any>("DELETE FROM feedback_responses WHERE submitted_at < $1").bind(before.to_string()).execute(&db.pool).await.map_err(internal)?;
     Ok(done.rows_affected())
 }
 
@@ -239,24 +239,23 @@ pub async fn links(db: &Db, created_by: Option<i64>) -> Result<Vec<FeedbackLinkV
     .fetch_all(&db.pool)
     .await
     .map_err(internal)?;
-    Ok(rows
-        .iter()
+    rows.iter()
         .map(|r| {
             let token = s(r, "token");
-            FeedbackLinkView {
+            Ok(FeedbackLinkView {
                 id: i(r, "id"),
                 path: format!("/feedback/{token}"),
                 token,
                 scope_type: s(r, "scope_type"),
                 label: s(r, "label"),
-                created_at: s(r, "created_at"),
+                created_at: instant(r, "created_at")?,
                 responses: i(r, "responses"),
                 active: i(r, "active") == 1 && os(r, "revoked_at").is_none(),
                 url: String::new(),
                 qr_svg: String::new(),
-            }
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// A random token of 22 letters and digits (about 131 bits from a CSPRNG seeded by the OS): links cannot be
@@ -453,7 +452,7 @@ pub async fn visit_scope(db: &Db, visit_id: i64) -> Result<Option<(Option<i64>, 
 impl FeedbackStore for SqlStore {
     async fn feedback_facts(
         &self,
-        since: &str,
+        since: chrono::NaiveDate,
         scope: app::domain::feedback::ResultsScope,
         audience: app::domain::feedback::Audience,
     ) -> Result<Vec<app::domain::feedback::ResponseFacts>, AppError> {
@@ -461,14 +460,14 @@ impl FeedbackStore for SqlStore {
     }
     async fn feedback_comments(
         &self,
-        since: &str,
+        since: chrono::NaiveDate,
         scope: app::domain::feedback::ResultsScope,
         filter: &app::domain::feedback::CommentFilter,
         limit: i64,
     ) -> Result<Vec<FeedbackComment>, AppError> {
         comments(&self.db, since, scope, filter, limit).await
     }
-    async fn purge_feedback(&self, before: &str) -> Result<u64, AppError> {
+    async fn purge_feedback(&self, before: chrono::NaiveDate) -> Result<u64, AppError> {
         purge(&self.db, before).await
     }
     async fn feedback_links(&self, created_by: Option<i64>) -> Result<Vec<FeedbackLinkView>, AppError> {

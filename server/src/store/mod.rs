@@ -22,7 +22,7 @@ use app::api::kit::store::{AuditEntry, KitStore, TenancyRecord};
 use app::domain::access::RecordScope;
 use app::domain::clock::WorkingCalendar;
 use app::domain::occupancy::{Occupant, age_on};
-use app::domain::{CaseKind, Pence, Relationship, Role, Tenure};
+use app::domain::{CaseKind, Pence, Relationship, Role, TenancyStatus, Tenure};
 use app::error::AppError;
 use app::model::*;
 use async_trait::async_trait;
@@ -154,6 +154,47 @@ fn s(row: &AnyRow, col: &str) -> String {
 fn os(row: &AnyRow, col: &str) -> Option<String> {
     row.try_get::<Option<String>, _>(col).ok().flatten()
 }
+/// A stored day: ISO text (`YYYY-MM-DD`), or the UTC day of a stored RFC 3339 instant.
+pub fn parse_day(text: &str) -> Option<chrono::NaiveDate> {
+    text.get(..10)?.parse().ok()
+}
+fn bad_day(col: &str) -> AppError {
+    tracing::error!(column = col, "a stored date is not YYYY-MM-DD");
+    AppError::Internal
+}
+/// A day column; a missing or malformed value is an internal error (logged with its column).
+fn day(row: &AnyRow, col: &str) -> Result<chrono::NaiveDate, AppError> {
+    oday(row, col)?.ok_or_else(|| bad_day(col))
+}
+/// A nullable day column: NULL is None, a malformed value an internal error.
+fn oday(row: &AnyRow, col: &str) -> Result<Option<chrono::NaiveDate>, AppError> {
+    os(row, col).map(|t| parse_day(&t).ok_or_else(|| bad_day(col))).transpose()
+}
+/// A stored instant: whole-second RFC 3339 UTC text.
+pub fn parse_instant(text: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    chrono::DateTime::parse_from_rfc3339(text).ok().map(|t| t.with_timezone(&chrono::Utc))
+}
+fn bad_instant(col: &str) -> AppError {
+    tracing::error!(column = col, "a stored instant is not RFC 3339");
+    AppError::Internal
+}
+/// An instant column; a missing or malformed value is an internal error (logged with its column).
+fn instant(row: &AnyRow, col: &str) -> Result<chrono::DateTime<chrono::Utc>, AppError> {
+    oinstant(row, col)?.ok_or_else(|| bad_instant(col))
+}
+/// A nullable instant column: NULL is None, a malformed value an internal error.
+fn oinstant(row: &AnyRow, col: &str) -> Result<Option<chrono::DateTime<chrono::Utc>>, AppError> {
+    os(row, col).map(|t| parse_instant(&t).ok_or_else(|| bad_instant(col))).transpose()
+}
+/// A code column read as its domain type; an unknown code is an internal error (logged with
+/// its column and the code).
+fn code<T>(row: &AnyRow, col: &str, parse: impl FnOnce(&str) -> Option<T>) -> Result<T, AppError> {
+    let text = s(row, col);
+    parse(&text).ok_or_else(|| {
+        tracing::error!(column = col, code = %text, "a stored code is not one the domain knows");
+        AppError::Internal
+    })
+}
 fn i(row: &AnyRow, col: &str) -> i64 {
     row.try_get::<i64, _>(col).unwrap_or_default()
 }
@@ -174,7 +215,7 @@ struct CaseFields {
     title: String,
     status: String,
     opened_at: String,
-    due_at: Option<String>,
+    due_at: Option<chrono::DateTime<chrono::Utc>>,
     restricted: i64,
     area_team_id: i64,
     owner_id: Option<i64>,
@@ -185,14 +226,14 @@ struct CaseFields {
 }
 
 impl CaseFields {
-    fn from_row(r: &AnyRow) -> CaseFields {
-        CaseFields {
+    fn from_row(r: &AnyRow) -> Result<CaseFields, AppError> {
+        Ok(CaseFields {
             reference: s(r, "reference"),
             kind: s(r, "kind"),
             title: s(r, "title"),
             status: s(r, "status"),
             opened_at: s(r, "opened_at"),
-            due_at: os(r, "due_at"),
+            due_at: oinstant(r, "due_at")?,
             restricted: i(r, "restricted"),
             area_team_id: i(r, "area_team_id"),
             owner_id: oi(r, "owner_id"),
@@ -200,7 +241,7 @@ impl CaseFields {
             address_line1: os(r, "address_line1"),
             postcode: os(r, "postcode"),
             granted: i(r, "granted"),
-        }
+        })
     }
 
     fn listed(self) -> (CaseRow, RecordScope) {
@@ -225,16 +266,16 @@ impl CaseFields {
     }
 }
 
-fn case_row(r: &AnyRow) -> (CaseRow, RecordScope) {
-    CaseFields::from_row(r).listed()
+fn case_row(r: &AnyRow) -> Result<(CaseRow, RecordScope), AppError> {
+    Ok(CaseFields::from_row(r)?.listed())
 }
 
 /// No introductory review is open or approved-but-pending for tenancy `t`.
 const NO_DECISION: &str = "NOT EXISTS (SELECT 1 FROM workflow_items w WHERE w.subject_type = 'tenancy' AND w.subject_id = t.id \
      AND w.flow = 'introductory_review' AND (w.state IN ('proposed', 'sent_back') OR (w.state = 'completed' AND w.applied_at IS NULL)))";
 
-fn tenancy_row(r: &AnyRow, names: &HashMap<i64, String>) -> TenancyRow {
-    TenancyRow {
+fn tenancy_row(r: &AnyRow, names: &HashMap<i64, String>) -> Result<TenancyRow, AppError> {
+    Ok(TenancyRow {
         reference: s(r, "reference"),
         property_reference: s(r, "property_reference"),
         address: s(r, "address_line1"),
@@ -242,10 +283,10 @@ fn tenancy_row(r: &AnyRow, names: &HashMap<i64, String>) -> TenancyRow {
         tenure: Tenure::parse(&s(r, "tenure")).unwrap_or(Tenure::Secure),
         tenants: names.get(&i(r, "id")).cloned().unwrap_or_default(),
         balance: Pence(i(r, "balance")),
-        start_date: s(r, "start_date"),
-        trial_ends_on: os(r, "trial_ends_on"),
+        start_date: day(r, "start_date")?,
+        trial_ends_on: oday(r, "trial_ends_on")?,
         clock: None,
-    }
+    })
 }
 
 /// At most this many open cases are listed on an officer's *My work*.
@@ -433,13 +474,15 @@ impl KitStore for SqlStore {
                     universal_credit: i(&r, "universal_credit") != 0,
                     recent: lines
                         .iter()
-                        .map(|l| RentLine {
-                            posted_on: s(l, "posted_on"),
-                            kind: app::domain::RentTransactionKind::parse(&s(l, "kind")).map(|k| k.label().to_string()).unwrap_or_else(|| s(l, "kind")),
-                            amount: Pence(i(l, "amount_pence")),
-                            description: s(l, "description"),
+                        .map(|l| {
+                            Ok(RentLine {
+                                posted_on: day(l, "posted_on")?,
+                                kind: app::domain::RentTransactionKind::parse(&s(l, "kind")).map(|k| k.label().to_string()).unwrap_or_else(|| s(l, "kind")),
+                                amount: Pence(i(l, "amount_pence")),
+                                description: s(l, "description"),
+                            })
                         })
-                        .collect(),
+                        .collect::<Result<_, AppError>>()?,
                 })
             }
         };
@@ -454,12 +497,15 @@ impl KitStore for SqlStore {
         .await
         .map_err(internal)?
         .iter()
-        .map(|a| AlertView {
-            kind: app::domain::AlertKind::parse(&s(a, "kind")).map(|k| k.label().to_string()).unwrap_or_else(|| s(a, "kind")),
-            description: s(a, "description"),
-            since: s(a, "created_at").chars().take(10).collect(),
+        .map(|a| {
+            Ok(AlertView {
+                kind: app::domain::AlertKind::parse(&s(a, "kind")).map(|k| k.label().to_string()).unwrap_or_else(|| s(a, "kind")),
+                description: s(a, "description"),
+                // The UTC day of the instant it was raised.
+                since: day(a, "created_at")?,
+            })
         })
-        .collect();
+        .collect::<Result<_, AppError>>()?;
 
         let history = casework::transfer_history(&self.db, "tenancy", id).await?;
 
@@ -469,7 +515,8 @@ impl KitStore for SqlStore {
              FROM cases c LEFT JOIN tenancies t ON t.id = c.tenancy_id LEFT JOIN properties p ON p.id = COALESCE(c.property_id, t.property_id) \
              WHERE c.tenancy_id = $1 ORDER BY c.status DESC, c.opened_at DESC"
         );
-        let cases = sqlx::query::<Any>(&case_sql).bind(id).bind(viewer_id).fetch_all(pool).await.map_err(internal)?.iter().map(case_row).collect();
+        let cases =
+            sqlx::query::<Any>(&case_sql).bind(id).bind(viewer_id).fetch_all(pool).await.map_err(internal)?.iter().map(case_row).collect::<Result<_, _>>()?;
 
         let visit_rows = sqlx::query::<Any>(
             "SELECT v.id, v.officer_id, v.visit_type, v.scheduled_for, v.completed_at, v.outcome, u.display_name AS officer \
@@ -494,23 +541,28 @@ impl KitStore for SqlStore {
         }
         let visits = visit_rows
             .iter()
-            .map(|v| VisitView {
-                id: i(v, "id"),
-                officer_id: oi(v, "officer_id"),
-                can_link: false,
-                date: os(v, "completed_at").unwrap_or_else(|| s(v, "scheduled_for")).chars().take(10).collect(),
-                visit_type: app::domain::VisitType::parse(&s(v, "visit_type")).map(|k| k.label().to_string()).unwrap_or_else(|| s(v, "visit_type")),
-                outcome: app::domain::VisitOutcome::parse(&s(v, "outcome")).map(|k| k.label().to_string()).unwrap_or_else(|| s(v, "outcome")),
-                officer: os(v, "officer"),
-                findings: findings.remove(&i(v, "id")).unwrap_or_default(),
+            .map(|v| {
+                Ok(VisitView {
+                    id: i(v, "id"),
+                    officer_id: oi(v, "officer_id"),
+                    can_link: false,
+                    date: match oday(v, "completed_at")? {
+                        Some(d) => d,
+                        None => day(v, "scheduled_for")?,
+                    },
+                    visit_type: app::domain::VisitType::parse(&s(v, "visit_type")).map(|k| k.label().to_string()).unwrap_or_else(|| s(v, "visit_type")),
+                    outcome: app::domain::VisitOutcome::parse(&s(v, "outcome")).map(|k| k.label().to_string()).unwrap_or_else(|| s(v, "outcome")),
+                    officer: os(v, "officer"),
+                    findings: findings.remove(&i(v, "id")).unwrap_or_default(),
+                })
             })
-            .collect();
+            .collect::<Result<_, AppError>>()?;
 
         let address = [s(&t, "address_line1"), s(&t, "address_line2"), s(&t, "town")].into_iter().filter(|x| !x.is_empty()).collect::<Vec<_>>().join(", ");
         let detail = TenancyDetail {
             reference: s(&t, "reference"),
             tenure: Tenure::parse(&s(&t, "tenure")).unwrap_or(Tenure::Secure),
-            status: s(&t, "status"),
+            status: code(&t, "status", TenancyStatus::parse)?,
             version: i(&t, "version"),
             property_reference: s(&t, "property_reference"),
             address,
@@ -533,9 +585,9 @@ impl KitStore for SqlStore {
             scope: RecordScope { area_team_id: i(&t, "area_team_id"), owner_id: oi(&t, "owner_id"), restricted: false, granted: false, duty: false },
             detail,
             occupants,
-            start_date: s(&t, "start_date"),
-            trial_ends_on: os(&t, "trial_ends_on"),
-            extension_notice_served_on: os(&t, "extension_notice_served_on"),
+            start_date: day(&t, "start_date")?,
+            trial_ends_on: oday(&t, "trial_ends_on")?,
+            extension_notice_served_on: oday(&t, "extension_notice_served_on")?,
             cases,
         }))
     }

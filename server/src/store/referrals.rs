@@ -13,7 +13,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Executor};
 
 use super::SqlStore;
-use super::{i, internal, now_rfc3339, oi, os, s};
+use super::{code, i, instant, internal, now_rfc3339, oday, oi, oinstant, os, s};
 use crate::db::Db;
 use app::api::referrals::store::ReferralStore;
 use async_trait::async_trait;
@@ -56,9 +56,9 @@ fn fields(r: &AnyRow) -> Vec<referral::SharedField> {
     codes.iter().filter_map(|c| referral::SharedField::parse(c)).collect()
 }
 
-fn listed(r: &AnyRow) -> ReferralListed {
+fn listed(r: &AnyRow) -> Result<ReferralListed, AppError> {
     let address = os(r, "address_line1").map(|a| format!("{a}, {}", s(r, "postcode"))).unwrap_or_default();
-    ReferralListed {
+    Ok(ReferralListed {
         row: ReferralRow {
             reference: s(r, "reference"),
             agency: s(r, "agency_name"),
@@ -69,17 +69,17 @@ fn listed(r: &AnyRow) -> ReferralListed {
             tenancy_reference: os(r, "tenancy_reference"),
             about: address,
             referrer: s(r, "referrer"),
-            created_at: s(r, "created_at"),
-            sent_at: os(r, "sent_at"),
-            due_at: os(r, "due_at"),
+            created_at: instant(r, "created_at")?,
+            sent_at: oinstant(r, "sent_at")?,
+            due_at: oinstant(r, "due_at")?,
             clock: None,
             reply_waiting: false,
-            last_message_at: os(r, "last_message_at"),
+            last_message_at: oinstant(r, "last_message_at")?,
         },
         shared: shared(r),
         last_side: os(r, "last_side").and_then(|x| Side::parse(&x)),
         scope: scope(r),
-    }
+    })
 }
 
 pub async fn referral_list<'c>(ex: impl Executor<'c, Database = Any>, f: &ReferralFilter, viewer_id: i64) -> Result<Vec<ReferralListed>, AppError> {
@@ -118,7 +118,7 @@ pub async fn referral_list<'c>(ex: impl Executor<'c, Database = Any>, f: &Referr
         match &f.ended_since {
             Some(since) => {
                 conds.push(format!("({live} OR (r.status IN ('declined', 'closed') AND r.closed_at >= ${}))", next()));
-                binds.push(BindVal::S(since.clone()));
+                binds.push(BindVal::S(since.to_string()));
             }
             None => conds.push(live),
         }
@@ -137,7 +137,7 @@ pub async fn referral_list<'c>(ex: impl Executor<'c, Database = Any>, f: &Referr
         };
     }
     let rows = q.bind(f.limit.max(1)).fetch_all(ex).await.map_err(internal)?;
-    Ok(rows.iter().map(listed).collect())
+    rows.iter().map(listed).collect()
 }
 
 enum BindVal {
@@ -165,16 +165,18 @@ pub async fn referral_record(db: &Db, reference: &str, viewer_id: i64) -> Result
     .await
     .map_err(internal)?
     .iter()
-    .map(|m| ReferralMessageView {
-        author: match os(m, "agency_name") {
-            Some(a) => format!("{} ({a})", s(m, "display_name")),
-            None => s(m, "display_name"),
-        },
-        side: s(m, "side"),
-        body: s(m, "body"),
-        at: s(m, "created_at"),
+    .map(|m| {
+        Ok(ReferralMessageView {
+            author: match os(m, "agency_name") {
+                Some(a) => format!("{} ({a})", s(m, "display_name")),
+                None => s(m, "display_name"),
+            },
+            side: code(m, "side", Side::parse)?,
+            body: s(m, "body"),
+            at: instant(m, "created_at")?,
+        })
     })
-    .collect();
+    .collect::<Result<_, AppError>>()?;
     let named = sqlx::query::<Any>(
         "SELECT u.display_name FROM access_grants g JOIN users u ON u.id = g.user_id WHERE g.subject_type = 'referral' AND g.subject_id = $1 ORDER BY g.id",
     )
@@ -185,7 +187,7 @@ pub async fn referral_record(db: &Db, reference: &str, viewer_id: i64) -> Result
     .iter()
     .map(|g| s(g, "display_name"))
     .collect();
-    let l = listed(&r);
+    let l = listed(&r)?;
     let basis = LawfulBasis::parse(&s(&r, "lawful_basis")).unwrap_or(LawfulBasis::Consent);
     let row = l.row;
     let detail = ReferralDetail {
@@ -199,17 +201,17 @@ pub async fn referral_record(db: &Db, reference: &str, viewer_id: i64) -> Result
         shared: l.shared,
         shared_fields: fields(&r),
         lawful_basis: basis,
-        consent_given_on: os(&r, "consent_given_on"),
+        consent_given_on: oday(&r, "consent_given_on")?,
         basis_detail: if basis == LawfulBasis::Consent { os(&r, "consent_how").unwrap_or_default() } else { s(&r, "basis_detail") },
         contact_name: s(&r, "contact_name"),
         contact_detail: s(&r, "contact_detail"),
         referrer: row.referrer,
         created_at: row.created_at,
         sent_at: row.sent_at,
-        responded_at: os(&r, "responded_at"),
+        responded_at: oinstant(&r, "responded_at")?,
         due_at: row.due_at,
         clock: None,
-        closed_at: os(&r, "closed_at"),
+        closed_at: oinstant(&r, "closed_at")?,
         decline_reason: os(&r, "decline_reason"),
         outcome: os(&r, "outcome"),
         messages,
@@ -249,7 +251,7 @@ pub async fn create_referral(db: &Db, r: NewReferral, mut audit: AuditEntry) -> 
     .bind(r.urgency.as_str())
     .bind(serde_json::to_string(&codes).map_err(|_| AppError::Internal)?)
     .bind(r.lawful_basis.as_str())
-    .bind(r.consent_given_on)
+    .bind(r.consent_given_on.map(|d| d.to_string()))
     .bind(r.consent_how)
     .bind(r.contact_name)
     .bind(r.contact_detail)

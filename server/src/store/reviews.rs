@@ -16,11 +16,11 @@ impl ReviewStore for SqlStore {
     async fn review_record(&self, tenancy_reference: &str) -> Result<Option<ReviewRecord>, AppError> {
         review_record(&self.db, tenancy_reference).await
     }
-    async fn record_notice_served(&self, tenancy_id: i64, version: i64, served_on: &str, _by: i64, audit: AuditEntry) -> Result<(), AppError> {
+    async fn record_notice_served(&self, tenancy_id: i64, version: i64, served_on: chrono::NaiveDate, _by: i64, audit: AuditEntry) -> Result<(), AppError> {
         record_notice_served(&self.db, tenancy_id, version, served_on, audit).await
     }
 
-    async fn reviews_due_list(&self, area_team_id: i64, until: &str, limit: i64) -> Result<Vec<TenancyRow>, AppError> {
+    async fn reviews_due_list(&self, area_team_id: i64, until: chrono::NaiveDate, limit: i64) -> Result<Vec<TenancyRow>, AppError> {
         let rows = sqlx::query::<Any>(&format!(
             "SELECT t.id, t.reference, t.tenure, t.start_date, t.trial_ends_on, p.reference AS property_reference, \
                p.address_line1, p.postcode, COALESCE(r.balance_pence, 0) AS balance \
@@ -29,7 +29,7 @@ impl ReviewStore for SqlStore {
                AND p.area_team_id = $2 AND {NO_DECISION} ORDER BY t.trial_ends_on, t.reference LIMIT $3",
             intro = INTRODUCTORY.as_str()
         ))
-        .bind(until)
+        .bind(until.to_string())
         .bind(area_team_id)
         .bind(limit)
         .fetch_all(&self.db.pool)
@@ -37,6 +37,6 @@ impl ReviewStore for SqlStore {
         .map_err(internal)?;
         let ids: Vec<i64> = rows.iter().map(|r| i(r, "id")).collect();
         let names = self.tenant_names(&ids).await?;
-        Ok(rows.iter().map(|r| tenancy_row(r, &names)).collect())
+        rows.iter().map(|r| tenancy_row(r, &names)).collect()
     }
 }

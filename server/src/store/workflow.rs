@@ -14,10 +14,11 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row};
 
 use super::SqlStore;
-use super::{i, internal, now_rfc3339, oi, os, s};
+use super::{code, day, i, instant, internal, now_rfc3339, oday, oi, oinstant, os, s};
 use crate::db::Db;
 use app::api::kit::store::WorkflowStore;
 use async_trait::async_trait;
+use chrono::NaiveDate;
 
 fn conflict(what: &str) -> AppError {
     AppError::Conflict(format!("{what} has changed since you opened it. Reload the page to see the latest, then try again; nothing you entered was saved."))
@@ -61,9 +62,9 @@ fn granted_column(n: usize) -> String {
 }
 
 /// An item as a list shows it, with its subject's scope for the access rule.
-fn listed_item(r: &AnyRow) -> ListedItem {
-    ListedItem {
-        view: item_view(r),
+fn listed_item(r: &AnyRow) -> Result<ListedItem, AppError> {
+    Ok(ListedItem {
+        view: item_view(r)?,
         scope: RecordScope {
             area_team_id: i(r, "subject_area_team_id"),
             owner_id: oi(r, "subject_owner_id"),
@@ -72,16 +73,16 @@ fn listed_item(r: &AnyRow) -> ListedItem {
             duty: false,
         },
         patch_officer_id: oi(r, "patch_officer_id"),
-    }
+    })
 }
 
-fn item_view(r: &AnyRow) -> WorkflowView {
+fn item_view(r: &AnyRow) -> Result<WorkflowView, AppError> {
     let outcome = s(r, "outcome");
-    WorkflowView {
+    Ok(WorkflowView {
         id: i(r, "id"),
         flow: flow_of(&s(r, "flow")),
         subject_type: s(r, "subject_type"),
-        state: s(r, "state"),
+        state: code(r, "state", FlowState::parse)?,
         outcome_label: match (s(r, "flow").as_str(), app::domain::workflow::EscalationPurpose::parse(&s(r, "detail"))) {
             ("escalation", Some(p)) => p.label().to_string(),
             ("escalation", None) if outcome == "legal" => "Legal".to_string(),
@@ -99,17 +100,17 @@ fn item_view(r: &AnyRow) -> WorkflowView {
         },
         proposed_by: s(r, "proposer"),
         proposer_id: i(r, "proposed_by"),
-        proposed_at: s(r, "proposed_at"),
+        proposed_at: instant(r, "proposed_at")?,
         decided_by: os(r, "decider"),
-        decided_at: os(r, "decided_at"),
+        decided_at: oinstant(r, "decided_at")?,
         decision_note: s(r, "decision_note"),
-        effective_on: os(r, "effective_on"),
+        effective_on: oday(r, "effective_on")?,
         due_on: os(r, "due_at"),
         clock: None,
         version: i(r, "version"),
         actions: vec![],
         restricted: false,
-    }
+    })
 }
 
 pub async fn review_record(db: &Db, reference: &str) -> Result<Option<ReviewRecord>, AppError> {
@@ -140,14 +141,14 @@ pub async fn review_record(db: &Db, reference: &str) -> Result<Option<ReviewReco
         reference: s(&t, "reference"),
         scope: RecordScope { area_team_id: i(&t, "area_team_id"), owner_id: oi(&t, "owner_id"), restricted: false, granted: false, duty: false },
         tenure: Tenure::parse(&s(&t, "tenure")).unwrap_or(Tenure::Secure),
-        start_date: s(&t, "start_date"),
-        trial_ends_on: os(&t, "trial_ends_on"),
-        notice_served_on: os(&t, "extension_notice_served_on"),
+        start_date: day(&t, "start_date")?,
+        trial_ends_on: oday(&t, "trial_ends_on")?,
+        notice_served_on: oday(&t, "extension_notice_served_on")?,
         version: i(&t, "version"),
         patch_officer_id: oi(&t, "patch_officer_id"),
-        items: rows.iter().map(item_view).collect(),
+        items: rows.iter().map(item_view).collect::<Result<_, _>>()?,
         open_proposer_id,
-        escalations: escalations.iter().map(item_view).collect(),
+        escalations: escalations.iter().map(item_view).collect::<Result<_, _>>()?,
     }))
 }
 
@@ -217,7 +218,7 @@ pub async fn propose(db: &Db, p: Proposal, audit: AuditEntry) -> Result<i64, App
         .bind(p.area_team_id)
         .bind(p.proposed_by)
         .bind(now)
-        .bind(p.due_on)
+        .bind(p.due_on.map(|d| d.to_string()))
         .fetch_one(&mut *tx)
         .await
         .map_err(internal)?;
@@ -228,11 +229,11 @@ pub async fn propose(db: &Db, p: Proposal, audit: AuditEntry) -> Result<i64, App
     Ok(id)
 }
 
-pub async fn decide(db: &Db, d: Decision, today: &str, audit: AuditEntry) -> Result<(), AppError> {
+pub async fn decide(db: &Db, d: Decision, today: NaiveDate, audit: AuditEntry) -> Result<(), AppError> {
     let mut tx = db.pool.begin().await.map_err(internal)?;
     let effective_on = match &d.effect {
-        Some(ReviewEffect::MakeSecure { effective_on, .. }) => Some(effective_on.clone()),
-        Some(_) => Some(today.to_string()),
+        Some(ReviewEffect::MakeSecure { effective_on, .. }) => Some(*effective_on),
+        Some(_) => Some(today),
         None => None,
     };
     let done = sqlx::query::<Any>(
@@ -243,7 +244,7 @@ pub async fn decide(db: &Db, d: Decision, today: &str, audit: AuditEntry) -> Res
     .bind(d.decided_by)
     .bind(now_rfc3339())
     .bind(d.note.clone())
-    .bind(effective_on)
+    .bind(effective_on.map(|d| d.to_string()))
     .bind(d.item_id)
     .bind(d.item_version)
     .execute(&mut *tx)
@@ -264,7 +265,7 @@ pub async fn decide(db: &Db, d: Decision, today: &str, audit: AuditEntry) -> Res
                 sqlx::query::<Any>(
                     "UPDATE tenancies SET tenure = 'extended_introductory', trial_ends_on = $1, extension_reason = $2, version = version + 1 WHERE id = $3",
                 )
-                .bind(trial_ends_on.clone())
+                .bind(trial_ends_on.to_string())
                 .bind(reason.clone())
                 .bind(tenancy)
                 .execute(&mut *tx)
@@ -300,7 +301,7 @@ pub async fn decide(db: &Db, d: Decision, today: &str, audit: AuditEntry) -> Res
             // The change itself happens on the effective date (apply_due_changes), to the patch's officer then.
             ReviewEffect::MakeSecure { .. } => {}
             ReviewEffect::AcceptReferral { new_owner, plan_due_on } => {
-                move_case(&mut tx, d.item_id, *new_owner, Role::SustainableHmo, "referral_to_sustainable", Some(plan_due_on)).await?;
+                move_case(&mut tx, d.item_id, *new_owner, Role::SustainableHmo, "referral_to_sustainable", Some(*plan_due_on)).await?;
             }
             ReviewEffect::HandBack { new_owner } => {
                 move_case(&mut tx, d.item_id, *new_owner, Role::CommunityHmo, "hand_back", None).await?;
@@ -315,7 +316,14 @@ pub async fn decide(db: &Db, d: Decision, today: &str, audit: AuditEntry) -> Res
 
 /// Moves the item's case to `new_owner`, with a line of history carrying the proposal's reason
 /// and who proposed and approved it. The case's clock becomes `due_on` (or is cleared).
-async fn move_case(tx: &mut sqlx::Transaction<'_, Any>, item_id: i64, new_owner: i64, role: Role, kind: &str, due_on: Option<&str>) -> Result<(), AppError> {
+async fn move_case(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    item_id: i64,
+    new_owner: i64,
+    role: Role,
+    kind: &str,
+    due_on: Option<NaiveDate>,
+) -> Result<(), AppError> {
     let item =
         sqlx::query::<Any>("SELECT subject_id, reason, proposed_by, proposed_at, decided_by, decided_at, decision_note FROM workflow_items WHERE id = $1")
             .bind(item_id)
@@ -364,13 +372,13 @@ async fn move_case(tx: &mut sqlx::Transaction<'_, Any>, item_id: i64, new_owner:
 
 /// Makes approved "make secure" decisions real once their effective date has come:
 /// tenure becomes secure and ownership moves to the patch's Community HMO, with history.
-pub async fn apply_due_changes(db: &Db, today: &str) -> Result<u64, AppError> {
+pub async fn apply_due_changes(db: &Db, today: NaiveDate) -> Result<u64, AppError> {
     let due = sqlx::query::<Any>(
         "SELECT w.id, w.subject_id, w.effective_on, pa.officer_id FROM workflow_items w \
          JOIN tenancies t ON t.id = w.subject_id JOIN properties p ON p.id = t.property_id JOIN patches pa ON pa.id = p.patch_id \
          WHERE w.flow = 'introductory_review' AND w.state = 'completed' AND w.outcome = 'make_secure' AND w.applied_at IS NULL AND w.effective_on <= $1",
     )
-    .bind(today)
+    .bind(today.to_string())
     .fetch_all(&db.pool)
     .await
     .map_err(internal)?;
@@ -400,7 +408,7 @@ pub async fn apply_due_changes(db: &Db, today: &str) -> Result<u64, AppError> {
             .execute(&mut *tx)
             .await
             .map_err(internal)?;
-        let effective = format!("{}T00:00:00Z", s(&item, "effective_on"));
+        let effective = format!("{}T00:00:00Z", day(&item, "effective_on")?);
         sqlx::query::<Any>(
             "INSERT INTO transfers (subject_type, subject_id, kind, status, from_user_id, from_role, to_user_id, to_role, reason, requested_by, approved_by, requested_at, decided_at, effective_at) \
              SELECT 'tenancy', $1, 'secure_handover', 'completed', $2, $3, $4, 'community_hmo', 'Introductory review: made secure', w.proposed_by, w.decided_by, w.proposed_at, w.decided_at, $5 \
@@ -421,10 +429,10 @@ pub async fn apply_due_changes(db: &Db, today: &str) -> Result<u64, AppError> {
     Ok(applied)
 }
 
-pub async fn record_notice_served(db: &Db, tenancy_id: i64, version: i64, served_on: &str, audit: AuditEntry) -> Result<(), AppError> {
+pub async fn record_notice_served(db: &Db, tenancy_id: i64, version: i64, served_on: NaiveDate, audit: AuditEntry) -> Result<(), AppError> {
     let mut tx = db.pool.begin().await.map_err(internal)?;
     let done = sqlx::query::<Any>("UPDATE tenancies SET extension_notice_served_on = $1, version = version + 1 WHERE id = $2 AND version = $3")
-        .bind(served_on)
+        .bind(served_on.to_string())
         .bind(tenancy_id)
         .bind(version)
         .execute(&mut *tx)
@@ -444,7 +452,7 @@ pub async fn open_items(db: &Db, area_team_id: Option<i64>, viewer_id: i64) -> R
     if let Some(a) = area_team_id {
         q = q.bind(a);
     }
-    Ok(q.fetch_all(&db.pool).await.map_err(internal)?.iter().map(listed_item).collect())
+    q.fetch_all(&db.pool).await.map_err(internal)?.iter().map(listed_item).collect()
 }
 
 /// How many proposals wait for a decision in an area team: the count `open_items` would list as proposed.
@@ -458,7 +466,7 @@ pub async fn proposals_waiting<'c>(ex: impl Executor<'c, Database = Any>, area_t
 
 pub async fn workflow_item(db: &Db, id: i64) -> Result<Option<(WorkflowView, i64, i64, i64)>, AppError> {
     let row = sqlx::query::<Any>(&format!("SELECT {ITEM_COLUMNS} {ITEM_JOINS} WHERE w.id = $1")).bind(id).fetch_optional(&db.pool).await.map_err(internal)?;
-    Ok(row.map(|r| (item_view(&r), i(&r, "subject_id"), i(&r, "area_team_id"), i(&r, "proposed_by"))))
+    row.map(|r| Ok((item_view(&r)?, i(&r, "subject_id"), i(&r, "area_team_id"), i(&r, "proposed_by")))).transpose()
 }
 
 /// Open items waiting for one of `user_ids`: their proposals sent back, hand-backs to their patch
@@ -480,13 +488,13 @@ pub async fn waiting_for<'c>(ex: impl Executor<'c, Database = Any>, user_ids: &[
          ORDER BY x.due_at, x.id"
     );
     let query = super::bind_ids(super::bind_ids(sqlx::query::<Any>(&sql).bind(viewer_id), user_ids), user_ids);
-    Ok(query.fetch_all(ex).await.map_err(internal)?.iter().map(listed_item).collect())
+    query.fetch_all(ex).await.map_err(internal)?.iter().map(listed_item).collect()
 }
 
 /// Workflow items about one case, newest first.
 pub async fn case_items(db: &Db, case_id: i64) -> Result<Vec<WorkflowView>, AppError> {
     let sql = format!("SELECT {ITEM_COLUMNS} {ITEM_JOINS} WHERE w.subject_type = 'case' AND w.subject_id = $1 ORDER BY w.id DESC");
-    Ok(sqlx::query::<Any>(&sql).bind(case_id).fetch_all(&db.pool).await.map_err(internal)?.iter().map(item_view).collect())
+    sqlx::query::<Any>(&sql).bind(case_id).fetch_all(&db.pool).await.map_err(internal)?.iter().map(item_view).collect()
 }
 
 #[async_trait]
@@ -494,7 +502,7 @@ impl WorkflowStore for SqlStore {
     async fn propose(&self, proposal: Proposal, audit: AuditEntry) -> Result<i64, AppError> {
         propose(&self.db, proposal, audit).await
     }
-    async fn decide(&self, decision: Decision, today: &str, audit: AuditEntry) -> Result<(), AppError> {
+    async fn decide(&self, decision: Decision, today: NaiveDate, audit: AuditEntry) -> Result<(), AppError> {
         decide(&self.db, decision, today, audit).await
     }
     async fn open_items(&self, area_team_id: Option<i64>, viewer_id: i64) -> Result<Vec<app::api::kit::store::ListedItem>, AppError> {
@@ -503,7 +511,7 @@ impl WorkflowStore for SqlStore {
     async fn workflow_item(&self, id: i64) -> Result<Option<(WorkflowView, i64, i64, i64)>, AppError> {
         workflow_item(&self.db, id).await
     }
-    async fn apply_due_changes(&self, today: &str) -> Result<u64, AppError> {
+    async fn apply_due_changes(&self, today: NaiveDate) -> Result<u64, AppError> {
         apply_due_changes(&self.db, today).await
     }
 }

@@ -8,14 +8,15 @@ use crate::api::kit::clock::Clock;
 use crate::api::kit::store::Proposal;
 use crate::api::kit::workflow::{actor_for, item_moves, refuse, waits_on};
 use crate::api::store::Store;
-use crate::domain::Role;
 use crate::domain::access::{Principal, can_view_record};
 use crate::domain::clock::urgency;
 use crate::domain::cover;
 use crate::domain::sustain::{self, ActionStatus, NewAction, ReferralText};
 use crate::domain::workflow::{self, Flow, FlowState, Move};
+use crate::domain::{CaseStatus, Role};
 use crate::error::AppError;
 use crate::model::*;
+use chrono::NaiveDate;
 
 const STALE: &str = "This case has changed since you opened it. Reload the page to see the latest, then try again; nothing you entered was saved.";
 
@@ -41,16 +42,16 @@ fn with_duty(who: &Principal, mut rec: CaseRecord) -> CaseRecord {
 
 /// The open item of one flow on a case, if any.
 fn open_item(rec: &CaseRecord, flow: Flow) -> Option<&WorkflowView> {
-    rec.detail.workflow.iter().find(|w| w.flow == flow && FlowState::parse(&w.state).is_some_and(|s| s.is_open()))
+    rec.detail.workflow.iter().find(|w| w.flow == flow && w.state.is_open())
 }
 
 fn state_of(w: Option<&WorkflowView>) -> Option<FlowState> {
-    w.and_then(|w| FlowState::parse(&w.state))
+    w.map(|w| w.state)
 }
 
 /// `sustain::may_edit_plan` for this case.
 fn may_edit_plan(who: &Principal, rec: &CaseRecord) -> bool {
-    sustain::may_edit_plan(who, rec.detail.status == "open", rec.scope.owner_id, rec.detail.owner.as_ref().map(|o| o.role), rec.scope.area_team_id)
+    sustain::may_edit_plan(who, rec.detail.status == CaseStatus::Open, rec.scope.owner_id, rec.detail.owner.as_ref().map(|o| o.role), rec.scope.area_team_id)
 }
 
 /// The case page: the case, its clock, its plan with each action's clock, its moves between
@@ -74,7 +75,7 @@ pub async fn case_detail(store: &dyn Store, who: &Principal, reference: &str, ip
 async fn present(store: &dyn Store, who: &Principal, rec: CaseRecord) -> Result<CaseDetail, AppError> {
     let clock = Clock::now(store).await?;
     let base = actor_for(who, &rec.scope, rec.patch_officer_id, None);
-    let open = rec.detail.status == "open";
+    let open = rec.detail.status == CaseStatus::Open;
     let can_refer = open && workflow::next(Flow::ReferralToSustainable, state_of(open_item(&rec, Flow::ReferralToSustainable)), Move::Propose, base).is_ok();
     let open_actions = rec.detail.actions.iter().filter(|a| a.status == ActionStatus::Open).count();
     let can_hand_back = open && workflow::next(Flow::HandBack, state_of(open_item(&rec, Flow::HandBack)), Move::Propose, base).is_ok();
@@ -85,13 +86,13 @@ async fn present(store: &dyn Store, who: &Principal, rec: CaseRecord) -> Result<
     d.can_hand_back = can_hand_back && open_actions == 0;
     d.can_edit_plan = can_edit_plan;
     d.can_escalate = can_escalate;
-    d.clock = if open { d.due_at.as_deref().and_then(|x| clock.instant(x)) } else { None };
+    d.clock = if open { d.due_at.map(|x| clock.instant(x)) } else { None };
     for a in &mut d.actions {
-        a.clock = if a.status == ActionStatus::Open { clock.date(&a.due_on) } else { None };
+        a.clock = if a.status == ActionStatus::Open { Some(clock.date(a.due_on)) } else { None };
     }
     for w in &mut d.workflow {
         w.actions = item_moves(actor_for(who, &rec.scope, rec.patch_officer_id, Some(w.proposer_id)), w);
-        w.clock = if FlowState::parse(&w.state).is_some_and(|s| s.is_open()) { w.due_on.as_deref().and_then(|x| clock.instant(x)) } else { None };
+        w.clock = if w.state.is_open() { w.due_on.as_deref().and_then(|x| clock.due_text(x)) } else { None };
     }
     let deciding_referral = d.workflow.iter().any(|w| w.flow == Flow::ReferralToSustainable && w.actions.contains(&Move::Approve));
     if deciding_referral {
@@ -111,15 +112,15 @@ pub struct CaseReferral {
     pub tried: String,
 }
 
-fn working_day_due(clock: &Clock, days: u32) -> String {
-    clock.due_after(days).to_string()
+fn working_day_due(clock: &Clock, days: u32) -> NaiveDate {
+    clock.due_after(days)
 }
 
 pub async fn refer_case(store: &dyn Store, who: &Principal, reference: &str, r: CaseReferral, ip: &str) -> Result<CaseDetail, AppError> {
     let rec = load_case(store, who, reference, ip).await?;
     let text = ReferralText { concerns: r.concerns.trim().into(), risks: r.risks.trim().into(), tried: r.tried.trim().into() };
     text.validate().map_err(AppError::Invalid)?;
-    if rec.detail.status != "open" {
+    if rec.detail.status != CaseStatus::Open {
         return Err(AppError::Conflict("This case is closed; only open cases are referred.".into()));
     }
     let due = working_day_due(&Clock::now(store).await?, sustain::REFERRAL_DECISION_WORKING_DAYS);
@@ -141,7 +142,7 @@ struct CaseStep {
     outcome: &'static str,
     reason: String,
     detail: String,
-    due_on: String,
+    due_on: NaiveDate,
 }
 
 /// Proposes `step` on the case if the state machine lets `who` (a stale version is a conflict),
@@ -259,7 +260,7 @@ pub async fn add_action(store: &dyn Store, who: &Principal, reference: &str, a: 
                 description: a.description.trim().into(),
                 owner_kind: owner.as_str().into(),
                 owner_name: a.owner_name.trim().into(),
-                due_on: due.to_string(),
+                due_on: due,
                 created_by: who.user_id,
             },
             change(who, ip, "add_plan_action", "case", Some(rec.id), detail),
@@ -292,7 +293,7 @@ pub async fn update_action(store: &dyn Store, who: &Principal, action_id: i64, u
         return Err(AppError::Conflict(format!("This action is already {}: reload the page to see it as it is now.", from.label().to_lowercase())));
     }
     let entry = change(who, ip, "update_plan_action", "case", Some(rec.id), format!("action {action_id} -> {}", status.as_str()));
-    store.update_plan_action(action_id, u.version, status.as_str(), u.note.trim(), who.user_id, entry).await?;
+    store.update_plan_action(action_id, u.version, status, u.note.trim(), who.user_id, entry).await?;
     let rec = load_case(store, who, &reference, ip).await?;
     present(store, who, rec).await
 }
@@ -313,7 +314,7 @@ pub async fn set_plan(store: &dyn Store, who: &Principal, reference: &str, p: Pl
         return Err(AppError::Conflict(STALE.into()));
     }
     let entry = change(who, ip, "set_plan", "case", Some(rec.id), format!("agreed {agreed}, review {review}"));
-    store.set_plan(rec.id, p.version, &agreed.to_string(), &review.to_string(), entry).await?;
+    store.set_plan(rec.id, p.version, agreed, review, entry).await?;
     let rec = load_case(store, who, &rec.detail.reference, ip).await?;
     present(store, who, rec).await
 }
@@ -333,21 +334,21 @@ pub async fn team(store: &dyn Store, who: &Principal) -> Result<TeamView, AppErr
     let area = team_leader_area(who)?;
     let clock = Clock::now(store).await?;
     let today = clock.today;
-    let since = (today - chrono::Duration::days(14)).to_string();
+    let since = today - chrono::Duration::days(14);
     let mut plans: Vec<PlanRow> = store
-        .plans(area, &today.to_string())
+        .plans(area, today)
         .await?
         .into_iter()
         .filter_map(|(p, scope)| crate::domain::access::list_as(who, &scope, p, |p| p.title = crate::domain::access::RESTRICTED_ABOUT.into()))
         .collect();
     for p in &mut plans {
-        p.clock = p.due_at.as_deref().and_then(|d| clock.instant(d));
+        p.clock = p.due_at.map(|d| clock.instant(d));
     }
     plans.sort_by(|a, b| (urgency(a.clock), &a.due_at).cmp(&(urgency(b.clock), &b.due_at)));
     Ok(TeamView {
         area_team: who.area_team.clone().unwrap_or_default(),
         officers: store.officers(area, None).await?,
-        covers: store.covers(Some(area), None, &since).await?,
+        covers: store.covers(Some(area), None, since).await?,
         plans,
     })
 }
@@ -374,8 +375,8 @@ pub async fn create_cover(store: &dyn Store, who: &Principal, c: CoverRequest, i
             NewCover {
                 absent_user_id: c.absent_id,
                 cover_user_id: c.cover_id,
-                starts_on: start.to_string(),
-                ends_on: end.to_string(),
+                starts_on: start,
+                ends_on: end,
                 reason: c.reason.trim().into(),
                 created_by: who.user_id,
             },

@@ -1,9 +1,11 @@
 //! Cases, their plans and the Team Leader's cover periods as stored.
 
 use async_trait::async_trait;
+use chrono::NaiveDate;
 
 use crate::api::kit::store::AuditEntry;
 use crate::domain::access::RecordScope;
+use crate::domain::sustain::ActionStatus;
 use crate::error::AppError;
 use crate::model::*;
 
@@ -25,7 +27,7 @@ pub struct NewPlanAction {
     pub description: String,
     pub owner_kind: String,
     pub owner_name: String,
-    pub due_on: String,
+    pub due_on: NaiveDate,
     pub created_by: i64,
 }
 
@@ -34,8 +36,8 @@ pub struct NewPlanAction {
 pub struct NewCover {
     pub absent_user_id: i64,
     pub cover_user_id: i64,
-    pub starts_on: String,
-    pub ends_on: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
     pub reason: String,
     pub created_by: i64,
 }
@@ -48,19 +50,19 @@ pub trait CaseStore: Send + Sync + 'static {
     async fn officers(&self, area_team_id: i64, role: Option<crate::domain::Role>) -> Result<Vec<OfficerOption>, AppError>;
     async fn add_plan_action(&self, action: NewPlanAction, audit: AuditEntry) -> Result<i64, AppError>;
     /// Sets an action's status; a stale version is a Conflict. Returns the action's case id.
-    async fn update_plan_action(&self, action_id: i64, version: i64, status: &str, note: &str, by: i64, audit: AuditEntry) -> Result<i64, AppError>;
+    async fn update_plan_action(&self, action_id: i64, version: i64, status: ActionStatus, note: &str, by: i64, audit: AuditEntry) -> Result<i64, AppError>;
     /// The reference of the case an action belongs to.
     async fn plan_action_case(&self, action_id: i64) -> Result<Option<String>, AppError>;
     /// Records the plan's agreement and next review (the case's clock); stale case versions conflict.
-    async fn set_plan(&self, case_id: i64, version: i64, agreed_on: &str, next_review_on: &str, audit: AuditEntry) -> Result<(), AppError>;
+    async fn set_plan(&self, case_id: i64, version: i64, agreed_on: NaiveDate, next_review_on: NaiveDate, audit: AuditEntry) -> Result<(), AppError>;
     /// Cases with a Sustainable Tenancy HMO owner in an area, with their plan's state and scope.
-    async fn plans(&self, area_team_id: i64, today: &str) -> Result<Vec<(PlanRow, RecordScope)>, AppError>;
+    async fn plans(&self, area_team_id: i64, today: NaiveDate) -> Result<Vec<(PlanRow, RecordScope)>, AppError>;
 
     /// Stores a cover period; one that overlaps another for the same officer is a Conflict.
     async fn create_cover(&self, cover: NewCover, audit: AuditEntry) -> Result<i64, AppError>;
     /// Ends a cover period now (if it has not ended already): it stops applying at once.
     async fn end_cover(&self, cover_id: i64, audit: AuditEntry) -> Result<(), AppError>;
     /// Cover periods in an area (or for one user, as absent or cover) current, coming, or ended since `since`.
-    async fn covers(&self, area_team_id: Option<i64>, user_id: Option<i64>, since: &str) -> Result<Vec<CoverView>, AppError>;
+    async fn covers(&self, area_team_id: Option<i64>, user_id: Option<i64>, since: NaiveDate) -> Result<Vec<CoverView>, AppError>;
     async fn cover(&self, cover_id: i64) -> Result<Option<(CoverView, i64)>, AppError>;
 }

@@ -71,17 +71,17 @@ pub async fn my_work(store: &dyn Store, who: &Principal, all: bool) -> Result<My
         reviews: reviews.map(|(owner_id, area_team_id)| ReviewCount {
             owner_id,
             area_team_id,
-            today: today.to_string(),
-            until: (today + chrono::Duration::days(REVIEW_WARNING_DAYS)).to_string(),
+            today,
+            until: today + chrono::Duration::days(REVIEW_WARNING_DAYS),
         }),
         proposals_area: if desk.proposals { who.area_team_id } else { None },
-        covers_since: (today - chrono::Duration::days(14)).to_string(),
+        covers_since: today - chrono::Duration::days(14),
     };
     let lists = store.work_lists(&query).await?;
     let load = lists.caseload;
     let mut tenancies = if desk.shows(Section::Tenancies) { load.tenancies } else { vec![] };
     for t in &mut tenancies {
-        t.clock = t.trial_ends_on.as_deref().and_then(|d| clock.date(d));
+        t.clock = t.trial_ends_on.map(|d| clock.date(d));
     }
     // Most urgent first: overdue, due soon, then by date.
     tenancies.sort_by(|a, b| (urgency(a.clock), &a.trial_ends_on).cmp(&(urgency(b.clock), &b.trial_ends_on)));
@@ -89,7 +89,7 @@ pub async fn my_work(store: &dyn Store, who: &Principal, all: bool) -> Result<My
         .into_iter()
         .filter_map(|(c, scope)| list_case(who, c, &scope))
         .map(|mut c| {
-            c.clock = c.due_at.as_deref().and_then(|d| clock.instant(d));
+            c.clock = c.due_at.map(|d| clock.instant(d));
             c
         })
         .collect();
@@ -109,7 +109,7 @@ pub async fn my_work(store: &dyn Store, who: &Principal, all: bool) -> Result<My
         }
     }
     for w in waiting.iter_mut().chain(queue.iter_mut().map(|(v, _)| v)) {
-        w.clock = w.due_on.as_deref().and_then(|d| clock.instant(d));
+        w.clock = w.due_on.as_deref().and_then(|d| clock.due_text(d));
     }
     let facts = desk::Facts {
         tenancies: load.tenancies_total,
@@ -232,14 +232,14 @@ pub async fn tenancy(store: &dyn Store, who: &Principal, reference: &str, ip: &s
     }
     let on = today;
     detail.occupation = occupancy::occupation(detail.bedrooms.max(0) as u32, &rec.occupants, on).label();
-    detail.key_dates = key_dates(&detail, &rec.start_date, rec.trial_ends_on.as_deref(), rec.extension_notice_served_on.as_deref(), &clock);
+    detail.key_dates = key_dates(&detail, rec.start_date, rec.trial_ends_on, rec.extension_notice_served_on, &clock);
     let mut hidden = 0;
     detail.cases = rec
         .cases
         .into_iter()
         .filter_map(|(c, scope)| match list_case(who, c, &scope) {
             Some(mut c) => {
-                c.clock = if c.status == "open" { c.due_at.as_deref().and_then(|d| clock.instant(d)) } else { None };
+                c.clock = if c.status == "open" { c.due_at.map(|d| clock.instant(d)) } else { None };
                 Some(c)
             }
             None => {
@@ -265,20 +265,18 @@ pub async fn tenancy(store: &dyn Store, who: &Principal, reference: &str, ip: &s
     Ok(detail)
 }
 
-fn key_dates(detail: &TenancyDetail, start: &str, trial_ends_on: Option<&str>, notice_served: Option<&str>, clock: &Clock) -> Vec<KeyDate> {
-    let mut dates = vec![KeyDate { label: "Tenancy start".into(), date: start.into(), clock: None }];
+fn key_dates(detail: &TenancyDetail, start: NaiveDate, trial_ends_on: Option<NaiveDate>, notice_served: Option<NaiveDate>, clock: &Clock) -> Vec<KeyDate> {
+    let mut dates = vec![KeyDate { label: "Tenancy start".into(), date: start, clock: None }];
     let introductory = detail.tenure.is_introductory();
     if let (true, Some(end)) = (introductory, trial_ends_on) {
-        if detail.tenure == Tenure::Introductory
-            && let Ok(end_date) = end.parse::<NaiveDate>()
-        {
-            let last_notice = clock::extension_notice_last_day(end_date).to_string();
-            dates.push(KeyDate { label: "Last day to serve a notice of extension".into(), clock: clock.date(&last_notice), date: last_notice });
+        if detail.tenure == Tenure::Introductory {
+            let last_notice = clock::extension_notice_last_day(end);
+            dates.push(KeyDate { label: "Last day to serve a notice of extension".into(), clock: Some(clock.date(last_notice)), date: last_notice });
         }
-        dates.push(KeyDate { label: "Introductory review decision due (trial ends)".into(), date: end.into(), clock: clock.date(end) });
+        dates.push(KeyDate { label: "Introductory review decision due (trial ends)".into(), date: end, clock: Some(clock.date(end)) });
     }
     if let Some(served) = notice_served {
-        dates.push(KeyDate { label: "Notice of extension served".into(), date: served.into(), clock: None });
+        dates.push(KeyDate { label: "Notice of extension served".into(), date: served, clock: None });
     }
     dates
 }

@@ -1,6 +1,7 @@
 //! What the desk reads: My work's lists in one call, search, property records.
 
 use async_trait::async_trait;
+use chrono::NaiveDate;
 
 use crate::api::kit::store::ListedItem;
 use crate::api::referrals::store::{ReferralFilter, ReferralListed};
@@ -30,8 +31,8 @@ pub struct WorkQuery {
     pub reviews: Option<ReviewCount>,
     /// The area whose proposals wait for this Team Leader's decision, if any.
     pub proposals_area: Option<i64>,
-    /// The officer's covers (given or received) that end, or were ended, on or after this date (ISO).
-    pub covers_since: String,
+    /// The officer's covers (given or received) that end, or were ended, on or after this date.
+    pub covers_since: NaiveDate,
     pub referrals: ReferralFilter,
 }
 
@@ -40,10 +41,10 @@ pub struct WorkQuery {
 pub struct ReviewCount {
     pub owner_id: Option<i64>,
     pub area_team_id: Option<i64>,
-    /// Trials ending before this date (ISO) are past their anniversary.
-    pub today: String,
-    /// Trials ending on or before this date (ISO), with no open or approved decision, are counted.
-    pub until: String,
+    /// Trials ending before this date are past their anniversary.
+    pub today: NaiveDate,
+    /// Trials ending on or before this date, with no open or approved decision, are counted.
+    pub until: NaiveDate,
 }
 
 /// The store's answer to a `WorkQuery`, before the service derives clocks and order.

@@ -42,12 +42,12 @@ pub async fn results(
     let months = months.clamp(1, 36);
     let clock = Clock::now(store).await?;
     let today = clock.today;
-    let since = (today - chrono::Months::new(months as u32)).to_string();
-    let facts = store.feedback_facts(&since, scope, feedback::Audience::Tenant).await?;
-    let partner_facts = store.feedback_facts(&since, scope, feedback::Audience::Partner).await?;
+    let since = today - chrono::Months::new(months as u32);
+    let facts = store.feedback_facts(since, scope, feedback::Audience::Tenant).await?;
+    let partner_facts = store.feedback_facts(since, scope, feedback::Audience::Partner).await?;
     let partner_measures: Vec<&str> = feedback::PARTNER_QUESTIONS.iter().map(|q| q.key).collect();
     let measures: Vec<&str> = TENANT_QUESTIONS.iter().map(|q| q.key).collect();
-    let comments = store.feedback_comments(&since, scope, filter, 200).await?;
+    let comments = store.feedback_comments(since, scope, filter, 200).await?;
     // Comments may name people: reading them is audited, like any personal record.
     store
         .audit(AuditEntry {
@@ -185,7 +185,7 @@ pub async fn create_link(
 pub async fn case_from_comment(store: &dyn Store, who: &Principal, response_id: i64, kind: &str, ip: &str) -> Result<String, AppError> {
     let scope = feedback::case_scope(who).map_err(AppError::Forbidden)?;
     let (kind, days) = feedback::comment_case(kind).map_err(AppError::Invalid)?;
-    let due_on = Clock::now(store).await?.due_after(days).to_string();
+    let due_on = Clock::now(store).await?.due_after(days);
     let entry = crate::api::kit::audit::change(who, ip, "feedback.case.open", "feedback_response", Some(response_id), kind.as_str().into());
     store.case_from_feedback(crate::api::feedback::store::NewFeedbackCase { response_id, scope, kind, due_on, by: who.user_id, by_role: who.role }, entry).await
 }

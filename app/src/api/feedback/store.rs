@@ -13,7 +13,7 @@ pub struct NewFeedbackCase {
     pub scope: crate::domain::feedback::ResultsScope,
     pub kind: crate::domain::CaseKind,
     /// Working days to act (the case's clock).
-    pub due_on: String,
+    pub due_on: chrono::NaiveDate,
     pub by: i64,
     pub by_role: crate::domain::Role,
 }
@@ -21,10 +21,10 @@ pub struct NewFeedbackCase {
 /// Tenants' and partners' feedback, its links, and the Regulator's satisfaction data.
 #[async_trait]
 pub trait FeedbackStore: Send + Sync + 'static {
-    /// Feedback responses since a date (`YYYY-MM-DD`), for one area or all.
+    /// Feedback responses since a date, for one area or all.
     async fn feedback_facts(
         &self,
-        since: &str,
+        since: chrono::NaiveDate,
         scope: crate::domain::feedback::ResultsScope,
         audience: crate::domain::feedback::Audience,
     ) -> Result<Vec<crate::domain::feedback::ResponseFacts>, AppError>;
@@ -32,14 +32,14 @@ pub trait FeedbackStore: Send + Sync + 'static {
     /// patch, officer).
     async fn feedback_comments(
         &self,
-        since: &str,
+        since: chrono::NaiveDate,
         scope: crate::domain::feedback::ResultsScope,
         filter: &crate::domain::feedback::CommentFilter,
         limit: i64,
     ) -> Result<Vec<FeedbackComment>, AppError>;
     /// Deletes feedback responses (answers, comments, contact details) submitted before a date
-    /// (`YYYY-MM-DD`), the retention period's end; returns how many.
-    async fn purge_feedback(&self, before: &str) -> Result<u64, AppError>;
+    /// (the first day kept), the retention period's end; returns how many.
+    async fn purge_feedback(&self, before: chrono::NaiveDate) -> Result<u64, AppError>;
     /// Feedback links made by one user (None: every link).
     async fn feedback_links(&self, created_by: Option<i64>) -> Result<Vec<FeedbackLinkView>, AppError>;
     /// Makes a link with a fresh unguessable token; returns its id.

@@ -31,16 +31,21 @@ impl Clock {
     }
 
     /// Status of a due date (a day, due at its end) against today.
-    pub fn date(&self, due: &str) -> Option<ClockStatus> {
-        let due: NaiveDate = due.parse().ok()?;
+    pub fn date(&self, due: NaiveDate) -> ClockStatus {
         let due_at = clock::london_at(due, clock::END_OF_CALENDAR_DAY);
         let now = clock::london_at(self.today, chrono::NaiveTime::MIN);
-        Some(clock::status(due_at, now, DUE_SOON_WORKING_DAYS, &self.calendar))
+        clock::status(due_at, now, DUE_SOON_WORKING_DAYS, &self.calendar)
     }
 
-    /// Status of a due instant (stored as RFC 3339), judged by its day.
-    pub fn instant(&self, due: &str) -> Option<ClockStatus> {
-        self.date(due.get(..10)?)
+    /// Status of a due instant, judged by its (UTC) day.
+    pub fn instant(&self, due: chrono::DateTime<Utc>) -> ClockStatus {
+        self.date(due.date_naive())
+    }
+
+    /// Status of a workflow item's due text: a day, or an RFC 3339 instant judged by its day
+    /// (`workflow_items.due_at` holds both).
+    pub fn due_text(&self, due: &str) -> Option<ClockStatus> {
+        Some(self.date(due.get(..10)?.parse().ok()?))
     }
 
     /// The day `days` working days after today (`sustain::due_after`).

@@ -3,6 +3,7 @@
 //! tenancies and cases, whichever area makes them).
 
 use async_trait::async_trait;
+use chrono::NaiveDate;
 
 use crate::domain::access::RecordScope;
 use crate::domain::occupancy::Occupant;
@@ -31,9 +32,9 @@ pub struct TenancyRecord {
     pub scope: RecordScope,
     pub detail: TenancyDetail,
     pub occupants: Vec<Occupant>,
-    pub start_date: String,
-    pub trial_ends_on: Option<String>,
-    pub extension_notice_served_on: Option<String>,
+    pub start_date: NaiveDate,
+    pub trial_ends_on: Option<NaiveDate>,
+    pub extension_notice_served_on: Option<NaiveDate>,
     /// The tenancy's cases with each case's own scope (restricted cases are filtered by the service).
     pub cases: Vec<(CaseRow, RecordScope)>,
 }
@@ -59,7 +60,7 @@ pub struct Proposal {
     pub reason: String,
     pub detail: String,
     pub proposed_by: i64,
-    pub due_on: Option<String>,
+    pub due_on: Option<NaiveDate>,
     pub reopen: Option<(i64, i64)>,
 }
 
@@ -68,17 +69,17 @@ pub struct Proposal {
 pub enum ReviewEffect {
     MakeSecure {
         new_owner: i64,
-        effective_on: String,
+        effective_on: NaiveDate,
     },
     Extend {
-        trial_ends_on: String,
+        trial_ends_on: NaiveDate,
         reason: String,
     },
     SeekPossession,
     /// The case moves to a Sustainable Tenancy HMO, who must agree a plan by `plan_due_on`.
     AcceptReferral {
         new_owner: i64,
-        plan_due_on: String,
+        plan_due_on: NaiveDate,
     },
     /// The case moves back to the Community HMO of its patch.
     HandBack {
@@ -125,11 +126,11 @@ pub trait WorkflowStore: Send + Sync + 'static {
     /// Opens (or re-opens) a proposal; a stale `subject_version` or item version is a Conflict.
     async fn propose(&self, proposal: Proposal, audit: AuditEntry) -> Result<i64, AppError>;
     /// Decides an open item and applies its effect; a stale item version is a Conflict.
-    async fn decide(&self, decision: Decision, today: &str, audit: AuditEntry) -> Result<(), AppError>;
+    async fn decide(&self, decision: Decision, today: NaiveDate, audit: AuditEntry) -> Result<(), AppError>;
     /// Open items (proposed or sent back) for an area team (None: every area), each with its
     /// subject's scope (grants for `viewer_id`).
     async fn open_items(&self, area_team_id: Option<i64>, viewer_id: i64) -> Result<Vec<ListedItem>, AppError>;
     async fn workflow_item(&self, id: i64) -> Result<Option<(WorkflowView, i64, i64, i64)>, AppError>;
     /// Applies approved changes whose effective date has come; returns how many.
-    async fn apply_due_changes(&self, today: &str) -> Result<u64, AppError>;
+    async fn apply_due_changes(&self, today: NaiveDate) -> Result<u64, AppError>;
 }

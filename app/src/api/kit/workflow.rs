@@ -20,7 +20,7 @@ pub(crate) fn list_case(who: &Principal, c: CaseRow, scope: &RecordScope) -> Opt
 
 /// Does an open item on this record wait for `who` (`workflow::waits_on`)?
 pub(crate) fn waits_on(who: &Principal, scope: &RecordScope, patch_officer_id: Option<i64>, w: &WorkflowView) -> bool {
-    workflow::waits_on(w.flow, FlowState::parse(&w.state), &w.outcome, actor_for(who, scope, patch_officer_id, Some(w.proposer_id)))
+    workflow::waits_on(w.flow, Some(w.state), &w.outcome, actor_for(who, scope, patch_officer_id, Some(w.proposer_id)))
 }
 
 /// A workflow item as a list shows it to `who`: left out if they may not open its tenancy or
@@ -52,7 +52,7 @@ pub(crate) fn actor_for(who: &Principal, scope: &RecordScope, patch_officer_id: 
 /// The moves `who` may make on one item: the state machine's table, with escalations
 /// concluded only by the team they were sent to.
 pub(crate) fn item_moves(a: Actor, w: &WorkflowView) -> Vec<Move> {
-    let Some(state) = FlowState::parse(&w.state) else { return vec![] };
+    let state = w.state;
     workflow::item_moves(w.flow, Some(state), &w.outcome, a)
 }
 

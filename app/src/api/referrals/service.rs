@@ -62,8 +62,8 @@ async fn load(store: &dyn Store, who: &Principal, reference: &str, ip: &str) -> 
     }
 }
 
-fn listed_clock(clock: &Clock, status: ReferralStatus, due_at: Option<&str>) -> Option<crate::domain::clock::ClockStatus> {
-    if referral::awaiting_response(status) { due_at.and_then(|d| clock.instant(d)) } else { None }
+fn listed_clock(clock: &Clock, status: ReferralStatus, due_at: Option<chrono::DateTime<chrono::Utc>>) -> Option<crate::domain::clock::ClockStatus> {
+    if referral::awaiting_response(status) { due_at.map(|d| clock.instant(d)) } else { None }
 }
 
 /// What an agency user may read about a listed referral: built from the shared snapshot only.
@@ -132,7 +132,7 @@ pub async fn list(store: &dyn Store, who: &Principal, p: &ListParams, ip: &str) 
         let acts = referral::side_of(viewer) == Some(mine);
         let mut row = if agency_side { for_agency(l.clone()) } else { l.row.clone() };
         mask_restricted(&mut row);
-        row.clock = listed_clock(&clock, row.status, row.due_at.as_deref());
+        row.clock = listed_clock(&clock, row.status, row.due_at);
         row.reply_waiting = acts && referral::thread_open(row.status) && l.last_side.is_some_and(|s| s != mine);
         rows.push(row);
     }
@@ -159,7 +159,7 @@ fn mask_restricted(row: &mut ReferralRow) {
 /// `referral::ENDED_SHOWN_DAYS`.
 pub fn officer_filter(owners: &[i64], today: chrono::NaiveDate) -> ReferralFilter {
     let since = today - chrono::Duration::days(referral::ENDED_SHOWN_DAYS);
-    ReferralFilter { created_by: Some(owners.to_vec()), open_only: true, ended_since: Some(since.to_string()), limit: LIST_LIMIT, ..Default::default() }
+    ReferralFilter { created_by: Some(owners.to_vec()), open_only: true, ended_since: Some(since), limit: LIST_LIMIT, ..Default::default() }
 }
 
 /// The referrals waiting for an officer (My work): of those `officer_filter` lists, the ones
@@ -173,7 +173,7 @@ pub fn waiting_for_officer(who: &Principal, listed: Vec<ReferralListed>, clock: 
         }
         let mut row = l.row;
         mask_restricted(&mut row);
-        row.clock = listed_clock(clock, row.status, row.due_at.as_deref());
+        row.clock = listed_clock(clock, row.status, row.due_at);
         let overdue = row.clock == Some(crate::domain::clock::ClockStatus::Overdue);
         row.reply_waiting = l.last_side == Some(Side::Agency);
         if referral::waits_for_officer(row.status, l.last_side, overdue) {
@@ -337,7 +337,7 @@ pub async fn create(store: &dyn Store, who: &Principal, tenancy: &str, r: NewRef
         reason: r.reason.trim().to_string(),
         fields,
         lawful_basis: basis,
-        consent_given_on: consent_on.map(|d| d.to_string()),
+        consent_given_on: consent_on,
         consent_how: consent.then(|| r.basis_detail.trim().to_string()),
         basis_detail: if consent { String::new() } else { r.basis_detail.trim().to_string() },
         contact_name: r.contact_name.trim().to_string(),
@@ -397,7 +397,7 @@ async fn present(store: &dyn Store, who: &Principal, rec: ReferralRecord, viewer
             None => SharedFacts::default(),
         };
     }
-    d.clock = listed_clock(&Clock::now(store).await?, status, d.due_at.as_deref());
+    d.clock = listed_clock(&Clock::now(store).await?, status, d.due_at);
     d.viewer_is_agency = agency;
     d.moves = side.map(|s| referral::available(status, s)).unwrap_or_default();
     d.can_post = side.is_some() && referral::thread_open(status);
@@ -534,7 +534,7 @@ mod tests {
             tenancy_reference: Some("TEN1".into()),
             about: "1 High St (internal)".into(),
             referrer: "Sam".into(),
-            created_at: String::new(),
+            created_at: chrono::DateTime::UNIX_EPOCH,
             sent_at: None,
             due_at: None,
             clock: None,

@@ -26,8 +26,8 @@ pub struct ReferralFilter {
     /// Sent, accepted or in progress only (with `ended_since`, also those declined or closed
     /// on or after that date).
     pub open_only: bool,
-    /// With `open_only`: a date (YYYY-MM-DD) from which declined and closed referrals are listed too.
-    pub ended_since: Option<String>,
+    /// With `open_only`: the day from which declined and closed referrals are listed too.
+    pub ended_since: Option<chrono::NaiveDate>,
     /// Leave drafts out (agency users never see them).
     pub exclude_drafts: bool,
     pub limit: i64,
@@ -53,7 +53,7 @@ pub struct NewReferral {
     pub reason: String,
     pub fields: Vec<crate::domain::referral::SharedField>,
     pub lawful_basis: crate::domain::LawfulBasis,
-    pub consent_given_on: Option<String>,
+    pub consent_given_on: Option<chrono::NaiveDate>,
     pub consent_how: Option<String>,
     pub basis_detail: String,
     pub contact_name: String,

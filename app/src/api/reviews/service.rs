@@ -1,8 +1,6 @@
 //! Introductory tenancy reviews (Housing Act 1996 ss.124-130), escalations to Legal and the
 //! Community Safety Hub, and decisions on every workflow item: the Team Leader's approvals.
 
-use chrono::NaiveDate;
-
 use crate::api::kit::audit::{audit, change, worth_auditing};
 use crate::api::kit::clock::{Clock, REVIEW_WARNING_DAYS};
 use crate::api::kit::store::{Decision, Proposal, ReviewEffect};
@@ -53,7 +51,7 @@ fn actor(who: &Principal, rec: &ReviewRecord) -> Actor {
 }
 
 fn open_state(rec: &ReviewRecord) -> Option<(FlowState, &WorkflowView)> {
-    rec.items.iter().find_map(|w| FlowState::parse(&w.state).filter(|s| s.is_open()).map(|s| (s, w)))
+    rec.items.iter().find_map(|w| Some(w.state).filter(|s| s.is_open()).map(|s| (s, w)))
 }
 
 /// Loads a tenancy's review record the user may see; a refusal is audited.
@@ -74,24 +72,20 @@ fn panel(who: &Principal, rec: ReviewRecord, clock: &Clock) -> ReviewPanel {
     let open = open_state(&rec);
     let is_intro = rec.tenure.is_introductory();
     let moves = if is_intro { workflow::available(Flow::IntroductoryReview, open.map(|o| o.0), a) } else { vec![] };
-    let notice_last_day = match (rec.tenure, rec.trial_ends_on.as_deref().and_then(|d| d.parse::<NaiveDate>().ok())) {
-        (Tenure::Introductory, Some(end)) => Some(clock::extension_notice_last_day(end).to_string()),
+    let notice_last_day = match (rec.tenure, rec.trial_ends_on) {
+        (Tenure::Introductory, Some(end)) => Some(clock::extension_notice_last_day(end)),
         _ => None,
     };
     let mut items = rec.items.clone();
     for w in &mut items {
-        if FlowState::parse(&w.state).is_some_and(|s| s.is_open()) {
-            w.due_on = rec.trial_ends_on.clone();
-            w.clock = rec.trial_ends_on.as_deref().and_then(|d| clock.date(d));
+        if w.state.is_open() {
+            w.due_on = rec.trial_ends_on.map(|d| d.to_string());
+            w.clock = rec.trial_ends_on.map(|d| clock.date(d));
         }
     }
-    let open = items.iter().find(|w| FlowState::parse(&w.state).is_some_and(|s| s.is_open())).cloned();
-    let outcomes = if moves.contains(&Move::Propose) {
-        workflow::allowed_outcomes(rec.tenure, rec.trial_ends_on.as_deref().and_then(|d| d.parse::<NaiveDate>().ok()), today)
-    } else {
-        vec![]
-    };
-    let has_open_escalation = rec.escalations.iter().any(|w| w.state == "proposed");
+    let open = items.iter().find(|w| w.state.is_open()).cloned();
+    let outcomes = if moves.contains(&Move::Propose) { workflow::allowed_outcomes(rec.tenure, rec.trial_ends_on, today) } else { vec![] };
+    let has_open_escalation = rec.escalations.iter().any(|w| w.state == FlowState::Proposed);
     let can_escalate = !has_open_escalation && workflow::next(Flow::Escalation, None, Move::Propose, Actor { proposed: false, ..a }).is_ok();
     let escalations = rec
         .escalations
@@ -102,7 +96,7 @@ fn panel(who: &Principal, rec: ReviewRecord, clock: &Clock) -> ReviewPanel {
             w
         })
         .collect();
-    let trial_clock = if is_intro { rec.trial_ends_on.as_deref().and_then(|d| clock.date(d)) } else { None };
+    let trial_clock = if is_intro { rec.trial_ends_on.map(|d| clock.date(d)) } else { None };
     ReviewPanel {
         tenancy_reference: rec.reference,
         tenancy_version: rec.version,
@@ -145,7 +139,7 @@ pub async fn escalate(store: &dyn Store, who: &Principal, reference: &str, e: Es
                 reason: reason.into(),
                 detail: purpose.as_str().into(),
                 proposed_by: who.user_id,
-                due_on: Some(Clock::now(store).await?.due_after(crate::domain::sustain::ESCALATION_RESPONSE_WORKING_DAYS).to_string()),
+                due_on: Some(Clock::now(store).await?.due_after(crate::domain::sustain::ESCALATION_RESPONSE_WORKING_DAYS)),
                 reopen: None,
             },
             change(who, ip, "escalate", "workflow_item", None, format!("{} {}", rec.reference, purpose.as_str())),
@@ -175,7 +169,7 @@ pub async fn propose_review(store: &dyn Store, who: &Principal, reference: &str,
     if reason.len() > 4000 {
         return Err(AppError::Invalid("The summary is too long (4,000 characters at most).".into()));
     }
-    let trial_end = rec.trial_ends_on.as_deref().and_then(|d| d.parse::<NaiveDate>().ok());
+    let trial_end = rec.trial_ends_on;
     workflow::check_outcome(outcome, rec.tenure, trial_end, store.today()).map_err(AppError::Invalid)?;
     if outcome == ReviewOutcome::Extend {
         workflow::may_extend(rec.tenure, p.extension_reason.as_deref()).map_err(|e| AppError::Invalid(e.into()))?;
@@ -202,7 +196,7 @@ pub async fn propose_review(store: &dyn Store, who: &Principal, reference: &str,
                 reason: reason.into(),
                 detail: p.extension_reason.clone().unwrap_or_default(),
                 proposed_by: who.user_id,
-                due_on: rec.trial_ends_on.clone(),
+                due_on: rec.trial_ends_on,
                 reopen: open.map(|(_, w)| (w.id, w.version)),
             },
             change(who, ip, "propose_review", "workflow_item", None, format!("{} {}", rec.reference, outcome.as_str())),
@@ -244,7 +238,7 @@ impl Subject {
 pub async fn decide_item(store: &dyn Store, who: &Principal, item_id: i64, d: ItemDecision, ip: &str) -> Result<WorkflowView, AppError> {
     let (item, ..) = store.workflow_item(item_id).await?.ok_or_else(|| AppError::NotFound(format!("Proposal {item_id}")))?;
     let subject = Subject::load(store, who, &item, ip).await?;
-    let state = FlowState::parse(&item.state);
+    let state = Some(item.state);
     let a = actor_for(who, subject.scope(), subject.patch_officer_id(), Some(item.proposer_id));
     if !item_moves(a, &item).contains(&d.action) {
         return Err(refuse(item.flow, state, d.action, a));
@@ -276,9 +270,7 @@ pub async fn decide_item(store: &dyn Store, who: &Principal, item_id: i64, d: It
         Flow::Escalation => "decide_escalation",
     };
     let entry = change(who, ip, action, "workflow_item", Some(item_id), format!("{} {:?} -> {}", item.subject_reference, d.action, to.as_str()));
-    store
-        .decide(Decision { item_id, item_version: d.version, new_state: to, decided_by: who.user_id, note: note.into(), effect }, &today.to_string(), entry)
-        .await?;
+    store.decide(Decision { item_id, item_version: d.version, new_state: to, decided_by: who.user_id, note: note.into(), effect }, today, entry).await?;
     let (view, ..) = store.workflow_item(item_id).await?.ok_or(AppError::Internal)?;
     Ok(view)
 }
@@ -294,19 +286,19 @@ async fn completion_effect(
     let today = clock.today;
     Ok(match (item.flow, subject) {
         (Flow::IntroductoryReview, Subject::Tenancy(rec)) => {
-            let start: NaiveDate = rec.start_date.parse().map_err(|_| AppError::Internal)?;
+            let start = rec.start_date;
             Some(match ReviewOutcome::parse(&item.outcome) {
                 Some(ReviewOutcome::MakeSecure) => {
                     let new_owner = rec.patch_officer_id.ok_or_else(|| {
                         AppError::Conflict("The property's patch has no Community HMO to take the tenancy over. Assign one (or cover) first.".into())
                     })?;
                     // Secure from the anniversary (or today, if that has passed).
-                    let anniversary = rec.trial_ends_on.as_deref().and_then(|d| d.parse::<NaiveDate>().ok()).unwrap_or(today);
-                    ReviewEffect::MakeSecure { new_owner, effective_on: anniversary.max(today).to_string() }
+                    let anniversary = rec.trial_ends_on.unwrap_or(today);
+                    ReviewEffect::MakeSecure { new_owner, effective_on: anniversary.max(today) }
                 }
                 Some(ReviewOutcome::Extend) => {
                     workflow::may_extend(rec.tenure, Some(item.detail.as_str())).map_err(|e| AppError::Conflict(e.into()))?;
-                    ReviewEffect::Extend { trial_ends_on: clock::trial_end(start, true).to_string(), reason: item.detail.clone() }
+                    ReviewEffect::Extend { trial_ends_on: clock::trial_end(start, true), reason: item.detail.clone() }
                 }
                 Some(ReviewOutcome::SeekPossession) | None => ReviewEffect::SeekPossession,
             })
@@ -318,7 +310,7 @@ async fn completion_effect(
                 return Err(AppError::Invalid("Choose a Sustainable Tenancy HMO from the case's area team.".into()));
             }
             let plan_due_on = clock.due_after(crate::domain::sustain::PLAN_AGREEMENT_WORKING_DAYS);
-            Some(ReviewEffect::AcceptReferral { new_owner: chosen, plan_due_on: plan_due_on.to_string() })
+            Some(ReviewEffect::AcceptReferral { new_owner: chosen, plan_due_on })
         }
         (Flow::HandBack, Subject::Case(case)) => {
             let new_owner = case
@@ -339,7 +331,7 @@ pub async fn approvals(store: &dyn Store, who: &Principal) -> Result<Vec<Workflo
         items.retain(|w| w.flow == Flow::Escalation && workflow::EscalationPurpose::target_role(&w.outcome) == Some(who.role));
     }
     for w in &mut items {
-        w.clock = w.due_on.as_deref().and_then(|d| clock.instant(d));
+        w.clock = w.due_on.as_deref().and_then(|d| clock.due_text(d));
     }
     items.sort_by(|a, b| (urgency(a.clock), &a.due_on).cmp(&(urgency(b.clock), &b.due_on)));
     Ok(items)
@@ -351,10 +343,10 @@ pub async fn reviews_due(store: &dyn Store, who: &Principal) -> Result<Vec<Tenan
     let area = searchable_area(who)?.or(who.area_team_id).ok_or_else(|| AppError::Forbidden("Reviews are listed per area team.".into()))?;
     let clock = Clock::now(store).await?;
     let today = clock.today;
-    let until = (today + chrono::Duration::days(REVIEW_WARNING_DAYS)).to_string();
-    let mut rows = store.reviews_due_list(area, &until, 500).await?;
+    let until = today + chrono::Duration::days(REVIEW_WARNING_DAYS);
+    let mut rows = store.reviews_due_list(area, until, 500).await?;
     for t in &mut rows {
-        t.clock = t.trial_ends_on.as_deref().and_then(|d| clock.date(d));
+        t.clock = t.trial_ends_on.map(|d| clock.date(d));
     }
     Ok(rows)
 }
@@ -373,6 +365,6 @@ pub async fn record_notice(store: &dyn Store, who: &Principal, reference: &str, 
         return Err(AppError::Invalid("The notice cannot be served in the future.".into()));
     }
     let entry = change(who, ip, "record_extension_notice", "tenancy", Some(rec.tenancy_id), served.to_string());
-    store.record_notice_served(rec.tenancy_id, version, &served.to_string(), who.user_id, entry).await?;
+    store.record_notice_served(rec.tenancy_id, version, served, who.user_id, entry).await?;
     review_panel(store, who, &rec.reference, ip).await
 }

@@ -1,6 +1,7 @@
 //! Introductory tenancy reviews as stored.
 
 use async_trait::async_trait;
+use chrono::NaiveDate;
 
 use crate::api::kit::store::AuditEntry;
 use crate::domain::access::RecordScope;
@@ -14,9 +15,9 @@ pub struct ReviewRecord {
     pub reference: String,
     pub scope: RecordScope,
     pub tenure: crate::domain::Tenure,
-    pub start_date: String,
-    pub trial_ends_on: Option<String>,
-    pub notice_served_on: Option<String>,
+    pub start_date: NaiveDate,
+    pub trial_ends_on: Option<NaiveDate>,
+    pub notice_served_on: Option<NaiveDate>,
     pub version: i64,
     /// The Community HMO of the property's patch (who takes over when it becomes secure).
     pub patch_officer_id: Option<i64>,
@@ -31,8 +32,8 @@ pub struct ReviewRecord {
 #[async_trait]
 pub trait ReviewStore: Send + Sync + 'static {
     async fn review_record(&self, tenancy_reference: &str) -> Result<Option<ReviewRecord>, AppError>;
-    async fn record_notice_served(&self, tenancy_id: i64, version: i64, served_on: &str, by: i64, audit: AuditEntry) -> Result<(), AppError>;
+    async fn record_notice_served(&self, tenancy_id: i64, version: i64, served_on: NaiveDate, by: i64, audit: AuditEntry) -> Result<(), AppError>;
     /// The introductory tenancies an area's review count (`WorkQuery::reviews`) counts: trials
     /// ending on or before `until` with no open or approved decision, soonest first.
-    async fn reviews_due_list(&self, area_team_id: i64, until: &str, limit: i64) -> Result<Vec<TenancyRow>, AppError>;
+    async fn reviews_due_list(&self, area_team_id: i64, until: NaiveDate, limit: i64) -> Result<Vec<TenancyRow>, AppError>;
 }
