@@ -8,6 +8,7 @@ use crate::components::{ActionError, ClockBadge, succeeded};
 use crate::domain::Tenure;
 use crate::domain::workflow::{Move, ReviewOutcome};
 use crate::error::AppError;
+use crate::model::WorkflowView;
 
 fn action_error<T>(value: Option<Result<T, AppError>>) -> Option<AppError> {
     value.and_then(|r| r.err())
@@ -44,7 +45,6 @@ pub fn ReviewSection(reference: String) -> impl IntoView {
                 let version = p.tenancy_version.to_string();
                 let (propose_reference, propose_version) = (reference.clone(), version.clone());
                 let outcomes = p.outcomes.clone();
-                let can_extend = outcomes.contains(&ReviewOutcome::Extend);
                 view! {
                     <section class="card review" aria-labelledby="review-h" data-testid="review">
                         <h2 id="review-h">"Introductory review"</h2>
@@ -61,61 +61,8 @@ pub fn ReviewSection(reference: String) -> impl IntoView {
                             </div>
                         })}
                         <ActionError error=Signal::derive(errors) />
-                        {if can_propose { Some(view! {
-                            <ActionForm action=propose attr:class="stack" attr:data-testid="propose-form">
-                                <input type="hidden" name="reference" value=propose_reference />
-                                <input type="hidden" name="version" value=propose_version />
-                                <fieldset>
-                                    <legend>"Propose the outcome"</legend>
-                                    <div class="radios">
-                                        {outcomes.iter().map(|o| view! {
-                                            <label><input type="radio" name="outcome" value=o.as_str() required />" "{o.label()}</label>
-                                        }).collect_view()}
-                                    </div>
-                                    {(!outcomes.contains(&ReviewOutcome::Extend)).then(|| view! {
-                                        <p class="muted small">"Extension is no longer possible: the notice had to reach the tenant eight weeks before the trial ends, and a tenancy is extended once at most."</p>
-                                    })}
-                                </fieldset>
-                                <div class="form-group" class:hidden=!can_extend>
-                                    <label for="extension_reason">"Reason for an extension"</label>
-                                    <select id="extension_reason" name="extension_reason">
-                                        <option value="">"Not extending"</option>
-                                        <option value="arrears">"Rent arrears"</option>
-                                        <option value="nuisance">"Nuisance or anti-social behaviour"</option>
-                                        <option value="property_condition">"Property condition"</option>
-                                        <option value="other">"Other"</option>
-                                    </select>
-                                </div>
-                                <div class="form-group">
-                                    <label for="review-reason">"Summary of the review"</label>
-                                    <textarea id="review-reason" name="reason" rows="3" required minlength="10" maxlength="4000"></textarea>
-                                </div>
-                                <button type="submit" class="button">"Send to Team Leader"</button>
-                            </ActionForm>
-                        }) } else { None }}
-                        {match (can_decide, open.clone()) {
-                            (true, Some(o)) => view! {
-                                <div class="decide">
-                                    <ActionForm action=decide attr:class="stack" attr:data-testid="approve-form">
-                                        <input type="hidden" name="item_id" value=o.id.to_string() />
-                                        <input type="hidden" name="version" value=o.version.to_string() />
-                                        <input type="hidden" name="action" value="approve" />
-                                        <button type="submit" class="button">{format!("Approve: {}", o.outcome_label)}</button>
-                                    </ActionForm>
-                                    <ActionForm action=decide attr:class="stack" attr:data-testid="send-back-form">
-                                        <input type="hidden" name="item_id" value=o.id.to_string() />
-                                        <input type="hidden" name="version" value=o.version.to_string() />
-                                        <input type="hidden" name="action" value="send_back" />
-                                        <div class="form-group">
-                                            <label for="send-back-note">"Or send it back, saying what to change"</label>
-                                            <textarea id="send-back-note" name="note" rows="2" required minlength="5"></textarea>
-                                        </div>
-                                        <button type="submit" class="button secondary">"Send back"</button>
-                                    </ActionForm>
-                                </div>
-                            }.into_any(),
-                            _ => ().into_any(),
-                        }}
+                        {can_propose.then(|| view! { <ProposeForm reference=propose_reference version=propose_version outcomes propose /> })}
+                        {open.clone().filter(|_| can_decide).map(|o| view! { <DecideForms open=o decide /> })}
                         {match (can_withdraw, open.clone()) {
                             (true, Some(o)) => view! {
                                 <ActionForm action=decide>
@@ -138,25 +85,95 @@ pub fn ReviewSection(reference: String) -> impl IntoView {
                                 <button type="submit" class="button">"Record notice"</button>
                             </ActionForm>
                         })}
-                        {(!p.history.is_empty()).then(|| view! {
-                            <details>
-                                <summary>"Review history"</summary>
-                                <ol class="timeline">
-                                    {p.history.iter().map(|w| view! {
-                                        <li>
-                                            <span class="when">{crate::model::day_of(w.proposed_at)}</span>
-                                            <strong>{w.outcome_label.clone()}</strong>{format!(" · {}", w.state.as_str().replace('_', " "))}
-                                            <div class="muted small">{format!("Proposed by {}", w.proposed_by)}{w.decided_by.clone().map(|d| format!(" · decided by {d}"))}{w.effective_on.map(|d| format!(" · effective {d}"))}</div>
-                                        </li>
-                                    }).collect_view()}
-                                </ol>
-                            </details>
-                        })}
+                        {(!p.history.is_empty()).then(|| view! { <ReviewHistory history=p.history.clone() /> })}
                     </section>
                     {escalations}
                 }.into_any()
             })}
         </Transition>
+    }
+}
+
+/// The Introductory HMO's proposal: the outcome, the reason for an extension, and a summary.
+#[component]
+fn ProposeForm(reference: String, version: String, outcomes: Vec<ReviewOutcome>, propose: ServerAction<ProposeReview>) -> impl IntoView {
+    let can_extend = outcomes.contains(&ReviewOutcome::Extend);
+    view! {
+        <ActionForm action=propose attr:class="stack" attr:data-testid="propose-form">
+            <input type="hidden" name="reference" value=reference />
+            <input type="hidden" name="version" value=version />
+            <fieldset>
+                <legend>"Propose the outcome"</legend>
+                <div class="radios">
+                    {outcomes.iter().map(|o| view! {
+                        <label><input type="radio" name="outcome" value=o.as_str() required />" "{o.label()}</label>
+                    }).collect_view()}
+                </div>
+                {(!outcomes.contains(&ReviewOutcome::Extend)).then(|| view! {
+                    <p class="muted small">"Extension is no longer possible: the notice had to reach the tenant eight weeks before the trial ends, and a tenancy is extended once at most."</p>
+                })}
+            </fieldset>
+            <div class="form-group" class:hidden=!can_extend>
+                <label for="extension_reason">"Reason for an extension"</label>
+                <select id="extension_reason" name="extension_reason">
+                    <option value="">"Not extending"</option>
+                    <option value="arrears">"Rent arrears"</option>
+                    <option value="nuisance">"Nuisance or anti-social behaviour"</option>
+                    <option value="property_condition">"Property condition"</option>
+                    <option value="other">"Other"</option>
+                </select>
+            </div>
+            <div class="form-group">
+                <label for="review-reason">"Summary of the review"</label>
+                <textarea id="review-reason" name="reason" rows="3" required minlength="10" maxlength="4000"></textarea>
+            </div>
+            <button type="submit" class="button">"Send to Team Leader"</button>
+        </ActionForm>
+    }
+}
+
+/// The Team Leader's decision on the open proposal: approve it, or send it back saying why.
+#[component]
+fn DecideForms(open: WorkflowView, decide: ServerAction<DecideItem>) -> impl IntoView {
+    let o = open;
+    view! {
+    <div class="decide">
+        <ActionForm action=decide attr:class="stack" attr:data-testid="approve-form">
+            <input type="hidden" name="item_id" value=o.id.to_string() />
+            <input type="hidden" name="version" value=o.version.to_string() />
+            <input type="hidden" name="action" value="approve" />
+            <button type="submit" class="button">{format!("Approve: {}", o.outcome_label)}</button>
+        </ActionForm>
+        <ActionForm action=decide attr:class="stack" attr:data-testid="send-back-form">
+            <input type="hidden" name="item_id" value=o.id.to_string() />
+            <input type="hidden" name="version" value=o.version.to_string() />
+            <input type="hidden" name="action" value="send_back" />
+            <div class="form-group">
+                <label for="send-back-note">"Or send it back, saying what to change"</label>
+                <textarea id="send-back-note" name="note" rows="2" required minlength="5"></textarea>
+            </div>
+            <button type="submit" class="button secondary">"Send back"</button>
+        </ActionForm>
+    </div>
+    }
+}
+
+/// Every proposal the tenancy's review has had, and what became of it.
+#[component]
+fn ReviewHistory(history: Vec<WorkflowView>) -> impl IntoView {
+    view! {
+    <details>
+        <summary>"Review history"</summary>
+        <ol class="timeline">
+            {history.iter().map(|w| view! {
+                <li>
+                    <span class="when">{crate::model::day_of(w.proposed_at)}</span>
+                    <strong>{w.outcome_label.clone()}</strong>{format!(" · {}", w.state.as_str().replace('_', " "))}
+                    <div class="muted small">{format!("Proposed by {}", w.proposed_by)}{w.decided_by.clone().map(|d| format!(" · decided by {d}"))}{w.effective_on.map(|d| format!(" · effective {d}"))}</div>
+                </li>
+            }).collect_view()}
+        </ol>
+    </details>
     }
 }
 
