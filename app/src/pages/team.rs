@@ -7,6 +7,7 @@ use leptos_meta::Title;
 use crate::api::casework::{EndCover, SetCover, get_team};
 use crate::components::{ActionError, ClockBadge, ErrorPanel, loading, succeeded};
 use crate::domain::cover::CoverState;
+use crate::model::{CoverView, OfficerOption, PlanRow};
 
 #[component]
 pub fn TeamPage() -> impl IntoView {
@@ -24,87 +25,12 @@ pub fn TeamPage() -> impl IntoView {
                     Ok(t) => {
                         let crate::model::TeamView { area_team, officers, covers, plans } = t;
                         let all_officers = officers.clone();
-                        let hmos: Vec<_> = officers.iter().filter(|o| o.role != crate::domain::Role::TeamLeader.label()).cloned().collect();
                         view! {
                             <h1>{format!("{} team", area_team)}</h1>
                             <p class="lede">"Who holds what, who is covering whom, and every action plan by its review clock. Proposals waiting for a decision are on "<a href="/approvals">"Approvals"</a>"."</p>
                             <ActionError error=Signal::derive(error) />
-                            <section aria-labelledby="cover-h">
-                                <h2 id="cover-h">"Cover"</h2>
-                                {if covers.is_empty() { view! { <p class="muted">"No cover set."</p> }.into_any() } else { view! {
-                                    <div class="table-wrap">
-                                    <table class="data" data-testid="covers">
-                                        <thead><tr><th scope="col">"Absent"</th><th scope="col">"Covered by"</th><th scope="col">"From"</th><th scope="col">"To (last day)"</th><th scope="col">"State"</th><th scope="col">"Done in cover"</th><th scope="col"><span class="visually-hidden">"End"</span></th></tr></thead>
-                                        <tbody>
-                                            {covers.into_iter().map(|c| view! {
-                                                <tr>
-                                                    <td>{c.absent.clone()}<div class="muted small">{c.reason.clone()}</div></td>
-                                                    <td>{c.cover.clone()}</td>
-                                                    <td>{c.starts_on.to_string()}</td>
-                                                    <td>{c.ended_on.map(|d| format!("{d} (ended early)")).unwrap_or_else(|| c.ends_on.to_string())}</td>
-                                                    <td><span class=format!("tag cover-{:?}", c.state).to_lowercase()>{c.state.label()}</span></td>
-                                                    <td>{c.actions_taken}</td>
-                                                    <td>{matches!(c.state, CoverState::Active | CoverState::Upcoming).then(|| view! {
-                                                        <ActionForm action=end attr:class="inline">
-                                                            <input type="hidden" name="cover_id" value=c.id.to_string() />
-                                                            <button type="submit" class="link-like" aria-label=format!("End cover for {}", c.absent)>{if c.state == CoverState::Upcoming { "Cancel" } else { "End cover now" }}</button>
-                                                        </ActionForm>
-                                                    })}</td>
-                                                </tr>
-                                            }).collect_view()}
-                                        </tbody>
-                                    </table>
-                                    </div>
-                                }.into_any() }}
-                                <ActionForm action=set attr:class="stack card" attr:data-testid="cover-form">
-                                    <h3>"Set cover"</h3>
-                                    <p class="muted small">"During the period the cover officer sees and acts on the absent officer's tenancies and cases; the work returns by itself the day after the last day."</p>
-                                    <div class="form-row">
-                                        <div class="form-group">
-                                            <label for="absent">"Absent officer"</label>
-                                            <select id="absent" name="absent_id" required>
-                                                <option value="">"Choose"</option>
-                                                {hmos.iter().map(|o| view! { <option value=o.id.to_string()>{format!("{} ({})", o.name, o.role)}</option> }).collect_view()}
-                                            </select>
-                                        </div>
-                                        <div class="form-group">
-                                            <label for="cover">"Cover officer"</label>
-                                            <select id="cover" name="cover_id" required>
-                                                <option value="">"Choose"</option>
-                                                {officers.iter().map(|o| view! { <option value=o.id.to_string()>{format!("{} ({})", o.name, o.role)}</option> }).collect_view()}
-                                            </select>
-                                        </div>
-                                    </div>
-                                    <div class="form-row">
-                                        <div class="form-group"><label for="starts">"First day"</label><input id="starts" name="starts_on" type="date" required /></div>
-                                        <div class="form-group"><label for="ends">"Last day"</label><input id="ends" name="ends_on" type="date" required /></div>
-                                    </div>
-                                    <div class="form-group"><label for="cover-reason">"Reason"</label><input id="cover-reason" type="text" name="reason" required maxlength="500" placeholder="Annual leave" /></div>
-                                    <button type="submit" class="button">"Set cover"</button>
-                                </ActionForm>
-                            </section>
-                            <section aria-labelledby="plans-h">
-                                <h2 id="plans-h">{format!("Action plans ({})", plans.len())}</h2>
-                                {if plans.is_empty() { view! { <p class="muted">"No cases with the Sustainable Tenancy HMOs."</p> }.into_any() } else { view! {
-                                    <div class="table-wrap">
-                                    <table class="data" data-testid="plans">
-                                        <thead><tr><th scope="col">"Case"</th><th scope="col">"Officer"</th><th scope="col">"Agreed"</th><th scope="col">"Next step due"</th><th scope="col" class="num">"Open actions"</th><th scope="col" class="num">"Overdue actions"</th></tr></thead>
-                                        <tbody>
-                                            {plans.into_iter().map(|p| view! {
-                                                <tr>
-                                                    <td><a href=format!("/cases/{}", p.case_reference)>{p.title.clone()}</a><div class="muted small">{p.case_reference.clone()}</div></td>
-                                                    <td>{p.owner.clone()}</td>
-                                                    <td>{p.plan_agreed_on.map(|d| d.to_string()).unwrap_or_else(|| "Not yet".into())}</td>
-                                                    <td>{p.due_at.map(crate::model::day_of)}" "<ClockBadge status=p.clock /></td>
-                                                    <td class="num">{p.open_actions}</td>
-                                                    <td class="num">{p.overdue_actions}</td>
-                                                </tr>
-                                            }).collect_view()}
-                                        </tbody>
-                                    </table>
-                                    </div>
-                                }.into_any() }}
-                            </section>
+                            <Covers covers officers=officers.clone() set end />
+                            <Plans plans />
                             <section aria-labelledby="officers-h">
                                 <h2 id="officers-h">"Officers"</h2>
                                 <div class="table-wrap">
@@ -121,5 +47,96 @@ pub fn TeamPage() -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+/// Cover periods, with the form to set one and the buttons to end them.
+#[component]
+fn Covers(covers: Vec<CoverView>, officers: Vec<OfficerOption>, set: ServerAction<SetCover>, end: ServerAction<EndCover>) -> impl IntoView {
+    let hmos: Vec<_> = officers.iter().filter(|o| o.role != crate::domain::Role::TeamLeader.label()).cloned().collect();
+    view! {
+    <section aria-labelledby="cover-h">
+        <h2 id="cover-h">"Cover"</h2>
+        {if covers.is_empty() { view! { <p class="muted">"No cover set."</p> }.into_any() } else { view! {
+            <div class="table-wrap">
+            <table class="data" data-testid="covers">
+                <thead><tr><th scope="col">"Absent"</th><th scope="col">"Covered by"</th><th scope="col">"From"</th><th scope="col">"To (last day)"</th><th scope="col">"State"</th><th scope="col">"Done in cover"</th><th scope="col"><span class="visually-hidden">"End"</span></th></tr></thead>
+                <tbody>
+                    {covers.into_iter().map(|c| view! {
+                        <tr>
+                            <td>{c.absent.clone()}<div class="muted small">{c.reason.clone()}</div></td>
+                            <td>{c.cover.clone()}</td>
+                            <td>{c.starts_on.to_string()}</td>
+                            <td>{c.ended_on.map(|d| format!("{d} (ended early)")).unwrap_or_else(|| c.ends_on.to_string())}</td>
+                            <td><span class=format!("tag cover-{:?}", c.state).to_lowercase()>{c.state.label()}</span></td>
+                            <td>{c.actions_taken}</td>
+                            <td>{matches!(c.state, CoverState::Active | CoverState::Upcoming).then(|| view! {
+                                <ActionForm action=end attr:class="inline">
+                                    <input type="hidden" name="cover_id" value=c.id.to_string() />
+                                    <button type="submit" class="link-like" aria-label=format!("End cover for {}", c.absent)>{if c.state == CoverState::Upcoming { "Cancel" } else { "End cover now" }}</button>
+                                </ActionForm>
+                            })}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            </div>
+        }.into_any() }}
+        <ActionForm action=set attr:class="stack card" attr:data-testid="cover-form">
+            <h3>"Set cover"</h3>
+            <p class="muted small">"During the period the cover officer sees and acts on the absent officer's tenancies and cases; the work returns by itself the day after the last day."</p>
+            <div class="form-row">
+                <div class="form-group">
+                    <label for="absent">"Absent officer"</label>
+                    <select id="absent" name="absent_id" required>
+                        <option value="">"Choose"</option>
+                        {hmos.iter().map(|o| view! { <option value=o.id.to_string()>{format!("{} ({})", o.name, o.role)}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div class="form-group">
+                    <label for="cover">"Cover officer"</label>
+                    <select id="cover" name="cover_id" required>
+                        <option value="">"Choose"</option>
+                        {officers.iter().map(|o| view! { <option value=o.id.to_string()>{format!("{} ({})", o.name, o.role)}</option> }).collect_view()}
+                    </select>
+                </div>
+            </div>
+            <div class="form-row">
+                <div class="form-group"><label for="starts">"First day"</label><input id="starts" name="starts_on" type="date" required /></div>
+                <div class="form-group"><label for="ends">"Last day"</label><input id="ends" name="ends_on" type="date" required /></div>
+            </div>
+            <div class="form-group"><label for="cover-reason">"Reason"</label><input id="cover-reason" type="text" name="reason" required maxlength="500" placeholder="Annual leave" /></div>
+            <button type="submit" class="button">"Set cover"</button>
+        </ActionForm>
+    </section>
+    }
+}
+
+/// Every action plan in the area by its review clock.
+#[component]
+fn Plans(plans: Vec<PlanRow>) -> impl IntoView {
+    view! {
+    <section aria-labelledby="plans-h">
+        <h2 id="plans-h">{format!("Action plans ({})", plans.len())}</h2>
+        {if plans.is_empty() { view! { <p class="muted">"No cases with the Sustainable Tenancy HMOs."</p> }.into_any() } else { view! {
+            <div class="table-wrap">
+            <table class="data" data-testid="plans">
+                <thead><tr><th scope="col">"Case"</th><th scope="col">"Officer"</th><th scope="col">"Agreed"</th><th scope="col">"Next step due"</th><th scope="col" class="num">"Open actions"</th><th scope="col" class="num">"Overdue actions"</th></tr></thead>
+                <tbody>
+                    {plans.into_iter().map(|p| view! {
+                        <tr>
+                            <td><a href=format!("/cases/{}", p.case_reference)>{p.title.clone()}</a><div class="muted small">{p.case_reference.clone()}</div></td>
+                            <td>{p.owner.clone()}</td>
+                            <td>{p.plan_agreed_on.map(|d| d.to_string()).unwrap_or_else(|| "Not yet".into())}</td>
+                            <td>{p.due_at.map(crate::model::day_of)}" "<ClockBadge status=p.clock /></td>
+                            <td class="num">{p.open_actions}</td>
+                            <td class="num">{p.overdue_actions}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            </div>
+        }.into_any() }}
+    </section>
     }
 }
