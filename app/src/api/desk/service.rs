@@ -124,42 +124,43 @@ pub async fn my_work(store: &dyn Store, who: &Principal, all: bool) -> Result<My
     waiting.extend(queue.into_iter().map(|(v, _)| v));
     waiting.sort_by(|a, b| (urgency(a.clock), &a.due_on).cmp(&(urgency(b.clock), &b.due_on)));
     let counts = desk::tiles(&desk, &facts).into_iter().map(|(t, count)| Count { label: t.label(), count, tile: Some(t) }).collect();
-    let hand_backs = waiting.iter().filter(|w| w.flow == Flow::HandBack).count();
-    if hand_backs > 0 {
-        alarms.push(Alarm {
-            level: waiting
-                .iter()
-                .filter(|w| w.flow == Flow::HandBack)
-                .filter_map(|w| w.clock)
-                .min_by_key(|c| urgency(Some(*c)))
-                .unwrap_or(ClockStatus::DueSoon),
-            text: format!(
-                "{hand_backs} case{} handed back to you by the Sustainable Tenancy HMO: acknowledge {}.",
-                if hand_backs == 1 { " is" } else { "s are" },
-                if hand_backs == 1 { "it" } else { "them" }
-            ),
-            href: "#waiting-h".into(),
-        });
-    }
-    if let Some(team) = desk.team {
-        let late = facts.queue.iter().filter(|q| q.0 == Some(ClockStatus::Overdue)).count();
-        if late > 0 {
-            alarms.push(Alarm {
-                level: ClockStatus::Overdue,
-                text: format!(
-                    "{late} escalation{} to {} {} past {} working days with no conclusion.",
-                    if late == 1 { "" } else { "s" },
-                    desk::team_name(team),
-                    if late == 1 { "is" } else { "are" },
-                    crate::domain::sustain::ESCALATION_RESPONSE_WORKING_DAYS
-                ),
-                href: "#waiting-h".into(),
-            });
-        }
-    }
+    alarms.extend(hand_back_alarm(&waiting));
+    alarms.extend(desk.team.and_then(|team| late_escalations_alarm(team, &facts)));
     let referrals = if desk.shows(Section::Referrals) { crate::api::referrals::service::waiting_for_officer(who, lists.referrals, &clock) } else { vec![] };
     let covers = if desk.shows(Section::Covers) { lists.covers } else { vec![] };
     Ok(MyWork { user: session_user(who), alarms, counts, tenancies, tenancies_total: load.tenancies_total, cases, waiting, covers, referrals, desk: view })
+}
+
+/// The alarm for cases the Sustainable Tenancy HMO handed back to this officer, as loud as the
+/// most urgent of them.
+fn hand_back_alarm(waiting: &[WorkflowView]) -> Option<Alarm> {
+    let hand_backs: Vec<&WorkflowView> = waiting.iter().filter(|w| w.flow == Flow::HandBack).collect();
+    let n = hand_backs.len();
+    (n > 0).then(|| Alarm {
+        level: hand_backs.iter().filter_map(|w| w.clock).min_by_key(|c| urgency(Some(*c))).unwrap_or(ClockStatus::DueSoon),
+        text: format!(
+            "{n} case{} handed back to you by the Sustainable Tenancy HMO: acknowledge {}.",
+            if n == 1 { " is" } else { "s are" },
+            if n == 1 { "it" } else { "them" }
+        ),
+        href: "#waiting-h".into(),
+    })
+}
+
+/// The alarm for escalations to Legal or the Community Safety Hub past their response time.
+fn late_escalations_alarm(team: crate::domain::Role, facts: &crate::domain::desk::Facts) -> Option<Alarm> {
+    let late = facts.queue.iter().filter(|q| q.0 == Some(ClockStatus::Overdue)).count();
+    (late > 0).then(|| Alarm {
+        level: ClockStatus::Overdue,
+        text: format!(
+            "{late} escalation{} to {} {} past {} working days with no conclusion.",
+            if late == 1 { "" } else { "s" },
+            crate::domain::desk::team_name(team),
+            if late == 1 { "is" } else { "are" },
+            crate::domain::sustain::ESCALATION_RESPONSE_WORKING_DAYS
+        ),
+        href: "#waiting-h".into(),
+    })
 }
 
 /// The loud items: introductory reviews at or past their anniversary with no decision (by law
