@@ -8,8 +8,6 @@
 //! stores one response; a size cap per answer; everything typed is escaped when shown again.
 
 use std::fmt::Write;
-use std::num::NonZeroU32;
-use std::time::Duration;
 
 use app::api::RequestMeta;
 use app::domain::feedback::{self, Audience, FieldError, Fields, HONEYPOT, Question, Refusal};
@@ -17,70 +15,11 @@ use axum::Extension;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
 
 use crate::languages::{Language, Languages};
 use crate::state::AppState;
 use crate::store::feedback::{self as store, LinkTarget};
-
-/// How much one address and one link may send.
-#[derive(Clone, Copy, Debug)]
-pub struct FeedbackLimits {
-    /// Page views and submissions from one address: a burst, then one per `ip_period`.
-    pub ip_burst: u32,
-    pub ip_period: Duration,
-    /// Submissions from one address.
-    pub ip_submit_burst: u32,
-    pub ip_submit_period: Duration,
-    /// Submissions to one link from everyone (a poster on a block's noticeboard draws many).
-    pub link_burst: u32,
-    pub link_period: Duration,
-}
-
-impl Default for FeedbackLimits {
-    fn default() -> Self {
-        FeedbackLimits {
-            ip_burst: 60,
-            ip_period: Duration::from_secs(1),
-            ip_submit_burst: 10,
-            ip_submit_period: Duration::from_secs(30),
-            link_burst: 120,
-            link_period: Duration::from_secs(2),
-        }
-    }
-}
-
-pub struct FeedbackLimiter {
-    ip: DefaultKeyedRateLimiter<String>,
-    ip_submit: DefaultKeyedRateLimiter<String>,
-    link: DefaultKeyedRateLimiter<i64>,
-}
-
-fn quota(burst: u32, period: Duration) -> Quota {
-    Quota::with_period(period).expect("non-zero period").allow_burst(NonZeroU32::new(burst.max(1)).expect("non-zero"))
-}
-
-impl FeedbackLimiter {
-    pub fn new(l: FeedbackLimits) -> Self {
-        FeedbackLimiter {
-            ip: RateLimiter::keyed(quota(l.ip_burst, l.ip_period)),
-            ip_submit: RateLimiter::keyed(quota(l.ip_submit_burst, l.ip_submit_period)),
-            link: RateLimiter::keyed(quota(l.link_burst, l.link_period)),
-        }
-    }
-    fn view(&self, ip: &str) -> bool {
-        self.ip.check_key(&ip.to_string()).is_ok()
-    }
-    fn submit(&self, ip: &str, link: i64) -> bool {
-        self.ip_submit.check_key(&ip.to_string()).is_ok() && self.link.check_key(&link).is_ok()
-    }
-    pub fn tidy(&self) {
-        self.ip.retain_recent();
-        self.ip_submit.retain_recent();
-        self.link.retain_recent();
-    }
-}
 
 fn new_key() -> String {
     store::new_token()

@@ -60,7 +60,7 @@ pub fn app_state(db: Db, leptos_options: LeptosOptions, config: Settings, limits
         db,
         store,
         limiter: Arc::new(SignInLimiter::new(limits)),
-        feedback_limiter: Arc::new(crate::feedback::FeedbackLimiter::new(crate::feedback::FeedbackLimits::default())),
+        feedback_limiter: Arc::new(crate::auth::limits::FeedbackLimiter::new(crate::auth::limits::FeedbackLimits::default())),
         languages: Arc::new(languages),
         service_settings: config.for_services(),
         config,

@@ -16,7 +16,7 @@ pub struct AppState {
     pub db: Db,
     pub store: Arc<dyn Store>,
     pub limiter: Arc<SignInLimiter>,
-    pub feedback_limiter: Arc<crate::feedback::FeedbackLimiter>,
+    pub feedback_limiter: Arc<crate::auth::limits::FeedbackLimiter>,
     /// The feedback forms' languages: English, and those configured in `config.languages_dir`.
     pub languages: Arc<crate::languages::Languages>,
     /// The server's settings, read once at start (`crate::settings`).

@@ -581,7 +581,7 @@ async fn one_links_flood_is_limited_while_other_links_land() {
     // per-address limits never trip, the per-link limit does; other links, even from the same
     // addresses, are unaffected.
     let app = TestApp::new(Engine::Sqlite).await;
-    let limits = hearth::feedback::FeedbackLimits::default();
+    let limits = hearth::auth::limits::FeedbackLimits::default();
     let (flooded, other) = (token_of(&app.db, 1).await, token_of(&app.db, 2).await);
     let before = responses(&app.db).await;
     let started = std::time::Instant::now();

@@ -18,31 +18,13 @@ use crate::state::AppState;
 pub mod admin;
 pub mod casework;
 pub mod desk;
+pub mod errors;
 pub mod feedback;
 pub mod map;
 pub mod referrals;
 pub mod reviews;
 
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct ErrorBody {
-    pub error: String,
-    pub message: String,
-}
-
-pub fn error_response(status: StatusCode, code: &str, message: &str) -> Response {
-    (status, Json(ErrorBody { error: code.into(), message: message.into() })).into_response()
-}
-
-pub fn app_error(e: AppError) -> Response {
-    error_response(StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), e.code(), &e.to_string())
-}
-
-pub(crate) fn reply<T: Serialize>(r: Result<T, AppError>) -> Response {
-    match r {
-        Ok(v) => Json(v).into_response(),
-        Err(e) => app_error(e),
-    }
-}
+pub use errors::{ErrorBody, app_error, error_response, rejection, reply};
 
 /// The signed-in caller; a request without one is answered 401 in JSON before the handler runs.
 pub struct SignedIn(pub Principal);
@@ -74,16 +56,6 @@ pub async fn health(State(state): State<AppState>) -> Response {
 #[utoipa::path(get, path = "/api/v1/me", tag = "auth", security(("bearer" = [])), responses((status = 200, body = SessionUser), (status = 401, body = ErrorBody)))]
 pub async fn me(SignedIn(who): SignedIn) -> Response {
     Json(SessionUser { username: who.username, display_name: who.display_name, role: who.role, area_team: who.area_team, agency: who.agency }).into_response()
-}
-
-/// Our JSON answer to a request whose body, query string or path did not parse: 413 for a body
-/// over the limit, otherwise 400 (never axum's plain-text 400, 415 or 422), with the parser's words.
-pub(crate) fn rejection(status: StatusCode, words: &str) -> Response {
-    if status == StatusCode::PAYLOAD_TOO_LARGE {
-        error_response(status, "too_large", &format!("The request body is too large: {words}"))
-    } else {
-        error_response(StatusCode::BAD_REQUEST, "invalid", words)
-    }
 }
 
 /// A JSON body; one that fails to parse gets our JSON 400 (or 413) with the parser's words.

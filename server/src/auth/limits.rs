@@ -1,5 +1,6 @@
-//! Sign-in rate limits (governor): per client IP and per account, so neither a single
-//! address nor a distributed guess at one account gets far.
+//! Rate limits (governor). Sign-in: per client IP and per account, so neither a single
+//! address nor a distributed guess at one account gets far. The public feedback forms: per address,
+//! for views and for submissions, and per link.
 
 use std::num::NonZeroU32;
 use std::time::Duration;
@@ -50,6 +51,66 @@ impl SignInLimiter {
     pub fn tidy(&self) {
         self.per_ip.retain_recent();
         self.per_account.retain_recent();
+    }
+}
+
+// The public feedback forms' limits (`crate::feedback`): per address, and per link.
+
+/// How much one address and one link may send.
+#[derive(Clone, Copy, Debug)]
+pub struct FeedbackLimits {
+    /// Page views and submissions from one address: a burst, then one per `ip_period`.
+    pub ip_burst: u32,
+    pub ip_period: Duration,
+    /// Submissions from one address.
+    pub ip_submit_burst: u32,
+    pub ip_submit_period: Duration,
+    /// Submissions to one link from everyone (a poster on a block's noticeboard draws many).
+    pub link_burst: u32,
+    pub link_period: Duration,
+}
+
+impl Default for FeedbackLimits {
+    fn default() -> Self {
+        FeedbackLimits {
+            ip_burst: 60,
+            ip_period: Duration::from_secs(1),
+            ip_submit_burst: 10,
+            ip_submit_period: Duration::from_secs(30),
+            link_burst: 120,
+            link_period: Duration::from_secs(2),
+        }
+    }
+}
+
+pub struct FeedbackLimiter {
+    ip: DefaultKeyedRateLimiter<String>,
+    ip_submit: DefaultKeyedRateLimiter<String>,
+    link: DefaultKeyedRateLimiter<i64>,
+}
+
+fn feedback_quota(burst: u32, period: Duration) -> Quota {
+    Quota::with_period(period).expect("non-zero period").allow_burst(NonZeroU32::new(burst.max(1)).expect("non-zero"))
+}
+
+impl FeedbackLimiter {
+    pub fn new(l: FeedbackLimits) -> Self {
+        FeedbackLimiter {
+            ip: RateLimiter::keyed(feedback_quota(l.ip_burst, l.ip_period)),
+            ip_submit: RateLimiter::keyed(feedback_quota(l.ip_submit_burst, l.ip_submit_period)),
+            link: RateLimiter::keyed(feedback_quota(l.link_burst, l.link_period)),
+        }
+    }
+    pub fn view(&self, ip: &str) -> bool {
+        self.ip.check_key(&ip.to_string()).is_ok()
+    }
+    pub fn submit(&self, ip: &str, link: i64) -> bool {
+        self.ip_submit.check_key(&ip.to_string()).is_ok() && self.link.check_key(&link).is_ok()
+    }
+    pub fn tidy(&self) {
+        self.ip.retain_recent();
+        self.ip_submit.retain_recent();
+        self.link.retain_recent();
     }
 }
 

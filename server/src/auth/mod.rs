@@ -37,6 +37,13 @@ pub async fn load_principal(db: &Db, user_id: i64, today: chrono::NaiveDate) -> 
     crate::store::accounts::principal(db, user_id, today).await.ok()?
 }
 
+/// Who a bearer token stands for: its user, as a session would load them; None if the token is
+/// unknown, expired or revoked.
+pub async fn principal_for_token(db: &Db, token: &str, today: chrono::NaiveDate) -> Option<Principal> {
+    let user_id = crate::store::admin::token_user(db, token).await.ok()??;
+    load_principal(db, user_id, today).await
+}
+
 /// The client's address. With no trusted proxy (`Config::trusted_proxies` 0), the socket's peer.
 /// Behind `n` trusted proxies, the `n`th X-Forwarded-For entry from the right: each proxy appends
 /// the address it was reached from, so that entry was written by the outermost trusted proxy and
@@ -81,10 +88,10 @@ pub async fn resolve_principal(State(state): State<AppState>, session: Session, 
     let origin = request_origin(&req, state.config.trust_proxy());
     req.extensions_mut().insert(RequestMeta { ip, origin });
     let principal = if let Some(token) = bearer(req.headers()) {
-        match tokens::principal_for_token(&state.db, token, state.store.today()).await {
+        match principal_for_token(&state.db, token, state.store.today()).await {
             Some(p) => Some(p),
             None => {
-                return crate::api::error_response(StatusCode::UNAUTHORIZED, "not_signed_in", "The API token is missing, expired or revoked.");
+                return crate::api::errors::error_response(StatusCode::UNAUTHORIZED, "not_signed_in", "The API token is missing, expired or revoked.");
             }
         }
     } else {
@@ -116,10 +123,10 @@ pub async fn require_sign_in_for_pages(req: Request, next: Next) -> Response {
             };
             return match axum::http::HeaderValue::from_str(&to) {
                 Ok(v) => (StatusCode::PERMANENT_REDIRECT, [(header::LOCATION, v)]).into_response(),
-                Err(_) => crate::api::error_response(StatusCode::BAD_REQUEST, "invalid", "The address is not valid."),
+                Err(_) => crate::api::errors::error_response(StatusCode::BAD_REQUEST, "invalid", "The address is not valid."),
             };
         }
-        return crate::api::error_response(StatusCode::NOT_FOUND, "not_found", "No such address: use its plain form, without `.` or `..` segments.");
+        return crate::api::errors::error_response(StatusCode::NOT_FOUND, "not_found", "No such address: use its plain form, without `.` or `..` segments.");
     }
     let public = is_public_path(path);
     if req.method() == Method::GET && !public && req.extensions().get::<Principal>().is_none() {
@@ -139,7 +146,7 @@ pub async fn require_sign_in_for_pages(req: Request, next: Next) -> Response {
     }
     // ...and of the server functions and API routes, only those behind their referrals.
     if partner && !app::domain::access::partner_may_reach(path) {
-        return crate::api::error_response(StatusCode::FORBIDDEN, "forbidden", "Partner-agency users reach only their agency's referrals.");
+        return crate::api::errors::error_response(StatusCode::FORBIDDEN, "forbidden", "Partner-agency users reach only their agency's referrals.");
     }
     next.run(req).await
 }

@@ -14,7 +14,7 @@ use app::domain::signin::{SignInProblem, safe_next};
 
 use super::SESSION_USER_KEY;
 use super::password::{dummy_hash, verify_password};
-use crate::api::ErrorBody;
+use crate::api::errors::{ErrorBody, app_error, rejection};
 use crate::state::AppState;
 
 #[derive(Deserialize)]
@@ -137,14 +137,14 @@ pub async fn api_token(
 ) -> Response {
     let Json(req) = match body {
         Ok(b) => b,
-        Err(e) => return crate::api::rejection(e.status(), &e.body_text()),
+        Err(e) => return rejection(e.status(), &e.body_text()),
     };
     match authenticate(&state, &meta.ip, &req.username, &req.password).await {
         Ok(user_id) => match crate::store::admin::issue_sign_in_token(&state.db, user_id, "api sign-in").await {
             Ok((token, expires_at)) => Json(TokenResponse { token, token_type: "Bearer", expires_at }).into_response(),
-            Err(e) => crate::api::app_error(e),
+            Err(e) => app_error(e),
         },
-        Err(e) => crate::api::app_error(e),
+        Err(e) => app_error(e),
     }
 }
 

@@ -1,12 +1,9 @@
 //! API tokens for integrations: random 256-bit secrets shown once, stored as SHA-256 hashes
-//! (`store::admin` keeps them).
+//! (`store::admin` keeps them; `auth::principal_for_token` reads them).
 
-use app::domain::access::Principal;
 use base64::Engine;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
-
-use crate::db::Db;
 
 pub const TOKEN_HOURS: i64 = 12;
 
@@ -20,13 +17,6 @@ pub fn new_token() -> String {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     format!("hth_{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
-}
-
-/// Who a bearer token stands for: its user, as a session would load them; None if the token is
-/// unknown, expired or revoked.
-pub async fn principal_for_token(db: &Db, token: &str, today: chrono::NaiveDate) -> Option<Principal> {
-    let user_id = crate::store::admin::token_user(db, token).await.ok()??;
-    super::load_principal(db, user_id, today).await
 }
 
 #[cfg(test)]
