@@ -58,8 +58,7 @@ pub async fn create_agency(db: &Db, a: NewAgency, audit: AuditEntry) -> Result<i
         .await
         .map_err(internal)?;
     let id = i(&row, "id");
-    super::write_audit(&mut *tx, audit, Some(id)).await?;
-    tx.commit().await.map_err(internal)?;
+    super::commit_audited(tx, audit, Some(id)).await?;
     Ok(id)
 }
 
@@ -83,8 +82,7 @@ pub async fn create_agency_user(db: &Db, u: NewAgencyUser, audit: AuditEntry) ->
         .await
         .map_err(internal)?;
     let id = i(&row, "id");
-    super::write_audit(&mut *tx, audit, Some(id)).await?;
-    tx.commit().await.map_err(internal)?;
+    super::commit_audited(tx, audit, Some(id)).await?;
     Ok(id)
 }
 
@@ -117,8 +115,7 @@ pub async fn issue_token(db: &Db, user_id: i64, name: &str, days: i64, audit: Au
     // Whole seconds, as stored (and as every instant Hearth sends).
     let until = chrono::SubsecRound::trunc_subsecs(chrono::Utc::now() + chrono::Duration::days(days), 0);
     let (id, token, _) = insert_token(&mut tx, user_id, name, until).await?;
-    super::write_audit(&mut *tx, audit, Some(id)).await?;
-    tx.commit().await.map_err(internal)?;
+    super::commit_audited(tx, audit, Some(id)).await?;
     Ok(IssuedToken { id, token, expires_at: until })
 }
 
@@ -234,8 +231,7 @@ impl AdminStore for SqlStore {
             .execute(&mut *tx)
             .await
             .map_err(internal)?;
-        super::write_audit(&mut *tx, audit, None).await?;
-        tx.commit().await.map_err(internal)?;
+        super::commit_audited(tx, audit, None).await?;
         self.calendar.forget();
         Ok(())
     }

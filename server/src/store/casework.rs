@@ -192,8 +192,7 @@ pub async fn add_plan_action(db: &Db, a: NewPlanAction, mut audit: AuditEntry) -
     .await
     .map_err(internal)?;
     audit.detail = format!("action {}, {}", i(&row, "id"), audit.detail);
-    super::write_audit(&mut *tx, audit, None).await?;
-    tx.commit().await.map_err(internal)?;
+    super::commit_audited(tx, audit, None).await?;
     Ok(i(&row, "id"))
 }
 
@@ -215,8 +214,7 @@ pub async fn update_plan_action(db: &Db, action_id: i64, version: i64, status: A
         return Err(conflict("This action"));
     }
     let row = sqlx::query::<Any>("SELECT case_id FROM plan_actions WHERE id = $1").bind(action_id).fetch_one(&mut *tx).await.map_err(internal)?;
-    super::write_audit(&mut *tx, audit, None).await?;
-    tx.commit().await.map_err(internal)?;
+    super::commit_audited(tx, audit, None).await?;
     Ok(i(&row, "case_id"))
 }
 
@@ -318,8 +316,7 @@ pub async fn create_cover(db: &Db, c: NewCover, audit: AuditEntry) -> Result<i64
     .await
     .map_err(internal)?;
     let id = i(&row, "id");
-    super::write_audit(&mut *tx, audit, Some(id)).await?;
-    tx.commit().await.map_err(internal)?;
+    super::commit_audited(tx, audit, Some(id)).await?;
     Ok(id)
 }
 

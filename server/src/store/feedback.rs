@@ -284,8 +284,7 @@ pub async fn create_link(db: &Db, scope_type: &str, scope_id: i64, label: &str, 
     .await
     .map_err(internal)?;
     let id = i(&r, "id");
-    super::write_audit(&mut *tx, audit, Some(id)).await?;
-    tx.commit().await.map_err(internal)?;
+    super::commit_audited(tx, audit, Some(id)).await?;
     Ok(id)
 }
 
@@ -427,8 +426,7 @@ pub async fn case_from_feedback(db: &Db, c: app::api::feedback::store::NewFeedba
         return Err(AppError::Conflict("Someone has just opened a case from this comment; reload to see it.".into()));
     }
     audit.detail = format!("{} {reference}", audit.detail);
-    super::write_audit(&mut *tx, audit, None).await?;
-    tx.commit().await.map_err(internal)?;
+    super::commit_audited(tx, audit, None).await?;
     Ok(reference)
 }
 

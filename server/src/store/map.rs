@@ -317,8 +317,7 @@ pub async fn apply_patch_change(db: &Db, c: &PatchChangeRequest, by: i64, audit:
         .map_err(internal)?;
     let homes_moved = moves.len() as i64;
     let audit = AuditEntry { detail: format!("change {change_id}: {homes_moved} homes, {tenancies_moved} tenancies, {cases_moved} cases moved"), ..audit };
-    super::write_audit(&mut *tx, audit, None).await?;
-    tx.commit().await.map_err(internal)?;
+    super::commit_audited(tx, audit, None).await?;
     Ok(SavedPatchChange { change_id, homes_moved, tenancies_moved, cases_moved })
 }
 

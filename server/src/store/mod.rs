@@ -60,6 +60,13 @@ pub(crate) async fn write_audit<'c>(ex: impl Executor<'c, Database = Any>, e: Au
     Ok(())
 }
 
+/// Ends a change: its audit row (naming `new_id`, the record the change made, if the entry names
+/// none) and the commit, together: both are kept, or neither.
+pub(crate) async fn commit_audited(mut tx: sqlx::Transaction<'_, Any>, audit: AuditEntry, new_id: Option<i64>) -> Result<(), AppError> {
+    write_audit(&mut *tx, audit, new_id).await?;
+    tx.commit().await.map_err(internal)
+}
+
 /// Arrears worth an officer's attention (the domain rule, in pence for binding).
 pub const ARREARS_THRESHOLD_PENCE: i64 = app::domain::money::ARREARS_THRESHOLD.0;
 

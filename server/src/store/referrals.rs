@@ -271,8 +271,7 @@ pub async fn create_referral(db: &Db, r: NewReferral, mut audit: AuditEntry) -> 
     let reference = format!("REF{:06}", id + 300_000);
     sqlx::query::<Any>("UPDATE referrals SET reference = $1 WHERE id = $2").bind(reference.clone()).bind(id).execute(&mut *tx).await.map_err(internal)?;
     audit.detail = format!("{reference} {}", audit.detail);
-    super::write_audit(&mut *tx, audit, Some(id)).await?;
-    tx.commit().await.map_err(internal)?;
+    super::commit_audited(tx, audit, Some(id)).await?;
     Ok(reference)
 }
 
@@ -322,8 +321,7 @@ pub async fn change_referral(db: &Db, c: ReferralChange, audit: AuditEntry) -> R
         .execute(&mut *tx)
         .await
         .map_err(internal)?;
-    super::write_audit(&mut *tx, audit, None).await?;
-    tx.commit().await.map_err(internal)?;
+    super::commit_audited(tx, audit, None).await?;
     Ok(())
 }
 

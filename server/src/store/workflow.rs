@@ -224,8 +224,7 @@ pub async fn propose(db: &Db, p: Proposal, audit: AuditEntry) -> Result<i64, App
         .map_err(internal)?;
         i(&row, "id")
     };
-    super::write_audit(&mut *tx, audit, Some(id)).await?;
-    tx.commit().await.map_err(internal)?;
+    super::commit_audited(tx, audit, Some(id)).await?;
     Ok(id)
 }
 
@@ -308,8 +307,7 @@ pub async fn decide(db: &Db, d: Decision, today: NaiveDate, audit: AuditEntry) -
             }
         }
     }
-    super::write_audit(&mut *tx, audit, None).await?;
-    tx.commit().await.map_err(internal)?;
+    super::commit_audited(tx, audit, None).await?;
     apply_due_changes(db, today).await?;
     Ok(())
 }
