@@ -12,7 +12,7 @@ use crate::components::{ActionError, ClockBadge, ErrorPanel, Field, loading, suc
 use crate::domain::Role;
 use crate::domain::sustain::{ActionOwner, ActionStatus, ReferralText};
 use crate::domain::workflow::{EscalationPurpose, Flow, Move};
-use crate::model::{CaseDetail, WorkflowView};
+use crate::model::{CaseDetail, OfficerOption, WorkflowView};
 
 #[component]
 pub fn CasePage() -> impl IntoView {
@@ -146,52 +146,7 @@ fn Moves(
         <section class="card" aria-labelledby="moves-h" data-testid="moves">
             <h2 id="moves-h">"Between roles"</h2>
             {if case.workflow.is_empty() { Some(view! { <p class="muted">"No referrals, hand-backs or escalations yet."</p> }) } else { None }}
-            {case.workflow.iter().map(|w| {
-                let w = w.clone();
-                let referral = (w.flow == Flow::ReferralToSustainable).then(|| ReferralText::from_stored(&w.reason, &w.detail));
-                let officers = officers.clone();
-                let can = |m: Move| w.actions.contains(&m);
-                view! {
-                    <div class="proposal" data-testid=format!("item-{}", match w.flow { Flow::ReferralToSustainable => "referral", Flow::HandBack => "hand-back", Flow::Escalation => "escalation", Flow::IntroductoryReview => "review" })>
-                        <p>
-                            <span class="tag">{w.state.as_str().replace('_', " ")}</span>" "<strong>{w.outcome_label.clone()}</strong>
-                            {format!(" — by {} on {}", w.proposed_by, crate::model::day_of(w.proposed_at))}
-                            {w.due_on.clone().filter(|_| w.clock.is_some()).map(|d| format!(" · due {}", d.chars().take(10).collect::<String>()))}" "<ClockBadge status=w.clock />
-                        </p>
-                        {match referral.clone() {
-                            Some(r) => view! {
-                                <dl class="summary">
-                                    <Field label="Concerns">{r.concerns}</Field>
-                                    <Field label="Risks">{r.risks}</Field>
-                                    <Field label="Tried so far">{r.tried}</Field>
-                                </dl>
-                            }.into_any(),
-                            None => view! { <p class="muted">{w.reason.clone()}</p> }.into_any(),
-                        }}
-                        {w.decided_by.clone().map(|d| view! { <p><strong>{format!("{d}: ")}</strong>{w.decision_note.clone()}</p> })}
-                        {(w.flow == Flow::ReferralToSustainable && can(Move::Approve)).then(|| view! {
-                            <ActionForm action=decide attr:class="stack" attr:data-testid="accept-form">
-                                <input type="hidden" name="item_id" value=w.id.to_string() />
-                                <input type="hidden" name="version" value=w.version.to_string() />
-                                <input type="hidden" name="action" value="approve" />
-                                <div class="form-group">
-                                    <label for=format!("assign-{}", w.id)>"Accept and assign to"</label>
-                                    <select id=format!("assign-{}", w.id) name="assign_to" required>
-                                        <option value="">"Choose a Sustainable Tenancy HMO"</option>
-                                        {officers.iter().map(|o| view! { <option value=o.id.to_string()>{format!("{} ({} open cases)", o.name, o.open_cases)}</option> }).collect_view()}
-                                    </select>
-                                </div>
-                                <button type="submit" class="button">"Accept referral"</button>
-                            </ActionForm>
-                        })}
-                        {(w.flow == Flow::HandBack && can(Move::Acknowledge)).then(|| view! { <MoveForm item=w.clone() mv=Move::Acknowledge decide=decide label="Acknowledge: take the case back".into() note="Note (optional)" /> })}
-                        {(w.flow == Flow::Escalation && can(Move::Acknowledge)).then(|| view! { <MoveForm item=w.clone() mv=Move::Acknowledge decide=decide label="Conclude".into() note="Outcome" /> })}
-                        {can(Move::Decline).then(|| view! { <MoveForm item=w.clone() mv=Move::Decline decide=decide label="Decline".into() note="Reasons for declining" secondary=true /> })}
-                        {can(Move::SendBack).then(|| view! { <MoveForm item=w.clone() mv=Move::SendBack decide=decide label="Send back".into() note="What should change" secondary=true /> })}
-                        {can(Move::Withdraw).then(|| view! { <MoveForm item=w.clone() mv=Move::Withdraw decide=decide label="Withdraw".into() secondary=true /> })}
-                    </div>
-                }
-            }).collect_view()}
+            {case.workflow.iter().map(|w| view! { <MoveItem w=w.clone() officers=officers.clone() decide /> }).collect_view()}
             {case.can_refer.then(|| view! {
                 <ActionForm action=refer attr:class="stack" attr:data-testid="refer-form">
                     <h3>"Refer to the Sustainable Tenancy HMO"</h3>
@@ -234,6 +189,53 @@ fn Moves(
                 <p class="muted small">{format!("To hand the case back, first mark the {open_actions} open action{} done or no longer needed.", if open_actions == 1 { "" } else { "s" })}</p>
             })}
         </section>
+    }
+}
+
+/// One proposal between roles on the case: its step, clock and words, with the moves the viewer may make.
+#[component]
+fn MoveItem(w: WorkflowView, officers: Vec<OfficerOption>, decide: ServerAction<DecideItem>) -> impl IntoView {
+    let referral = (w.flow == Flow::ReferralToSustainable).then(|| ReferralText::from_stored(&w.reason, &w.detail));
+    let can = |m: Move| w.actions.contains(&m);
+    view! {
+        <div class="proposal" data-testid=format!("item-{}", match w.flow { Flow::ReferralToSustainable => "referral", Flow::HandBack => "hand-back", Flow::Escalation => "escalation", Flow::IntroductoryReview => "review" })>
+            <p>
+                <span class="tag">{w.state.as_str().replace('_', " ")}</span>" "<strong>{w.outcome_label.clone()}</strong>
+                {format!(" — by {} on {}", w.proposed_by, crate::model::day_of(w.proposed_at))}
+                {w.due_on.clone().filter(|_| w.clock.is_some()).map(|d| format!(" · due {}", d.chars().take(10).collect::<String>()))}" "<ClockBadge status=w.clock />
+            </p>
+            {match referral.clone() {
+                Some(r) => view! {
+                    <dl class="summary">
+                        <Field label="Concerns">{r.concerns}</Field>
+                        <Field label="Risks">{r.risks}</Field>
+                        <Field label="Tried so far">{r.tried}</Field>
+                    </dl>
+                }.into_any(),
+                None => view! { <p class="muted">{w.reason.clone()}</p> }.into_any(),
+            }}
+            {w.decided_by.clone().map(|d| view! { <p><strong>{format!("{d}: ")}</strong>{w.decision_note.clone()}</p> })}
+            {(w.flow == Flow::ReferralToSustainable && can(Move::Approve)).then(|| view! {
+                <ActionForm action=decide attr:class="stack" attr:data-testid="accept-form">
+                    <input type="hidden" name="item_id" value=w.id.to_string() />
+                    <input type="hidden" name="version" value=w.version.to_string() />
+                    <input type="hidden" name="action" value="approve" />
+                    <div class="form-group">
+                        <label for=format!("assign-{}", w.id)>"Accept and assign to"</label>
+                        <select id=format!("assign-{}", w.id) name="assign_to" required>
+                            <option value="">"Choose a Sustainable Tenancy HMO"</option>
+                            {officers.iter().map(|o| view! { <option value=o.id.to_string()>{format!("{} ({} open cases)", o.name, o.open_cases)}</option> }).collect_view()}
+                        </select>
+                    </div>
+                    <button type="submit" class="button">"Accept referral"</button>
+                </ActionForm>
+            })}
+            {(w.flow == Flow::HandBack && can(Move::Acknowledge)).then(|| view! { <MoveForm item=w.clone() mv=Move::Acknowledge decide=decide label="Acknowledge: take the case back".into() note="Note (optional)" /> })}
+            {(w.flow == Flow::Escalation && can(Move::Acknowledge)).then(|| view! { <MoveForm item=w.clone() mv=Move::Acknowledge decide=decide label="Conclude".into() note="Outcome" /> })}
+            {can(Move::Decline).then(|| view! { <MoveForm item=w.clone() mv=Move::Decline decide=decide label="Decline".into() note="Reasons for declining" secondary=true /> })}
+            {can(Move::SendBack).then(|| view! { <MoveForm item=w.clone() mv=Move::SendBack decide=decide label="Send back".into() note="What should change" secondary=true /> })}
+            {can(Move::Withdraw).then(|| view! { <MoveForm item=w.clone() mv=Move::Withdraw decide=decide label="Withdraw".into() secondary=true /> })}
+        </div>
     }
 }
 

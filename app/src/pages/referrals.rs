@@ -10,7 +10,7 @@ use crate::api::referrals::{MakeReferral, MoveReferral, NameOnReferral, PostRefe
 use crate::components::{ActionError, ClockBadge, ErrorPanel, Field, loading, succeeded};
 use crate::domain::referral::{self, ReferralMove, SharedFacts, SharedField};
 use crate::domain::{LawfulBasis, ReferralCategory, ReferralStatus, Urgency};
-use crate::model::{ReferralDetail, ReferralRow};
+use crate::model::{ReferralDetail, ReferralMessageView, ReferralRow};
 
 use crate::model::day_of as day;
 
@@ -328,11 +328,26 @@ fn Detail(
                 </ActionForm>
             </section>
         }})}
+        <Thread messages=d.messages.clone() can_post=d.can_post viewer_is_agency=d.viewer_is_agency reference why post />
+    }
+}
+
+/// The referral's messages between the officer and the agency, and the form to post one.
+#[component]
+fn Thread(
+    messages: Vec<ReferralMessageView>,
+    can_post: bool,
+    viewer_is_agency: bool,
+    reference: String,
+    why: Option<String>,
+    post: ServerAction<PostReferralMessage>,
+) -> impl IntoView {
+    view! {
         <section class="card" aria-labelledby="thread-h">
             <h2 id="thread-h">"Updates and questions"</h2>
-            {if d.messages.is_empty() { view! { <p class="muted">"No messages yet."</p> }.into_any() } else { view! {
+            {if messages.is_empty() { view! { <p class="muted">"No messages yet."</p> }.into_any() } else { view! {
                 <ol class="thread" data-testid="referral-thread">
-                    {d.messages.iter().map(|m| view! {
+                    {messages.iter().map(|m| view! {
                         <li class=format!("msg msg-{}", m.side.as_str())>
                             <div class="msg-meta"><strong>{m.author.clone()}</strong>" · "{m.at.format("%Y-%m-%d %H:%M").to_string()}</div>
                             <p>{m.body.clone()}</p>
@@ -340,12 +355,12 @@ fn Detail(
                     }).collect_view()}
                 </ol>
             }.into_any() }}
-            {d.can_post.then(move || view! {
+            {can_post.then(move || view! {
                 <ActionForm action=post attr:class="stack" attr:data-testid="message-form">
                     <input type="hidden" name="reference" value=reference />
                     <WhyField why=why.clone() />
                     <div class="form-group">
-                        <label for="msg-body">{if d.viewer_is_agency { "Post an update or question for the officer" } else { "Reply to the agency" }}</label>
+                        <label for="msg-body">{if viewer_is_agency { "Post an update or question for the officer" } else { "Reply to the agency" }}</label>
                         <textarea id="msg-body" name="body" rows="3" required maxlength="4000"></textarea>
                     </div>
                     <button type="submit" class="button">"Post"</button>
