@@ -89,16 +89,12 @@ pub struct FeedbackLimiter {
     link: DefaultKeyedRateLimiter<i64>,
 }
 
-fn feedback_quota(burst: u32, period: Duration) -> Quota {
-    Quota::with_period(period).expect("non-zero period").allow_burst(NonZeroU32::new(burst.max(1)).expect("non-zero"))
-}
-
 impl FeedbackLimiter {
     pub fn new(l: FeedbackLimits) -> Self {
         FeedbackLimiter {
-            ip: RateLimiter::keyed(feedback_quota(l.ip_burst, l.ip_period)),
-            ip_submit: RateLimiter::keyed(feedback_quota(l.ip_submit_burst, l.ip_submit_period)),
-            link: RateLimiter::keyed(feedback_quota(l.link_burst, l.link_period)),
+            ip: RateLimiter::keyed(quota(l.ip_burst, l.ip_period)),
+            ip_submit: RateLimiter::keyed(quota(l.ip_submit_burst, l.ip_submit_period)),
+            link: RateLimiter::keyed(quota(l.link_burst, l.link_period)),
         }
     }
     pub fn view(&self, ip: &str) -> bool {
