@@ -11,7 +11,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
-use super::{ErrorBody, JsonIn, PathIn, QueryIn, SignedIn, TextIn, app_error, reply};
+use super::{Caller, ErrorBody, JsonIn, PathIn, QueryIn, SignedIn, TextIn, app_error, reply};
 use crate::state::AppState;
 
 /// The Regulator's reporting year, as `2023-24`.
@@ -233,12 +233,6 @@ pub struct CaseOpened {
 /// Turn a tenant's comment into a case in one step (the officer it is about, or their Team Leader).
 #[utoipa::path(post, path = "/api/v1/feedback/responses/{id}/case", tag = "feedback", params(("id" = i64, Path)), request_body = CommentCaseRequest, security(("bearer" = [])),
     responses((status = 200, body = CaseOpened), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn case_from_comment(
-    State(state): State<AppState>,
-    SignedIn(who): SignedIn,
-    Extension(meta): Extension<RequestMeta>,
-    PathIn(id): PathIn<i64>,
-    JsonIn(r): JsonIn<CommentCaseRequest>,
-) -> Response {
-    reply(svc::case_from_comment(&*state.store, &who, id, &r.kind, &meta.ip).await.map(|reference| CaseOpened { reference }))
+pub async fn case_from_comment(c: Caller, PathIn(id): PathIn<i64>, JsonIn(r): JsonIn<CommentCaseRequest>) -> Response {
+    reply(svc::case_from_comment(c.store(), &c.who, id, &r.kind, &c.meta.ip).await.map(|reference| CaseOpened { reference }))
 }

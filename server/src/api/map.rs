@@ -2,17 +2,15 @@
 //! packed columns with an ETag, so a browser that has them revalidates with a 304; after a change
 //! `/api/v1/map/changes?since=` returns only the homes that moved.
 
-use app::api::RequestMeta;
 use app::api::map::service as svc;
 use app::domain::mapdata::{BalanceView, MapData, PatchChangeRequest, PatchChangesSince, SavedPatchChange, WorkloadWeights};
-use axum::Extension;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use super::{ErrorBody, JsonIn, QueryIn, SignedIn, app_error, reply};
+use super::{Caller, ErrorBody, JsonIn, QueryIn, SignedIn, app_error, reply};
 use crate::state::AppState;
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -50,21 +48,16 @@ pub struct SinceQuery {
 /// Homes whose patch changed after change `since`, and the patches (with versions) now.
 #[utoipa::path(get, path = "/api/v1/map/changes", tag = "patch map", params(SinceQuery), security(("bearer" = [])),
     responses((status = 200, body = PatchChangesSince), (status = 403, body = ErrorBody)))]
-pub async fn changes(State(state): State<AppState>, SignedIn(who): SignedIn, QueryIn(q): QueryIn<SinceQuery>) -> Response {
-    reply(svc::changes_since(&*state.store, &who, q.area, q.since).await)
+pub async fn changes(c: Caller, QueryIn(q): QueryIn<SinceQuery>) -> Response {
+    reply(svc::changes_since(c.store(), &c.who, q.area, q.since).await)
 }
 
 /// Moves homes between an area's patches (Team Leaders of the area). Every patch a home leaves
 /// or joins must be at the version given, or the whole change is refused with 409.
 #[utoipa::path(post, path = "/api/v1/map/changes", tag = "patch map", request_body = PatchChangeRequest, security(("bearer" = [])),
     responses((status = 200, body = SavedPatchChange), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn save(
-    State(state): State<AppState>,
-    SignedIn(who): SignedIn,
-    Extension(meta): Extension<RequestMeta>,
-    JsonIn(c): JsonIn<PatchChangeRequest>,
-) -> Response {
-    reply(svc::save_change(&*state.store, &who, &c, &meta.ip).await)
+pub async fn save(c: Caller, JsonIn(change): JsonIn<PatchChangeRequest>) -> Response {
+    reply(svc::save_change(c.store(), &c.who, &change, &c.meta.ip).await)
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -80,8 +73,8 @@ pub struct BalanceRequest {
 /// moving as few homes as possible. Nothing is saved.
 #[utoipa::path(post, path = "/api/v1/map/balance", tag = "patch map", request_body = BalanceRequest, security(("bearer" = [])),
     responses((status = 200, body = BalanceView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn balance(State(state): State<AppState>, SignedIn(who): SignedIn, JsonIn(b): JsonIn<BalanceRequest>) -> Response {
-    reply(svc::balance(&*state.store, &who, b.area, b.officers, b.tolerance_pct).await)
+pub async fn balance(c: Caller, JsonIn(b): JsonIn<BalanceRequest>) -> Response {
+    reply(svc::balance(c.store(), &c.who, b.area, b.officers, b.tolerance_pct).await)
 }
 
 /// The workload weights (tenths of a home per factor).
@@ -93,11 +86,6 @@ pub async fn weights(State(state): State<AppState>, SignedIn(_who): SignedIn) ->
 /// Sets the workload weights (administrators).
 #[utoipa::path(put, path = "/api/v1/admin/workload-weights", tag = "admin", request_body = WorkloadWeights, security(("bearer" = [])),
     responses((status = 200, body = WorkloadWeights), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn set_weights(
-    State(state): State<AppState>,
-    SignedIn(who): SignedIn,
-    Extension(meta): Extension<RequestMeta>,
-    JsonIn(w): JsonIn<WorkloadWeights>,
-) -> Response {
-    reply(svc::set_weights(&*state.store, &who, &w, &meta.ip).await)
+pub async fn set_weights(c: Caller, JsonIn(w): JsonIn<WorkloadWeights>) -> Response {
+    reply(svc::set_weights(c.store(), &c.who, &w, &c.meta.ip).await)
 }

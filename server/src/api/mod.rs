@@ -37,6 +37,30 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for SignedIn {
     }
 }
 
+/// What every signed-in handler needs: the store, the caller and the request's facts (address,
+/// origin). A request without a signed-in caller is answered 401 in JSON before the handler runs.
+pub struct Caller {
+    pub store: std::sync::Arc<dyn app::api::store::Store>,
+    pub who: Principal,
+    pub meta: app::api::RequestMeta,
+}
+
+impl Caller {
+    pub fn store(&self) -> &dyn app::api::store::Store {
+        &*self.store
+    }
+}
+
+impl axum::extract::FromRequestParts<AppState> for Caller {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let SignedIn(who) = SignedIn::from_request_parts(parts, state).await?;
+        let meta = parts.extensions.get::<app::api::RequestMeta>().cloned().unwrap_or_default();
+        Ok(Caller { store: state.store.clone(), who, meta })
+    }
+}
+
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct Health {
     pub status: &'static str,

@@ -1,26 +1,17 @@
 //! `/api/v1/referrals`: the same services as the referral pages, for officers' scripts and for
 //! partner agencies' systems (with an agency user's API token, scoped to that agency).
 
-use app::api::RequestMeta;
 use app::api::referrals::service::{self as svc, ListParams, NewReferralRequest, ReferralMoveRequest};
 use app::model::*;
-use axum::Extension;
-use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::{ErrorBody, JsonIn, PathIn, QueryIn, SignedIn, reply};
-use crate::state::AppState;
+use super::{Caller, ErrorBody, JsonIn, PathIn, QueryIn, reply};
 
 /// Referrals the caller may see: an agency's own (once sent), or an officer's area's.
 #[utoipa::path(get, path = "/api/v1/referrals", tag = "referrals", params(ListParams), security(("bearer" = [])),
     responses((status = 200, body = ReferralList), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn list(
-    State(state): State<AppState>,
-    SignedIn(who): SignedIn,
-    Extension(meta): Extension<RequestMeta>,
-    q: Result<QueryIn<ListParams>, Response>,
-) -> Response {
+pub async fn list(c: Caller, q: Result<QueryIn<ListParams>, Response>) -> Response {
     let Ok(QueryIn(p)) = q else {
         return super::error_response(
             axum::http::StatusCode::BAD_REQUEST,
@@ -28,7 +19,7 @@ pub async fn list(
             "Filters: agency (an id), status, mine (true/false), tenancy (a reference).",
         );
     };
-    reply(svc::list(&*state.store, &who, &p, &meta.ip).await)
+    reply(svc::list(c.store(), &c.who, &p, &c.meta.ip).await)
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -41,14 +32,8 @@ pub struct ViewQuery {
 /// shared with their agency is 404, as if it did not exist. A restricted referral needs `?reason=`.
 #[utoipa::path(get, path = "/api/v1/referrals/{reference}", tag = "referrals", params(("reference" = String, Path), ViewQuery), security(("bearer" = [])),
     responses((status = 200, body = ReferralPage), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn one(
-    State(state): State<AppState>,
-    SignedIn(who): SignedIn,
-    Extension(meta): Extension<RequestMeta>,
-    PathIn(reference): PathIn<String>,
-    QueryIn(q): QueryIn<ViewQuery>,
-) -> Response {
-    reply(svc::page(&*state.store, &who, &reference, q.reason.as_deref(), &meta.ip).await)
+pub async fn one(c: Caller, PathIn(reference): PathIn<String>, QueryIn(q): QueryIn<ViewQuery>) -> Response {
+    reply(svc::page(c.store(), &c.who, &reference, q.reason.as_deref(), &c.meta.ip).await)
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -62,16 +47,11 @@ pub struct NewReferralBody {
 /// Make a referral from a tenancy: a draft, or sent at once (`send: true`) with the snapshot of the chosen fields.
 #[utoipa::path(post, path = "/api/v1/referrals", tag = "referrals", request_body = NewReferralBody, security(("bearer" = [])),
     responses((status = 200, body = ReferralPage), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn create(
-    State(state): State<AppState>,
-    SignedIn(who): SignedIn,
-    Extension(meta): Extension<RequestMeta>,
-    JsonIn(b): JsonIn<NewReferralBody>,
-) -> Response {
-    let store = &*state.store;
-    let made = svc::create(store, &who, &b.tenancy, b.referral, &meta.ip).await;
+pub async fn create(c: Caller, JsonIn(b): JsonIn<NewReferralBody>) -> Response {
+    let store = c.store();
+    let made = svc::create(store, &c.who, &b.tenancy, b.referral, &c.meta.ip).await;
     reply(match made {
-        Ok(reference) => svc::page(store, &who, &reference, Some("Made it"), &meta.ip).await,
+        Ok(reference) => svc::page(store, &c.who, &reference, Some("Made it"), &c.meta.ip).await,
         Err(e) => Err(e),
     })
 }
@@ -79,14 +59,8 @@ pub async fn create(
 /// Move a referral: send or withdraw (council); accept, decline, start or close (agency). Wrong side: 403; wrong state or stale version: 409.
 #[utoipa::path(post, path = "/api/v1/referrals/{reference}/moves", tag = "referrals", params(("reference" = String, Path)), request_body = ReferralMoveRequest, security(("bearer" = [])),
     responses((status = 200, body = ReferralDetail), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn act(
-    State(state): State<AppState>,
-    SignedIn(who): SignedIn,
-    Extension(meta): Extension<RequestMeta>,
-    PathIn(reference): PathIn<String>,
-    JsonIn(m): JsonIn<ReferralMoveRequest>,
-) -> Response {
-    reply(svc::act(&*state.store, &who, &reference, m, &meta.ip).await)
+pub async fn act(c: Caller, PathIn(reference): PathIn<String>, JsonIn(m): JsonIn<ReferralMoveRequest>) -> Response {
+    reply(svc::act(c.store(), &c.who, &reference, m, &c.meta.ip).await)
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -100,14 +74,8 @@ pub struct MessageBody {
 /// Post an update, question or reply on the referral's thread (both sides see it).
 #[utoipa::path(post, path = "/api/v1/referrals/{reference}/messages", tag = "referrals", params(("reference" = String, Path)), request_body = MessageBody, security(("bearer" = [])),
     responses((status = 200, body = ReferralDetail), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn message(
-    State(state): State<AppState>,
-    SignedIn(who): SignedIn,
-    Extension(meta): Extension<RequestMeta>,
-    PathIn(reference): PathIn<String>,
-    JsonIn(m): JsonIn<MessageBody>,
-) -> Response {
-    reply(svc::post(&*state.store, &who, &reference, &m.body, &m.access_reason, &meta.ip).await)
+pub async fn message(c: Caller, PathIn(reference): PathIn<String>, JsonIn(m): JsonIn<MessageBody>) -> Response {
+    reply(svc::post(c.store(), &c.who, &reference, &m.body, &m.access_reason, &c.meta.ip).await)
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -121,12 +89,6 @@ pub struct NameBody {
 /// Name a council officer on a restricted referral (need-to-know access).
 #[utoipa::path(post, path = "/api/v1/referrals/{reference}/access", tag = "referrals", params(("reference" = String, Path)), request_body = NameBody, security(("bearer" = [])),
     responses((status = 200, body = ReferralDetail), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn name(
-    State(state): State<AppState>,
-    SignedIn(who): SignedIn,
-    Extension(meta): Extension<RequestMeta>,
-    PathIn(reference): PathIn<String>,
-    JsonIn(n): JsonIn<NameBody>,
-) -> Response {
-    reply(svc::name_person(&*state.store, &who, &reference, &n.username, &n.access_reason, &meta.ip).await)
+pub async fn name(c: Caller, PathIn(reference): PathIn<String>, JsonIn(n): JsonIn<NameBody>) -> Response {
+    reply(svc::name_person(c.store(), &c.who, &reference, &n.username, &n.access_reason, &c.meta.ip).await)
 }
