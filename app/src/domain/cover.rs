@@ -53,6 +53,12 @@ pub struct CoverParty {
     pub area_team_id: Option<i64>,
 }
 
+/// Whose absence a Team Leader covers: the housing officers (a Team Leader's own absence goes to
+/// the area's management, outside Hearth).
+pub fn may_be_covered(role: Role) -> bool {
+    role.is_hmo()
+}
+
 /// Checks a cover request made by a Team Leader of `area`.
 pub fn check(
     absent: CoverParty,
@@ -66,7 +72,7 @@ pub fn check(
     if absent.user_id == cover.user_id {
         return Err("An officer cannot cover for themselves: choose someone else.".into());
     }
-    if !absent.role.is_hmo() || absent.area_team_id != Some(area) {
+    if !may_be_covered(absent.role) || absent.area_team_id != Some(area) {
         return Err("Cover is set for a housing officer in your own area team.".into());
     }
     // The cover officer does the absent officer's job, so holds the same role (or leads the team).
@@ -107,6 +113,13 @@ mod tests {
         s.parse().unwrap()
     }
     const TODAY: &str = "2026-11-20";
+
+    #[test]
+    fn only_housing_officers_are_covered() {
+        for &role in Role::ALL {
+            assert_eq!(may_be_covered(role), matches!(role, Role::IntroductoryHmo | Role::CommunityHmo | Role::SustainableHmo), "{role:?}");
+        }
+    }
     fn p(id: i64, role: Role, area: i64) -> CoverParty {
         CoverParty { user_id: id, role, area_team_id: Some(area) }
     }

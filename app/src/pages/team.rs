@@ -37,7 +37,7 @@ pub fn TeamPage() -> impl IntoView {
                                 <table class="data" data-testid="officers">
                                     <thead><tr><th scope="col">"Officer"</th><th scope="col">"Role"</th><th scope="col" class="num">"Tenancies"</th><th scope="col" class="num">"Open cases"</th></tr></thead>
                                     <tbody>
-                                        {all_officers.into_iter().map(|o| view! { <tr><td>{o.name.clone()}</td><td>{o.role.clone()}</td><td class="num">{o.tenancies}</td><td class="num">{o.open_cases}</td></tr> }).collect_view()}
+                                        {all_officers.into_iter().map(|o| view! { <tr><td>{o.name.clone()}</td><td>{o.role.label()}</td><td class="num">{o.tenancies}</td><td class="num">{o.open_cases}</td></tr> }).collect_view()}
                                     </tbody>
                                 </table>
                                 </div>
@@ -53,7 +53,7 @@ pub fn TeamPage() -> impl IntoView {
 /// Cover periods, with the form to set one and the buttons to end them.
 #[component]
 fn Covers(covers: Vec<CoverView>, officers: Vec<OfficerOption>, set: ServerAction<SetCover>, end: ServerAction<EndCover>) -> impl IntoView {
-    let hmos: Vec<_> = officers.iter().filter(|o| o.role != crate::domain::Role::TeamLeader.label()).cloned().collect();
+    let hmos: Vec<_> = officers.iter().filter(|o| crate::domain::cover::may_be_covered(o.role)).cloned().collect();
     view! {
     <section aria-labelledby="cover-h">
         <h2 id="cover-h">"Cover"</h2>
@@ -90,14 +90,14 @@ fn Covers(covers: Vec<CoverView>, officers: Vec<OfficerOption>, set: ServerActio
                     <label for="absent">"Absent officer"</label>
                     <select id="absent" name="absent_id" required>
                         <option value="">"Choose"</option>
-                        {hmos.iter().map(|o| view! { <option value=o.id.to_string()>{format!("{} ({})", o.name, o.role)}</option> }).collect_view()}
+                        {hmos.iter().map(|o| view! { <option value=o.id.to_string()>{format!("{} ({})", o.name, o.role.label())}</option> }).collect_view()}
                     </select>
                 </div>
                 <div class="form-group">
                     <label for="cover">"Cover officer"</label>
                     <select id="cover" name="cover_id" required>
                         <option value="">"Choose"</option>
-                        {officers.iter().map(|o| view! { <option value=o.id.to_string()>{format!("{} ({})", o.name, o.role)}</option> }).collect_view()}
+                        {officers.iter().map(|o| view! { <option value=o.id.to_string()>{format!("{} ({})", o.name, o.role.label())}</option> }).collect_view()}
                     </select>
                 </div>
             </div>

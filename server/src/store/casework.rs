@@ -162,16 +162,17 @@ pub async fn officers(db: &Db, area_team_id: i64, role: Option<Role>) -> Result<
     .fetch_all(&db.pool)
     .await
     .map_err(internal)?;
-    Ok(rows
-        .iter()
-        .map(|r| OfficerOption {
-            id: i(r, "id"),
-            name: s(r, "display_name"),
-            role: role_label(&s(r, "role")),
-            open_cases: i(r, "open_cases"),
-            tenancies: i(r, "tenancies"),
+    rows.iter()
+        .map(|r| {
+            Ok(OfficerOption {
+                id: i(r, "id"),
+                name: s(r, "display_name"),
+                role: code(r, "role", Role::parse)?,
+                open_cases: i(r, "open_cases"),
+                tenancies: i(r, "tenancies"),
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// Adds an action to a plan; its audit entry's detail starts with the new action's id.
