@@ -64,6 +64,50 @@ test('past the anniversary only "make secure" is offered', async ({ page, reques
   await expect(page.getByTestId('propose-form').getByRole('radio')).toHaveCount(1);
 });
 
+test('an extension in time: the review sounds before the notice deadline, the notice is served, the Team Leader approves', async ({ page, request }, testInfo) => {
+  // Housing Act 1996 s.125A(2): the notice of extension must reach the tenant eight weeks before
+  // the anniversary, so the review sounds twelve weeks ahead and the deadline has its own clock.
+  let found;
+  for (const officer of ['ihmo.east1', 'ihmo.east2', 'ihmo.east3']) {
+    const auth = await api(request, officer);
+    const work = await (await request.get('/api/v1/my-work?all=true', auth)).json();
+    for (const t of work.tenancies.filter((t) => t.clock === 'due_soon' && t.notice_by && t.tenure === 'introductory')) {
+      const review = await (await request.get(`/api/v1/tenancies/${t.reference}/review`, auth)).json();
+      if (!review.open && review.outcomes.includes('extend')) { found = { officer, reference: t.reference, noticeBy: t.notice_by }; break; }
+    }
+    if (found) break;
+  }
+  expect(found, 'an East review that has sounded and can still be extended').toBeTruthy();
+  const { officer, reference, noticeBy } = found;
+
+  await signIn(page, officer);
+  await page.goto('/?all=1#ten-h');
+  await expect(page.getByTestId('caseload').locator('tr', { hasText: reference }).getByTestId('notice-by')).toContainText(`Extension notice by ${noticeBy}`);
+  await page.goto(`/tenancies/${reference}`);
+  await hydrated(page, testInfo);
+  const review = page.getByTestId('review');
+  await expect(review.getByTestId('notice-deadline')).toContainText(noticeBy);
+  const form = page.getByTestId('propose-form');
+  await form.getByLabel('Extend by 6 months').check();
+  await form.getByLabel('Reason for an extension').selectOption('arrears');
+  await form.getByLabel('Summary of the review').fill('Eleven weeks of arrears; a payment plan agreed and half kept.');
+  await form.getByRole('button', { name: 'Send to Team Leader' }).click();
+  await expect(page.getByTestId('open-proposal')).toContainText('Extend by 6 months');
+  // The notice goes out while the Team Leader decides: recorded, not in the future.
+  const today = new Date().toLocaleDateString('en-CA', { timeZone: 'Europe/London' });
+  await review.getByLabel('Notice of extension served on').fill(today);
+  await review.getByRole('button', { name: 'Record notice' }).click();
+  await expect(page.getByTestId('notice-served')).toHaveText(today);
+
+  await signIn(page, 'tl.east');
+  await page.goto(`/tenancies/${reference}`);
+  await hydrated(page, testInfo);
+  await page.getByTestId('approve-form').getByRole('button').click();
+  await expect(page.getByTestId('open-proposal')).toHaveCount(0);
+  await page.goto(`/tenancies/${reference}`);
+  await expect(page.locator('.lede .tag').first()).toHaveText(/extended/i);
+});
+
 test('a Team Leader sends a proposal back with a reason, and another area cannot decide it', async ({ page, request }, testInfo) => {
   const { officer, reference } = await overdueReview(request);
   const auth = await api(request, officer);

@@ -49,7 +49,7 @@ async fn body_limit(req: axum::extract::Request, next: axum::middleware::Next) -
 
 pub fn app_state(db: Db, leptos_options: LeptosOptions, config: Settings, limits: LimitConfig) -> AppState {
     crate::site::init(&leptos_options);
-    let store: Arc<dyn Store> = Arc::new(SqlStore::with_worklist_cache(db.clone(), config.worklist_cache));
+    let store: Arc<dyn Store> = Arc::new(SqlStore::with_worklist_cache(db.clone(), config.worklist_cache).with_timescales(config.timescales()));
     let (languages, problems) = crate::languages::Languages::load(&config.languages_dir);
     for p in problems {
         tracing::warn!("feedback language not loaded: {p}");

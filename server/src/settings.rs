@@ -57,6 +57,10 @@ pub struct Settings {
     /// the map draws homes, patches and wards on a plain ground).
     #[arg(long, env = "HEARTH_TILE_URL", value_parser = app::api::kit::settings::check_tile_url, value_name = "URL")]
     pub tile_url: Option<String>,
+    /// Weeks before the anniversary that an introductory review with no decision shows as due:
+    /// 10 to 26, so a notice of extension can still be decided, approved and served 8 weeks before it.
+    #[arg(long, env = "HEARTH_REVIEW_LEAD_WEEKS", default_value = "12", value_parser = app::domain::introductory::check_review_lead_weeks, value_name = "WEEKS")]
+    pub review_lead_weeks: u32,
 }
 
 impl Default for Settings {
@@ -72,6 +76,7 @@ impl Default for Settings {
             landlord_code: app::api::kit::settings::DEFAULT_LANDLORD_CODE.into(),
             public_url: None,
             tile_url: None,
+            review_lead_weeks: app::domain::introductory::REVIEW_LEAD_WEEKS_DEFAULT,
         }
     }
 }
@@ -80,6 +85,11 @@ impl Settings {
     /// Behind at least one trusted proxy.
     pub fn trust_proxy(&self) -> bool {
         self.trusted_proxies > 0
+    }
+
+    /// The council's timescales, which the store hands to every clock.
+    pub fn timescales(&self) -> app::domain::introductory::Timescales {
+        app::domain::introductory::Timescales { review_lead_weeks: self.review_lead_weeks }
     }
 
     /// What the shared services need (`app::api::kit::settings::Settings`).

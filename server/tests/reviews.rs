@@ -406,3 +406,165 @@ async fn escalation_to_legal_is_concluded_by_legal_and_stays_in_sight() {
         assert_eq!(app.get_bearer(&review_path, &partner).await.status(), StatusCode::FORBIDDEN);
     }
 }
+
+/// Housing Act 1996 s.125A(2): "the landlord has served a notice of extension on the tenant at
+/// least eight weeks before the original expiry date". An extension approved once that deadline
+/// has passed is refused with the reason, unless the notice was served in time; a notice dated
+/// after the deadline, or in the future, is refused.
+#[tokio::test]
+async fn an_extension_after_the_notice_deadline_needs_a_notice_served_in_time() {
+    for engine in engines() {
+        let app = TestApp::new(engine).await;
+        let ihmo = app.token("ihmo.east1", PASSWORD).await.unwrap();
+        let tl = app.token("tl.east", PASSWORD).await.unwrap();
+        let (reference, _) = introductory_of(&app, "ihmo.east1", true).await;
+        let path = format!("/api/v1/tenancies/{reference}/review");
+        let v = body_json(app.get_bearer(&path, &ihmo).await).await;
+        let notice = format!("/api/v1/tenancies/{reference}/extension-notice");
+        // No notice before an extension is proposed.
+        let (s, e) = app.json("POST", &notice, &ihmo, json!({"version": v["tenancy_version"], "served_on": app::api::kit::clock::today().to_string()})).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{e}");
+        let (s, v) = app
+            .json(
+                "POST",
+                &path,
+                &ihmo,
+                json!({"version": v["tenancy_version"], "outcome": "extend", "extension_reason": "nuisance", "reason": "Complaints from neighbours since the spring"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v["can_record_notice"], true, "the notice may be recorded once an extension is proposed");
+        let item = v["open"]["id"].as_i64().unwrap();
+
+        // Time passes while the proposal waits: the anniversary is now 50 days away, so the
+        // deadline (56 days before it) was six days ago.
+        let today = app::api::kit::clock::today();
+        let end = today + chrono::Duration::days(50);
+        let start = end.checked_sub_months(chrono::Months::new(12)).unwrap();
+        let deadline = end - chrono::Duration::days(56);
+        sqlx::query::<sqlx::Any>("UPDATE tenancies SET trial_ends_on = $1, start_date = $2 WHERE reference = $3")
+            .bind(end.to_string())
+            .bind(start.to_string())
+            .bind(&reference)
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+        let v = body_json(app.get_bearer(&path, &ihmo).await).await;
+        assert_eq!(v["notice_last_day"], deadline.to_string());
+        let (s, e) = app.json("POST", &format!("/api/v1/workflow/{item}/decision"), &tl, json!({"version": v["open"]["version"], "action": "approve"})).await;
+        assert_eq!(s, StatusCode::CONFLICT, "{e}");
+        let message = e["message"].as_str().unwrap();
+        assert!(message.contains("Too late to extend") && message.contains(&deadline.to_string()), "{message}");
+
+        // A notice dated after the deadline is refused; one served in time is recorded, and then
+        // the extension stands.
+        let late = deadline + chrono::Duration::days(1);
+        let (s, e) = app.json("POST", &notice, &ihmo, json!({"version": v["tenancy_version"], "served_on": late.to_string()})).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{e}");
+        assert!(e["message"].as_str().unwrap().contains("too late"), "{e}");
+        let (s, v) = app.json("POST", &notice, &ihmo, json!({"version": v["tenancy_version"], "served_on": deadline.to_string()})).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v["notice_served_on"], deadline.to_string());
+        let (s, e) = app.json("POST", &format!("/api/v1/workflow/{item}/decision"), &tl, json!({"version": v["open"]["version"], "action": "approve"})).await;
+        assert_eq!(s, StatusCode::OK, "{e}");
+        assert_eq!(text(&app.db, &format!("SELECT tenure FROM tenancies WHERE reference = '{reference}'")).await, "extended_introductory");
+    }
+}
+
+/// Housing Act 1996 ss.124–125: the tenancy is introductory for the trial period only. A
+/// "make secure" recorded after the anniversary is dated on the anniversary.
+#[tokio::test]
+async fn a_late_make_secure_is_dated_on_the_anniversary() {
+    let app = TestApp::new(Engine::Sqlite).await;
+    // Any introductory tenancy past its anniversary with nothing proposed, its officer and Team Leader.
+    let row = text(
+        &app.db,
+        &format!(
+            "SELECT t.reference || ' ' || t.trial_ends_on || ' ' || u.username || ' ' || tl.username FROM tenancies t \
+             JOIN users u ON u.id = t.owner_id JOIN users tl ON tl.area_team_id = u.area_team_id AND tl.role = 'team_leader' \
+             WHERE t.tenure = 'introductory' AND t.status = 'active' AND u.role = 'introductory_hmo' AND t.trial_ends_on < '{}' \
+               AND NOT EXISTS (SELECT 1 FROM workflow_items w WHERE w.subject_type = 'tenancy' AND w.subject_id = t.id) \
+             ORDER BY t.trial_ends_on DESC LIMIT 1",
+            app::api::kit::clock::today()
+        ),
+    )
+    .await;
+    let [reference, end, officer, leader]: [&str; 4] = row.splitn(4, ' ').collect::<Vec<_>>().try_into().unwrap();
+    let (reference, end) = (reference.to_string(), end.to_string());
+    let ihmo = app.token(officer, PASSWORD).await.unwrap();
+    let tl = app.token(leader, PASSWORD).await.unwrap();
+    let path = format!("/api/v1/tenancies/{reference}/review");
+    let v = body_json(app.get_bearer(&path, &ihmo).await).await;
+    assert_eq!(v["outcomes"], json!(["make_secure"]), "after the anniversary only the record of the law's effect remains");
+    let (s, v) = app
+        .json("POST", &path, &ihmo, json!({"version": v["tenancy_version"], "outcome": "make_secure", "reason": "Settled well; review recorded late"}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let item = v["open"]["id"].as_i64().unwrap();
+    let (s, v) = app.json("POST", &format!("/api/v1/workflow/{item}/decision"), &tl, json!({"version": v["open"]["version"], "action": "approve"})).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["effective_on"], end, "secure from the anniversary, not from today");
+}
+
+/// On the demo council (s.125A(2)): every introductory tenancy with no decision whose review has
+/// sounded is listed with a due clock, and shows its notice deadline while an extension is still
+/// lawful; none whose notice deadline has passed is offered an extension.
+#[tokio::test]
+async fn on_the_demo_council_every_lawful_extension_is_warned_and_no_late_one_offered() {
+    let app = TestApp::new(Engine::Sqlite).await;
+    let today = app::api::kit::clock::today();
+    let timescales = app::domain::introductory::Timescales::default();
+    let rows = texts(
+        &app.db,
+        "SELECT t.reference || ' ' || t.trial_ends_on || ' ' || u.username || ' ' || a.name FROM tenancies t \
+         JOIN users u ON u.id = t.owner_id JOIN properties p ON p.id = t.property_id JOIN area_teams a ON a.id = p.area_team_id \
+         WHERE t.tenure = 'introductory' AND t.status = 'active' AND NOT EXISTS (SELECT 1 FROM workflow_items w \
+           WHERE w.subject_type = 'tenancy' AND w.subject_id = t.id AND w.flow = 'introductory_review' AND w.state IN ('proposed', 'sent_back', 'completed')) \
+         ORDER BY t.trial_ends_on",
+    )
+    .await;
+    assert!(rows.len() > 20, "the demo has introductory tenancies: {}", rows.len());
+    let mut tokens = std::collections::HashMap::new();
+    let mut due_lists = std::collections::HashMap::new();
+    let (mut warned, mut lawful, mut late) = (0, 0, 0);
+    for row in rows {
+        let [reference, end, owner, area]: [&str; 4] = row.splitn(4, ' ').collect::<Vec<_>>().try_into().unwrap();
+        let end: chrono::NaiveDate = end.parse().unwrap();
+        if !tokens.contains_key(owner) {
+            tokens.insert(owner.to_string(), app.token(owner, PASSWORD).await.unwrap());
+        }
+        let token = &tokens[owner];
+        let deadline = app::domain::clock::extension_notice_last_day(end);
+        let (s, panel) = app.get_json(&format!("/api/v1/tenancies/{reference}/review"), token).await;
+        assert_eq!(s, StatusCode::OK, "{panel}");
+        let offered = panel["outcomes"].as_array().unwrap().iter().any(|o| o == "extend");
+        if today > deadline {
+            late += 1;
+            assert!(!offered, "{reference}: its notice deadline {deadline} has passed, yet an extension is offered");
+            continue;
+        }
+        lawful += 1;
+        assert!(offered, "{reference}: an extension is still lawful until {deadline}");
+        assert!(panel["notice_clock"].is_string(), "{reference}: the notice deadline has its clock");
+        if today >= timescales.review_warning_from(end) {
+            warned += 1;
+            assert_eq!(panel["trial_clock"], "due_soon", "{reference}");
+            if !due_lists.contains_key(area) {
+                let tl = text(
+                    &app.db,
+                    &format!(
+                        "SELECT u.username FROM users u JOIN area_teams a ON a.id = u.area_team_id WHERE u.role = 'team_leader' AND a.name = '{area}' LIMIT 1"
+                    ),
+                )
+                .await;
+                let tl = app.token(&tl, PASSWORD).await.unwrap();
+                let (_, due) = app.get_json("/api/v1/reviews-due", &tl).await;
+                due_lists.insert(area.to_string(), due);
+            }
+            let listed = due_lists[area].as_array().unwrap().iter().find(|t| t["reference"] == reference);
+            let listed = listed.unwrap_or_else(|| panic!("{reference} (anniversary {end}) is not on {area}'s reviews due"));
+            assert_eq!(listed["notice_by"], deadline.to_string(), "{reference}");
+        }
+    }
+    assert!(warned > 0 && lawful > warned && late > 0, "the demo exercises every case: warned {warned}, lawful {lawful}, late {late}");
+}

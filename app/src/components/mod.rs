@@ -11,6 +11,14 @@ pub fn ClockBadge(status: Option<ClockStatus>) -> impl IntoView {
     status.map(|s| view! { <span class=s.badge_class()>{s.label()}</span> })
 }
 
+/// Under a review's clock, once the review has sounded: the last day the notice of extension may
+/// reach the tenant (Housing Act 1996 s.125A(2)), with its own clock.
+#[component]
+pub fn NoticeBy(by: Option<chrono::NaiveDate>, clock: Option<ClockStatus>, review: Option<ClockStatus>) -> impl IntoView {
+    by.filter(|_| review.is_some_and(|r| r != ClockStatus::OnTime))
+        .map(|d| view! { <div class="small" data-testid="notice-by">{format!("Extension notice by {d} ")}<ClockBadge status=clock /></div> })
+}
+
 /// An error the user can act on.
 #[component]
 pub fn ErrorPanel(error: AppError) -> impl IntoView {

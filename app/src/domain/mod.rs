@@ -8,6 +8,7 @@ pub mod codes;
 pub mod cover;
 pub mod desk;
 pub mod feedback;
+pub mod introductory;
 pub mod mapdata;
 pub mod money;
 pub mod occupancy;

@@ -20,7 +20,7 @@ pub fn ApprovalsPage() -> impl IntoView {
                     Err(_) => ().into_any(),
                     Ok(rows) => view! {
                         <h2 id="due">{format!("Introductory reviews due, no decision yet ({})", rows.len())}</h2>
-                        {if rows.is_empty() { view! { <p class="muted">"None in the next six weeks."</p> }.into_any() } else { view! {
+                        {if rows.is_empty() { view! { <p class="muted">"None coming up without a decision."</p> }.into_any() } else { view! {
                             <div class="table-wrap">
                             <table class="data" data-testid="reviews-due">
                                 <thead><tr><th scope="col">"Tenancy"</th><th scope="col">"Tenants"</th><th scope="col">"Tenure"</th><th scope="col">"Trial ends"</th></tr></thead>
@@ -30,7 +30,7 @@ pub fn ApprovalsPage() -> impl IntoView {
                                             <td><a href=format!("/tenancies/{}", t.reference)>{format!("{}, {}", t.address, t.postcode)}</a><div class="muted small">{t.reference.clone()}</div></td>
                                             <td>{t.tenants.clone()}</td>
                                             <td>{t.tenure.label()}</td>
-                                            <td>{t.trial_ends_on.map(|d| d.to_string())}" "<ClockBadge status=t.clock /></td>
+                                            <td>{t.trial_ends_on.map(|d| d.to_string())}" "<ClockBadge status=t.clock /><crate::components::NoticeBy by=t.notice_by clock=t.notice_clock review=t.clock /></td>
                                         </tr>
                                     }).collect_view()}
                                 </tbody>

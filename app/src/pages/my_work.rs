@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::desk::get_my_work;
-use crate::components::{ClockBadge, ErrorPanel, loading};
+use crate::components::{ClockBadge, ErrorPanel, NoticeBy, loading};
 use crate::domain::desk::{Landing, Section};
 use crate::model::{CaseRow, MyWork, TenancyRow, WorkflowView, date_part};
 
@@ -187,7 +187,7 @@ fn TenanciesSection(tenancies: Vec<TenancyRow>, total: i64, all: bool) -> impl I
                             <td>{t.address}", "{t.postcode}</td>
                             <td>{t.tenure.label()}</td>
                             <td class="num" class:arrears={t.balance.0 > 0}>{t.balance.pounds()}</td>
-                            <td>{t.trial_ends_on.map(|d| d.to_string())}" "<ClockBadge status=t.clock /></td>
+                            <td>{t.trial_ends_on.map(|d| d.to_string())}" "<ClockBadge status=t.clock /><NoticeBy by=t.notice_by clock=t.notice_clock review=t.clock /></td>
                         </tr>
                     }}).collect_view()}
                 </tbody>

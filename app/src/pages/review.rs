@@ -5,7 +5,6 @@ use leptos::prelude::*;
 
 use crate::api::reviews::{DecideItem, EscalateTenancy, ProposeReview, RecordNotice, get_review_panel};
 use crate::components::{ActionError, ClockBadge, succeeded};
-use crate::domain::Tenure;
 use crate::domain::workflow::{Move, ReviewOutcome};
 use crate::error::AppError;
 use crate::model::WorkflowView;
@@ -50,7 +49,7 @@ pub fn ReviewSection(reference: String) -> impl IntoView {
                         <h2 id="review-h">"Introductory review"</h2>
                         <dl class="summary">
                             <div class="field"><dt>"Trial period ends"</dt><dd>{p.trial_ends_on.map(|d| d.to_string()).unwrap_or_else(|| "—".into())}" "<ClockBadge status=p.trial_clock /></dd></div>
-                            {p.notice_last_day.map(|d| view! { <div class="field"><dt>"Last day to serve a notice of extension"</dt><dd>{d.to_string()}</dd></div> })}
+                            {p.notice_last_day.map(|d| view! { <div class="field"><dt>"Last day to serve a notice of extension"</dt><dd data-testid="notice-deadline">{d.to_string()}" "<ClockBadge status=p.notice_clock /></dd></div> })}
                             {p.notice_served_on.map(|d| view! { <div class="field"><dt>"Notice of extension served"</dt><dd data-testid="notice-served">{d.to_string()}</dd></div> })}
                         </dl>
                         {open.clone().map(|o| view! {
@@ -74,7 +73,7 @@ pub fn ReviewSection(reference: String) -> impl IntoView {
                             }.into_any(),
                             _ => ().into_any(),
                         }}
-                        {(p.tenure == Tenure::ExtendedIntroductory && p.notice_served_on.is_none()).then(|| view! {
+                        {p.can_record_notice.then(|| view! {
                             <ActionForm action=notice attr:class="stack">
                                 <input type="hidden" name="reference" value=reference.clone() />
                                 <input type="hidden" name="version" value=version.clone() />
@@ -82,6 +81,7 @@ pub fn ReviewSection(reference: String) -> impl IntoView {
                                     <label for="served_on">"Notice of extension served on"</label>
                                     <input id="served_on" name="served_on" type="date" required />
                                 </div>
+                                <p class="muted small">{format!("The notice must reach the tenant by {}, eight weeks before the trial ends (Housing Act 1996 s.125A).", p.notice_last_day.map(|d| d.to_string()).unwrap_or_default())}</p>
                                 <button type="submit" class="button">"Record notice"</button>
                             </ActionForm>
                         })}

@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 
 use crate::api::desk::store::{ReviewCount, WorkQuery};
 use crate::api::kit::audit::{audit, worth_auditing};
-use crate::api::kit::clock::{Clock, REVIEW_WARNING_DAYS};
+use crate::api::kit::clock::Clock;
 use crate::api::kit::workflow::{list_case, list_item, waits_on};
 use crate::api::store::Store;
 use crate::domain::Tenure;
@@ -68,12 +68,7 @@ pub async fn my_work(store: &dyn Store, who: &Principal, all: bool) -> Result<My
         owners,
         viewer_id: who.user_id,
         limit: if all { CASELOAD_ALL } else { CASELOAD_PAGE },
-        reviews: reviews.map(|(owner_id, area_team_id)| ReviewCount {
-            owner_id,
-            area_team_id,
-            today,
-            until: today + chrono::Duration::days(REVIEW_WARNING_DAYS),
-        }),
+        reviews: reviews.map(|(owner_id, area_team_id)| ReviewCount { owner_id, area_team_id, today, until: clock.timescales.reviews_due_until(today) }),
         proposals_area: if desk.proposals { who.area_team_id } else { None },
         covers_since: today - chrono::Duration::days(14),
     };
@@ -81,7 +76,7 @@ pub async fn my_work(store: &dyn Store, who: &Principal, all: bool) -> Result<My
     let load = lists.caseload;
     let mut tenancies = if desk.shows(Section::Tenancies) { load.tenancies } else { vec![] };
     for t in &mut tenancies {
-        t.clock = t.trial_ends_on.map(|d| clock.date(d));
+        clock.date_tenancy(t);
     }
     // Most urgent first: overdue, due soon, then by date.
     tenancies.sort_by(|a, b| (urgency(a.clock), &a.trial_ends_on).cmp(&(urgency(b.clock), &b.trial_ends_on)));
@@ -94,7 +89,8 @@ pub async fn my_work(store: &dyn Store, who: &Principal, all: bool) -> Result<My
         })
         .collect();
     cases.sort_by(|a, b| (urgency(a.clock), &a.due_at).cmp(&(urgency(b.clock), &b.due_at)));
-    let mut alarms = alarms(query.reviews.as_ref().map(|r| (r.owner_id.is_some(), lists.reviews_due)), lists.proposals_waiting);
+    let mut alarms =
+        alarms(query.reviews.as_ref().map(|r| (r.owner_id.is_some(), lists.reviews_due)), lists.proposals_waiting, clock.timescales.review_lead_weeks);
     let mut waiting: Vec<WorkflowView> =
         if desk.shows(Section::Waiting) { lists.waiting.into_iter().filter_map(|item| list_item(who, item)).collect() } else { vec![] };
     // The team's queue: every open item that waits on this user's team (`workflow::waits_on`), as
@@ -165,8 +161,9 @@ fn late_escalations_alarm(team: crate::domain::Role, facts: &crate::domain::desk
 
 /// The loud items: introductory reviews at or past their anniversary with no decision (by law
 /// they become secure), and, for Team Leaders, proposals waiting for them. `reviews` is whether
-/// the count is the officer's own (rather than the area's) and the count (overdue, due).
-fn alarms(reviews: Option<(bool, (i64, i64))>, proposals_waiting: i64) -> Vec<Alarm> {
+/// the count is the officer's own (rather than the area's) and the count (overdue, due) within
+/// `lead_weeks` of the anniversary.
+fn alarms(reviews: Option<(bool, (i64, i64))>, proposals_waiting: i64, lead_weeks: u32) -> Vec<Alarm> {
     let mut alarms = Vec::new();
     if let Some((own, (overdue, due))) = reviews {
         let whose = if own { "Your" } else { "The area's" };
@@ -186,7 +183,7 @@ fn alarms(reviews: Option<(bool, (i64, i64))>, proposals_waiting: i64) -> Vec<Al
                     "{whose} {n} introductory review{} fall{} due in the next {} weeks with no decision yet.",
                     if n == 1 { "" } else { "s" },
                     if n == 1 { "s" } else { "" },
-                    REVIEW_WARNING_DAYS / 7
+                    lead_weeks
                 ),
                 href: href.into(),
             });

@@ -9,9 +9,6 @@ use crate::error::AppError;
 /// Items due within this many working days show as "due soon".
 pub const DUE_SOON_WORKING_DAYS: u32 = 10;
 
-/// Days ahead (six weeks) that an introductory review's anniversary starts to sound.
-pub const REVIEW_WARNING_DAYS: i64 = 42;
-
 pub fn today() -> NaiveDate {
     clock::to_london(Utc::now()).date_naive()
 }
@@ -22,12 +19,14 @@ pub fn today() -> NaiveDate {
 pub struct Clock {
     pub today: NaiveDate,
     pub calendar: std::sync::Arc<WorkingCalendar>,
+    /// The council's timescales (`domain::introductory::Timescales`).
+    pub timescales: crate::domain::introductory::Timescales,
 }
 
 impl Clock {
     /// Today in London, with the calendar as the store holds it.
     pub async fn now(store: &dyn KitStore) -> Result<Clock, AppError> {
-        Ok(Clock { today: store.today(), calendar: store.calendar().await? })
+        Ok(Clock { today: store.today(), calendar: store.calendar().await?, timescales: store.timescales() })
     }
 
     /// Status of a due date (a day, due at its end) against today.
@@ -46,6 +45,17 @@ impl Clock {
     /// (`workflow_items.due_at` holds both).
     pub fn due_text(&self, due: &str) -> Option<ClockStatus> {
         Some(self.date(due.get(..10)?.parse().ok()?))
+    }
+
+    /// A listed tenancy's clocks: the trial's end, and the notice of extension's deadline while an
+    /// unextended introductory tenancy can still be extended (lists do not carry the notice, so an
+    /// extended tenancy's notice clock shows on its own page).
+    pub fn date_tenancy(&self, t: &mut crate::model::TenancyRow) {
+        use crate::domain::{Tenure, introductory};
+        t.clock = t.trial_ends_on.filter(|_| t.tenure.is_introductory()).map(|d| self.timescales.review_clock(d, self.today));
+        t.notice_by =
+            (t.tenure == Tenure::Introductory).then(|| introductory::open_notice_deadline(t.tenure, t.start_date, t.trial_ends_on, None, self.today)).flatten();
+        t.notice_clock = t.notice_by.map(|d| self.date(d));
     }
 
     /// The day `days` working days after today (`sustain::due_after`).

@@ -2,15 +2,15 @@
 //! Community Safety Hub, and decisions on every workflow item: the Team Leader's approvals.
 
 use crate::api::kit::audit::{audit, change, worth_auditing};
-use crate::api::kit::clock::{Clock, REVIEW_WARNING_DAYS};
+use crate::api::kit::clock::Clock;
 use crate::api::kit::store::{Decision, Proposal, ReviewEffect};
 use crate::api::kit::workflow::{ESCALATION_PURPOSE_HELP, EscalationRequest, actor_for, check_escalation_reason, item_moves, list_item, refuse};
 use crate::api::reviews::store::ReviewRecord;
 use crate::api::store::Store;
-use crate::domain::Tenure;
 use crate::domain::access::{Principal, RecordScope, can_view_record, searchable_area};
 use crate::domain::clock::{self, urgency};
 use crate::domain::workflow::{self, Actor, Flow, FlowState, Move, ReviewOutcome};
+use crate::domain::{Tenure, introductory};
 use crate::error::AppError;
 use crate::model::*;
 
@@ -50,6 +50,16 @@ fn actor(who: &Principal, rec: &ReviewRecord) -> Actor {
     actor_for(who, &rec.scope, rec.patch_officer_id, rec.open_proposer_id)
 }
 
+/// The tenancy's officer (or whoever covers them) and their Team Leader record the notice.
+fn may_record_notice(who: &Principal, rec: &ReviewRecord) -> bool {
+    who.acts_for(rec.scope.owner_id) || (who.role == crate::domain::Role::TeamLeader && who.area_team_id == Some(rec.scope.area_team_id))
+}
+
+/// An extension is proposed and not yet decided.
+fn extension_proposed(rec: &ReviewRecord) -> bool {
+    open_state(rec).is_some_and(|(_, w)| w.outcome == ReviewOutcome::Extend.as_str())
+}
+
 fn open_state(rec: &ReviewRecord) -> Option<(FlowState, &WorkflowView)> {
     rec.items.iter().find_map(|w| Some(w.state).filter(|s| s.is_open()).map(|s| (s, w)))
 }
@@ -72,10 +82,11 @@ fn panel(who: &Principal, rec: ReviewRecord, clock: &Clock) -> ReviewPanel {
     let open = open_state(&rec);
     let is_intro = rec.tenure.is_introductory();
     let moves = if is_intro { workflow::available(Flow::IntroductoryReview, open.map(|o| o.0), a) } else { vec![] };
-    let notice_last_day = match (rec.tenure, rec.trial_ends_on) {
-        (Tenure::Introductory, Some(end)) => Some(clock::extension_notice_last_day(end)),
-        _ => None,
-    };
+    let notice_last_day = introductory::notice_deadline(rec.tenure, rec.start_date, rec.trial_ends_on);
+    let can_record_notice = rec.notice_served_on.is_none()
+        && may_record_notice(who, &rec)
+        && (rec.tenure == Tenure::ExtendedIntroductory || (rec.tenure == Tenure::Introductory && extension_proposed(&rec)));
+    let notice_clock = introductory::open_notice_deadline(rec.tenure, rec.start_date, rec.trial_ends_on, rec.notice_served_on, today).map(|d| clock.date(d));
     let mut items = rec.items.clone();
     for w in &mut items {
         if w.state.is_open() {
@@ -96,7 +107,7 @@ fn panel(who: &Principal, rec: ReviewRecord, clock: &Clock) -> ReviewPanel {
             w
         })
         .collect();
-    let trial_clock = if is_intro { rec.trial_ends_on.map(|d| clock.date(d)) } else { None };
+    let trial_clock = if is_intro { rec.trial_ends_on.map(|d| clock.timescales.review_clock(d, today)) } else { None };
     ReviewPanel {
         tenancy_reference: rec.reference,
         tenancy_version: rec.version,
@@ -104,6 +115,8 @@ fn panel(who: &Principal, rec: ReviewRecord, clock: &Clock) -> ReviewPanel {
         trial_clock,
         trial_ends_on: rec.trial_ends_on,
         notice_last_day,
+        notice_clock,
+        can_record_notice,
         notice_served_on: rec.notice_served_on,
         history: items,
         open,
@@ -292,12 +305,13 @@ async fn completion_effect(
                     let new_owner = rec.patch_officer_id.ok_or_else(|| {
                         AppError::Conflict("The property's patch has no Community HMO to take the tenancy over. Assign one (or cover) first.".into())
                     })?;
-                    // Secure from the anniversary (or today, if that has passed).
-                    let anniversary = rec.trial_ends_on.unwrap_or(today);
-                    ReviewEffect::MakeSecure { new_owner, effective_on: anniversary.max(today) }
+                    ReviewEffect::MakeSecure { new_owner, effective_on: introductory::secure_from(rec.trial_ends_on, today) }
                 }
                 Some(ReviewOutcome::Extend) => {
                     workflow::may_extend(rec.tenure, Some(item.detail.as_str())).map_err(|e| AppError::Conflict(e.into()))?;
+                    if let Some(deadline) = introductory::notice_deadline(rec.tenure, start, rec.trial_ends_on) {
+                        introductory::check_extension_approval(deadline, rec.notice_served_on, today).map_err(AppError::Conflict)?;
+                    }
                     ReviewEffect::Extend { trial_ends_on: clock::trial_end(start, true), reason: item.detail.clone() }
                 }
                 Some(ReviewOutcome::SeekPossession) | None => ReviewEffect::SeekPossession,
@@ -343,10 +357,10 @@ pub async fn reviews_due(store: &dyn Store, who: &Principal) -> Result<Vec<Tenan
     let area = searchable_area(who)?.or(who.area_team_id).ok_or_else(|| AppError::Forbidden("Reviews are listed per area team.".into()))?;
     let clock = Clock::now(store).await?;
     let today = clock.today;
-    let until = today + chrono::Duration::days(REVIEW_WARNING_DAYS);
+    let until = clock.timescales.reviews_due_until(today);
     let mut rows = store.reviews_due_list(area, until, 500).await?;
     for t in &mut rows {
-        t.clock = t.trial_ends_on.map(|d| clock.date(d));
+        clock.date_tenancy(t);
     }
     Ok(rows)
 }
@@ -354,16 +368,12 @@ pub async fn reviews_due(store: &dyn Store, who: &Principal) -> Result<Vec<Tenan
 /// Records the day the notice of extension was served.
 pub async fn record_notice(store: &dyn Store, who: &Principal, reference: &str, version: i64, served_on: &str, ip: &str) -> Result<ReviewPanel, AppError> {
     let rec = load_review(store, who, reference, ip).await?;
-    if rec.tenure != Tenure::ExtendedIntroductory {
-        return Err(AppError::Invalid("A notice of extension is recorded once the extension is approved.".into()));
-    }
-    if !(who.acts_for(rec.scope.owner_id) || (who.role == crate::domain::Role::TeamLeader && who.area_team_id == Some(rec.scope.area_team_id))) {
+    if !may_record_notice(who, &rec) {
         return Err(AppError::Forbidden("Only the tenancy's officer or their Team Leader can record the notice.".into()));
     }
     let served = clock::input_date(served_on, &format!("{:?} is not a date (YYYY-MM-DD).", served_on.trim())).map_err(AppError::Invalid)?;
-    if served > store.today() {
-        return Err(AppError::Invalid("The notice cannot be served in the future.".into()));
-    }
+    let deadline = introductory::notice_deadline(rec.tenure, rec.start_date, rec.trial_ends_on);
+    introductory::check_notice_served(rec.tenure, extension_proposed(&rec), served, deadline, store.today()).map_err(AppError::Invalid)?;
     let entry = change(who, ip, "record_extension_notice", "tenancy", Some(rec.tenancy_id), served.to_string());
     store.record_notice_served(rec.tenancy_id, version, served, who.user_id, entry).await?;
     review_panel(store, who, &rec.reference, ip).await
