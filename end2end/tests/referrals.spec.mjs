@@ -110,7 +110,7 @@ test('a MARAC referral is invisible to other officers; the Team Leader says why,
   const reason = `High-risk domestic abuse disclosed at the visit (${testInfo.project.name})`;
   const made = await request.post('/api/v1/referrals', { ...officer, data: {
     tenancy, agency_id: marac.id, category: 'marac', urgency: 'urgent', reason, fields: ['name', 'address', 'household'],
-    lawful_basis: 'vital_interests', basis_detail: 'Risk of serious harm (DASH 16)', contact_name: 'Sam', contact_detail: '01904 551550', send: true,
+    lawful_basis: 'public_task', basis_detail: 'MARAC: Crime and Disorder Act 1998 s.115 (DASH 16)', contact_name: 'Sam', contact_detail: '01904 551550', send: true,
   } });
   expect(made.status()).toBe(200);
   const reference = (await made.json()).detail.reference;

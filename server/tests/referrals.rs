@@ -29,9 +29,9 @@ fn referral(tenancy: &str, agency: i64, category: &str, fields: &[&str], send: b
     json!({
         "tenancy": tenancy, "agency_id": agency, "category": category, "urgency": "standard",
         "reason": "Needs an assessment to keep the tenancy going", "fields": fields,
-        "lawful_basis": if restricted { "vital_interests" } else { "consent" },
+        "lawful_basis": if restricted { "public_task" } else { "consent" },
         "consent_given_on": if restricted { String::new() } else { yesterday() },
-        "basis_detail": if restricted { "Risk of serious harm" } else { "Verbally, at a home visit" },
+        "basis_detail": if restricted { "MARAC: Crime and Disorder Act 1998 s.115" } else { "Verbally, at a home visit" },
         "contact_name": "Sam Officer", "contact_detail": "01904 551550", "send": send
     })
 }

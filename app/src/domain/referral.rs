@@ -388,6 +388,9 @@ pub fn validate(form: &ReferralForm, today: NaiveDate) -> Result<(LawfulBasis, O
                 problems.push("Say how consent was given (for example: verbally at a home visit, or signed form).".into());
             }
         }
+        Some(LawfulBasis::PublicTask) if form.basis_detail.trim().is_empty() => {
+            problems.push("Name the council's statutory function the sharing serves (for example: Crime and Disorder Act 1998 s.115).".into())
+        }
         Some(LawfulBasis::LegalDuty) if form.basis_detail.trim().is_empty() => problems.push("Name the legal duty that requires sharing.".into()),
         Some(LawfulBasis::VitalInterests) if form.basis_detail.trim().is_empty() => problems.push("Say why sharing protects someone's vital interests.".into()),
         Some(_) => {}
@@ -692,5 +695,28 @@ mod tests {
         assert_eq!(validate(&duty, today), Ok((LawfulBasis::LegalDuty, None)));
         let vital = ReferralForm { basis: Some(LawfulBasis::VitalInterests), basis_detail: String::new(), ..good_form() };
         assert!(validate(&vital, today).unwrap_err().contains("vital interests"));
+    }
+
+    /// UK GDPR Art. 6(1)(e): "processing is necessary for the performance of a task carried out
+    /// in the public interest or in the exercise of official authority". Most council referrals
+    /// rest on it; the officer names the function.
+    #[test]
+    fn public_task_is_a_basis_that_names_its_function() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 22).expect("date");
+        let task = ReferralForm { basis: Some(LawfulBasis::PublicTask), consent_given_on: String::new(), basis_detail: String::new(), ..good_form() };
+        assert!(validate(&task, today).unwrap_err().contains("statutory function"));
+        let task = ReferralForm { basis_detail: "Crime and Disorder Act 1998 s.115".into(), ..task };
+        assert_eq!(validate(&task, today), Ok((LawfulBasis::PublicTask, None)));
+        assert!(LawfulBasis::ALL.contains(&LawfulBasis::PublicTask));
+        // MARAC and safeguarding rest on public task, MAPPA on the legal duty to co-operate;
+        // none on vital interests by default, and none on consent.
+        assert_eq!(ReferralCategory::Marac.usual_basis().0, LawfulBasis::PublicTask);
+        assert!(ReferralCategory::Marac.usual_basis().1.contains("s.115"));
+        assert_eq!(ReferralCategory::Mappa.usual_basis().0, LawfulBasis::LegalDuty);
+        assert!(ReferralCategory::Mappa.usual_basis().1.contains("s.325"));
+        assert_eq!(ReferralCategory::Safeguarding.usual_basis().0, LawfulBasis::PublicTask);
+        for c in ReferralCategory::ALL.iter().filter(|c| !c.is_restricted()) {
+            assert_eq!(c.usual_basis().0, LawfulBasis::Consent, "{c:?}");
+        }
     }
 }

@@ -526,7 +526,7 @@ fn ReferralForm(start: crate::model::ReferralStart, a: i64, c: String, make: Ser
                 <input id="r-consent-on" name="consent_given_on" type="date" />
             </div>
             <div class="form-group">
-                <label for="r-basis">"How consent was given, or which duty / why vital interests"</label>
+                <label for="r-basis">"How consent was given, or which function, duty or vital interest"</label>
                 <input id="r-basis" name="basis_detail" type="text" maxlength="4000" />
             </div>
             <div class="form-group">

@@ -73,6 +73,7 @@ pub fn write(ctx: &mut Ctx, places: &Places, staff: &Staff, active: &[Active]) -
         let codes: Vec<&str> = fields.iter().map(|f| f.as_str()).collect();
         let snapshot = if timing.sent.is_some() { serde_json::to_string(&share(&t.facts, &fields))? } else { "{}".to_string() };
         let restricted = category.is_restricted();
+        let (basis, basis_detail) = category.usual_basis();
         let row = vec![
             V::I(id),
             V::S(format!("REF{:06}", id + 300_000)),
@@ -83,9 +84,9 @@ pub fn write(ctx: &mut Ctx, places: &Places, staff: &Staff, active: &[Active]) -
             V::S(reason(category).to_string()),
             V::s(urgency.as_str()),
             V::S(serde_json::to_string(&codes)?),
-            V::s(if restricted { LawfulBasis::VitalInterests.as_str() } else { LawfulBasis::Consent.as_str() }),
-            if restricted { V::N } else { date(timing.created) },
-            if restricted { V::N } else { V::s("Verbally, at a home visit") },
+            V::s(basis.as_str()),
+            if basis == LawfulBasis::Consent { date(timing.created) } else { V::N },
+            if basis == LawfulBasis::Consent { V::s(basis_detail) } else { V::N },
             V::S(staff.name_of(t.owner)),
             V::s("01904 551550"),
             V::s(status.as_str()),
@@ -106,7 +107,7 @@ pub fn write(ctx: &mut Ctx, places: &Places, staff: &Staff, active: &[Active]) -
             },
             V::I(1),
             V::S(snapshot),
-            if restricted { V::s("Serious risk of harm: MARAC / safeguarding threshold met (risk assessment on file)") } else { V::s("") },
+            if basis == LawfulBasis::Consent { V::s("") } else { V::s(basis_detail) },
         ];
         ctx.w.row("referrals", &REFERRAL_COLUMNS, row);
         let agency_user = staff.partner_of(agency).unwrap_or(t.owner);
