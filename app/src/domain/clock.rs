@@ -445,6 +445,17 @@ impl Deadline {
         }
     }
 
+    /// The day a clock started on `from` falls due, for clocks kept as a day: the same day (a
+    /// same-day duty never waits for the next working day, even when raised at a weekend), the
+    /// day the hours run out, or the Nth working day after.
+    pub fn due_on(self, from: NaiveDate, cal: &WorkingCalendar) -> NaiveDate {
+        match self {
+            Deadline::SameDay | Deadline::WorkingDays(0) => from,
+            Deadline::Hours(h) => from + TimeDelta::days(i64::from(h.div_ceil(24))),
+            Deadline::WorkingDays(n) => cal.add_working_days(from, n),
+        }
+    }
+
     /// A short description for people, e.g. "Same day", "24 hours", "2 working days".
     pub fn label(self) -> String {
         match self {
@@ -1275,6 +1286,17 @@ mod tests {
         assert!(ComplaintStage::Stage2.respond_by(d("2026-03-04"), 21, cal).is_err());
         assert_eq!(serde_json::to_string(&ComplaintStage::Stage2).unwrap(), "\"stage2\"");
         assert_eq!(ComplaintStage::Stage1.label(), "Stage 1");
+    }
+
+    #[test]
+    fn day_clocks_fall_due_on_the_day_their_deadline_gives() {
+        let cal = ew();
+        // Saturday 2026-12-05: a safeguarding concern is due that same day (Haringey, seeds/003:
+        // "Report safeguarding concern – same day"), not on Monday.
+        assert_eq!(Deadline::SAFEGUARDING_CONCERN.due_on(d("2026-12-05"), cal), d("2026-12-05"));
+        assert_eq!(Deadline::ENFORCEMENT_REFERRAL.due_on(d("2026-12-05"), cal), d("2026-12-06"));
+        assert_eq!(Deadline::DISREPAIR_REFERRAL.due_on(d("2026-12-24"), cal), d("2026-12-30"));
+        assert_eq!(Deadline::WorkingDays(0).due_on(d("2026-12-25"), cal), d("2026-12-25"));
     }
 
     // --- introductory tenancies -----------------------------------------------------

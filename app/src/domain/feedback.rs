@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::clock::Deadline;
 use super::tsm::{Answers, Tenths};
 
 /// The longest free-text answer we keep (characters); longer is refused, not cut.
@@ -510,19 +511,20 @@ pub fn link_url(public_url: Option<&str>, request_origin: &str, path: &str) -> S
     format!("{}{path}", base.trim_end_matches('/'))
 }
 
-/// What a comment can become in one step, with the working days the council has to act:
+/// What a comment can become in one step, with the time the council has to act:
 /// a complaint (Complaint Handling Code: respond at stage 1 within 10 working days), a
-/// safeguarding concern (next working day; need-to-know), or housing casework.
-pub const COMMENT_CASES: [(super::CaseKind, u32); 5] = [
-    (super::CaseKind::Complaint, 10),
-    (super::CaseKind::Safeguarding, 1),
-    (super::CaseKind::Asb, 5),
-    (super::CaseKind::Disrepair, 10),
-    (super::CaseKind::Vulnerability, 5),
+/// safeguarding concern (the same day, Haringey's standard in seeds/003; need-to-know), or
+/// housing casework.
+pub const COMMENT_CASES: [(super::CaseKind, Deadline); 5] = [
+    (super::CaseKind::Complaint, Deadline::WorkingDays(10)),
+    (super::CaseKind::Safeguarding, Deadline::SAFEGUARDING_CONCERN),
+    (super::CaseKind::Asb, Deadline::WorkingDays(5)),
+    (super::CaseKind::Disrepair, Deadline::DISREPAIR_REFERRAL),
+    (super::CaseKind::Vulnerability, Deadline::WorkingDays(5)),
 ];
 
 /// The kind and timescale for a comment turned into a case, if that kind is offered.
-pub fn comment_case(kind: &str) -> Result<(super::CaseKind, u32), String> {
+pub fn comment_case(kind: &str) -> Result<(super::CaseKind, Deadline), String> {
     COMMENT_CASES.iter().find(|(k, _)| k.as_str() == kind).copied().ok_or_else(|| {
         format!("Choose what the comment needs: {}.", COMMENT_CASES.iter().map(|(k, _)| k.label().to_lowercase()).collect::<Vec<_>>().join(", "))
     })
@@ -786,8 +788,9 @@ mod tests {
     #[test]
     fn comments_become_cases_with_their_clocks() {
         use crate::domain::{CaseKind, Role::*};
-        assert_eq!(comment_case("complaint"), Ok((CaseKind::Complaint, 10)));
-        assert_eq!(comment_case("safeguarding").map(|(k, d)| (k.is_restricted(), d)), Ok((true, 1)), "need-to-know, next working day");
+        assert_eq!(comment_case("complaint"), Ok((CaseKind::Complaint, Deadline::WorkingDays(10))));
+        // Haringey (seeds/003): "Report safeguarding concern – same day".
+        assert_eq!(comment_case("safeguarding").map(|(k, d)| (k.is_restricted(), d)), Ok((true, Deadline::SameDay)), "need-to-know, the same day");
         assert!(comment_case("arrears").unwrap_err().contains("complaint"), "only the kinds offered");
         assert!(case_scope(&who(Admin, 1, None)).is_err(), "administrators do no casework");
         assert_eq!(case_scope(&who(TeamLeader, 2, Some(3))), Ok(ResultsScope { area_team_id: Some(3), officer_id: None }));

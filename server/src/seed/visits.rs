@@ -111,6 +111,9 @@ fn finding(ctx: &mut Ctx, ids: &mut Ids, on: NaiveDate) {
     ];
     let kind = *kinds.choose(&mut ctx.rng).expect("finding");
     let actioned = (ctx.today - on).num_days() > 10 || ctx.rng.random_bool(0.5);
+    // Each finding's own clock from the visit at 11:00 (`FindingKind::follow_up`), not a flat two days.
+    let seen = app::domain::clock::london_at(on, chrono::NaiveTime::from_hms_opt(11, 0, 0).expect("11:00"));
+    let due = kind.follow_up().due(seen, app::domain::clock::WorkingCalendar::england_and_wales());
     ctx.w.row(
         "visit_findings",
         &["id", "visit_id", "kind", "detail", "due_at", "actioned_at"],
@@ -119,8 +122,8 @@ fn finding(ctx: &mut Ctx, ids: &mut Ids, on: NaiveDate) {
             V::I(ids.visit),
             V::s(kind.as_str()),
             V::s("Recorded at visit"),
-            instant(on + Days::days(2), 17),
-            if actioned { instant(on + Days::days(1), 15) } else { V::N },
+            V::S(due.format("%Y-%m-%dT%H:%M:%SZ").to_string()),
+            if actioned { instant(on, 15) } else { V::N },
         ],
     );
 }
