@@ -41,6 +41,12 @@ pub struct TenancyRow {
     /// End of the introductory trial, for introductory tenancies.
     pub trial_ends_on: Option<NaiveDate>,
     pub clock: Option<ClockStatus>,
+    /// While an introductory tenancy can still be extended: the last day its notice of extension
+    /// may reach the tenant (`domain::introductory::open_notice_deadline`), with its own clock.
+    #[serde(default)]
+    pub notice_by: Option<NaiveDate>,
+    #[serde(default)]
+    pub notice_clock: Option<ClockStatus>,
 }
 
 /// A case in a list.
@@ -342,7 +348,12 @@ pub struct ReviewPanel {
     pub trial_ends_on: Option<NaiveDate>,
     /// The review clock: the decision is due by the end of the trial period.
     pub trial_clock: Option<ClockStatus>,
+    /// The last day a notice of extension may reach the tenant (s.125A(2)), from the first anniversary.
     pub notice_last_day: Option<NaiveDate>,
+    /// The notice deadline's clock while it still matters (`domain::introductory::open_notice_deadline`).
+    pub notice_clock: Option<ClockStatus>,
+    /// The viewer may record the notice of extension now (an extension proposed or approved, none recorded).
+    pub can_record_notice: bool,
     pub notice_served_on: Option<NaiveDate>,
     pub history: Vec<WorkflowView>,
     pub open: Option<WorkflowView>,
@@ -433,7 +444,8 @@ pub struct PlanActionView {
 pub struct OfficerOption {
     pub id: i64,
     pub name: String,
-    pub role: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = String))]
+    pub role: crate::domain::Role,
     pub open_cases: i64,
     pub tenancies: i64,
 }

@@ -309,3 +309,24 @@ async fn the_map_page_renders_whichever_thread_finishes_it() {
         assert!(page.contains("</html>"), "a whole page");
     }
 }
+
+/// Every setting the demo stores is one Hearth reads, in the shape it reads it: the workload
+/// weights an administrator sees are the ones stored (the demo once stored `workload.weights`
+/// in another shape, which nothing read).
+#[tokio::test]
+async fn every_seeded_setting_is_read() {
+    for engine in engines() {
+        let app = TestApp::new(engine).await;
+        let keys = texts(&app.db, "SELECT key FROM settings ORDER BY key").await;
+        assert!(!keys.is_empty());
+        for k in &keys {
+            assert!(hearth::store::SETTING_KEYS.contains(&k.as_str()), "the setting {k} is stored but never read");
+        }
+        let stored: app::domain::mapdata::WorkloadWeights =
+            serde_json::from_str(&text(&app.db, "SELECT value FROM settings WHERE key = 'workload_weights'").await).expect("the stored weights read");
+        let admin = app.token("admin", PASSWORD).await.unwrap();
+        let (s, shown) = app.get_json("/api/v1/admin/workload-weights", &admin).await;
+        assert_eq!(s, axum::http::StatusCode::OK);
+        assert_eq!(shown, serde_json::to_value(stored).unwrap());
+    }
+}

@@ -82,6 +82,13 @@ impl Tenure {
     pub fn is_introductory(self) -> bool {
         matches!(self, Tenure::Introductory | Tenure::ExtendedIntroductory)
     }
+
+    /// Whether the tenancy pays rent, and so can be in rent arrears. A leaseholder pays ground
+    /// rent and service charges under the lease (Landlord and Tenant Act 1985 s.18), which are
+    /// not rent arrears and are never chased as such.
+    pub fn pays_rent(self) -> bool {
+        self != Tenure::Leasehold
+    }
 }
 
 code_enum!(
@@ -217,6 +224,27 @@ code_enum!(
     }
 );
 
+impl FindingKind {
+    /// How soon what a visit found must be acted on: Haringey's standards for its visiting
+    /// programme (`seeds/003`: "Referral for tenancy enforcement/service of NTQ – within 24 hours
+    /// of visit; Report safeguarding concern – same day; Refer disrepair concerns – within 2 days;
+    /// Refer for follow up advice or support on downsizing – within 2 days; Record date for follow
+    /// up visit – within 3 days"), and for a fire risk the emergency-hazard rule of Awaab's Law
+    /// (the Hazards in Social Housing (Prescribed Requirements) (England) Regulations 2025: an
+    /// emergency hazard is investigated and made safe within 24 hours).
+    pub fn follow_up(self) -> super::clock::Deadline {
+        use super::clock::Deadline;
+        match self {
+            FindingKind::Safeguarding => Deadline::SAFEGUARDING_CONCERN,
+            FindingKind::Subletting | FindingKind::Abandonment => Deadline::ENFORCEMENT_REFERRAL,
+            FindingKind::FireRisk => Deadline::Hours(24),
+            FindingKind::Disrepair => Deadline::DISREPAIR_REFERRAL,
+            FindingKind::UnderOccupation | FindingKind::Overcrowding => Deadline::DOWNSIZING_REFERRAL,
+            FindingKind::UnauthorisedAlteration | FindingKind::Vulnerability => Deadline::FOLLOW_UP_VISIT_BOOKED,
+        }
+    }
+}
+
 code_enum!(
     AgencyKind {
         AdultSocialCare = "adult_social_care": "Adult Social Care",
@@ -252,6 +280,26 @@ impl ReferralCategory {
     pub fn is_restricted(self) -> bool {
         matches!(self, ReferralCategory::Marac | ReferralCategory::Mappa | ReferralCategory::Safeguarding)
     }
+
+    /// The lawful basis practitioners use for this kind of referral (UK GDPR Art. 6(1)), and the
+    /// law it rests on. Consent is not the basis for sharing about risk of serious harm: it cannot
+    /// be freely given or withdrawn there (ICO, *Data sharing: a code of practice*, 2021).
+    pub fn usual_basis(self) -> (LawfulBasis, &'static str) {
+        match self {
+            ReferralCategory::Marac => (
+                LawfulBasis::PublicTask,
+                "UK GDPR Art. 6(1)(e) public task: MARAC information-sharing under the Crime and Disorder Act 1998 s.115; special category data under DPA 2018 Sch. 1 para 18",
+            ),
+            ReferralCategory::Mappa => {
+                (LawfulBasis::LegalDuty, "UK GDPR Art. 6(1)(c): the duty to co-operate with the MAPPA responsible authority, Criminal Justice Act 2003 s.325")
+            }
+            ReferralCategory::Safeguarding => (
+                LawfulBasis::PublicTask,
+                "UK GDPR Art. 6(1)(e) public task: safeguarding enquiry, Care Act 2014 s.42 (adults) or Children Act 1989 s.47; DPA 2018 Sch. 1 para 18",
+            ),
+            _ => (LawfulBasis::Consent, "Verbally, at a home visit"),
+        }
+    }
 }
 
 code_enum!(
@@ -276,6 +324,7 @@ code_enum!(
 code_enum!(
     LawfulBasis {
         Consent = "consent": "Consent",
+        PublicTask = "public_task": "Public task (a statutory function)",
         LegalDuty = "legal_duty": "Legal duty",
         VitalInterests = "vital_interests": "Vital interests",
     }
@@ -296,6 +345,17 @@ mod tests {
 
     #[test]
     fn only_the_two_trial_tenures_are_introductory() {
+        // Haringey's visiting standards (seeds/003) and Awaab's Law's emergency hazards.
+        use crate::domain::clock::Deadline;
+        assert_eq!(FindingKind::Safeguarding.follow_up(), Deadline::SameDay);
+        assert_eq!(FindingKind::Subletting.follow_up(), Deadline::Hours(24));
+        assert_eq!(FindingKind::Abandonment.follow_up(), Deadline::Hours(24));
+        assert_eq!(FindingKind::FireRisk.follow_up(), Deadline::Hours(24));
+        assert_eq!(FindingKind::Disrepair.follow_up(), Deadline::WorkingDays(2));
+        assert_eq!(FindingKind::UnderOccupation.follow_up(), Deadline::WorkingDays(2));
+        assert_eq!(FindingKind::UnauthorisedAlteration.follow_up(), Deadline::WorkingDays(3));
+        let paying: Vec<Tenure> = Tenure::ALL.iter().copied().filter(|t| t.pays_rent()).collect();
+        assert!(!paying.contains(&Tenure::Leasehold) && paying.contains(&Tenure::Secure) && paying.contains(&Tenure::Introductory));
         let on_trial: Vec<Tenure> = Tenure::ALL.iter().copied().filter(|t| t.is_introductory()).collect();
         assert_eq!(on_trial, vec![Tenure::Introductory, Tenure::ExtendedIntroductory]);
     }

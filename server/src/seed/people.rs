@@ -222,8 +222,8 @@ fn current_tenancy(ctx: &mut Ctx, k: &mut Counters, hi: usize, home: &Home, floo
         ],
     );
     history(ctx, tid, tenure, start, owner, chmo, staff, home.area);
-    let account = rent::account(ctx, tid, start, home.bedrooms, &mut k.txn);
-    let facts = TenantFacts { rent_balance: Some(Pence(account.balance)), ..facts };
+    let account = rent::account(ctx, tid, start, home.bedrooms, tenure.pays_rent(), &mut k.txn);
+    let facts = TenantFacts { rent_balance: tenure.pays_rent().then_some(Pence(account.balance)), ..facts };
     Active { id: tid, home: hi, tenure, start, owner, balance: account.balance, arrears: account.arrears, facts }
 }
 

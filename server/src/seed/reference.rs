@@ -18,14 +18,9 @@ pub fn write(ctx: &mut Ctx) -> anyhow::Result<Wards> {
     for (day, name) in app::domain::clock::parse_bank_holidays_csv(BANK_HOLIDAYS_CSV).context("bank holidays")? {
         w.row("bank_holidays", &["holiday_on", "name"], vec![date(day), V::S(name)]);
     }
-    for (k, v) in [
-        ("workload.weights", r#"{"home":1.0,"introductory":3.0,"arrears_case":2.0,"asb_case":4.0,"vulnerability":2.0}"#),
-        ("income.arrears_threshold_pence", "15000"),
-        ("visit.cycle_years", "2"),
-        ("patch.target_homes", "[280,300]"),
-    ] {
-        w.row("settings", &["key", "value"], vec![V::s(k), V::s(v)]);
-    }
+    // Only settings Hearth reads (`store::SETTING_KEYS`), in the shape it reads them.
+    let weights = serde_json::to_string(&app::domain::mapdata::WorkloadWeights::default())?;
+    w.row("settings", &["key", "value"], vec![V::s(crate::store::WEIGHTS_KEY), V::S(weights)]);
     for (i, a) in AREAS.iter().enumerate() {
         w.row("area_teams", &["id", "name"], vec![V::I(i as i64 + 1), V::s(a)]);
     }

@@ -35,13 +35,18 @@ fn weeks_of_rent(homes: usize) -> i64 {
     if homes > 20_000 { 4 } else { 12 }
 }
 
-/// A tenancy's rent account and statement; returns its balances.
-pub fn account(ctx: &mut Ctx, tid: i64, start: NaiveDate, bedrooms: i64, txn_id: &mut i64) -> Account {
+/// A tenancy's rent account and statement; returns its balances. A leaseholder pays service
+/// charges, not rent (`Tenure::pays_rent`): the same draws are made, so the rest of the demo is
+/// unchanged, but no rent account is written and nothing is owed.
+pub fn account(ctx: &mut Ctx, tid: i64, start: NaiveDate, bedrooms: i64, pays_rent: bool, txn_id: &mut i64) -> Account {
     let weekly = 8_500 + bedrooms * 1_100 + ctx.rng.random_range(0..900);
     let arrears = underlying_arrears(ctx, weekly);
     let uc = ctx.rng.random_bool(0.38);
     let (lines, technical) = statement(ctx, start, weekly, arrears, uc);
     let balance = arrears + technical;
+    if !pays_rent {
+        return Account { balance: 0, arrears: 0 };
+    }
     ctx.w.row(
         "rent_accounts",
         &["id", "tenancy_id", "weekly_rent_pence", "balance_pence", "universal_credit", "updated_at"],

@@ -189,10 +189,11 @@ async fn caseload(conn: &mut AnyConnection, backend: crate::db::Backend, owner_i
              WHERE c.owner_id IN ({owners}) AND c.status = 'open' ORDER BY c.due_at, c.reference LIMIT {CASES_LISTED}) k) AS cases, \
            CAST(COUNT(*) AS BIGINT) AS total, \
            CAST(COALESCE(SUM(CASE WHEN t.tenure IN ({intro}) THEN 1 ELSE 0 END), 0) AS BIGINT) AS intro, \
-           CAST(COALESCE(SUM(CASE WHEN r.balance_pence > $3 THEN 1 ELSE 0 END), 0) AS BIGINT) AS arrears \
+           CAST(COALESCE(SUM(CASE WHEN t.tenure IN ({paying}) AND r.balance_pence > $3 THEN 1 ELSE 0 END), 0) AS BIGINT) AS arrears \
          FROM tenancies t LEFT JOIN rent_accounts r ON r.tenancy_id = t.id \
          WHERE t.owner_id IN ({owners}) AND t.status = $1",
-        intro = INTRODUCTORY.as_str()
+        intro = INTRODUCTORY.as_str(),
+        paying = RENT_PAYING.as_str()
     );
     let page =
         bind_ids(sqlx::query::<Any>(&sql).bind("active").bind(limit).bind(ARREARS_THRESHOLD_PENCE), owner_ids).fetch_one(&mut *conn).await.map_err(internal)?;

@@ -20,7 +20,8 @@ use crate::db::Db;
 use app::api::map::store::MapStore;
 use async_trait::async_trait;
 
-const WEIGHTS_KEY: &str = "workload_weights";
+/// The settings key of the workload weights (`SETTING_KEYS` lists every key Hearth reads).
+pub const WEIGHTS_KEY: &str = "workload_weights";
 
 /// Property ids of the area with something open, from a query taking ($1 area, $2 today).
 async fn id_set(db: &Db, sql: &str, area: i64, today: &str) -> Result<HashSet<i64>, AppError> {
@@ -200,7 +201,12 @@ impl MapHomeFromDb {
 
 pub async fn workload_weights(db: &Db) -> Result<WorkloadWeights, AppError> {
     let r = sqlx::query::<Any>("SELECT value FROM settings WHERE key = $1").bind(WEIGHTS_KEY).fetch_optional(&db.pool).await.map_err(internal)?;
-    Ok(r.and_then(|r| serde_json::from_str(&s(&r, "value")).ok()).unwrap_or_default())
+    let Some(r) = r else { return Ok(WorkloadWeights::default()) };
+    // A stored value that does not read is reported, not silently replaced by the defaults.
+    serde_json::from_str(&s(&r, "value")).or_else(|e| {
+        tracing::warn!(error = %e, "the stored workload weights do not read; using the defaults until an administrator saves them again");
+        Ok(WorkloadWeights::default())
+    })
 }
 
 pub async fn set_workload_weights(db: &Db, w: &WorkloadWeights, audit: AuditEntry) -> Result<(), AppError> {

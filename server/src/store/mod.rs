@@ -14,6 +14,7 @@ mod reviews;
 mod sessions;
 mod workflow;
 
+use app::domain::introductory::Timescales;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -109,6 +110,7 @@ pub struct SqlStore {
     calendar: Arc<CalendarCache>,
     /// The day a test (or a demonstration) fixes as today; None: the wall clock in London.
     fixed_today: Option<chrono::NaiveDate>,
+    timescales: Timescales,
 }
 
 /// Logs a database error and returns the generic error the user sees.
@@ -145,6 +147,15 @@ pub fn json_rows(backend: crate::db::Backend, fields: &[(&str, &str)], order: &s
 /// The introductory tenures (`Tenure::is_introductory`) as an SQL list, for `t.tenure IN (...)`.
 static INTRODUCTORY: std::sync::LazyLock<String> =
     std::sync::LazyLock::new(|| Tenure::ALL.iter().filter(|t| t.is_introductory()).map(|t| format!("'{}'", t.as_str())).collect::<Vec<_>>().join(", "));
+
+pub use map::WEIGHTS_KEY;
+
+/// Every key of the `settings` table Hearth reads; a key not listed here would do nothing.
+pub const SETTING_KEYS: &[&str] = &[map::WEIGHTS_KEY];
+
+/// The tenures that pay rent (`Tenure::pays_rent`), as an SQL list: only they count in arrears.
+static RENT_PAYING: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| Tenure::ALL.iter().filter(|t| t.pays_rent()).map(|t| format!("'{}'", t.as_str())).collect::<Vec<_>>().join(", "));
 
 /// A tenancy's tenants as "First Last", joined with " and " in the order they joined the record:
 /// an aggregate over `household_members h` rows (callers filter to `h.is_tenant = 1`).
@@ -293,6 +304,8 @@ fn tenancy_row(r: &AnyRow, names: &HashMap<i64, String>) -> Result<TenancyRow, A
         start_date: day(r, "start_date")?,
         trial_ends_on: oday(r, "trial_ends_on")?,
         clock: None,
+        notice_by: None,
+        notice_clock: None,
     })
 }
 
@@ -314,9 +327,14 @@ impl SqlStore {
         SqlStore { fixed_today: Some(day), ..self }
     }
 
+    /// This store with the council's timescales (`Settings::timescales`).
+    pub fn with_timescales(self, timescales: Timescales) -> Self {
+        SqlStore { timescales, ..self }
+    }
+
     /// A store that keeps *My work*'s lists between changes only if `on`.
     pub fn with_worklist_cache(db: Db, on: bool) -> Self {
-        SqlStore { db, worklists: Arc::new(WorkListCache::new(on)), calendar: Default::default(), fixed_today: None }
+        SqlStore { db, worklists: Arc::new(WorkListCache::new(on)), calendar: Default::default(), fixed_today: None, timescales: Timescales::default() }
     }
 
     /// Each tenancy's tenants (`TENANT_NAMES`), by tenancy id.
@@ -343,6 +361,10 @@ impl KitStore for SqlStore {
     }
     fn today(&self) -> chrono::NaiveDate {
         self.fixed_today.unwrap_or_else(app::api::kit::clock::today)
+    }
+
+    fn timescales(&self) -> Timescales {
+        self.timescales
     }
 
     async fn calendar(&self) -> Result<Arc<WorkingCalendar>, AppError> {
@@ -376,10 +398,11 @@ impl KitStore for SqlStore {
                (SELECT COUNT(*) FROM tenancies t JOIN properties p ON p.id = t.property_id WHERE p.patch_id = pa.id \
                   AND t.status = 'active' AND t.tenure IN ({intro})) AS introductory, \
                (SELECT COUNT(*) FROM rent_accounts r JOIN tenancies t ON t.id = r.tenancy_id JOIN properties p ON p.id = t.property_id \
-                  WHERE p.patch_id = pa.id AND t.status = 'active' AND r.balance_pence > $1) AS arrears \
+                  WHERE p.patch_id = pa.id AND t.status = 'active' AND t.tenure IN ({paying}) AND r.balance_pence > $1) AS arrears \
              FROM patches pa JOIN area_teams a ON a.id = pa.area_team_id LEFT JOIN users u ON u.id = pa.officer_id \
              {filter} ORDER BY pa.name",
-            intro = INTRODUCTORY.as_str()
+            intro = INTRODUCTORY.as_str(),
+            paying = RENT_PAYING.as_str()
         );
         let mut q = sqlx::query::<Any>(&sql).bind(ARREARS_THRESHOLD_PENCE);
         if let Some(a) = area_team_id {
