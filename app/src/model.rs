@@ -580,10 +580,10 @@ pub struct BenchmarkRow {
     /// The council's published survey figure (tenths of a percent) and its rank (1 = best).
     pub survey_tenths: Option<i64>,
     pub survey_rank: Option<i64>,
-    /// What Hearth's own responses give, ranked where it would fall among the councils.
+    /// What Hearth's own feedback links give: a transactional, self-selected figure, shown beside
+    /// the survey's and never ranked among the councils' perception surveys.
     pub in_app_tenths: Option<i64>,
     pub in_app_base: i64,
-    pub in_app_rank: Option<i64>,
     pub councils: i64,
     pub median_tenths: Option<i64>,
 }

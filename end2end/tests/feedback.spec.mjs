@@ -219,6 +219,9 @@ test('a manager sees the responses in the figures, charts and comments', async (
   await expect(page.getByTestId('figures').locator('tbody tr')).toHaveCount(3); // East, West, Central
   await expect(page.getByTestId('partner-figures')).toBeVisible();
   await expect(page.getByTestId('benchmark')).toContainText('of 158');
+  // Like with like: survey among surveys; Hearth's own figure is labelled transactional, unranked.
+  await expect(page.getByTestId('benchmark').locator('thead')).toContainText('Transactional (Hearth links)');
+  await expect(page.getByTestId('benchmark').locator('thead')).not.toContainText('Would rank');
   // The comment typed on the phone is there, as text.
   await page.goto('/satisfaction?by=month&months=12&q=lift+broken');
   await expect(page.getByTestId('comments')).toContainText('<b>');

@@ -290,7 +290,14 @@ async fn satisfaction_figures_respect_who_may_read_them() {
         let (sat, base) = (tp01["satisfied"].as_i64().unwrap(), tp01["base"].as_i64().unwrap());
         let expected = (2000 * sat + base) / (2 * base);
         assert_eq!(tp01["percent"], expected, "tenths, half-up");
-        assert!(!v["benchmark"].as_array().unwrap().is_empty(), "ranked among councils (2023/24 seeded)");
+        let benchmark = v["benchmark"].as_array().unwrap();
+        assert!(!benchmark.is_empty(), "ranked among councils (2023/24 seeded)");
+        // Like with like: the council is ranked by its own perception survey; Hearth's
+        // transactional figure stands beside it and is never ranked among the surveys.
+        for row in benchmark {
+            assert!(row.get("in_app_rank").is_none(), "{row}");
+            assert!(row["survey_rank"].is_i64() == row["survey_tenths"].is_i64(), "{row}");
+        }
         // An officer sees only responses about themselves; a partner sees none.
         let chmo = app.token("chmo.east1", PASSWORD).await.unwrap();
         let (_, mine) = app.get_json("/api/v1/feedback/results?by=officer", &chmo).await;

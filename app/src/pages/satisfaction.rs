@@ -119,7 +119,7 @@ pub fn SatisfactionPage() -> impl IntoView {
     view! {
         <Title text="Satisfaction" />
         <h1>"Satisfaction"</h1>
-        <p class="lede">"What tenants and partners tell us through Hearth's feedback links. Satisfied = very or fairly satisfied (strongly agree or agree) out of everyone who gave an answer; \u{201c}don't know\u{201d} is left out; rounded half-up to one decimal place, as the Regulator of Social Housing calculates Tenant Satisfaction Measures."</p>
+        <p class="lede">"What tenants and partners tell us through Hearth's feedback links: transactional figures, from those who chose to answer after a visit or a case, not a representative survey. Satisfied = very or fairly satisfied (strongly agree or agree) out of everyone who gave an answer; \u{201c}don't know\u{201d} is left out; rounded half-up to one decimal place, as the Regulator of Social Housing calculates Tenant Satisfaction Measures."</p>
         <form method="get" action="/satisfaction" class="filters" data-testid="satisfaction-filters">
             <label>"Group by "
                 <select name="by">
@@ -232,19 +232,18 @@ fn Benchmark(rows: Vec<BenchmarkRow>, year: String) -> impl IntoView {
     view! {
         <section aria-labelledby="bench-h">
             <h2 id="bench-h">{format!("Among councils ({} Tenant Satisfaction Measures)", year)}</h2>
-            <p class="muted">"The council's own survey figure as the Regulator published it, and where Hearth's in-app figure would rank, among every council landlord, recomputed from their response counts. Rank 1 is the most satisfied."</p>
+            <p class="muted">"Ranked like with like: the council's own perception survey, as the Regulator published it, among every council landlord's, recomputed from their response counts (rank 1 is the most satisfied). Hearth's figure beside it is transactional: asked through feedback links after a visit or a case, of those who chose to answer. It is not a representative survey, so it is never ranked among them."</p>
             <div class="table-wrap">
             <table class="data" data-testid="benchmark">
-                <thead><tr><th scope="col">"Measure"</th><th scope="col" class="num">"Survey"</th><th scope="col" class="num">"Rank"</th><th scope="col" class="num">"In Hearth"</th><th scope="col" class="num">"Would rank"</th><th scope="col" class="num">"Median council"</th></tr></thead>
+                <thead><tr><th scope="col">"Measure"</th><th scope="col" class="num">"Perception survey"</th><th scope="col" class="num">"Survey rank"</th><th scope="col" class="num">"Median council survey"</th><th scope="col" class="num">"Transactional (Hearth links)"</th></tr></thead>
                 <tbody>
                     {rows.iter().filter(|b| b.survey_tenths.is_some() || b.in_app_tenths.is_some()).map(|b| view! {
                         <tr>
                             <th scope="row">{b.measure.clone()}<div class="muted small">{b.name.clone()}</div></th>
                             <td class="num">{tenths(b.survey_tenths)}</td>
                             <td class="num">{b.survey_rank.map(|k| format!("{k} of {}", b.councils))}</td>
-                            <td class="num">{tenths(b.in_app_tenths)}<div class="muted small">{(b.in_app_base > 0).then(|| format!("n={}", b.in_app_base))}</div></td>
-                            <td class="num">{b.in_app_rank.map(|k| format!("{k} of {}", b.councils))}</td>
                             <td class="num">{tenths(b.median_tenths)}</td>
+                            <td class="num">{tenths(b.in_app_tenths)}<div class="muted small">{(b.in_app_base > 0).then(|| format!("n={}", b.in_app_base))}</div></td>
                         </tr>
                     }).collect_view()}
                 </tbody>

@@ -102,8 +102,10 @@ pub async fn results(
     })
 }
 
-/// Ranks the council among councils (landlord type LA) for each measure it asks in-app:
-/// its survey figure as published, and where its in-app figure would fall.
+/// Ranks the council among councils (landlord type LA) by its own survey return as the Regulator
+/// published it: like with like, perception survey among perception surveys. Hearth's in-app
+/// figure is transactional and self-selected (asked after a visit or a case, of those who chose
+/// to answer), so it is shown beside the rank, never ranked among the surveys.
 pub fn benchmark_rows(all: &[tsm::LandlordResults], council: &str, in_app: Option<&feedback::GroupFigures>) -> Vec<BenchmarkRow> {
     let councils: Vec<&tsm::LandlordResults> = all.iter().filter(|l| l.landlord_type == "LA").collect();
     tsm::MEASURES
@@ -122,7 +124,6 @@ pub fn benchmark_rows(all: &[tsm::LandlordResults], council: &str, in_app: Optio
                 survey_rank: survey.map(rank),
                 in_app_tenths,
                 in_app_base: app.map(|f| f.base).unwrap_or(0),
-                in_app_rank: in_app_tenths.map(rank),
                 councils: values.len() as i64,
                 median_tenths: (!values.is_empty()).then(|| values[values.len() / 2]),
             }
