@@ -61,6 +61,18 @@ pub struct Settings {
     /// 10 to 26, so a notice of extension can still be decided, approved and served 8 weeks before it.
     #[arg(long, env = "HEARTH_REVIEW_LEAD_WEEKS", default_value = "12", value_parser = app::domain::introductory::check_review_lead_weeks, value_name = "WEEKS")]
     pub review_lead_weeks: u32,
+    /// Working days the Team Leader has to accept or decline a referral to the Sustainable Tenancy HMO.
+    #[arg(long, env = "HEARTH_REFERRAL_DECISION_DAYS", default_value = "5", value_parser = app::domain::timescales::check_step_days, value_name = "DAYS")]
+    pub referral_decision_days: u32,
+    /// Working days the Sustainable Tenancy HMO has to agree an action plan once a case is accepted.
+    #[arg(long, env = "HEARTH_PLAN_AGREEMENT_DAYS", default_value = "10", value_parser = app::domain::timescales::check_step_days, value_name = "DAYS")]
+    pub plan_agreement_days: u32,
+    /// Working days the Community HMO has to acknowledge a hand-back.
+    #[arg(long, env = "HEARTH_HAND_BACK_DAYS", default_value = "5", value_parser = app::domain::timescales::check_step_days, value_name = "DAYS")]
+    pub hand_back_days: u32,
+    /// Working days Legal or the Community Safety Hub have to conclude an escalation.
+    #[arg(long, env = "HEARTH_ESCALATION_RESPONSE_DAYS", default_value = "10", value_parser = app::domain::timescales::check_step_days, value_name = "DAYS")]
+    pub escalation_response_days: u32,
 }
 
 impl Default for Settings {
@@ -77,6 +89,10 @@ impl Default for Settings {
             public_url: None,
             tile_url: None,
             review_lead_weeks: app::domain::introductory::REVIEW_LEAD_WEEKS_DEFAULT,
+            referral_decision_days: app::domain::sustain::REFERRAL_DECISION_WORKING_DAYS,
+            plan_agreement_days: app::domain::sustain::PLAN_AGREEMENT_WORKING_DAYS,
+            hand_back_days: app::domain::sustain::HAND_BACK_WORKING_DAYS,
+            escalation_response_days: app::domain::sustain::ESCALATION_RESPONSE_WORKING_DAYS,
         }
     }
 }
@@ -88,8 +104,14 @@ impl Settings {
     }
 
     /// The council's timescales, which the store hands to every clock.
-    pub fn timescales(&self) -> app::domain::introductory::Timescales {
-        app::domain::introductory::Timescales { review_lead_weeks: self.review_lead_weeks }
+    pub fn timescales(&self) -> app::domain::timescales::Timescales {
+        app::domain::timescales::Timescales {
+            review_lead_weeks: self.review_lead_weeks,
+            referral_decision_days: self.referral_decision_days,
+            plan_agreement_days: self.plan_agreement_days,
+            hand_back_days: self.hand_back_days,
+            escalation_response_days: self.escalation_response_days,
+        }
     }
 
     /// What the shared services need (`app::api::kit::settings::Settings`).
@@ -132,6 +154,8 @@ mod tests {
         let d = Settings::default();
         assert_eq!((s.trusted_proxies, s.secure_cookies, s.bench_routes, s.worklist_cache, &s.landlord_code), (0, false, false, true, &d.landlord_code));
         assert_eq!((s.languages_dir, s.db_connections, s.public_url, s.tile_url), (d.languages_dir, None, None, None));
+        assert_eq!(s.timescales(), d.timescales());
+        assert_eq!(s.timescales(), app::domain::timescales::Timescales::default());
     }
 
     #[test]
@@ -141,6 +165,16 @@ mod tests {
         assert!(parse(&["--tile-url", "https://tiles/{z}/{x}.png"]).unwrap_err().contains("{y}"));
         assert!(parse(&["--db-connections", "0"]).is_err());
         assert!(parse(&["--landlord-code", "City of York"]).unwrap_err().contains("not a landlord code"));
+        assert!(parse(&["--review-lead-weeks", "6"]).unwrap_err().contains("s.125A(2)"));
+        assert!(parse(&["--hand-back-days", "0"]).unwrap_err().contains("outside 1 to 65"));
+    }
+
+    #[test]
+    fn timescales_are_the_councils() {
+        let s = parse(&["--review-lead-weeks", "14", "--referral-decision-days", "3", "--plan-agreement-days", "15", "--hand-back-days", "7", "--escalation-response-days", "20"])
+            .unwrap();
+        let t = s.timescales();
+        assert_eq!((t.review_lead_weeks, t.referral_decision_days, t.plan_agreement_days, t.hand_back_days, t.escalation_response_days), (14, 3, 15, 7, 20));
     }
 
     #[test]

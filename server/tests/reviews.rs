@@ -568,3 +568,27 @@ async fn on_the_demo_council_every_lawful_extension_is_warned_and_no_late_one_of
     }
     assert!(warned > 0 && lawful > warned && late > 0, "the demo exercises every case: warned {warned}, lawful {lawful}, late {late}");
 }
+
+/// A council's own timescale reaches the due date it sets: escalations given 20 working days
+/// (`HEARTH_ESCALATION_RESPONSE_DAYS`) fall due 20 working days out by the council's calendar.
+#[tokio::test]
+async fn a_councils_own_timescale_dates_its_steps() {
+    let app = TestApp::configured(Engine::Sqlite, |s| s.escalation_response_days = 20).await;
+    let chmo = app.token("chmo.east1", PASSWORD).await.unwrap();
+    let work = body_json(app.get_bearer("/api/v1/my-work", &chmo).await).await;
+    let reference = work["tenancies"][0]["reference"].as_str().unwrap().to_string();
+    let panel = body_json(app.get_bearer(&format!("/api/v1/tenancies/{reference}/review"), &chmo).await).await;
+    let (s, v) = app
+        .json(
+            "POST",
+            &format!("/api/v1/tenancies/{reference}/escalations"),
+            &chmo,
+            json!({"version": panel["tenancy_version"], "purpose": "notice", "reason": "Serious arrears, no contact for 8 weeks"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let today = app::api::kit::clock::today();
+    let res = app.get(&format!("/api/v1/calendar/working-days?from={today}&add=20"), None).await;
+    let expected = body_json(res).await["date"].as_str().unwrap().to_string();
+    assert_eq!(v["escalations"][0]["due_on"].as_str().map(|d| &d[..10]), Some(expected.as_str()), "{v}");
+}

@@ -5,9 +5,9 @@
 //! `clock`; the review's moves are in `workflow`. These are the rules that date the steps between.
 
 use chrono::{Days, NaiveDate};
-use serde::{Deserialize, Serialize};
 
 use super::Tenure;
+pub use super::timescales::Timescales;
 use super::clock::{self, ClockStatus, EXTENSION_NOTICE_WEEKS, WorkingCalendar};
 
 /// Working days the council's own steps take between deciding to extend and the notice reaching
@@ -26,19 +26,6 @@ pub const REVIEW_LEAD_WEEKS_MIN: u32 = EXTENSION_NOTICE_WEEKS + 2;
 /// The longest lead accepted: half the trial period.
 pub const REVIEW_LEAD_WEEKS_MAX: u32 = 26;
 
-/// The council's timescales for introductory tenancies, set at start (`HEARTH_REVIEW_LEAD_WEEKS`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Timescales {
-    /// Weeks before the anniversary that a review with no decision starts to show as due.
-    pub review_lead_weeks: u32,
-}
-
-impl Default for Timescales {
-    fn default() -> Self {
-        Timescales { review_lead_weeks: REVIEW_LEAD_WEEKS_DEFAULT }
-    }
-}
-
 /// A review lead a council may set: never so short that a decision, its approval and service by
 /// post cannot all finish before the notice deadline (s.125A(2)), never more than half the trial.
 pub fn check_review_lead_weeks(text: &str) -> Result<u32, String> {
@@ -54,6 +41,7 @@ pub fn check_review_lead_weeks(text: &str) -> Result<u32, String> {
     }
     Ok(weeks)
 }
+
 
 impl Timescales {
     /// The first day a review of a trial ending on `trial_end` shows as due.
@@ -156,7 +144,7 @@ pub fn secure_from(trial_ends_on: Option<NaiveDate>, today: NaiveDate) -> NaiveD
 /// Whether `lead_weeks` leaves the council's own steps room before the notice deadline for a
 /// trial ending on `trial_end`: the review sounds, then seven working days reach the deadline.
 pub fn steps_fit(lead_weeks: u32, trial_end: NaiveDate, cal: &WorkingCalendar) -> bool {
-    let sounds = Timescales { review_lead_weeks: lead_weeks }.review_warning_from(trial_end);
+    let sounds = Timescales { review_lead_weeks: lead_weeks, ..Timescales::default() }.review_warning_from(trial_end);
     cal.add_working_days(sounds, EXTENSION_STEPS_WORKING_DAYS) <= clock::extension_notice_last_day(trial_end)
 }
 

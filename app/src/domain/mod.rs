@@ -17,6 +17,7 @@ pub mod referral;
 pub mod search;
 pub mod signin;
 pub mod sustain;
+pub mod timescales;
 pub mod tsm;
 pub mod workflow;
 

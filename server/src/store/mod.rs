@@ -14,7 +14,7 @@ mod reviews;
 mod sessions;
 mod workflow;
 
-use app::domain::introductory::Timescales;
+use app::domain::timescales::Timescales;
 use std::collections::HashMap;
 use std::sync::Arc;
 

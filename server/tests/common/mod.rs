@@ -89,18 +89,20 @@ pub async fn seeded_db(engine: Engine) -> Db {
 }
 
 pub fn state(db: Db, limits: LimitConfig) -> AppState {
+    configured_state(db, limits, |_| {})
+}
+
+/// The test settings, changed by `configure` (a council's own timescales, say).
+pub fn configured_state(db: Db, limits: LimitConfig, configure: impl FnOnce(&mut Settings)) -> AppState {
     let options = LeptosOptions::builder().output_name("hearth").site_root("target/site").site_pkg_dir("pkg").build();
-    hearth::routes::app_state(
-        db,
-        options,
-        Settings {
-            trusted_proxies: 1,
-            bench_routes: true,
-            languages_dir: concat!(env!("CARGO_MANIFEST_DIR"), "/../config/languages").into(),
-            ..Settings::default()
-        },
-        limits,
-    )
+    let mut settings = Settings {
+        trusted_proxies: 1,
+        bench_routes: true,
+        languages_dir: concat!(env!("CARGO_MANIFEST_DIR"), "/../config/languages").into(),
+        ..Settings::default()
+    };
+    configure(&mut settings);
+    hearth::routes::app_state(db, options, settings, limits)
 }
 
 pub fn generous_limits() -> LimitConfig {
@@ -118,6 +120,12 @@ impl TestApp {
     pub async fn new(engine: Engine) -> TestApp {
         let db = seeded_db(engine).await;
         TestApp { router: hearth::routes::router(state(db.clone(), generous_limits())), db }
+    }
+
+    /// A seeded council served with `configure`'s settings.
+    pub async fn configured(engine: Engine, configure: impl FnOnce(&mut Settings)) -> TestApp {
+        let db = seeded_db(engine).await;
+        TestApp { router: hearth::routes::router(configured_state(db.clone(), generous_limits(), configure)), db }
     }
 
     pub async fn send(&self, req: Request<Body>) -> Response<Body> {

@@ -4,7 +4,7 @@
 
 use super::store::{CaseRecord, NewCover, NewPlanAction};
 use crate::api::kit::audit::{audit, change, worth_auditing};
-use crate::api::kit::clock::Clock;
+use crate::api::kit::clock::{Clock, step_due};
 use crate::api::kit::store::Proposal;
 use crate::api::kit::workflow::{actor_for, item_moves, refuse, waits_on};
 use crate::api::store::Store;
@@ -112,10 +112,6 @@ pub struct CaseReferral {
     pub tried: String,
 }
 
-fn working_day_due(clock: &Clock, days: u32) -> NaiveDate {
-    clock.due_after(days)
-}
-
 pub async fn refer_case(store: &dyn Store, who: &Principal, reference: &str, r: CaseReferral, ip: &str) -> Result<CaseDetail, AppError> {
     let rec = load_case(store, who, reference, ip).await?;
     let text = ReferralText { concerns: r.concerns.trim().into(), risks: r.risks.trim().into(), tried: r.tried.trim().into() };
@@ -123,7 +119,7 @@ pub async fn refer_case(store: &dyn Store, who: &Principal, reference: &str, r: 
     if rec.detail.status != CaseStatus::Open {
         return Err(AppError::Conflict("This case is closed; only open cases are referred.".into()));
     }
-    let due = working_day_due(&Clock::now(store).await?, sustain::REFERRAL_DECISION_WORKING_DAYS);
+    let due = step_due(store, |t| t.referral_decision_days).await?;
     let step = CaseStep {
         flow: Flow::ReferralToSustainable,
         version: r.version,
@@ -195,7 +191,7 @@ pub async fn escalate_case(
         outcome: purpose.target(),
         reason: e.reason.trim().into(),
         detail: purpose.as_str().into(),
-        due_on: working_day_due(&Clock::now(store).await?, sustain::ESCALATION_RESPONSE_WORKING_DAYS),
+        due_on: step_due(store, |t| t.escalation_response_days).await?,
     };
     propose_on_case(store, who, rec, step, "escalate", ip).await
 }
@@ -218,7 +214,7 @@ pub async fn hand_back(store: &dyn Store, who: &Principal, reference: &str, h: H
         outcome: "community_hmo",
         reason: h.summary.trim().into(),
         detail: String::new(),
-        due_on: working_day_due(&Clock::now(store).await?, sustain::HAND_BACK_WORKING_DAYS),
+        due_on: step_due(store, |t| t.hand_back_days).await?,
     };
     propose_on_case(store, who, rec, step, "propose_hand_back", ip).await
 }

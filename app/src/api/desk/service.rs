@@ -121,7 +121,7 @@ pub async fn my_work(store: &dyn Store, who: &Principal, all: bool) -> Result<My
     waiting.sort_by(|a, b| (urgency(a.clock), &a.due_on).cmp(&(urgency(b.clock), &b.due_on)));
     let counts = desk::tiles(&desk, &facts).into_iter().map(|(t, count)| Count { label: t.label(), count, tile: Some(t) }).collect();
     alarms.extend(hand_back_alarm(&waiting));
-    alarms.extend(desk.team.and_then(|team| late_escalations_alarm(team, &facts)));
+    alarms.extend(desk.team.and_then(|team| late_escalations_alarm(team, &facts, clock.timescales.escalation_response_days)));
     let referrals = if desk.shows(Section::Referrals) { crate::api::referrals::service::waiting_for_officer(who, lists.referrals, &clock) } else { vec![] };
     let covers = if desk.shows(Section::Covers) { lists.covers } else { vec![] };
     Ok(MyWork { user: session_user(who), alarms, counts, tenancies, tenancies_total: load.tenancies_total, cases, waiting, covers, referrals, desk: view })
@@ -144,7 +144,7 @@ fn hand_back_alarm(waiting: &[WorkflowView]) -> Option<Alarm> {
 }
 
 /// The alarm for escalations to Legal or the Community Safety Hub past their response time.
-fn late_escalations_alarm(team: crate::domain::Role, facts: &crate::domain::desk::Facts) -> Option<Alarm> {
+fn late_escalations_alarm(team: crate::domain::Role, facts: &crate::domain::desk::Facts, response_days: u32) -> Option<Alarm> {
     let late = facts.queue.iter().filter(|q| q.0 == Some(ClockStatus::Overdue)).count();
     (late > 0).then(|| Alarm {
         level: ClockStatus::Overdue,
@@ -153,7 +153,7 @@ fn late_escalations_alarm(team: crate::domain::Role, facts: &crate::domain::desk
             if late == 1 { "" } else { "s" },
             crate::domain::desk::team_name(team),
             if late == 1 { "is" } else { "are" },
-            crate::domain::sustain::ESCALATION_RESPONSE_WORKING_DAYS
+            response_days
         ),
         href: "#waiting-h".into(),
     })

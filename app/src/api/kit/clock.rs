@@ -20,7 +20,13 @@ pub struct Clock {
     pub today: NaiveDate,
     pub calendar: std::sync::Arc<WorkingCalendar>,
     /// The council's timescales (`domain::introductory::Timescales`).
-    pub timescales: crate::domain::introductory::Timescales,
+    pub timescales: crate::domain::timescales::Timescales,
+}
+
+/// The day a step between roles started today falls due: `pick` chooses its timescale.
+pub async fn step_due(store: &dyn KitStore, pick: fn(&crate::domain::timescales::Timescales) -> u32) -> Result<NaiveDate, AppError> {
+    let clock = Clock::now(store).await?;
+    Ok(clock.due_after(pick(&clock.timescales)))
 }
 
 impl Clock {

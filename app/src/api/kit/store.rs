@@ -110,7 +110,7 @@ pub trait KitStore: Send + Sync + 'static {
     /// `GET /api/v1/calendar/working-days`, so a page and a partner system never disagree.
     async fn calendar(&self) -> Result<std::sync::Arc<crate::domain::clock::WorkingCalendar>, AppError>;
     /// The council's timescales for introductory tenancies, as set at start.
-    fn timescales(&self) -> crate::domain::introductory::Timescales;
+    fn timescales(&self) -> crate::domain::timescales::Timescales;
     async fn audit(&self, entry: AuditEntry) -> Result<(), AppError>;
     /// A user's id, role and area, for rules about people named in a request.
     async fn user_facts(&self, user_id: i64) -> Result<Option<crate::domain::cover::CoverParty>, AppError>;

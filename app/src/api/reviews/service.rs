@@ -2,7 +2,7 @@
 //! Community Safety Hub, and decisions on every workflow item: the Team Leader's approvals.
 
 use crate::api::kit::audit::{audit, change, worth_auditing};
-use crate::api::kit::clock::Clock;
+use crate::api::kit::clock::{Clock, step_due};
 use crate::api::kit::store::{Decision, Proposal, ReviewEffect};
 use crate::api::kit::workflow::{ESCALATION_PURPOSE_HELP, EscalationRequest, actor_for, check_escalation_reason, item_moves, list_item, refuse};
 use crate::api::reviews::store::ReviewRecord;
@@ -152,7 +152,7 @@ pub async fn escalate(store: &dyn Store, who: &Principal, reference: &str, e: Es
                 reason: reason.into(),
                 detail: purpose.as_str().into(),
                 proposed_by: who.user_id,
-                due_on: Some(Clock::now(store).await?.due_after(crate::domain::sustain::ESCALATION_RESPONSE_WORKING_DAYS)),
+                due_on: Some(step_due(store, |t| t.escalation_response_days).await?),
                 reopen: None,
             },
             change(who, ip, "escalate", "workflow_item", None, format!("{} {}", rec.reference, purpose.as_str())),
@@ -323,7 +323,7 @@ async fn completion_effect(
             if !officers.iter().any(|o| o.id == chosen) {
                 return Err(AppError::Invalid("Choose a Sustainable Tenancy HMO from the case's area team.".into()));
             }
-            let plan_due_on = clock.due_after(crate::domain::sustain::PLAN_AGREEMENT_WORKING_DAYS);
+            let plan_due_on = clock.due_after(clock.timescales.plan_agreement_days);
             Some(ReviewEffect::AcceptReferral { new_owner: chosen, plan_due_on })
         }
         (Flow::HandBack, Subject::Case(case)) => {
