@@ -354,6 +354,11 @@ pub struct ReviewPanel {
     pub notice_clock: Option<ClockStatus>,
     /// The viewer may record the notice of extension now (an extension proposed or approved, none recorded).
     pub can_record_notice: bool,
+    /// An earlier tenancy counted towards the trial period (s.125(3)), and the days it counts.
+    pub prior: Option<crate::domain::introductory::PriorTenancy>,
+    pub prior_counted_days: Option<u64>,
+    /// The viewer may record an earlier tenancy now (introductory, none recorded, no review open).
+    pub can_record_prior: bool,
     pub notice_served_on: Option<NaiveDate>,
     pub history: Vec<WorkflowView>,
     pub open: Option<WorkflowView>,

@@ -592,3 +592,50 @@ async fn a_councils_own_timescale_dates_its_steps() {
     let expected = body_json(res).await["date"].as_str().unwrap().to_string();
     assert_eq!(v["escalations"][0]["due_on"].as_str().map(|d| &d[..10]), Some(expected.as_str()), "{v}");
 }
+
+/// Housing Act 1996 s.125(3): time as an introductory tenant of another council, or an assured
+/// shorthold tenant of a registered provider, that ended immediately before the tenancy began
+/// counts towards the trial period. Recorded once, it moves the trial's end; a gap is refused.
+#[tokio::test]
+async fn an_earlier_tenancy_moves_the_trial_end() {
+    for engine in engines() {
+        let app = TestApp::new(engine).await;
+        let ihmo = app.token("ihmo.east1", PASSWORD).await.unwrap();
+        let (reference, end) = introductory_of(&app, "ihmo.east1", true).await;
+        let path = format!("/api/v1/tenancies/{reference}/review");
+        let prior_path = format!("/api/v1/tenancies/{reference}/prior-tenancy");
+        let v = body_json(app.get_bearer(&path, &ihmo).await).await;
+        assert_eq!(v["can_record_prior"], true, "{v}");
+        let start: chrono::NaiveDate = text(&app.db, &format!("SELECT start_date FROM tenancies WHERE reference = '{reference}'")).await.parse().unwrap();
+        let before = start - chrono::Duration::days(1);
+        let from = start - chrono::Duration::days(61);
+        // A gap between the two tenancies: refused, saying why.
+        let (s, e) = app
+            .json(
+                "POST",
+                &prior_path,
+                &ihmo,
+                json!({"version": v["tenancy_version"], "kind": "assured_shorthold", "landlord": "Yorkshire Housing", "from": from.to_string(), "to": (before - chrono::Duration::days(9)).to_string()}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{e}");
+        assert!(e["message"].as_str().unwrap().contains("s.125(3)"), "{e}");
+        // Another area's officer may not.
+        let west = app.token("ihmo.west1", PASSWORD).await.unwrap();
+        let body = json!({"version": v["tenancy_version"], "kind": "assured_shorthold", "landlord": "Yorkshire Housing", "from": from.to_string(), "to": before.to_string()});
+        let (s, _) = app.json("POST", &prior_path, &west, body.clone()).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        // Sixty-one days immediately before: the trial ends sixty-one days earlier.
+        let (s, v) = app.json("POST", &prior_path, &ihmo, body.clone()).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        let end: chrono::NaiveDate = end.parse().unwrap();
+        assert_eq!(v["trial_ends_on"], (end - chrono::Duration::days(61)).to_string());
+        assert_eq!(v["prior_counted_days"], 61);
+        assert_eq!(v["notice_last_day"], app::domain::clock::extension_notice_last_day(end - chrono::Duration::days(61)).to_string());
+        assert_eq!(v["can_record_prior"], false);
+        // Once only; the stale version is refused too.
+        let (s, _) = app.json("POST", &prior_path, &ihmo, json!({"version": v["tenancy_version"], "kind": "introductory", "landlord": "Leeds City Council", "from": from.to_string(), "to": before.to_string()})).await;
+        assert_eq!(s, StatusCode::CONFLICT);
+        assert_eq!(scalar(&app.db, "SELECT COUNT(*) FROM audit_log WHERE action = 'record_prior_tenancy'").await, 1);
+    }
+}

@@ -4,9 +4,12 @@
 //! The trial period's arithmetic (`clock::trial_end`, `clock::extension_notice_last_day`) is in
 //! `clock`; the review's moves are in `workflow`. These are the rules that date the steps between.
 
-use chrono::{Days, NaiveDate};
+use chrono::{Days, NaiveDate, TimeDelta};
+
+use serde::{Deserialize, Serialize};
 
 use super::Tenure;
+use super::codes::code_enum;
 pub use super::timescales::Timescales;
 use super::clock::{self, ClockStatus, EXTENSION_NOTICE_WEEKS, WorkingCalendar};
 
@@ -69,15 +72,84 @@ impl Timescales {
     }
 }
 
+code_enum!(
+    /// What the tenant was immediately before this tenancy, that counts towards its trial
+    /// period (Housing Act 1996 s.125(3)–(5)).
+    PriorTenancyKind {
+        Introductory = "introductory": "Introductory tenant of another council",
+        AssuredShorthold = "assured_shorthold": "Assured shorthold tenant of a registered provider",
+    }
+);
+
+/// An earlier tenancy that counts towards the trial period.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct PriorTenancy {
+    #[cfg_attr(feature = "ssr", schema(value_type = String))]
+    pub kind: PriorTenancyKind,
+    pub landlord: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+impl PriorTenancy {
+    /// The days it counts: its whole length, and never more than a whole trial period.
+    pub fn counted_days(&self, start: NaiveDate) -> u64 {
+        let whole_trial = (clock::trial_end(start, false) - start).num_days();
+        ((self.to - self.from).num_days() + 1).clamp(0, whole_trial) as u64
+    }
+}
+
+/// Checks an earlier tenancy before it is counted. s.125(3): "any period or periods during
+/// which he was such a tenant shall count towards the trial period, provided— (a) if there was
+/// one such period, it ended immediately before the date specified in subsection (2)". It must
+/// have ended the day before this tenancy began (or on that day, the move itself), and began
+/// before it ended.
+pub fn check_prior(kind: Option<PriorTenancyKind>, landlord: &str, from: &str, to: &str, start: NaiveDate) -> Result<PriorTenancy, String> {
+    let mut problems = Vec::new();
+    if kind.is_none() {
+        problems.push("Choose what the tenant was: an introductory tenant of another council, or an assured shorthold tenant of a registered provider.".to_string());
+    }
+    let landlord = landlord.trim();
+    if !(2..=200).contains(&landlord.chars().count()) {
+        problems.push("Name the earlier landlord (up to 200 characters).".into());
+    }
+    let from = clock::input_date(from, "Give the day the earlier tenancy began (YYYY-MM-DD).").map_err(|e| problems.push(e)).ok();
+    let to = clock::input_date(to, "Give the day the earlier tenancy ended (YYYY-MM-DD).").map_err(|e| problems.push(e)).ok();
+    if let (Some(f), Some(t)) = (from, to) {
+        if t < f {
+            problems.push("The earlier tenancy ends before it began.".into());
+        }
+        if t > start || start - t > TimeDelta::days(1) {
+            problems.push(format!(
+                "Only a tenancy that ended immediately before this one began (on {} or {start}) counts towards the trial period (Housing Act 1996 s.125(3)).",
+                start - TimeDelta::days(1)
+            ));
+        }
+    }
+    match (kind, from, to) {
+        (Some(kind), Some(from), Some(to)) if problems.is_empty() => Ok(PriorTenancy { kind, landlord: landlord.to_string(), from, to }),
+        _ => Err(problems.join(" ")),
+    }
+}
+
+/// The trial's end for a tenancy that began on `start` (extended or not), less the days an
+/// earlier tenancy counts (s.125(3)), and never before the tenancy began.
+pub fn trial_end_counting(start: NaiveDate, extended: bool, prior: Option<&PriorTenancy>) -> NaiveDate {
+    let end = clock::trial_end(start, extended);
+    let counted = prior.map(|p| p.counted_days(start)).unwrap_or(0);
+    end.checked_sub_days(Days::new(counted)).unwrap_or(end).max(start)
+}
+
 /// The last day a notice of extension may reach the tenant, for a tenancy whose first trial
 /// period ends (or ended) on `original_end`. s.125A(2): "the landlord has served a notice of
 /// extension on the tenant at least eight weeks before the original expiry date".
 /// For a tenancy that is already extended, `original_end` is the first anniversary, not the
 /// extended end.
-pub fn notice_deadline(tenure: Tenure, start: NaiveDate, trial_ends_on: Option<NaiveDate>) -> Option<NaiveDate> {
+pub fn notice_deadline(tenure: Tenure, start: NaiveDate, trial_ends_on: Option<NaiveDate>, prior: Option<&PriorTenancy>) -> Option<NaiveDate> {
     let original_end = match tenure {
         Tenure::Introductory => trial_ends_on?,
-        Tenure::ExtendedIntroductory => clock::trial_end(start, false),
+        Tenure::ExtendedIntroductory => trial_end_counting(start, false, prior),
         _ => return None,
     };
     Some(clock::extension_notice_last_day(original_end))
@@ -90,10 +162,11 @@ pub fn open_notice_deadline(
     tenure: Tenure,
     start: NaiveDate,
     trial_ends_on: Option<NaiveDate>,
+    prior: Option<&PriorTenancy>,
     notice_served_on: Option<NaiveDate>,
     today: NaiveDate,
 ) -> Option<NaiveDate> {
-    let deadline = notice_deadline(tenure, start, trial_ends_on)?;
+    let deadline = notice_deadline(tenure, start, trial_ends_on, prior)?;
     match tenure {
         Tenure::Introductory => (today <= deadline).then_some(deadline),
         _ => notice_served_on.is_none().then_some(deadline),
@@ -203,10 +276,10 @@ mod tests {
     fn the_notice_deadline_counts_from_the_original_expiry_date() {
         let start = d("2026-01-10");
         let first_end = clock::trial_end(start, false);
-        assert_eq!(notice_deadline(Tenure::Introductory, start, Some(first_end)), Some(d("2026-11-15")));
+        assert_eq!(notice_deadline(Tenure::Introductory, start, Some(first_end), None), Some(d("2026-11-15")));
         let extended_end = clock::trial_end(start, true);
-        assert_eq!(notice_deadline(Tenure::ExtendedIntroductory, start, Some(extended_end)), Some(d("2026-11-15")));
-        assert_eq!(notice_deadline(Tenure::Secure, start, None), None);
+        assert_eq!(notice_deadline(Tenure::ExtendedIntroductory, start, Some(extended_end), None), Some(d("2026-11-15")));
+        assert_eq!(notice_deadline(Tenure::Secure, start, None, None), None);
     }
 
     /// s.125A(2): the deadline has a clock while it can still be met, and once an extension is
@@ -216,12 +289,12 @@ mod tests {
         let start = d("2026-01-10");
         let end = Some(clock::trial_end(start, false));
         let deadline = Some(d("2026-11-15"));
-        assert_eq!(open_notice_deadline(Tenure::Introductory, start, end, None, d("2026-11-15")), deadline);
-        assert_eq!(open_notice_deadline(Tenure::Introductory, start, end, None, d("2026-11-16")), None);
+        assert_eq!(open_notice_deadline(Tenure::Introductory, start, end, None, None, d("2026-11-15")), deadline);
+        assert_eq!(open_notice_deadline(Tenure::Introductory, start, end, None, None, d("2026-11-16")), None);
         let extended = Some(clock::trial_end(start, true));
-        assert_eq!(open_notice_deadline(Tenure::ExtendedIntroductory, start, extended, None, d("2026-12-01")), deadline);
-        assert_eq!(open_notice_deadline(Tenure::ExtendedIntroductory, start, extended, Some(d("2026-11-01")), d("2026-12-01")), None);
-        assert_eq!(open_notice_deadline(Tenure::Secure, start, None, None, d("2026-12-01")), None);
+        assert_eq!(open_notice_deadline(Tenure::ExtendedIntroductory, start, extended, None, None, d("2026-12-01")), deadline);
+        assert_eq!(open_notice_deadline(Tenure::ExtendedIntroductory, start, extended, None, Some(d("2026-11-01")), d("2026-12-01")), None);
+        assert_eq!(open_notice_deadline(Tenure::Secure, start, None, None, None, d("2026-12-01")), None);
     }
 
     /// s.125A(2): an extension approved after the deadline stands only if the notice was served in time.
@@ -255,5 +328,30 @@ mod tests {
         assert_eq!(secure_from(Some(d("2026-10-01")), d("2026-12-06")), d("2026-10-01"));
         assert_eq!(secure_from(Some(d("2027-01-01")), d("2026-12-06")), d("2027-01-01"));
         assert_eq!(secure_from(None, d("2026-12-06")), d("2026-12-06"));
+    }
+
+    /// s.125(3)–(5): time as an introductory tenant of another council, or an assured shorthold
+    /// tenant of a registered provider, that ended immediately before this tenancy counts towards
+    /// the trial period; the trial's end, and the notice deadline after it, move with it.
+    #[test]
+    fn an_earlier_tenancy_immediately_before_counts_towards_the_trial() {
+        let start = d("2026-06-01");
+        let p = check_prior(Some(PriorTenancyKind::AssuredShorthold), "Yorkshire Housing", "2026-01-01", "2026-05-31", start).unwrap();
+        assert_eq!(p.counted_days(start), 151);
+        assert_eq!(trial_end_counting(start, false, Some(&p)), d("2027-01-01"));
+        assert_eq!(trial_end_counting(start, true, Some(&p)), d("2027-07-03"));
+        assert_eq!(notice_deadline(Tenure::ExtendedIntroductory, start, None, Some(&p)), Some(d("2026-11-06")));
+        // Ending on the day of the move counts too; a gap does not.
+        assert!(check_prior(Some(PriorTenancyKind::Introductory), "Leeds City Council", "2025-09-01", "2026-06-01", start).is_ok());
+        let gap = check_prior(Some(PriorTenancyKind::Introductory), "Leeds City Council", "2025-09-01", "2026-05-20", start).unwrap_err();
+        assert!(gap.contains("immediately before") && gap.contains("s.125(3)"), "{gap}");
+        // Every problem at once.
+        let all = check_prior(None, "", "yesterday", "2026-05-31", start).unwrap_err();
+        assert!(all.contains("Choose what") && all.contains("Name the earlier landlord") && all.contains("began"), "{all}");
+        assert!(check_prior(Some(PriorTenancyKind::Introductory), "Leeds", "2026-05-31", "2026-05-01", start).unwrap_err().contains("ends before it began"));
+        // A year or more before: the trial is already complete when the tenancy begins.
+        let long = check_prior(Some(PriorTenancyKind::Introductory), "Leeds City Council", "2024-01-01", "2026-05-31", start).unwrap();
+        assert_eq!(trial_end_counting(start, false, Some(&long)), start);
+        assert_eq!(trial_end_counting(start, false, None), d("2027-06-01"));
     }
 }

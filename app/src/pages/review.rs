@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::api::reviews::{DecideItem, EscalateTenancy, ProposeReview, RecordNotice, get_review_panel};
+use crate::api::reviews::{DecideItem, EscalateTenancy, ProposeReview, RecordNotice, RecordPrior, get_review_panel};
 use crate::components::{ActionError, ClockBadge, succeeded};
 use crate::domain::workflow::{Move, ReviewOutcome};
 use crate::error::AppError;
@@ -19,15 +19,17 @@ pub fn ReviewSection(reference: String) -> impl IntoView {
     let decide = ServerAction::<DecideItem>::new();
     let notice = ServerAction::<RecordNotice>::new();
     let escalate = ServerAction::<EscalateTenancy>::new();
+    let prior = ServerAction::<RecordPrior>::new();
     let reference_key = reference.clone();
     // Reload after a change that landed only: a refused form keeps what was typed.
-    let landed = [succeeded(propose), succeeded(decide), succeeded(notice), succeeded(escalate)];
+    let landed = [succeeded(propose), succeeded(decide), succeeded(notice), succeeded(escalate), succeeded(prior)];
     let panel = Resource::new(move || (reference_key.clone(), landed.iter().map(|m| m.get()).collect::<Vec<_>>()), |(r, _)| get_review_panel(r));
     let errors = move || {
         action_error(propose.value().get())
             .or_else(|| action_error(decide.value().get()))
             .or_else(|| action_error(notice.value().get()))
             .or_else(|| action_error(escalate.value().get()))
+            .or_else(|| action_error(prior.value().get()))
     };
     view! {
         <Transition fallback=|| ()>
@@ -51,6 +53,9 @@ pub fn ReviewSection(reference: String) -> impl IntoView {
                             <div class="field"><dt>"Trial period ends"</dt><dd>{p.trial_ends_on.map(|d| d.to_string()).unwrap_or_else(|| "—".into())}" "<ClockBadge status=p.trial_clock /></dd></div>
                             {p.notice_last_day.map(|d| view! { <div class="field"><dt>"Last day to serve a notice of extension"</dt><dd data-testid="notice-deadline">{d.to_string()}" "<ClockBadge status=p.notice_clock /></dd></div> })}
                             {p.notice_served_on.map(|d| view! { <div class="field"><dt>"Notice of extension served"</dt><dd data-testid="notice-served">{d.to_string()}</dd></div> })}
+                            {p.prior.clone().map(|e| view! {
+                                <div class="field"><dt>"Earlier tenancy counted"</dt><dd data-testid="prior-tenancy">{format!("{} days as {} ({}, {} to {})", p.prior_counted_days.unwrap_or(0), e.kind.label().to_lowercase(), e.landlord, e.from, e.to)}</dd></div>
+                            })}
                         </dl>
                         {open.clone().map(|o| view! {
                             <div class="proposal" data-testid="open-proposal">
@@ -85,12 +90,50 @@ pub fn ReviewSection(reference: String) -> impl IntoView {
                                 <button type="submit" class="button">"Record notice"</button>
                             </ActionForm>
                         })}
+                        {p.can_record_prior.then(|| view! { <PriorForm reference=reference.clone() version=version.clone() prior /> })}
                         {(!p.history.is_empty()).then(|| view! { <ReviewHistory history=p.history.clone() /> })}
                     </section>
                     {escalations}
                 }.into_any()
             })}
         </Transition>
+    }
+}
+
+/// An earlier tenancy that counts towards the trial (Housing Act 1996 s.125(3)): folded away,
+/// as few tenancies have one.
+#[component]
+fn PriorForm(reference: String, version: String, prior: ServerAction<RecordPrior>) -> impl IntoView {
+    use crate::domain::introductory::PriorTenancyKind;
+    view! {
+        <details class="prior">
+            <summary>"Record an earlier tenancy that counts towards the trial"</summary>
+            <ActionForm action=prior attr:class="stack" attr:data-testid="prior-form">
+                <input type="hidden" name="reference" value=reference />
+                <input type="hidden" name="version" value=version />
+                <p class="muted small">"Time as an introductory tenant of another council, or as an assured shorthold tenant of a registered provider, that ended immediately before this tenancy began counts towards the trial period (Housing Act 1996 s.125(3)). The trial then ends earlier."</p>
+                <div class="form-group">
+                    <label for="prior-kind">"The tenant was"</label>
+                    <select id="prior-kind" name="kind" required>
+                        <option value="">"Choose…"</option>
+                        {PriorTenancyKind::ALL.iter().map(|k| view! { <option value=k.as_str()>{k.label()}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div class="form-group">
+                    <label for="prior-landlord">"Earlier landlord"</label>
+                    <input id="prior-landlord" name="landlord" type="text" required maxlength="200" />
+                </div>
+                <div class="form-group">
+                    <label for="prior-from">"Began on"</label>
+                    <input id="prior-from" name="from" type="date" required />
+                </div>
+                <div class="form-group">
+                    <label for="prior-to">"Ended on"</label>
+                    <input id="prior-to" name="to" type="date" required />
+                </div>
+                <button type="submit" class="button">"Count it towards the trial"</button>
+            </ActionForm>
+        </details>
     }
 }
 

@@ -42,6 +42,13 @@ pub async fn extension_notice(c: Caller, PathIn(reference): PathIn<String>, Json
     reply(svc::record_notice(c.store(), &c.who, &reference, n.version, &n.served_on, &c.meta.ip).await)
 }
 
+/// Record an earlier tenancy that counts towards the trial period (Housing Act 1996 s.125(3)): the trial's end moves earlier.
+#[utoipa::path(post, path = "/api/v1/tenancies/{reference}/prior-tenancy", tag = "transfers", params(("reference" = String, Path)), request_body = svc::PriorTenancyRequest, security(("bearer" = [])),
+    responses((status = 200, body = ReviewPanel), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn prior_tenancy(c: Caller, PathIn(reference): PathIn<String>, JsonIn(p): JsonIn<svc::PriorTenancyRequest>) -> Response {
+    reply(svc::record_prior(c.store(), &c.who, &reference, p, &c.meta.ip).await)
+}
+
 /// Open proposals in the caller's area, most urgent first (the Team Leader's approvals queue).
 #[utoipa::path(get, path = "/api/v1/approvals", tag = "transfers", security(("bearer" = [])), responses((status = 200, body = Vec<WorkflowView>), (status = 403, body = ErrorBody)))]
 pub async fn approvals(c: Caller) -> Response {
@@ -55,7 +62,7 @@ pub async fn escalate(c: Caller, PathIn(reference): PathIn<String>, JsonIn(e): J
     reply(svc::escalate(c.store(), &c.who, &reference, e, &c.meta.ip).await)
 }
 
-/// Introductory tenancies in the caller's area reaching their anniversary within six weeks (or past it) with no decision.
+/// Introductory tenancies in the caller's area whose review has sounded (`HEARTH_REVIEW_LEAD_WEEKS` before the anniversary), or past it, with no decision.
 #[utoipa::path(get, path = "/api/v1/reviews-due", tag = "transfers", security(("bearer" = [])), responses((status = 200, body = Vec<TenancyRow>), (status = 403, body = ErrorBody)))]
 pub async fn reviews_due(c: Caller) -> Response {
     reply(svc::reviews_due(c.store(), &c.who).await)

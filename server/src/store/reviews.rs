@@ -8,7 +8,7 @@ use app::model::*;
 use async_trait::async_trait;
 use sqlx::Any;
 
-use super::workflow::{record_notice_served, review_record};
+use super::workflow::{record_notice_served, record_prior, review_record};
 use super::*;
 
 #[async_trait]
@@ -18,6 +18,17 @@ impl ReviewStore for SqlStore {
     }
     async fn record_notice_served(&self, tenancy_id: i64, version: i64, served_on: chrono::NaiveDate, _by: i64, audit: AuditEntry) -> Result<(), AppError> {
         record_notice_served(&self.db, tenancy_id, version, served_on, audit).await
+    }
+
+    async fn record_prior(
+        &self,
+        tenancy_id: i64,
+        version: i64,
+        prior: &app::domain::introductory::PriorTenancy,
+        trial_ends_on: chrono::NaiveDate,
+        audit: AuditEntry,
+    ) -> Result<(), AppError> {
+        record_prior(&self.db, tenancy_id, version, prior, trial_ends_on, audit).await
     }
 
     async fn reviews_due_list(&self, area_team_id: i64, until: chrono::NaiveDate, limit: i64) -> Result<Vec<TenancyRow>, AppError> {

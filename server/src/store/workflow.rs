@@ -6,6 +6,7 @@ use app::api::kit::store::{AuditEntry, Decision, ListedItem, Proposal, ReviewEff
 
 use app::api::reviews::store::ReviewRecord;
 use app::domain::access::RecordScope;
+use app::domain::introductory::{PriorTenancy, PriorTenancyKind};
 use app::domain::workflow::{Flow, FlowState, ReviewOutcome};
 use app::domain::{Role, Tenure};
 use app::error::AppError;
@@ -116,7 +117,7 @@ fn item_view(r: &AnyRow) -> Result<WorkflowView, AppError> {
 pub async fn review_record(db: &Db, reference: &str) -> Result<Option<ReviewRecord>, AppError> {
     let Some(t) = sqlx::query::<Any>(
         "SELECT t.id, t.reference, t.tenure, t.start_date, t.trial_ends_on, t.extension_notice_served_on, t.version, t.owner_id, \
-           p.area_team_id, pa.officer_id AS patch_officer_id \
+           t.prior_kind, t.prior_landlord, t.prior_from, t.prior_to, p.area_team_id, pa.officer_id AS patch_officer_id \
          FROM tenancies t JOIN properties p ON p.id = t.property_id JOIN patches pa ON pa.id = p.patch_id WHERE t.reference = $1",
     )
     .bind(reference)
@@ -144,6 +145,10 @@ pub async fn review_record(db: &Db, reference: &str) -> Result<Option<ReviewReco
         start_date: day(&t, "start_date")?,
         trial_ends_on: oday(&t, "trial_ends_on")?,
         notice_served_on: oday(&t, "extension_notice_served_on")?,
+        prior: match (os(&t, "prior_kind").as_deref().and_then(PriorTenancyKind::parse), oday(&t, "prior_from")?, oday(&t, "prior_to")?) {
+            (Some(kind), Some(from), Some(to)) => Some(PriorTenancy { kind, landlord: s(&t, "prior_landlord"), from, to }),
+            _ => None,
+        },
         version: i(&t, "version"),
         patch_officer_id: oi(&t, "patch_officer_id"),
         items: rows.iter().map(item_view).collect::<Result<_, _>>()?,
@@ -425,6 +430,30 @@ pub async fn apply_due_changes(db: &Db, today: NaiveDate) -> Result<u64, AppErro
         applied += 1;
     }
     Ok(applied)
+}
+
+/// Records the earlier tenancy counted towards the trial, and the trial's new end, with its audit row.
+pub async fn record_prior(db: &Db, tenancy_id: i64, version: i64, prior: &PriorTenancy, trial_ends_on: NaiveDate, audit: AuditEntry) -> Result<(), AppError> {
+    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let done = sqlx::query::<Any>(
+        "UPDATE tenancies SET prior_kind = $1, prior_landlord = $2, prior_from = $3, prior_to = $4, trial_ends_on = $5, version = version + 1 \
+         WHERE id = $6 AND version = $7 AND tenure = 'introductory' AND prior_kind IS NULL",
+    )
+    .bind(prior.kind.as_str())
+    .bind(prior.landlord.clone())
+    .bind(prior.from.to_string())
+    .bind(prior.to.to_string())
+    .bind(trial_ends_on.to_string())
+    .bind(tenancy_id)
+    .bind(version)
+    .execute(&mut *tx)
+    .await
+    .map_err(internal)?;
+    if done.rows_affected() != 1 {
+        return Err(conflict("This tenancy"));
+    }
+    super::write_audit(&mut *tx, audit, None).await?;
+    tx.commit().await.map_err(internal)
 }
 
 pub async fn record_notice_served(db: &Db, tenancy_id: i64, version: i64, served_on: NaiveDate, audit: AuditEntry) -> Result<(), AppError> {

@@ -42,6 +42,12 @@ pub async fn record_notice(reference: String, version: i64, served_on: String) -
     service::record_notice(&*store, &who, &reference, version, &served_on, &meta.ip).await
 }
 
+#[server(prefix = "/fn", endpoint = "record_prior")]
+pub async fn record_prior(reference: String, version: i64, kind: String, landlord: String, from: String, to: String) -> Result<ReviewPanel, AppError> {
+    let (store, who, meta) = crate::api::context().await?;
+    service::record_prior(&*store, &who, &reference, service::PriorTenancyRequest { version, kind, landlord, from, to }, &meta.ip).await
+}
+
 #[server(prefix = "/fn", endpoint = "approvals")]
 pub async fn get_approvals() -> Result<Vec<WorkflowView>, AppError> {
     let (store, who, _) = crate::api::context().await?;

@@ -82,11 +82,13 @@ fn panel(who: &Principal, rec: ReviewRecord, clock: &Clock) -> ReviewPanel {
     let open = open_state(&rec);
     let is_intro = rec.tenure.is_introductory();
     let moves = if is_intro { workflow::available(Flow::IntroductoryReview, open.map(|o| o.0), a) } else { vec![] };
-    let notice_last_day = introductory::notice_deadline(rec.tenure, rec.start_date, rec.trial_ends_on);
+    let notice_last_day = introductory::notice_deadline(rec.tenure, rec.start_date, rec.trial_ends_on, rec.prior.as_ref());
     let can_record_notice = rec.notice_served_on.is_none()
         && may_record_notice(who, &rec)
         && (rec.tenure == Tenure::ExtendedIntroductory || (rec.tenure == Tenure::Introductory && extension_proposed(&rec)));
-    let notice_clock = introductory::open_notice_deadline(rec.tenure, rec.start_date, rec.trial_ends_on, rec.notice_served_on, today).map(|d| clock.date(d));
+    let can_record_prior = rec.prior.is_none() && rec.tenure == Tenure::Introductory && open_state(&rec).is_none() && may_record_notice(who, &rec);
+    let prior_counted_days = rec.prior.as_ref().map(|p| p.counted_days(rec.start_date));
+    let notice_clock = introductory::open_notice_deadline(rec.tenure, rec.start_date, rec.trial_ends_on, rec.prior.as_ref(), rec.notice_served_on, today).map(|d| clock.date(d));
     let mut items = rec.items.clone();
     for w in &mut items {
         if w.state.is_open() {
@@ -117,6 +119,9 @@ fn panel(who: &Principal, rec: ReviewRecord, clock: &Clock) -> ReviewPanel {
         notice_last_day,
         notice_clock,
         can_record_notice,
+        prior: rec.prior.clone(),
+        prior_counted_days,
+        can_record_prior,
         notice_served_on: rec.notice_served_on,
         history: items,
         open,
@@ -309,10 +314,10 @@ async fn completion_effect(
                 }
                 Some(ReviewOutcome::Extend) => {
                     workflow::may_extend(rec.tenure, Some(item.detail.as_str())).map_err(|e| AppError::Conflict(e.into()))?;
-                    if let Some(deadline) = introductory::notice_deadline(rec.tenure, start, rec.trial_ends_on) {
+                    if let Some(deadline) = introductory::notice_deadline(rec.tenure, start, rec.trial_ends_on, rec.prior.as_ref()) {
                         introductory::check_extension_approval(deadline, rec.notice_served_on, today).map_err(AppError::Conflict)?;
                     }
-                    ReviewEffect::Extend { trial_ends_on: clock::trial_end(start, true), reason: item.detail.clone() }
+                    ReviewEffect::Extend { trial_ends_on: introductory::trial_end_counting(start, true, rec.prior.as_ref()), reason: item.detail.clone() }
                 }
                 Some(ReviewOutcome::SeekPossession) | None => ReviewEffect::SeekPossession,
             })
@@ -372,9 +377,44 @@ pub async fn record_notice(store: &dyn Store, who: &Principal, reference: &str, 
         return Err(AppError::Forbidden("Only the tenancy's officer or their Team Leader can record the notice.".into()));
     }
     let served = clock::input_date(served_on, &format!("{:?} is not a date (YYYY-MM-DD).", served_on.trim())).map_err(AppError::Invalid)?;
-    let deadline = introductory::notice_deadline(rec.tenure, rec.start_date, rec.trial_ends_on);
+    let deadline = introductory::notice_deadline(rec.tenure, rec.start_date, rec.trial_ends_on, rec.prior.as_ref());
     introductory::check_notice_served(rec.tenure, extension_proposed(&rec), served, deadline, store.today()).map_err(AppError::Invalid)?;
     let entry = change(who, ip, "record_extension_notice", "tenancy", Some(rec.tenancy_id), served.to_string());
     store.record_notice_served(rec.tenancy_id, version, served, who.user_id, entry).await?;
+    review_panel(store, who, &rec.reference, ip).await
+}
+
+/// An earlier tenancy the officer records as counting towards the trial period.
+#[derive(Clone, Debug, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
+pub struct PriorTenancyRequest {
+    pub version: i64,
+    /// introductory (of another council) or assured_shorthold (of a registered provider).
+    pub kind: String,
+    pub landlord: String,
+    /// YYYY-MM-DD
+    pub from: String,
+    /// YYYY-MM-DD: the day before this tenancy began, or that day.
+    pub to: String,
+}
+
+/// Records an earlier tenancy that counts towards the trial period (Housing Act 1996
+/// s.125(3)–(5)) and moves the trial's end, and every clock after it, earlier.
+pub async fn record_prior(store: &dyn Store, who: &Principal, reference: &str, p: PriorTenancyRequest, ip: &str) -> Result<ReviewPanel, AppError> {
+    let rec = load_review(store, who, reference, ip).await?;
+    if !may_record_notice(who, &rec) {
+        return Err(AppError::Forbidden("Only the tenancy's officer or their Team Leader can record an earlier tenancy.".into()));
+    }
+    if rec.tenure != Tenure::Introductory || rec.prior.is_some() {
+        return Err(AppError::Conflict("An earlier tenancy is recorded once, on an introductory tenancy that has not been extended.".into()));
+    }
+    if open_state(&rec).is_some() {
+        return Err(AppError::Conflict("A review is proposed: record the earlier tenancy once it is withdrawn or decided.".into()));
+    }
+    let kind = introductory::PriorTenancyKind::parse(p.kind.trim());
+    let prior = introductory::check_prior(kind, &p.landlord, &p.from, &p.to, rec.start_date).map_err(AppError::Invalid)?;
+    let trial_ends_on = introductory::trial_end_counting(rec.start_date, false, Some(&prior));
+    let detail = format!("{} {} days", prior.kind.as_str(), prior.counted_days(rec.start_date));
+    let entry = change(who, ip, "record_prior_tenancy", "tenancy", Some(rec.tenancy_id), detail);
+    store.record_prior(rec.tenancy_id, p.version, &prior, trial_ends_on, entry).await?;
     review_panel(store, who, &rec.reference, ip).await
 }

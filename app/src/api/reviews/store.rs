@@ -18,6 +18,8 @@ pub struct ReviewRecord {
     pub start_date: NaiveDate,
     pub trial_ends_on: Option<NaiveDate>,
     pub notice_served_on: Option<NaiveDate>,
+    /// An earlier tenancy counted towards the trial period (s.125(3)), if one was recorded.
+    pub prior: Option<crate::domain::introductory::PriorTenancy>,
     pub version: i64,
     /// The Community HMO of the property's patch (who takes over when it becomes secure).
     pub patch_officer_id: Option<i64>,
@@ -33,6 +35,16 @@ pub struct ReviewRecord {
 pub trait ReviewStore: Send + Sync + 'static {
     async fn review_record(&self, tenancy_reference: &str) -> Result<Option<ReviewRecord>, AppError>;
     async fn record_notice_served(&self, tenancy_id: i64, version: i64, served_on: NaiveDate, by: i64, audit: AuditEntry) -> Result<(), AppError>;
+    /// Records the earlier tenancy that counts towards an introductory tenancy's trial and moves
+    /// its end to `trial_ends_on`, if the tenancy is still at `version` and introductory.
+    async fn record_prior(
+        &self,
+        tenancy_id: i64,
+        version: i64,
+        prior: &crate::domain::introductory::PriorTenancy,
+        trial_ends_on: NaiveDate,
+        audit: AuditEntry,
+    ) -> Result<(), AppError>;
     /// The introductory tenancies an area's review count (`WorkQuery::reviews`) counts: trials
     /// ending on or before `until` with no open or approved decision, soonest first.
     async fn reviews_due_list(&self, area_team_id: i64, until: NaiveDate, limit: i64) -> Result<Vec<TenancyRow>, AppError>;
