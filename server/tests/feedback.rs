@@ -335,25 +335,33 @@ async fn a_comment_becomes_a_case_once_by_the_right_people() {
         let (status, v) = app.json("POST", &path, &tl, kind("arrears")).await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
         assert!(v["message"].as_str().unwrap().contains("complaint"));
-        // The East Team Leader opens a complaint: owned by the officer it is about, with its clock.
+        // Complaint Handling Code: a complaint is never handled by the officer it is about, who
+        // may not open it; the East Team Leader does, and holds it.
+        let owner = app.token(&officer, PASSWORD).await.unwrap();
+        let (status, v) = app.json("POST", &path, &owner, kind("complaint")).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{v}");
+        assert!(v["message"].as_str().unwrap().contains("someone else"), "{v}");
         let (status, v) = app.json("POST", &path, &tl, kind("complaint")).await;
         assert_eq!(status, StatusCode::OK, "{v}");
         let reference = v["reference"].as_str().unwrap().to_string();
         let row = text(&app.db, &format!("SELECT c.kind || '|' || u.username || '|' || c.restricted || '|' || c.status FROM cases c JOIN users u ON u.id = c.owner_id WHERE c.reference = '{reference}'")).await;
-        assert_eq!(row, format!("complaint|{officer}|0|open"));
+        assert_eq!(row, "complaint|tl.east|0|open");
+        // Its clock runs from when the tenant wrote (Code 5.4 and 5.6: 5 working days to
+        // acknowledge, then 10 to answer), not from when the case was opened.
         let due = text(&app.db, &format!("SELECT due_at FROM cases WHERE reference = '{reference}'")).await;
-        let expected = app::domain::clock::WorkingCalendar::england_and_wales().add_working_days(app::api::kit::clock::today(), 10);
-        assert!(due.starts_with(&expected.to_string()), "10 working days to respond: {due}");
+        let written: chrono::DateTime<chrono::Utc> = text(&app.db, &format!("SELECT submitted_at FROM feedback_responses WHERE id = {id}")).await.parse().unwrap();
+        let expected = app::domain::clock::ComplaintStage::Stage1
+            .latest_respond_by(app::domain::clock::london_date(written), app::domain::clock::WorkingCalendar::england_and_wales());
+        assert!(due.starts_with(&expected.to_string()), "stage 1 from the day it was written: {due}");
         // Once only: again, or by the officer, is a clear conflict.
         let (status, v) = app.json("POST", &path, &tl, kind("safeguarding")).await;
         assert_eq!(status, StatusCode::CONFLICT);
         assert!(v["message"].as_str().unwrap().contains(&reference));
-        // The comment shows its case; the officer sees the case on My work.
+        // The comment shows its case; the Team Leader sees the case on My work.
         let (_, res) = app.get_json("/api/v1/feedback/results?by=area", &tl).await;
         assert!(res["comments"].as_array().unwrap().iter().any(|c| c["id"] == id && c["case_reference"] == reference.as_str()));
-        let owner = app.token(&officer, PASSWORD).await.unwrap();
-        let (_, work) = app.get_json("/api/v1/my-work", &owner).await;
-        assert!(work["cases"].as_array().unwrap().iter().any(|c| c["reference"] == reference.as_str()), "on the officer's list");
+        let (_, work) = app.get_json("/api/v1/my-work", &tl).await;
+        assert!(work["cases"].as_array().unwrap().iter().any(|c| c["reference"] == reference.as_str()), "on the Team Leader's list: {work}");
         assert!(scalar(&app.db, &format!("SELECT COUNT(*) FROM audit_log WHERE action = 'feedback.case.open' AND subject_id = {id}")).await == 1);
         // A safeguarding concern is need-to-know.
         let other = scalar(&app.db, &format!("SELECT MIN(r.id) FROM feedback_responses r JOIN area_teams a ON a.id = r.area_team_id WHERE a.name = 'East' AND r.comment <> '' AND r.id > {id} AND r.respondent_kind = 'tenant'")).await;

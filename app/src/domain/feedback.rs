@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::clock::Deadline;
@@ -530,6 +531,32 @@ pub fn comment_case(kind: &str) -> Result<(super::CaseKind, Deadline), String> {
     })
 }
 
+/// Who holds a case opened from a comment. The officer the comment is about, if still active,
+/// except for a complaint: that is never held by the person it is about (the Housing Ombudsman's
+/// Complaint Handling Code, statutory since 1 April 2024, requires complaints be handled fairly
+/// and impartially), so whoever opens it holds it, and the officer it is about may not open it.
+pub fn case_holder(kind: super::CaseKind, about: Option<i64>, about_active: bool, opener: i64) -> Result<i64, String> {
+    match (kind, about) {
+        (super::CaseKind::Complaint, Some(o)) if o == opener => Err(
+            "A complaint about your own work is handled by someone else: your Team Leader opens it (Complaint Handling Code).".into(),
+        ),
+        (super::CaseKind::Complaint, _) => Ok(opener),
+        (_, Some(o)) if about_active => Ok(o),
+        _ => Ok(opener),
+    }
+}
+
+/// The day a case opened from a comment written on `written` falls due. A complaint's clock
+/// runs from when the tenant made it, not from when an officer turned it into a case: stage 1 is
+/// acknowledged within 5 working days of receipt and answered within 10 of the acknowledgement
+/// (Complaint Handling Code 2024, 5.4 and 5.6). Other kinds run from `today` by their deadline.
+pub fn comment_case_due(kind: super::CaseKind, deadline: Deadline, written: NaiveDate, today: NaiveDate, cal: &super::clock::WorkingCalendar) -> NaiveDate {
+    match kind {
+        super::CaseKind::Complaint => super::clock::ComplaintStage::Stage1.latest_respond_by(written, cal),
+        _ => deadline.due_on(today, cal),
+    }
+}
+
 /// Who may open a case from a comment: the Team Leader of the comment's area, or the officer it
 /// is about. Administrators and others do no casework.
 pub fn case_scope(who: &super::access::Principal) -> Result<ResultsScope, String> {
@@ -789,6 +816,18 @@ mod tests {
     fn comments_become_cases_with_their_clocks() {
         use crate::domain::{CaseKind, Role::*};
         assert_eq!(comment_case("complaint"), Ok((CaseKind::Complaint, Deadline::WorkingDays(10))));
+        // Complaint Handling Code: never held by the person it is about; the clock runs from
+        // when the tenant wrote (5.4: acknowledge within 5 working days of receipt; 5.6: answer
+        // within 10 working days of the acknowledgement).
+        assert!(case_holder(CaseKind::Complaint, Some(7), true, 7).unwrap_err().contains("someone else"));
+        assert_eq!(case_holder(CaseKind::Complaint, Some(7), true, 3), Ok(3));
+        assert_eq!(case_holder(CaseKind::Disrepair, Some(7), true, 3), Ok(7));
+        assert_eq!(case_holder(CaseKind::Disrepair, Some(7), false, 3), Ok(3));
+        let cal = super::super::clock::WorkingCalendar::england_and_wales();
+        let written = NaiveDate::from_ymd_opt(2026, 11, 2).unwrap();
+        let today = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+        assert_eq!(comment_case_due(CaseKind::Complaint, Deadline::WorkingDays(10), written, today, cal), NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
+        assert_eq!(comment_case_due(CaseKind::Safeguarding, Deadline::SameDay, written, today, cal), today);
         // Haringey (seeds/003): "Report safeguarding concern – same day".
         assert_eq!(comment_case("safeguarding").map(|(k, d)| (k.is_restricted(), d)), Ok((true, Deadline::SameDay)), "need-to-know, the same day");
         assert!(comment_case("arrears").unwrap_err().contains("complaint"), "only the kinds offered");

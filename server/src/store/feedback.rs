@@ -363,7 +363,7 @@ pub async fn benchmark_years(db: &Db) -> Result<Vec<String>, AppError> {
 pub async fn case_from_feedback(db: &Db, c: app::api::feedback::store::NewFeedbackCase, at: &str, mut audit: AuditEntry) -> Result<String, AppError> {
     let mut tx = db.pool.begin().await.map_err(internal)?;
     let Some(r) = sqlx::query::<Any>(
-        "SELECT r.id, r.comment, r.contact_name, r.contact_detail, r.area_team_id, r.officer_id, u.role AS officer_role, u.active AS officer_active, c.reference AS case_reference \
+        "SELECT r.id, r.comment, r.contact_name, r.contact_detail, r.area_team_id, r.officer_id, r.submitted_at, u.role AS officer_role, u.active AS officer_active, c.reference AS case_reference \
          FROM feedback_responses r LEFT JOIN users u ON u.id = r.officer_id LEFT JOIN cases c ON c.id = r.case_id \
          WHERE r.id = $1 AND ($2 = 0 OR r.area_team_id = $2) AND ($3 = 0 OR r.officer_id = $3)",
     )
@@ -386,11 +386,12 @@ pub async fn case_from_feedback(db: &Db, c: app::api::feedback::store::NewFeedba
     if comment.trim().is_empty() {
         return Err(AppError::Invalid("Only a comment with words in it can become a case.".into()));
     }
-    // The officer the feedback is about holds the case, if still active; otherwise whoever opens it.
-    let (owner, owner_role) = match (oi(&r, "officer_id"), os(&r, "officer_role"), i(&r, "officer_active")) {
-        (Some(o), Some(role), 1) => (o, role),
-        _ => (c.by, c.by_role.as_str().to_string()),
-    };
+    // Who holds it, and when it is due, are the domain's rules (`domain::feedback`).
+    let about = oi(&r, "officer_id");
+    let owner = app::domain::feedback::case_holder(c.kind, about, i(&r, "officer_active") == 1, c.by).map_err(AppError::Forbidden)?;
+    let owner_role = if Some(owner) == about { os(&r, "officer_role").unwrap_or_default() } else { c.by_role.as_str().to_string() };
+    let written = app::domain::clock::london_date(instant(&r, "submitted_at")?);
+    let due_on = app::domain::feedback::comment_case_due(c.kind, c.deadline, written, c.today, &c.calendar);
     let mut summary = format!("From tenant feedback (response {}):\n\n{}", c.response_id, comment.trim());
     if let (Some(n), Some(d)) = (os(&r, "contact_name"), os(&r, "contact_detail")) {
         summary.push_str(&format!("\n\nThe tenant asked for a reply: {n}, {d}."));
@@ -409,7 +410,7 @@ pub async fn case_from_feedback(db: &Db, c: app::api::feedback::store::NewFeedba
     .bind(owner_role)
     .bind(area)
     .bind(at)
-    .bind(format!("{}T17:00:00Z", c.due_on))
+    .bind(format!("{due_on}T17:00:00Z"))
     .fetch_one(&mut *tx)
     .await
     .map_err(internal)?;

@@ -187,7 +187,16 @@ pub async fn case_from_comment(store: &dyn Store, who: &Principal, response_id: 
     let scope = feedback::case_scope(who).map_err(AppError::Forbidden)?;
     let (kind, deadline) = feedback::comment_case(kind).map_err(AppError::Invalid)?;
     let clock = Clock::now(store).await?;
-    let due_on = deadline.due_on(clock.today, &clock.calendar);
     let entry = crate::api::kit::audit::change(who, ip, "feedback.case.open", "feedback_response", Some(response_id), kind.as_str().into());
-    store.case_from_feedback(crate::api::feedback::store::NewFeedbackCase { response_id, scope, kind, due_on, by: who.user_id, by_role: who.role }, entry).await
+    let case = crate::api::feedback::store::NewFeedbackCase {
+        response_id,
+        scope,
+        kind,
+        deadline,
+        today: clock.today,
+        calendar: clock.calendar,
+        by: who.user_id,
+        by_role: who.role,
+    };
+    store.case_from_feedback(case, entry).await
 }

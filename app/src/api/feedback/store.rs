@@ -12,8 +12,11 @@ pub struct NewFeedbackCase {
     pub response_id: i64,
     pub scope: crate::domain::feedback::ResultsScope,
     pub kind: crate::domain::CaseKind,
-    /// Working days to act (the case's clock).
-    pub due_on: chrono::NaiveDate,
+    /// The time the kind gives to act (`domain::feedback::comment_case_due` dates it).
+    pub deadline: crate::domain::clock::Deadline,
+    /// Today and the council's calendar, which date the case's clock.
+    pub today: chrono::NaiveDate,
+    pub calendar: std::sync::Arc<crate::domain::clock::WorkingCalendar>,
     pub by: i64,
     pub by_role: crate::domain::Role,
 }
