@@ -432,10 +432,20 @@ pub async fn apply_due_changes(db: &Db, today: NaiveDate) -> Result<u64, AppErro
     Ok(applied)
 }
 
-/// Records the earlier tenancy counted towards the trial, and the trial's new end, with its audit row.
-pub async fn record_prior(db: &Db, tenancy_id: i64, version: i64, prior: &PriorTenancy, trial_ends_on: NaiveDate, audit: AuditEntry) -> Result<(), AppError> {
+/// One versioned change to a tenancy with its audit row, in one transaction; a lost race (the
+/// version moved on, or the tenancy is no longer in the state the update requires) is a conflict.
+async fn tenancy_change<'q>(db: &Db, update: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>, audit: AuditEntry) -> Result<(), AppError> {
     let mut tx = db.pool.begin().await.map_err(internal)?;
-    let done = sqlx::query::<Any>(
+    let done = update.execute(&mut *tx).await.map_err(internal)?;
+    if done.rows_affected() != 1 {
+        return Err(conflict("This tenancy"));
+    }
+    super::commit_audited(tx, audit, None).await
+}
+
+/// Records the earlier tenancy counted towards the trial, and the trial's new end.
+pub async fn record_prior(db: &Db, tenancy_id: i64, version: i64, prior: &PriorTenancy, trial_ends_on: NaiveDate, audit: AuditEntry) -> Result<(), AppError> {
+    let update = sqlx::query::<Any>(
         "UPDATE tenancies SET prior_kind = $1, prior_landlord = $2, prior_from = $3, prior_to = $4, trial_ends_on = $5, version = version + 1 \
          WHERE id = $6 AND version = $7 AND tenure = 'introductory' AND prior_kind IS NULL",
     )
@@ -445,31 +455,16 @@ pub async fn record_prior(db: &Db, tenancy_id: i64, version: i64, prior: &PriorT
     .bind(prior.to.to_string())
     .bind(trial_ends_on.to_string())
     .bind(tenancy_id)
-    .bind(version)
-    .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
-    if done.rows_affected() != 1 {
-        return Err(conflict("This tenancy"));
-    }
-    super::write_audit(&mut *tx, audit, None).await?;
-    tx.commit().await.map_err(internal)
+    .bind(version);
+    tenancy_change(db, update, audit).await
 }
 
 pub async fn record_notice_served(db: &Db, tenancy_id: i64, version: i64, served_on: NaiveDate, audit: AuditEntry) -> Result<(), AppError> {
-    let mut tx = db.pool.begin().await.map_err(internal)?;
-    let done = sqlx::query::<Any>("UPDATE tenancies SET extension_notice_served_on = $1, version = version + 1 WHERE id = $2 AND version = $3")
+    let update = sqlx::query::<Any>("UPDATE tenancies SET extension_notice_served_on = $1, version = version + 1 WHERE id = $2 AND version = $3")
         .bind(served_on.to_string())
         .bind(tenancy_id)
-        .bind(version)
-        .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
-    if done.rows_affected() != 1 {
-        return Err(conflict("This tenancy"));
-    }
-    super::write_audit(&mut *tx, audit, None).await?;
-    tx.commit().await.map_err(internal)
+        .bind(version);
+    tenancy_change(db, update, audit).await
 }
 
 pub async fn open_items(db: &Db, area_team_id: Option<i64>, viewer_id: i64) -> Result<Vec<ListedItem>, AppError> {
