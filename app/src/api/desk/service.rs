@@ -55,23 +55,7 @@ pub async fn my_work(store: &dyn Store, who: &Principal, all: bool) -> Result<My
     }
     crate::domain::access::can_use_housing_records(who)?;
     let clock = Clock::now(store).await?;
-    let today = clock.today;
-    let mut owners = vec![who.user_id];
-    owners.extend(&who.covering);
-    let reviews = match desk.reviews {
-        Some(Reviews::Own) => Some((Some(who.user_id), None)),
-        Some(Reviews::Area) => Some((None, who.area_team_id)),
-        None => None,
-    };
-    let query = WorkQuery {
-        referrals: crate::api::referrals::service::officer_filter(&owners, today),
-        owners,
-        viewer_id: who.user_id,
-        limit: if all { CASELOAD_ALL } else { CASELOAD_PAGE },
-        reviews: reviews.map(|(owner_id, area_team_id)| ReviewCount { owner_id, area_team_id, today, until: clock.timescales.reviews_due_until(today) }),
-        proposals_area: if desk.proposals { who.area_team_id } else { None },
-        covers_since: today - chrono::Duration::days(14),
-    };
+    let query = work_query(who, &desk, &clock, all);
     let lists = store.work_lists(&query).await?;
     let load = lists.caseload;
     let mut tenancies = if desk.shows(Section::Tenancies) { load.tenancies } else { vec![] };
@@ -93,17 +77,7 @@ pub async fn my_work(store: &dyn Store, who: &Principal, all: bool) -> Result<My
         alarms(query.reviews.as_ref().map(|r| (r.owner_id.is_some(), lists.reviews_due)), lists.proposals_waiting, clock.timescales.review_lead_weeks);
     let mut waiting: Vec<WorkflowView> =
         if desk.shows(Section::Waiting) { lists.waiting.into_iter().filter_map(|item| list_item(who, item)).collect() } else { vec![] };
-    // The team's queue: every open item that waits on this user's team (`workflow::waits_on`), as
-    // lists show it (`list_item`), with what it was escalated for (which its label says too).
-    let mut queue = Vec::new();
-    if desk.shows(Section::TeamQueue) {
-        for item in store.open_items(None, who.user_id).await? {
-            if waits_on(who, &item.scope, item.patch_officer_id, &item.view) {
-                let purpose = workflow::EscalationPurpose::parse(&item.view.detail);
-                queue.extend(list_item(who, item).map(|v| (v, purpose)));
-            }
-        }
-    }
+    let mut queue = if desk.shows(Section::TeamQueue) { team_queue(store, who).await? } else { vec![] };
     for w in waiting.iter_mut().chain(queue.iter_mut().map(|(v, _)| v)) {
         w.clock = w.due_on.as_deref().and_then(|d| clock.due_text(d));
     }
@@ -125,6 +99,41 @@ pub async fn my_work(store: &dyn Store, who: &Principal, all: bool) -> Result<My
     let referrals = if desk.shows(Section::Referrals) { crate::api::referrals::service::waiting_for_officer(who, lists.referrals, &clock) } else { vec![] };
     let covers = if desk.shows(Section::Covers) { lists.covers } else { vec![] };
     Ok(MyWork { user: session_user(who), alarms, counts, tenancies, tenancies_total: load.tenancies_total, cases, waiting, covers, referrals, desk: view })
+}
+
+/// What My work asks the store for: the officer's own and covered work, the review count their
+/// desk shows, proposals to decide, covers of the last fortnight.
+fn work_query(who: &Principal, desk: &desk::Desk, clock: &Clock, all: bool) -> WorkQuery {
+    let today = clock.today;
+    let mut owners = vec![who.user_id];
+    owners.extend(&who.covering);
+    let reviews = match desk.reviews {
+        Some(Reviews::Own) => Some((Some(who.user_id), None)),
+        Some(Reviews::Area) => Some((None, who.area_team_id)),
+        None => None,
+    };
+    WorkQuery {
+        referrals: crate::api::referrals::service::officer_filter(&owners, today),
+        owners,
+        viewer_id: who.user_id,
+        limit: if all { CASELOAD_ALL } else { CASELOAD_PAGE },
+        reviews: reviews.map(|(owner_id, area_team_id)| ReviewCount { owner_id, area_team_id, today, until: clock.timescales.reviews_due_until(today) }),
+        proposals_area: if desk.proposals { who.area_team_id } else { None },
+        covers_since: today - chrono::Duration::days(14),
+    }
+}
+
+/// The team's queue: every open item that waits on this user's team (`workflow::waits_on`), as
+/// lists show it (`list_item`), with what it was escalated for (which its label says too).
+async fn team_queue(store: &dyn Store, who: &Principal) -> Result<Vec<(WorkflowView, Option<workflow::EscalationPurpose>)>, AppError> {
+    let mut queue = Vec::new();
+    for item in store.open_items(None, who.user_id).await? {
+        if waits_on(who, &item.scope, item.patch_officer_id, &item.view) {
+            let purpose = workflow::EscalationPurpose::parse(&item.view.detail);
+            queue.extend(list_item(who, item).map(|v| (v, purpose)));
+        }
+    }
+    Ok(queue)
 }
 
 /// The alarm for cases the Sustainable Tenancy HMO handed back to this officer, as loud as the
