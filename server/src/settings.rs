@@ -153,9 +153,9 @@ mod tests {
         let s = parse(&[]).unwrap();
         let d = Settings::default();
         assert_eq!((s.trusted_proxies, s.secure_cookies, s.bench_routes, s.worklist_cache, &s.landlord_code), (0, false, false, true, &d.landlord_code));
-        assert_eq!((s.languages_dir, s.db_connections, s.public_url, s.tile_url), (d.languages_dir, None, None, None));
         assert_eq!(s.timescales(), d.timescales());
         assert_eq!(s.timescales(), app::domain::timescales::Timescales::default());
+        assert_eq!((s.languages_dir, s.db_connections, s.public_url, s.tile_url), (d.languages_dir, None, None, None));
     }
 
     #[test]
@@ -171,8 +171,19 @@ mod tests {
 
     #[test]
     fn timescales_are_the_councils() {
-        let s = parse(&["--review-lead-weeks", "14", "--referral-decision-days", "3", "--plan-agreement-days", "15", "--hand-back-days", "7", "--escalation-response-days", "20"])
-            .unwrap();
+        let s = parse(&[
+            "--review-lead-weeks",
+            "14",
+            "--referral-decision-days",
+            "3",
+            "--plan-agreement-days",
+            "15",
+            "--hand-back-days",
+            "7",
+            "--escalation-response-days",
+            "20",
+        ])
+        .unwrap();
         let t = s.timescales();
         assert_eq!((t.review_lead_weeks, t.referral_decision_days, t.plan_agreement_days, t.hand_back_days, t.escalation_response_days), (14, 3, 15, 7, 20));
     }

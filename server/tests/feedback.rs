@@ -349,7 +349,8 @@ async fn a_comment_becomes_a_case_once_by_the_right_people() {
         // Its clock runs from when the tenant wrote (Code 5.4 and 5.6: 5 working days to
         // acknowledge, then 10 to answer), not from when the case was opened.
         let due = text(&app.db, &format!("SELECT due_at FROM cases WHERE reference = '{reference}'")).await;
-        let written: chrono::DateTime<chrono::Utc> = text(&app.db, &format!("SELECT submitted_at FROM feedback_responses WHERE id = {id}")).await.parse().unwrap();
+        let written: chrono::DateTime<chrono::Utc> =
+            text(&app.db, &format!("SELECT submitted_at FROM feedback_responses WHERE id = {id}")).await.parse().unwrap();
         let expected = app::domain::clock::ComplaintStage::Stage1
             .latest_respond_by(app::domain::clock::london_date(written), app::domain::clock::WorkingCalendar::england_and_wales());
         assert!(due.starts_with(&expected.to_string()), "stage 1 from the day it was written: {due}");

@@ -537,9 +537,9 @@ pub fn comment_case(kind: &str) -> Result<(super::CaseKind, Deadline), String> {
 /// and impartially), so whoever opens it holds it, and the officer it is about may not open it.
 pub fn case_holder(kind: super::CaseKind, about: Option<i64>, about_active: bool, opener: i64) -> Result<i64, String> {
     match (kind, about) {
-        (super::CaseKind::Complaint, Some(o)) if o == opener => Err(
-            "A complaint about your own work is handled by someone else: your Team Leader opens it (Complaint Handling Code).".into(),
-        ),
+        (super::CaseKind::Complaint, Some(o)) if o == opener => {
+            Err("A complaint about your own work is handled by someone else: your Team Leader opens it (Complaint Handling Code).".into())
+        }
         (super::CaseKind::Complaint, _) => Ok(opener),
         (_, Some(o)) if about_active => Ok(o),
         _ => Ok(opener),

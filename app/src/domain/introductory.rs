@@ -9,9 +9,9 @@ use chrono::{Days, NaiveDate, TimeDelta};
 use serde::{Deserialize, Serialize};
 
 use super::Tenure;
+use super::clock::{self, ClockStatus, EXTENSION_NOTICE_WEEKS, WorkingCalendar};
 use super::codes::code_enum;
 pub use super::timescales::Timescales;
-use super::clock::{self, ClockStatus, EXTENSION_NOTICE_WEEKS, WorkingCalendar};
 
 /// Working days the council's own steps take between deciding to extend and the notice reaching
 /// the tenant: the Team Leader's decision on the proposal (5, as every proposal between roles)
@@ -44,7 +44,6 @@ pub fn check_review_lead_weeks(text: &str) -> Result<u32, String> {
     }
     Ok(weeks)
 }
-
 
 impl Timescales {
     /// The first day a review of a trial ending on `trial_end` shows as due.
@@ -108,7 +107,9 @@ impl PriorTenancy {
 pub fn check_prior(kind: Option<PriorTenancyKind>, landlord: &str, from: &str, to: &str, start: NaiveDate) -> Result<PriorTenancy, String> {
     let mut problems = Vec::new();
     if kind.is_none() {
-        problems.push("Choose what the tenant was: an introductory tenant of another council, or an assured shorthold tenant of a registered provider.".to_string());
+        problems.push(
+            "Choose what the tenant was: an introductory tenant of another council, or an assured shorthold tenant of a registered provider.".to_string(),
+        );
     }
     let landlord = landlord.trim();
     if !(2..=200).contains(&landlord.chars().count()) {

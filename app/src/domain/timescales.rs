@@ -40,11 +40,7 @@ impl Default for Timescales {
 /// A step's working days as a council may set them: 1 to [`STEP_WORKING_DAYS_MAX`].
 pub fn check_step_days(text: &str) -> Result<u32, String> {
     let days: u32 = text.trim().parse().map_err(|_| format!("{:?} is not a number of working days", text.trim()))?;
-    if (1..=STEP_WORKING_DAYS_MAX).contains(&days) {
-        Ok(days)
-    } else {
-        Err(format!("{days} working days is outside 1 to {STEP_WORKING_DAYS_MAX}"))
-    }
+    if (1..=STEP_WORKING_DAYS_MAX).contains(&days) { Ok(days) } else { Err(format!("{days} working days is outside 1 to {STEP_WORKING_DAYS_MAX}")) }
 }
 
 #[cfg(test)]

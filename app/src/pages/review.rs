@@ -45,6 +45,7 @@ pub fn ReviewSection(reference: String) -> impl IntoView {
                 let reference = p.tenancy_reference.clone();
                 let version = p.tenancy_version.to_string();
                 let (propose_reference, propose_version) = (reference.clone(), version.clone());
+                let (prior_reference, prior_version) = (reference.clone(), version.clone());
                 let outcomes = p.outcomes.clone();
                 view! {
                     <section class="card review" aria-labelledby="review-h" data-testid="review">
@@ -90,7 +91,7 @@ pub fn ReviewSection(reference: String) -> impl IntoView {
                                 <button type="submit" class="button">"Record notice"</button>
                             </ActionForm>
                         })}
-                        {p.can_record_prior.then(|| view! { <PriorForm reference=reference.clone() version=version.clone() prior /> })}
+                        {p.can_record_prior.then(|| view! { <PriorForm reference=prior_reference version=prior_version prior /> })}
                         {(!p.history.is_empty()).then(|| view! { <ReviewHistory history=p.history.clone() /> })}
                     </section>
                     {escalations}

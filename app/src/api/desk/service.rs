@@ -10,6 +10,7 @@ use crate::api::store::Store;
 use crate::domain::Tenure;
 use crate::domain::access::{Principal, can_view_record, searchable_area};
 use crate::domain::clock::{self, ClockStatus, urgency};
+use crate::domain::desk::{self, Reviews};
 use crate::domain::occupancy;
 use crate::domain::search::{MAX_RESULTS, normalise_query, terms};
 use crate::domain::workflow::{self, Flow};
@@ -31,7 +32,7 @@ fn session_user(who: &Principal) -> SessionUser {
 /// `CASELOAD_ALL`), for Legal and the Community Safety Hub the escalations waiting for their team
 /// with their clocks; for a role that works elsewhere, only where (and nothing of housing records).
 pub async fn my_work(store: &dyn Store, who: &Principal, all: bool) -> Result<MyWork, AppError> {
-    use crate::domain::desk::{self, Landing, Reviews, Section};
+    use crate::domain::desk::{self, Landing, Section};
     let desk = desk::desk(who.role, !who.covering.is_empty());
     let view = DeskView {
         landing: desk.landing,

@@ -59,8 +59,9 @@ impl Clock {
     pub fn date_tenancy(&self, t: &mut crate::model::TenancyRow) {
         use crate::domain::{Tenure, introductory};
         t.clock = t.trial_ends_on.filter(|_| t.tenure.is_introductory()).map(|d| self.timescales.review_clock(d, self.today));
-        t.notice_by =
-            (t.tenure == Tenure::Introductory).then(|| introductory::open_notice_deadline(t.tenure, t.start_date, t.trial_ends_on, None, self.today)).flatten();
+        t.notice_by = (t.tenure == Tenure::Introductory)
+            .then(|| introductory::open_notice_deadline(t.tenure, t.start_date, t.trial_ends_on, None, None, self.today))
+            .flatten();
         t.notice_clock = t.notice_by.map(|d| self.date(d));
     }
 

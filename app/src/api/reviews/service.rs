@@ -88,7 +88,8 @@ fn panel(who: &Principal, rec: ReviewRecord, clock: &Clock) -> ReviewPanel {
         && (rec.tenure == Tenure::ExtendedIntroductory || (rec.tenure == Tenure::Introductory && extension_proposed(&rec)));
     let can_record_prior = rec.prior.is_none() && rec.tenure == Tenure::Introductory && open_state(&rec).is_none() && may_record_notice(who, &rec);
     let prior_counted_days = rec.prior.as_ref().map(|p| p.counted_days(rec.start_date));
-    let notice_clock = introductory::open_notice_deadline(rec.tenure, rec.start_date, rec.trial_ends_on, rec.prior.as_ref(), rec.notice_served_on, today).map(|d| clock.date(d));
+    let notice_clock = introductory::open_notice_deadline(rec.tenure, rec.start_date, rec.trial_ends_on, rec.prior.as_ref(), rec.notice_served_on, today)
+        .map(|d| clock.date(d));
     let mut items = rec.items.clone();
     for w in &mut items {
         if w.state.is_open() {
