@@ -61,6 +61,7 @@ const WRITES: &[&str] = &[
     "/fn/propose_review",
     "/fn/decide_item",
     "/fn/record_notice",
+    "/fn/record_prior",
     "/fn/escalate",
 ];
 
