@@ -59,60 +59,8 @@ pub fn render(w: &MyWork) -> String {
         }
         o.push_str("</div>");
     }
-    if !w.waiting.is_empty() {
-        let _ = write!(
-            o,
-            r#"<section aria-labelledby="waiting-h"><h2 id="waiting-h">{} ({})</h2><div class="table-wrap"><table class="data" data-testid="waiting"><thead><tr><th scope="col">Tenancy or case</th><th scope="col">What</th><th scope="col">From</th><th scope="col">Due</th></tr></thead><tbody>"#,
-            text(w.desk.queue_heading.as_deref().unwrap_or("Waiting for you")),
-            w.waiting.len()
-        );
-        for i in &w.waiting {
-            let (what, note) = i.waiting_summary();
-            let _ = write!(
-                o,
-                r#"<tr><td><a href="{}">{}</a><div class="muted small">{}</div></td><td><strong>{}</strong><div class="muted small">{}</div></td><td>{}</td><td>{} "#,
-                attr(&i.subject_href()),
-                text(&i.address),
-                text(&i.subject_reference),
-                text(&what),
-                text(&note),
-                text(&i.waiting_from()),
-                i.due_on.as_deref().map(date_part).unwrap_or_default()
-            );
-            badge(&mut o, i.clock);
-            o.push_str("</td></tr>");
-        }
-        o.push_str("</tbody></table></div></section>");
-    }
-    if !w.referrals.is_empty() {
-        let _ = write!(
-            o,
-            r#"<section aria-labelledby="refs-h" data-testid="my-referrals"><h2 id="refs-h">Referrals needing you ({})</h2><div class="table-wrap"><table class="data" data-testid="referral-table"><thead><tr><th scope="col">Referral</th><th scope="col">Home</th><th scope="col">Agency</th><th scope="col">Category</th><th scope="col">State</th><th scope="col">Answer due</th></tr></thead><tbody>"#,
-            w.referrals.len()
-        );
-        for r in &w.referrals {
-            let _ = write!(o, r#"<tr><td><a href="/referrals/{}">{}</a>"#, attr(&r.reference), text(&r.reference));
-            if r.reply_waiting {
-                o.push_str(r#" <span class="tag reply" data-testid="reply-waiting">Reply waiting</span>"#);
-            }
-            let _ = write!(o, "</td><td>{}</td><td>{}</td><td>{}", text(&r.about), text(&r.agency), r.category.label());
-            if r.restricted {
-                o.push_str(r#" <span class="tag restricted">Restricted</span>"#);
-            }
-            let due = r.due_at.filter(|_| r.status == app::domain::ReferralStatus::Sent).map(app::model::day_of).unwrap_or_else(|| "—".into());
-            let _ = write!(
-                o,
-                r#"<div class="muted small">{}</div></td><td><span class="tag status-{}">{}</span></td><td>{} "#,
-                r.urgency.label(),
-                r.status.as_str(),
-                r.status.label(),
-                due
-            );
-            badge(&mut o, r.clock);
-            o.push_str("</td></tr>");
-        }
-        o.push_str("</tbody></table></div></section>");
-    }
+    waiting(&mut o, w);
+    referrals(&mut o, w);
     if w.desk.sections.contains(&Section::Cases) {
         cases(&mut o, w);
     }
@@ -121,6 +69,70 @@ pub fn render(w: &MyWork) -> String {
     }
     o.push_str("</main></body></html>");
     o
+}
+
+/// Items waiting for the user (or their team's queue), with their clocks.
+fn waiting(o: &mut String, w: &MyWork) {
+    if w.waiting.is_empty() {
+        return;
+    }
+    let _ = write!(
+        o,
+        r#"<section aria-labelledby="waiting-h"><h2 id="waiting-h">{} ({})</h2><div class="table-wrap"><table class="data" data-testid="waiting"><thead><tr><th scope="col">Tenancy or case</th><th scope="col">What</th><th scope="col">From</th><th scope="col">Due</th></tr></thead><tbody>"#,
+        text(w.desk.queue_heading.as_deref().unwrap_or("Waiting for you")),
+        w.waiting.len()
+    );
+    for i in &w.waiting {
+        let (what, note) = i.waiting_summary();
+        let _ = write!(
+            o,
+            r#"<tr><td><a href="{}">{}</a><div class="muted small">{}</div></td><td><strong>{}</strong><div class="muted small">{}</div></td><td>{}</td><td>{} "#,
+            attr(&i.subject_href()),
+            text(&i.address),
+            text(&i.subject_reference),
+            text(&what),
+            text(&note),
+            text(&i.waiting_from()),
+            i.due_on.as_deref().map(date_part).unwrap_or_default()
+        );
+        badge(o, i.clock);
+        o.push_str("</td></tr>");
+    }
+    o.push_str("</tbody></table></div></section>");
+}
+
+/// Referrals needing the officer, with their answer clocks.
+fn referrals(o: &mut String, w: &MyWork) {
+    if w.referrals.is_empty() {
+        return;
+    }
+    let _ = write!(
+        o,
+        r#"<section aria-labelledby="refs-h" data-testid="my-referrals"><h2 id="refs-h">Referrals needing you ({})</h2><div class="table-wrap"><table class="data" data-testid="referral-table"><thead><tr><th scope="col">Referral</th><th scope="col">Home</th><th scope="col">Agency</th><th scope="col">Category</th><th scope="col">State</th><th scope="col">Answer due</th></tr></thead><tbody>"#,
+        w.referrals.len()
+    );
+    for r in &w.referrals {
+        let _ = write!(o, r#"<tr><td><a href="/referrals/{}">{}</a>"#, attr(&r.reference), text(&r.reference));
+        if r.reply_waiting {
+            o.push_str(r#" <span class="tag reply" data-testid="reply-waiting">Reply waiting</span>"#);
+        }
+        let _ = write!(o, "</td><td>{}</td><td>{}</td><td>{}", text(&r.about), text(&r.agency), r.category.label());
+        if r.restricted {
+            o.push_str(r#" <span class="tag restricted">Restricted</span>"#);
+        }
+        let due = r.due_at.filter(|_| r.status == app::domain::ReferralStatus::Sent).map(app::model::day_of).unwrap_or_else(|| "—".into());
+        let _ = write!(
+            o,
+            r#"<div class="muted small">{}</div></td><td><span class="tag status-{}">{}</span></td><td>{} "#,
+            r.urgency.label(),
+            r.status.as_str(),
+            r.status.label(),
+            due
+        );
+        badge(o, r.clock);
+        o.push_str("</td></tr>");
+    }
+    o.push_str("</tbody></table></div></section>");
 }
 
 fn cases(o: &mut String, w: &MyWork) {
@@ -177,6 +189,11 @@ fn tenancies(o: &mut String, w: &MyWork) {
             t.trial_ends_on.map(|d| d.to_string()).unwrap_or_default()
         );
         badge(o, t.clock);
+        if let Some(by) = t.notice_by.filter(|_| t.clock.is_some_and(|c| c != app::domain::clock::ClockStatus::OnTime)) {
+            let _ = write!(o, r#"<div class="small" data-testid="notice-by">Extension notice by {by} "#);
+            badge(o, t.notice_clock);
+            o.push_str("</div>");
+        }
         o.push_str("</td></tr>");
     }
     o.push_str("</tbody></table></div></section>");

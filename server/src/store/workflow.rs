@@ -258,62 +258,69 @@ pub async fn decide(db: &Db, d: Decision, today: NaiveDate, audit: AuditEntry) -
         return Err(conflict("This proposal"));
     }
     if let Some(effect) = &d.effect {
-        let item = sqlx::query::<Any>("SELECT subject_id, proposed_by, area_team_id FROM workflow_items WHERE id = $1")
-            .bind(d.item_id)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(internal)?;
-        let tenancy = i(&item, "subject_id");
-        match effect {
-            ReviewEffect::Extend { trial_ends_on, reason } => {
-                sqlx::query::<Any>(
-                    "UPDATE tenancies SET tenure = 'extended_introductory', trial_ends_on = $1, extension_reason = $2, version = version + 1 WHERE id = $3",
-                )
-                .bind(trial_ends_on.to_string())
-                .bind(reason.clone())
-                .bind(tenancy)
-                .execute(&mut *tx)
-                .await
-                .map_err(internal)?;
-                sqlx::query::<Any>("UPDATE workflow_items SET applied_at = $1 WHERE id = $2")
-                    .bind(now_rfc3339())
-                    .bind(d.item_id)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(internal)?;
-            }
-            ReviewEffect::SeekPossession => {
-                sqlx::query::<Any>(
-                    "INSERT INTO workflow_items (flow, subject_type, subject_id, state, outcome, reason, area_team_id, proposed_by, proposed_at, version) \
-                     VALUES ('escalation', 'tenancy', $1, 'proposed', 'legal', $2, $3, $4, $5, 1)",
-                )
-                .bind(tenancy)
-                .bind(format!("Introductory review: seek possession. {}", d.note))
-                .bind(i(&item, "area_team_id"))
-                .bind(d.decided_by)
-                .bind(now_rfc3339())
-                .execute(&mut *tx)
-                .await
-                .map_err(internal)?;
-                sqlx::query::<Any>("UPDATE workflow_items SET applied_at = $1 WHERE id = $2")
-                    .bind(now_rfc3339())
-                    .bind(d.item_id)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(internal)?;
-            }
-            // The change itself happens on the effective date (apply_due_changes), to the patch's officer then.
-            ReviewEffect::MakeSecure { .. } => {}
-            ReviewEffect::AcceptReferral { new_owner, plan_due_on } => {
-                move_case(&mut tx, d.item_id, *new_owner, Role::SustainableHmo, "referral_to_sustainable", Some(*plan_due_on)).await?;
-            }
-            ReviewEffect::HandBack { new_owner } => {
-                move_case(&mut tx, d.item_id, *new_owner, Role::CommunityHmo, "hand_back", None).await?;
-            }
-        }
+        apply_effect(&mut tx, &d, effect).await?;
     }
     super::commit_audited(tx, audit, None).await?;
     apply_due_changes(db, today).await?;
+    Ok(())
+}
+
+/// What a completed decision does to its tenancy or case, in the decision's transaction.
+async fn apply_effect(tx: &mut sqlx::Transaction<'_, Any>, d: &Decision, effect: &ReviewEffect) -> Result<(), AppError> {
+    let item = sqlx::query::<Any>("SELECT subject_id, proposed_by, area_team_id FROM workflow_items WHERE id = $1")
+        .bind(d.item_id)
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(internal)?;
+    let tenancy = i(&item, "subject_id");
+    match effect {
+        ReviewEffect::Extend { trial_ends_on, reason } => {
+            sqlx::query::<Any>(
+                "UPDATE tenancies SET tenure = 'extended_introductory', trial_ends_on = $1, extension_reason = $2, version = version + 1 WHERE id = $3",
+            )
+            .bind(trial_ends_on.to_string())
+            .bind(reason.clone())
+            .bind(tenancy)
+            .execute(&mut **tx)
+            .await
+            .map_err(internal)?;
+            mark_applied(tx, d.item_id).await?;
+        }
+        ReviewEffect::SeekPossession => {
+            sqlx::query::<Any>(
+                "INSERT INTO workflow_items (flow, subject_type, subject_id, state, outcome, reason, area_team_id, proposed_by, proposed_at, version) \
+                 VALUES ('escalation', 'tenancy', $1, 'proposed', 'legal', $2, $3, $4, $5, 1)",
+            )
+            .bind(tenancy)
+            .bind(format!("Introductory review: seek possession. {}", d.note))
+            .bind(i(&item, "area_team_id"))
+            .bind(d.decided_by)
+            .bind(now_rfc3339())
+            .execute(&mut **tx)
+            .await
+            .map_err(internal)?;
+            mark_applied(tx, d.item_id).await?;
+        }
+        // The change itself happens on the effective date (apply_due_changes), to the patch's officer then.
+        ReviewEffect::MakeSecure { .. } => {}
+        ReviewEffect::AcceptReferral { new_owner, plan_due_on } => {
+            move_case(tx, d.item_id, *new_owner, Role::SustainableHmo, "referral_to_sustainable", Some(*plan_due_on)).await?;
+        }
+        ReviewEffect::HandBack { new_owner } => {
+            move_case(tx, d.item_id, *new_owner, Role::CommunityHmo, "hand_back", None).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Marks an item's effect as applied, so housekeeping never applies it again.
+async fn mark_applied(tx: &mut sqlx::Transaction<'_, Any>, item_id: i64) -> Result<(), AppError> {
+    sqlx::query::<Any>("UPDATE workflow_items SET applied_at = $1 WHERE id = $2")
+        .bind(now_rfc3339())
+        .bind(item_id)
+        .execute(&mut **tx)
+        .await
+        .map_err(internal)?;
     Ok(())
 }
 
