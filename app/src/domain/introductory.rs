@@ -174,6 +174,12 @@ pub fn open_notice_deadline(
     }
 }
 
+/// Who records a tenancy's introductory steps (a notice served, an earlier tenancy): its
+/// officer, or whoever covers them, and their Team Leader.
+pub fn may_record_steps(who: &super::access::Principal, scope: &super::access::RecordScope) -> bool {
+    who.acts_for(scope.owner_id) || (who.role == super::Role::TeamLeader && who.area_team_id == Some(scope.area_team_id))
+}
+
 /// Whether an approved extension may take effect on `today` (s.125A(2)): the notice was served by
 /// the deadline, or the deadline has not yet passed, so it still can be.
 pub fn check_extension_approval(deadline: NaiveDate, notice_served_on: Option<NaiveDate>, today: NaiveDate) -> Result<(), String> {

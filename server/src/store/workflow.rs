@@ -371,13 +371,7 @@ async fn move_case(
     .execute(&mut **tx)
     .await
     .map_err(internal)?;
-    sqlx::query::<Any>("UPDATE workflow_items SET applied_at = $1 WHERE id = $2")
-        .bind(now_rfc3339())
-        .bind(item_id)
-        .execute(&mut **tx)
-        .await
-        .map_err(internal)?;
-    Ok(())
+    mark_applied(tx, item_id).await
 }
 
 /// Makes approved "make secure" decisions real once their effective date has come:

@@ -50,9 +50,8 @@ fn actor(who: &Principal, rec: &ReviewRecord) -> Actor {
     actor_for(who, &rec.scope, rec.patch_officer_id, rec.open_proposer_id)
 }
 
-/// The tenancy's officer (or whoever covers them) and their Team Leader record the notice.
 fn may_record_notice(who: &Principal, rec: &ReviewRecord) -> bool {
-    who.acts_for(rec.scope.owner_id) || (who.role == crate::domain::Role::TeamLeader && who.area_team_id == Some(rec.scope.area_team_id))
+    introductory::may_record_steps(who, &rec.scope)
 }
 
 /// An extension is proposed and not yet decided.
