@@ -369,6 +369,24 @@ pub struct ReviewPanel {
     pub can_escalate: bool,
     /// The outcomes that may be proposed now (see `domain::workflow::allowed_outcomes`).
     pub outcomes: Vec<crate::domain::workflow::ReviewOutcome>,
+    /// The legal steps after the decision (Housing Act 1996 ss.125B, 128–130), in order.
+    pub steps: Vec<crate::domain::introductory::steps::Step>,
+    /// The steps the viewer may record next (`domain::introductory::steps::Ladder::next`).
+    #[cfg_attr(feature = "ssr", schema(value_type = Vec<String>))]
+    pub next_steps: Vec<crate::domain::introductory::steps::StepKind>,
+    /// The clocks the steps start, soonest first.
+    pub step_deadlines: Vec<StepDeadline>,
+    /// Possession proceedings have begun and not ended: the tenancy stays introductory (s.130).
+    pub proceedings_running: bool,
+}
+
+/// A statutory deadline on the legal ladder and its clock.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct StepDeadline {
+    pub label: String,
+    pub due: NaiveDate,
+    pub clock: ClockStatus,
 }
 
 impl WorkflowView {

@@ -174,3 +174,55 @@ test('escalation to the Community Safety Hub: the Hub concludes it, the owner ke
   await page.goto(`/tenancies/${reference}`);
   await expect(page.getByTestId('escalation').first()).toContainText('closure order application started');
 });
+
+test('possession follows the statute: notice of proceedings, the tenant asks for a review, its clock (Housing Act 1996 ss.128–129)', async ({ page, request }, testInfo) => {
+  const errors = collectErrors(page);
+  const londonDay = (offset) => new Date(Date.now() + offset * 86400000).toLocaleDateString('en-CA', { timeZone: 'Europe/London' });
+  // An East introductory tenancy well before its anniversary, nothing proposed: propose and approve seeking possession.
+  let found;
+  for (const officer of ['ihmo.east1', 'ihmo.east2', 'ihmo.east3']) {
+    const auth = await api(request, officer);
+    const work = await (await request.get('/api/v1/my-work', auth)).json();
+    for (const t of work.tenancies.filter((t) => t.tenure === 'introductory' && t.trial_ends_on > londonDay(60))) {
+      const review = await (await request.get(`/api/v1/tenancies/${t.reference}/review`, auth)).json();
+      if (!review.open && review.steps.length === 0 && review.outcomes.includes('seek_possession')) { found = { officer, auth, reference: t.reference, review }; break; }
+    }
+    if (found) break;
+  }
+  expect(found, 'an East introductory tenancy months before its anniversary').toBeTruthy();
+  const { officer, auth, reference, review } = found;
+  const proposed = await (await request.post(`/api/v1/tenancies/${reference}/review`, { ...auth, data: { version: review.tenancy_version, outcome: 'seek_possession', reason: 'Arrears rising for six months, no contact.' } })).json();
+  const approved = await request.post(`/api/v1/workflow/${proposed.open.id}/decision`, { ...(await api(request, 'tl.east')), data: { version: proposed.open.version, action: 'approve' } });
+  expect(approved.status()).toBe(200);
+
+  await signIn(page, officer);
+  await page.goto(`/tenancies/${reference}`);
+  await hydrated(page, testInfo);
+  const steps = page.getByTestId('legal-steps');
+  await expect(steps.getByTestId('step-deadline').first()).toBeVisible();
+  await steps.getByText('Record: notice of proceedings served').click();
+  const form = steps.getByTestId('step-notice_of_proceedings');
+  const reasons = 'Arrears of £1,240; the payment plan of May was not kept.';
+  await form.getByLabel('Served on').fill(londonDay(0));
+  // Three weeks is too soon: refused with the section, and what was typed stays.
+  await form.getByLabel('Proceedings may begin after').fill(londonDay(21));
+  await form.getByLabel('Reasons for seeking possession').fill(reasons);
+  await form.getByRole('checkbox').check();
+  await form.getByRole('button', { name: 'Record' }).click();
+  await expect(steps.getByRole('alert')).toContainText('s.128(4)');
+  await expect(form.getByLabel('Reasons for seeking possession')).toHaveValue(reasons);
+  await form.getByLabel('Proceedings may begin after').fill(londonDay(28));
+  await form.getByRole('button', { name: 'Record' }).click();
+  await expect(steps.getByTestId('step-history')).toContainText('Notice of proceedings served');
+  await expect(steps.getByTestId('step-history')).toContainText(`proceedings may begin after ${londonDay(28)}`);
+  // The tenant may ask for a review within 14 days beginning with the day served (s.129(1)).
+  await expect(steps).toContainText(londonDay(13));
+  await steps.getByText('Record: tenant asked for a review of the decision to seek possession').click();
+  const ask = steps.getByTestId('step-possession_review_requested');
+  await ask.getByLabel('Asked on').fill(londonDay(0));
+  await ask.getByRole('button', { name: 'Record' }).click();
+  await expect(steps.getByTestId('step-history').locator('li')).toHaveCount(2);
+  // The review must be done, and the tenant told, before the date in the notice (s.129(6)).
+  await expect(steps.locator('.field', { hasText: 's.129(6)' })).toContainText(londonDay(27));
+  expect(errors).toEqual([]);
+});

@@ -62,6 +62,7 @@ const WRITES: &[&str] = &[
     "/fn/decide_item",
     "/fn/record_notice",
     "/fn/record_prior",
+    "/fn/record_step",
     "/fn/escalate",
 ];
 

@@ -639,3 +639,165 @@ async fn an_earlier_tenancy_moves_the_trial_end() {
         assert_eq!(scalar(&app.db, "SELECT COUNT(*) FROM audit_log WHERE action = 'record_prior_tenancy'").await, 1);
     }
 }
+
+/// Housing Act 1996 ss.128–129: after the Team Leader approves seeking possession, a notice of
+/// proceedings "shall set out the reasons", "specify a date after which proceedings ... may be
+/// begun" no earlier than a notice to quit (four weeks), and tell the tenant of the right to a
+/// review, asked for within 14 days and decided before that date. Each step is refused out of
+/// order or out of time, by the API, with the section.
+#[tokio::test]
+async fn possession_follows_the_statute_step_by_step() {
+    for engine in engines() {
+        let app = TestApp::new(engine).await;
+        let ihmo = app.token("ihmo.east1", PASSWORD).await.unwrap();
+        let tl = app.token("tl.east", PASSWORD).await.unwrap();
+        let (reference, _) = introductory_of(&app, "ihmo.east1", true).await;
+        let review = format!("/api/v1/tenancies/{reference}/review");
+        let steps = format!("/api/v1/tenancies/{reference}/introductory-steps");
+        let today = app::api::kit::clock::today();
+        let day = |n: i64| (today + chrono::Duration::days(n)).to_string();
+        let v = body_json(app.get_bearer(&review, &ihmo).await).await;
+        assert_eq!(v["next_steps"], json!([]), "nothing before the decision: {v}");
+        // A notice before the decision to seek possession is out of order.
+        let notice = json!({"version": v["tenancy_version"], "kind": "notice_of_proceedings", "on": day(0), "proceedings_from": day(28),
+            "detail": "Arrears of £1,240 and no agreement kept", "rights_told": true});
+        let (s, e) = app.json("POST", &steps, &ihmo, notice.clone()).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{e}");
+        assert!(e["message"].as_str().unwrap().contains("approved"), "{e}");
+        // Propose and approve seeking possession.
+        let (s, v) = app
+            .json(
+                "POST",
+                &review,
+                &ihmo,
+                json!({"version": v["tenancy_version"], "outcome": "seek_possession", "reason": "Arrears rising for six months, no contact"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        let item = &v["open"];
+        let (s, d) =
+            app.json("POST", &format!("/api/v1/workflow/{}/decision", item["id"]), &tl, json!({"version": item["version"], "action": "approve"})).await;
+        assert_eq!(s, StatusCode::OK, "{d}");
+        let v = body_json(app.get_bearer(&review, &ihmo).await).await;
+        assert_eq!(v["next_steps"], json!(["notice_of_proceedings"]), "{v}");
+        assert!(v["step_deadlines"][0]["label"].as_str().unwrap().contains("notice of proceedings"), "{v}");
+        let version = v["tenancy_version"].clone();
+        let with = |patch: serde_json::Value| {
+            let mut body = notice.clone();
+            body["version"] = version.clone();
+            body.as_object_mut().unwrap().extend(patch.as_object().unwrap().clone());
+            body
+        };
+        // s.128(4): four weeks at least; s.128(6)-(7): the review right told; s.128(3): reasons.
+        for (patch, cites) in [
+            (json!({"proceedings_from": day(27)}), "s.128(4)"),
+            (json!({"rights_told": false}), "s.128(6)"),
+            (json!({"detail": "arrears"}), "s.128(3)"),
+            (json!({"on": day(1)}), "future"),
+        ] {
+            let (s, e) = app.json("POST", &steps, &ihmo, with(patch.clone())).await;
+            assert_eq!(s, StatusCode::BAD_REQUEST, "{patch}: {e}");
+            assert!(e["message"].as_str().unwrap().contains(cites), "{patch}: {e}");
+        }
+        // Another area's officer may not record it.
+        let west = app.token("ihmo.west1", PASSWORD).await.unwrap();
+        let (s, _) = app.json("POST", &steps, &west, with(json!({}))).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let (s, v) = app.json("POST", &steps, &ihmo, with(json!({}))).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v["steps"][0]["kind"], "notice_of_proceedings");
+        assert_eq!(v["steps"][0]["proceedings_from"], day(28));
+        assert_eq!(v["next_steps"], json!(["possession_review_requested", "notice_withdrawn"]), "{v}");
+        let asks = v["step_deadlines"].as_array().unwrap().iter().find(|d| d["label"].as_str().unwrap().contains("s.129")).cloned().unwrap();
+        assert_eq!(asks["due"], day(13), "14 days beginning with the day served (s.129(1))");
+        // The same notice again, on the old version: a conflict, nothing recorded twice.
+        let (s, _) = app.json("POST", &steps, &ihmo, with(json!({}))).await;
+        assert_eq!(s, StatusCode::CONFLICT);
+        // The tenant asks for a review (s.129); proceedings cannot begin until it is decided.
+        let (s, v) = app.json("POST", &steps, &ihmo, json!({"version": v["tenancy_version"], "kind": "possession_review_requested", "on": day(0)})).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        let due = v["step_deadlines"].as_array().unwrap().iter().find(|d| d["label"].as_str().unwrap().contains("s.129(6)")).cloned().unwrap();
+        assert_eq!(due["due"], day(27), "decided before the date in the notice (s.129(6))");
+        let (s, e) = app.json("POST", &steps, &tl, json!({"version": v["tenancy_version"], "kind": "proceedings_begun", "on": day(0)})).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{e}");
+        let (s, e) =
+            app.json("POST", &steps, &tl, json!({"version": v["tenancy_version"], "kind": "possession_review_decided", "on": day(0), "detail": "x"})).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "an outcome is needed: {e}");
+        // Legal records the review's outcome.
+        let legal = app.token("legal", PASSWORD).await.unwrap();
+        let (s, v) = app
+            .json(
+                "POST",
+                &steps,
+                &legal,
+                json!({"version": v["tenancy_version"], "kind": "possession_review_decided", "on": day(0), "outcome": "confirmed", "detail": "Panel confirmed: no payments since the notice"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v["steps"].as_array().unwrap().len(), 3);
+        assert_eq!(scalar(&app.db, "SELECT COUNT(*) FROM audit_log WHERE action = 'record_introductory_step'").await, 3);
+    }
+}
+
+/// Housing Act 1996 s.130: where proceedings for possession have begun, the tenancy "remains an
+/// introductory tenancy until" they are determined, so no "secure by law" alarm sounds while the
+/// court decides; once the claim is dismissed after the anniversary, the tenancy is secure and
+/// the review is due again.
+#[tokio::test]
+async fn proceedings_keep_the_tenancy_introductory_until_they_end() {
+    for engine in engines() {
+        let app = TestApp::new(engine).await;
+        let tl = app.token("tl.east", PASSWORD).await.unwrap();
+        let ihmo = app.token("ihmo.east1", PASSWORD).await.unwrap();
+        // An introductory tenancy whose anniversary passed ten days ago with no decision.
+        let (reference, _) = introductory_of(&app, "ihmo.east1", true).await;
+        let end = app::api::kit::clock::today() - chrono::Duration::days(10);
+        sqlx::query::<sqlx::Any>("UPDATE tenancies SET trial_ends_on = $1 WHERE reference = $2")
+            .bind(end.to_string())
+            .bind(&reference)
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+        let listed = |due: &serde_json::Value| due.as_array().unwrap().iter().any(|t| t["reference"] == reference.as_str());
+        assert!(listed(&app.get_json("/api/v1/reviews-due", &tl).await.1), "past its anniversary, the review is overdue");
+        // Proceedings begun before the anniversary, as recorded at the time.
+        let id = scalar(&app.db, &format!("SELECT id FROM tenancies WHERE reference = '{reference}'")).await;
+        let owner = scalar(&app.db, &format!("SELECT owner_id FROM tenancies WHERE reference = '{reference}'")).await;
+        for (kind, on, from) in [
+            ("notice_of_proceedings", end - chrono::Duration::days(70), Some(end - chrono::Duration::days(40))),
+            ("proceedings_begun", end - chrono::Duration::days(30), None),
+        ] {
+            sqlx::query::<sqlx::Any>(
+                "INSERT INTO introductory_steps (tenancy_id, kind, on_date, proceedings_from, detail, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, 'Arrears', $5, '2026-01-01T00:00:00Z')",
+            )
+            .bind(id)
+            .bind(kind)
+            .bind(on.to_string())
+            .bind(from.map(|d| d.to_string()))
+            .bind(owner)
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+        }
+        assert!(!listed(&app.get_json("/api/v1/reviews-due", &tl).await.1), "s.130: not secure by law while proceedings run");
+        let v = body_json(app.get_bearer(&format!("/api/v1/tenancies/{reference}/review"), &ihmo).await).await;
+        assert_eq!(v["proceedings_running"], true, "{v}");
+        assert_eq!(v["trial_clock"], serde_json::Value::Null);
+        assert_eq!(v["outcomes"], json!([]));
+        assert_eq!(v["next_steps"], json!(["proceedings_ended"]));
+        let today = app::api::kit::clock::today().to_string();
+        let (s, v) = app
+            .json(
+                "POST",
+                &format!("/api/v1/tenancies/{reference}/introductory-steps"),
+                &ihmo,
+                json!({"version": v["tenancy_version"], "kind": "proceedings_ended", "on": today, "outcome": "dismissed", "detail": "Claim dismissed: arrears cleared"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v["proceedings_running"], false);
+        assert_eq!(v["trial_clock"], "overdue");
+        assert_eq!(v["outcomes"], json!(["make_secure"]), "secure by law once the trial has ended: {v}");
+        assert!(listed(&app.get_json("/api/v1/reviews-due", &tl).await.1));
+    }
+}

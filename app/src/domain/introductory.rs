@@ -13,6 +13,8 @@ use super::clock::{self, ClockStatus, EXTENSION_NOTICE_WEEKS, WorkingCalendar};
 use super::codes::code_enum;
 pub use super::timescales::Timescales;
 
+pub mod steps;
+
 /// Working days the council's own steps take between deciding to extend and the notice reaching
 /// the tenant: the Team Leader's decision on the proposal (5, as every proposal between roles)
 /// and service by first-class post (2: a letter is deemed served on the second business day

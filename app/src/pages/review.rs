@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::api::reviews::{DecideItem, EscalateTenancy, ProposeReview, RecordNotice, RecordPrior, get_review_panel};
+use crate::api::reviews::{DecideItem, EscalateTenancy, ProposeReview, RecordNotice, RecordPrior, RecordStep, get_review_panel};
 use crate::components::{ActionError, ClockBadge, succeeded};
 use crate::domain::workflow::{Move, ReviewOutcome};
 use crate::error::AppError;
@@ -20,9 +20,10 @@ pub fn ReviewSection(reference: String) -> impl IntoView {
     let notice = ServerAction::<RecordNotice>::new();
     let escalate = ServerAction::<EscalateTenancy>::new();
     let prior = ServerAction::<RecordPrior>::new();
+    let step = ServerAction::<RecordStep>::new();
     let reference_key = reference.clone();
     // Reload after a change that landed only: a refused form keeps what was typed.
-    let landed = [succeeded(propose), succeeded(decide), succeeded(notice), succeeded(escalate), succeeded(prior)];
+    let landed = [succeeded(propose), succeeded(decide), succeeded(notice), succeeded(escalate), succeeded(prior), succeeded(step)];
     let panel = Resource::new(move || (reference_key.clone(), landed.iter().map(|m| m.get()).collect::<Vec<_>>()), |(r, _)| get_review_panel(r));
     let errors = move || {
         action_error(propose.value().get())
@@ -35,7 +36,7 @@ pub fn ReviewSection(reference: String) -> impl IntoView {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 let Ok(p) = panel.await else { return ().into_any() };
-                let escalations = view! { <Escalations panel=p.clone() escalate=escalate decide=decide /> };
+                let escalations = view! { <LegalSteps panel=p.clone() step=step /> <Escalations panel=p.clone() escalate=escalate decide=decide /> };
                 if !p.tenure.is_introductory() && p.history.is_empty() {
                     return view! { <ActionError error=Signal::derive(errors) /> {escalations} }.into_any();
                 }
@@ -58,6 +59,9 @@ pub fn ReviewSection(reference: String) -> impl IntoView {
                                 <div class="field"><dt>"Earlier tenancy counted"</dt><dd data-testid="prior-tenancy">{format!("{} days as {} ({}, {} to {})", p.prior_counted_days.unwrap_or(0), e.kind.label().to_lowercase(), e.landlord, e.from, e.to)}</dd></div>
                             })}
                         </dl>
+                        {p.proceedings_running.then(|| view! {
+                            <p class="notice" data-testid="proceedings-running">"Possession proceedings have begun: the tenancy stays introductory until they end (Housing Act 1996 s.130), so no review is due meanwhile."</p>
+                        })}
                         {open.clone().map(|o| view! {
                             <div class="proposal" data-testid="open-proposal">
                                 <p><span class="tag">{o.state.as_str().replace('_', " ")}</span>" "<strong>{o.outcome_label.clone()}</strong>{format!(" — proposed by {} on {}", o.proposed_by, crate::model::day_of(o.proposed_at))}</p>
@@ -98,6 +102,106 @@ pub fn ReviewSection(reference: String) -> impl IntoView {
                 }.into_any()
             })}
         </Transition>
+    }
+}
+
+/// The legal steps after the review's decision (Housing Act 1996 ss.125B, 128–130): what has
+/// happened, the clocks running, and a form for each step the viewer may record next.
+#[component]
+fn LegalSteps(panel: crate::model::ReviewPanel, step: ServerAction<RecordStep>) -> impl IntoView {
+    if panel.steps.is_empty() && panel.next_steps.is_empty() && panel.step_deadlines.is_empty() {
+        return ().into_any();
+    }
+    let (reference, version) = (panel.tenancy_reference.clone(), panel.tenancy_version.to_string());
+    view! {
+        <section class="card review" aria-labelledby="legal-h" data-testid="legal-steps">
+            <h2 id="legal-h">"Notices, reviews and proceedings"</h2>
+            {(!panel.step_deadlines.is_empty()).then(|| view! {
+                <dl class="summary">
+                    {panel.step_deadlines.iter().map(|d| view! {
+                        <div class="field"><dt>{d.label.clone()}</dt><dd data-testid="step-deadline">{d.due.to_string()}" "<ClockBadge status=Some(d.clock) /></dd></div>
+                    }).collect_view()}
+                </dl>
+            })}
+            {(!panel.steps.is_empty()).then(|| view! {
+                <ol class="timeline" data-testid="step-history">
+                    {panel.steps.iter().map(|s| view! {
+                        <li>
+                            <span class="when">{s.on.to_string()}</span>
+                            <strong>{s.kind.label()}</strong>{format!(" ({})", s.kind.section())}
+                            {s.outcome.map(|o| format!(": {}", o.label().to_lowercase()))}
+                            {s.proceedings_from.map(|d| format!(" · proceedings may begin after {d}"))}
+                            <div class="muted small">{s.detail.clone()}{(!s.recorded_by.is_empty()).then(|| format!(" · recorded by {}", s.recorded_by))}</div>
+                        </li>
+                    }).collect_view()}
+                </ol>
+            })}
+            <ActionError error=Signal::derive(move || action_error(step.value().get())) />
+            {panel.next_steps.iter().map(|k| view! { <StepForm kind=*k reference=reference.clone() version=version.clone() step /> }).collect_view()}
+        </section>
+    }
+    .into_any()
+}
+
+/// One step's form, with the fields that step records.
+#[component]
+fn StepForm(kind: crate::domain::introductory::steps::StepKind, reference: String, version: String, step: ServerAction<RecordStep>) -> impl IntoView {
+    use crate::domain::introductory::steps::StepKind;
+    let id = move |field: &str| format!("{}-{field}", kind.as_str());
+    let notice = kind == StepKind::NoticeOfProceedings;
+    let outcomes = kind.outcomes();
+    let detail_label = match kind {
+        StepKind::NoticeOfProceedings => "Reasons for seeking possession, as set out in the notice",
+        StepKind::ExtensionReviewDecided | StepKind::PossessionReviewDecided => "The review's reasons, as told to the tenant",
+        _ => "Note (optional)",
+    };
+    let needs_detail = notice || matches!(kind, StepKind::ExtensionReviewDecided | StepKind::PossessionReviewDecided);
+    let date_label = match kind {
+        StepKind::NoticeOfProceedings => "Served on",
+        StepKind::ExtensionReviewRequested | StepKind::PossessionReviewRequested => "Asked on",
+        StepKind::ProceedingsBegun => "Claim issued on",
+        _ => "On",
+    };
+    view! {
+        <details class="step-form">
+            <summary>{format!("Record: {} ({})", kind.label().to_lowercase(), kind.section())}</summary>
+            <ActionForm action=step attr:class="stack" attr:data-testid=format!("step-{}", kind.as_str())>
+                <input type="hidden" name="reference" value=reference />
+                <input type="hidden" name="version" value=version />
+                <input type="hidden" name="kind" value=kind.as_str() />
+                <div class="form-group">
+                    <label for=id("on")>{date_label}</label>
+                    <input id=id("on") name="on" type="date" required />
+                </div>
+                {notice.then(|| view! {
+                    <div class="form-group">
+                        <label for=id("from")>"Proceedings may begin after"</label>
+                        <input id=id("from") name="proceedings_from" type="date" required aria-describedby=id("from-hint") />
+                        <p class="muted small" id=id("from-hint")>"At least four weeks after the notice is served, and before the trial period ends (Housing Act 1996 s.128(4))."</p>
+                    </div>
+                })}
+                {(!outcomes.is_empty()).then(|| view! {
+                    <div class="form-group">
+                        <label for=id("outcome")>"Outcome"</label>
+                        <select id=id("outcome") name="outcome" required>
+                            <option value="">"Choose…"</option>
+                            {outcomes.iter().map(|o| view! { <option value=o.as_str()>{o.label()}</option> }).collect_view()}
+                        </select>
+                    </div>
+                })}
+                <div class="form-group">
+                    <label for=id("detail")>{detail_label}</label>
+                    <textarea id=id("detail") name="detail" rows="2" maxlength="4000" required=needs_detail minlength=if needs_detail { "10" } else { "0" }></textarea>
+                </div>
+                {notice.then(|| view! {
+                    <label class="check">
+                        <input type="checkbox" name="rights_told" value="true" required />
+                        " The notice tells the tenant of their right to ask for a review within 14 days, and to take advice at once (s.128(6)–(7))"
+                    </label>
+                })}
+                <button type="submit" class="button">"Record"</button>
+            </ActionForm>
+        </details>
     }
 }
 

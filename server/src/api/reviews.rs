@@ -49,6 +49,13 @@ pub async fn prior_tenancy(c: Caller, PathIn(reference): PathIn<String>, JsonIn(
     reply(svc::record_prior(c.store(), &c.who, &reference, p, &c.meta.ip).await)
 }
 
+/// Record a legal step on an introductory tenancy (Housing Act 1996 ss.125B, 128–130): a tenant's request for review and its outcome, a notice of proceedings, proceedings begun or ended. Steps out of order or out of time get 400 with the reason.
+#[utoipa::path(post, path = "/api/v1/tenancies/{reference}/introductory-steps", tag = "transfers", params(("reference" = String, Path)), request_body = svc::StepRequest, security(("bearer" = [])),
+    responses((status = 200, body = ReviewPanel), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn introductory_step(c: Caller, PathIn(reference): PathIn<String>, JsonIn(r): JsonIn<svc::StepRequest>) -> Response {
+    reply(svc::record_step(c.store(), &c.who, &reference, r, &c.meta.ip).await)
+}
+
 /// Open proposals in the caller's area, most urgent first (the Team Leader's approvals queue).
 #[utoipa::path(get, path = "/api/v1/approvals", tag = "transfers", security(("bearer" = [])), responses((status = 200, body = Vec<WorkflowView>), (status = 403, body = ErrorBody)))]
 pub async fn approvals(c: Caller) -> Response {

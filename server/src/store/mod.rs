@@ -288,9 +288,12 @@ fn case_row(r: &AnyRow) -> Result<(CaseRow, RecordScope), AppError> {
     Ok(CaseFields::from_row(r)?.listed())
 }
 
-/// No introductory review is open or approved-but-pending for tenancy `t`.
+/// No introductory review is open or approved-but-pending for tenancy `t`, and no possession
+/// proceedings are running (they keep it introductory past its trial: Housing Act 1996 s.130).
 const NO_DECISION: &str = "NOT EXISTS (SELECT 1 FROM workflow_items w WHERE w.subject_type = 'tenancy' AND w.subject_id = t.id \
-     AND w.flow = 'introductory_review' AND (w.state IN ('proposed', 'sent_back') OR (w.state = 'completed' AND w.applied_at IS NULL)))";
+     AND w.flow = 'introductory_review' AND (w.state IN ('proposed', 'sent_back') OR (w.state = 'completed' AND w.applied_at IS NULL))) \
+     AND NOT EXISTS (SELECT 1 FROM introductory_steps b WHERE b.tenancy_id = t.id AND b.kind = 'proceedings_begun' \
+       AND NOT EXISTS (SELECT 1 FROM introductory_steps e WHERE e.tenancy_id = t.id AND e.kind = 'proceedings_ended' AND e.id > b.id))";
 
 fn tenancy_row(r: &AnyRow, names: &HashMap<i64, String>) -> Result<TenancyRow, AppError> {
     Ok(TenancyRow {

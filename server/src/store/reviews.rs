@@ -8,7 +8,7 @@ use app::model::*;
 use async_trait::async_trait;
 use sqlx::Any;
 
-use super::workflow::{record_notice_served, record_prior, review_record};
+use super::workflow::{record_notice_served, record_prior, record_step, review_record};
 use super::*;
 
 #[async_trait]
@@ -29,6 +29,18 @@ impl ReviewStore for SqlStore {
         audit: AuditEntry,
     ) -> Result<(), AppError> {
         record_prior(&self.db, tenancy_id, version, prior, trial_ends_on, audit).await
+    }
+
+    async fn record_step(
+        &self,
+        tenancy_id: i64,
+        version: i64,
+        step: &app::domain::introductory::steps::Step,
+        by: i64,
+        revert_extension: Option<chrono::NaiveDate>,
+        audit: AuditEntry,
+    ) -> Result<(), AppError> {
+        record_step(&self.db, tenancy_id, version, step, by, revert_extension, audit).await
     }
 
     async fn reviews_due_list(&self, area_team_id: i64, until: chrono::NaiveDate, limit: i64) -> Result<Vec<TenancyRow>, AppError> {

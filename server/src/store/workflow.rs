@@ -6,6 +6,7 @@ use app::api::kit::store::{AuditEntry, Decision, ListedItem, Proposal, ReviewEff
 
 use app::api::reviews::store::ReviewRecord;
 use app::domain::access::RecordScope;
+use app::domain::introductory::steps::{Step, StepKind, StepOutcome};
 use app::domain::introductory::{PriorTenancy, PriorTenancyKind};
 use app::domain::workflow::{Flow, FlowState, ReviewOutcome};
 use app::domain::{Role, Tenure};
@@ -136,6 +137,26 @@ pub async fn review_record(db: &Db, reference: &str) -> Result<Option<ReviewReco
     .await
     .map_err(internal)?;
     let (escalations, rows): (Vec<AnyRow>, Vec<AnyRow>) = rows.into_iter().partition(|r| s(r, "flow") == "escalation");
+    let steps = sqlx::query::<Any>(
+        "SELECT s.kind, s.on_date, s.proceedings_from, s.outcome, s.detail, u.display_name FROM introductory_steps s \
+         JOIN users u ON u.id = s.recorded_by WHERE s.tenancy_id = $1 ORDER BY s.id",
+    )
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await
+    .map_err(internal)?
+    .iter()
+    .map(|r| {
+        Ok(Step {
+            kind: code(r, "kind", StepKind::parse)?,
+            on: day(r, "on_date")?,
+            proceedings_from: oday(r, "proceedings_from")?,
+            outcome: os(r, "outcome").as_deref().and_then(StepOutcome::parse),
+            detail: s(r, "detail"),
+            recorded_by: s(r, "display_name"),
+        })
+    })
+    .collect::<Result<Vec<_>, AppError>>()?;
     let open_proposer_id = rows.iter().find(|r| FlowState::parse(&s(r, "state")).is_some_and(|st| st.is_open())).map(|r| i(r, "proposed_by"));
     Ok(Some(ReviewRecord {
         tenancy_id: id,
@@ -154,6 +175,7 @@ pub async fn review_record(db: &Db, reference: &str) -> Result<Option<ReviewReco
         items: rows.iter().map(item_view).collect::<Result<_, _>>()?,
         open_proposer_id,
         escalations: escalations.iter().map(item_view).collect::<Result<_, _>>()?,
+        steps,
     }))
 }
 
@@ -458,6 +480,51 @@ pub async fn record_prior(db: &Db, tenancy_id: i64, version: i64, prior: &PriorT
     .bind(tenancy_id)
     .bind(version);
     tenancy_change(db, update, audit).await
+}
+
+/// Records a legal step with its audit row; undoes an overturned extension in the same change.
+pub async fn record_step(
+    db: &Db,
+    tenancy_id: i64,
+    version: i64,
+    step: &Step,
+    by: i64,
+    revert_extension: Option<NaiveDate>,
+    audit: AuditEntry,
+) -> Result<(), AppError> {
+    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let bumped = match revert_extension {
+        Some(end) => sqlx::query::<Any>(
+            "UPDATE tenancies SET tenure = 'introductory', trial_ends_on = $1, extension_reason = NULL, version = version + 1 \
+             WHERE id = $2 AND version = $3 AND tenure = 'extended_introductory'",
+        )
+        .bind(end.to_string())
+        .bind(tenancy_id)
+        .bind(version),
+        None => sqlx::query::<Any>("UPDATE tenancies SET version = version + 1 WHERE id = $1 AND version = $2").bind(tenancy_id).bind(version),
+    }
+    .execute(&mut *tx)
+    .await
+    .map_err(internal)?;
+    if bumped.rows_affected() != 1 {
+        return Err(conflict("This tenancy"));
+    }
+    sqlx::query::<Any>(
+        "INSERT INTO introductory_steps (tenancy_id, kind, on_date, proceedings_from, outcome, detail, recorded_by, recorded_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(tenancy_id)
+    .bind(step.kind.as_str())
+    .bind(step.on.to_string())
+    .bind(step.proceedings_from.map(|d| d.to_string()))
+    .bind(step.outcome.map(|o| o.as_str()))
+    .bind(step.detail.trim().to_string())
+    .bind(by)
+    .bind(now_rfc3339())
+    .execute(&mut *tx)
+    .await
+    .map_err(internal)?;
+    super::commit_audited(tx, audit, None).await
 }
 
 pub async fn record_notice_served(db: &Db, tenancy_id: i64, version: i64, served_on: NaiveDate, audit: AuditEntry) -> Result<(), AppError> {

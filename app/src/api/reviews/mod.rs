@@ -48,6 +48,24 @@ pub async fn record_prior(reference: String, version: i64, kind: String, landlor
     service::record_prior(&*store, &who, &reference, service::PriorTenancyRequest { version, kind, landlord, from, to }, &meta.ip).await
 }
 
+#[server(prefix = "/fn", endpoint = "record_step")]
+#[allow(clippy::too_many_arguments)]
+pub async fn record_step(
+    reference: String,
+    version: i64,
+    kind: crate::domain::introductory::steps::StepKind,
+    on: String,
+    proceedings_from: Option<String>,
+    outcome: Option<crate::domain::introductory::steps::StepOutcome>,
+    detail: Option<String>,
+    rights_told: Option<bool>,
+) -> Result<ReviewPanel, AppError> {
+    let (store, who, meta) = crate::api::context().await?;
+    let request =
+        service::StepRequest { version, kind, on, proceedings_from, outcome, detail: detail.unwrap_or_default(), rights_told: rights_told.unwrap_or(false) };
+    service::record_step(&*store, &who, &reference, request, &meta.ip).await
+}
+
 #[server(prefix = "/fn", endpoint = "approvals")]
 pub async fn get_approvals() -> Result<Vec<WorkflowView>, AppError> {
     let (store, who, _) = crate::api::context().await?;

@@ -9,6 +9,7 @@ use crate::api::reviews::store::ReviewRecord;
 use crate::api::store::Store;
 use crate::domain::access::{Principal, RecordScope, can_view_record, searchable_area};
 use crate::domain::clock::{self, urgency};
+use crate::domain::introductory::steps::{self, Ladder, StepKind, StepOutcome};
 use crate::domain::workflow::{self, Actor, Flow, FlowState, Move, ReviewOutcome};
 use crate::domain::{Tenure, introductory};
 use crate::error::AppError;
@@ -63,6 +64,21 @@ fn open_state(rec: &ReviewRecord) -> Option<(FlowState, &WorkflowView)> {
     rec.items.iter().find_map(|w| Some(w.state).filter(|s| s.is_open()).map(|s| (s, w)))
 }
 
+/// What the legal ladder's rules need to know about the tenancy.
+fn ladder_facts(rec: &ReviewRecord) -> steps::Tenancy {
+    let original_end = match rec.tenure {
+        Tenure::ExtendedIntroductory => Some(introductory::trial_end_counting(rec.start_date, false, rec.prior.as_ref())),
+        _ => rec.trial_ends_on,
+    };
+    steps::Tenancy {
+        tenure: rec.tenure,
+        trial_ends_on: rec.trial_ends_on,
+        original_end,
+        extension_notice_served_on: rec.notice_served_on,
+        possession_approved: rec.items.iter().any(|w| w.state == FlowState::Completed && w.outcome == ReviewOutcome::SeekPossession.as_str()),
+    }
+}
+
 /// Loads a tenancy's review record the user may see; a refusal is audited.
 async fn load_review(store: &dyn Store, who: &Principal, reference: &str, ip: &str) -> Result<ReviewRecord, AppError> {
     crate::domain::access::can_use_housing_records(who)?;
@@ -80,7 +96,14 @@ fn panel(who: &Principal, rec: ReviewRecord, clock: &Clock) -> ReviewPanel {
     let a = actor(who, &rec);
     let open = open_state(&rec);
     let is_intro = rec.tenure.is_introductory();
-    let moves = if is_intro { workflow::available(Flow::IntroductoryReview, open.map(|o| o.0), a) } else { vec![] };
+    let facts = ladder_facts(&rec);
+    let ladder = Ladder::of(&rec.steps);
+    // While the court decides (s.130), or once it has ordered possession, there is nothing to propose.
+    let court_decides = ladder.proceedings_running() || ladder.possession_ordered();
+    let mut moves = if is_intro { workflow::available(Flow::IntroductoryReview, open.map(|o| o.0), a) } else { vec![] };
+    if court_decides {
+        moves.retain(|m| *m != Move::Propose);
+    }
     let notice_last_day = introductory::notice_deadline(rec.tenure, rec.start_date, rec.trial_ends_on, rec.prior.as_ref());
     let can_record_notice = rec.notice_served_on.is_none()
         && may_record_notice(who, &rec)
@@ -109,7 +132,11 @@ fn panel(who: &Principal, rec: ReviewRecord, clock: &Clock) -> ReviewPanel {
             w
         })
         .collect();
-    let trial_clock = if is_intro { rec.trial_ends_on.map(|d| clock.timescales.review_clock(d, today)) } else { None };
+    let trial_clock = if is_intro && !court_decides { rec.trial_ends_on.map(|d| clock.timescales.review_clock(d, today)) } else { None };
+    let next_steps = if steps::may_record(who, &rec.scope) { ladder.next(&facts, today) } else { vec![] };
+    let mut step_deadlines: Vec<StepDeadline> =
+        ladder.deadlines(&facts).into_iter().map(|(label, due)| StepDeadline { label, due, clock: clock.date(due) }).collect();
+    step_deadlines.sort_by_key(|d| d.due);
     ReviewPanel {
         tenancy_reference: rec.reference,
         tenancy_version: rec.version,
@@ -129,6 +156,10 @@ fn panel(who: &Principal, rec: ReviewRecord, clock: &Clock) -> ReviewPanel {
         escalations,
         can_escalate,
         outcomes,
+        steps: rec.steps,
+        next_steps,
+        step_deadlines,
+        proceedings_running: ladder.proceedings_running(),
     }
 }
 
@@ -314,6 +345,11 @@ async fn completion_effect(
                 }
                 Some(ReviewOutcome::Extend) => {
                     workflow::may_extend(rec.tenure, Some(item.detail.as_str())).map_err(|e| AppError::Conflict(e.into()))?;
+                    if Ladder::of(&rec.steps).extension_overturned() {
+                        return Err(AppError::Conflict(
+                            "The tenant's review overturned the decision to extend (Housing Act 1996 s.125B): decline this proposal.".into(),
+                        ));
+                    }
                     if let Some(deadline) = introductory::notice_deadline(rec.tenure, start, rec.trial_ends_on, rec.prior.as_ref()) {
                         introductory::check_extension_approval(deadline, rec.notice_served_on, today).map_err(AppError::Conflict)?;
                     }
@@ -416,5 +452,54 @@ pub async fn record_prior(store: &dyn Store, who: &Principal, reference: &str, p
     let detail = format!("{} {} days", prior.kind.as_str(), prior.counted_days(rec.start_date));
     let entry = change(who, ip, "record_prior_tenancy", "tenancy", Some(rec.tenancy_id), detail);
     store.record_prior(rec.tenancy_id, p.version, &prior, trial_ends_on, entry).await?;
+    review_panel(store, who, &rec.reference, ip).await
+}
+
+/// A legal step after the review's decision, as an officer or Legal records it.
+#[derive(Clone, Debug, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
+pub struct StepRequest {
+    /// The tenancy's version as the officer saw it (stale versions are refused).
+    pub version: i64,
+    #[schema(value_type = String)]
+    pub kind: StepKind,
+    /// YYYY-MM-DD: the day it happened.
+    pub on: String,
+    /// A notice of proceedings: YYYY-MM-DD, the date after which proceedings may begin (s.128(4)).
+    #[serde(default)]
+    pub proceedings_from: Option<String>,
+    /// A review's outcome (confirmed, overturned) or the proceedings' (possession_order, dismissed, withdrawn).
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub outcome: Option<StepOutcome>,
+    /// The notice's reasons (s.128(3)), the review's reasons, or a note.
+    #[serde(default)]
+    pub detail: String,
+    /// A notice of proceedings tells the tenant of the right to a review and to take advice (s.128(6)–(7)).
+    #[serde(default)]
+    pub rights_told: bool,
+}
+
+/// Records a legal step (Housing Act 1996 ss.125B, 128–130), refusing one out of order or out
+/// of time; a review that overturns an approved extension undoes it in the same change.
+pub async fn record_step(store: &dyn Store, who: &Principal, reference: &str, r: StepRequest, ip: &str) -> Result<ReviewPanel, AppError> {
+    let rec = load_review(store, who, reference, ip).await?;
+    if !steps::may_record(who, &rec.scope) {
+        return Err(AppError::Forbidden("Only the tenancy's officer, their Team Leader or Legal can record its legal steps.".into()));
+    }
+    if r.version != rec.version {
+        return Err(AppError::Conflict(
+            "This tenancy has changed since you opened it. Reload the page to see the latest, then try again; nothing you entered was saved.".into(),
+        ));
+    }
+    let step = steps::read_step(r.kind, &r.on, r.proceedings_from.as_deref(), r.outcome, &r.detail, r.rights_told).map_err(AppError::Invalid)?;
+    let facts = ladder_facts(&rec);
+    Ladder::of(&rec.steps).check(&step, &facts, store.today()).map_err(AppError::Invalid)?;
+    let revert_extension =
+        (step.kind == StepKind::ExtensionReviewDecided && step.outcome == Some(StepOutcome::Overturned) && rec.tenure == Tenure::ExtendedIntroductory)
+            .then_some(facts.original_end)
+            .flatten();
+    let detail = format!("{} {}", step.kind.as_str(), step.on);
+    let entry = change(who, ip, "record_introductory_step", "tenancy", Some(rec.tenancy_id), detail);
+    store.record_step(rec.tenancy_id, r.version, &step, who.user_id, revert_extension, entry).await?;
     review_panel(store, who, &rec.reference, ip).await
 }

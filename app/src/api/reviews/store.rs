@@ -28,6 +28,8 @@ pub struct ReviewRecord {
     pub open_proposer_id: Option<i64>,
     /// Escalations of this tenancy to Legal or the Community Safety Hub, newest first.
     pub escalations: Vec<WorkflowView>,
+    /// The legal steps after the review's decision (ss.125B, 128–130), in the order recorded.
+    pub steps: Vec<crate::domain::introductory::steps::Step>,
 }
 
 /// Introductory reviews and the workflow items every transfer between roles moves through.
@@ -43,6 +45,18 @@ pub trait ReviewStore: Send + Sync + 'static {
         version: i64,
         prior: &crate::domain::introductory::PriorTenancy,
         trial_ends_on: NaiveDate,
+        audit: AuditEntry,
+    ) -> Result<(), AppError>;
+    /// Records a legal step (ss.125B, 128–130) if the tenancy is still at `version`. With
+    /// `revert_extension`, an extension the tenant's review overturned is undone: the tenancy is
+    /// introductory again, its trial ending on that day.
+    async fn record_step(
+        &self,
+        tenancy_id: i64,
+        version: i64,
+        step: &crate::domain::introductory::steps::Step,
+        by: i64,
+        revert_extension: Option<NaiveDate>,
         audit: AuditEntry,
     ) -> Result<(), AppError>;
     /// The introductory tenancies an area's review count (`WorkQuery::reviews`) counts: trials
