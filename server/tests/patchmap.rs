@@ -280,7 +280,45 @@ async fn workload_weights_are_configuration_for_administrators() {
     );
     assert_eq!(app.json("PUT", "/api/v1/admin/workload-weights", &admin, heavier.clone()).await.0, StatusCode::OK);
     let (_, map) = app.get_json("/api/v1/map", &tl).await;
-    assert_eq!(map["weights"], heavier, "the map weighs with the configured weights");
+    let mut read = heavier.clone();
+    read["challenging_pct"] = json!(app::domain::mapdata::CHALLENGING_PCT_DEFAULT);
+    assert_eq!(map["weights"], read, "the map weighs with the configured weights, a challenging patch's share defaulted");
+    // A challenging patch's share of the workload (seeds/001: "challenging neighbourhoods containing less").
+    let mut share = read.clone();
+    share["challenging_pct"] = json!(40);
+    let (st, err) = app.json("PUT", "/api/v1/admin/workload-weights", &admin, share.clone()).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+    assert!(err["message"].as_str().unwrap().contains("50% to 100%"), "{err}");
+    share["challenging_pct"] = json!(70);
+    assert_eq!(app.json("PUT", "/api/v1/admin/workload-weights", &admin, share.clone()).await.0, StatusCode::OK);
+    assert_eq!(app.get_json("/api/v1/map", &tl).await.1["weights"]["challenging_pct"], 70);
+}
+
+/// A challenging patch is read against its own, lower band when balancing (seeds/001: patches of
+/// 280-300 homes, "with challenging neighbourhoods containing less"). Split between two officers,
+/// a challenging patch's half reads within the band at a 100% share and over it at 60%.
+#[tokio::test]
+async fn a_challenging_patch_is_read_against_a_lower_band() {
+    let app = TestApp::new(engines()[0]).await;
+    let admin = app.token("admin", PW).await.unwrap();
+    let tl = app.token("tl.east", PW).await.unwrap();
+    // East gets a second, empty patch; its first patch is a challenging neighbourhood (set before
+    // the map is first read).
+    let (second, _) = second_east_patch(&app).await;
+    sqlx::query::<sqlx::Any>("UPDATE patches SET challenging = 1 WHERE area_team_id = 1 AND id <> $1").bind(second).execute(&app.db.pool).await.unwrap();
+    let (_, map) = app.get_json("/api/v1/map", &tl).await;
+    let officers = 2;
+    let mut statuses = Vec::new();
+    for pct in [100, 60] {
+        let mut w = map["weights"].clone();
+        w["challenging_pct"] = json!(pct);
+        assert_eq!(app.json("PUT", "/api/v1/admin/workload-weights", &admin, w).await.0, StatusCode::OK);
+        let (st, b) = app.json("POST", "/api/v1/map/balance", &tl, json!({"area": map["area_team_id"], "officers": officers, "tolerance_pct": 5})).await;
+        assert_eq!(st, StatusCode::OK, "{b}");
+        let row = b["rows"].as_array().unwrap().iter().find(|r| r["patch"] != "East 02 – Test").cloned().unwrap();
+        statuses.push(row["status"].clone());
+    }
+    assert_eq!(statuses, vec![json!("Within"), json!("Over")], "a lower target reads the same workload as over");
 }
 
 /// The map page holds no thread-bound value past its response. Under a multi-threaded runtime a

@@ -155,11 +155,22 @@ pub struct WorkloadWeights {
     pub sustain_case: u32,
     /// A vulnerability alert on the tenancy.
     pub vulnerability: u32,
+    /// A challenging patch's target workload, in percent of an ordinary patch's (Sheffield's
+    /// patches of 280–300 homes, "with challenging neighbourhoods containing less": seeds/001).
+    #[serde(default = "default_challenging_pct")]
+    pub challenging_pct: u32,
+}
+
+/// A challenging patch carries 85% of an ordinary patch's workload unless the council sets otherwise.
+pub const CHALLENGING_PCT_DEFAULT: u32 = 85;
+
+fn default_challenging_pct() -> u32 {
+    CHALLENGING_PCT_DEFAULT
 }
 
 impl Default for WorkloadWeights {
     fn default() -> Self {
-        WorkloadWeights { home: 10, introductory: 10, arrears: 5, asb_case: 20, sustain_case: 5, vulnerability: 5 }
+        WorkloadWeights { home: 10, introductory: 10, arrears: 5, asb_case: 20, sustain_case: 5, vulnerability: 5, challenging_pct: CHALLENGING_PCT_DEFAULT }
     }
 }
 
@@ -189,6 +200,9 @@ impl WorkloadWeights {
         let all = [self.home, self.introductory, self.arrears, self.asb_case, self.sustain_case, self.vulnerability];
         if self.home == 0 || all.iter().any(|w| *w > 1000) {
             return Err("Each workload weight must be a whole number from 0 to 1000 (tenths of a home), and an ordinary home must weigh at least 1.".into());
+        }
+        if !(50..=100).contains(&self.challenging_pct) {
+            return Err("A challenging patch's share of an ordinary patch's workload must be from 50% to 100%.".into());
         }
         Ok(())
     }
@@ -517,7 +531,38 @@ pub struct Band {
     pub high: f64,
 }
 
+/// The target bands of an area's patches: the area's workload shared among its officers so that
+/// a challenging patch's target is `challenging_pct` percent of an ordinary patch's.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Bands {
+    pub ordinary: Band,
+    pub challenging: Band,
+}
+
+impl Bands {
+    /// `officers` patches share `total_weight`; `challenging` of them (at most all) are challenging.
+    pub fn new(total_weight: u64, officers: usize, challenging: usize, challenging_pct: u32, tolerance_pct: u32) -> Bands {
+        let c = challenging.min(officers) as f64;
+        let share = challenging_pct.clamp(1, 100) as f64 / 100.0;
+        let shares = officers as f64 - c + c * share;
+        let target = if shares <= 0.0 { 0.0 } else { total_weight as f64 / shares };
+        Bands { ordinary: Band::around(target, tolerance_pct), challenging: Band::around(target * share, tolerance_pct) }
+    }
+
+    /// The band a patch is read against.
+    pub fn of(&self, challenging: bool) -> Band {
+        if challenging { self.challenging } else { self.ordinary }
+    }
+}
+
 impl Band {
+    /// The band `tolerance_pct` percent either side of `target`.
+    pub fn around(target: f64, tolerance_pct: u32) -> Band {
+        let t = tolerance_pct as f64 / 100.0;
+        Band { target, low: target * (1.0 - t), high: target * (1.0 + t) }
+    }
+
     pub fn new(total_weight: u64, officers: usize, tolerance_pct: u32) -> Band {
         let target = if officers == 0 { 0.0 } else { total_weight as f64 / officers as f64 };
         let t = tolerance_pct as f64 / 100.0;
@@ -538,6 +583,32 @@ impl Band {
 /// Tenths of a home as people read it: "312.5".
 pub fn homes_equivalent(tenths: u64) -> String {
     if tenths.is_multiple_of(10) { format!("{}", tenths / 10) } else { format!("{}.{}", tenths / 10, tenths % 10) }
+}
+
+#[cfg(test)]
+mod band_tests {
+    use super::*;
+
+    /// Sheffield's patches were "expected to contain between 280 and 300 properties, with
+    /// challenging neighbourhoods containing less" (seeds/001): a challenging patch is read
+    /// against a lower target, and the area's workload is still shared out in full.
+    #[test]
+    fn a_challenging_patch_has_a_lower_target_and_the_area_shares_its_whole_workload() {
+        // Ten patches, two challenging at 85%: 2,900 homes' worth shares as 8 + 2 × 0.85 = 9.7 patches.
+        let b = Bands::new(29_000, 10, 2, 85, 5);
+        assert!((b.ordinary.target - 29_000.0 / 9.7).abs() < 1e-6);
+        assert!((b.challenging.target - b.ordinary.target * 0.85).abs() < 1e-6);
+        assert!((8.0 * b.ordinary.target + 2.0 * b.challenging.target - 29_000.0).abs() < 1e-6);
+        // 2,600 (260 homes) is under an ordinary patch's band and within a challenging one's.
+        assert_eq!(b.of(false).status(2_600), LoadStatus::Under);
+        assert_eq!(b.of(true).status(2_600), LoadStatus::Within);
+        // At 100% every patch shares alike, as before.
+        let even = Bands::new(29_000, 10, 2, 100, 5);
+        assert_eq!(even.ordinary, even.challenging);
+        assert_eq!(even.ordinary, Band::new(29_000, 10, 5));
+        // No officers: nothing to share.
+        assert_eq!(Bands::new(100, 0, 0, 85, 5).ordinary.target, 0.0);
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1072,6 +1143,12 @@ mod tests {
         assert!(w.check().is_ok());
         assert!(WorkloadWeights { home: 0, ..w }.check().is_err());
         assert!(WorkloadWeights { asb_case: 1001, ..w }.check().is_err());
+        assert!(WorkloadWeights { challenging_pct: 49, ..w }.check().unwrap_err().contains("50% to 100%"));
+        assert!(WorkloadWeights { challenging_pct: 100, ..w }.check().is_ok());
+        // Weights stored before the share existed read with the default.
+        let old: WorkloadWeights =
+            serde_json::from_str(r#"{"home":10,"introductory":10,"arrears":5,"asb_case":20,"sustain_case":5,"vulnerability":5}"#).unwrap();
+        assert_eq!(old.challenging_pct, CHALLENGING_PCT_DEFAULT);
     }
 
     #[test]
@@ -1123,6 +1200,7 @@ mod tests {
         assert_eq!(t[1].weight, 40);
         let band = Band::new(70, 2, 10);
         assert_eq!(band.target, 35.0);
+        assert_eq!(Bands::new(70, 2, 0, 85, 10).of(false), band);
         assert_eq!(band.status(30), LoadStatus::Under);
         assert_eq!(band.status(38), LoadStatus::Within);
         assert_eq!(band.status(39), LoadStatus::Over);

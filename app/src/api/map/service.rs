@@ -247,7 +247,9 @@ pub async fn balance(store: &dyn Store, who: &Principal, area: i64, officers: us
     }
     let assignment: Vec<u16> = proposal.assignment.iter().zip(&base).map(|(id, b)| index.get(id).copied().unwrap_or(*b)).collect();
     let prop_t = totals(&flags, &assignment, n, &p.weights);
-    let band = Band::new(today_t.iter().map(|t| t.weight).sum(), officers, tolerance_pct);
+    let challenging = p.src.patches.iter().filter(|pa| pa.officer_id.is_some() && pa.challenging).count();
+    let bands = Bands::new(today_t.iter().map(|t| t.weight).sum(), officers, challenging, p.weights.challenging_pct, tolerance_pct);
+    let band = bands.ordinary;
     let rows = p
         .src
         .patches
@@ -260,7 +262,7 @@ pub async fn balance(store: &dyn Store, who: &Principal, area: i64, officers: us
             today_weight: today_t[k].weight,
             proposed_homes: prop_t[k].homes,
             proposed_weight: prop_t[k].weight,
-            status: if prop_t[k].homes == 0 { LoadStatus::Within } else { band.status(prop_t[k].weight) },
+            status: if prop_t[k].homes == 0 { LoadStatus::Within } else { bands.of(pa.challenging).status(prop_t[k].weight) },
         })
         .collect();
     Ok(BalanceView {

@@ -119,7 +119,7 @@ fn draw_base(e: &Engine, bctx: &web_sys::CanvasRenderingContext2d) {
         }
         let fill = match e.mode {
             ColourMode::Patch => format!("{}2e", patch_colour(*idx as usize)),
-            ColourMode::Workload => match band.status(shown_totals.get(*idx as usize).map(|t| t.weight).unwrap_or(0)) {
+            ColourMode::Workload => match e.load_status(&shown_totals, &band, *idx as usize) {
                 LoadStatus::Under => "#2563eb22".into(),
                 LoadStatus::Within => "#ffffff00".into(),
                 LoadStatus::Over => "#b91c1c26".into(),
@@ -259,7 +259,7 @@ fn draw_labels(e: &Engine, pctx: &web_sys::CanvasRenderingContext2d) {
         let Some(p) = e.patches.get(*idx as usize) else { continue };
         let mut label = p.name.split(" – ").next().unwrap_or(&p.name).to_string();
         if e.mode == ColourMode::Workload {
-            label = format!("{label} · {}", band.status(shown_totals.get(*idx as usize).map(|t| t.weight).unwrap_or(0)).label().replace(" the band", ""));
+            label = format!("{label} · {}", e.load_status(&shown_totals, &band, *idx as usize).label().replace(" the band", ""));
         }
         let half = pctx.measure_text(&label).map(|m| m.width()).unwrap_or(60.0) / 2.0 + 2.0;
         let bx = (sx - half, sy - 12.0, sx + half, sy + 3.0);

@@ -387,11 +387,22 @@ impl Engine {
         self.patches.iter().filter(|p| p.officer_id.is_some()).count().max(1)
     }
 
-    /// Totals of the patches as drawn (draft or shown proposal) and the ±10% band they are read against.
-    pub fn shown_band(&self) -> (Vec<PatchTotals>, Band) {
+    /// Totals of the patches as drawn (draft or shown proposal) and the ±10% bands they are read against.
+    pub fn shown_band(&self) -> (Vec<PatchTotals>, Bands) {
         let t = totals(&self.flags, self.shown(), self.patches.len(), &self.weights);
-        let band = Band::new(t.iter().map(|x| x.weight).sum(), self.officers(), 10);
-        (t, band)
+        let bands = Bands::new(t.iter().map(|x| x.weight).sum(), self.officers(), self.challenging(), self.weights.challenging_pct, 10);
+        (t, bands)
+    }
+
+    /// Patches with an officer in a challenging neighbourhood.
+    pub fn challenging(&self) -> usize {
+        self.patches.iter().filter(|p| p.officer_id.is_some() && p.challenging).count()
+    }
+
+    /// Where patch `idx`'s workload stands against its band.
+    pub fn load_status(&self, totals: &[PatchTotals], bands: &Bands, idx: usize) -> LoadStatus {
+        let challenging = self.patches.get(idx).is_some_and(|p| p.challenging);
+        bands.of(challenging).status(totals.get(idx).map(|t| t.weight).unwrap_or(0))
     }
 
     pub fn draft_totals(&self) -> Vec<PatchTotals> {

@@ -48,11 +48,14 @@ pub(super) fn PatchPanel(panel: Memo<PanelData>, tolerance: RwSignal<u32>, offic
     view! {
         <section aria-labelledby="patches-h" class="patch-panel">
             <h2 id="patches-h">"Patches side by side"</h2>
-            {move || panel.with(|(totals, base, patches)| {
-                let band = Band::new(totals.iter().map(|t| t.weight).sum(), officers.get().max(1), tolerance.get());
+            {move || panel.with(|(totals, base, patches, challenging_pct)| {
+                let challenging = patches.iter().filter(|p| p.officer_id.is_some() && p.challenging).count();
+                let bands = Bands::new(totals.iter().map(|t| t.weight).sum(), officers.get().max(1), challenging, *challenging_pct, tolerance.get());
+                let band = bands.ordinary;
                 let delta = |now: i64, before: i64| if now == before { String::new() } else { format!(" ({:+})", now - before) };
                 view! {
-                    <p class="muted">{format!("Target workload per officer {} (band {} to {}, ±{}%), in homes' worth: an ordinary home counts 1; introductory tenancies, arrears, open cases and vulnerability add to it.", homes_equivalent(band.target.round() as u64), homes_equivalent(band.low.round() as u64), homes_equivalent(band.high.round() as u64), tolerance.get())}</p>
+                    <p class="muted">{format!("Target workload per officer {} (band {} to {}, ±{}%), in homes' worth: an ordinary home counts 1; introductory tenancies, arrears, open cases and vulnerability add to it.", homes_equivalent(band.target.round() as u64), homes_equivalent(band.low.round() as u64), homes_equivalent(band.high.round() as u64), tolerance.get())}
+                        {(challenging > 0).then(|| format!(" A challenging patch's target is {}% of that: {} (band {} to {}).", challenging_pct, homes_equivalent(bands.challenging.target.round() as u64), homes_equivalent(bands.challenging.low.round() as u64), homes_equivalent(bands.challenging.high.round() as u64)))}</p>
                     <div class="table-wrap">
                     <table class="data" data-testid="patch-table">
                         <thead><tr><th scope="col">"Patch"</th><th scope="col">"Officer (cover)"</th><th scope="col">"Homes"</th><th scope="col">"Workload"</th><th scope="col">"Against band"</th><th scope="col">"Introductory"</th><th scope="col">"Arrears"</th><th scope="col">"Open cases"</th><th scope="col">"Visits overdue"</th></tr></thead>
@@ -60,6 +63,7 @@ pub(super) fn PatchPanel(panel: Memo<PanelData>, tolerance: RwSignal<u32>, offic
                             {patches.iter().enumerate().map(|(k, p)| {
                                 let t = totals.get(k).copied().unwrap_or_default();
                                 let b = base.get(k).copied().unwrap_or_default();
+                                let band = bands.of(p.challenging);
                                 let status = band.status(t.weight);
 
                                 view! {

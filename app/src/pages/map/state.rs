@@ -25,6 +25,8 @@ pub(super) struct Summary {
     pub totals: Vec<PatchTotals>,
     pub base: Vec<PatchTotals>,
     pub patches: Vec<MapPatch>,
+    /// A challenging patch's target, in percent of an ordinary patch's (`WorkloadWeights::challenging_pct`).
+    pub challenging_pct: u32,
 }
 
 fn engine_summary(e: &Engine) -> Summary {
@@ -37,6 +39,7 @@ fn engine_summary(e: &Engine) -> Summary {
         totals: e.draft_totals(),
         base: e.base_totals(),
         patches: e.patches.clone(),
+        challenging_pct: e.weights.challenging_pct,
     }
 }
 
@@ -60,7 +63,7 @@ pub(super) enum Tab {
 pub(super) type Drag = (f64, f64, f64, f64, bool);
 
 /// Totals per patch after the draft, before it, and the patches: what the patch panel shows.
-pub(super) type PanelData = (Vec<PatchTotals>, Vec<PatchTotals>, Vec<MapPatch>);
+pub(super) type PanelData = (Vec<PatchTotals>, Vec<PatchTotals>, Vec<MapPatch>, u32);
 
 /// Everything the map page holds. All fields are arena handles, so the value is `Copy`.
 #[derive(Clone, Copy)]
@@ -109,7 +112,7 @@ impl MapState {
             summary,
             patch_list: Memo::new(move |_| summary.with(|s| s.patches.clone())),
             has_selection: Memo::new(move |_| summary.with(|s| s.selected > 0)),
-            panel: Memo::new(move |_| summary.with(|s| (s.totals.clone(), s.base.clone(), s.patches.clone()))),
+            panel: Memo::new(move |_| summary.with(|s| (s.totals.clone(), s.base.clone(), s.patches.clone(), s.challenging_pct))),
             mode: RwSignal::new(ColourMode::Patch),
             tool: RwSignal::new(Tool::Pan),
             tab: RwSignal::new(Tab::Map),
