@@ -504,6 +504,43 @@ pub struct CaseDetail {
     pub can_escalate: bool,
     /// For a Team Leader accepting a referral: the area's Sustainable Tenancy HMOs.
     pub sustainable_officers: Vec<OfficerOption>,
+    /// A complaint's handling under the Complaint Handling Code.
+    pub complaint: Option<ComplaintView>,
+}
+
+/// A complaint's two stages as its case page shows them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct ComplaintView {
+    /// When the resident complained: every stage 1 clock runs from here.
+    pub received_on: NaiveDate,
+    #[cfg_attr(feature = "ssr", schema(value_type = String))]
+    pub stage: crate::domain::clock::ComplaintStage,
+    pub steps: Vec<crate::domain::complaint::ComplaintStep>,
+    /// The steps the viewer may record now.
+    #[cfg_attr(feature = "ssr", schema(value_type = Vec<String>))]
+    pub next: Vec<crate::domain::complaint::ComplaintEvent>,
+    /// What is due next, by when, and its clock.
+    pub due: Option<StepDeadline>,
+    /// The longest extension the Code allows at the current stage, in working days.
+    pub max_extension: u32,
+    /// Who answered stage 1 (never the person who considers stage 2).
+    pub stage1_handler: Option<String>,
+    /// Each stage answered within the Code's timescales (None until answered).
+    pub stage1_in_time: Option<bool>,
+    pub stage2_in_time: Option<bool>,
+}
+
+/// The Regulator's complaint measures over a reporting year, from Hearth's complaint cases.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct ComplaintFigures {
+    /// The reporting year, by the year it begins on 1 April.
+    pub year: i32,
+    /// Homes let on rent the measures are per (leaseholders excluded).
+    pub homes: u64,
+    pub stage1: crate::domain::complaint::StageFigures,
+    pub stage2: crate::domain::complaint::StageFigures,
 }
 
 /// A cover period, as the Team Leader and both officers see it.
@@ -639,6 +676,8 @@ pub struct FeedbackResults {
     /// Whether this user makes partner agencies' links (administrators), and the agencies: (id, name).
     pub can_make_partner_links: bool,
     pub agencies: Vec<(i64, String)>,
+    /// CH01 and CH02 per stage for this reporting year, from the complaint cases in view.
+    pub complaints: ComplaintFigures,
 }
 
 // --- Referrals to partner agencies -----------------------------------------------------------

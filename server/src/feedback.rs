@@ -75,6 +75,9 @@ pub const KEYS: &[&str] = &[
     "privacy.p2",
     "privacy.p2_visit",
     "privacy.p3",
+    "complain.summary",
+    "complain.p1",
+    "complain.p2",
     "submit",
     "honeypot.label",
     "error.summary",
@@ -397,6 +400,7 @@ pub fn form_page(langs: &Languages, l: &Language, token: &str, link: &LinkTarget
     comment_group(&mut o, l, fields, errors);
     reply_group(&mut o, l, fields, errors);
     privacy_notice(&mut o, l, link);
+    complaints_notice(&mut o, l);
     let _ = write!(o, r#"<button type="submit" class="fb-button" data-prevent-double-click="true">{}</button></form>"#, text(l.t("submit", "Send feedback")));
     // GOV.UK pattern: the title says so too, so screen-reader users hear it first.
     if errors.is_empty() && banner.is_none() { page(l, title, &o) } else { page(l, &l.tf("error.title", "Error: {title}", &[("title", title)]), &o) }
@@ -526,6 +530,24 @@ fn reply_group(o: &mut String, l: &Language, fields: &Fields, errors: &[FieldErr
 }
 
 /// The privacy notice, folded under a summary.
+/// How to complain, as the Complaint Handling Code asks every landlord to make plain (2024, 3.1
+/// and 3.5: complaints may be made in any way, and residents are told of the Ombudsman).
+fn complaints_notice(o: &mut String, l: &Language) {
+    let _ = write!(
+        o,
+        r#"<details class="fb-details" data-testid="how-to-complain"><summary>{}</summary><div class="fb-details-text"><p>{}</p><p>{}</p></div></details>"#,
+        text(l.t("complain.summary", "How to make a complaint")),
+        text(l.t(
+            "complain.p1",
+            "You can complain in any way: tell any member of the housing team, call Housing Services on 01904 551550, or say in your comment above that it is a complaint and ask for a reply. We acknowledge a complaint within 5 working days and answer it within 10 working days of acknowledging it."
+        )),
+        text(l.t(
+            "complain.p2",
+            "If you are not happy with our answer, ask us to look at it again (stage 2): someone who did not answer it first will reply within 20 working days. You can then ask the Housing Ombudsman to look into it, free of charge: 0300 111 3000, www.housing-ombudsman.org.uk."
+        )),
+    );
+}
+
 fn privacy_notice(o: &mut String, l: &Language, link: &LinkTarget) {
     let _ = write!(
         o,

@@ -63,6 +63,7 @@ const WRITES: &[&str] = &[
     "/fn/record_notice",
     "/fn/record_prior",
     "/fn/record_step",
+    "/fn/complaint_step",
     "/fn/escalate",
 ];
 

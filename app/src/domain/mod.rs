@@ -5,6 +5,7 @@ pub mod access;
 pub mod admin;
 pub mod clock;
 pub mod codes;
+pub mod complaint;
 pub mod cover;
 pub mod desk;
 pub mod feedback;

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::casework::{AddPlanAction, EscalateCase, HandBackCase, ReferCase, SetPlanDates, UpdatePlanAction, get_case};
+use crate::api::casework::{AddPlanAction, EscalateCase, HandBackCase, RecordComplaintStep, ReferCase, SetPlanDates, UpdatePlanAction, get_case};
 use crate::api::reviews::DecideItem;
 use crate::components::{ActionError, ClockBadge, ErrorPanel, Field, loading, succeeded};
 use crate::domain::Role;
@@ -24,8 +24,18 @@ pub fn CasePage() -> impl IntoView {
     let update = ServerAction::<UpdatePlanAction>::new();
     let plan = ServerAction::<SetPlanDates>::new();
     let escalate = ServerAction::<EscalateCase>::new();
+    let complaint = ServerAction::<RecordComplaintStep>::new();
     // Reload after a successful change only: a refused form keeps what was typed.
-    let landed = [succeeded(refer), succeeded(decide), succeeded(hand_back), succeeded(add), succeeded(update), succeeded(plan), succeeded(escalate)];
+    let landed = [
+        succeeded(refer),
+        succeeded(decide),
+        succeeded(hand_back),
+        succeeded(add),
+        succeeded(update),
+        succeeded(plan),
+        succeeded(escalate),
+        succeeded(complaint),
+    ];
     let data =
         Resource::new(move || (params.read().get("reference").unwrap_or_default(), landed.iter().map(|m| m.get()).collect::<Vec<_>>()), |(r, _)| get_case(r));
     let error = move || {
@@ -77,6 +87,7 @@ pub fn CasePage() -> impl IntoView {
                         {c.tenancy_reference.clone().filter(|_| c.status == crate::domain::CaseStatus::Open).map(|t| view! {
                             <p><a class="button secondary" data-testid="case-refer-link" href=format!("/tenancies/{t}/refer?case={}", c.reference)>"Refer to a partner agency"</a></p>
                         })}
+                        <super::complaint::ComplaintSection case=c.clone() step=complaint />
                         <Plan case=c.clone() add=add update=update plan=plan />
                         <section class="card" aria-labelledby="hist-h">
                             <h2 id="hist-h">"History"</h2>

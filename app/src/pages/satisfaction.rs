@@ -148,6 +148,7 @@ pub fn SatisfactionPage() -> impl IntoView {
                             <Figures r=r.clone() months />
                             {r.partners.first().cloned().map(|p| view! { <PartnerFigures p /> })}
                             {(!r.benchmark.is_empty()).then(|| view! { <Benchmark rows=r.benchmark.clone() year=r.benchmark_year.clone().unwrap_or_default() /> })}
+                            <ComplaintMeasures f=r.complaints.clone() />
                             <Comments r=r.clone() chosen open_case />
                             <Links r create />
                         }.into_any()
@@ -247,6 +248,34 @@ fn Benchmark(rows: Vec<BenchmarkRow>, year: String) -> impl IntoView {
                         </tr>
                     }).collect_view()}
                 </tbody>
+            </table>
+            </div>
+        </section>
+    }
+}
+
+/// CH01 and CH02 per stage from Hearth's complaint cases, as the Regulator defines them.
+#[component]
+fn ComplaintMeasures(f: crate::model::ComplaintFigures) -> impl IntoView {
+    let row = |stage: &'static str, s: crate::domain::complaint::StageFigures| {
+        view! {
+            <tr>
+                <th scope="row">{stage}</th>
+                <td class="num">{s.received}</td>
+                <td class="num">{format!("{:.1}", s.per_thousand_homes)}</td>
+                <td class="num">{s.responded}</td>
+                <td class="num">{s.within_timescales_pct.map(|p| format!("{p:.1}%")).unwrap_or_else(|| "—".into())}</td>
+            </tr>
+        }
+    };
+    view! {
+        <section aria-labelledby="complaints-h">
+            <h2 id="complaints-h">{format!("Complaints, {}/{:02} reporting year (CH01, CH02)", f.year, (f.year + 1) % 100)}</h2>
+            <p class="muted">{format!("From Hearth's complaint cases, over {} homes let on rent. CH01 counts complaints received per 1,000 homes; CH02 the share answered within the Complaint Handling Code's timescales (stage 1: acknowledged in 5 working days, answered in 10 more, one extension of up to 10; stage 2: 5, then 20, extension up to 20).", f.homes)}</p>
+            <div class="table-wrap">
+            <table class="data" data-testid="complaint-measures">
+                <thead><tr><th scope="col">"Stage"</th><th scope="col" class="num">"Received"</th><th scope="col" class="num">"CH01 per 1,000 homes"</th><th scope="col" class="num">"Answered"</th><th scope="col" class="num">"CH02 within timescales"</th></tr></thead>
+                <tbody>{row("Stage 1", f.stage1)}{row("Stage 2", f.stage2)}</tbody>
             </table>
             </div>
         </section>

@@ -34,6 +34,19 @@ pub async fn hand_back(c: Caller, PathIn(reference): PathIn<String>, JsonIn(h): 
     reply(svc::hand_back(c.store(), &c.who, &reference, h, &c.meta.ip).await)
 }
 
+/// Record a step in a complaint's handling (Complaint Handling Code 2024): acknowledged, extended (with the reason told), answered, or the resident's request for stage 2. Out of order, too long an extension, or stage 2 by the stage 1 handler: 400.
+#[utoipa::path(post, path = "/api/v1/cases/{reference}/complaint-steps", tag = "complaints", params(("reference" = String, Path)), request_body = svc::ComplaintStepRequest, security(("bearer" = [])),
+    responses((status = 200, body = CaseDetail), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn complaint_step(c: Caller, PathIn(reference): PathIn<String>, JsonIn(r): JsonIn<svc::ComplaintStepRequest>) -> Response {
+    reply(svc::record_complaint_step(c.store(), &c.who, &reference, r, &c.meta.ip).await)
+}
+
+/// The Regulator's complaint measures for this reporting year from Hearth's complaint cases: CH01 (complaints per 1,000 homes) and CH02 (share answered within the Code's timescales), per stage; the caller's area, or the council for administrators.
+#[utoipa::path(get, path = "/api/v1/complaints/measures", tag = "complaints", security(("bearer" = [])), responses((status = 200, body = ComplaintFigures), (status = 403, body = ErrorBody)))]
+pub async fn complaint_measures(c: Caller) -> Response {
+    reply(app::api::feedback::service::complaint_measures(c.store(), &c.who).await)
+}
+
 /// Record the plan's agreement with the tenant and its next review date (the case's clock).
 #[utoipa::path(put, path = "/api/v1/cases/{reference}/plan", tag = "plans", params(("reference" = String, Path)), request_body = svc::PlanDates, security(("bearer" = [])),
     responses((status = 200, body = CaseDetail), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]

@@ -136,12 +136,14 @@ pub async fn case_record(db: &Db, reference: &str, viewer_id: i64) -> Result<Opt
         can_edit_plan: false,
         can_escalate: false,
         sustainable_officers: vec![],
+        complaint: None,
     };
     Ok(Some(CaseRecord {
         id,
         scope: RecordScope { area_team_id: i(&c, "area_team_id"), owner_id: oi(&c, "owner_id"), restricted, granted: i(&c, "granted") != 0, duty: false },
         version: i(&c, "version"),
         patch_officer_id: oi(&c, "patch_officer_id"),
+        complaint: if s(&c, "kind") == CaseKind::Complaint.as_str() { Some(super::complaints::complaint_of(db, id).await?) } else { None },
         detail,
     }))
 }
@@ -409,6 +411,22 @@ impl CaseStore for SqlStore {
     }
     async fn plan_action_case(&self, action_id: i64) -> Result<Option<String>, AppError> {
         plan_action_case(&self.db, action_id).await
+    }
+    async fn record_complaint_step(
+        &self,
+        case_id: i64,
+        version: i64,
+        step: &app::domain::complaint::ComplaintStep,
+        due_on: Option<NaiveDate>,
+        audit: AuditEntry,
+    ) -> Result<(), AppError> {
+        super::complaints::record_step(&self.db, case_id, version, step, due_on, audit).await
+    }
+    async fn complaints(&self, area_team_id: Option<i64>) -> Result<Vec<(NaiveDate, Vec<app::domain::complaint::ComplaintStep>)>, AppError> {
+        super::complaints::complaints(&self.db, area_team_id).await
+    }
+    async fn rented_homes(&self, area_team_id: Option<i64>) -> Result<u64, AppError> {
+        super::complaints::rented_homes(&self.db, area_team_id).await
     }
     async fn set_plan(&self, case_id: i64, version: i64, agreed_on: NaiveDate, next_review_on: NaiveDate, audit: AuditEntry) -> Result<(), AppError> {
         set_plan(&self.db, case_id, version, agreed_on, next_review_on, audit).await

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod admin;
 pub mod bulk;
 mod casework;
+mod complaints;
 mod desk;
 pub mod feedback;
 mod map;

@@ -22,6 +22,24 @@ pub async fn refer_case(reference: String, version: i64, concerns: String, risks
     service::refer_case(&*store, &who, &reference, service::CaseReferral { version, concerns, risks, tried }, &meta.ip).await
 }
 
+#[server(prefix = "/fn", endpoint = "complaint_step")]
+pub async fn record_complaint_step(
+    reference: String,
+    version: i64,
+    kind: crate::domain::complaint::ComplaintEvent,
+    on: String,
+    extension_days: Option<String>,
+    detail: Option<String>,
+) -> Result<CaseDetail, AppError> {
+    let (store, who, meta) = crate::api::context().await?;
+    let extension_days = match extension_days.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        Some(d) => Some(d.parse::<u32>().map_err(|_| AppError::Invalid(format!("{d:?} is not a number of working days.")))?),
+        None => None,
+    };
+    let r = service::ComplaintStepRequest { version, kind, on, extension_days, detail: detail.unwrap_or_default() };
+    service::record_complaint_step(&*store, &who, &reference, r, &meta.ip).await
+}
+
 #[server(prefix = "/fn", endpoint = "hand_back")]
 pub async fn hand_back_case(reference: String, version: i64, summary: String) -> Result<CaseDetail, AppError> {
     let (store, who, meta) = crate::api::context().await?;

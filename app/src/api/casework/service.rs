@@ -9,7 +9,8 @@ use crate::api::kit::store::Proposal;
 use crate::api::kit::workflow::{actor_for, item_moves, refuse, waits_on};
 use crate::api::store::Store;
 use crate::domain::access::{Principal, can_view_record};
-use crate::domain::clock::urgency;
+use crate::domain::clock::{ComplaintStage, urgency};
+use crate::domain::complaint::{ComplaintEvent, ComplaintStep, Progress};
 use crate::domain::cover;
 use crate::domain::sustain::{self, ActionStatus, NewAction, ReferralText};
 use crate::domain::workflow::{self, Flow, FlowState, Move};
@@ -36,7 +37,8 @@ pub(crate) async fn load_case(store: &dyn Store, who: &Principal, reference: &st
 /// The case's scope for `who`, with their duty: an open item on it waits for them (an escalation
 /// sent to their team, a hand-back to their patch), so they may open it while it is open.
 fn with_duty(who: &Principal, mut rec: CaseRecord) -> CaseRecord {
-    rec.scope.duty = rec.detail.workflow.iter().any(|w| waits_on(who, &rec.scope, rec.patch_officer_id, w));
+    rec.scope.duty = rec.detail.workflow.iter().any(|w| waits_on(who, &rec.scope, rec.patch_officer_id, w))
+        || rec.complaint.as_ref().is_some_and(|(received, steps)| crate::domain::complaint::stage2_duty(who, &Progress::of(*received, steps)));
     rec
 }
 
@@ -94,6 +96,7 @@ async fn present(store: &dyn Store, who: &Principal, rec: CaseRecord) -> Result<
         w.actions = item_moves(actor_for(who, &rec.scope, rec.patch_officer_id, Some(w.proposer_id)), w);
         w.clock = if w.state.is_open() { w.due_on.as_deref().and_then(|x| clock.due_text(x)) } else { None };
     }
+    d.complaint = rec.complaint.as_ref().map(|(received, steps)| complaint_view(who, *received, steps, &clock, open));
     let deciding_referral = d.workflow.iter().any(|w| w.flow == Flow::ReferralToSustainable && w.actions.contains(&Move::Approve));
     if deciding_referral {
         d.sustainable_officers = store.officers(rec.scope.area_team_id, Some(Role::SustainableHmo)).await?;
@@ -394,4 +397,90 @@ pub async fn end_cover(store: &dyn Store, who: &Principal, cover_id: i64, ip: &s
     }
     store.end_cover(cover_id, change(who, ip, "end_cover", "cover", Some(cover_id), format!("{} covering {}", c.cover, c.absent))).await?;
     team(store, who).await
+}
+
+/// A complaint's handling as its page shows it: the stage, the steps, what the viewer may record
+/// next (only on an open case, by someone who may work it), and the next deadline's clock.
+fn complaint_view(who: &Principal, received: chrono::NaiveDate, steps: &[ComplaintStep], clock: &Clock, open: bool) -> ComplaintView {
+    let p = Progress::of(received, steps);
+    let stage = p.current();
+    let due = p.due(&clock.calendar).map(|(st, event, day)| StepDeadline {
+        label: match event {
+            ComplaintEvent::Acknowledged => {
+                format!("{} acknowledgement due (Complaint Handling Code {})", st.label(), if st == ComplaintStage::Stage1 { "5.4" } else { "6.4" })
+            }
+            _ => format!("{} response due (Complaint Handling Code {})", st.label(), if st == ComplaintStage::Stage1 { "5.6" } else { "6.13" }),
+        },
+        due: day,
+        clock: clock.date(day),
+    });
+    ComplaintView {
+        received_on: received,
+        stage,
+        steps: steps.to_vec(),
+        next: if open { p.next(who.user_id) } else { vec![] },
+        due: due.filter(|_| open),
+        max_extension: stage.max_extension(),
+        stage1_handler: p.stage1_handler().and_then(|id| steps.iter().find(|s| s.by_id == id).map(|s| s.by.clone())),
+        stage1_in_time: p.stage1.in_time(ComplaintStage::Stage1, &clock.calendar),
+        stage2_in_time: p.stage2.in_time(ComplaintStage::Stage2, &clock.calendar),
+    }
+}
+
+/// A step in a complaint's handling, as an officer records it.
+#[derive(Clone, Debug, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
+pub struct ComplaintStepRequest {
+    /// The case's version as the officer saw it.
+    pub version: i64,
+    /// acknowledged, extended, answered or escalation_requested.
+    #[schema(value_type = String)]
+    pub kind: ComplaintEvent,
+    /// YYYY-MM-DD: the day it happened.
+    pub on: String,
+    /// An extension: its length in working days.
+    #[serde(default)]
+    pub extension_days: Option<u32>,
+    /// The reason for an extension as told to the resident, or the response's summary.
+    #[serde(default)]
+    pub detail: String,
+}
+
+/// Records a complaint's step (Complaint Handling Code 2024): in order, in its stage, never the
+/// stage 1 handler at stage 2; the case's clock moves to the next deadline.
+pub async fn record_complaint_step(store: &dyn Store, who: &Principal, reference: &str, r: ComplaintStepRequest, ip: &str) -> Result<CaseDetail, AppError> {
+    let rec = load_case(store, who, reference, ip).await?;
+    let Some((received, steps)) = rec.complaint.clone() else {
+        return Err(AppError::Invalid("Only a complaint has complaint-handling steps.".into()));
+    };
+    if rec.detail.status != CaseStatus::Open {
+        return Err(AppError::Conflict("The case is closed: reopen it to record more of the complaint's handling.".into()));
+    }
+    let progress = Progress::of(received, &steps);
+    if !crate::domain::complaint::may_record(who, &rec.scope, &progress) {
+        return Err(AppError::Forbidden("Only the complaint's handler, whoever covers them, or their Team Leader records its handling.".into()));
+    }
+    if r.version != rec.version {
+        return Err(AppError::Conflict(
+            "This complaint has changed since you opened it. Reload the page to see the latest, then try again; nothing you entered was saved.".into(),
+        ));
+    }
+    let on = crate::domain::clock::input_date(&r.on, "Give the day it happened (YYYY-MM-DD).").map_err(AppError::Invalid)?;
+    let stage = if r.kind == ComplaintEvent::EscalationRequested { ComplaintStage::Stage2 } else { progress.current() };
+    let step = ComplaintStep {
+        kind: r.kind,
+        stage,
+        on,
+        extension_days: r.extension_days,
+        detail: r.detail.trim().to_string(),
+        by_id: who.user_id,
+        by: who.username.clone(),
+    };
+    progress.check(&step, who.user_id, store.today()).map_err(AppError::Invalid)?;
+    let mut after = steps;
+    after.push(step.clone());
+    let clock = Clock::now(store).await?;
+    let due_on = Progress::of(received, &after).due(&clock.calendar).map(|(_, _, d)| d);
+    let entry = change(who, ip, "record_complaint_step", "case", Some(rec.id), format!("{} {}", step.kind.as_str(), step.on));
+    store.record_complaint_step(rec.id, r.version, &step, due_on, entry).await?;
+    case_detail(store, who, &rec.detail.reference, ip).await
 }

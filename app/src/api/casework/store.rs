@@ -18,6 +18,8 @@ pub struct CaseRecord {
     /// The Community HMO of the case's patch (who a hand-back returns to).
     pub patch_officer_id: Option<i64>,
     pub detail: CaseDetail,
+    /// A complaint: the day the resident complained, and its steps in order.
+    pub complaint: Option<(NaiveDate, Vec<crate::domain::complaint::ComplaintStep>)>,
 }
 
 /// A new action in a case's plan.
@@ -54,6 +56,20 @@ pub trait CaseStore: Send + Sync + 'static {
     /// The reference of the case an action belongs to.
     async fn plan_action_case(&self, action_id: i64) -> Result<Option<String>, AppError>;
     /// Records the plan's agreement and next review (the case's clock); stale case versions conflict.
+    /// Records a complaint's step, if the case is still at `version`, and sets the case's clock to
+    /// the complaint's next deadline (none once answered).
+    async fn record_complaint_step(
+        &self,
+        case_id: i64,
+        version: i64,
+        step: &crate::domain::complaint::ComplaintStep,
+        due_on: Option<NaiveDate>,
+        audit: AuditEntry,
+    ) -> Result<(), AppError>;
+    /// Every complaint case (or an area's) with its received day and steps: what CH01 and CH02 count.
+    async fn complaints(&self, area_team_id: Option<i64>) -> Result<Vec<(NaiveDate, Vec<crate::domain::complaint::ComplaintStep>)>, AppError>;
+    /// The homes the complaint measures are per: properties let on rent (leaseholders excluded, as for every TSM).
+    async fn rented_homes(&self, area_team_id: Option<i64>) -> Result<u64, AppError>;
     async fn set_plan(&self, case_id: i64, version: i64, agreed_on: NaiveDate, next_review_on: NaiveDate, audit: AuditEntry) -> Result<(), AppError>;
     /// Cases with a Sustainable Tenancy HMO owner in an area, with their plan's state and scope.
     async fn plans(&self, area_team_id: i64, today: NaiveDate) -> Result<Vec<(PlanRow, RecordScope)>, AppError>;

@@ -76,7 +76,9 @@ pub async fn results(
         Some(y) => benchmark_rows(&store.tsm_benchmark(y).await?, &settings.landlord_code, overall.first()),
         None => vec![],
     };
+    let complaints = complaint_figures(store, scope.area_team_id, &clock).await?;
     Ok(FeedbackResults {
+        complaints,
         by,
         since,
         measures: measures.iter().map(|m| m.to_string()).collect(),
@@ -100,6 +102,23 @@ pub async fn results(
             vec![]
         },
     })
+}
+
+/// CH01 and CH02 as the caller may see them: their area's, or the council's for administrators.
+pub async fn complaint_measures(store: &dyn Store, who: &Principal) -> Result<ComplaintFigures, AppError> {
+    let scope = feedback::results_scope(who).map_err(AppError::Forbidden)?;
+    complaint_figures(store, scope.area_team_id, &Clock::now(store).await?).await
+}
+
+/// CH01 and CH02 for the current reporting year, for an area or the council.
+pub async fn complaint_figures(store: &dyn Store, area_team_id: Option<i64>, clock: &Clock) -> Result<ComplaintFigures, AppError> {
+    use crate::domain::complaint;
+    let year = complaint::reporting_year(clock.today);
+    let homes = store.rented_homes(area_team_id).await?;
+    let progress: Vec<complaint::Progress> =
+        store.complaints(area_team_id).await?.iter().map(|(received, steps)| complaint::Progress::of(*received, steps)).collect();
+    let [stage1, stage2] = complaint::figures(year, homes, &progress, &clock.calendar);
+    Ok(ComplaintFigures { year, homes, stage1, stage2 })
 }
 
 /// Ranks the council among councils (landlord type LA) by its own survey return as the Regulator
