@@ -236,3 +236,54 @@ test('200 conflicting decisions at the running server: each case ends with one o
   }
   console.log(`concurrency: ${results.length} requests, ${results.filter((r) => r.status === 200).length} won, ${results.filter((r) => r.status === 409).length} refused as conflicts`);
 });
+
+test('a complaint through both stages: acknowledged, answered, escalated, and stage 2 by a peer Team Leader (Complaint Handling Code 5.4–6.7)', async ({ page, request }, testInfo) => {
+  const errors = collectErrors(page);
+  const js = testInfo.project.use.javaScriptEnabled !== false;
+  const londonDay = (offset) => new Date(Date.now() + offset * 86400000).toLocaleDateString('en-CA', { timeZone: 'Europe/London' });
+  // An East tenant's comment with no case yet becomes a complaint, held by the Team Leader who opens it.
+  const tl = await api(request, 'tl.east');
+  const results = await (await request.get('/api/v1/feedback/results?by=all&months=36', tl)).json();
+  const comment = results.comments.filter((c) => !c.case_reference && c.area === 'East' && c.audience === 'tenant')[js ? 0 : 1];
+  const opened = await request.post(`/api/v1/feedback/responses/${comment.id}/case`, { ...tl, data: { kind: 'complaint' } });
+  expect(opened.status()).toBe(200);
+  const { reference } = await opened.json();
+
+  await signIn(page, 'tl.east');
+  await page.goto(`/cases/${reference}`);
+  await hydrated(page, testInfo);
+  const card = page.getByTestId('complaint');
+  await expect(card).toContainText('Complaint: Stage 1');
+  await expect(card.getByTestId('complaint-due')).toBeVisible();
+  // The acknowledgement is the step to record next, and its form is open.
+  const ack = card.getByTestId('complaint-acknowledged');
+  await ack.getByLabel('On').fill(londonDay(0));
+  await ack.getByRole('button', { name: 'Record' }).click();
+  await expect(card.getByTestId('complaint-steps')).toContainText('Stage 1: acknowledged');
+  await expect(card).toContainText('Stage 1 response due (Complaint Handling Code 5.6)');
+  const answer = card.getByTestId('complaint-answered');
+  // Folded: open it (again, should a reload land between the click and the check).
+  await expect(async () => {
+    if (!(await answer.getByLabel('On').isVisible())) await card.getByText('Record: answered').click();
+    await expect(answer.getByLabel('On')).toBeVisible({ timeout: 1000 });
+  }).toPass();
+  await answer.getByLabel('On').fill(londonDay(0));
+  await answer.getByLabel('The response').fill('Upheld: the repair was late. A £50 payment for the inconvenience.');
+  await answer.getByRole('button', { name: 'Record' }).click();
+  await expect(card.getByTestId('complaint-steps')).toContainText('Stage 1: answered');
+  const escalate = card.getByTestId('complaint-escalation_requested');
+  await escalate.getByLabel('On').fill(londonDay(0));
+  await escalate.getByRole('button', { name: 'Record' }).click();
+  await expect(card).toContainText('Complaint: Stage 2');
+  // The stage 1 handler is offered nothing at stage 2 (Code 6.7) ...
+  await expect(card.locator('details.step-form')).toHaveCount(0);
+  // ... a Team Leader of another area takes it.
+  await signIn(page, 'tl.west');
+  await page.goto(`/cases/${reference}`);
+  await hydrated(page, testInfo);
+  const ack2 = page.getByTestId('complaint').getByTestId('complaint-acknowledged');
+  await ack2.getByLabel('On').fill(londonDay(0));
+  await ack2.getByRole('button', { name: 'Record' }).click();
+  await expect(page.getByTestId('complaint')).toContainText('Stage 2 response due (Complaint Handling Code 6.13)');
+  expect(errors).toEqual([]);
+});

@@ -51,6 +51,9 @@ test('a tenant answers on a phone; a mistake keeps what they typed; it lands onc
   const page = await context.newPage();
   await page.goto(path);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Tell us about your housing service');
+  // The form says how to complain, and that the Housing Ombudsman is there after (Complaint Handling Code 3.1, 3.5).
+  await expect(page.getByTestId('how-to-complain')).toContainText('How to make a complaint');
+  await expect(page.getByTestId('how-to-complain')).toContainText('Housing Ombudsman');
   // Nothing sideways on a small phone.
   expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBeTruthy();
   const comment = `Lift broken again <b>${js ? 'with' : 'without'} JavaScript</b> & nobody came`;

@@ -193,7 +193,10 @@ impl Progress {
                 match step.extension_days {
                     Some(d) if (1..=max).contains(&d) => {}
                     _ => {
-                        return Err(format!("An extension at {} is 1 to {max} working days (Complaint Handling Code 5.8, 6.14).", stage.label().to_lowercase()));
+                        return Err(format!(
+                            "An extension at {} is 1 to {max} working days (Complaint Handling Code 5.8, 6.14).",
+                            stage.label().to_lowercase()
+                        ));
                     }
                 }
                 if words < 10 {

@@ -39,7 +39,8 @@ pub fn ComplaintSection(case: CaseDetail, step: ServerAction<RecordComplaintStep
                 </ol>
             })}
             <ActionError error=Signal::derive(move || step.value().get().and_then(|r| r.err())) />
-            {c.next.iter().map(|k| view! { <StepForm kind=*k reference=case.reference.clone() version=case.version.to_string() max_extension=c.max_extension step /> }).collect_view()}
+            // The first step the viewer may record is open, the rest folded.
+            {c.next.iter().enumerate().map(|(n, k)| view! { <StepForm kind=*k reference=case.reference.clone() version=case.version.to_string() max_extension=c.max_extension step open=n == 0 /> }).collect_view()}
         </section>
     }
     .into_any()
@@ -47,7 +48,14 @@ pub fn ComplaintSection(case: CaseDetail, step: ServerAction<RecordComplaintStep
 
 /// One step's form, with the fields that step records.
 #[component]
-fn StepForm(kind: ComplaintEvent, reference: String, version: String, max_extension: u32, step: ServerAction<RecordComplaintStep>) -> impl IntoView {
+fn StepForm(
+    kind: ComplaintEvent,
+    reference: String,
+    version: String,
+    max_extension: u32,
+    step: ServerAction<RecordComplaintStep>,
+    open: bool,
+) -> impl IntoView {
     let id = move |field: &str| format!("complaint-{}-{field}", kind.as_str());
     let (detail_label, needs_detail) = match kind {
         ComplaintEvent::Extended => ("Reason for the extension, as told to the resident", true),
@@ -55,7 +63,7 @@ fn StepForm(kind: ComplaintEvent, reference: String, version: String, max_extens
         _ => ("Note (optional)", false),
     };
     view! {
-        <details class="step-form">
+        <details class="step-form" open=open>
             <summary>{format!("Record: {}", kind.label().to_lowercase())}</summary>
             <ActionForm action=step attr:class="stack" attr:data-testid=format!("complaint-{}", kind.as_str())>
                 <input type="hidden" name="reference" value=reference />

@@ -137,7 +137,8 @@ fn LegalSteps(panel: crate::model::ReviewPanel, step: ServerAction<RecordStep>) 
                 </ol>
             })}
             <ActionError error=Signal::derive(move || action_error(step.value().get())) />
-            {panel.next_steps.iter().map(|k| view! { <StepForm kind=*k reference=reference.clone() version=version.clone() step /> }).collect_view()}
+            // The first step the viewer may record is open, the rest folded.
+            {panel.next_steps.iter().enumerate().map(|(n, k)| view! { <StepForm kind=*k reference=reference.clone() version=version.clone() step open=n == 0 /> }).collect_view()}
         </section>
     }
     .into_any()
@@ -145,7 +146,13 @@ fn LegalSteps(panel: crate::model::ReviewPanel, step: ServerAction<RecordStep>) 
 
 /// One step's form, with the fields that step records.
 #[component]
-fn StepForm(kind: crate::domain::introductory::steps::StepKind, reference: String, version: String, step: ServerAction<RecordStep>) -> impl IntoView {
+fn StepForm(
+    kind: crate::domain::introductory::steps::StepKind,
+    reference: String,
+    version: String,
+    step: ServerAction<RecordStep>,
+    open: bool,
+) -> impl IntoView {
     use crate::domain::introductory::steps::StepKind;
     let id = move |field: &str| format!("{}-{field}", kind.as_str());
     let notice = kind == StepKind::NoticeOfProceedings;
@@ -163,7 +170,7 @@ fn StepForm(kind: crate::domain::introductory::steps::StepKind, reference: Strin
         _ => "On",
     };
     view! {
-        <details class="step-form">
+        <details class="step-form" open=open>
             <summary>{format!("Record: {} ({})", kind.label().to_lowercase(), kind.section())}</summary>
             <ActionForm action=step attr:class="stack" attr:data-testid=format!("step-{}", kind.as_str())>
                 <input type="hidden" name="reference" value=reference />
