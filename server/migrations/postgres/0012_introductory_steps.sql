@@ -15,3 +15,5 @@ CREATE TABLE introductory_steps (
     recorded_at TEXT NOT NULL
 );
 CREATE INDEX introductory_steps_tenancy ON introductory_steps (tenancy_id, id);
+-- Counted like every table (migration 0010), so no kept view outlives a change.
+CREATE CONSTRAINT TRIGGER introductory_steps_counted AFTER INSERT OR UPDATE OR DELETE ON introductory_steps DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION hearth_count_change();

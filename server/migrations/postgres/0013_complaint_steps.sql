@@ -14,3 +14,5 @@ CREATE TABLE complaint_steps (
     recorded_at TEXT NOT NULL
 );
 CREATE INDEX complaint_steps_case ON complaint_steps (case_id, id);
+-- Counted like every table (migration 0010), so no kept view outlives a change.
+CREATE CONSTRAINT TRIGGER complaint_steps_counted AFTER INSERT OR UPDATE OR DELETE ON complaint_steps DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION hearth_count_change();

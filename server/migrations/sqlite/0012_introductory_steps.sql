@@ -15,3 +15,7 @@ CREATE TABLE introductory_steps (
     recorded_at TEXT NOT NULL
 );
 CREATE INDEX introductory_steps_tenancy ON introductory_steps (tenancy_id, id);
+-- Counted like every table (migration 0010), so no kept view outlives a change.
+CREATE TRIGGER introductory_steps_counted_i AFTER INSERT ON introductory_steps BEGIN UPDATE change_counter SET n = n + 1 WHERE id = 1; END;
+CREATE TRIGGER introductory_steps_counted_u AFTER UPDATE ON introductory_steps BEGIN UPDATE change_counter SET n = n + 1 WHERE id = 1; END;
+CREATE TRIGGER introductory_steps_counted_d AFTER DELETE ON introductory_steps BEGIN UPDATE change_counter SET n = n + 1 WHERE id = 1; END;

@@ -14,3 +14,7 @@ CREATE TABLE complaint_steps (
     recorded_at TEXT NOT NULL
 );
 CREATE INDEX complaint_steps_case ON complaint_steps (case_id, id);
+-- Counted like every table (migration 0010), so no kept view outlives a change.
+CREATE TRIGGER complaint_steps_counted_i AFTER INSERT ON complaint_steps BEGIN UPDATE change_counter SET n = n + 1 WHERE id = 1; END;
+CREATE TRIGGER complaint_steps_counted_u AFTER UPDATE ON complaint_steps BEGIN UPDATE change_counter SET n = n + 1 WHERE id = 1; END;
+CREATE TRIGGER complaint_steps_counted_d AFTER DELETE ON complaint_steps BEGIN UPDATE change_counter SET n = n + 1 WHERE id = 1; END;

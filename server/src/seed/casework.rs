@@ -19,7 +19,7 @@ use super::staff::Staff;
 use super::writer::V;
 use super::{Ctx, date, instant};
 
-const CASE_COLUMNS: [&str; 19] = [
+pub(super) const CASE_COLUMNS: [&str; 19] = [
     "id",
     "reference",
     "kind",

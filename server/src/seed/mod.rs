@@ -10,6 +10,7 @@
 //! [`referrals`] and [`feedback`].
 
 mod casework;
+mod complaints;
 mod feedback;
 mod geo;
 mod names;
@@ -176,6 +177,7 @@ pub async fn seed(db: &Db, opts: &SeedOptions) -> anyhow::Result<SeedReport> {
     bar.inc(1);
     bar.set_message("cases");
     report.cases = casework::write(&mut ctx, &places, &patches, &staff, &active);
+    report.cases += complaints::write(&mut ctx, &places, &staff, &active, report.cases as i64);
     ctx.w.flush(db).await?;
 
     bar.inc(1);

@@ -21,7 +21,9 @@ impl V {
 }
 
 fn null_is_integer(column: &str) -> bool {
-    column == "id" || column.ends_with("_id") || matches!(column, "floor" | "storeys" | "approved_by" | "requested_by" | "created_by" | "granted_by")
+    column == "id"
+        || column.ends_with("_id")
+        || matches!(column, "floor" | "storeys" | "approved_by" | "requested_by" | "created_by" | "granted_by" | "extension_days")
 }
 
 /// Binds per statement: SQLite resolves `$n` names by a linear search, so very long statements cost O(n²).
@@ -49,6 +51,7 @@ pub const TABLE_ORDER: &[&str] = &[
     "transfers",
     "plan_actions",
     "workflow_items",
+    "complaint_steps",
     "visits",
     "visit_findings",
     "referrals",

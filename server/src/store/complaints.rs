@@ -11,7 +11,8 @@ use sqlx::any::AnyRow;
 use super::{RENT_PAYING, code, day, i, instant, internal, now_rfc3339, s};
 use crate::db::Db;
 
-fn stage_code(stage: ComplaintStage) -> &'static str {
+/// How a stage is stored.
+pub fn stage_code(stage: ComplaintStage) -> &'static str {
     match stage {
         ComplaintStage::Stage1 => "stage1",
         ComplaintStage::Stage2 => "stage2",

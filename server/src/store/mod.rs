@@ -149,6 +149,7 @@ pub fn json_rows(backend: crate::db::Backend, fields: &[(&str, &str)], order: &s
 static INTRODUCTORY: std::sync::LazyLock<String> =
     std::sync::LazyLock::new(|| Tenure::ALL.iter().filter(|t| t.is_introductory()).map(|t| format!("'{}'", t.as_str())).collect::<Vec<_>>().join(", "));
 
+pub use complaints::stage_code as complaint_stage_code;
 pub use map::WEIGHTS_KEY;
 
 /// Every key of the `settings` table Hearth reads; a key not listed here would do nothing.
