@@ -230,5 +230,6 @@ test('possession follows the statute: notice of proceedings, the tenant asks for
   await expect(steps.getByTestId('step-history').locator('li')).toHaveCount(2);
   // The review must be done, and the tenant told, before the date in the notice (s.129(6)).
   await expect(steps.locator('.field', { hasText: 's.129(6)' })).toContainText(londonDay(27));
-  expect(errors).toEqual([]);
+  // The only console error is the refused notice's 400, which the page explained.
+  expect(errors.filter((e) => !e.includes('400 (Bad Request)'))).toEqual([]);
 });

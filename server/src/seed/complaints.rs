@@ -106,25 +106,20 @@ fn handling(rng: &mut ChaCha8Rng, cal: &WorkingCalendar, today: NaiveDate, recei
     };
     use ComplaintEvent::*;
     use ComplaintStage::*;
-    let ack = cal.add_working_days(received, rng.random_range(0..7));
+    let ack = cal.add_working_days(received, rng.random_range(0..6));
     if !add(&mut steps, Acknowledged, Stage1, ack, holder, "Acknowledged by letter", None) {
         return steps;
     }
     let mut respond = 10;
+    let mut earliest = cal.add_working_days(ack, 3);
     if rng.random_bool(0.15) {
         let days = rng.random_range(3..=10);
         respond += days;
-        add(
-            &mut steps,
-            Extended,
-            Stage1,
-            cal.add_working_days(ack, 8),
-            holder,
-            "Waiting for the repairs contractor's report; the resident was told why",
-            Some(days),
-        );
+        let on = cal.add_working_days(ack, 8);
+        earliest = cal.add_working_days(on, 1);
+        add(&mut steps, Extended, Stage1, on, holder, "Waiting for the repairs contractor's report; the resident was told why", Some(days));
     }
-    let answer = cal.add_working_days(ack, rng.random_range(3..respond + 4));
+    let answer = cal.add_working_days(ack, rng.random_range(3..respond + 2)).max(earliest);
     if !add(&mut steps, Answered, Stage1, answer, holder, "Upheld in part: apology, repair booked and a goodwill payment", None) || !rng.random_bool(0.25) {
         return steps;
     }
