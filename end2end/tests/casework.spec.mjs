@@ -257,22 +257,22 @@ test('a complaint through both stages: acknowledged, answered, escalated, and st
   await expect(card.getByTestId('complaint-due')).toBeVisible();
   // The acknowledgement is the step to record next, and its form is open.
   const ack = card.getByTestId('complaint-acknowledged');
-  await ack.getByLabel('On', { exact: true }).fill(londonDay(0));
+  await ack.getByLabel('Acknowledged on').fill(londonDay(0));
   await ack.getByRole('button', { name: 'Record' }).click();
   await expect(card.getByTestId('complaint-steps')).toContainText('Stage 1: acknowledged');
   await expect(card).toContainText('Stage 1 response due (Complaint Handling Code 5.6)');
   const answer = card.getByTestId('complaint-answered');
   // Folded: open it (again, should a reload land between the click and the check).
   await expect(async () => {
-    if (!(await answer.getByLabel('On', { exact: true }).isVisible())) await card.getByText('Record: answered').click();
-    await expect(answer.getByLabel('On', { exact: true })).toBeVisible({ timeout: 1000 });
+    if (!(await answer.getByLabel('Answered on').isVisible())) await card.getByText('Record: answered').click();
+    await expect(answer.getByLabel('Answered on')).toBeVisible({ timeout: 1000 });
   }).toPass();
-  await answer.getByLabel('On', { exact: true }).fill(londonDay(0));
+  await answer.getByLabel('Answered on').fill(londonDay(0));
   await answer.getByLabel('The response').fill('Upheld: the repair was late. A £50 payment for the inconvenience.');
   await answer.getByRole('button', { name: 'Record' }).click();
   await expect(card.getByTestId('complaint-steps')).toContainText('Stage 1: answered');
   const escalate = card.getByTestId('complaint-escalation_requested');
-  await escalate.getByLabel('On', { exact: true }).fill(londonDay(0));
+  await escalate.getByLabel('Resident asked for stage 2 on').fill(londonDay(0));
   await escalate.getByRole('button', { name: 'Record' }).click();
   await expect(card).toContainText('Complaint: Stage 2');
   // The stage 1 handler is offered nothing at stage 2 (Code 6.7) ...
@@ -282,7 +282,7 @@ test('a complaint through both stages: acknowledged, answered, escalated, and st
   await page.goto(`/cases/${reference}`);
   await hydrated(page, testInfo);
   const ack2 = page.getByTestId('complaint').getByTestId('complaint-acknowledged');
-  await ack2.getByLabel('On', { exact: true }).fill(londonDay(0));
+  await ack2.getByLabel('Acknowledged on').fill(londonDay(0));
   await ack2.getByRole('button', { name: 'Record' }).click();
   await expect(page.getByTestId('complaint')).toContainText('Stage 2 response due (Complaint Handling Code 6.13)');
   expect(errors).toEqual([]);

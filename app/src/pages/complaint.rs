@@ -62,6 +62,12 @@ fn StepForm(
         ComplaintEvent::Answered => ("The response: decision, reasons and any remedy", true),
         _ => ("Note (optional)", false),
     };
+    let date_label = match kind {
+        ComplaintEvent::Acknowledged => "Acknowledged on",
+        ComplaintEvent::Extended => "Extended on",
+        ComplaintEvent::Answered => "Answered on",
+        ComplaintEvent::EscalationRequested => "Resident asked for stage 2 on",
+    };
     view! {
         <details class="step-form" open=open>
             <summary>{format!("Record: {}", kind.label().to_lowercase())}</summary>
@@ -70,7 +76,7 @@ fn StepForm(
                 <input type="hidden" name="version" value=version />
                 <input type="hidden" name="kind" value=kind.as_str() />
                 <div class="form-group">
-                    <label for=id("on")>"On"</label>
+                    <label for=id("on")>{date_label}</label>
                     <input id=id("on") name="on" type="date" required />
                 </div>
                 {(kind == ComplaintEvent::Extended).then(|| view! {
