@@ -79,3 +79,30 @@ where
         }
     })
 }
+
+/// The fields every recorded step's form starts with: the record, its version as seen, the step's
+/// kind, and the day it happened (`<id>-on`).
+#[component]
+pub fn StepBasics(reference: String, version: String, kind: &'static str, id: String, date_label: &'static str) -> impl IntoView {
+    view! {
+        <input type="hidden" name="reference" value=reference />
+        <input type="hidden" name="version" value=version />
+        <input type="hidden" name="kind" value=kind />
+        <div class="form-group">
+            <label for=format!("{id}-on")>{date_label}</label>
+            <input id=format!("{id}-on") name="on" type="date" required />
+        </div>
+    }
+}
+
+/// A step's note (`<id>-detail`, sent as `detail`): required, at least 10 characters, when the
+/// step records reasons.
+#[component]
+pub fn StepNote(id: String, label: &'static str, required: bool) -> impl IntoView {
+    view! {
+        <div class="form-group">
+            <label for=format!("{id}-detail")>{label}</label>
+            <textarea id=format!("{id}-detail") name="detail" rows="2" maxlength="4000" required=required minlength=if required { "10" } else { "0" }></textarea>
+        </div>
+    }
+}

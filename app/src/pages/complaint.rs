@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use crate::api::casework::RecordComplaintStep;
-use crate::components::{ActionError, ClockBadge};
+use crate::components::{ActionError, ClockBadge, StepBasics, StepNote};
 use crate::domain::complaint::ComplaintEvent;
 use crate::model::CaseDetail;
 
@@ -56,7 +56,7 @@ fn StepForm(
     step: ServerAction<RecordComplaintStep>,
     open: bool,
 ) -> impl IntoView {
-    let id = move |field: &str| format!("complaint-{}-{field}", kind.as_str());
+    let id = move |field: &str| if field.is_empty() { format!("complaint-{}", kind.as_str()) } else { format!("complaint-{}-{field}", kind.as_str()) };
     let (detail_label, needs_detail) = match kind {
         ComplaintEvent::Extended => ("Reason for the extension, as told to the resident", true),
         ComplaintEvent::Answered => ("The response: decision, reasons and any remedy", true),
@@ -72,23 +72,14 @@ fn StepForm(
         <details class="step-form" open=open>
             <summary>{format!("Record: {}", kind.label().to_lowercase())}</summary>
             <ActionForm action=step attr:class="stack" attr:data-testid=format!("complaint-{}", kind.as_str())>
-                <input type="hidden" name="reference" value=reference />
-                <input type="hidden" name="version" value=version />
-                <input type="hidden" name="kind" value=kind.as_str() />
-                <div class="form-group">
-                    <label for=id("on")>{date_label}</label>
-                    <input id=id("on") name="on" type="date" required />
-                </div>
+                <StepBasics reference version kind=kind.as_str() id=id("") date_label />
                 {(kind == ComplaintEvent::Extended).then(|| view! {
                     <div class="form-group">
                         <label for=id("days")>{format!("Extended by (working days, up to {max_extension})")}</label>
                         <input id=id("days") name="extension_days" type="number" min="1" max=max_extension.to_string() required />
                     </div>
                 })}
-                <div class="form-group">
-                    <label for=id("detail")>{detail_label}</label>
-                    <textarea id=id("detail") name="detail" rows="2" maxlength="4000" required=needs_detail minlength=if needs_detail { "10" } else { "0" }></textarea>
-                </div>
+                <StepNote id=id("") label=detail_label required=needs_detail />
                 <button type="submit" class="button">"Record"</button>
             </ActionForm>
         </details>

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::api::reviews::{DecideItem, EscalateTenancy, ProposeReview, RecordNotice, RecordPrior, RecordStep, get_review_panel};
-use crate::components::{ActionError, ClockBadge, succeeded};
+use crate::components::{ActionError, ClockBadge, StepBasics, StepNote, succeeded};
 use crate::domain::workflow::{Move, ReviewOutcome};
 use crate::error::AppError;
 use crate::model::WorkflowView;
@@ -154,7 +154,7 @@ fn StepForm(
     open: bool,
 ) -> impl IntoView {
     use crate::domain::introductory::steps::StepKind;
-    let id = move |field: &str| format!("{}-{field}", kind.as_str());
+    let id = move |field: &str| if field.is_empty() { kind.as_str().to_string() } else { format!("{}-{field}", kind.as_str()) };
     let notice = kind == StepKind::NoticeOfProceedings;
     let outcomes = kind.outcomes();
     let detail_label = match kind {
@@ -173,13 +173,7 @@ fn StepForm(
         <details class="step-form" open=open>
             <summary>{format!("Record: {} ({})", kind.label().to_lowercase(), kind.section())}</summary>
             <ActionForm action=step attr:class="stack" attr:data-testid=format!("step-{}", kind.as_str())>
-                <input type="hidden" name="reference" value=reference />
-                <input type="hidden" name="version" value=version />
-                <input type="hidden" name="kind" value=kind.as_str() />
-                <div class="form-group">
-                    <label for=id("on")>{date_label}</label>
-                    <input id=id("on") name="on" type="date" required />
-                </div>
+                <StepBasics reference version kind=kind.as_str() id=id("") date_label />
                 {notice.then(|| view! {
                     <div class="form-group">
                         <label for=id("from")>"Proceedings may begin after"</label>
@@ -196,10 +190,7 @@ fn StepForm(
                         </select>
                     </div>
                 })}
-                <div class="form-group">
-                    <label for=id("detail")>{detail_label}</label>
-                    <textarea id=id("detail") name="detail" rows="2" maxlength="4000" required=needs_detail minlength=if needs_detail { "10" } else { "0" }></textarea>
-                </div>
+                <StepNote id=id("") label=detail_label required=needs_detail />
                 {notice.then(|| view! {
                     <label class="check">
                         <input type="checkbox" name="rights_told" value="true" required />
