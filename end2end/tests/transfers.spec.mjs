@@ -225,6 +225,8 @@ test('possession follows the statute: notice of proceedings, the tenant asks for
   // The tenant may ask for a review within 14 days beginning with the day served (s.129(1)).
   await expect(steps.locator('.field', { hasText: 'until (s.129)' })).toContainText(londonDay(13));
   const ask = steps.getByTestId('step-possession_review_requested');
+  // A fresh form: nothing typed into the notice's form carries over.
+  await expect(ask.getByLabel('Note (optional)')).toHaveValue('');
   await ask.getByLabel('Asked on').fill(londonDay(0));
   await ask.getByRole('button', { name: 'Record' }).click();
   await expect(steps.getByTestId('step-history').locator('li')).toHaveCount(2);

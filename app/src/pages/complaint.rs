@@ -39,8 +39,17 @@ pub fn ComplaintSection(case: CaseDetail, step: ServerAction<RecordComplaintStep
                 </ol>
             })}
             <ActionError error=Signal::derive(move || step.value().get().and_then(|r| r.err())) />
-            // The first step the viewer may record is open, the rest folded.
-            {c.next.iter().enumerate().map(|(n, k)| view! { <StepForm kind=*k reference=case.reference.clone() version=case.version.to_string() max_extension=c.max_extension step open=n == 0 /> }).collect_view()}
+            // The first step the viewer may record is open, the rest folded. Keyed by the version,
+            // so a landed step gives fresh forms (a reused textarea would keep the last one's text).
+            {
+                let (next, first, version, reference, max) = (c.next.clone(), c.next.first().copied(), case.version, case.reference.clone(), c.max_extension);
+                let each = move || next.iter().map(|k| (*k, version)).collect::<Vec<_>>();
+                view! {
+                    <For each=each key=|k| *k let:k>
+                        <StepForm kind=k.0 reference=reference.clone() version=k.1.to_string() max_extension=max step open={Some(k.0) == first} />
+                    </For>
+                }
+            }
         </section>
     }
     .into_any()

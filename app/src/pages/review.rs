@@ -137,8 +137,17 @@ fn LegalSteps(panel: crate::model::ReviewPanel, step: ServerAction<RecordStep>) 
                 </ol>
             })}
             <ActionError error=Signal::derive(move || action_error(step.value().get())) />
-            // The first step the viewer may record is open, the rest folded.
-            {panel.next_steps.iter().enumerate().map(|(n, k)| view! { <StepForm kind=*k reference=reference.clone() version=version.clone() step open=n == 0 /> }).collect_view()}
+            // The first step the viewer may record is open, the rest folded. Keyed by the version,
+            // so a landed step gives fresh forms (a reused textarea would keep the last one's text).
+            {
+                let (next, first) = (panel.next_steps.clone(), panel.next_steps.first().copied());
+                let each = move || next.iter().map(|k| (*k, version.clone())).collect::<Vec<_>>();
+                view! {
+                    <For each=each key=|k| k.clone() let:k>
+                        <StepForm kind=k.0 reference=reference.clone() version=k.1 step open={Some(k.0) == first} />
+                    </For>
+                }
+            }
         </section>
     }
     .into_any()
@@ -167,7 +176,9 @@ fn StepForm(
         StepKind::NoticeOfProceedings => "Served on",
         StepKind::ExtensionReviewRequested | StepKind::PossessionReviewRequested => "Asked on",
         StepKind::ProceedingsBegun => "Claim issued on",
-        _ => "On",
+        StepKind::NoticeWithdrawn => "Withdrawn on",
+        StepKind::ProceedingsEnded => "Ended on",
+        _ => "Decided on",
     };
     view! {
         <details class="step-form" open=open>
