@@ -123,6 +123,11 @@ impl Progress {
         if self.stage2.opened.is_some() { ComplaintStage::Stage2 } else { ComplaintStage::Stage1 }
     }
 
+    /// The stage a new step of `event` belongs to: a request to escalate opens stage 2.
+    pub fn stage_for(&self, event: ComplaintEvent) -> ComplaintStage {
+        if event == ComplaintEvent::EscalationRequested { ComplaintStage::Stage2 } else { self.current() }
+    }
+
     /// Who answered stage 1: never the person who considers stage 2.
     pub fn stage1_handler(&self) -> Option<i64> {
         self.stage1.answered.map(|(_, by)| by)
@@ -209,6 +214,15 @@ impl Progress {
             _ => {}
         }
         Ok(())
+    }
+}
+
+/// What is due next, as the case page names it, with the Code's paragraph.
+pub fn due_label(stage: ComplaintStage, event: ComplaintEvent) -> String {
+    let first = stage == ComplaintStage::Stage1;
+    match event {
+        ComplaintEvent::Acknowledged => format!("{} acknowledgement due (Complaint Handling Code {})", stage.label(), if first { "5.4" } else { "6.4" }),
+        _ => format!("{} response due (Complaint Handling Code {})", stage.label(), if first { "5.6" } else { "6.13" }),
     }
 }
 

@@ -21,7 +21,7 @@ use app::api::kit::store::KitStore;
 use async_trait::async_trait;
 use chrono::NaiveDate;
 
-fn conflict(what: &str) -> AppError {
+pub(super) fn conflict(what: &str) -> AppError {
     AppError::Conflict(format!("{what} has changed since you opened it. Reload the page to see the latest, then try again; nothing you entered was saved."))
 }
 

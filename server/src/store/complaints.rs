@@ -109,9 +109,7 @@ pub async fn record_step(db: &Db, case_id: i64, version: i64, st: &ComplaintStep
         .await
         .map_err(internal)?;
     if bumped.rows_affected() != 1 {
-        return Err(AppError::Conflict(
-            "This complaint has changed since you opened it. Reload the page to see the latest, then try again; nothing you entered was saved.".into(),
-        ));
+        return Err(super::casework::conflict("This complaint"));
     }
     sqlx::query::<Any>(
         "INSERT INTO complaint_steps (case_id, kind, stage, on_date, extension_days, detail, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",

@@ -404,16 +404,8 @@ pub async fn end_cover(store: &dyn Store, who: &Principal, cover_id: i64, ip: &s
 fn complaint_view(who: &Principal, received: chrono::NaiveDate, steps: &[ComplaintStep], clock: &Clock, open: bool) -> ComplaintView {
     let p = Progress::of(received, steps);
     let stage = p.current();
-    let due = p.due(&clock.calendar).map(|(st, event, day)| StepDeadline {
-        label: match event {
-            ComplaintEvent::Acknowledged => {
-                format!("{} acknowledgement due (Complaint Handling Code {})", st.label(), if st == ComplaintStage::Stage1 { "5.4" } else { "6.4" })
-            }
-            _ => format!("{} response due (Complaint Handling Code {})", st.label(), if st == ComplaintStage::Stage1 { "5.6" } else { "6.13" }),
-        },
-        due: day,
-        clock: clock.date(day),
-    });
+    let due =
+        p.due(&clock.calendar).map(|(st, event, day)| StepDeadline { label: crate::domain::complaint::due_label(st, event), due: day, clock: clock.date(day) });
     ComplaintView {
         received_on: received,
         stage,
@@ -460,12 +452,10 @@ pub async fn record_complaint_step(store: &dyn Store, who: &Principal, reference
         return Err(AppError::Forbidden("Only the complaint's handler, whoever covers them, or their Team Leader records its handling.".into()));
     }
     if r.version != rec.version {
-        return Err(AppError::Conflict(
-            "This complaint has changed since you opened it. Reload the page to see the latest, then try again; nothing you entered was saved.".into(),
-        ));
+        return Err(AppError::Conflict(STALE.into()));
     }
     let on = crate::domain::clock::input_date(&r.on, "Give the day it happened (YYYY-MM-DD).").map_err(AppError::Invalid)?;
-    let stage = if r.kind == ComplaintEvent::EscalationRequested { ComplaintStage::Stage2 } else { progress.current() };
+    let stage = progress.stage_for(r.kind);
     let step = ComplaintStep {
         kind: r.kind,
         stage,

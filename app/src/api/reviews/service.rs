@@ -47,6 +47,9 @@ pub struct ItemDecision {
     pub assign_to: Option<i64>,
 }
 
+/// A stale tenancy version, in words.
+const STALE: &str = "This tenancy has changed since you opened it. Reload the page to see the latest, then try again; nothing you entered was saved.";
+
 fn actor(who: &Principal, rec: &ReviewRecord) -> Actor {
     actor_for(who, &rec.scope, rec.patch_officer_id, rec.open_proposer_id)
 }
@@ -170,9 +173,7 @@ pub async fn escalate(store: &dyn Store, who: &Principal, reference: &str, e: Es
     check_escalation_reason(&e.reason)?;
     let reason = e.reason.trim();
     if e.version != rec.version {
-        return Err(AppError::Conflict(
-            "This tenancy has changed since you opened it. Reload the page to see the latest, then try again; nothing you entered was saved.".into(),
-        ));
+        return Err(AppError::Conflict(STALE.into()));
     }
     workflow::next(Flow::Escalation, None, Move::Propose, actor(who, &rec))
         .map_err(|r| AppError::Forbidden(r.message(Flow::Escalation, None, Move::Propose)))?;
@@ -224,9 +225,7 @@ pub async fn propose_review(store: &dyn Store, who: &Principal, reference: &str,
         workflow::may_extend(rec.tenure, p.extension_reason.as_deref()).map_err(|e| AppError::Invalid(e.into()))?;
     }
     if p.version != rec.version {
-        return Err(AppError::Conflict(
-            "This tenancy has changed since you opened it. Reload the page to see the latest, then try again; nothing you entered was saved.".into(),
-        ));
+        return Err(AppError::Conflict(STALE.into()));
     }
     let open = open_state(&rec);
     workflow::next(Flow::IntroductoryReview, open.map(|o| o.0), Move::Propose, actor(who, &rec)).map_err(|r| match r {
@@ -487,9 +486,7 @@ pub async fn record_step(store: &dyn Store, who: &Principal, reference: &str, r:
         return Err(AppError::Forbidden("Only the tenancy's officer, their Team Leader or Legal can record its legal steps.".into()));
     }
     if r.version != rec.version {
-        return Err(AppError::Conflict(
-            "This tenancy has changed since you opened it. Reload the page to see the latest, then try again; nothing you entered was saved.".into(),
-        ));
+        return Err(AppError::Conflict(STALE.into()));
     }
     let step = steps::read_step(r.kind, &r.on, r.proceedings_from.as_deref(), r.outcome, &r.detail, r.rights_told).map_err(AppError::Invalid)?;
     let facts = ladder_facts(&rec);
