@@ -246,6 +246,9 @@ pub struct TenancyDetail {
     pub area_team: String,
     pub bedrooms: i64,
     pub occupation: String,
+    /// The size criteria applied to the household as recorded (None: the record cannot be read by
+    /// them, and `occupation` says why).
+    pub size_criteria: Option<SizeCriteriaView>,
     pub key_dates: Vec<KeyDate>,
     pub members: Vec<Member>,
     pub rent: Option<RentView>,
@@ -1101,4 +1104,56 @@ mod wire_value_tests {
         let bytes = <Compact as Encoder<_>>::encode(&pair).unwrap();
         assert_eq!(<Compact as Decoder<(NaiveDate, Option<DateTime<Utc>>, Option<DateTime<Utc>>)>>::decode(&bytes).unwrap(), pair);
     }
+}
+
+/// A household to test against the social-sector size criteria (`POST /api/v1/occupancy/assess`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct OccupancyQuestion {
+    /// Bedrooms in the home (0 for a bedsit).
+    pub bedrooms: u32,
+    /// Everyone who lives there, the tenant among them.
+    pub household: Vec<HouseholdMemberIn>,
+}
+
+/// One member of a household in an `OccupancyQuestion`: `age` or `date_of_birth`, not both.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct HouseholdMemberIn {
+    pub role: crate::domain::occupancy::SizeRole,
+    /// Whole years on the day of the assessment (a date of birth is exact near pension age).
+    #[serde(default)]
+    pub age: Option<u32>,
+    #[serde(default)]
+    pub date_of_birth: Option<NaiveDate>,
+    /// Needed for children under 16: it decides who shares.
+    #[serde(default)]
+    pub sex: Option<crate::domain::occupancy::Sex>,
+    /// Cannot share a bedroom because of disability (a child, or a member of the couple).
+    #[serde(default)]
+    pub needs_own_room: bool,
+    /// The tenant or partner is an approved foster carer.
+    #[serde(default)]
+    pub foster_carer: bool,
+    /// Needs a non-resident overnight carer.
+    #[serde(default)]
+    pub overnight_carer: bool,
+    /// An adult son or daughter away on armed-forces operations who means to return.
+    #[serde(default)]
+    pub armed_forces: bool,
+}
+
+/// The size criteria applied to a tenancy's household, for its page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct SizeCriteriaView {
+    pub entitlement: u32,
+    pub spare: u32,
+    pub short: u32,
+    pub reduction_percent: u32,
+    pub working_age: bool,
+    /// Each bedroom allowed: whom for (by name) and the rule.
+    pub rooms: Vec<String>,
 }

@@ -285,3 +285,120 @@ async fn officers_and_team_leaders_count_what_they_work() {
         assert_eq!(seen.len(), 4);
     }
 }
+
+/// `POST /api/v1/occupancy/assess`: the social-sector size criteria (HB Regulations 2006 reg. B13;
+/// UC Regulations 2013 Sch. 4), the same function the tenancy page uses; bad households refused by
+/// member; partner agencies have no use for it.
+#[tokio::test]
+async fn the_size_criteria_answer_the_api_and_the_tenancy_page_alike() {
+    for engine in engines() {
+        let app = TestApp::new(engine).await;
+        let db = &app.db;
+        let officer = app.token(&user_of(db, "community_hmo").await, PASSWORD).await.unwrap();
+
+        // A couple with a boy of 12 and a girl of 8 in a four-bedroom home: three bedrooms (B13(5)(a),
+        // (e), (e)), one spare, a 14% reduction.
+        let (s, v) = app
+            .json(
+                "POST",
+                "/api/v1/occupancy/assess",
+                &officer,
+                json!({"bedrooms": 4, "household": [
+                    {"role": "tenant", "age": 38, "sex": "F"}, {"role": "partner", "age": 40, "sex": "M"},
+                    {"role": "child", "age": 12, "sex": "M"}, {"role": "child", "age": 8, "sex": "F"}]}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(
+            (v["entitlement"].as_i64(), v["spare"].as_i64(), v["short"].as_i64(), v["reduction_percent"].as_i64()),
+            (Some(3), Some(1), Some(0), Some(14)),
+            "{v}"
+        );
+        assert!(v["rooms"][0]["rule"].as_str().unwrap().contains("B13(5)(a)"), "{v}");
+
+        // Joint tenants who are not a couple, and a foster carer's extra room: three, none spare.
+        let (s, v) = app
+            .json(
+                "POST",
+                "/api/v1/occupancy/assess",
+                &officer,
+                json!({"bedrooms": 3, "household": [
+                    {"role": "tenant", "date_of_birth": "1980-05-01", "sex": "F", "foster_carer": true},
+                    {"role": "joint_tenant", "date_of_birth": "1982-07-09"}]}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!((v["entitlement"].as_i64(), v["reduction_percent"].as_i64()), (Some(3), Some(0)), "{v}");
+
+        // Bad households: a clear 400 naming the member, nothing else.
+        for (body, says) in [
+            (json!({"bedrooms": 2, "household": [{"role": "adult", "age": 30}]}), "no tenant"),
+            (
+                json!({"bedrooms": 2, "household": [{"role": "tenant", "age": 30}, {"role": "child", "date_of_birth": "2099-01-01", "sex": "F"}]}),
+                "Member 2 was born after",
+            ),
+            (json!({"bedrooms": 2, "household": [{"role": "tenant", "age": 30}, {"role": "child", "age": 4}]}), "Member 2 is a child: give their sex"),
+            (json!({"bedrooms": 2, "household": [{"role": "tenant", "age": 30, "date_of_birth": "1996-01-01"}]}), "not both"),
+            (json!({"bedrooms": 2, "household": [{"role": "landlord", "age": 30}]}), "unknown variant"),
+            (json!({"bedrooms": 2, "household": [{"role": "tenant", "age": 30, "pets": 2}]}), "unknown field"),
+        ] {
+            let (s, v) = app.json("POST", "/api/v1/occupancy/assess", &officer, body.clone()).await;
+            assert_eq!(s, StatusCode::BAD_REQUEST, "{body} -> {v}");
+            assert!(v["message"].as_str().unwrap_or_default().contains(says), "{body} -> {v}");
+        }
+
+        // A partner agency's user has no housing records to assess.
+        let partner = app.token(&user_of(db, "partner").await, PASSWORD).await.unwrap();
+        let (s, _) = app.json("POST", "/api/v1/occupancy/assess", &partner, json!({"bedrooms": 1, "household": [{"role": "tenant", "age": 30}]})).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+
+        // The tenancy page reads the recorded household with the same rule: asking the endpoint about
+        // the same people (by date of birth) gives the same entitlement, for families with children.
+        let rows = texts(
+            db,
+            "SELECT t.reference || ' ' || u.username FROM tenancies t JOIN users u ON u.id = t.owner_id WHERE t.status = 'active' AND u.active = 1 \
+             AND EXISTS (SELECT 1 FROM household_members h WHERE h.tenancy_id = t.id AND h.relationship = 'child' AND h.left_on IS NULL) \
+             AND NOT EXISTS (SELECT 1 FROM household_members h WHERE h.tenancy_id = t.id AND h.relationship = 'carer' AND h.left_on IS NULL) \
+             ORDER BY t.id LIMIT 12",
+        )
+        .await;
+        assert!(rows.len() >= 5, "the demo has families");
+        let mut compared = 0;
+        for row in rows {
+            let (reference, holder) = row.split_once(' ').unwrap();
+            let holder = app.token(holder, PASSWORD).await.unwrap();
+            let (s, page) = app.get_json(&format!("/api/v1/tenancies/{reference}"), &holder).await;
+            assert_eq!(s, StatusCode::OK, "{reference}: {page}");
+            let members = texts(
+                db,
+                &format!(
+                    "SELECT h.relationship || ' ' || h.is_tenant || ' ' || h.date_of_birth || ' ' || h.sex FROM household_members h \
+                     JOIN tenancies t ON t.id = h.tenancy_id WHERE t.reference = '{reference}' AND h.left_on IS NULL ORDER BY h.is_tenant DESC, h.date_of_birth"
+                ),
+            )
+            .await;
+            let household: Vec<Value> = members
+                .iter()
+                .enumerate()
+                .map(|(i, m)| {
+                    let f: Vec<&str> = m.split(' ').collect();
+                    let role = match (i, f[0], f[1]) {
+                        (0, _, _) => "tenant",
+                        (_, "partner", _) => "partner",
+                        (_, _, "1") => "joint_tenant",
+                        (_, "child", _) => "child",
+                        _ => "adult",
+                    };
+                    json!({"role": role, "date_of_birth": f[2], "sex": f[3]})
+                })
+                .collect();
+            let (s, v) = app.json("POST", "/api/v1/occupancy/assess", &officer, json!({"bedrooms": page["bedrooms"], "household": household})).await;
+            assert_eq!(s, StatusCode::OK, "{reference}: {v}");
+            assert_eq!(page["size_criteria"]["entitlement"], v["entitlement"], "{reference}: {page} vs {v}");
+            assert_eq!(page["size_criteria"]["reduction_percent"], v["reduction_percent"], "{reference}");
+            assert_eq!(page["size_criteria"]["rooms"].as_array().map(Vec::len), v["rooms"].as_array().map(Vec::len), "{reference}");
+            compared += 1;
+        }
+        assert!(compared >= 5, "compared {compared} tenancies");
+    }
+}

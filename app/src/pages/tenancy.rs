@@ -6,7 +6,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::desk::tenancy;
 use crate::components::{ClockBadge, ErrorPanel, Field, loading};
-use crate::model::{CaseRow, Member, RentView, TransferView, VisitView};
+use crate::model::{CaseRow, Member, RentView, SizeCriteriaView, TransferView, VisitView};
 
 #[component]
 pub fn TenancyPage() -> impl IntoView {
@@ -48,7 +48,7 @@ pub fn TenancyPage() -> impl IntoView {
                             <RentCard rent=t.rent.clone() />
                         </div>
                         <crate::pages::review::ReviewSection reference=t.reference.clone() />
-                        <Household members=t.members.clone() bedrooms=t.bedrooms occupation=t.occupation.clone() />
+                        <Household members=t.members.clone() bedrooms=t.bedrooms occupation=t.occupation.clone() size=t.size_criteria.clone() />
                         <CasesTable cases=t.cases.clone() />
                         <TenancyReferrals reference=t.reference.clone() />
                         <History history=t.history.clone() />
@@ -91,11 +91,18 @@ fn RentCard(rent: Option<RentView>) -> impl IntoView {
 
 /// Who lives in the home, with the tenants marked.
 #[component]
-fn Household(members: Vec<Member>, bedrooms: i64, occupation: String) -> impl IntoView {
+fn Household(members: Vec<Member>, bedrooms: i64, occupation: String, size: Option<SizeCriteriaView>) -> impl IntoView {
     view! {
     <section aria-labelledby="house-h">
         <h2 id="house-h">"Household"</h2>
-        <p class="muted">{format!("{} bedroom{} · {}", bedrooms, if bedrooms == 1 { "" } else { "s" }, occupation)}</p>
+        <p class="muted" data-testid="occupation">{format!("{} bedroom{} · {}", bedrooms, if bedrooms == 1 { "" } else { "s" }, occupation)}</p>
+        {size.map(|a| view! {
+            <details class="size-criteria">
+                <summary>{format!("Entitled to {} bedroom{} under the size criteria", a.entitlement, if a.entitlement == 1 { "" } else { "s" })}</summary>
+                <ul>{a.rooms.iter().map(|r| view! { <li>{r.clone()}</li> }).collect_view()}</ul>
+                {(a.spare > 0 && !a.working_age).then(|| view! { <p class="muted small">"No reduction: everyone liable for the rent is over state pension age."</p> })}
+            </details>
+        })}
         <div class="table-wrap">
         <table class="data" data-testid="household">
             <thead><tr><th scope="col">"Name"</th><th scope="col">"Relationship"</th><th scope="col">"Date of birth"</th><th scope="col">"Age"</th><th scope="col">"Contact"</th></tr></thead>

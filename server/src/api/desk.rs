@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::{Caller, ErrorBody, PathIn, QueryIn, error_response, reply};
+use super::{Caller, ErrorBody, JsonIn, PathIn, QueryIn, error_response, reply};
 
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct MyWorkQuery {
@@ -55,4 +55,13 @@ pub async fn property(c: Caller, PathIn(reference): PathIn<String>) -> Response 
 #[utoipa::path(get, path = "/api/v1/patches", tag = "records", security(("bearer" = [])), responses((status = 200, body = Vec<PatchSummary>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn patches(c: Caller) -> Response {
     reply(svc::patches(c.store(), &c.who).await)
+}
+
+/// The social-sector size criteria (HB Regulations 2006 reg. B13; UC Regulations 2013 Sch. 4): the
+/// bedrooms a household is entitled to, those spare or short, and the under-occupation reduction
+/// (14% for one spare bedroom, 25% for two or more, working age only), with each room's rule.
+#[utoipa::path(post, path = "/api/v1/occupancy/assess", tag = "records", request_body = OccupancyQuestion, security(("bearer" = [])),
+    responses((status = 200, body = app::domain::occupancy::Assessment), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn assess_occupancy(c: Caller, JsonIn(q): JsonIn<OccupancyQuestion>) -> Response {
+    reply(svc::assess_occupancy(c.store(), &c.who, &q).await)
 }

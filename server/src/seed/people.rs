@@ -247,9 +247,10 @@ fn people(ctx: &mut Ctx, bedrooms: i64) -> Vec<Person> {
     let mut people = vec![Person { first: ctx.first_name(sex1), dob: lead_dob, sex: sex1, rel: Relationship::Tenant, tenant: true }];
     if ctx.rng.random_bool(if older { 0.35 } else { 0.45 }) {
         let sex = if sex1 == 'F' { 'M' } else { 'F' };
+        // Half of couples hold the tenancy jointly: a partner who is also a tenant.
         let joint = ctx.rng.random_bool(0.5);
         let dob = lead_dob + Days::days(ctx.rng.random_range(-1500..1500));
-        people.push(Person { first: ctx.first_name(sex), dob, sex, rel: if joint { Relationship::JointTenant } else { Relationship::Partner }, tenant: joint });
+        people.push(Person { first: ctx.first_name(sex), dob, sex, rel: Relationship::Partner, tenant: joint });
     }
     if !older {
         let kids = match bedrooms {

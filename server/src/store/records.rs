@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use app::api::kit::store::{KitStore, TenancyRecord};
 use app::domain::access::RecordScope;
-use app::domain::occupancy::{Occupant, age_on};
+use app::domain::occupancy::{Person, Sex, SizeRole, age_on};
 use app::domain::{Pence, Relationship, Role, TenancyStatus, Tenure};
 use app::error::AppError;
 use app::model::*;
@@ -66,6 +66,7 @@ pub(super) async fn tenancy(store: &SqlStore, reference: &str, viewer_id: i64) -
         area_team: s(&t, "area_team"),
         bedrooms: i(&t, "bedrooms"),
         occupation: String::new(),
+        size_criteria: None,
         key_dates: vec![],
         members,
         rent,
@@ -79,7 +80,8 @@ pub(super) async fn tenancy(store: &SqlStore, reference: &str, viewer_id: i64) -
         id,
         scope: RecordScope { area_team_id: i(&t, "area_team_id"), owner_id: oi(&t, "owner_id"), restricted: false, granted: false, duty: false },
         detail,
-        occupants,
+        occupant_names: occupants.iter().map(|o| o.1.clone()).collect(),
+        occupants: occupants.into_iter().map(|o| o.0).collect(),
         start_date: day(&t, "start_date")?,
         trial_ends_on: oday(&t, "trial_ends_on")?,
         extension_notice_served_on: oday(&t, "extension_notice_served_on")?,
@@ -87,8 +89,10 @@ pub(super) async fn tenancy(store: &SqlStore, reference: &str, viewer_id: i64) -
     }))
 }
 
-/// Who lives there, for the page (names, relationships, ages) and for the occupation rules.
-async fn household(pool: &AnyPool, id: i64, today: chrono::NaiveDate) -> Result<(Vec<Member>, Vec<Occupant>), AppError> {
+/// Who lives there, for the page (names, relationships, ages) and for the size criteria. A tenant
+/// after the first is the partner (if their relationship says so) or a joint tenant; an overnight
+/// carer is not a member but gives the tenant the carer's additional room.
+async fn household(pool: &AnyPool, id: i64, today: chrono::NaiveDate) -> Result<(Vec<Member>, Vec<(Person, String)>), AppError> {
     let member_rows = sqlx::query::<Any>(
         "SELECT first_name, last_name, date_of_birth, sex, relationship, is_tenant, phone, email \
          FROM household_members WHERE tenancy_id = $1 AND left_on IS NULL ORDER BY is_tenant DESC, date_of_birth",
@@ -98,31 +102,43 @@ async fn household(pool: &AnyPool, id: i64, today: chrono::NaiveDate) -> Result<
     .await
     .map_err(internal)?;
     let mut members = Vec::new();
-    let mut occupants = Vec::new();
+    let mut occupants: Vec<(Person, String)> = Vec::new();
+    let mut cared_for = false;
     for m in &member_rows {
-        let dob: chrono::NaiveDate = s(m, "date_of_birth").parse().unwrap_or(today);
-        let rel = Relationship::parse(&s(m, "relationship"));
+        let dob = day(m, "date_of_birth")?;
+        let rel = code(m, "relationship", Relationship::parse)?;
+        let sex = code(m, "sex", |t| match t {
+            "F" => Some(Sex::F),
+            "M" => Some(Sex::M),
+            _ => None,
+        })?;
+        let is_tenant = i(m, "is_tenant") != 0;
+        let name = format!("{} {}", s(m, "first_name"), s(m, "last_name"));
         members.push(Member {
-            name: format!("{} {}", s(m, "first_name"), s(m, "last_name")),
-            relationship: rel.map(|r| r.label().to_string()).unwrap_or_else(|| s(m, "relationship")),
+            name: name.clone(),
+            relationship: rel.label().to_string(),
             date_of_birth: dob.format("%-d %b %Y").to_string(),
             age: age_on(dob, today),
-            is_tenant: i(m, "is_tenant") != 0,
+            is_tenant,
             phone: s(m, "phone"),
             email: s(m, "email"),
         });
-        occupants.push(Occupant {
-            date_of_birth: dob,
-            sex: s(m, "sex").chars().next().unwrap_or('F'),
-            in_couple: matches!(rel, Some(Relationship::Tenant | Relationship::JointTenant | Relationship::Partner)),
-            overnight_carer: rel == Some(Relationship::Carer),
-        });
+        let first_tenant = is_tenant && !occupants.iter().any(|o| o.0.role == SizeRole::Tenant);
+        let role = match rel {
+            _ if first_tenant => SizeRole::Tenant,
+            Relationship::Carer => {
+                cared_for = true;
+                continue;
+            }
+            Relationship::Partner if !occupants.iter().any(|o| o.0.role == SizeRole::Partner) => SizeRole::Partner,
+            _ if is_tenant => SizeRole::JointTenant,
+            Relationship::Child => SizeRole::Child,
+            _ => SizeRole::Adult,
+        };
+        occupants.push((Person::new(role, dob, Some(sex)), name));
     }
-    // Only a tenant with a partner or joint tenant forms a couple.
-    if occupants.iter().filter(|o| o.in_couple).count() < 2 {
-        for o in &mut occupants {
-            o.in_couple = false;
-        }
+    if cared_for && let Some((tenant, _)) = occupants.iter_mut().find(|o| o.0.role == SizeRole::Tenant) {
+        tenant.overnight_carer = true;
     }
     Ok((members, occupants))
 }

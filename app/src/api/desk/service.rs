@@ -239,7 +239,10 @@ pub async fn tenancy(store: &dyn Store, who: &Principal, reference: &str, ip: &s
         v.can_link = crate::domain::feedback::may_create_link(who, "visit", Some(rec.scope.area_team_id), v.officer_id).is_ok();
     }
     let on = today;
-    detail.occupation = occupancy::occupation(detail.bedrooms.max(0) as u32, &rec.occupants, on).label();
+    (detail.occupation, detail.size_criteria) = match occupancy::assess(detail.bedrooms.max(0) as u32, &rec.occupants, on) {
+        Ok(a) => (a.label(), Some(size_view(&a, &rec.occupant_names))),
+        Err(e) => (format!("Size criteria not applied: {e}"), None),
+    };
     detail.key_dates = key_dates(&detail, rec.start_date, rec.trial_ends_on, rec.extension_notice_served_on, &clock);
     let mut hidden = 0;
     detail.cases = rec
@@ -306,4 +309,49 @@ pub async fn property(store: &dyn Store, who: &Principal, reference: &str, ip: &
 pub async fn patches(store: &dyn Store, who: &Principal) -> Result<Vec<PatchSummary>, AppError> {
     let area = searchable_area(who)?;
     store.patches(area).await
+}
+
+/// The social-sector size criteria applied to a household described in the question
+/// (`domain::occupancy::assess`), on today's date: the same rule the tenancy page uses.
+pub async fn assess_occupancy(store: &dyn Store, who: &Principal, q: &OccupancyQuestion) -> Result<occupancy::Assessment, AppError> {
+    crate::domain::access::can_use_housing_records(who)?;
+    if q.bedrooms > 20 {
+        return Err(AppError::Invalid(format!("bedrooms: {} is more than a home has here (at most 20).", q.bedrooms)));
+    }
+    if q.household.len() > occupancy::MAX_HOUSEHOLD {
+        return Err(AppError::Invalid(occupancy::SizeError::TooMany(q.household.len()).to_string()));
+    }
+    let on = Clock::now(store).await?.today;
+    let household = q
+        .household
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let dob = occupancy::born(i + 1, m.age, m.date_of_birth, on)?;
+            Ok(occupancy::Person {
+                role: m.role,
+                date_of_birth: dob,
+                sex: m.sex,
+                needs_own_room: m.needs_own_room,
+                foster_carer: m.foster_carer,
+                overnight_carer: m.overnight_carer,
+                armed_forces: m.armed_forces,
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()
+        .map_err(AppError::Invalid)?;
+    occupancy::assess(q.bedrooms, &household, on).map_err(|e| AppError::Invalid(e.to_string()))
+}
+
+/// An assessment for the tenancy page: each room with the names of whom it is for.
+fn size_view(a: &occupancy::Assessment, names: &[String]) -> SizeCriteriaView {
+    let rooms = a
+        .rooms
+        .iter()
+        .map(|r| {
+            let who = r.members.iter().filter_map(|&n| names.get(n - 1).cloned()).collect::<Vec<_>>().join(" and ");
+            format!("{who}: {}", r.rule)
+        })
+        .collect();
+    SizeCriteriaView { entitlement: a.entitlement, spare: a.spare, short: a.short, reduction_percent: a.reduction_percent, working_age: a.working_age, rooms }
 }

@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use chrono::NaiveDate;
 
 use crate::domain::access::RecordScope;
-use crate::domain::occupancy::Occupant;
+use crate::domain::occupancy::Person;
 use crate::error::AppError;
 use crate::model::*;
 
@@ -31,7 +31,10 @@ pub struct TenancyRecord {
     pub id: i64,
     pub scope: RecordScope,
     pub detail: TenancyDetail,
-    pub occupants: Vec<Occupant>,
+    /// The household as the size criteria see them.
+    pub occupants: Vec<Person>,
+    /// Each occupant's name, in the same order.
+    pub occupant_names: Vec<String>,
     pub start_date: NaiveDate,
     pub trial_ends_on: Option<NaiveDate>,
     pub extension_notice_served_on: Option<NaiveDate>,
