@@ -91,6 +91,42 @@ test('an officer finds a tenancy by postcode and opens it', async ({ page }, tes
   expect(errors).toEqual([]);
 });
 
+test.describe('on a 390-pixel phone', () => {
+  test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+
+  /** The page reads without sideways scrolling: nothing is wider than the screen. */
+  async function fitsThePhone(page, what) {
+    const widths = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+    expect(widths[0], `${what} is ${widths[0]}px wide on a ${widths[1]}px screen`).toBeLessThanOrEqual(widths[1]);
+  }
+
+  test('My work, search and a tenancy read down the screen, never sideways', async ({ page }, testInfo) => {
+    const errors = collectErrors(page);
+    await signIn(page, 'chmo.east1');
+    await hydrated(page, testInfo);
+    const row = page.getByTestId('caseload').locator('tbody tr').first();
+    await expect(row).toBeVisible();
+    // Each cell says what it is, as the column heading would.
+    await expect(row.locator('td[data-label="Balance"]')).toBeVisible();
+    await fitsThePhone(page, 'My work');
+    await page.goto('/?all=1');
+    await expect(page.getByRole('link', { name: 'Show the most urgent only' })).toBeVisible();
+    await fitsThePhone(page, 'My work, every tenancy');
+    const address = await page.getByTestId('caseload').locator('tbody tr').first().locator('td').nth(2).innerText();
+    const postcode = address.split(',').pop().trim();
+    const reference = await page.getByTestId('caseload').locator('tbody tr').first().locator('td a').first().innerText();
+    await page.goto(`/search?q=${encodeURIComponent(postcode)}`);
+    await expect(page.getByTestId('results').locator('li').first()).toBeVisible();
+    await fitsThePhone(page, 'Search');
+    await page.goto(`/tenancies/${reference}`);
+    await expect(page.getByTestId('household').locator('tbody tr').first()).toBeVisible();
+    await expect(page.getByTestId('occupation')).toContainText(/Right-sized|Under-occupied|Overcrowded/);
+    await fitsThePhone(page, `Tenancy ${reference}`);
+    await page.screenshot({ path: testInfo.outputPath('tenancy-on-a-phone.png'), fullPage: true });
+    expect(errors).toEqual([]);
+  });
+});
+
 test("an officer opening another area's record is refused", async ({ page, request }) => {
   // A West tenancy, found by the West Team Leader through the API.
   const work = await (await request.get('/api/v1/my-work', await apiAuth(request, 'chmo.west1'))).json();

@@ -138,19 +138,19 @@ fn CasesSection(cases: Vec<CaseRow>) -> impl IntoView {
             } else {
                 view! {
                     <div class="table-wrap">
-                    <table class="data">
+                    <table class="data stack">
                         <thead><tr><th scope="col">"Case"</th><th scope="col">"Kind"</th><th scope="col">"Address"</th><th scope="col">"Due"</th><th scope="col">"Clock"</th></tr></thead>
                         <tbody>
                             {cases.into_iter().map(|c| view! {
                                 <tr>
-                                    <td>
+                                    <td data-label="Case">
                                         <a href=format!("/cases/{}", c.reference)>{c.title}</a>
                                         <div class="muted small">{c.reference}</div>
                                     </td>
-                                    <td>{c.kind.label()}</td>
-                                    <td>{c.address}</td>
-                                    <td>{c.due_at.map(crate::model::day_of)}</td>
-                                    <td><ClockBadge status=c.clock /></td>
+                                    <td data-label="Kind">{c.kind.label()}</td>
+                                    <td data-label="Address">{c.address}</td>
+                                    <td data-label="Due">{c.due_at.map(crate::model::day_of)}</td>
+                                    <td data-label="Clock"><ClockBadge status=c.clock /></td>
                                 </tr>
                             }).collect_view()}
                         </tbody>
@@ -177,17 +177,17 @@ fn TenanciesSection(tenancies: Vec<TenancyRow>, total: i64, all: bool) -> impl I
             })}
             {(total == 0).then(|| view! { <p class="muted">"You manage no tenancies directly."</p> })}
             <div class="table-wrap" class:hidden={total == 0}>
-            <table class="data" data-testid="caseload">
+            <table class="data stack" data-testid="caseload">
                 <thead><tr><th scope="col">"Tenancy"</th><th scope="col">"Tenants"</th><th scope="col">"Address"</th><th scope="col">"Tenure"</th><th scope="col" class="num">"Balance"</th><th scope="col">"Review due"</th></tr></thead>
                 <tbody>
                     {tenancies.into_iter().map(|t| { let href = format!("/tenancies/{}", t.reference); view! {
                         <tr>
-                            <td><a href=href>{t.reference}</a></td>
-                            <td>{t.tenants}</td>
-                            <td>{t.address}", "{t.postcode}</td>
-                            <td>{t.tenure.label()}</td>
-                            <td class="num" class:arrears={t.balance.0 > 0}>{t.balance.pounds()}</td>
-                            <td>{t.trial_ends_on.map(|d| d.to_string())}" "<ClockBadge status=t.clock /><NoticeBy by=t.notice_by clock=t.notice_clock review=t.clock /></td>
+                            <td data-label="Tenancy"><a href=href>{t.reference}</a></td>
+                            <td data-label="Tenants">{t.tenants}</td>
+                            <td data-label="Address">{t.address}", "{t.postcode}</td>
+                            <td data-label="Tenure">{t.tenure.label()}</td>
+                            <td data-label="Balance" class="num" class:arrears={t.balance.0 > 0}>{t.balance.pounds()}</td>
+                            <td data-label="Review due">{t.trial_ends_on.map(|d| d.to_string())}" "<ClockBadge status=t.clock /><NoticeBy by=t.notice_by clock=t.notice_clock review=t.clock /></td>
                         </tr>
                     }}).collect_view()}
                 </tbody>
@@ -202,7 +202,7 @@ fn TenanciesSection(tenancies: Vec<TenancyRow>, total: i64, all: bool) -> impl I
 fn WaitingTable(rows: Vec<WorkflowView>, testid: &'static str) -> impl IntoView {
     view! {
         <div class="table-wrap">
-        <table class="data" data-testid=testid>
+        <table class="data stack" data-testid=testid>
             <thead><tr><th scope="col">"Tenancy or case"</th><th scope="col">"What"</th><th scope="col">"From"</th><th scope="col">"Due"</th></tr></thead>
             <tbody>
                 {rows.into_iter().map(|i| {
@@ -210,10 +210,10 @@ fn WaitingTable(rows: Vec<WorkflowView>, testid: &'static str) -> impl IntoView 
                     let (href, from, due) = (i.subject_href(), i.waiting_from(), i.due_on.as_deref().map(date_part));
                     view! {
                         <tr>
-                            <td><a href=href>{i.address}</a><div class="muted small">{i.subject_reference}</div></td>
-                            <td><strong>{what}</strong><div class="muted small">{note}</div></td>
-                            <td>{from}</td>
-                            <td>{due}" "<ClockBadge status=i.clock /></td>
+                            <td data-label="Tenancy or case"><a href=href>{i.address}</a><div class="muted small">{i.subject_reference}</div></td>
+                            <td data-label="What"><strong>{what}</strong><div class="muted small">{note}</div></td>
+                            <td data-label="From">{from}</td>
+                            <td data-label="Due">{due}" "<ClockBadge status=i.clock /></td>
                         </tr>
                     }
                 }).collect_view()}

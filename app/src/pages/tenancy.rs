@@ -76,10 +76,10 @@ fn RentCard(rent: Option<RentView>) -> impl IntoView {
                     </dl>
                     <details>
                         <summary>"Recent transactions"</summary>
-                        <table class="data compact">
+                        <table class="data compact stack">
                             <thead><tr><th scope="col">"Date"</th><th scope="col">"Item"</th><th scope="col" class="num">"Amount"</th></tr></thead>
                             <tbody>
-                                {r.recent.into_iter().map(|l| view! { <tr><td>{l.posted_on.to_string()}</td><td>{l.kind}</td><td class="num">{l.amount.pounds()}</td></tr> }).collect_view()}
+                                {r.recent.into_iter().map(|l| view! { <tr><td data-label="Date">{l.posted_on.to_string()}</td><td data-label="Item">{l.kind}</td><td data-label="Amount" class="num">{l.amount.pounds()}</td></tr> }).collect_view()}
                             </tbody>
                         </table>
                     </details>
@@ -104,16 +104,16 @@ fn Household(members: Vec<Member>, bedrooms: i64, occupation: String, size: Opti
             </details>
         })}
         <div class="table-wrap">
-        <table class="data" data-testid="household">
+        <table class="data stack" data-testid="household">
             <thead><tr><th scope="col">"Name"</th><th scope="col">"Relationship"</th><th scope="col">"Date of birth"</th><th scope="col">"Age"</th><th scope="col">"Contact"</th></tr></thead>
             <tbody>
                 {members.iter().map(|m| view! {
                     <tr>
-                        <td>{m.name.clone()}{m.is_tenant.then(|| view! { " " <span class="tag">"Tenant"</span> })}</td>
-                        <td>{m.relationship.clone()}</td>
-                        <td>{m.date_of_birth.clone()}</td>
-                        <td>{m.age}</td>
-                        <td>{m.phone.clone()}" "{m.email.clone()}</td>
+                        <td data-label="Name">{m.name.clone()}{m.is_tenant.then(|| view! { " " <span class="tag">"Tenant"</span> })}</td>
+                        <td data-label="Relationship">{m.relationship.clone()}</td>
+                        <td data-label="Date of birth">{m.date_of_birth.clone()}</td>
+                        <td data-label="Age">{m.age}</td>
+                        <td data-label="Contact">{m.phone.clone()}" "{m.email.clone()}</td>
                     </tr>
                 }).collect_view()}
             </tbody>
@@ -131,16 +131,16 @@ fn CasesTable(cases: Vec<CaseRow>) -> impl IntoView {
         <h2 id="cases-h">"Cases"</h2>
         {if cases.is_empty() { view! { <p class="muted">"No cases."</p> }.into_any() } else { view! {
             <div class="table-wrap">
-            <table class="data">
+            <table class="data stack">
                 <thead><tr><th scope="col">"Case"</th><th scope="col">"Kind"</th><th scope="col">"Status"</th><th scope="col">"Opened"</th><th scope="col">"Due"</th></tr></thead>
                 <tbody>
                     {cases.iter().map(|c| view! {
                         <tr class:restricted=c.restricted>
-                            <td>{if c.status == "restricted" { view! { <span>{c.title.clone()}</span> }.into_any() } else { view! { <a href=format!("/cases/{}", c.reference)>{c.title.clone()}</a> }.into_any() }}<div class="muted small">{c.reference.clone()}</div></td>
-                            <td>{(!c.restricted || c.status != "restricted").then(|| c.kind.label())}</td>
-                            <td>{c.status.clone()}</td>
-                            <td>{c.opened_at.chars().take(10).collect::<String>()}</td>
-                            <td>{c.due_at.map(crate::model::day_of)}" "<ClockBadge status=c.clock /></td>
+                            <td data-label="Case">{if c.status == "restricted" { view! { <span>{c.title.clone()}</span> }.into_any() } else { view! { <a href=format!("/cases/{}", c.reference)>{c.title.clone()}</a> }.into_any() }}<div class="muted small">{c.reference.clone()}</div></td>
+                            <td data-label="Kind">{(!c.restricted || c.status != "restricted").then(|| c.kind.label())}</td>
+                            <td data-label="Status">{c.status.clone()}</td>
+                            <td data-label="Opened">{c.opened_at.chars().take(10).collect::<String>()}</td>
+                            <td data-label="Due">{c.due_at.map(crate::model::day_of)}" "<ClockBadge status=c.clock /></td>
                         </tr>
                     }).collect_view()}
                 </tbody>
@@ -188,16 +188,16 @@ fn Visits(visits: Vec<VisitView>, reference: String, link: ServerAction<crate::a
         })}
         {if visits.is_empty() { view! { <p class="muted">"No visits recorded."</p> }.into_any() } else { view! {
             <div class="table-wrap">
-            <table class="data">
+            <table class="data stack">
                 <thead><tr><th scope="col">"Date"</th><th scope="col">"Visit"</th><th scope="col">"Outcome"</th><th scope="col">"Officer"</th><th scope="col">"Findings"</th><th scope="col">"Tenant feedback"</th></tr></thead>
                 <tbody>
                     {visits.iter().map(|v| view! {
-                        <tr><td>{v.date.to_string()}</td><td>{v.visit_type.clone()}</td><td>{v.outcome.clone()}</td><td>{v.officer.clone()}</td>
-                            <td>{v.findings.iter().map(|f| {
+                        <tr><td data-label="Date">{v.date.to_string()}</td><td data-label="Visit">{v.visit_type.clone()}</td><td data-label="Outcome">{v.outcome.clone()}</td><td data-label="Officer">{v.officer.clone()}</td>
+                            <td data-label="Findings">{v.findings.iter().map(|f| {
                                 let about = format!("Found at the {} on {}: {f}", v.visit_type.to_lowercase(), v.date);
                                 view! { <div>{f.clone()}" · "<a class="small" href=format!("/tenancies/{}/refer?about={}", reference, urlencode(&about)) aria-label=format!("Refer to a partner agency: {f}")>"Refer"</a></div> }
                             }).collect_view()}</td>
-                            <td>{v.can_link.then(|| (v.id.to_string(), format!("Make a feedback link for the visit on {}", v.date))).map(|(id, label)| view! {
+                            <td data-label="Tenant feedback">{v.can_link.then(|| (v.id.to_string(), format!("Make a feedback link for the visit on {}", v.date))).map(|(id, label)| view! {
                                 <ActionForm action=link attr:class="inline">
                                     <input type="hidden" name="scope_type" value="visit" />
                                     <input type="hidden" name="scope_id" value=id />
