@@ -230,6 +230,9 @@ pub struct VisitView {
     pub outcome: String,
     pub officer: Option<String>,
     pub findings: Vec<String>,
+    /// The follow-ups its findings started that are still open, with their clocks.
+    #[serde(default)]
+    pub follow_ups: Vec<FollowUpView>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -249,6 +252,9 @@ pub struct TenancyDetail {
     /// The size criteria applied to the household as recorded (None: the record cannot be read by
     /// them, and `occupation` says why).
     pub size_criteria: Option<SizeCriteriaView>,
+    /// The doorstep form's starting values when the viewer may record a visit here (None: they may not).
+    #[serde(default)]
+    pub visit_form: Option<VisitFormStart>,
     pub key_dates: Vec<KeyDate>,
     pub members: Vec<Member>,
     pub rent: Option<RentView>,
@@ -913,7 +919,10 @@ mod wire_schema {
     use crate::domain::referral::{ReferralMove, SharedField, Side};
     use crate::domain::sustain::{ActionOwner, ActionStatus};
     use crate::domain::workflow::{Flow, FlowState, Move, ReviewOutcome};
-    use crate::domain::{AgencyKind, CaseKind, CaseStatus, LawfulBasis, ReferralCategory, ReferralStatus, Role, TenancyStatus, Tenure, Urgency};
+    use crate::domain::{
+        AgencyKind, CaseKind, CaseStatus, FindingKind, LawfulBasis, ReferralCategory, ReferralStatus, Role, TenancyStatus, Tenure, Urgency, VisitOutcome,
+        VisitType,
+    };
 
     /// A string schema whose values are the codes serde writes for `values`.
     pub(super) fn codes<T: Serialize>(values: impl IntoIterator<Item = T>) -> Vec<serde_json::Value> {
@@ -984,6 +993,9 @@ mod wire_schema {
         LawfulBasis = LawfulBasis::ALL, "The lawful basis for sharing a referral's personal data.";
         SharedField = SharedField::ALL, "A field of the tenancy that a referral shares.";
         ReferralMove = ReferralMove::ALL, "A move on a referral.";
+        VisitType = VisitType::ALL, "What a visit is for.";
+        VisitOutcome = VisitOutcome::ALL, "What happened at the door (a recorded visit is completed or no_access).";
+        FindingKind = FindingKind::ALL, "What a visit found; each starts its follow-up's clock.";
     }
 
     /// Satisfaction for one measure in one group (the wire form of `domain::feedback::Figure`).
@@ -1156,4 +1168,59 @@ pub struct SizeCriteriaView {
     pub working_age: bool,
     /// Each bedroom allowed: whom for (by name) and the rule.
     pub rooms: Vec<String>,
+}
+
+/// A visit as an officer reports it (`POST /api/v1/tenancies/{reference}/visits`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct VisitRequest {
+    pub kind: crate::domain::VisitType,
+    /// The day of the visit, `YYYY-MM-DD`.
+    pub on: String,
+    /// The time at the door, `HH:MM` London time.
+    pub at: String,
+    /// `completed` or `no_access`.
+    pub outcome: crate::domain::VisitOutcome,
+    /// No access: a calling card was left.
+    #[serde(default)]
+    pub card_left: bool,
+    #[serde(default)]
+    pub findings: Vec<crate::domain::visits::Finding>,
+    #[serde(default)]
+    pub notes: String,
+    /// A key the device makes once per report (8 to 64 letters, digits, `-` or `_`): the same key
+    /// sent again records nothing new and answers with the visit already recorded.
+    pub client_key: String,
+}
+
+/// What a new doorstep form starts with: its own key (so a resend records once) and today.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct VisitFormStart {
+    pub key: String,
+    pub today: NaiveDate,
+}
+
+/// A finding's follow-up and its clock.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct FollowUpView {
+    pub kind: crate::domain::FindingKind,
+    pub detail: String,
+    pub due_at: DateTime<Utc>,
+    /// What must happen by then, e.g. "within 2 working days".
+    pub within: String,
+    pub clock: ClockStatus,
+    pub actioned: bool,
+}
+
+/// A visit as recorded: its id, whether this answer replays one recorded before (same key), and
+/// the follow-ups its findings started.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct RecordedVisit {
+    pub id: i64,
+    pub replayed: bool,
+    pub follow_ups: Vec<FollowUpView>,
 }

@@ -64,6 +64,7 @@ const WRITES: &[&str] = &[
     "/fn/record_prior",
     "/fn/record_step",
     "/fn/complaint_step",
+    "/fn/record_visit",
     "/fn/escalate",
 ];
 

@@ -1,5 +1,5 @@
 //! The layer between pages and storage, one folder per area of the product (`desk`, `reviews`,
-//! `casework`, `referrals`, `map`, `feedback`, `admin`), each with the same parts:
+//! `casework`, `referrals`, `map`, `feedback`, `admin`, `visits`), each with the same parts:
 //! - `mod.rs`: its server functions, which the UI calls; thin: each resolves the signed-in user
 //!   and the store from context ([`kit::context`]) and calls the area's service;
 //! - `service.rs`: its operations, shared with the `/api/v1` JSON handlers
@@ -23,6 +23,7 @@ pub mod referrals;
 pub mod reviews;
 #[cfg(feature = "ssr")]
 pub mod store;
+pub mod visits;
 
 #[cfg(feature = "ssr")]
 pub use ssr::*;

@@ -20,6 +20,7 @@ pub mod signin;
 pub mod sustain;
 pub mod timescales;
 pub mod tsm;
+pub mod visits;
 pub mod workflow;
 
 pub use codes::*;

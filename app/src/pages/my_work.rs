@@ -138,7 +138,7 @@ fn CasesSection(cases: Vec<CaseRow>) -> impl IntoView {
             } else {
                 view! {
                     <div class="table-wrap">
-                    <table class="data stack">
+                    <table class="data cards">
                         <thead><tr><th scope="col">"Case"</th><th scope="col">"Kind"</th><th scope="col">"Address"</th><th scope="col">"Due"</th><th scope="col">"Clock"</th></tr></thead>
                         <tbody>
                             {cases.into_iter().map(|c| view! {
@@ -177,7 +177,7 @@ fn TenanciesSection(tenancies: Vec<TenancyRow>, total: i64, all: bool) -> impl I
             })}
             {(total == 0).then(|| view! { <p class="muted">"You manage no tenancies directly."</p> })}
             <div class="table-wrap" class:hidden={total == 0}>
-            <table class="data stack" data-testid="caseload">
+            <table class="data cards" data-testid="caseload">
                 <thead><tr><th scope="col">"Tenancy"</th><th scope="col">"Tenants"</th><th scope="col">"Address"</th><th scope="col">"Tenure"</th><th scope="col" class="num">"Balance"</th><th scope="col">"Review due"</th></tr></thead>
                 <tbody>
                     {tenancies.into_iter().map(|t| { let href = format!("/tenancies/{}", t.reference); view! {
@@ -202,7 +202,7 @@ fn TenanciesSection(tenancies: Vec<TenancyRow>, total: i64, all: bool) -> impl I
 fn WaitingTable(rows: Vec<WorkflowView>, testid: &'static str) -> impl IntoView {
     view! {
         <div class="table-wrap">
-        <table class="data stack" data-testid=testid>
+        <table class="data cards" data-testid=testid>
             <thead><tr><th scope="col">"Tenancy or case"</th><th scope="col">"What"</th><th scope="col">"From"</th><th scope="col">"Due"</th></tr></thead>
             <tbody>
                 {rows.into_iter().map(|i| {

@@ -5,13 +5,18 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::desk::tenancy;
-use crate::components::{ClockBadge, ErrorPanel, Field, loading};
-use crate::model::{CaseRow, Member, RentView, SizeCriteriaView, TransferView, VisitView};
+use crate::api::visits::RecordVisit;
+use crate::components::{ActionError, ClockBadge, ErrorPanel, Field, loading, succeeded};
+use crate::domain::{FindingKind, VisitType};
+use crate::model::{CaseRow, Member, RentView, SizeCriteriaView, TransferView, VisitFormStart, VisitView};
 
 #[component]
 pub fn TenancyPage() -> impl IntoView {
     let params = use_params_map();
-    let data = Resource::new(move || params.read().get("reference").unwrap_or_default(), tenancy);
+    let record = ServerAction::<RecordVisit>::new();
+    // Reload after a recorded visit only: a refused report keeps what the officer typed.
+    let landed = succeeded(record);
+    let data = Resource::new(move || (params.read().get("reference").unwrap_or_default(), landed.get()), |(r, _)| tenancy(r));
     let link = ServerAction::<crate::api::feedback::CreateFeedbackLink>::new();
     view! {
         <Suspense fallback=loading>
@@ -52,7 +57,7 @@ pub fn TenancyPage() -> impl IntoView {
                         <CasesTable cases=t.cases.clone() />
                         <TenancyReferrals reference=t.reference.clone() />
                         <History history=t.history.clone() />
-                        <Visits visits=t.visits.clone() reference=t.reference.clone() link />
+                        <Visits visits=t.visits.clone() reference=t.reference.clone() link record form=t.visit_form.clone() />
                     }.into_any(),
                 }
             })}
@@ -76,7 +81,7 @@ fn RentCard(rent: Option<RentView>) -> impl IntoView {
                     </dl>
                     <details>
                         <summary>"Recent transactions"</summary>
-                        <table class="data compact stack">
+                        <table class="data compact cards">
                             <thead><tr><th scope="col">"Date"</th><th scope="col">"Item"</th><th scope="col" class="num">"Amount"</th></tr></thead>
                             <tbody>
                                 {r.recent.into_iter().map(|l| view! { <tr><td data-label="Date">{l.posted_on.to_string()}</td><td data-label="Item">{l.kind}</td><td data-label="Amount" class="num">{l.amount.pounds()}</td></tr> }).collect_view()}
@@ -104,7 +109,7 @@ fn Household(members: Vec<Member>, bedrooms: i64, occupation: String, size: Opti
             </details>
         })}
         <div class="table-wrap">
-        <table class="data stack" data-testid="household">
+        <table class="data cards" data-testid="household">
             <thead><tr><th scope="col">"Name"</th><th scope="col">"Relationship"</th><th scope="col">"Date of birth"</th><th scope="col">"Age"</th><th scope="col">"Contact"</th></tr></thead>
             <tbody>
                 {members.iter().map(|m| view! {
@@ -131,7 +136,7 @@ fn CasesTable(cases: Vec<CaseRow>) -> impl IntoView {
         <h2 id="cases-h">"Cases"</h2>
         {if cases.is_empty() { view! { <p class="muted">"No cases."</p> }.into_any() } else { view! {
             <div class="table-wrap">
-            <table class="data stack">
+            <table class="data cards">
                 <thead><tr><th scope="col">"Case"</th><th scope="col">"Kind"</th><th scope="col">"Status"</th><th scope="col">"Opened"</th><th scope="col">"Due"</th></tr></thead>
                 <tbody>
                     {cases.iter().map(|c| view! {
@@ -173,10 +178,25 @@ fn History(history: Vec<TransferView>) -> impl IntoView {
 
 /// Visits with their findings (each can start a referral) and feedback links for the tenant.
 #[component]
-fn Visits(visits: Vec<VisitView>, reference: String, link: ServerAction<crate::api::feedback::CreateFeedbackLink>) -> impl IntoView {
+fn Visits(
+    visits: Vec<VisitView>,
+    reference: String,
+    link: ServerAction<crate::api::feedback::CreateFeedbackLink>,
+    record: ServerAction<RecordVisit>,
+    form: Option<VisitFormStart>,
+) -> impl IntoView {
     view! {
     <section aria-labelledby="visits-h">
         <h2 id="visits-h">"Visits"</h2>
+        {move || record.value().get().and_then(|r| r.ok()).map(|v| view! {
+            <div class="card" role="status" data-testid="visit-recorded">
+                <p><strong>{if v.replayed { "This visit was already recorded." } else { "Visit recorded." }}</strong></p>
+                {v.follow_ups.iter().map(|f| view! {
+                    <p>{format!("{}: follow up within {}, by {}", f.kind.label(), f.within.to_lowercase(), crate::domain::clock::format_london(f.due_at))}" "<ClockBadge status=Some(f.clock) /></p>
+                }).collect_view()}
+            </div>
+        })}
+        {form.map(|f| view! { <VisitForm reference=reference.clone() start=f record /> })}
         {move || link.value().get().map(|r| match r {
             Ok(l) => view! {
                 <div class="card link-card" data-testid="visit-link" role="status">
@@ -188,7 +208,7 @@ fn Visits(visits: Vec<VisitView>, reference: String, link: ServerAction<crate::a
         })}
         {if visits.is_empty() { view! { <p class="muted">"No visits recorded."</p> }.into_any() } else { view! {
             <div class="table-wrap">
-            <table class="data stack">
+            <table class="data cards">
                 <thead><tr><th scope="col">"Date"</th><th scope="col">"Visit"</th><th scope="col">"Outcome"</th><th scope="col">"Officer"</th><th scope="col">"Findings"</th><th scope="col">"Tenant feedback"</th></tr></thead>
                 <tbody>
                     {visits.iter().map(|v| view! {
@@ -196,6 +216,9 @@ fn Visits(visits: Vec<VisitView>, reference: String, link: ServerAction<crate::a
                             <td data-label="Findings">{v.findings.iter().map(|f| {
                                 let about = format!("Found at the {} on {}: {f}", v.visit_type.to_lowercase(), v.date);
                                 view! { <div>{f.clone()}" · "<a class="small" href=format!("/tenancies/{}/refer?about={}", reference, urlencode(&about)) aria-label=format!("Refer to a partner agency: {f}")>"Refer"</a></div> }
+                            }).collect_view()}
+                            {v.follow_ups.iter().map(|f| view! {
+                                <div class="small" data-testid="follow-up">{format!("{} follow-up by {} ", f.kind.label(), crate::domain::clock::format_london(f.due_at))}<ClockBadge status=Some(f.clock) /></div>
                             }).collect_view()}</td>
                             <td data-label="Tenant feedback">{v.can_link.then(|| (v.id.to_string(), format!("Make a feedback link for the visit on {}", v.date))).map(|(id, label)| view! {
                                 <ActionForm action=link attr:class="inline">
@@ -211,6 +234,63 @@ fn Visits(visits: Vec<VisitView>, reference: String, link: ServerAction<crate::a
             </div>
         }.into_any() }}
     </section>
+    }
+}
+
+/// The doorstep form: what the visit was for, when, what happened at the door and what was found
+/// (a finding is recorded where its box says something, and starts its follow-up's clock). Posts
+/// the same with JavaScript on or off; its key makes a resend record once.
+#[component]
+fn VisitForm(reference: String, start: VisitFormStart, record: ServerAction<RecordVisit>) -> impl IntoView {
+    view! {
+        <details class="card visit-form" data-testid="visit-form">
+            <summary>"Record a visit"</summary>
+            <ActionError error=Signal::derive(move || record.value().get().and_then(|r| r.err())) />
+            <ActionForm action=record>
+                <input type="hidden" name="reference" value=reference />
+                <input type="hidden" name="visit[client_key]" value=start.key />
+                <div class="form-group">
+                    <label for="visit-kind">"What the visit was for"</label>
+                    <select id="visit-kind" name="visit[kind]">
+                        {VisitType::ALL.iter().map(|k| view! { <option value=k.as_str() selected=*k == VisitType::HomeCheck>{k.label()}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div class="form-row">
+                    <div class="form-group">
+                        <label for="visit-on">"Day"</label>
+                        <input id="visit-on" name="visit[on]" type="date" required value=start.today.to_string() max=start.today.to_string() />
+                    </div>
+                    <div class="form-group">
+                        <label for="visit-at">"Time at the door"</label>
+                        <input id="visit-at" name="visit[at]" type="time" required />
+                    </div>
+                </div>
+                <fieldset class="form-group">
+                    <legend>"At the door"</legend>
+                    <label class="choice"><input type="radio" name="visit[outcome]" value="completed" checked />" Visit completed"</label>
+                    <label class="choice"><input type="radio" name="visit[outcome]" value="no_access" />" No access"</label>
+                    <label class="choice"><input type="checkbox" name="visit[card_left]" value="on" />" Calling card left (no access)"</label>
+                </fieldset>
+                <fieldset class="form-group">
+                    <legend>"What you found"</legend>
+                    <p class="hint">"Write in each box that applies. Each finding starts its follow-up's clock."</p>
+                    {FindingKind::ALL.iter().map(|k| {
+                        let id = format!("finding-{}", k.as_str());
+                        view! {
+                            <div class="form-group">
+                                <label for=id.clone()>{k.label()}<span class="hint">{format!(" (follow up within {})", k.follow_up().label().to_lowercase())}</span></label>
+                                <textarea id=id name=format!("visit[{}]", k.as_str()) rows="2" maxlength="2000"></textarea>
+                            </div>
+                        }
+                    }).collect_view()}
+                </fieldset>
+                <div class="form-group">
+                    <label for="visit-notes">"Notes"</label>
+                    <textarea id="visit-notes" name="visit[notes]" rows="3" maxlength="4000"></textarea>
+                </div>
+                <button type="submit" class="button">"Record the visit"</button>
+            </ActionForm>
+        </details>
     }
 }
 

@@ -13,6 +13,7 @@ mod records;
 pub mod referrals;
 mod reviews;
 mod sessions;
+mod visits;
 mod workflow;
 
 use app::domain::timescales::Timescales;

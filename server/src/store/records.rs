@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use app::api::kit::store::{KitStore, TenancyRecord};
 use app::domain::access::RecordScope;
+use app::domain::clock::ClockStatus;
 use app::domain::occupancy::{Person, Sex, SizeRole, age_on};
 use app::domain::{Pence, Relationship, Role, TenancyStatus, Tenure};
 use app::error::AppError;
@@ -67,6 +68,7 @@ pub(super) async fn tenancy(store: &SqlStore, reference: &str, viewer_id: i64) -
         bedrooms: i(&t, "bedrooms"),
         occupation: String::new(),
         size_criteria: None,
+        visit_form: None,
         key_dates: vec![],
         members,
         rent,
@@ -218,15 +220,26 @@ async fn visits(pool: &AnyPool, id: i64) -> Result<Vec<VisitView>, AppError> {
     .map_err(internal)?;
     let visit_ids: Vec<i64> = visit_rows.iter().map(|v| i(v, "id")).collect();
     let mut findings: HashMap<i64, Vec<String>> = HashMap::new();
+    let mut follow_ups: HashMap<i64, Vec<FollowUpView>> = HashMap::new();
     if !visit_ids.is_empty() {
-        let sql = format!("SELECT visit_id, kind FROM visit_findings WHERE visit_id IN ({}) ORDER BY id", placeholders(1, visit_ids.len()));
+        let sql = format!(
+            "SELECT visit_id, kind, detail, due_at, actioned_at FROM visit_findings WHERE visit_id IN ({}) ORDER BY id",
+            placeholders(1, visit_ids.len())
+        );
         let mut q = sqlx::query::<Any>(&sql);
         for v in &visit_ids {
             q = q.bind(*v);
         }
         for f in q.fetch_all(pool).await.map_err(internal)? {
-            let kind = s(&f, "kind");
-            findings.entry(i(&f, "visit_id")).or_default().push(app::domain::FindingKind::parse(&kind).map(|k| k.label().to_string()).unwrap_or(kind));
+            let kind = code(&f, "kind", app::domain::FindingKind::parse)?;
+            let visit = i(&f, "visit_id");
+            findings.entry(visit).or_default().push(kind.label().to_string());
+            if let (Some(due_at), None) = (oinstant(&f, "due_at")?, os(&f, "actioned_at")) {
+                // The clock is judged by the service, which knows today.
+                let open =
+                    FollowUpView { kind, detail: s(&f, "detail"), due_at, within: kind.follow_up().label(), clock: ClockStatus::OnTime, actioned: false };
+                follow_ups.entry(visit).or_default().push(open);
+            }
         }
     }
     visit_rows
@@ -243,6 +256,7 @@ async fn visits(pool: &AnyPool, id: i64) -> Result<Vec<VisitView>, AppError> {
                 visit_type: app::domain::VisitType::parse(&s(v, "visit_type")).map(|k| k.label().to_string()).unwrap_or_else(|| s(v, "visit_type")),
                 outcome: app::domain::VisitOutcome::parse(&s(v, "outcome")).map(|k| k.label().to_string()).unwrap_or_else(|| s(v, "outcome")),
                 officer: os(v, "officer"),
+                follow_ups: follow_ups.remove(&i(v, "id")).unwrap_or_default(),
                 findings: findings.remove(&i(v, "id")).unwrap_or_default(),
             })
         })

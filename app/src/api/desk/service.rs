@@ -237,7 +237,11 @@ pub async fn tenancy(store: &dyn Store, who: &Principal, reference: &str, ip: &s
     let mut detail = rec.detail;
     for v in &mut detail.visits {
         v.can_link = crate::domain::feedback::may_create_link(who, "visit", Some(rec.scope.area_team_id), v.officer_id).is_ok();
+        for f in &mut v.follow_ups {
+            f.clock = clock.instant(f.due_at);
+        }
     }
+    detail.visit_form = crate::domain::visits::may_record(who, &rec.scope).then(|| VisitFormStart { key: crate::api::visits::service::fresh_key(), today });
     let on = today;
     (detail.occupation, detail.size_criteria) = match occupancy::assess(detail.bedrooms.max(0) as u32, &rec.occupants, on) {
         Ok(a) => (a.label(), Some(size_view(&a, &rec.occupant_names))),

@@ -35,6 +35,12 @@ impl Clock {
         Ok(Clock { today: store.today(), calendar: store.calendar().await?, timescales: store.timescales() })
     }
 
+    /// Now: the wall clock, or the last second of the day when a test or demonstration fixes today.
+    pub fn moment(&self) -> chrono::DateTime<Utc> {
+        let real = Utc::now();
+        if clock::london_date(real) == self.today { real } else { clock::london_at(self.today, clock::END_OF_CALENDAR_DAY) }
+    }
+
     /// Status of a due date (a day, due at its end) against today.
     pub fn date(&self, due: NaiveDate) -> ClockStatus {
         let due_at = clock::london_at(due, clock::END_OF_CALENDAR_DAY);

@@ -1,0 +1,91 @@
+//! Visits officers record: the doorstep report and the clocks its findings start.
+
+#[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
+pub mod store;
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{FindingKind, VisitOutcome, VisitType};
+use crate::error::AppError;
+use crate::model::*;
+
+/// The doorstep form as it posts (the same with JavaScript on or off): one text box per kind of
+/// finding; a finding is recorded where its box says something.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct VisitForm {
+    pub kind: String,
+    pub on: String,
+    pub at: String,
+    pub outcome: String,
+    #[serde(default)]
+    pub card_left: Option<String>,
+    #[serde(default)]
+    pub notes: String,
+    pub client_key: String,
+    #[serde(default)]
+    pub safeguarding: String,
+    #[serde(default)]
+    pub disrepair: String,
+    #[serde(default)]
+    pub under_occupation: String,
+    #[serde(default)]
+    pub overcrowding: String,
+    #[serde(default)]
+    pub fire_risk: String,
+    #[serde(default)]
+    pub unauthorised_alteration: String,
+    #[serde(default)]
+    pub subletting: String,
+    #[serde(default)]
+    pub abandonment: String,
+    #[serde(default)]
+    pub vulnerability: String,
+}
+
+impl VisitForm {
+    /// What each finding's box says, by kind.
+    pub fn finding_text(&self, kind: FindingKind) -> &str {
+        match kind {
+            FindingKind::Safeguarding => &self.safeguarding,
+            FindingKind::Disrepair => &self.disrepair,
+            FindingKind::UnderOccupation => &self.under_occupation,
+            FindingKind::Overcrowding => &self.overcrowding,
+            FindingKind::FireRisk => &self.fire_risk,
+            FindingKind::UnauthorisedAlteration => &self.unauthorised_alteration,
+            FindingKind::Subletting => &self.subletting,
+            FindingKind::Abandonment => &self.abandonment,
+            FindingKind::Vulnerability => &self.vulnerability,
+        }
+    }
+
+    /// The report the form describes; an unknown kind or outcome is a clear refusal.
+    pub fn request(&self) -> Result<VisitRequest, AppError> {
+        let kind = VisitType::parse(&self.kind).ok_or_else(|| AppError::Invalid("Choose what the visit was for.".into()))?;
+        let outcome =
+            VisitOutcome::parse(&self.outcome).ok_or_else(|| AppError::Invalid("Say what happened at the door: visit completed, or no access.".into()))?;
+        let findings = FindingKind::ALL
+            .iter()
+            .filter(|k| !self.finding_text(**k).trim().is_empty())
+            .map(|k| crate::domain::visits::Finding { kind: *k, detail: self.finding_text(*k).to_string() })
+            .collect();
+        Ok(VisitRequest {
+            kind,
+            on: self.on.clone(),
+            at: self.at.clone(),
+            outcome,
+            card_left: self.card_left.is_some(),
+            findings,
+            notes: self.notes.clone(),
+            client_key: self.client_key.clone(),
+        })
+    }
+}
+
+#[server(prefix = "/fn", endpoint = "record_visit")]
+pub async fn record_visit(reference: String, visit: VisitForm) -> Result<RecordedVisit, AppError> {
+    let (store, who, meta) = crate::api::context().await?;
+    service::record_visit(&*store, &who, &reference, visit.request()?, &meta.ip).await
+}

@@ -1,0 +1,194 @@
+//! Visits officers record themselves: what happened at the door, what they found, and the clock each
+//! finding starts (Haringey's visiting standards, `seeds/003`; Awaab's Law for emergency hazards: see
+//! [`FindingKind::follow_up`]). Pure rules: who may record, what a report must say, when each
+//! follow-up falls due.
+
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::access::{Principal, RecordScope, can_view_record};
+use crate::domain::clock::{WorkingCalendar, input_date, london_at};
+use crate::domain::{FindingKind, Role, VisitOutcome, VisitType};
+
+/// The longest note or finding an officer types.
+pub const MAX_NOTES: usize = 4000;
+pub const MAX_FINDING: usize = 2000;
+
+/// One thing found at a visit, in the officer's words.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Finding {
+    pub kind: FindingKind,
+    pub detail: String,
+}
+
+/// A visit as an officer reports it, checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VisitReport {
+    pub kind: VisitType,
+    /// When the officer was at the door (London time).
+    pub at: DateTime<Utc>,
+    pub on: NaiveDate,
+    pub outcome: VisitOutcome,
+    /// No access: a calling card was left.
+    pub card_left: bool,
+    pub findings: Vec<Finding>,
+    pub notes: String,
+    /// The key the officer's device gave this report: sending it twice records it once.
+    pub client_key: String,
+}
+
+/// Who may record a visit to a home: the officers who work tenancies (any HMO role) and Team
+/// Leaders, where they may see the tenancy at all.
+pub fn may_record(who: &Principal, scope: &RecordScope) -> bool {
+    (who.role.is_hmo() || who.role == Role::TeamLeader) && can_view_record(who, scope).is_ok()
+}
+
+/// Reads and checks a report: the day and time it happened (not in the future, not before the
+/// tenancy began), an outcome of the door (completed or no access), findings only where someone
+/// was seen (each kind once, each saying what was found), notes within bounds, and the device's key.
+#[allow(clippy::too_many_arguments)]
+pub fn read_report(
+    kind: VisitType,
+    on: &str,
+    time: &str,
+    outcome: VisitOutcome,
+    card_left: bool,
+    findings: Vec<Finding>,
+    notes: &str,
+    client_key: &str,
+    tenancy_began: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<VisitReport, String> {
+    let on = input_date(on, "Give the day of the visit as a date (YYYY-MM-DD).")?;
+    let time = NaiveTime::parse_from_str(time.trim(), "%H:%M").map_err(|_| "Give the time of the visit as HH:MM, e.g. 14:30.".to_string())?;
+    let at = london_at(on, time);
+    if at > now {
+        return Err("The visit is in the future: record a visit once it has happened.".into());
+    }
+    if on < tenancy_began {
+        return Err(format!("The visit is before the tenancy began ({tenancy_began}): check the day."));
+    }
+    if !matches!(outcome, VisitOutcome::Completed | VisitOutcome::NoAccess) {
+        return Err("Say what happened at the door: visit completed, or no access.".into());
+    }
+    if outcome == VisitOutcome::NoAccess && !findings.is_empty() {
+        return Err("No access: nobody was seen, so record no findings (say what you saw from outside in the notes).".into());
+    }
+    if card_left && outcome != VisitOutcome::NoAccess {
+        return Err("A calling card is left only when there was no access.".into());
+    }
+    let mut seen = Vec::new();
+    let mut checked = Vec::new();
+    for f in findings {
+        if seen.contains(&f.kind) {
+            return Err(format!("{} is recorded twice: put everything about it in one finding.", f.kind.label()));
+        }
+        seen.push(f.kind);
+        let detail = f.detail.trim().to_string();
+        if detail.chars().count() < 3 {
+            return Err(format!("{}: say what was found.", f.kind.label()));
+        }
+        if detail.chars().count() > MAX_FINDING {
+            return Err(format!("{}: keep it to {MAX_FINDING} characters.", f.kind.label()));
+        }
+        checked.push(Finding { kind: f.kind, detail });
+    }
+    let notes = notes.trim().to_string();
+    if notes.chars().count() > MAX_NOTES {
+        return Err(format!("The notes are longer than {MAX_NOTES} characters."));
+    }
+    let key = client_key.trim();
+    if !(8..=64).contains(&key.len()) || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        return Err("The form's key is missing or damaged: reload the page and record the visit again.".into());
+    }
+    Ok(VisitReport { kind, at, on, outcome, card_left, findings: checked, notes, client_key: key.to_string() })
+}
+
+/// When what a visit found must be acted on: its clock starts at the visit.
+pub fn follow_up_due(kind: FindingKind, visited_at: DateTime<Utc>, cal: &WorkingCalendar) -> DateTime<Utc> {
+    kind.follow_up().due(visited_at, cal)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::access::test_principal;
+
+    fn cal() -> &'static WorkingCalendar {
+        WorkingCalendar::england_and_wales()
+    }
+    fn now() -> DateTime<Utc> {
+        "2026-12-07T15:00:00Z".parse().unwrap()
+    }
+    fn report(on: &str, time: &str, outcome: VisitOutcome, findings: Vec<Finding>) -> Result<VisitReport, String> {
+        read_report(VisitType::HomeCheck, on, time, outcome, false, findings, "", "k-123456789", "2020-01-01".parse().unwrap(), now())
+    }
+    fn finding(kind: FindingKind, detail: &str) -> Finding {
+        Finding { kind, detail: detail.into() }
+    }
+
+    #[test]
+    fn a_report_says_when_what_happened_and_what_was_found() {
+        let r = report("2026-12-07", "10:30", VisitOutcome::Completed, vec![finding(FindingKind::Disrepair, "  Broken window in the back bedroom ")]).unwrap();
+        assert_eq!(r.at, "2026-12-07T10:30:00Z".parse::<DateTime<Utc>>().unwrap(), "London in winter is UTC");
+        assert_eq!(r.findings[0].detail, "Broken window in the back bedroom");
+        assert!(report("2026-12-07", "16:00", VisitOutcome::Completed, vec![]).unwrap_err().contains("future"));
+        assert!(report("2019-12-31", "10:00", VisitOutcome::Completed, vec![]).unwrap_err().contains("before the tenancy began"));
+        assert!(report("7/12/2026", "10:00", VisitOutcome::Completed, vec![]).unwrap_err().contains("YYYY-MM-DD"));
+        assert!(report("2026-12-07", "half ten", VisitOutcome::Completed, vec![]).unwrap_err().contains("HH:MM"));
+        assert!(report("2026-12-07", "10:00", VisitOutcome::Scheduled, vec![]).unwrap_err().contains("what happened at the door"));
+        let twice = vec![finding(FindingKind::Disrepair, "Window"), finding(FindingKind::Disrepair, "Door")];
+        assert!(report("2026-12-07", "10:00", VisitOutcome::Completed, twice).unwrap_err().contains("twice"));
+        assert!(
+            report("2026-12-07", "10:00", VisitOutcome::Completed, vec![finding(FindingKind::Subletting, " ")]).unwrap_err().contains("say what was found")
+        );
+        let seen_nobody = report("2026-12-07", "10:00", VisitOutcome::NoAccess, vec![finding(FindingKind::Abandonment, "Post piled up")]);
+        assert!(seen_nobody.unwrap_err().contains("No access"));
+        let bad_key =
+            read_report(VisitType::HomeCheck, "2026-12-07", "10:00", VisitOutcome::Completed, false, vec![], "", "x", "2020-01-01".parse().unwrap(), now());
+        assert!(bad_key.unwrap_err().contains("key"));
+        let card = read_report(
+            VisitType::HomeCheck,
+            "2026-12-07",
+            "10:00",
+            VisitOutcome::Completed,
+            true,
+            vec![],
+            "",
+            "k-123456789",
+            "2020-01-01".parse().unwrap(),
+            now(),
+        );
+        assert!(card.unwrap_err().contains("calling card"));
+    }
+
+    /// Haringey's standards (`seeds/003`): safeguarding the same working day, enforcement within 24
+    /// hours, disrepair and downsizing referrals within 2 working days, a follow-up visit booked
+    /// within 3; a fire risk as an emergency hazard within 24 hours (Hazards in Social Housing
+    /// (Prescribed Requirements) (England) Regulations 2025).
+    #[test]
+    fn each_finding_starts_its_clock_at_the_visit() {
+        // Friday 18 December 2026, 11:00; Christmas and Boxing Day (substitute 28th) are bank holidays.
+        let at: DateTime<Utc> = "2026-12-18T11:00:00Z".parse().unwrap();
+        let due = |k| follow_up_due(k, at, cal()).to_rfc3339();
+        assert_eq!(due(FindingKind::Safeguarding), "2026-12-18T17:00:00+00:00");
+        assert_eq!(due(FindingKind::Subletting), "2026-12-19T11:00:00+00:00");
+        assert_eq!(due(FindingKind::FireRisk), "2026-12-19T11:00:00+00:00");
+        assert_eq!(due(FindingKind::Disrepair), "2026-12-22T17:00:00+00:00", "Monday 21st, Tuesday 22nd");
+        assert_eq!(due(FindingKind::UnauthorisedAlteration), "2026-12-23T17:00:00+00:00");
+    }
+
+    #[test]
+    fn officers_and_team_leaders_who_may_see_the_tenancy_record_visits() {
+        let scope = RecordScope { owner_id: Some(7), area_team_id: 1, restricted: false, granted: false, duty: false };
+        let mut who = test_principal(7, Role::CommunityHmo, Some(1), None);
+        assert!(may_record(&who, &scope));
+        who.role = Role::TeamLeader;
+        assert!(may_record(&who, &scope));
+        who.role = Role::Legal;
+        assert!(!may_record(&who, &scope), "Legal does not visit homes");
+        let other_area = test_principal(8, Role::CommunityHmo, Some(2), None);
+        assert!(!may_record(&other_area, &scope));
+    }
+}

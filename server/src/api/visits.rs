@@ -1,0 +1,19 @@
+//! Visits' JSON routes: an officer's report of a visit to a tenancy's home.
+
+use app::api::visits::service as svc;
+use app::model::*;
+use axum::response::Response;
+
+use super::{Caller, ErrorBody, JsonIn, PathIn, reply};
+
+/// Records a visit: what it was for, when, what happened at the door and what was found. Each
+/// finding starts its follow-up's clock (safeguarding the same working day; enforcement and fire
+/// risk 24 hours; disrepair and downsizing referrals 2 working days; a follow-up visit booked within
+/// 3). The same `client_key` sent again records nothing new and answers with the first visit
+/// (`replayed: true`), so a phone may resend safely.
+#[utoipa::path(post, path = "/api/v1/tenancies/{reference}/visits", tag = "visits", request_body = VisitRequest,
+    params(("reference" = String, Path, description = "Tenancy reference")), security(("bearer" = [])),
+    responses((status = 200, body = RecordedVisit), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn record_visit(c: Caller, PathIn(reference): PathIn<String>, JsonIn(r): JsonIn<VisitRequest>) -> Response {
+    reply(svc::record_visit(c.store(), &c.who, &reference, r, &c.meta.ip).await)
+}

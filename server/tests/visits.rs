@@ -1,0 +1,132 @@
+//! Visits officers record: the report, its findings' clocks, a resend recorded once, and who may.
+//! On SQLite, and on PostgreSQL when configured.
+
+mod common;
+
+use app::domain::FindingKind;
+use app::domain::clock::WorkingCalendar;
+use app::domain::visits::follow_up_due;
+use axum::http::StatusCode;
+use chrono::{DateTime, Days, Utc};
+use common::*;
+use serde_json::{Value, json};
+
+/// A tenancy that began before last week, its holder and another area's Community HMO.
+async fn subject(db: &hearth::db::Db) -> (String, String, String) {
+    let row = text(
+        db,
+        &format!(
+            "SELECT t.reference || ' ' || u.username || ' ' || CAST(p.area_team_id AS TEXT) FROM tenancies t JOIN users u ON u.id = t.owner_id \
+             JOIN properties p ON p.id = t.property_id WHERE t.status = 'active' AND u.role = 'community_hmo' AND u.active = 1 \
+             AND t.start_date < '{}' ORDER BY t.id LIMIT 1",
+            app::api::kit::clock::today() - Days::new(10)
+        ),
+    )
+    .await;
+    let f: Vec<&str> = row.split(' ').collect();
+    let other =
+        text(db, &format!("SELECT username FROM users WHERE role = 'community_hmo' AND active = 1 AND area_team_id <> {} ORDER BY id LIMIT 1", f[2])).await;
+    (f[0].to_string(), f[1].to_string(), other)
+}
+
+fn report(key: &str, on: &str, findings: Value) -> Value {
+    json!({"kind": "home_check", "on": on, "at": "10:30", "outcome": "completed", "findings": findings, "notes": "Spoke to the tenant at the door.", "client_key": key})
+}
+
+#[tokio::test]
+async fn an_officer_records_a_visit_and_its_findings_start_their_clocks() {
+    for engine in engines() {
+        let app = TestApp::new(engine).await;
+        let db = &app.db;
+        let (reference, holder, other) = subject(db).await;
+        let token = app.token(&holder, PASSWORD).await.unwrap();
+        let path = format!("/api/v1/tenancies/{reference}/visits");
+        let yesterday = (app::api::kit::clock::today() - Days::new(1)).to_string();
+        let findings = json!([{"kind": "disrepair", "detail": "Damp in the back bedroom, black mould on the wall"}, {"kind": "safeguarding", "detail": "Tenant seemed frightened of a visitor"}]);
+
+        let (s, v) = app.json("POST", &path, &token, report("visit-key-0001", &yesterday, findings.clone())).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v["replayed"], false);
+        let id = v["id"].as_i64().unwrap();
+        // Each finding's follow-up falls due by Haringey's standards, counted from the visit.
+        let at: DateTime<Utc> = app::domain::clock::london_at(yesterday.parse().unwrap(), "10:30:00".parse().unwrap());
+        let cal = WorkingCalendar::england_and_wales();
+        let due = |k: &str| {
+            v["follow_ups"].as_array().unwrap().iter().find(|f| f["kind"] == k).unwrap()["due_at"].as_str().unwrap().parse::<DateTime<Utc>>().unwrap()
+        };
+        assert_eq!(due("disrepair"), follow_up_due(FindingKind::Disrepair, at, cal));
+        assert_eq!(due("safeguarding"), follow_up_due(FindingKind::Safeguarding, at, cal));
+        assert_eq!(v["follow_ups"][0]["within"], "2 working days", "{v}");
+        assert_eq!(scalar(db, &format!("SELECT COUNT(*) FROM visit_findings WHERE visit_id = {id} AND due_at IS NOT NULL AND actioned_at IS NULL")).await, 2);
+        assert_eq!(scalar(db, &format!("SELECT COUNT(*) FROM audit_log WHERE action = 'record_visit' AND outcome = 'allowed' AND detail LIKE 'home_check completed %' AND username = '{holder}'")).await, 1);
+
+        // Sent again (a phone that lost the answer): recorded once, the same answer.
+        let (s, again) = app.json("POST", &path, &token, report("visit-key-0001", &yesterday, findings.clone())).await;
+        assert_eq!(s, StatusCode::OK, "{again}");
+        assert_eq!((again["id"].as_i64(), again["replayed"].as_bool()), (Some(id), Some(true)));
+        assert_eq!(again["follow_ups"], v["follow_ups"]);
+        assert_eq!(scalar(db, "SELECT COUNT(*) FROM visits WHERE client_key = 'visit-key-0001'").await, 1);
+
+        // The tenancy shows it, with what it found.
+        let (_, page) = app.get_json(&format!("/api/v1/tenancies/{reference}"), &token).await;
+        let shown = page["visits"].as_array().unwrap().iter().find(|x| x["id"].as_i64() == Some(id)).unwrap_or_else(|| panic!("{}", page["visits"]));
+        assert_eq!(shown["outcome"], "Completed");
+        assert_eq!(shown["findings"].as_array().unwrap().len(), 2);
+
+        // No access, with a calling card: no findings, no clocks.
+        let (s, v) = app
+            .json(
+                "POST",
+                &path,
+                &token,
+                json!({"kind": "home_check", "on": yesterday, "at": "16:05", "outcome": "no_access", "card_left": true, "client_key": "visit-key-0002"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v["follow_ups"], json!([]));
+        assert_eq!(scalar(db, "SELECT card_left FROM visits WHERE client_key = 'visit-key-0002'").await, 1);
+
+        // Bad reports: a clear 400 each, nothing recorded.
+        let tomorrow = (app::api::kit::clock::today() + Days::new(1)).to_string();
+        for (body, says) in [
+            (report("visit-key-0003", &tomorrow, json!([])), "future"),
+            (report("visit-key-0004", "1990-01-01", json!([])), "before the tenancy began"),
+            (
+                report("visit-key-0005", &yesterday, json!([{"kind": "disrepair", "detail": "Window broken"}, {"kind": "disrepair", "detail": "Door broken"}])),
+                "twice",
+            ),
+            (report("visit-key-0006", &yesterday, json!([{"kind": "subletting", "detail": ""}])), "say what was found"),
+            (
+                json!({"kind": "home_check", "on": yesterday, "at": "10:00", "outcome": "no_access", "findings": [{"kind": "abandonment", "detail": "Post piled up"}], "client_key": "visit-key-0007"}),
+                "No access",
+            ),
+            (report("short", &yesterday, json!([])), "key"),
+            (
+                json!({"kind": "home_check", "on": yesterday, "at": "10:00", "outcome": "scheduled", "client_key": "visit-key-0008"}),
+                "what happened at the door",
+            ),
+        ] {
+            let (s, v) = app.json("POST", &path, &token, body.clone()).await;
+            assert_eq!(s, StatusCode::BAD_REQUEST, "{body} -> {v}");
+            assert!(v["message"].as_str().unwrap_or_default().contains(says), "{body} -> {v}");
+        }
+        assert_eq!(scalar(db, "SELECT COUNT(*) FROM visits WHERE client_key LIKE 'visit-key-%'").await, 2);
+
+        // A key already used for another home is refused, not silently attached.
+        let other_home = text(db, &format!("SELECT t.reference FROM tenancies t WHERE t.owner_id = (SELECT id FROM users WHERE username = '{holder}') AND t.reference <> '{reference}' AND t.status = 'active' ORDER BY t.id LIMIT 1")).await;
+        let (s, v) = app.json("POST", &format!("/api/v1/tenancies/{other_home}/visits"), &token, report("visit-key-0001", &yesterday, json!([]))).await;
+        assert_eq!(s, StatusCode::CONFLICT, "{v}");
+
+        // Another area's officer, and Legal, record nothing here; the refusal is audited.
+        let outsider = app.token(&other, PASSWORD).await.unwrap();
+        let (s, _) = app.json("POST", &path, &outsider, report("visit-key-0009", &yesterday, json!([]))).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        assert!(
+            scalar(db, &format!("SELECT COUNT(*) FROM audit_log WHERE action = 'record_visit' AND outcome LIKE 'denied%' AND username = '{other}'")).await >= 1
+        );
+        let legal = app.token(&text(db, "SELECT username FROM users WHERE role = 'legal' AND active = 1 ORDER BY id LIMIT 1").await, PASSWORD).await.unwrap();
+        let (s, _) = app.json("POST", &path, &legal, report("visit-key-0010", &yesterday, json!([]))).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        assert_eq!(scalar(db, "SELECT COUNT(*) FROM visits WHERE client_key IN ('visit-key-0009', 'visit-key-0010')").await, 0);
+    }
+}
