@@ -93,6 +93,9 @@ pub struct MyWork {
     /// Referrals this officer made with a reply from the agency waiting, or the agency's answer overdue.
     #[serde(default)]
     pub referrals: Vec<ReferralRow>,
+    /// Follow-ups from visits to the officer's homes, still open, most urgent first.
+    #[serde(default)]
+    pub follow_ups: Vec<FollowUpRow>,
     /// What this role's desk is: where it lands and which parts it shows (`domain::desk`).
     pub desk: DeskView,
 }
@@ -1213,6 +1216,29 @@ pub struct FollowUpView {
     pub within: String,
     pub clock: ClockStatus,
     pub actioned: bool,
+}
+
+/// An open follow-up in a list: what was found where, and its clock.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct FollowUpRow {
+    pub id: i64,
+    pub kind: crate::domain::FindingKind,
+    pub detail: String,
+    pub due_at: DateTime<Utc>,
+    pub clock: ClockStatus,
+    pub visited_on: NaiveDate,
+    pub tenancy_reference: String,
+    pub address: String,
+}
+
+/// What was done about a follow-up (`POST /api/v1/follow-ups/{id}/done`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct FollowUpDone {
+    /// What was done, e.g. "Referred to repairs, job R-20411" (3 to 2000 characters).
+    pub note: String,
 }
 
 /// A visit as recorded: its id, whether this answer replays one recorded before (same key), and

@@ -65,6 +65,7 @@ const WRITES: &[&str] = &[
     "/fn/record_step",
     "/fn/complaint_step",
     "/fn/record_visit",
+    "/fn/close_follow_up",
     "/fn/escalate",
 ];
 

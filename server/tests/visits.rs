@@ -60,11 +60,40 @@ async fn an_officer_records_a_visit_and_its_findings_start_their_clocks() {
         assert_eq!(scalar(db, &format!("SELECT COUNT(*) FROM visit_findings WHERE visit_id = {id} AND due_at IS NOT NULL AND actioned_at IS NULL")).await, 2);
         assert_eq!(scalar(db, &format!("SELECT COUNT(*) FROM audit_log WHERE action = 'record_visit' AND outcome = 'allowed' AND detail LIKE 'home_check completed %' AND username = '{holder}'")).await, 1);
 
+        // The follow-ups wait on the officer's My work, most urgent first, until closed with what was done.
+        let (_, work) = app.get_json("/api/v1/my-work", &token).await;
+        let mine: Vec<&Value> = work["follow_ups"].as_array().unwrap().iter().filter(|f| f["tenancy_reference"] == reference.as_str()).collect();
+        assert!(mine.iter().any(|f| f["detail"] == "Damp in the back bedroom, black mould on the wall"), "{}", work["follow_ups"]);
+        let clocks: Vec<u8> = work["follow_ups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| match f["clock"].as_str().unwrap() {
+                "overdue" => 0,
+                "due_soon" => 1,
+                _ => 2,
+            })
+            .collect();
+        assert!(clocks.windows(2).all(|w| w[0] <= w[1]), "most urgent first: {clocks:?}");
+        let disrepair = mine.iter().find(|f| f["kind"] == "disrepair").unwrap()["id"].as_i64().unwrap();
+        let done = format!("/api/v1/follow-ups/{disrepair}/done");
+        let (s, r) = app.json("POST", &done, &token, json!({"note": "ok"})).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{r}");
+        let (s, _) = app.json("POST", &done, &token, json!({"note": "Referred to repairs, job R-20411"})).await;
+        assert_eq!(s, StatusCode::NO_CONTENT);
+        let (s, r) = app.json("POST", &done, &token, json!({"note": "Referred to repairs again"})).await;
+        assert_eq!(s, StatusCode::CONFLICT, "{r}");
+        assert_eq!(text(db, &format!("SELECT action_note FROM visit_findings WHERE id = {disrepair}")).await, "Referred to repairs, job R-20411");
+        let (_, work) = app.get_json("/api/v1/my-work", &token).await;
+        assert!(!work["follow_ups"].as_array().unwrap().iter().any(|f| f["id"].as_i64() == Some(disrepair)), "closed follow-ups leave My work");
+
         // Sent again (a phone that lost the answer): recorded once, the same answer.
         let (s, again) = app.json("POST", &path, &token, report("visit-key-0001", &yesterday, findings.clone())).await;
         assert_eq!(s, StatusCode::OK, "{again}");
         assert_eq!((again["id"].as_i64(), again["replayed"].as_bool()), (Some(id), Some(true)));
-        assert_eq!(again["follow_ups"], v["follow_ups"]);
+        let due_ats = |x: &Value| x["follow_ups"].as_array().unwrap().iter().map(|f| f["due_at"].clone()).collect::<Vec<_>>();
+        assert_eq!(due_ats(&again), due_ats(&v));
+        assert_eq!(again["follow_ups"][0]["actioned"], true, "the replay shows the visit as it now stands");
         assert_eq!(scalar(db, "SELECT COUNT(*) FROM visits WHERE client_key = 'visit-key-0001'").await, 1);
 
         // The tenancy shows it, with what it found.
@@ -128,5 +157,9 @@ async fn an_officer_records_a_visit_and_its_findings_start_their_clocks() {
         let (s, _) = app.json("POST", &path, &legal, report("visit-key-0010", &yesterday, json!([]))).await;
         assert_eq!(s, StatusCode::FORBIDDEN);
         assert_eq!(scalar(db, "SELECT COUNT(*) FROM visits WHERE client_key IN ('visit-key-0009', 'visit-key-0010')").await, 0);
+        let safeguarding = scalar(db, &format!("SELECT id FROM visit_findings WHERE visit_id = {id} AND kind = 'safeguarding'")).await;
+        let (s, _) = app.json("POST", &format!("/api/v1/follow-ups/{safeguarding}/done"), &outsider, json!({"note": "Not mine to close"})).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        assert_eq!(scalar(db, &format!("SELECT COUNT(*) FROM visit_findings WHERE id = {safeguarding} AND actioned_at IS NULL")).await, 1);
     }
 }

@@ -110,6 +110,8 @@ pub enum Section {
     Waiting,
     /// The escalations waiting for the user's team, with their clocks (always shown: it is the team's work).
     TeamQueue,
+    /// Follow-ups that findings at visits to the officer's homes started, still open, with their clocks.
+    FollowUps,
     /// Partner referrals the officer made that need them.
     Referrals,
     /// Open cases the officer holds.
@@ -169,20 +171,22 @@ pub fn redirect(role: Role, path: &str) -> Option<&'static str> {
 /// The desk of `role`; `covering`: the user covers today for an absent officer, whose tenancies
 /// then come to them (a Team Leader covering an officer works that officer's caseload too).
 pub fn desk(role: Role, covering: bool) -> Desk {
-    use Section::{Cases, Covers, Referrals, TeamQueue, Waiting};
+    use Section::{Cases, Covers, FollowUps, Referrals, TeamQueue, Waiting};
     use Tile::*;
     let landing = landing(role);
     let tenancy_tiles = [Tenancies, IntroductoryTenancies, Arrears];
     let (tiles, sections, reviews, proposals, team): (Vec<Tile>, Vec<Section>, _, _, _) = match role {
         Role::IntroductoryHmo => (
             vec![Tenancies, IntroductoryTenancies, Arrears, OpenCases, Overdue],
-            vec![Covers, Waiting, Referrals, Cases, Section::Tenancies],
+            vec![Covers, Waiting, FollowUps, Referrals, Cases, Section::Tenancies],
             Some(Reviews::Own),
             false,
             None,
         ),
         // Introductory tenancies are the Introductory HMO's, and cover comes from the same role.
-        Role::CommunityHmo => (vec![Tenancies, Arrears, OpenCases, Overdue], vec![Covers, Waiting, Referrals, Cases, Section::Tenancies], None, false, None),
+        Role::CommunityHmo => {
+            (vec![Tenancies, Arrears, OpenCases, Overdue], vec![Covers, Waiting, FollowUps, Referrals, Cases, Section::Tenancies], None, false, None)
+        }
         // Sustainment works cases (their action plans), not tenancies.
         Role::SustainableHmo => (vec![OpenCases, DueSoon, Overdue], vec![Covers, Waiting, Referrals, Cases], None, false, None),
         Role::TeamLeader => {
@@ -190,6 +194,7 @@ pub fn desk(role: Role, covering: bool) -> Desk {
             let mut sections = vec![Covers, Waiting, Referrals, Cases];
             if covering {
                 tiles.splice(2..2, tenancy_tiles);
+                sections.insert(2, FollowUps);
                 sections.push(Section::Tenancies);
             }
             (tiles, sections, Some(Reviews::Area), true, None)
@@ -273,7 +278,7 @@ pub fn queue_heading(team: Role) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use Section::{Cases, Covers, Referrals, TeamQueue, Waiting};
+    use Section::{Cases, Covers, FollowUps, Referrals, TeamQueue, Waiting};
     use Tile::*;
 
     /// The whole table, written out: role → landing, tiles, sections.
@@ -284,9 +289,14 @@ mod tests {
                 Role::IntroductoryHmo,
                 Landing::MyWork,
                 &[Tenancies, IntroductoryTenancies, Arrears, OpenCases, Overdue],
-                &[Covers, Waiting, Referrals, Cases, Section::Tenancies],
+                &[Covers, Waiting, FollowUps, Referrals, Cases, Section::Tenancies],
             ),
-            (Role::CommunityHmo, Landing::MyWork, &[Tenancies, Arrears, OpenCases, Overdue], &[Covers, Waiting, Referrals, Cases, Section::Tenancies]),
+            (
+                Role::CommunityHmo,
+                Landing::MyWork,
+                &[Tenancies, Arrears, OpenCases, Overdue],
+                &[Covers, Waiting, FollowUps, Referrals, Cases, Section::Tenancies],
+            ),
             (Role::SustainableHmo, Landing::MyWork, &[OpenCases, DueSoon, Overdue], &[Covers, Waiting, Referrals, Cases]),
             (Role::TeamLeader, Landing::MyWork, &[ProposalsToDecide, AreaReviewsDue, OpenCases, Overdue], &[Covers, Waiting, Referrals, Cases]),
             (
@@ -316,6 +326,7 @@ mod tests {
                 let manages = matches!(role, Role::IntroductoryHmo | Role::CommunityHmo) || (role == Role::TeamLeader && covering);
                 assert_eq!(d.counts(Tenancies) && d.counts(Arrears), manages, "{role:?} covering={covering}");
                 assert_eq!(d.shows(Section::Tenancies), manages, "{role:?} covering={covering}");
+                assert_eq!(d.shows(Section::FollowUps), manages, "visits' follow-ups go to whoever manages the tenancy: {role:?} covering={covering}");
                 assert!(!d.counts(IntroductoryTenancies) || matches!(role, Role::IntroductoryHmo | Role::TeamLeader), "{role:?}");
             }
         }

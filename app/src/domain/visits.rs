@@ -105,6 +105,16 @@ pub fn read_report(
     Ok(VisitReport { kind, at, on, outcome, card_left, findings: checked, notes, client_key: key.to_string() })
 }
 
+/// What was done about a follow-up, checked: 3 to 2000 characters.
+pub fn read_done_note(note: &str) -> Result<String, String> {
+    let note = note.trim();
+    match note.chars().count() {
+        0..3 => Err("Say what was done, e.g. \"Referred to repairs, job R-20411\".".into()),
+        n if n > MAX_FINDING => Err(format!("Keep what was done to {MAX_FINDING} characters.")),
+        _ => Ok(note.to_string()),
+    }
+}
+
 /// When what a visit found must be acted on: its clock starts at the visit.
 pub fn follow_up_due(kind: FindingKind, visited_at: DateTime<Utc>, cal: &WorkingCalendar) -> DateTime<Utc> {
     kind.follow_up().due(visited_at, cal)
@@ -177,6 +187,13 @@ mod tests {
         assert_eq!(due(FindingKind::FireRisk), "2026-12-19T11:00:00+00:00");
         assert_eq!(due(FindingKind::Disrepair), "2026-12-22T17:00:00+00:00", "Monday 21st, Tuesday 22nd");
         assert_eq!(due(FindingKind::UnauthorisedAlteration), "2026-12-23T17:00:00+00:00");
+    }
+
+    #[test]
+    fn closing_a_follow_up_says_what_was_done() {
+        assert_eq!(read_done_note("  Referred to repairs, job R-20411 "), Ok("Referred to repairs, job R-20411".into()));
+        assert!(read_done_note(" ok").unwrap_err().contains("Say what was done"));
+        assert!(read_done_note(&"x".repeat(2001)).is_err());
     }
 
     #[test]

@@ -6,9 +6,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::desk::get_my_work;
-use crate::components::{ClockBadge, ErrorPanel, NoticeBy, loading};
+use crate::api::visits::CloseFollowUp;
+use crate::components::{ActionError, ClockBadge, ErrorPanel, NoticeBy, loading};
 use crate::domain::desk::{Landing, Section};
-use crate::model::{CaseRow, MyWork, TenancyRow, WorkflowView, date_part};
+use crate::model::{CaseRow, FollowUpRow, MyWork, TenancyRow, WorkflowView, date_part};
 
 #[component]
 pub fn MyWorkPage() -> impl IntoView {
@@ -42,8 +43,8 @@ fn desk(w: MyWork, all: bool) -> AnyView {
     }
     let total = w.tenancies_total;
     let user = w.user;
-    let (mut covers, mut waiting, mut referrals, mut cases, mut tenancies) =
-        (Some(w.covers), Some(w.waiting), Some(w.referrals), Some(w.cases), Some(w.tenancies));
+    let (mut covers, mut waiting, mut referrals, mut cases, mut tenancies, mut follow_ups) =
+        (Some(w.covers), Some(w.waiting), Some(w.referrals), Some(w.cases), Some(w.tenancies), Some(w.follow_ups));
     let queue_heading = w.desk.queue_heading.unwrap_or_default();
     let parts = w
         .desk
@@ -103,6 +104,10 @@ fn desk(w: MyWork, all: bool) -> AnyView {
                     })
                     .into_any()
             }
+            Section::FollowUps => {
+                let rows = follow_ups.take().unwrap_or_default();
+                (!rows.is_empty()).then(|| view! { <FollowUpsSection rows /> }).into_any()
+            }
             Section::Cases => view! { <CasesSection cases=cases.take().unwrap_or_default() /> }.into_any(),
             Section::Tenancies => view! { <TenanciesSection tenancies=tenancies.take().unwrap_or_default() total all /> }.into_any(),
         })
@@ -125,6 +130,54 @@ fn desk(w: MyWork, all: bool) -> AnyView {
         {parts}
     }
     .into_any()
+}
+
+/// What visits to the officer's homes found and must be followed up, most urgent first, each closed
+/// with what was done.
+#[component]
+fn FollowUpsSection(rows: Vec<FollowUpRow>) -> impl IntoView {
+    let close = ServerAction::<CloseFollowUp>::new();
+    // Each follow-up closed here turns into "Closed" in place (without JavaScript the page reloads without it).
+    let done = RwSignal::new(Vec::<i64>::new());
+    Effect::new(move |_| {
+        if let Some(Ok(id)) = close.value().get() {
+            done.update(|d| d.push(id));
+        }
+    });
+    let closed = move |id: i64| done.with(|d| d.contains(&id));
+    view! {
+        <section aria-labelledby="follow-h" data-testid="follow-ups">
+            <h2 id="follow-h">{format!("Follow-ups from visits ({})", rows.len())}</h2>
+            <ActionError error=Signal::derive(move || close.value().get().and_then(|r| r.err())) />
+            <div class="table-wrap">
+            <table class="data cards">
+                <thead><tr><th scope="col">"Found"</th><th scope="col">"Home"</th><th scope="col">"Due"</th><th scope="col">"Done"</th></tr></thead>
+                <tbody>
+                    {rows.into_iter().map(|f| {
+                        let id = f.id;
+                        view! {
+                            <tr>
+                                <td data-label="Found"><strong>{f.kind.label()}</strong><div class="small">{f.detail}</div><div class="muted small">{format!("Visit on {}", f.visited_on)}</div></td>
+                                <td data-label="Home"><a href=format!("/tenancies/{}", f.tenancy_reference)>{f.address}</a></td>
+                                <td data-label="Due">{crate::domain::clock::format_london(f.due_at)}" "<ClockBadge status=Some(f.clock) /></td>
+                                <td data-label="Done">
+                                    {move || if closed(id) { view! { <span class="tag">"Closed"</span> }.into_any() } else { view! {
+                                        <ActionForm action=close attr:class="inline">
+                                            <input type="hidden" name="id" value=id.to_string() />
+                                            <label class="visually-hidden" for=format!("done-{id}")>{format!("What was done about the {}", f.kind.label().to_lowercase())}</label>
+                                            <input id=format!("done-{id}") type="text" name="note" required minlength="3" maxlength="2000" placeholder="What was done" />
+                                            <button type="submit" class="button secondary">"Close"</button>
+                                        </ActionForm>
+                                    }.into_any() }}
+                                </td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+            </div>
+        </section>
+    }
 }
 
 /// The open cases the officer owns (or covers), most urgent first.

@@ -2,7 +2,7 @@
 
 use app::api::visits::service as svc;
 use app::model::*;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 
 use super::{Caller, ErrorBody, JsonIn, PathIn, reply};
 
@@ -16,4 +16,16 @@ use super::{Caller, ErrorBody, JsonIn, PathIn, reply};
     responses((status = 200, body = RecordedVisit), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn record_visit(c: Caller, PathIn(reference): PathIn<String>, JsonIn(r): JsonIn<VisitRequest>) -> Response {
     reply(svc::record_visit(c.store(), &c.who, &reference, r, &c.meta.ip).await)
+}
+
+/// Closes a visit finding's follow-up with what was done about it (a referral made, a repair
+/// raised, a follow-up visit booked). One already closed is 409.
+#[utoipa::path(post, path = "/api/v1/follow-ups/{id}/done", tag = "visits", request_body = FollowUpDone,
+    params(("id" = i64, Path, description = "The follow-up (a visit finding)")), security(("bearer" = [])),
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn follow_up_done(c: Caller, PathIn(id): PathIn<i64>, JsonIn(d): JsonIn<FollowUpDone>) -> Response {
+    match svc::follow_up_done(c.store(), &c.who, id, d, &c.meta.ip).await {
+        Ok(()) => axum::http::StatusCode::NO_CONTENT.into_response(),
+        Err(e) => super::errors::app_error(e),
+    }
 }

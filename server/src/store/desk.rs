@@ -255,7 +255,8 @@ impl DeskStore for SqlStore {
         let waiting = workflow::waiting_for(&mut *conn, &q.owners, q.viewer_id).await?;
         let covers = casework::covers(&mut *conn, None, Some(q.viewer_id), q.covers_since, self.today()).await?;
         let referrals = referrals::referral_list(&mut *conn, &q.referrals, q.viewer_id).await?;
-        let lists = WorkLists { caseload, reviews_due, proposals_waiting, waiting, covers, referrals };
+        let follow_ups = if q.follow_ups { open_follow_ups(&mut conn, &q.owners).await? } else { vec![] };
+        let lists = WorkLists { caseload, reviews_due, proposals_waiting, waiting, covers, referrals, follow_ups };
         if let Some(n) = counter {
             self.worklists.put(q, n, &lists);
         }
@@ -337,4 +338,33 @@ impl DeskStore for SqlStore {
             detail,
         }))
     }
+}
+
+/// The open follow-ups from visits to the owners' tenancies, soonest due first (at most 100).
+async fn open_follow_ups(conn: &mut sqlx::pool::PoolConnection<Any>, owners: &[i64]) -> Result<Vec<FollowUpRow>, AppError> {
+    if owners.is_empty() {
+        return Ok(vec![]);
+    }
+    let sql = format!(
+        "SELECT f.id, f.kind, f.detail, f.due_at, v.scheduled_for, t.reference, p.address_line1, p.postcode \
+         FROM tenancies t JOIN visits v ON v.tenancy_id = t.id JOIN visit_findings f ON f.visit_id = v.id \
+         JOIN properties p ON p.id = t.property_id \
+         WHERE t.owner_id IN ({}) AND f.actioned_at IS NULL AND f.due_at IS NOT NULL ORDER BY f.due_at, f.id LIMIT 100",
+        placeholders(1, owners.len())
+    );
+    let rows = bind_ids(sqlx::query::<Any>(&sql), owners).fetch_all(&mut **conn).await.map_err(internal)?;
+    rows.iter()
+        .map(|r| {
+            Ok(FollowUpRow {
+                id: i(r, "id"),
+                kind: code(r, "kind", app::domain::FindingKind::parse)?,
+                detail: s(r, "detail"),
+                due_at: instant(r, "due_at")?,
+                clock: app::domain::clock::ClockStatus::OnTime,
+                visited_on: day(r, "scheduled_for")?,
+                tenancy_reference: s(r, "reference"),
+                address: format!("{}, {}", s(r, "address_line1"), s(r, "postcode")),
+            })
+        })
+        .collect()
 }

@@ -1,7 +1,7 @@
 //! Visits officers record, with their findings and follow-ups.
 
 use app::api::kit::store::AuditEntry;
-use app::api::visits::store::{KeyedVisit, StoredFollowUp, VisitStore, VisitSubject};
+use app::api::visits::store::{FollowUpSubject, KeyedVisit, StoredFollowUp, VisitStore, VisitSubject};
 use app::domain::FindingKind;
 use app::domain::access::RecordScope;
 use app::domain::visits::VisitReport;
@@ -111,5 +111,38 @@ impl VisitStore for SqlStore {
         }
         commit_audited(tx, audit, Some(id)).await?;
         Ok(Some(id))
+    }
+
+    async fn follow_up_subject(&self, id: i64) -> Result<Option<FollowUpSubject>, AppError> {
+        let row = sqlx::query::<Any>(
+            "SELECT f.id, f.actioned_at, t.id AS tenancy_id, t.owner_id, p.area_team_id FROM visit_findings f JOIN visits v ON v.id = f.visit_id \
+             JOIN tenancies t ON t.id = v.tenancy_id JOIN properties p ON p.id = t.property_id WHERE f.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.db.pool)
+        .await
+        .map_err(internal)?;
+        Ok(row.map(|r| FollowUpSubject {
+            id: i(&r, "id"),
+            tenancy_id: i(&r, "tenancy_id"),
+            scope: RecordScope { area_team_id: i(&r, "area_team_id"), owner_id: oi(&r, "owner_id"), restricted: false, granted: false, duty: false },
+            actioned: os(&r, "actioned_at").is_some(),
+        }))
+    }
+
+    async fn close_follow_up(&self, id: i64, by: i64, note: &str, audit: AuditEntry) -> Result<(), AppError> {
+        let mut tx = self.db.pool.begin().await.map_err(internal)?;
+        let done = sqlx::query::<Any>("UPDATE visit_findings SET actioned_at = $1, actioned_by = $2, action_note = $3 WHERE id = $4 AND actioned_at IS NULL")
+            .bind(now_rfc3339())
+            .bind(by)
+            .bind(note.to_string())
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
+        if done.rows_affected() != 1 {
+            return Err(AppError::Conflict("This follow-up was already closed: reload to see what was done.".into()));
+        }
+        commit_audited(tx, audit, None).await
     }
 }

@@ -51,6 +51,7 @@ pub async fn my_work(store: &dyn Store, who: &Principal, all: bool) -> Result<My
             waiting: vec![],
             covers: vec![],
             referrals: vec![],
+            follow_ups: vec![],
             desk: view,
         });
     }
@@ -99,7 +100,24 @@ pub async fn my_work(store: &dyn Store, who: &Principal, all: bool) -> Result<My
     alarms.extend(desk.team.and_then(|team| late_escalations_alarm(team, &facts, clock.timescales.escalation_response_days)));
     let referrals = if desk.shows(Section::Referrals) { crate::api::referrals::service::waiting_for_officer(who, lists.referrals, &clock) } else { vec![] };
     let covers = if desk.shows(Section::Covers) { lists.covers } else { vec![] };
-    Ok(MyWork { user: session_user(who), alarms, counts, tenancies, tenancies_total: load.tenancies_total, cases, waiting, covers, referrals, desk: view })
+    let mut follow_ups = lists.follow_ups;
+    for f in &mut follow_ups {
+        f.clock = clock.instant(f.due_at);
+    }
+    follow_ups.sort_by(|a, b| (urgency(Some(a.clock)), a.due_at).cmp(&(urgency(Some(b.clock)), b.due_at)));
+    Ok(MyWork {
+        user: session_user(who),
+        alarms,
+        counts,
+        tenancies,
+        tenancies_total: load.tenancies_total,
+        cases,
+        waiting,
+        covers,
+        referrals,
+        follow_ups,
+        desk: view,
+    })
 }
 
 /// What My work asks the store for: the officer's own and covered work, the review count their
@@ -121,6 +139,7 @@ fn work_query(who: &Principal, desk: &desk::Desk, clock: &Clock, all: bool) -> W
         reviews: reviews.map(|(owner_id, area_team_id)| ReviewCount { owner_id, area_team_id, today, until: clock.timescales.reviews_due_until(today) }),
         proposals_area: if desk.proposals { who.area_team_id } else { None },
         covers_since: today - chrono::Duration::days(14),
+        follow_ups: desk.shows(desk::Section::FollowUps),
     }
 }
 

@@ -34,6 +34,8 @@ pub struct WorkQuery {
     /// The officer's covers (given or received) that end, or were ended, on or after this date.
     pub covers_since: NaiveDate,
     pub referrals: ReferralFilter,
+    /// Whether to list the owners' open follow-ups from visits.
+    pub follow_ups: bool,
 }
 
 /// Which introductory reviews to count: one officer's (`owner_id`) or an area's.
@@ -58,6 +60,8 @@ pub struct WorkLists {
     pub waiting: Vec<ListedItem>,
     pub covers: Vec<CoverView>,
     pub referrals: Vec<ReferralListed>,
+    /// Open follow-ups on the owners' tenancies (clock judged by the service), soonest due first.
+    pub follow_ups: Vec<FollowUpRow>,
 }
 
 #[derive(Clone, Debug, Default)]

@@ -84,6 +84,12 @@ impl VisitForm {
     }
 }
 
+#[server(prefix = "/fn", endpoint = "close_follow_up")]
+pub async fn close_follow_up(id: i64, note: String) -> Result<i64, AppError> {
+    let (store, who, meta) = crate::api::context().await?;
+    service::follow_up_done(&*store, &who, id, crate::model::FollowUpDone { note }, &meta.ip).await.map(|()| id)
+}
+
 #[server(prefix = "/fn", endpoint = "record_visit")]
 pub async fn record_visit(reference: String, visit: VisitForm) -> Result<RecordedVisit, AppError> {
     let (store, who, meta) = crate::api::context().await?;

@@ -58,6 +58,26 @@ fn replay(done: crate::api::visits::store::KeyedVisit, tenancy_id: i64, clock: &
     Ok(RecordedVisit { id: done.id, replayed: true, follow_ups: done.follow_ups.into_iter().map(|f| follow_up(f, clock)).collect() })
 }
 
+/// Closes a follow-up with what was done about it: the officers who may record visits to the home.
+pub async fn follow_up_done(store: &dyn Store, who: &Principal, id: i64, done: FollowUpDone, ip: &str) -> Result<(), AppError> {
+    let Some(f) = store.follow_up_subject(id).await? else {
+        return Err(AppError::NotFound(format!("Follow-up {id}")));
+    };
+    if let Err(denial) = can_view_record(who, &f.scope) {
+        audit(store, who, ip, "close_follow_up", "visit_finding", Some(f.id), Err(denial), format!("tenancy {}", f.tenancy_id)).await?;
+        return Err(denial.into());
+    }
+    if !may_record(who, &f.scope) {
+        return Err(AppError::Forbidden("Only housing officers and Team Leaders close visits' follow-ups.".into()));
+    }
+    if f.actioned {
+        return Err(AppError::Conflict("This follow-up was already closed: reload to see what was done.".into()));
+    }
+    let note = visits::read_done_note(&done.note).map_err(AppError::Invalid)?;
+    let entry = change(who, ip, "close_follow_up", "visit_finding", Some(f.id), format!("tenancy {}", f.tenancy_id));
+    store.close_follow_up(f.id, who.user_id, &note, entry).await
+}
+
 /// A stored follow-up with its clock as of now.
 pub fn follow_up(f: StoredFollowUp, clock: &Clock) -> FollowUpView {
     FollowUpView { kind: f.kind, detail: f.detail, due_at: f.due_at, within: f.kind.follow_up().label(), clock: clock.instant(f.due_at), actioned: f.actioned }

@@ -35,6 +35,15 @@ pub struct KeyedVisit {
     pub follow_ups: Vec<StoredFollowUp>,
 }
 
+/// An open or closed follow-up with its tenancy's scope, for the rule on who closes it.
+#[derive(Clone, Debug)]
+pub struct FollowUpSubject {
+    pub id: i64,
+    pub tenancy_id: i64,
+    pub scope: RecordScope,
+    pub actioned: bool,
+}
+
 #[async_trait]
 pub trait VisitStore: Send + Sync + 'static {
     async fn visit_subject(&self, tenancy_reference: &str) -> Result<Option<VisitSubject>, AppError>;
@@ -51,4 +60,7 @@ pub trait VisitStore: Send + Sync + 'static {
         officer_id: i64,
         audit: AuditEntry,
     ) -> Result<Option<i64>, AppError>;
+    async fn follow_up_subject(&self, id: i64) -> Result<Option<FollowUpSubject>, AppError>;
+    /// Closes an open follow-up with what was done; one already closed is a conflict.
+    async fn close_follow_up(&self, id: i64, by: i64, note: &str, audit: AuditEntry) -> Result<(), AppError>;
 }

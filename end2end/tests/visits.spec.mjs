@@ -1,0 +1,52 @@
+// Visits officers record themselves, on a phone: the doorstep form, a finding's clock, a refusal
+// that keeps what was typed.
+import { test, expect } from '@playwright/test';
+import { signIn, hydrated, collectErrors } from './helpers.mjs';
+
+test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+
+test('an officer records a visit with a disrepair finding and sees its follow-up clock', async ({ page }, testInfo) => {
+  const errors = collectErrors(page);
+  const js = testInfo.project.use.javaScriptEnabled !== false;
+  await signIn(page, 'chmo.east1');
+  // A different home for each run of the journey (hydrated, then without JavaScript).
+  const row = page.getByTestId('caseload').locator('tbody tr').nth(js ? 3 : 4);
+  const reference = await row.locator('td a').first().innerText();
+  await page.goto(`/tenancies/${reference}`);
+  await hydrated(page, testInfo);
+  const followUps = page.getByTestId('follow-up').filter({ hasText: 'Disrepair' });
+  const before = await followUps.count();
+
+  const form = page.getByTestId('visit-form');
+  await form.locator('summary').click();
+  await form.getByLabel('What the visit was for').selectOption('home_check');
+  await form.getByLabel('Time at the door').fill('09:15');
+
+  if (js) {
+    // No access, yet a finding: refused with a reason, and the typed finding stays in its box.
+    await form.getByLabel('No access', { exact: true }).check();
+    await form.getByLabel('Signs of abandonment').fill('Curtains drawn, post piled up behind the door');
+    await form.getByRole('button', { name: 'Record the visit' }).click();
+    await expect(page.getByTestId('form-error')).toContainText('No access: nobody was seen');
+    await expect(form.getByLabel('Signs of abandonment')).toHaveValue('Curtains drawn, post piled up behind the door');
+    await form.getByLabel('Signs of abandonment').fill('');
+    await form.getByLabel('Visit completed').check();
+  }
+  await form.getByLabel('Disrepair').fill('Damp and black mould on the back bedroom wall; window frame rotten');
+  await form.getByLabel('Notes').fill('Tenant at home; household as recorded.');
+  await form.getByRole('button', { name: 'Record the visit' }).click();
+
+  if (js) {
+    const done = page.getByTestId('visit-recorded');
+    await expect(done).toContainText('Visit recorded.');
+    await expect(done).toContainText('Disrepair: follow up within 2 working days');
+  }
+  // The tenancy lists the visit with its open follow-up and clock, once.
+  await expect(followUps).toHaveCount(before + 1);
+  await expect(followUps.first()).toContainText('Disrepair follow-up by');
+  // Still a phone's width.
+  const [scroll, client] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+  expect(scroll).toBeLessThanOrEqual(client);
+  await page.screenshot({ path: testInfo.outputPath('visit-recorded.png'), fullPage: true });
+  expect(errors.filter((e) => !e.includes('400 (Bad Request)'))).toEqual([]);
+});
