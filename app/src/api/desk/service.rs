@@ -104,7 +104,7 @@ pub async fn my_work(store: &dyn Store, who: &Principal, all: bool) -> Result<My
     for f in &mut follow_ups {
         f.clock = clock.instant(f.due_at);
     }
-    follow_ups.sort_by(|a, b| (urgency(Some(a.clock)), a.due_at).cmp(&(urgency(Some(b.clock)), b.due_at)));
+    follow_ups.sort_by_key(|f| (urgency(Some(f.clock)), f.due_at));
     Ok(MyWork {
         user: session_user(who),
         alarms,
