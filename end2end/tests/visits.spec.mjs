@@ -48,5 +48,18 @@ test('an officer records a visit with a disrepair finding and sees its follow-up
   const [scroll, client] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
   expect(scroll).toBeLessThanOrEqual(client);
   await page.screenshot({ path: testInfo.outputPath('visit-recorded.png'), fullPage: true });
+
+  // The follow-up waits on My work with its clock, and closes with what was done.
+  await page.goto('/');
+  await hydrated(page, testInfo);
+  const mine = page.getByTestId('follow-ups').locator('tbody tr').filter({ hasText: 'window frame rotten' });
+  await expect(mine).toHaveCount(1);
+  await expect(mine).toContainText('Disrepair');
+  await mine.getByRole('textbox').fill('Referred to repairs, job R-20411');
+  await mine.getByRole('button', { name: 'Close' }).click();
+  if (js) await expect(mine).toContainText('Closed');
+  else await expect(mine).toHaveCount(0);
+  await page.reload();
+  await expect(page.getByTestId('follow-ups').locator('tbody tr').filter({ hasText: 'window frame rotten' })).toHaveCount(0);
   expect(errors.filter((e) => !e.includes('400 (Bad Request)'))).toEqual([]);
 });
