@@ -255,6 +255,9 @@ pub struct TenancyDetail {
     /// The size criteria applied to the household as recorded (None: the record cannot be read by
     /// them, and `occupation` says why).
     pub size_criteria: Option<SizeCriteriaView>,
+    /// Where the home stands on the no-access ladder, if visits since the tenant was last seen went unanswered.
+    #[serde(default)]
+    pub no_access: Option<NoAccessView>,
     /// The doorstep form's starting values when the viewer may record a visit here (None: they may not).
     #[serde(default)]
     pub visit_form: Option<VisitFormStart>,
@@ -1195,6 +1198,15 @@ pub struct VisitRequest {
     /// A key the device makes once per report (8 to 64 letters, digits, `-` or `_`): the same key
     /// sent again records nothing new and answers with the visit already recorded.
     pub client_key: String,
+}
+
+/// The no-access ladder for a home (`domain::visits::ladder`), with its clock.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct NoAccessView {
+    pub ladder: crate::domain::visits::NoAccess,
+    pub summary: String,
+    pub clock: ClockStatus,
 }
 
 /// What a new doorstep form starts with: its own key (so a resend records once) and today.

@@ -73,6 +73,12 @@ pub struct Settings {
     /// Working days Legal or the Community Safety Hub have to conclude an escalation.
     #[arg(long, env = "HEARTH_ESCALATION_RESPONSE_DAYS", default_value = "10", value_parser = app::domain::timescales::check_step_days, value_name = "DAYS")]
     pub escalation_response_days: u32,
+    /// Unanswered visits, at different times of day, before a home gets the no-access letter (2 to 6).
+    #[arg(long, env = "HEARTH_NO_ACCESS_ATTEMPTS", default_value = "3", value_parser = app::domain::timescales::check_no_access_attempts, value_name = "VISITS")]
+    pub no_access_attempts: u32,
+    /// Working days the tenant has to answer the no-access letter before the home is referred for investigation.
+    #[arg(long, env = "HEARTH_NO_ACCESS_LETTER_DAYS", default_value = "10", value_parser = app::domain::timescales::check_step_days, value_name = "DAYS")]
+    pub no_access_letter_days: u32,
 }
 
 impl Default for Settings {
@@ -93,6 +99,8 @@ impl Default for Settings {
             plan_agreement_days: app::domain::sustain::PLAN_AGREEMENT_WORKING_DAYS,
             hand_back_days: app::domain::sustain::HAND_BACK_WORKING_DAYS,
             escalation_response_days: app::domain::sustain::ESCALATION_RESPONSE_WORKING_DAYS,
+            no_access_attempts: app::domain::visits::NO_ACCESS_ATTEMPTS,
+            no_access_letter_days: app::domain::visits::NO_ACCESS_LETTER_DAYS,
         }
     }
 }
@@ -111,6 +119,8 @@ impl Settings {
             plan_agreement_days: self.plan_agreement_days,
             hand_back_days: self.hand_back_days,
             escalation_response_days: self.escalation_response_days,
+            no_access_attempts: self.no_access_attempts,
+            no_access_letter_days: self.no_access_letter_days,
         }
     }
 

@@ -163,3 +163,43 @@ async fn an_officer_records_a_visit_and_its_findings_start_their_clocks() {
         assert_eq!(scalar(db, &format!("SELECT COUNT(*) FROM visit_findings WHERE id = {safeguarding} AND actioned_at IS NULL")).await, 1);
     }
 }
+
+/// The no-access ladder moves by itself: three unanswered visits at different times of day put the
+/// letter on the tenancy with its clock; someone seen again clears it. The council sets the count.
+#[tokio::test]
+async fn unanswered_visits_climb_the_no_access_ladder() {
+    for engine in engines() {
+        let app = TestApp::configured(engine, |s| s.no_access_attempts = 3).await;
+        let db = &app.db;
+        let (reference, holder, _) = subject(db).await;
+        let token = app.token(&holder, PASSWORD).await.unwrap();
+        let path = format!("/api/v1/tenancies/{reference}/visits");
+        let today = app::api::kit::clock::today();
+        let knock = |n: u64, at: &str| json!({"kind": "home_check", "on": (today - Days::new(n)).to_string(), "at": at, "outcome": "no_access", "card_left": true, "client_key": format!("ladder-{n}-{}", at.replace(':', ""))});
+        for (n, at) in [(3, "09:30"), (2, "13:15")] {
+            let (s, v) = app.json("POST", &path, &token, knock(n, at)).await;
+            assert_eq!(s, StatusCode::OK, "{v}");
+        }
+        let (_, page) = app.get_json(&format!("/api/v1/tenancies/{reference}"), &token).await;
+        assert_eq!(page["no_access"]["ladder"]["step"], "try_again", "{}", page["no_access"]);
+        assert_eq!(page["no_access"]["ladder"]["attempts"], 2);
+        let (s, v) = app.json("POST", &path, &token, knock(1, "18:40")).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        let (_, page) = app.get_json(&format!("/api/v1/tenancies/{reference}"), &token).await;
+        assert_eq!(page["no_access"]["ladder"]["step"], "send_letter", "{}", page["no_access"]);
+        assert_eq!(page["no_access"]["ladder"]["parts"], json!(["morning", "afternoon", "evening"]));
+        assert!(page["no_access"]["summary"].as_str().unwrap().contains("send the no-access letter by"));
+        // The tenant answers at last: the ladder is gone.
+        let (s, _) = app
+            .json(
+                "POST",
+                &path,
+                &token,
+                json!({"kind": "home_check", "on": today.to_string(), "at": "00:01", "outcome": "completed", "client_key": "ladder-seen-0001"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        let (_, page) = app.get_json(&format!("/api/v1/tenancies/{reference}"), &token).await;
+        assert_eq!(page["no_access"], Value::Null);
+    }
+}

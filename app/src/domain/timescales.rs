@@ -23,6 +23,11 @@ pub struct Timescales {
     pub hand_back_days: u32,
     /// Working days Legal or the Community Safety Hub have to conclude an escalation.
     pub escalation_response_days: u32,
+    /// Unanswered visits, at different times of day, before the no-access letter (`visits::ladder`).
+    pub no_access_attempts: u32,
+    /// Working days the tenant has to answer the no-access letter before the home is referred for
+    /// investigation.
+    pub no_access_letter_days: u32,
 }
 
 impl Default for Timescales {
@@ -33,8 +38,16 @@ impl Default for Timescales {
             plan_agreement_days: PLAN_AGREEMENT_WORKING_DAYS,
             hand_back_days: HAND_BACK_WORKING_DAYS,
             escalation_response_days: ESCALATION_RESPONSE_WORKING_DAYS,
+            no_access_attempts: super::visits::NO_ACCESS_ATTEMPTS,
+            no_access_letter_days: super::visits::NO_ACCESS_LETTER_DAYS,
         }
     }
+}
+
+/// The unanswered visits a council asks for before the letter: 2 to 6.
+pub fn check_no_access_attempts(text: &str) -> Result<u32, String> {
+    let n: u32 = text.trim().parse().map_err(|_| format!("{:?} is not a number of visits", text.trim()))?;
+    if (2..=6).contains(&n) { Ok(n) } else { Err(format!("{n} visits is outside 2 to 6")) }
 }
 
 /// A step's working days as a council may set them: 1 to [`STEP_WORKING_DAYS_MAX`].

@@ -105,6 +105,109 @@ pub fn read_report(
     Ok(VisitReport { kind, at, on, outcome, card_left, findings: checked, notes, client_key: key.to_string() })
 }
 
+/// Unanswered visits before the no-access letter, by default: three, at different times of day.
+pub const NO_ACCESS_ATTEMPTS: u32 = 3;
+/// Working days to answer the no-access letter, by default, before the home is referred.
+pub const NO_ACCESS_LETTER_DAYS: u32 = 10;
+
+/// When in the day a door was knocked (London time): morning before noon, afternoon to 5 pm, evening after.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DayPart {
+    Morning,
+    Afternoon,
+    Evening,
+}
+
+impl DayPart {
+    pub fn of(at: DateTime<Utc>) -> DayPart {
+        use chrono::Timelike;
+        match crate::domain::clock::to_london(at).hour() {
+            0..12 => DayPart::Morning,
+            12..17 => DayPart::Afternoon,
+            _ => DayPart::Evening,
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            DayPart::Morning => "morning",
+            DayPart::Afternoon => "afternoon",
+            DayPart::Evening => "evening",
+        }
+    }
+}
+
+/// Where an unanswered home stands on the no-access ladder.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum NoAccessStep {
+    /// Call again, at a time of day not yet tried, by the date.
+    TryAgain,
+    /// Enough unanswered visits: send the no-access letter by the date.
+    SendLetter,
+    /// The letter's answer is awaited until the date.
+    AwaitAnswer,
+    /// No answer: refer the home for investigation (possible abandonment or subletting) by the date.
+    Refer,
+}
+
+/// The ladder for one home: the unanswered visits since anyone was last seen there, and what next.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct NoAccess {
+    pub attempts: u32,
+    pub parts: Vec<DayPart>,
+    pub step: NoAccessStep,
+    pub by: NaiveDate,
+}
+
+impl NoAccess {
+    pub fn summary(&self) -> String {
+        let tried = self.parts.iter().map(|p| p.label()).collect::<Vec<_>>().join(", ");
+        let next = match self.step {
+            NoAccessStep::TryAgain => format!("call again at another time of day by {}", self.by),
+            NoAccessStep::SendLetter => format!("send the no-access letter by {}", self.by),
+            NoAccessStep::AwaitAnswer => format!("the letter's answer is awaited until {}", self.by),
+            NoAccessStep::Refer => format!("no answer: refer the home for investigation by {}", self.by),
+        };
+        let s = if self.attempts == 1 { "" } else { "s" };
+        format!("No access {} time{s} since the tenant was last seen ({tried}): {next}.", self.attempts)
+    }
+}
+
+/// The no-access ladder (`seeds/003`: homes that never answer are where fraud and abandonment
+/// hide). From the visits at the door (outcome and instant, any order), counting the unanswered
+/// ones since the last completed visit: fewer than `attempts`, or not yet at as many different
+/// times of day (up to three), is "try again" within 5 working days of the last; then the letter
+/// within 2 working days; then `letter_days` working days for an answer; then referral, due the next
+/// working day. It moves on by the calendar alone: nobody has to push it.
+pub fn ladder(door: &[(VisitOutcome, DateTime<Utc>)], attempts: u32, letter_days: u32, cal: &WorkingCalendar, today: NaiveDate) -> Option<NoAccess> {
+    let last_seen = door.iter().filter(|(o, _)| *o == VisitOutcome::Completed).map(|(_, at)| *at).max();
+    let mut tries: Vec<DateTime<Utc>> = door.iter().filter(|(o, at)| *o == VisitOutcome::NoAccess && Some(*at) > last_seen).map(|(_, at)| *at).collect();
+    tries.sort();
+    let last = crate::domain::clock::london_date(*tries.last()?);
+    let mut parts: Vec<DayPart> = tries.iter().map(|t| DayPart::of(*t)).collect();
+    parts.sort();
+    parts.dedup();
+    let n = tries.len() as u32;
+    let (step, by) = if n < attempts || (parts.len() as u32) < attempts.min(3) {
+        (NoAccessStep::TryAgain, cal.add_working_days(last, 5))
+    } else {
+        let letter_by = cal.add_working_days(last, 2);
+        let answer_by = cal.add_working_days(letter_by, letter_days);
+        if today <= letter_by {
+            (NoAccessStep::SendLetter, letter_by)
+        } else if today <= answer_by {
+            (NoAccessStep::AwaitAnswer, answer_by)
+        } else {
+            (NoAccessStep::Refer, cal.add_working_days(answer_by, 1))
+        }
+    };
+    Some(NoAccess { attempts: n, parts, step, by })
+}
+
 /// What was done about a follow-up, checked: 3 to 2000 characters.
 pub fn read_done_note(note: &str) -> Result<String, String> {
     let note = note.trim();
@@ -187,6 +290,43 @@ mod tests {
         assert_eq!(due(FindingKind::FireRisk), "2026-12-19T11:00:00+00:00");
         assert_eq!(due(FindingKind::Disrepair), "2026-12-22T17:00:00+00:00", "Monday 21st, Tuesday 22nd");
         assert_eq!(due(FindingKind::UnauthorisedAlteration), "2026-12-23T17:00:00+00:00");
+    }
+
+    #[test]
+    fn an_unanswered_door_climbs_the_ladder_by_itself() {
+        let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let na = |s: &str| (VisitOutcome::NoAccess, at(s));
+        let seen = (VisitOutcome::Completed, at("2026-10-01T10:00:00Z"));
+        // Before anyone was seen, no-access visits do not count; none since: no ladder.
+        assert_eq!(ladder(&[na("2026-09-01T10:00:00Z"), seen], 3, 10, cal(), d("2026-11-02")), None);
+        // Two mornings: try again, at another time of day, within 5 working days of the last.
+        let two = [seen, na("2026-11-02T09:30:00Z"), na("2026-11-03T10:00:00Z")];
+        let l = ladder(&two, 3, 10, cal(), d("2026-11-04")).unwrap();
+        assert_eq!((l.attempts, l.parts.clone(), l.step, l.by), (2, vec![DayPart::Morning], NoAccessStep::TryAgain, d("2026-11-10")));
+        assert!(l.summary().starts_with("No access 2 times since the tenant was last seen (morning): call again"));
+        // Three, but all mornings: still try again.
+        let mornings = [seen, na("2026-11-02T09:30:00Z"), na("2026-11-03T10:00:00Z"), na("2026-11-04T11:00:00Z")];
+        assert_eq!(ladder(&mornings, 3, 10, cal(), d("2026-11-05")).unwrap().step, NoAccessStep::TryAgain);
+        // Morning, afternoon (13:00 GMT) and evening (18:30): the letter within 2 working days...
+        let spread = [seen, na("2026-11-02T09:30:00Z"), na("2026-11-03T13:00:00Z"), na("2026-11-04T18:30:00Z")];
+        let l = ladder(&spread, 3, 10, cal(), d("2026-11-05")).unwrap();
+        assert_eq!((l.step, l.by), (NoAccessStep::SendLetter, d("2026-11-06")));
+        // ...then 10 working days for an answer...
+        assert_eq!(
+            ladder(&spread, 3, 10, cal(), d("2026-11-09")).unwrap(),
+            NoAccess { attempts: 3, parts: vec![DayPart::Morning, DayPart::Afternoon, DayPart::Evening], step: NoAccessStep::AwaitAnswer, by: d("2026-11-20") }
+        );
+        // ...then referral, the next working day after.
+        let l = ladder(&spread, 3, 10, cal(), d("2026-11-23")).unwrap();
+        assert_eq!((l.step, l.by), (NoAccessStep::Refer, d("2026-11-23")));
+        // A council asking for two visits moves sooner; someone seen again clears the ladder.
+        assert_eq!(ladder(&spread[..3], 2, 10, cal(), d("2026-11-04")).unwrap().step, NoAccessStep::SendLetter);
+        let mut answered = spread.to_vec();
+        answered.push((VisitOutcome::Completed, at("2026-11-10T10:00:00Z")));
+        assert_eq!(ladder(&answered, 3, 10, cal(), d("2026-11-23")), None);
+        // Summer time: 11:30 UTC is 12:30 in London, an afternoon.
+        assert_eq!(DayPart::of(at("2026-07-01T11:30:00Z")), DayPart::Afternoon);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use crate::api::desk::tenancy;
 use crate::api::visits::RecordVisit;
 use crate::components::{ActionError, ClockBadge, ErrorPanel, Field, loading, succeeded};
 use crate::domain::{FindingKind, VisitType};
-use crate::model::{CaseRow, Member, RentView, SizeCriteriaView, TransferView, VisitFormStart, VisitView};
+use crate::model::{CaseRow, Member, NoAccessView, RentView, SizeCriteriaView, TransferView, VisitFormStart, VisitView};
 
 #[component]
 pub fn TenancyPage() -> impl IntoView {
@@ -57,7 +57,7 @@ pub fn TenancyPage() -> impl IntoView {
                         <CasesTable cases=t.cases.clone() />
                         <TenancyReferrals reference=t.reference.clone() />
                         <History history=t.history.clone() />
-                        <Visits visits=t.visits.clone() reference=t.reference.clone() link record form=t.visit_form.clone() />
+                        <Visits visits=t.visits.clone() reference=t.reference.clone() link record form=t.visit_form.clone() no_access=t.no_access.clone() />
                     }.into_any(),
                 }
             })}
@@ -184,10 +184,12 @@ fn Visits(
     link: ServerAction<crate::api::feedback::CreateFeedbackLink>,
     record: ServerAction<RecordVisit>,
     form: Option<VisitFormStart>,
+    no_access: Option<NoAccessView>,
 ) -> impl IntoView {
     view! {
     <section aria-labelledby="visits-h">
         <h2 id="visits-h">"Visits"</h2>
+        {no_access.map(|n| view! { <p class="notice" data-testid="no-access">{n.summary}" "<ClockBadge status=Some(n.clock) /></p> })}
         {move || record.value().get().and_then(|r| r.ok()).map(|v| view! {
             <div class="card" role="status" data-testid="visit-recorded">
                 <p><strong>{if v.replayed { "This visit was already recorded." } else { "Visit recorded." }}</strong></p>

@@ -89,7 +89,13 @@ fn visit(ctx: &mut Ctx, ids: &mut Ids, t: &Active, home: i64, vt: VisitType, on:
             V::s(vt.as_str()),
             V::I(t.owner),
             date(on),
-            if outcome == VisitOutcome::Completed { instant(on, 11) } else { V::N },
+            // When the officer was at the door: completed visits late morning; unanswered ones at
+            // varied times of day, as the no-access ladder asks.
+            match outcome {
+                VisitOutcome::Completed => instant(on, 11),
+                VisitOutcome::NoAccess => instant(on, [10, 14, 18][(ids.visit % 3) as usize]),
+                _ => V::N,
+            },
             V::s(outcome.as_str()),
             V::S(String::new()),
         ],

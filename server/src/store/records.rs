@@ -69,6 +69,7 @@ pub(super) async fn tenancy(store: &SqlStore, reference: &str, viewer_id: i64) -
         occupation: String::new(),
         size_criteria: None,
         visit_form: None,
+        no_access: None,
         key_dates: vec![],
         members,
         rent,
@@ -83,6 +84,7 @@ pub(super) async fn tenancy(store: &SqlStore, reference: &str, viewer_id: i64) -
         scope: RecordScope { area_team_id: i(&t, "area_team_id"), owner_id: oi(&t, "owner_id"), restricted: false, granted: false, duty: false },
         detail,
         occupant_names: occupants.iter().map(|o| o.1.clone()).collect(),
+        door: door(pool, id).await?,
         occupants: occupants.into_iter().map(|o| o.0).collect(),
         start_date: day(&t, "start_date")?,
         trial_ends_on: oday(&t, "trial_ends_on")?,
@@ -206,6 +208,28 @@ async fn alerts(pool: &AnyPool, id: i64, today: chrono::NaiveDate) -> Result<Vec
         })
     })
     .collect::<Result<_, AppError>>()
+}
+
+/// The latest fifty visits at the door, completed or unanswered, with when they happened (a visit
+/// with no time recorded counts at 11:00 on its day), newest first: what the no-access ladder reads.
+async fn door(pool: &AnyPool, id: i64) -> Result<Vec<(app::domain::VisitOutcome, chrono::DateTime<chrono::Utc>)>, AppError> {
+    let rows = sqlx::query::<Any>(
+        "SELECT outcome, completed_at, scheduled_for FROM visits WHERE tenancy_id = $1 AND outcome IN ('completed', 'no_access') \
+         ORDER BY scheduled_for DESC, id DESC LIMIT 50",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await
+    .map_err(internal)?;
+    rows.iter()
+        .map(|r| {
+            let at = match oinstant(r, "completed_at")? {
+                Some(at) => at,
+                None => app::domain::clock::london_at(day(r, "scheduled_for")?, chrono::NaiveTime::from_hms_opt(11, 0, 0).expect("11:00")),
+            };
+            Ok((code(r, "outcome", app::domain::VisitOutcome::parse)?, at))
+        })
+        .collect()
 }
 
 /// The twenty latest visits with what each found.

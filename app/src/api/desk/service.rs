@@ -260,6 +260,9 @@ pub async fn tenancy(store: &dyn Store, who: &Principal, reference: &str, ip: &s
             f.clock = clock.instant(f.due_at);
         }
     }
+    let t = &clock.timescales;
+    detail.no_access = crate::domain::visits::ladder(&rec.door, t.no_access_attempts, t.no_access_letter_days, &clock.calendar, today)
+        .map(|ladder| NoAccessView { summary: ladder.summary(), clock: clock.date(ladder.by), ladder });
     detail.visit_form = crate::domain::visits::may_record(who, &rec.scope).then(|| VisitFormStart { key: crate::api::visits::service::fresh_key(), today });
     let on = today;
     (detail.occupation, detail.size_criteria) = match occupancy::assess(detail.bedrooms.max(0) as u32, &rec.occupants, on) {

@@ -35,6 +35,8 @@ pub struct TenancyRecord {
     pub occupants: Vec<Person>,
     /// Each occupant's name, in the same order.
     pub occupant_names: Vec<String>,
+    /// The latest visits at the door (completed or no access) with when they happened, newest first.
+    pub door: Vec<(crate::domain::VisitOutcome, chrono::DateTime<chrono::Utc>)>,
     pub start_date: NaiveDate,
     pub trial_ends_on: Option<NaiveDate>,
     pub extension_notice_served_on: Option<NaiveDate>,
