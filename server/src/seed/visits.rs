@@ -127,9 +127,33 @@ fn finding(ctx: &mut Ctx, ids: &mut Ids, on: NaiveDate) {
             V::I(ids.finding),
             V::I(ids.visit),
             V::s(kind.as_str()),
-            V::s("Recorded at visit"),
+            V::s(finding_detail(kind, ids.finding)),
             V::S(due.format("%Y-%m-%dT%H:%M:%SZ").to_string()),
             if actioned { instant(on, 15) } else { V::N },
         ],
     );
+}
+
+/// What an officer might have written about a finding (chosen by the finding's number, so the demo
+/// stays the same run to run).
+fn finding_detail(kind: FindingKind, n: i64) -> &'static str {
+    let options: &[&str] = match kind {
+        FindingKind::Disrepair => &[
+            "Black mould on the back bedroom wall and ceiling; window seals failed",
+            "Kitchen tap leaking into the unit below the sink",
+            "Front door does not lock properly; frame split",
+        ],
+        FindingKind::UnderOccupation => &[
+            "Tenant alone in a three-bedroom house since her son moved out; interested in a smaller home",
+            "Two spare bedrooms; tenant wants to stay near family",
+        ],
+        FindingKind::Vulnerability => &["Tenant struggling after a hospital stay; no support at home", "Signs of hoarding in the front room and hallway"],
+        FindingKind::FireRisk => &["Smoke alarm missing from the hallway", "Escape route blocked by stored furniture"],
+        FindingKind::UnauthorisedAlteration => &["Wall removed between kitchen and living room without permission", "Decking built over the drain cover"],
+        FindingKind::Safeguarding => &["Child left alone at home during the visit", "Tenant disclosed fear of an ex-partner who still has a key"],
+        FindingKind::Overcrowding => &["Family of six in a two-bedroom flat"],
+        FindingKind::Subletting => &["Person at the door did not know the tenant's name"],
+        FindingKind::Abandonment => &["Post piled up; neighbours have not seen the tenant for weeks"],
+    };
+    options[(n as usize) % options.len()]
 }
