@@ -63,3 +63,41 @@ test('an officer records a visit with a disrepair finding and sees its follow-up
   await expect(page.getByTestId('follow-ups').locator('tbody tr').filter({ hasText: 'window frame rotten' })).toHaveCount(0);
   expect(errors.filter((e) => !e.includes('400 (Bad Request)'))).toEqual([]);
 });
+
+test('a visit recorded with no signal is kept on the phone and sent once when the signal returns', async ({ page, context, request }, testInfo) => {
+  test.skip(testInfo.project.use.javaScriptEnabled === false, 'keeping a visit on the phone needs JavaScript; without it the browser keeps the form');
+  await signIn(page, 'chmo.east1');
+  const reference = await page.getByTestId('caseload').locator('tbody tr').nth(6).locator('td a').first().innerText();
+  await page.goto(`/tenancies/${reference}`);
+  await hydrated(page, testInfo);
+  const today = new Date().toLocaleDateString('en-CA', { timeZone: 'Europe/London' });
+  const rightToBuy = (p) => p.locator('section[aria-labelledby="visits-h"] table tbody tr').filter({ hasText: 'Right to buy' }).filter({ hasText: today });
+  const before = await rightToBuy(page).count();
+
+  const form = page.getByTestId('visit-form');
+  await form.locator('summary').click();
+  await form.getByLabel('What the visit was for').selectOption('right_to_buy');
+  await form.getByLabel('Time at the door').fill('07:45');
+  await form.getByLabel('Notes').fill('Recorded on the stairwell with no signal');
+  await context.setOffline(true);
+  await form.getByRole('button', { name: 'Record the visit' }).click();
+  await expect(page.getByTestId('visit-kept')).toBeVisible();
+  await expect(page.getByTestId('outbox')).toContainText('1 visit waiting to be sent');
+  await expect(page.getByTestId('outbox')).toContainText(reference);
+  // Nothing is lost when the page is closed: the phone keeps the report.
+  expect(await page.evaluate(() => localStorage.getItem('hearth.outbox.visits'))).toContain(reference);
+  await page.close();
+
+  await context.setOffline(false);
+  const again = await context.newPage();
+  await again.goto('/');
+  await hydrated(again, testInfo);
+  // Opening Hearth with a signal sends it; the banner goes.
+  await expect(again.getByTestId('outbox')).toHaveCount(0);
+  expect(await again.evaluate(() => localStorage.getItem('hearth.outbox.visits'))).toBeNull();
+  await again.goto(`/tenancies/${reference}`);
+  await expect(rightToBuy(again)).toHaveCount(before + 1);
+  // Sent again (a second tab, a flaky signal): still recorded once.
+  await again.reload();
+  await expect(rightToBuy(again)).toHaveCount(before + 1);
+});

@@ -7,6 +7,7 @@ use crate::api::desk::whoami;
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let user = Resource::new(|| (), |_| whoami());
+    crate::pages::outbox::provide_outbox();
     view! {
         <a class="skip-link" href="#main">"Skip to main content"</a>
         <header class="site-header">
@@ -52,7 +53,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 </Suspense>
             </div>
         </header>
-        <main id="main" class="container">{children()}</main>
+        <main id="main" class="container"><crate::pages::outbox::OutboxBanner />{children()}</main>
         <footer class="site-footer container">
             <p>"Hearth housing management · Contains OS data © Crown copyright and database right 2014 · Bank holidays: GOV.UK, OGL v3.0"</p>
         </footer>

@@ -8,6 +8,7 @@ pub mod layout;
 pub mod map;
 pub mod my_work;
 pub mod not_found;
+pub mod outbox;
 pub mod property;
 pub mod referrals;
 pub mod review;

@@ -8,6 +8,7 @@ use crate::api::desk::tenancy;
 use crate::api::visits::RecordVisit;
 use crate::components::{ActionError, ClockBadge, ErrorPanel, Field, loading, succeeded};
 use crate::domain::{FindingKind, VisitType};
+use crate::error::AppError;
 use crate::model::{CaseRow, Member, NoAccessView, RentView, SizeCriteriaView, TransferView, VisitFormStart, VisitView};
 
 #[component]
@@ -244,10 +245,30 @@ fn Visits(
 /// the same with JavaScript on or off; its key makes a resend record once.
 #[component]
 fn VisitForm(reference: String, start: VisitFormStart, record: ServerAction<RecordVisit>) -> impl IntoView {
+    // With no signal the report is kept on the phone and sent when the signal returns (`outbox`):
+    // the form remembers what it sent, and a failure to reach Hearth keeps it instead of refusing it.
+    let sent = StoredValue::new(None::<RecordVisit>);
+    let kept = RwSignal::new(false);
+    Effect::new(move |_| {
+        if let Some(args) = record.input().get() {
+            sent.set_value(Some(args));
+            kept.set(false);
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Err(AppError::ServerFn(_))) = record.value().get()
+            && let (Some(args), Some(outbox)) = (sent.get_value(), crate::pages::outbox::Outbox::get())
+        {
+            outbox.keep(args.reference, args.visit);
+            kept.set(true);
+        }
+    });
+    let refused = Signal::derive(move || record.value().get().and_then(|r| r.err()).filter(|e| !matches!(e, AppError::ServerFn(_))));
     view! {
         <details class="card visit-form" data-testid="visit-form">
             <summary>"Record a visit"</summary>
-            <ActionError error=Signal::derive(move || record.value().get().and_then(|r| r.err())) />
+            <ActionError error=refused />
+            {move || kept.get().then(|| view! { <p class="notice" role="status" data-testid="visit-kept">"No signal: the visit is kept on this phone and will be sent when there is one."</p> })}
             <ActionForm action=record>
                 <input type="hidden" name="reference" value=reference />
                 <input type="hidden" name="visit[client_key]" value=start.key />
