@@ -40,6 +40,8 @@ test('an officer records a visit with a disrepair finding and sees its follow-up
     const done = page.getByTestId('visit-recorded');
     await expect(done).toContainText('Visit recorded.');
     await expect(done).toContainText('Disrepair: follow up within 2 working days');
+    // A fresh form for the next visit: nothing of the last report is left in it.
+    await expect(page.getByTestId('visit-form').getByLabel('Disrepair')).toHaveValue('');
   }
   // The tenancy lists the visit with its open follow-up and clock, once.
   await expect(followUps).toHaveCount(before + 1);

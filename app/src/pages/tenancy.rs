@@ -199,7 +199,12 @@ fn Visits(
                 }).collect_view()}
             </div>
         })}
-        {form.map(|f| view! { <VisitForm reference=reference.clone() start=f record /> })}
+        // Keyed by the form's key: a recorded visit brings a fresh, empty form (a reused one would
+        // keep the last report's text).
+        {form.map(|f| {
+            let reference = reference.clone();
+            view! { <For each=move || [f.clone()] key=|f| f.key.clone() let:f><VisitForm reference=reference.clone() start=f record /></For> }
+        })}
         {move || link.value().get().map(|r| match r {
             Ok(l) => view! {
                 <div class="card link-card" data-testid="visit-link" role="status">
