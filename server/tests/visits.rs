@@ -29,6 +29,12 @@ async fn subject(db: &hearth::db::Db) -> (String, String, String) {
     (f[0].to_string(), f[1].to_string(), other)
 }
 
+/// A minute ago in London: the day and the time at the door, for a visit that has just happened.
+fn just_now() -> (String, String) {
+    let t = app::domain::clock::to_london(Utc::now() - chrono::Duration::minutes(1));
+    (t.date_naive().to_string(), t.format("%H:%M").to_string())
+}
+
 fn report(key: &str, on: &str, findings: Value) -> Value {
     json!({"kind": "home_check", "on": on, "at": "10:30", "outcome": "completed", "findings": findings, "notes": "Spoke to the tenant at the door.", "client_key": key})
 }
@@ -201,5 +207,39 @@ async fn unanswered_visits_climb_the_no_access_ladder() {
         assert_eq!(s, StatusCode::OK);
         let (_, page) = app.get_json(&format!("/api/v1/tenancies/{reference}"), &token).await;
         assert_eq!(page["no_access"], Value::Null);
+    }
+}
+
+/// The Team Leader's visiting figures count what officers record, this week and month, and the
+/// follow-ups by their clocks; nobody else reads them.
+#[tokio::test]
+async fn the_team_leader_sees_the_areas_visiting() {
+    for engine in engines() {
+        let app = TestApp::new(engine).await;
+        let db = &app.db;
+        let (reference, holder, _) = subject(db).await;
+        let holder_name = text(db, &format!("SELECT display_name FROM users WHERE username = '{holder}'")).await;
+        let leader = text(db, &format!("SELECT l.username FROM users l JOIN users u ON u.area_team_id = l.area_team_id WHERE u.username = '{holder}' AND l.role = 'team_leader' AND l.active = 1 ORDER BY l.id LIMIT 1")).await;
+        let tl = app.token(&leader, PASSWORD).await.unwrap();
+        let row = |v: &Value, name: &str| {
+            v.as_array().unwrap().iter().find(|r| r["officer"] == name).cloned().unwrap_or(json!({"completed_week": 0, "follow_ups_open": 0}))
+        };
+        let (s, before) = app.get_json("/api/v1/visits/measures", &tl).await;
+        assert_eq!(s, StatusCode::OK, "{before}");
+        assert_eq!(before.as_array().unwrap().last().unwrap()["total"], true);
+
+        let token = app.token(&holder, PASSWORD).await.unwrap();
+        let (on, at) = just_now();
+        let (s, v) = app
+            .json("POST", &format!("/api/v1/tenancies/{reference}/visits"), &token, json!({"kind": "home_check", "on": on, "at": at, "outcome": "completed", "findings": [{"kind": "vulnerability", "detail": "Tenant needs support with bills"}], "client_key": "measures-0001"}))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        let (_, after) = app.get_json("/api/v1/visits/measures", &tl).await;
+        let (b, a) = (row(&before, &holder_name), row(&after, &holder_name));
+        assert_eq!(a["completed_week"].as_i64().unwrap(), b["completed_week"].as_i64().unwrap() + 1, "{a}");
+        assert_eq!(a["follow_ups_open"].as_i64().unwrap(), b["follow_ups_open"].as_i64().unwrap() + 1, "{a}");
+
+        let (s, _) = app.get_json("/api/v1/visits/measures", &token).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "officers read their own work on My work");
     }
 }

@@ -208,6 +208,92 @@ pub fn ladder(door: &[(VisitOutcome, DateTime<Utc>)], attempts: u32, letter_days
     Some(NoAccess { attempts: n, parts, step, by })
 }
 
+/// One officer's visiting, as a Team Leader reads it: visits completed this week (from Monday) and
+/// this month, unanswered ones this month, follow-ups open and overdue, and of those closed this
+/// month how many within their clock.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct OfficerVisiting {
+    pub officer: String,
+    /// The team's total (the last row).
+    #[serde(default)]
+    pub total: bool,
+    pub completed_week: u32,
+    pub completed_month: u32,
+    pub no_access_month: u32,
+    pub follow_ups_open: u32,
+    pub follow_ups_overdue: u32,
+    pub closed_month: u32,
+    pub closed_on_time_month: u32,
+}
+
+/// A visit at the door in the figures: who, what happened, when.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DoorEvent {
+    pub officer: String,
+    pub outcome: VisitOutcome,
+    pub at: DateTime<Utc>,
+}
+
+/// A follow-up in the figures: whose home, when due, when closed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FollowUpEvent {
+    pub officer: String,
+    pub due_at: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+/// The first day of the week (Monday) and of the month that `today` is in.
+pub fn periods(today: NaiveDate) -> (NaiveDate, NaiveDate) {
+    use chrono::Datelike;
+    let week = today - chrono::Days::new(u64::from(today.weekday().num_days_from_monday()));
+    (week, today.with_day(1).expect("the first of the month"))
+}
+
+/// The figures per officer (by name, in order), and the team's total last.
+pub fn visiting(doors: &[DoorEvent], follow_ups: &[FollowUpEvent], today: NaiveDate, now: DateTime<Utc>) -> Vec<OfficerVisiting> {
+    let (week, month) = periods(today);
+    let day = crate::domain::clock::london_date;
+    let mut by: std::collections::BTreeMap<&str, OfficerVisiting> = std::collections::BTreeMap::new();
+    let mut total = OfficerVisiting { officer: "Team".into(), total: true, ..Default::default() };
+    for d in doors {
+        let o = by.entry(&d.officer).or_insert_with(|| OfficerVisiting { officer: d.officer.clone(), ..Default::default() });
+        let on = day(d.at);
+        if on > today || on < month.min(week) {
+            continue;
+        }
+        for f in [&mut *o, &mut total] {
+            match d.outcome {
+                VisitOutcome::Completed => {
+                    f.completed_week += u32::from(on >= week);
+                    f.completed_month += u32::from(on >= month);
+                }
+                VisitOutcome::NoAccess => f.no_access_month += u32::from(on >= month),
+                _ => {}
+            }
+        }
+    }
+    for fu in follow_ups {
+        let o = by.entry(&fu.officer).or_insert_with(|| OfficerVisiting { officer: fu.officer.clone(), ..Default::default() });
+        for f in [&mut *o, &mut total] {
+            match fu.closed_at {
+                None => {
+                    f.follow_ups_open += 1;
+                    f.follow_ups_overdue += u32::from(fu.due_at < now);
+                }
+                Some(closed) if day(closed) >= month => {
+                    f.closed_month += 1;
+                    f.closed_on_time_month += u32::from(closed <= fu.due_at);
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    let mut rows: Vec<OfficerVisiting> = by.into_values().collect();
+    rows.push(total);
+    rows
+}
+
 /// What was done about a follow-up, checked: 3 to 2000 characters.
 pub fn read_done_note(note: &str) -> Result<String, String> {
     let note = note.trim();
@@ -327,6 +413,45 @@ mod tests {
         assert_eq!(ladder(&answered, 3, 10, cal(), d("2026-11-23")), None);
         // Summer time: 11:30 UTC is 12:30 in London, an afternoon.
         assert_eq!(DayPart::of(at("2026-07-01T11:30:00Z")), DayPart::Afternoon);
+    }
+
+    #[test]
+    fn the_team_leader_counts_visits_by_week_and_month_and_follow_ups_by_their_clock() {
+        let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        // Thursday 10 December 2026: the week began on Monday 7th, the month on the 1st.
+        assert_eq!(periods(d("2026-12-10")), (d("2026-12-07"), d("2026-12-01")));
+        assert_eq!(periods(d("2026-12-02")), (d("2026-11-30"), d("2026-12-01")), "a week that began last month");
+        let door = |o: &str, outcome, s: &str| DoorEvent { officer: o.into(), outcome, at: at(s) };
+        let doors = [
+            door("Ann", VisitOutcome::Completed, "2026-12-08T10:00:00Z"),
+            door("Ann", VisitOutcome::Completed, "2026-12-03T10:00:00Z"),
+            door("Ann", VisitOutcome::NoAccess, "2026-12-09T18:00:00Z"),
+            door("Ann", VisitOutcome::Completed, "2026-11-20T10:00:00Z"),
+            door("Bob", VisitOutcome::Completed, "2026-12-10T09:00:00Z"),
+        ];
+        let fu = |o: &str, due: &str, closed: Option<&str>| FollowUpEvent { officer: o.into(), due_at: at(due), closed_at: closed.map(at) };
+        let follow_ups = [
+            fu("Ann", "2026-12-09T17:00:00Z", None),
+            fu("Ann", "2026-12-11T17:00:00Z", None),
+            fu("Ann", "2026-12-04T17:00:00Z", Some("2026-12-04T12:00:00Z")),
+            fu("Bob", "2026-12-02T17:00:00Z", Some("2026-12-03T09:00:00Z")),
+            fu("Bob", "2026-11-02T17:00:00Z", Some("2026-11-02T09:00:00Z")),
+        ];
+        let rows = visiting(&doors, &follow_ups, d("2026-12-10"), at("2026-12-10T12:00:00Z"));
+        let ann = OfficerVisiting {
+            officer: "Ann".into(),
+            completed_week: 1,
+            completed_month: 2,
+            no_access_month: 1,
+            follow_ups_open: 2,
+            follow_ups_overdue: 1,
+            closed_month: 1,
+            closed_on_time_month: 1,
+        };
+        assert_eq!(rows[0], ann);
+        assert_eq!((rows[1].officer.as_str(), rows[1].completed_week, rows[1].closed_month, rows[1].closed_on_time_month), ("Bob", 1, 1, 0), "closed late");
+        assert_eq!((rows[2].officer.as_str(), rows[2].completed_month, rows[2].follow_ups_overdue), ("Team", 3, 1));
     }
 
     #[test]

@@ -31,6 +31,7 @@ pub fn TeamPage() -> impl IntoView {
                             <ActionError error=Signal::derive(error) />
                             <Covers covers officers=officers.clone() set end />
                             <Plans plans />
+                            <Visiting />
                             <section aria-labelledby="officers-h">
                                 <h2 id="officers-h">"Officers"</h2>
                                 <div class="table-wrap">
@@ -138,5 +139,48 @@ fn Plans(plans: Vec<PlanRow>) -> impl IntoView {
             </div>
         }.into_any() }}
     </section>
+    }
+}
+
+/// The area's visiting this week and month, per officer, and visits' follow-ups by their clocks.
+#[component]
+fn Visiting() -> impl IntoView {
+    let figures = Resource::new(|| (), |_| crate::api::visits::team_visiting());
+    view! {
+        <section aria-labelledby="visiting-h">
+            <h2 id="visiting-h">"Visiting"</h2>
+            <Suspense fallback=loading>
+                {move || Suspend::new(async move {
+                    match figures.await {
+                        Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
+                        Ok(rows) => view! {
+                            <p class="muted">"Visits completed this week (from Monday) and this month; follow-ups that visits' findings started, open and closed this month within their clock."</p>
+                            <div class="table-wrap">
+                            <table class="data cards" data-testid="visiting">
+                                <thead><tr>
+                                    <th scope="col">"Officer"</th><th scope="col" class="num">"This week"</th><th scope="col" class="num">"This month"</th>
+                                    <th scope="col" class="num">"No access this month"</th><th scope="col" class="num">"Follow-ups open"</th><th scope="col" class="num">"Overdue"</th>
+                                    <th scope="col" class="num">"Closed on time this month"</th>
+                                </tr></thead>
+                                <tbody>
+                                    {rows.into_iter().map(|r| view! {
+                                        <tr class:total=r.total>
+                                            <td data-label="Officer">{r.officer.clone()}</td>
+                                            <td data-label="This week" class="num">{r.completed_week}</td>
+                                            <td data-label="This month" class="num">{r.completed_month}</td>
+                                            <td data-label="No access this month" class="num">{r.no_access_month}</td>
+                                            <td data-label="Follow-ups open" class="num">{r.follow_ups_open}</td>
+                                            <td data-label="Overdue" class="num" class:arrears={r.follow_ups_overdue > 0}>{r.follow_ups_overdue}</td>
+                                            <td data-label="Closed on time this month" class="num">{format!("{} of {}", r.closed_on_time_month, r.closed_month)}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                            </div>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
     }
 }

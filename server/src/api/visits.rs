@@ -29,3 +29,12 @@ pub async fn follow_up_done(c: Caller, PathIn(id): PathIn<i64>, JsonIn(d): JsonI
         Err(e) => super::errors::app_error(e),
     }
 }
+
+/// The Team Leader's visiting figures for their area: per officer (and the team), visits completed
+/// this week (from Monday) and this month, unanswered visits this month, follow-ups open and overdue,
+/// and follow-ups closed this month and how many within their clock.
+#[utoipa::path(get, path = "/api/v1/visits/measures", tag = "visits", security(("bearer" = [])),
+    responses((status = 200, body = Vec<app::domain::visits::OfficerVisiting>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn visit_measures(c: Caller) -> Response {
+    reply(svc::team_visiting(c.store(), &c.who).await)
+}

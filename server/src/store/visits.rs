@@ -113,6 +113,43 @@ impl VisitStore for SqlStore {
         Ok(Some(id))
     }
 
+    async fn area_doors(&self, area_team_id: i64, since: chrono::NaiveDate) -> Result<Vec<app::domain::visits::DoorEvent>, AppError> {
+        let rows = sqlx::query::<Any>(
+            "SELECT u.display_name, v.outcome, v.completed_at FROM visits v JOIN properties p ON p.id = v.property_id JOIN users u ON u.id = v.officer_id \
+             WHERE p.area_team_id = $1 AND v.outcome IN ('completed', 'no_access') AND v.completed_at IS NOT NULL AND v.scheduled_for >= $2",
+        )
+        .bind(area_team_id)
+        .bind(since.to_string())
+        .fetch_all(&self.db.pool)
+        .await
+        .map_err(internal)?;
+        rows.iter()
+            .map(|r| {
+                Ok(app::domain::visits::DoorEvent {
+                    officer: s(r, "display_name"),
+                    outcome: code(r, "outcome", app::domain::VisitOutcome::parse)?,
+                    at: instant(r, "completed_at")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn area_follow_ups(&self, area_team_id: i64, since: chrono::NaiveDate) -> Result<Vec<app::domain::visits::FollowUpEvent>, AppError> {
+        let rows = sqlx::query::<Any>(
+            "SELECT COALESCE(u.display_name, 'No officer') AS officer, f.due_at, f.actioned_at FROM visit_findings f JOIN visits v ON v.id = f.visit_id \
+             JOIN tenancies t ON t.id = v.tenancy_id JOIN properties p ON p.id = t.property_id LEFT JOIN users u ON u.id = t.owner_id \
+             WHERE p.area_team_id = $1 AND f.due_at IS NOT NULL AND (f.actioned_at IS NULL OR f.actioned_at >= $2)",
+        )
+        .bind(area_team_id)
+        .bind(since.to_string())
+        .fetch_all(&self.db.pool)
+        .await
+        .map_err(internal)?;
+        rows.iter()
+            .map(|r| Ok(app::domain::visits::FollowUpEvent { officer: s(r, "officer"), due_at: instant(r, "due_at")?, closed_at: oinstant(r, "actioned_at")? }))
+            .collect()
+    }
+
     async fn follow_up_subject(&self, id: i64) -> Result<Option<FollowUpSubject>, AppError> {
         let row = sqlx::query::<Any>(
             "SELECT f.id, f.actioned_at, t.id AS tenancy_id, t.owner_id, p.area_team_id FROM visit_findings f JOIN visits v ON v.id = f.visit_id \

@@ -84,6 +84,12 @@ impl VisitForm {
     }
 }
 
+#[server(prefix = "/fn", endpoint = "team_visiting")]
+pub async fn team_visiting() -> Result<Vec<crate::domain::visits::OfficerVisiting>, AppError> {
+    let (store, who, _) = crate::api::context().await?;
+    service::team_visiting(&*store, &who).await
+}
+
 #[server(prefix = "/fn", endpoint = "close_follow_up")]
 pub async fn close_follow_up(id: i64, note: String) -> Result<i64, AppError> {
     let (store, who, meta) = crate::api::context().await?;

@@ -78,6 +78,21 @@ pub async fn follow_up_done(store: &dyn Store, who: &Principal, id: i64, done: F
     store.close_follow_up(f.id, who.user_id, &note, entry).await
 }
 
+/// The Team Leader's figures for their area: each officer's visits this week and month, unanswered
+/// visits, and follow-ups open, overdue and closed on time.
+pub async fn team_visiting(store: &dyn Store, who: &Principal) -> Result<Vec<crate::domain::visits::OfficerVisiting>, AppError> {
+    let area = match (who.role, who.area_team_id) {
+        (crate::domain::Role::TeamLeader, Some(a)) => a,
+        _ => return Err(AppError::Forbidden("The team's visiting figures are for Team Leaders.".into())),
+    };
+    let clock = Clock::now(store).await?;
+    let (week, month) = visits::periods(clock.today);
+    let since = week.min(month);
+    let doors = store.area_doors(area, since).await?;
+    let follow_ups = store.area_follow_ups(area, month).await?;
+    Ok(visits::visiting(&doors, &follow_ups, clock.today, clock.moment()))
+}
+
 /// A stored follow-up with its clock as of now.
 pub fn follow_up(f: StoredFollowUp, clock: &Clock) -> FollowUpView {
     FollowUpView { kind: f.kind, detail: f.detail, due_at: f.due_at, within: f.kind.follow_up().label(), clock: clock.instant(f.due_at), actioned: f.actioned }

@@ -60,6 +60,10 @@ pub trait VisitStore: Send + Sync + 'static {
         officer_id: i64,
         audit: AuditEntry,
     ) -> Result<Option<i64>, AppError>;
+    /// Visits at the door in an area's homes since `since`, with the visiting officer's name.
+    async fn area_doors(&self, area_team_id: i64, since: chrono::NaiveDate) -> Result<Vec<crate::domain::visits::DoorEvent>, AppError>;
+    /// Follow-ups in an area's homes still open, or closed since `since`, with the tenancy's officer.
+    async fn area_follow_ups(&self, area_team_id: i64, since: chrono::NaiveDate) -> Result<Vec<crate::domain::visits::FollowUpEvent>, AppError>;
     async fn follow_up_subject(&self, id: i64) -> Result<Option<FollowUpSubject>, AppError>;
     /// Closes an open follow-up with what was done; one already closed is a conflict.
     async fn close_follow_up(&self, id: i64, by: i64, note: &str, audit: AuditEntry) -> Result<(), AppError>;
