@@ -1163,6 +1163,33 @@ pub struct HouseholdMemberIn {
     pub armed_forces: bool,
 }
 
+/// An under-occupied home: the size criteria's spare bedrooms and the reduction the household faces.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct UnderOccupier {
+    pub tenancy_reference: String,
+    pub address: String,
+    pub officer: Option<String>,
+    pub bedrooms: u32,
+    pub entitlement: u32,
+    pub spare: u32,
+    pub reduction_percent: u32,
+}
+
+/// Under-occupied homes, most spare bedrooms first (`GET /api/v1/occupancy/under-occupiers`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct UnderOccupiers {
+    /// Homes counted (active tenancies with two or more bedrooms).
+    pub homes: u32,
+    /// Under-occupied homes in all.
+    pub total: u32,
+    /// Of those, households facing the 14% or 25% reduction (someone liable is of working age).
+    pub facing_reduction: u32,
+    /// The first 200, most spare bedrooms first.
+    pub rows: Vec<UnderOccupier>,
+}
+
 /// The size criteria applied to a tenancy's household, for its page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(ToSchema))]

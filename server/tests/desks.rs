@@ -402,3 +402,35 @@ async fn the_size_criteria_answer_the_api_and_the_tenancy_page_alike() {
         assert!(compared >= 5, "compared {compared} tenancies");
     }
 }
+
+/// The under-occupiers list applies the tenancy page's rule to every home: each listed home's page
+/// says the same; a Team Leader sees the area's, an officer their own; partners nothing.
+#[tokio::test]
+async fn under_occupiers_are_read_by_the_same_rule_as_each_tenancy() {
+    for engine in engines() {
+        let app = TestApp::new(engine).await;
+        let db = &app.db;
+        let leader = user_of(db, "team_leader").await;
+        let tl = app.token(&leader, PASSWORD).await.unwrap();
+        let (s, u) = app.get_json("/api/v1/occupancy/under-occupiers", &tl).await;
+        assert_eq!(s, StatusCode::OK, "{u}");
+        let rows = u["rows"].as_array().unwrap();
+        assert!(u["total"].as_i64().unwrap() > 0 && u["total"].as_i64() <= u["homes"].as_i64(), "{}", u["total"]);
+        assert!(u["facing_reduction"].as_i64() <= u["total"].as_i64());
+        let spare: Vec<i64> = rows.iter().map(|r| r["spare"].as_i64().unwrap()).collect();
+        assert!(spare.windows(2).all(|w| w[0] >= w[1]), "most spare first");
+        for r in rows.iter().take(5) {
+            let (s, page) = app.get_json(&format!("/api/v1/tenancies/{}", r["tenancy_reference"].as_str().unwrap()), &tl).await;
+            assert_eq!(s, StatusCode::OK);
+            assert_eq!(page["size_criteria"]["spare"], r["spare"], "{r}");
+            assert_eq!(page["size_criteria"]["reduction_percent"], r["reduction_percent"], "{r}");
+        }
+        let officer = user_of(db, "community_hmo").await;
+        let (s, mine) = app.get_json("/api/v1/occupancy/under-occupiers", &app.token(&officer, PASSWORD).await.unwrap()).await;
+        assert_eq!(s, StatusCode::OK);
+        let name = text(db, &format!("SELECT display_name FROM users WHERE username = '{officer}'")).await;
+        assert!(mine["rows"].as_array().unwrap().iter().all(|r| r["officer"] == name.as_str()), "an officer's own homes only");
+        let (s, _) = app.get_json("/api/v1/occupancy/under-occupiers", &app.token(&user_of(db, "partner").await, PASSWORD).await.unwrap()).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+    }
+}

@@ -715,6 +715,7 @@ async fn routes(app: &TestApp, planted: &Planted, admin: &str) -> (Vec<Probe>, u
     reads.insert("/fn/admin", vec![(form(String::new()), Kind::List)]);
     reads.insert("/fn/team", vec![(form(String::new()), Kind::List)]);
     reads.insert("/fn/team_visiting", vec![(form(String::new()), Kind::List)]);
+    reads.insert("/fn/under_occupiers", vec![(form(String::new()), Kind::List)]);
     reads.insert("/fn/approvals", vec![(form(String::new()), Kind::List)]);
     reads.insert("/fn/reviews_due", vec![(form(String::new()), Kind::List)]);
     reads.insert("/fn/my_work", vec![(form("all=false".into()), Kind::List), (form("all=true".into()), Kind::List)]);

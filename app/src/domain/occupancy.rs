@@ -148,6 +148,44 @@ pub enum SizeError {
     TooMany(usize),
 }
 
+/// A household member as the tenancy records them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Recorded {
+    pub relationship: crate::domain::Relationship,
+    pub is_tenant: bool,
+    pub date_of_birth: NaiveDate,
+    pub sex: Sex,
+}
+
+/// The household as the size criteria see it, from the tenancy's record (tenants first): the first
+/// tenant is the tenant; a partner (tenant or not) the partner; another tenant a joint tenant; a
+/// child a child; anyone else an adult. An overnight carer is not a member but gives the tenant the
+/// carer's additional room (reg. B13(6)(a)). Each kept member comes with its index in `members`.
+pub fn from_record(members: &[Recorded]) -> Vec<(usize, Person)> {
+    use crate::domain::Relationship;
+    let mut out: Vec<(usize, Person)> = Vec::new();
+    let mut cared_for = false;
+    for (i, m) in members.iter().enumerate() {
+        let has = |role: SizeRole, out: &[(usize, Person)]| out.iter().any(|(_, p)| p.role == role);
+        let role = match m.relationship {
+            _ if m.is_tenant && !has(SizeRole::Tenant, &out) => SizeRole::Tenant,
+            Relationship::Carer => {
+                cared_for = true;
+                continue;
+            }
+            Relationship::Partner if !has(SizeRole::Partner, &out) => SizeRole::Partner,
+            _ if m.is_tenant => SizeRole::JointTenant,
+            Relationship::Child => SizeRole::Child,
+            _ => SizeRole::Adult,
+        };
+        out.push((i, Person::new(role, m.date_of_birth, Some(m.sex))));
+    }
+    if cared_for && let Some((_, tenant)) = out.iter_mut().find(|(_, p)| p.role == SizeRole::Tenant) {
+        tenant.overnight_carer = true;
+    }
+    out
+}
+
 /// The most people one assessment takes.
 pub const MAX_HOUSEHOLD: usize = 30;
 
@@ -483,6 +521,25 @@ mod tests {
         assert!(born(2, Some(3), Some(d("1990-01-01")), on()).unwrap_err().contains("not both"));
         assert!(born(3, None, None, on()).unwrap_err().starts_with("Member 3"));
         assert!(born(1, Some(400), None, on()).is_err());
+    }
+
+    #[test]
+    fn a_recorded_household_reads_as_the_rules_see_it() {
+        use crate::domain::Relationship as R;
+        let rec = |relationship, is_tenant, dob: &str, sex| Recorded { relationship, is_tenant, date_of_birth: dob.parse().unwrap(), sex };
+        let members = [
+            rec(R::Tenant, true, "1950-01-01", F),
+            rec(R::Partner, true, "1951-01-01", M),
+            rec(R::Carer, false, "1990-01-01", F),
+            rec(R::Child, false, "2015-01-01", M),
+            rec(R::Lodger, false, "1999-01-01", M),
+        ];
+        let h = from_record(&members);
+        let roles: Vec<(usize, SizeRole)> = h.iter().map(|(i, p)| (*i, p.role)).collect();
+        assert_eq!(roles, vec![(0, SizeRole::Tenant), (1, SizeRole::Partner), (3, SizeRole::Child), (4, SizeRole::Adult)]);
+        assert!(h[0].1.overnight_carer, "the carer's room is the tenant's");
+        let siblings = [rec(R::Tenant, true, "1980-01-01", F), rec(R::OtherRelative, true, "1982-01-01", F)];
+        assert_eq!(from_record(&siblings)[1].1.role, SizeRole::JointTenant);
     }
 
     #[test]

@@ -441,6 +441,7 @@ mod tests {
         let rows = visiting(&doors, &follow_ups, d("2026-12-10"), at("2026-12-10T12:00:00Z"));
         let ann = OfficerVisiting {
             officer: "Ann".into(),
+            total: false,
             completed_week: 1,
             completed_month: 2,
             no_access_month: 1,

@@ -32,6 +32,7 @@ pub fn TeamPage() -> impl IntoView {
                             <Covers covers officers=officers.clone() set end />
                             <Plans plans />
                             <Visiting />
+                            <UnderOccupation />
                             <section aria-labelledby="officers-h">
                                 <h2 id="officers-h">"Officers"</h2>
                                 <div class="table-wrap">
@@ -172,6 +173,48 @@ fn Visiting() -> impl IntoView {
                                             <td data-label="Follow-ups open" class="num">{r.follow_ups_open}</td>
                                             <td data-label="Overdue" class="num" class:arrears={r.follow_ups_overdue > 0}>{r.follow_ups_overdue}</td>
                                             <td data-label="Closed on time this month" class="num">{format!("{} of {}", r.closed_on_time_month, r.closed_month)}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                            </div>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// The area's under-occupied homes by the size criteria, most spare bedrooms first: whom to offer a
+/// move to a smaller home.
+#[component]
+fn UnderOccupation() -> impl IntoView {
+    let list = Resource::new(|| (), |_| crate::api::desk::list_under_occupiers());
+    view! {
+        <section aria-labelledby="under-h">
+            <h2 id="under-h">"Under-occupied homes"</h2>
+            <Suspense fallback=loading>
+                {move || Suspend::new(async move {
+                    match list.await {
+                        Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
+                        Ok(u) => view! {
+                            <p data-testid="under-summary">{format!(
+                                "{} of {} homes with two or more bedrooms are under-occupied by the size criteria; {} of those households face the 14% or 25% reduction in housing support.",
+                                u.total, u.homes, u.facing_reduction
+                            )}{(u.total as usize > u.rows.len()).then(|| format!(" The {} with most spare bedrooms:", u.rows.len()))}</p>
+                            <div class="table-wrap">
+                            <table class="data cards" data-testid="under-occupiers">
+                                <thead><tr><th scope="col">"Home"</th><th scope="col">"Officer"</th><th scope="col" class="num">"Bedrooms"</th><th scope="col" class="num">"Needs"</th><th scope="col" class="num">"Spare"</th><th scope="col" class="num">"Reduction"</th></tr></thead>
+                                <tbody>
+                                    {u.rows.into_iter().map(|r| view! {
+                                        <tr>
+                                            <td data-label="Home"><a href=format!("/tenancies/{}", r.tenancy_reference)>{r.address}</a></td>
+                                            <td data-label="Officer">{r.officer}</td>
+                                            <td data-label="Bedrooms" class="num">{r.bedrooms}</td>
+                                            <td data-label="Needs" class="num">{r.entitlement}</td>
+                                            <td data-label="Spare" class="num">{r.spare}</td>
+                                            <td data-label="Reduction" class="num">{if r.reduction_percent > 0 { format!("{}%", r.reduction_percent) } else { "none (pension age)".to_string() }}</td>
                                         </tr>
                                     }).collect_view()}
                                 </tbody>

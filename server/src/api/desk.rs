@@ -65,3 +65,11 @@ pub async fn patches(c: Caller) -> Response {
 pub async fn assess_occupancy(c: Caller, JsonIn(q): JsonIn<OccupancyQuestion>) -> Response {
     reply(svc::assess_occupancy(c.store(), &c.who, &q).await)
 }
+
+/// Under-occupied homes by the size criteria (the tenancy page's rule): a Team Leader's area, or the
+/// tenancies an officer holds; most spare bedrooms first, with the reduction each household faces.
+#[utoipa::path(get, path = "/api/v1/occupancy/under-occupiers", tag = "records", security(("bearer" = [])),
+    responses((status = 200, body = UnderOccupiers), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn under_occupiers(c: Caller) -> Response {
+    reply(svc::under_occupiers(c.store(), &c.who).await)
+}

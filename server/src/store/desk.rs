@@ -263,6 +263,45 @@ impl DeskStore for SqlStore {
         Ok(lists)
     }
 
+    async fn households(&self, area_team_id: Option<i64>, owner_id: Option<i64>) -> Result<Vec<app::api::desk::store::HouseholdRecord>, AppError> {
+        let rows = sqlx::query::<Any>(
+            "SELECT t.id, t.reference, p.address_line1, p.postcode, p.bedrooms, u.display_name, h.relationship, h.is_tenant, h.date_of_birth, h.sex \
+             FROM tenancies t JOIN properties p ON p.id = t.property_id LEFT JOIN users u ON u.id = t.owner_id \
+             JOIN household_members h ON h.tenancy_id = t.id AND h.left_on IS NULL \
+             WHERE t.status = 'active' AND p.bedrooms >= 2 AND (CAST($1 AS BIGINT) IS NULL OR p.area_team_id = $1) AND (CAST($2 AS BIGINT) IS NULL OR t.owner_id = $2) \
+             ORDER BY t.id, h.is_tenant DESC, h.date_of_birth",
+        )
+        .bind(area_team_id)
+        .bind(owner_id)
+        .fetch_all(&self.db.pool)
+        .await
+        .map_err(internal)?;
+        let mut out: Vec<(i64, app::api::desk::store::HouseholdRecord)> = Vec::new();
+        for r in &rows {
+            let id = i(r, "id");
+            if out.last().map(|(last, _)| *last) != Some(id) {
+                out.push((
+                    id,
+                    app::api::desk::store::HouseholdRecord {
+                        reference: s(r, "reference"),
+                        address: format!("{}, {}", s(r, "address_line1"), s(r, "postcode")),
+                        bedrooms: u32::try_from(i(r, "bedrooms")).unwrap_or(0),
+                        officer: os(r, "display_name"),
+                        members: Vec::new(),
+                    },
+                ));
+            }
+            let member = app::domain::occupancy::Recorded {
+                relationship: code(r, "relationship", app::domain::Relationship::parse)?,
+                is_tenant: i(r, "is_tenant") != 0,
+                date_of_birth: day(r, "date_of_birth")?,
+                sex: code(r, "sex", super::records::sex_code)?,
+            };
+            out.last_mut().expect("pushed above").1.members.push(member);
+        }
+        Ok(out.into_iter().map(|(_, h)| h).collect())
+    }
+
     async fn search(&self, area_team_id: Option<i64>, terms: &[String], limit: i64) -> Result<Vec<SearchHit>, AppError> {
         let mut hits = self.search_tenancies(area_team_id, terms, limit).await?;
         if (hits.len() as i64) < limit {

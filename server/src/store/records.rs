@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use app::api::kit::store::{KitStore, TenancyRecord};
 use app::domain::access::RecordScope;
 use app::domain::clock::ClockStatus;
-use app::domain::occupancy::{Person, Sex, SizeRole, age_on};
+use app::domain::occupancy::{Person, Recorded, Sex, age_on, from_record};
 use app::domain::{Pence, Relationship, Role, TenancyStatus, Tenure};
 use app::error::AppError;
 use app::model::*;
@@ -93,9 +93,8 @@ pub(super) async fn tenancy(store: &SqlStore, reference: &str, viewer_id: i64) -
     }))
 }
 
-/// Who lives there, for the page (names, relationships, ages) and for the size criteria. A tenant
-/// after the first is the partner (if their relationship says so) or a joint tenant; an overnight
-/// carer is not a member but gives the tenant the carer's additional room.
+/// Who lives there, for the page (names, relationships, ages) and for the size criteria
+/// (`occupancy::from_record`).
 async fn household(pool: &AnyPool, id: i64, today: chrono::NaiveDate) -> Result<(Vec<Member>, Vec<(Person, String)>), AppError> {
     let member_rows = sqlx::query::<Any>(
         "SELECT first_name, last_name, date_of_birth, sex, relationship, is_tenant, phone, email \
@@ -106,20 +105,14 @@ async fn household(pool: &AnyPool, id: i64, today: chrono::NaiveDate) -> Result<
     .await
     .map_err(internal)?;
     let mut members = Vec::new();
-    let mut occupants: Vec<(Person, String)> = Vec::new();
-    let mut cared_for = false;
+    let mut recorded = Vec::new();
     for m in &member_rows {
         let dob = day(m, "date_of_birth")?;
         let rel = code(m, "relationship", Relationship::parse)?;
-        let sex = code(m, "sex", |t| match t {
-            "F" => Some(Sex::F),
-            "M" => Some(Sex::M),
-            _ => None,
-        })?;
         let is_tenant = i(m, "is_tenant") != 0;
-        let name = format!("{} {}", s(m, "first_name"), s(m, "last_name"));
+        recorded.push(Recorded { relationship: rel, is_tenant, date_of_birth: dob, sex: code(m, "sex", sex_code)? });
         members.push(Member {
-            name: name.clone(),
+            name: format!("{} {}", s(m, "first_name"), s(m, "last_name")),
             relationship: rel.label().to_string(),
             date_of_birth: dob.format("%-d %b %Y").to_string(),
             age: age_on(dob, today),
@@ -127,23 +120,8 @@ async fn household(pool: &AnyPool, id: i64, today: chrono::NaiveDate) -> Result<
             phone: s(m, "phone"),
             email: s(m, "email"),
         });
-        let first_tenant = is_tenant && !occupants.iter().any(|o| o.0.role == SizeRole::Tenant);
-        let role = match rel {
-            _ if first_tenant => SizeRole::Tenant,
-            Relationship::Carer => {
-                cared_for = true;
-                continue;
-            }
-            Relationship::Partner if !occupants.iter().any(|o| o.0.role == SizeRole::Partner) => SizeRole::Partner,
-            _ if is_tenant => SizeRole::JointTenant,
-            Relationship::Child => SizeRole::Child,
-            _ => SizeRole::Adult,
-        };
-        occupants.push((Person::new(role, dob, Some(sex)), name));
     }
-    if cared_for && let Some((tenant, _)) = occupants.iter_mut().find(|o| o.0.role == SizeRole::Tenant) {
-        tenant.overnight_carer = true;
-    }
+    let occupants = from_record(&recorded).into_iter().map(|(i, p)| (p, members[i].name.clone())).collect();
     Ok((members, occupants))
 }
 
@@ -285,4 +263,13 @@ async fn visits(pool: &AnyPool, id: i64) -> Result<Vec<VisitView>, AppError> {
             })
         })
         .collect::<Result<_, AppError>>()
+}
+
+/// A stored sex code.
+pub(super) fn sex_code(t: &str) -> Option<Sex> {
+    match t {
+        "F" => Some(Sex::F),
+        "M" => Some(Sex::M),
+        _ => None,
+    }
 }

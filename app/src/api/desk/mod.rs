@@ -39,6 +39,12 @@ pub async fn tenancy(reference: String) -> Result<TenancyDetail, AppError> {
     service::tenancy(&*store, &who, &reference, &meta.ip).await
 }
 
+#[server(prefix = "/fn", endpoint = "under_occupiers")]
+pub async fn list_under_occupiers() -> Result<UnderOccupiers, AppError> {
+    let (store, who, _) = crate::api::context().await?;
+    service::under_occupiers(&*store, &who).await
+}
+
 #[server(prefix = "/fn", endpoint = "property")]
 pub async fn property(reference: String) -> Result<PropertyDetail, AppError> {
     let (store, who, meta) = crate::api::context().await?;

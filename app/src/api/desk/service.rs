@@ -381,3 +381,39 @@ fn size_view(a: &occupancy::Assessment, names: &[String]) -> SizeCriteriaView {
         .collect();
     SizeCriteriaView { entitlement: a.entitlement, spare: a.spare, short: a.short, reduction_percent: a.reduction_percent, working_age: a.working_age, rooms }
 }
+
+/// Under-occupied homes by the size criteria (the same rule as the tenancy page): a Team Leader's
+/// area, or the tenancies an officer holds. Haringey found about 3,000 (`seeds/003`); they are
+/// whom downsizing is offered to.
+pub async fn under_occupiers(store: &dyn Store, who: &Principal) -> Result<UnderOccupiers, AppError> {
+    use crate::domain::Role;
+    let (area, owner) = match (who.role, who.area_team_id) {
+        (Role::TeamLeader, Some(a)) => (Some(a), None),
+        (Role::CommunityHmo | Role::IntroductoryHmo, _) => (None, Some(who.user_id)),
+        _ => return Err(AppError::Forbidden("Under-occupiers are listed for Team Leaders and the officers who hold tenancies.".into())),
+    };
+    let on = Clock::now(store).await?.today;
+    let mut rows = Vec::new();
+    let households = store.households(area, owner).await?;
+    for h in &households {
+        let people: Vec<_> = occupancy::from_record(&h.members).into_iter().map(|(_, p)| p).collect();
+        // A household the rules cannot read (no tenant recorded) shows on its own page, not here.
+        if let Ok(a) = occupancy::assess(h.bedrooms, &people, on)
+            && a.spare > 0
+        {
+            rows.push(UnderOccupier {
+                tenancy_reference: h.reference.clone(),
+                address: h.address.clone(),
+                officer: h.officer.clone(),
+                bedrooms: h.bedrooms,
+                entitlement: a.entitlement,
+                spare: a.spare,
+                reduction_percent: a.reduction_percent,
+            });
+        }
+    }
+    rows.sort_by(|a, b| b.spare.cmp(&a.spare).then(b.reduction_percent.cmp(&a.reduction_percent)).then(a.tenancy_reference.cmp(&b.tenancy_reference)));
+    let (total, facing_reduction) = (rows.len() as u32, rows.iter().filter(|r| r.reduction_percent > 0).count() as u32);
+    rows.truncate(200);
+    Ok(UnderOccupiers { homes: households.len() as u32, total, facing_reduction, rows })
+}

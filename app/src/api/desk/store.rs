@@ -73,6 +73,16 @@ pub struct Caseload {
     pub cases: Vec<(CaseRow, RecordScope)>,
 }
 
+/// An active tenancy's household as recorded, for the size criteria across many homes.
+#[derive(Clone, Debug)]
+pub struct HouseholdRecord {
+    pub reference: String,
+    pub address: String,
+    pub bedrooms: u32,
+    pub officer: Option<String>,
+    pub members: Vec<crate::domain::occupancy::Recorded>,
+}
+
 /// *My work*, search, and the tenancy and property records.
 #[async_trait]
 pub trait DeskStore: Send + Sync + 'static {
@@ -82,4 +92,7 @@ pub trait DeskStore: Send + Sync + 'static {
     /// Tenancies and properties whose search text holds every term, within an area (None: all).
     async fn search(&self, area_team_id: Option<i64>, terms: &[String], limit: i64) -> Result<Vec<SearchHit>, AppError>;
     async fn property(&self, reference: &str) -> Result<Option<PropertyRecord>, AppError>;
+    /// The households of active tenancies in homes of two or more bedrooms, in an area or held by
+    /// one officer, members tenants first.
+    async fn households(&self, area_team_id: Option<i64>, owner_id: Option<i64>) -> Result<Vec<HouseholdRecord>, AppError>;
 }
