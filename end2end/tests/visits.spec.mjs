@@ -103,3 +103,22 @@ test('a visit recorded with no signal is kept on the phone and sent once when th
   await again.reload();
   await expect(rightToBuy(again)).toHaveCount(before + 1);
 });
+
+test('a Team Leader reads the area\'s visiting and its under-occupied homes', async ({ page }, testInfo) => {
+  const errors = collectErrors(page);
+  await signIn(page, 'tl.east');
+  await page.goto('/team');
+  await hydrated(page, testInfo);
+  const visiting = page.getByTestId('visiting');
+  await expect(visiting.locator('tbody tr').last()).toContainText('Team');
+  await expect(visiting.locator('td[data-label="Closed on time this month"]').last()).toContainText(' of ');
+  await expect(page.getByTestId('under-summary')).toContainText('are under-occupied by the size criteria');
+  const first = page.getByTestId('under-occupiers').locator('tbody tr').first();
+  const spare = await first.locator('td[data-label="Spare"]').innerText();
+  // The list and the home's own page read the household by the same rule.
+  await first.getByRole('link').click();
+  await expect(page.getByTestId('occupation')).toContainText(`Under-occupied (${spare} spare bedroom`);
+  const [scroll, client] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+  expect(scroll).toBeLessThanOrEqual(client);
+  expect(errors).toEqual([]);
+});
