@@ -108,6 +108,20 @@ async fn an_officer_records_a_visit_and_its_findings_start_their_clocks() {
         assert_eq!(shown["outcome"], "Completed");
         assert_eq!(shown["findings"].as_array().unwrap().len(), 2);
 
+        // Safeguarding findings are need-to-know: a colleague in the same team may open the tenancy
+        // but reads "Restricted finding", and nothing of what was seen.
+        let colleague = text(
+            db,
+            &format!("SELECT c.username FROM users c JOIN users h ON h.area_team_id = c.area_team_id WHERE h.username = '{holder}' AND c.username <> '{holder}' AND c.role IN ('community_hmo', 'introductory_hmo', 'sustainable_hmo') AND c.active = 1 ORDER BY c.id LIMIT 1"),
+        )
+        .await;
+        let res = app.get_bearer(&format!("/api/v1/tenancies/{reference}"), &app.token(&colleague, PASSWORD).await.unwrap()).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let body = body_text(res).await;
+        assert!(body.contains("Restricted finding"), "{body}");
+        assert!(!body.contains("frightened of a visitor") && !body.contains("Safeguarding concern"), "a colleague reads no safeguarding finding");
+        assert!(body.contains("\"Disrepair\""), "other findings are the team's to see");
+
         // No access, with a calling card: no findings, no clocks.
         let (s, v) = app
             .json(

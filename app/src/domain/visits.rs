@@ -44,6 +44,16 @@ pub fn may_record(who: &Principal, scope: &RecordScope) -> bool {
     (who.role.is_hmo() || who.role == Role::TeamLeader) && can_view_record(who, scope).is_ok()
 }
 
+/// What a safeguarding finding reads as to someone who does not need to know.
+pub const RESTRICTED_FINDING: &str = "Restricted finding";
+
+/// Safeguarding findings are need-to-know: the tenancy's officer (or whoever covers them), and the
+/// area's Team Leader. Other officers who may open the tenancy see that a finding is restricted, not
+/// what it is.
+pub fn sees_safeguarding(who: &Principal, scope: &RecordScope) -> bool {
+    who.acts_for(scope.owner_id) || (who.role == Role::TeamLeader && who.area_team_id == Some(scope.area_team_id))
+}
+
 /// Reads and checks a report: the day and time it happened (not in the future, not before the
 /// tenancy began), an outcome of the door (completed or no access), findings only where someone
 /// was seen (each kind once, each saying what was found), notes within bounds, and the device's key.
@@ -473,5 +483,10 @@ mod tests {
         assert!(!may_record(&who, &scope), "Legal does not visit homes");
         let other_area = test_principal(8, Role::CommunityHmo, Some(2), None);
         assert!(!may_record(&other_area, &scope));
+        // Safeguarding findings: the tenancy's officer and the area's Team Leader, not every colleague.
+        assert!(sees_safeguarding(&test_principal(7, Role::CommunityHmo, Some(1), None), &scope));
+        assert!(sees_safeguarding(&test_principal(9, Role::TeamLeader, Some(1), None), &scope));
+        assert!(!sees_safeguarding(&test_principal(10, Role::CommunityHmo, Some(1), None), &scope), "a colleague in the same team");
+        assert!(!sees_safeguarding(&test_principal(11, Role::TeamLeader, Some(2), None), &scope));
     }
 }

@@ -254,10 +254,20 @@ pub async fn tenancy(store: &dyn Store, who: &Principal, reference: &str, ip: &s
     let clock = Clock::now(store).await?;
     let today = clock.today;
     let mut detail = rec.detail;
+    let need_to_know = crate::domain::visits::sees_safeguarding(who, &rec.scope);
     for v in &mut detail.visits {
         v.can_link = crate::domain::feedback::may_create_link(who, "visit", Some(rec.scope.area_team_id), v.officer_id).is_ok();
         for f in &mut v.follow_ups {
             f.clock = clock.instant(f.due_at);
+        }
+        if !need_to_know {
+            let safeguarding = crate::domain::FindingKind::Safeguarding.label();
+            for f in &mut v.findings {
+                if f == safeguarding {
+                    *f = crate::domain::visits::RESTRICTED_FINDING.to_string();
+                }
+            }
+            v.follow_ups.retain(|f| f.kind != crate::domain::FindingKind::Safeguarding);
         }
     }
     let t = &clock.timescales;
