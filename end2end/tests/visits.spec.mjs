@@ -17,9 +17,12 @@ test('an officer records a visit with a disrepair finding and sees its follow-up
   const followUps = page.getByTestId('follow-up').filter({ hasText: 'Disrepair' });
   const before = await followUps.count();
 
+  // Yesterday morning, so the visit is in the past whatever the time of day the suite runs.
+  const yesterday = new Date(Date.now() - 86_400_000).toLocaleDateString('en-CA', { timeZone: 'Europe/London' });
   const form = page.getByTestId('visit-form');
   await form.locator('summary').click();
   await form.getByLabel('What the visit was for').selectOption('home_check');
+  await form.getByLabel('Day', { exact: true }).fill(yesterday);
   await form.getByLabel('Time at the door').fill('09:15');
 
   if (js) {
@@ -72,13 +75,15 @@ test('a visit recorded with no signal is kept on the phone and sent once when th
   const reference = await page.getByTestId('caseload').locator('tbody tr').nth(6).locator('td a').first().innerText();
   await page.goto(`/tenancies/${reference}`);
   await hydrated(page, testInfo);
-  const today = new Date().toLocaleDateString('en-CA', { timeZone: 'Europe/London' });
-  const rightToBuy = (p) => p.locator('section[aria-labelledby="visits-h"] table tbody tr').filter({ hasText: 'Right to buy' }).filter({ hasText: today });
+  // Yesterday, so the visit is in the past whatever the time of day the suite runs.
+  const yesterday = new Date(Date.now() - 86_400_000).toLocaleDateString('en-CA', { timeZone: 'Europe/London' });
+  const rightToBuy = (p) => p.locator('section[aria-labelledby="visits-h"] table tbody tr').filter({ hasText: 'Right to buy' }).filter({ hasText: yesterday });
   const before = await rightToBuy(page).count();
 
   const form = page.getByTestId('visit-form');
   await form.locator('summary').click();
   await form.getByLabel('What the visit was for').selectOption('right_to_buy');
+  await form.getByLabel('Day', { exact: true }).fill(yesterday);
   await form.getByLabel('Time at the door').fill('07:45');
   await form.getByLabel('Notes').fill('Recorded on the stairwell with no signal');
   await context.setOffline(true);
