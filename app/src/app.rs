@@ -58,6 +58,7 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFound>
                 <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async />
                 <Route path=path!("/") view=|| view! { <Layout><MyWorkPage /></Layout> } ssr=SsrMode::Async />
+                <Route path=path!("/day") view=|| view! { <Layout><crate::pages::day::DayPage /></Layout> } ssr=SsrMode::Async />
                 <Route path=path!("/approvals") view=|| view! { <Layout><ApprovalsPage /></Layout> } ssr=SsrMode::Async />
                 <Route path=path!("/search") view=|| view! { <Layout><SearchPage /></Layout> } ssr=SsrMode::Async />
                 <Route path=path!("/tenancies/:reference") view=|| view! { <Layout><TenancyPage /></Layout> } ssr=SsrMode::Async />

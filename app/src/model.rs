@@ -922,6 +922,7 @@ mod wire_schema {
     use crate::domain::clock::ClockStatus;
     use crate::domain::cover::CoverState;
     use crate::domain::feedback::{Figure, FilterOptions, GroupBy, GroupFigures};
+    use crate::domain::programme::PlanReason;
     use crate::domain::referral::{ReferralMove, SharedField, Side};
     use crate::domain::sustain::{ActionOwner, ActionStatus};
     use crate::domain::workflow::{Flow, FlowState, Move, ReviewOutcome};
@@ -1002,6 +1003,7 @@ mod wire_schema {
         VisitType = VisitType::ALL, "What a visit is for.";
         VisitOutcome = VisitOutcome::ALL, "What happened at the door (a recorded visit is completed or no_access).";
         FindingKind = FindingKind::ALL, "What a visit found; each starts its follow-up's clock.";
+        PlanReason = PlanReason::ALL, "Why the programme planned a visit: never_visited, little_contact (no one at the door in two years) or due in the cycle.";
     }
 
     /// Satisfaction for one measure in one group (the wire form of `domain::feedback::Figure`).
@@ -1278,6 +1280,99 @@ pub struct FollowUpRow {
 pub struct FollowUpDone {
     /// What was done, e.g. "Referred to repairs, job R-20411" (3 to 2000 characters).
     pub note: String,
+}
+
+/// One door on an officer's day, in walking order, with what to check there.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct DayStop {
+    /// The planned visit.
+    pub visit_id: i64,
+    pub visit_type: crate::domain::VisitType,
+    /// `scheduled` until the visit is recorded; then `completed` or `no_access`.
+    pub outcome: crate::domain::VisitOutcome,
+    pub tenancy_reference: String,
+    pub address: String,
+    pub postcode: String,
+    pub latitude: f64,
+    pub longitude: f64,
+    /// Whose home it is when the officer visits for an absent colleague.
+    pub covering_for: Option<String>,
+    /// The household as recorded: "Name (age)".
+    pub household: Vec<String>,
+    pub alerts: Vec<String>,
+    /// Rent balance in pence (positive is arrears).
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
+    pub balance: Pence,
+    pub open_cases: i64,
+    /// The last visit at which someone came to the door, and what it found.
+    pub last_visit: Option<NaiveDate>,
+    pub last_findings: Vec<String>,
+    /// Metres from the previous door on the walk (0 for the first).
+    pub metres_from_previous: u32,
+}
+
+/// An officer's day (`GET /api/v1/my-day`): the planned visits in walking order, the walk's
+/// length, and the open follow-ups with their clocks, most urgent first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct MyDay {
+    pub on: NaiveDate,
+    pub stops: Vec<DayStop>,
+    pub walk_metres: u32,
+    pub follow_ups: Vec<FollowUpRow>,
+}
+
+/// The visiting programme's coverage (`GET /api/v1/programme`): per patch and for the area.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct ProgrammeView {
+    pub today: NaiveDate,
+    /// The cycles in months.
+    pub home_check_months: u32,
+    pub occupancy_check_months: u32,
+    pub patches: Vec<crate::domain::programme::Coverage>,
+    pub total: crate::domain::programme::Coverage,
+}
+
+/// A request to plan visits (`POST /api/v1/programme/plan`): `assign` false previews the plan,
+/// true books it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PlanRequest {
+    pub start: NaiveDate,
+    pub weeks: u32,
+    pub per_day: u32,
+    #[serde(default)]
+    pub assign: bool,
+}
+
+/// One visit in a plan.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct PlanLine {
+    pub on: NaiveDate,
+    pub officer: String,
+    /// Whose home it is, when the visitor is covering for them.
+    pub covering_for: Option<String>,
+    pub tenancy_reference: String,
+    pub address: String,
+    pub reason: crate::domain::programme::PlanReason,
+}
+
+/// A plan: its visits, how many there are for each officer, and whether it was booked.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct PlanView {
+    pub start: NaiveDate,
+    pub until: NaiveDate,
+    pub weeks: u32,
+    pub per_day: u32,
+    pub assigned: bool,
+    pub visits: Vec<PlanLine>,
+    /// Visits per officer, most first.
+    pub per_officer: Vec<(String, u32)>,
 }
 
 /// A visit as recorded: its id, whether this answer replays one recorded before (same key), and

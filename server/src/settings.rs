@@ -79,6 +79,10 @@ pub struct Settings {
     /// Working days the tenant has to answer the no-access letter before the home is referred for investigation.
     #[arg(long, env = "HEARTH_NO_ACCESS_LETTER_DAYS", default_value = "10", value_parser = app::domain::timescales::check_step_days, value_name = "DAYS")]
     pub no_access_letter_days: u32,
+    /// How often each programmed visit comes round, in months (6 to 120), such as
+    /// `home_check=36,occupancy_check=24,vulnerability=12` (Dudley's three-year home check).
+    #[arg(long, env = "HEARTH_VISIT_CYCLES", default_value = "home_check=36,occupancy_check=24,vulnerability=12", value_parser = app::domain::programme::parse_cycles, value_name = "KIND=MONTHS,...")]
+    pub visit_cycles: app::domain::programme::Cycles,
 }
 
 impl Default for Settings {
@@ -101,6 +105,7 @@ impl Default for Settings {
             escalation_response_days: app::domain::sustain::ESCALATION_RESPONSE_WORKING_DAYS,
             no_access_attempts: app::domain::visits::NO_ACCESS_ATTEMPTS,
             no_access_letter_days: app::domain::visits::NO_ACCESS_LETTER_DAYS,
+            visit_cycles: app::domain::programme::Cycles::default(),
         }
     }
 }
@@ -121,6 +126,7 @@ impl Settings {
             escalation_response_days: self.escalation_response_days,
             no_access_attempts: self.no_access_attempts,
             no_access_letter_days: self.no_access_letter_days,
+            cycles: self.visit_cycles,
         }
     }
 

@@ -66,6 +66,7 @@ const WRITES: &[&str] = &[
     "/fn/complaint_step",
     "/fn/record_visit",
     "/fn/close_follow_up",
+    "/fn/plan_visits",
     "/fn/escalate",
 ];
 
@@ -694,7 +695,7 @@ async fn routes(app: &TestApp, planted: &Planted, admin: &str) -> (Vec<Probe>, u
     assert!(gets >= 20, "the OpenAPI document lists the GET routes: {gets}");
 
     // Every page.
-    for p in ["/", "/approvals", "/team", "/referrals", "/map", "/satisfaction", "/satisfaction?by=officer", "/admin"] {
+    for p in ["/", "/day", "/approvals", "/team", "/referrals", "/map", "/satisfaction", "/satisfaction?by=officer", "/admin"] {
         add(format!("PAGE {}", p.split('?').next().unwrap()), p.into(), Via::Page, Kind::List);
     }
     for c in cases {
@@ -715,6 +716,11 @@ async fn routes(app: &TestApp, planted: &Planted, admin: &str) -> (Vec<Probe>, u
     reads.insert("/fn/admin", vec![(form(String::new()), Kind::List)]);
     reads.insert("/fn/team", vec![(form(String::new()), Kind::List)]);
     reads.insert("/fn/team_visiting", vec![(form(String::new()), Kind::List)]);
+    reads.insert("/fn/programme", vec![(form(String::new()), Kind::List)]);
+    reads.insert(
+        "/fn/officers_day",
+        vec![(form(String::new()), Kind::List), (form(format!("on={}", app::api::kit::clock::today() - chrono::Days::new(1))), Kind::List)],
+    );
     reads.insert("/fn/under_occupiers", vec![(form(String::new()), Kind::List)]);
     reads.insert("/fn/approvals", vec![(form(String::new()), Kind::List)]);
     reads.insert("/fn/reviews_due", vec![(form(String::new()), Kind::List)]);

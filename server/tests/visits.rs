@@ -257,3 +257,221 @@ async fn the_team_leader_sees_the_areas_visiting() {
         assert_eq!(s, StatusCode::FORBIDDEN, "officers read their own work on My work");
     }
 }
+
+/// An officer's day: the visits planned for them in walking order, with what to check at each door;
+/// a visit recorded for a planned one fulfils it (the stop shows as made, no second visit row).
+#[tokio::test]
+async fn an_officers_day_is_walked_in_order_and_a_recorded_visit_fulfils_its_stop() {
+    use app::domain::route::{Point, length};
+    for engine in engines() {
+        let app = TestApp::new(engine).await;
+        let db = &app.db;
+        let (reference, holder, other) = subject(db).await;
+        let token = app.token(&holder, PASSWORD).await.unwrap();
+        let yesterday = app::api::kit::clock::today() - Days::new(1);
+        // Yesterday's plan for the officer: six of their tenancies' home checks, one the subject's.
+        let officer = scalar(db, &format!("SELECT id FROM users WHERE username = '{holder}'")).await;
+        let mut booked = texts(
+            db,
+            &format!(
+                "SELECT t.reference FROM tenancies t WHERE t.owner_id = {officer} AND t.status = 'active' AND t.reference <> '{reference}' \
+                 AND NOT EXISTS (SELECT 1 FROM visits v WHERE v.tenancy_id = t.id AND v.outcome = 'scheduled') ORDER BY t.id LIMIT 5"
+            ),
+        )
+        .await;
+        booked.push(reference.clone());
+        for r in &booked {
+            sqlx::query::<sqlx::Any>(&format!(
+                "INSERT INTO visits (property_id, tenancy_id, visit_type, officer_id, scheduled_for, outcome, notes) \
+                 SELECT property_id, id, 'home_check', {officer}, '{yesterday}', 'scheduled', '' FROM tenancies WHERE reference = '{r}'"
+            ))
+            .execute(&db.pool)
+            .await
+            .unwrap();
+        }
+        let path = format!("/api/v1/my-day?on={yesterday}");
+        let (s, day) = app.get_json(&path, &token).await;
+        assert_eq!(s, StatusCode::OK, "{day}");
+        let stops = day["stops"].as_array().unwrap();
+        let listed: Vec<&str> = stops.iter().map(|st| st["tenancy_reference"].as_str().unwrap()).collect();
+        for r in &booked {
+            assert!(listed.contains(&r.as_str()), "{r} is on the day: {listed:?}");
+        }
+        // The walk is no longer than taking the doors in the order they were booked, and its
+        // length is the sum of its legs.
+        let point = |st: &Value| Point { lat: st["latitude"].as_f64().unwrap(), lon: st["longitude"].as_f64().unwrap() };
+        let walked: Vec<Point> = stops.iter().map(point).collect();
+        let mut by_booking: Vec<&Value> = stops.iter().collect();
+        by_booking.sort_by_key(|st| st["visit_id"].as_i64());
+        let booked_order: Vec<Point> = by_booking.into_iter().map(point).collect();
+        let all: Vec<usize> = (0..walked.len()).collect();
+        assert!(length(&walked, &all) <= length(&booked_order, &all) + 1.0);
+        let legs: i64 = stops.iter().map(|st| st["metres_from_previous"].as_i64().unwrap()).sum();
+        assert!((legs - day["walk_metres"].as_i64().unwrap()).abs() <= stops.len() as i64, "{legs} vs {}", day["walk_metres"]);
+        assert_eq!(stops[0]["metres_from_previous"], 0);
+        // What to check at the door: the household as recorded, with ages.
+        let subject_stop = stops.iter().find(|st| st["tenancy_reference"] == reference.as_str()).unwrap();
+        let members = scalar(
+            db,
+            &format!(
+                "SELECT COUNT(*) FROM household_members h JOIN tenancies t ON t.id = h.tenancy_id WHERE t.reference = '{reference}' AND h.left_on IS NULL"
+            ),
+        )
+        .await;
+        assert_eq!(subject_stop["household"].as_array().unwrap().len() as i64, members, "{subject_stop}");
+        assert_eq!(subject_stop["outcome"], "scheduled");
+
+        // The visit recorded for the planned one fills it in.
+        let visits_before =
+            scalar(db, &format!("SELECT COUNT(*) FROM visits v JOIN tenancies t ON t.id = v.tenancy_id WHERE t.reference = '{reference}'")).await;
+        let (s, v) =
+            app.json("POST", &format!("/api/v1/tenancies/{reference}/visits"), &token, report("day-key-0001", &yesterday.to_string(), json!([]))).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v["id"].as_i64(), subject_stop["visit_id"].as_i64(), "the planned visit is the one recorded");
+        assert_eq!(
+            scalar(db, &format!("SELECT COUNT(*) FROM visits v JOIN tenancies t ON t.id = v.tenancy_id WHERE t.reference = '{reference}'")).await,
+            visits_before
+        );
+        let (_, day) = app.get_json(&path, &token).await;
+        let made = day["stops"].as_array().unwrap().iter().find(|st| st["tenancy_reference"] == reference.as_str()).unwrap().clone();
+        assert_eq!(made["outcome"], "completed");
+
+        // Another officer's day does not hold these visits; partners have no day.
+        let (s, theirs) = app.get_json(&path, &app.token(&other, PASSWORD).await.unwrap()).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(!theirs["stops"].as_array().unwrap().iter().any(|st| st["tenancy_reference"] == reference.as_str()));
+        let partner = text(db, "SELECT username FROM users WHERE role = 'partner' AND active = 1 ORDER BY id LIMIT 1").await;
+        let (s, _) = app.get_json("/api/v1/my-day", &app.token(&partner, PASSWORD).await.unwrap()).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let (s, e) = app.get_json("/api/v1/my-day?on=yesterday", &token).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{e}");
+    }
+}
+
+/// The programme: coverage per patch adds up to the area; a Team Leader previews a week's plan
+/// (an absent officer's homes go to their cover), assigns it (booked once, audited), and the
+/// coverage counts it as planned. Nobody else plans; a bad plan is a clear 400.
+#[tokio::test]
+async fn a_team_leader_plans_and_assigns_a_week_with_cover_honoured() {
+    for engine in engines() {
+        let app = TestApp::new(engine).await;
+        let db = &app.db;
+        let (_, holder, _) = subject(db).await;
+        let area = scalar(db, &format!("SELECT area_team_id FROM users WHERE username = '{holder}'")).await;
+        let leader =
+            text(db, &format!("SELECT username FROM users WHERE area_team_id = {area} AND role = 'team_leader' AND active = 1 ORDER BY id LIMIT 1")).await;
+        let tl = app.token(&leader, PASSWORD).await.unwrap();
+
+        let (s, p) = app.get_json("/api/v1/programme", &tl).await;
+        assert_eq!(s, StatusCode::OK, "{p}");
+        let homes = scalar(
+            db,
+            &format!("SELECT COUNT(*) FROM tenancies t JOIN properties p ON p.id = t.property_id WHERE p.area_team_id = {area} AND t.status = 'active' AND t.tenure IN ('secure', 'non_secure')"),
+        )
+        .await;
+        assert_eq!(p["total"]["homes"].as_i64(), Some(homes));
+        let sum = |k: &str| p["patches"].as_array().unwrap().iter().map(|r| r[k].as_i64().unwrap()).sum::<i64>();
+        assert_eq!(sum("homes"), homes);
+        assert_eq!(sum("in_cycle") + sum("due") + sum("never_visited"), homes);
+        assert!(p["total"]["never_visited"].as_i64().unwrap() > 0 && p["total"]["in_cycle"].as_i64().unwrap() > 0, "{}", p["total"]);
+
+        // The holder is away on the plan's first two days (a Monday next week and the Tuesday),
+        // covered by a colleague.
+        let cal = WorkingCalendar::england_and_wales();
+        let mut monday = app::api::kit::clock::today() + Days::new(7);
+        while chrono::Datelike::weekday(&monday) != chrono::Weekday::Mon {
+            monday = monday - Days::new(1);
+        }
+        let start = cal.working_day_on_or_after(monday);
+        let holder_id = scalar(db, &format!("SELECT id FROM users WHERE username = '{holder}'")).await;
+        let cover = scalar(db, &format!("SELECT id FROM users WHERE area_team_id = {area} AND role IN ('community_hmo', 'introductory_hmo') AND active = 1 AND id <> {holder_id} ORDER BY role, id LIMIT 1")).await;
+        let (holder_name, cover_name) = (
+            text(db, &format!("SELECT display_name FROM users WHERE id = {holder_id}")).await,
+            text(db, &format!("SELECT display_name FROM users WHERE id = {cover}")).await,
+        );
+        let away_to = start + Days::new(1);
+        sqlx::query::<sqlx::Any>(&format!(
+            "INSERT INTO covers (absent_user_id, cover_user_id, starts_on, ends_on, reason, created_at) VALUES ({holder_id}, {cover}, '{start}', '{away_to}', 'Annual leave', '2026-01-01T00:00:00Z')"
+        ))
+        .execute(&db.pool)
+        .await
+        .unwrap();
+
+        let ask = json!({"start": start, "weeks": 1, "per_day": 4});
+        let (s, plan) = app.json("POST", "/api/v1/programme/plan", &tl, ask.clone()).await;
+        assert_eq!(s, StatusCode::OK, "{plan}");
+        assert_eq!(plan["assigned"], false);
+        let visits = plan["visits"].as_array().unwrap().clone();
+        assert!(!visits.is_empty());
+        let away = |v: &Value| v["on"].as_str().unwrap() <= away_to.to_string().as_str();
+        assert!(!visits.iter().any(|v| away(v) && v["officer"] == holder_name.as_str()), "nobody visits as the absent officer");
+        assert!(
+            visits.iter().any(|v| away(v) && v["officer"] == cover_name.as_str() && v["covering_for"] == holder_name.as_str()),
+            "the cover makes the absent officer's visits"
+        );
+        assert!(visits.iter().any(|v| !away(v) && v["officer"] == holder_name.as_str()), "back from leave, the officer visits their own homes");
+        assert!(visits.iter().all(|v| cal.is_working_day(v["on"].as_str().unwrap().parse().unwrap())));
+        let per_day = |who: &str, on: &str| visits.iter().filter(|v| v["officer"] == who && v["on"] == on).count();
+        assert!(per_day(&cover_name, &start.to_string()) <= 4, "a cover shares their day, not doubles it");
+        assert_eq!(scalar(db, &format!("SELECT COUNT(*) FROM visits WHERE scheduled_for >= '{start}' AND outcome = 'scheduled' AND visit_type = 'home_check' AND scheduled_for <= '{}'", start + Days::new(6))).await, 0, "a preview books nothing");
+
+        let mut assign = ask.clone();
+        assign["assign"] = json!(true);
+        let (s, done) = app.json("POST", "/api/v1/programme/plan", &tl, assign.clone()).await;
+        assert_eq!(s, StatusCode::OK, "{done}");
+        assert_eq!(done["assigned"], true);
+        assert_eq!(done["visits"].as_array().unwrap().len(), visits.len(), "the plan assigned is the plan previewed");
+        let booked = scalar(
+            db,
+            &format!("SELECT COUNT(*) FROM visits WHERE scheduled_for >= '{start}' AND scheduled_for <= '{}' AND outcome = 'scheduled'", start + Days::new(6)),
+        )
+        .await;
+        assert_eq!(booked as usize, visits.len());
+        assert_eq!(scalar(db, "SELECT COUNT(*) FROM audit_log WHERE action = 'plan_visits' AND outcome = 'allowed'").await, 1);
+        let (_, after) = app.get_json("/api/v1/programme", &tl).await;
+        assert_eq!(after["total"]["planned"].as_i64().unwrap(), p["total"]["planned"].as_i64().unwrap() + visits.len() as i64);
+        // Planned homes are not planned again.
+        let (_, again) = app.json("POST", "/api/v1/programme/plan", &tl, ask.clone()).await;
+        let first: std::collections::HashSet<&str> = visits.iter().map(|v| v["tenancy_reference"].as_str().unwrap()).collect();
+        assert!(again["visits"].as_array().unwrap().iter().all(|v| !first.contains(v["tenancy_reference"].as_str().unwrap())));
+
+        // The cover's day on the first day holds the absent officer's homes.
+        let cover_user = text(db, &format!("SELECT username FROM users WHERE id = {cover}")).await;
+        let (_, day) = app.get_json(&format!("/api/v1/my-day?on={start}"), &app.token(&cover_user, PASSWORD).await.unwrap()).await;
+        assert!(
+            day["stops"].as_array().unwrap().len()
+                >= visits.iter().filter(|v| v["on"] == start.to_string().as_str() && v["officer"] == cover_name.as_str()).count()
+        );
+
+        // Refusals.
+        let officer = app.token(&holder, PASSWORD).await.unwrap();
+        let (s, _) = app.json("POST", "/api/v1/programme/plan", &officer, ask.clone()).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "officers do not plan the area");
+        let (s, mine) = app.get_json("/api/v1/programme", &officer).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(
+            mine["total"]["homes"].as_i64(),
+            Some(
+                scalar(
+                    db,
+                    &format!("SELECT COUNT(*) FROM tenancies WHERE owner_id = {holder_id} AND status = 'active' AND tenure IN ('secure', 'non_secure')")
+                )
+                .await
+            ),
+            "an officer's coverage is their own tenancies"
+        );
+        let yesterday = app::api::kit::clock::today() - Days::new(1);
+        for (body, says) in [
+            (json!({"start": yesterday, "weeks": 1, "per_day": 4}), "has passed"),
+            (json!({"start": start, "weeks": 14, "per_day": 4}), "1 to 13 weeks"),
+            (json!({"start": start, "weeks": 1, "per_day": 0}), "1 to 12 visits"),
+        ] {
+            let (s, e) = app.json("POST", "/api/v1/programme/plan", &tl, body).await;
+            assert_eq!(s, StatusCode::BAD_REQUEST, "{e}");
+            assert!(e.to_string().contains(says), "{e}");
+        }
+        let partner = text(db, "SELECT username FROM users WHERE role = 'partner' AND active = 1 ORDER BY id LIMIT 1").await;
+        let (s, _) = app.get_json("/api/v1/programme", &app.token(&partner, PASSWORD).await.unwrap()).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+    }
+}

@@ -159,6 +159,31 @@ pub fn searchable_area(who: &Principal) -> Result<Option<i64>, Denial> {
 /// and thread, and who they are.
 pub const PARTNER_SERVER_FNS: [&str; 5] = ["/fn/referrals", "/fn/referral", "/fn/move_referral", "/fn/referral_message", "/fn/whoami"];
 
+/// The area a Team Leader leads: the team's views, cover, visiting figures and the visiting
+/// programme are theirs and nobody else's.
+pub fn led_area(who: &Principal) -> Option<i64> {
+    if who.role == Role::TeamLeader { who.area_team_id } else { None }
+}
+
+/// Whose homes a programme list reaches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reach {
+    /// A Team Leader's whole area.
+    Area(i64),
+    /// An officer's own tenancies (the Community and Introductory HMOs hold tenancies).
+    Own(i64),
+}
+
+/// Lists of homes (under-occupiers, the programme's coverage) reach a Team Leader's area or the
+/// tenancies an officer holds; nobody else has such a list.
+pub fn homes_reach(who: &Principal) -> Option<Reach> {
+    match who.role {
+        Role::TeamLeader => who.area_team_id.map(Reach::Area),
+        Role::CommunityHmo | Role::IntroductoryHmo => Some(Reach::Own(who.user_id)),
+        _ => None,
+    }
+}
+
 /// May a partner-agency user (by session or API token) reach `path` at all? Partners have one
 /// place in Hearth, their agency's referrals, so every other server function and API route is
 /// refused before it runs. This is the outer lock: each service checks again (`referral::can_view`,
@@ -271,6 +296,21 @@ mod tests {
 
     fn user(id: i64, role: Role, area: Option<i64>) -> Principal {
         test_principal(id, role, area, if role == Role::Partner { Some(1) } else { None })
+    }
+
+    #[test]
+    fn team_views_are_the_team_leaders_and_home_lists_reach_an_area_or_an_officers_own() {
+        assert_eq!(led_area(&user(1, Role::TeamLeader, Some(2))), Some(2));
+        for role in [Role::CommunityHmo, Role::IntroductoryHmo, Role::SustainableHmo, Role::Admin, Role::Partner] {
+            assert_eq!(led_area(&user(1, role, Some(2))), None, "{role:?}");
+        }
+        assert_eq!(led_area(&user(1, Role::TeamLeader, None)), None);
+        assert_eq!(homes_reach(&user(1, Role::TeamLeader, Some(2))), Some(Reach::Area(2)));
+        assert_eq!(homes_reach(&user(5, Role::CommunityHmo, Some(2))), Some(Reach::Own(5)));
+        assert_eq!(homes_reach(&user(6, Role::IntroductoryHmo, Some(2))), Some(Reach::Own(6)));
+        for role in [Role::SustainableHmo, Role::Admin, Role::Partner] {
+            assert_eq!(homes_reach(&user(1, role, Some(2))), None, "{role:?}");
+        }
     }
 
     /// Every role × (own area, other area) × (owner or not) × (restricted or not) × (granted or not).

@@ -28,6 +28,8 @@ pub struct Timescales {
     /// Working days the tenant has to answer the no-access letter before the home is referred for
     /// investigation.
     pub no_access_letter_days: u32,
+    /// How often each programmed visit comes round (`programme::Cycles`).
+    pub cycles: super::programme::Cycles,
 }
 
 impl Default for Timescales {
@@ -40,6 +42,7 @@ impl Default for Timescales {
             escalation_response_days: ESCALATION_RESPONSE_WORKING_DAYS,
             no_access_attempts: super::visits::NO_ACCESS_ATTEMPTS,
             no_access_letter_days: super::visits::NO_ACCESS_LETTER_DAYS,
+            cycles: super::programme::Cycles::default(),
         }
     }
 }

@@ -26,6 +26,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                                 <nav aria-label="Main">
                                     {staff.then(|| view! {
                                         <a href="/">"My work"</a>
+                                        {(u.role.is_hmo()).then(|| view! { <a href="/day">"My day"</a> })}
                                         <a href="/search">"Search"</a>
                                         <a href="/approvals">"Approvals"</a>
                                         <a href="/map">"Map"</a>

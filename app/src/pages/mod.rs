@@ -4,6 +4,7 @@ pub mod admin;
 pub mod approvals;
 pub mod case;
 pub mod complaint;
+pub mod day;
 pub mod layout;
 pub mod map;
 pub mod my_work;

@@ -135,7 +135,7 @@ fn desk(w: MyWork, all: bool) -> AnyView {
 /// What visits to the officer's homes found and must be followed up, most urgent first, each closed
 /// with what was done.
 #[component]
-fn FollowUpsSection(rows: Vec<FollowUpRow>) -> impl IntoView {
+pub(crate) fn FollowUpsSection(rows: Vec<FollowUpRow>) -> impl IntoView {
     let close = ServerAction::<CloseFollowUp>::new();
     // Each follow-up closed here turns into "Closed" in place (without JavaScript the page reloads without it).
     let done = RwSignal::new(Vec::<i64>::new());

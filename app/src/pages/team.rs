@@ -31,6 +31,7 @@ pub fn TeamPage() -> impl IntoView {
                             <ActionError error=Signal::derive(error) />
                             <Covers covers officers=officers.clone() set end />
                             <Plans plans />
+                            <Programme />
                             <Visiting />
                             <UnderOccupation />
                             <section aria-labelledby="officers-h">
@@ -183,6 +184,124 @@ fn Visiting() -> impl IntoView {
                 })}
             </Suspense>
         </section>
+    }
+}
+
+/// The visiting programme: each patch's coverage of the cycle, and planning the next weeks' home
+/// checks (preview, then assign), with officers' cover honoured.
+#[component]
+fn Programme() -> impl IntoView {
+    use crate::api::visits::{PlanVisits, programme};
+    let plan = ServerAction::<PlanVisits>::new();
+    let booked = succeeded(plan);
+    let coverage = Resource::new(move || booked.get(), |_| programme());
+    let error = move || plan.value().get().and_then(|r| r.err());
+    view! {
+        <section aria-labelledby="programme-h">
+            <h2 id="programme-h">"Visiting programme"</h2>
+            <Suspense fallback=loading>
+                {move || Suspend::new(async move {
+                    match coverage.await {
+                        Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
+                        Ok(p) => view! {
+                            <p class="muted">{format!(
+                                "Every home is checked once in each cycle: home checks every {} months, occupancy checks every {}. Planning takes never-visited homes first, then those with no one at the door for two years, then those due.",
+                                p.home_check_months, p.occupancy_check_months
+                            )}</p>
+                            <div class="table-wrap">
+                            <table class="data cards" data-testid="coverage">
+                                <thead><tr>
+                                    <th scope="col">"Patch"</th><th scope="col">"Officer"</th><th scope="col" class="num">"Homes"</th>
+                                    <th scope="col" class="num">"Visited in cycle"</th><th scope="col" class="num">"Due"</th><th scope="col" class="num">"Never visited"</th>
+                                    <th scope="col" class="num">"No contact in 2 years"</th><th scope="col" class="num">"Planned"</th>
+                                </tr></thead>
+                                <tbody>
+                                    {p.patches.iter().chain(std::iter::once(&p.total)).map(|r| view! {
+                                        <tr class:total=r.patch_id == 0>
+                                            <td data-label="Patch">{r.patch.clone()}</td>
+                                            <td data-label="Officer">{r.officer.clone()}</td>
+                                            <td data-label="Homes" class="num">{r.homes}</td>
+                                            <td data-label="Visited in cycle" class="num">{format!("{} ({}%)", r.in_cycle, r.percent())}</td>
+                                            <td data-label="Due" class="num">{r.due}</td>
+                                            <td data-label="Never visited" class="num" class:arrears={r.never_visited > 0}>{r.never_visited}</td>
+                                            <td data-label="No contact in 2 years" class="num">{r.little_contact}</td>
+                                            <td data-label="Planned" class="num">{r.planned}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                            </div>
+                            <ActionForm action=plan attr:class="stack card" attr:data-testid="plan-form">
+                                <h3>"Plan visits"</h3>
+                                <div class="form-row">
+                                    <div class="form-group">
+                                        <label for="plan-start">"From"</label>
+                                        <input id="plan-start" type="date" name="plan[start]" value=p.today.to_string() required />
+                                    </div>
+                                    <div class="form-group">
+                                        <label for="plan-weeks">"Weeks"</label>
+                                        <input id="plan-weeks" type="number" name="plan[weeks]" value="1" min="1" max="13" required />
+                                    </div>
+                                    <div class="form-group">
+                                        <label for="plan-per-day">"Visits an officer a day"</label>
+                                        <input id="plan-per-day" type="number" name="plan[per_day]" value="6" min="1" max="12" required />
+                                    </div>
+                                </div>
+                                <button type="submit">"Preview the plan"</button>
+                            </ActionForm>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+            <ActionError error=Signal::derive(error) />
+            {move || plan.value().get().and_then(|r| r.ok()).map(|v| view! { <PlanResult plan=v action=plan /> })}
+        </section>
+    }
+}
+
+/// A previewed plan (with the button that assigns it) or the plan just assigned.
+#[component]
+fn PlanResult(plan: crate::model::PlanView, action: ServerAction<crate::api::visits::PlanVisits>) -> impl IntoView {
+    let crate::model::PlanView { start, until, weeks, per_day, assigned, visits, per_officer } = plan;
+    let total = visits.len();
+    let shown = 200;
+    view! {
+        <div class="card" data-testid="plan">
+            <h3>{if assigned { "Visits assigned" } else { "The plan" }}</h3>
+            <p data-testid="plan-summary">{format!(
+                "{total} home checks from {} to {}{}",
+                start.format("%-d %B %Y"), until.format("%-d %B %Y"),
+                if assigned { ": each is on its officer's day." } else { ". Nothing is booked until you assign them." }
+            )}</p>
+            <ul class="plain" data-testid="plan-officers">
+                {per_officer.into_iter().map(|(officer, n)| view! { <li>{format!("{officer}: {n}")}</li> }).collect_view()}
+            </ul>
+            {(!assigned && total > 0).then(|| view! {
+                <ActionForm action attr:data-testid="assign-form">
+                    <input type="hidden" name="plan[start]" value=start.to_string() />
+                    <input type="hidden" name="plan[weeks]" value=weeks.to_string() />
+                    <input type="hidden" name="plan[per_day]" value=per_day.to_string() />
+                    <input type="hidden" name="plan[assign]" value="1" />
+                    <button type="submit">{format!("Assign these {total} visits")}</button>
+                </ActionForm>
+            })}
+            <div class="table-wrap">
+            <table class="data cards" data-testid="plan-visits">
+                <thead><tr><th scope="col">"Day"</th><th scope="col">"Officer"</th><th scope="col">"Home"</th><th scope="col">"Why"</th></tr></thead>
+                <tbody>
+                    {visits.into_iter().take(shown).map(|v| view! {
+                        <tr>
+                            <td data-label="Day">{v.on.format("%a %-d %b").to_string()}</td>
+                            <td data-label="Officer">{v.officer.clone()}{v.covering_for.map(|o| format!(" (covering {o})"))}</td>
+                            <td data-label="Home"><a href=format!("/tenancies/{}", v.tenancy_reference)>{v.address.clone()}</a></td>
+                            <td data-label="Why">{v.reason.label()}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            </div>
+            {(total > shown).then(|| view! { <p class="muted small">{format!("The first {shown} of {total}.")}</p> })}
+        </div>
     }
 }
 

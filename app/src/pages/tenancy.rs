@@ -270,7 +270,7 @@ fn VisitForm(reference: String, start: VisitFormStart, record: ServerAction<Reco
     });
     let refused = Signal::derive(move || record.value().get().and_then(|r| r.err()).filter(|e| !matches!(e, AppError::ServerFn(_))));
     view! {
-        <details class="card visit-form" data-testid="visit-form">
+        <details class="card visit-form" id="record-visit" data-testid="visit-form">
             <summary>"Record a visit"</summary>
             <ActionError error=refused />
             {move || kept.get().then(|| view! { <p class="notice" role="status" data-testid="visit-kept">"No signal: the visit is kept on this phone and will be sent when there is one."</p> })}

@@ -2,9 +2,11 @@
 
 use app::api::visits::service as svc;
 use app::model::*;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
 
-use super::{Caller, ErrorBody, JsonIn, PathIn, reply};
+use super::{Caller, ErrorBody, JsonIn, PathIn, QueryIn, error_response, reply};
 
 /// Records a visit: what it was for, when, what happened at the door and what was found. Each
 /// finding starts its follow-up's clock (safeguarding the same working day; enforcement and fire
@@ -37,4 +39,40 @@ pub async fn follow_up_done(c: Caller, PathIn(id): PathIn<i64>, JsonIn(d): JsonI
     responses((status = 200, body = Vec<app::domain::visits::OfficerVisiting>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn visit_measures(c: Caller) -> Response {
     reply(svc::team_visiting(c.store(), &c.who).await)
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct DayQuery {
+    /// The day (`YYYY-MM-DD`); today by default.
+    pub on: Option<chrono::NaiveDate>,
+}
+
+/// The caller's day: the visits planned for them (and for colleagues they cover today) in walking
+/// order over the homes' coordinates, with what to check at each door (household as recorded,
+/// alerts, rent balance, open cases, the last visit's findings), the walk's length, and their open
+/// follow-ups with clocks, most urgent first.
+#[utoipa::path(get, path = "/api/v1/my-day", tag = "visits", params(DayQuery), security(("bearer" = [])),
+    responses((status = 200, body = MyDay), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn my_day(c: Caller, q: Result<QueryIn<DayQuery>, Response>) -> Response {
+    let Ok(QueryIn(q)) = q else { return error_response(StatusCode::BAD_REQUEST, "invalid", "Give the day as ?on=YYYY-MM-DD, or nothing for today.") };
+    reply(svc::my_day(c.store(), &c.who, q.on).await)
+}
+
+/// The visiting programme's coverage: per patch and in total, homes visited in the cycle, due,
+/// never visited, with no one at the door for two years, and planned. A Team Leader's area; an
+/// officer's own tenancies.
+#[utoipa::path(get, path = "/api/v1/programme", tag = "visits", security(("bearer" = [])),
+    responses((status = 200, body = ProgrammeView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn programme(c: Caller) -> Response {
+    reply(svc::programme(c.store(), &c.who).await)
+}
+
+/// Plans the Team Leader's area's next 1 to 13 weeks of home checks: never-visited homes first,
+/// then those with no one at the door for two years, then those due in the cycle; each working
+/// day `per_day` visits an officer, an absent officer's homes going to their cover. `assign: false`
+/// previews; `assign: true` books every visit or, if some home was planned meanwhile, none (409).
+#[utoipa::path(post, path = "/api/v1/programme/plan", tag = "visits", request_body = PlanRequest, security(("bearer" = [])),
+    responses((status = 200, body = PlanView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn plan(c: Caller, JsonIn(ask): JsonIn<PlanRequest>) -> Response {
+    reply(svc::plan_visits(c.store(), &c.who, ask, &c.meta.ip).await)
 }

@@ -1,6 +1,8 @@
 //! Alerts on tenancies, and visits with their findings: sign-up and settling-in visits for new
 //! tenancies, home checks every two years or so for the rest, and arrears visits.
 
+use app::domain::programme::{Ask, Cycles, ProgrammeHome, plan};
+use app::domain::route::Point;
 use app::domain::{AlertKind, FindingKind, VisitOutcome, VisitType};
 use chrono::{Duration as Days, NaiveDate};
 use rand::Rng;
@@ -26,12 +28,19 @@ struct Ids {
     alert: i64,
     visit: i64,
     finding: i64,
+    /// The tenancy being written's last visit with someone at the door, and last home check.
+    last_contact: Option<NaiveDate>,
+    last_check: Option<NaiveDate>,
 }
 
-/// Writes every tenancy's alerts and visits; returns the number of visits.
+/// Writes every tenancy's alerts and visits, and the programme's coming week of home checks
+/// (planned by `domain::programme::plan`: the coming week, four a day for each officer); returns the number of visits.
 pub fn write(ctx: &mut Ctx, places: &Places, active: &[Active]) -> usize {
     let mut ids = Ids::default();
+    let mut programme = Vec::new();
     for t in active {
+        ids.last_contact = None;
+        ids.last_check = None;
         if ctx.rng.random_bool(0.08) {
             alert(ctx, &mut ids, t);
         }
@@ -53,6 +62,39 @@ pub fn write(ctx: &mut Ctx, places: &Places, active: &[Active]) -> usize {
             let on = ctx.today - Days::days(ctx.rng.random_range(3..90));
             visit(ctx, &mut ids, t, home, VisitType::Arrears, on);
         }
+        if t.tenure.pays_rent() && !t.tenure.is_introductory() {
+            let h = &places.homes[t.home];
+            programme.push(ProgrammeHome {
+                tenancy_id: t.id,
+                patch_id: 0,
+                officer_id: Some(t.owner),
+                start_date: t.start,
+                last_check: ids.last_check,
+                last_contact: ids.last_contact,
+                planned: None,
+                at: Point { lat: h.lat, lon: h.lon },
+            });
+        }
+    }
+    let homes: std::collections::HashMap<i64, i64> = active.iter().map(|t| (t.id, places.homes[t.home].id)).collect();
+    let cal = app::domain::clock::WorkingCalendar::england_and_wales();
+    for v in plan(&programme, &Cycles::default(), Ask { start: ctx.today, weeks: 1, per_day: 4 }, &[], cal, ctx.today) {
+        ids.visit += 1;
+        ctx.w.row(
+            "visits",
+            &VISIT_COLUMNS,
+            vec![
+                V::I(ids.visit),
+                V::I(homes[&v.tenancy_id]),
+                V::I(v.tenancy_id),
+                V::s(VisitType::HomeCheck.as_str()),
+                V::I(v.officer_id),
+                date(v.on),
+                V::N,
+                V::s(VisitOutcome::Scheduled.as_str()),
+                V::S(String::new()),
+            ],
+        );
     }
     ids.visit as usize
 }
@@ -100,6 +142,12 @@ fn visit(ctx: &mut Ctx, ids: &mut Ids, t: &Active, home: i64, vt: VisitType, on:
             V::S(String::new()),
         ],
     );
+    if outcome == VisitOutcome::Completed {
+        ids.last_contact = ids.last_contact.max(Some(on));
+        if matches!(vt, VisitType::HomeCheck | VisitType::OccupancyCheck) {
+            ids.last_check = ids.last_check.max(Some(on));
+        }
+    }
     if outcome == VisitOutcome::Completed && ctx.rng.random_bool(0.1) {
         finding(ctx, ids, on);
     }

@@ -380,7 +380,7 @@ impl DeskStore for SqlStore {
 }
 
 /// The open follow-ups from visits to the owners' tenancies, soonest due first (at most 100).
-async fn open_follow_ups(conn: &mut sqlx::pool::PoolConnection<Any>, owners: &[i64]) -> Result<Vec<FollowUpRow>, AppError> {
+pub(super) async fn open_follow_ups(conn: &mut sqlx::pool::PoolConnection<Any>, owners: &[i64]) -> Result<Vec<FollowUpRow>, AppError> {
     if owners.is_empty() {
         return Ok(vec![]);
     }

@@ -1,19 +1,38 @@
 //! Visits officers record, with their findings and follow-ups.
 
 use app::api::kit::store::AuditEntry;
-use app::api::visits::store::{FollowUpSubject, KeyedVisit, StoredFollowUp, VisitStore, VisitSubject};
+use app::api::visits::store::{Booking, FollowUpSubject, KeyedVisit, ProgrammeRow, StoredFollowUp, StoredStop, VisitStore, VisitSubject};
 use app::domain::FindingKind;
+use app::domain::access::Reach;
 use app::domain::access::RecordScope;
+use app::domain::programme::{Absence, ProgrammeHome};
+use app::domain::route::Point;
 use app::domain::visits::VisitReport;
+use app::domain::{Tenure, VisitOutcome, VisitType};
 use app::error::AppError;
 use async_trait::async_trait;
+use chrono::NaiveDate;
 use chrono::{DateTime, Utc};
 use sqlx::Any;
+use std::collections::HashMap;
 
 use super::*;
 
 fn stamp(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// The tenures the visiting programme visits: rented homes past their introductory year.
+static PROGRAMMED: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    Tenure::ALL.iter().filter(|t| t.pays_rent() && !t.is_introductory()).map(|t| format!("'{}'", t.as_str())).collect::<Vec<_>>().join(", ")
+});
+
+/// `column = $1` for a reach: an area's homes or an officer's tenancies.
+fn reach_filter(reach: Reach) -> (&'static str, i64) {
+    match reach {
+        Reach::Area(a) => ("p.area_team_id = $1", a),
+        Reach::Own(o) => ("t.owner_id = $1", o),
+    }
 }
 
 #[async_trait]
@@ -76,7 +95,32 @@ impl VisitStore for SqlStore {
     ) -> Result<Option<i64>, AppError> {
         let mut tx = self.db.pool.begin().await.map_err(internal)?;
         let at = stamp(report.at);
-        let inserted = sqlx::query::<Any>(
+        // The visit made for a planned one of the same kind fulfils it (the day's stop shows as
+        // made, the programme no longer counts it as planned); any other is a new visit.
+        let filled = sqlx::query::<Any>(
+            "UPDATE visits SET officer_id = $1, scheduled_for = $2, completed_at = $3, outcome = $4, notes = $5, client_key = $6, card_left = $7, \
+             recorded_by = $8, recorded_at = $9 WHERE outcome = 'scheduled' AND id = (SELECT MIN(w.id) FROM visits w WHERE w.tenancy_id = $10 \
+             AND w.visit_type = $11 AND w.outcome = 'scheduled' AND w.scheduled_for = (SELECT MIN(x.scheduled_for) FROM visits x \
+             WHERE x.tenancy_id = $10 AND x.visit_type = $11 AND x.outcome = 'scheduled')) RETURNING id",
+        )
+        .bind(officer_id)
+        .bind(report.on.to_string())
+        .bind(at.clone())
+        .bind(report.outcome.as_str())
+        .bind(report.notes.clone())
+        .bind(report.client_key.clone())
+        .bind(i32::from(report.card_left))
+        .bind(officer_id)
+        .bind(now_rfc3339())
+        .bind(subject.tenancy_id)
+        .bind(report.kind.as_str())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(internal)?;
+        let inserted = if filled.is_some() {
+            filled
+        } else {
+            sqlx::query::<Any>(
             "INSERT INTO visits (property_id, tenancy_id, visit_type, officer_id, scheduled_for, completed_at, outcome, notes, client_key, card_left, recorded_by, recorded_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (client_key) DO NOTHING RETURNING id",
         )
@@ -94,7 +138,8 @@ impl VisitStore for SqlStore {
         .bind(now_rfc3339())
         .fetch_optional(&mut *tx)
         .await
-        .map_err(internal)?;
+        .map_err(internal)?
+        };
         let Some(row) = inserted else {
             return Ok(None);
         };
@@ -181,5 +226,196 @@ impl VisitStore for SqlStore {
             return Err(AppError::Conflict("This follow-up was already closed: reload to see what was done.".into()));
         }
         commit_audited(tx, audit, None).await
+    }
+    async fn day_stops(&self, officers: &[i64], on: NaiveDate) -> Result<Vec<StoredStop>, AppError> {
+        if officers.is_empty() {
+            return Ok(vec![]);
+        }
+        let n = officers.len();
+        let sql = format!(
+            "SELECT v.id AS visit_id, v.visit_type, v.outcome, t.id AS tenancy_id, t.reference, t.owner_id, p.area_team_id, p.address_line1, p.postcode, \
+             p.latitude, p.longitude, u.display_name AS owner_name, COALESCE(r.balance_pence, 0) AS balance, \
+             (SELECT COUNT(*) FROM cases c WHERE c.tenancy_id = t.id AND c.status = 'open') AS open_cases \
+             FROM visits v JOIN tenancies t ON t.id = v.tenancy_id JOIN properties p ON p.id = t.property_id \
+             LEFT JOIN users u ON u.id = t.owner_id LEFT JOIN rent_accounts r ON r.tenancy_id = t.id \
+             WHERE v.officer_id IN ({}) AND v.scheduled_for = ${} AND v.outcome <> 'cancelled' ORDER BY v.id",
+            placeholders(1, n),
+            n + 1
+        );
+        let rows = bind_ids(sqlx::query::<Any>(&sql), officers).bind(on.to_string()).fetch_all(&self.db.pool).await.map_err(internal)?;
+        let mut stops = rows
+            .iter()
+            .map(|r| {
+                Ok(StoredStop {
+                    visit_id: i(r, "visit_id"),
+                    visit_type: code(r, "visit_type", VisitType::parse)?,
+                    outcome: code(r, "outcome", VisitOutcome::parse)?,
+                    tenancy_id: i(r, "tenancy_id"),
+                    reference: s(r, "reference"),
+                    address: s(r, "address_line1"),
+                    postcode: s(r, "postcode"),
+                    at: Point { lat: r.try_get::<f64, _>("latitude").map_err(internal)?, lon: r.try_get::<f64, _>("longitude").map_err(internal)? },
+                    scope: RecordScope { area_team_id: i(r, "area_team_id"), owner_id: oi(r, "owner_id"), restricted: false, granted: false, duty: false },
+                    owner_name: os(r, "owner_name"),
+                    balance: app::domain::Pence(i(r, "balance")),
+                    household: vec![],
+                    alerts: vec![],
+                    open_cases: i(r, "open_cases"),
+                    last_visit: None,
+                    last_findings: vec![],
+                })
+            })
+            .collect::<Result<Vec<_>, AppError>>()?;
+        if stops.is_empty() {
+            return Ok(stops);
+        }
+        let ids: Vec<i64> = stops.iter().map(|st| st.tenancy_id).collect();
+        let m = ids.len();
+        let list = placeholders(1, m);
+        let mut household: HashMap<i64, Vec<(String, NaiveDate)>> = HashMap::new();
+        let sql = format!(
+            "SELECT tenancy_id, first_name, last_name, date_of_birth FROM household_members WHERE tenancy_id IN ({list}) AND left_on IS NULL ORDER BY tenancy_id, is_tenant DESC, id"
+        );
+        for r in bind_ids(sqlx::query::<Any>(&sql), &ids).fetch_all(&self.db.pool).await.map_err(internal)? {
+            household.entry(i(&r, "tenancy_id")).or_default().push((format!("{} {}", s(&r, "first_name"), s(&r, "last_name")), day(&r, "date_of_birth")?));
+        }
+        let mut alerts: HashMap<i64, Vec<String>> = HashMap::new();
+        let sql = format!("SELECT tenancy_id, description FROM alerts WHERE tenancy_id IN ({list}) AND (ends_on IS NULL OR ends_on >= ${}) ORDER BY id", m + 1);
+        for r in bind_ids(sqlx::query::<Any>(&sql), &ids).bind(on.to_string()).fetch_all(&self.db.pool).await.map_err(internal)? {
+            alerts.entry(i(&r, "tenancy_id")).or_default().push(s(&r, "description"));
+        }
+        // The last visit before the day at which someone came to the door, and its findings.
+        let sql = format!(
+            "SELECT v.tenancy_id, v.scheduled_for, f.kind, f.detail FROM visits v LEFT JOIN visit_findings f ON f.visit_id = v.id \
+             WHERE v.id IN (SELECT MAX(w.id) FROM visits w WHERE w.tenancy_id IN ({list}) AND w.outcome = 'completed' AND w.scheduled_for < ${} \
+             AND w.scheduled_for = (SELECT MAX(x.scheduled_for) FROM visits x WHERE x.tenancy_id = w.tenancy_id AND x.outcome = 'completed' AND x.scheduled_for < ${}) \
+             GROUP BY w.tenancy_id) ORDER BY f.id",
+            m + 1,
+            m + 1
+        );
+        let mut last: HashMap<i64, (NaiveDate, Vec<(app::domain::FindingKind, String)>)> = HashMap::new();
+        for r in bind_ids(sqlx::query::<Any>(&sql), &ids).bind(on.to_string()).fetch_all(&self.db.pool).await.map_err(internal)? {
+            let entry = last.entry(i(&r, "tenancy_id")).or_insert((day(&r, "scheduled_for")?, vec![]));
+            if let Some(kind) = os(&r, "kind") {
+                entry.1.push((FindingKind::parse(&kind).ok_or(AppError::Internal)?, s(&r, "detail")));
+            }
+        }
+        for st in &mut stops {
+            st.household = household.get(&st.tenancy_id).cloned().unwrap_or_default();
+            st.alerts = alerts.get(&st.tenancy_id).cloned().unwrap_or_default();
+            if let Some((on, findings)) = last.get(&st.tenancy_id) {
+                st.last_visit = Some(*on);
+                st.last_findings = findings.clone();
+            }
+        }
+        Ok(stops)
+    }
+
+    async fn open_follow_ups(&self, owners: &[i64]) -> Result<Vec<FollowUpRow>, AppError> {
+        let mut conn = self.db.pool.acquire().await.map_err(internal)?;
+        super::desk::open_follow_ups(&mut conn, owners).await
+    }
+
+    async fn programme_homes(&self, reach: Reach, today: NaiveDate) -> Result<Vec<ProgrammeRow>, AppError> {
+        let (filter, id) = reach_filter(reach);
+        let sql = format!(
+            "SELECT t.id, t.reference, t.start_date, t.owner_id, p.patch_id, p.latitude, p.longitude, p.address_line1, p.postcode, \
+             (SELECT MAX(v.scheduled_for) FROM visits v WHERE v.tenancy_id = t.id AND v.outcome = 'completed' AND v.visit_type IN ('home_check', 'occupancy_check')) AS last_check, \
+             (SELECT MAX(v.scheduled_for) FROM visits v WHERE v.tenancy_id = t.id AND v.outcome = 'completed') AS last_contact, \
+             (SELECT MIN(v.scheduled_for) FROM visits v WHERE v.tenancy_id = t.id AND v.outcome = 'scheduled' AND v.scheduled_for >= $2) AS planned \
+             FROM tenancies t JOIN properties p ON p.id = t.property_id \
+             WHERE {filter} AND t.status = 'active' AND t.tenure IN ({}) ORDER BY t.id",
+            PROGRAMMED.as_str()
+        );
+        let rows = sqlx::query::<Any>(&sql).bind(id).bind(today.to_string()).fetch_all(&self.db.pool).await.map_err(internal)?;
+        rows.iter()
+            .map(|r| {
+                Ok(ProgrammeRow {
+                    home: ProgrammeHome {
+                        tenancy_id: i(r, "id"),
+                        patch_id: i(r, "patch_id"),
+                        officer_id: oi(r, "owner_id"),
+                        start_date: day(r, "start_date")?,
+                        last_check: oday(r, "last_check")?,
+                        last_contact: oday(r, "last_contact")?,
+                        planned: oday(r, "planned")?,
+                        at: Point { lat: r.try_get::<f64, _>("latitude").map_err(internal)?, lon: r.try_get::<f64, _>("longitude").map_err(internal)? },
+                    },
+                    reference: s(r, "reference"),
+                    address: format!("{}, {}", s(r, "address_line1"), s(r, "postcode")),
+                })
+            })
+            .collect()
+    }
+
+    async fn programme_patches(&self, reach: Reach) -> Result<Vec<(i64, String, String)>, AppError> {
+        let sql = match reach {
+            Reach::Area(_) => {
+                "SELECT pa.id, pa.name, COALESCE(u.display_name, '') AS officer FROM patches pa LEFT JOIN users u ON u.id = pa.officer_id WHERE pa.area_team_id = $1 ORDER BY pa.name"
+            }
+            Reach::Own(_) => {
+                "SELECT pa.id, pa.name, COALESCE(u.display_name, '') AS officer FROM patches pa LEFT JOIN users u ON u.id = pa.officer_id \
+                 WHERE pa.id IN (SELECT p.patch_id FROM tenancies t JOIN properties p ON p.id = t.property_id WHERE t.owner_id = $1 AND t.status = 'active') ORDER BY pa.name"
+            }
+        };
+        let id = match reach {
+            Reach::Area(a) => a,
+            Reach::Own(o) => o,
+        };
+        let rows = sqlx::query::<Any>(sql).bind(id).fetch_all(&self.db.pool).await.map_err(internal)?;
+        Ok(rows.iter().map(|r| (i(r, "id"), s(r, "name"), s(r, "officer"))).collect())
+    }
+
+    async fn absences(&self, area_team_id: i64, from: NaiveDate, to: NaiveDate) -> Result<Vec<Absence>, AppError> {
+        let rows = sqlx::query::<Any>(
+            "SELECT c.absent_user_id, c.cover_user_id, c.starts_on, c.ends_on FROM covers c JOIN users u ON u.id = c.absent_user_id \
+             WHERE u.area_team_id = $1 AND c.starts_on <= $3 AND c.ends_on >= $2 ORDER BY c.starts_on, c.id",
+        )
+        .bind(area_team_id)
+        .bind(from.to_string())
+        .bind(to.to_string())
+        .fetch_all(&self.db.pool)
+        .await
+        .map_err(internal)?;
+        rows.iter()
+            .map(|r| Ok(Absence { officer_id: i(r, "absent_user_id"), cover_id: i(r, "cover_user_id"), from: day(r, "starts_on")?, to: day(r, "ends_on")? }))
+            .collect()
+    }
+
+    async fn user_names(&self, ids: &[i64]) -> Result<HashMap<i64, String>, AppError> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let sql = format!("SELECT id, display_name FROM users WHERE id IN ({})", placeholders(1, ids.len()));
+        let rows = bind_ids(sqlx::query::<Any>(&sql), ids).fetch_all(&self.db.pool).await.map_err(internal)?;
+        Ok(rows.iter().map(|r| (i(r, "id"), s(r, "display_name"))).collect())
+    }
+
+    async fn book_visits(&self, area_team_id: i64, today: NaiveDate, visits: &[Booking], audit: AuditEntry) -> Result<bool, AppError> {
+        let mut tx = self.db.pool.begin().await.map_err(internal)?;
+        // One booking at a time per area: this takes the area's row lock (PostgreSQL; SQLite has one
+        // writer anyway), so two Team Leaders booking at once never plan a home twice.
+        sqlx::query::<Any>("UPDATE area_teams SET id = id WHERE id = $1").bind(area_team_id).execute(&mut *tx).await.map_err(internal)?;
+        for b in visits {
+            let done = sqlx::query::<Any>(
+                "INSERT INTO visits (property_id, tenancy_id, visit_type, officer_id, scheduled_for, outcome, notes) \
+                 SELECT t.property_id, t.id, $1, $2, $3, 'scheduled', '' FROM tenancies t WHERE t.id = $4 \
+                 AND NOT EXISTS (SELECT 1 FROM visits v WHERE v.tenancy_id = t.id AND v.outcome = 'scheduled' AND v.scheduled_for >= $5)",
+            )
+            .bind(VisitType::HomeCheck.as_str())
+            .bind(b.officer_id)
+            .bind(b.on.to_string())
+            .bind(b.tenancy_id)
+            .bind(today.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
+            if done.rows_affected() != 1 {
+                tx.rollback().await.map_err(internal)?;
+                return Ok(false);
+            }
+        }
+        commit_audited(tx, audit, None).await?;
+        Ok(true)
     }
 }

@@ -323,10 +323,7 @@ pub async fn set_plan(store: &dyn Store, who: &Principal, reference: &str, p: Pl
 // ---------------------------------------------------------------------------------------
 
 fn team_leader_area(who: &Principal) -> Result<i64, AppError> {
-    match (who.role, who.area_team_id) {
-        (Role::TeamLeader, Some(a)) => Ok(a),
-        _ => Err(AppError::Forbidden("The team view and cover are for Team Leaders.".into())),
-    }
+    crate::domain::access::led_area(who).ok_or_else(|| AppError::Forbidden("The team view and cover are for Team Leaders.".into()))
 }
 
 pub async fn team(store: &dyn Store, who: &Principal) -> Result<TeamView, AppError> {

@@ -396,11 +396,11 @@ fn size_view(a: &occupancy::Assessment, names: &[String]) -> SizeCriteriaView {
 /// area, or the tenancies an officer holds. Haringey found about 3,000 (`seeds/003`); they are
 /// whom downsizing is offered to.
 pub async fn under_occupiers(store: &dyn Store, who: &Principal) -> Result<UnderOccupiers, AppError> {
-    use crate::domain::Role;
-    let (area, owner) = match (who.role, who.area_team_id) {
-        (Role::TeamLeader, Some(a)) => (Some(a), None),
-        (Role::CommunityHmo | Role::IntroductoryHmo, _) => (None, Some(who.user_id)),
-        _ => return Err(AppError::Forbidden("Under-occupiers are listed for Team Leaders and the officers who hold tenancies.".into())),
+    use crate::domain::access::{Reach, homes_reach};
+    let (area, owner) = match homes_reach(who) {
+        Some(Reach::Area(a)) => (Some(a), None),
+        Some(Reach::Own(o)) => (None, Some(o)),
+        None => return Err(AppError::Forbidden("Under-occupiers are listed for Team Leaders and the officers who hold tenancies.".into())),
     };
     let on = Clock::now(store).await?.today;
     let mut rows = Vec::new();

@@ -101,3 +101,41 @@ pub async fn record_visit(reference: String, visit: VisitForm) -> Result<Recorde
     let (store, who, meta) = crate::api::context().await?;
     service::record_visit(&*store, &who, &reference, visit.request()?, &meta.ip).await
 }
+
+#[server(prefix = "/fn", endpoint = "officers_day")]
+pub async fn officers_day(on: Option<chrono::NaiveDate>) -> Result<MyDay, AppError> {
+    let (store, who, _) = crate::api::context().await?;
+    service::my_day(&*store, &who, on).await
+}
+
+#[server(prefix = "/fn", endpoint = "programme")]
+pub async fn programme() -> Result<ProgrammeView, AppError> {
+    let (store, who, _) = crate::api::context().await?;
+    service::programme(&*store, &who).await
+}
+
+/// The planning form as it posts (with JavaScript on or off): `assign` is present when the Team
+/// Leader pressed "Assign these visits".
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PlanForm {
+    pub start: String,
+    pub weeks: String,
+    pub per_day: String,
+    #[serde(default)]
+    pub assign: Option<String>,
+}
+
+impl PlanForm {
+    pub fn request(&self) -> Result<PlanRequest, AppError> {
+        let start = crate::domain::clock::input_date(&self.start, "Give the first day to plan as a date.").map_err(AppError::Invalid)?;
+        let weeks = self.weeks.trim().parse().map_err(|_| AppError::Invalid(format!("{:?} is not a number of weeks.", self.weeks.trim())))?;
+        let per_day = self.per_day.trim().parse().map_err(|_| AppError::Invalid(format!("{:?} is not a number of visits a day.", self.per_day.trim())))?;
+        Ok(PlanRequest { start, weeks, per_day, assign: self.assign.is_some() })
+    }
+}
+
+#[server(prefix = "/fn", endpoint = "plan_visits")]
+pub async fn plan_visits(plan: PlanForm) -> Result<PlanView, AppError> {
+    let (store, who, meta) = crate::api::context().await?;
+    service::plan_visits(&*store, &who, plan.request()?, &meta.ip).await
+}

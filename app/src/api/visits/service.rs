@@ -81,10 +81,7 @@ pub async fn follow_up_done(store: &dyn Store, who: &Principal, id: i64, done: F
 /// The Team Leader's figures for their area: each officer's visits this week and month, unanswered
 /// visits, and follow-ups open, overdue and closed on time.
 pub async fn team_visiting(store: &dyn Store, who: &Principal) -> Result<Vec<crate::domain::visits::OfficerVisiting>, AppError> {
-    let area = match (who.role, who.area_team_id) {
-        (crate::domain::Role::TeamLeader, Some(a)) => a,
-        _ => return Err(AppError::Forbidden("The team's visiting figures are for Team Leaders.".into())),
-    };
+    let area = crate::domain::access::led_area(who).ok_or_else(|| AppError::Forbidden("The team's visiting figures are for Team Leaders.".into()))?;
     let clock = Clock::now(store).await?;
     let (week, month) = visits::periods(clock.today);
     let since = week.min(month);
@@ -105,4 +102,142 @@ pub fn fresh_key() -> String {
     let mut h = std::collections::hash_map::RandomState::new().build_hasher();
     h.write_u128(nanos);
     format!("v{:x}-{:016x}", nanos, h.finish())
+}
+
+/// An officer's day: the visits planned for them, and for those they cover today, in walking
+/// order with what to check at each door; and their open follow-ups, most urgent first.
+pub async fn my_day(store: &dyn Store, who: &Principal, on: Option<chrono::NaiveDate>) -> Result<MyDay, AppError> {
+    use crate::domain::route::{length, metres, walking_order};
+    if !(who.role.is_hmo() || who.role == crate::domain::Role::TeamLeader) {
+        return Err(AppError::Forbidden("The day's visits are for housing officers and Team Leaders.".into()));
+    }
+    let clock = Clock::now(store).await?;
+    let on = on.unwrap_or(clock.today);
+    let mut officers = vec![who.user_id];
+    officers.extend(&who.covering);
+    let mut stops = Vec::new();
+    for st in store.day_stops(&officers, on).await? {
+        // Every planned stop is the officer's or a covered colleague's; one they may not open
+        // (moved to another area since) is left off, and the refusal audited.
+        if let Err(denial) = can_view_record(who, &st.scope) {
+            audit(store, who, "", "my_day", "tenancy", Some(st.tenancy_id), Err(denial), st.reference.clone()).await?;
+            continue;
+        }
+        stops.push(st);
+    }
+    let points: Vec<_> = stops.iter().map(|s| s.at).collect();
+    let order = walking_order(&points);
+    let walk = length(&points, &order);
+    let mut previous = None;
+    let mut out = Vec::with_capacity(order.len());
+    for i in order {
+        let st = &stops[i];
+        let safeguarding = visits::sees_safeguarding(who, &st.scope);
+        out.push(DayStop {
+            visit_id: st.visit_id,
+            visit_type: st.visit_type,
+            outcome: st.outcome,
+            tenancy_reference: st.reference.clone(),
+            address: st.address.clone(),
+            postcode: st.postcode.clone(),
+            latitude: st.at.lat,
+            longitude: st.at.lon,
+            covering_for: st.scope.owner_id.filter(|o| *o != who.user_id && who.covering.contains(o)).and(st.owner_name.clone()),
+            household: st.household.iter().map(|(name, born)| format!("{name} ({})", crate::domain::occupancy::age_on(*born, on))).collect(),
+            alerts: st.alerts.clone(),
+            balance: st.balance,
+            open_cases: st.open_cases,
+            last_visit: st.last_visit,
+            last_findings: st
+                .last_findings
+                .iter()
+                .map(|(kind, detail)| {
+                    if *kind == crate::domain::FindingKind::Safeguarding && !safeguarding {
+                        visits::RESTRICTED_FINDING.to_string()
+                    } else {
+                        format!("{}: {detail}", kind.label())
+                    }
+                })
+                .collect(),
+            metres_from_previous: previous.map_or(0, |p| metres(p, st.at).round() as u32),
+        });
+        previous = Some(st.at);
+    }
+    let mut follow_ups = store.open_follow_ups(&officers).await?;
+    for f in &mut follow_ups {
+        f.clock = clock.instant(f.due_at);
+    }
+    follow_ups.sort_by_key(|f| (crate::domain::clock::urgency(Some(f.clock)), f.due_at));
+    Ok(MyDay { on, stops: out, walk_metres: walk.round() as u32, follow_ups })
+}
+
+/// The programme's coverage: a Team Leader's area, patch by patch; an officer's own tenancies.
+pub async fn programme(store: &dyn Store, who: &Principal) -> Result<ProgrammeView, AppError> {
+    let reach = crate::domain::access::homes_reach(who)
+        .ok_or_else(|| AppError::Forbidden("The visiting programme is for Team Leaders and the officers who hold tenancies.".into()))?;
+    let clock = Clock::now(store).await?;
+    let cycles = clock.timescales.cycles;
+    let homes: Vec<_> = store.programme_homes(reach, clock.today).await?.into_iter().map(|r| r.home).collect();
+    let patches = store.programme_patches(reach).await?;
+    let (patches, total) = crate::domain::programme::coverage(&homes, &patches, &cycles, clock.today);
+    Ok(ProgrammeView { today: clock.today, home_check_months: cycles.home_check, occupancy_check_months: cycles.occupancy_check, patches, total })
+}
+
+/// Plans the area's next weeks of visits by priority, with cover honoured; `assign` books them.
+pub async fn plan_visits(store: &dyn Store, who: &Principal, ask: PlanRequest, ip: &str) -> Result<PlanView, AppError> {
+    use crate::domain::programme;
+    let area = crate::domain::access::led_area(who).ok_or_else(|| AppError::Forbidden("Team Leaders plan their area's visits.".into()))?;
+    let clock = Clock::now(store).await?;
+    programme::check_plan(ask.start, ask.weeks, ask.per_day, clock.today).map_err(AppError::Invalid)?;
+    let until = ask.start + chrono::Duration::days(i64::from(ask.weeks) * 7 - 1);
+    let rows = store.programme_homes(crate::domain::access::Reach::Area(area), clock.today).await?;
+    let homes: Vec<_> = rows.iter().map(|r| r.home.clone()).collect();
+    let absences = store.absences(area, ask.start, until).await?;
+    let plan = programme::plan(
+        &homes,
+        &clock.timescales.cycles,
+        programme::Ask { start: ask.start, weeks: ask.weeks, per_day: ask.per_day },
+        &absences,
+        &clock.calendar,
+        clock.today,
+    );
+    let mut ids: Vec<i64> = plan.iter().flat_map(|v| [v.officer_id, v.owner_id]).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let names = store.user_names(&ids).await?;
+    let name = |id: i64| names.get(&id).cloned().unwrap_or_else(|| format!("Officer {id}"));
+    let by_id: std::collections::HashMap<i64, &crate::api::visits::store::ProgrammeRow> = rows.iter().map(|r| (r.home.tenancy_id, r)).collect();
+    let mut per: std::collections::BTreeMap<String, u32> = Default::default();
+    let visits: Vec<PlanLine> = plan
+        .iter()
+        .map(|v| {
+            *per.entry(name(v.officer_id)).or_default() += 1;
+            let row = by_id[&v.tenancy_id];
+            PlanLine {
+                on: v.on,
+                officer: name(v.officer_id),
+                covering_for: (v.owner_id != v.officer_id).then(|| name(v.owner_id)),
+                tenancy_reference: row.reference.clone(),
+                address: row.address.clone(),
+                reason: v.reason,
+            }
+        })
+        .collect();
+    let mut per_officer: Vec<(String, u32)> = per.into_iter().collect();
+    per_officer.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    if ask.assign {
+        if plan.is_empty() {
+            return Err(AppError::Invalid("There is nothing to plan in those weeks: every home is visited in cycle or already planned.".into()));
+        }
+        let bookings: Vec<_> =
+            plan.iter().map(|v| crate::api::visits::store::Booking { tenancy_id: v.tenancy_id, on: v.on, officer_id: v.officer_id }).collect();
+        let detail = format!("{} visits from {} to {}", bookings.len(), ask.start, until);
+        let entry = change(who, ip, "plan_visits", "area_team", Some(area), detail);
+        if !store.book_visits(area, clock.today, &bookings, entry).await? {
+            return Err(AppError::Conflict(
+                "Nothing was booked: some of these homes were planned by someone else meanwhile. Preview the plan again to see what is left.".into(),
+            ));
+        }
+    }
+    Ok(PlanView { start: ask.start, until, weeks: ask.weeks, per_day: ask.per_day, assigned: ask.assign, visits, per_officer })
 }

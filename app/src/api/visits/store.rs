@@ -44,6 +44,46 @@ pub struct FollowUpSubject {
     pub actioned: bool,
 }
 
+/// A planned visit on an officer's day, with what to check at the door.
+#[derive(Clone, Debug)]
+pub struct StoredStop {
+    pub visit_id: i64,
+    pub visit_type: crate::domain::VisitType,
+    pub outcome: crate::domain::VisitOutcome,
+    pub tenancy_id: i64,
+    pub reference: String,
+    pub address: String,
+    pub postcode: String,
+    pub at: crate::domain::route::Point,
+    pub scope: RecordScope,
+    pub owner_name: Option<String>,
+    pub balance: crate::domain::Pence,
+    /// Current household members: name and date of birth.
+    pub household: Vec<(String, NaiveDate)>,
+    /// Alerts in force.
+    pub alerts: Vec<String>,
+    pub open_cases: i64,
+    /// The last visit before this one at which someone came to the door, and its findings.
+    pub last_visit: Option<NaiveDate>,
+    pub last_findings: Vec<(FindingKind, String)>,
+}
+
+/// A home in the programme, with how a plan names it.
+#[derive(Clone, Debug)]
+pub struct ProgrammeRow {
+    pub home: crate::domain::programme::ProgrammeHome,
+    pub reference: String,
+    pub address: String,
+}
+
+/// A visit a plan books: a home check at a tenancy's home on a day by an officer.
+#[derive(Clone, Copy, Debug)]
+pub struct Booking {
+    pub tenancy_id: i64,
+    pub on: NaiveDate,
+    pub officer_id: i64,
+}
+
 #[async_trait]
 pub trait VisitStore: Send + Sync + 'static {
     async fn visit_subject(&self, tenancy_reference: &str) -> Result<Option<VisitSubject>, AppError>;
@@ -67,4 +107,20 @@ pub trait VisitStore: Send + Sync + 'static {
     async fn follow_up_subject(&self, id: i64) -> Result<Option<FollowUpSubject>, AppError>;
     /// Closes an open follow-up with what was done; one already closed is a conflict.
     async fn close_follow_up(&self, id: i64, by: i64, note: &str, audit: AuditEntry) -> Result<(), AppError>;
+    /// The visits planned for `officers` on `on` (made or not; cancelled ones left out).
+    async fn day_stops(&self, officers: &[i64], on: NaiveDate) -> Result<Vec<StoredStop>, AppError>;
+    /// The open follow-ups from visits to the owners' tenancies, soonest due first.
+    async fn open_follow_ups(&self, owners: &[i64]) -> Result<Vec<crate::model::FollowUpRow>, AppError>;
+    /// Every active, rent-paying, non-introductory tenancy the programme visits in an area, or of
+    /// one officer, with its visits so far and any visit planned from `today`.
+    async fn programme_homes(&self, reach: crate::domain::access::Reach, today: NaiveDate) -> Result<Vec<ProgrammeRow>, AppError>;
+    /// The patches the reach covers: id, name and officer's name, by name.
+    async fn programme_patches(&self, reach: crate::domain::access::Reach) -> Result<Vec<(i64, String, String)>, AppError>;
+    /// Covers of the area's officers that overlap the days `from` to `to`, as absences.
+    async fn absences(&self, area_team_id: i64, from: NaiveDate, to: NaiveDate) -> Result<Vec<crate::domain::programme::Absence>, AppError>;
+    /// Users' display names.
+    async fn user_names(&self, ids: &[i64]) -> Result<std::collections::HashMap<i64, String>, AppError>;
+    /// Books planned home checks with the audit row, in one transaction: all of them, or none
+    /// (`Ok(false)`) when a tenancy already has a visit planned from `today` (booked meanwhile).
+    async fn book_visits(&self, area_team_id: i64, today: NaiveDate, visits: &[Booking], audit: AuditEntry) -> Result<bool, AppError>;
 }
