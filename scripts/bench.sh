@@ -2,7 +2,8 @@
 # Prints the foundation's figures: WASM size, seed times, server memory and tenancy-page times
 # on the 60,000-home council, the worklist (My work) under load beside a plain Axum handler, and the
 # public feedback form under a flood from one address, and the patch map (data size, balance time,
-# render and frame times beside Leaflet, a 5,000-home lasso). `--cold` also times a cold release build (cargo clean first).
+# render and frame times beside Leaflet, a 5,000-home lasso), and the visiting programme (a quarter planned
+# for the largest area, a day of 20 doors ordered, the officer's day page). `--cold` also times a cold release build (cargo clean first).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PWD/end2end/node_modules/.bin:$PATH"
@@ -36,6 +37,8 @@ BENCH_SERVER_PID=$pid node bench/worklist.mjs http://127.0.0.1:3200 10
 node bench/flood.mjs http://127.0.0.1:3200 10
 node bench/mapdata.mjs http://127.0.0.1:3200
 node bench/map.mjs http://127.0.0.1:3200
+target/release/hearth bench-route --doors 20 --runs 500
+node bench/day.mjs http://127.0.0.1:3200 400
 echo "server RSS after the run (60,000 homes): $(awk '/VmRSS/ {printf "%.0f MiB", $2/1024}' /proc/$pid/status)"
 # The worst case: as if something changed before every request, the worklist queries run each time.
 kill $pid; wait $pid 2>/dev/null || true

@@ -127,3 +127,91 @@ test('a Team Leader reads the area\'s visiting and its under-occupied homes', as
   expect(scroll).toBeLessThanOrEqual(client);
   expect(errors).toEqual([]);
 });
+
+test('an officer works the day on a phone: the doors in walking order, a visit recorded, its follow-up clock on the day', async ({ page }, testInfo) => {
+  const errors = collectErrors(page);
+  const js = testInfo.project.use.javaScriptEnabled !== false;
+  await signIn(page, js ? 'chmo.west1' : 'chmo.central1');
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My day' }).click();
+  await hydrated(page, testInfo);
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('My day');
+  // The programme plans working days: on a weekend or a bank holiday, walk on to the next day
+  // with visits, as an officer would.
+  for (let i = 0; i < 6 && (await page.getByTestId('day-stop').count()) === 0; i++) {
+    await page.getByRole('navigation', { name: 'Other days' }).getByRole('link').last().click();
+    await hydrated(page, testInfo);
+  }
+  const stops = page.getByTestId('day-stop');
+  expect(await stops.count()).toBeGreaterThan(1);
+  await expect(page.getByTestId('day-summary')).toContainText('the walk between them is about');
+  await expect(page.getByTestId('route-map').locator('circle')).toHaveCount(await stops.count());
+  // Each door says what to check: the household as recorded, rent, open cases, the last visit.
+  const first = stops.first();
+  await expect(first).toContainText('Household');
+  await expect(first).toContainText('Last visit');
+  await expect(stops.nth(1)).toContainText('from the last door');
+  const [scroll, client] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+  expect(scroll).toBeLessThanOrEqual(client);
+  await page.screenshot({ path: testInfo.outputPath('my-day.png'), fullPage: true });
+
+  // The first door: record the visit (yesterday morning, so it is in the past whatever the time).
+  const address = await first.getByRole('heading').getByRole('link').innerText();
+  await first.getByRole('link', { name: 'Record the visit' }).click();
+  await hydrated(page, testInfo);
+  const reference = page.url().split('/tenancies/')[1].split('#')[0];
+  const yesterday = new Date(Date.now() - 86_400_000).toLocaleDateString('en-CA', { timeZone: 'Europe/London' });
+  const form = page.getByTestId('visit-form');
+  await form.locator('summary').click();
+  await form.getByLabel('What the visit was for').selectOption('home_check');
+  await form.getByLabel('Day', { exact: true }).fill(yesterday);
+  await form.getByLabel('Time at the door').fill('09:40');
+  await form.getByLabel('Disrepair').fill(`Bathroom extractor fan broken, condensation on the ceiling (${testInfo.project.name})`);
+  await form.getByRole('button', { name: 'Record the visit' }).click();
+  if (js) await expect(page.getByTestId('visit-recorded')).toContainText('Visit recorded.');
+
+  // Back on the day: that door no longer asks for a visit, and the finding's clock is listed.
+  await page.goto('/day');
+  await hydrated(page, testInfo);
+  const door = page.getByTestId('day-stop').filter({ hasText: address });
+  await expect(door.getByRole('link', { name: 'Record the visit' })).toHaveCount(0);
+  const followUp = page.getByTestId('follow-ups').locator('tbody tr').filter({ hasText: `condensation on the ceiling (${testInfo.project.name})` });
+  await expect(followUp).toHaveCount(1);
+  await expect(followUp).toContainText('Disrepair');
+  await expect(followUp.locator('a')).toHaveAttribute('href', `/tenancies/${reference}`);
+  expect(errors).toEqual([]);
+});
+
+test('a Team Leader plans next week\'s visits and assigns them', async ({ page }, testInfo) => {
+  test.skip(testInfo.project.use.javaScriptEnabled === false, 'the plan is previewed on the page before it is assigned, which needs JavaScript');
+  const errors = collectErrors(page);
+  await signIn(page, 'tl.east');
+  await page.goto('/team');
+  await hydrated(page, testInfo);
+  const coverage = page.getByTestId('coverage');
+  const total = coverage.locator('tbody tr').last();
+  await expect(total).toContainText('All patches');
+  const plannedBefore = Number(await total.locator('td[data-label="Planned"]').innerText());
+
+  // Next Monday, a week's home checks, two a day for each officer.
+  const now = new Date();
+  const monday = new Date(now.getTime() + (((8 - now.getUTCDay()) % 7) || 7) * 86_400_000).toISOString().slice(0, 10);
+  const form = page.getByTestId('plan-form');
+  await form.getByLabel('From').fill(monday);
+  await form.getByLabel('Weeks').fill('1');
+  await form.getByLabel('Visits an officer a day').fill('2');
+  await form.getByRole('button', { name: 'Preview the plan' }).click();
+  const plan = page.getByTestId('plan');
+  await expect(plan.getByRole('heading')).toHaveText('The plan');
+  await expect(page.getByTestId('plan-summary')).toContainText('Nothing is booked until you assign them.');
+  const summary = await page.getByTestId('plan-summary').innerText();
+  const n = Number(summary.split(' ')[0]);
+  expect(n).toBeGreaterThan(0);
+  await expect(plan.getByTestId('plan-visits').locator('tbody tr').first()).toContainText(/Never visited|No contact in two years|Due in the cycle/);
+  await plan.getByRole('button', { name: `Assign these ${n} visits` }).click();
+  await expect(plan.getByRole('heading')).toHaveText('Visits assigned');
+  // The coverage counts them as planned.
+  await expect(total.locator('td[data-label="Planned"]')).toHaveText(String(plannedBefore + n));
+  const [scroll, client] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+  expect(scroll).toBeLessThanOrEqual(client);
+  expect(errors).toEqual([]);
+});
