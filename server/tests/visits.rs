@@ -255,6 +255,20 @@ async fn the_team_leader_sees_the_areas_visiting() {
 
         let (s, _) = app.get_json("/api/v1/visits/measures", &token).await;
         assert_eq!(s, StatusCode::FORBIDDEN, "officers read their own work on My work");
+
+        // The same figures as CSV, the team's row carrying Haringey's targets.
+        let res = app.get_bearer("/api/v1/visits/measures.csv", &tl).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let csv = body_text(res).await;
+        let lines: Vec<&str> = csv.lines().collect();
+        assert!(lines[0].starts_with("officer,completed_this_week,weekly_target,"), "{csv}");
+        let team: Vec<&str> = lines.last().unwrap().split(',').collect();
+        assert_eq!(
+            (team[0], team[1], team[2], team[4]),
+            ("Team", after.as_array().unwrap().last().unwrap()["completed_week"].to_string().as_str(), "80", "350")
+        );
+        assert_eq!(lines.len(), after.as_array().unwrap().len() + 1);
+        assert_eq!(app.get_bearer("/api/v1/visits/measures.csv", &token).await.status(), StatusCode::FORBIDDEN);
     }
 }
 
@@ -473,5 +487,88 @@ async fn a_team_leader_plans_and_assigns_a_week_with_cover_honoured() {
         let partner = text(db, "SELECT username FROM users WHERE role = 'partner' AND active = 1 ORDER BY id LIMIT 1").await;
         let (s, _) = app.get_json("/api/v1/programme", &app.token(&partner, PASSWORD).await.unwrap()).await;
         assert_eq!(s, StatusCode::FORBIDDEN);
+    }
+}
+
+/// Safeguarding findings are need-to-know: the text an officer wrote at the door reaches the
+/// tenancy's officer and the area's Team Leader, on every route that shows findings (the tenancy,
+/// its page, My work, the officer's day, search), and nobody else: not a colleague in the same team,
+/// not another area, not an administrator or a partner.
+#[tokio::test]
+async fn a_safeguarding_finding_reaches_only_those_who_need_to_know() {
+    for engine in engines() {
+        let app = TestApp::new(engine).await;
+        let db = &app.db;
+        let (reference, holder, _) = subject(db).await;
+        let area = scalar(db, &format!("SELECT area_team_id FROM users WHERE username = '{holder}'")).await;
+        let planted = format!("Xk9Safe{}", if engine == Engine::Sqlite { "S" } else { "P" });
+        let token = app.token(&holder, PASSWORD).await.unwrap();
+        let yesterday = app::api::kit::clock::today() - Days::new(1);
+        let findings = json!([{"kind": "safeguarding", "detail": format!("Child alone at home {planted}")}]);
+        let (s, v) =
+            app.json("POST", &format!("/api/v1/tenancies/{reference}/visits"), &token, report("safe-key-0001", &yesterday.to_string(), findings)).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        // A visit planned for today, so the finding is on the holder's day as the last visit's.
+        let officer = scalar(db, &format!("SELECT id FROM users WHERE username = '{holder}'")).await;
+        let today = app::api::kit::clock::today();
+        sqlx::query::<sqlx::Any>(&format!(
+            "INSERT INTO visits (property_id, tenancy_id, visit_type, officer_id, scheduled_for, outcome, notes) \
+             SELECT property_id, id, 'vulnerability', {officer}, '{today}', 'scheduled', '' FROM tenancies WHERE reference = '{reference}'"
+        ))
+        .execute(&db.pool)
+        .await
+        .unwrap();
+
+        let users = texts(
+            db,
+            &format!(
+                "SELECT username FROM (SELECT username, 0 AS k FROM users WHERE username = '{holder}' \
+                 UNION SELECT MIN(username), 1 FROM users WHERE role = 'team_leader' AND area_team_id = {area} AND active = 1 \
+                 UNION SELECT MIN(username), 2 FROM users WHERE role IN ('community_hmo', 'introductory_hmo', 'sustainable_hmo') AND area_team_id = {area} AND username <> '{holder}' AND active = 1 \
+                 UNION SELECT MIN(username), 3 FROM users WHERE role = 'team_leader' AND area_team_id <> {area} AND active = 1 \
+                 UNION SELECT MIN(username), 4 FROM users WHERE role = 'community_hmo' AND area_team_id <> {area} AND active = 1 \
+                 UNION SELECT MIN(username), 5 FROM users WHERE role = 'admin' AND active = 1 \
+                 UNION SELECT MIN(username), 6 FROM users WHERE role = 'partner' AND active = 1) x ORDER BY k"
+            ),
+        )
+        .await;
+        assert_eq!(users.len(), 7, "{users:?}");
+        let routes = [
+            format!("/api/v1/tenancies/{reference}"),
+            "/api/v1/my-work".to_string(),
+            format!("/api/v1/my-day?on={today}"),
+            format!("/api/v1/search?q={reference}"),
+            "/api/v1/visits/measures".to_string(),
+            "/api/v1/programme".to_string(),
+        ];
+        let pages = [format!("/tenancies/{reference}"), "/".to_string(), format!("/day?on={today}"), "/team".to_string()];
+        for (k, user) in users.iter().enumerate() {
+            let need_to_know = k < 2;
+            let bearer = app.token(user, PASSWORD).await.unwrap();
+            let cookie = app.sign_in(user, PASSWORD).await.unwrap();
+            let mut seen = Vec::new();
+            for path in &routes {
+                let body = body_text(app.get_bearer(path, &bearer).await).await;
+                if body.contains(&planted) {
+                    seen.push(path.clone());
+                }
+            }
+            for path in &pages {
+                let body = body_text(app.get(path, Some(&cookie)).await).await;
+                if body.contains(&planted) {
+                    seen.push(format!("page {path}"));
+                }
+            }
+            if need_to_know {
+                assert!(seen.iter().any(|p| p == &format!("/api/v1/tenancies/{reference}")), "{user} reads the finding on the tenancy: {seen:?}");
+            } else {
+                assert!(seen.is_empty(), "{user} must not read the safeguarding finding, but did on {seen:?}");
+            }
+        }
+        // The holder reads it where they work: their day's stop and My work's follow-up.
+        let (_, day) = app.get_json(&format!("/api/v1/my-day?on={today}"), &token).await;
+        assert!(day.to_string().contains(&planted), "{day}");
+        let (_, work) = app.get_json("/api/v1/my-work", &token).await;
+        assert!(work["follow_ups"].to_string().contains(&planted));
     }
 }

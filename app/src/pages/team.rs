@@ -155,8 +155,12 @@ fn Visiting() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match figures.await {
                         Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
-                        Ok(rows) => view! {
+                        Ok(rows) => { let team = rows.last().cloned().unwrap_or_default(); view! {
                             <p class="muted">"Visits completed this week (from Monday) and this month; follow-ups that visits' findings started, open and closed this month within their clock."</p>
+                            <p data-testid="visiting-targets">{format!(
+                                "The team has completed {} visits this week against the programme's {} a week, and {} this month against {} a month.",
+                                team.completed_week, crate::domain::visits::WEEKLY_TARGET, team.completed_month, crate::domain::visits::MONTHLY_TARGET
+                            )}" "<a href="/api/v1/visits/measures.csv" download>"Download as CSV"</a></p>
                             <div class="table-wrap">
                             <table class="data cards" data-testid="visiting">
                                 <thead><tr>
@@ -179,7 +183,7 @@ fn Visiting() -> impl IntoView {
                                 </tbody>
                             </table>
                             </div>
-                        }.into_any(),
+                        }.into_any() }
                     }
                 })}
             </Suspense>

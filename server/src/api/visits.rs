@@ -76,3 +76,49 @@ pub async fn programme(c: Caller) -> Response {
 pub async fn plan(c: Caller, JsonIn(ask): JsonIn<PlanRequest>) -> Response {
     reply(svc::plan_visits(c.store(), &c.who, ask, &c.meta.ip).await)
 }
+
+/// The same figures as CSV, one row per officer and the team's last, for the council's own reports.
+#[utoipa::path(get, path = "/api/v1/visits/measures.csv", tag = "visits", security(("bearer" = [])),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn visit_measures_csv(c: Caller) -> Response {
+    let rows = match svc::team_visiting(c.store(), &c.who).await {
+        Ok(r) => r,
+        Err(e) => return super::errors::app_error(e),
+    };
+    let mut w = csv::Writer::from_writer(vec![]);
+    let _ = w.write_record([
+        "officer",
+        "completed_this_week",
+        "weekly_target",
+        "completed_this_month",
+        "monthly_target",
+        "no_access_this_month",
+        "follow_ups_open",
+        "follow_ups_overdue",
+        "closed_this_month",
+        "closed_on_time_this_month",
+    ]);
+    for r in &rows {
+        let target = |t: u32| if r.total { t.to_string() } else { String::new() };
+        let _ = w.write_record([
+            r.officer.clone(),
+            r.completed_week.to_string(),
+            target(app::domain::visits::WEEKLY_TARGET),
+            r.completed_month.to_string(),
+            target(app::domain::visits::MONTHLY_TARGET),
+            r.no_access_month.to_string(),
+            r.follow_ups_open.to_string(),
+            r.follow_ups_overdue.to_string(),
+            r.closed_month.to_string(),
+            r.closed_on_time_month.to_string(),
+        ]);
+    }
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (axum::http::header::CONTENT_DISPOSITION, "attachment; filename=\"hearth-visiting.csv\""),
+        ],
+        w.into_inner().unwrap_or_default(),
+    )
+        .into_response()
+}

@@ -181,7 +181,7 @@ impl VisitStore for SqlStore {
 
     async fn area_follow_ups(&self, area_team_id: i64, since: chrono::NaiveDate) -> Result<Vec<app::domain::visits::FollowUpEvent>, AppError> {
         let rows = sqlx::query::<Any>(
-            "SELECT COALESCE(u.display_name, 'No officer') AS officer, f.due_at, f.actioned_at FROM visit_findings f JOIN visits v ON v.id = f.visit_id \
+            "SELECT u.display_name AS officer, f.due_at, f.actioned_at FROM visit_findings f JOIN visits v ON v.id = f.visit_id \
              JOIN tenancies t ON t.id = v.tenancy_id JOIN properties p ON p.id = t.property_id LEFT JOIN users u ON u.id = t.owner_id \
              WHERE p.area_team_id = $1 AND f.due_at IS NOT NULL AND (f.actioned_at IS NULL OR f.actioned_at >= $2)",
         )
@@ -191,7 +191,9 @@ impl VisitStore for SqlStore {
         .await
         .map_err(internal)?;
         rows.iter()
-            .map(|r| Ok(app::domain::visits::FollowUpEvent { officer: s(r, "officer"), due_at: instant(r, "due_at")?, closed_at: oinstant(r, "actioned_at")? }))
+            .map(|r| {
+                Ok(app::domain::visits::FollowUpEvent { officer: os(r, "officer"), due_at: instant(r, "due_at")?, closed_at: oinstant(r, "actioned_at")? })
+            })
             .collect()
     }
 
