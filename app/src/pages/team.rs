@@ -289,6 +289,8 @@ fn PlanResult(plan: crate::model::PlanView, action: ServerAction<crate::api::vis
                     <button type="submit">{format!("Assign these {total} visits")}</button>
                 </ActionForm>
             })}
+            <details>
+            <summary>"The visits, day by day"</summary>
             <div class="table-wrap">
             <table class="data cards" data-testid="plan-visits">
                 <thead><tr><th scope="col">"Day"</th><th scope="col">"Officer"</th><th scope="col">"Home"</th><th scope="col">"Why"</th></tr></thead>
@@ -305,6 +307,7 @@ fn PlanResult(plan: crate::model::PlanView, action: ServerAction<crate::api::vis
             </table>
             </div>
             {(total > shown).then(|| view! { <p class="muted small">{format!("The first {shown} of {total}.")}</p> })}
+            </details>
         </div>
     }
 }
