@@ -152,6 +152,9 @@ pub struct SearchResults {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(ToSchema))]
 pub struct Member {
+    /// The member's id (a visit's household change names who left by it).
+    #[serde(default)]
+    pub id: i64,
     pub name: String,
     pub relationship: String,
     pub date_of_birth: String,
@@ -263,6 +266,9 @@ pub struct TenancyDetail {
     pub visit_form: Option<VisitFormStart>,
     pub key_dates: Vec<KeyDate>,
     pub members: Vec<Member>,
+    /// Who has left the household, latest first ("Name (relationship): joined …, left …").
+    #[serde(default)]
+    pub former_members: Vec<String>,
     pub rent: Option<RentView>,
     pub alerts: Vec<AlertView>,
     pub owner: Option<OwnerView>,
@@ -927,8 +933,8 @@ mod wire_schema {
     use crate::domain::sustain::{ActionOwner, ActionStatus};
     use crate::domain::workflow::{Flow, FlowState, Move, ReviewOutcome};
     use crate::domain::{
-        AgencyKind, CaseKind, CaseStatus, FindingKind, LawfulBasis, ReferralCategory, ReferralStatus, Role, TenancyStatus, Tenure, Urgency, VisitOutcome,
-        VisitType,
+        AgencyKind, CaseKind, CaseStatus, FindingKind, LawfulBasis, ReferralCategory, ReferralStatus, Relationship, Role, TenancyStatus, Tenure, Urgency,
+        VisitOutcome, VisitType,
     };
 
     /// A string schema whose values are the codes serde writes for `values`.
@@ -1003,6 +1009,7 @@ mod wire_schema {
         VisitType = VisitType::ALL, "What a visit is for.";
         VisitOutcome = VisitOutcome::ALL, "What happened at the door (a recorded visit is completed or no_access).";
         FindingKind = FindingKind::ALL, "What a visit found; each starts its follow-up's clock.";
+        Relationship = Relationship::ALL, "How a household member is related to the tenant.";
         PlanReason = PlanReason::ALL, "Why the programme planned a visit: never_visited, little_contact (no one at the door in two years) or due in the cycle.";
     }
 
@@ -1227,6 +1234,22 @@ pub struct VisitRequest {
     /// A key the device makes once per report (8 to 64 letters, digits, `-` or `_`): the same key
     /// sent again records nothing new and answers with the visit already recorded.
     pub client_key: String,
+    /// The household as found at the door, when it differs from the record.
+    #[serde(default)]
+    pub household: Option<HouseholdChangeIn>,
+}
+
+/// A change to the household seen at a visit: who has left (member ids from the tenancy) and who
+/// has joined, against the tenancy's `version` the officer saw (a change since is a 409).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct HouseholdChangeIn {
+    pub seen_version: i64,
+    #[serde(default)]
+    pub left: Vec<i64>,
+    #[serde(default)]
+    pub joined: Vec<crate::domain::visits::JoinerIn>,
 }
 
 /// The no-access ladder for a home (`domain::visits::ladder`), with its clock.
@@ -1244,6 +1267,13 @@ pub struct NoAccessView {
 pub struct VisitFormStart {
     pub key: String,
     pub today: NaiveDate,
+    /// The tenancy's version as the form shows it: a household change made elsewhere meanwhile is
+    /// a conflict to resolve, never overwritten.
+    #[serde(default)]
+    pub version: i64,
+    /// The household as recorded, for marking who has left: id, name, and whether a tenant.
+    #[serde(default)]
+    pub household: Vec<(i64, String, bool)>,
 }
 
 /// A finding's follow-up and its clock.

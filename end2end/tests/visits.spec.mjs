@@ -166,8 +166,20 @@ test('an officer works the day on a phone: the doors in walking order, a visit r
   await form.getByLabel('Day', { exact: true }).fill(yesterday);
   await form.getByLabel('Time at the door').fill('09:40');
   await form.getByLabel('Disrepair').fill(`Bathroom extractor fan broken, condensation on the ceiling (${testInfo.project.name})`);
+  // The household has changed: a grandchild has come to live here.
+  const household = form.getByTestId('household-change');
+  const grandchild = js ? 'Grace' : 'Gwen';
+  await household.getByLabel('Joined: first name').fill(grandchild);
+  await household.getByLabel('Last name', { exact: true }).fill('Ashworth');
+  await household.getByLabel('Date of birth', { exact: true }).fill('2019-05-14');
+  await household.getByLabel('Sex', { exact: true }).selectOption('F');
+  await household.getByLabel('Relationship to the tenant').selectOption('other_relative');
   await form.getByRole('button', { name: 'Record the visit' }).click();
   if (js) await expect(page.getByTestId('visit-recorded')).toContainText('Visit recorded.');
+  // The tenancy's household now includes her, and the size criteria count her.
+  await page.goto(`/tenancies/${reference}`);
+  await hydrated(page, testInfo);
+  await expect(page.getByTestId('household')).toContainText(`${grandchild} Ashworth`);
 
   // Back on the day: that door no longer asks for a visit, and the finding's clock is listed.
   await page.goto('/day');

@@ -572,3 +572,85 @@ async fn a_safeguarding_finding_reaches_only_those_who_need_to_know() {
         assert!(work["follow_ups"].to_string().contains(&planted));
     }
 }
+
+/// A household change seen at the door updates the tenancy in the visit's own transaction: a son
+/// who has left and a baby born are recorded, against the version of the household the officer
+/// saw; a change made meanwhile is a conflict and nothing is saved; a tenant cannot be "left".
+#[tokio::test]
+async fn a_household_change_at_the_door_updates_the_tenancy_or_explains_the_conflict() {
+    for engine in engines() {
+        let app = TestApp::new(engine).await;
+        let db = &app.db;
+        // A tenancy with someone besides its tenants, held by an active Community HMO.
+        let row = text(
+            db,
+            "SELECT t.reference || ' ' || u.username || ' ' || CAST(h.id AS TEXT) FROM tenancies t JOIN users u ON u.id = t.owner_id \
+             JOIN household_members h ON h.tenancy_id = t.id WHERE t.status = 'active' AND u.role = 'community_hmo' AND u.active = 1 \
+             AND h.is_tenant = 0 AND h.left_on IS NULL ORDER BY t.id, h.id LIMIT 1",
+        )
+        .await;
+        let f: Vec<&str> = row.split(' ').collect();
+        let (reference, holder, member) = (f[0].to_string(), f[1].to_string(), f[2].parse::<i64>().unwrap());
+        let tenant = scalar(db, &format!("SELECT h.id FROM household_members h JOIN tenancies t ON t.id = h.tenancy_id WHERE t.reference = '{reference}' AND h.is_tenant = 1 ORDER BY h.id LIMIT 1")).await;
+        let token = app.token(&holder, PASSWORD).await.unwrap();
+        let path = format!("/api/v1/tenancies/{reference}/visits");
+        let (_, page) = app.get_json(&format!("/api/v1/tenancies/{reference}"), &token).await;
+        let version = page["version"].as_i64().unwrap();
+        assert_eq!(page["visit_form"]["version"].as_i64(), Some(version));
+        let members_before = page["members"].as_array().unwrap().len();
+        let yesterday = (app::api::kit::clock::today() - Days::new(1)).to_string();
+        let baby = json!({"first_name": "Ada", "last_name": "Okafor", "date_of_birth": yesterday, "sex": "F", "relationship": "child"});
+        let with = |key: &str, seen: i64, left: Vec<i64>| {
+            let mut r = report(key, &yesterday, json!([]));
+            r["household"] = json!({"seen_version": seen, "left": left, "joined": [baby.clone()]});
+            r
+        };
+
+        // A tenant cannot leave at a visit; a stale version is a conflict. Nothing is saved by either.
+        let (s, e) = app.json("POST", &path, &token, with("house-key-0001", version, vec![tenant])).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{e}");
+        assert!(e.to_string().contains("A tenant cannot be marked"), "{e}");
+        let (s, e) = app.json("POST", &path, &token, with("house-key-0002", version - 1, vec![member])).await;
+        assert_eq!(s, StatusCode::CONFLICT, "{e}");
+        assert!(e.to_string().contains("changed since this form was opened"), "{e}");
+        assert_eq!(scalar(db, "SELECT COUNT(*) FROM visits WHERE client_key IN ('house-key-0001', 'house-key-0002')").await, 0);
+        assert_eq!(scalar(db, &format!("SELECT COUNT(*) FROM household_members WHERE id = {member} AND left_on IS NULL")).await, 1);
+
+        // As seen: the member has left on the day of the visit, the baby has joined.
+        let (s, v) = app.json("POST", &path, &token, with("house-key-0003", version, vec![member])).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        let (_, page) = app.get_json(&format!("/api/v1/tenancies/{reference}"), &token).await;
+        let names: Vec<&str> = page["members"].as_array().unwrap().iter().map(|m| m["name"].as_str().unwrap()).collect();
+        assert!(names.contains(&"Ada Okafor"), "{names:?}");
+        assert_eq!(names.len(), members_before);
+        assert!(!page["members"].as_array().unwrap().iter().any(|m| m["id"].as_i64() == Some(member)));
+        assert_eq!(text(db, &format!("SELECT left_on FROM household_members WHERE id = {member}")).await, yesterday);
+        assert_eq!(page["version"].as_i64(), Some(version + 1));
+        let gone = text(db, &format!("SELECT first_name || ' ' || last_name FROM household_members WHERE id = {member}")).await;
+        assert!(page["former_members"].as_array().unwrap().iter().any(|f| f.as_str().unwrap().starts_with(&gone)), "{}", page["former_members"]);
+        assert_eq!(scalar(db, "SELECT COUNT(*) FROM audit_log WHERE action = 'record_visit' AND detail LIKE '%household: 1 joined, 1 left'").await, 1);
+        // Sent again from the phone: recorded once, the household changed once.
+        let (s, again) = app.json("POST", &path, &token, with("house-key-0003", version, vec![member])).await;
+        assert_eq!((s, again["replayed"].as_bool()), (StatusCode::OK, Some(true)));
+        assert_eq!(scalar(db, &format!("SELECT COUNT(*) FROM household_members h JOIN tenancies t ON t.id = h.tenancy_id WHERE t.reference = '{reference}' AND h.first_name = 'Ada'")).await, 1);
+
+        // The doorstep form (no JavaScript) marks who has left by a box per member.
+        let (_, page) = app.get_json(&format!("/api/v1/tenancies/{reference}"), &token).await;
+        let version = page["version"].as_i64().unwrap();
+        let cookie = app.sign_in(&holder, PASSWORD).await.unwrap();
+        let ada = scalar(
+            db,
+            &format!("SELECT h.id FROM household_members h JOIN tenancies t ON t.id = h.tenancy_id WHERE t.reference = '{reference}' AND h.first_name = 'Ada'"),
+        )
+        .await;
+        let form = format!(
+            "reference={reference}&visit[client_key]=house-key-0004&visit[kind]=home_check&visit[on]={yesterday}&visit[at]=11:00&visit[outcome]=completed\
+             &visit[seen_version]={version}&visit[left][{ada}]=1"
+        )
+        .replace('[', "%5B")
+        .replace(']', "%5D");
+        let res = app.post_form("/fn/record_visit", &form, Some(&cookie)).await;
+        assert!(res.status().is_success() || res.status().is_redirection(), "{}", body_text(res).await);
+        assert_eq!(text(db, &format!("SELECT COALESCE(left_on, '') FROM household_members WHERE id = {ada}")).await, yesterday);
+    }
+}

@@ -254,6 +254,97 @@ pub struct FollowUpEvent {
     pub closed_at: Option<DateTime<Utc>>,
 }
 
+/// Someone the officer found had joined the household, as the form or the API sends them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct JoinerIn {
+    pub first_name: String,
+    pub last_name: String,
+    /// `YYYY-MM-DD`.
+    pub date_of_birth: String,
+    pub sex: Option<super::occupancy::Sex>,
+    pub relationship: Option<super::Relationship>,
+}
+
+/// Someone who joined the household, checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Joiner {
+    pub first_name: String,
+    pub last_name: String,
+    pub date_of_birth: NaiveDate,
+    pub sex: super::occupancy::Sex,
+    pub relationship: super::Relationship,
+}
+
+/// A change to the household seen at the door: members who have left (by id), and those who joined.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HouseholdChange {
+    pub left: Vec<i64>,
+    pub joined: Vec<Joiner>,
+}
+
+impl HouseholdChange {
+    pub fn is_empty(&self) -> bool {
+        self.left.is_empty() && self.joined.is_empty()
+    }
+}
+
+/// The most people one visit may add to a household.
+pub const MAX_JOINERS: usize = 10;
+
+/// Checks a household change recorded at a visit on `on` against the household as recorded
+/// (`members`: id and whether a tenant). The household is seen only when someone came to the
+/// door; members who leave must be current and not tenants (a tenant leaving ends or assigns the
+/// tenancy, which is a legal step, not a visit's note); someone who joins is named, born by the
+/// day of the visit (and not more than 120 years before it), with their sex and relationship,
+/// and joins as an occupant, not as a tenant.
+pub fn read_household(left: &[i64], joined: &[JoinerIn], members: &[(i64, bool)], on: NaiveDate, outcome: VisitOutcome) -> Result<HouseholdChange, String> {
+    use super::Relationship;
+    if left.is_empty() && joined.is_empty() {
+        return Ok(HouseholdChange::default());
+    }
+    if outcome != VisitOutcome::Completed {
+        return Err("No access: nobody was seen, so the household cannot be changed from this visit.".into());
+    }
+    let mut out = HouseholdChange::default();
+    for id in left {
+        match members.iter().find(|(m, _)| m == id) {
+            None => return Err("Someone marked as having left is not in the household as recorded: reload the tenancy and try again.".into()),
+            Some((_, true)) => {
+                return Err("A tenant cannot be marked as having left at a visit: ending or assigning a tenancy is a legal step of its own.".into());
+            }
+            Some(_) if !out.left.contains(id) => out.left.push(*id),
+            Some(_) => {}
+        }
+    }
+    if joined.len() > MAX_JOINERS {
+        return Err(format!("Add at most {MAX_JOINERS} people at one visit."));
+    }
+    for j in joined {
+        let (first, last) = (j.first_name.trim(), j.last_name.trim());
+        if first.is_empty() || last.is_empty() {
+            return Err("Give the first and last name of everyone who has joined the household.".into());
+        }
+        if first.chars().count() > 60 || last.chars().count() > 60 {
+            return Err("A name is at most 60 characters.".into());
+        }
+        let born = input_date(&j.date_of_birth, &format!("Give {first} {last}'s date of birth as a date (YYYY-MM-DD)."))?;
+        if born > on {
+            return Err(format!("{first} {last}'s date of birth ({born}) is after the visit: check the year."));
+        }
+        if super::occupancy::age_on(born, on) > 120 {
+            return Err(format!("{first} {last}'s date of birth ({born}) is more than 120 years before the visit: check the year."));
+        }
+        let sex = j.sex.ok_or_else(|| format!("Say whether {first} {last} is female or male: the size criteria pair children by sex."))?;
+        let relationship = j.relationship.ok_or_else(|| format!("Say how {first} {last} is related to the tenant."))?;
+        if matches!(relationship, Relationship::Tenant | Relationship::JointTenant) {
+            return Err("Someone joins the household as an occupant: a new joint tenancy is granted, not recorded at a visit.".into());
+        }
+        out.joined.push(Joiner { first_name: first.to_string(), last_name: last.to_string(), date_of_birth: born, sex, relationship });
+    }
+    Ok(out)
+}
+
 /// Haringey's programme: "a minimum of 80 visits per week" and "350 visits per month"
 /// (`seeds/003`), the team's figures are read against.
 pub const WEEKLY_TARGET: u32 = 80;
@@ -345,6 +436,42 @@ mod tests {
     }
     fn finding(kind: FindingKind, detail: &str) -> Finding {
         Finding { kind, detail: detail.into() }
+    }
+
+    fn joiner(first: &str, born: &str, relationship: Option<crate::domain::Relationship>) -> JoinerIn {
+        JoinerIn { first_name: first.into(), last_name: "Okafor".into(), date_of_birth: born.into(), sex: Some(crate::domain::occupancy::Sex::F), relationship }
+    }
+
+    #[test]
+    fn a_household_change_is_read_against_the_household_as_recorded() {
+        use crate::domain::Relationship::{Child, JointTenant, Partner};
+        let on: NaiveDate = "2026-12-04".parse().unwrap();
+        let members = [(10, true), (11, false), (12, false)];
+        let done = VisitOutcome::Completed;
+        // Nothing changed: nothing to check, whatever happened at the door.
+        assert!(read_household(&[], &[], &members, on, VisitOutcome::NoAccess).unwrap().is_empty());
+        // A son left and a baby was born: both recorded, the baby born on the day of the visit.
+        let c = read_household(&[11, 11], &[joiner("Ada", "2026-12-04", Some(Child))], &members, on, done).unwrap();
+        assert_eq!(c.left, vec![11]);
+        assert_eq!((c.joined[0].first_name.as_str(), c.joined[0].date_of_birth, c.joined[0].relationship), ("Ada", on, Child));
+        for (left, joined, says) in [
+            (vec![11], vec![], "nobody was seen"),
+            (vec![10], vec![], "A tenant cannot be marked"),
+            (vec![99], vec![], "not in the household"),
+            (vec![], vec![joiner("Ada", "2026-12-05", Some(Child))], "after the visit"),
+            (vec![], vec![joiner("Ada", "1800-01-01", Some(Child))], "outside the dates"),
+            (vec![], vec![joiner("Ada", "1905-01-01", Some(Partner))], "more than 120 years"),
+            (vec![], vec![joiner("Ada", "04/12/2026", Some(Child))], "date of birth as a date"),
+            (vec![], vec![joiner(" ", "2000-01-01", Some(Partner))], "first and last name"),
+            (vec![], vec![joiner("Ada", "2000-01-01", None)], "how Ada Okafor is related"),
+            (vec![], vec![joiner("Ada", "2000-01-01", Some(JointTenant))], "a new joint tenancy is granted"),
+            (vec![], vec![JoinerIn { sex: None, ..joiner("Ada", "2000-01-01", Some(Partner)) }], "female or male"),
+            (vec![], vec![joiner("Ada", "2000-01-01", Some(Partner)); 11], "at most 10"),
+        ] {
+            let outcome = if says == "nobody was seen" { VisitOutcome::NoAccess } else { done };
+            let err = read_household(&left, &joined, &members, on, outcome).unwrap_err();
+            assert!(err.contains(says), "{says}: {err}");
+        }
     }
 
     #[test]

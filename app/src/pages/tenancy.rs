@@ -54,7 +54,7 @@ pub fn TenancyPage() -> impl IntoView {
                             <RentCard rent=t.rent.clone() />
                         </div>
                         <crate::pages::review::ReviewSection reference=t.reference.clone() />
-                        <Household members=t.members.clone() bedrooms=t.bedrooms occupation=t.occupation.clone() size=t.size_criteria.clone() />
+                        <Household members=t.members.clone() former=t.former_members.clone() bedrooms=t.bedrooms occupation=t.occupation.clone() size=t.size_criteria.clone() />
                         <CasesTable cases=t.cases.clone() />
                         <TenancyReferrals reference=t.reference.clone() />
                         <History history=t.history.clone() />
@@ -97,7 +97,7 @@ fn RentCard(rent: Option<RentView>) -> impl IntoView {
 
 /// Who lives in the home, with the tenants marked.
 #[component]
-fn Household(members: Vec<Member>, bedrooms: i64, occupation: String, size: Option<SizeCriteriaView>) -> impl IntoView {
+fn Household(members: Vec<Member>, former: Vec<String>, bedrooms: i64, occupation: String, size: Option<SizeCriteriaView>) -> impl IntoView {
     view! {
     <section aria-labelledby="house-h">
         <h2 id="house-h">"Household"</h2>
@@ -125,6 +125,12 @@ fn Household(members: Vec<Member>, bedrooms: i64, occupation: String, size: Opti
             </tbody>
         </table>
         </div>
+        {(!former.is_empty()).then(|| view! {
+            <details class="small" data-testid="former-members">
+                <summary>{format!("Who has left the household ({})", former.len())}</summary>
+                <ul>{former.into_iter().map(|f| view! { <li>{f}</li> }).collect_view()}</ul>
+            </details>
+        })}
     </section>
     }
 }
@@ -311,6 +317,53 @@ fn VisitForm(reference: String, start: VisitFormStart, record: ServerAction<Reco
                             </div>
                         }
                     }).collect_view()}
+                </fieldset>
+                <fieldset class="form-group" data-testid="household-change">
+                    <legend>"The household"</legend>
+                    <p class="hint">"Mark anyone who has left, and add anyone who has joined. The tenancy's household and its bedroom need change with the visit."</p>
+                    <input type="hidden" name="visit[seen_version]" value=start.version.to_string() />
+                    {start.household.iter().map(|(id, name, tenant)| {
+                        if *tenant {
+                            view! { <p class="small">{format!("{name} (tenant)")}</p> }.into_any()
+                        } else {
+                            view! { <label class="choice"><input type="checkbox" name=format!("visit[left][{id}]") value="1" />{format!(" {name} has left")}</label> }.into_any()
+                        }
+                    }).collect_view()}
+                    <div class="form-row">
+                        <div class="form-group">
+                            <label for="joined-first">"Joined: first name"</label>
+                            <input id="joined-first" name="visit[joined_first_name]" maxlength="60" autocomplete="off" />
+                        </div>
+                        <div class="form-group">
+                            <label for="joined-last">"Last name"</label>
+                            <input id="joined-last" name="visit[joined_last_name]" maxlength="60" autocomplete="off" />
+                        </div>
+                    </div>
+                    <div class="form-row">
+                        <div class="form-group">
+                            <label for="joined-born">"Date of birth"</label>
+                            <input id="joined-born" name="visit[joined_date_of_birth]" type="date" max=start.today.to_string() />
+                        </div>
+                        <div class="form-group">
+                            <label for="joined-sex">"Sex"</label>
+                            <select id="joined-sex" name="visit[joined_sex]">
+                                <option value="">"Choose"</option>
+                                <option value="F">"Female"</option>
+                                <option value="M">"Male"</option>
+                            </select>
+                        </div>
+                        <div class="form-group">
+                            <label for="joined-rel">"Relationship to the tenant"</label>
+                            <select id="joined-rel" name="visit[joined_relationship]">
+                                <option value="">"Choose"</option>
+                                {crate::domain::Relationship::ALL
+                                    .iter()
+                                    .filter(|r| !matches!(r, crate::domain::Relationship::Tenant | crate::domain::Relationship::JointTenant))
+                                    .map(|r| view! { <option value=r.as_str()>{r.label()}</option> })
+                                    .collect_view()}
+                            </select>
+                        </div>
+                    </div>
                 </fieldset>
                 <div class="form-group">
                     <label for="visit-notes">"Notes"</label>

@@ -36,6 +36,25 @@ pub(super) async fn tenancy(store: &SqlStore, reference: &str, viewer_id: i64) -
     let today = store.today();
 
     let (members, occupants) = household(pool, id, today).await?;
+    let former_members = sqlx::query::<Any>(
+        "SELECT first_name, last_name, relationship, joined_on, left_on FROM household_members WHERE tenancy_id = $1 AND left_on IS NOT NULL ORDER BY left_on DESC, id",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await
+    .map_err(internal)?
+    .iter()
+    .map(|m| {
+        Ok(format!(
+            "{} {} ({}): joined {}, left {}",
+            s(m, "first_name"),
+            s(m, "last_name"),
+            code(m, "relationship", Relationship::parse)?.label(),
+            day(m, "joined_on")?.format("%-d %b %Y"),
+            day(m, "left_on")?.format("%-d %b %Y")
+        ))
+    })
+    .collect::<Result<Vec<_>, AppError>>()?;
 
     let rent = rent(pool, id).await?;
 
@@ -72,6 +91,7 @@ pub(super) async fn tenancy(store: &SqlStore, reference: &str, viewer_id: i64) -
         no_access: None,
         key_dates: vec![],
         members,
+        former_members,
         rent,
         alerts,
         owner: os(&t, "owner_name").zip(Role::parse(&s(&t, "owner_role"))).map(|(name, role)| OwnerView { name, role }),
@@ -97,7 +117,7 @@ pub(super) async fn tenancy(store: &SqlStore, reference: &str, viewer_id: i64) -
 /// (`occupancy::from_record`).
 async fn household(pool: &AnyPool, id: i64, today: chrono::NaiveDate) -> Result<(Vec<Member>, Vec<(Person, String)>), AppError> {
     let member_rows = sqlx::query::<Any>(
-        "SELECT first_name, last_name, date_of_birth, sex, relationship, is_tenant, phone, email \
+        "SELECT id, first_name, last_name, date_of_birth, sex, relationship, is_tenant, phone, email \
          FROM household_members WHERE tenancy_id = $1 AND left_on IS NULL ORDER BY is_tenant DESC, date_of_birth",
     )
     .bind(id)
@@ -112,6 +132,7 @@ async fn household(pool: &AnyPool, id: i64, today: chrono::NaiveDate) -> Result<
         let is_tenant = i(m, "is_tenant") != 0;
         recorded.push(Recorded { relationship: rel, is_tenant, date_of_birth: dob, sex: code(m, "sex", sex_code)? });
         members.push(Member {
+            id: i(m, "id"),
             name: format!("{} {}", s(m, "first_name"), s(m, "last_name")),
             relationship: rel.label().to_string(),
             date_of_birth: dob.format("%-d %b %Y").to_string(),

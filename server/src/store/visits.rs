@@ -39,21 +39,29 @@ fn reach_filter(reach: Reach) -> (&'static str, i64) {
 impl VisitStore for SqlStore {
     async fn visit_subject(&self, tenancy_reference: &str) -> Result<Option<VisitSubject>, AppError> {
         let row = sqlx::query::<Any>(
-            "SELECT t.id, t.property_id, t.owner_id, t.start_date, p.area_team_id FROM tenancies t JOIN properties p ON p.id = t.property_id WHERE t.reference = $1",
+            "SELECT t.id, t.property_id, t.owner_id, t.start_date, t.version, p.area_team_id FROM tenancies t JOIN properties p ON p.id = t.property_id WHERE t.reference = $1",
         )
         .bind(tenancy_reference)
         .fetch_optional(&self.db.pool)
         .await
         .map_err(internal)?;
-        row.map(|t| {
-            Ok(VisitSubject {
-                tenancy_id: i(&t, "id"),
-                property_id: i(&t, "property_id"),
-                scope: RecordScope { area_team_id: i(&t, "area_team_id"), owner_id: oi(&t, "owner_id"), restricted: false, granted: false, duty: false },
-                start_date: day(&t, "start_date")?,
-            })
-        })
-        .transpose()
+        let Some(t) = row else { return Ok(None) };
+        let members = sqlx::query::<Any>("SELECT id, is_tenant FROM household_members WHERE tenancy_id = $1 AND left_on IS NULL ORDER BY id")
+            .bind(i(&t, "id"))
+            .fetch_all(&self.db.pool)
+            .await
+            .map_err(internal)?
+            .iter()
+            .map(|m| (i(m, "id"), i(m, "is_tenant") != 0))
+            .collect();
+        Ok(Some(VisitSubject {
+            tenancy_id: i(&t, "id"),
+            property_id: i(&t, "property_id"),
+            scope: RecordScope { area_team_id: i(&t, "area_team_id"), owner_id: oi(&t, "owner_id"), restricted: false, granted: false, duty: false },
+            start_date: day(&t, "start_date")?,
+            version: i(&t, "version"),
+            members,
+        }))
     }
 
     async fn visit_by_key(&self, client_key: &str) -> Result<Option<KeyedVisit>, AppError> {
@@ -90,11 +98,53 @@ impl VisitStore for SqlStore {
         subject: &VisitSubject,
         report: &VisitReport,
         due: &[DateTime<Utc>],
+        household: Option<(i64, &app::domain::visits::HouseholdChange)>,
         officer_id: i64,
         audit: AuditEntry,
     ) -> Result<Option<i64>, AppError> {
         let mut tx = self.db.pool.begin().await.map_err(internal)?;
         let at = stamp(report.at);
+        if let Some((seen, change)) = household {
+            // The household as the officer saw it, or nothing: a change made meanwhile is theirs to see first.
+            let bumped = sqlx::query::<Any>("UPDATE tenancies SET version = version + 1 WHERE id = $1 AND version = $2")
+                .bind(subject.tenancy_id)
+                .bind(seen)
+                .execute(&mut *tx)
+                .await
+                .map_err(internal)?;
+            if bumped.rows_affected() != 1 {
+                return Err(AppError::Conflict(
+                    "The household on this tenancy was changed since this form was opened: nothing was saved. Open the tenancy again, check the household, and record the visit with what you found.".into(),
+                ));
+            }
+            for id in &change.left {
+                sqlx::query::<Any>("UPDATE household_members SET left_on = $1 WHERE id = $2 AND tenancy_id = $3 AND left_on IS NULL")
+                    .bind(report.on.to_string())
+                    .bind(*id)
+                    .bind(subject.tenancy_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(internal)?;
+            }
+            for j in &change.joined {
+                sqlx::query::<Any>(
+                    "INSERT INTO household_members (tenancy_id, first_name, last_name, date_of_birth, sex, relationship, is_tenant, joined_on) VALUES ($1, $2, $3, $4, $5, $6, 0, $7)",
+                )
+                .bind(subject.tenancy_id)
+                .bind(j.first_name.clone())
+                .bind(j.last_name.clone())
+                .bind(j.date_of_birth.to_string())
+                .bind(match j.sex {
+                    app::domain::occupancy::Sex::F => "F",
+                    app::domain::occupancy::Sex::M => "M",
+                })
+                .bind(j.relationship.as_str())
+                .bind(report.on.to_string())
+                .execute(&mut *tx)
+                .await
+                .map_err(internal)?;
+            }
+        }
         // The visit made for a planned one of the same kind fulfils it (the day's stop shows as
         // made, the programme no longer counts it as planned); any other is a new visit.
         let filled = sqlx::query::<Any>(

@@ -273,7 +273,12 @@ pub async fn tenancy(store: &dyn Store, who: &Principal, reference: &str, ip: &s
     let t = &clock.timescales;
     detail.no_access = crate::domain::visits::ladder(&rec.door, t.no_access_attempts, t.no_access_letter_days, &clock.calendar, today)
         .map(|ladder| NoAccessView { summary: ladder.summary(), clock: clock.date(ladder.by), ladder });
-    detail.visit_form = crate::domain::visits::may_record(who, &rec.scope).then(|| VisitFormStart { key: crate::api::visits::service::fresh_key(), today });
+    detail.visit_form = crate::domain::visits::may_record(who, &rec.scope).then(|| VisitFormStart {
+        key: crate::api::visits::service::fresh_key(),
+        today,
+        version: detail.version,
+        household: detail.members.iter().map(|m| (m.id, m.name.clone(), m.is_tenant)).collect(),
+    });
     let on = today;
     (detail.occupation, detail.size_criteria) = match occupancy::assess(detail.bedrooms.max(0) as u32, &rec.occupants, on) {
         Ok(a) => (a.label(), Some(size_view(&a, &rec.occupant_names))),

@@ -43,6 +43,23 @@ pub struct VisitForm {
     pub abandonment: String,
     #[serde(default)]
     pub vulnerability: String,
+    /// The tenancy's version the form was opened at.
+    #[serde(default)]
+    pub seen_version: String,
+    /// Members who have left: a box per member, keyed by the member's id.
+    #[serde(default)]
+    pub left: std::collections::BTreeMap<String, String>,
+    /// Someone who has joined (the form takes one at a time).
+    #[serde(default)]
+    pub joined_first_name: String,
+    #[serde(default)]
+    pub joined_last_name: String,
+    #[serde(default)]
+    pub joined_date_of_birth: String,
+    #[serde(default)]
+    pub joined_sex: String,
+    #[serde(default)]
+    pub joined_relationship: String,
 }
 
 impl VisitForm {
@@ -71,6 +88,26 @@ impl VisitForm {
             .filter(|k| !self.finding_text(**k).trim().is_empty())
             .map(|k| crate::domain::visits::Finding { kind: *k, detail: self.finding_text(*k).to_string() })
             .collect();
+        let left: Vec<i64> = self.left.keys().filter_map(|k| k.parse().ok()).collect();
+        let someone_joined = [&self.joined_first_name, &self.joined_last_name, &self.joined_date_of_birth].iter().any(|f| !f.trim().is_empty());
+        let joined: Vec<_> = someone_joined
+            .then(|| crate::domain::visits::JoinerIn {
+                first_name: self.joined_first_name.clone(),
+                last_name: self.joined_last_name.clone(),
+                date_of_birth: self.joined_date_of_birth.clone(),
+                sex: match self.joined_sex.as_str() {
+                    "F" => Some(crate::domain::occupancy::Sex::F),
+                    "M" => Some(crate::domain::occupancy::Sex::M),
+                    _ => None,
+                },
+                relationship: crate::domain::Relationship::parse(&self.joined_relationship),
+            })
+            .into_iter()
+            .collect();
+        let household = (!left.is_empty() || !joined.is_empty())
+            .then(|| self.seen_version.trim().parse().map(|seen_version| HouseholdChangeIn { seen_version, left, joined }))
+            .transpose()
+            .map_err(|_| AppError::Invalid("This form does not say which version of the household it changes: reload the page.".into()))?;
         Ok(VisitRequest {
             kind,
             on: self.on.clone(),
@@ -80,6 +117,7 @@ impl VisitForm {
             findings,
             notes: self.notes.clone(),
             client_key: self.client_key.clone(),
+            household,
         })
     }
 }

@@ -30,10 +30,20 @@ pub async fn record_visit(store: &dyn Store, who: &Principal, reference: &str, r
     let now = clock.moment();
     let report =
         read_report(r.kind, &r.on, &r.at, r.outcome, r.card_left, r.findings, &r.notes, &r.client_key, subject.start_date, now).map_err(AppError::Invalid)?;
+    let household = match &r.household {
+        Some(h) => {
+            let change = visits::read_household(&h.left, &h.joined, &subject.members, report.on, report.outcome).map_err(AppError::Invalid)?;
+            (!change.is_empty()).then_some((h.seen_version, change))
+        }
+        None => None,
+    };
     let due: Vec<_> = report.findings.iter().map(|f| visits::follow_up_due(f.kind, report.at, &clock.calendar)).collect();
-    let detail = format!("{} {} {}", report.kind.as_str(), report.outcome.as_str(), report.on);
+    let mut detail = format!("{} {} {}", report.kind.as_str(), report.outcome.as_str(), report.on);
+    if let Some((_, c)) = &household {
+        detail.push_str(&format!("; household: {} joined, {} left", c.joined.len(), c.left.len()));
+    }
     let entry = change(who, ip, "record_visit", "tenancy", Some(subject.tenancy_id), detail);
-    match store.record_visit(&subject, &report, &due, who.user_id, entry).await? {
+    match store.record_visit(&subject, &report, &due, household.as_ref().map(|(v, c)| (*v, c)), who.user_id, entry).await? {
         Some(id) => {
             let follow_ups = report
                 .findings

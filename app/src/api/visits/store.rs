@@ -16,6 +16,10 @@ pub struct VisitSubject {
     pub property_id: i64,
     pub scope: RecordScope,
     pub start_date: NaiveDate,
+    /// The tenancy's version now.
+    pub version: i64,
+    /// The household as recorded: each member's id and whether a tenant.
+    pub members: Vec<(i64, bool)>,
 }
 
 /// A visit's finding with its follow-up, as stored.
@@ -90,13 +94,16 @@ pub trait VisitStore: Send + Sync + 'static {
     /// The visit recorded under `client_key`, if any.
     async fn visit_by_key(&self, client_key: &str) -> Result<Option<KeyedVisit>, AppError>;
     /// Records a visit by `officer_id` with its findings, each with its follow-up's due instant
-    /// (same order as the report's findings), and the audit row, in one transaction. A key already
-    /// used (a report sent twice at once) records nothing and answers `Ok(None)`.
+    /// (same order as the report's findings), any household change (against the tenancy's version
+    /// the officer saw: a changed tenancy is a conflict and nothing is saved), and the audit row, in
+    /// one transaction. A key already used (a report sent twice at once) records nothing and
+    /// answers `Ok(None)`.
     async fn record_visit(
         &self,
         subject: &VisitSubject,
         report: &VisitReport,
         due: &[DateTime<Utc>],
+        household: Option<(i64, &crate::domain::visits::HouseholdChange)>,
         officer_id: i64,
         audit: AuditEntry,
     ) -> Result<Option<i64>, AppError>;
