@@ -22,6 +22,24 @@ fn stamp(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
+/// Binds a report's nine columns in order: officer_id, scheduled_for, completed_at, outcome,
+/// notes, client_key, card_left, recorded_by, recorded_at.
+fn bind_report<'q>(
+    q: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>,
+    report: &VisitReport,
+    officer_id: i64,
+) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
+    q.bind(officer_id)
+        .bind(report.on.to_string())
+        .bind(stamp(report.at))
+        .bind(report.outcome.as_str())
+        .bind(report.notes.clone())
+        .bind(report.client_key.clone())
+        .bind(i32::from(report.card_left))
+        .bind(officer_id)
+        .bind(now_rfc3339())
+}
+
 /// The tenures the visiting programme visits: rented homes past their introductory year.
 static PROGRAMMED: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     Tenure::ALL.iter().filter(|t| t.pays_rent() && !t.is_introductory()).map(|t| format!("'{}'", t.as_str())).collect::<Vec<_>>().join(", ")
@@ -103,7 +121,6 @@ impl VisitStore for SqlStore {
         audit: AuditEntry,
     ) -> Result<Option<i64>, AppError> {
         let mut tx = self.db.pool.begin().await.map_err(internal)?;
-        let at = stamp(report.at);
         if let Some((seen, change)) = household {
             // The household as the officer saw it, or nothing: a change made meanwhile is theirs to see first.
             let bumped = sqlx::query::<Any>("UPDATE tenancies SET version = version + 1 WHERE id = $1 AND version = $2")
@@ -147,21 +164,16 @@ impl VisitStore for SqlStore {
         }
         // The visit made for a planned one of the same kind fulfils it (the day's stop shows as
         // made, the programme no longer counts it as planned); any other is a new visit.
-        let filled = sqlx::query::<Any>(
-            "UPDATE visits SET officer_id = $1, scheduled_for = $2, completed_at = $3, outcome = $4, notes = $5, client_key = $6, card_left = $7, \
+        let filled = bind_report(
+            sqlx::query::<Any>(
+                "UPDATE visits SET officer_id = $1, scheduled_for = $2, completed_at = $3, outcome = $4, notes = $5, client_key = $6, card_left = $7, \
              recorded_by = $8, recorded_at = $9 WHERE outcome = 'scheduled' AND id = (SELECT MIN(w.id) FROM visits w WHERE w.tenancy_id = $10 \
              AND w.visit_type = $11 AND w.outcome = 'scheduled' AND w.scheduled_for = (SELECT MIN(x.scheduled_for) FROM visits x \
              WHERE x.tenancy_id = $10 AND x.visit_type = $11 AND x.outcome = 'scheduled')) RETURNING id",
+            ),
+            report,
+            officer_id,
         )
-        .bind(officer_id)
-        .bind(report.on.to_string())
-        .bind(at.clone())
-        .bind(report.outcome.as_str())
-        .bind(report.notes.clone())
-        .bind(report.client_key.clone())
-        .bind(i32::from(report.card_left))
-        .bind(officer_id)
-        .bind(now_rfc3339())
         .bind(subject.tenancy_id)
         .bind(report.kind.as_str())
         .fetch_optional(&mut *tx)
@@ -170,25 +182,14 @@ impl VisitStore for SqlStore {
         let inserted = if filled.is_some() {
             filled
         } else {
-            sqlx::query::<Any>(
+            let insert = sqlx::query::<Any>(
             "INSERT INTO visits (property_id, tenancy_id, visit_type, officer_id, scheduled_for, completed_at, outcome, notes, client_key, card_left, recorded_by, recorded_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (client_key) DO NOTHING RETURNING id",
         )
         .bind(subject.property_id)
         .bind(subject.tenancy_id)
-        .bind(report.kind.as_str())
-        .bind(officer_id)
-        .bind(report.on.to_string())
-        .bind(at.clone())
-        .bind(report.outcome.as_str())
-        .bind(report.notes.clone())
-        .bind(report.client_key.clone())
-        .bind(i32::from(report.card_left))
-        .bind(officer_id)
-        .bind(now_rfc3339())
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(internal)?
+        .bind(report.kind.as_str());
+            bind_report(insert, report, officer_id).fetch_optional(&mut *tx).await.map_err(internal)?
         };
         let Some(row) = inserted else {
             return Ok(None);
