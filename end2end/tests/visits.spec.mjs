@@ -165,7 +165,8 @@ test('an officer works the day on a phone: the doors in walking order, a visit r
   await form.getByLabel('What the visit was for').selectOption('home_check');
   await form.getByLabel('Day', { exact: true }).fill(yesterday);
   await form.getByLabel('Time at the door').fill('09:40');
-  await form.getByLabel('Disrepair').fill(`Bathroom extractor fan broken, condensation on the ceiling (${testInfo.project.name})`);
+  const mark = `${testInfo.project.name} ${Date.now()}`;
+  await form.getByLabel('Disrepair').fill(`Bathroom extractor fan broken, condensation on the ceiling (${mark})`);
   // The household has changed: a grandchild has come to live here.
   const household = form.getByTestId('household-change');
   const grandchild = js ? 'Grace' : 'Gwen';
@@ -186,7 +187,7 @@ test('an officer works the day on a phone: the doors in walking order, a visit r
   await hydrated(page, testInfo);
   const door = page.getByTestId('day-stop').filter({ hasText: address });
   await expect(door.getByRole('link', { name: 'Record the visit' })).toHaveCount(0);
-  const followUp = page.getByTestId('follow-ups').locator('tbody tr').filter({ hasText: `condensation on the ceiling (${testInfo.project.name})` });
+  const followUp = page.getByTestId('follow-ups').locator('tbody tr').filter({ hasText: `condensation on the ceiling (${mark})` });
   await expect(followUp).toHaveCount(1);
   await expect(followUp).toContainText('Disrepair');
   await expect(followUp.locator('a')).toHaveAttribute('href', `/tenancies/${reference}`);
