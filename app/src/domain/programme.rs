@@ -74,7 +74,7 @@ pub const LITTLE_CONTACT_MONTHS: u32 = 24;
 /// The most weeks planned at once (a quarter).
 pub const MAX_PLAN_WEEKS: u32 = 13;
 /// The most visits planned for one officer in a day.
-pub const MAX_PER_DAY: u32 = 12;
+pub const MAX_PER_DAY: u32 = 20;
 /// How far down an officer's queue a day looks for homes near its first, so a day's visits are
 /// close together without losing the order of priority.
 const NEIGHBOURHOOD: usize = 40;
@@ -224,7 +224,7 @@ pub fn visitor(officer_id: i64, on: NaiveDate, absences: &[Absence]) -> i64 {
     absences.iter().find(|a| a.officer_id == officer_id && a.from <= on && on <= a.to).map_or(officer_id, |a| a.cover_id)
 }
 
-/// Checks a request to plan: from today or later, 1 to 13 weeks, 1 to 12 visits an officer a day.
+/// Checks a request to plan: from today or later, 1 to 13 weeks, 1 to 20 visits an officer a day (a day of short occupancy checks on one estate).
 pub fn check_plan(start: NaiveDate, weeks: u32, per_day: u32, today: NaiveDate) -> Result<(), String> {
     if start < today {
         return Err(format!("Plan from today ({today}) or later: {start} has passed."));
@@ -463,6 +463,8 @@ mod tests {
         assert!(check_plan(today, 1, 6, today).is_ok());
         assert!(check_plan(d("2026-12-06"), 1, 6, today).unwrap_err().contains("has passed"));
         assert!(check_plan(today, 14, 6, today).unwrap_err().contains("1 to 13 weeks"));
-        assert!(check_plan(today, 1, 0, today).unwrap_err().contains("1 to 12 visits"));
+        assert!(check_plan(today, 1, 0, today).unwrap_err().contains("1 to 20 visits"));
+        assert!(check_plan(today, 1, 20, today).is_ok());
+        assert!(check_plan(today, 1, 21, today).unwrap_err().contains("not 21"));
     }
 }

@@ -248,7 +248,7 @@ fn Programme() -> impl IntoView {
                                     </div>
                                     <div class="form-group">
                                         <label for="plan-per-day">"Visits an officer a day"</label>
-                                        <input id="plan-per-day" type="number" name="plan[per_day]" value="6" min="1" max="12" required />
+                                        <input id="plan-per-day" type="number" name="plan[per_day]" value="6" min="1" max=crate::domain::programme::MAX_PER_DAY.to_string() required />
                                     </div>
                                 </div>
                                 <button type="submit">"Preview the plan"</button>
