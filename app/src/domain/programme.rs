@@ -49,6 +49,15 @@ impl Cycles {
     }
 }
 
+/// The tenancies the programme visits: rented homes past their introductory year (new tenants
+/// have their own sign-up and settling-in visits).
+pub fn programmed(tenure: super::Tenure) -> bool {
+    tenure.pays_rent() && !tenure.is_introductory()
+}
+
+/// The visits that confirm who lives in a home, and so count for the cycle.
+pub const CHECKS: [VisitType; 2] = [VisitType::HomeCheck, VisitType::OccupancyCheck];
+
 /// Reads `home_check=36,occupancy_check=24,vulnerability=12` (any of them; the rest keep their
 /// defaults). Each cycle is 6 to 120 months.
 pub fn parse_cycles(text: &str) -> Result<Cycles, String> {

@@ -41,7 +41,13 @@ pub struct VisitReport {
 /// Who may record a visit to a home: the officers who work tenancies (any HMO role) and Team
 /// Leaders, where they may see the tenancy at all.
 pub fn may_record(who: &Principal, scope: &RecordScope) -> bool {
-    (who.role.is_hmo() || who.role == Role::TeamLeader) && can_view_record(who, scope).is_ok()
+    makes_visits(who.role) && can_view_record(who, scope).is_ok()
+}
+
+/// The roles that visit homes: the housing officers and Team Leaders (they record visits and
+/// have a day of them).
+pub fn makes_visits(role: Role) -> bool {
+    role.is_hmo() || role == Role::TeamLeader
 }
 
 /// What a safeguarding finding reads as to someone who does not need to know.

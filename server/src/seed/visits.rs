@@ -62,7 +62,7 @@ pub fn write(ctx: &mut Ctx, places: &Places, active: &[Active]) -> usize {
             let on = ctx.today - Days::days(ctx.rng.random_range(3..90));
             visit(ctx, &mut ids, t, home, VisitType::Arrears, on);
         }
-        if t.tenure.pays_rent() && !t.tenure.is_introductory() {
+        if app::domain::programme::programmed(t.tenure) {
             let h = &places.homes[t.home];
             programme.push(ProgrammeHome {
                 tenancy_id: t.id,
@@ -144,7 +144,7 @@ fn visit(ctx: &mut Ctx, ids: &mut Ids, t: &Active, home: i64, vt: VisitType, on:
     );
     if outcome == VisitOutcome::Completed {
         ids.last_contact = ids.last_contact.max(Some(on));
-        if matches!(vt, VisitType::HomeCheck | VisitType::OccupancyCheck) {
+        if app::domain::programme::CHECKS.contains(&vt) {
             ids.last_check = ids.last_check.max(Some(on));
         }
     }

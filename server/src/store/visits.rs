@@ -42,8 +42,12 @@ fn bind_report<'q>(
 
 /// The tenures the visiting programme visits: rented homes past their introductory year.
 static PROGRAMMED: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    Tenure::ALL.iter().filter(|t| t.pays_rent() && !t.is_introductory()).map(|t| format!("'{}'", t.as_str())).collect::<Vec<_>>().join(", ")
+    Tenure::ALL.iter().filter(|t| app::domain::programme::programmed(**t)).map(|t| format!("'{}'", t.as_str())).collect::<Vec<_>>().join(", ")
 });
+
+/// The kinds of visit that count as a check in the cycle (`programme::CHECKS`), as an SQL list.
+static CHECK_KINDS: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| app::domain::programme::CHECKS.iter().map(|k| format!("'{}'", k.as_str())).collect::<Vec<_>>().join(", "));
 
 /// `column = $1` for a reach: an area's homes or an officer's tenancies.
 fn reach_filter(reach: Reach) -> (&'static str, i64) {
@@ -373,12 +377,13 @@ impl VisitStore for SqlStore {
         let (filter, id) = reach_filter(reach);
         let sql = format!(
             "SELECT t.id, t.reference, t.start_date, t.owner_id, p.patch_id, p.latitude, p.longitude, p.address_line1, p.postcode, \
-             (SELECT MAX(v.scheduled_for) FROM visits v WHERE v.tenancy_id = t.id AND v.outcome = 'completed' AND v.visit_type IN ('home_check', 'occupancy_check')) AS last_check, \
+             (SELECT MAX(v.scheduled_for) FROM visits v WHERE v.tenancy_id = t.id AND v.outcome = 'completed' AND v.visit_type IN ({checks})) AS last_check, \
              (SELECT MAX(v.scheduled_for) FROM visits v WHERE v.tenancy_id = t.id AND v.outcome = 'completed') AS last_contact, \
              (SELECT MIN(v.scheduled_for) FROM visits v WHERE v.tenancy_id = t.id AND v.outcome = 'scheduled' AND v.scheduled_for >= $2) AS planned \
              FROM tenancies t JOIN properties p ON p.id = t.property_id \
              WHERE {filter} AND t.status = 'active' AND t.tenure IN ({}) ORDER BY t.id",
-            PROGRAMMED.as_str()
+            PROGRAMMED.as_str(),
+            checks = CHECK_KINDS.as_str()
         );
         let rows = sqlx::query::<Any>(&sql).bind(id).bind(today.to_string()).fetch_all(&self.db.pool).await.map_err(internal)?;
         rows.iter()

@@ -118,7 +118,7 @@ pub fn fresh_key() -> String {
 /// order with what to check at each door; and their open follow-ups, most urgent first.
 pub async fn my_day(store: &dyn Store, who: &Principal, on: Option<chrono::NaiveDate>) -> Result<MyDay, AppError> {
     use crate::domain::route::{length, metres, walking_order};
-    if !(who.role.is_hmo() || who.role == crate::domain::Role::TeamLeader) {
+    if !visits::makes_visits(who.role) {
         return Err(AppError::Forbidden("The day's visits are for housing officers and Team Leaders.".into()));
     }
     let clock = Clock::now(store).await?;
