@@ -275,6 +275,12 @@ pub struct TenancyDetail {
     pub history: Vec<TransferView>,
     pub cases: Vec<CaseRow>,
     pub visits: Vec<VisitView>,
+    /// Downsizing and investigations, open first.
+    #[serde(default)]
+    pub pipeline: Vec<PipelineEntryView>,
+    /// What the viewer may start here (kinds with nothing open; empty if they may not).
+    #[serde(default)]
+    pub pipeline_startable: Vec<crate::domain::pipeline::PipelineKind>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -928,6 +934,7 @@ mod wire_schema {
     use crate::domain::clock::ClockStatus;
     use crate::domain::cover::CoverState;
     use crate::domain::feedback::{Figure, FilterOptions, GroupBy, GroupFigures};
+    use crate::domain::pipeline::{PipelineKind, PipelineStage};
     use crate::domain::programme::PlanReason;
     use crate::domain::referral::{ReferralMove, SharedField, Side};
     use crate::domain::sustain::{ActionOwner, ActionStatus};
@@ -1010,6 +1017,8 @@ mod wire_schema {
         VisitOutcome = VisitOutcome::ALL, "What happened at the door (a recorded visit is completed or no_access).";
         FindingKind = FindingKind::ALL, "What a visit found; each starts its follow-up's clock.";
         Relationship = Relationship::ALL, "How a household member is related to the tenant.";
+        PipelineKind = PipelineKind::ALL, "What a pipeline entry is about: downsizing, or an investigation of fraud, subletting or abandonment.";
+        PipelineStage = PipelineStage::ALL, "Where a pipeline entry stands (downsizing: interest, options, referred, moved, withdrawn; investigations: investigating, recovered, regularised, no_fraud).";
         PlanReason = PlanReason::ALL, "Why the programme planned a visit: never_visited, little_contact (no one at the door in two years) or due in the cycle.";
     }
 
@@ -1237,6 +1246,9 @@ pub struct VisitRequest {
     /// The household as found at the door, when it differs from the record.
     #[serde(default)]
     pub household: Option<HouseholdChangeIn>,
+    /// The household said they would like a smaller home: starts downsizing (`domain::pipeline`).
+    #[serde(default)]
+    pub downsizing_interest: bool,
 }
 
 /// A change to the household seen at a visit: who has left (member ids from the tenancy) and who
@@ -1413,4 +1425,70 @@ pub struct RecordedVisit {
     pub id: i64,
     pub replayed: bool,
     pub follow_ups: Vec<FollowUpView>,
+}
+
+/// A step an entry in the pipeline took, with what happened.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct PipelineStepView {
+    pub stage: crate::domain::pipeline::PipelineStage,
+    pub at: DateTime<Utc>,
+    pub by: String,
+    pub note: String,
+}
+
+/// An entry in the pipeline: downsizing, or an investigation, with where it stands and (on the
+/// tenancy's page) its steps.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct PipelineEntryView {
+    pub id: i64,
+    pub kind: crate::domain::pipeline::PipelineKind,
+    pub stage: crate::domain::pipeline::PipelineStage,
+    pub tenancy_reference: String,
+    pub address: String,
+    /// The tenancy's officer.
+    pub officer: Option<String>,
+    pub opened_at: DateTime<Utc>,
+    /// When it reached its stage.
+    pub stage_at: DateTime<Utc>,
+    /// Send back with a move: a move made meanwhile is a conflict, never overwritten.
+    pub version: i64,
+    /// The stages it may move to (none: it has ended, or the viewer may not move it).
+    pub next: Vec<crate::domain::pipeline::PipelineStage>,
+    /// Its steps, oldest first (on the tenancy's page; empty in lists).
+    pub steps: Vec<PipelineStepView>,
+}
+
+/// The pipeline for a Team Leader's area or an officer's tenancies: the year's figures against
+/// the targets, and the open entries, longest at their stage first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct PipelineView {
+    pub figures: crate::domain::pipeline::Figures,
+    /// Open entries (the first 200).
+    pub entries: Vec<PipelineEntryView>,
+    pub open_total: u32,
+}
+
+/// Starts an entry for a tenancy (`POST /api/v1/tenancies/{reference}/pipeline`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PipelineStart {
+    pub kind: crate::domain::pipeline::PipelineKind,
+    /// What was said or seen (5 to 2000 characters).
+    pub note: String,
+}
+
+/// Moves an entry to its next stage (`POST /api/v1/pipeline/{id}/stage`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PipelineMove {
+    pub stage: crate::domain::pipeline::PipelineStage,
+    /// What happened (5 to 2000 characters).
+    pub note: String,
+    /// The entry's version as the caller saw it.
+    pub version: i64,
 }

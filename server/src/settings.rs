@@ -83,6 +83,10 @@ pub struct Settings {
     /// `home_check=36,occupancy_check=24,vulnerability=12` (Dudley's three-year home check).
     #[arg(long, env = "HEARTH_VISIT_CYCLES", default_value = "home_check=36,occupancy_check=24,vulnerability=12", value_parser = app::domain::programme::parse_cycles, value_name = "KIND=MONTHS,...")]
     pub visit_cycles: app::domain::programme::Cycles,
+    /// The visiting programme's yearly targets and the saving counted for each home recovered, in
+    /// pounds, such as `recovered=50,moved=50,saving=18000` (Haringey's).
+    #[arg(long, env = "HEARTH_PIPELINE_TARGETS", default_value = "recovered=50,moved=50,saving=18000", value_parser = app::domain::pipeline::parse_targets, value_name = "NAME=NUMBER,...")]
+    pub pipeline_targets: app::domain::pipeline::Targets,
 }
 
 impl Default for Settings {
@@ -106,6 +110,7 @@ impl Default for Settings {
             no_access_attempts: app::domain::visits::NO_ACCESS_ATTEMPTS,
             no_access_letter_days: app::domain::visits::NO_ACCESS_LETTER_DAYS,
             visit_cycles: app::domain::programme::Cycles::default(),
+            pipeline_targets: app::domain::pipeline::Targets::default(),
         }
     }
 }
@@ -127,6 +132,7 @@ impl Settings {
             no_access_attempts: self.no_access_attempts,
             no_access_letter_days: self.no_access_letter_days,
             cycles: self.visit_cycles,
+            targets: self.pipeline_targets,
         }
     }
 

@@ -67,6 +67,8 @@ const WRITES: &[&str] = &[
     "/fn/record_visit",
     "/fn/close_follow_up",
     "/fn/plan_visits",
+    "/fn/start_pipeline",
+    "/fn/move_pipeline",
     "/fn/escalate",
 ];
 
@@ -717,6 +719,7 @@ async fn routes(app: &TestApp, planted: &Planted, admin: &str) -> (Vec<Probe>, u
     reads.insert("/fn/team", vec![(form(String::new()), Kind::List)]);
     reads.insert("/fn/team_visiting", vec![(form(String::new()), Kind::List)]);
     reads.insert("/fn/programme", vec![(form(String::new()), Kind::List)]);
+    reads.insert("/fn/team_pipeline", vec![(form(String::new()), Kind::List)]);
     reads.insert(
         "/fn/officers_day",
         vec![(form(String::new()), Kind::List), (form(format!("on={}", app::api::kit::clock::today() - chrono::Days::new(1))), Kind::List)],

@@ -1,5 +1,5 @@
 //! The layer between pages and storage, one folder per area of the product (`desk`, `reviews`,
-//! `casework`, `referrals`, `map`, `feedback`, `admin`, `visits`), each with the same parts:
+//! `casework`, `referrals`, `map`, `feedback`, `admin`, `visits`, `pipeline`), each with the same parts:
 //! - `mod.rs`: its server functions, which the UI calls; thin: each resolves the signed-in user
 //!   and the store from context ([`kit::context`]) and calls the area's service;
 //! - `service.rs`: its operations, shared with the `/api/v1` JSON handlers
@@ -15,6 +15,7 @@ pub mod feedback;
 #[cfg(feature = "ssr")]
 pub mod kit;
 pub mod map;
+pub mod pipeline;
 // `make_referral` takes each form field as its own argument (one checkbox per shareable field, so
 // the form posts the same with JavaScript on or off); the client stub `#[server]` generates for it
 // cannot carry an attribute, so the allowance is the module's.

@@ -9,15 +9,24 @@ pub use super::desk::store::DeskStore;
 pub use super::feedback::store::FeedbackStore;
 pub use super::kit::store::{KitStore, WorkflowStore};
 pub use super::map::store::MapStore;
+pub use super::pipeline::store::PipelineStore;
 pub use super::referrals::store::ReferralStore;
 pub use super::reviews::store::ReviewStore;
 pub use super::visits::store::VisitStore;
 
 /// The area traits, for `use store::traits::*` where a concrete store is called.
 pub mod traits {
-    pub use super::{AdminStore, CaseStore, DeskStore, FeedbackStore, KitStore, MapStore, ReferralStore, ReviewStore, VisitStore, WorkflowStore};
+    pub use super::{
+        AdminStore, CaseStore, DeskStore, FeedbackStore, KitStore, MapStore, PipelineStore, ReferralStore, ReviewStore, VisitStore, WorkflowStore,
+    };
 }
 
-pub trait Store: KitStore + WorkflowStore + DeskStore + ReviewStore + CaseStore + FeedbackStore + ReferralStore + AdminStore + MapStore + VisitStore {}
+pub trait Store:
+    KitStore + WorkflowStore + DeskStore + ReviewStore + CaseStore + FeedbackStore + ReferralStore + AdminStore + MapStore + VisitStore + PipelineStore
+{
+}
 
-impl<T: KitStore + WorkflowStore + DeskStore + ReviewStore + CaseStore + FeedbackStore + ReferralStore + AdminStore + MapStore + VisitStore> Store for T {}
+impl<T: KitStore + WorkflowStore + DeskStore + ReviewStore + CaseStore + FeedbackStore + ReferralStore + AdminStore + MapStore + VisitStore + PipelineStore>
+    Store for T
+{
+}

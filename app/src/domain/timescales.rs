@@ -30,6 +30,8 @@ pub struct Timescales {
     pub no_access_letter_days: u32,
     /// How often each programmed visit comes round (`programme::Cycles`).
     pub cycles: super::programme::Cycles,
+    /// The visiting programme's yearly targets (`pipeline::Targets`).
+    pub targets: super::pipeline::Targets,
 }
 
 impl Default for Timescales {
@@ -43,6 +45,7 @@ impl Default for Timescales {
             no_access_attempts: super::visits::NO_ACCESS_ATTEMPTS,
             no_access_letter_days: super::visits::NO_ACCESS_LETTER_DAYS,
             cycles: super::programme::Cycles::default(),
+            targets: super::pipeline::Targets::default(),
         }
     }
 }

@@ -34,6 +34,7 @@ pub fn TeamPage() -> impl IntoView {
                             <Programme />
                             <Visiting />
                             <UnderOccupation />
+                            <Pipeline />
                             <section aria-labelledby="officers-h">
                                 <h2 id="officers-h">"Officers"</h2>
                                 <div class="table-wrap">
@@ -351,5 +352,114 @@ fn UnderOccupation() -> impl IntoView {
                 })}
             </Suspense>
         </section>
+    }
+}
+
+/// What visits lead to: the year's homes recovered (with the saving) and downsizing moves against
+/// their targets, month by month, and the open entries, longest at their stage first.
+#[component]
+fn Pipeline() -> impl IntoView {
+    let view = Resource::new(|| (), |_| crate::api::pipeline::team_pipeline());
+    view! {
+        <section aria-labelledby="pipeline-h">
+            <h2 id="pipeline-h">"Downsizing and investigations"</h2>
+            <Suspense fallback=loading>
+                {move || Suspend::new(async move {
+                    match view.await {
+                        Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
+                        Ok(p) => {
+                            let f = p.figures;
+                            let t = f.targets;
+                            view! {
+                            <p class="muted">{format!(
+                                "The year from {}. Each home recovered from fraud, subletting or abandonment counts {} saved.",
+                                f.year_from.format("%-d %B %Y"), crate::domain::Pence(i64::from(t.saving_pounds) * 100).pounds()
+                            )}" "<a href="/api/v1/pipeline.csv" download>"Download the months as CSV"</a></p>
+                            <div class="targets" data-testid="pipeline-targets">
+                                <Target label="Homes recovered" done=f.recovered target=t.recovered
+                                    note=format!("{} saved · {} regularised · {} no fraud", f.saving.pounds(), f.regularised, f.no_fraud) />
+                                <Target label="Downsizing moves" done=f.moved target=t.moved note=format!("{} decided not to move", f.withdrawn) />
+                            </div>
+                            <MonthChart months=f.months.clone() />
+                            <h3>"Open now"</h3>
+                            {if f.open.is_empty() { view! { <p class="muted">"Nothing open."</p> }.into_any() } else { view! {
+                                <ul class="plain" data-testid="pipeline-open">
+                                    {f.open.iter().map(|(k, st, n)| view! { <li>{format!("{}: {} · {n}", k.label(), st.label().to_lowercase())}</li> }).collect_view()}
+                                </ul>
+                            }.into_any() }}
+                            {(!p.entries.is_empty()).then(|| view! {
+                                <details>
+                                <summary>{format!("The {} open, longest at their stage first", p.open_total)}</summary>
+                                <div class="table-wrap">
+                                <table class="data cards" data-testid="pipeline-entries">
+                                    <thead><tr><th scope="col">"Home"</th><th scope="col">"What"</th><th scope="col">"Stage"</th><th scope="col">"Since"</th><th scope="col">"Officer"</th></tr></thead>
+                                    <tbody>
+                                        {p.entries.into_iter().map(|e| view! {
+                                            <tr>
+                                                <td data-label="Home"><a href=format!("/tenancies/{}#pipeline", e.tenancy_reference)>{e.address}</a></td>
+                                                <td data-label="What">{e.kind.label()}</td>
+                                                <td data-label="Stage">{e.stage.label()}</td>
+                                                <td data-label="Since">{e.stage_at.format("%-d %b %Y").to_string()}</td>
+                                                <td data-label="Officer">{e.officer.unwrap_or_default()}</td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                                </div>
+                                </details>
+                            })}
+                            }.into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// A figure against its target, with a bar.
+#[component]
+fn Target(label: &'static str, done: u32, target: u32, note: String) -> impl IntoView {
+    let percent = crate::domain::pipeline::Figures::percent(done, target);
+    view! {
+        <div class="card">
+            <h3>{label}</h3>
+            <p class="figure">{format!("{done} of {target}")}</p>
+            <div class="meter" role="img" aria-label=format!("{percent}% of the year's target")><span style=format!("width: {percent}%")></span></div>
+            <p class="muted small">{note}</p>
+        </div>
+    }
+}
+
+/// Homes recovered and downsizing moves month by month, as bars (and as a table for screen readers).
+#[component]
+fn MonthChart(months: Vec<crate::domain::pipeline::MonthFigures>) -> impl IntoView {
+    let top = months.iter().map(|m| m.recovered.max(m.moved)).max().unwrap_or(0).max(1);
+    let (w, h, base) = (640.0_f64, 180.0_f64, 150.0_f64);
+    let slot = w / months.len().max(1) as f64;
+    let bar = (slot / 3.0).min(24.0);
+    let height = |n: u32| f64::from(n) / f64::from(top) * (base - 20.0);
+    let summary = months.iter().map(|m| format!("{}: {} recovered, {} moved", m.month.format("%B"), m.recovered, m.moved)).collect::<Vec<_>>().join("; ");
+    view! {
+        <figure>
+            <svg class="months" viewBox=format!("0 0 {w} {h}") role="img" aria-label=summary data-testid="pipeline-chart">
+                {months.iter().enumerate().map(|(i, m)| {
+                    let x = i as f64 * slot + slot / 2.0;
+                    view! {
+                        <g>
+                            <rect class="recovered" x=x - bar y=base - height(m.recovered) width=bar height=height(m.recovered) />
+                            <rect class="moved" x=x y=base - height(m.moved) width=bar height=height(m.moved) />
+                            {(m.recovered > 0).then(|| view! { <text x=x - bar / 2.0 y=base - height(m.recovered) - 3.0 text-anchor="middle">{m.recovered}</text> })}
+                            {(m.moved > 0).then(|| view! { <text x=x + bar / 2.0 y=base - height(m.moved) - 3.0 text-anchor="middle">{m.moved}</text> })}
+                            <text x=x y=base + 16.0 text-anchor="middle">{m.month.format("%b").to_string()}</text>
+                        </g>
+                    }
+                }).collect_view()}
+            </svg>
+            <figcaption class="legend">
+                <span><span class="swatch" style="background: var(--brand-dark)"></span>"Homes recovered"</span>
+                <span><span class="swatch" style="background: var(--ok)"></span>"Downsizing moves"</span>
+            </figcaption>
+        </figure>
     }
 }

@@ -5,19 +5,23 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::desk::tenancy;
+use crate::api::pipeline::{MovePipeline, StartPipeline};
 use crate::api::visits::RecordVisit;
 use crate::components::{ActionError, ClockBadge, ErrorPanel, Field, loading, succeeded};
 use crate::domain::{FindingKind, VisitType};
 use crate::error::AppError;
-use crate::model::{CaseRow, Member, NoAccessView, RentView, SizeCriteriaView, TransferView, VisitFormStart, VisitView};
+use crate::model::{CaseRow, Member, NoAccessView, PipelineEntryView, RentView, SizeCriteriaView, TransferView, VisitFormStart, VisitView};
 
 #[component]
 pub fn TenancyPage() -> impl IntoView {
     let params = use_params_map();
     let record = ServerAction::<RecordVisit>::new();
     // Reload after a recorded visit only: a refused report keeps what the officer typed.
-    let landed = succeeded(record);
-    let data = Resource::new(move || (params.read().get("reference").unwrap_or_default(), landed.get()), |(r, _)| tenancy(r));
+    let start = ServerAction::<StartPipeline>::new();
+    let step = ServerAction::<MovePipeline>::new();
+    let landed = [succeeded(record), succeeded(start), succeeded(step)];
+    let data =
+        Resource::new(move || (params.read().get("reference").unwrap_or_default(), landed.iter().map(|m| m.get()).collect::<Vec<_>>()), |(r, _)| tenancy(r));
     let link = ServerAction::<crate::api::feedback::CreateFeedbackLink>::new();
     view! {
         <Suspense fallback=loading>
@@ -55,6 +59,7 @@ pub fn TenancyPage() -> impl IntoView {
                         </div>
                         <crate::pages::review::ReviewSection reference=t.reference.clone() />
                         <Household members=t.members.clone() former=t.former_members.clone() bedrooms=t.bedrooms occupation=t.occupation.clone() size=t.size_criteria.clone() />
+                        <Pipeline entries=t.pipeline.clone() startable=t.pipeline_startable.clone() reference=t.reference.clone() start step />
                         <CasesTable cases=t.cases.clone() />
                         <TenancyReferrals reference=t.reference.clone() />
                         <History history=t.history.clone() />
@@ -64,6 +69,85 @@ pub fn TenancyPage() -> impl IntoView {
             })}
         </Suspense>
     }
+}
+
+/// Downsizing and investigations for this tenancy: each entry with its steps and the form to move
+/// it on, and the form to start one. Both post the same with JavaScript on or off.
+#[component]
+fn Pipeline(
+    entries: Vec<PipelineEntryView>,
+    startable: Vec<crate::domain::pipeline::PipelineKind>,
+    reference: String,
+    start: ServerAction<StartPipeline>,
+    step: ServerAction<MovePipeline>,
+) -> impl IntoView {
+    if entries.is_empty() && startable.is_empty() {
+        return ().into_any();
+    }
+    let error = Signal::derive(move || start.value().get().and_then(|r| r.err()).or_else(|| step.value().get().and_then(|r| r.err())));
+    view! {
+    <section aria-labelledby="pipeline-h" id="pipeline" data-testid="pipeline">
+        <h2 id="pipeline-h">"Downsizing and investigations"</h2>
+        <ActionError error />
+        {entries.into_iter().map(|e| {
+            let open = !e.stage.is_final();
+            view! {
+            <div class="card" data-testid=format!("pipeline-{}", e.kind.as_str())>
+                <h3>{e.kind.label()}": "<span class=if open { "tag" } else { "tag ended" }>{e.stage.label()}</span></h3>
+                <ol class="plain steps">
+                    {e.steps.iter().map(|st| view! {
+                        <li><strong>{st.stage.label()}</strong>{format!(" · {} · {}", st.at.format("%-d %b %Y"), st.by)}<br /><span class="small">{st.note.clone()}</span></li>
+                    }).collect_view()}
+                </ol>
+                {(!e.next.is_empty()).then(|| {
+                    let id = format!("move-{}", e.id);
+                    view! {
+                    <ActionForm action=step attr:class="stack">
+                        <input type="hidden" name="id" value=e.id.to_string() />
+                        <input type="hidden" name="step[version]" value=e.version.to_string() />
+                        <div class="form-row">
+                            <div class="form-group">
+                                <label for=format!("{id}-stage")>"Next step"</label>
+                                <select id=format!("{id}-stage") name="step[stage]" required>
+                                    {e.next.iter().map(|n| view! { <option value=n.as_str()>{n.label()}</option> }).collect_view()}
+                                </select>
+                            </div>
+                            <div class="form-group">
+                                <label for=format!("{id}-note")>"What happened"</label>
+                                <input id=format!("{id}-note") name="step[note]" required minlength="5" maxlength="2000" autocomplete="off" />
+                            </div>
+                        </div>
+                        <button type="submit">"Record the step"</button>
+                    </ActionForm>
+                    }
+                })}
+            </div>
+            }
+        }).collect_view()}
+        {(!startable.is_empty()).then(|| view! {
+            <details class="card">
+                <summary>"Start downsizing or an investigation"</summary>
+                <ActionForm action=start attr:class="stack" attr:data-testid="pipeline-start">
+                    <input type="hidden" name="reference" value=reference />
+                    <div class="form-row">
+                        <div class="form-group">
+                            <label for="pipeline-kind">"What"</label>
+                            <select id="pipeline-kind" name="entry[kind]" required>
+                                {startable.iter().map(|k| view! { <option value=k.as_str()>{k.label()}</option> }).collect_view()}
+                            </select>
+                        </div>
+                        <div class="form-group">
+                            <label for="pipeline-note">"What was said or seen"</label>
+                            <input id="pipeline-note" name="entry[note]" required minlength="5" maxlength="2000" autocomplete="off" />
+                        </div>
+                    </div>
+                    <button type="submit">"Start"</button>
+                </ActionForm>
+            </details>
+        })}
+    </section>
+    }
+    .into_any()
 }
 
 /// The tenancy's rent account: balance, weekly rent, Universal Credit and recent transactions.
@@ -317,6 +401,7 @@ fn VisitForm(reference: String, start: VisitFormStart, record: ServerAction<Reco
                             </div>
                         }
                     }).collect_view()}
+                    <label class="choice"><input type="checkbox" name="visit[downsizing_interest]" value="on" />" They would like a smaller home (starts downsizing)"</label>
                 </fieldset>
                 <fieldset class="form-group" data-testid="household-change">
                     <legend>"The household"</legend>

@@ -28,6 +28,8 @@ struct Ids {
     alert: i64,
     visit: i64,
     finding: i64,
+    pipeline: i64,
+    step: i64,
     /// The tenancy being written's last visit with someone at the door, and last home check.
     last_contact: Option<NaiveDate>,
     last_check: Option<NaiveDate>,
@@ -63,6 +65,9 @@ pub fn write(ctx: &mut Ctx, places: &Places, active: &[Active]) -> usize {
             visit(ctx, &mut ids, t, home, VisitType::Arrears, on);
         }
         if app::domain::programme::programmed(t.tenure) {
+            if ids.last_contact.is_some_and(|d| (ctx.today - d).num_days() < 330) {
+                pipeline(ctx, &mut ids, t);
+            }
             let h = &places.homes[t.home];
             programme.push(ProgrammeHome {
                 tenancy_id: t.id,
@@ -97,6 +102,78 @@ pub fn write(ctx: &mut Ctx, places: &Places, active: &[Active]) -> usize {
         );
     }
     ids.visit as usize
+}
+
+/// Now and then what a visit led to: downsizing (2 in 100 visited homes) or an investigation (1 in
+/// 100), at every stage, walked there step by step from the visit that opened it.
+fn pipeline(ctx: &mut Ctx, ids: &mut Ids, t: &Active) {
+    use app::domain::pipeline::{PipelineKind, PipelineStage as S};
+    let roll: f64 = ctx.rng.random();
+    let (kind, path): (PipelineKind, &[S]) = if roll < 0.02 {
+        let paths: [&[S]; 6] = [
+            &[S::Interest],
+            &[S::Interest, S::Options],
+            &[S::Interest, S::Options, S::Referred],
+            &[S::Interest, S::Options, S::Referred, S::Moved],
+            &[S::Interest, S::Options, S::Referred, S::Moved],
+            &[S::Interest, S::Withdrawn],
+        ];
+        (PipelineKind::Downsizing, paths[ctx.rng.random_range(0..paths.len())])
+    } else if roll < 0.03 {
+        let kind = [PipelineKind::Fraud, PipelineKind::Subletting, PipelineKind::Abandonment][ctx.rng.random_range(0..3)];
+        let paths: [&[S]; 5] = [
+            &[S::Investigating],
+            &[S::Investigating, S::Recovered],
+            &[S::Investigating, S::Recovered],
+            &[S::Investigating, S::Regularised],
+            &[S::Investigating, S::NoFraud],
+        ];
+        (kind, paths[ctx.rng.random_range(0..paths.len())])
+    } else {
+        return;
+    };
+    ids.pipeline += 1;
+    let mut on = ctx.today - Days::days(ctx.rng.random_range(20..250));
+    let opened = on;
+    for (n, stage) in path.iter().enumerate() {
+        if n > 0 {
+            on = (on + Days::days(ctx.rng.random_range(5..45))).min(ctx.today - Days::days(1));
+        }
+        ids.step += 1;
+        let note = match stage {
+            S::Interest => "Said at the home check that they would like a smaller home now the children have left.",
+            S::Options => "Options talked through: a one-bedroom flat nearby, help with removals and the downsizing payment.",
+            S::Referred => "Referred to the lettings team for a transfer with priority for downsizing.",
+            S::Moved => "Moved to a smaller home; keys to the family home returned.",
+            S::Withdrawn => "Decided to stay for now: wants to be near family.",
+            S::Investigating => "Person at the door could not name the tenant; neighbours unsure who lives there.",
+            S::Recovered => "Keys returned after the interview under caution; home recovered for letting.",
+            S::Regularised => "A family member's succession confirmed; tenancy put in the right name.",
+            S::NoFraud => "Tenant seen with ID and proof of residence: no fraud.",
+        };
+        ctx.w.row(
+            "pipeline_steps",
+            &["id", "pipeline_id", "stage", "at", "by_user", "note"],
+            vec![V::I(ids.step), V::I(ids.pipeline), V::s(stage.as_str()), instant(on, 12), V::I(t.owner), V::s(note)],
+        );
+    }
+    let stage = *path.last().expect("a path has a stage");
+    ctx.w.row(
+        "pipeline",
+        &["id", "tenancy_id", "kind", "stage", "visit_id", "opened_at", "opened_by", "stage_at", "closed_at", "version"],
+        vec![
+            V::I(ids.pipeline),
+            V::I(t.id),
+            V::s(kind.as_str()),
+            V::s(stage.as_str()),
+            V::N,
+            instant(opened, 12),
+            V::I(t.owner),
+            instant(on, 12),
+            if stage.is_final() { instant(on, 12) } else { V::N },
+            V::I(path.len() as i64),
+        ],
+    );
 }
 
 fn alert(ctx: &mut Ctx, ids: &mut Ids, t: &Active) {

@@ -54,6 +54,8 @@ pub const TABLE_ORDER: &[&str] = &[
     "complaint_steps",
     "visits",
     "visit_findings",
+    "pipeline",
+    "pipeline_steps",
     "referrals",
     "referral_messages",
     "feedback_links",

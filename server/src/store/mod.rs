@@ -9,6 +9,7 @@ mod complaints;
 mod desk;
 pub mod feedback;
 mod map;
+mod pipeline;
 mod records;
 pub mod referrals;
 mod reviews;

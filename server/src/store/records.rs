@@ -98,6 +98,8 @@ pub(super) async fn tenancy(store: &SqlStore, reference: &str, viewer_id: i64) -
         history,
         cases: vec![],
         visits,
+        pipeline: vec![],
+        pipeline_startable: vec![],
     };
     Ok(Some(TenancyRecord {
         id,

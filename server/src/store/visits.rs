@@ -1,7 +1,7 @@
 //! Visits officers record, with their findings and follow-ups.
 
 use app::api::kit::store::AuditEntry;
-use app::api::visits::store::{Booking, FollowUpSubject, KeyedVisit, ProgrammeRow, StoredFollowUp, StoredStop, VisitStore, VisitSubject};
+use app::api::visits::store::{Booking, Effects, FollowUpSubject, KeyedVisit, ProgrammeRow, StoredFollowUp, StoredStop, VisitStore, VisitSubject};
 use app::domain::FindingKind;
 use app::domain::access::Reach;
 use app::domain::access::RecordScope;
@@ -18,7 +18,7 @@ use std::collections::HashMap;
 
 use super::*;
 
-fn stamp(t: DateTime<Utc>) -> String {
+pub(super) fn stamp(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
@@ -50,7 +50,7 @@ static CHECK_KINDS: std::sync::LazyLock<String> =
     std::sync::LazyLock::new(|| app::domain::programme::CHECKS.iter().map(|k| format!("'{}'", k.as_str())).collect::<Vec<_>>().join(", "));
 
 /// `column = $1` for a reach: an area's homes or an officer's tenancies.
-fn reach_filter(reach: Reach) -> (&'static str, i64) {
+pub(super) fn reach_filter(reach: Reach) -> (&'static str, i64) {
     match reach {
         Reach::Area(a) => ("p.area_team_id = $1", a),
         Reach::Own(o) => ("t.owner_id = $1", o),
@@ -119,11 +119,11 @@ impl VisitStore for SqlStore {
         &self,
         subject: &VisitSubject,
         report: &VisitReport,
-        due: &[DateTime<Utc>],
-        household: Option<(i64, &app::domain::visits::HouseholdChange)>,
+        effects: Effects<'_>,
         officer_id: i64,
         audit: AuditEntry,
     ) -> Result<Option<i64>, AppError> {
+        let Effects { due, household, opens } = effects;
         let mut tx = self.db.pool.begin().await.map_err(internal)?;
         if let Some((seen, change)) = household {
             // The household as the officer saw it, or nothing: a change made meanwhile is theirs to see first.
@@ -208,6 +208,16 @@ impl VisitStore for SqlStore {
                 .execute(&mut *tx)
                 .await
                 .map_err(internal)?;
+        }
+        for (kind, note) in opens {
+            super::pipeline::open_entry(
+                &mut tx,
+                subject.tenancy_id,
+                *kind,
+                Some(id),
+                app::api::pipeline::store::StepBy { by: officer_id, note, at: report.at },
+            )
+            .await?;
         }
         commit_audited(tx, audit, Some(id)).await?;
         Ok(Some(id))

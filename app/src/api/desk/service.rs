@@ -279,6 +279,7 @@ pub async fn tenancy(store: &dyn Store, who: &Principal, reference: &str, ip: &s
         version: detail.version,
         household: detail.members.iter().map(|m| (m.id, m.name.clone(), m.is_tenant)).collect(),
     });
+    (detail.pipeline, detail.pipeline_startable) = crate::api::pipeline::service::for_tenancy(store, who, rec.id, &rec.scope).await?;
     let on = today;
     (detail.occupation, detail.size_criteria) = match occupancy::assess(detail.bedrooms.max(0) as u32, &rec.occupants, on) {
         Ok(a) => (a.label(), Some(size_view(&a, &rec.occupant_names))),

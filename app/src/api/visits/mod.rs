@@ -60,6 +60,9 @@ pub struct VisitForm {
     pub joined_sex: String,
     #[serde(default)]
     pub joined_relationship: String,
+    /// Present when the household said they would like a smaller home.
+    #[serde(default)]
+    pub downsizing_interest: Option<String>,
 }
 
 impl VisitForm {
@@ -118,6 +121,7 @@ impl VisitForm {
             notes: self.notes.clone(),
             client_key: self.client_key.clone(),
             household,
+            downsizing_interest: self.downsizing_interest.is_some(),
         })
     }
 }

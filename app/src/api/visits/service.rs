@@ -3,7 +3,7 @@
 use crate::api::kit::audit::{audit, change};
 use crate::api::kit::clock::Clock;
 use crate::api::store::Store;
-use crate::api::visits::store::StoredFollowUp;
+use crate::api::visits::store::{Effects, StoredFollowUp};
 use crate::domain::access::{Principal, can_view_record};
 use crate::domain::visits::{self, may_record, read_report};
 use crate::error::AppError;
@@ -37,13 +37,30 @@ pub async fn record_visit(store: &dyn Store, who: &Principal, reference: &str, r
         }
         None => None,
     };
+    let kinds: Vec<_> = report.findings.iter().map(|f| f.kind).collect();
+    let someone_seen = report.outcome == crate::domain::VisitOutcome::Completed;
+    let opens: Vec<_> = crate::domain::pipeline::opened_by_visit(&kinds, r.downsizing_interest, someone_seen)
+        .map_err(AppError::Invalid)?
+        .into_iter()
+        .map(|kind| {
+            let found = report.findings.iter().find(|f| crate::domain::pipeline::PipelineKind::opened_by(f.kind) == Some(kind));
+            let note = match found {
+                Some(f) => format!("Found at the visit of {}: {}", report.on.format("%-d %B %Y"), f.detail),
+                None => format!("Said at the visit of {} that they would like a smaller home.", report.on.format("%-d %B %Y")),
+            };
+            (kind, note)
+        })
+        .collect();
     let due: Vec<_> = report.findings.iter().map(|f| visits::follow_up_due(f.kind, report.at, &clock.calendar)).collect();
     let mut detail = format!("{} {} {}", report.kind.as_str(), report.outcome.as_str(), report.on);
     if let Some((_, c)) = &household {
         detail.push_str(&format!("; household: {} joined, {} left", c.joined.len(), c.left.len()));
     }
     let entry = change(who, ip, "record_visit", "tenancy", Some(subject.tenancy_id), detail);
-    match store.record_visit(&subject, &report, &due, household.as_ref().map(|(v, c)| (*v, c)), who.user_id, entry).await? {
+    match store
+        .record_visit(&subject, &report, Effects { due: &due, household: household.as_ref().map(|(v, c)| (*v, c)), opens: &opens }, who.user_id, entry)
+        .await?
+    {
         Some(id) => {
             let follow_ups = report
                 .findings

@@ -88,22 +88,31 @@ pub struct Booking {
     pub officer_id: i64,
 }
 
+/// What a recorded visit changes besides itself.
+#[derive(Clone, Copy, Debug)]
+pub struct Effects<'a> {
+    /// Each finding's follow-up due instant, in the report's order.
+    pub due: &'a [DateTime<Utc>],
+    /// A household change against the tenancy's version the officer saw (a changed tenancy is a
+    /// conflict and nothing is saved).
+    pub household: Option<(i64, &'a crate::domain::visits::HouseholdChange)>,
+    /// Pipeline entries to open (a kind with its first note), each unless one of its kind is open.
+    pub opens: &'a [(crate::domain::pipeline::PipelineKind, String)],
+}
+
 #[async_trait]
 pub trait VisitStore: Send + Sync + 'static {
     async fn visit_subject(&self, tenancy_reference: &str) -> Result<Option<VisitSubject>, AppError>;
     /// The visit recorded under `client_key`, if any.
     async fn visit_by_key(&self, client_key: &str) -> Result<Option<KeyedVisit>, AppError>;
-    /// Records a visit by `officer_id` with its findings, each with its follow-up's due instant
-    /// (same order as the report's findings), any household change (against the tenancy's version
-    /// the officer saw: a changed tenancy is a conflict and nothing is saved), and the audit row, in
+    /// Records a visit by `officer_id` with what follows from it (`Effects`) and the audit row, in
     /// one transaction. A key already used (a report sent twice at once) records nothing and
     /// answers `Ok(None)`.
     async fn record_visit(
         &self,
         subject: &VisitSubject,
         report: &VisitReport,
-        due: &[DateTime<Utc>],
-        household: Option<(i64, &crate::domain::visits::HouseholdChange)>,
+        effects: Effects<'_>,
         officer_id: i64,
         audit: AuditEntry,
     ) -> Result<Option<i64>, AppError>;
