@@ -239,6 +239,12 @@ pub struct VisitView {
     /// The follow-ups its findings started that are still open, with their clocks.
     #[serde(default)]
     pub follow_ups: Vec<FollowUpView>,
+    /// Photos taken at the visit (`GET /api/v1/photos/{id}`), with the finding each shows.
+    #[serde(default)]
+    pub photos: Vec<(i64, Option<crate::domain::FindingKind>)>,
+    /// The viewer may add photos to this visit.
+    #[serde(default)]
+    pub can_add_photo: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -1491,4 +1497,26 @@ pub struct PipelineMove {
     pub note: String,
     /// The entry's version as the caller saw it.
     pub version: i64,
+}
+
+/// A photo kept with a visit (`POST /api/v1/visits/{id}/photos`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct PhotoView {
+    pub id: i64,
+    pub visit_id: i64,
+    pub tenancy_reference: String,
+    pub finding: Option<crate::domain::FindingKind>,
+    pub content_type: String,
+    pub size_bytes: i64,
+    /// Where it was taken was kept on purpose (otherwise removed).
+    pub location_kept: bool,
+}
+
+/// A photo as it arrives (the upload's fields).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PhotoIn {
+    pub finding: Option<crate::domain::FindingKind>,
+    pub keep_location: bool,
+    pub content: Vec<u8>,
 }

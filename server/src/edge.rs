@@ -65,6 +65,9 @@ fn field_with_control(path: &str, query: Option<&str>, content_type: &str, body:
     }
     if content_type.starts_with("application/x-www-form-urlencoded") {
         form_field_with_control(body)
+    } else if content_type.starts_with("multipart/form-data") {
+        // An upload (a photo) is binary; its text fields are codes its handler reads strictly.
+        None
     } else if content_type.contains("json") {
         // A body that is not JSON is left to its handler, which explains that.
         serde_json::from_slice::<serde_json::Value>(body).ok().and_then(|v| json_field_with_control(&v, ""))

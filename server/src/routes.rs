@@ -29,12 +29,21 @@ pub const REQUEST_DEADLINE: std::time::Duration = std::time::Duration::from_secs
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// Except the Regulator's TSM dataset an administrator imports (about 330 KB a year).
 pub const MAX_IMPORT_BYTES: usize = 8 * 1024 * 1024;
+/// The largest photo upload: the photo and the form around it.
+pub const MAX_PHOTO_UPLOAD_BYTES: usize = app::domain::photo::MAX_BYTES + 64 * 1024;
 
 /// Caps every request body: 64 KiB, or 8 MiB for the dataset import. A declared length over
 /// the cap is refused at once; a body that grows past it fails in its extractor with 413.
 async fn body_limit(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
     use axum::response::IntoResponse;
-    let limit = if req.uri().path() == "/api/v1/benchmarks/tsm" { MAX_IMPORT_BYTES } else { MAX_BODY_BYTES };
+    let path = req.uri().path();
+    let limit = if path == "/api/v1/benchmarks/tsm" {
+        MAX_IMPORT_BYTES
+    } else if path.starts_with("/api/v1/visits/") && path.ends_with("/photos") {
+        MAX_PHOTO_UPLOAD_BYTES
+    } else {
+        MAX_BODY_BYTES
+    };
     let declared = req.headers().get(axum::http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
     if declared.is_some_and(|n| n > limit) {
         return crate::api::error_response(

@@ -654,3 +654,159 @@ async fn a_household_change_at_the_door_updates_the_tenancy_or_explains_the_conf
         assert_eq!(text(db, &format!("SELECT COALESCE(left_on, '') FROM household_members WHERE id = {ada}")).await, yesterday);
     }
 }
+
+/// A JPEG as a phone writes it: an EXIF block naming where it was taken (GPS) and the camera.
+fn phone_jpeg() -> Vec<u8> {
+    let mut t = b"II\x2a\0\x08\0\0\0".to_vec();
+    t.extend_from_slice(&2u16.to_le_bytes());
+    t.extend_from_slice(&[0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0]);
+    t.extend_from_slice(&[0x25, 0x88, 4, 0, 1, 0, 0, 0, 38, 0, 0, 0]);
+    t.extend_from_slice(&[0, 0, 0, 0]);
+    t.extend_from_slice(&1u16.to_le_bytes());
+    t.extend_from_slice(&[0x01, 0x00, 2, 0, 2, 0, 0, 0, b'N', 0, 0, 0]);
+    t.extend_from_slice(b"GPS 53.9591N 1.0815W");
+    let segment = |marker: u8, data: &[u8]| [&[0xFF, marker][..], &((data.len() + 2) as u16).to_be_bytes(), data].concat();
+    [
+        &[0xFF, 0xD8][..],
+        &segment(0xE1, &[&b"Exif\0\0"[..], &t].concat()),
+        &segment(0xDB, &[0; 65]),
+        &segment(0xDA, &[1, 1, 0, 0, 63, 0]),
+        &[0x12, 0x34, 0xFF, 0xD9],
+    ]
+    .concat()
+}
+
+/// A multipart body with the photo and the form's other fields.
+fn upload(photo: &[u8], fields: &[(&str, &str)]) -> (String, Vec<u8>) {
+    let boundary = "hearth-photo-boundary-7f3a";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes());
+    }
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"door.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n").as_bytes(),
+    );
+    body.extend_from_slice(photo);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn post_photo(
+    app: &TestApp,
+    visit: i64,
+    auth: (&str, &str),
+    photo: &[u8],
+    fields: &[(&str, &str)],
+    html: bool,
+) -> axum::http::Response<axum::body::Body> {
+    let (content_type, body) = upload(photo, fields);
+    let mut req = axum::http::Request::post(format!("/api/v1/visits/{visit}/photos"))
+        .header(axum::http::header::HOST, "localhost")
+        .header(axum::http::header::CONTENT_TYPE, content_type)
+        .header(axum::http::header::CONTENT_LENGTH, body.len())
+        .header(auth.0, auth.1);
+    if html {
+        req = req
+            .header(axum::http::header::ACCEPT, "text/html,application/xhtml+xml")
+            .header(axum::http::header::ORIGIN, "http://localhost")
+            .header(axum::http::header::REFERER, "http://localhost/tenancies/T-1?photo_error=old");
+    }
+    app.send(req.body(axum::body::Body::from(body)).unwrap()).await
+}
+
+fn has(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Photos at the door (issue 20): a JPEG or PNG up to 10 MB, six a visit, with where it was taken
+/// removed unless kept on purpose; a safeguarding finding's photo is need-to-know, every look at
+/// one audited.
+#[tokio::test]
+async fn a_photo_at_the_door_loses_where_it_was_taken_and_reaches_only_those_who_may_see_it() {
+    for engine in engines() {
+        let app = TestApp::new(engine).await;
+        let db = &app.db;
+        let (reference, holder, other) = subject(db).await;
+        let token = app.token(&holder, PASSWORD).await.unwrap();
+        let bearer = format!("Bearer {token}");
+        let auth = ("authorization", bearer.as_str());
+        let yesterday = (app::api::kit::clock::today() - Days::new(1)).to_string();
+        let findings = json!([{"kind": "disrepair", "detail": "Black mould behind the wardrobe"}, {"kind": "safeguarding", "detail": "Child alone at home"}]);
+        let (_, v) = app.json("POST", &format!("/api/v1/tenancies/{reference}/visits"), &token, report("photo-key-0001", &yesterday, findings)).await;
+        let visit = v["id"].as_i64().unwrap();
+
+        let res = post_photo(&app, visit, auth, &phone_jpeg(), &[("finding", "disrepair")], false).await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let p = body_json(res).await;
+        assert_eq!((p["content_type"].as_str(), p["location_kept"].as_bool(), p["finding"].as_str()), (Some("image/jpeg"), Some(false), Some("disrepair")));
+        let shown = app.get_bearer(&format!("/api/v1/photos/{}", p["id"]), &token).await;
+        assert_eq!(shown.status(), StatusCode::OK);
+        assert_eq!(shown.headers()[axum::http::header::CACHE_CONTROL], "private, no-store");
+        let bytes = axum::body::to_bytes(shown.into_body(), usize::MAX).await.unwrap();
+        assert!(!has(&bytes, b"53.9591N"), "where it was taken is gone");
+        assert!(bytes.ends_with(&[0x12, 0x34, 0xFF, 0xD9]), "the picture itself is untouched");
+        // Kept on purpose: as taken.
+        let res = post_photo(&app, visit, auth, &phone_jpeg(), &[("keep_location", "on")], false).await;
+        let kept = body_json(res).await;
+        let bytes = axum::body::to_bytes(app.get_bearer(&format!("/api/v1/photos/{}", kept["id"]), &token).await.into_body(), usize::MAX).await.unwrap();
+        assert!(has(&bytes, b"53.9591N"));
+        assert_eq!(scalar(db, &format!("SELECT COUNT(*) FROM audit_log WHERE action = 'add_photo' AND detail = 'visit {visit}; location kept'")).await, 1);
+
+        // Refusals say why.
+        for (photo, fields, says) in [
+            (&b"%PDF-1.7 a letter"[..], vec![], "not a photo"),
+            (&b"\0\0\0\x18ftypheic\0\0\0\0"[..], vec![], "Most Compatible"),
+            (&phone_jpeg()[..], vec![("finding", "fire_risk")], "found no fire risk"),
+            (&phone_jpeg()[..40], vec![], "could not be read"),
+        ] {
+            let res = post_photo(&app, visit, auth, photo, &fields, false).await;
+            assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+            let msg = body_json(res).await["message"].as_str().unwrap().to_string();
+            assert!(msg.contains(says), "{msg}");
+        }
+        let too_big = [&[0xFF, 0xD8, 0xFF][..], &vec![0; app::domain::photo::MAX_BYTES + 70 * 1024]].concat();
+        assert_eq!(post_photo(&app, visit, auth, &too_big, &[], false).await.status(), StatusCode::PAYLOAD_TOO_LARGE);
+
+        // A safeguarding finding's photo: the holder sees it; a colleague in the team neither sees
+        // it on the page nor can open it, and the attempt is audited.
+        let res = post_photo(&app, visit, auth, &phone_jpeg(), &[("finding", "safeguarding")], false).await;
+        let sg = body_json(res).await["id"].as_i64().unwrap();
+        assert_eq!(app.get_bearer(&format!("/api/v1/photos/{sg}"), &token).await.status(), StatusCode::OK);
+        let colleague = text(
+            db,
+            &format!("SELECT c.username FROM users c JOIN users h ON h.area_team_id = c.area_team_id WHERE h.username = '{holder}' AND c.username <> '{holder}' AND c.role IN ('community_hmo', 'introductory_hmo', 'sustainable_hmo') AND c.active = 1 ORDER BY c.id LIMIT 1"),
+        )
+        .await;
+        let ct = app.token(&colleague, PASSWORD).await.unwrap();
+        assert_eq!(app.get_bearer(&format!("/api/v1/photos/{sg}"), &ct).await.status(), StatusCode::FORBIDDEN);
+        assert_eq!(app.get_bearer(&format!("/api/v1/photos/{}", p["id"]), &ct).await.status(), StatusCode::OK, "a disrepair photo is not need-to-know");
+        let (_, page) = app.get_json(&format!("/api/v1/tenancies/{reference}"), &ct).await;
+        let row = page["visits"].as_array().unwrap().iter().find(|r| r["id"] == visit).unwrap();
+        assert_eq!(row["photos"].as_array().unwrap().len(), 2, "the safeguarding photo is left off: {row}");
+        assert_eq!(
+            scalar(db, &format!("SELECT COUNT(*) FROM audit_log WHERE action = 'view_photo' AND username = '{colleague}' AND outcome LIKE 'denied%'")).await,
+            1
+        );
+        assert_eq!(
+            scalar(db, &format!("SELECT COUNT(*) FROM audit_log WHERE action = 'view_photo' AND username = '{holder}' AND outcome = 'allowed'")).await,
+            1
+        );
+        let ot = app.token(&other, PASSWORD).await.unwrap();
+        assert_eq!(app.get_bearer(&format!("/api/v1/photos/{}", p["id"]), &ot).await.status(), StatusCode::FORBIDDEN, "another area");
+        assert_eq!(post_photo(&app, visit, ("authorization", &format!("Bearer {ot}")), &phone_jpeg(), &[], false).await.status(), StatusCode::FORBIDDEN);
+
+        // The page's form (a browser's post) goes back to the page saying what happened.
+        let cookie = app.sign_in(&holder, PASSWORD).await.unwrap();
+        let res = post_photo(&app, visit, ("cookie", &cookie), &phone_jpeg(), &[], true).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        assert_eq!(res.headers()[axum::http::header::LOCATION], format!("/tenancies/T-1?photo=added#visit-{visit}").as_str());
+        // Six a visit: the seventh is refused, and the page is told why.
+        for _ in 0..2 {
+            assert_eq!(post_photo(&app, visit, auth, &phone_jpeg(), &[], false).await.status(), StatusCode::CREATED);
+        }
+        let res = post_photo(&app, visit, ("cookie", &cookie), &phone_jpeg(), &[], true).await;
+        let to = res.headers()[axum::http::header::LOCATION].to_str().unwrap().to_string();
+        assert!(to.starts_with("/tenancies/T-1?photo_error=This%20visit%20has%206%20photos"), "{to}");
+        assert_eq!(scalar(db, &format!("SELECT COUNT(*) FROM visit_photos WHERE visit_id = {visit}")).await, 6);
+    }
+}

@@ -14,6 +14,7 @@ pub mod mapdata;
 pub mod money;
 pub mod occupancy;
 pub mod patchmap;
+pub mod photo;
 pub mod pipeline;
 pub mod programme;
 pub mod referral;

@@ -277,10 +277,16 @@ fn Visits(
     form: Option<VisitFormStart>,
     no_access: Option<NoAccessView>,
 ) -> impl IntoView {
+    let query = leptos_router::hooks::use_query_map();
     view! {
     <section aria-labelledby="visits-h">
         <h2 id="visits-h">"Visits"</h2>
         {no_access.map(|n| view! { <p class="notice" data-testid="no-access">{n.summary}" "<ClockBadge status=Some(n.clock) /></p> })}
+        {move || {
+            let q = query.read();
+            q.get("photo_error").map(|e| view! { <p class="error" role="alert" data-testid="photo-error">{format!("The photo was not added: {e}")}</p> }.into_any())
+                .or_else(|| (q.get("photo").as_deref() == Some("added")).then(|| view! { <p class="notice" role="status" data-testid="photo-added">"Photo added."</p> }.into_any()))
+        }}
         {move || record.value().get().and_then(|r| r.ok()).map(|v| view! {
             <div class="card" role="status" data-testid="visit-recorded">
                 <p><strong>{if v.replayed { "This visit was already recorded." } else { "Visit recorded." }}</strong></p>
@@ -310,14 +316,15 @@ fn Visits(
                 <thead><tr><th scope="col">"Date"</th><th scope="col">"Visit"</th><th scope="col">"Outcome"</th><th scope="col">"Officer"</th><th scope="col">"Findings"</th><th scope="col">"Tenant feedback"</th></tr></thead>
                 <tbody>
                     {visits.iter().map(|v| view! {
-                        <tr><td data-label="Date">{v.date.to_string()}</td><td data-label="Visit">{v.visit_type.clone()}</td><td data-label="Outcome">{v.outcome.clone()}</td><td data-label="Officer">{v.officer.clone()}</td>
+                        <tr id=format!("visit-{}", v.id)><td data-label="Date">{v.date.to_string()}</td><td data-label="Visit">{v.visit_type.clone()}</td><td data-label="Outcome">{v.outcome.clone()}</td><td data-label="Officer">{v.officer.clone()}</td>
                             <td data-label="Findings">{v.findings.iter().map(|f| {
                                 let about = format!("Found at the {} on {}: {f}", v.visit_type.to_lowercase(), v.date);
                                 view! { <div>{f.clone()}" · "<a class="small" href=format!("/tenancies/{}/refer?about={}", reference, urlencode(&about)) aria-label=format!("Refer to a partner agency: {f}")>"Refer"</a></div> }
                             }).collect_view()}
                             {v.follow_ups.iter().map(|f| view! {
                                 <div class="small" data-testid="follow-up">{format!("{} follow-up by {} ", f.kind.label(), crate::domain::clock::format_london(f.due_at))}<ClockBadge status=Some(f.clock) /></div>
-                            }).collect_view()}</td>
+                            }).collect_view()}
+                            <Photos visit=v.clone() /></td>
                             <td data-label="Tenant feedback">{v.can_link.then(|| (v.id.to_string(), format!("Make a feedback link for the visit on {}", v.date))).map(|(id, label)| view! {
                                 <ActionForm action=link attr:class="inline">
                                     <input type="hidden" name="scope_type" value="visit" />
@@ -332,6 +339,47 @@ fn Visits(
             </div>
         }.into_any() }}
     </section>
+    }
+}
+
+/// A visit's photos (a safeguarding finding's only for those with need to know), and the form to
+/// add one: a plain form post (the phone's camera through the file input), the same with
+/// JavaScript on or off; the server sends the page back with what happened.
+#[component]
+fn Photos(visit: VisitView) -> impl IntoView {
+    let kinds: Vec<FindingKind> = FindingKind::ALL.iter().copied().filter(|k| visit.findings.iter().any(|f| f == k.label())).collect();
+    let id = visit.id;
+    view! {
+        {(!visit.photos.is_empty()).then(|| view! {
+            <div class="photos" data-testid="photos">
+                {visit.photos.iter().map(|(p, f)| {
+                    let alt = format!("Photo from the visit on {}{}", visit.date, f.map(|f| format!(": {}", f.label().to_lowercase())).unwrap_or_default());
+                    view! { <a href=format!("/api/v1/photos/{p}") target="_blank"><img class="thumb" src=format!("/api/v1/photos/{p}") alt=alt loading="lazy" width="72" height="72" /></a> }
+                }).collect_view()}
+            </div>
+        })}
+        {visit.can_add_photo.then(|| view! {
+            <details class="add-photo">
+                <summary class="small">"Add a photo"</summary>
+                <form method="post" enctype="multipart/form-data" action=format!("/api/v1/visits/{id}/photos") data-testid="photo-form">
+                    <div class="form-group">
+                        <label for=format!("photo-{id}")>"Photo (JPEG or PNG, up to 10 MB)"</label>
+                        <input id=format!("photo-{id}") type="file" name="photo" accept="image/jpeg,image/png" capture="environment" required />
+                    </div>
+                    {(!kinds.is_empty()).then(|| view! {
+                        <div class="form-group">
+                            <label for=format!("photo-finding-{id}")>"It shows"</label>
+                            <select id=format!("photo-finding-{id}") name="finding">
+                                <option value="">"The visit as a whole"</option>
+                                {kinds.iter().map(|k| view! { <option value=k.as_str()>{k.label()}</option> }).collect_view()}
+                            </select>
+                        </div>
+                    })}
+                    <label class="choice small"><input type="checkbox" name="keep_location" value="on" />" Keep where it was taken (otherwise removed)"</label>
+                    <button type="submit">"Add the photo"</button>
+                </form>
+            </details>
+        })}
     }
 }
 

@@ -122,3 +122,96 @@ pub async fn visit_measures_csv(c: Caller) -> Response {
     )
         .into_response()
 }
+
+/// A photo upload's fields, for the OpenAPI document.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct PhotoUpload {
+    /// The photo: a JPEG or PNG of up to 10 MB.
+    #[schema(value_type = String, format = Binary)]
+    photo: Vec<u8>,
+    /// The finding it shows (one of the visit's), or empty for the visit as a whole.
+    finding: Option<String>,
+    /// Present to keep where the photo was taken; otherwise its location is removed.
+    keep_location: Option<String>,
+}
+
+/// Adds a photo to a visit that was made: a JPEG or PNG up to 10 MB, six a visit, showing one of
+/// the visit's findings or the visit as a whole. Where it was taken (EXIF GPS, XMP, IPTC, PNG text)
+/// is removed unless `keep_location` is sent. A browser's form post (it accepts HTML) is sent back
+/// to the page it came from, with the result in the address.
+#[utoipa::path(post, path = "/api/v1/visits/{id}/photos", tag = "visits", request_body(content = PhotoUpload, content_type = "multipart/form-data"),
+    params(("id" = i64, Path, description = "The visit")), security(("bearer" = [])),
+    responses((status = 201, body = PhotoView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 413, body = ErrorBody)))]
+pub async fn add_photo(
+    c: Caller,
+    headers: axum::http::HeaderMap,
+    PathIn(id): PathIn<i64>,
+    form: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Response {
+    let from_page = headers.get(axum::http::header::ACCEPT).and_then(|a| a.to_str().ok()).is_some_and(|a| a.contains("text/html"));
+    let result = match read_photo(form).await {
+        Ok(p) => svc::add_photo(c.store(), &c.who, id, p, &c.meta.ip).await,
+        Err(e) => Err(e),
+    };
+    if from_page {
+        // Back to the page the form was on, saying what happened (same-origin: the CSRF guard saw to it).
+        let back = headers
+            .get(axum::http::header::REFERER)
+            .and_then(|r| r.to_str().ok())
+            .and_then(|r| r.split_once("://").map(|(_, rest)| rest))
+            .and_then(|rest| rest.find('/').map(|i| rest[i..].to_string()))
+            .unwrap_or_else(|| "/".into());
+        let path = back.split(['?', '#']).next().unwrap_or("/").to_string();
+        let to = match &result {
+            Ok(p) => format!("{path}?photo=added#visit-{}", p.visit_id),
+            Err(e) => format!("{path}?photo_error={}#visit-{id}", app::pages::tenancy::urlencode(&e.to_string())),
+        };
+        return axum::response::Redirect::to(&to).into_response();
+    }
+    match result {
+        Ok(p) => (StatusCode::CREATED, axum::Json(p)).into_response(),
+        Err(e) => super::errors::app_error(e),
+    }
+}
+
+async fn read_photo(form: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>) -> Result<PhotoIn, app::error::AppError> {
+    use app::error::AppError;
+    let bad = |e: String| AppError::Invalid(format!("The upload could not be read ({e}): choose the photo again, no larger than 10 MB."));
+    let mut form = form.map_err(|e| bad(e.body_text()))?;
+    let mut p = PhotoIn { finding: None, keep_location: false, content: vec![] };
+    while let Some(field) = form.next_field().await.map_err(|e| bad(e.body_text()))? {
+        match field.name().unwrap_or_default() {
+            "photo" => p.content = field.bytes().await.map_err(|e| bad(e.body_text()))?.to_vec(),
+            "finding" => {
+                let text = field.text().await.map_err(|e| bad(e.body_text()))?;
+                p.finding = match text.trim() {
+                    "" => None,
+                    code => Some(app::domain::FindingKind::parse(code).ok_or_else(|| AppError::Invalid(format!("{code:?} is not a finding.")))?),
+                };
+            }
+            "keep_location" => p.keep_location = !field.text().await.map_err(|e| bad(e.body_text()))?.trim().is_empty(),
+            _ => {}
+        }
+    }
+    Ok(p)
+}
+
+/// A photo taken at a visit, for whoever may see the tenancy (a safeguarding finding's only for
+/// those with need to know; every look at one is audited). Never cached.
+#[utoipa::path(get, path = "/api/v1/photos/{id}", tag = "visits", params(("id" = i64, Path, description = "The photo")), security(("bearer" = [])),
+    responses((status = 200, description = "The photo (image/jpeg or image/png)", content_type = "image/jpeg", body = Vec<u8>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn photo(c: Caller, PathIn(id): PathIn<i64>) -> Response {
+    match svc::photo(c.store(), &c.who, id, &c.meta.ip).await {
+        Ok(p) => (
+            [
+                (axum::http::header::CONTENT_TYPE, p.content_type),
+                (axum::http::header::CACHE_CONTROL, "private, no-store".to_string()),
+                (axum::http::header::CONTENT_DISPOSITION, format!("inline; filename=\"visit-{}-photo-{}\"", p.visit_id, p.id)),
+            ],
+            p.data,
+        )
+            .into_response(),
+        Err(e) => super::errors::app_error(e),
+    }
+}

@@ -246,7 +246,12 @@ async fn visits(pool: &AnyPool, id: i64) -> Result<Vec<VisitView>, AppError> {
     let visit_ids: Vec<i64> = visit_rows.iter().map(|v| i(v, "id")).collect();
     let mut findings: HashMap<i64, Vec<String>> = HashMap::new();
     let mut follow_ups: HashMap<i64, Vec<FollowUpView>> = HashMap::new();
+    let mut photos: HashMap<i64, Vec<(i64, Option<app::domain::FindingKind>)>> = HashMap::new();
     if !visit_ids.is_empty() {
+        let sql = format!("SELECT id, visit_id, finding FROM visit_photos WHERE visit_id IN ({}) ORDER BY id", placeholders(1, visit_ids.len()));
+        for p in bind_ids(sqlx::query::<Any>(&sql), &visit_ids).fetch_all(pool).await.map_err(internal)? {
+            photos.entry(i(&p, "visit_id")).or_default().push((i(&p, "id"), os(&p, "finding").and_then(|f| app::domain::FindingKind::parse(&f))));
+        }
         let sql = format!(
             "SELECT visit_id, kind, detail, due_at, actioned_at FROM visit_findings WHERE visit_id IN ({}) ORDER BY id",
             placeholders(1, visit_ids.len())
@@ -283,6 +288,8 @@ async fn visits(pool: &AnyPool, id: i64) -> Result<Vec<VisitView>, AppError> {
                 officer: os(v, "officer"),
                 follow_ups: follow_ups.remove(&i(v, "id")).unwrap_or_default(),
                 findings: findings.remove(&i(v, "id")).unwrap_or_default(),
+                photos: photos.remove(&i(v, "id")).unwrap_or_default(),
+                can_add_photo: false,
             })
         })
         .collect::<Result<_, AppError>>()

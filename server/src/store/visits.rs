@@ -294,6 +294,86 @@ impl VisitStore for SqlStore {
         }
         commit_audited(tx, audit, None).await
     }
+    async fn photo_target(&self, visit_id: i64) -> Result<Option<app::api::visits::store::PhotoTarget>, AppError> {
+        let Some(r) = sqlx::query::<Any>(
+            "SELECT v.id, v.outcome, t.id AS tenancy_id, t.reference, t.owner_id, p.area_team_id, \
+             (SELECT COUNT(*) FROM visit_photos ph WHERE ph.visit_id = v.id) AS photos \
+             FROM visits v JOIN tenancies t ON t.id = v.tenancy_id JOIN properties p ON p.id = t.property_id WHERE v.id = $1",
+        )
+        .bind(visit_id)
+        .fetch_optional(&self.db.pool)
+        .await
+        .map_err(internal)?
+        else {
+            return Ok(None);
+        };
+        let findings = sqlx::query::<Any>("SELECT kind FROM visit_findings WHERE visit_id = $1 ORDER BY id")
+            .bind(visit_id)
+            .fetch_all(&self.db.pool)
+            .await
+            .map_err(internal)?
+            .iter()
+            .map(|f| code(f, "kind", FindingKind::parse))
+            .collect::<Result<_, _>>()?;
+        Ok(Some(app::api::visits::store::PhotoTarget {
+            visit_id,
+            tenancy_id: i(&r, "tenancy_id"),
+            reference: s(&r, "reference"),
+            scope: RecordScope { area_team_id: i(&r, "area_team_id"), owner_id: oi(&r, "owner_id"), restricted: false, granted: false, duty: false },
+            outcome: code(&r, "outcome", VisitOutcome::parse)?,
+            findings,
+            photos: i(&r, "photos") as u32,
+        }))
+    }
+
+    async fn add_photo(&self, photo: app::api::visits::store::NewPhoto<'_>, audit: AuditEntry) -> Result<i64, AppError> {
+        let app::api::visits::store::NewPhoto { visit_id, finding, kind, data, location_kept, by } = photo;
+        let mut tx = self.db.pool.begin().await.map_err(internal)?;
+        let row = sqlx::query::<Any>(
+            "INSERT INTO visit_photos (visit_id, finding, content_type, data, size_bytes, location_kept, added_by, added_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(visit_id)
+        .bind(finding.map(|f| f.as_str()))
+        .bind(kind.content_type())
+        .bind(data.to_vec())
+        .bind(data.len() as i64)
+        .bind(i32::from(location_kept))
+        .bind(by)
+        .bind(now_rfc3339())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(internal)?;
+        let id = i(&row, "id");
+        commit_audited(tx, audit, None).await?;
+        Ok(id)
+    }
+
+    async fn photo(&self, id: i64) -> Result<Option<app::api::visits::store::StoredPhoto>, AppError> {
+        let Some(r) = sqlx::query::<Any>(
+            "SELECT ph.id, ph.visit_id, ph.finding, ph.content_type, ph.data, ph.location_kept, t.id AS tenancy_id, t.reference, t.owner_id, p.area_team_id \
+             FROM visit_photos ph JOIN visits v ON v.id = ph.visit_id JOIN tenancies t ON t.id = v.tenancy_id JOIN properties p ON p.id = t.property_id WHERE ph.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.db.pool)
+        .await
+        .map_err(internal)?
+        else {
+            return Ok(None);
+        };
+        Ok(Some(app::api::visits::store::StoredPhoto {
+            id,
+            visit_id: i(&r, "visit_id"),
+            tenancy_id: i(&r, "tenancy_id"),
+            reference: s(&r, "reference"),
+            scope: RecordScope { area_team_id: i(&r, "area_team_id"), owner_id: oi(&r, "owner_id"), restricted: false, granted: false, duty: false },
+            finding: os(&r, "finding").and_then(|f| FindingKind::parse(&f)),
+            content_type: s(&r, "content_type"),
+            data: sqlx::Row::try_get::<Vec<u8>, _>(&r, "data").map_err(internal)?,
+            location_kept: i(&r, "location_kept") != 0,
+        }))
+    }
+
     async fn day_stops(&self, officers: &[i64], on: NaiveDate) -> Result<Vec<StoredStop>, AppError> {
         if officers.is_empty() {
             return Ok(vec![]);

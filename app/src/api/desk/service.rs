@@ -255,7 +255,10 @@ pub async fn tenancy(store: &dyn Store, who: &Principal, reference: &str, ip: &s
     let today = clock.today;
     let mut detail = rec.detail;
     let need_to_know = crate::domain::visits::sees_safeguarding(who, &rec.scope);
+    let records = crate::domain::visits::may_record(who, &rec.scope);
+    let made = [crate::domain::VisitOutcome::Completed.label(), crate::domain::VisitOutcome::NoAccess.label()];
     for v in &mut detail.visits {
+        v.can_add_photo = records && made.contains(&v.outcome.as_str()) && (v.photos.len() as u32) < crate::domain::photo::MAX_PER_VISIT;
         v.can_link = crate::domain::feedback::may_create_link(who, "visit", Some(rec.scope.area_team_id), v.officer_id).is_ok();
         for f in &mut v.follow_ups {
             f.clock = clock.instant(f.due_at);
@@ -268,6 +271,7 @@ pub async fn tenancy(store: &dyn Store, who: &Principal, reference: &str, ip: &s
                 }
             }
             v.follow_ups.retain(|f| f.kind != crate::domain::FindingKind::Safeguarding);
+            v.photos.retain(|(_, f)| *f != Some(crate::domain::FindingKind::Safeguarding));
         }
     }
     let t = &clock.timescales;

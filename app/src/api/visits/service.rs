@@ -105,6 +105,71 @@ pub async fn follow_up_done(store: &dyn Store, who: &Principal, id: i64, done: F
     store.close_follow_up(f.id, who.user_id, &note, entry).await
 }
 
+/// Keeps a photo taken at a visit, its location removed unless `keep_location`: whoever may
+/// record visits to the home, for a visit someone went to (not one still planned or cancelled),
+/// showing one of the visit's findings or the visit as a whole.
+pub async fn add_photo(store: &dyn Store, who: &Principal, visit_id: i64, p: PhotoIn, ip: &str) -> Result<PhotoView, AppError> {
+    use crate::domain::photo;
+    let Some(t) = store.photo_target(visit_id).await? else {
+        return Err(AppError::NotFound(format!("Visit {visit_id}")));
+    };
+    if let Err(denial) = can_view_record(who, &t.scope) {
+        audit(store, who, ip, "add_photo", "tenancy", Some(t.tenancy_id), Err(denial), format!("visit {visit_id}")).await?;
+        return Err(denial.into());
+    }
+    if !may_record(who, &t.scope) {
+        return Err(AppError::Forbidden("Only housing officers and Team Leaders add photos to visits.".into()));
+    }
+    if !matches!(t.outcome, crate::domain::VisitOutcome::Completed | crate::domain::VisitOutcome::NoAccess) {
+        return Err(AppError::Invalid("Photos are added to a visit that was made: record the visit first.".into()));
+    }
+    if let Some(f) = p.finding
+        && !t.findings.contains(&f)
+    {
+        return Err(AppError::Invalid(format!("This visit found no {}: choose one of its findings, or the visit as a whole.", f.label().to_lowercase())));
+    }
+    if t.photos >= photo::MAX_PER_VISIT {
+        return Err(AppError::Conflict(format!("This visit has {} photos, the most one visit keeps.", photo::MAX_PER_VISIT)));
+    }
+    let kind = photo::kind_of(&p.content).map_err(AppError::Invalid)?;
+    let data = if p.keep_location { p.content } else { photo::without_location(&p.content, kind).map_err(AppError::Invalid)? };
+    let detail = format!(
+        "visit {visit_id}{}{}",
+        p.finding.map(|f| format!(" {}", f.as_str())).unwrap_or_default(),
+        if p.keep_location { "; location kept" } else { "" }
+    );
+    let entry = change(who, ip, "add_photo", "tenancy", Some(t.tenancy_id), detail);
+    let photo = crate::api::visits::store::NewPhoto { visit_id, finding: p.finding, kind, data: &data, location_kept: p.keep_location, by: who.user_id };
+    let id = store.add_photo(photo, entry).await?;
+    Ok(PhotoView {
+        id,
+        visit_id,
+        tenancy_reference: t.reference,
+        finding: p.finding,
+        content_type: kind.content_type().into(),
+        size_bytes: data.len() as i64,
+        location_kept: p.keep_location,
+    })
+}
+
+/// A photo for someone who may see the tenancy; one of a safeguarding finding only for those
+/// with need to know, and every look at one audited.
+pub async fn photo(store: &dyn Store, who: &Principal, id: i64, ip: &str) -> Result<crate::api::visits::store::StoredPhoto, AppError> {
+    let Some(p) = store.photo(id).await? else {
+        return Err(AppError::NotFound(format!("Photo {id}")));
+    };
+    let mut outcome = can_view_record(who, &p.scope);
+    let restricted = p.finding == Some(crate::domain::FindingKind::Safeguarding);
+    if outcome.is_ok() && restricted && !visits::sees_safeguarding(who, &p.scope) {
+        outcome = Err(crate::domain::access::Denial::NeedToKnow);
+    }
+    if restricted || outcome.is_err() {
+        audit(store, who, ip, "view_photo", "tenancy", Some(p.tenancy_id), outcome, format!("photo {id} of visit {}", p.visit_id)).await?;
+    }
+    outcome?;
+    Ok(p)
+}
+
 /// The Team Leader's figures for their area: each officer's visits this week and month, unanswered
 /// visits, and follow-ups open, overdue and closed on time.
 pub async fn team_visiting(store: &dyn Store, who: &Principal) -> Result<Vec<crate::domain::visits::OfficerVisiting>, AppError> {

@@ -88,6 +88,45 @@ pub struct Booking {
     pub officer_id: i64,
 }
 
+/// A visit photos are added to, with what the rules need.
+#[derive(Clone, Debug)]
+pub struct PhotoTarget {
+    pub visit_id: i64,
+    pub tenancy_id: i64,
+    pub reference: String,
+    pub scope: RecordScope,
+    pub outcome: crate::domain::VisitOutcome,
+    /// What the visit found.
+    pub findings: Vec<FindingKind>,
+    /// Photos it has already.
+    pub photos: u32,
+}
+
+/// A photo to keep, as it will be kept (its location already removed unless kept on purpose).
+#[derive(Clone, Copy, Debug)]
+pub struct NewPhoto<'a> {
+    pub visit_id: i64,
+    pub finding: Option<FindingKind>,
+    pub kind: crate::domain::photo::ImageKind,
+    pub data: &'a [u8],
+    pub location_kept: bool,
+    pub by: i64,
+}
+
+/// A photo as kept.
+#[derive(Clone, Debug)]
+pub struct StoredPhoto {
+    pub id: i64,
+    pub visit_id: i64,
+    pub tenancy_id: i64,
+    pub reference: String,
+    pub scope: RecordScope,
+    pub finding: Option<FindingKind>,
+    pub content_type: String,
+    pub data: Vec<u8>,
+    pub location_kept: bool,
+}
+
 /// What a recorded visit changes besides itself.
 #[derive(Clone, Copy, Debug)]
 pub struct Effects<'a> {
@@ -134,6 +173,10 @@ pub trait VisitStore: Send + Sync + 'static {
     async fn programme_patches(&self, reach: crate::domain::access::Reach) -> Result<Vec<(i64, String, String)>, AppError>;
     /// Covers of the area's officers that overlap the days `from` to `to`, as absences.
     async fn absences(&self, area_team_id: i64, from: NaiveDate, to: NaiveDate) -> Result<Vec<crate::domain::programme::Absence>, AppError>;
+    async fn photo_target(&self, visit_id: i64) -> Result<Option<PhotoTarget>, AppError>;
+    /// Keeps a photo with its visit and the audit row, in one transaction; answers its id.
+    async fn add_photo(&self, photo: NewPhoto<'_>, audit: AuditEntry) -> Result<i64, AppError>;
+    async fn photo(&self, id: i64) -> Result<Option<StoredPhoto>, AppError>;
     /// Users' display names.
     async fn user_names(&self, ids: &[i64]) -> Result<std::collections::HashMap<i64, String>, AppError>;
     /// Books planned home checks with the audit row, in one transaction: all of them, or none
