@@ -1,6 +1,7 @@
 // Visits officers record themselves, on a phone: the doorstep form, a finding's clock, a refusal
 // that keeps what was typed.
 import { test, expect } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import { signIn, hydrated, collectErrors } from './helpers.mjs';
 
 test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
@@ -72,6 +73,9 @@ test('an officer records a visit with a disrepair finding and sees its follow-up
 test('a visit recorded with no signal is kept on the phone and sent once when the signal returns', async ({ page, context, request }, testInfo) => {
   test.skip(testInfo.project.use.javaScriptEnabled === false, 'keeping a visit on the phone needs JavaScript; without it the browser keeps the form');
   await signIn(page, 'chmo.east1');
+  await hydrated(page, testInfo);
+  // Hearth's service worker keeps the pages opened from here on, for a reload with no signal.
+  await expect.poll(() => page.evaluate(() => Boolean(navigator.serviceWorker && navigator.serviceWorker.controller)), { timeout: 15_000 }).toBe(true);
   const reference = await page.getByTestId('caseload').locator('tbody tr').nth(6).locator('td a').first().innerText();
   await page.goto(`/tenancies/${reference}`);
   await hydrated(page, testInfo);
@@ -91,6 +95,16 @@ test('a visit recorded with no signal is kept on the phone and sent once when th
   await expect(page.getByTestId('visit-kept')).toBeVisible();
   await expect(page.getByTestId('outbox')).toContainText('1 visit waiting to be sent');
   await expect(page.getByTestId('outbox')).toContainText(reference);
+  // Reloaded with no signal: the page comes from the phone, and the visit still waits.
+  const reloaded = await page.reload();
+  expect(reloaded.fromServiceWorker()).toBe(true);
+  await hydrated(page, testInfo);
+  await expect(page.getByTestId('tenancy-heading')).toBeVisible();
+  await expect(page.getByTestId('outbox')).toContainText('1 visit waiting to be sent');
+  // A page never opened here says so, rather than failing.
+  await page.goto('/team').catch(() => {});
+  await expect(page.getByRole('heading', { name: 'No signal' })).toBeVisible();
+  await page.goBack();
   // Nothing is lost when the page is closed: the phone keeps the report.
   expect(await page.evaluate(() => localStorage.getItem('hearth.outbox.visits'))).toContain(reference);
   await page.close();
@@ -227,4 +241,70 @@ test('a Team Leader plans next week\'s visits and assigns them', async ({ page }
   const [scroll, client] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
   expect(scroll).toBeLessThanOrEqual(client);
   expect(errors).toEqual([]);
+});
+
+/** The fixture photo as a phone writes it: an EXIF block with where it was taken (GPS). */
+function phonePhoto() {
+  const jpeg = readFileSync(new URL('./fixtures/mould.jpg', import.meta.url));
+  const tiff = Buffer.concat([
+    Buffer.from('II*\0\x08\0\0\0', 'latin1'),
+    Buffer.from([2, 0]),
+    Buffer.from([0x12, 0x01, 3, 0, 1, 0, 0, 0, 1, 0, 0, 0]), // orientation: upright
+    Buffer.from([0x25, 0x88, 4, 0, 1, 0, 0, 0, 38, 0, 0, 0]), // GPS IFD at 38
+    Buffer.from([0, 0, 0, 0, 1, 0]),
+    Buffer.from([0x01, 0x00, 2, 0, 2, 0, 0, 0, 0x4e, 0, 0, 0]),
+    Buffer.from('GPS 53.9591N 1.0815W', 'latin1'),
+  ]);
+  const data = Buffer.concat([Buffer.from('Exif\0\0', 'latin1'), tiff]);
+  const len = Buffer.alloc(2);
+  len.writeUInt16BE(data.length + 2);
+  return Buffer.concat([jpeg.subarray(0, 2), Buffer.from([0xff, 0xe1]), len, data, jpeg.subarray(2)]);
+}
+
+test('a disrepair finding with a photo from the phone: where it was taken is removed', async ({ page }, testInfo) => {
+  const errors = collectErrors(page);
+  const js = testInfo.project.use.javaScriptEnabled !== false;
+  await signIn(page, 'chmo.east1');
+  const reference = await page.getByTestId('caseload').locator('tbody tr').nth(js ? 11 : 12).locator('td a').first().innerText();
+  await page.goto(`/tenancies/${reference}`);
+  await hydrated(page, testInfo);
+  const yesterday = new Date(Date.now() - 86_400_000).toLocaleDateString('en-CA', { timeZone: 'Europe/London' });
+  const form = page.getByTestId('visit-form');
+  await form.locator('summary').click();
+  await form.getByLabel('Day', { exact: true }).fill(yesterday);
+  await form.getByLabel('Time at the door').fill('11:20');
+  await form.getByLabel('Disrepair').fill('Black mould spreading from the bedroom window');
+  await form.getByRole('button', { name: 'Record the visit' }).click();
+  const visitRow = () => page.locator('section[aria-labelledby="visits-h"] tbody tr').filter({ hasText: yesterday }).filter({ hasText: 'Disrepair' }).first();
+  const row = visitRow();
+  await expect(row).toBeVisible();
+  await expect(row.getByTestId('follow-up')).toContainText('Disrepair follow-up by');
+
+  // Not a photo: refused, saying why.
+  await row.getByText('Add a photo').click();
+  await row.getByLabel('Photo (JPEG or PNG').setInputFiles({ name: 'letter.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.7 a letter') });
+  await row.getByRole('button', { name: 'Add the photo' }).click();
+  await expect(page.getByTestId('photo-error')).toContainText('not a photo Hearth can keep');
+
+  // The phone's photo of the mould, for the disrepair finding.
+  const again = visitRow();
+  await again.getByText('Add a photo').click();
+  await again.getByLabel('Photo (JPEG or PNG').setInputFiles({ name: 'mould.jpg', mimeType: 'image/jpeg', buffer: phonePhoto() });
+  await again.getByLabel('It shows').selectOption('disrepair');
+  await again.getByRole('button', { name: 'Add the photo' }).click();
+  await expect(page.getByTestId('photo-added')).toBeVisible();
+  const thumb = visitRow().getByTestId('photos').locator('img');
+  await expect(thumb).toHaveCount(1);
+  await expect(thumb).toHaveAttribute('alt', /disrepair/);
+  // It shows, and what Hearth keeps says nothing of where it was taken.
+  await expect.poll(() => thumb.evaluate((img) => img.complete && img.naturalWidth)).toBe(240);
+  const kept = await page.request.get(await thumb.getAttribute('src'));
+  expect(kept.headers()['content-type']).toBe('image/jpeg');
+  const body = await kept.body();
+  expect(body.includes(Buffer.from('53.9591N'))).toBe(false);
+  expect(body.length).toBeGreaterThan(3000);
+  const [scroll, client] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]).catch(() => [0, 0]);
+  expect(scroll).toBeLessThanOrEqual(client);
+  await page.locator('section[aria-labelledby="visits-h"]').screenshot({ path: testInfo.outputPath('visit-photo.png') });
+  expect(errors.filter((e) => !e.includes('400 (Bad Request)'))).toEqual([]);
 });

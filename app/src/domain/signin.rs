@@ -3,7 +3,7 @@
 //! before either is decided, and the only messages the sign-in page shows.
 
 /// Files served from `public/` that any visitor may fetch.
-pub const PUBLIC_FILES: [&str; 1] = ["/favicon.svg"];
+pub const PUBLIC_FILES: [&str; 2] = ["/favicon.svg", "/sw.js"];
 
 /// A page reference segment (`TEN0001234`, `CAS200153`, `REF300001`...): letters, digits, `-`.
 fn is_reference(s: &str) -> bool {

@@ -8,6 +8,11 @@ use crate::api::desk::whoami;
 pub fn Layout(children: Children) -> impl IntoView {
     let user = Resource::new(|| (), |_| whoami());
     crate::pages::outbox::provide_outbox();
+    // Lets a page opened on the estate be reloaded with no signal (`public/sw.js`).
+    #[cfg(feature = "hydrate")]
+    Effect::new(|_| {
+        let _ = window().navigator().service_worker().register("/sw.js");
+    });
     view! {
         <a class="skip-link" href="#main">"Skip to main content"</a>
         <header class="site-header">

@@ -391,6 +391,15 @@ fn VisitForm(reference: String, start: VisitFormStart, record: ServerAction<Reco
     // With no signal the report is kept on the phone and sent when the signal returns (`outbox`):
     // the form remembers what it sent, and a failure to reach Hearth keeps it instead of refusing it.
     let sent = StoredValue::new(None::<RecordVisit>);
+    // A key of this phone's own once the form is live: a page kept for a reload without signal
+    // (`public/sw.js`) carries the key it was served with, which a visit may already have used.
+    let key = RwSignal::new(start.key.clone());
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        let now = js_sys::Date::now() as u64;
+        let noise = (js_sys::Math::random() * 1e15) as u64;
+        key.set(format!("w{now:x}-{noise:x}"));
+    });
     let kept = RwSignal::new(false);
     Effect::new(move |_| {
         if let Some(args) = record.input().get() {
@@ -414,7 +423,7 @@ fn VisitForm(reference: String, start: VisitFormStart, record: ServerAction<Reco
             {move || kept.get().then(|| view! { <p class="notice" role="status" data-testid="visit-kept">"No signal: the visit is kept on this phone and will be sent when there is one."</p> })}
             <ActionForm action=record>
                 <input type="hidden" name="reference" value=reference />
-                <input type="hidden" name="visit[client_key]" value=start.key />
+                <input type="hidden" name="visit[client_key]" value=key />
                 <div class="form-group">
                     <label for="visit-kind">"What the visit was for"</label>
                     <select id="visit-kind" name="visit[kind]">
