@@ -720,6 +720,7 @@ async fn routes(app: &TestApp, planted: &Planted, admin: &str) -> (Vec<Probe>, u
     reads.insert("/fn/team_visiting", vec![(form(String::new()), Kind::List)]);
     reads.insert("/fn/programme", vec![(form(String::new()), Kind::List)]);
     reads.insert("/fn/team_pipeline", vec![(form(String::new()), Kind::List)]);
+    reads.insert("/fn/team_months", vec![(form(String::new()), Kind::List)]);
     reads.insert(
         "/fn/officers_day",
         vec![(form(String::new()), Kind::List), (form(format!("on={}", app::api::kit::clock::today() - chrono::Days::new(1))), Kind::List)],

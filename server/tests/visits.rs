@@ -810,3 +810,44 @@ async fn a_photo_at_the_door_loses_where_it_was_taken_and_reaches_only_those_who
         assert_eq!(scalar(db, &format!("SELECT COUNT(*) FROM visit_photos WHERE visit_id = {visit}")).await, 6);
     }
 }
+
+/// The Team Leader's twelve months: a visit recorded counts in its month, with what it found.
+#[tokio::test]
+async fn the_team_leader_reads_twelve_months_of_visiting() {
+    for engine in engines() {
+        let app = TestApp::new(engine).await;
+        let db = &app.db;
+        let (reference, holder, _) = subject(db).await;
+        let leader = text(
+            db,
+            &format!("SELECT l.username FROM users l JOIN users h ON h.area_team_id = l.area_team_id WHERE h.username = '{holder}' AND l.role = 'team_leader' AND l.active = 1 ORDER BY l.id LIMIT 1"),
+        )
+        .await;
+        let tl = app.token(&leader, PASSWORD).await.unwrap();
+        let (s, before) = app.get_json("/api/v1/visits/months", &tl).await;
+        assert_eq!(s, StatusCode::OK, "{before}");
+        assert_eq!(before.as_array().unwrap().len(), 12);
+        let yesterday = app::api::kit::clock::today() - Days::new(1);
+        let i = before
+            .as_array()
+            .unwrap()
+            .iter()
+            .position(|m| m["month"].as_str().unwrap() <= yesterday.to_string().as_str() && m["month"].as_str().unwrap()[..7] == yesterday.to_string()[..7])
+            .unwrap();
+        let token = app.token(&holder, PASSWORD).await.unwrap();
+        let findings = json!([{"kind": "unauthorised_alteration", "detail": "Partition wall taken out"}, {"kind": "disrepair", "detail": "Leaking gutter"}]);
+        let (s, _) =
+            app.json("POST", &format!("/api/v1/tenancies/{reference}/visits"), &token, report("months-key-0001", &yesterday.to_string(), findings)).await;
+        assert_eq!(s, StatusCode::OK);
+        let (_, after) = app.get_json("/api/v1/visits/months", &tl).await;
+        let n = |v: &Value, k: &str| v[i][k].as_u64().unwrap();
+        assert_eq!(n(&after, "completed"), n(&before, "completed") + 1);
+        assert_eq!(n(&after, "alterations"), n(&before, "alterations") + 1);
+        assert_eq!(n(&after, "disrepair"), n(&before, "disrepair") + 1);
+        let csv = body_text(app.get_bearer("/api/v1/visits/months.csv", &tl).await).await;
+        assert!(csv.starts_with("month,completed,monthly_target,no_access,"), "{csv}");
+        assert_eq!(csv.lines().count(), 13);
+        let (s, _) = app.get_json("/api/v1/visits/months", &token).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "for Team Leaders");
+    }
+}

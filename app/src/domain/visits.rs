@@ -411,6 +411,85 @@ pub fn visiting(doors: &[DoorEvent], follow_ups: &[FollowUpEvent], today: NaiveD
     rows
 }
 
+/// A finding in the month-by-month figures: what, when the visit was, when its follow-up was due
+/// and closed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FindingEvent {
+    pub kind: FindingKind,
+    pub visited_at: DateTime<Utc>,
+    pub due_at: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+/// One month of the area's visiting (`seeds/003`'s measurable outputs): visits completed against
+/// the 350 a month, no access, what was found (disrepair, safeguarding, unauthorised alterations),
+/// alterations put right, follow-ups closed and how many within their clock, and referrals to
+/// financial inclusion.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct MonthVisiting {
+    /// The month's first day.
+    pub month: NaiveDate,
+    pub completed: u32,
+    pub no_access: u32,
+    pub disrepair: u32,
+    pub safeguarding: u32,
+    pub alterations: u32,
+    pub alterations_put_right: u32,
+    pub follow_ups_closed: u32,
+    pub follow_ups_on_time: u32,
+    pub financial_referrals: u32,
+}
+
+/// The first days of the twelve months to `today`'s, oldest first.
+pub fn last_twelve_months(today: NaiveDate) -> Vec<NaiveDate> {
+    use chrono::Datelike;
+    let this = today.with_day(1).expect("the first of the month");
+    (0..12u32).rev().filter_map(|k| this.checked_sub_months(chrono::Months::new(k))).collect()
+}
+
+/// The area's last twelve months, oldest first; events outside them are left out.
+pub fn months(doors: &[DoorEvent], findings: &[FindingEvent], financial_referrals: &[DateTime<Utc>], today: NaiveDate) -> Vec<MonthVisiting> {
+    use chrono::Datelike;
+    let mut rows: Vec<MonthVisiting> = last_twelve_months(today).into_iter().map(|month| MonthVisiting { month, ..Default::default() }).collect();
+    let first = rows[0].month;
+    let day = crate::domain::clock::london_date;
+    let slot = |at: DateTime<Utc>| {
+        let on = day(at);
+        (on >= first && on <= today).then(|| ((on.year() - first.year()) * 12 + on.month0() as i32 - first.month0() as i32) as usize)
+    };
+    for d in doors {
+        if let Some(i) = slot(d.at) {
+            match d.outcome {
+                VisitOutcome::Completed => rows[i].completed += 1,
+                VisitOutcome::NoAccess => rows[i].no_access += 1,
+                _ => {}
+            }
+        }
+    }
+    for f in findings {
+        if let Some(i) = slot(f.visited_at) {
+            match f.kind {
+                FindingKind::Disrepair => rows[i].disrepair += 1,
+                FindingKind::Safeguarding => rows[i].safeguarding += 1,
+                FindingKind::UnauthorisedAlteration => rows[i].alterations += 1,
+                _ => {}
+            }
+        }
+        if let Some(i) = f.closed_at.and_then(slot) {
+            rows[i].follow_ups_closed += 1;
+            rows[i].follow_ups_on_time += u32::from(f.closed_at <= Some(f.due_at));
+            rows[i].alterations_put_right += u32::from(f.kind == FindingKind::UnauthorisedAlteration);
+        }
+    }
+    for at in financial_referrals {
+        if let Some(i) = slot(*at) {
+            rows[i].financial_referrals += 1;
+        }
+    }
+    rows
+}
+
 /// What was done about a follow-up, checked: 3 to 2000 characters.
 pub fn read_done_note(note: &str) -> Result<String, String> {
     let note = note.trim();
@@ -606,6 +685,41 @@ mod tests {
         assert_eq!(rows[0], ann);
         assert_eq!((rows[1].officer.as_str(), rows[1].completed_week, rows[1].closed_month, rows[1].closed_on_time_month), ("Bob", 1, 1, 0), "closed late");
         assert_eq!((rows[2].officer.as_str(), rows[2].completed_month, rows[2].follow_ups_overdue), ("Team", 3, 1));
+    }
+
+    /// Haringey's measurable outputs (`seeds/003` para 8), month by month for a year.
+    #[test]
+    fn the_year_month_by_month_counts_visits_findings_clocks_and_referrals() {
+        let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+        let today: NaiveDate = "2026-12-10".parse().unwrap();
+        let months_ = last_twelve_months(today);
+        assert_eq!((months_[0].to_string(), months_[11].to_string()), ("2026-01-01".into(), "2026-12-01".into()));
+        let door = |outcome, s: &str| DoorEvent { officer: "Ann".into(), outcome, at: at(s) };
+        let doors = [
+            door(VisitOutcome::Completed, "2026-12-01T10:00:00Z"),
+            door(VisitOutcome::Completed, "2026-12-09T10:00:00Z"),
+            door(VisitOutcome::NoAccess, "2026-11-30T23:30:00Z"), // midnight in London: 30 November still (GMT)
+            door(VisitOutcome::Completed, "2026-06-30T23:30:00Z"), // 1 July in London (BST)
+            door(VisitOutcome::Completed, "2025-12-31T10:00:00Z"), // before the year
+        ];
+        let found =
+            |kind, visited: &str, due: &str, closed: Option<&str>| FindingEvent { kind, visited_at: at(visited), due_at: at(due), closed_at: closed.map(at) };
+        let findings = [
+            found(FindingKind::UnauthorisedAlteration, "2026-11-03T10:00:00Z", "2026-11-06T17:00:00Z", Some("2026-12-02T10:00:00Z")),
+            found(FindingKind::Disrepair, "2026-12-01T10:00:00Z", "2026-12-03T17:00:00Z", Some("2026-12-02T09:00:00Z")),
+            found(FindingKind::Safeguarding, "2026-12-09T10:00:00Z", "2026-12-09T17:00:00Z", None),
+        ];
+        let rows = months(&doors, &findings, &[at("2026-12-04T12:00:00Z")], today);
+        assert_eq!(rows.len(), 12);
+        let dec = &rows[11];
+        assert_eq!((dec.completed, dec.no_access, dec.disrepair, dec.safeguarding), (2, 0, 1, 1));
+        assert_eq!(
+            (dec.follow_ups_closed, dec.follow_ups_on_time, dec.alterations_put_right, dec.financial_referrals),
+            (2, 1, 1, 1),
+            "the alteration put right late"
+        );
+        assert_eq!((rows[10].no_access, rows[10].alterations), (1, 1));
+        assert_eq!((rows[5].completed, rows[6].completed), (0, 1), "June's last half hour is July in London");
     }
 
     #[test]

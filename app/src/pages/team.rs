@@ -33,6 +33,7 @@ pub fn TeamPage() -> impl IntoView {
                             <Plans plans />
                             <Programme />
                             <Visiting />
+                            <Months />
                             <UnderOccupation />
                             <Pipeline />
                             <section aria-labelledby="officers-h">
@@ -461,5 +462,79 @@ fn MonthChart(months: Vec<crate::domain::pipeline::MonthFigures>) -> impl IntoVi
                 <span><span class="swatch" style="background: var(--ok)"></span>"Downsizing moves"</span>
             </figcaption>
         </figure>
+    }
+}
+
+/// The area's last twelve months of visiting: completed visits against the 350 a month as bars,
+/// and every figure as a table (and CSV).
+#[component]
+fn Months() -> impl IntoView {
+    let months = Resource::new(|| (), |_| crate::api::visits::team_months());
+    view! {
+        <section aria-labelledby="months-h">
+            <h2 id="months-h">"The last twelve months"</h2>
+            <Suspense fallback=loading>
+                {move || Suspend::new(async move {
+                    match months.await {
+                        Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
+                        Ok(rows) => {
+                            let target = crate::domain::visits::MONTHLY_TARGET;
+                            let top = rows.iter().map(|r| r.completed).max().unwrap_or(0).max(target) as f64 * 1.1;
+                            let (w, base) = (640.0_f64, 150.0_f64);
+                            let slot = w / rows.len().max(1) as f64;
+                            let y = move |n: u32| base - f64::from(n) / top * (base - 14.0);
+                            let summary = rows.iter().map(|r| format!("{}: {} visits", r.month.format("%B %Y"), r.completed)).collect::<Vec<_>>().join("; ");
+                            view! {
+                            <figure>
+                                <svg class="months" viewBox=format!("0 0 {w} 180") role="img" aria-label=format!("Visits completed each month against {target}: {summary}") data-testid="months-chart">
+                                    {rows.iter().enumerate().map(|(i, r)| {
+                                        let x = i as f64 * slot + slot * 0.2;
+                                        view! {
+                                            <g>
+                                                <rect class="moved" x=x y=y(r.completed) width=slot * 0.6 height=base - y(r.completed) />
+                                                <text x=x + slot * 0.3 y=y(r.completed) - 3.0 text-anchor="middle">{r.completed}</text>
+                                                <text x=x + slot * 0.3 y=base + 16.0 text-anchor="middle">{r.month.format("%b").to_string()}</text>
+                                            </g>
+                                        }
+                                    }).collect_view()}
+                                    <line x1="0" x2=w y1=y(target) y2=y(target) stroke="var(--bad)" stroke-dasharray="6 4" />
+                                    <text x=w - 4.0 y=y(target) - 4.0 text-anchor="end">{format!("{target} a month")}</text>
+                                </svg>
+                                <figcaption class="legend"><span><span class="swatch" style="background: var(--ok)"></span>"Visits completed"</span><span>"Dashed: the programme's 350 a month"</span></figcaption>
+                            </figure>
+                            <details>
+                                <summary>"Every figure, month by month"</summary>
+                                <p><a href="/api/v1/visits/months.csv" download>"Download as CSV"</a></p>
+                                <div class="table-wrap">
+                                <table class="data cards" data-testid="months">
+                                    <thead><tr>
+                                        <th scope="col">"Month"</th><th scope="col" class="num">"Completed"</th><th scope="col" class="num">"No access"</th>
+                                        <th scope="col" class="num">"Disrepair found"</th><th scope="col" class="num">"Safeguarding"</th><th scope="col" class="num">"Alterations found"</th>
+                                        <th scope="col" class="num">"Put right"</th><th scope="col" class="num">"Follow-ups on time"</th><th scope="col" class="num">"Financial inclusion referrals"</th>
+                                    </tr></thead>
+                                    <tbody>
+                                        {rows.iter().rev().map(|r| view! {
+                                            <tr>
+                                                <td data-label="Month">{r.month.format("%B %Y").to_string()}</td>
+                                                <td data-label="Completed" class="num" class:arrears={r.completed < target}>{r.completed}</td>
+                                                <td data-label="No access" class="num">{r.no_access}</td>
+                                                <td data-label="Disrepair found" class="num">{r.disrepair}</td>
+                                                <td data-label="Safeguarding" class="num">{r.safeguarding}</td>
+                                                <td data-label="Alterations found" class="num">{r.alterations}</td>
+                                                <td data-label="Put right" class="num">{r.alterations_put_right}</td>
+                                                <td data-label="Follow-ups on time" class="num">{format!("{} of {}", r.follow_ups_on_time, r.follow_ups_closed)}</td>
+                                                <td data-label="Financial inclusion referrals" class="num">{r.financial_referrals}</td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                                </div>
+                            </details>
+                            }.into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+        </section>
     }
 }

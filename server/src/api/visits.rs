@@ -215,3 +215,60 @@ pub async fn photo(c: Caller, PathIn(id): PathIn<i64>) -> Response {
         Err(e) => super::errors::app_error(e),
     }
 }
+
+/// The Team Leader's area month by month for the last twelve months: visits completed (against 350
+/// a month) and unanswered, disrepair, safeguarding and unauthorised alterations found, alterations
+/// put right, follow-ups closed and how many within their clock, and referrals sent to financial
+/// inclusion.
+#[utoipa::path(get, path = "/api/v1/visits/months", tag = "visits", security(("bearer" = [])),
+    responses((status = 200, body = Vec<app::domain::visits::MonthVisiting>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn visit_months(c: Caller) -> Response {
+    reply(svc::team_months(c.store(), &c.who).await)
+}
+
+/// The same months as CSV.
+#[utoipa::path(get, path = "/api/v1/visits/months.csv", tag = "visits", security(("bearer" = [])),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn visit_months_csv(c: Caller) -> Response {
+    let rows = match svc::team_months(c.store(), &c.who).await {
+        Ok(r) => r,
+        Err(e) => return super::errors::app_error(e),
+    };
+    let mut w = csv::Writer::from_writer(vec![]);
+    let _ = w.write_record([
+        "month",
+        "completed",
+        "monthly_target",
+        "no_access",
+        "disrepair_found",
+        "safeguarding_found",
+        "alterations_found",
+        "alterations_put_right",
+        "follow_ups_closed",
+        "follow_ups_closed_on_time",
+        "financial_inclusion_referrals",
+    ]);
+    for r in &rows {
+        let _ = w.write_record([
+            r.month.format("%Y-%m").to_string(),
+            r.completed.to_string(),
+            app::domain::visits::MONTHLY_TARGET.to_string(),
+            r.no_access.to_string(),
+            r.disrepair.to_string(),
+            r.safeguarding.to_string(),
+            r.alterations.to_string(),
+            r.alterations_put_right.to_string(),
+            r.follow_ups_closed.to_string(),
+            r.follow_ups_on_time.to_string(),
+            r.financial_referrals.to_string(),
+        ]);
+    }
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (axum::http::header::CONTENT_DISPOSITION, "attachment; filename=\"hearth-visiting-months.csv\""),
+        ],
+        w.into_inner().unwrap_or_default(),
+    )
+        .into_response()
+}

@@ -262,6 +262,43 @@ impl VisitStore for SqlStore {
             .collect()
     }
 
+    async fn area_findings(&self, area_team_id: i64, since: chrono::NaiveDate) -> Result<Vec<app::domain::visits::FindingEvent>, AppError> {
+        let rows = sqlx::query::<Any>(
+            "SELECT f.kind, v.completed_at, f.due_at, f.actioned_at FROM visit_findings f JOIN visits v ON v.id = f.visit_id \
+             JOIN properties p ON p.id = v.property_id WHERE p.area_team_id = $1 AND v.completed_at IS NOT NULL AND f.due_at IS NOT NULL \
+             AND (v.scheduled_for >= $2 OR f.actioned_at >= $2)",
+        )
+        .bind(area_team_id)
+        .bind(since.to_string())
+        .fetch_all(&self.db.pool)
+        .await
+        .map_err(internal)?;
+        rows.iter()
+            .map(|r| {
+                Ok(app::domain::visits::FindingEvent {
+                    kind: code(r, "kind", FindingKind::parse)?,
+                    visited_at: instant(r, "completed_at")?,
+                    due_at: instant(r, "due_at")?,
+                    closed_at: oinstant(r, "actioned_at")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn area_financial_referrals(&self, area_team_id: i64, since: chrono::NaiveDate) -> Result<Vec<DateTime<Utc>>, AppError> {
+        let rows = sqlx::query::<Any>(
+            "SELECT r.sent_at FROM referrals r JOIN agencies a ON a.id = r.agency_id JOIN tenancies t ON t.id = r.tenancy_id \
+             JOIN properties p ON p.id = t.property_id WHERE p.area_team_id = $1 AND a.kind = $2 AND r.sent_at >= $3",
+        )
+        .bind(area_team_id)
+        .bind(app::domain::AgencyKind::FinancialInclusion.as_str())
+        .bind(since.to_string())
+        .fetch_all(&self.db.pool)
+        .await
+        .map_err(internal)?;
+        rows.iter().map(|r| instant(r, "sent_at")).collect()
+    }
+
     async fn follow_up_subject(&self, id: i64) -> Result<Option<FollowUpSubject>, AppError> {
         let row = sqlx::query::<Any>(
             "SELECT f.id, f.actioned_at, t.id AS tenancy_id, t.owner_id, p.area_team_id FROM visit_findings f JOIN visits v ON v.id = f.visit_id \

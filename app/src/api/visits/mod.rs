@@ -132,6 +132,12 @@ pub async fn team_visiting() -> Result<Vec<crate::domain::visits::OfficerVisitin
     service::team_visiting(&*store, &who).await
 }
 
+#[server(prefix = "/fn", endpoint = "team_months")]
+pub async fn team_months() -> Result<Vec<crate::domain::visits::MonthVisiting>, AppError> {
+    let (store, who, _) = crate::api::context().await?;
+    service::team_months(&*store, &who).await
+}
+
 #[server(prefix = "/fn", endpoint = "close_follow_up")]
 pub async fn close_follow_up(id: i64, note: String) -> Result<i64, AppError> {
     let (store, who, meta) = crate::api::context().await?;

@@ -182,6 +182,17 @@ pub async fn team_visiting(store: &dyn Store, who: &Principal) -> Result<Vec<cra
     Ok(visits::visiting(&doors, &follow_ups, clock.today, clock.moment()))
 }
 
+/// The area's last twelve months of visiting, for its Team Leader.
+pub async fn team_months(store: &dyn Store, who: &Principal) -> Result<Vec<crate::domain::visits::MonthVisiting>, AppError> {
+    let area = crate::domain::access::led_area(who).ok_or_else(|| AppError::Forbidden("The team's visiting figures are for Team Leaders.".into()))?;
+    let clock = Clock::now(store).await?;
+    let since = visits::last_twelve_months(clock.today)[0];
+    let doors = store.area_doors(area, since).await?;
+    let findings = store.area_findings(area, since).await?;
+    let referrals = store.area_financial_referrals(area, since).await?;
+    Ok(visits::months(&doors, &findings, &referrals, clock.today))
+}
+
 /// A stored follow-up with its clock as of now.
 pub fn follow_up(f: StoredFollowUp, clock: &Clock) -> FollowUpView {
     FollowUpView { kind: f.kind, detail: f.detail, due_at: f.due_at, within: f.kind.follow_up().label(), clock: clock.instant(f.due_at), actioned: f.actioned }

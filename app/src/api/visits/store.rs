@@ -159,6 +159,10 @@ pub trait VisitStore: Send + Sync + 'static {
     async fn area_doors(&self, area_team_id: i64, since: chrono::NaiveDate) -> Result<Vec<crate::domain::visits::DoorEvent>, AppError>;
     /// Follow-ups in an area's homes still open, or closed since `since`, with the tenancy's officer.
     async fn area_follow_ups(&self, area_team_id: i64, since: chrono::NaiveDate) -> Result<Vec<crate::domain::visits::FollowUpEvent>, AppError>;
+    /// Findings at visits to an area's homes since `since`, or closed since then.
+    async fn area_findings(&self, area_team_id: i64, since: chrono::NaiveDate) -> Result<Vec<crate::domain::visits::FindingEvent>, AppError>;
+    /// When referrals about an area's tenancies were sent to financial inclusion since `since`.
+    async fn area_financial_referrals(&self, area_team_id: i64, since: chrono::NaiveDate) -> Result<Vec<DateTime<Utc>>, AppError>;
     async fn follow_up_subject(&self, id: i64) -> Result<Option<FollowUpSubject>, AppError>;
     /// Closes an open follow-up with what was done; one already closed is a conflict.
     async fn close_follow_up(&self, id: i64, by: i64, note: &str, audit: AuditEntry) -> Result<(), AppError>;
