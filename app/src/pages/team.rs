@@ -426,7 +426,7 @@ fn Target(label: &'static str, done: u32, target: u32, note: String) -> impl Int
         <div class="card">
             <h3>{label}</h3>
             <p class="figure">{format!("{done} of {target}")}</p>
-            <div class="meter" role="img" aria-label=format!("{percent}% of the year's target")><span style=format!("width: {percent}%")></span></div>
+            <progress class="meter" max="100" value=percent.to_string() aria-label=format!("{percent}% of the year's target")>{format!("{percent}%")}</progress>
             <p class="muted small">{note}</p>
         </div>
     }
@@ -458,8 +458,8 @@ fn MonthChart(months: Vec<crate::domain::pipeline::MonthFigures>) -> impl IntoVi
                 }).collect_view()}
             </svg>
             <figcaption class="legend">
-                <span><span class="swatch" style="background: var(--brand-dark)"></span>"Homes recovered"</span>
-                <span><span class="swatch" style="background: var(--ok)"></span>"Downsizing moves"</span>
+                <span><span class="swatch recovered"></span>"Homes recovered"</span>
+                <span><span class="swatch moved"></span>"Downsizing moves"</span>
             </figcaption>
         </figure>
     }
@@ -497,10 +497,10 @@ fn Months() -> impl IntoView {
                                             </g>
                                         }
                                     }).collect_view()}
-                                    <line x1="0" x2=w y1=y(target) y2=y(target) stroke="var(--bad)" stroke-dasharray="6 4" />
+                                    <line class="target" x1="0" x2=w y1=y(target) y2=y(target) />
                                     <text x=w - 4.0 y=y(target) - 4.0 text-anchor="end">{format!("{target} a month")}</text>
                                 </svg>
-                                <figcaption class="legend"><span><span class="swatch" style="background: var(--ok)"></span>"Visits completed"</span><span>"Dashed: the programme's 350 a month"</span></figcaption>
+                                <figcaption class="legend"><span><span class="swatch moved"></span>"Visits completed"</span><span>"Dashed: the programme's 350 a month"</span></figcaption>
                             </figure>
                             <details>
                                 <summary>"Every figure, month by month"</summary>
