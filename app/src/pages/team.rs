@@ -436,7 +436,7 @@ fn Target(label: &'static str, done: u32, target: u32, note: String) -> impl Int
 #[component]
 fn MonthChart(months: Vec<crate::domain::pipeline::MonthFigures>) -> impl IntoView {
     let top = months.iter().map(|m| m.recovered.max(m.moved)).max().unwrap_or(0).max(1);
-    let (w, h, base) = (640.0_f64, 180.0_f64, 150.0_f64);
+    let (w, h, base) = (420.0_f64, 190.0_f64, 160.0_f64);
     let slot = w / months.len().max(1) as f64;
     let bar = (slot / 3.0).min(24.0);
     let height = |n: u32| f64::from(n) / f64::from(top) * (base - 20.0);
@@ -480,13 +480,13 @@ fn Months() -> impl IntoView {
                         Ok(rows) => {
                             let target = crate::domain::visits::MONTHLY_TARGET;
                             let top = rows.iter().map(|r| r.completed).max().unwrap_or(0).max(target) as f64 * 1.1;
-                            let (w, base) = (640.0_f64, 150.0_f64);
+                            let (w, base) = (480.0_f64, 160.0_f64);
                             let slot = w / rows.len().max(1) as f64;
                             let y = move |n: u32| base - f64::from(n) / top * (base - 14.0);
                             let summary = rows.iter().map(|r| format!("{}: {} visits", r.month.format("%B %Y"), r.completed)).collect::<Vec<_>>().join("; ");
                             view! {
                             <figure>
-                                <svg class="months" viewBox=format!("0 0 {w} 180") role="img" aria-label=format!("Visits completed each month against {target}: {summary}") data-testid="months-chart">
+                                <svg class="months" viewBox=format!("0 0 {w} 190") role="img" aria-label=format!("Visits completed each month against {target}: {summary}") data-testid="months-chart">
                                     {rows.iter().enumerate().map(|(i, r)| {
                                         let x = i as f64 * slot + slot * 0.2;
                                         view! {

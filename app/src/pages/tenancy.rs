@@ -114,7 +114,7 @@ fn Pipeline(
                             </div>
                             <div class="form-group">
                                 <label for=format!("{id}-note")>"What happened"</label>
-                                <input id=format!("{id}-note") name="step[note]" required minlength="5" maxlength="2000" autocomplete="off" />
+                                <input id=format!("{id}-note") type="text" name="step[note]" required minlength="5" maxlength="2000" autocomplete="off" />
                             </div>
                         </div>
                         <button type="submit">"Record the step"</button>
@@ -138,7 +138,7 @@ fn Pipeline(
                         </div>
                         <div class="form-group">
                             <label for="pipeline-note">"What was said or seen"</label>
-                            <input id="pipeline-note" name="entry[note]" required minlength="5" maxlength="2000" autocomplete="off" />
+                            <input id="pipeline-note" type="text" name="entry[note]" required minlength="5" maxlength="2000" autocomplete="off" />
                         </div>
                     </div>
                     <button type="submit">"Start"</button>
