@@ -186,14 +186,7 @@ pub async fn feedback_results_csv(
         }
     }
     let body = w.into_inner().unwrap_or_default();
-    (
-        [
-            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (axum::http::header::CONTENT_DISPOSITION, "attachment; filename=\"hearth-satisfaction.csv\""),
-        ],
-        body,
-    )
-        .into_response()
+    super::csv_attachment("hearth-satisfaction.csv", body)
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

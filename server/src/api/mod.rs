@@ -39,6 +39,18 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for SignedIn {
     }
 }
 
+/// A CSV download for the council's own reports.
+pub fn csv_attachment(filename: &str, body: Vec<u8>) -> Response {
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
+        ],
+        body,
+    )
+        .into_response()
+}
+
 /// What every signed-in handler needs: the store, the caller and the request's facts (address,
 /// origin). A request without a signed-in caller is answered 401 in JSON before the handler runs.
 pub struct Caller {

@@ -57,12 +57,5 @@ pub async fn pipeline_csv(c: Caller) -> Response {
     }
     let _ = w.write_record([format!("year from {}", f.year_from), String::new(), f.recovered.to_string(), (f.saving.0 / 100).to_string(), f.moved.to_string()]);
     let _ = w.write_record(["target".to_string(), String::new(), f.targets.recovered.to_string(), String::new(), f.targets.moved.to_string()]);
-    (
-        [
-            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (axum::http::header::CONTENT_DISPOSITION, "attachment; filename=\"hearth-pipeline.csv\""),
-        ],
-        w.into_inner().unwrap_or_default(),
-    )
-        .into_response()
+    super::csv_attachment("hearth-pipeline.csv", w.into_inner().unwrap_or_default())
 }

@@ -113,14 +113,7 @@ pub async fn visit_measures_csv(c: Caller) -> Response {
             r.closed_on_time_month.to_string(),
         ]);
     }
-    (
-        [
-            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (axum::http::header::CONTENT_DISPOSITION, "attachment; filename=\"hearth-visiting.csv\""),
-        ],
-        w.into_inner().unwrap_or_default(),
-    )
-        .into_response()
+    super::csv_attachment("hearth-visiting.csv", w.into_inner().unwrap_or_default())
 }
 
 /// A photo upload's fields, for the OpenAPI document.
@@ -263,12 +256,5 @@ pub async fn visit_months_csv(c: Caller) -> Response {
             r.financial_referrals.to_string(),
         ]);
     }
-    (
-        [
-            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (axum::http::header::CONTENT_DISPOSITION, "attachment; filename=\"hearth-visiting-months.csv\""),
-        ],
-        w.into_inner().unwrap_or_default(),
-    )
-        .into_response()
+    super::csv_attachment("hearth-visiting-months.csv", w.into_inner().unwrap_or_default())
 }
