@@ -40,6 +40,8 @@ struct Ids {
 pub fn write(ctx: &mut Ctx, places: &Places, active: &[Active]) -> usize {
     let mut ids = Ids::default();
     let mut programme = Vec::new();
+    // The pipeline draws from its own stream, so adding it left the rest of the council as it was.
+    let mut pipeline_rng = <rand_chacha::ChaCha8Rng as rand::SeedableRng>::seed_from_u64(ctx.seed ^ 0x5049_5045);
     for t in active {
         ids.last_contact = None;
         ids.last_check = None;
@@ -66,7 +68,7 @@ pub fn write(ctx: &mut Ctx, places: &Places, active: &[Active]) -> usize {
         }
         if app::domain::programme::programmed(t.tenure) {
             if ids.last_contact.is_some_and(|d| (ctx.today - d).num_days() < 330) {
-                pipeline(ctx, &mut ids, t);
+                pipeline(ctx, &mut pipeline_rng, &mut ids, t);
             }
             let h = &places.homes[t.home];
             programme.push(ProgrammeHome {
@@ -106,9 +108,9 @@ pub fn write(ctx: &mut Ctx, places: &Places, active: &[Active]) -> usize {
 
 /// Now and then what a visit led to: downsizing (2 in 100 visited homes) or an investigation (1 in
 /// 100), at every stage, walked there step by step from the visit that opened it.
-fn pipeline(ctx: &mut Ctx, ids: &mut Ids, t: &Active) {
+fn pipeline(ctx: &mut Ctx, rng: &mut rand_chacha::ChaCha8Rng, ids: &mut Ids, t: &Active) {
     use app::domain::pipeline::{PipelineKind, PipelineStage as S};
-    let roll: f64 = ctx.rng.random();
+    let roll: f64 = rng.random();
     let (kind, path): (PipelineKind, &[S]) = if roll < 0.02 {
         let paths: [&[S]; 6] = [
             &[S::Interest],
@@ -118,9 +120,9 @@ fn pipeline(ctx: &mut Ctx, ids: &mut Ids, t: &Active) {
             &[S::Interest, S::Options, S::Referred, S::Moved],
             &[S::Interest, S::Withdrawn],
         ];
-        (PipelineKind::Downsizing, paths[ctx.rng.random_range(0..paths.len())])
+        (PipelineKind::Downsizing, paths[rng.random_range(0..paths.len())])
     } else if roll < 0.03 {
-        let kind = [PipelineKind::Fraud, PipelineKind::Subletting, PipelineKind::Abandonment][ctx.rng.random_range(0..3)];
+        let kind = [PipelineKind::Fraud, PipelineKind::Subletting, PipelineKind::Abandonment][rng.random_range(0..3)];
         let paths: [&[S]; 5] = [
             &[S::Investigating],
             &[S::Investigating, S::Recovered],
@@ -128,16 +130,16 @@ fn pipeline(ctx: &mut Ctx, ids: &mut Ids, t: &Active) {
             &[S::Investigating, S::Regularised],
             &[S::Investigating, S::NoFraud],
         ];
-        (kind, paths[ctx.rng.random_range(0..paths.len())])
+        (kind, paths[rng.random_range(0..paths.len())])
     } else {
         return;
     };
     ids.pipeline += 1;
-    let mut on = ctx.today - Days::days(ctx.rng.random_range(20..250));
+    let mut on = ctx.today - Days::days(rng.random_range(20..250));
     let opened = on;
     for (n, stage) in path.iter().enumerate() {
         if n > 0 {
-            on = (on + Days::days(ctx.rng.random_range(5..45))).min(ctx.today - Days::days(1));
+            on = (on + Days::days(rng.random_range(5..45))).min(ctx.today - Days::days(1));
         }
         ids.step += 1;
         let note = match stage {
