@@ -28,3 +28,7 @@ CREATE TABLE pipeline_steps (
     note TEXT NOT NULL
 );
 CREATE INDEX pipeline_steps_entry ON pipeline_steps (pipeline_id, at);
+
+-- Every change moves the change counter (migration 0010), so the worklist cache is never stale.
+CREATE CONSTRAINT TRIGGER pipeline_counted AFTER INSERT OR UPDATE OR DELETE ON pipeline DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION hearth_count_change();
+CREATE CONSTRAINT TRIGGER pipeline_steps_counted AFTER INSERT OR UPDATE OR DELETE ON pipeline_steps DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION hearth_count_change();

@@ -13,3 +13,6 @@ CREATE TABLE visit_photos (
     added_at TEXT NOT NULL
 );
 CREATE INDEX visit_photos_visit ON visit_photos (visit_id);
+
+-- Every change moves the change counter (migration 0010).
+CREATE CONSTRAINT TRIGGER visit_photos_counted AFTER INSERT OR UPDATE OR DELETE ON visit_photos DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION hearth_count_change();

@@ -28,3 +28,11 @@ CREATE TABLE pipeline_steps (
     note TEXT NOT NULL
 );
 CREATE INDEX pipeline_steps_entry ON pipeline_steps (pipeline_id, at);
+
+-- Every change moves the change counter (migration 0010), so the worklist cache is never stale.
+CREATE TRIGGER pipeline_counted_i AFTER INSERT ON pipeline BEGIN UPDATE change_counter SET n = n + 1 WHERE id = 1; END;
+CREATE TRIGGER pipeline_counted_u AFTER UPDATE ON pipeline BEGIN UPDATE change_counter SET n = n + 1 WHERE id = 1; END;
+CREATE TRIGGER pipeline_counted_d AFTER DELETE ON pipeline BEGIN UPDATE change_counter SET n = n + 1 WHERE id = 1; END;
+CREATE TRIGGER pipeline_steps_counted_i AFTER INSERT ON pipeline_steps BEGIN UPDATE change_counter SET n = n + 1 WHERE id = 1; END;
+CREATE TRIGGER pipeline_steps_counted_u AFTER UPDATE ON pipeline_steps BEGIN UPDATE change_counter SET n = n + 1 WHERE id = 1; END;
+CREATE TRIGGER pipeline_steps_counted_d AFTER DELETE ON pipeline_steps BEGIN UPDATE change_counter SET n = n + 1 WHERE id = 1; END;

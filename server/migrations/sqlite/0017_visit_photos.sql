@@ -13,3 +13,8 @@ CREATE TABLE visit_photos (
     added_at TEXT NOT NULL
 );
 CREATE INDEX visit_photos_visit ON visit_photos (visit_id);
+
+-- Every change moves the change counter (migration 0010).
+CREATE TRIGGER visit_photos_counted_i AFTER INSERT ON visit_photos BEGIN UPDATE change_counter SET n = n + 1 WHERE id = 1; END;
+CREATE TRIGGER visit_photos_counted_u AFTER UPDATE ON visit_photos BEGIN UPDATE change_counter SET n = n + 1 WHERE id = 1; END;
+CREATE TRIGGER visit_photos_counted_d AFTER DELETE ON visit_photos BEGIN UPDATE change_counter SET n = n + 1 WHERE id = 1; END;
