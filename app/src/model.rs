@@ -96,6 +96,9 @@ pub struct MyWork {
     /// Follow-ups from visits to the officer's homes, still open, most urgent first.
     #[serde(default)]
     pub follow_ups: Vec<FollowUpRow>,
+    /// Damp and mould hazards open on the officer's homes, the most urgent clock first.
+    #[serde(default)]
+    pub hazards: Vec<HazardView>,
     /// What this role's desk is: where it lands and which parts it shows (`domain::desk`).
     pub desk: DeskView,
 }
@@ -287,6 +290,12 @@ pub struct TenancyDetail {
     /// What the viewer may start here (kinds with nothing open; empty if they may not).
     #[serde(default)]
     pub pipeline_startable: Vec<crate::domain::pipeline::PipelineKind>,
+    /// Damp and mould hazards under Awaab's Law, open first, with their clocks and steps.
+    #[serde(default)]
+    pub hazards: Vec<HazardView>,
+    /// Whether the viewer may report a hazard here (none is open and they may record visits).
+    #[serde(default)]
+    pub may_report_hazard: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -940,6 +949,7 @@ mod wire_schema {
     use crate::domain::clock::ClockStatus;
     use crate::domain::cover::CoverState;
     use crate::domain::feedback::{Figure, FilterOptions, GroupBy, GroupFigures};
+    use crate::domain::hazard::{HazardFinding, HazardStep};
     use crate::domain::pipeline::{PipelineKind, PipelineStage};
     use crate::domain::programme::PlanReason;
     use crate::domain::referral::{ReferralMove, SharedField, Side};
@@ -1023,6 +1033,8 @@ mod wire_schema {
         VisitOutcome = VisitOutcome::ALL, "What happened at the door (a recorded visit is completed or no_access).";
         FindingKind = FindingKind::ALL, "What a visit found; each starts its follow-up's clock.";
         Relationship = Relationship::ALL, "How a household member is related to the tenant.";
+        HazardStep = HazardStep::ALL, "A step of Awaab's Law's ladder for damp and mould: investigated, summary_sent (the written summary to the tenant), made_safe (the safety work).";
+        HazardFinding = HazardFinding::ALL, "What the investigation of a damp and mould hazard found.";
         PipelineKind = PipelineKind::ALL, "What a pipeline entry is about: downsizing, or an investigation of fraud, subletting or abandonment.";
         PipelineStage = PipelineStage::ALL, "Where a pipeline entry stands (downsizing: interest, options, referred, moved, withdrawn; investigations: investigating, recovered, regularised, no_fraud).";
         PlanReason = PlanReason::ALL, "Why the programme planned a visit: never_visited, little_contact (no one at the door in two years) or due in the cycle.";
@@ -1369,6 +1381,9 @@ pub struct MyDay {
     pub stops: Vec<DayStop>,
     pub walk_metres: u32,
     pub follow_ups: Vec<FollowUpRow>,
+    /// Damp and mould hazards open on the officer's homes, the most urgent clock first.
+    #[serde(default)]
+    pub hazards: Vec<HazardView>,
 }
 
 /// The visiting programme's coverage (`GET /api/v1/programme`): per patch and for the area.
@@ -1519,4 +1534,114 @@ pub struct PhotoIn {
     pub finding: Option<crate::domain::FindingKind>,
     pub keep_location: bool,
     pub content: Vec<u8>,
+}
+
+/// One rung of a damp and mould hazard's ladder: when it falls due under Awaab's Law, when it was
+/// done, and its clock while open.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct HazardRung {
+    pub step: crate::domain::hazard::HazardStep,
+    pub due_at: DateTime<Utc>,
+    /// What the law allows, e.g. "within 10 working days of the report".
+    pub within: String,
+    pub done_at: Option<DateTime<Utc>>,
+    /// Done after its clock ran out.
+    pub late: bool,
+    /// The clock while the rung is open (none once done).
+    pub clock: Option<ClockStatus>,
+}
+
+/// A step recorded on a hazard, with what happened.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct HazardStepView {
+    pub step: crate::domain::hazard::HazardStep,
+    pub at: DateTime<Utc>,
+    pub finding: Option<crate::domain::hazard::HazardFinding>,
+    pub by: String,
+    pub note: String,
+}
+
+/// A damp and mould hazard under Awaab's Law: what was reported, the ladder's rungs with their
+/// clocks, and (on the tenancy's page) the steps recorded.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct HazardView {
+    pub id: i64,
+    pub tenancy_reference: String,
+    pub address: String,
+    /// The tenancy's officer.
+    pub officer: Option<String>,
+    /// What was reported, in the reporter's words.
+    pub detail: String,
+    /// When the council became aware: every clock runs from here.
+    pub aware_at: DateTime<Utc>,
+    /// The visit it was found at, if a visit found it.
+    pub visit_id: Option<i64>,
+    pub finding: Option<crate::domain::hazard::HazardFinding>,
+    pub closed_at: Option<DateTime<Utc>>,
+    /// Send back with a step: a step recorded meanwhile is a conflict, never overwritten.
+    pub version: i64,
+    /// The rungs whose clocks have started, in ladder order.
+    pub rungs: Vec<HazardRung>,
+    /// The steps the viewer may record now (none: it is closed, or the viewer may not).
+    pub next: Vec<crate::domain::hazard::HazardStep>,
+    /// The steps recorded, oldest first (on the tenancy's page; empty in lists).
+    pub steps: Vec<HazardStepView>,
+}
+
+impl HazardView {
+    /// The open rung that falls due first: what a list shows.
+    pub fn due(&self) -> Option<&HazardRung> {
+        self.rungs.iter().filter(|r| r.done_at.is_none()).min_by_key(|r| r.due_at)
+    }
+}
+
+/// Damp and mould hazards for a Team Leader's area or an officer's homes: the open ones, the
+/// most urgent clock first, and the year's closed ones with how many missed a clock.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct HazardsView {
+    pub open: Vec<HazardView>,
+    /// Open hazards with a rung past its clock.
+    pub overdue: u32,
+    /// The year counted from (1 April).
+    pub year_from: NaiveDate,
+    /// Closed since `year_from`.
+    pub closed: u32,
+    /// Of those, how many missed at least one clock.
+    pub closed_late: u32,
+}
+
+/// Reports a damp and mould hazard (`POST /api/v1/tenancies/{reference}/hazards`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct HazardReport {
+    /// What was reported or seen (3 to 2000 characters).
+    pub detail: String,
+    /// The day the council became aware (YYYY-MM-DD, London).
+    pub on: String,
+    /// The time the council became aware (HH:MM, London).
+    pub at: String,
+}
+
+/// Records a step of a hazard's ladder (`POST /api/v1/hazards/{id}/steps`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct HazardStepIn {
+    pub step: crate::domain::hazard::HazardStep,
+    /// What the investigation found: required with `investigated`, refused with the others.
+    #[serde(default)]
+    pub finding: Option<crate::domain::hazard::HazardFinding>,
+    /// The day it happened (YYYY-MM-DD, London).
+    pub on: String,
+    /// The time it happened (HH:MM, London).
+    pub at: String,
+    /// What was done or found (3 to 2000 characters).
+    pub note: String,
+    /// The hazard's version as the caller saw it.
+    pub version: i64,
 }

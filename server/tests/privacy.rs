@@ -69,6 +69,8 @@ const WRITES: &[&str] = &[
     "/fn/plan_visits",
     "/fn/start_pipeline",
     "/fn/move_pipeline",
+    "/fn/report_hazard",
+    "/fn/record_hazard_step",
     "/fn/escalate",
 ];
 
@@ -720,6 +722,7 @@ async fn routes(app: &TestApp, planted: &Planted, admin: &str) -> (Vec<Probe>, u
     reads.insert("/fn/team_visiting", vec![(form(String::new()), Kind::List)]);
     reads.insert("/fn/programme", vec![(form(String::new()), Kind::List)]);
     reads.insert("/fn/team_pipeline", vec![(form(String::new()), Kind::List)]);
+    reads.insert("/fn/team_hazards", vec![(form(String::new()), Kind::List)]);
     reads.insert("/fn/team_months", vec![(form(String::new()), Kind::List)]);
     reads.insert(
         "/fn/officers_day",

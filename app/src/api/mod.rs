@@ -1,5 +1,5 @@
 //! The layer between pages and storage, one folder per area of the product (`desk`, `reviews`,
-//! `casework`, `referrals`, `map`, `feedback`, `admin`, `visits`, `pipeline`), each with the same parts:
+//! `casework`, `referrals`, `map`, `feedback`, `admin`, `visits`, `pipeline`, `hazards`), each with the same parts:
 //! - `mod.rs`: its server functions, which the UI calls; thin: each resolves the signed-in user
 //!   and the store from context ([`kit::context`]) and calls the area's service;
 //! - `service.rs`: its operations, shared with the `/api/v1` JSON handlers
@@ -12,6 +12,7 @@ pub mod admin;
 pub mod casework;
 pub mod desk;
 pub mod feedback;
+pub mod hazards;
 #[cfg(feature = "ssr")]
 pub mod kit;
 pub mod map;

@@ -7,6 +7,7 @@ pub use super::admin::store::AdminStore;
 pub use super::casework::store::CaseStore;
 pub use super::desk::store::DeskStore;
 pub use super::feedback::store::FeedbackStore;
+pub use super::hazards::store::HazardStore;
 pub use super::kit::store::{KitStore, WorkflowStore};
 pub use super::map::store::MapStore;
 pub use super::pipeline::store::PipelineStore;
@@ -17,16 +18,39 @@ pub use super::visits::store::VisitStore;
 /// The area traits, for `use store::traits::*` where a concrete store is called.
 pub mod traits {
     pub use super::{
-        AdminStore, CaseStore, DeskStore, FeedbackStore, KitStore, MapStore, PipelineStore, ReferralStore, ReviewStore, VisitStore, WorkflowStore,
+        AdminStore, CaseStore, DeskStore, FeedbackStore, HazardStore, KitStore, MapStore, PipelineStore, ReferralStore, ReviewStore, VisitStore, WorkflowStore,
     };
 }
 
 pub trait Store:
-    KitStore + WorkflowStore + DeskStore + ReviewStore + CaseStore + FeedbackStore + ReferralStore + AdminStore + MapStore + VisitStore + PipelineStore
+    KitStore
+    + WorkflowStore
+    + DeskStore
+    + ReviewStore
+    + CaseStore
+    + FeedbackStore
+    + ReferralStore
+    + AdminStore
+    + MapStore
+    + VisitStore
+    + PipelineStore
+    + HazardStore
 {
 }
 
-impl<T: KitStore + WorkflowStore + DeskStore + ReviewStore + CaseStore + FeedbackStore + ReferralStore + AdminStore + MapStore + VisitStore + PipelineStore>
-    Store for T
+impl<
+    T: KitStore
+        + WorkflowStore
+        + DeskStore
+        + ReviewStore
+        + CaseStore
+        + FeedbackStore
+        + ReferralStore
+        + AdminStore
+        + MapStore
+        + VisitStore
+        + PipelineStore
+        + HazardStore,
+> Store for T
 {
 }

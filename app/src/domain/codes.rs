@@ -214,6 +214,7 @@ code_enum!(
     FindingKind {
         Safeguarding = "safeguarding": "Safeguarding concern",
         Disrepair = "disrepair": "Disrepair",
+        DampMould = "damp_mould": "Damp and mould",
         UnderOccupation = "under_occupation": "Under-occupation",
         Overcrowding = "overcrowding": "Overcrowding",
         FireRisk = "fire_risk": "Fire risk",
@@ -231,14 +232,15 @@ impl FindingKind {
     /// Refer for follow up advice or support on downsizing – within 2 days; Record date for follow
     /// up visit – within 3 days"), and for a fire risk the emergency-hazard rule of Awaab's Law
     /// (the Hazards in Social Housing (Prescribed Requirements) (England) Regulations 2025: an
-    /// emergency hazard is investigated and made safe within 24 hours).
+    /// emergency hazard is investigated and made safe within 24 hours). Damp and mould is referred
+    /// like disrepair; it also starts Awaab's Law's own ladder (`domain::hazard`).
     pub fn follow_up(self) -> super::clock::Deadline {
         use super::clock::Deadline;
         match self {
             FindingKind::Safeguarding => Deadline::SAFEGUARDING_CONCERN,
             FindingKind::Subletting | FindingKind::Abandonment => Deadline::ENFORCEMENT_REFERRAL,
             FindingKind::FireRisk => Deadline::Hours(24),
-            FindingKind::Disrepair => Deadline::DISREPAIR_REFERRAL,
+            FindingKind::Disrepair | FindingKind::DampMould => Deadline::DISREPAIR_REFERRAL,
             FindingKind::UnderOccupation | FindingKind::Overcrowding => Deadline::DOWNSIZING_REFERRAL,
             FindingKind::UnauthorisedAlteration | FindingKind::Vulnerability => Deadline::FOLLOW_UP_VISIT_BOOKED,
         }
@@ -352,6 +354,7 @@ mod tests {
         assert_eq!(FindingKind::Abandonment.follow_up(), Deadline::Hours(24));
         assert_eq!(FindingKind::FireRisk.follow_up(), Deadline::Hours(24));
         assert_eq!(FindingKind::Disrepair.follow_up(), Deadline::WorkingDays(2));
+        assert_eq!(FindingKind::DampMould.follow_up(), Deadline::WorkingDays(2));
         assert_eq!(FindingKind::UnderOccupation.follow_up(), Deadline::WorkingDays(2));
         assert_eq!(FindingKind::UnauthorisedAlteration.follow_up(), Deadline::WorkingDays(3));
         let paying: Vec<Tenure> = Tenure::ALL.iter().copied().filter(|t| t.pays_rent()).collect();

@@ -9,6 +9,7 @@ pub mod complaint;
 pub mod cover;
 pub mod desk;
 pub mod feedback;
+pub mod hazard;
 pub mod introductory;
 pub mod mapdata;
 pub mod money;

@@ -30,7 +30,7 @@ pub fn DayPage() -> impl IntoView {
 }
 
 fn day_view(d: MyDay) -> AnyView {
-    let MyDay { on, stops, walk_metres, follow_ups } = d;
+    let MyDay { on, stops, walk_metres, follow_ups, hazards } = d;
     let made = stops.iter().filter(|s| s.outcome != VisitOutcome::Scheduled).count();
     let (before, after) = (on.pred_opt().unwrap_or(on), on.succ_opt().unwrap_or(on));
     view! {
@@ -54,6 +54,7 @@ fn day_view(d: MyDay) -> AnyView {
                 </ol>
             }.into_any()
         }}
+        {(!hazards.is_empty()).then(|| view! { <crate::pages::hazards::HazardsSection rows=hazards /> })}
         {(!follow_ups.is_empty()).then(|| view! { <crate::pages::my_work::FollowUpsSection rows=follow_ups /> })}
     }
     .into_any()

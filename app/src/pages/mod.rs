@@ -5,6 +5,7 @@ pub mod approvals;
 pub mod case;
 pub mod complaint;
 pub mod day;
+pub mod hazards;
 pub mod layout;
 pub mod map;
 pub mod my_work;

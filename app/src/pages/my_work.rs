@@ -43,8 +43,8 @@ fn desk(w: MyWork, all: bool) -> AnyView {
     }
     let total = w.tenancies_total;
     let user = w.user;
-    let (mut covers, mut waiting, mut referrals, mut cases, mut tenancies, mut follow_ups) =
-        (Some(w.covers), Some(w.waiting), Some(w.referrals), Some(w.cases), Some(w.tenancies), Some(w.follow_ups));
+    let (mut covers, mut waiting, mut referrals, mut cases, mut tenancies, mut follow_ups, mut hazards) =
+        (Some(w.covers), Some(w.waiting), Some(w.referrals), Some(w.cases), Some(w.tenancies), Some(w.follow_ups), Some(w.hazards));
     let queue_heading = w.desk.queue_heading.unwrap_or_default();
     let parts = w
         .desk
@@ -106,7 +106,12 @@ fn desk(w: MyWork, all: bool) -> AnyView {
             }
             Section::FollowUps => {
                 let rows = follow_ups.take().unwrap_or_default();
-                (!rows.is_empty()).then(|| view! { <FollowUpsSection rows /> }).into_any()
+                let hazards = hazards.take().unwrap_or_default();
+                view! {
+                    {(!hazards.is_empty()).then(|| view! { <crate::pages::hazards::HazardsSection rows=hazards /> })}
+                    {(!rows.is_empty()).then(|| view! { <FollowUpsSection rows /> })}
+                }
+                .into_any()
             }
             Section::Cases => view! { <CasesSection cases=cases.take().unwrap_or_default() /> }.into_any(),
             Section::Tenancies => view! { <TenanciesSection tenancies=tenancies.take().unwrap_or_default() total all /> }.into_any(),

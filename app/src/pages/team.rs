@@ -36,6 +36,7 @@ pub fn TeamPage() -> impl IntoView {
                             <Months />
                             <UnderOccupation />
                             <Pipeline />
+                            <crate::pages::hazards::TeamHazards />
                             <section aria-labelledby="officers-h">
                                 <h2 id="officers-h">"Officers"</h2>
                                 <div class="table-wrap">

@@ -19,7 +19,9 @@ pub fn TenancyPage() -> impl IntoView {
     // Reload after a recorded visit only: a refused report keeps what the officer typed.
     let start = ServerAction::<StartPipeline>::new();
     let step = ServerAction::<MovePipeline>::new();
-    let landed = [succeeded(record), succeeded(start), succeeded(step)];
+    let report_hazard = ServerAction::<crate::api::hazards::ReportHazard>::new();
+    let hazard_step = ServerAction::<crate::api::hazards::RecordHazardStep>::new();
+    let landed = [succeeded(record), succeeded(start), succeeded(step), succeeded(report_hazard), succeeded(hazard_step)];
     let data =
         Resource::new(move || (params.read().get("reference").unwrap_or_default(), landed.iter().map(|m| m.get()).collect::<Vec<_>>()), |(r, _)| tenancy(r));
     let link = ServerAction::<crate::api::feedback::CreateFeedbackLink>::new();
@@ -59,6 +61,8 @@ pub fn TenancyPage() -> impl IntoView {
                         </div>
                         <crate::pages::review::ReviewSection reference=t.reference.clone() />
                         <Household members=t.members.clone() former=t.former_members.clone() bedrooms=t.bedrooms occupation=t.occupation.clone() size=t.size_criteria.clone() />
+                        <crate::pages::hazards::TenancyHazards hazards=t.hazards.clone() may_report=t.may_report_hazard reference=t.reference.clone()
+                            today=t.visit_form.as_ref().map(|f| f.today) report=report_hazard step=hazard_step />
                         <Pipeline entries=t.pipeline.clone() startable=t.pipeline_startable.clone() reference=t.reference.clone() start step />
                         <CasesTable cases=t.cases.clone() />
                         <TenancyReferrals reference=t.reference.clone() />
@@ -453,7 +457,7 @@ fn VisitForm(reference: String, start: VisitFormStart, record: ServerAction<Reco
                         let id = format!("finding-{}", k.as_str());
                         view! {
                             <div class="form-group">
-                                <label for=id.clone()>{k.label()}<span class="hint">{format!(" (follow up within {})", k.follow_up().label().to_lowercase())}</span></label>
+                                <label for=id.clone()>{k.label()}<span class="hint">{format!(" (follow up within {}{})", k.follow_up().label().to_lowercase(), if *k == FindingKind::DampMould { "; starts Awaab's Law's clocks" } else { "" })}</span></label>
                                 <textarea id=id name=format!("visit[{}]", k.as_str()) rows="2" maxlength="2000"></textarea>
                             </div>
                         }

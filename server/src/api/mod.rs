@@ -20,6 +20,7 @@ pub mod casework;
 pub mod desk;
 pub mod errors;
 pub mod feedback;
+pub mod hazards;
 pub mod map;
 pub mod pipeline;
 pub mod referrals;
@@ -282,7 +283,7 @@ impl utoipa::Modify for CommonResponses {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Hearth API", description = "Housing management for council landlords: integrations, partner systems and scripts."),
-    paths(health, crate::auth::signin::api_token, me, desk::my_work, desk::search, desk::tenancy, desk::property, desk::patches, desk::assess_occupancy, desk::under_occupiers, working_days, reviews::review, reviews::propose_review, reviews::decide, reviews::extension_notice, reviews::prior_tenancy, reviews::introductory_step, visits::record_visit, visits::follow_up_done, visits::visit_measures, visits::visit_measures_csv, visits::visit_months, visits::visit_months_csv, visits::my_day, visits::programme, visits::plan, visits::add_photo, visits::photo, pipeline::pipeline, pipeline::pipeline_csv, pipeline::start, pipeline::move_on, reviews::approvals, reviews::reviews_due, reviews::escalate, casework::case, casework::refer_case, casework::escalate_case, casework::hand_back, casework::set_plan, casework::complaint_step, casework::complaint_measures, casework::add_action, casework::update_action, casework::team, casework::create_cover, casework::end_cover, feedback::import_tsm, feedback::get_tsm, feedback::feedback_results, feedback::feedback_results_csv, feedback::create_feedback_link, feedback::case_from_comment,
+    paths(health, crate::auth::signin::api_token, me, desk::my_work, desk::search, desk::tenancy, desk::property, desk::patches, desk::assess_occupancy, desk::under_occupiers, working_days, reviews::review, reviews::propose_review, reviews::decide, reviews::extension_notice, reviews::prior_tenancy, reviews::introductory_step, visits::record_visit, visits::follow_up_done, visits::visit_measures, visits::visit_measures_csv, visits::visit_months, visits::visit_months_csv, visits::my_day, visits::programme, visits::plan, visits::add_photo, visits::photo, pipeline::pipeline, pipeline::pipeline_csv, pipeline::start, pipeline::move_on, hazards::hazards, hazards::report, hazards::step, reviews::approvals, reviews::reviews_due, reviews::escalate, casework::case, casework::refer_case, casework::escalate_case, casework::hand_back, casework::set_plan, casework::complaint_step, casework::complaint_measures, casework::add_action, casework::update_action, casework::team, casework::create_cover, casework::end_cover, feedback::import_tsm, feedback::get_tsm, feedback::feedback_results, feedback::feedback_results_csv, feedback::create_feedback_link, feedback::case_from_comment,
         referrals::list, referrals::one, referrals::create, referrals::act, referrals::message, referrals::name,
         admin::agencies, admin::create_agency, admin::create_agency_user, admin::tokens, admin::issue_token, admin::revoke_token, admin::audit_trail, admin::add_bank_holiday,
         map::data, map::changes, map::save, map::balance, map::weights, map::set_weights),
@@ -340,6 +341,9 @@ pub fn router() -> Router<AppState> {
         .route("/pipeline.csv", get(pipeline::pipeline_csv))
         .route("/tenancies/{reference}/pipeline", post(pipeline::start))
         .route("/pipeline/{id}/stage", post(pipeline::move_on))
+        .route("/hazards", get(hazards::hazards))
+        .route("/tenancies/{reference}/hazards", post(hazards::report))
+        .route("/hazards/{id}/steps", post(hazards::step))
         .route("/workflow/{id}/decision", post(reviews::decide))
         .route("/approvals", get(reviews::approvals))
         .route("/reviews-due", get(reviews::reviews_due))

@@ -265,6 +265,7 @@ fn finding(ctx: &mut Ctx, ids: &mut Ids, on: NaiveDate) {
 /// stays the same run to run).
 fn finding_detail(kind: FindingKind, n: i64) -> &'static str {
     let options: &[&str] = match kind {
+        FindingKind::DampMould => &["Black mould around the bathroom window and ceiling; extractor fan not working"],
         FindingKind::Disrepair => &[
             "Black mould on the back bedroom wall and ceiling; window seals failed",
             "Kitchen tap leaking into the unit below the sink",

@@ -8,6 +8,7 @@ mod casework;
 mod complaints;
 mod desk;
 pub mod feedback;
+mod hazards;
 mod map;
 mod pipeline;
 mod records;

@@ -100,6 +100,8 @@ pub(super) async fn tenancy(store: &SqlStore, reference: &str, viewer_id: i64) -
         visits,
         pipeline: vec![],
         pipeline_startable: vec![],
+        hazards: vec![],
+        may_report_hazard: false,
     };
     Ok(Some(TenancyRecord {
         id,

@@ -123,7 +123,7 @@ impl VisitStore for SqlStore {
         officer_id: i64,
         audit: AuditEntry,
     ) -> Result<Option<i64>, AppError> {
-        let Effects { due, household, opens } = effects;
+        let Effects { due, household, opens, hazard } = effects;
         let mut tx = self.db.pool.begin().await.map_err(internal)?;
         if let Some((seen, change)) = household {
             // The household as the officer saw it, or nothing: a change made meanwhile is theirs to see first.
@@ -218,6 +218,10 @@ impl VisitStore for SqlStore {
                 app::api::pipeline::store::StepBy { by: officer_id, note, at: report.at },
             )
             .await?;
+        }
+        if let Some(detail) = hazard {
+            let reported = app::api::pipeline::store::StepBy { by: officer_id, note: detail, at: report.at };
+            super::hazards::open_hazard(&mut tx, subject.tenancy_id, detail, Some(id), reported).await?;
         }
         commit_audited(tx, audit, Some(id)).await?;
         Ok(Some(id))

@@ -52,6 +52,7 @@ pub async fn my_work(store: &dyn Store, who: &Principal, all: bool) -> Result<My
             covers: vec![],
             referrals: vec![],
             follow_ups: vec![],
+            hazards: vec![],
             desk: view,
         });
     }
@@ -105,6 +106,7 @@ pub async fn my_work(store: &dyn Store, who: &Principal, all: bool) -> Result<My
         f.clock = clock.instant(f.due_at);
     }
     follow_ups.sort_by_key(|f| (urgency(Some(f.clock)), f.due_at));
+    let hazards = if query.follow_ups { crate::api::hazards::service::open_for(store, &query.owners, &clock).await? } else { vec![] };
     Ok(MyWork {
         user: session_user(who),
         alarms,
@@ -116,6 +118,7 @@ pub async fn my_work(store: &dyn Store, who: &Principal, all: bool) -> Result<My
         covers,
         referrals,
         follow_ups,
+        hazards,
         desk: view,
     })
 }
@@ -284,6 +287,7 @@ pub async fn tenancy(store: &dyn Store, who: &Principal, reference: &str, ip: &s
         household: detail.members.iter().map(|m| (m.id, m.name.clone(), m.is_tenant)).collect(),
     });
     (detail.pipeline, detail.pipeline_startable) = crate::api::pipeline::service::for_tenancy(store, who, rec.id, &rec.scope).await?;
+    (detail.hazards, detail.may_report_hazard) = crate::api::hazards::service::for_tenancy(store, who, rec.id, &rec.scope, &clock).await?;
     let on = today;
     (detail.occupation, detail.size_criteria) = match occupancy::assess(detail.bedrooms.max(0) as u32, &rec.occupants, on) {
         Ok(a) => (a.label(), Some(size_view(&a, &rec.occupant_names))),

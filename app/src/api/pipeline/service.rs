@@ -1,10 +1,11 @@
 //! The pipeline: who may start and move entries, and the year's figures against the targets.
 
-use crate::api::kit::audit::{audit, change};
+use crate::api::kit::audit::change;
 use crate::api::kit::clock::Clock;
 use crate::api::pipeline::store::StepBy;
 use crate::api::store::Store;
-use crate::domain::access::{Principal, RecordScope, can_view_record, homes_reach};
+use crate::api::visits::service::{Act, authorise_recording};
+use crate::domain::access::{Principal, RecordScope, homes_reach};
 use crate::domain::pipeline::{self, PipelineKind};
 use crate::domain::visits::may_record;
 use crate::error::AppError;
@@ -31,7 +32,7 @@ pub async fn start(store: &dyn Store, who: &Principal, reference: &str, r: Pipel
     let Some(subject) = store.visit_subject(&reference).await? else {
         return Err(AppError::NotFound(format!("Tenancy {reference}")));
     };
-    allowed(store, who, &subject.scope, "start_pipeline", subject.tenancy_id, ip).await?;
+    authorise_recording(store, who, &subject.scope, act("start_pipeline", subject.tenancy_id), ip).await?;
     let note = pipeline::read_note(&r.note).map_err(AppError::Invalid)?;
     let entry = change(who, ip, "start_pipeline", "tenancy", Some(subject.tenancy_id), format!("{} {reference}", r.kind.as_str()));
     let at = Clock::now(store).await?.moment();
@@ -44,7 +45,9 @@ pub async fn move_on(store: &dyn Store, who: &Principal, id: i64, m: PipelineMov
     let Some(e) = store.entry_subject(id).await? else {
         return Err(AppError::NotFound(format!("Pipeline entry {id}")));
     };
-    allowed(store, who, &e.scope, "move_pipeline", e.tenancy_id, ip).await?;
+    authorise_recording(store, who, &e.scope, act("move_pipeline", e.tenancy_id), ip).await?;
+    // Checked here as well as by the store's update: a step judged against a stage the caller
+    // never saw would answer "that step does not follow" where the truth is "it moved meanwhile".
     if m.version != e.version {
         return Err(AppError::Conflict("Someone moved this on since you opened it: reload to see where it stands.".into()));
     }
@@ -74,15 +77,8 @@ pub async fn for_tenancy(
     Ok((entries, startable))
 }
 
-async fn allowed(store: &dyn Store, who: &Principal, scope: &RecordScope, action: &str, tenancy_id: i64, ip: &str) -> Result<(), AppError> {
-    if let Err(denial) = can_view_record(who, scope) {
-        audit(store, who, ip, action, "tenancy", Some(tenancy_id), Err(denial), String::new()).await?;
-        return Err(denial.into());
-    }
-    if !may_record(who, scope) {
-        return Err(AppError::Forbidden("Only housing officers and Team Leaders work downsizing and investigations.".into()));
-    }
-    Ok(())
+fn act(action: &str, tenancy_id: i64) -> Act<'_> {
+    Act { action, subject: ("tenancy", tenancy_id), detail: String::new(), refusal: "work downsizing and investigations" }
 }
 
 async fn shown(store: &dyn Store, id: i64) -> Result<PipelineEntryView, AppError> {

@@ -30,6 +30,8 @@ pub struct VisitForm {
     #[serde(default)]
     pub disrepair: String,
     #[serde(default)]
+    pub damp_mould: String,
+    #[serde(default)]
     pub under_occupation: String,
     #[serde(default)]
     pub overcrowding: String,
@@ -71,6 +73,7 @@ impl VisitForm {
         match kind {
             FindingKind::Safeguarding => &self.safeguarding,
             FindingKind::Disrepair => &self.disrepair,
+            FindingKind::DampMould => &self.damp_mould,
             FindingKind::UnderOccupation => &self.under_occupation,
             FindingKind::Overcrowding => &self.overcrowding,
             FindingKind::FireRisk => &self.fire_risk,

@@ -4,7 +4,7 @@ use crate::api::kit::audit::{audit, change};
 use crate::api::kit::clock::Clock;
 use crate::api::store::Store;
 use crate::api::visits::store::{Effects, StoredFollowUp};
-use crate::domain::access::{Principal, can_view_record};
+use crate::domain::access::{Principal, RecordScope, can_view_record};
 use crate::domain::visits::{self, may_record, read_report};
 use crate::error::AppError;
 use crate::model::*;
@@ -16,13 +16,8 @@ pub async fn record_visit(store: &dyn Store, who: &Principal, reference: &str, r
     let Some(subject) = store.visit_subject(&reference).await? else {
         return Err(AppError::NotFound(format!("Tenancy {reference}")));
     };
-    if let Err(denial) = can_view_record(who, &subject.scope) {
-        audit(store, who, ip, "record_visit", "tenancy", Some(subject.tenancy_id), Err(denial), reference.clone()).await?;
-        return Err(denial.into());
-    }
-    if !may_record(who, &subject.scope) {
-        return Err(AppError::Forbidden("Only housing officers and Team Leaders record visits to homes.".into()));
-    }
+    let act = Act { action: "record_visit", subject: ("tenancy", subject.tenancy_id), detail: reference.clone(), refusal: "record visits to homes" };
+    authorise_recording(store, who, &subject.scope, act, ip).await?;
     let clock = Clock::now(store).await?;
     if let Some(done) = store.visit_by_key(r.client_key.trim()).await? {
         return replay(done, subject.tenancy_id, &clock);
@@ -51,6 +46,11 @@ pub async fn record_visit(store: &dyn Store, who: &Principal, reference: &str, r
             (kind, note)
         })
         .collect();
+    let hazard = report
+        .findings
+        .iter()
+        .find(|f| f.kind == crate::domain::FindingKind::DampMould)
+        .map(|f| format!("Found at the visit of {}: {}", report.on.format("%-d %B %Y"), f.detail));
     let due: Vec<_> = report.findings.iter().map(|f| visits::follow_up_due(f.kind, report.at, &clock.calendar)).collect();
     let mut detail = format!("{} {} {}", report.kind.as_str(), report.outcome.as_str(), report.on);
     if let Some((_, c)) = &household {
@@ -58,7 +58,13 @@ pub async fn record_visit(store: &dyn Store, who: &Principal, reference: &str, r
     }
     let entry = change(who, ip, "record_visit", "tenancy", Some(subject.tenancy_id), detail);
     match store
-        .record_visit(&subject, &report, Effects { due: &due, household: household.as_ref().map(|(v, c)| (*v, c)), opens: &opens }, who.user_id, entry)
+        .record_visit(
+            &subject,
+            &report,
+            Effects { due: &due, household: household.as_ref().map(|(v, c)| (*v, c)), opens: &opens, hazard: hazard.as_deref() },
+            who.user_id,
+            entry,
+        )
         .await?
     {
         Some(id) => {
@@ -78,6 +84,29 @@ pub async fn record_visit(store: &dyn Store, who: &Principal, reference: &str, r
     }
 }
 
+/// What someone asks to do to a home's record, for [`authorise_recording`]: the audit's action and
+/// subject, its detail, and what only officers may do (for the refusal).
+pub struct Act<'a> {
+    pub action: &'a str,
+    pub subject: (&'a str, i64),
+    pub detail: String,
+    pub refusal: &'a str,
+}
+
+/// Whoever may record visits to a home acts on its record (`visits::may_record`). Someone who may
+/// not see the tenancy at all is refused and the refusal audited; someone who may see it but does
+/// not work tenancies is refused.
+pub async fn authorise_recording(store: &dyn Store, who: &Principal, scope: &RecordScope, act: Act<'_>, ip: &str) -> Result<(), AppError> {
+    if let Err(denial) = can_view_record(who, scope) {
+        audit(store, who, ip, act.action, act.subject.0, Some(act.subject.1), Err(denial), act.detail).await?;
+        return Err(denial.into());
+    }
+    if !may_record(who, scope) {
+        return Err(AppError::Forbidden(format!("Only housing officers and Team Leaders {}.", act.refusal)));
+    }
+    Ok(())
+}
+
 fn replay(done: crate::api::visits::store::KeyedVisit, tenancy_id: i64, clock: &Clock) -> Result<RecordedVisit, AppError> {
     if done.tenancy_id != Some(tenancy_id) {
         return Err(AppError::Conflict("This form's key was used for a visit to another home: reload the page and record the visit again.".into()));
@@ -90,13 +119,9 @@ pub async fn follow_up_done(store: &dyn Store, who: &Principal, id: i64, done: F
     let Some(f) = store.follow_up_subject(id).await? else {
         return Err(AppError::NotFound(format!("Follow-up {id}")));
     };
-    if let Err(denial) = can_view_record(who, &f.scope) {
-        audit(store, who, ip, "close_follow_up", "visit_finding", Some(f.id), Err(denial), format!("tenancy {}", f.tenancy_id)).await?;
-        return Err(denial.into());
-    }
-    if !may_record(who, &f.scope) {
-        return Err(AppError::Forbidden("Only housing officers and Team Leaders close visits' follow-ups.".into()));
-    }
+    let act =
+        Act { action: "close_follow_up", subject: ("visit_finding", f.id), detail: format!("tenancy {}", f.tenancy_id), refusal: "close visits' follow-ups" };
+    authorise_recording(store, who, &f.scope, act, ip).await?;
     if f.actioned {
         return Err(AppError::Conflict("This follow-up was already closed: reload to see what was done.".into()));
     }
@@ -113,13 +138,8 @@ pub async fn add_photo(store: &dyn Store, who: &Principal, visit_id: i64, p: Pho
     let Some(t) = store.photo_target(visit_id).await? else {
         return Err(AppError::NotFound(format!("Visit {visit_id}")));
     };
-    if let Err(denial) = can_view_record(who, &t.scope) {
-        audit(store, who, ip, "add_photo", "tenancy", Some(t.tenancy_id), Err(denial), format!("visit {visit_id}")).await?;
-        return Err(denial.into());
-    }
-    if !may_record(who, &t.scope) {
-        return Err(AppError::Forbidden("Only housing officers and Team Leaders add photos to visits.".into()));
-    }
+    let act = Act { action: "add_photo", subject: ("tenancy", t.tenancy_id), detail: format!("visit {visit_id}"), refusal: "add photos to visits" };
+    authorise_recording(store, who, &t.scope, act, ip).await?;
     if !matches!(t.outcome, crate::domain::VisitOutcome::Completed | crate::domain::VisitOutcome::NoAccess) {
         return Err(AppError::Invalid("Photos are added to a visit that was made: record the visit first.".into()));
     }
@@ -271,7 +291,8 @@ pub async fn my_day(store: &dyn Store, who: &Principal, on: Option<chrono::Naive
         f.clock = clock.instant(f.due_at);
     }
     follow_ups.sort_by_key(|f| (crate::domain::clock::urgency(Some(f.clock)), f.due_at));
-    Ok(MyDay { on, stops: out, walk_metres: walk.round() as u32, follow_ups })
+    let hazards = crate::api::hazards::service::open_for(store, &officers, &clock).await?;
+    Ok(MyDay { on, stops: out, walk_metres: walk.round() as u32, follow_ups, hazards })
 }
 
 /// The programme's coverage: a Team Leader's area, patch by patch; an officer's own tenancies.

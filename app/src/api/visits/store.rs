@@ -137,6 +137,9 @@ pub struct Effects<'a> {
     pub household: Option<(i64, &'a crate::domain::visits::HouseholdChange)>,
     /// Pipeline entries to open (a kind with its first note), each unless one of its kind is open.
     pub opens: &'a [(crate::domain::pipeline::PipelineKind, String)],
+    /// A damp and mould finding's words, to open Awaab's Law's ladder (aware at the visit) unless
+    /// a hazard is already open on the tenancy.
+    pub hazard: Option<&'a str>,
 }
 
 #[async_trait]
