@@ -432,6 +432,7 @@ pub struct MonthVisiting {
     pub month: NaiveDate,
     pub completed: u32,
     pub no_access: u32,
+    /// Disrepair found, damp and mould included.
     pub disrepair: u32,
     pub safeguarding: u32,
     pub alterations: u32,
@@ -470,7 +471,7 @@ pub fn months(doors: &[DoorEvent], findings: &[FindingEvent], financial_referral
     for f in findings {
         if let Some(i) = slot(f.visited_at) {
             match f.kind {
-                FindingKind::Disrepair => rows[i].disrepair += 1,
+                FindingKind::Disrepair | FindingKind::DampMould => rows[i].disrepair += 1,
                 FindingKind::Safeguarding => rows[i].safeguarding += 1,
                 FindingKind::UnauthorisedAlteration => rows[i].alterations += 1,
                 _ => {}
@@ -708,11 +709,12 @@ mod tests {
             found(FindingKind::UnauthorisedAlteration, "2026-11-03T10:00:00Z", "2026-11-06T17:00:00Z", Some("2026-12-02T10:00:00Z")),
             found(FindingKind::Disrepair, "2026-12-01T10:00:00Z", "2026-12-03T17:00:00Z", Some("2026-12-02T09:00:00Z")),
             found(FindingKind::Safeguarding, "2026-12-09T10:00:00Z", "2026-12-09T17:00:00Z", None),
+            found(FindingKind::DampMould, "2026-12-10T10:00:00Z", "2026-12-14T17:00:00Z", None),
         ];
         let rows = months(&doors, &findings, &[at("2026-12-04T12:00:00Z")], today);
         assert_eq!(rows.len(), 12);
         let dec = &rows[11];
-        assert_eq!((dec.completed, dec.no_access, dec.disrepair, dec.safeguarding), (2, 0, 1, 1));
+        assert_eq!((dec.completed, dec.no_access, dec.disrepair, dec.safeguarding), (2, 0, 2, 1), "damp and mould is the home's condition too");
         assert_eq!(
             (dec.follow_ups_closed, dec.follow_ups_on_time, dec.alterations_put_right, dec.financial_referrals),
             (2, 1, 1, 1),
