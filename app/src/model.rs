@@ -235,8 +235,8 @@ pub struct VisitView {
     #[serde(default)]
     pub can_link: bool,
     pub date: NaiveDate,
-    pub visit_type: String,
-    pub outcome: String,
+    pub visit_type: crate::domain::VisitType,
+    pub outcome: crate::domain::VisitOutcome,
     pub officer: Option<String>,
     pub findings: Vec<String>,
     /// The follow-ups its findings started that are still open, with their clocks.

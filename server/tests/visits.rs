@@ -105,7 +105,7 @@ async fn an_officer_records_a_visit_and_its_findings_start_their_clocks() {
         // The tenancy shows it, with what it found.
         let (_, page) = app.get_json(&format!("/api/v1/tenancies/{reference}"), &token).await;
         let shown = page["visits"].as_array().unwrap().iter().find(|x| x["id"].as_i64() == Some(id)).unwrap_or_else(|| panic!("{}", page["visits"]));
-        assert_eq!(shown["outcome"], "Completed");
+        assert_eq!(shown["outcome"], "completed");
         assert_eq!(shown["findings"].as_array().unwrap().len(), 2);
 
         // Safeguarding findings are need-to-know: a colleague in the same team may open the tenancy

@@ -13,6 +13,17 @@ pub const MAX_BYTES: usize = 10 * 1024 * 1024;
 /// The most photos one visit keeps.
 pub const MAX_PER_VISIT: u32 = 6;
 
+/// A visit someone went to (completed, or no access): one still planned or cancelled has nothing
+/// to show.
+pub fn was_made(outcome: crate::domain::VisitOutcome) -> bool {
+    matches!(outcome, crate::domain::VisitOutcome::Completed | crate::domain::VisitOutcome::NoAccess)
+}
+
+/// Whether a visit takes another photo: one that was made, with fewer than [`MAX_PER_VISIT`].
+pub fn may_add(outcome: crate::domain::VisitOutcome, so_far: usize) -> bool {
+    was_made(outcome) && so_far < MAX_PER_VISIT as usize
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ImageKind {
     Jpeg,
@@ -245,6 +256,16 @@ mod tests {
         let kept = without_location(&png, ImageKind::Png).unwrap();
         assert!(!contains(&kept, b"53.9591N") && !contains(&kept, b"Elm Row"));
         assert!(contains(&kept, b"IHDR") && contains(&kept, b"IDAT") && kept.ends_with(&chunk(b"IEND", &[])));
+    }
+
+    #[test]
+    fn photos_go_on_visits_that_were_made_six_at_most() {
+        use crate::domain::VisitOutcome;
+        assert!(may_add(VisitOutcome::Completed, 0));
+        assert!(may_add(VisitOutcome::NoAccess, 5), "a photo of the calling card or the outside");
+        assert!(!may_add(VisitOutcome::Completed, 6));
+        assert!(!may_add(VisitOutcome::Scheduled, 0));
+        assert!(!may_add(VisitOutcome::Cancelled, 0));
     }
 
     #[test]

@@ -320,9 +320,9 @@ fn Visits(
                 <thead><tr><th scope="col">"Date"</th><th scope="col">"Visit"</th><th scope="col">"Outcome"</th><th scope="col">"Officer"</th><th scope="col">"Findings"</th><th scope="col">"Tenant feedback"</th></tr></thead>
                 <tbody>
                     {visits.iter().map(|v| view! {
-                        <tr id=format!("visit-{}", v.id)><td data-label="Date">{v.date.to_string()}</td><td data-label="Visit">{v.visit_type.clone()}</td><td data-label="Outcome">{v.outcome.clone()}</td><td data-label="Officer">{v.officer.clone()}</td>
+                        <tr id=format!("visit-{}", v.id)><td data-label="Date">{v.date.to_string()}</td><td data-label="Visit">{v.visit_type.label()}</td><td data-label="Outcome">{v.outcome.label()}</td><td data-label="Officer">{v.officer.clone()}</td>
                             <td data-label="Findings">{v.findings.iter().map(|f| {
-                                let about = format!("Found at the {} on {}: {f}", v.visit_type.to_lowercase(), v.date);
+                                let about = format!("Found at the {} on {}: {f}", v.visit_type.label().to_lowercase(), v.date);
                                 view! { <div>{f.clone()}" · "<a class="small" href=format!("/tenancies/{}/refer?about={}", reference, urlencode(&about)) aria-label=format!("Refer to a partner agency: {f}")>"Refer"</a></div> }
                             }).collect_view()}
                             {v.follow_ups.iter().map(|f| view! {

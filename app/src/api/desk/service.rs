@@ -259,9 +259,8 @@ pub async fn tenancy(store: &dyn Store, who: &Principal, reference: &str, ip: &s
     let mut detail = rec.detail;
     let need_to_know = crate::domain::visits::sees_safeguarding(who, &rec.scope);
     let records = crate::domain::visits::may_record(who, &rec.scope);
-    let made = [crate::domain::VisitOutcome::Completed.label(), crate::domain::VisitOutcome::NoAccess.label()];
     for v in &mut detail.visits {
-        v.can_add_photo = records && made.contains(&v.outcome.as_str()) && (v.photos.len() as u32) < crate::domain::photo::MAX_PER_VISIT;
+        v.can_add_photo = records && crate::domain::photo::may_add(v.outcome, v.photos.len());
         v.can_link = crate::domain::feedback::may_create_link(who, "visit", Some(rec.scope.area_team_id), v.officer_id).is_ok();
         for f in &mut v.follow_ups {
             f.clock = clock.instant(f.due_at);

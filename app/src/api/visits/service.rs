@@ -140,7 +140,7 @@ pub async fn add_photo(store: &dyn Store, who: &Principal, visit_id: i64, p: Pho
     };
     let act = Act { action: "add_photo", subject: ("tenancy", t.tenancy_id), detail: format!("visit {visit_id}"), refusal: "add photos to visits" };
     authorise_recording(store, who, &t.scope, act, ip).await?;
-    if !matches!(t.outcome, crate::domain::VisitOutcome::Completed | crate::domain::VisitOutcome::NoAccess) {
+    if !photo::was_made(t.outcome) {
         return Err(AppError::Invalid("Photos are added to a visit that was made: record the visit first.".into()));
     }
     if let Some(f) = p.finding
@@ -148,7 +148,7 @@ pub async fn add_photo(store: &dyn Store, who: &Principal, visit_id: i64, p: Pho
     {
         return Err(AppError::Invalid(format!("This visit found no {}: choose one of its findings, or the visit as a whole.", f.label().to_lowercase())));
     }
-    if t.photos >= photo::MAX_PER_VISIT {
+    if !photo::may_add(t.outcome, t.photos as usize) {
         return Err(AppError::Conflict(format!("This visit has {} photos, the most one visit keeps.", photo::MAX_PER_VISIT)));
     }
     let kind = photo::kind_of(&p.content).map_err(AppError::Invalid)?;
