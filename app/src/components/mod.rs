@@ -106,3 +106,34 @@ pub fn StepNote(id: String, label: &'static str, required: bool) -> impl IntoVie
         </div>
     }
 }
+
+/// A section of a page whose content loads after the page: its heading, a loading line, then
+/// what `show` makes of the answer, or what went wrong. `show` captures nothing (it is copied
+/// into each render).
+#[component]
+pub fn LoadedSection<T, F>(
+    /// The heading's id, which labels the section.
+    id: &'static str,
+    title: &'static str,
+    load: Resource<Result<T, AppError>>,
+    show: F,
+    #[prop(optional)] testid: Option<&'static str>,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    F: Fn(T) -> AnyView + Copy + Send + Sync + 'static,
+{
+    view! {
+        <section aria-labelledby=id data-testid=testid>
+            <h2 id=id>{title}</h2>
+            <Suspense fallback=loading>
+                {move || Suspend::new(async move {
+                    match load.await {
+                        Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
+                        Ok(v) => show(v),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}

@@ -5,10 +5,10 @@ use chrono::NaiveDate;
 use leptos::prelude::*;
 
 use crate::api::hazards::{RecordHazardStep, ReportHazard, team_hazards};
-use crate::components::{ActionError, ClockBadge, ErrorPanel, loading};
+use crate::components::{ActionError, ClockBadge, LoadedSection};
 use crate::domain::clock::format_london;
 use crate::domain::hazard::{HazardFinding, HazardStep};
-use crate::model::HazardView;
+use crate::model::{HazardView, HazardsView};
 
 /// Open hazards, the most urgent clock first: the home, what was reported, the next rung and its clock.
 #[component]
@@ -54,26 +54,16 @@ pub fn HazardsSection(rows: Vec<HazardView>) -> impl IntoView {
 /// ones and how many missed a clock, and the open ones by their next clock.
 #[component]
 pub fn TeamHazards() -> impl IntoView {
-    let view = Resource::new(|| (), |_| team_hazards());
+    let load = Resource::new(|| (), |_| team_hazards());
     view! {
-        <section aria-labelledby="team-hazards-h" data-testid="team-hazards">
-            <h2 id="team-hazards-h">"Damp and mould: Awaab's Law"</h2>
-            <Suspense fallback=loading>
-                {move || Suspend::new(async move {
-                    match view.await {
-                        Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
-                        Ok(h) => view! {
-                            <p data-testid="hazard-figures">{format!(
-                                "{} open, {} past a clock. Since {}: {} closed, {} of them late on a step.",
-                                h.open.len(), h.overdue, h.year_from.format("%-d %B %Y"), h.closed, h.closed_late
-                            )}</p>
-                            <p class="muted small">"Investigate within 10 working days of the report; a written summary to the tenant within 3 working days of the investigation; safety work within 5 working days (24 hours for an emergency). Hazards in Social Housing (Prescribed Requirements) (England) Regulations 2025."</p>
-                            {(!h.open.is_empty()).then(|| view! { <HazardsTable rows=h.open officers=true /> })}
-                        }.into_any(),
-                    }
-                })}
-            </Suspense>
-        </section>
+        <LoadedSection id="team-hazards-h" title="Damp and mould: Awaab's Law" load testid="team-hazards" show=|h: HazardsView| view! {
+            <p data-testid="hazard-figures">{format!(
+                "{} open, {} past a clock. Since {}: {} closed, {} of them late on a step.",
+                h.open.len(), h.overdue, h.year_from.format("%-d %B %Y"), h.closed, h.closed_late
+            )}</p>
+            <p class="muted small">"Investigate within 10 working days of the report; a written summary to the tenant within 3 working days of the investigation; safety work within 5 working days (24 hours for an emergency). Hazards in Social Housing (Prescribed Requirements) (England) Regulations 2025."</p>
+            {(!h.open.is_empty()).then(|| view! { <HazardsTable rows=h.open officers=true /> })}
+        }.into_any() />
     }
 }
 
@@ -103,7 +93,7 @@ pub fn TenancyHazards(
             let id = h.id;
             let open = h.closed_at.is_none();
             view! {
-            <div class="card" data-testid=format!("hazard-{id}")>
+            <div class="card" data-testid="hazard" data-id=id.to_string()>
                 <h3>{format!("Reported {}", format_london(h.aware_at))}" "
                     <span class=if open { "tag" } else { "tag ended" }>{if open { "Open".to_string() } else { "Closed".to_string() }}</span>
                     {h.finding.map(|f| view! { " "<span class="tag">{f.label()}</span> })}

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::casework::{EndCover, SetCover, get_team};
-use crate::components::{ActionError, ClockBadge, ErrorPanel, loading, succeeded};
+use crate::components::{ActionError, ClockBadge, ErrorPanel, LoadedSection, loading, succeeded};
 use crate::domain::cover::CoverState;
 use crate::model::{CoverView, OfficerOption, PlanRow};
 
@@ -151,47 +151,35 @@ fn Plans(plans: Vec<PlanRow>) -> impl IntoView {
 #[component]
 fn Visiting() -> impl IntoView {
     let figures = Resource::new(|| (), |_| crate::api::visits::team_visiting());
-    view! {
-        <section aria-labelledby="visiting-h">
-            <h2 id="visiting-h">"Visiting"</h2>
-            <Suspense fallback=loading>
-                {move || Suspend::new(async move {
-                    match figures.await {
-                        Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
-                        Ok(rows) => { let team = rows.last().cloned().unwrap_or_default(); view! {
-                            <p class="muted">"Visits completed this week (from Monday) and this month; follow-ups that visits' findings started, open and closed this month within their clock."</p>
-                            <p data-testid="visiting-targets">{format!(
-                                "The team has completed {} visits this week against the programme's {} a week, and {} this month against {} a month.",
-                                team.completed_week, crate::domain::visits::WEEKLY_TARGET, team.completed_month, crate::domain::visits::MONTHLY_TARGET
-                            )}" "<a href="/api/v1/visits/measures.csv" download>"Download as CSV"</a></p>
-                            <div class="table-wrap">
-                            <table class="data cards" data-testid="visiting">
-                                <thead><tr>
-                                    <th scope="col">"Officer"</th><th scope="col" class="num">"This week"</th><th scope="col" class="num">"This month"</th>
-                                    <th scope="col" class="num">"No access this month"</th><th scope="col" class="num">"Follow-ups open"</th><th scope="col" class="num">"Overdue"</th>
-                                    <th scope="col" class="num">"Closed on time this month"</th>
-                                </tr></thead>
-                                <tbody>
-                                    {rows.into_iter().map(|r| view! {
-                                        <tr class:total=r.total>
-                                            <td data-label="Officer">{r.officer.clone()}</td>
-                                            <td data-label="This week" class="num">{r.completed_week}</td>
-                                            <td data-label="This month" class="num">{r.completed_month}</td>
-                                            <td data-label="No access this month" class="num">{r.no_access_month}</td>
-                                            <td data-label="Follow-ups open" class="num">{r.follow_ups_open}</td>
-                                            <td data-label="Overdue" class="num" class:arrears={r.follow_ups_overdue > 0}>{r.follow_ups_overdue}</td>
-                                            <td data-label="Closed on time this month" class="num">{format!("{} of {}", r.closed_on_time_month, r.closed_month)}</td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                            </div>
-                        }.into_any() }
-                    }
-                })}
-            </Suspense>
-        </section>
-    }
+    view! { <LoadedSection id="visiting-h" title="Visiting" load=figures show=|rows| { let team = rows.last().cloned().unwrap_or_default(); view! {
+        <p class="muted">"Visits completed this week (from Monday) and this month; follow-ups that visits' findings started, open and closed this month within their clock."</p>
+        <p data-testid="visiting-targets">{format!(
+            "The team has completed {} visits this week against the programme's {} a week, and {} this month against {} a month.",
+            team.completed_week, crate::domain::visits::WEEKLY_TARGET, team.completed_month, crate::domain::visits::MONTHLY_TARGET
+        )}" "<a href="/api/v1/visits/measures.csv" download>"Download as CSV"</a></p>
+        <div class="table-wrap">
+        <table class="data cards" data-testid="visiting">
+            <thead><tr>
+                <th scope="col">"Officer"</th><th scope="col" class="num">"This week"</th><th scope="col" class="num">"This month"</th>
+                <th scope="col" class="num">"No access this month"</th><th scope="col" class="num">"Follow-ups open"</th><th scope="col" class="num">"Overdue"</th>
+                <th scope="col" class="num">"Closed on time this month"</th>
+            </tr></thead>
+            <tbody>
+                {rows.into_iter().map(|r| view! {
+                    <tr class:total=r.total>
+                        <td data-label="Officer">{r.officer.clone()}</td>
+                        <td data-label="This week" class="num">{r.completed_week}</td>
+                        <td data-label="This month" class="num">{r.completed_month}</td>
+                        <td data-label="No access this month" class="num">{r.no_access_month}</td>
+                        <td data-label="Follow-ups open" class="num">{r.follow_ups_open}</td>
+                        <td data-label="Overdue" class="num" class:arrears={r.follow_ups_overdue > 0}>{r.follow_ups_overdue}</td>
+                        <td data-label="Closed on time this month" class="num">{format!("{} of {}", r.closed_on_time_month, r.closed_month)}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+        </div>
+    }.into_any() } /> }
 }
 
 /// The visiting programme: each patch's coverage of the cycle, and planning the next weeks' home
@@ -320,41 +308,29 @@ fn PlanResult(plan: crate::model::PlanView, action: ServerAction<crate::api::vis
 #[component]
 fn UnderOccupation() -> impl IntoView {
     let list = Resource::new(|| (), |_| crate::api::desk::list_under_occupiers());
-    view! {
-        <section aria-labelledby="under-h">
-            <h2 id="under-h">"Under-occupied homes"</h2>
-            <Suspense fallback=loading>
-                {move || Suspend::new(async move {
-                    match list.await {
-                        Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
-                        Ok(u) => view! {
-                            <p data-testid="under-summary">{format!(
-                                "{} of {} homes with two or more bedrooms are under-occupied by the size criteria; {} of those households face the 14% or 25% reduction in housing support.",
-                                u.total, u.homes, u.facing_reduction
-                            )}{(u.total as usize > u.rows.len()).then(|| format!(" The {} with most spare bedrooms:", u.rows.len()))}</p>
-                            <div class="table-wrap">
-                            <table class="data cards" data-testid="under-occupiers">
-                                <thead><tr><th scope="col">"Home"</th><th scope="col">"Officer"</th><th scope="col" class="num">"Bedrooms"</th><th scope="col" class="num">"Needs"</th><th scope="col" class="num">"Spare"</th><th scope="col" class="num">"Reduction"</th></tr></thead>
-                                <tbody>
-                                    {u.rows.into_iter().map(|r| view! {
-                                        <tr>
-                                            <td data-label="Home"><a href=format!("/tenancies/{}", r.tenancy_reference)>{r.address}</a></td>
-                                            <td data-label="Officer">{r.officer}</td>
-                                            <td data-label="Bedrooms" class="num">{r.bedrooms}</td>
-                                            <td data-label="Needs" class="num">{r.entitlement}</td>
-                                            <td data-label="Spare" class="num">{r.spare}</td>
-                                            <td data-label="Reduction" class="num">{if r.reduction_percent > 0 { format!("{}%", r.reduction_percent) } else { "none (pension age)".to_string() }}</td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                            </div>
-                        }.into_any(),
-                    }
-                })}
-            </Suspense>
-        </section>
-    }
+    view! { <LoadedSection id="under-h" title="Under-occupied homes" load=list show=|u| view! {
+        <p data-testid="under-summary">{format!(
+            "{} of {} homes with two or more bedrooms are under-occupied by the size criteria; {} of those households face the 14% or 25% reduction in housing support.",
+            u.total, u.homes, u.facing_reduction
+        )}{(u.total as usize > u.rows.len()).then(|| format!(" The {} with most spare bedrooms:", u.rows.len()))}</p>
+        <div class="table-wrap">
+        <table class="data cards" data-testid="under-occupiers">
+            <thead><tr><th scope="col">"Home"</th><th scope="col">"Officer"</th><th scope="col" class="num">"Bedrooms"</th><th scope="col" class="num">"Needs"</th><th scope="col" class="num">"Spare"</th><th scope="col" class="num">"Reduction"</th></tr></thead>
+            <tbody>
+                {u.rows.into_iter().map(|r| view! {
+                    <tr>
+                        <td data-label="Home"><a href=format!("/tenancies/{}", r.tenancy_reference)>{r.address}</a></td>
+                        <td data-label="Officer">{r.officer}</td>
+                        <td data-label="Bedrooms" class="num">{r.bedrooms}</td>
+                        <td data-label="Needs" class="num">{r.entitlement}</td>
+                        <td data-label="Spare" class="num">{r.spare}</td>
+                        <td data-label="Reduction" class="num">{if r.reduction_percent > 0 { format!("{}%", r.reduction_percent) } else { "none (pension age)".to_string() }}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+        </div>
+    }.into_any() /> }
 }
 
 /// What visits lead to: the year's homes recovered (with the saving) and downsizing moves against
@@ -362,61 +338,49 @@ fn UnderOccupation() -> impl IntoView {
 #[component]
 fn Pipeline() -> impl IntoView {
     let view = Resource::new(|| (), |_| crate::api::pipeline::team_pipeline());
-    view! {
-        <section aria-labelledby="pipeline-h">
-            <h2 id="pipeline-h">"Downsizing and investigations"</h2>
-            <Suspense fallback=loading>
-                {move || Suspend::new(async move {
-                    match view.await {
-                        Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
-                        Ok(p) => {
-                            let f = p.figures;
-                            let t = f.targets;
-                            view! {
-                            <p class="muted">{format!(
-                                "The year from {}. Each home recovered from fraud, subletting or abandonment counts {} saved.",
-                                f.year_from.format("%-d %B %Y"), crate::domain::Pence(i64::from(t.saving_pounds) * 100).pounds()
-                            )}" "<a href="/api/v1/pipeline.csv" download>"Download the months as CSV"</a></p>
-                            <div class="targets" data-testid="pipeline-targets">
-                                <Target label="Homes recovered" done=f.recovered target=t.recovered
-                                    note=format!("{} saved · {} regularised · {} no fraud", f.saving.pounds(), f.regularised, f.no_fraud) />
-                                <Target label="Downsizing moves" done=f.moved target=t.moved note=format!("{} decided not to move", f.withdrawn) />
-                            </div>
-                            <MonthChart months=f.months.clone() />
-                            <h3>"Open now"</h3>
-                            {if f.open.is_empty() { view! { <p class="muted">"Nothing open."</p> }.into_any() } else { view! {
-                                <ul class="plain" data-testid="pipeline-open">
-                                    {f.open.iter().map(|(k, st, n)| view! { <li>{format!("{}: {} · {n}", k.label(), st.label().to_lowercase())}</li> }).collect_view()}
-                                </ul>
-                            }.into_any() }}
-                            {(!p.entries.is_empty()).then(|| view! {
-                                <details>
-                                <summary>{format!("The {} open, longest at their stage first", p.open_total)}</summary>
-                                <div class="table-wrap">
-                                <table class="data cards" data-testid="pipeline-entries">
-                                    <thead><tr><th scope="col">"Home"</th><th scope="col">"What"</th><th scope="col">"Stage"</th><th scope="col">"Since"</th><th scope="col">"Officer"</th></tr></thead>
-                                    <tbody>
-                                        {p.entries.into_iter().map(|e| view! {
-                                            <tr>
-                                                <td data-label="Home"><a href=format!("/tenancies/{}#pipeline", e.tenancy_reference)>{e.address}</a></td>
-                                                <td data-label="What">{e.kind.label()}</td>
-                                                <td data-label="Stage">{e.stage.label()}</td>
-                                                <td data-label="Since">{e.stage_at.format("%-d %b %Y").to_string()}</td>
-                                                <td data-label="Officer">{e.officer.unwrap_or_default()}</td>
-                                            </tr>
-                                        }).collect_view()}
-                                    </tbody>
-                                </table>
-                                </div>
-                                </details>
-                            })}
-                            }.into_any()
-                        }
-                    }
-                })}
-            </Suspense>
-        </section>
-    }
+    view! { <LoadedSection id="pipeline-h" title="Downsizing and investigations" load=view show=|p| {
+        let f = p.figures;
+        let t = f.targets;
+        view! {
+        <p class="muted">{format!(
+            "The year from {}. Each home recovered from fraud, subletting or abandonment counts {} saved.",
+            f.year_from.format("%-d %B %Y"), crate::domain::Pence(i64::from(t.saving_pounds) * 100).pounds()
+        )}" "<a href="/api/v1/pipeline.csv" download>"Download the months as CSV"</a></p>
+        <div class="targets" data-testid="pipeline-targets">
+            <Target label="Homes recovered" done=f.recovered target=t.recovered
+                note=format!("{} saved · {} regularised · {} no fraud", f.saving.pounds(), f.regularised, f.no_fraud) />
+            <Target label="Downsizing moves" done=f.moved target=t.moved note=format!("{} decided not to move", f.withdrawn) />
+        </div>
+        <MonthChart months=f.months.clone() />
+        <h3>"Open now"</h3>
+        {if f.open.is_empty() { view! { <p class="muted">"Nothing open."</p> }.into_any() } else { view! {
+            <ul class="plain" data-testid="pipeline-open">
+                {f.open.iter().map(|(k, st, n)| view! { <li>{format!("{}: {} · {n}", k.label(), st.label().to_lowercase())}</li> }).collect_view()}
+            </ul>
+        }.into_any() }}
+        {(!p.entries.is_empty()).then(|| view! {
+            <details>
+            <summary>{format!("The {} open, longest at their stage first", p.open_total)}</summary>
+            <div class="table-wrap">
+            <table class="data cards" data-testid="pipeline-entries">
+                <thead><tr><th scope="col">"Home"</th><th scope="col">"What"</th><th scope="col">"Stage"</th><th scope="col">"Since"</th><th scope="col">"Officer"</th></tr></thead>
+                <tbody>
+                    {p.entries.into_iter().map(|e| view! {
+                        <tr>
+                            <td data-label="Home"><a href=format!("/tenancies/{}#pipeline", e.tenancy_reference)>{e.address}</a></td>
+                            <td data-label="What">{e.kind.label()}</td>
+                            <td data-label="Stage">{e.stage.label()}</td>
+                            <td data-label="Since">{e.stage_at.format("%-d %b %Y").to_string()}</td>
+                            <td data-label="Officer">{e.officer.unwrap_or_default()}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            </div>
+            </details>
+        })}
+        }.into_any()
+    } /> }
 }
 
 /// A figure against its target, with a bar.
@@ -436,31 +400,60 @@ fn Target(label: &'static str, done: u32, target: u32, note: String) -> impl Int
 /// Homes recovered and downsizing moves month by month, as bars (and as a table for screen readers).
 #[component]
 fn MonthChart(months: Vec<crate::domain::pipeline::MonthFigures>) -> impl IntoView {
-    let top = months.iter().map(|m| m.recovered.max(m.moved)).max().unwrap_or(0).max(1);
-    let (w, h, base) = (420.0_f64, 190.0_f64, 160.0_f64);
-    let slot = w / months.len().max(1) as f64;
-    let bar = (slot / 3.0).min(24.0);
-    let height = |n: u32| f64::from(n) / f64::from(top) * (base - 20.0);
     let summary = months.iter().map(|m| format!("{}: {} recovered, {} moved", m.month.format("%B"), m.recovered, m.moved)).collect::<Vec<_>>().join("; ");
+    let slots = months.iter().map(|m| (m.month.format("%b").to_string(), vec![m.recovered, m.moved])).collect();
+    view! { <BarChart slots series=vec![("recovered", "Homes recovered"), ("moved", "Downsizing moves")] summary testid="pipeline-chart" /> }
+}
+
+/// Bars month by month, one for each series in each month (labelled with its figure), an optional
+/// target drawn as a dashed line, and the legend; `summary` says it all for screen readers.
+#[component]
+fn BarChart(
+    /// Each month's label and its figures, one per series.
+    slots: Vec<(String, Vec<u32>)>,
+    /// Each series' CSS class and legend.
+    series: Vec<(&'static str, &'static str)>,
+    /// A target: its figure, the line's label, and the legend's words.
+    #[prop(optional)]
+    target: Option<(u32, String, String)>,
+    summary: String,
+    testid: &'static str,
+) -> impl IntoView {
+    let (w, base) = (480.0_f64, 160.0_f64);
+    let highest = slots.iter().flat_map(|(_, v)| v.iter().copied()).chain(target.as_ref().map(|t| t.0)).max().unwrap_or(0).max(1);
+    let top = f64::from(highest) * 1.1;
+    let slot = w / slots.len().max(1) as f64;
+    let n = series.len().max(1) as f64;
+    let bar = (slot * 0.6 / n).min(24.0);
+    let y = move |v: u32| base - f64::from(v) / top * (base - 14.0);
+    let classes: Vec<&'static str> = series.iter().map(|s| s.0).collect();
     view! {
         <figure>
-            <svg class="months" viewBox=format!("0 0 {w} {h}") role="img" aria-label=summary data-testid="pipeline-chart">
-                {months.iter().enumerate().map(|(i, m)| {
-                    let x = i as f64 * slot + slot / 2.0;
+            <svg class="months" viewBox=format!("0 0 {w} 190") role="img" aria-label=summary data-testid=testid>
+                {slots.into_iter().enumerate().map(|(i, (label, values))| {
+                    let mid = i as f64 * slot + slot / 2.0;
+                    let left = mid - bar * n / 2.0;
                     view! {
                         <g>
-                            <rect class="recovered" x=x - bar y=base - height(m.recovered) width=bar height=height(m.recovered) />
-                            <rect class="moved" x=x y=base - height(m.moved) width=bar height=height(m.moved) />
-                            {(m.recovered > 0).then(|| view! { <text x=x - bar / 2.0 y=base - height(m.recovered) - 3.0 text-anchor="middle">{m.recovered}</text> })}
-                            {(m.moved > 0).then(|| view! { <text x=x + bar / 2.0 y=base - height(m.moved) - 3.0 text-anchor="middle">{m.moved}</text> })}
-                            <text x=x y=base + 16.0 text-anchor="middle">{m.month.format("%b").to_string()}</text>
+                            {values.into_iter().enumerate().map(|(k, v)| {
+                                let x = left + k as f64 * bar;
+                                view! {
+                                    <rect class=classes.get(k).copied().unwrap_or_default() x=x y=y(v) width=bar height=base - y(v) />
+                                    {(v > 0).then(|| view! { <text x=x + bar / 2.0 y=y(v) - 3.0 text-anchor="middle">{v}</text> })}
+                                }
+                            }).collect_view()}
+                            <text x=mid y=base + 16.0 text-anchor="middle">{label}</text>
                         </g>
                     }
                 }).collect_view()}
+                {target.clone().map(|(t, label, _)| view! {
+                    <line class="target" x1="0" x2=w y1=y(t) y2=y(t) />
+                    <text x=w - 4.0 y=y(t) - 4.0 text-anchor="end">{label}</text>
+                })}
             </svg>
             <figcaption class="legend">
-                <span><span class="swatch recovered"></span>"Homes recovered"</span>
-                <span><span class="swatch moved"></span>"Downsizing moves"</span>
+                {series.into_iter().map(|(class, legend)| view! { <span><span class=format!("swatch {class}")></span>{legend}</span> }).collect_view()}
+                {target.map(|(_, _, legend)| view! { <span>{legend}</span> })}
             </figcaption>
         </figure>
     }
@@ -471,71 +464,41 @@ fn MonthChart(months: Vec<crate::domain::pipeline::MonthFigures>) -> impl IntoVi
 #[component]
 fn Months() -> impl IntoView {
     let months = Resource::new(|| (), |_| crate::api::visits::team_months());
-    view! {
-        <section aria-labelledby="months-h">
-            <h2 id="months-h">"The last twelve months"</h2>
-            <Suspense fallback=loading>
-                {move || Suspend::new(async move {
-                    match months.await {
-                        Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
-                        Ok(rows) => {
-                            let target = crate::domain::visits::MONTHLY_TARGET;
-                            let top = rows.iter().map(|r| r.completed).max().unwrap_or(0).max(target) as f64 * 1.1;
-                            let (w, base) = (480.0_f64, 160.0_f64);
-                            let slot = w / rows.len().max(1) as f64;
-                            let y = move |n: u32| base - f64::from(n) / top * (base - 14.0);
-                            let summary = rows.iter().map(|r| format!("{}: {} visits", r.month.format("%B %Y"), r.completed)).collect::<Vec<_>>().join("; ");
-                            view! {
-                            <figure>
-                                <svg class="months" viewBox=format!("0 0 {w} 190") role="img" aria-label=format!("Visits completed each month against {target}: {summary}") data-testid="months-chart">
-                                    {rows.iter().enumerate().map(|(i, r)| {
-                                        let x = i as f64 * slot + slot * 0.2;
-                                        view! {
-                                            <g>
-                                                <rect class="moved" x=x y=y(r.completed) width=slot * 0.6 height=base - y(r.completed) />
-                                                <text x=x + slot * 0.3 y=y(r.completed) - 3.0 text-anchor="middle">{r.completed}</text>
-                                                <text x=x + slot * 0.3 y=base + 16.0 text-anchor="middle">{r.month.format("%b").to_string()}</text>
-                                            </g>
-                                        }
-                                    }).collect_view()}
-                                    <line class="target" x1="0" x2=w y1=y(target) y2=y(target) />
-                                    <text x=w - 4.0 y=y(target) - 4.0 text-anchor="end">{format!("{target} a month")}</text>
-                                </svg>
-                                <figcaption class="legend"><span><span class="swatch moved"></span>"Visits completed"</span><span>"Dashed: the programme's 350 a month"</span></figcaption>
-                            </figure>
-                            <details>
-                                <summary>"Every figure, month by month"</summary>
-                                <p><a href="/api/v1/visits/months.csv" download>"Download as CSV"</a></p>
-                                <div class="table-wrap">
-                                <table class="data cards" data-testid="months">
-                                    <thead><tr>
-                                        <th scope="col">"Month"</th><th scope="col" class="num">"Completed"</th><th scope="col" class="num">"No access"</th>
-                                        <th scope="col" class="num">"Disrepair found"</th><th scope="col" class="num">"Safeguarding"</th><th scope="col" class="num">"Alterations found"</th>
-                                        <th scope="col" class="num">"Put right"</th><th scope="col" class="num">"Follow-ups on time"</th><th scope="col" class="num">"Financial inclusion referrals"</th>
-                                    </tr></thead>
-                                    <tbody>
-                                        {rows.iter().rev().map(|r| view! {
-                                            <tr>
-                                                <td data-label="Month">{r.month.format("%B %Y").to_string()}</td>
-                                                <td data-label="Completed" class="num" class:arrears={r.completed < target}>{r.completed}</td>
-                                                <td data-label="No access" class="num">{r.no_access}</td>
-                                                <td data-label="Disrepair found" class="num">{r.disrepair}</td>
-                                                <td data-label="Safeguarding" class="num">{r.safeguarding}</td>
-                                                <td data-label="Alterations found" class="num">{r.alterations}</td>
-                                                <td data-label="Put right" class="num">{r.alterations_put_right}</td>
-                                                <td data-label="Follow-ups on time" class="num">{format!("{} of {}", r.follow_ups_on_time, r.follow_ups_closed)}</td>
-                                                <td data-label="Financial inclusion referrals" class="num">{r.financial_referrals}</td>
-                                            </tr>
-                                        }).collect_view()}
-                                    </tbody>
-                                </table>
-                                </div>
-                            </details>
-                            }.into_any()
-                        }
-                    }
-                })}
-            </Suspense>
-        </section>
-    }
+    view! { <LoadedSection id="months-h" title="The last twelve months" load=months show=|rows| {
+        let target = crate::domain::visits::MONTHLY_TARGET;
+        let summary = rows.iter().map(|r| format!("{}: {} visits", r.month.format("%B %Y"), r.completed)).collect::<Vec<_>>().join("; ");
+        let slots = rows.iter().map(|r| (r.month.format("%b").to_string(), vec![r.completed])).collect();
+        view! {
+        <BarChart slots series=vec![("moved", "Visits completed")] summary=format!("Visits completed each month against {target}: {summary}")
+            target=(target, format!("{target} a month"), format!("Dashed: the programme's {target} a month")) testid="months-chart" />
+        <details>
+            <summary>"Every figure, month by month"</summary>
+            <p><a href="/api/v1/visits/months.csv" download>"Download as CSV"</a></p>
+            <div class="table-wrap">
+            <table class="data cards" data-testid="months">
+                <thead><tr>
+                    <th scope="col">"Month"</th><th scope="col" class="num">"Completed"</th><th scope="col" class="num">"No access"</th>
+                    <th scope="col" class="num">"Disrepair found"</th><th scope="col" class="num">"Safeguarding"</th><th scope="col" class="num">"Alterations found"</th>
+                    <th scope="col" class="num">"Put right"</th><th scope="col" class="num">"Follow-ups on time"</th><th scope="col" class="num">"Financial inclusion referrals"</th>
+                </tr></thead>
+                <tbody>
+                    {rows.iter().rev().map(|r| view! {
+                        <tr>
+                            <td data-label="Month">{r.month.format("%B %Y").to_string()}</td>
+                            <td data-label="Completed" class="num" class:arrears={r.completed < target}>{r.completed}</td>
+                            <td data-label="No access" class="num">{r.no_access}</td>
+                            <td data-label="Disrepair found" class="num">{r.disrepair}</td>
+                            <td data-label="Safeguarding" class="num">{r.safeguarding}</td>
+                            <td data-label="Alterations found" class="num">{r.alterations}</td>
+                            <td data-label="Put right" class="num">{r.alterations_put_right}</td>
+                            <td data-label="Follow-ups on time" class="num">{format!("{} of {}", r.follow_ups_on_time, r.follow_ups_closed)}</td>
+                            <td data-label="Financial inclusion referrals" class="num">{r.financial_referrals}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            </div>
+        </details>
+        }.into_any()
+    } /> }
 }
