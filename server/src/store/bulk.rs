@@ -56,6 +56,8 @@ pub const TABLE_ORDER: &[&str] = &[
     "visit_findings",
     "pipeline",
     "pipeline_steps",
+    "hazards",
+    "hazard_steps",
     "referrals",
     "referral_messages",
     "feedback_links",
