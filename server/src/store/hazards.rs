@@ -1,8 +1,7 @@
 //! Damp and mould hazards under Awaab's Law, with their steps.
 
-use app::api::hazards::store::{HazardStore, HazardSubject, HazardsOf, StoredHazard};
-use app::api::kit::store::AuditEntry;
-use app::api::pipeline::store::StepBy;
+use app::api::hazards::store::{HazardStore, HazardSubject, HazardTenancy, HazardsOf, StoredHazard};
+use app::api::kit::store::{AuditEntry, StepBy};
 use app::domain::access::{Reach, RecordScope};
 use app::domain::hazard::{HazardFinding, HazardStep, Ladder};
 use app::error::AppError;
@@ -85,6 +84,24 @@ fn of_filter(of: &HazardsOf<'_>) -> (String, Vec<i64>) {
 
 #[async_trait]
 impl HazardStore for SqlStore {
+    async fn hazard_tenancy(&self, reference: &str) -> Result<Option<HazardTenancy>, AppError> {
+        let row = sqlx::query::<Any>(
+            "SELECT t.id, t.owner_id, t.start_date, p.area_team_id FROM tenancies t JOIN properties p ON p.id = t.property_id WHERE t.reference = $1",
+        )
+        .bind(reference)
+        .fetch_optional(&self.db.pool)
+        .await
+        .map_err(internal)?;
+        row.map(|t| {
+            Ok(HazardTenancy {
+                tenancy_id: i(&t, "id"),
+                scope: RecordScope { area_team_id: i(&t, "area_team_id"), owner_id: oi(&t, "owner_id"), restricted: false, granted: false, duty: false },
+                start_date: day(&t, "start_date")?,
+            })
+        })
+        .transpose()
+    }
+
     async fn hazard_subject(&self, id: i64) -> Result<Option<HazardSubject>, AppError> {
         let row = sqlx::query::<Any>(
             "SELECT h.id, h.tenancy_id, h.aware_at, h.investigated_at, h.finding, h.summary_at, h.safe_at, h.version, t.owner_id, p.area_team_id \

@@ -1,7 +1,7 @@
 //! The pipeline: downsizing and investigations, with their steps.
 
-use app::api::kit::store::AuditEntry;
-use app::api::pipeline::store::{EntrySubject, PipelineStore, StepBy};
+use app::api::kit::store::{AuditEntry, StepBy};
+use app::api::pipeline::store::{EntrySubject, PipelineStore};
 use app::domain::access::{Reach, RecordScope};
 use app::domain::pipeline::{Entry, PipelineKind, PipelineStage};
 use app::error::AppError;

@@ -210,17 +210,11 @@ impl VisitStore for SqlStore {
                 .map_err(internal)?;
         }
         for (kind, note) in opens {
-            super::pipeline::open_entry(
-                &mut tx,
-                subject.tenancy_id,
-                *kind,
-                Some(id),
-                app::api::pipeline::store::StepBy { by: officer_id, note, at: report.at },
-            )
-            .await?;
+            super::pipeline::open_entry(&mut tx, subject.tenancy_id, *kind, Some(id), app::api::kit::store::StepBy { by: officer_id, note, at: report.at })
+                .await?;
         }
         if let Some(detail) = hazard {
-            let reported = app::api::pipeline::store::StepBy { by: officer_id, note: detail, at: report.at };
+            let reported = app::api::kit::store::StepBy { by: officer_id, note: detail, at: report.at };
             super::hazards::open_hazard(&mut tx, subject.tenancy_id, detail, Some(id), reported).await?;
         }
         commit_audited(tx, audit, Some(id)).await?;

@@ -1,11 +1,10 @@
 //! Awaab's Law's ladder for damp and mould: who may report and record steps, and the clocks.
 
 use crate::api::hazards::store::{HazardsOf, StoredHazard};
-use crate::api::kit::audit::change;
+use crate::api::kit::audit::{Act, authorise_recording, change};
 use crate::api::kit::clock::Clock;
-use crate::api::pipeline::store::StepBy;
+use crate::api::kit::store::StepBy;
 use crate::api::store::Store;
-use crate::api::visits::service::{Act, authorise_recording};
 use crate::domain::access::{Principal, RecordScope, homes_reach};
 use crate::domain::clock::{ClockStatus, urgency};
 use crate::domain::hazard::{self, Ladder};
@@ -41,7 +40,7 @@ pub async fn open_for(store: &dyn Store, owners: &[i64], clock: &Clock) -> Resul
 /// clocks run from when the council became aware, which may be before it was typed in.
 pub async fn report(store: &dyn Store, who: &Principal, reference: &str, r: HazardReport, ip: &str) -> Result<HazardView, AppError> {
     let reference = reference.trim().to_uppercase();
-    let Some(subject) = store.visit_subject(&reference).await? else {
+    let Some(subject) = store.hazard_tenancy(&reference).await? else {
         return Err(AppError::NotFound(format!("Tenancy {reference}")));
     };
     authorise_recording(store, who, &subject.scope, act("report_hazard", subject.tenancy_id, reference.clone()), ip).await?;

@@ -2,8 +2,7 @@
 
 use async_trait::async_trait;
 
-use crate::api::kit::store::AuditEntry;
-use crate::api::pipeline::store::StepBy;
+use crate::api::kit::store::{AuditEntry, StepBy};
 use crate::domain::access::{Reach, RecordScope};
 use crate::domain::hazard::{HazardFinding, HazardStep, Ladder};
 use crate::error::AppError;
@@ -17,6 +16,14 @@ pub struct HazardSubject {
     pub ladder: Ladder,
     pub version: i64,
     pub scope: RecordScope,
+}
+
+/// A tenancy a hazard is reported on: who may act on it, and when it began.
+#[derive(Clone, Debug)]
+pub struct HazardTenancy {
+    pub tenancy_id: i64,
+    pub scope: RecordScope,
+    pub start_date: chrono::NaiveDate,
 }
 
 /// A hazard as stored: its view without clocks (the service adds them) and its ladder.
@@ -36,6 +43,7 @@ pub enum HazardsOf<'a> {
 
 #[async_trait]
 pub trait HazardStore: Send + Sync + 'static {
+    async fn hazard_tenancy(&self, reference: &str) -> Result<Option<HazardTenancy>, AppError>;
     async fn hazard_subject(&self, id: i64) -> Result<Option<HazardSubject>, AppError>;
     /// Opens a hazard on a tenancy with the audit row, in one transaction; one open already is a
     /// conflict.

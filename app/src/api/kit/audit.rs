@@ -44,3 +44,26 @@ pub(crate) fn change(who: &Principal, ip: &str, action: &str, subject_type: &str
 pub(crate) fn worth_auditing(who: &Principal, scope: &RecordScope, outcome: Result<(), Denial>) -> bool {
     outcome.is_err() || scope.restricted || who.area_team_id != Some(scope.area_team_id)
 }
+
+/// What someone asks to do to a home's record, for [`authorise_recording`]: the audit's action and
+/// subject, its detail, and what only officers may do (for the refusal).
+pub struct Act<'a> {
+    pub action: &'a str,
+    pub subject: (&'a str, i64),
+    pub detail: String,
+    pub refusal: &'a str,
+}
+
+/// Whoever may record visits to a home acts on its record (`domain::visits::may_record`). Someone who may
+/// not see the tenancy at all is refused and the refusal audited; someone who may see it but does
+/// not work tenancies is refused.
+pub async fn authorise_recording(store: &dyn KitStore, who: &Principal, scope: &RecordScope, act: Act<'_>, ip: &str) -> Result<(), AppError> {
+    if let Err(denial) = crate::domain::access::can_view_record(who, scope) {
+        audit(store, who, ip, act.action, act.subject.0, Some(act.subject.1), Err(denial), act.detail).await?;
+        return Err(denial.into());
+    }
+    if !crate::domain::visits::may_record(who, scope) {
+        return Err(AppError::Forbidden(format!("Only housing officers and Team Leaders {}.", act.refusal)));
+    }
+    Ok(())
+}

@@ -25,6 +25,14 @@ pub struct AuditEntry {
     pub ip: String,
 }
 
+/// Who took a step on a record, when, and what they said.
+#[derive(Clone, Copy, Debug)]
+pub struct StepBy<'a> {
+    pub by: i64,
+    pub note: &'a str,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
 /// A tenancy as stored, with what the rules need to decide who sees it.
 #[derive(Clone, Debug)]
 pub struct TenancyRecord {

@@ -1,10 +1,9 @@
 //! The pipeline: who may start and move entries, and the year's figures against the targets.
 
-use crate::api::kit::audit::change;
+use crate::api::kit::audit::{Act, authorise_recording, change};
 use crate::api::kit::clock::Clock;
-use crate::api::pipeline::store::StepBy;
+use crate::api::kit::store::StepBy;
 use crate::api::store::Store;
-use crate::api::visits::service::{Act, authorise_recording};
 use crate::domain::access::{Principal, RecordScope, homes_reach};
 use crate::domain::pipeline::{self, PipelineKind};
 use crate::domain::visits::may_record;

@@ -1,9 +1,8 @@
 //! The pipeline as stored.
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
 
-use crate::api::kit::store::AuditEntry;
+use crate::api::kit::store::{AuditEntry, StepBy};
 use crate::domain::access::{Reach, RecordScope};
 use crate::domain::pipeline::{Entry, PipelineKind, PipelineStage};
 use crate::error::AppError;
@@ -18,14 +17,6 @@ pub struct EntrySubject {
     pub stage: PipelineStage,
     pub version: i64,
     pub scope: RecordScope,
-}
-
-/// Who took a step, when, and what they said.
-#[derive(Clone, Copy, Debug)]
-pub struct StepBy<'a> {
-    pub by: i64,
-    pub note: &'a str,
-    pub at: DateTime<Utc>,
 }
 
 #[async_trait]

@@ -1,11 +1,11 @@
 //! Recording visits: who may, what a report must say, and the clocks its findings start.
 
-use crate::api::kit::audit::{audit, change};
+use crate::api::kit::audit::{Act, audit, authorise_recording, change};
 use crate::api::kit::clock::Clock;
 use crate::api::store::Store;
 use crate::api::visits::store::{Effects, StoredFollowUp};
-use crate::domain::access::{Principal, RecordScope, can_view_record};
-use crate::domain::visits::{self, may_record, read_report};
+use crate::domain::access::{Principal, can_view_record};
+use crate::domain::visits::{self, read_report};
 use crate::error::AppError;
 use crate::model::*;
 
@@ -82,29 +82,6 @@ pub async fn record_visit(store: &dyn Store, who: &Principal, reference: &str, r
             None => Err(AppError::Internal),
         },
     }
-}
-
-/// What someone asks to do to a home's record, for [`authorise_recording`]: the audit's action and
-/// subject, its detail, and what only officers may do (for the refusal).
-pub struct Act<'a> {
-    pub action: &'a str,
-    pub subject: (&'a str, i64),
-    pub detail: String,
-    pub refusal: &'a str,
-}
-
-/// Whoever may record visits to a home acts on its record (`visits::may_record`). Someone who may
-/// not see the tenancy at all is refused and the refusal audited; someone who may see it but does
-/// not work tenancies is refused.
-pub async fn authorise_recording(store: &dyn Store, who: &Principal, scope: &RecordScope, act: Act<'_>, ip: &str) -> Result<(), AppError> {
-    if let Err(denial) = can_view_record(who, scope) {
-        audit(store, who, ip, act.action, act.subject.0, Some(act.subject.1), Err(denial), act.detail).await?;
-        return Err(denial.into());
-    }
-    if !may_record(who, scope) {
-        return Err(AppError::Forbidden(format!("Only housing officers and Team Leaders {}.", act.refusal)));
-    }
-    Ok(())
 }
 
 fn replay(done: crate::api::visits::store::KeyedVisit, tenancy_id: i64, clock: &Clock) -> Result<RecordedVisit, AppError> {
