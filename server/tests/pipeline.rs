@@ -9,25 +9,10 @@ use chrono::Days;
 use common::*;
 use serde_json::{Value, json};
 
-/// A programmed tenancy with nothing in the pipeline, its holder, the area's Team Leader, and
-/// another area's Community HMO.
+/// A programmed home with nothing in the pipeline, and the people around it.
 async fn subject(db: &hearth::db::Db) -> (String, String, String, String) {
-    let row = text(
-        db,
-        &format!(
-            "SELECT t.reference || ' ' || u.username || ' ' || CAST(p.area_team_id AS TEXT) FROM tenancies t JOIN users u ON u.id = t.owner_id \
-             JOIN properties p ON p.id = t.property_id WHERE t.status = 'active' AND t.tenure = 'secure' AND u.role = 'community_hmo' AND u.active = 1 \
-             AND t.start_date < '{}' AND NOT EXISTS (SELECT 1 FROM pipeline e WHERE e.tenancy_id = t.id) ORDER BY t.id LIMIT 1",
-            app::api::kit::clock::today() - Days::new(10)
-        ),
-    )
-    .await;
-    let f: Vec<&str> = row.split(' ').collect();
-    let leader =
-        text(db, &format!("SELECT username FROM users WHERE role = 'team_leader' AND active = 1 AND area_team_id = {} ORDER BY id LIMIT 1", f[2])).await;
-    let other =
-        text(db, &format!("SELECT username FROM users WHERE role = 'community_hmo' AND active = 1 AND area_team_id <> {} ORDER BY id LIMIT 1", f[2])).await;
-    (f[0].to_string(), f[1].to_string(), leader, other)
+    let w = worked_tenancy(db, "pipeline", app::api::kit::clock::today() - Days::new(10)).await;
+    (w.reference, w.holder, w.leader, w.other)
 }
 
 fn entry<'a>(page: &'a Value, kind: &str) -> &'a Value {
@@ -183,13 +168,7 @@ async fn only_those_who_may_record_visits_to_the_home_work_its_pipeline() {
             .await,
             2
         );
-        for user in ["legal", "asb.hub", "partner.police"] {
-            let t = app.token(user, PASSWORD).await.unwrap();
-            let (s, _) = app.json("POST", &format!("/api/v1/pipeline/{id}/stage"), &t, move_body.clone()).await;
-            assert_eq!(s, StatusCode::FORBIDDEN, "{user} moves nothing");
-            let (s, _) = app.get_json("/api/v1/pipeline", &t).await;
-            assert_eq!(s, StatusCode::FORBIDDEN, "{user} sees no pipeline");
-        }
+        refused_to_non_officers(&app, &format!("/api/v1/pipeline/{id}/stage"), &move_body, "/api/v1/pipeline").await;
         assert_eq!(scalar(db, &format!("SELECT version FROM pipeline WHERE id = {id}")).await, 1, "nothing moved");
 
         // The form posts the same without JavaScript.

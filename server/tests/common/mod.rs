@@ -260,3 +260,46 @@ pub async fn text(db: &Db, sql: &str) -> String {
 pub async fn texts(db: &Db, sql: &str) -> Vec<String> {
     sqlx::query_scalar::<sqlx::Any, String>(sql).fetch_all(&db.pool).await.unwrap()
 }
+
+/// A tenancy officers record work on, and the people around it.
+pub struct Worked {
+    pub reference: String,
+    /// The Community HMO who holds it.
+    pub holder: String,
+    /// Its area's Team Leader.
+    pub leader: String,
+    /// A Community HMO of another area.
+    pub other: String,
+}
+
+/// The first active secure tenancy of a Community HMO that began before `began_before` and has no
+/// row in `free_of` (a table with a `tenancy_id`), with its holder, its Team Leader and an outsider.
+pub async fn worked_tenancy(db: &Db, free_of: &str, began_before: chrono::NaiveDate) -> Worked {
+    let row = text(
+        db,
+        &format!(
+            "SELECT t.reference || ' ' || u.username || ' ' || CAST(p.area_team_id AS TEXT) FROM tenancies t JOIN users u ON u.id = t.owner_id \
+             JOIN properties p ON p.id = t.property_id WHERE t.status = 'active' AND t.tenure = 'secure' AND u.role = 'community_hmo' AND u.active = 1 \
+             AND t.start_date < '{began_before}' AND NOT EXISTS (SELECT 1 FROM {free_of} x WHERE x.tenancy_id = t.id) ORDER BY t.id LIMIT 1"
+        ),
+    )
+    .await;
+    let f: Vec<&str> = row.split(' ').collect();
+    let leader =
+        text(db, &format!("SELECT username FROM users WHERE role = 'team_leader' AND active = 1 AND area_team_id = {} ORDER BY id LIMIT 1", f[2])).await;
+    let other =
+        text(db, &format!("SELECT username FROM users WHERE role = 'community_hmo' AND active = 1 AND area_team_id <> {} ORDER BY id LIMIT 1", f[2])).await;
+    Worked { reference: f[0].to_string(), holder: f[1].to_string(), leader, other }
+}
+
+/// Legal, the Community Safety Hub and a partner agency record no work on homes (`POST path`
+/// is 403) and have no list of it (`GET list` is 403).
+pub async fn refused_to_non_officers(app: &TestApp, path: &str, body: &serde_json::Value, list: &str) {
+    for user in ["legal", "asb.hub", "partner.police"] {
+        let t = app.token(user, PASSWORD).await.unwrap();
+        let (s, _) = app.json("POST", path, &t, body.clone()).await;
+        assert_eq!(s, axum::http::StatusCode::FORBIDDEN, "{user} records nothing at {path}");
+        let (s, _) = app.get_json(list, &t).await;
+        assert_eq!(s, axum::http::StatusCode::FORBIDDEN, "{user} has no {list}");
+    }
+}
