@@ -310,7 +310,7 @@ async fn satisfaction_figures_respect_who_may_read_them() {
         assert_eq!(res.status(), StatusCode::OK);
         assert!(res.headers()[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/csv"));
         let body = body_text(res).await;
-        assert!(body.starts_with("group_by,group,responses,measure,satisfied_percent"));
+        assert!(body.starts_with("\u{feff}group_by,group,responses,measure,satisfied_percent"));
         assert!(body.lines().count() > 12);
         // Reading comments is audited.
         assert!(scalar(&app.db, "SELECT COUNT(*) FROM audit_log WHERE action = 'feedback.comments.view' AND username = 'tl.east'").await >= 1);

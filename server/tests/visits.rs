@@ -261,7 +261,7 @@ async fn the_team_leader_sees_the_areas_visiting() {
         assert_eq!(res.status(), StatusCode::OK);
         let csv = body_text(res).await;
         let lines: Vec<&str> = csv.lines().collect();
-        assert!(lines[0].starts_with("officer,completed_this_week,weekly_target,"), "{csv}");
+        assert!(lines[0].starts_with("\u{feff}officer,completed_this_week,weekly_target,"), "{csv}");
         let team: Vec<&str> = lines.last().unwrap().split(',').collect();
         assert_eq!(
             (team[0], team[1], team[2], team[4]),
@@ -845,7 +845,7 @@ async fn the_team_leader_reads_twelve_months_of_visiting() {
         assert_eq!(n(&after, "alterations"), n(&before, "alterations") + 1);
         assert_eq!(n(&after, "disrepair"), n(&before, "disrepair") + 1);
         let csv = body_text(app.get_bearer("/api/v1/visits/months.csv", &tl).await).await;
-        assert!(csv.starts_with("month,completed,monthly_target,no_access,"), "{csv}");
+        assert!(csv.starts_with("\u{feff}month,completed,monthly_target,no_access,"), "{csv}");
         assert_eq!(csv.lines().count(), 13);
         let (s, _) = app.get_json("/api/v1/visits/months", &token).await;
         assert_eq!(s, StatusCode::FORBIDDEN, "for Team Leaders");

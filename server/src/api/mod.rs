@@ -42,12 +42,17 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for SignedIn {
 
 /// A CSV download for the council's own reports.
 pub fn csv_attachment(filename: &str, body: Vec<u8>) -> Response {
+    // UTF-8's byte-order mark first: without it Excel reads the file as the PC's old code page,
+    // and every "£", "é" or "ł" in a name comes out garbled.
+    let mut bytes = Vec::with_capacity(body.len() + 3);
+    bytes.extend_from_slice(b"\xEF\xBB\xBF");
+    bytes.extend(body);
     (
         [
             (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
             (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
         ],
-        body,
+        bytes,
     )
         .into_response()
 }
