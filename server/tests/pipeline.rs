@@ -117,7 +117,10 @@ async fn an_entry_moves_one_permitted_step_at_a_time_against_the_version_seen() 
         assert_eq!(r1, r0 + 1);
         assert_eq!(after["figures"]["saving"].as_i64().unwrap(), r1 * 1_800_000, "£18,000 a home, in pence");
         let csv = body_text(app.get_bearer("/api/v1/pipeline.csv", &tl).await).await;
-        assert!(csv.starts_with("\u{feff}month,opened,homes_recovered,saving_pounds,downsizing_moves\n"), "UTF-8 with its byte-order mark, as Excel needs: {csv}");
+        assert!(
+            csv.starts_with("\u{feff}month,opened,homes_recovered,saving_pounds,downsizing_moves\n"),
+            "UTF-8 with its byte-order mark, as Excel needs: {csv}"
+        );
         let this_month = app::api::kit::clock::today().format("%Y-%m").to_string();
         assert!(csv.lines().any(|l| l.starts_with(&this_month)), "{csv}");
         assert!(csv.contains(&format!("\nyear from {},,{r1},{},", app::domain::pipeline::year_start(app::api::kit::clock::today()), r1 * 18_000)), "{csv}");

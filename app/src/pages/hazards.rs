@@ -89,7 +89,8 @@ pub fn TenancyHazards(
     <section aria-labelledby="hazards-h" id="hazards" data-testid="tenancy-hazards">
         <h2 id="hazards-h">"Damp and mould (Awaab's Law)"</h2>
         <ActionError error />
-        {hazards.into_iter().map(|h| {
+        // Keyed by version: a step recorded brings a fresh form, not the last one's words.
+        <For each=move || hazards.clone() key=|h| (h.id, h.version) children=move |h| {
             let id = h.id;
             let open = h.closed_at.is_none();
             view! {
@@ -165,7 +166,7 @@ pub fn TenancyHazards(
                 })}
             </div>
             }
-        }).collect_view()}
+        } />
         {may_report.then(|| view! {
             <details class="card">
                 <summary>"Report damp and mould"</summary>

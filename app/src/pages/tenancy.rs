@@ -93,7 +93,8 @@ fn Pipeline(
     <section aria-labelledby="pipeline-h" id="pipeline" data-testid="pipeline">
         <h2 id="pipeline-h">"Downsizing and investigations"</h2>
         <ActionError error />
-        {entries.into_iter().map(|e| {
+        // Keyed by version: a step recorded brings a fresh form, not the last one's words.
+        <For each=move || entries.clone() key=|e| (e.id, e.version) children=move |e| {
             let open = !e.stage.is_final();
             view! {
             <div class="card" data-testid=format!("pipeline-{}", e.kind.as_str())>
@@ -127,7 +128,7 @@ fn Pipeline(
                 })}
             </div>
             }
-        }).collect_view()}
+        } />
         {(!startable.is_empty()).then(|| view! {
             <details class="card">
                 <summary>"Start downsizing or an investigation"</summary>
