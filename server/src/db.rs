@@ -110,7 +110,7 @@ impl Db {
             })
         };
         let pool = options.connect(&url).await?;
-        if backend == Backend::Sqlite && !url.contains(":memory:") {
+        if backend == Backend::Sqlite && !url.contains(":memory:") && !url.contains("mode=ro") {
             // WAL persists in the file: readers never block the writer.
             pool.execute("PRAGMA journal_mode = WAL;").await?;
         }
@@ -159,5 +159,70 @@ mod tests {
     async fn rejects_unknown_schemes() {
         let err = Db::connect("mysql://localhost/x").await.unwrap_err();
         assert!(err.to_string().contains("sqlite: or postgres:"));
+    }
+}
+
+/// What a check of a database found: SQLite's own integrity and foreign-key checks, the latest
+/// migration applied, and how many tenancies it holds.
+#[derive(Debug)]
+pub struct Checked {
+    pub migration: i64,
+    pub tenancies: i64,
+}
+
+impl Db {
+    /// The path of a SQLite database's file (None for PostgreSQL or an in-memory database).
+    pub fn sqlite_path(url: &str) -> Option<std::path::PathBuf> {
+        let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+        let path = rest.split('?').next().unwrap_or_default();
+        (!path.is_empty() && path != ":memory:").then(|| std::path::PathBuf::from(path))
+    }
+
+    /// The latest migration this build knows.
+    pub fn latest_migration(&self) -> i64 {
+        let m = match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        m.iter().map(|m| m.version).max().unwrap_or(0)
+    }
+
+    /// A consistent copy of a SQLite database into a new file at `to`, taken while Hearth serves:
+    /// `VACUUM INTO` reads one snapshot (writers carry on; the copy holds every transaction
+    /// committed before it began and none after).
+    pub async fn backup_to(&self, to: &std::path::Path) -> anyhow::Result<()> {
+        anyhow::ensure!(self.backend == Backend::Sqlite, "hearth backup copies the embedded SQLite database; back PostgreSQL up with pg_dump (see the README)");
+        anyhow::ensure!(!to.exists(), "{} already exists: give a new file for the backup", to.display());
+        let target = to.to_str().ok_or_else(|| anyhow::anyhow!("the backup's path is not valid UTF-8"))?;
+        sqlx::query(&format!("VACUUM INTO '{}'", target.replace('\'', "''"))).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Closes the pool; on SQLite first folds the write-ahead log into the database file, so the
+    /// file alone holds everything (for copying, or setting aside).
+    pub async fn close(self) {
+        if self.backend == Backend::Sqlite {
+            let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&self.pool).await;
+        }
+        self.pool.close().await;
+    }
+
+    /// Checks a database: SQLite's integrity and foreign keys (PostgreSQL enforces both itself),
+    /// that its migrations are ones this build knows, and that it holds a council.
+    pub async fn check(&self) -> anyhow::Result<Checked> {
+        if self.backend == Backend::Sqlite {
+            let integrity: String = sqlx::query_scalar("PRAGMA integrity_check").fetch_one(&self.pool).await?;
+            anyhow::ensure!(integrity == "ok", "the database fails SQLite's integrity check: {integrity}");
+            let broken = sqlx::query("PRAGMA foreign_key_check").fetch_all(&self.pool).await?;
+            anyhow::ensure!(broken.is_empty(), "{} rows point at rows that are not there (PRAGMA foreign_key_check)", broken.len());
+        }
+        let migration: i64 = sqlx::query_scalar("SELECT CAST(MAX(version) AS BIGINT) FROM _sqlx_migrations WHERE success = TRUE").fetch_one(&self.pool).await?;
+        anyhow::ensure!(
+            migration <= self.latest_migration(),
+            "the database was made by a newer Hearth (migration {migration}; this one knows up to {})",
+            self.latest_migration()
+        );
+        let tenancies: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM tenancies").fetch_one(&self.pool).await?;
+        Ok(Checked { migration, tenancies })
     }
 }

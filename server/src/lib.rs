@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod backup;
 pub mod bench_plain;
 pub mod db;
 pub mod edge;

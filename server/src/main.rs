@@ -2,6 +2,7 @@
 //! a demo council. Configuration comes from the environment (see README and .env.sample).
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
@@ -50,6 +51,22 @@ enum Command {
         #[arg(long, default_value_t = 2023)]
         seed: u64,
     },
+    /// Copy the SQLite database to a new file while Hearth serves (a consistent snapshot), and check the copy.
+    Backup {
+        /// The new file to write.
+        path: PathBuf,
+    },
+    /// Restore a backup as the SQLite database (checked first; migrated to this version after).
+    /// Stop Hearth first.
+    Restore {
+        /// The backup to restore.
+        path: PathBuf,
+        /// Set an existing database aside (`<name>.before-restore-<time>`) and restore over it.
+        #[arg(long)]
+        replace: bool,
+    },
+    /// Check the database: integrity, foreign keys, migrations (after a restore, or pg_restore).
+    Check,
     /// Time ordering a day's doors into a walk (`domain::route::walking_order`): `runs` days of
     /// `doors` doors scattered over an estate, printing the median and slowest (for scripts/bench.sh).
     #[command(hide = true)]
@@ -113,9 +130,22 @@ async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=error".into())).init();
     let dotenv = load_dotenv()?;
     let cli = Cli::parse();
-    if let Some(Command::BenchRoute { doors, runs }) = cli.command {
-        bench_route(doors, runs);
-        return Ok(());
+    match &cli.command {
+        Some(Command::BenchRoute { doors, runs }) => {
+            bench_route(*doors, *runs);
+            return Ok(());
+        }
+        Some(Command::Backup { path }) => {
+            let c = hearth::backup::backup(&cli.database_url, path).await?;
+            println!("Backed up to {}: checked, migration {}, {} tenancies.", path.display(), c.migration, c.tenancies);
+            return Ok(());
+        }
+        Some(Command::Restore { path, replace }) => {
+            let c = hearth::backup::restore(path, &cli.database_url, *replace).await?;
+            println!("Restored {}: checked, migration {}, {} tenancies.", path.display(), c.migration, c.tenancies);
+            return Ok(());
+        }
+        _ => {}
     }
     if let Some(path) = dotenv {
         tracing::info!("settings: read {}", path.display());
@@ -135,7 +165,11 @@ async fn main() -> anyhow::Result<()> {
             print_accounts(&report);
         }
         Command::Serve { demo, addr, settings } => serve(db, demo, addr, settings).await?,
-        Command::BenchRoute { .. } => unreachable!("answered before the database opens"),
+        Command::Check => {
+            let c = db.check().await?;
+            println!("The database passes its checks: migration {}, {} tenancies.", c.migration, c.tenancies);
+        }
+        Command::BenchRoute { .. } | Command::Backup { .. } | Command::Restore { .. } => unreachable!("answered before the database opens"),
     }
     Ok(())
 }
@@ -163,15 +197,56 @@ async fn serve(db: Db, demo: bool, addr: Option<SocketAddr>, settings: Settings)
     let addr = leptos_options.site_addr;
     let state = routes::app_state(db.clone(), leptos_options, settings, LimitConfig::default());
     spawn_housekeeping(&db, &state);
+    let store = state.store.clone();
     let app = routes::router(state);
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!("Hearth is listening on http://{addr} ({} database)", db.backend.name());
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    let (stopping, stop) = tokio::sync::oneshot::channel::<()>();
+    let server = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        tracing::info!("stopping: no new connections; finishing the requests in flight (up to {} s)", GRACE.as_secs());
+        let _ = stopping.send(());
+    });
+    // Requests in flight get GRACE to finish; one still running after that is cut off.
+    tokio::select! {
+        served = server => served?,
+        () = async {
+            let _ = stop.await;
+            tokio::time::sleep(GRACE).await;
+        } => tracing::warn!("requests still running after {} s: stopping anyway", GRACE.as_secs()),
+    }
+    // Housekeeping's last round (changes due today applied), then the database closed cleanly.
+    if let Err(e) = hearth::housekeeping::run(&*store, store.today()).await {
+        tracing::error!(error = %e, "housekeeping at stop");
+    }
+    db.close().await;
+    tracing::info!("Hearth stopped cleanly");
     Ok(())
+}
+
+/// How long requests in flight at a stop may take to finish.
+const GRACE: Duration = Duration::from_secs(20);
+
+/// SIGTERM (systemd, a container's stop) or Ctrl-C.
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
 }
 
 /// Housekeeping, at start and every ten minutes: approved changes whose effective date has come
