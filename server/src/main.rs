@@ -25,6 +25,9 @@ struct Cli {
     /// Database URL: sqlite://path/to/file.db (default) or postgres://user@host/db.
     #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_URL, global = true)]
     database_url: String,
+    /// The log's format: text (lines for people) or json (one object a line, for a log collector).
+    #[arg(long, env = "HEARTH_LOG_FORMAT", value_enum, default_value = "text", global = true)]
+    log_format: hearth::settings::LogFormat,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -127,9 +130,9 @@ fn print_accounts(report: &seeding::SeedReport) {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=error".into())).init();
     let dotenv = load_dotenv()?;
     let cli = Cli::parse();
+    hearth::settings::init_log(cli.log_format);
     match &cli.command {
         Some(Command::BenchRoute { doors, runs }) => {
             bench_route(*doors, *runs);

@@ -127,5 +127,6 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(body_limit))
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, REQUEST_DEADLINE))
         .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn(crate::requestlog::log_request))
         .with_state(state)
 }

@@ -220,3 +220,23 @@ mod tests {
         );
     }
 }
+
+/// How the log is written (`HEARTH_LOG_FORMAT`): lines for people, or one JSON object a line for a
+/// log collector.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+/// Starts the log: `RUST_LOG` chooses what is written (by default Hearth's information, each
+/// request's line, and the database's warnings, slow statements among them).
+pub fn init_log(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into());
+    let log = tracing_subscriber::fmt().with_env_filter(filter);
+    match format {
+        LogFormat::Text => log.init(),
+        LogFormat::Json => log.json().init(),
+    }
+}

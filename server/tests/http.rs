@@ -40,6 +40,23 @@ async fn health_reports_the_database_and_openapi_lists_routes() {
     }
 }
 
+/// Every answer carries its request id (the proxy's, where it gave a plain one), which the request
+/// log writes beside it.
+#[tokio::test]
+async fn every_answer_carries_its_request_id() {
+    let app = TestApp::new(Engine::Sqlite).await;
+    let made = app.get("/api/v1/health", None).await;
+    let id = made.headers()["x-request-id"].to_str().unwrap().to_string();
+    assert_eq!(id.len(), 16, "{id}");
+    let other = app.get("/sign-in", None).await;
+    assert_ne!(other.headers()["x-request-id"].to_str().unwrap(), id, "each request its own");
+    let kept = app.send(Request::get("/api/v1/health").header(header::HOST, HOST).header("x-request-id", "lb-0042.7").body(Body::empty()).unwrap()).await;
+    assert_eq!(kept.headers()["x-request-id"], "lb-0042.7");
+    let refused = app.send(Request::get("/api/v1/nowhere").header(header::HOST, HOST).body(Body::empty()).unwrap()).await;
+    assert_eq!(refused.status(), StatusCode::NOT_FOUND);
+    assert!(refused.headers().contains_key("x-request-id"), "errors too");
+}
+
 #[tokio::test]
 async fn pages_need_sign_in_and_sign_in_keeps_what_was_typed() {
     for engine in engines() {

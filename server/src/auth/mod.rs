@@ -100,10 +100,15 @@ pub async fn resolve_principal(State(state): State<AppState>, session: Session, 
             _ => None,
         }
     };
+    let user = principal.as_ref().map(|p| p.user_id);
     if let Some(p) = principal {
         req.extensions_mut().insert(p);
     }
-    next.run(req).await
+    let mut res = next.run(req).await;
+    if let Some(id) = user {
+        res.extensions_mut().insert(crate::requestlog::LoggedUser(id));
+    }
+    res
 }
 
 /// Page requests from someone not signed in go to the sign-in page, remembering where they were going.
