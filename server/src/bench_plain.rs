@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use app::domain::access::Principal;
-use app::domain::clock::ClockStatus;
+use app::domain::clock::{ClockStatus, format_london};
 use app::domain::desk::Section;
 use app::model::{MyWork, date_part};
 use axum::Extension;
@@ -61,6 +61,10 @@ pub fn render(w: &MyWork) -> String {
     }
     waiting(&mut o, w);
     referrals(&mut o, w);
+    if w.desk.sections.contains(&Section::FollowUps) {
+        hazards(&mut o, w);
+        follow_ups(&mut o, w);
+    }
     if w.desk.sections.contains(&Section::Cases) {
         cases(&mut o, w);
     }
@@ -131,6 +135,70 @@ fn referrals(o: &mut String, w: &MyWork) {
         );
         badge(o, r.clock);
         o.push_str("</td></tr>");
+    }
+    o.push_str("</tbody></table></div></section>");
+}
+
+/// Damp and mould hazards on the officer's homes, by their next clock.
+fn hazards(o: &mut String, w: &MyWork) {
+    if w.hazards.is_empty() {
+        return;
+    }
+    let _ = write!(
+        o,
+        r#"<section aria-labelledby="hazards-h" data-testid="my-hazards"><h2 id="hazards-h">Damp and mould: Awaab's Law ({})</h2><div class="table-wrap"><table class="data cards" data-testid="hazards"><thead><tr><th scope="col">Home</th><th scope="col">Reported</th><th scope="col">Next</th><th scope="col">Due</th></tr></thead><tbody>"#,
+        w.hazards.len()
+    );
+    for h in &w.hazards {
+        let _ = write!(
+            o,
+            r#"<tr><td data-label="Home"><a href="/tenancies/{}#hazards">{}</a></td><td data-label="Reported">{}<div class="small">{}</div></td><td data-label="Next">"#,
+            attr(&h.tenancy_reference),
+            text(&h.address),
+            format_london(h.aware_at),
+            text(&h.detail)
+        );
+        let due = h.due();
+        if let Some(r) = due {
+            let _ = write!(o, r#"<strong>{}</strong><div class="muted small">{}</div>"#, r.step.label(), text(&r.within));
+        }
+        o.push_str(r#"</td><td data-label="Due">"#);
+        if let Some(r) = due {
+            let _ = write!(o, "{} ", format_london(r.due_at));
+            badge(o, r.clock);
+        }
+        o.push_str("</td></tr>");
+    }
+    o.push_str("</tbody></table></div></section>");
+}
+
+/// What visits found and must be followed up, with their clocks and the form that closes each.
+fn follow_ups(o: &mut String, w: &MyWork) {
+    if w.follow_ups.is_empty() {
+        return;
+    }
+    let _ = write!(
+        o,
+        r#"<section aria-labelledby="follow-h" data-testid="follow-ups"><h2 id="follow-h">Follow-ups from visits ({})</h2><div class="table-wrap"><table class="data cards"><thead><tr><th scope="col">Found</th><th scope="col">Home</th><th scope="col">Due</th><th scope="col">Done</th></tr></thead><tbody>"#,
+        w.follow_ups.len()
+    );
+    for f in &w.follow_ups {
+        let _ = write!(
+            o,
+            r#"<tr><td data-label="Found"><strong>{}</strong><div class="small">{}</div><div class="muted small">Visit on {}</div></td><td data-label="Home"><a href="/tenancies/{}">{}</a></td><td data-label="Due">{} "#,
+            f.kind.label(),
+            text(&f.detail),
+            f.visited_on,
+            attr(&f.tenancy_reference),
+            text(&f.address),
+            format_london(f.due_at)
+        );
+        badge(o, Some(f.clock));
+        let _ = write!(
+            o,
+            r#"</td><td data-label="Done"><form method="post" action="/fn/close_follow_up" class="inline"><input type="hidden" name="id" value="{id}"/><input id="done-{id}" type="text" name="note" required minlength="3" maxlength="2000" placeholder="What was done"/><button type="submit" class="button secondary">Close</button></form></td></tr>"#,
+            id = f.id
+        );
     }
     o.push_str("</tbody></table></div></section>");
 }
