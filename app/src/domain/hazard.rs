@@ -182,6 +182,25 @@ pub fn read_moment(on: &str, time: &str) -> Result<DateTime<Utc>, String> {
     Ok(london_at(on, time))
 }
 
+/// A report as the law needs it: what was reported or seen, and when the council became aware
+/// (the moment every clock runs from), which is neither in the future nor before the tenancy began.
+pub fn read_report(detail: &str, on: &str, at: &str, began: NaiveDate, now: DateTime<Utc>) -> Result<(String, DateTime<Utc>), String> {
+    let detail = read_text(detail, "what was reported or seen")?;
+    let aware = read_moment(on, at)?;
+    if aware > now {
+        return Err("That is in the future: give when the council became aware of the damp and mould.".into());
+    }
+    if super::clock::london_date(aware) < began {
+        return Err(format!("That is before the tenancy began ({began}): check the day."));
+    }
+    Ok((detail, aware))
+}
+
+/// A new hazard may be reported on a tenancy, by someone who may record there, only while none is open.
+pub fn may_report(may_record: bool, open: usize) -> bool {
+    may_record && open == 0
+}
+
 /// Checks what a report or a step says: what was found or done, in the officer's words.
 pub fn read_text(text: &str, what: &str) -> Result<String, String> {
     let t = text.trim();
@@ -292,5 +311,23 @@ mod tests {
         assert_eq!(read_text("  Black mould behind the wardrobe  ", "what was found").unwrap(), "Black mould behind the wardrobe");
         assert_eq!(read_text(" a ", "what was found").unwrap_err(), "Say what was found.");
         assert!(read_text(&"x".repeat(MAX_TEXT + 1), "it").is_err());
+    }
+
+    /// Awaab's Law's clocks run from when the landlord became aware (the Regulations 2025): that
+    /// moment cannot be in the future, nor before the tenancy it concerns began.
+    #[test]
+    fn a_report_says_what_and_when_the_council_became_aware() {
+        let began = NaiveDate::from_ymd_opt(2025, 4, 1).unwrap();
+        let now = at("2026-12-07 12:00");
+        let (detail, aware) = read_report("  Black mould in the back bedroom ", "2026-12-04", "09:30", began, now).unwrap();
+        assert_eq!(detail, "Black mould in the back bedroom");
+        assert_eq!(aware, at("2026-12-04 09:30"));
+        assert!(read_report("Mould", "2026-12-07", "12:30", began, now).unwrap_err().contains("future"));
+        assert!(read_report("Mould", "2025-03-31", "09:00", began, now).unwrap_err().contains("before the tenancy began (2025-04-01)"));
+        assert!(read_report("", "2026-12-04", "09:30", began, now).unwrap_err().contains("Say what was reported"));
+        assert!(read_report("Mould", "4/12/2026", "09:30", began, now).is_err());
+        assert!(may_report(true, 0));
+        assert!(!may_report(true, 1), "one open hazard per tenancy");
+        assert!(!may_report(false, 0));
     }
 }

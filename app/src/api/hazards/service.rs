@@ -45,14 +45,7 @@ pub async fn report(store: &dyn Store, who: &Principal, reference: &str, r: Haza
     };
     authorise_recording(store, who, &subject.scope, act("report_hazard", subject.tenancy_id, reference.clone()), ip).await?;
     let clock = Clock::now(store).await?;
-    let detail = hazard::read_text(&r.detail, "what was reported or seen").map_err(AppError::Invalid)?;
-    let aware = hazard::read_moment(&r.on, &r.at).map_err(AppError::Invalid)?;
-    if aware > clock.moment() {
-        return Err(AppError::Invalid("That is in the future: give when the council became aware of the damp and mould.".into()));
-    }
-    if crate::domain::clock::london_date(aware) < subject.start_date {
-        return Err(AppError::Invalid(format!("That is before the tenancy began ({}): check the day.", subject.start_date)));
-    }
+    let (detail, aware) = hazard::read_report(&r.detail, &r.on, &r.at, subject.start_date, clock.moment()).map_err(AppError::Invalid)?;
     let entry = change(who, ip, "report_hazard", "tenancy", Some(subject.tenancy_id), format!("damp_mould {reference}"));
     let id = store.report_hazard(subject.tenancy_id, &detail, StepBy { by: who.user_id, note: &detail, at: aware }, entry).await?;
     shown(store, id, &clock).await
@@ -85,7 +78,7 @@ pub async fn for_tenancy(store: &dyn Store, who: &Principal, tenancy_id: i64, sc
     if !acts {
         hazards.iter_mut().for_each(|h| h.next.clear());
     }
-    let may_report = acts && hazards.iter().all(|h| h.closed_at.is_some());
+    let may_report = hazard::may_report(acts, hazards.iter().filter(|h| h.closed_at.is_none()).count());
     Ok((hazards, may_report))
 }
 
