@@ -179,29 +179,10 @@ impl HazardStore for SqlStore {
     }
 
     async fn tenancy_hazards(&self, tenancy_id: i64) -> Result<Vec<StoredHazard>, AppError> {
-        let sql = format!("{HAZARD_COLUMNS} WHERE h.tenancy_id = $1 ORDER BY CASE WHEN h.closed_at IS NULL THEN 0 ELSE 1 END, h.aware_at DESC, h.id DESC");
-        let mut hazards =
-            sqlx::query::<Any>(&sql).bind(tenancy_id).fetch_all(&self.db.pool).await.map_err(internal)?.iter().map(stored).collect::<Result<Vec<_>, _>>()?;
-        let steps = sqlx::query::<Any>(
-            "SELECT st.hazard_id, st.step, st.finding, st.at, st.note, u.display_name FROM hazard_steps st JOIN hazards h ON h.id = st.hazard_id \
-             LEFT JOIN users u ON u.id = st.by_user WHERE h.tenancy_id = $1 ORDER BY st.at, st.id",
-        )
-        .bind(tenancy_id)
-        .fetch_all(&self.db.pool)
-        .await
-        .map_err(internal)?;
-        for st in &steps {
-            if let Some(h) = hazards.iter_mut().find(|h| h.view.id == i(st, "hazard_id")) {
-                h.view.steps.push(HazardStepView {
-                    step: code(st, "step", HazardStep::parse)?,
-                    at: instant(st, "at")?,
-                    finding: os(st, "finding").and_then(|f| HazardFinding::parse(&f)),
-                    by: os(st, "display_name").unwrap_or_default(),
-                    note: s(st, "note"),
-                });
-            }
-        }
-        Ok(hazards)
+        let records = format!("{HAZARD_COLUMNS} WHERE h.tenancy_id = $1 ORDER BY CASE WHEN h.closed_at IS NULL THEN 0 ELSE 1 END, h.aware_at DESC, h.id DESC");
+        let steps = "SELECT st.hazard_id, st.step, st.finding, st.at, st.note, u.display_name FROM hazard_steps st JOIN hazards h ON h.id = st.hazard_id \
+             LEFT JOIN users u ON u.id = st.by_user WHERE h.tenancy_id = $1 ORDER BY st.at, st.id";
+        tenancy_records_with_steps(&self.db, tenancy_id, (&records, stored), (steps, "hazard_id", step_view)).await
     }
 
     async fn open_hazards(&self, of: HazardsOf<'_>) -> Result<Vec<StoredHazard>, AppError> {
@@ -221,4 +202,24 @@ impl HazardStore for SqlStore {
         );
         sqlx::query::<Any>(&sql).bind(id).bind(since.to_string()).fetch_all(&self.db.pool).await.map_err(internal)?.iter().map(ladder).collect()
     }
+}
+
+impl WithSteps for StoredHazard {
+    type Step = HazardStepView;
+    fn id(&self) -> i64 {
+        self.view.id
+    }
+    fn steps(&mut self) -> &mut Vec<HazardStepView> {
+        &mut self.view.steps
+    }
+}
+
+fn step_view(st: &AnyRow) -> Result<HazardStepView, AppError> {
+    Ok(HazardStepView {
+        step: code(st, "step", HazardStep::parse)?,
+        at: instant(st, "at")?,
+        finding: os(st, "finding").and_then(|f| HazardFinding::parse(&f)),
+        by: os(st, "display_name").unwrap_or_default(),
+        note: s(st, "note"),
+    })
 }

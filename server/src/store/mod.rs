@@ -127,6 +127,35 @@ pub fn now_rfc3339() -> String {
     chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
+/// A record that carries its steps (a hazard, a pipeline entry).
+pub(crate) trait WithSteps {
+    type Step;
+    fn id(&self) -> i64;
+    fn steps(&mut self) -> &mut Vec<Self::Step>;
+}
+
+/// Reads one row into a value.
+pub(crate) type FromRow<T> = fn(&AnyRow) -> Result<T, AppError>;
+
+/// A tenancy's records with their steps in order: `records` and `steps` are each bound to the
+/// tenancy, and `parent` is the step rows' column naming the record a step belongs to.
+pub(crate) async fn tenancy_records_with_steps<R: WithSteps>(
+    db: &Db,
+    tenancy_id: i64,
+    (records, record): (&str, FromRow<R>),
+    (steps, parent, step): (&str, &str, FromRow<R::Step>),
+) -> Result<Vec<R>, AppError> {
+    let mut out =
+        sqlx::query::<Any>(records).bind(tenancy_id).fetch_all(&db.pool).await.map_err(internal)?.iter().map(record).collect::<Result<Vec<_>, _>>()?;
+    for row in &sqlx::query::<Any>(steps).bind(tenancy_id).fetch_all(&db.pool).await.map_err(internal)? {
+        let id: i64 = row.try_get(parent).map_err(internal)?;
+        if let Some(r) = out.iter_mut().find(|r| r.id() == id) {
+            r.steps().push(step(row)?);
+        }
+    }
+    Ok(out)
+}
+
 /// Binds each id in turn (after `placeholders`).
 pub fn bind_ids<'q>(mut q: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>, ids: &[i64]) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
     for id in ids {

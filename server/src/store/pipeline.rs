@@ -134,34 +134,10 @@ impl PipelineStore for SqlStore {
     }
 
     async fn tenancy_entries(&self, tenancy_id: i64) -> Result<Vec<PipelineEntryView>, AppError> {
-        let sql = format!("{ENTRY_COLUMNS} WHERE e.tenancy_id = $1 ORDER BY CASE WHEN e.closed_at IS NULL THEN 0 ELSE 1 END, e.stage_at DESC, e.id DESC");
-        let mut entries = sqlx::query::<Any>(&sql)
-            .bind(tenancy_id)
-            .fetch_all(&self.db.pool)
-            .await
-            .map_err(internal)?
-            .iter()
-            .map(entry_view)
-            .collect::<Result<Vec<_>, _>>()?;
-        let steps = sqlx::query::<Any>(
-            "SELECT st.pipeline_id, st.stage, st.at, st.note, u.display_name FROM pipeline_steps st JOIN pipeline e ON e.id = st.pipeline_id \
-             LEFT JOIN users u ON u.id = st.by_user WHERE e.tenancy_id = $1 ORDER BY st.at, st.id",
-        )
-        .bind(tenancy_id)
-        .fetch_all(&self.db.pool)
-        .await
-        .map_err(internal)?;
-        for st in &steps {
-            if let Some(e) = entries.iter_mut().find(|e| e.id == i(st, "pipeline_id")) {
-                e.steps.push(PipelineStepView {
-                    stage: code(st, "stage", PipelineStage::parse)?,
-                    at: instant(st, "at")?,
-                    by: os(st, "display_name").unwrap_or_default(),
-                    note: s(st, "note"),
-                });
-            }
-        }
-        Ok(entries)
+        let records = format!("{ENTRY_COLUMNS} WHERE e.tenancy_id = $1 ORDER BY CASE WHEN e.closed_at IS NULL THEN 0 ELSE 1 END, e.stage_at DESC, e.id DESC");
+        let steps = "SELECT st.pipeline_id, st.stage, st.at, st.note, u.display_name FROM pipeline_steps st JOIN pipeline e ON e.id = st.pipeline_id \
+             LEFT JOIN users u ON u.id = st.by_user WHERE e.tenancy_id = $1 ORDER BY st.at, st.id";
+        tenancy_records_with_steps(&self.db, tenancy_id, (&records, entry_view), (steps, "pipeline_id", step_view)).await
     }
 
     async fn open_entries(&self, reach: Reach, limit: u32) -> Result<(Vec<PipelineEntryView>, u32), AppError> {
@@ -193,4 +169,23 @@ impl PipelineStore for SqlStore {
             })
             .collect()
     }
+}
+
+impl WithSteps for PipelineEntryView {
+    type Step = PipelineStepView;
+    fn id(&self) -> i64 {
+        self.id
+    }
+    fn steps(&mut self) -> &mut Vec<PipelineStepView> {
+        &mut self.steps
+    }
+}
+
+fn step_view(st: &AnyRow) -> Result<PipelineStepView, AppError> {
+    Ok(PipelineStepView {
+        stage: code(st, "stage", PipelineStage::parse)?,
+        at: instant(st, "at")?,
+        by: os(st, "display_name").unwrap_or_default(),
+        note: s(st, "note"),
+    })
 }
