@@ -100,6 +100,12 @@ test('every feedback page passes axe-core with no violations', async ({ browser,
   await page.goto(await linkPath(request, 'partner'));
   await expect(page.getByRole('heading', { level: 1 })).toHaveText("Working with the council's housing officers");
   expect(await axe(page)).toEqual([]);
+  // The accessibility statement, from every public page's footer.
+  await page.getByRole('contentinfo').getByRole('link', { name: 'Accessibility statement' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Accessibility statement for Hearth');
+  await expect(page.getByText('partially compliant with the Web Content Accessibility Guidelines version 2.2 AA')).toBeVisible();
+  await expect(page.getByText('call Housing Services on 01904 551550')).toBeVisible();
+  expect(await axe(page)).toEqual([]);
   await context.close();
 });
 

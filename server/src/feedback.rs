@@ -27,10 +27,10 @@ fn new_key() -> String {
 
 /// Every key a translation may give (see `crate::languages`).
 pub const KEYS: &[&str] = &[
-    "page.brand",
     "page.service",
     "page.skip",
     "page.footer",
+    "page.accessibility",
     "page.language",
     "form.title.tenant",
     "form.intro.tenant",
@@ -71,12 +71,10 @@ pub const KEYS: &[&str] = &[
     "contact_detail.label",
     "contact_detail.hint",
     "privacy.summary",
-    "privacy.p1",
     "privacy.p2",
     "privacy.p2_visit",
     "privacy.p3",
     "complain.summary",
-    "complain.p1",
     "complain.p2",
     "submit",
     "honeypot.label",
@@ -215,7 +213,7 @@ pub async fn thanks(
             "We read every response. The answers go into the council's tenant satisfaction figures, and your comments go to the housing team."
         )),
         text(l.t("thanks.p2", "If you asked for a reply, someone from the housing team will contact you within 10 working days.")),
-        text(l.t("thanks.p3", "If you need help now, call Housing Services on 01904 551550. In an emergency, call 999.")),
+        text(&l.tc("thanks.p3", "If you need help now, call {service} on {phone}. In an emergency, call 999.")),
         attr(&token),
         lang_suffix(l),
         text(l.t("thanks.more", "Give more feedback")),
@@ -237,9 +235,9 @@ fn not_found_page(l: &Language) -> Response {
     let body = format!(
         r#"<h1 class="fb-h1">{}</h1><p>{}</p>"#,
         text(l.t("notfound.heading", "This feedback link does not work")),
-        text(l.t(
+        text(&l.tc(
             "notfound.text",
-            "It may have been mistyped, or the council may have replaced it. Check the link on your card or letter, or call Housing Services on 01904 551550."
+            "It may have been mistyped, or the council may have replaced it. Check the link on your card or letter, or call {service} on {phone}."
         ))
     );
     (StatusCode::NOT_FOUND, Html(page(l, l.t("notfound.title", "Feedback link not found"), &body))).into_response()
@@ -253,18 +251,25 @@ fn problem_page(l: &Language) -> Response {
 
 /// The page around every public feedback screen: the app's stylesheet, no scripts.
 fn page(l: &Language, title: &str, body: &str) -> String {
+    public_page(l, title, l.t("page.service", "Housing feedback"), body)
+}
+
+/// The page around every public page (the feedback forms, the accessibility statement): the
+/// council's name and the service's, the app's stylesheet, no scripts.
+pub(crate) fn public_page(l: &Language, title: &str, service: &str, body: &str) -> String {
     format!(
         r##"<!DOCTYPE html><html lang="{}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{} – {} – Hearth</title><link rel="stylesheet" href="{}"></head>
 <body class="fb-body"><a class="skip-link" href="#main">{}</a><header class="fb-header"><span class="fb-brand">{}</span> <span class="fb-service">{}</span></header>
-<main id="main" class="fb-main">{body}</main><footer class="fb-footer"><p>{}</p></footer></body></html>"##,
+<main id="main" class="fb-main">{body}</main><footer class="fb-footer"><p>{} <a href="/accessibility">{}</a></p></footer></body></html>"##,
         attr(&l.code),
         text(title),
-        text(l.t("page.service", "Housing feedback")),
+        text(service),
         attr(crate::site::stylesheet_href()),
         text(l.t("page.skip", "Skip to main content")),
-        text(l.t("page.brand", "City of York Council")),
-        text(l.t("page.service", "Housing feedback")),
+        text(&l.council.name),
+        text(service),
         text(l.t("page.footer", "Hearth housing management. This form sets no tracking cookies.")),
+        text(l.t("page.accessibility", "Accessibility statement")),
     )
 }
 
@@ -537,10 +542,7 @@ fn complaints_notice(o: &mut String, l: &Language) {
         o,
         r#"<details class="fb-details" data-testid="how-to-complain"><summary>{}</summary><div class="fb-details-text"><p>{}</p><p>{}</p></div></details>"#,
         text(l.t("complain.summary", "How to make a complaint")),
-        text(l.t(
-            "complain.p1",
-            "You can complain in any way: tell any member of the housing team, call Housing Services on 01904 551550, or say in your comment above that it is a complaint and ask for a reply. We acknowledge a complaint within 5 working days and answer it within 10 working days of acknowledging it."
-        )),
+        text(&l.council.complaints),
         text(l.t(
             "complain.p2",
             "If you are not happy with our answer, ask us to look at it again (stage 2): someone who did not answer it first will reply within 20 working days. You can then ask the Housing Ombudsman to look into it, free of charge: 0300 111 3000, www.housing-ombudsman.org.uk."
@@ -553,8 +555,8 @@ fn privacy_notice(o: &mut String, l: &Language, link: &LinkTarget) {
         o,
         r#"<details class="fb-details"><summary>{}</summary><div class="fb-details-text"><p>{}</p><p>{}</p><p>{}</p></div></details>"#,
         text(l.t("privacy.summary", "How we use your feedback (privacy notice)")),
-        text(l.t("privacy.p1", "City of York Council collects this feedback to understand and improve its housing service and to report Tenant Satisfaction Measures to the Regulator of Social Housing. The lawful basis is public task (UK GDPR Article 6(1)(e)).")),
+        text(&l.council.privacy),
         text(&privacy_p2(l, link)),
-        text(l.t("privacy.p3", "You can ask to see or delete what you gave us by contacting the council's data protection officer.")),
+        text(&l.tc("privacy.p3", "You can ask to see or delete what you gave us by contacting {dpo}.")),
     );
 }

@@ -13,6 +13,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use app::api::kit::settings::{Council, Words};
 use serde::Deserialize;
 
 #[derive(Clone, Debug, Default)]
@@ -22,6 +23,9 @@ pub struct Language {
     /// The language's name in itself, shown on the switch ("Cymraeg").
     pub name: String,
     strings: HashMap<String, String>,
+    /// The council's words in this language (`[council]` of the configuration file), which fill
+    /// `{council}`, `{service}`, `{phone}` and `{dpo}` in every string.
+    pub council: Words,
 }
 
 impl Language {
@@ -30,13 +34,21 @@ impl Language {
         self.strings.get(key).map(String::as_str).unwrap_or(english)
     }
 
-    /// As [`Language::t`], with `{placeholder}`s filled in (in the translation and the default alike).
+    /// As [`Language::t`], with `{placeholder}`s filled in (in the translation and the default
+    /// alike), the council's among them.
     pub fn tf(&self, key: &str, english: &str, args: &[(&str, &str)]) -> String {
         let mut out = self.t(key, english).to_string();
-        for (k, v) in args {
+        let c = &self.council;
+        let council = [("council", c.name.as_str()), ("service", &c.service), ("phone", &c.phone), ("dpo", &c.data_protection_officer)];
+        for (k, v) in args.iter().chain(&council) {
             out = out.replace(&format!("{{{k}}}"), v);
         }
         out
+    }
+
+    /// As [`Language::tf`] with only the council's words to fill in.
+    pub fn tc(&self, key: &str, english: &str) -> String {
+        self.tf(key, english, &[])
     }
 
     /// How many strings the file translates.
@@ -59,7 +71,7 @@ pub struct Languages {
 
 impl Default for Languages {
     fn default() -> Self {
-        Languages { list: vec![Language { code: "en".into(), name: "English".into(), strings: HashMap::new() }] }
+        Languages { list: vec![Language { code: "en".into(), name: "English".into(), strings: HashMap::new(), council: Words::default() }] }
     }
 }
 
@@ -86,11 +98,19 @@ impl Languages {
                 continue;
             }
             match std::fs::read_to_string(&path).map_err(|e| e.to_string()).and_then(|t| serde_json::from_str::<LanguageFile>(&t).map_err(|e| e.to_string())) {
-                Ok(f) => langs.list.push(Language { code, name: f.name, strings: f.strings }),
+                Ok(f) => langs.list.push(Language { code, name: f.name, strings: f.strings, council: Words::default() }),
                 Err(e) => problems.push(format!("{}: {e}", path.display())),
             }
         }
         (langs, problems)
+    }
+
+    /// Gives each language the council's words in it (English where the council gives none).
+    pub fn with_council(mut self, council: &Council) -> Languages {
+        for l in &mut self.list {
+            l.council = council.words(&l.code);
+        }
+        self
     }
 
     pub fn all(&self) -> &[Language] {
@@ -136,6 +156,7 @@ mod tests {
             code: "cy".into(),
             name: "Cymraeg".into(),
             strings: HashMap::from([("submit".to_string(), "Anfon adborth".to_string()), ("count".to_string(), "{n} nod".to_string())]),
+            council: Words::default(),
         });
         l
     }

@@ -16,4 +16,5 @@ pub mod seed;
 pub mod settings;
 pub mod site;
 pub mod state;
+pub mod statement;
 pub mod store;

@@ -5,11 +5,11 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use hearth::auth::limits::LimitConfig;
 use hearth::db::{DEFAULT_URL, Db};
 use hearth::seed::{SeedOptions, seed};
-use hearth::settings::{Settings, load_dotenv};
+use hearth::settings::{ConfigFile, Settings, load_dotenv};
 use hearth::{routes, seed as seeding};
 use leptos::prelude::*;
 
@@ -28,6 +28,11 @@ struct Cli {
     /// The log's format: text (lines for people) or json (one object a line, for a log collector).
     #[arg(long, env = "HEARTH_LOG_FORMAT", value_enum, default_value = "text", global = true)]
     log_format: hearth::settings::LogFormat,
+    /// The council's configuration file: its words and settings (default config/council.toml, the demo council's).
+    /// (Read before the rest by `ConfigFile::find`; declared here so `--help` lists it.)
+    #[arg(long, env = "HEARTH_CONFIG", global = true, value_name = "PATH")]
+    #[allow(dead_code)]
+    config: Option<PathBuf>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -131,7 +136,18 @@ fn print_accounts(report: &seeding::SeedReport) {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let dotenv = load_dotenv()?;
-    let cli = Cli::parse();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let file = ConfigFile::find(&args)?;
+    let command = match &file {
+        Some(f) => f.apply(Cli::command()).map_err(anyhow::Error::msg)?,
+        None => Cli::command(),
+    };
+    let mut cli = Cli::from_arg_matches(&command.clone().get_matches_from(&args)).unwrap_or_else(|e| e.exit());
+    if cli.command.is_none() {
+        // `hearth` alone serves, with the same settings as `hearth serve`.
+        let serve = args.iter().cloned().chain([std::ffi::OsString::from("serve")]);
+        cli = Cli::from_arg_matches(&command.get_matches_from(serve)).unwrap_or_else(|e| e.exit());
+    }
     hearth::settings::init_log(cli.log_format);
     match &cli.command {
         Some(Command::BenchRoute { doors, runs }) => {
@@ -153,12 +169,20 @@ async fn main() -> anyhow::Result<()> {
     if let Some(path) = dotenv {
         tracing::info!("settings: read {}", path.display());
     }
+    if let Some(f) = &file {
+        tracing::info!(council = %f.council.name, "settings: read {}", f.path.display());
+    }
+    // Serving needs the council's words; find that out before the database is opened.
+    let council = match &cli.command {
+        Some(Command::Serve { .. }) => Some(ConfigFile::council(file.as_ref())?),
+        _ => None,
+    };
     let connections = match &cli.command {
         Some(Command::Serve { settings, .. }) => settings.db_connections,
         _ => None,
     };
     let db = Db::open_with(&cli.database_url, connections).await?;
-    match cli.command.unwrap_or(Command::Serve { demo: false, addr: None, settings: Settings::default() }) {
+    match cli.command.expect("a command, `serve` when none is given") {
         Command::Seed { homes, seed: s } => {
             if !seeding::is_empty(&db).await? {
                 anyhow::bail!("the database already holds a council; use an empty database (delete data/hearth.db or point DATABASE_URL elsewhere)");
@@ -167,7 +191,7 @@ async fn main() -> anyhow::Result<()> {
             let report = seed(&db, &opts).await?;
             print_accounts(&report);
         }
-        Command::Serve { demo, addr, settings } => serve(db, demo, addr, settings).await?,
+        Command::Serve { demo, addr, settings } => serve(db, demo, addr, Settings { council: council.unwrap_or_default(), ..settings }).await?,
         Command::Check => {
             let c = db.check().await?;
             println!("The database passes its checks: migration {}, {} tenancies.", c.migration, c.tenancies);

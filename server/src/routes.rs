@@ -60,6 +60,7 @@ pub fn app_state(db: Db, leptos_options: LeptosOptions, config: Settings, limits
     crate::site::init(&leptos_options);
     let store: Arc<dyn Store> = Arc::new(SqlStore::with_worklist_cache(db.clone(), config.worklist_cache).with_timescales(config.timescales()));
     let (languages, problems) = crate::languages::Languages::load(&config.languages_dir);
+    let languages = languages.with_council(&config.council);
     for p in problems {
         tracing::warn!("feedback language not loaded: {p}");
     }
@@ -110,6 +111,7 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/sign-out", post(auth::signin::sign_out))
         .route("/feedback/{token}", get(crate::feedback::show).post(crate::feedback::submit))
         .route("/feedback/{token}/thanks", get(crate::feedback::thanks))
+        .route("/accessibility", get(crate::statement::show))
         .nest("/api/v1", crate::api::router())
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();

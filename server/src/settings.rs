@@ -7,6 +7,10 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use std::collections::BTreeMap;
+use std::ffi::{OsStr, OsString};
+
+use app::api::kit::settings::Council;
 use clap::builder::BoolishValueParser;
 use clap::{ArgAction, Args};
 
@@ -20,6 +24,129 @@ pub fn load_dotenv() -> anyhow::Result<Option<PathBuf>> {
         Ok(path) => Ok(Some(path)),
         Err(e) if e.not_found() => Ok(None),
         Err(e) => Err(anyhow::anyhow!(".env could not be read: {e}")),
+    }
+}
+
+/// Where the configuration file is when neither `--config` nor `HEARTH_CONFIG` says: the demo
+/// council's (York's), beside the working folder's `config/languages`.
+pub const DEFAULT_CONFIG: &str = "config/council.toml";
+
+/// The council's configuration file (TOML): its words in `[council]`, and any setting under any
+/// other table by the name of its variable without `HEARTH_` (`[timescales] hand_back_days = 5`
+/// is `HEARTH_HAND_BACK_DAYS=5`). The command line and the environment still win over the file,
+/// and the file over Hearth's defaults. Read once at start; every problem names its key.
+#[derive(Clone, Debug)]
+pub struct ConfigFile {
+    pub path: PathBuf,
+    pub council: Arc<Council>,
+    /// Each setting the file gives: its key as written (`timescales.hand_back_days`), the bare
+    /// name and the value as text.
+    values: Vec<(String, String, String)>,
+}
+
+#[derive(serde::Deserialize)]
+struct FileShape {
+    council: Council,
+    #[serde(flatten)]
+    rest: BTreeMap<String, toml::Value>,
+}
+
+impl ConfigFile {
+    /// Finds and reads the file: `--config PATH` on the command line, else `HEARTH_CONFIG`, else
+    /// [`DEFAULT_CONFIG`] if there is one. A file named but unreadable stops the start; with none
+    /// at all, `hearth serve` stops (the public pages need the council's words: [`ConfigFile::council`])
+    /// while the other commands, which need none, go on.
+    pub fn find(args: &[OsString]) -> anyhow::Result<Option<ConfigFile>> {
+        let given = args
+            .windows(2)
+            .find(|w| w[0] == "--config")
+            .map(|w| PathBuf::from(&w[1]))
+            .or_else(|| args.iter().find_map(|a| a.to_str().and_then(|a| a.strip_prefix("--config=")).map(PathBuf::from)));
+        let given = given.or_else(|| std::env::var_os("HEARTH_CONFIG").filter(|v| !v.is_empty()).map(PathBuf::from));
+        let path = given.clone().unwrap_or_else(|| DEFAULT_CONFIG.into());
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && given.is_none() => return Ok(None),
+            Err(e) => anyhow::bail!("the council's configuration file {} could not be read: {e}", path.display()),
+        };
+        ConfigFile::parse(&path, &text).map(Some).map_err(anyhow::Error::msg)
+    }
+
+    /// The council of the file found, or why Hearth cannot serve without one.
+    pub fn council(file: Option<&ConfigFile>) -> anyhow::Result<Arc<Council>> {
+        file.map(|f| f.council.clone()).ok_or_else(|| {
+            anyhow::anyhow!(
+                "Hearth needs the council's configuration file to serve (its name, phone number, privacy and complaints wording): \
+                 set HEARTH_CONFIG or --config to its path. {DEFAULT_CONFIG} in Hearth's repository is the demo council's, to copy."
+            )
+        })
+    }
+
+    /// Reads the file's text, checking the council's words; each problem names its key.
+    pub fn parse(path: &std::path::Path, text: &str) -> Result<ConfigFile, String> {
+        let at = path.display();
+        let shape: FileShape = toml::from_str(text).map_err(|e| format!("{at}: {}", e.to_string().trim_end()))?;
+        let problems = shape.council.problems();
+        if !problems.is_empty() {
+            return Err(format!("{at}: {}", problems.join("; ")));
+        }
+        let mut values = Vec::new();
+        for (table, v) in shape.rest {
+            match v {
+                toml::Value::Table(t) => {
+                    for (name, v) in t {
+                        values.push((format!("{table}.{name}"), name, scalar(&table, v, &at)?));
+                    }
+                }
+                v => values.push((table.clone(), table.clone(), scalar("", v, &at)?)),
+            }
+        }
+        Ok(ConfigFile { path: path.to_path_buf(), council: Arc::new(shape.council), values })
+    }
+
+    /// Makes the file's settings the defaults of `cmd`'s options (of the command and its `serve`),
+    /// each checked by its option's own rules first, so a bad value stops the start naming the key.
+    pub fn apply(&self, mut cmd: clap::Command) -> Result<clap::Command, String> {
+        let at = self.path.display();
+        for (key, name, value) in &self.values {
+            let env = if name == "database_url" { "DATABASE_URL".to_string() } else { format!("HEARTH_{}", name.to_ascii_uppercase()) };
+            let named = |a: &&clap::Arg| a.get_env() == Some(OsStr::new(&env));
+            let (in_serve, arg) = match cmd.get_arguments().find(named) {
+                Some(a) => (false, a.clone()),
+                None => match cmd.find_subcommand("serve").and_then(|s| s.get_arguments().find(named)) {
+                    Some(a) => (true, a.clone()),
+                    None => {
+                        return Err(format!(
+                            "{at}: {key} is not a setting Hearth knows (each is a HEARTH_ variable's name in lower case, as listed by `hearth serve --help`)"
+                        ));
+                    }
+                },
+            };
+            // The option alone, without its variable, given the file's value on a command line.
+            let long = arg.get_long().unwrap_or_default();
+            let alone = clap::Command::new("hearth").arg(arg.clone().env(None::<&'static str>).global(false));
+            if let Err(e) = alone.try_get_matches_from(["hearth".to_string(), format!("--{long}={value}")]) {
+                let why = e.to_string();
+                let why = why.lines().next().unwrap_or_default().trim_start_matches("error: ");
+                return Err(format!("{at}: {key} = {value:?}: {why}"));
+            }
+            let id = arg.get_id().clone();
+            let value = value.clone();
+            cmd =
+                if in_serve { cmd.mut_subcommand("serve", |s| s.mut_arg(id, |a| a.default_value(value))) } else { cmd.mut_arg(id, |a| a.default_value(value)) };
+        }
+        Ok(cmd)
+    }
+}
+
+/// A setting's value as the option would take it on the command line.
+fn scalar(table: &str, v: toml::Value, at: &std::path::Display<'_>) -> Result<String, String> {
+    match v {
+        toml::Value::String(s) => Ok(s),
+        toml::Value::Integer(i) => Ok(i.to_string()),
+        toml::Value::Boolean(b) => Ok(b.to_string()),
+        toml::Value::Float(f) => Ok(f.to_string()),
+        _ => Err(format!("{at}: [{table}] holds a list or a table: each setting is one value")),
     }
 }
 
@@ -87,6 +214,9 @@ pub struct Settings {
     /// pounds, such as `recovered=50,moved=50,saving=18000` (Haringey's).
     #[arg(long, env = "HEARTH_PIPELINE_TARGETS", default_value = "recovered=50,moved=50,saving=18000", value_parser = app::domain::pipeline::parse_targets, value_name = "NAME=NUMBER,...")]
     pub pipeline_targets: app::domain::pipeline::Targets,
+    /// The council's own words, from the configuration file's `[council]` table ([`ConfigFile`]).
+    #[arg(skip)]
+    pub council: Arc<Council>,
 }
 
 impl Default for Settings {
@@ -111,6 +241,7 @@ impl Default for Settings {
             no_access_letter_days: app::domain::visits::NO_ACCESS_LETTER_DAYS,
             visit_cycles: app::domain::programme::Cycles::default(),
             pipeline_targets: app::domain::pipeline::Targets::default(),
+            council: Arc::default(),
         }
     }
 }
@@ -156,7 +287,7 @@ fn parse_proxies(v: &str) -> Result<usize, String> {
 
 #[cfg(test)]
 mod tests {
-    use clap::Parser;
+    use clap::{CommandFactory, Parser};
 
     use super::*;
 
@@ -208,6 +339,66 @@ mod tests {
         .unwrap();
         let t = s.timescales();
         assert_eq!((t.review_lead_weeks, t.referral_decision_days, t.plan_agreement_days, t.hand_back_days, t.escalation_response_days), (14, 3, 15, 7, 20));
+    }
+
+    /// A command like `hearth`'s: a global option and a `serve` holding the settings.
+    fn command() -> clap::Command {
+        clap::Command::new("hearth")
+            .arg(clap::Arg::new("database_url").long("database-url").env("DATABASE_URL").global(true).default_value("sqlite://data/hearth.db"))
+            .subcommand(Cli::command().name("serve"))
+    }
+
+    fn file(extra: &str) -> Result<ConfigFile, String> {
+        let york = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../config/council.toml")).unwrap();
+        let council = york.split("\n[service]").next().unwrap();
+        ConfigFile::parse(std::path::Path::new("council.toml"), &format!("{council}\n{extra}"))
+    }
+
+    fn serve(f: &ConfigFile, args: &[&str]) -> Result<Settings, String> {
+        use clap::FromArgMatches;
+        let m = f.apply(command())?.try_get_matches_from(["hearth", "serve"].iter().chain(args)).map_err(|e| e.to_string())?;
+        let (_, sub) = m.subcommand().unwrap();
+        Ok(Cli::from_arg_matches(sub).map_err(|e| e.to_string())?.settings)
+    }
+
+    #[test]
+    fn the_file_gives_the_council_and_settings_that_the_command_line_overrides() {
+        let f = file("[timescales]\nhand_back_days = 7\nvisit_cycles = \"home_check=24,occupancy_check=24,vulnerability=12\"\n[service]\nworklist_cache = false\ndatabase_url = \"sqlite:///tmp/x.db\"").unwrap();
+        assert_eq!(f.council.name, "City of York Council");
+        assert_eq!(f.council.words("cy").name, "Cyngor Dinas Efrog");
+        let s = serve(&f, &[]).unwrap();
+        assert_eq!((s.hand_back_days, s.worklist_cache, s.plan_agreement_days), (7, false, 10));
+        assert_eq!(s.timescales().cycles.home_check, 24);
+        let m = f.apply(command()).unwrap().try_get_matches_from(["hearth", "serve"]).unwrap();
+        assert_eq!(m.get_one::<String>("database_url").map(String::as_str), Some("sqlite:///tmp/x.db"));
+        assert_eq!(serve(&f, &["--hand-back-days", "3"]).unwrap().hand_back_days, 3, "the command line wins");
+    }
+
+    #[test]
+    fn a_bad_file_names_the_key_and_the_problem() {
+        let e = file("[timescales]\nhand_back_days = 0").unwrap().apply(command()).unwrap_err();
+        assert!(e.starts_with("council.toml: timescales.hand_back_days = \"0\":") && e.contains("outside 1 to 65"), "{e}");
+        let e = file("[timescales]\nhand_back_dayz = 3").unwrap().apply(command()).unwrap_err();
+        assert!(e.contains("timescales.hand_back_dayz is not a setting Hearth knows"), "{e}");
+        let e = file("[service]\nlandlord_code = \"City of York\"").unwrap().apply(command()).unwrap_err();
+        assert!(e.contains("service.landlord_code") && e.contains("not a landlord code"), "{e}");
+        let e = file("[timescales]\ncycles = [1, 2]").unwrap_err();
+        assert!(e.contains("[timescales] holds a list"), "{e}");
+        let e = ConfigFile::parse(std::path::Path::new("c.toml"), "[council]\nname = \"Fenwick\"").unwrap_err();
+        assert!(e.starts_with("c.toml: ") && e.contains("missing field `service`"), "{e}");
+        let york = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../config/council.toml")).unwrap();
+        let e = ConfigFile::parse(std::path::Path::new("c.toml"), &york.replace("01904 551550", "ring the office")).unwrap_err();
+        assert!(e.contains("council.phone \"ring the office\" is not a telephone number"), "{e}");
+        let e = ConfigFile::parse(std::path::Path::new("c.toml"), &york.replace("\n[council]\n", "\n[council]\nmotto = \"x\"\n")).unwrap_err();
+        assert!(e.contains("unknown field `motto`"), "{e}");
+    }
+
+    #[test]
+    fn the_second_councils_example_file_is_valid() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../config/examples/fenwick.toml");
+        let f = ConfigFile::parse(std::path::Path::new(path), &std::fs::read_to_string(path).unwrap()).unwrap();
+        assert_eq!(f.council.name, "Fenwick Borough Council");
+        assert!(serve(&f, &[]).is_ok());
     }
 
     #[test]

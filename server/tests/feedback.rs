@@ -798,3 +798,67 @@ async fn a_complaint_moves_through_both_stages_by_the_code() {
         assert!(m["homes"].as_u64().unwrap() > 0);
     }
 }
+
+/// Every council-specific word on the public pages (the form, its privacy notice and how to
+/// complain, the thanks and not-found pages, the accessibility statement) is the configuration
+/// file's: York's words with York's file, a second council's with its file, and no code between.
+#[tokio::test]
+async fn a_second_councils_file_changes_every_council_word_on_the_public_pages() {
+    const YORK: [&str; 5] = ["York", "01904", "Efrog", "Housing Services", "Gwasanaethau Tai"];
+    async fn public_pages(app: &TestApp) -> Vec<(String, String)> {
+        let token = token_of(&app.db, 3).await;
+        let mut pages = Vec::new();
+        for path in [
+            format!("/feedback/{token}"),
+            format!("/feedback/{token}?lang=cy"),
+            format!("/feedback/{token}/thanks"),
+            format!("/feedback/{token}/thanks?lang=cy"),
+            "/feedback/NoSuchLinkToken000000".to_string(),
+            "/feedback/NoSuchLinkToken000000?lang=cy".to_string(),
+            "/accessibility".to_string(),
+        ] {
+            pages.push((path.clone(), body_text(app.get(&path, None).await).await));
+        }
+        pages
+    }
+    // York's file: York's words, so the test below can tell them apart.
+    let york = TestApp::new(Engine::Sqlite).await;
+    let pages = public_pages(&york).await;
+    assert!(pages.iter().all(|(_, p)| p.contains("City of York Council") || p.contains("Cyngor Dinas Efrog")));
+    let (_, form) = &pages[0];
+    assert!(
+        form.contains("West Offices, Station Rise")
+            && form.contains("public task (UK GDPR Article 6(1)(e))")
+            && form.contains("call Housing Services on 01904 551550")
+    );
+    assert!(pages[3].1.contains("ffoniwch y Gwasanaethau Tai ar 01904 551550"), "Welsh words from the file's [council.languages.cy]");
+    assert!(pages[6].1.contains("last reviewed on 7 December 2026"));
+
+    // Fenwick's file (invented): none of York's words anywhere, Fenwick's everywhere.
+    let fenwick = common::council_file("config/examples/fenwick.toml");
+    let app = TestApp::configured(Engine::Sqlite, |s| s.council = fenwick.council.clone()).await;
+    let pages = public_pages(&app).await;
+    for (path, page) in &pages {
+        for word in YORK {
+            assert!(!page.contains(word), "{path} still says {word:?}");
+        }
+        assert!(page.contains("Fenwick Borough Council"), "{path} names the council");
+    }
+    let (_, form) = &pages[0];
+    assert!(form.contains("Fenwick Borough Council uses what you tell us here"), "the privacy notice is the file's");
+    assert!(form.contains("speak to anyone in the Homes and Neighbourhoods Team, phone 01632 960123"), "how to complain is the file's");
+    assert!(form.contains("contacting our Data Protection Officer at dpo@fenwick.example"), "the data protection officer is the file's");
+    assert!(pages[2].1.contains("call the Homes and Neighbourhoods Team on 01632 960123"), "thanks");
+    assert!(pages[4].1.contains("call the Homes and Neighbourhoods Team on 01632 960123"), "not found");
+    assert!(
+        pages[5].1.contains("ffoniwch the Homes and Neighbourhoods Team ar 01632 960123"),
+        "a language the council gives no words in has its English words"
+    );
+    let statement = &pages[6].1;
+    assert!(
+        statement.contains("Hearth, Fenwick Borough Council&#x27;s housing management service")
+            || statement.contains("Hearth, Fenwick Borough Council's housing"),
+        "{statement}"
+    );
+    assert!(statement.contains("email homes@fenwick.example") && statement.contains("write to Fenwick Civic Centre, Market Street"));
+}

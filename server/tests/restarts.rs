@@ -10,6 +10,8 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const BIN: &str = env!("CARGO_BIN_EXE_hearth");
+/// The demo council's configuration file, which a council's own replaces.
+const YORK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../config/council.toml");
 
 /// A folder of its own for one test, with a small demo council seeded in it.
 struct Council {
@@ -38,6 +40,7 @@ impl Council {
         let child = Command::new(BIN)
             .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
             .env("DATABASE_URL", &self.url)
+            .env("HEARTH_CONFIG", YORK)
             .env("RUST_LOG", "info")
             .current_dir(&self.dir)
             .stdout(Stdio::piped())
@@ -242,4 +245,35 @@ async fn a_backup_taken_while_hearth_serves_restores_and_passes_its_checks() {
     assert!(!out.status.success(), "a damaged backup is refused");
     assert_eq!(keys_kept(&restored, &before).await, before.len() as i64, "the database is as it was");
     assert!(Path::new(&council.dir.join("restored.db")).exists());
+}
+
+/// Hearth serves a council only with its configuration file, and a file with a mistake stops the
+/// start with the key and the problem, before the database is touched.
+#[test]
+fn serving_needs_the_councils_file_and_a_bad_one_is_named() {
+    let dir = std::env::temp_dir().join(format!("hearth-config-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}/hearth.db", dir.display());
+    let run = |config: Option<&Path>| {
+        let mut c = Command::new(BIN);
+        c.args(["serve", "--addr", "127.0.0.1:9"]).env("DATABASE_URL", &url).env_remove("HEARTH_CONFIG").current_dir(&dir);
+        if let Some(p) = config {
+            c.env("HEARTH_CONFIG", p);
+        }
+        let out = c.output().unwrap();
+        assert!(!out.status.success());
+        String::from_utf8_lossy(&out.stderr).to_string()
+    };
+    assert!(run(None).contains("Hearth needs the council's configuration file to serve"), "no file in the folder");
+    assert!(run(Some(&dir.join("missing.toml"))).contains("missing.toml could not be read"));
+    let bad = dir.join("bad.toml");
+    let york = std::fs::read_to_string(YORK).unwrap();
+    std::fs::write(&bad, york.replace("hand_back_days = 5", "hand_back_days = 90")).unwrap();
+    let e = run(Some(&bad));
+    assert!(e.contains("timescales.hand_back_days = \"90\"") && e.contains("outside 1 to 65"), "{e}");
+    std::fs::write(&bad, york.replace("01904 551550\"\naddress", "ring us\"\naddress")).unwrap();
+    assert!(run(Some(&bad)).contains("council.phone \"ring us\" is not a telephone number"));
+    assert!(!dir.join("hearth.db").exists(), "nothing was created");
+    let _ = std::fs::remove_dir_all(&dir);
 }

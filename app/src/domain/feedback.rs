@@ -243,7 +243,7 @@ pub fn validate(audience: Audience, f: &Fields) -> Result<Submission, Refusal> {
                 format!("Your email address or phone number must be {MAX_CONTACT_CHARS} characters or fewer"),
             ));
         } else if !looks_like_contact(detail) {
-            errors.push(err("contact_detail", "contact_invalid", "Enter an email address like name@example.com or a phone number like 01904 551550"));
+            errors.push(err("contact_detail", "contact_invalid", "Enter an email address like name@example.com or a phone number like 01632 960123"));
         }
         contact_name = Some(name.to_string());
         contact_detail = Some(detail.to_string());

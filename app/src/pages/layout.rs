@@ -61,7 +61,7 @@ pub fn Layout(children: Children) -> impl IntoView {
         </header>
         <main id="main" class="container"><crate::pages::outbox::OutboxBanner />{children()}</main>
         <footer class="site-footer container">
-            <p>"Hearth housing management · Contains OS data © Crown copyright and database right 2014 · Bank holidays: GOV.UK, OGL v3.0"</p>
+            <p>"Hearth housing management · Contains OS data © Crown copyright and database right 2014 · Bank holidays: GOV.UK, OGL v3.0 · "<a href="/accessibility" rel="external">"Accessibility statement"</a></p>
         </footer>
     }
 }

@@ -39,6 +39,7 @@ pub fn SignInPage() -> impl IntoView {
                 </div>
                 <button type="submit" class="button">"Sign in"</button>
             </form>
+            <p class="muted small"><a href="/accessibility" rel="external">"Accessibility statement"</a></p>
         </main>
     }
 }

@@ -92,6 +92,12 @@ pub fn state(db: Db, limits: LimitConfig) -> AppState {
     configured_state(db, limits, |_| {})
 }
 
+/// A council's configuration file in the repository (`config/council.toml` is York's).
+pub fn council_file(path: &str) -> hearth::settings::ConfigFile {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(path);
+    hearth::settings::ConfigFile::parse(&path, &std::fs::read_to_string(&path).unwrap()).unwrap()
+}
+
 /// The test settings, changed by `configure` (a council's own timescales, say).
 pub fn configured_state(db: Db, limits: LimitConfig, configure: impl FnOnce(&mut Settings)) -> AppState {
     let options = LeptosOptions::builder().output_name("hearth").site_root("target/site").site_pkg_dir("pkg").build();
@@ -99,6 +105,7 @@ pub fn configured_state(db: Db, limits: LimitConfig, configure: impl FnOnce(&mut
         trusted_proxies: 1,
         bench_routes: true,
         languages_dir: concat!(env!("CARGO_MANIFEST_DIR"), "/../config/languages").into(),
+        council: council_file("config/council.toml").council,
         ..Settings::default()
     };
     configure(&mut settings);
