@@ -1,7 +1,8 @@
 //! Every setting Hearth reads, in one place: one typed value built once at start from the
 //! command line, the environment and `.env` (loaded by `load_dotenv`), validated with a clear
 //! message for a bad value, and passed as state. `hearth serve --help` lists each with its
-//! variable; docs/CONFIGURATION.md has the same table. Nothing else reads the environment
+//! variable; the README's "Configuration" has the same table. The council's configuration file
+//! ([`ConfigFile`]) gives the council's words and may give any setting. Nothing else reads the environment
 //! (Leptos's own `LEPTOS_*` site settings and `RUST_LOG` are read by those crates).
 
 use std::path::PathBuf;
