@@ -10,6 +10,7 @@ pub mod edge;
 pub mod feedback;
 pub mod housekeeping;
 pub mod languages;
+pub mod metrics;
 pub mod requestlog;
 pub mod routes;
 pub mod seed;

@@ -48,7 +48,7 @@ enum Command {
         #[arg(long, env = "HEARTH_ADDR")]
         addr: Option<SocketAddr>,
         #[command(flatten)]
-        settings: Settings,
+        settings: Box<Settings>,
     },
     /// Build a deterministic demo council in an empty database and print the demo accounts.
     Seed {
@@ -191,7 +191,7 @@ async fn main() -> anyhow::Result<()> {
             let report = seed(&db, &opts).await?;
             print_accounts(&report);
         }
-        Command::Serve { demo, addr, settings } => serve(db, demo, addr, Settings { council: council.unwrap_or_default(), ..settings }).await?,
+        Command::Serve { demo, addr, settings } => serve(db, demo, addr, Settings { council: council.unwrap_or_default(), ..*settings }).await?,
         Command::Check => {
             let c = db.check().await?;
             println!("The database passes its checks: migration {}, {} tenancies.", c.migration, c.tenancies);

@@ -1,7 +1,7 @@
 //! The request log: one line a request with its method, route pattern, status, latency, the
 //! signed-in user's id and a request id (sent back as `X-Request-Id`, or taken from the proxy's).
 //! Never the query string, names, tokens or bodies: the path's variable parts (references, ids,
-//! feedback tokens) are written as `{}`.
+//! feedback tokens) are written as `{}`. The same layer counts each request for `/metrics`.
 
 use std::time::Instant;
 
@@ -27,10 +27,12 @@ pub async fn log_request(mut req: Request, next: Next) -> Response {
     let route = route_pattern(path);
     let start = Instant::now();
     let mut res = next.run(req).await;
-    let ms = start.elapsed().as_secs_f64() * 1000.0;
+    let took = start.elapsed();
+    let ms = took.as_secs_f64() * 1000.0;
     let user = res.extensions().get::<LoggedUser>().map(|u| u.0);
     res.headers_mut().insert(REQUEST_ID, value);
     let status = res.status().as_u16();
+    crate::metrics::request(method.as_str(), &route, status, took);
     if asset {
         tracing::debug!(target: "hearth::request", method = %method, route, status, ms = format!("{ms:.1}"), request_id = %id, "request");
     } else {

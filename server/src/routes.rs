@@ -112,6 +112,7 @@ pub fn router(state: AppState) -> Router {
         .route("/feedback/{token}", get(crate::feedback::show).post(crate::feedback::submit))
         .route("/feedback/{token}/thanks", get(crate::feedback::thanks))
         .route("/accessibility", get(crate::statement::show))
+        .route("/metrics", get(crate::metrics::show))
         .nest("/api/v1", crate::api::router())
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();

@@ -168,6 +168,10 @@ pub struct Settings {
     /// The folder of the feedback forms' extra languages (`<code>.json` files).
     #[arg(long, env = "HEARTH_LANGUAGES", default_value = "config/languages", value_name = "DIR")]
     pub languages_dir: PathBuf,
+    /// The bearer token that may read `/metrics` from another machine (default: none; only the machine
+    /// itself may, over loopback and not through a proxy). At least 16 characters.
+    #[arg(long, env = "HEARTH_METRICS_TOKEN", value_parser = parse_metrics_token, value_name = "TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
     /// Keep My work's lists between changes; `off` runs the queries on every request (to measure them).
     #[arg(long, env = "HEARTH_WORKLIST_CACHE", default_value = "on", value_parser = BoolishValueParser::new(), action = ArgAction::Set, value_name = "BOOL")]
     pub worklist_cache: bool,
@@ -230,6 +234,7 @@ impl Default for Settings {
             languages_dir: "config/languages".into(),
             worklist_cache: true,
             db_connections: None,
+            metrics_token: None,
             landlord_code: app::api::kit::settings::DEFAULT_LANDLORD_CODE.into(),
             public_url: None,
             tile_url: None,
@@ -276,6 +281,14 @@ impl Settings {
             tile_url: self.tile_url.clone(),
         })
     }
+}
+
+fn parse_metrics_token(v: &str) -> Result<String, String> {
+    let v = v.trim();
+    if v.len() < 16 || !v.chars().all(|c| c.is_ascii_graphic()) {
+        return Err("a metrics token is at least 16 visible characters, with no spaces".into());
+    }
+    Ok(v.to_string())
 }
 
 fn parse_proxies(v: &str) -> Result<usize, String> {

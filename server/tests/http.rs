@@ -619,3 +619,30 @@ async fn my_work_shows_a_change_made_anywhere_at_the_next_request() {
         assert_eq!(last["cases"].as_array().unwrap().len(), cases + 1, "{engine:?}: the new case is listed");
     }
 }
+
+/// `/metrics` answers only with its token (or from the machine itself, tested in `metrics.rs`'s
+/// unit tests and by the real binary in `restarts.rs`): requests by route pattern and status, never
+/// a reference; My work's cache; the rate limits' refusals; the database pool.
+#[tokio::test]
+async fn metrics_count_requests_by_route_for_the_token_only() {
+    const TOKEN: &str = "metrics-token-0123456789";
+    let app = TestApp::configured(Engine::Sqlite, |s| s.metrics_token = Some(TOKEN.into())).await;
+    assert_eq!(app.get("/metrics", None).await.status(), StatusCode::NOT_FOUND, "no token, no connection from the machine itself");
+    assert_eq!(app.get_bearer("/metrics", "metrics-token-wrong-56789").await.status(), StatusCode::NOT_FOUND);
+    let officer = app.token("chmo.east1", PASSWORD).await.unwrap();
+    let reference = text(&app.db, "SELECT t.reference FROM tenancies t JOIN users u ON u.id = t.owner_id WHERE u.username = 'chmo.east1' LIMIT 1").await;
+    assert_eq!(app.get_bearer(&format!("/api/v1/tenancies/{reference}"), &officer).await.status(), StatusCode::OK);
+    for _ in 0..2 {
+        assert_eq!(app.get_bearer("/api/v1/my-work", &officer).await.status(), StatusCode::OK);
+    }
+    let res = app.get_bearer("/metrics", TOKEN).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.headers()[header::CONTENT_TYPE].to_str().unwrap().starts_with("application/openmetrics-text"));
+    let m = body_text(res).await;
+    assert!(m.contains(r#"hearth_http_requests_total{method="GET",route="/api/v1/tenancies/{}",status="200"}"#), "{m}");
+    assert!(m.contains(r#"hearth_http_request_duration_seconds_bucket{le="#) || m.contains("hearth_http_request_duration_seconds_bucket{"), "{m}");
+    assert!(m.contains(r#"hearth_worklist_cache_lookups_total{result="hit"}"#), "the second My work was kept: {m}");
+    assert!(m.contains("hearth_db_pool_connections "), "{m}");
+    assert!(!m.contains(&reference), "no reference leaves in the figures");
+    assert!(m.trim_end().ends_with("# EOF"));
+}

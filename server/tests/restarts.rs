@@ -193,6 +193,10 @@ async fn a_backup_taken_while_hearth_serves_restores_and_passes_its_checks() {
     let (child, port) = council.serve().await;
     let bearer = token(port, &officer).await;
     let path = format!("/api/v1/tenancies/{home}/visits");
+    // The machine itself reads the figures (a loopback connection no proxy forwarded).
+    let (status, metrics) = request(port, "GET", "/metrics", None, None).await.unwrap();
+    assert_eq!(status, 200);
+    assert!(metrics.contains(r#"hearth_http_requests_total{method="POST",route="/api/v1/auth/token",status="200"} 1"#), "{metrics}");
 
     // Visits recorded before the backup, and more while it is taken.
     let mut before = Vec::new();

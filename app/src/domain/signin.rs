@@ -28,7 +28,7 @@ pub fn is_page_path(path: &str) -> bool {
 pub fn is_public_path(path: &str) -> bool {
     let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     match parts.as_slice() {
-        ["sign-in"] | ["auth", "sign-in" | "sign-out"] | ["accessibility"] => true,
+        ["sign-in"] | ["auth", "sign-in" | "sign-out"] | ["accessibility"] | ["metrics"] => true,
         ["feedback", token] | ["feedback", token, "thanks"] => !token.is_empty(),
         ["api", ..] | ["fn", ..] | ["pkg", ..] => true,
         _ => PUBLIC_FILES.contains(&path),
@@ -201,6 +201,7 @@ mod tests {
             "/feedback/abc",
             "/feedback/abc/thanks",
             "/accessibility",
+            "/metrics",
             "/api/v1/me",
             "/fn/whoami",
             "/pkg/hearth.wasm",

@@ -44,6 +44,9 @@ impl SignInLimiter {
     pub fn attempt(&self, ip: &str, username: &str) -> bool {
         let ip_ok = self.per_ip.check_key(&ip.to_string()).is_ok();
         let account_ok = self.per_account.check_key(&username.trim().to_lowercase()).is_ok();
+        if !(ip_ok && account_ok) {
+            crate::metrics::refused("sign_in");
+        }
         ip_ok && account_ok
     }
 
@@ -98,10 +101,18 @@ impl FeedbackLimiter {
         }
     }
     pub fn view(&self, ip: &str) -> bool {
-        self.ip.check_key(&ip.to_string()).is_ok()
+        let ok = self.ip.check_key(&ip.to_string()).is_ok();
+        if !ok {
+            crate::metrics::refused("feedback_view");
+        }
+        ok
     }
     pub fn submit(&self, ip: &str, link: i64) -> bool {
-        self.ip_submit.check_key(&ip.to_string()).is_ok() && self.link.check_key(&link).is_ok()
+        let ok = self.ip_submit.check_key(&ip.to_string()).is_ok() && self.link.check_key(&link).is_ok();
+        if !ok {
+            crate::metrics::refused("feedback_submit");
+        }
+        ok
     }
     pub fn tidy(&self) {
         self.ip.retain_recent();

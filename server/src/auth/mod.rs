@@ -76,7 +76,7 @@ pub fn request_origin(req: &Request, trust_proxy: bool) -> String {
 
 /// The token of an `Authorization: Bearer <token>` header. The scheme name is case-insensitive
 /// (RFC 7235 section 2.1, RFC 6750 section 2.1), so `bearer` and `BEARER` are Bearer too.
-fn bearer(headers: &HeaderMap) -> Option<&str> {
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?.trim_start();
     let (scheme, token) = value.split_once(' ')?;
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
@@ -87,6 +87,10 @@ pub async fn resolve_principal(State(state): State<AppState>, session: Session, 
     let ip = client_ip(&req, state.config.trusted_proxies);
     let origin = request_origin(&req, state.config.trust_proxy());
     req.extensions_mut().insert(RequestMeta { ip, origin });
+    if req.uri().path() == "/metrics" {
+        // Its bearer token is the metrics token, which is no one's: `crate::metrics::allowed`.
+        return next.run(req).await;
+    }
     let principal = if let Some(token) = bearer(req.headers()) {
         match principal_for_token(&state.db, token, state.store.today()).await {
             Some(p) => Some(p),

@@ -236,7 +236,9 @@ impl DeskStore for SqlStore {
         // Read before the lists, so an entry is never older than the counter it is filed under.
         let counter = if self.worklists.on {
             let n = sqlx::query_scalar::<Any, i64>("SELECT n FROM change_counter WHERE id = 1").fetch_one(&mut *conn).await.map_err(internal)?;
-            if let Some(hit) = self.worklists.get(q, n) {
+            let kept = self.worklists.get(q, n);
+            crate::metrics::worklist_cache(kept.is_some());
+            if let Some(hit) = kept {
                 return Ok(hit);
             }
             Some(n)
