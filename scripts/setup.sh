@@ -27,6 +27,8 @@ apt_install() {
 command -v cargo >/dev/null || { echo "Rust is needed: install it from https://rustup.rs" >&2; exit 1; }
 command -v npm >/dev/null || apt_install nodejs npm
 if ((want_browser)); then apt_install chromium; fi
+# The two-servers test (server/tests/balanced.rs) puts Debian's HAProxy in front of two Hearths.
+if ((want_browser)); then apt_install haproxy; fi
 # The schema tier (scripts/schemathesis.sh) runs Schemathesis from a virtualenv it makes itself.
 if ((want_browser)) && ! python3 -c 'import venv, ensurepip' 2>/dev/null; then apt_install python3 python3-venv; fi
 

@@ -132,24 +132,30 @@ async fn sessions_rotate_and_end_at_sign_out() {
     assert_eq!(app.get("/", Some(&b)).await.status(), StatusCode::SEE_OTHER, "signed out: back to sign-in");
 }
 
+/// Per account, across processes: two Hearth processes on one database (behind a load balancer)
+/// count the same attempts, so spreading guesses over servers gains nothing.
 #[tokio::test]
-async fn sign_in_is_rate_limited_per_account() {
-    let db = seeded_db(Engine::Sqlite).await;
-    let limits = hearth::auth::limits::LimitConfig {
-        ip_burst: 100,
-        ip_period: std::time::Duration::from_secs(60),
-        account_burst: 3,
-        account_period: std::time::Duration::from_secs(60),
-    };
-    let app = TestApp { router: hearth::routes::router(state(db.clone(), limits)), db };
-    for _ in 0..3 {
-        assert!(app.sign_in("tl.east", "guess").await.is_none());
+async fn sign_in_is_rate_limited_per_account_across_processes() {
+    for engine in engines() {
+        let db = seeded_db(engine).await;
+        let limits = hearth::auth::limits::LimitConfig {
+            ip_burst: 100,
+            ip_period: std::time::Duration::from_secs(60),
+            account_burst: 3,
+            account_period: std::time::Duration::from_secs(60),
+        };
+        let one = TestApp { router: hearth::routes::router(state(db.clone(), limits)), db: db.clone() };
+        let two = TestApp { router: hearth::routes::router(state(db.clone(), limits)), db };
+        assert!(one.sign_in("tl.east", "guess").await.is_none());
+        assert!(two.sign_in("tl.east", "guess").await.is_none());
+        assert!(one.sign_in("TL.East", "guess").await.is_none());
+        // Even the right password is refused once the account's attempts are spent, on either process.
+        assert!(two.sign_in("tl.east", PASSWORD).await.is_none(), "{engine:?}");
+        assert!(one.sign_in("tl.east", PASSWORD).await.is_none());
+        assert_eq!(scalar(&one.db, "SELECT COUNT(*) FROM audit_log WHERE outcome = 'denied:rate_limited'").await, 2);
+        // Another account is unaffected.
+        assert!(two.sign_in("tl.west", PASSWORD).await.is_some());
     }
-    // Even the right password is refused once the account's attempts are spent.
-    assert!(app.sign_in("tl.east", PASSWORD).await.is_none());
-    assert_eq!(scalar(&app.db, "SELECT COUNT(*) FROM audit_log WHERE outcome = 'denied:rate_limited'").await, 1);
-    // Another account is unaffected.
-    assert!(app.sign_in("tl.west", PASSWORD).await.is_some());
 }
 
 #[tokio::test]

@@ -75,7 +75,7 @@ pub async fn authenticate(state: &AppState, ip: &str, username: &str, password: 
         ip: ip.into(),
         ..Default::default()
     };
-    if !state.limiter.attempt(ip, username) {
+    if !state.limiter.attempt(&state.db, ip, username).await? {
         state.store.audit(audit("denied:rate_limited", None)).await?;
         return Err(AppError::RateLimited);
     }

@@ -70,6 +70,19 @@ impl Credentials {
     }
 }
 
+/// How many times an account was tried (signed in, or refused a wrong password) since `since`,
+/// by every Hearth process: the audit log is the one record they share.
+pub async fn sign_in_attempts(db: &Db, username: &str, since: chrono::DateTime<chrono::Utc>) -> Result<i64, AppError> {
+    sqlx::query_scalar::<Any, i64>(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'sign_in' AND username = $1 AND at >= $2 AND outcome IN ('allowed', 'denied:bad_credentials')",
+    )
+    .bind(username.trim().to_lowercase())
+    .bind(since.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+    .fetch_one(&db.pool)
+    .await
+    .map_err(internal)
+}
+
 /// The credentials of a username (case-insensitive), active or not.
 pub async fn credentials(db: &Db, username: &str) -> Result<Option<Credentials>, AppError> {
     sqlx::query_as::<Any, Credentials>("SELECT id, password_hash, active FROM users WHERE username = $1")
