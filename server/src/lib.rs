@@ -19,3 +19,4 @@ pub mod site;
 pub mod state;
 pub mod statement;
 pub mod store;
+pub mod subject_access;

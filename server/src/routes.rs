@@ -113,6 +113,8 @@ pub fn router(state: AppState) -> Router {
         .route("/feedback/{token}/thanks", get(crate::feedback::thanks))
         .route("/accessibility", get(crate::statement::show))
         .route("/metrics", get(crate::metrics::show))
+        .route("/subject-access", get(crate::subject_access::search))
+        .route("/subject-access/{member}", get(crate::subject_access::export))
         .nest("/api/v1", crate::api::router())
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();

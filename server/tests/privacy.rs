@@ -1033,3 +1033,82 @@ async fn no_route_shows_a_restricted_case_to_anyone_who_may_not_open_it() {
         assert!(o.probes > 5_000, "{}: only {} probes", o.engine, o.probes);
     }
 }
+
+/// Subject access (UK GDPR Article 15): an administrator finds a tenant by surname and date of
+/// birth and exports what Hearth holds about them (their details, tenancy, rent, cases, visits...),
+/// without the other household members' details; each search and export is audited with its
+/// reason; a reason is required; officers and Team Leaders are refused, and that is audited too.
+#[tokio::test]
+async fn subject_access_is_for_administrators_audited_and_leaves_out_other_people() {
+    for engine in engines() {
+        let app = TestApp::new(engine).await;
+        let row = sqlx::query::<sqlx::Any>(
+            "SELECT hm.id, hm.first_name, hm.last_name, hm.date_of_birth, t.reference, t.id FROM household_members hm JOIN tenancies t ON t.id = hm.tenancy_id \
+             WHERE hm.is_tenant = 1 AND EXISTS (SELECT 1 FROM cases c WHERE c.tenancy_id = t.id) \
+             AND EXISTS (SELECT 1 FROM household_members o WHERE o.tenancy_id = t.id AND o.id <> hm.id AND o.first_name <> hm.first_name) ORDER BY hm.id LIMIT 1",
+        )
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+        use sqlx::Row;
+        let (member, first, last, dob, reference, tenancy): (i64, String, String, String, String, i64) =
+            (row.get(0), row.get(1), row.get(2), row.get(3), row.get(4), row.get(5));
+        let other = text(&app.db, &format!("SELECT first_name || ' ' || last_name FROM household_members WHERE tenancy_id = {tenancy} AND id <> {member} AND first_name <> '{first}' LIMIT 1")).await;
+        let case_title = text(&app.db, &format!("SELECT title FROM cases WHERE tenancy_id = {tenancy} LIMIT 1")).await;
+        let admin = app.token("admin", PASSWORD).await.unwrap();
+        let reason = "SAR-2026-0042%20from%20the%20tenant";
+
+        // Found by surname (any case) and date of birth, with the day the answer is due.
+        let search = format!("/subject-access?last_name={}&date_of_birth={dob}&received=2026-11-25&reason={reason}", last.to_uppercase());
+        let res = app.get_bearer(&search, &admin).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let page = body_text(res).await;
+        assert!(page.contains(&format!("{first} {last}")) && page.contains(&reference), "{page}");
+        assert!(page.contains(r#"data-testid="sar-due">2026-12-29<"#), "one month, past Christmas: {page}");
+        assert!(page.contains(&format!("/subject-access/{member}?reason=")));
+
+        // The readable export: theirs, and nobody else's.
+        let res = app.get_bearer(&format!("/subject-access/{member}?reason={reason}"), &admin).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let export = body_text(res).await;
+        let escaped = |s: &str| html_escape::encode_text(s).to_string();
+        for wanted in
+            [format!("{first} {last}"), reference.clone(), escaped(&case_title), "Rent accounts".into(), "Who looked at or changed these records".into()]
+        {
+            assert!(export.contains(&wanted), "the export has {wanted:?}");
+        }
+        assert!(!export.contains(&escaped(&other)), "another household member ({other}) is a third party");
+        // And as JSON, section by section.
+        let res = app.get_bearer(&format!("/subject-access/{member}?reason={reason}&format=json"), &admin).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let json = body_json(res).await;
+        let titles: Vec<&str> = json["sections"].as_array().unwrap().iter().map(|s| s["title"].as_str().unwrap()).collect();
+        assert!(titles.contains(&"Visits") && titles.contains(&"Cases") && titles.contains(&"Referrals to partner agencies"), "{titles:?}");
+        let rent = json["sections"].as_array().unwrap().iter().find(|s| s["title"] == "Rent accounts").unwrap();
+        assert!(!rent["rows"].as_array().unwrap().is_empty(), "a tenant's rent account");
+        assert!(rent["rows"][0][3].as_str().unwrap().contains('£'));
+
+        // A reason is required; the export says so and makes nothing.
+        let res = app.get_bearer(&format!("/subject-access/{member}"), &admin).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+        assert!(body_text(res).await.contains("at least 10 characters"));
+        let res = app.get_bearer("/subject-access?last_name=X&date_of_birth=1980-01-01&reason=SAR-2026-0042", &admin).await;
+        let page = body_text(res).await;
+        assert!(page.contains("Give the person's surname") && page.contains(r#"value="1980-01-01""#), "explained, and what was typed kept: {page}");
+
+        // Anyone else is refused, and the attempt recorded.
+        for who in ["chmo.east1", "tl.east", "legal"] {
+            let token = app.token(who, PASSWORD).await.unwrap();
+            assert_eq!(app.get_bearer(&format!("/subject-access/{member}?reason={reason}"), &token).await.status(), StatusCode::FORBIDDEN, "{who}");
+            assert_eq!(app.get_bearer(&search, &token).await.status(), StatusCode::FORBIDDEN, "{who}");
+        }
+        let audited = |outcome: &str, action: &str| {
+            format!("SELECT COUNT(*) FROM audit_log WHERE action = '{action}' AND outcome = '{outcome}' AND subject_type = 'household_member'")
+        };
+        assert_eq!(scalar(&app.db, &audited("allowed", "subject_access_export")).await, 2);
+        assert_eq!(scalar(&app.db, &format!("SELECT COUNT(*) FROM audit_log WHERE action = 'subject_access_export' AND outcome = 'allowed' AND subject_id = {member} AND reason = 'SAR-2026-0042 from the tenant'")).await, 2);
+        assert_eq!(scalar(&app.db, &audited("allowed", "subject_access_search")).await, 1);
+        assert_eq!(scalar(&app.db, &audited("denied:forbidden", "subject_access_export")).await, 3);
+        assert_eq!(scalar(&app.db, &audited("denied:forbidden", "subject_access_search")).await, 3);
+    }
+}

@@ -22,6 +22,7 @@ pub mod referral;
 pub mod route;
 pub mod search;
 pub mod signin;
+pub mod subject_access;
 pub mod sustain;
 pub mod timescales;
 pub mod tsm;

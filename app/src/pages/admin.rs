@@ -31,6 +31,7 @@ pub fn AdminPage() -> impl IntoView {
         <h1>"Administration"</h1>
         <p class="lede">"Partner agencies, the people who sign in for them, and the tokens their systems use; and the bank holidays every clock counts around. Agency users see only the referrals sent to their agency."</p>
         <ActionError error=Signal::derive(error) />
+        <p><a href="/subject-access" rel="external" data-testid="subject-access-link">"Subject access requests"</a>" · find a person and export what Hearth holds about them, for the data protection officer (UK GDPR Article 15)."</p>
         {move || issue.value().get().and_then(|r| r.ok()).map(|t| view! {
             <div class="notice" role="status" data-testid="new-token">
                 <p><strong>"New token, shown once: copy it now."</strong></p>

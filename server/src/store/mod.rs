@@ -15,6 +15,7 @@ mod records;
 pub mod referrals;
 mod reviews;
 mod sessions;
+pub mod subject_access;
 mod visits;
 mod workflow;
 
