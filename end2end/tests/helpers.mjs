@@ -3,8 +3,8 @@ import { expect } from '@playwright/test';
 export const PASSWORD = 'hearth-demo-2026';
 
 /** Signs in through the form, as a person would. The suite signs in from one address many times a
- * minute; when a sign-in limit (per address: 30, then one every 2 seconds; per account: 10, then one
- * every 6 seconds) says "wait", it waits as a person would, and tries again. */
+ * minute; when a sign-in limit (per address: 30, then one every 2 seconds; per account: 10 wrong
+ * passwords a minute) says "wait", it waits as a person would, and tries again. */
 export async function signIn(page, username, password = PASSWORD) {
   for (let attempt = 0; ; attempt++) {
     await page.goto('/sign-in');

@@ -10,7 +10,7 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 pub struct SignInLimiter {
     per_ip: DefaultKeyedRateLimiter<String>,
-    /// Attempts one account may have in `account_window`, whichever process took them.
+    /// Wrong passwords one account may be given in `account_window`, whichever process took them.
     account_burst: u32,
     account_window: Duration,
 }
@@ -18,7 +18,7 @@ pub struct SignInLimiter {
 #[derive(Clone, Copy, Debug)]
 pub struct LimitConfig {
     /// Attempts allowed at once from one IP, refilled at one per `ip_period`. Per account:
-    /// `account_burst` attempts in `account_burst` × `account_period`.
+    /// `account_burst` wrong passwords in `account_burst` × `account_period`.
     pub ip_burst: u32,
     pub ip_period: Duration,
     pub account_burst: u32,
@@ -26,7 +26,7 @@ pub struct LimitConfig {
 }
 
 impl Default for LimitConfig {
-    /// 30 attempts a minute per IP (a shared office NAT signs many people in), 10 per account.
+    /// 30 attempts a minute per IP (a shared office NAT signs many people in); 10 wrong passwords a minute per account.
     fn default() -> Self {
         LimitConfig { ip_burst: 30, ip_period: Duration::from_secs(2), account_burst: 10, account_period: Duration::from_secs(6) }
     }
@@ -46,7 +46,7 @@ impl SignInLimiter {
     }
 
     /// Counts one attempt from `ip` at `username`; false when either limit is spent. The account's
-    /// attempts are the audit log's (`store::accounts::sign_in_attempts`), which the caller writes.
+    /// wrong passwords are the audit log's (`store::accounts::sign_in_attempts`), which the caller writes.
     pub async fn attempt(&self, db: &crate::db::Db, ip: &str, username: &str) -> Result<bool, app::error::AppError> {
         let ok = self.per_ip.check_key(&ip.to_string()).is_ok() && {
             let since = chrono::Utc::now() - self.account_window;

@@ -70,11 +70,11 @@ impl Credentials {
     }
 }
 
-/// How many times an account was tried (signed in, or refused a wrong password) since `since`,
-/// by every Hearth process: the audit log is the one record they share.
+/// How many wrong passwords an account was given since `since`, through every Hearth process: the
+/// audit log is the one record they share. (Signing in is no guess, so it does not count.)
 pub async fn sign_in_attempts(db: &Db, username: &str, since: chrono::DateTime<chrono::Utc>) -> Result<i64, AppError> {
     sqlx::query_scalar::<Any, i64>(
-        "SELECT COUNT(*) FROM audit_log WHERE action = 'sign_in' AND username = $1 AND at >= $2 AND outcome IN ('allowed', 'denied:bad_credentials')",
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'sign_in' AND username = $1 AND at >= $2 AND outcome = 'denied:bad_credentials'",
     )
     .bind(username.trim().to_lowercase())
     .bind(since.format("%Y-%m-%dT%H:%M:%SZ").to_string())
