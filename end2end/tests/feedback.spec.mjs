@@ -2,10 +2,8 @@
 // JavaScript off, once with it on: the two projects); each lands exactly once; axe-core finds
 // no WCAG 2.2 AA violations on any form page; a manager sees the responses in the figures.
 import { test, expect } from '@playwright/test';
-import { createRequire } from 'node:module';
-import { signIn, apiAuth, hydrated } from './helpers.mjs';
+import { signIn, apiAuth, hydrated, axe } from './helpers.mjs';
 
-const axeSource = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const phone = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true };
 
 async function linkPath(request, scope = 'patch') {
@@ -34,14 +32,6 @@ async function total(request) {
   return (await res.json()).overall[0].responses;
 }
 
-/** Runs axe-core (WCAG 2.0/2.1/2.2 A and AA rules) in a page; returns the violations. */
-async function axe(page) {
-  await page.addScriptTag({ path: axeSource });
-  return page.evaluate(async () => {
-    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
-    return r.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-  });
-}
 
 test('a tenant answers on a phone; a mistake keeps what they typed; it lands once', async ({ browser, request }, testInfo) => {
   const js = testInfo.project.use.javaScriptEnabled !== false;

@@ -1,4 +1,7 @@
 import { expect } from '@playwright/test';
+import { createRequire } from 'node:module';
+
+const axeSource = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 export const PASSWORD = 'hearth-demo-2026';
 
@@ -45,4 +48,13 @@ export async function apiAuth(request, username) {
     tokens.set(username, (await res.json()).token);
   }
   return { headers: { Authorization: `Bearer ${tokens.get(username)}` } };
+}
+
+/** Runs axe-core (WCAG 2.0/2.1/2.2 A and AA rules) in a page; returns the violations. */
+export async function axe(page) {
+  await page.addScriptTag({ path: axeSource });
+  return page.evaluate(async () => {
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
+    return r.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  });
 }
