@@ -162,7 +162,7 @@ test('cover: the Team Leader sets it, work routes to the cover officer, and it e
   await signIn(page, 'tl.east');
   await page.goto('/team');
   await hydrated(page, testInfo);
-  await page.getByRole('button', { name: `End cover for ${absentName}` }).click();
+  await page.getByRole('button', { name: `End cover now for ${absentName}` }).click();
   await expect(page.getByTestId('covers').locator('tr', { hasText: absentName })).toContainText('Ended');
   const after = await (await request.get('/api/v1/my-work', await api(request, cover))).json();
   expect(after.tenancies_total).toBe(before.tenancies_total);

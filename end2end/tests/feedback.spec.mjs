@@ -141,7 +141,7 @@ test('an officer makes a feedback link for a visit; the tenant answers through i
   await signIn(page, 'chmo.east1');
   await page.goto(`/tenancies/${found.tenancy}`);
   await hydrated(page, testInfo);
-  await page.getByRole('button', { name: `Make a feedback link for the visit on ${found.visit.date}` }).click();
+  await page.getByRole('button', { name: `Make link: tenant feedback on the visit of ${found.visit.date}` }).click();
   let path;
   if (testInfo.project.use.javaScriptEnabled) {
     const card = page.getByTestId('visit-link');

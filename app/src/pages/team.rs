@@ -79,7 +79,7 @@ fn Covers(covers: Vec<CoverView>, officers: Vec<OfficerOption>, set: ServerActio
                             <td>{matches!(c.state, CoverState::Active | CoverState::Upcoming).then(|| view! {
                                 <ActionForm action=end attr:class="inline">
                                     <input type="hidden" name="cover_id" value=c.id.to_string() />
-                                    <button type="submit" class="link-like" aria-label=format!("End cover for {}", c.absent)>{if c.state == CoverState::Upcoming { "Cancel" } else { "End cover now" }}</button>
+                                    <button type="submit" class="link-like" aria-label=if c.state == CoverState::Upcoming { format!("Cancel the cover for {}", c.absent) } else { format!("End cover now for {}", c.absent) }>{if c.state == CoverState::Upcoming { "Cancel" } else { "End cover now" }}</button>
                                 </ActionForm>
                             })}</td>
                         </tr>

@@ -330,7 +330,7 @@ fn Visits(
                                 <div class="small" data-testid="follow-up">{format!("{} follow-up by {} ", f.kind.label(), crate::domain::clock::format_london(f.due_at))}<ClockBadge status=Some(f.clock) /></div>
                             }).collect_view()}
                             <Photos visit=v.clone() /></td>
-                            <td data-label="Tenant feedback">{v.can_link.then(|| (v.id.to_string(), format!("Make a feedback link for the visit on {}", v.date))).map(|(id, label)| view! {
+                            <td data-label="Tenant feedback">{v.can_link.then(|| (v.id.to_string(), format!("Make link: tenant feedback on the visit of {}", v.date))).map(|(id, label)| view! {
                                 <ActionForm action=link attr:class="inline">
                                     <input type="hidden" name="scope_type" value="visit" />
                                     <input type="hidden" name="scope_id" value=id />
